@@ -1,0 +1,451 @@
+"""The glossary: canonical column names, series ids, units and holding kinds.
+
+Everything inside qtlab speaks this vocabulary. Provider column names and units
+are mapped to it once, in :mod:`qtlab.sources`; models never see anything else.
+
+Units
+-----
+- money: USD billions (``"USD bn"``)
+- rates, yields and shares: percent (``"percent"``)
+- indexes: as published, named in the series' ``units``
+- months: calendar months (``pandas.Period[M]``)
+
+Tidy shapes
+-----------
+Series (long): one row per observation, columns :data:`SERIES_COLUMNS`
+(``series_id``, ``date``, ``value``, ``vintage``). ``vintage`` is the day the
+value was published or, failing that, fetched.
+
+Holdings: one row per security and as-of date, columns :data:`HOLDINGS_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Final, Literal, get_args
+
+import pandas as pd
+
+from qtlab.errors import ParseError, UnknownSeriesError, one_of
+
+__all__ = [
+    "HOLDINGS_COLUMNS",
+    "HOLDING_KINDS",
+    "INDEX",
+    "KIND_TOTAL_KEYS",
+    "PERCENT",
+    "SERIES",
+    "SERIES_COLUMNS",
+    "SERIES_FAMILIES",
+    "USD_BN",
+    "Frequency",
+    "HoldingKind",
+    "SeriesKind",
+    "SeriesSpec",
+    "is_known_series",
+    "series_spec",
+    "slug",
+    "validate_holdings",
+    "validate_series",
+]
+
+USD_BN: Final = "USD bn"
+PERCENT: Final = "percent"
+INDEX: Final = "index"
+
+SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")
+
+HoldingKind = Literal["bill", "note_bond", "tips", "frn", "agency", "mbs", "cmbs"]
+HOLDING_KINDS: Final[tuple[str, ...]] = get_args(HoldingKind)
+
+#: Keys used for per-kind totals in summaries (``qtlab data status --json``).
+KIND_TOTAL_KEYS: Final[Mapping[str, str]] = {
+    "bill": "bills",
+    "note_bond": "notes_bonds",
+    "tips": "tips",
+    "frn": "frn",
+    "mbs": "mbs",
+    "cmbs": "cmbs",
+    "agency": "agency",
+}
+
+#: Holdings columns. ``par`` [USD bn] is the amount the NY Fed's summary counts:
+#: par value for Treasury and agency debt, current face value for MBS and CMBS.
+#: ``inflation_comp`` [USD bn] is TIPS inflation compensation (not in ``par``).
+#: ``coupon`` and ``spread`` [%]; ``pct_outstanding`` [%] of the issue held.
+HOLDINGS_COLUMNS: Final = (
+    "as_of",
+    "cusip",
+    "kind",
+    "description",
+    "term",
+    "maturity",
+    "issuer",
+    "program",
+    "coupon",
+    "spread",
+    "par",
+    "inflation_comp",
+    "pct_outstanding",
+    "is_aggregated",
+)
+
+SeriesKind = Literal["observed", "projection"]
+Frequency = Literal[
+    "daily",
+    "business_daily",
+    "weekly_wed",
+    "weekly_thu",
+    "monthly",
+    "quarterly",
+    "fiscal_year",
+    "annual",
+    "irregular",
+]
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """What one series is, in glossary terms.
+
+    Attributes
+    ----------
+    id
+        The canonical series id (FRED ids as FRED spells them; others are
+        namespaced lower case, e.g. ``soma.bills``).
+    title
+        A short description.
+    units
+        Glossary units after conversion (``USD bn``, ``percent``, an index).
+    frequency
+        Observation frequency and dating convention.
+    source
+        The provider module in :mod:`qtlab.sources` that loads it.
+    kind
+        ``observed`` (history; an as-of view cuts it at the date) or
+        ``projection`` (a forecast; an as-of view keeps the vintages published
+        by then, whatever dates they project).
+    """
+
+    id: str
+    title: str
+    units: str
+    frequency: Frequency
+    source: str
+    kind: SeriesKind = "observed"
+
+
+def _s(
+    id: str,
+    title: str,
+    units: str,
+    frequency: Frequency,
+    source: str,
+    kind: SeriesKind = "observed",
+) -> SeriesSpec:
+    return SeriesSpec(id, title, units, frequency, source, kind)
+
+
+_SPECS: tuple[SeriesSpec, ...] = (
+    # --- H.4.1 via FRED (millions at the source; USD bn here) ---
+    _s("WALCL", "Fed total assets, Wednesday level (H.4.1)", USD_BN, "weekly_wed", "fred"),
+    _s(
+        "TREAST",
+        "Treasury securities held outright incl. TIPS inflation compensation, "
+        "Wednesday level (H.4.1)",
+        USD_BN,
+        "weekly_wed",
+        "fred",
+    ),
+    _s(
+        "WSHOMCB",
+        "Mortgage-backed securities held outright incl. agency CMBS, Wednesday level (H.4.1)",
+        USD_BN,
+        "weekly_wed",
+        "fred",
+    ),
+    _s(
+        "WSHOSHO", "Securities held outright, Wednesday level (H.4.1)", USD_BN, "weekly_wed", "fred"
+    ),
+    _s(
+        "WRESBAL",
+        "Reserve balances with Federal Reserve Banks, week average (H.4.1)",
+        USD_BN,
+        "weekly_wed",
+        "fred",
+    ),
+    _s("WTREGEN", "Treasury General Account, week average (H.4.1)", USD_BN, "weekly_wed", "fred"),
+    _s("WCURCIR", "Currency in circulation, week average (H.4.1)", USD_BN, "weekly_wed", "fred"),
+    _s(
+        "WLRRAL",
+        "Reverse repurchase agreements, week average (H.4.1)",
+        USD_BN,
+        "weekly_wed",
+        "fred",
+    ),
+    _s(
+        "RRPONTSYD",
+        "Overnight reverse repurchase agreements (ON RRP) take-up",
+        USD_BN,
+        "daily",
+        "fred",
+    ),
+    # --- rates ---
+    _s(
+        "DGS10",
+        "10-year Treasury constant-maturity yield (H.15)",
+        PERCENT,
+        "business_daily",
+        "fred",
+    ),
+    _s("DGS2", "2-year Treasury constant-maturity yield (H.15)", PERCENT, "business_daily", "fred"),
+    _s(
+        "DGS3MO",
+        "3-month Treasury constant-maturity yield (H.15)",
+        PERCENT,
+        "business_daily",
+        "fred",
+    ),
+    _s(
+        "T10Y2Y",
+        "10-year minus 2-year Treasury constant maturity",
+        PERCENT,
+        "business_daily",
+        "fred",
+    ),
+    _s("DFF", "Federal funds effective rate (7-day)", PERCENT, "daily", "fred"),
+    _s("EFFR", "Effective federal funds rate", PERCENT, "business_daily", "fred"),
+    _s("DFEDTARU", "Federal funds target range, upper limit", PERCENT, "daily", "fred"),
+    _s("DFEDTARL", "Federal funds target range, lower limit", PERCENT, "daily", "fred"),
+    _s("IORB", "Interest rate on reserve balances", PERCENT, "daily", "fred"),
+    _s("SOFR", "Secured overnight financing rate", PERCENT, "business_daily", "fred"),
+    _s(
+        "THREEFYTP10",
+        "Kim-Wright term premium, 10-year zero-coupon bond",
+        PERCENT,
+        "business_daily",
+        "fred",
+    ),
+    _s(
+        "MORTGAGE30US",
+        "Freddie Mac PMMS 30-year fixed mortgage rate (via FRED)",
+        PERCENT,
+        "weekly_thu",
+        "fred",
+    ),
+    # --- dollar ---
+    _s(
+        "DTWEXBGS",
+        "Nominal broad U.S. dollar index (H.10), Jan 2006=100",
+        "index (Jan 2006=100)",
+        "business_daily",
+        "fred",
+    ),
+    _s(
+        "DXY",
+        "ICE U.S. Dollar Index (not public domain; context only), Mar 1973=100",
+        "index (Mar 1973=100)",
+        "business_daily",
+        "fred",
+    ),
+    # --- macro and fiscal ---
+    _s("GDP", "Nominal GDP, SAAR", USD_BN, "quarterly", "fred"),
+    _s(
+        "GDPC1",
+        "Real GDP, SAAR, chained 2017 dollars",
+        "USD bn (chained 2017)",
+        "quarterly",
+        "fred",
+    ),
+    _s("GFDEBTN", "Federal debt: total public debt, end of quarter", USD_BN, "quarterly", "fred"),
+    _s("FYGFDPUN", "Federal debt held by the public, end of quarter", USD_BN, "quarterly", "fred"),
+    _s(
+        "A091RC1Q027SBEA",
+        "Federal government interest payments (NIPA), SAAR",
+        USD_BN,
+        "quarterly",
+        "fred",
+    ),
+    _s("FYOINT", "Federal outlays: interest, fiscal year", USD_BN, "fiscal_year", "fred"),
+    _s(
+        "CSUSHPINSA",
+        "S&P CoreLogic Case-Shiller U.S. National Home Price Index, NSA",
+        "index (Jan 2000=100)",
+        "monthly",
+        "fred",
+    ),
+    # --- FOMC Summary of Economic Projections ---
+    _s(
+        "FEDTARMD",
+        "FOMC SEP median federal funds rate at year end (date = Jan 1 of the year)",
+        PERCENT,
+        "annual",
+        "fomc",
+        "projection",
+    ),
+    _s(
+        "FEDTARMDLR",
+        "FOMC SEP median federal funds rate, longer run (date = SEP date)",
+        PERCENT,
+        "irregular",
+        "fomc",
+        "projection",
+    ),
+)
+
+#: Every series id the glossary names explicitly.
+SERIES: Final[Mapping[str, SeriesSpec]] = {s.id: s for s in _SPECS}
+
+#: Families of namespaced series whose members are generated by a loader
+#: (e.g. ``cbo.baseline.outlay.net_interest``). Prefix -> template spec.
+SERIES_FAMILIES: Final[Mapping[str, SeriesSpec]] = {
+    "soma.": _s(
+        "soma.", "NY Fed SOMA weekly summary, par by type, Wednesday", USD_BN, "weekly_wed", "nyfed"
+    ),
+    "mspd.": _s(
+        "mspd.",
+        "Treasury MSPD Table 1, amount outstanding by class, month end",
+        USD_BN,
+        "monthly",
+        "treasury",
+    ),
+    "pmms.": _s(
+        "pmms.",
+        "Freddie Mac PMMS weekly survey (rates and points)",
+        PERCENT,
+        "weekly_thu",
+        "freddie",
+    ),
+    "cbo.baseline.": _s(
+        "cbo.baseline.",
+        "CBO baseline projection, by fiscal year (date = fiscal-year end; vintage = baseline date)",
+        USD_BN,
+        "fiscal_year",
+        "cbo",
+        "projection",
+    ),
+    "cbo.actual.": _s(
+        "cbo.actual.",
+        "CBO actual outcome, by fiscal year (date = fiscal-year end)",
+        USD_BN,
+        "fiscal_year",
+        "cbo",
+    ),
+}
+
+
+def slug(text: str) -> str:
+    """Lower-case ``text`` and join its words with underscores (for series ids)."""
+    out = []
+    prev_us = False
+    for ch in text.strip().lower():
+        if ch.isalnum():
+            out.append(ch)
+            prev_us = False
+        elif not prev_us:
+            out.append("_")
+            prev_us = True
+    return "".join(out).strip("_")
+
+
+def is_known_series(series_id: str) -> bool:
+    """True if ``series_id`` is in the glossary or belongs to a known family."""
+    return series_id in SERIES or any(series_id.startswith(p) for p in SERIES_FAMILIES)
+
+
+def series_spec(series_id: str) -> SeriesSpec:
+    """The :class:`SeriesSpec` of ``series_id``.
+
+    Raises
+    ------
+    UnknownSeriesError
+        If the id is neither in :data:`SERIES` nor in a :data:`SERIES_FAMILIES`
+        prefix; the message lists the valid ids.
+    """
+    if series_id in SERIES:
+        return SERIES[series_id]
+    for prefix, fam in SERIES_FAMILIES.items():
+        if series_id.startswith(prefix) and len(series_id) > len(prefix):
+            return SeriesSpec(series_id, fam.title, fam.units, fam.frequency, fam.source, fam.kind)
+    raise UnknownSeriesError(
+        series_id,
+        [*SERIES, *(p + "*" for p in SERIES_FAMILIES)],
+        hint="Series ids are case-sensitive; FRED ids are upper case.",
+    )
+
+
+def _require_columns(df: pd.DataFrame, columns: Iterable[str], file: str | None) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ParseError(
+            f"missing column(s) {one_of(missing)}; expected columns {one_of(columns)}, "
+            f"found {one_of(df.columns)}",
+            file=file,
+            field=missing[0],
+        )
+
+
+def validate_series(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
+    """Check a long series frame and return it with canonical dtypes.
+
+    ``date`` and ``vintage`` become ``datetime64[ns]`` (day precision),
+    ``value`` float64, ``series_id`` str. Raises :class:`ParseError` naming the
+    file, field and first bad value.
+    """
+    _require_columns(df, SERIES_COLUMNS, file)
+    out = df.loc[:, list(SERIES_COLUMNS)].copy()
+    for col in ("date", "vintage"):
+        conv = pd.to_datetime(out[col], errors="coerce")
+        bad = conv.isna() & out[col].notna()
+        if bad.any() or conv.isna().any():
+            raise ParseError(
+                "not a valid date (expected ISO YYYY-MM-DD)",
+                file=file,
+                field=col,
+                value=out.loc[bad | conv.isna(), col].iloc[0],
+            )
+        out[col] = conv.dt.normalize().astype("datetime64[ns]")
+    vals = pd.to_numeric(out["value"], errors="coerce")
+    bad = vals.isna() & out["value"].notna()
+    if bad.any():
+        raise ParseError(
+            "not a number", file=file, field="value", value=out.loc[bad, "value"].iloc[0]
+        )
+    out["value"] = vals.astype("float64")
+    out["series_id"] = out["series_id"].astype(str)
+    dup = out.duplicated(["series_id", "date", "vintage"])
+    if dup.any():
+        row = out.loc[dup].iloc[0]
+        raise ParseError(
+            f"duplicate observation for series {row['series_id']!r} at the same vintage",
+            file=file,
+            field="date",
+            value=str(row["date"].date()),
+        )
+    return out.reset_index(drop=True)
+
+
+def validate_holdings(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
+    """Check a holdings frame and return it with canonical column order and dtypes."""
+    _require_columns(df, HOLDINGS_COLUMNS, file)
+    out = df.loc[:, list(HOLDINGS_COLUMNS)].copy()
+    bad_kind = ~out["kind"].isin(HOLDING_KINDS)
+    if bad_kind.any():
+        raise ParseError(
+            f"unknown holding kind; valid kinds are {one_of(HOLDING_KINDS)}",
+            file=file,
+            field="kind",
+            value=out.loc[bad_kind, "kind"].iloc[0],
+        )
+    for col in ("as_of", "maturity"):
+        out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
+    for col in ("coupon", "spread", "par", "inflation_comp", "pct_outstanding"):
+        out[col] = pd.to_numeric(out[col]).astype("float64")
+    if out["par"].isna().any():
+        row = out.loc[out["par"].isna()].iloc[0]
+        raise ParseError("missing par amount", file=file, field="par", value=row["cusip"])
+    for col in ("cusip", "kind", "description", "term", "issuer", "program"):
+        out[col] = out[col].astype("string")
+    out["is_aggregated"] = out["is_aggregated"].astype(bool)
+    return out.reset_index(drop=True)

@@ -1,0 +1,322 @@
+"""Shared plumbing of the provider modules: result type, HTTP with retries, checked parsing.
+
+The HTTP layer follows httpx's design: a top-level ``get_*`` function builds a
+request and hands it to an :class:`httpx.Client`; the client's transport is the
+only I/O point, so tests pass ``client=httpx.Client(transport=httpx.MockTransport(...))``
+and serve the real files from ../shared/data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+from tenacity import (
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+)
+
+from qtlab.errors import FetchError, ParseError, one_of
+
+__all__ = [
+    "DEFAULT_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "USER_AGENT",
+    "SourceData",
+    "SourceMeta",
+    "checked_csv",
+    "date_column",
+    "http_get",
+    "numeric_column",
+    "open_binary",
+    "sha256_bytes",
+    "source_name",
+]
+
+#: Seconds before a request is abandoned (connect, read, write, pool).
+DEFAULT_TIMEOUT: float = 30.0
+#: Attempts in all (the first try plus retries) on timeouts, transport errors, 429 and 5xx.
+DEFAULT_RETRIES: int = 4
+USER_AGENT = "qtlab (https://pypi.org/project/qtlab/)"
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """Where a piece of data came from and what it means.
+
+    Attributes
+    ----------
+    source
+        Provider module name: ``fred``, ``nyfed``, ``treasury``, ``cbo``, ``freddie``, ``fomc``.
+    dataset
+        qtlab's name for the dataset (e.g. ``soma_summary``, ``fred.WALCL``).
+    official_id
+        The provider's own id: a FRED series id, an API path, a file name.
+    units
+        Glossary units per series id (or per column for tables), after conversion.
+    vintage
+        The day the data were published, or fetched when that is all we know.
+    url
+        The URL fetched, if any.
+    retrieved_at
+        When it was fetched (UTC), if fetched.
+    file
+        The file read, if read from disk.
+    as_of
+        The as-of date of a snapshot-like dataset (holdings), if any.
+    sha256
+        Checksum of the raw bytes parsed.
+    notes
+        Anything a user should know (unit conversions made, rows dropped ...).
+    """
+
+    source: str
+    dataset: str
+    official_id: str
+    units: Mapping[str, str]
+    vintage: date | None = None
+    url: str | None = None
+    retrieved_at: datetime | None = None
+    file: str | None = None
+    as_of: date | None = None
+    sha256: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceData:
+    """A loaded dataset: a tidy frame in glossary units plus its :class:`SourceMeta`.
+
+    ``kind`` says which tidy shape ``data`` has: ``series`` (columns
+    ``series_id, date, value, vintage``), ``holdings`` (:data:`qtlab.schema.HOLDINGS_COLUMNS`)
+    or ``table`` (documented by the loader).
+    """
+
+    data: pd.DataFrame
+    meta: SourceMeta
+    kind: str = "series"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def sha256_bytes(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def source_name(buf: object, default: str = "<buffer>") -> str:
+    """A readable name for ``buf`` (its ``name`` attribute if it has one) for error messages."""
+    name = getattr(buf, "name", None)
+    return str(name) if isinstance(name, (str, os.PathLike)) else default
+
+
+def open_binary(path: str | os.PathLike[str]) -> tuple[bytes, str]:
+    """Read a whole file; return its bytes and its name for messages."""
+    p = Path(path)
+    try:
+        return p.read_bytes(), str(p)
+    except FileNotFoundError as exc:
+        raise ParseError("file not found", file=str(p)) from exc
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, httpx.HTTPStatusError):
+        code = exc.response.status_code
+        return code == 429 or code >= 500
+    return isinstance(exc, (httpx.TimeoutException, httpx.TransportError))
+
+
+def http_get(
+    url: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    client: httpx.Client | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = 1.0,
+    sleep: Callable[[float], None] | None = None,
+) -> httpx.Response:
+    """GET ``url`` with a timeout and exponential-backoff retries; return the response.
+
+    Retries timeouts, transport errors, HTTP 429 and 5xx up to ``retries``
+    attempts in all, waiting ``backoff * 2**n`` seconds (capped at 30). A 4xx
+    other than 429 fails at once. ``client`` is injectable (tests pass one with
+    an :class:`httpx.MockTransport`); ``sleep`` replaces the wait (tests pass a no-op).
+
+    Raises
+    ------
+    FetchError
+        When every attempt failed, naming the URL and the last error.
+    """
+    own = client is None
+    cl = client or httpx.Client(
+        timeout=timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=True
+    )
+
+    kwargs: dict[str, Any] = {}
+    if sleep is not None:
+        kwargs["sleep"] = sleep
+    retrying = Retrying(
+        retry=retry_if_exception(_retryable),
+        stop=stop_after_attempt(max(1, retries)),
+        wait=wait_exponential(multiplier=backoff, max=30),
+        reraise=True,
+        **kwargs,
+    )
+
+    def _once() -> httpx.Response:
+        resp = cl.get(url, params=params, timeout=timeout)
+        resp.raise_for_status()
+        return resp
+
+    try:
+        return retrying(_once)
+    except httpx.HTTPStatusError as exc:
+        code = exc.response.status_code
+        raise FetchError(f"HTTP {code} from the server", url=str(exc.request.url)) from exc
+    except httpx.TimeoutException as exc:
+        raise FetchError(
+            f"timed out after {timeout:g} s ({retries} attempts); check the network "
+            "or raise the timeout",
+            url=url,
+        ) from exc
+    except httpx.TransportError as exc:
+        raise FetchError(
+            f"could not connect ({exc.__class__.__name__}: {exc}); are you offline? "
+            "The embedded snapshot still works without a network",
+            url=url,
+        ) from exc
+    finally:
+        if own:
+            cl.close()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def checked_csv(
+    raw: bytes | str,
+    *,
+    file: str,
+    required: Iterable[str],
+    dtype: Any = str,
+    **read_csv_kwargs: Any,
+) -> pd.DataFrame:
+    """Parse CSV text and check that the ``required`` columns are there.
+
+    Strips a UTF-8 BOM and surrounding white space from column names. Every
+    column is read as text (``dtype=str``) unless told otherwise, so numbers are
+    converted, and checked, by :func:`numeric_column`.
+    """
+    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
+    if not text.strip():
+        raise ParseError("the file is empty", file=file)
+    try:
+        df: pd.DataFrame = pd.read_csv(
+            io.StringIO(text), dtype=dtype, keep_default_na=False, **read_csv_kwargs
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise ParseError(f"not a readable CSV ({exc})", file=file) from exc
+    df.columns = [str(c).strip() for c in df.columns]
+    required = list(required)
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise ParseError(
+            f"missing column; expected {one_of(required)}, found {one_of(df.columns)}",
+            file=file,
+            field=missing[0],
+        )
+    return df
+
+
+def numeric_column(
+    values: pd.Series,
+    *,
+    file: str,
+    field: str,
+    allow_missing: bool = False,
+    missing_markers: Iterable[str] = ("", "."),
+) -> pd.Series:
+    """Convert a text column to float64, raising :class:`ParseError` on the first bad value.
+
+    Thousands separators (``1,234``) are accepted. Cells in ``missing_markers``
+    become NaN if ``allow_missing`` and are an error otherwise.
+    """
+    text = values.astype("string").str.strip()
+    markers = set(missing_markers)
+    is_missing = text.isna() | text.isin(markers)
+    cleaned = text.str.replace(",", "", regex=False)
+    nums = pd.to_numeric(cleaned.where(~is_missing), errors="coerce")
+    bad = nums.isna() & ~is_missing
+    if bad.any():
+        idx = bad[bad].index[0]
+        raise ParseError(
+            f"not a number (row {_row_label(values, idx)})",
+            file=file,
+            field=field,
+            value=values.loc[idx],
+        )
+    if is_missing.any() and not allow_missing:
+        idx = is_missing[is_missing].index[0]
+        raise ParseError(
+            f"missing value (row {_row_label(values, idx)})",
+            file=file,
+            field=field,
+            value=values.loc[idx],
+        )
+    return nums.astype("float64")
+
+
+def date_column(
+    values: pd.Series,
+    *,
+    file: str,
+    field: str,
+    format: str | None = "%Y-%m-%d",
+    allow_missing: bool = False,
+) -> pd.Series:
+    """Convert a text column to ``datetime64[ns]``; raise :class:`ParseError` on the first bad date.
+
+    Impossible dates (``2022-02-30``) and text that is not a date are errors;
+    empty cells are allowed only with ``allow_missing``.
+    """
+    text = values.astype("string").str.strip()
+    is_missing = text.isna() | (text == "")
+    conv = pd.to_datetime(text.where(~is_missing), format=format, errors="coerce")
+    bad = conv.isna() & ~is_missing
+    if bad.any():
+        idx = bad[bad].index[0]
+        expected = f"format {format}" if format else "a date"
+        raise ParseError(
+            f"not a valid date, expected {expected} (row {_row_label(values, idx)})",
+            file=file,
+            field=field,
+            value=values.loc[idx],
+        )
+    if is_missing.any() and not allow_missing:
+        idx = is_missing[is_missing].index[0]
+        raise ParseError(
+            f"missing date (row {_row_label(values, idx)})",
+            file=file,
+            field=field,
+            value="",
+        )
+    return conv.astype("datetime64[ns]")
+
+
+def _row_label(values: pd.Series, idx: Any) -> str:
+    try:
+        pos = values.index.get_loc(idx)
+    except KeyError:
+        return str(idx)
+    # +2: one for the header line, one for 1-based counting
+    return f"{int(pos) + 2}" if isinstance(pos, int) else str(idx)
