@@ -1,0 +1,193 @@
+"""The ``qtlab`` command.
+
+Sub-commands call library functions only; anything they print is read from the
+results. Errors qtlab raises on purpose print one clear message and exit with
+status 1 (bad data or network) or 2 (bad usage).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from qtlab import __version__
+from qtlab.errors import DateRangeError, QtlabError, SpecError
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="qtlab",
+    help="Project and explain central-bank balance-sheet runoff from official data.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+data_app = typer.Typer(
+    help="The data layer: status, live update, snapshot build.", no_args_is_help=True
+)
+app.add_typer(data_app, name="data")
+
+console = Console(stderr=True)
+out = Console()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Store directory (default: $QTLAB_DATA_DIR or the user cache directory).",
+        show_default=False,
+    ),
+]
+
+
+def _handle_errors(fn: F) -> F:
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (SpecError, DateRangeError) as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from exc
+        except QtlabError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"qtlab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """qtlab: Fed balance-sheet runoff, reproducible from official data."""
+
+
+@data_app.command("status")
+@_handle_errors
+def data_status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Show only what was visible on this date.")
+    ] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """List every dataset qtlab holds (snapshot and store): dates, rows, vintages, totals."""
+    from qtlab.store.dataset import Dataset
+    from qtlab.store.status import status_report
+
+    report = status_report(Dataset(as_of, data_dir=data_dir))
+    if as_json:
+        sys.stdout.write(json.dumps(report, indent=1) + "\n")
+        return
+    t = Table(title=f"Series (as of {report['as_of'] or 'latest'})")
+    cols = ("id", "source", "units", "first", "last", "rows", "vintage")
+    for col in cols:
+        t.add_column(col, justify="right" if col == "rows" else "left")
+    for s in report["series"]:
+        t.add_row(
+            *(str(s[c]) for c in ("id", "source", "units", "first", "last", "rows", "vintage"))
+        )
+    out.print(t)
+    h = Table(title="SOMA holdings by CUSIP [USD bn]")
+    keys = ["bills", "notes_bonds", "tips", "frn", "mbs", "cmbs", "agency"]
+    for col in ["as_of", "rows", *keys]:
+        h.add_column(col, justify="left" if col == "as_of" else "right")
+    for r in report["holdings"]:
+        tot = r["totals_bn"]
+        h.add_row(r["as_of"], str(r["rows"]), *(f"{tot[k]:,.3f}" if k in tot else "" for k in keys))
+    out.print(h)
+
+
+@data_app.command("update")
+@_handle_errors
+def data_update(
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            help="Source to refresh (repeatable): fred, nyfed, treasury, cbo, freddie, fomc. "
+            "Default: all.",
+        ),
+    ] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Fetch the latest data from the official endpoints into the local store.
+
+    Each source is written in one transaction: a failure leaves it as it was.
+    """
+    from qtlab.store.db import Store
+    from qtlab.store.update import update
+
+    with Store(data_dir) as store:
+        with console.status("fetching ...") as st:
+            outcomes = update(store, source, on_source=lambda n: st.update(f"fetching {n} ..."))
+        failed = 0
+        for o in outcomes:
+            if o.ok:
+                console.print(
+                    f"[green]ok[/] {o.source}: {len(o.datasets)} datasets, {o.rows:,} rows"
+                )
+            else:
+                failed += 1
+                console.print(
+                    f"[red]failed[/] {o.source}: {o.error}\n  nothing was changed for {o.source}; "
+                    "the embedded snapshot and earlier vintages are intact.",
+                    highlight=False,
+                )
+        console.print(f"store: {store.path}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@data_app.command("build-snapshot")
+@_handle_errors
+def data_build_snapshot(
+    src: Annotated[
+        Path,
+        typer.Option("--from", help="Directory of raw official files (e.g. ../shared/data)."),
+    ],
+    dest: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the snapshot (default: inside the package)."),
+    ] = None,
+) -> None:
+    """Build the embedded snapshot (Parquet + manifest.json) from raw official files."""
+    from qtlab.store.build import build_snapshot
+    from qtlab.store.paths import packaged_snapshot_dir
+
+    target = dest or packaged_snapshot_dir()
+    with console.status("reading raw files ...") as st:
+        result = build_snapshot(src, target, progress=lambda d: st.update(f"reading {d}"))
+    m = result.manifest
+    total = sum(e.rows for e in m.datasets)
+    console.print(
+        f"[green]snapshot written[/] to {result.out_dir}: {len(m.datasets)} datasets, "
+        f"{total:,} rows; {sum(c.passed for c in m.checks)}/{len(m.checks)} reconciliations passed"
+    )
+    for c in m.checks:
+        console.print(
+            f"  [green]pass[/] {c.name} (max |diff| {c.max_abs_diff:.6g}; tol {c.tolerance})"
+            if c.max_abs_diff is not None
+            else f"  [green]pass[/] {c.name}",
+            highlight=False,
+        )
+    if result.skipped:
+        console.print("files not used: " + ", ".join(result.skipped), highlight=False)

@@ -1,0 +1,317 @@
+"""Build the embedded snapshot from a directory of raw official files.
+
+``qtlab data build-snapshot --from DIR`` calls :func:`build_snapshot`. Every raw
+file is read through its provider's ``read_*`` function (so units are mapped to
+the glossary exactly as for live fetches), the reconciliations of
+:mod:`qtlab.store.reconcile` must all pass, and only then is the snapshot
+written: to a temporary directory first, then swapped into place, so a failed
+build never leaves a half-written snapshot.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from qtlab import __version__
+from qtlab.errors import DataError
+from qtlab.schema import validate_holdings, validate_series
+from qtlab.sources import cbo, fomc, fred, freddie, nyfed, treasury
+from qtlab.sources._base import SourceData, sha256_bytes
+from qtlab.store import reconcile
+from qtlab.store.snapshot import (
+    MANIFEST_NAME,
+    SNAPSHOT_FORMAT,
+    Check,
+    Manifest,
+    ManifestEntry,
+    file_sha256,
+)
+
+__all__ = ["BuildResult", "RawDataset", "build_snapshot", "discover"]
+
+#: Vintage of the FOMC SEP file fetched from FRED (../shared/data/SOURCES.md: fetched
+#: about 2026-03-24, probably the SEP of 2026-03-18, not confirmed).
+_SEP_FRED_FETCHED = date(2026, 3, 24)
+
+
+@dataclass(frozen=True)
+class RawDataset:
+    """One dataset of the snapshot: its id, raw file and how to load it."""
+
+    id: str
+    raw: Path | None  # None for datasets shipped with the package (SEP presets)
+    load: Callable[[], SourceData]
+    vintage_basis: str
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    manifest: Manifest
+    out_dir: Path
+    skipped: tuple[str, ...]
+
+
+def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
+    """Map the raw files under ``src`` to datasets; return them and the files skipped.
+
+    Raises :class:`DataError` if ``src`` holds none of the expected files.
+    """
+    found: list[RawDataset] = []
+    used: set[Path] = set()
+
+    def add(rid: str, path: Path | None, load: Callable[[], SourceData], basis: str) -> None:
+        found.append(RawDataset(rid, path, load, basis))
+        if path is not None:
+            used.add(path)
+
+    last_obs = "last observation date in the file (a lower bound; the fetch date is not recorded)"
+    for p in sorted((src / "fred").glob("*.csv")):
+        add(f"fred.{p.stem}", p, _bind(fred.read_fred_csv, p), last_obs)
+    for p in sorted((src / "soma").glob("soma_summary_*.json")):
+        add("nyfed.soma_summary", p, _bind(nyfed.read_soma_summary, p), "last as-of date")
+    for p in sorted((src / "soma").glob("soma_*.csv")):
+        m = re.search(r"soma_(.+)_(\d{4}-\d{2}-\d{2})\.csv$", p.name)
+        if m is None:
+            continue
+        add(
+            f"nyfed.soma_holdings.{m.group(2)}.{m.group(1)}",
+            p,
+            _bind(nyfed.read_soma_holdings, p),
+            "as-of date (the NY Fed publishes Wednesday holdings the next day)",
+        )
+    for p in sorted((src / "mspd").glob("mspd_table1_*.csv")):
+        add("treasury.mspd_table1", p, _bind(treasury.read_mspd_table1, p), "last record date")
+    for p in sorted((src / "mspd").glob("mspd_detail_opdm_*.prn")):
+        m = re.search(r"(\d{4}-\d{2}-\d{2})", p.name)
+        tag = m.group(1) if m else p.stem
+        add(f"treasury.mspd_detail.{tag}", p, _bind(treasury.read_mspd_detail, p), "record date")
+    cbo_dir = src / "cbo"
+    for pattern, rid, fn in (
+        ("cbo_baselines_*.csv", "cbo.baselines", cbo.read_cbo_baselines),
+        ("cbo_actuals_by_fiscal_year.csv", "cbo.actuals", cbo.read_cbo_actuals),
+        ("cbo_actual_gdp_by_fiscal_year.csv", "cbo.actual_gdp", cbo.read_cbo_actual_gdp),
+    ):
+        for p in sorted(cbo_dir.glob(pattern)):
+            basis = "baseline date of each row" if rid == "cbo.baselines" else last_obs
+            add(rid, p, _bind(fn, p), basis)
+    for p in sorted((src / "pmms").glob("*.xlsx")):
+        add("freddie.pmms", p, _bind(freddie.read_pmms, p), "last survey week in the file")
+    for p in sorted((src / "sep").glob("fred_FEDTARMD*.csv")):
+        add(
+            "fomc.sep_fred_fedtarmd",
+            p,
+            _bind_sep(p),
+            "fetch date recorded in SOURCES.md (about 2026-03-24)",
+        )
+    if not found:
+        raise DataError(
+            f"no raw official files found under {src}; expected the layout of "
+            "../shared/data (fred/, soma/, mspd/, cbo/, pmms/, sep/)"
+        )
+    for name in fomc.sep_presets():
+        add(f"fomc.sep_{name}", None, _bind_preset(name), "FOMC meeting date")
+    ids = [d.id for d in found]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise DataError(f"two raw files map to the same dataset id(s) {sorted(dup)} in {src}")
+    skipped = sorted(
+        str(p.relative_to(src))
+        for p in src.rglob("*")
+        if p.is_file() and p not in used and p.suffix.lower() not in {".md"}
+    )
+    return found, skipped
+
+
+def _bind(fn: Callable[..., SourceData], path: Path) -> Callable[[], SourceData]:
+    return lambda: fn(path)
+
+
+def _bind_sep(path: Path) -> Callable[[], SourceData]:
+    return lambda: fomc.read_sep_fred_csv(path, series_id="FEDTARMD", vintage=_SEP_FRED_FETCHED)
+
+
+def _bind_preset(name: str) -> Callable[[], SourceData]:
+    return lambda: fomc.load_sep_preset(name)
+
+
+def _date_table(df: pd.DataFrame, date_cols: tuple[str, ...]) -> pa.Table:
+    out = df.copy()
+    for c in date_cols:
+        if c in out.columns:
+            out[c] = pd.to_datetime(out[c]).dt.date
+    return pa.Table.from_pandas(out, preserve_index=False)
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd", compression_level=19)
+
+
+def _entry(ds: RawDataset, item: SourceData, out: Path, rel: str, rows: int) -> ManifestEntry:
+    meta = item.meta
+    data = item.data
+    first = last = None
+    series: tuple[str, ...] = ()
+    if item.kind == "series":
+        first, last = data["date"].min().date(), data["date"].max().date()
+        series = tuple(sorted(data["series_id"].unique()))
+        vintage = pd.Timestamp(data["vintage"].max()).date()
+    elif item.kind == "holdings":
+        vintage = pd.Timestamp(data["as_of"].max()).date()
+    else:
+        vintage = meta.vintage or meta.as_of or date.today()
+    if meta.vintage is not None and item.kind != "series":
+        vintage = meta.vintage
+    raw_sha = meta.sha256 or (sha256_bytes(ds.raw.read_bytes()) if ds.raw else "")
+    as_of = meta.as_of
+    if as_of is None and item.kind == "holdings":
+        as_of = pd.Timestamp(data["as_of"].iloc[0]).date()
+    if as_of is None:
+        as_of = last
+    return ManifestEntry(
+        id=ds.id,
+        kind=item.kind,  # type: ignore[arg-type]
+        source=meta.source,
+        official_id=meta.official_id,
+        url=meta.url,
+        raw_file=ds.raw.name if ds.raw else (meta.file or "packaged with qtlab"),
+        raw_sha256=raw_sha,
+        path=rel,
+        sha256=file_sha256(out / rel),
+        rows=rows,
+        as_of=as_of,
+        first=first,
+        last=last,
+        vintage=vintage,
+        vintage_basis=ds.vintage_basis,
+        series=series,
+        units=dict(meta.units),
+        notes=tuple(meta.notes),
+    )
+
+
+def _checks(items: dict[str, SourceData]) -> list[Check]:
+    checks: list[Check] = []
+    summary = items.get("nyfed.soma_summary")
+    if summary is None:
+        raise DataError("the SOMA weekly summary is missing; it is needed to reconcile holdings")
+    for rid, item in items.items():
+        if item.kind == "holdings":
+            checks += reconcile.check_holdings_vs_summary(item.data, summary.data, name=rid)
+    fred_series = {
+        rid.removeprefix("fred."): item.data.set_index("date")["value"]
+        for rid, item in items.items()
+        if rid.startswith("fred.")
+    }
+    checks += reconcile.check_h41_vs_summary(fred_series, summary.data)
+    pmms = items.get("freddie.pmms")
+    if pmms is not None and "MORTGAGE30US" in fred_series:
+        frm30 = pmms.data[pmms.data["series_id"] == "pmms.frm30"].set_index("date")["value"]
+        checks.append(
+            reconcile.check_same_series(
+                frm30,
+                fred_series["MORTGAGE30US"],
+                name="PMMS 30-year rate (Freddie Mac xlsx) vs FRED MORTGAGE30US",
+                tolerance=1e-9,
+                reason=(
+                    "the same survey; FRED rounds 21 weeks of 1980-81 from 3 to 2 decimals "
+                    "(../shared/data/SOURCES.md), allowed up to 0.005 pp"
+                ),
+                allowed_exceptions=21,
+                exception_tolerance=0.005 + 1e-9,
+            )
+        )
+    return checks
+
+
+def build_snapshot(
+    src: str | Path,
+    out: str | Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the snapshot from the raw files in ``src`` into ``out``.
+
+    Every dataset is loaded and validated, every reconciliation must pass
+    (else :class:`~qtlab.errors.ReconciliationError`, and ``out`` is left as it
+    was), then the Parquet files and ``manifest.json`` are written to a
+    temporary directory beside ``out`` and swapped in.
+    """
+    src, out = Path(src), Path(out)
+    if not src.is_dir():
+        raise DataError(f"--from {src}: not a directory; point it at ../shared/data")
+    datasets, skipped = discover(src)
+    items: dict[str, SourceData] = {}
+    for ds in datasets:
+        if progress:
+            progress(ds.id)
+        items[ds.id] = ds.load()
+    checks = _checks(items)
+    reconcile.raise_on_failure(checks)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=out.parent))
+    try:
+        entries = []
+        for ds in datasets:
+            item = items[ds.id]
+            if item.kind == "series":
+                df = validate_series(item.data, file=item.meta.file)
+                table = _date_table(df, ("date", "vintage"))
+                rel = f"series/{ds.id}.parquet"
+            elif item.kind == "holdings":
+                df = validate_holdings(item.data, file=item.meta.file)
+                table = _date_table(df, ("as_of", "maturity"))
+                rel = f"holdings/{ds.id}.parquet"
+            else:
+                df = item.data
+                date_cols = tuple(
+                    c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])
+                )
+                table = _date_table(df, date_cols)
+                rel = f"tables/{ds.id}.parquet"
+            _write(table, tmp / rel)
+            entries.append(_entry(ds, item, tmp, rel, len(df)))
+        manifest = Manifest(
+            format=SNAPSHOT_FORMAT,
+            built_at=datetime.now(UTC).replace(microsecond=0),
+            qtlab_version=__version__,
+            source_dir_name=src.name,
+            datasets=tuple(entries),
+            checks=tuple(checks),
+        )
+        (tmp / MANIFEST_NAME).write_text(
+            manifest.model_dump_json(indent=1) + "\n", encoding="utf-8"
+        )
+        _swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildResult(manifest, out, tuple(skipped))
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp`` with renames only (the old one is removed last)."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{datetime.now(UTC):%Y%m%d%H%M%S%f}")
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except BaseException:
+        if old is not None:
+            old.rename(out)
+        raise
+    # keep package markers that live beside the data (none today) and drop the old copy
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

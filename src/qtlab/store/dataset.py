@@ -1,0 +1,377 @@
+"""``Dataset``: a read-only view of all the data, cut at an as-of date.
+
+Two layers are combined: the packaged snapshot (read-only base) and the user's
+store (fetched vintages, overlaying the snapshot). The view answers the
+question "what could an analyst see on date D?":
+
+- an **observed** series is cut at D (no observation dated after D), and for
+  each date the latest vintage published on or before D is used; where no
+  vintage that old is kept (the snapshot's files were fetched later), the
+  earliest vintage kept is used, which is the closest to real time we have;
+- a **projection** series (CBO baselines, FOMC SEP) keeps only the vintages
+  published on or before D, whatever dates they project;
+- **holdings** are, for each kind of security, those of the latest SOMA
+  snapshot at or before D that holds that kind.
+
+``Dataset(as_of=None)`` is "today": the latest data of every layer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from qtlab.errors import DataError, DateRangeError, UnknownSeriesError, one_of
+from qtlab.schema import HOLDING_KINDS, HOLDINGS_COLUMNS, SeriesSpec, series_spec
+from qtlab.store.db import DB_FILENAME
+from qtlab.store.paths import data_dir, packaged_snapshot_dir
+from qtlab.store.snapshot import Manifest, load_manifest
+
+__all__ = ["Dataset", "SeriesInfo", "to_date"]
+
+_FAR_FUTURE = date(9999, 12, 31)
+
+
+def to_date(value: str | date | datetime | pd.Timestamp, *, field: str = "as_of") -> date:
+    """Parse an ISO date (or date-like) and raise :class:`DateRangeError` naming ``field``."""
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise DateRangeError(
+            f"{field}={value!r} is not a valid date; give an ISO date such as 2022-05-31"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    """Catalogue row for one series (what ``qtlab data status`` lists)."""
+
+    id: str
+    source: str
+    units: str
+    first: date
+    last: date
+    rows: int
+    vintage: date
+    vintages: int
+    kind: str
+
+
+class Dataset:
+    """A read-only view of the snapshot and the store, cut at ``as_of``.
+
+    Parameters
+    ----------
+    as_of
+        The vantage date (ISO string or date). ``None`` means today: everything.
+    data_dir
+        The store directory (default: ``QTLAB_DATA_DIR`` or the user cache dir).
+        A missing store is fine: the snapshot alone is used.
+    snapshot_dir
+        The snapshot directory (default: the one packaged with qtlab).
+    use_store
+        Set False to ignore the user's store and read only the snapshot.
+    """
+
+    def __init__(
+        self,
+        as_of: str | date | datetime | None = None,
+        *,
+        data_dir: str | os.PathLike[str] | None = None,
+        snapshot_dir: str | os.PathLike[str] | None = None,
+        use_store: bool = True,
+    ) -> None:
+        self.as_of: date | None = None if as_of is None else to_date(as_of)
+        if self.as_of is not None and self.as_of > date.today():
+            raise DateRangeError(
+                f"as_of={self.as_of.isoformat()} is in the future; give a date on or before "
+                f"{date.today().isoformat()}, or omit it for the latest data"
+            )
+        self._snapshot_dir = Path(snapshot_dir) if snapshot_dir else packaged_snapshot_dir()
+        self._store_path: Path | None = None
+        if use_store:
+            p = _data_dir(data_dir) / DB_FILENAME
+            if p.exists():
+                self._store_path = p
+
+    def __repr__(self) -> str:
+        when = self.as_of.isoformat() if self.as_of else "latest"
+        store = str(self._store_path) if self._store_path else "none"
+        return f"Dataset(as_of={when}, snapshot={self._snapshot_dir}, store={store})"
+
+    @property
+    def cutoff(self) -> date:
+        return self.as_of or _FAR_FUTURE
+
+    # --- connection -----------------------------------------------------------
+    @cached_property
+    def manifest(self) -> Manifest | None:
+        return load_manifest(self._snapshot_dir)
+
+    @cached_property
+    def _con(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(":memory:")
+        if self._store_path is not None:
+            con.execute(f"ATTACH '{_sql_path(self._store_path)}' AS user_store (READ_ONLY)")
+        con.execute(
+            "CREATE VIEW all_obs AS "
+            + " UNION ALL ".join(self._layers("series", "observations", _OBS_COLS))
+        )
+        con.execute(
+            "CREATE VIEW all_holdings AS "
+            + " UNION ALL ".join(self._layers("holdings", "holdings", _HOLD_COLS))
+        )
+        return con
+
+    def _layers(self, sub: str, table: str, cols: str) -> list[str]:
+        parts = []
+        files = sorted((self._snapshot_dir / sub).glob("*.parquet"))
+        if files:
+            lst = ", ".join(f"'{_sql_path(f)}'" for f in files)
+            parts.append(f"SELECT {cols}, 0 AS layer FROM read_parquet([{lst}])")
+        if self._store_path is not None:
+            parts.append(f"SELECT {cols}, 1 AS layer FROM user_store.{table}")
+        if not parts:
+            raise DataError(
+                f"no data: the snapshot at {self._snapshot_dir} is empty and there is no store. "
+                "Build the snapshot with `qtlab data build-snapshot --from DIR` or fetch with "
+                "`qtlab data update`"
+            )
+        return parts
+
+    def _q(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        return self._con.execute(sql, list(params)).df()
+
+    # --- series -----------------------------------------------------------------
+    def series_ids(self) -> list[str]:
+        """Every series id held (snapshot and store), sorted."""
+        rows = self._con.execute("SELECT DISTINCT series_id FROM all_obs ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+
+    def _check_series(self, series_id: str) -> SeriesSpec:
+        held = self.series_ids()
+        if series_id not in held:
+            raise UnknownSeriesError(
+                series_id,
+                held,
+                hint="Fetch it with `qtlab data update` if it is a FRED id qtlab does not ship",
+            )
+        try:
+            return series_spec(series_id)
+        except UnknownSeriesError:  # fetched from FRED but not in the glossary
+            return SeriesSpec(series_id, series_id, "as published", "irregular", "fred")
+
+    def observations(self, series_id: str) -> pd.DataFrame:
+        """Every kept observation of ``series_id`` visible as of the vantage date.
+
+        Columns ``date, value, vintage`` (all vintages for projections; one
+        vintage per date, chosen as the module docstring says, for observed series).
+        """
+        spec = self._check_series(series_id)
+        cut = self.cutoff
+        if spec.kind == "projection":
+            df = self._q(
+                "SELECT date, value, vintage FROM ("
+                " SELECT *, row_number() OVER (PARTITION BY date, vintage ORDER BY layer DESC) rn"
+                " FROM all_obs WHERE series_id = ? AND vintage <= ?) WHERE rn = 1"
+                " ORDER BY vintage, date",
+                [series_id, cut],
+            )
+        else:
+            df = self._q(
+                "SELECT date, value, vintage FROM ("
+                " SELECT *, row_number() OVER (PARTITION BY date ORDER BY"
+                "   (vintage <= ?) DESC,"
+                "   CASE WHEN vintage <= ? THEN vintage END DESC NULLS LAST,"
+                "   vintage ASC, layer DESC) rn"
+                " FROM all_obs WHERE series_id = ? AND date <= ?) WHERE rn = 1 ORDER BY date",
+                [cut, cut, series_id, cut],
+            )
+        for c in ("date", "vintage"):
+            df[c] = pd.to_datetime(df[c])
+        return df
+
+    def series(
+        self,
+        series_id: str,
+        start: str | date | None = None,
+        end: str | date | None = None,
+    ) -> pd.Series:
+        """One series as of the vantage date, indexed by date [glossary units].
+
+        For a projection series this is the latest vintage published on or
+        before the vantage date (its ``attrs['vintage']`` says which).
+
+        Raises
+        ------
+        UnknownSeriesError
+            If the id is not held; the message lists the held ids.
+        DateRangeError
+            If a projection has no vintage published by the vantage date.
+        """
+        spec = self._check_series(series_id)
+        obs = self.observations(series_id)
+        vintage = None
+        if spec.kind == "projection":
+            if obs.empty:
+                first = self._q(
+                    "SELECT min(vintage) AS v FROM all_obs WHERE series_id = ?", [series_id]
+                )["v"].iloc[0]
+                raise DateRangeError(
+                    f"no vintage of {series_id!r} was published on or before "
+                    f"{self.cutoff.isoformat()}; the earliest kept is {pd.Timestamp(first).date()}"
+                )
+            vintage = obs["vintage"].max()
+            obs = obs[obs["vintage"] == vintage]
+        s = obs.set_index("date")["value"].rename(series_id)
+        s.index.name = "date"
+        if start is not None:
+            s = s[s.index >= pd.Timestamp(to_date(start, field="start"))]
+        if end is not None:
+            s = s[s.index <= pd.Timestamp(to_date(end, field="end"))]
+        s.attrs.update(
+            {"units": spec.units, "source": spec.source, "as_of": self.as_of, "vintage": vintage}
+        )
+        return s
+
+    def catalog(self) -> list[SeriesInfo]:
+        """One :class:`SeriesInfo` per series visible as of the vantage date."""
+        cut = self.cutoff
+        df = self._q(
+            "WITH vis AS ("
+            " SELECT * FROM all_obs o WHERE (vintage <= ?) OR"
+            "  (date <= ? AND NOT EXISTS (SELECT 1 FROM all_obs p"
+            "    WHERE p.series_id = o.series_id AND p.date = o.date AND p.vintage <= ?)))"
+            " SELECT series_id, min(date) AS first, max(date) AS last,"
+            "  count(DISTINCT date) AS dates, count(DISTINCT (date, vintage)) AS obs,"
+            "  max(vintage) AS vintage, count(DISTINCT vintage) AS vintages"
+            " FROM vis GROUP BY series_id ORDER BY series_id",
+            [cut, cut, cut],
+        )
+        out = []
+        for r in (_Row(**{str(k): v for k, v in rec.items()}) for rec in df.to_dict("records")):
+            try:
+                spec = series_spec(str(r.series_id))
+            except UnknownSeriesError:
+                spec = SeriesSpec(str(r.series_id), "", "as published", "irregular", "fred")
+            if spec.kind == "observed" and self.as_of is not None:
+                # cut at the date: recompute first/last/rows on the as-of view
+                obs = self.observations(spec.id)
+                if obs.empty:
+                    continue
+                first, last, rows = obs["date"].min(), obs["date"].max(), len(obs)
+                vint = obs["vintage"].max()
+            else:
+                first, last = r.first, r.last
+                rows = int(r.obs if spec.kind == "projection" else r.dates)
+                vint = r.vintage
+            out.append(
+                SeriesInfo(
+                    id=spec.id,
+                    source=spec.source,
+                    units=spec.units,
+                    first=pd.Timestamp(first).date(),
+                    last=pd.Timestamp(last).date(),
+                    rows=rows,
+                    vintage=pd.Timestamp(vint).date(),
+                    vintages=int(r.vintages),
+                    kind=spec.kind,
+                )
+            )
+        return out
+
+    # --- holdings -----------------------------------------------------------------
+    def holdings_dates(self) -> pd.DataFrame:
+        """Each SOMA holdings as-of date visible, with its rows and totals by kind [USD bn]."""
+        df = self._q(
+            "SELECT as_of, kind, count(*) AS rows, sum(par) AS par,"
+            " sum(coalesce(inflation_comp, 0)) AS inflation_comp FROM ("
+            "  SELECT *, row_number() OVER (PARTITION BY as_of, cusip ORDER BY layer DESC) rn"
+            "  FROM all_holdings WHERE as_of <= ?) WHERE rn = 1"
+            " GROUP BY as_of, kind ORDER BY as_of, kind",
+            [self.cutoff],
+        )
+        df["as_of"] = pd.to_datetime(df["as_of"])
+        return df
+
+    def holdings(self, kinds: Iterable[str] | None = None) -> pd.DataFrame:
+        """SOMA holdings by CUSIP as of the vantage date [USD bn, %].
+
+        For each kind of security, the rows of the latest snapshot at or before
+        the vantage date that holds that kind (Treasury and MBS files are
+        published, and kept, separately). Columns :data:`qtlab.schema.HOLDINGS_COLUMNS`.
+        """
+        wanted = list(HOLDING_KINDS if kinds is None else kinds)
+        bad = [k for k in wanted if k not in HOLDING_KINDS]
+        if bad:
+            raise DataError(
+                f"unknown holding kind {bad[0]!r}; valid kinds are {one_of(HOLDING_KINDS)}"
+            )
+        dates = self.holdings_dates()
+        if dates.empty:
+            raise DateRangeError(
+                f"no SOMA holdings snapshot at or before {self.cutoff.isoformat()}"
+            )
+        latest = dates[dates["kind"].isin(wanted)].groupby("kind")["as_of"].max()
+        parts = []
+        for kind, as_of in latest.items():
+            parts.append(
+                self._q(
+                    f"SELECT {_HOLD_COLS} FROM (SELECT *, row_number() OVER"
+                    " (PARTITION BY as_of, cusip ORDER BY layer DESC) rn"
+                    " FROM all_holdings WHERE as_of = ? AND kind = ?) WHERE rn = 1 ORDER BY cusip",
+                    [pd.Timestamp(as_of).date(), kind],
+                )
+            )
+        if not parts:
+            return pd.DataFrame(columns=list(HOLDINGS_COLUMNS))
+        out = pd.concat(parts, ignore_index=True)
+        for c in ("as_of", "maturity"):
+            out[c] = pd.to_datetime(out[c])
+        return out
+
+    # --- tables ---------------------------------------------------------------------
+    def table(self, dataset: str) -> pd.DataFrame:
+        """A snapshot table (e.g. ``mspd.detail.2022-01-31``)."""
+        f = self._snapshot_dir / "tables" / f"{dataset}.parquet"
+        if not f.exists():
+            have = sorted(p.stem for p in (self._snapshot_dir / "tables").glob("*.parquet"))
+            raise DataError(f"no table {dataset!r} in the snapshot; it has {one_of(have)}")
+        return pd.read_parquet(f)
+
+
+@dataclass(frozen=True)
+class _Row:
+    series_id: str
+    first: Any
+    last: Any
+    dates: int
+    obs: int
+    vintage: Any
+    vintages: int
+
+
+_OBS_COLS = "series_id, CAST(date AS DATE) AS date, value, CAST(vintage AS DATE) AS vintage"
+_HOLD_COLS = ", ".join(HOLDINGS_COLUMNS)
+
+
+def _sql_path(p: Path) -> str:
+    return str(p).replace("'", "''")
+
+
+def _data_dir(override: str | os.PathLike[str] | None) -> Path:
+    return data_dir(override)

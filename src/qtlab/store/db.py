@@ -1,0 +1,279 @@
+"""The local store: an embedded DuckDB database that keeps every fetched vintage.
+
+Tables
+------
+``observations``  ``(series_id, date, value, vintage, dataset)``, one row per
+                  observation and vintage [glossary units]; primary key
+                  ``(series_id, date, vintage)``: a second fetch of the same
+                  vintage replaces it, a new vintage is added beside the old one.
+``holdings``      SOMA holdings by CUSIP, keyed by ``(as_of, cusip)``.
+``tables``        other tidy tables (e.g. the MSPD detail), stored as Parquet
+                  bytes per ``(dataset, vintage)``.
+``provenance``    one row per dataset and vintage ingested: source, official id,
+                  URL, retrieval time, units, rows, checksum.
+
+Every update runs in one transaction: if anything fails, nothing of it is
+kept and the previous data are exactly as they were.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+import pandas as pd
+
+from qtlab.errors import StoreError
+from qtlab.schema import HOLDINGS_COLUMNS, validate_holdings, validate_series
+from qtlab.sources._base import SourceData
+from qtlab.store.paths import data_dir
+
+__all__ = ["DB_FILENAME", "IngestReport", "Store"]
+
+DB_FILENAME = "qtlab.duckdb"
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS observations (
+    series_id VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    value DOUBLE NOT NULL,
+    vintage DATE NOT NULL,
+    dataset VARCHAR NOT NULL,
+    PRIMARY KEY (series_id, date, vintage)
+);
+CREATE TABLE IF NOT EXISTS holdings (
+    as_of DATE NOT NULL,
+    cusip VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    description VARCHAR,
+    term VARCHAR,
+    maturity DATE,
+    issuer VARCHAR,
+    program VARCHAR,
+    coupon DOUBLE,
+    spread DOUBLE,
+    par DOUBLE NOT NULL,
+    inflation_comp DOUBLE,
+    pct_outstanding DOUBLE,
+    is_aggregated BOOLEAN,
+    dataset VARCHAR NOT NULL,
+    PRIMARY KEY (as_of, cusip)
+);
+CREATE TABLE IF NOT EXISTS tables (
+    dataset VARCHAR NOT NULL,
+    vintage DATE NOT NULL,
+    parquet BLOB NOT NULL,
+    PRIMARY KEY (dataset, vintage)
+);
+CREATE TABLE IF NOT EXISTS provenance (
+    dataset VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    official_id VARCHAR NOT NULL,
+    url VARCHAR,
+    file VARCHAR,
+    retrieved_at TIMESTAMP,
+    vintage DATE NOT NULL,
+    as_of DATE,
+    rows BIGINT NOT NULL,
+    sha256 VARCHAR,
+    units VARCHAR,
+    notes VARCHAR,
+    ingested_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (dataset, vintage)
+);
+"""
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one transactional update wrote: datasets and row counts."""
+
+    datasets: tuple[str, ...]
+    rows: int
+
+
+def _vintage_of(item: SourceData) -> date:
+    meta = item.meta
+    if meta.vintage is not None:
+        return meta.vintage
+    if meta.retrieved_at is not None:
+        return meta.retrieved_at.date()
+    return datetime.now(UTC).date()
+
+
+class Store:
+    """The user's local DuckDB store (see the module docstring for its tables).
+
+    Parameters
+    ----------
+    directory
+        The store directory; default :func:`qtlab.store.paths.data_dir`.
+    read_only
+        Open without the right to write (several readers may share it).
+    """
+
+    def __init__(
+        self, directory: str | os.PathLike[str] | None = None, *, read_only: bool = False
+    ) -> None:
+        self.directory = data_dir(directory)
+        self.path = self.directory / DB_FILENAME
+        self.read_only = read_only
+        try:
+            if not read_only:
+                self.directory.mkdir(parents=True, exist_ok=True)
+            elif not self.path.exists():
+                raise StoreError(
+                    f"no store at {self.path}; run `qtlab data update` to create one, "
+                    "or use the embedded snapshot alone"
+                )
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+            if not read_only:
+                self._con.execute(_DDL)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot open the store {self.path}: {exc}. Another qtlab process may be "
+                "writing to it; wait for it, or pass --data-dir to use another directory"
+            ) from exc
+
+    # --- context management -------------------------------------------------
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        return self._con
+
+    # --- writing --------------------------------------------------------------
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self.read_only:
+            raise StoreError(f"the store {self.path} was opened read-only")
+        con = self._con
+        con.begin()
+        try:
+            yield con
+        except BaseException:
+            con.rollback()
+            raise
+        else:
+            con.commit()
+
+    def ingest(self, items: Sequence[SourceData]) -> IngestReport:
+        """Write ``items`` in one transaction: all of them, or (on any error) none.
+
+        A dataset fetched again with the same vintage replaces that vintage; a
+        new vintage is kept beside the older ones.
+        """
+        rows = 0
+        with self._transaction() as con:
+            for item in items:
+                rows += self._write_one(con, item)
+        return IngestReport(tuple(i.meta.dataset for i in items), rows)
+
+    def _write_one(self, con: duckdb.DuckDBPyConnection, item: SourceData) -> int:
+        meta = item.meta
+        vintage = _vintage_of(item)
+        if item.kind == "series":
+            df = validate_series(item.data, file=meta.file or meta.url)
+            df = df.assign(dataset=meta.dataset)
+            con.register("_incoming", df)
+            con.execute(
+                "INSERT OR REPLACE INTO observations "
+                "SELECT series_id, CAST(date AS DATE), value, CAST(vintage AS DATE), dataset "
+                "FROM _incoming"
+            )
+            con.unregister("_incoming")
+        elif item.kind == "holdings":
+            df = validate_holdings(item.data, file=meta.file or meta.url)
+            df = df.assign(dataset=meta.dataset)
+            con.register("_incoming", df)
+            cols = ", ".join(HOLDINGS_COLUMNS)
+            con.execute(
+                f"INSERT OR REPLACE INTO holdings ({cols}, dataset) "
+                f"SELECT {cols}, dataset FROM _incoming"
+            )
+            con.unregister("_incoming")
+        elif item.kind == "table":
+            df = item.data
+            buf = io.BytesIO()
+            df.to_parquet(buf, index=False)
+            con.execute(
+                "INSERT OR REPLACE INTO tables VALUES (?, ?, ?)",
+                [meta.dataset, vintage, buf.getvalue()],
+            )
+        else:
+            raise StoreError(f"unknown dataset kind {item.kind!r} for {meta.dataset!r}")
+        con.execute(
+            "INSERT OR REPLACE INTO provenance VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                meta.dataset,
+                item.kind,
+                meta.source,
+                meta.official_id,
+                meta.url,
+                meta.file,
+                meta.retrieved_at.replace(tzinfo=None) if meta.retrieved_at else None,
+                vintage,
+                meta.as_of,
+                len(df),
+                meta.sha256,
+                json.dumps(dict(meta.units), sort_keys=True),
+                json.dumps(list(meta.notes)),
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
+        )
+        return len(df)
+
+    # --- reading --------------------------------------------------------------
+    def provenance(self) -> pd.DataFrame:
+        """Every dataset and vintage ingested, newest first."""
+        return self._con.execute("SELECT * FROM provenance ORDER BY ingested_at DESC, dataset").df()
+
+    def vintages(self, series_id: str) -> list[date]:
+        """The vintages kept for ``series_id``, oldest first."""
+        rows = self._con.execute(
+            "SELECT DISTINCT vintage FROM observations WHERE series_id = ? ORDER BY vintage",
+            [series_id],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def table(self, dataset: str, vintage: date | None = None) -> pd.DataFrame:
+        """A stored table (latest vintage unless ``vintage`` is given)."""
+        q = "SELECT parquet FROM tables WHERE dataset = ?"
+        args: list[object] = [dataset]
+        if vintage is not None:
+            q += " AND vintage = ?"
+            args.append(vintage)
+        row = self._con.execute(q + " ORDER BY vintage DESC LIMIT 1", args).fetchone()
+        if row is None:
+            raise StoreError(f"no table {dataset!r} in the store {self.path}")
+        return pd.read_parquet(io.BytesIO(row[0]))
+
+
+def store_exists(directory: str | os.PathLike[str] | None = None) -> bool:
+    """True if a store database exists in ``directory`` (default :func:`data_dir`)."""
+    return (data_dir(directory) / DB_FILENAME).exists()
+
+
+def store_path(directory: str | os.PathLike[str] | None = None) -> Path:
+    return data_dir(directory) / DB_FILENAME

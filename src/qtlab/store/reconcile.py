@@ -1,0 +1,198 @@
+"""Reconciliations made when the snapshot is built; any failure stops the build.
+
+Each check compares two official sources for the same quantity and returns a
+:class:`~qtlab.store.snapshot.Check` stating the tolerance and the reason for
+it. :func:`raise_on_failure` turns failed checks into one
+:class:`~qtlab.errors.ReconciliationError` that lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from qtlab.errors import ReconciliationError
+from qtlab.store.snapshot import Check
+
+__all__ = [
+    "H41_KNOWN_EXCEPTIONS",
+    "H41_TOLERANCE_BN",
+    "HOLDINGS_TOLERANCE_BN",
+    "SUMMARY_SERIES_BY_KIND",
+    "check_h41_vs_summary",
+    "check_holdings_vs_summary",
+    "check_same_series",
+    "raise_on_failure",
+]
+
+#: CUSIP files must sum to the weekly summary within 1 million dollars [USD bn].
+HOLDINGS_TOLERANCE_BN = 0.001
+
+#: H.4.1 (FRED) versus the NY Fed summary [USD bn]: 10 million dollars. H.4.1
+#: lines are rounded to the million and its totals are sums of rounded lines;
+#: differences of up to $9.6 mn occur (2005-11-23), so $10 mn is the tightest
+#: round bound that holds for every week outside the known exceptions below.
+H41_TOLERANCE_BN = 0.010
+
+#: Weeks where H.4.1 and the NY Fed summary differ for a known, explained reason.
+H41_KNOWN_EXCEPTIONS: Mapping[str, str] = {
+    d: (
+        "the NY Fed summary repeats a stale TIPS inflation compensation of $928.695 mn "
+        "(about $1,465 mn in the neighbouring weeks), so its Treasury total is ~$0.54 bn "
+        "below H.4.1's"
+    )
+    for d in ("2003-07-09", "2003-07-16", "2003-07-30", "2003-08-27")
+}
+
+#: Holding kind -> summary series id (par) that it must sum to.
+SUMMARY_SERIES_BY_KIND: Mapping[str, str] = {
+    "bill": "soma.bills",
+    "note_bond": "soma.notes_bonds",
+    "tips": "soma.tips",
+    "frn": "soma.frn",
+    "agency": "soma.agency",
+    "mbs": "soma.mbs",
+    "cmbs": "soma.cmbs",
+}
+
+
+def _wide(series: pd.DataFrame) -> pd.DataFrame:
+    return series.pivot_table(index="date", columns="series_id", values="value", aggfunc="last")
+
+
+def check_holdings_vs_summary(
+    holdings: pd.DataFrame, summary: pd.DataFrame, *, name: str
+) -> list[Check]:
+    """Per-kind CUSIP sums of one holdings file against the summary on the same date.
+
+    ``holdings`` has :data:`qtlab.schema.HOLDINGS_COLUMNS`; ``summary`` is the long
+    ``soma.*`` series frame. TIPS inflation compensation is checked too.
+    """
+    as_of = pd.Timestamp(holdings["as_of"].iloc[0])
+    wide = _wide(summary)
+    if as_of not in wide.index:
+        return [
+            Check(
+                name=f"{name}: CUSIP sums vs SOMA summary",
+                passed=False,
+                tolerance=f"{HOLDINGS_TOLERANCE_BN} bn",
+                max_abs_diff=None,
+                compared=0,
+                detail=f"the SOMA summary has no week dated {as_of.date()}",
+            )
+        ]
+    week = wide.loc[[as_of]].iloc[0].dropna()
+    row: dict[str, float] = {str(k): float(v) for k, v in week.items()}
+    sums: dict[str, float] = {
+        str(k): float(v) for k, v in holdings.groupby("kind")["par"].sum().items()
+    }
+    pairs: list[tuple[str, float, float]] = [
+        (k, v, row.get(SUMMARY_SERIES_BY_KIND[k], float("nan"))) for k, v in sums.items()
+    ]
+    if "tips" in sums:
+        ic = float(holdings["inflation_comp"].where(holdings["kind"] == "tips", 0.0).sum())
+        pairs.append(("tips_inflation_comp", ic, row.get("soma.tips_inflation_comp", 0.0)))
+    diffs = {k: abs(a - b) for k, a, b in pairs}
+    worst = max(diffs.values())
+    passed = bool(worst <= HOLDINGS_TOLERANCE_BN)
+    detail = "; ".join(f"{k}: CUSIPs {a:,.6f} vs summary {b:,.6f}" for k, a, b in pairs)
+    return [
+        Check(
+            name=f"{name}: CUSIP sums by kind vs SOMA summary {as_of.date()}",
+            passed=passed,
+            tolerance=f"{HOLDINGS_TOLERANCE_BN} bn ($1 mn): both are NY Fed par values in dollars",
+            max_abs_diff=worst,
+            compared=len(pairs),
+            detail=detail,
+        )
+    ]
+
+
+def check_h41_vs_summary(fred: Mapping[str, pd.Series], summary: pd.DataFrame) -> list[Check]:
+    """H.4.1 securities lines (FRED) against the NY Fed SOMA summary on common Wednesdays.
+
+    - TREAST = bills + notes/bonds + FRN + TIPS + TIPS inflation compensation
+    - WSHOMCB = MBS + CMBS
+    - WSHOSHO = summary total (which excludes inflation compensation) + inflation compensation
+    """
+    w = _wide(summary).fillna(0.0)
+    ic = w.get("soma.tips_inflation_comp", 0.0)
+    targets = {
+        "TREAST": w["soma.bills"] + w["soma.notes_bonds"] + w["soma.frn"] + w["soma.tips"] + ic,
+        "WSHOMCB": w["soma.mbs"] + w["soma.cmbs"],
+        "WSHOSHO": w["soma.total"] + ic,
+    }
+    known = pd.to_datetime(list(H41_KNOWN_EXCEPTIONS))
+    out = []
+    for sid, target in targets.items():
+        if sid not in fred:
+            continue
+        diff = (fred[sid] - target).dropna()
+        considered = diff[~diff.index.isin(known)]
+        worst = float(considered.abs().max()) if len(considered) else float("nan")
+        bad = considered[considered.abs() > H41_TOLERANCE_BN]
+        detail = (
+            f"{len(diff)} common Wednesdays {diff.index.min().date()}..{diff.index.max().date()}; "
+            f"{int(diff.index.isin(known).sum())} known exceptions excluded "
+            f"({H41_KNOWN_EXCEPTIONS[next(iter(H41_KNOWN_EXCEPTIONS))]})"
+        )
+        if len(bad):
+            detail += "; out of tolerance: " + ", ".join(
+                f"{pd.Timestamp(str(d)).date()} ({v:+.4f} bn)" for d, v in bad.head(5).items()
+            )
+        out.append(
+            Check(
+                name=f"{sid} (H.4.1) vs SOMA summary",
+                passed=len(bad) == 0 and len(considered) > 0,
+                tolerance=f"{H41_TOLERANCE_BN} bn ($10 mn): H.4.1 rounds each line to $1 mn",
+                max_abs_diff=worst,
+                compared=len(considered),
+                detail=detail,
+            )
+        )
+    return out
+
+
+def check_same_series(
+    a: pd.Series,
+    b: pd.Series,
+    *,
+    name: str,
+    tolerance: float,
+    reason: str,
+    allowed_exceptions: int = 0,
+    exception_tolerance: float | None = None,
+) -> Check:
+    """Two copies of one series agree on common dates within ``tolerance``.
+
+    Up to ``allowed_exceptions`` dates may differ by at most ``exception_tolerance``
+    (for documented rounding differences); ``reason`` explains both.
+    """
+    diff = (a - b).dropna()
+    over = diff[diff.abs() > tolerance]
+    ok = len(over) <= allowed_exceptions
+    if exception_tolerance is not None and len(over):
+        ok = ok and bool(over.abs().max() <= exception_tolerance)
+    return Check(
+        name=name,
+        passed=bool(ok and len(diff) > 0),
+        tolerance=f"{tolerance:g}: {reason}",
+        max_abs_diff=float(diff.abs().max()) if len(diff) else None,
+        compared=len(diff),
+        detail=f"{len(over)} dates beyond the tolerance (allowed {allowed_exceptions})",
+    )
+
+
+def raise_on_failure(checks: Sequence[Check]) -> None:
+    """Raise :class:`ReconciliationError` listing every failed check."""
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        lines = "\n".join(
+            f"- {c.name}: max |diff| {c.max_abs_diff}, tolerance {c.tolerance}; {c.detail}"
+            for c in failed
+        )
+        raise ReconciliationError(
+            f"{len(failed)} of {len(checks)} reconciliation checks failed; the snapshot was "
+            f"not written:\n{lines}"
+        )
