@@ -1,0 +1,1 @@
+"""Packaged source data: hand-entered official tables (SEP) read with importlib.resources."""
