@@ -284,6 +284,24 @@ _SPECS: tuple[SeriesSpec, ...] = (
         "fomc",
         "projection",
     ),
+    *(
+        _s(
+            f"FEDTAR{code}{lr}",
+            f"FOMC SEP {name} of the federal funds rate, "
+            + ("longer run (date = SEP date)" if lr else "at year end (date = Jan 1 of the year)"),
+            PERCENT,
+            "irregular" if lr else "annual",
+            "fomc",
+            "projection",
+        )
+        for code, name in (
+            ("CTL", "central tendency, low"),
+            ("CTH", "central tendency, high"),
+            ("RL", "range, low"),
+            ("RH", "range, high"),
+        )
+        for lr in ("", "LR")
+    ),
     _s(
         "FEDTARMDLR",
         "FOMC SEP median federal funds rate, longer run (date = SEP date)",

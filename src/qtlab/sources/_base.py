@@ -39,8 +39,10 @@ __all__ = [
     "http_get",
     "numeric_column",
     "open_binary",
+    "redact_url",
     "sha256_bytes",
     "source_name",
+    "utcnow",
 ]
 
 #: Seconds before a request is abandoned (connect, read, write, pool).
@@ -181,22 +183,36 @@ def http_get(
         return retrying(_once)
     except httpx.HTTPStatusError as exc:
         code = exc.response.status_code
-        raise FetchError(f"HTTP {code} from the server", url=str(exc.request.url)) from exc
+        raise FetchError(
+            f"HTTP {code} from the server", url=redact_url(str(exc.request.url))
+        ) from exc
     except httpx.TimeoutException as exc:
         raise FetchError(
             f"timed out after {timeout:g} s ({retries} attempts); check the network "
             "or raise the timeout",
-            url=url,
+            url=redact_url(url),
         ) from exc
     except httpx.TransportError as exc:
         raise FetchError(
             f"could not connect ({exc.__class__.__name__}: {exc}); are you offline? "
             "The embedded snapshot still works without a network",
-            url=url,
+            url=redact_url(url),
         ) from exc
     finally:
         if own:
             cl.close()
+
+
+_SECRET_PARAMS = ("api_key", "apikey", "token")
+
+
+def redact_url(url: str) -> str:
+    """``url`` with the values of secret query parameters (API keys) replaced by ``***``."""
+    u = httpx.URL(url)
+    if not any(k in u.params for k in _SECRET_PARAMS):
+        return url
+    params = [(k, "***" if k in _SECRET_PARAMS else v) for k, v in u.params.multi_items()]
+    return str(u.copy_with(params=params))
 
 
 def utcnow() -> datetime:

@@ -55,10 +55,70 @@ class RawDataset:
 
 
 @dataclass(frozen=True)
+class DerivedFile:
+    """A raw file derived from another one (../shared/data marks them): not stored,
+    but checked to agree with its original when the snapshot is built."""
+
+    path: Path
+    check: Callable[[dict[str, SourceData]], Check]
+
+
+@dataclass(frozen=True)
 class BuildResult:
     manifest: Manifest
     out_dir: Path
     skipped: tuple[str, ...]
+
+
+def discover_derived(src: Path) -> list[DerivedFile]:
+    """The derived files under ``src`` and the check each one must pass."""
+    out = []
+    for p in sorted((src / "cbo").glob("cbo_baseline_*_debt_deficit_netinterest.csv")):
+        out.append(DerivedFile(p, _bind_cbo_subset_check(p)))
+    for p in sorted((src / "pmms").glob("freddie_pmms_weekly_*.csv")):
+        out.append(DerivedFile(p, _bind_pmms_csv_check(p)))
+    return out
+
+
+def _bind_cbo_subset_check(path: Path) -> Callable[[dict[str, SourceData]], Check]:
+    def check(items: dict[str, SourceData]) -> Check:
+        sub = cbo.read_cbo_baselines(path).data
+        full = items["cbo.baselines"].data
+        keys = ["series_id", "date", "vintage"]
+        merged = sub.merge(full, on=keys, how="left", suffixes=("", "_full"))
+        diff = (merged["value"] - merged["value_full"]).abs()
+        missing = int(merged["value_full"].isna().sum())
+        return Check(
+            name=f"{path.name} (derived) is a subset of the full CBO baselines file",
+            passed=bool(missing == 0 and (diff <= 1e-9).all()),
+            tolerance="exact: the rows were copied unchanged",
+            max_abs_diff=float(diff.max()) if len(diff) else None,
+            compared=len(merged),
+            detail=f"{missing} rows not found in the full file",
+        )
+
+    return check
+
+
+def _bind_pmms_csv_check(path: Path) -> Callable[[dict[str, SourceData]], Check]:
+    def check(items: dict[str, SourceData]) -> Check:
+        csv = freddie.read_pmms(path).data
+        xlsx = items["freddie.pmms"].data
+        merged = csv.merge(xlsx, on=["series_id", "date"], how="outer", suffixes=("", "_xlsx"))
+        diff = (merged["value"] - merged["value_xlsx"]).abs()
+        unmatched = int(merged["value"].isna().sum() + merged["value_xlsx"].isna().sum())
+        # the CSV writes floats with 10 significant digits: relative 5e-10 at most
+        tol = 1e-8
+        return Check(
+            name=f"{path.name} (derived CSV) equals the Freddie Mac xlsx",
+            passed=bool(unmatched == 0 and (diff.dropna() <= tol).all()),
+            tolerance=f"{tol:g} pp: the CSV rounds to 10 significant digits",
+            max_abs_diff=float(diff.max()),
+            compared=len(merged),
+            detail=f"{unmatched} observations in one file but not the other",
+        )
+
+    return check
 
 
 def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
@@ -124,6 +184,7 @@ def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:
         raise DataError(f"two raw files map to the same dataset id(s) {sorted(dup)} in {src}")
+    used |= {d.path for d in discover_derived(src)}
     skipped = sorted(
         str(p.relative_to(src))
         for p in src.rglob("*")
@@ -257,6 +318,7 @@ def build_snapshot(
             progress(ds.id)
         items[ds.id] = ds.load()
     checks = _checks(items)
+    checks += [d.check(items) for d in discover_derived(src)]
     reconcile.raise_on_failure(checks)
 
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -51,8 +51,8 @@ def fetch_source(name: str, client: httpx.Client | None = None) -> list[SourceDa
     elif name == "nyfed":
 
         def holdings() -> list[SourceData]:
-            dates = nyfed.get_soma_asofdates(client=client)
-            latest = max(dates)
+            dates = nyfed.get_soma_asofdates(client=client).data["as_of"]
+            latest = dates.max().date()
             return [
                 nyfed.get_soma_holdings(latest, group="treasury", client=client),
                 nyfed.get_soma_holdings(latest, group="agency", client=client),
