@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pandas as pd
@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_RETRIES",
     "DEFAULT_TIMEOUT",
     "USER_AGENT",
+    "RawInput",
     "SourceData",
     "SourceMeta",
     "checked_csv",
@@ -39,6 +40,7 @@ __all__ = [
     "http_get",
     "numeric_column",
     "open_binary",
+    "raw_bytes",
     "redact_url",
     "sha256_bytes",
     "source_name",
@@ -118,6 +120,19 @@ def source_name(buf: object, default: str = "<buffer>") -> str:
     """A readable name for ``buf`` (its ``name`` attribute if it has one) for error messages."""
     name = getattr(buf, "name", None)
     return str(name) if isinstance(name, (str, os.PathLike)) else default
+
+
+#: What every ``parse_*`` accepts: bytes, text, or an open binary file.
+RawInput = bytes | str | IO[bytes]
+
+
+def raw_bytes(raw: RawInput, file: str) -> tuple[bytes, str]:
+    """The bytes of ``raw`` and the name to use for it in error messages."""
+    if isinstance(raw, bytes):
+        return raw, file
+    if isinstance(raw, str):
+        return raw.encode("utf-8"), file
+    return raw.read(), source_name(raw, file)
 
 
 def open_binary(path: str | os.PathLike[str]) -> tuple[bytes, str]:

@@ -29,7 +29,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import IO, Final
+from typing import Final
 
 import httpx
 import pandas as pd
@@ -39,14 +39,15 @@ from qtlab.errors import ParseError, one_of
 from qtlab.sources._base import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
+    RawInput,
     SourceData,
     SourceMeta,
     date_column,
     http_get,
     numeric_column,
     open_binary,
+    raw_bytes,
     sha256_bytes,
-    source_name,
 )
 from qtlab.sources._strict_csv import strict_csv
 
@@ -113,16 +114,6 @@ _BASELINE_COLUMNS: Final = (
 _ACTUAL_COLUMNS: Final = ("component", "category", "subcategory", "fiscal_year", "actual_value")
 _GDP_COLUMNS: Final = ("fiscal_year", "GDP")
 _FLAGS: Final = {"True": True, "False": False}
-
-RawInput = bytes | str | IO[bytes]
-
-
-def _raw_bytes(raw: RawInput, file: str) -> tuple[bytes, str]:
-    if isinstance(raw, bytes):
-        return raw, file
-    if isinstance(raw, str):
-        return raw.encode("utf-8"), file
-    return raw.read(), source_name(raw, file)
 
 
 def fiscal_year_end(fy: int) -> date:
@@ -242,7 +233,7 @@ def parse_cbo_baselines(raw: RawInput, *, file: str = "<buffer>") -> SourceData:
         On a missing column, an unknown component, a bad number, year, flag or
         date, or the same series, year and baseline twice.
     """
-    data_bytes, file = _raw_bytes(raw, file)
+    data_bytes, file = raw_bytes(raw, file)
     df = strict_csv(data_bytes, file=file, required=_BASELINE_COLUMNS)
     df = df.rename(columns=VARIABLE_MAP)
     out = pd.DataFrame(
@@ -301,7 +292,7 @@ def parse_cbo_actuals(
         Series ``cbo.actual.<component>[.<category>[.<subcategory>]]`` [USD bn],
         dated at the fiscal-year end.
     """
-    data_bytes, file = _raw_bytes(raw, file)
+    data_bytes, file = raw_bytes(raw, file)
     df = strict_csv(data_bytes, file=file, required=_ACTUAL_COLUMNS).rename(columns=VARIABLE_MAP)
     dates = _fiscal_years(df["fiscal_year"], file=file, field="fiscal_year")
     out = pd.DataFrame(
@@ -326,7 +317,7 @@ def parse_cbo_actual_gdp(
     Nominal GDP summed over each fiscal year, dated at the fiscal-year end. The
     vintage fallback is that of :func:`parse_cbo_actuals`.
     """
-    data_bytes, file = _raw_bytes(raw, file)
+    data_bytes, file = raw_bytes(raw, file)
     df = strict_csv(data_bytes, file=file, required=_GDP_COLUMNS).rename(columns=VARIABLE_MAP)
     dates = _fiscal_years(df["fiscal_year"], file=file, field="fiscal_year")
     out = pd.DataFrame(

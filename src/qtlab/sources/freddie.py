@@ -37,7 +37,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import IO, Any, Final
+from typing import Any, Final
 
 import httpx
 import openpyxl
@@ -50,14 +50,15 @@ from qtlab.errors import ParseError, one_of
 from qtlab.sources._base import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
+    RawInput,
     SourceData,
     SourceMeta,
     date_column,
     http_get,
     numeric_column,
     open_binary,
+    raw_bytes,
     sha256_bytes,
-    source_name,
 )
 from qtlab.sources._strict_csv import strict_csv
 
@@ -103,16 +104,6 @@ CSV_VARIABLE_MAP: Final[Mapping[str, str]] = {
 _REQUIRED: Final = "pmms.frm30"
 _EXCEL_EPOCH: Final = datetime(1899, 12, 30)
 _MAX_HEADER_SEARCH: Final = 30
-
-RawInput = bytes | str | IO[bytes]
-
-
-def _raw_bytes(raw: RawInput, file: str) -> tuple[bytes, str]:
-    if isinstance(raw, bytes):
-        return raw, file
-    if isinstance(raw, str):
-        return raw.encode("utf-8"), file
-    return raw.read(), source_name(raw, file)
 
 
 def _is_blank(value: object) -> bool:
@@ -274,7 +265,7 @@ def parse_pmms_xlsx(
         lists the sheets), the header has no ``Week`` / 30-year FRM column, a
         date is invalid or a rate cell is not a number.
     """
-    data_bytes, file = _raw_bytes(raw, file)
+    data_bytes, file = raw_bytes(raw, file)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data_bytes), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
@@ -306,7 +297,7 @@ def parse_pmms_csv(
     are required, the others optional; empty cells are dropped. Output and
     vintage fallback are those of :func:`parse_pmms_xlsx`.
     """
-    data_bytes, file = _raw_bytes(raw, file)
+    data_bytes, file = raw_bytes(raw, file)
     df = strict_csv(data_bytes, file=file, required=("week", "frm30_rate"))
     weeks = date_column(df["week"], file=file, field="week")
     parts = []

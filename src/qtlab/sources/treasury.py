@@ -29,7 +29,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import IO, Any, Final, Literal
+from typing import Any, Final, Literal
 
 import httpx
 import pandas as pd
@@ -39,14 +39,15 @@ from qtlab.errors import DateRangeError, ParseError, SpecError, one_of
 from qtlab.sources._base import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
+    RawInput,
     SourceData,
     SourceMeta,
     date_column,
     http_get,
     numeric_column,
     open_binary,
+    raw_bytes,
     sha256_bytes,
-    source_name,
 )
 from qtlab.sources._mspd_opdm import (
     OPDM_COLUMNS,
@@ -157,16 +158,6 @@ _NOTES: Final = (
     "amounts converted from USD millions to USD billions",
     "TIPS amounts are inflation-adjusted principal",
 )
-
-RawInput = bytes | str | IO[bytes]
-
-
-def _raw_bytes(raw: RawInput, file: str) -> tuple[bytes, str]:
-    if isinstance(raw, bytes):
-        return raw, file
-    if isinstance(raw, str):
-        return raw.encode("utf-8"), file
-    return raw.read(), source_name(raw, file)
 
 
 # --------------------------------------------------------------------------- Table 1
@@ -334,7 +325,7 @@ def parse_mspd_table1_csv(
         On a missing column, a non-numeric amount, an invalid date, an unknown
         security type or marketable class, or a class given twice on a date.
     """
-    data_bytes, file = _raw_bytes(raw, file)
+    data_bytes, file = raw_bytes(raw, file)
     df = strict_csv(data_bytes, file=file, required=())
     df, labels = _rename(df, file=file)
     series = _table1_series(df, file=file, vintage=vintage, labels=labels)
@@ -370,7 +361,7 @@ def parse_mspd_table1_json(
     "total_mil_amt", ...}], "meta": {...}, "links": {...}}``. Output, units and
     vintage fallback are those of :func:`parse_mspd_table1_csv`.
     """
-    data_bytes, file = _raw_bytes(raw, file)
+    data_bytes, file = raw_bytes(raw, file)
     rows, _ = _json_rows(data_bytes, file=file)
     if not rows:
         raise ParseError("no data rows", file=file, field="data")
@@ -531,7 +522,7 @@ def parse_mspd_detail(
         expected layout, a CUSIP appears twice, or the CUSIP rows do not add up
         to the statement's own class totals (tolerance: USD 0.5 mn per CUSIP).
     """
-    data_bytes, file = _raw_bytes(raw, file)
+    data_bytes, file = raw_bytes(raw, file)
     parsed = parse_opdm(data_bytes, file=file)
     as_of = parsed.as_of
     units: dict[str, str] = {c: schema.USD_BN for c in ("issued", "inflation_adj")}
