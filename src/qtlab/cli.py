@@ -191,3 +191,7 @@ def data_build_snapshot(
         )
     if result.skipped:
         console.print("files not used: " + ", ".join(result.skipped), highlight=False)
+
+
+# Commands of the analysis areas live in their own modules (``qtlab._cli_<area>``)
+# and are registered below, one line each.
