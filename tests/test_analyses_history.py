@@ -246,8 +246,9 @@ def test_c1_marks_gaps_and_never_fills_them(latest: Dataset, shared_data: Path):
     assert "[WCURCIR]: no data from 2014-01-01" in gaps
     notes = [n for n in res.notes if n.key == "c1.note.gap"]
     assert {n.values["id"] for n in notes} == {"WTREGEN", "WCURCIR"}
-    gap_label = t("c1.gap.short", "en", series="Currency in circulation")
-    assert gap_label in [a.text for a in res.figure("c1_liabilities").layout.annotations]
+    labels = [a.text for a in res.figure("c1_liabilities").layout.annotations]
+    assert t("c1.gap.short", "en", series="Treasury General Account (TGA)") in labels
+    assert t("c1.gap.missing", "en", series="Currency in circulation", id="WCURCIR") in labels
     # TGA in billions in the raw file (the mid-2024 FRED vintage)
     raw_tga = _fred(shared_data, "WTREGEN")
     assert tga.loc["2024-06-26"] == pytest.approx(raw_tga.loc["2024-06-26"])

@@ -25,6 +25,7 @@ __all__ = [
     "episodes",
     "font_family",
     "mark_gap",
+    "note_missing",
     "shade_episodes",
     "styled_figure",
 ]
@@ -130,15 +131,22 @@ def shade_episodes(
     end: pd.Timestamp | str | None = None,
     kinds: Iterable[str] = ("qe", "qt"),
 ) -> go.Figure:
-    """Shade the QE (green) and QT (red) episodes overlapping ``[start, end]``, labelled."""
+    """Shade the QE (green) and QT (red) episodes overlapping ``[start, end]``, labelled.
+
+    Labels of consecutive episodes are staggered vertically so that long
+    (Chinese) names of episodes close in time do not overlap.
+    """
     lo = pd.Timestamp(start) if start is not None else pd.Timestamp.min
     hi = pd.Timestamp(end) if end is not None else pd.Timestamp.max
     wanted = set(kinds)
+    shown = 0
     for ep in episodes():
         x0, x1 = ep.start.start_time, ep.end.end_time.normalize()
         if ep.kind not in wanted or x1 < lo or x0 > hi:
             continue
+        shown += 1
         fig.add_vrect(
+            annotation_yshift=0 if shown % 2 else -18,  # stagger neighbouring labels
             x0=max(x0, lo),
             x1=min(x1, hi),
             fillcolor=EPISODE_COLORS[ep.kind],
@@ -152,9 +160,18 @@ def shade_episodes(
 
 
 def mark_gap(
-    fig: go.Figure, start: pd.Timestamp | str, end: pd.Timestamp | str, label: str
+    fig: go.Figure,
+    start: pd.Timestamp | str,
+    end: pd.Timestamp | str,
+    label: str,
+    *,
+    position: str = "top right",
 ) -> go.Figure:
-    """Hatch a span where a series has no data, with ``label`` (translated) saying so."""
+    """Hatch a span where a series has no data, with ``label`` (translated) saying so.
+
+    ``position`` places the label in the span (plotly's annotation positions,
+    e.g. ``"bottom left"``), to keep it clear of the episode labels at the top.
+    """
     fig.add_vrect(
         x0=pd.Timestamp(start),
         x1=pd.Timestamp(end),
@@ -162,7 +179,32 @@ def mark_gap(
         line={"color": "rgba(120,120,120,0.6)", "dash": "dot", "width": 1},
         layer="below",
         annotation_text=label,
-        annotation_position="top right",
+        annotation_position=position,
         annotation_font_size=11,
     )
+    return fig
+
+
+def note_missing(fig: go.Figure, labels: Iterable[str]) -> go.Figure:
+    """State inside the plot area that whole series are missing (``labels``, translated).
+
+    For a series with no data at all in the figure's window, hatching the whole
+    window would hide the other lines; this writes one line per missing series
+    in the lower left corner instead.
+    """
+    for i, label in enumerate(labels):
+        fig.add_annotation(
+            text=label,
+            xref="paper",
+            yref="paper",
+            x=0.01,
+            y=0.02 + 0.06 * i,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            bgcolor="rgba(255,255,255,0.85)",
+            bordercolor="rgba(120,120,120,0.6)",
+            borderwidth=1,
+            font={"size": 12, "color": "#8a4b08"},
+        )
     return fig

@@ -207,9 +207,10 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         source=t("a1.fig.net.source", lang),
         lang=lang,
     )
-    x = pindex(net).to_timestamp(how="start")
-    fig.add_bar(x=x, y=net["treasury"], name=t("a1.series.treasury", lang))
-    fig.add_bar(x=x, y=net["mbs"], name=t("a1.series.mbs", lang))
+    shown = net.loc[net.index >= pd.Period("2007-01", freq="M")]  # from the eve of QE1
+    x = pindex(shown).to_timestamp(how="start")
+    fig.add_bar(x=x, y=shown["treasury"], name=t("a1.series.treasury", lang))
+    fig.add_bar(x=x, y=shown["mbs"], name=t("a1.series.mbs", lang))
     fig.update_layout(barmode="relative", bargap=0.05)
     shade_episodes(fig, lang, start=x.min(), end=x.max())
 

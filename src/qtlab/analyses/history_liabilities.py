@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qtlab.analyses._figures import mark_gap, shade_episodes, styled_figure
+from qtlab.analyses._figures import mark_gap, note_missing, shade_episodes, styled_figure
 from qtlab.analyses._history_data import WEEK, at, dindex, gap_spans, iso, week_average_wed
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import DataError, UnknownSeriesError
@@ -151,10 +151,16 @@ def liability_history(
             visible=True if s.notna().any() else "legendonly",
         )
     shade_episodes(fig, lang, start=first, end=last)
-    for key in LIABILITY_SERIES:
+    missing = []
+    for key, sid in LIABILITY_SERIES.items():
+        if df[key].dropna().empty:
+            missing.append(t("c1.gap.missing", lang, series=names[key], id=sid))
+            continue
         for a, b in spans[key]:
             if (b - a).days >= 28:
-                mark_gap(fig, a, b, t("c1.gap.short", lang, series=names[key]))
+                label = t("c1.gap.short", lang, series=names[key])
+                mark_gap(fig, a, b, label, position="bottom left")
+    note_missing(fig, missing)
     tab = df.rename(columns={k: f"{v} [{usd}]" for k, v in names.items()})
     tab.index = dindex(tab).strftime("%Y-%m-%d")
     tab.index.name = t("c1.col.week", lang)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qtlab.analyses._figures import episodes, mark_gap, shade_episodes, styled_figure
+from qtlab.analyses._figures import episodes, note_missing, shade_episodes, styled_figure
 from qtlab.analyses._history_data import at, dindex, iso, month_end, pindex, soma_frame
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import DataError, SpecError, UnknownSeriesError
@@ -199,7 +199,7 @@ def market_share(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         )
     shade_episodes(fig, lang, start=x.min(), end=x.max())
     if mbs_share is None:
-        mark_gap(fig, x.min(), x.max(), t("a6.gap.mbs_short", lang))
+        note_missing(fig, [t("a6.gap.mbs_short", lang)])
 
     usd = t("common.unit.usd_bn", lang)
     tab = sh.rename(
