@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from qtlab._months import to_month
 from qtlab.policy._model import (
     CAP_PATH_COLUMNS,
     MbsExcessTo,
@@ -18,7 +19,6 @@ from qtlab.policy._model import (
     RegimeSource,
     TreasuryRedemption,
 )
-from qtlab.policy._months import to_month
 from qtlab.policy._presets import PRESET_NAMES, load_preset, presets
 
 __all__ = [

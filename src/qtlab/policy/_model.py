@@ -21,8 +21,8 @@ from typing import Any, Final, Literal, get_args
 import pandas as pd
 import yaml
 
+from qtlab._months import MonthLike, to_month
 from qtlab.errors import SpecError, one_of
-from qtlab.policy._months import MonthLike, to_month
 
 __all__ = [
     "CAP_PATH_COLUMNS",

@@ -1,4 +1,4 @@
-"""Month parsing shared by the policy and engine packages."""
+"""Month parsing shared by the model packages (policy, portfolio, engine)."""
 
 from __future__ import annotations
 
