@@ -106,6 +106,16 @@ def _assert_identities(p: Projection) -> None:
     np.testing.assert_allclose(
         a["treasury"] - prev, a["rolled_over"] + a["purchases"] - a["treasury_maturing"], atol=TOL
     )
+    prev_i = np.concatenate(
+        [
+            np.full((p.n_scenarios, 1), p.initial["tips_inflation_comp"]),
+            a["tips_inflation_comp"][:, :-1],
+        ],
+        axis=1,
+    )
+    np.testing.assert_allclose(
+        a["tips_inflation_comp"] - prev_i, a["tips_ic_accrued"] - a["tips_ic_maturing"], atol=TOL
+    )
     prev_m = np.concatenate(
         [np.full((p.n_scenarios, 1), p.initial["mbs"]), a["mbs"][:, :-1]], axis=1
     )
@@ -134,9 +144,10 @@ def test_vectorized_equals_reference_on_a_toy_portfolio_with_every_rule():
         pd.Series(rates[1] * 500, index=pd.period_range("2022-01", periods=8, freq="M"))
     )
     obs = ["2022-02-10", "2022-02-15", "2022-03-31", "2022-04-20", "2022-04-30", "2022-06-25"]
-    for src in (ConstantPaydownRate(0.02), paths):
-        v = project(TOY, _policy(), "2022-02", 7, mbs_paydowns=src, observe=obs)
-        r = project(TOY, _policy(), "2022-02", 7, mbs_paydowns=src, observe=obs, method="reference")
+    for src, acc in ((ConstantPaydownRate(0.02), None), (paths, ConstantPaydownRate(0.004))):
+        kw = {"mbs_paydowns": src, "observe": obs, "tips_accrual": acc}
+        v = project(TOY, _policy(), "2022-02", 7, **kw)  # type: ignore[arg-type]
+        r = project(TOY, _policy(), "2022-02", 7, method="reference", **kw)  # type: ignore[arg-type]
         _assert_same(v, r)
         _assert_identities(v)
 

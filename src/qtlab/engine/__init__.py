@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from qtlab.engine.inflation import RealizedTipsAccrual
 from qtlab.engine.mix import CouponTenor, IssuanceMix, default_issuance_mix, issuance_mix_from_mspd
 from qtlab.engine.paydowns import (
     ConstantPaydownRate,
@@ -29,6 +30,7 @@ __all__ = [
     "PaydownSource",
     "Projection",
     "RealizedPaydowns",
+    "RealizedTipsAccrual",
     "default_issuance_mix",
     "issuance_mix_from_mspd",
     "project",

@@ -38,6 +38,7 @@ FLOW_COLUMNS: Final = (
     "bills_maturing",
     "coupons_maturing",
     "tips_ic_maturing",
+    "tips_ic_accrued",
     "coupon_redemptions",
     "bill_redemptions",
     "rolled_over",
@@ -138,6 +139,14 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
 
     for m in range(M):
         p = months[m]
+        g = inp.tips_accrual[m]
+        if g:
+            acc = g * (gc[:, 1, 2 * m :] + ic[:, 2 * m :])
+            ic[:, 2 * m :] += acc
+            accrued = acc.sum(axis=1)
+            ic_tot = ic_tot + accrued
+        else:
+            accrued = np.zeros(S)
         f = int((np.datetime64(p.start_time.date(), "D") - g0).astype(int))
         n = int((np.datetime64((p + 1).start_time.date(), "D") - g0).astype(int))
         nd = n - f
@@ -254,6 +263,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             "bills_maturing": bill_mat,
             "coupons_maturing": cpn_mat,
             "tips_ic_maturing": ic_mat,
+            "tips_ic_accrued": accrued,
             "coupon_redemptions": c_red,
             "bill_redemptions": b_red,
             "rolled_over": rb.sum(axis=1) + rc.sum(axis=1),

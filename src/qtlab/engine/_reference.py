@@ -80,6 +80,13 @@ def _one(
     for m, p in enumerate(inp.months):
         y, mo = p.year, p.month
         first, last = date(y, mo, 1), _month_end(y, mo)
+        g = float(inp.tips_accrual[m])
+        accrued = 0.0
+        for (kind, _mat, _issue), rec in sec.items():
+            if kind == "tips" and g:
+                extra = g * (rec[0] + rec[1])
+                rec[1] += extra
+                accrued += extra
         maturing = [key for key in sec if first <= key[1] <= last]
         bill_mat = sum(sec[k][0] for k in maturing if k[0] == "bill")
         cpn_by_kind = {kind: sum(sec[k][0] for k in maturing if k[0] == kind) for kind in KINDS[1:]}
@@ -184,6 +191,7 @@ def _one(
             "bills_maturing": bill_mat,
             "coupons_maturing": cpn_mat,
             "tips_ic_maturing": ic_mat,
+            "tips_ic_accrued": accrued,
             "coupon_redemptions": c_red,
             "bill_redemptions": b_red,
             "rolled_over": rolled,

@@ -96,6 +96,7 @@ class Inputs:
     mix: IssuanceMix
     observe: np.ndarray
     n_scen: int
+    tips_accrual: np.ndarray
 
 
 def _as_of(rows: pd.DataFrame, what: str) -> pd.Timestamp | None:
@@ -120,6 +121,7 @@ def build_inputs(
     mbs_paydowns: PaydownSource | PaydownAmounts | None,
     mix: IssuanceMix,
     observe: pd.DatetimeIndex | None,
+    tips_accrual: PaydownSource | None = None,
 ) -> Inputs:
     """Validate the inputs and lay them out as arrays (see :class:`Inputs`)."""
     need = ("kind", "maturity", "par", "inflation_comp", "as_of")
@@ -226,6 +228,14 @@ def build_inputs(
                 f"observe dates must lie in the simulated months {idx[0]}..{idx[-1]}; "
                 f"got {obs[0]}..{obs[-1]}"
             )
+    acc = np.zeros(len(idx))
+    if tips_accrual is not None:
+        if not isinstance(tips_accrual, PaydownSource):
+            raise SpecError(f"tips_accrual={tips_accrual!r} has no rates(months) method")
+        a2 = _as_2d(tips_accrual.rates(idx), len(idx), "tips_accrual", signed=True)
+        if a2.shape[0] != 1:
+            raise SpecError("tips_accrual: one path (n_months,) is supported, not scenarios")
+        acc = a2[0]
     return Inputs(
         months=idx,
         first_reported=first_reported,
@@ -253,4 +263,5 @@ def build_inputs(
         mix=mix,
         observe=obs,
         n_scen=n_scen,
+        tips_accrual=acc,
     )

@@ -246,7 +246,9 @@ class RealizedPaydowns:
         return out.to_numpy(float)
 
 
-def _as_2d(a: Sequence[float] | np.ndarray, n_months: int, what: str) -> np.ndarray:
+def _as_2d(
+    a: Sequence[float] | np.ndarray, n_months: int, what: str, *, signed: bool = False
+) -> np.ndarray:
     arr = np.asarray(a, dtype=float)
     if arr.ndim == 1:
         arr = arr[None, :]
@@ -255,6 +257,6 @@ def _as_2d(a: Sequence[float] | np.ndarray, n_months: int, what: str) -> np.ndar
             f"{what}: expected shape (n_months,) or (n_scenarios, n_months) with n_months="
             f"{n_months}; got {np.asarray(a).shape}"
         )
-    if not np.isfinite(arr).all() or (arr < 0).any():
-        raise SpecError(f"{what}: values must be finite and >= 0")
+    if not np.isfinite(arr).all() or (not signed and (arr < 0).any()):
+        raise SpecError(f"{what}: values must be finite" + ("" if signed else " and >= 0"))
     return arr

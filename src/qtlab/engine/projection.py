@@ -39,6 +39,7 @@ FRAME_COLUMNS: Final = (
     "bills_maturing",
     "coupons_maturing",
     "tips_ic_maturing",
+    "tips_ic_accrued",
     "treasury_maturing",
     "coupon_redemptions",
     "bill_redemptions",
@@ -114,6 +115,8 @@ class Projection:
       coupon_redemptions + bill_redemptions + rolled_over``
     - ``treasury - treasury(previous month) == rolled_over + purchases -
       treasury_maturing`` (par; rolled TIPS inflation compensation becomes par)
+    - ``tips_inflation_comp - tips_inflation_comp(previous) == tips_ic_accrued -
+      tips_ic_maturing``
     - ``mbs - mbs(previous) == mbs_reinvested - mbs_paydowns - mbs_sales``
     - ``agency_principal == agency_runoff + mbs_reinvested + agency_to_treasuries``
     - ``total_securities == treasury + agency + mbs + cmbs``
@@ -215,6 +218,7 @@ def project(
     mbs_paydowns: PaydownSource | PaydownAmounts | None = None,
     issuance_mix: IssuanceMix | None = None,
     observe: pd.DatetimeIndex | list[str] | None = None,
+    tips_accrual: PaydownSource | None = None,
     method: Literal["vectorized", "reference"] = "vectorized",
 ) -> Projection:
     """Project the SOMA portfolio month by month under ``policy``.
@@ -244,6 +248,11 @@ def project(
     observe
         Dates on which to also record holdings inside a month (e.g. the
         Wednesdays of the weekly SOMA release), see :meth:`Projection.observed_frame`.
+    tips_accrual
+        Monthly growth of TIPS index ratios [fraction], an object with
+        ``rates(months)`` (e.g. :class:`~qtlab.engine.inflation.RealizedTipsAccrual`
+        or :class:`~qtlab.engine.paydowns.ConstantPaydownRate`); default none:
+        inflation compensation stays at its snapshot value.
     method
         ``"vectorized"`` (default) or ``"reference"`` (the per-security
         implementation; same results, much slower).
@@ -258,8 +267,9 @@ def project(
 
     - Treasury caps apply to principal paid at maturity; TIPS principal paid is
       par plus inflation compensation, which counts against the cap and, when
-      rolled over, becomes par of the new securities. Inflation compensation is
-      not accreted (no price-index path): each TIPS keeps its snapshot value.
+      rolled over, becomes par of the new securities. Inflation compensation
+      accretes at ``tips_accrual`` (at the start of each month), else stays at
+      its snapshot value.
     - Redemptions are pro rata across the securities of a class maturing in the
       month; rollovers go to the securities settling on the maturity date in
       proportion to the issuance mix. Money rolled or invested in a month
@@ -277,7 +287,7 @@ def project(
             f"policy must be a qtlab.policy.Policy (e.g. load_preset(...)), got {policy!r}"
         )
     obs = None if observe is None else pd.DatetimeIndex(pd.to_datetime(pd.Index(observe)))
-    inp = build_inputs(holdings, policy, s, months, mbs_paydowns, mix, obs)
+    inp = build_inputs(holdings, policy, s, months, mbs_paydowns, mix, obs, tips_accrual)
     if method == "vectorized":
         raw, observed = run_vectorized(inp)
     elif method == "reference":
