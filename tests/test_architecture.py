@@ -15,6 +15,16 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "qtlab"
 MODEL_PACKAGES = ("portfolio", "policy", "prepay", "engine", "balance", "impact")
 FORBIDDEN = ("httpx", "requests", "urllib", "duckdb", "qtlab.sources", "qtlab.store")
 
+#: ARCHITECTURE.md's "may import" column for the model packages that exist.
+#: Every package may import itself and the base modules (errors, schema and the
+#: private helpers ``qtlab._months`` / ``qtlab._random``).
+BASE_MODULES = ("qtlab.errors", "qtlab.schema", "qtlab._months", "qtlab._random")
+MAY_IMPORT = {
+    "policy": (),
+    "portfolio": (),
+    "engine": ("portfolio", "policy", "prepay", "balance"),
+}
+
 
 def forbidden_imports(source: str) -> list[str]:
     """Names of forbidden modules imported anywhere in ``source``."""
@@ -57,3 +67,46 @@ def test_the_checker_catches_violations():
         "qtlab.store.db.Store",
     ]
     assert forbidden_imports("import numpy as np\nfrom qtlab.schema import USD_BN\n") == []
+
+
+def qtlab_imports(source: str) -> list[str]:
+    """Absolute ``qtlab.*`` modules imported anywhere in ``source``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith("qtlab")]
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and node.module.startswith("qtlab")
+        ):
+            found.append(node.module)
+    return found
+
+
+def _layer_files() -> list[tuple[str, Path]]:
+    return [
+        (pkg, f)
+        for pkg in MAY_IMPORT
+        if (SRC / pkg).is_dir()
+        for f in sorted((SRC / pkg).rglob("*.py"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pkg", "path"), _layer_files(), ids=lambda x: x if isinstance(x, str) else x.name
+)
+def test_model_packages_import_only_what_the_table_allows(pkg: str, path: Path):
+    allowed = (f"qtlab.{pkg}", *BASE_MODULES, *(f"qtlab.{p}" for p in MAY_IMPORT[pkg]))
+    bad = [
+        m
+        for m in qtlab_imports(path.read_text(encoding="utf-8"))
+        if not any(m == a or m.startswith(a + ".") for a in allowed)
+    ]
+    assert bad == [], f"{path.name} imports {bad}; {pkg} may import {MAY_IMPORT[pkg]}"
+
+
+def test_layer_checker_sees_qtlab_imports():
+    src = "import qtlab.engine\nfrom qtlab.portfolio import composition\nimport numpy\n"
+    assert qtlab_imports(src) == ["qtlab.engine", "qtlab.portfolio"]
