@@ -271,7 +271,7 @@ def test_c1_stretch_before_runoff(eve: Dataset):
 
 
 # --- both languages -------------------------------------------------------------------------
-HISTORY_IDS = ("A1", "A3", "A4", "A6", "A7", "C1")
+HISTORY_IDS = ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "C1")
 _FIELD = re.compile(r"{[^}]*}")
 
 
