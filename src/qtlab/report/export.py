@@ -67,7 +67,7 @@ def find_browser() -> Path:
         "PNG export needs Chrome or Chromium and none was found on PATH (looked for "
         + ", ".join(_CANDIDATES)
         + "). On Debian/Ubuntu: `apt-get install -y chromium fonts-noto-cjk`; "
-        "or set BROWSER_PATH"
+        "or set BROWSER_PATH; `qtlab report --no-png` skips the PNG files"
     )
 
 
