@@ -265,3 +265,21 @@ def test_cli_exits_nonzero_with_a_clear_message(tmp_path: Path):
     assert proc.returncode == 2
     assert "unknown analysis 'NOPE'" in proc.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_chinese_page_has_no_english_report_label(zh_report: Path):
+    from qtlab.i18n import catalogue
+
+    html = (zh_report / "index.html").read_text(encoding="utf-8")
+    page = re.sub(r"<script.*?</script>", "", html, flags=re.S)  # plotly.js and figure data
+    en, zh = catalogue("en"), catalogue("zh")
+    leaks = []
+    for key, text in en.items():
+        if not key.startswith("report.") or text == zh[key]:
+            continue
+        for raw in re.split(r"{[^}]*}", text):
+            piece = raw.strip(" ,.:;()")
+            if len(piece) >= 6 and re.search(r"[a-z]{3}", piece) and piece in page:
+                leaks.append((key, piece))
+    assert leaks == []
+    assert CJK.search(page)
