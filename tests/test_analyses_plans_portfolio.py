@@ -68,6 +68,8 @@ def test_a2_as_of_shows_only_what_was_announced(eve: Dataset):
     realized = regimes[regimes["Plan"] == "QT2 as realized"]
     assert list(realized["From"]) == ["2022-06", "2022-09"]  # the later amendments are unknown
     assert not [n for n in res.notes if n.key in ("a2.note.amendment", "a2.note.end")]
+    refs = res.meta["references"]  # the provenance appendix cites each visible regime
+    assert {r["vintage"] for r in refs} == {"2017-06-14", "2019-03-20", "2019-07-31", "2022-05-04"}
     p = visible_plan(load_preset("qt2-realized"), pd.Timestamp("2022-05-03"))
     assert p is None  # the plan was announced on 2022-05-04
 

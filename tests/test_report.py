@@ -224,6 +224,8 @@ def test_full_report_from_the_command_line(tmp_path: Path):
     html = (out / "index.html").read_text(encoding="utf-8")
     for aid in ("a1", "a2", "a3", "a4", "a5", "a6", "a7", "c1"):
         assert f'id="{aid}"' in html
+    prov = pd.read_csv(out / "tables" / "provenance.csv", encoding="utf-8-sig")
+    assert "qtlab.policy: qt2-realized" in set(prov["数据集"])
     figs = list((out / "figures").glob("*.png"))
     assert len(figs) >= 7 and len(figs) == html.count('class="chart"')
     # no table shows a date after the vantage date

@@ -243,6 +243,16 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
             "inputs": [f"soma.{k}" for k in (*SOMA_TREASURY_KINDS, "mbs")],
             "monthly_rule": "month end (last Wednesday)",
             "sources": [tp.source for tp in visible],
+            "references": [
+                {
+                    "dataset": "qtlab.analyses: tapers.yaml",
+                    "source": "fomc",
+                    "official_id": tp.source,
+                    "series": tp.id,
+                    "vintage": tp.announced.date().isoformat(),
+                }
+                for tp in visible
+            ],
         },
     )
 

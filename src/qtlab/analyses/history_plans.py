@@ -216,5 +216,16 @@ def plans_compared(
             "as_of": ds.as_of,
             "inputs": [f"policy:{n}" for n, _ in shown],
             "sources": sorted({r.source.url for _, p in shown for r in p.regimes}),
+            "references": [
+                {
+                    "dataset": f"qtlab.policy: {name}",
+                    "source": "fomc",
+                    "official_id": f"{r.source.title}, {r.source.url}",
+                    "series": f"{r.name} ({r.start})",
+                    "vintage": r.source.date,
+                }
+                for name, p in shown
+                for r in p.regimes
+            ],
         },
     )

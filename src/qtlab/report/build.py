@@ -42,7 +42,12 @@ from qtlab.report.html import (
     render_page,
     table_html,
 )
-from qtlab.report.provenance import RecordingDataset, provenance_frame, provenance_rows
+from qtlab.report.provenance import (
+    RecordingDataset,
+    provenance_frame,
+    provenance_rows,
+    reference_rows,
+)
 from qtlab.store.dataset import to_date
 
 __all__ = [
@@ -288,7 +293,8 @@ def build_report(
         finally:
             if exporter is not None:
                 exporter.close()
-        prov = provenance_frame(provenance_rows(ds), lang)
+        refs = reference_rows(r for res in results for r in res.meta.get("references", ()))
+        prov = provenance_frame([*provenance_rows(ds), *refs], lang)
         prov.to_csv(tmp / "tables" / "provenance.csv", index=False, encoding="utf-8-sig")
         prov_html, _ = table_html(prov, max_rows=10_000)
         step("provenance")

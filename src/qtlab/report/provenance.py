@@ -9,7 +9,7 @@ id, the last observation visible at the vantage date and the vintage used.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,13 @@ from qtlab.i18n import t
 from qtlab.store.dataset import Dataset
 from qtlab.store.snapshot import ManifestEntry
 
-__all__ = ["ProvenanceRow", "RecordingDataset", "provenance_frame", "provenance_rows"]
+__all__ = [
+    "ProvenanceRow",
+    "RecordingDataset",
+    "provenance_frame",
+    "provenance_rows",
+    "reference_rows",
+]
 
 
 class RecordingDataset(Dataset):
@@ -152,6 +158,27 @@ def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
             seen.add(r)
             unique.append(r)
     return unique
+
+
+def reference_rows(meta_references: Iterable[Mapping[str, Any]]) -> list[ProvenanceRow]:
+    """Rows for packaged, cited data an analysis used (``meta["references"]``).
+
+    Each reference is a mapping with ``dataset``, ``source`` (a provider key such
+    as ``fomc``), ``official_id`` (the cited document or URL), ``series`` and
+    ``vintage`` (the publication date); ``last`` is optional.
+    """
+    return [
+        ProvenanceRow(
+            dataset=str(r["dataset"]),
+            source=str(r["source"]),
+            official_id=str(r["official_id"]),
+            series=str(r.get("series", "")),
+            last=str(r.get("last", "")),
+            vintage=str(r["vintage"]),
+            layer="package",
+        )
+        for r in meta_references
+    ]
 
 
 def provenance_frame(rows: Iterable[ProvenanceRow], lang: str) -> pd.DataFrame:
