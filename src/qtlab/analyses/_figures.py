@@ -139,22 +139,40 @@ def shade_episodes(
     lo = pd.Timestamp(start) if start is not None else pd.Timestamp.min
     hi = pd.Timestamp(end) if end is not None else pd.Timestamp.max
     wanted = set(kinds)
-    shown = 0
-    for ep in episodes():
-        x0, x1 = ep.start.start_time, ep.end.end_time.normalize()
-        if ep.kind not in wanted or x1 < lo or x0 > hi:
-            continue
-        shown += 1
+    spans = [
+        (ep, max(ep.start.start_time, lo), min(ep.end.end_time.normalize(), hi))
+        for ep in episodes()
+        if ep.kind in wanted and ep.end.end_time.normalize() >= lo and ep.start.start_time <= hi
+    ]
+    if not spans:
+        return fig
+    # Stagger labels: each goes on the first row where it does not run into the
+    # previous label (widths estimated from the characters and the plot width).
+    x_lo = lo if start is not None else spans[0][1]
+    x_hi = hi if end is not None else spans[-1][2]
+    margin = fig.layout.margin
+    plot_px = float(fig.layout.width or WIDTH) - float(margin.l or 80) - float(margin.r or 80)
+    days_per_px = max((x_hi - x_lo).days, 1) / plot_px
+    row_ends: list[pd.Timestamp] = []
+    for ep, x0, x1 in spans:
+        text = ep.label(lang)
+        px = sum(11.0 if ord(ch) > 0x2E80 else 6.5 for ch in text) + 8.0
+        label_end = x0 + pd.Timedelta(days=px * days_per_px)
+        row = next((i for i, e in enumerate(row_ends) if e < x0), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(label_end)
+        else:
+            row_ends[row] = label_end
         fig.add_vrect(
-            annotation_yshift=0 if shown % 2 else -18,  # stagger neighbouring labels
-            x0=max(x0, lo),
-            x1=min(x1, hi),
+            x0=x0,
+            x1=x1,
             fillcolor=EPISODE_COLORS[ep.kind],
             line_width=0,
             layer="below",
-            annotation_text=ep.label(lang),
+            annotation_text=text,
             annotation_position="top left",
             annotation_font_size=11,
+            annotation_yshift=-18 * row,
         )
     return fig
 

@@ -473,6 +473,19 @@ def asset_decomposition(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         mode="lines",
         line={"color": "#111", "width": 1.5, "dash": "dot"},
     )
+    # nine series: a legend on the right, top to bottom in the order of the stack
+    fig.update_layout(
+        legend={
+            "orientation": "v",
+            "x": 1.01,
+            "y": 1.0,
+            "xanchor": "left",
+            "yanchor": "top",
+            "traceorder": "reversed",
+            "font": {"size": 12},
+        },
+        margin={"r": 250},
+    )
     shade_episodes(fig, lang, start=parts.index.min(), end=last)
     tab = parts.rename(columns={k: f"{v} [{usd}]" for k, v in names.items()})
     tab.index = dindex(tab).strftime("%Y-%m-%d")
