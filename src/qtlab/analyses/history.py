@@ -487,7 +487,9 @@ def asset_decomposition(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         margin={"r": 250},
     )
     shade_episodes(fig, lang, start=parts.index.min(), end=last)
-    tab = parts.rename(columns={k: f"{v} [{usd}]" for k, v in names.items()})
+    tab = parts.rename(
+        columns={k: t("history.col_unit", lang, name=v, unit=usd) for k, v in names.items()}
+    )
     tab.index = dindex(tab).strftime("%Y-%m-%d")
     tab.index.name = t("common.date", lang)
     return AnalysisResult(

@@ -161,7 +161,9 @@ def liability_history(
                 label = t("c1.gap.short", lang, series=names[key])
                 mark_gap(fig, a, b, label, position="bottom left")
     note_missing(fig, missing)
-    tab = df.rename(columns={k: f"{v} [{usd}]" for k, v in names.items()})
+    tab = df.rename(
+        columns={k: t("history.col_unit", lang, name=v, unit=usd) for k, v in names.items()}
+    )
     tab.index = dindex(tab).strftime("%Y-%m-%d")
     tab.index.name = t("c1.col.week", lang)
     return AnalysisResult(

@@ -191,7 +191,7 @@ def market_share(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
             x=[m.to_timestamp(how="start")],
             y=[at(s, m)],
             mode="markers+text",
-            text=[f"{t(f'a6.mark.{key}', lang)}: {at(s, m):.1f}%"],
+            text=[t("a6.mark_text", lang, mark=t(f"a6.mark.{key}", lang), share=at(s, m))],
             textposition="top center",
             marker={"size": 10, "symbol": "diamond", "color": "#111"},
             showlegend=False,

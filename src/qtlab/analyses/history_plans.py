@@ -134,7 +134,7 @@ def plans_compared(
                     "agency_cap": _finite(r.agency_cap),
                     "phase_in": _phase_text(r, lang),
                     "rules": _regime_rules(r, lang),
-                    "source": f"{r.source.title} ({r.source.date})",
+                    "source": t("a2.source", lang, title=r.source.title, date=r.source.date),
                 }
             )
         path = p.cap_path(p.start, p.start + (HORIZON_MONTHS - 1))

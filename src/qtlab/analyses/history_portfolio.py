@@ -174,7 +174,10 @@ def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> 
     for fdate, b in bucket_frames.items():
         tab = b.rename(
             columns={
-                **{k: f"{t(f'common.kind.{k}', lang)} [{usd}]" for k in TREASURY_KINDS},
+                **{
+                    k: t("history.col_unit", lang, name=t(f"common.kind.{k}", lang), unit=usd)
+                    for k in TREASURY_KINDS
+                },
                 "total": t("a5.bcol.total", lang, unit=usd),
                 "share": t("a5.bcol.share", lang, unit=pct),
             }
