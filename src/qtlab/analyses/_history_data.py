@@ -64,6 +64,18 @@ def pindex(obj: pd.Series | pd.DataFrame) -> pd.PeriodIndex:
     return pd.PeriodIndex(obj.index)
 
 
+def window_start(ds: Dataset, start: str, *, years: int = 5) -> str:
+    """``start``, or ``years`` before the vantage date when that comes less than a year after it.
+
+    Lets a history chart that normally starts at ``start`` still show the years
+    before an early vantage date.
+    """
+    cut = pd.Timestamp(ds.cutoff) if ds.as_of is not None else None
+    if cut is not None and cut < pd.Timestamp(start) + pd.DateOffset(years=1):
+        return (cut - pd.DateOffset(years=years)).date().isoformat()
+    return start
+
+
 def vantage(ds: Dataset) -> pd.Timestamp | None:
     """The dataset's as-of date as a Timestamp (None = latest)."""
     return None if ds.as_of is None else pd.Timestamp(ds.as_of)

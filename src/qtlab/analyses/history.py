@@ -25,6 +25,7 @@ from qtlab.analyses._history_data import (
     quarter_end,
     soma_frame,
     vantage,
+    window_start,
 )
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import DataError
@@ -288,6 +289,7 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
     QE/QT episode begun by the vantage date: the ratio in the quarter before it
     began and in the quarter it ended (or the latest quarter, if still under way).
     """
+    start = window_start(ds, start)
     df = _ratio_frame(ds, start)
     if df.empty:
         raise DataError(f"A3: no quarter with both total assets and GDP from {start}")

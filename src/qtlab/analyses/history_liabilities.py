@@ -12,7 +12,15 @@ from __future__ import annotations
 import pandas as pd
 
 from qtlab.analyses._figures import mark_gap, note_missing, shade_episodes, styled_figure
-from qtlab.analyses._history_data import WEEK, at, dindex, gap_spans, iso, week_average_wed
+from qtlab.analyses._history_data import (
+    WEEK,
+    at,
+    dindex,
+    gap_spans,
+    iso,
+    week_average_wed,
+    window_start,
+)
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import DataError, UnknownSeriesError
 from qtlab.i18n import t
@@ -67,6 +75,7 @@ def liability_history(
     2021-22 to the last week before June 2022, when visible); and every span of
     every line that the data do not cover.
     """
+    start = window_start(ds, start)
     df = liabilities_weekly(ds, start)
     first, last = df.index.min(), df.index.max()
     names = {k: t(f"c1.series.{k}", lang) for k in LIABILITY_SERIES}

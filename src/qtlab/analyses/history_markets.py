@@ -40,9 +40,11 @@ def marketable_treasury_debt(ds: Dataset) -> pd.DataFrame:
     Fed holds none). FRNs are zero before the first FRN month (January 2014).
     """
     df = pd.DataFrame({k: ds.series(f"mspd.{k}.total") for k in _MSPD_CLASSES})
+    # Treasury first issued FRNs in January 2014: before the first FRN month the
+    # class did not exist (zero outstanding), which is not a gap in the data.
     frn_first = df["frn"].first_valid_index()
-    if frn_first is not None:
-        df.loc[df.index < frn_first, "frn"] = 0.0
+    no_frn_yet = df.index < (frn_first if frn_first is not None else pd.Timestamp("2014-01-31"))
+    df.loc[no_frn_yet, "frn"] = 0.0
     df = df.dropna()
     df["total"] = df[list(_MSPD_CLASSES)].sum(axis=1)
     df.index = dindex(df).to_period("M")

@@ -107,7 +107,13 @@ def plans_compared(
     visible = [(name, visible_plan(load_preset(name), cut)) for name in plans]
     shown = [(name, p) for name, p in visible if p is not None]
     if not shown:
-        raise SpecError(f"A2: no plan was announced by {ds.cutoff.isoformat()}")
+        return AnalysisResult(
+            id="A2",
+            title=t("a2.title", lang),
+            lang=lang,
+            notes=(note("a2.note.none", lang, date=ds.cutoff.isoformat()),),
+            meta={"as_of": ds.as_of, "inputs": [], "gaps": []},
+        )
     usd_m = t("common.unit.usd_bn_per_month", lang)
     rows: list[dict[str, object]] = []
     reg_rows: list[dict[str, object]] = []
