@@ -168,8 +168,8 @@ def test_a6_says_agency_mbs_outstanding_is_missing(latest: Dataset):
     assert any("机构抵押贷款支持证券" in g for g in zh.meta["gaps"])
 
 
-def test_a6_uses_agency_mbs_outstanding_when_the_data_hold_it(tmp_path: Path, latest: Dataset):
-    """The loader is ready: a dataset holding ``agency_mbs.outstanding`` fills the MBS share."""
+def _snapshot_plus(tmp_path: Path, extra: pd.DataFrame) -> Path:
+    """A copy of the packaged snapshot (symlinks) with one more series file."""
     from qtlab.store.paths import packaged_snapshot_dir
 
     src = packaged_snapshot_dir()
@@ -179,6 +179,12 @@ def test_a6_uses_agency_mbs_outstanding_when_the_data_hold_it(tmp_path: Path, la
         for f in (src / sub).glob("*.parquet"):
             (snap / sub / f.name).symlink_to(f)
     shutil.copy(src / "manifest.json", snap / "manifest.json")
+    extra.to_parquet(snap / "series" / "test.extra.parquet")
+    return snap
+
+
+def test_a6_uses_agency_mbs_outstanding_when_the_data_hold_it(tmp_path: Path, latest: Dataset):
+    """The loader is ready: a dataset holding ``agency_mbs.outstanding`` fills the MBS share."""
     soma_mbs = latest.series("soma.mbs")
     month_ends = soma_mbs.groupby(soma_mbs.index.to_period("M")).last()
     # a made-up denominator of exactly 4x SOMA's holdings at each month end (a 25% share)
@@ -190,8 +196,7 @@ def test_a6_uses_agency_mbs_outstanding_when_the_data_hold_it(tmp_path: Path, la
             "vintage": pd.Timestamp("2026-03-31"),
         }
     )
-    fake = fake[fake["value"] > 0]
-    fake.to_parquet(snap / "series" / "test.agency_mbs.parquet")
+    snap = _snapshot_plus(tmp_path, fake[fake["value"] > 0])
     ds = Dataset(snapshot_dir=snap, use_store=False)
     res = get_analysis("A6").run(ds, lang="en")
     assert res.meta["gaps"] == []
@@ -327,3 +332,17 @@ def test_every_history_analysis_runs_at_early_vantage_dates(when: str):
             assert all(i[:7] <= when[:7] for i in idx if re.match(r"^\d{4}-\d{2}", i)), aid
     a2 = get_analysis("A2").run(Dataset("2010-06-30", use_store=False), lang="en")
     assert a2.note_values("a2.note.none") == {"date": "2010-06-30"}
+
+
+def test_c1_draws_currency_once_the_data_hold_it(tmp_path: Path, latest: Dataset):
+    """When ``qtlab data update`` has fetched WCURCIR, C1 shows it and drops its gap."""
+    weeks = pd.date_range("2014-01-01", "2026-08-19", freq="W-WED")
+    fake = pd.DataFrame(
+        {"series_id": "WCURCIR", "date": weeks, "value": 1000.0, "vintage": weeks.max()}
+    )
+    ds = Dataset(snapshot_dir=_snapshot_plus(tmp_path, fake), use_store=False)
+    res = get_analysis("C1").run(ds, lang="en")
+    cur = res.table("c1_liabilities")["Currency in circulation [USD bn]"]
+    assert cur.notna().all() and (cur == 1000.0).all()
+    assert not [g for g in res.meta["gaps"] if "WCURCIR" in g]
+    assert {n.values["id"] for n in res.notes if n.key == "c1.note.gap"} == {"WTREGEN"}
