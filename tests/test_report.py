@@ -285,3 +285,10 @@ def test_chinese_page_has_no_english_report_label(zh_report: Path):
                 leaks.append((key, piece))
     assert leaks == []
     assert CJK.search(page)
+
+
+def test_unwritable_destination_is_a_clear_error(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(QtlabError, match="cannot write the report"):
+        build_report(blocker / "rep", sections=["A7"], png=False)

@@ -271,8 +271,11 @@ def build_report(
         )
     _check_names(results)
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    except OSError as exc:
+        raise QtlabError(f"cannot write the report beside {out_dir}: {exc}") from exc
     try:
         (tmp / "tables").mkdir()
         (tmp / "figures").mkdir()
@@ -323,6 +326,9 @@ def build_report(
         )
         step("index.html")
         _move_into_place(tmp, out_dir)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise QtlabError(f"cannot write the report to {out_dir}: {exc}") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
