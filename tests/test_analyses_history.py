@@ -67,7 +67,7 @@ def test_a1_tapers_table_and_notes(latest: Dataset):
     tab = res.table("a1_tapers")
     assert list(tab["Taper"]) == ["2013-14 taper", "2021-22 taper"]
     assert list(tab["End of purchases to runoff [months]"]) == [36, 3]  # 2014-10->2017-10 etc.
-    assert list(tab["Taper length [months]"]) == [10, 5]
+    assert list(tab["Full pace to zero: first reduced to last purchase month [months]"]) == [10, 5]
     net = monthly_net_purchases(latest)
     pre = net.loc[pd.Period("2021-08", freq="M") : pd.Period("2021-10", freq="M"), "treasury"]
     assert tab.loc[1, "Full pace, Treasuries [USD bn per month]"] == pytest.approx(pre.mean())
