@@ -42,6 +42,7 @@ from qtlab.sources._base import (
     RawInput,
     SourceData,
     SourceMeta,
+    checked_csv,
     date_column,
     http_get,
     numeric_column,
@@ -49,7 +50,6 @@ from qtlab.sources._base import (
     raw_bytes,
     sha256_bytes,
 )
-from qtlab.sources._strict_csv import strict_csv
 
 __all__ = [
     "ACTUALS_VINTAGE_LAG",
@@ -234,7 +234,7 @@ def parse_cbo_baselines(raw: RawInput, *, file: str = "<buffer>") -> SourceData:
         date, or the same series, year and baseline twice.
     """
     data_bytes, file = raw_bytes(raw, file)
-    df = strict_csv(data_bytes, file=file, required=_BASELINE_COLUMNS)
+    df = checked_csv(data_bytes, file=file, required=_BASELINE_COLUMNS)
     df = df.rename(columns=VARIABLE_MAP)
     out = pd.DataFrame(
         {
@@ -293,7 +293,7 @@ def parse_cbo_actuals(
         dated at the fiscal-year end.
     """
     data_bytes, file = raw_bytes(raw, file)
-    df = strict_csv(data_bytes, file=file, required=_ACTUAL_COLUMNS).rename(columns=VARIABLE_MAP)
+    df = checked_csv(data_bytes, file=file, required=_ACTUAL_COLUMNS).rename(columns=VARIABLE_MAP)
     dates = _fiscal_years(df["fiscal_year"], file=file, field="fiscal_year")
     out = pd.DataFrame(
         {
@@ -318,7 +318,7 @@ def parse_cbo_actual_gdp(
     vintage fallback is that of :func:`parse_cbo_actuals`.
     """
     data_bytes, file = raw_bytes(raw, file)
-    df = strict_csv(data_bytes, file=file, required=_GDP_COLUMNS).rename(columns=VARIABLE_MAP)
+    df = checked_csv(data_bytes, file=file, required=_GDP_COLUMNS).rename(columns=VARIABLE_MAP)
     dates = _fiscal_years(df["fiscal_year"], file=file, field="fiscal_year")
     out = pd.DataFrame(
         {

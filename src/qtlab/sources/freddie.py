@@ -53,6 +53,7 @@ from qtlab.sources._base import (
     RawInput,
     SourceData,
     SourceMeta,
+    checked_csv,
     date_column,
     http_get,
     numeric_column,
@@ -60,7 +61,6 @@ from qtlab.sources._base import (
     raw_bytes,
     sha256_bytes,
 )
-from qtlab.sources._strict_csv import strict_csv
 
 __all__ = [
     "CSV_VARIABLE_MAP",
@@ -298,7 +298,7 @@ def parse_pmms_csv(
     vintage fallback are those of :func:`parse_pmms_xlsx`.
     """
     data_bytes, file = raw_bytes(raw, file)
-    df = strict_csv(data_bytes, file=file, required=("week", "frm30_rate"))
+    df = checked_csv(data_bytes, file=file, required=("week", "frm30_rate"))
     weeks = date_column(df["week"], file=file, field="week")
     parts = []
     for col, sid in CSV_VARIABLE_MAP.items():
