@@ -18,6 +18,7 @@ question "what could an analyst see on date D?":
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from qtlab.store.db import DB_FILENAME
 from qtlab.store.paths import data_dir, packaged_snapshot_dir
 from qtlab.store.snapshot import Manifest, load_manifest
 
-__all__ = ["Dataset", "SeriesInfo", "to_date"]
+__all__ = ["Dataset", "SeriesInfo", "TableInfo", "to_date"]
 
 _FAR_FUTURE = date(9999, 12, 31)
 
@@ -69,6 +70,22 @@ class SeriesInfo:
     vintage: date
     vintages: int
     kind: str
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """Catalogue row for one table (e.g. the MSPD detail by CUSIP).
+
+    ``as_of`` is the date the table describes (the MSPD record date), ``vintage``
+    the day it was published or fetched, ``layer`` ``"snapshot"`` or ``"store"``.
+    """
+
+    dataset: str
+    source: str
+    as_of: date
+    rows: int
+    vintage: date
+    layer: str
 
 
 class Dataset:
@@ -345,13 +362,71 @@ class Dataset:
         return out
 
     # --- tables ---------------------------------------------------------------------
+    def tables(self) -> list[TableInfo]:
+        """Every table visible as of the vantage date, sorted by name.
+
+        A table is visible when both its as-of date and its vintage are on or
+        before the vantage date. Snapshot tables are named by their manifest
+        id (``treasury.mspd_detail.2022-01-31``); store tables by
+        ``<source>.<dataset>.<as_of>``. Where both layers hold a name, the
+        latest vintage wins, the store on a tie.
+        """
+        cut = self.cutoff
+        found: dict[str, TableInfo] = {}
+        candidates: list[TableInfo] = []
+        if self.manifest is not None:
+            for e in self.manifest.datasets:
+                if e.kind == "table":
+                    when = e.as_of or e.vintage
+                    candidates.append(
+                        TableInfo(e.id, e.source, when, e.rows, e.vintage, "snapshot")
+                    )
+        if self._store_path is not None:
+            rows = self._con.execute(
+                "SELECT p.source, p.dataset, coalesce(p.as_of, p.vintage), p.rows, p.vintage"
+                " FROM user_store.provenance p JOIN user_store.tables t"
+                " ON p.dataset = t.dataset AND p.vintage = t.vintage WHERE p.kind = 'table'"
+            ).fetchall()
+            for source, name, when, n, vintage in rows:
+                tid = f"{source}.{name}.{when.isoformat()}"
+                candidates.append(TableInfo(tid, source, when, int(n), vintage, "store"))
+        for t in candidates:
+            if t.as_of > cut or t.vintage > cut:
+                continue
+            have = found.get(t.dataset)
+            if have is None or (t.vintage, t.layer == "store") >= (
+                have.vintage,
+                have.layer == "store",
+            ):
+                found[t.dataset] = t
+        return [found[k] for k in sorted(found)]
+
     def table(self, dataset: str) -> pd.DataFrame:
-        """A snapshot table (e.g. ``mspd.detail.2022-01-31``)."""
-        f = self._snapshot_dir / "tables" / f"{dataset}.parquet"
-        if not f.exists():
-            have = sorted(p.stem for p in (self._snapshot_dir / "tables").glob("*.parquet"))
-            raise DataError(f"no table {dataset!r} in the snapshot; it has {one_of(have)}")
-        return pd.read_parquet(f)
+        """One table visible as of the vantage date (e.g. ``treasury.mspd_detail.2022-01-31``).
+
+        Raises
+        ------
+        DataError
+            If no such table is visible; the message lists the visible ones.
+        """
+        info = {t.dataset: t for t in self.tables()}.get(dataset)
+        if info is None:
+            have = [t.dataset for t in self.tables()]
+            raise DataError(
+                f"no table {dataset!r} visible as of {self.cutoff.isoformat()}; "
+                f"valid tables are {one_of(have)}"
+            )
+        if info.layer == "snapshot":
+            assert self.manifest is not None
+            return pd.read_parquet(self._snapshot_dir / self.manifest.entry(dataset).path)
+        name = dataset.removeprefix(f"{info.source}.").removesuffix(f".{info.as_of.isoformat()}")
+        row = self._con.execute(
+            "SELECT parquet FROM user_store.tables WHERE dataset = ? AND vintage = ?",
+            [name, info.vintage],
+        ).fetchone()
+        if row is None:  # pragma: no cover - tables() just listed it
+            raise DataError(f"table {dataset!r} vanished from the store {self._store_path}")
+        return pd.read_parquet(io.BytesIO(row[0]))
 
 
 @dataclass(frozen=True)
