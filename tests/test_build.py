@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner, Result
 
+from qtlab.cli import app
 from qtlab.errors import ReconciliationError
 from qtlab.sources import cbo
 from qtlab.store.build import build_snapshot
@@ -22,10 +24,20 @@ BILL_ROW = '"\'912796L80\'","Bills",,,"2022-02-17",,,,,"14061293800"'
 
 
 @pytest.fixture(scope="module")
-def rebuilt(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The snapshot rebuilt from ../shared/data into a temporary directory (once per module)."""
-    out = tmp_path_factory.mktemp("rebuilt") / "snapshot"
-    build_snapshot(shared_data, out)
+def cli_build(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """``qtlab data build-snapshot --from ../shared/data --out tmp`` (once per module)."""
+    out = tmp_path_factory.mktemp("rebuilt") / "tmp"
+    res = CliRunner().invoke(
+        app, ["data", "build-snapshot", "--from", str(shared_data), "--out", str(out)]
+    )
+    return out, res
+
+
+@pytest.fixture(scope="module")
+def rebuilt(cli_build: tuple[Path, Result]) -> Path:
+    """The snapshot rebuilt from ../shared/data into a temporary directory."""
+    out, res = cli_build
+    assert res.exit_code == 0, res.output
     return out
 
 
@@ -109,19 +121,18 @@ def test_tampered_cusip_file_fails_loudly_and_keeps_the_old_snapshot(
     assert sorted(p.name for p in tmp_path.iterdir()) == siblings  # no temporary left
 
 
-def test_build_cli_writes_manifest_and_lists_checks(shared_data: Path, tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from qtlab.cli import app
-
-    out = tmp_path / "tmp"
-    res = CliRunner().invoke(
-        app, ["data", "build-snapshot", "--from", str(shared_data), "--out", str(out)]
-    )
+def test_build_cli_writes_manifest_and_lists_checks(cli_build: tuple[Path, Result]) -> None:
+    out, res = cli_build
     assert res.exit_code == 0, res.output
     m = json.loads((out / MANIFEST_NAME).read_text())
     assert len(m["datasets"]) == len(_manifest(packaged_snapshot_dir()).datasets)
+    for e in m["datasets"]:
+        assert (out / e["path"]).is_file()
+    assert len(m["checks"]) == 11 and all(c["passed"] for c in m["checks"])
     text = " ".join(res.output.split())  # rich wraps long lines
-    assert f"{len(m['checks'])}/{len(m['checks'])} reconciliations passed" in text
+    rows = sum(e["rows"] for e in m["datasets"])
+    assert f"snapshot written to {out}: {len(m['datasets'])} datasets, {rows:,} rows" in text
+    assert "11/11 reconciliations passed" in text
     for c in m["checks"]:
         assert f"pass {' '.join(c['name'].split())}" in text
+    assert "files not used" not in text  # every raw file is a dataset or a checked derivative

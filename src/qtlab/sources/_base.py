@@ -195,6 +195,8 @@ def http_get(
         resp.raise_for_status()
         return resp
 
+    # name the whole request (e.g. FRED's ``?id=WALCL``) in errors, secrets redacted
+    where = redact_url(str(httpx.URL(url, params=params)) if params else url)
     try:
         return retrying(_once)
     except httpx.HTTPStatusError as exc:
@@ -206,13 +208,13 @@ def http_get(
         raise FetchError(
             f"timed out after {timeout:g} s ({retries} attempts); check the network "
             "or raise the timeout",
-            url=redact_url(url),
+            url=where,
         ) from exc
     except httpx.TransportError as exc:
         raise FetchError(
             f"could not connect ({exc.__class__.__name__}: {exc}); are you offline? "
             "The embedded snapshot still works without a network",
-            url=redact_url(url),
+            url=where,
         ) from exc
     finally:
         if own:
