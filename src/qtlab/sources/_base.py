@@ -43,6 +43,7 @@ __all__ = [
     "open_binary",
     "raw_bytes",
     "redact_url",
+    "series_meta",
     "sha256_bytes",
     "source_name",
     "utcnow",
@@ -111,6 +112,38 @@ class SourceData:
     meta: SourceMeta
     kind: str = "series"
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def series_meta(
+    data: pd.DataFrame,
+    *,
+    source: str,
+    dataset: str,
+    official_id: str,
+    units: str,
+    raw: bytes,
+    file: str | None,
+    url: str | None = None,
+    retrieved_at: datetime | None = None,
+    notes: Iterable[str] = (),
+) -> SourceMeta:
+    """The :class:`SourceMeta` of a parsed series frame whose series all share ``units``.
+
+    ``units`` maps every series id of ``data`` (sorted); the vintage is the
+    latest in ``data``; ``sha256`` is that of ``raw``, the bytes parsed.
+    """
+    return SourceMeta(
+        source=source,
+        dataset=dataset,
+        official_id=official_id,
+        units=dict.fromkeys(sorted(data["series_id"].unique()), units),
+        vintage=pd.Timestamp(data["vintage"].max()).date(),
+        url=url,
+        retrieved_at=retrieved_at,
+        file=file,
+        sha256=sha256_bytes(raw),
+        notes=tuple(notes),
+    )
 
 
 def sha256_bytes(raw: bytes) -> str:

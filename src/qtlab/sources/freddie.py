@@ -59,7 +59,7 @@ from qtlab.sources._base import (
     numeric_column,
     open_binary,
     raw_bytes,
-    sha256_bytes,
+    series_meta,
 )
 
 __all__ = [
@@ -224,14 +224,14 @@ def _series(
 def _meta(
     data: pd.DataFrame, *, raw: bytes, file: str | None, notes: tuple[str, ...]
 ) -> SourceMeta:
-    return SourceMeta(
+    return series_meta(
+        data,
         source="freddie",
         dataset="pmms",
         official_id="historicalweeklydata.xlsx",
-        units=dict.fromkeys(sorted(data["series_id"].unique()), schema.PERCENT),
-        vintage=data["vintage"].max().date(),
+        units=schema.PERCENT,
+        raw=raw,
         file=file,
-        sha256=sha256_bytes(raw),
         notes=notes,
     )
 

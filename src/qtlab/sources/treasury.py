@@ -48,6 +48,7 @@ from qtlab.sources._base import (
     numeric_column,
     open_binary,
     raw_bytes,
+    series_meta,
     sha256_bytes,
 )
 from qtlab.sources._mspd_opdm import (
@@ -276,16 +277,16 @@ def _table1_meta(
     url: str | None = None,
     retrieved_at: datetime | None = None,
 ) -> SourceMeta:
-    return SourceMeta(
+    return series_meta(
+        data,
         source="treasury",
         dataset="mspd_table1",
         official_id="v1/debt/mspd/mspd_table_1",
-        units=dict.fromkeys(data["series_id"].unique().tolist(), schema.USD_BN),
-        vintage=data["vintage"].max().date(),
+        units=schema.USD_BN,
+        raw=raw,
+        file=file,
         url=url,
         retrieved_at=retrieved_at,
-        file=file,
-        sha256=sha256_bytes(raw),
         notes=_NOTES,
     )
 

@@ -76,7 +76,7 @@ def fetch_source(name: str, client: httpx.Client | None = None) -> list[SourceDa
         jobs = [
             lambda: cbo.get_cbo_baselines(client=client),
             lambda: cbo.get_cbo_actuals(client=client),
-            lambda: cbo.get_cbo_actual_gdp(client=client),
+            lambda: cbo.get_cbo_actuals(which="gdp", client=client),
         ]
     elif name == "freddie":
         jobs = [lambda: freddie.get_pmms(client=client)]
