@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner, Result
 
+from _endpoints import OfficialEndpoints
 from qtlab.cli import app
 from qtlab.schema import HOLDING_KINDS, KIND_TOTAL_KEYS, SERIES
 from qtlab.sources import cbo, fred, nyfed
@@ -260,3 +261,30 @@ def test_update_offline_one_source_and_unknown_source(
     assert res.exit_code == 2
     msg = _flat(res.stderr)
     assert "unknown source 'ecb'" in msg and "'fred'" in msg and "'fomc'" in msg
+
+
+def test_update_online_writes_the_store(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command's success path: every request answered by the mock official endpoints."""
+    endpoints = OfficialEndpoints(shared_data)
+
+    def serve(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        request.read()
+        return endpoints(request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", serve)
+    d = tmp_path / "store"
+    res = _run("data", "update", "--source", "cbo", "--source", "treasury", "--data-dir", str(d))
+    assert res.exit_code == 0, res.output
+    msg = _flat(res.stderr)
+    assert "ok cbo: 3 datasets" in msg and "ok treasury: 1 dataset," in msg
+    assert f"store: {d / 'qtlab.duckdb'}" in msg
+    assert {r.url.host for r in endpoints.requests} == {
+        "raw.githubusercontent.com",
+        "api.fiscaldata.treasury.gov",
+    }
+    rep = _status("--data-dir", str(d))
+    by_id = {s["id"]: s for s in rep["series"]}
+    assert by_id["cbo.actual.gdp"]["vintages"] == 2  # the snapshot's and today's
+    assert by_id["mspd.bills.total"]["vintages"] == 2

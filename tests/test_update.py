@@ -134,3 +134,25 @@ def test_update_source_failing_midway_keeps_the_store(
         assert "WCURCIR" in (outcomes[0].error or "")
         assert st.vintages("WALCL") == []
         assert st.vintages("cbo.actual.gdp") != []
+
+
+def test_soma_holdings_csv_and_json_forms_agree(shared_data: Path) -> None:
+    """What update() fetches (CSV) equals the JSON form and the CUSIP file, per API group."""
+    from qtlab.errors import DateRangeError
+    from qtlab.sources import nyfed
+
+    whole = nyfed.read_soma_holdings(shared_data / "soma/soma_tsy_agency_cmbs_2022-02-16.csv")
+    with OfficialEndpoints(shared_data).client() as client:
+        for group, kinds in (
+            ("treasury", {"bill", "note_bond", "tips", "frn"}),
+            ("agency", {"agency", "cmbs"}),  # no MBS file for 2022-02-16
+        ):
+            csv_form = nyfed.get_soma_holdings("2022-02-16", group=group, fmt="csv", client=client)
+            json_form = nyfed.get_soma_holdings("2022-02-16", group=group, client=client)
+            pd.testing.assert_frame_equal(csv_form.data, json_form.data)
+            want = whole.data[whole.data["kind"].isin(kinds)].reset_index(drop=True)
+            assert set(csv_form.data["kind"]) == kinds
+            pd.testing.assert_frame_equal(csv_form.data, want)
+        # a Wednesday without a file: the API's empty answer
+        with pytest.raises(DateRangeError, match="no SOMA treasury holdings as of 2022-02-09"):
+            nyfed.get_soma_holdings("2022-02-09", group="treasury", fmt="csv", client=client)

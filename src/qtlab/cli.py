@@ -162,7 +162,8 @@ def data_update(
         for o in outcomes:
             if o.ok:
                 console.print(
-                    f"[green]ok[/] {o.source}: {len(o.datasets)} datasets, {o.rows:,} rows"
+                    f"[green]ok[/] {o.source}: {len(o.datasets)} "
+                    f"dataset{'' if len(o.datasets) == 1 else 's'}, {o.rows:,} rows"
                 )
             else:
                 failed += 1
@@ -172,7 +173,7 @@ def data_update(
                     highlight=False,
                     soft_wrap=True,  # never break a URL
                 )
-        console.print(f"store: {store.path}")
+        console.print(f"store: {store.path}", highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(1)
 

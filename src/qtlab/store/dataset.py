@@ -416,8 +416,7 @@ class Dataset:
                 f"no table {dataset!r} visible as of {self.cutoff.isoformat()}; "
                 f"valid tables are {one_of(have)}"
             )
-        if info.layer == "snapshot":
-            assert self.manifest is not None
+        if info.layer == "snapshot" and self.manifest is not None:
             return pd.read_parquet(self._snapshot_dir / self.manifest.entry(dataset).path)
         name = dataset.removeprefix(f"{info.source}.").removesuffix(f".{info.as_of.isoformat()}")
         row = self._con.execute(
