@@ -204,3 +204,27 @@ def test_tables_listed_cut_by_as_of_and_overlaid_by_the_store(shared_data, tmp_p
     assert [t.layer for t in early.tables()] == ["snapshot"]
     pd.testing.assert_frame_equal(early.table(name), snap.table(name))
     assert early.table(name).loc[0, "outstanding"] + 1.0 == changed.loc[0, "outstanding"]
+
+
+@pytest.mark.parametrize("as_of", ["2021-12-31", "2022-05-31", None])
+def test_catalog_agrees_with_the_as_of_observations(tmp_path, as_of):
+    with Store(tmp_path) as st:
+        st.ingest([_series("FYOINT", "2021-10-01", {"2021-09-30": 100.0})])
+        st.ingest([_series("FYOINT", "2022-02-01", {"2021-09-30": 101.5, "2022-09-30": 50.0})])
+        st.ingest([_series("WALCL", "2022-05-01", {"2022-04-27": 1.0, "2030-01-02": 2.0})])
+    ds = Dataset(as_of, data_dir=tmp_path)
+    some = {"FYOINT", "WALCL", "DGS10", "soma.bills", "pmms.frm30", "mspd.bills.total"}
+    checked = 0
+    for info in ds.catalog():
+        if info.id not in some:
+            continue
+        assert info.kind == "observed"
+        obs = ds.observations(info.id)
+        assert (info.first, info.last, info.rows) == (
+            obs["date"].min().date(),
+            obs["date"].max().date(),
+            len(obs),
+        ), info.id
+        assert info.vintage == obs["vintage"].max().date(), info.id
+        checked += 1
+    assert checked == len(some)

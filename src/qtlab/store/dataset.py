@@ -279,19 +279,33 @@ class Dataset:
             " FROM vis GROUP BY series_id ORDER BY series_id",
             [cut, cut, cut],
         )
+        cut_view = None
+        if self.as_of is not None:
+            # observed series as the as-of view shows them (one vintage per date, chosen
+            # as in observations()), summarised for all series in one query
+            cut_view = self._q(
+                "SELECT series_id, min(date) AS first, max(date) AS last, count(*) AS rows,"
+                " max(vintage) AS vintage FROM ("
+                " SELECT series_id, date, vintage, row_number() OVER (PARTITION BY series_id, date"
+                "   ORDER BY (vintage <= ?) DESC,"
+                "   CASE WHEN vintage <= ? THEN vintage END DESC NULLS LAST,"
+                "   vintage ASC, layer DESC) rn"
+                " FROM all_obs WHERE date <= ?) WHERE rn = 1 GROUP BY series_id",
+                [cut, cut, cut],
+            ).set_index("series_id")
         out = []
         for r in (_Row(**{str(k): v for k, v in rec.items()}) for rec in df.to_dict("records")):
             try:
                 spec = series_spec(str(r.series_id))
             except UnknownSeriesError:
                 spec = SeriesSpec(str(r.series_id), "", "as published", "irregular", "fred")
-            if spec.kind == "observed" and self.as_of is not None:
-                # cut at the date: recompute first/last/rows on the as-of view
-                obs = self.observations(spec.id)
-                if obs.empty:
+            if spec.kind == "observed" and cut_view is not None:
+                # cut at the date: first/last/rows on the as-of view
+                if spec.id not in cut_view.index:
                     continue
-                first, last, rows = obs["date"].min(), obs["date"].max(), len(obs)
-                vint = obs["vintage"].max()
+                row = cut_view.loc[spec.id]
+                first, last, rows = row["first"], row["last"], int(row["rows"])
+                vint = row["vintage"]
             else:
                 first, last = r.first, r.last
                 rows = int(r.obs if spec.kind == "projection" else r.dates)
