@@ -279,11 +279,11 @@ class Dataset:
             " FROM vis GROUP BY series_id ORDER BY series_id",
             [cut, cut, cut],
         )
-        cut_view = None
+        cut_view: dict[str, dict[str, Any]] | None = None
         if self.as_of is not None:
             # observed series as the as-of view shows them (one vintage per date, chosen
             # as in observations()), summarised for all series in one query
-            cut_view = self._q(
+            view = self._q(
                 "SELECT series_id, min(date) AS first, max(date) AS last, count(*) AS rows,"
                 " max(vintage) AS vintage FROM ("
                 " SELECT series_id, date, vintage, row_number() OVER (PARTITION BY series_id, date"
@@ -292,7 +292,11 @@ class Dataset:
                 "   vintage ASC, layer DESC) rn"
                 " FROM all_obs WHERE date <= ?) WHERE rn = 1 GROUP BY series_id",
                 [cut, cut, cut],
-            ).set_index("series_id")
+            )
+            cut_view = {
+                str(r["series_id"]): {str(k): v for k, v in r.items()}
+                for r in view.to_dict("records")
+            }
         out = []
         for r in (_Row(**{str(k): v for k, v in rec.items()}) for rec in df.to_dict("records")):
             try:
@@ -301,9 +305,9 @@ class Dataset:
                 spec = SeriesSpec(str(r.series_id), "", "as published", "irregular", "fred")
             if spec.kind == "observed" and cut_view is not None:
                 # cut at the date: first/last/rows on the as-of view
-                if spec.id not in cut_view.index:
+                if spec.id not in cut_view:
                     continue
-                row = cut_view.loc[spec.id]
+                row = cut_view[spec.id]
                 first, last, rows = row["first"], row["last"], int(row["rows"])
                 vint = row["vintage"]
             else:
