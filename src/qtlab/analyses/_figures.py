@@ -1,0 +1,168 @@
+"""The house style of qtlab figures: what a strategist can paste into a note.
+
+Every figure has a title, units on its axes, a source line, readable fonts at
+slide size, and (where relevant) the QE/QT episodes shaded. Text comes from the
+strings catalogue, so a figure built with ``lang="zh"`` is entirely Chinese and
+uses a CJK font (Noto Sans CJK SC, from Debian's ``fonts-noto-cjk``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+import plotly.graph_objects as go
+import yaml
+
+from qtlab.i18n import t, validate_lang
+
+__all__ = [
+    "EPISODE_COLORS",
+    "Episode",
+    "episodes",
+    "font_family",
+    "mark_gap",
+    "shade_episodes",
+    "styled_figure",
+]
+
+WIDTH, HEIGHT = 1000, 520
+EPISODE_COLORS = {"qe": "rgba(46, 125, 50, 0.10)", "qt": "rgba(198, 40, 40, 0.10)"}
+_FONTS = {
+    "en": "Arial, Helvetica, 'Noto Sans', sans-serif",
+    "zh": "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif",
+}
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A QE or QT episode: first and last calendar month, announcement date, source."""
+
+    id: str
+    kind: str
+    start: pd.Period
+    end: pd.Period
+    announced: pd.Timestamp
+    source: str
+
+    def label(self, lang: str) -> str:
+        """The episode's name in ``lang`` (e.g. ``"QT2"`` / ``"第二轮缩表 (QT2)"``)."""
+        return t(f"common.episode.{self.id}", lang)
+
+
+@cache
+def episodes() -> tuple[Episode, ...]:
+    """The packaged QE/QT episodes (``analyses/episodes.yaml``), in time order."""
+    doc = yaml.safe_load(
+        (resources.files("qtlab.analyses") / "episodes.yaml").read_text(encoding="utf-8")
+    )
+    return tuple(
+        Episode(
+            id=e["id"],
+            kind=e["kind"],
+            start=pd.Period(e["start"], freq="M"),
+            end=pd.Period(e["end"], freq="M"),
+            announced=pd.Timestamp(e["announced"]),
+            source=e["source"],
+        )
+        for e in doc["episodes"]
+    )
+
+
+def font_family(lang: str) -> str:
+    """A font stack that renders ``lang`` (CJK glyphs for ``zh``)."""
+    return _FONTS[validate_lang(lang)]
+
+
+def styled_figure(
+    *,
+    title: str,
+    y_title: str,
+    source: str,
+    lang: str,
+    x_title: str | None = None,
+) -> go.Figure:
+    """An empty figure in the house style.
+
+    Parameters
+    ----------
+    title, y_title, x_title : already-translated text (from :func:`qtlab.i18n.t`);
+        ``y_title`` must state the unit, e.g. "USD bn" / "十亿美元".
+    source : the data sources, e.g. "Federal Reserve H.4.1 (FRED WALCL)"; printed
+        as the figure's source line in ``lang``.
+    """
+    fig = go.Figure()
+    fig.update_layout(
+        template="plotly_white",
+        width=WIDTH,
+        height=HEIGHT,
+        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
+        font={"family": font_family(lang), "size": 14},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0},
+        margin={"l": 70, "r": 30, "t": 90, "b": 90},
+        hovermode="x unified",
+    )
+    fig.update_yaxes(title_text=y_title, tickformat=",")
+    if x_title:
+        fig.update_xaxes(title_text=x_title)
+    fig.add_annotation(
+        text=t("common.source_line", lang, sources=source),
+        xref="paper",
+        yref="paper",
+        x=0.0,
+        y=-0.17,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": 11, "color": "#555"},
+    )
+    return fig
+
+
+def shade_episodes(
+    fig: go.Figure,
+    lang: str,
+    *,
+    start: pd.Timestamp | str | None = None,
+    end: pd.Timestamp | str | None = None,
+    kinds: Iterable[str] = ("qe", "qt"),
+) -> go.Figure:
+    """Shade the QE (green) and QT (red) episodes overlapping ``[start, end]``, labelled."""
+    lo = pd.Timestamp(start) if start is not None else pd.Timestamp.min
+    hi = pd.Timestamp(end) if end is not None else pd.Timestamp.max
+    wanted = set(kinds)
+    for ep in episodes():
+        x0, x1 = ep.start.start_time, ep.end.end_time.normalize()
+        if ep.kind not in wanted or x1 < lo or x0 > hi:
+            continue
+        fig.add_vrect(
+            x0=max(x0, lo),
+            x1=min(x1, hi),
+            fillcolor=EPISODE_COLORS[ep.kind],
+            line_width=0,
+            layer="below",
+            annotation_text=ep.label(lang),
+            annotation_position="top left",
+            annotation_font_size=11,
+        )
+    return fig
+
+
+def mark_gap(
+    fig: go.Figure, start: pd.Timestamp | str, end: pd.Timestamp | str, label: str
+) -> go.Figure:
+    """Hatch a span where a series has no data, with ``label`` (translated) saying so."""
+    fig.add_vrect(
+        x0=pd.Timestamp(start),
+        x1=pd.Timestamp(end),
+        fillcolor="rgba(120, 120, 120, 0.12)",
+        line={"color": "rgba(120,120,120,0.6)", "dash": "dot", "width": 1},
+        layer="below",
+        annotation_text=label,
+        annotation_position="top right",
+        annotation_font_size=11,
+    )
+    return fig
