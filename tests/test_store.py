@@ -184,8 +184,14 @@ def test_tables_listed_cut_by_as_of_and_overlaid_by_the_store(shared_data, tmp_p
     )
     assert len(snap.table(name)) == 427
     assert Dataset("2022-01-30", use_store=False).tables() == []
-    with pytest.raises(DataError, match=r"no table 'treasury\.mspd_detail\.2022-01-31' visible"):
+    with pytest.raises(
+        DataError, match=r"'treasury\.mspd_detail\.2022-01-31' visible as of 2022-01-30; none is"
+    ):
         Dataset("2022-01-30", use_store=False).table(name)
+    with pytest.raises(
+        DataError, match=r"no table 'mspd' visible as of today; valid tables are 'treasury"
+    ):
+        snap.table("mspd")
 
     # the same statement fetched again on 2022-02-03 (say) goes to the store
     item = treasury.read_mspd_detail(

@@ -427,13 +427,12 @@ class Dataset:
         DataError
             If no such table is visible; the message lists the visible ones.
         """
-        info = {t.dataset: t for t in self.tables()}.get(dataset)
+        visible = {t.dataset: t for t in self.tables()}
+        info = visible.get(dataset)
         if info is None:
-            have = [t.dataset for t in self.tables()]
-            raise DataError(
-                f"no table {dataset!r} visible as of {self.cutoff.isoformat()}; "
-                f"valid tables are {one_of(have)}"
-            )
+            when = self.as_of.isoformat() if self.as_of else "today"
+            have = f"valid tables are {one_of(visible)}" if visible else "none is"
+            raise DataError(f"no table {dataset!r} visible as of {when}; {have}")
         if info.layer == "snapshot" and self.manifest is not None:
             return pd.read_parquet(self._snapshot_dir / self.manifest.entry(dataset).path)
         name = dataset.removeprefix(f"{info.source}.").removesuffix(f".{info.as_of.isoformat()}")
