@@ -128,6 +128,11 @@ def _assert_identities(p: Projection) -> None:
         atol=TOL,
     )
     np.testing.assert_allclose(
+        a["rolled_over"],
+        a["rolled_bills"] + a["rolled_coupons_mid"] + a["rolled_coupons_end"],
+        atol=TOL,
+    )
+    np.testing.assert_allclose(
         a["total_securities"], a["treasury"] + a["agency"] + a["mbs"] + a["cmbs"], atol=TOL
     )
     assert (a["treasury_redemptions"] <= a["treasury_cap"] + TOL).all()

@@ -105,17 +105,20 @@ def _one(
         fc = c_red / cpay if cpay > 0 else 0.0
         fb = b_red / bill_mat if bill_mat > 0 else 0.0
         rolled = 0.0
+        by_type = {"bill": 0.0, "mid": 0.0, "end": 0.0}
         new: list[tuple[str, date, date, float]] = []
         for key in maturing:
             kind, mat, _ = key
             par, ic = sec[key]
             if kind == "bill":
                 amt = par * (1 - fb)
+                by_type["bill"] += amt
                 for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
                     new.append(("bill", _bill_maturity(mat, w), mat, sh * amt))
             else:
                 amt = (par + ic) * (1 - fc)
                 half = "mid" if mat.day <= 15 else "end"
+                by_type[half] += amt
                 for t in mix.coupons[half]:
                     yy, mm = _add_months(y, mo, t.months)
                     nm = date(yy, mm, 15) if t.day == "15" else _month_end(yy, mm)
@@ -195,6 +198,9 @@ def _one(
             "coupon_redemptions": c_red,
             "bill_redemptions": b_red,
             "rolled_over": rolled,
+            "rolled_bills": by_type["bill"],
+            "rolled_coupons_mid": by_type["mid"],
+            "rolled_coupons_end": by_type["end"],
             "bill_purchases": qb,
             "coupon_purchases": qc,
             "mbs_paydowns": pay,
