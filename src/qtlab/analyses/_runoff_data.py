@@ -120,9 +120,15 @@ def run_projection(
     mbs_paydowns: str | Path | PaydownSource | PaydownAmounts = "realized",
     observe: pd.DatetimeIndex | None = None,
     kinds: tuple[str, ...] | None = None,
+    hindsight: bool = False,
 ) -> Projection:
-    """Project the holdings visible in ``ds`` under ``policy`` (realized TIPS accrual, nearest
-    month beyond the data)."""
+    """Project the holdings visible in ``ds`` under ``policy``.
+
+    TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``
+    (the last measured month's rate after it), or in all the data with ``hindsight=True``
+    (the backtest). ``mbs_paydowns="realized"`` always uses all the data: it is the
+    realized path by definition.
+    """
     latest = Dataset()
     h = ds.holdings(kinds)
     src: PaydownSource | PaydownAmounts | None = None
@@ -139,7 +145,7 @@ def run_projection(
         months,
         mbs_paydowns=src,
         observe=observe,
-        tips_accrual=_accrual(latest),
+        tips_accrual=_accrual(latest if hindsight else ds),
     )
 
 
@@ -297,7 +303,9 @@ def _backtest(episode: str, end: str) -> Backtest:
     months = pd.DatetimeIndex(last.index).to_period("M")
     n = (end_m - pd.Period("2022-06", "M")).n + 1
     ds = Dataset(QT2_VANTAGE)
-    p = run_projection(ds, "qt2-realized", "2022-06", n, observe=pd.DatetimeIndex(last.index))
+    p = run_projection(
+        ds, "qt2-realized", "2022-06", n, observe=pd.DatetimeIndex(last.index), hindsight=True
+    )
     proj = p.observed_frame()
     series = ("treasury", "bills", "coupons", "mbs")
     frame = _long(months, pd.DatetimeIndex(last.index), proj, last, series)

@@ -294,7 +294,7 @@ def b4_whole_portfolio(
     }.get(mbs_paydowns, f"file {mbs_paydowns}")
     first = float(p.start_holdings()["total_securities"])
     regs = list(dict.fromkeys(f["regime"]))
-    notes = (
+    notes: tuple[Note, ...] = (
         note(
             "b4.note.change",
             lang,
@@ -307,6 +307,11 @@ def b4_whole_portfolio(
         note("b4.note.paydowns", lang, source=src),
         note("b4.note.regimes", lang, regimes=", ".join(regs)),
     )
+    meta = _meta(ds, pol, start=s, months=months, mbs_paydowns=mbs_paydowns)
+    if mbs_paydowns == "realized" and ds.as_of is not None:
+        hs = note("b4.note.hindsight", lang, asof=ds.as_of.isoformat())
+        notes = (*notes, hs)
+        meta["gaps"] = [hs.text]
     return AnalysisResult(
         id="B4",
         title=t("b4.title", lang),
@@ -314,7 +319,7 @@ def b4_whole_portfolio(
         tables=(Table("b4_portfolio", t("b4.table.portfolio", lang), _units(tab)),),
         figures=(Figure("b4_portfolio", fig),),
         notes=notes,
-        meta=_meta(ds, pol, start=s, months=months, mbs_paydowns=mbs_paydowns),
+        meta=meta,
     )
 
 
