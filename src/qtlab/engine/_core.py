@@ -21,7 +21,7 @@ from typing import Final
 
 import numpy as np
 
-from qtlab.engine._setup import MBS_POST_DAY, Inputs, bill_new_maturity, coupon_date
+from qtlab.engine._setup import MBS_POST_DAY, Inputs, coupon_date
 
 __all__ = ["FLOW_COLUMNS", "OBS_COLUMNS", "run_vectorized"]
 
@@ -153,7 +153,6 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         f = int((np.datetime64(p.start_time.date(), "D") - g0).astype(int))
         n = int((np.datetime64((p + 1).start_time.date(), "D") - g0).astype(int))
         nd = n - f
-        days = g0 + np.arange(f, n)
         gb_m = gb[:, f:n].copy()
         gc_m = gc[:, :, 2 * m : 2 * m + 2].copy()
         ic_m = ic[:, 2 * m : 2 * m + 2].copy()
@@ -179,8 +178,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         gc[:, :, 2 * m : 2 * m + 2] = 0.0
         ic[:, 2 * m : 2 * m + 2] = 0.0
         for w, sh in zip(bw, bs, strict=True):
-            tgt = (bill_new_maturity(days, int(w)) - g0).astype(int)
-            _scatter_add(gb, (slice(None), tgt), sh * rb)
+            _issue_bills(gb, sh * rb, f, n, int(w))
         for h, (k, mo, eom, sh) in enumerate(halves):
             slots = 2 * (m + mo) + eom.astype(int)
             for j in range(len(k)):
@@ -217,8 +215,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             qb = np.full(S, inp.bill_purchases[m])
             qc = np.full(S, inp.coupon_purchases[m])
         for w, sh in zip(bw, bs, strict=True):
-            tgt = (bill_new_maturity(days, int(w)) - g0).astype(int)
-            _scatter_add(gb, (slice(None), tgt), (sh * qb / nd)[:, None] * np.ones(nd))
+            _issue_bills(gb, (sh * qb / nd)[:, None] * np.ones(nd), f, n, int(w))
         for _h, (k, mo, eom, sh) in enumerate(halves):
             slots = 2 * (m + mo) + eom.astype(int)
             for j in range(len(k)):
@@ -285,6 +282,19 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         for c in FLOW_COLUMNS:
             out[c][:, m] = vals[c]
     return out, obs
+
+
+def _issue_bills(gb: np.ndarray, amounts: np.ndarray, f: int, n: int, weeks: int) -> None:
+    """Add bills issued on grid days ``f .. n-1`` (``amounts``, shape ``(S, n - f)``) to the
+    daily grid at their maturity, ``day + 7 * weeks``, moved to day ``n`` (the 1st of the
+    next month) when that falls inside the issue month: money rolled or invested in a month
+    matures in a later month, so a month's maturities are known when it starts."""
+    nd = n - f
+    off = 7 * weeks
+    k = min(max(0, n - (f + off)), nd)  # issue days whose maturity would stay in the month
+    if k:
+        gb[:, n] += amounts[:, :k].sum(axis=1)
+    gb[:, f + off + k : f + off + nd] += amounts[:, k:]
 
 
 def _scatter_add(a: np.ndarray, index: tuple[object, ...], values: object) -> None:
