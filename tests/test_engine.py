@@ -267,7 +267,7 @@ _cap = st.one_of(st.just(math.inf), st.floats(min_value=0, max_value=80))
     rate=st.floats(min_value=0, max_value=0.2),
     pro=st.booleans(),
     dest=st.sampled_from(["mbs", "treasuries", "bills"]),
-    sales=st.sampled_from(["none", "to_cap"]),
+    sales=st.sampled_from(["none", "to_cap", "fixed"]),
     buy=st.floats(min_value=0, max_value=20),
 )
 def test_properties(
@@ -289,6 +289,7 @@ def test_properties(
         treasury_redemption="pro_rata" if pro else "coupons_first",
         mbs_excess_to=dest,
         mbs_sales=sales,
+        mbs_sales_amount=3.0 if sales == "fixed" else 0.0,
         bill_purchases=buy,
     )  # type: ignore[arg-type]
     pol = Policy("p", (reg,))
