@@ -321,3 +321,22 @@ def h2022() -> pd.DataFrame:
     from qtlab.store.dataset import Dataset
 
     return Dataset("2022-05-31").holdings()
+
+
+def test_purchases_in_the_as_of_month_come_after_the_snapshot():
+    h = TOY.assign(as_of=pd.Timestamp("2022-01-20"))
+    reg = Regime("buy", "2021-12", 0, 0, SRC, bill_purchases=31.0, coupon_purchases=10.0)
+    pol = Policy("p", (reg,))
+    obs = ["2022-01-25", "2022-01-31", "2022-02-10"]
+    kw = {"mbs_paydowns": ConstantPaydownRate(0.01), "observe": obs}
+    v = project(h, pol, "2022-01", 3, **kw)  # type: ignore[arg-type]
+    r = project(h, pol, "2022-01", 3, method="reference", **kw)  # type: ignore[arg-type]
+    _assert_same(v, r)
+    _assert_identities(v)
+    jan, feb = v.frame.iloc[0], v.frame.iloc[1]
+    assert jan["bill_purchases"] == pytest.approx(31.0 * 11 / 31)  # Jan 21..31
+    assert jan["coupon_purchases"] == pytest.approx(5.0)  # the month-end half only
+    assert feb["bill_purchases"] == pytest.approx(31.0)
+    o = v.observed_frame()
+    start_bills = 20.0 + 30.0 + 25.0 + 15.0 - 20.0  # the Jan 13 bill matured before the snapshot
+    assert o["bills"].iloc[0] == pytest.approx(start_bills + 31.0 * 5 / 31)  # Jan 21..25 bought

@@ -79,6 +79,7 @@ class Inputs:
     observe: np.ndarray
     n_scen: int
     tips_accrual: np.ndarray
+    elapsed0: int = 0
 
 
 def _as_of(rows: pd.DataFrame, what: str) -> pd.Timestamp | None:
@@ -211,6 +212,10 @@ def build_inputs(
                 f"observe dates must lie in the simulated months {idx[0]}..{idx[-1]}; "
                 f"got {obs[0]}..{obs[-1]}"
             )
+    # days of the first month already in the Treasury holdings (purchases come after)
+    elapsed0 = 0
+    if t_asof is not None and t_asof.to_period("M") == idx[0]:
+        elapsed0 = min(t_asof.day, idx[0].days_in_month - 1)
     acc = np.zeros(len(idx))
     if tips_accrual is not None:
         if not isinstance(tips_accrual, PaydownSource):
@@ -247,4 +252,5 @@ def build_inputs(
         observe=obs,
         n_scen=n_scen,
         tips_accrual=acc,
+        elapsed0=elapsed0,
     )
