@@ -174,3 +174,18 @@ def test_cli_backtest_json():
     assert {"max_abs_pct", "mean_abs_bn"} <= set(d["errors"]["treasury"])
     assert set(d["months"][0]) >= {"month", "series", "projected", "realized"}
     assert "last weekly SOMA observation" in d["convention"]
+
+
+def test_cli_policy_from_a_yaml_file(tmp_path):
+    import yaml
+
+    from qtlab.policy import load_preset
+
+    f = tmp_path / "mine.yaml"
+    f.write_text(yaml.safe_dump(load_preset("qt2-announced").to_dict()), encoding="utf-8")
+    res = runner.invoke(
+        app, ["ladder", "--policy", str(f), "--start", "2022-06", "--months", "4", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert [m["treasury_cap"] for m in d["months"]] == [30.0, 30.0, 30.0, 60.0]
