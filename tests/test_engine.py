@@ -128,6 +128,11 @@ def _assert_identities(p: Projection) -> None:
         atol=TOL,
     )
     np.testing.assert_allclose(
+        a["rolled_over"],
+        a["rolled_bills"] + a["rolled_coupons_mid"] + a["rolled_coupons_end"],
+        atol=TOL,
+    )
+    np.testing.assert_allclose(
         a["total_securities"], a["treasury"] + a["agency"] + a["mbs"] + a["cmbs"], atol=TOL
     )
     assert (a["treasury_redemptions"] <= a["treasury_cap"] + TOL).all()
@@ -262,7 +267,7 @@ _cap = st.one_of(st.just(math.inf), st.floats(min_value=0, max_value=80))
     rate=st.floats(min_value=0, max_value=0.2),
     pro=st.booleans(),
     dest=st.sampled_from(["mbs", "treasuries", "bills"]),
-    sales=st.sampled_from(["none", "to_cap"]),
+    sales=st.sampled_from(["none", "to_cap", "fixed"]),
     buy=st.floats(min_value=0, max_value=20),
 )
 def test_properties(
@@ -284,6 +289,7 @@ def test_properties(
         treasury_redemption="pro_rata" if pro else "coupons_first",
         mbs_excess_to=dest,
         mbs_sales=sales,
+        mbs_sales_amount=3.0 if sales == "fixed" else 0.0,
         bill_purchases=buy,
     )  # type: ignore[arg-type]
     pol = Policy("p", (reg,))
@@ -315,3 +321,22 @@ def h2022() -> pd.DataFrame:
     from qtlab.store.dataset import Dataset
 
     return Dataset("2022-05-31").holdings()
+
+
+def test_purchases_in_the_as_of_month_come_after_the_snapshot():
+    h = TOY.assign(as_of=pd.Timestamp("2022-01-20"))
+    reg = Regime("buy", "2021-12", 0, 0, SRC, bill_purchases=31.0, coupon_purchases=10.0)
+    pol = Policy("p", (reg,))
+    obs = ["2022-01-25", "2022-01-31", "2022-02-10"]
+    kw = {"mbs_paydowns": ConstantPaydownRate(0.01), "observe": obs}
+    v = project(h, pol, "2022-01", 3, **kw)  # type: ignore[arg-type]
+    r = project(h, pol, "2022-01", 3, method="reference", **kw)  # type: ignore[arg-type]
+    _assert_same(v, r)
+    _assert_identities(v)
+    jan, feb = v.frame.iloc[0], v.frame.iloc[1]
+    assert jan["bill_purchases"] == pytest.approx(31.0 * 11 / 31)  # Jan 21..31
+    assert jan["coupon_purchases"] == pytest.approx(5.0)  # the month-end half only
+    assert feb["bill_purchases"] == pytest.approx(31.0)
+    o = v.observed_frame()
+    start_bills = 20.0 + 30.0 + 25.0 + 15.0 - 20.0  # the Jan 13 bill matured before the snapshot
+    assert o["bills"].iloc[0] == pytest.approx(start_bills + 31.0 * 5 / 31)  # Jan 21..25 bought

@@ -171,3 +171,12 @@ def test_frozen():
     p = load_preset("qt2-announced")
     with pytest.raises(AttributeError):
         p.name = "y"  # type: ignore[misc]
+
+
+def test_table_for_plan_comparison():
+    tb = load_preset("qt1-2017").table()
+    assert tb["regime"].tolist() == ["qt1-phase-in", "qt1-taper", "qt1-end"]
+    assert tb.loc[0, "phase_in"] == "6/4 rising by 6/4 every 3 months"
+    assert tb["end"].tolist()[:2] == ["2019-04", "2019-07"]
+    assert pd.isna(tb["end"].iloc[2])
+    assert tb.loc[1, "source_date"] == "2019-03-20"

@@ -216,4 +216,5 @@ def data_build_snapshot(
 
 # Commands of the analysis areas live in their own modules (``qtlab._cli_<area>``)
 # and are registered below, one line each.
+import qtlab._cli_engine  # noqa: E402, F401  (registers ladder, project and backtest)
 from qtlab import _cli_report  # noqa: E402, F401  (registers `qtlab report`)

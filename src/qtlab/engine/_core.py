@@ -21,7 +21,7 @@ from typing import Final
 
 import numpy as np
 
-from qtlab.engine._setup import MBS_POST_DAY, Inputs, bill_new_maturity, coupon_date
+from qtlab.engine._setup import MBS_POST_DAY, Inputs, coupon_date
 
 __all__ = ["FLOW_COLUMNS", "OBS_COLUMNS", "run_vectorized"]
 
@@ -42,6 +42,9 @@ FLOW_COLUMNS: Final = (
     "coupon_redemptions",
     "bill_redemptions",
     "rolled_over",
+    "rolled_bills",
+    "rolled_coupons_mid",
+    "rolled_coupons_end",
     "bill_purchases",
     "coupon_purchases",
     "mbs_paydowns",
@@ -150,7 +153,6 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         f = int((np.datetime64(p.start_time.date(), "D") - g0).astype(int))
         n = int((np.datetime64((p + 1).start_time.date(), "D") - g0).astype(int))
         nd = n - f
-        days = g0 + np.arange(f, n)
         gb_m = gb[:, f:n].copy()
         gc_m = gc[:, :, 2 * m : 2 * m + 2].copy()
         ic_m = ic[:, 2 * m : 2 * m + 2].copy()
@@ -176,8 +178,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         gc[:, :, 2 * m : 2 * m + 2] = 0.0
         ic[:, 2 * m : 2 * m + 2] = 0.0
         for w, sh in zip(bw, bs, strict=True):
-            tgt = (bill_new_maturity(days, int(w)) - g0).astype(int)
-            _scatter_add(gb, (slice(None), tgt), sh * rb)
+            _issue_bills(gb, sh * rb, f, n, int(w))
         for h, (k, mo, eom, sh) in enumerate(halves):
             slots = 2 * (m + mo) + eom.astype(int)
             for j in range(len(k)):
@@ -203,36 +204,43 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         agency_start = agency.copy()
         agency = agency - a_mat_m
 
-        # --- Treasury purchases (outright and agency principal reinvested in Treasuries)
+        # --- Treasury purchases (outright and agency principal reinvested in Treasuries);
+        # in the month of the holdings' as-of date only the days after it
+        k0 = inp.elapsed0 if m == 0 else 0
+        day_w = np.zeros(nd)
+        day_w[k0:] = 1.0 / (nd - k0)
+        half_w = np.array([0.0 if k0 >= 15 else 1.0, 1.0])
+        half_w /= half_w.sum()
+        b_out = inp.bill_purchases[m] * (nd - k0) / nd
+        c_out = inp.coupon_purchases[m] * (half_w > 0).sum() / 2
         if inp.excess_to[m] == 1:
-            qb = inp.bill_purchases[m] + to_t * mix.treasury_bill_share
-            qc = inp.coupon_purchases[m] + to_t * (1 - mix.treasury_bill_share)
+            qb = b_out + to_t * mix.treasury_bill_share
+            qc = c_out + to_t * (1 - mix.treasury_bill_share)
         elif inp.excess_to[m] == 2:
-            qb = inp.bill_purchases[m] + to_t
-            qc = np.full(S, inp.coupon_purchases[m])
+            qb = b_out + to_t
+            qc = np.full(S, c_out)
         else:
-            qb = np.full(S, inp.bill_purchases[m])
-            qc = np.full(S, inp.coupon_purchases[m])
+            qb = np.full(S, b_out)
+            qc = np.full(S, c_out)
         for w, sh in zip(bw, bs, strict=True):
-            tgt = (bill_new_maturity(days, int(w)) - g0).astype(int)
-            _scatter_add(gb, (slice(None), tgt), (sh * qb / nd)[:, None] * np.ones(nd))
-        for _h, (k, mo, eom, sh) in enumerate(halves):
+            _issue_bills(gb, (sh * qb)[:, None] * day_w, f, n, int(w))
+        for h, (k, mo, eom, sh) in enumerate(halves):
             slots = 2 * (m + mo) + eom.astype(int)
             for j in range(len(k)):
-                gc[:, k[j], slots[j]] += sh[j] * qc / 2
+                gc[:, k[j], slots[j]] += sh[j] * qc * half_w[h]
 
         # --- observations inside the month (before updating the totals)
         for i in np.flatnonzero(obs_month == m):
             di = int((inp.observe[i] - g0).astype(int))
             mb = gb_m[:, : di - f + 1].sum(axis=1)
-            frac = (di - f + 1) / nd
+            frac = day_w[: di - f + 1].sum()
             hs = [h for h, d in enumerate((f + 14, n - 1)) if d <= di]
             o = np.zeros((S, 8))
             o[:, 0] = tot[:, 0] - mb * fb + qb * frac
             for kk in range(3):
                 matured = gc_m[:, kk, hs].sum(axis=1)
                 rolled = sum((rc[:, h] * kind_share[h, kk] for h in hs), np.zeros(S))
-                bought = sum((qc / 2 * kind_share[h, kk] for h in hs), np.zeros(S))
+                bought = sum((qc * half_w[h] * kind_share[h, kk] for h in hs), np.zeros(S))
                 o[:, 1 + kk] = tot[:, 1 + kk] - matured + rolled + bought
             o[:, 4] = ic_tot - ic_m[:, hs].sum(axis=1)
             a_by = inp.a_par[(a_month == m) & (inp.a_mat <= inp.observe[i])].sum()
@@ -248,7 +256,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             tot[:, 1 + kk] += (
                 -cpn_par[:, kk]
                 + (rc * kind_share[:, kk]).sum(axis=1)
-                + qc / 2 * kind_share[:, kk].sum()
+                + qc * (half_w * kind_share[:, kk]).sum()
             )
         ic_tot = ic_tot - ic_mat
         vals = {
@@ -267,6 +275,9 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             "coupon_redemptions": c_red,
             "bill_redemptions": b_red,
             "rolled_over": rb.sum(axis=1) + rc.sum(axis=1),
+            "rolled_bills": rb.sum(axis=1),
+            "rolled_coupons_mid": rc[:, 0],
+            "rolled_coupons_end": rc[:, 1],
             "bill_purchases": qb,
             "coupon_purchases": qc,
             "mbs_paydowns": pay,
@@ -279,6 +290,19 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         for c in FLOW_COLUMNS:
             out[c][:, m] = vals[c]
     return out, obs
+
+
+def _issue_bills(gb: np.ndarray, amounts: np.ndarray, f: int, n: int, weeks: int) -> None:
+    """Add bills issued on grid days ``f .. n-1`` (``amounts``, shape ``(S, n - f)``) to the
+    daily grid at their maturity, ``day + 7 * weeks``, moved to day ``n`` (the 1st of the
+    next month) when that falls inside the issue month: money rolled or invested in a month
+    matures in a later month, so a month's maturities are known when it starts."""
+    nd = n - f
+    off = 7 * weeks
+    k = min(max(0, n - (f + off)), nd)  # issue days whose maturity would stay in the month
+    if k:
+        gb[:, n] += amounts[:, :k].sum(axis=1)
+    gb[:, f + off + k : f + off + nd] += amounts[:, k:]
 
 
 def _scatter_add(a: np.ndarray, index: tuple[object, ...], values: object) -> None:

@@ -105,17 +105,20 @@ def _one(
         fc = c_red / cpay if cpay > 0 else 0.0
         fb = b_red / bill_mat if bill_mat > 0 else 0.0
         rolled = 0.0
+        by_type = {"bill": 0.0, "mid": 0.0, "end": 0.0}
         new: list[tuple[str, date, date, float]] = []
         for key in maturing:
             kind, mat, _ = key
             par, ic = sec[key]
             if kind == "bill":
                 amt = par * (1 - fb)
+                by_type["bill"] += amt
                 for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
                     new.append(("bill", _bill_maturity(mat, w), mat, sh * amt))
             else:
                 amt = (par + ic) * (1 - fc)
                 half = "mid" if mat.day <= 15 else "end"
+                by_type[half] += amt
                 for t in mix.coupons[half]:
                     yy, mm = _add_months(y, mo, t.months)
                     nm = date(yy, mm, 15) if t.day == "15" else _month_end(yy, mm)
@@ -141,22 +144,28 @@ def _one(
         mbs_start = mbs
         mbs = mbs - pay - sales + reinv
 
-        qb, qc = float(inp.bill_purchases[m]), float(inp.coupon_purchases[m])
+        # purchases: in the month of the holdings' as-of date, only after that date
+        ndays = (last - first).days + 1
+        k0 = inp.elapsed0 if m == 0 else 0
+        halves_open = [h for h, d in (("mid", date(y, mo, 15)), ("end", last)) if d.day > k0]
+        qb = float(inp.bill_purchases[m]) * (ndays - k0) / ndays
+        qc = float(inp.coupon_purchases[m]) * len(halves_open) / 2
         if inp.excess_to[m] == 1:
             qb += to_t * mix.treasury_bill_share
             qc += to_t * (1 - mix.treasury_bill_share)
         elif inp.excess_to[m] == 2:
             qb += to_t
-        ndays = (last - first).days + 1
-        for i in range(ndays):
+        for i in range(k0, ndays):
             day = first + timedelta(days=i)
             for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
-                new.append(("bill", _bill_maturity(day, w), day, sh * qb / ndays))
+                new.append(("bill", _bill_maturity(day, w), day, sh * qb / (ndays - k0)))
         for half, day in (("mid", date(y, mo, 15)), ("end", last)):
+            if half not in halves_open:
+                continue
             for t in mix.coupons[half]:
                 yy, mm = _add_months(y, mo, t.months)
                 nm = date(yy, mm, 15) if t.day == "15" else _month_end(yy, mm)
-                new.append((t.kind, nm, day, t.share * qc / 2))
+                new.append((t.kind, nm, day, t.share * qc / len(halves_open)))
         for kind, mat, issue, amt in new:
             add(kind, mat, issue, amt)
 
@@ -195,6 +204,9 @@ def _one(
             "coupon_redemptions": c_red,
             "bill_redemptions": b_red,
             "rolled_over": rolled,
+            "rolled_bills": by_type["bill"],
+            "rolled_coupons_mid": by_type["mid"],
+            "rolled_coupons_end": by_type["end"],
             "bill_purchases": qb,
             "coupon_purchases": qc,
             "mbs_paydowns": pay,

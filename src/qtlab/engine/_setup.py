@@ -21,7 +21,6 @@ __all__ = [
     "KINDS",
     "TREASURY_CODE",
     "Inputs",
-    "bill_new_maturity",
     "build_inputs",
     "coupon_date",
     "month_end",
@@ -47,23 +46,6 @@ def coupon_date(p: pd.Period, day: str) -> np.datetime64:
     if day == "15":
         return np.datetime64(p.start_time.date(), "D") + np.timedelta64(14, "D")
     return month_end(p)
-
-
-def bill_new_maturity(issue: np.ndarray, weeks: int) -> np.ndarray:
-    """Maturity of a ``weeks`` bill issued on ``issue`` (``datetime64[D]``).
-
-    Never in the issue month:
-
-    Money rolled or invested in a month matures in a later month (a 4-week bill
-    issued on the 1st-3rd would otherwise mature in the same month); such bills
-    are moved to the 1st of the next month, so a month's maturities are known
-    when the month starts.
-    """
-    mat = issue + np.timedelta64(7 * weeks, "D")
-    m = issue.astype("datetime64[M]")
-    nxt = (m + np.timedelta64(1, "M")).astype("datetime64[D]")
-    out: np.ndarray = np.maximum(mat, nxt)
-    return out
 
 
 @dataclass(frozen=True)
@@ -97,6 +79,7 @@ class Inputs:
     observe: np.ndarray
     n_scen: int
     tips_accrual: np.ndarray
+    elapsed0: int = 0
 
 
 def _as_of(rows: pd.DataFrame, what: str) -> pd.Timestamp | None:
@@ -104,7 +87,8 @@ def _as_of(rows: pd.DataFrame, what: str) -> pd.Timestamp | None:
         return None
     if "as_of" not in rows.columns:
         raise DataError(f"holdings lack column 'as_of' (needed to date the {what} holdings)")
-    dates = sorted({d.date() for d in pd.to_datetime(rows["as_of"])})
+    uniq = pd.DatetimeIndex(pd.to_datetime(rows["as_of"]).unique()).normalize().unique()
+    dates = sorted(d.date() for d in uniq)
     if len(dates) != 1:
         raise DataError(
             f"{what} holdings mix as-of dates {one_of(str(d) for d in dates)}; "
@@ -228,6 +212,10 @@ def build_inputs(
                 f"observe dates must lie in the simulated months {idx[0]}..{idx[-1]}; "
                 f"got {obs[0]}..{obs[-1]}"
             )
+    # days of the first month already in the Treasury holdings (purchases come after)
+    elapsed0 = 0
+    if t_asof is not None and t_asof.to_period("M") == idx[0]:
+        elapsed0 = min(t_asof.day, idx[0].days_in_month - 1)
     acc = np.zeros(len(idx))
     if tips_accrual is not None:
         if not isinstance(tips_accrual, PaydownSource):
@@ -264,4 +252,5 @@ def build_inputs(
         observe=obs,
         n_scen=n_scen,
         tips_accrual=acc,
+        elapsed0=elapsed0,
     )

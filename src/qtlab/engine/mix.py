@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from typing import Any, Final, Literal, get_args
 
@@ -207,6 +208,7 @@ class IssuanceMix:
             ) from exc
 
 
+@cache
 def default_issuance_mix() -> IssuanceMix:
     """The packaged default mix, derived from the MSPD of 2022-01-31 (see module docstring)."""
     text = resources.files("qtlab.engine").joinpath(_MIX_FILE).read_text("utf-8")

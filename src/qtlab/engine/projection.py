@@ -45,6 +45,9 @@ FRAME_COLUMNS: Final = (
     "bill_redemptions",
     "treasury_redemptions",
     "rolled_over",
+    "rolled_bills",
+    "rolled_coupons_mid",
+    "rolled_coupons_end",
     "bill_purchases",
     "coupon_purchases",
     "purchases",
@@ -120,6 +123,8 @@ class Projection:
     - ``mbs - mbs(previous) == mbs_reinvested - mbs_paydowns - mbs_sales``
     - ``agency_principal == agency_runoff + mbs_reinvested + agency_to_treasuries``
     - ``total_securities == treasury + agency + mbs + cmbs``
+    - ``rolled_over == rolled_bills + rolled_coupons_mid + rolled_coupons_end``
+      (coupons rolled into the securities settling mid-month or at month end)
     """
 
     policy: Policy

@@ -382,6 +382,49 @@ class Policy:
             )
         return pd.DataFrame(rows, index=idx, columns=list(CAP_PATH_COLUMNS))
 
+    def table(self) -> pd.DataFrame:
+        """One row per regime, for comparing plans (A2).
+
+        Columns: ``regime``, ``start``, ``end`` (last month in force, ``None`` if
+        open-ended), ``treasury_cap``, ``agency_cap`` [USD bn/month, ``inf`` uncapped],
+        ``phase_in`` (text or ``""``), ``treasury_redemption``, ``mbs_excess_to``,
+        ``mbs_excess_limit``, ``mbs_sales``, ``mbs_sales_amount``, ``bill_purchases``,
+        ``coupon_purchases`` [USD bn/month], ``source_title``, ``source_date``,
+        ``source_url``, ``note``.
+        """
+        rows = []
+        for i, r in enumerate(self.regimes):
+            nxt = self.regimes[i + 1].start - 1 if i + 1 < len(self.regimes) else None
+            ph = r.phase_in
+            rows.append(
+                {
+                    "regime": r.name,
+                    "start": str(r.start),
+                    "end": None if nxt is None else str(nxt),
+                    "treasury_cap": r.treasury_cap,
+                    "agency_cap": r.agency_cap,
+                    "phase_in": ""
+                    if ph is None
+                    else (
+                        f"{_fmt(ph.treasury_start)}/{_fmt(ph.agency_start)} rising by "
+                        f"{_fmt(ph.treasury_step)}/{_fmt(ph.agency_step)} every "
+                        f"{ph.every_months} months"
+                    ),
+                    "treasury_redemption": r.treasury_redemption,
+                    "mbs_excess_to": r.mbs_excess_to,
+                    "mbs_excess_limit": r.mbs_excess_limit,
+                    "mbs_sales": r.mbs_sales,
+                    "mbs_sales_amount": r.mbs_sales_amount,
+                    "bill_purchases": r.bill_purchases,
+                    "coupon_purchases": r.coupon_purchases,
+                    "source_title": r.source.title,
+                    "source_date": r.source.date,
+                    "source_url": r.source.url,
+                    "note": r.note,
+                }
+            )
+        return pd.DataFrame(rows)
+
     def with_purchases(self, *, bills: float | None = None, coupons: float | None = None) -> Policy:
         """A copy in which every regime that purchases uses the given monthly pace [USD bn].
 

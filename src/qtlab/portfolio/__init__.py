@@ -1,7 +1,8 @@
-"""Operations on a SOMA holdings table (one row per security, glossary columns).
+"""Operations on a SOMA holdings table: maturity ladder, WAM, buckets, MBS cohorts.
 
 Composition by kind, Treasury weighted-average maturity, maturity buckets and
-the monthly maturity ladder (bills versus coupon securities). Amounts are par
+the monthly maturity ladder (bills versus coupon securities); MBS cohorts live in
+``qtlab.portfolio.mbs_cohorts`` (prepayment area). Amounts are par
 [USD bn] as the NY Fed counts it (current face value for MBS and CMBS); TIPS
 inflation compensation is reported separately, never added to par.
 """
