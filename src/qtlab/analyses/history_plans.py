@@ -66,8 +66,13 @@ def plan_summary(policy: Policy, months: int = HORIZON_MONTHS) -> dict[str, obje
 
 
 def _regime_rules(r: Regime, lang: str) -> str:
-    parts = [t(f"a2.redemption.{r.treasury_redemption}", lang)]
-    parts.append(t(f"a2.excess.{r.mbs_excess_to}", lang))
+    redemption = "rollover" if r.treasury_cap == 0 else r.treasury_redemption
+    parts = [t(f"a2.redemption.{redemption}", lang)]
+    if math.isfinite(r.mbs_excess_limit) and r.mbs_excess_to != "mbs":
+        to = t(f"a2.excess_to.{r.mbs_excess_to}", lang)
+        parts.append(t("a2.excess_limited", lang, limit=r.mbs_excess_limit, to=to))
+    else:
+        parts.append(t(f"a2.excess.{r.mbs_excess_to}", lang))
     if r.bill_purchases:
         parts.append(t("a2.purchases", lang, bills=r.bill_purchases))
     return t("a2.rules_join", lang).join(parts)
@@ -130,12 +135,14 @@ def plans_compared(
         s = plan_summary(p)
         rows.append({"plan": label, **s})
         notes.append(note("a2.note.plan", lang, plan=label, **s))
-        for r in p.regimes:
+        ends = p.table()["end"].tolist()
+        for r, end in zip(p.regimes, ends, strict=True):
             reg_rows.append(
                 {
                     "plan": label,
                     "regime": r.name,
                     "start": str(r.start),
+                    "end": "" if pd.isna(end) else str(end),
                     "treasury_cap": _finite(r.treasury_cap),
                     "agency_cap": _finite(r.agency_cap),
                     "phase_in": _phase_text(r, lang),
@@ -194,6 +201,7 @@ def plans_compared(
         "plan": t("a2.pcol.plan", lang),
         "regime": t("a2.rcol.regime", lang),
         "start": t("a2.rcol.start", lang),
+        "end": t("a2.rcol.end", lang),
         "treasury_cap": t("a2.rcol.treasury_cap", lang, unit=usd_m),
         "agency_cap": t("a2.rcol.agency_cap", lang, unit=usd_m),
         "phase_in": t("a2.rcol.phase_in", lang),
