@@ -145,7 +145,9 @@ def _section_files(
         if png is not None:
             png(fig, tmp / rel)
             fig_paths.append(tmp / rel)
-        figs.append(FigureBlock(div=figure_div(fig, f"fig-{res.id.lower()}-{i}"), png=rel))
+        web = go.Figure(fig)
+        web.update_layout(width=None, autosize=True)  # fill the page; the PNG keeps its size
+        figs.append(FigureBlock(div=figure_div(web, f"fig-{res.id.lower()}-{i}"), png=rel))
     tabs: list[TableBlock] = []
     tab_paths: list[Path] = []
     for tb in res.tables:
