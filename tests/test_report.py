@@ -118,6 +118,15 @@ def test_unknown_section_and_language_are_clear_errors(tmp_path: Path):
         build_report(tmp_path / "x", lang="fr", png=False)
 
 
+def test_cells_are_formatted_for_reading():
+    from qtlab.report.html import format_cell
+
+    assert format_cell(2017, 2) == "2017" and format_cell(11725, 2) == "11,725"
+    assert format_cell(8965.4871, 1) == "8,965.5" and format_cell(float("nan"), 1) == "–"
+    assert format_cell(pd.Period("2022-06", freq="M"), 1) == "2022-06"
+    assert format_cell(pd.Timestamp("2022-06-01"), 1) == "2022-06-01"
+
+
 def test_long_tables_show_their_last_rows():
     frame = pd.DataFrame({"x [USD bn]": range(100)}, index=pd.Index(range(100), name="i"))
     html, shown = table_html(frame, max_rows=5)

@@ -85,7 +85,8 @@ def format_cell(value: Any, decimals: int) -> str:
     if isinstance(value, bool | np.bool_):
         return str(bool(value))
     if isinstance(value, int | np.integer):
-        return f"{int(value):,}"
+        n = int(value)
+        return f"{n:,}" if abs(n) >= 10_000 else str(n)  # years (2017) stay unseparated
     if isinstance(value, float | np.floating):
         if math.isnan(float(value)):
             return "–"
