@@ -1,0 +1,1 @@
+"""Operations on a SOMA holdings table: maturity ladder, WAM, buckets, MBS cohorts."""
