@@ -195,3 +195,4 @@ def data_build_snapshot(
 
 # Commands of the analysis areas live in their own modules (``qtlab._cli_<area>``)
 # and are registered below, one line each.
+from qtlab import _cli_prepay  # noqa: E402, F401  (registers `qtlab prepay`)
