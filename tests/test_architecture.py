@@ -15,6 +15,12 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "qtlab"
 MODEL_PACKAGES = ("portfolio", "policy", "prepay", "engine", "balance", "impact")
 FORBIDDEN = ("httpx", "requests", "urllib", "duckdb", "qtlab.sources", "qtlab.store")
 
+#: What each model package may import from qtlab (ARCHITECTURE.md, "may import"),
+#: besides itself and the errors module every package shares.
+MAY_IMPORT = {
+    "prepay": ("qtlab.schema",),
+}
+
 
 def forbidden_imports(source: str) -> list[str]:
     """Names of forbidden modules imported anywhere in ``source``."""
@@ -57,3 +63,31 @@ def test_the_checker_catches_violations():
         "qtlab.store.db.Store",
     ]
     assert forbidden_imports("import numpy as np\nfrom qtlab.schema import USD_BN\n") == []
+
+
+def qtlab_imports(source: str) -> list[str]:
+    """Every absolute ``qtlab.*`` module imported in ``source``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith("qtlab")]
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and node.module.startswith("qtlab")
+        ):
+            found.append(node.module)
+    return found
+
+
+@pytest.mark.parametrize("pkg", sorted(MAY_IMPORT))
+def test_model_packages_import_only_what_the_architecture_allows(pkg: str):
+    allowed = (f"qtlab.{pkg}", "qtlab.errors", *MAY_IMPORT[pkg])
+    for path in sorted((SRC / pkg).rglob("*.py")):
+        bad = [
+            m
+            for m in qtlab_imports(path.read_text(encoding="utf-8"))
+            if not any(m == a or m.startswith(a + ".") for a in allowed)
+        ]
+        assert bad == [], f"{path.relative_to(SRC)} imports {bad}"

@@ -166,6 +166,10 @@ def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:
     return out
 
 
+def _avg(base: pd.DataFrame, view: str) -> float:
+    return float(base["avg_paydowns"].to_dict()[view])
+
+
 def _projection_figure(proj: pd.DataFrame, lang: str) -> go.Figure:
     x = pd.PeriodIndex(proj.index, freq="M").to_timestamp()
     fig = styled_figure(
@@ -276,9 +280,9 @@ def b3_mbs_paydowns(
                 "b3.note.baseline",
                 lang,
                 nyfed=NYFED_2022_BASE,
-                model_then=float(base.loc["model_2022_qt1-fit", "avg_paydowns"]),
-                model_fit=float(base.loc["model_2022_qt2-fit", "avg_paydowns"]),
-                realized=float(base.loc["realized", "avg_paydowns"]),
+                model_then=_avg(base, "model_2022_qt1-fit"),
+                model_fit=_avg(base, "model_2022_qt2-fit"),
+                realized=_avg(base, "realized"),
             )
         )
         tables.append(
