@@ -80,3 +80,24 @@ def test_cli_prepay_json_shape():
 def test_cli_prepay_unknown_params_exit_2():
     r = CliRunner().invoke(app, ["prepay", "--params", "nope"])
     assert r.exit_code == 2
+
+
+def test_model_paydowns_for_the_engine(eve_of_qt2):
+    import numpy as np
+    import pandas as pd
+
+    from qtlab.analyses.mbs import model_paydowns
+
+    months = pd.period_range("2022-06", periods=36, freq="M")
+    src = model_paydowns(eve_of_qt2, mortgage_rate="flat")
+    r = src.rates(months)
+    assert r.shape == (36,) and np.all((r > 0.003) & (r < 0.02))
+    # fraction x start balance reproduces the B3 projection
+    proj = paydown_projection(eve_of_qt2, months=36)
+    pr = src.projection(50)
+    bal = pr.balance[0][1:37]
+    np.testing.assert_allclose(r * bal, proj["paydowns"].to_numpy(), rtol=1e-9)
+    many = model_paydowns(eve_of_qt2, shock_bp=(0.0, -100.0, 100.0))
+    rr = many.rates(months)
+    assert rr.shape == (3, 36)
+    assert np.all(rr[1] >= rr[0]) and np.all(rr[2] <= rr[0])

@@ -212,7 +212,7 @@ FIT_SPECS: dict[str, tuple[tuple[str, ...], tuple[str, ...], dict[str, float]]] 
     "qt1-fit": (("qt1",), ("turnover_cpr", "refi_mid"), {"refi_max_cpr": 50.0}),
     "qt2-fit": (
         ("qt1", "qt2"),
-        ("turnover_cpr", "lockin_beta", "lockin_floor", "refi_mid"),
+        ("turnover_cpr", "lockin_beta", "refi_mid"),
         {"refi_max_cpr": 50.0},
     ),
 }

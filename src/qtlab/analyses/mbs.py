@@ -31,7 +31,7 @@ from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
 from qtlab.prepay.params import PrepayParams, prepay_params
-from qtlab.prepay.paydowns import project_cohorts
+from qtlab.prepay.paydowns import ModelPaydowns, project_cohorts
 from qtlab.store import Dataset
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "NYFED_2022_MINUS_100BP_EXTRA",
     "b3_mbs_paydowns",
     "baseline_2022",
+    "model_paydowns",
     "paydown_projection",
 ]
 
@@ -106,6 +107,37 @@ def paydown_projection(
     out.index.name = "month"
     out.attrs.update({"holdings_file": str(coh.attrs["as_of"].date()), "params": p})
     return out
+
+
+def model_paydowns(
+    ds: Dataset,
+    *,
+    mortgage_rate: str = "flat",
+    shock_bp: float | tuple[float, ...] = 0.0,
+    params: PrepayParams | str = "qt2-fit",
+    months: int = 360,
+) -> ModelPaydowns:
+    """The engine's paydown source for ``--mbs-paydowns model`` [fraction of par per month].
+
+    Cohorts of the SOMA MBS file visible in ``ds``; driving rates from
+    ``mortgage_rate`` (``flat``: known rates to the vantage month, flat after;
+    ``realized``: every rate in the data, flat after; or a CSV file of
+    month,rate [%]); ``shock_bp`` [bp] shifts the unknown future (a tuple gives
+    one scenario per shock). Covers ``months`` months from the file's start
+    month and is held flat after.
+    """
+    p = prepay_params(params) if isinstance(params, str) else params
+    hist = mortgage_rates(ds)
+    coh = mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist)
+    idx = pd.period_range(coh.attrs["start"], periods=months, freq="M")
+    known = pd.Period(ds.as_of, freq="M") if ds.as_of is not None else None
+    shocks = shock_bp if isinstance(shock_bp, tuple) else (float(shock_bp),)
+    paths = np.stack(
+        [driving_path(hist, idx, p, mode=mortgage_rate, as_of=known, shock_bp=s) for s in shocks]
+    )
+    if not isinstance(shock_bp, tuple):
+        return ModelPaydowns(coh, pd.Series(paths[0], index=idx), p)
+    return ModelPaydowns(coh, paths, p)
 
 
 def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:

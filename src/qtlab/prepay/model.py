@@ -246,7 +246,7 @@ def project(
     n_months: int | None = None,
     *,
     by_cohort: bool = False,
-    chunk: int = 2048,
+    chunk: int = 512,
 ) -> Projection:
     """Run the cohorts off month by month under every rate path (vectorized kernel).
 
@@ -281,30 +281,36 @@ def project(
     season = np.asarray(params.seasonality, dtype=np.float64)
     mult = np.where(state.gnma, params.gnma_mult, 1.0)
     cap = params.cpr_cap / 100.0
+    # Scenario-independent per-(month, cohort) factors.
+    ages = state.age[None, :] + np.arange(t_n)[:, None]
+    rems = state.remaining[None, :] - np.arange(t_n)[:, None]
+    sched_frac = np.where(rems >= 1.0, scheduled_fraction(state.wac, np.maximum(rems, 1.0)), 1.0)
+    turn = (
+        params.turnover_cpr
+        / 100.0
+        * np.minimum(ages / params.ramp_months, 1.0)
+        * season[moy - 1][:, None]
+        * mult[None, :]
+    )
+    refi_max = params.refi_max_cpr / 100.0 * mult
     for lo in range(0, s_n, chunk):
         hi = min(lo + chunk, s_n)
+        r = paths[lo:hi, :t_n]
+        f = _Factors(state.wac, r, params)
         bal = np.broadcast_to(state.par, (hi - lo, state.n)).copy()
-        expo = np.broadcast_to(state.exposure, (hi - lo, state.n)).copy()
+        burn = np.exp(-params.burnout_rate * np.broadcast_to(state.exposure, bal.shape))
         for t in range(t_n):
-            age = state.age + t
-            rem = state.remaining - t
-            alive = rem >= 1.0
-            sched_frac = np.where(alive, scheduled_fraction(state.wac, np.maximum(rem, 1.0)), 1.0)
-            ramp = np.minimum(age / params.ramp_months, 1.0) * season[moy[t] - 1]
-            inc = state.wac[None, :] - paths[lo:hi, t, None]
-            lockin = np.where(
-                inc < 0.0, np.maximum(params.lockin_floor, np.exp(params.lockin_beta * inc)), 1.0
-            )
-            refi = (
-                params.refi_max_cpr
-                / 100.0
-                / (1.0 + np.exp(-(inc - params.refi_mid) / params.refi_slope))
-                * np.exp(-params.burnout_rate * expo)
-            )
-            c = np.minimum((params.turnover_cpr / 100.0 * ramp * lockin + refi) * mult, cap)
-            smm = 1.0 - np.power(1.0 - c, 1.0 / 12.0)
-            sched = bal * sched_frac
-            prep = (bal - sched) * smm
+            lock = f.lockin(t)  # turnover multiplier, (S, N)
+            lock *= turn[t]
+            refi = f.s_curve(t)
+            refi *= burn
+            refi *= refi_max
+            lock += refi
+            np.minimum(lock, cap, out=lock)  # lock now holds the CPR
+            smm = -np.expm1(np.log1p(-lock) / 12.0)
+            sched = bal * sched_frac[t]
+            prep = bal - sched
+            prep *= smm
             if per is not None:
                 per["balance"][lo:hi, t] = bal
                 per["scheduled"][lo:hi, t] = sched
@@ -312,8 +318,10 @@ def project(
             out["balance"][lo:hi, t] = bal.sum(axis=1)
             out["scheduled"][lo:hi, t] = sched.sum(axis=1)
             out["prepaid"][lo:hi, t] = prep.sum(axis=1)
-            bal = np.maximum(bal - sched - prep, 0.0)
-            expo += np.maximum(inc, 0.0)
+            bal -= sched
+            bal -= prep
+            np.maximum(bal, 0.0, out=bal)
+            burn *= f.burnout_step(t)
     return Projection(
         months=months,
         balance=out["balance"],
@@ -321,6 +329,63 @@ def project(
         prepaid=out["prepaid"],
         by_cohort=per,
     )
+
+
+class _Factors:
+    """exp() terms of the CPR split into cohort and scenario factors.
+
+    ``exp(k (wac - r))`` = ``exp(k wac) * exp(-k r)``: one product per
+    (scenario, cohort) cell instead of one exponential. Where a factor could
+    overflow, the plain formula is used instead.
+    """
+
+    def __init__(self, wac: FloatArray, r: FloatArray, p: PrepayParams) -> None:
+        self.wac, self.r, self.p = wac, r, p
+        big = max(float(np.abs(wac).max(initial=0.0)), float(np.abs(r).max(initial=0.0)))
+        big += abs(p.refi_mid)
+        k = max(1.0 / p.refi_slope, p.lockin_beta, p.burnout_rate)
+        self.split = k * big < 300.0
+        if self.split:
+            self.s_a = np.exp(-(wac - p.refi_mid) / p.refi_slope)
+            self.s_b = np.exp(r / p.refi_slope)
+            self.l_a = np.exp(p.lockin_beta * wac)
+            self.l_b = np.exp(-p.lockin_beta * r)
+            self.b_a = np.exp(-p.burnout_rate * wac)
+            self.b_b = np.exp(p.burnout_rate * r)
+
+    def _inc(self, t: int) -> FloatArray:
+        return self.wac[None, :] - self.r[:, t, None]
+
+    def lockin(self, t: int) -> FloatArray:
+        """max(floor, exp(beta min(I, 0))), shape (S, N)."""
+        p = self.p
+        if self.split:
+            x = np.multiply.outer(self.l_b[:, t], self.l_a)
+            np.minimum(x, 1.0, out=x)
+        else:
+            x = np.exp(p.lockin_beta * np.minimum(self._inc(t), 0.0))
+        np.maximum(x, p.lockin_floor, out=x)
+        return x
+
+    def s_curve(self, t: int) -> FloatArray:
+        """1 / (1 + exp(-(I - mid) / slope)), shape (S, N)."""
+        p = self.p
+        if self.split:
+            x = np.multiply.outer(self.s_b[:, t], self.s_a)
+        else:
+            with np.errstate(over="ignore"):
+                x = np.exp(-(self._inc(t) - p.refi_mid) / p.refi_slope)
+        x += 1.0
+        np.reciprocal(x, out=x)
+        return x
+
+    def burnout_step(self, t: int) -> FloatArray:
+        """exp(-rate max(I, 0)): this month's factor of the burnout multiplier."""
+        if self.split:
+            x = np.multiply.outer(self.b_b[:, t], self.b_a)
+            np.minimum(x, 1.0, out=x)
+            return x
+        return np.asarray(np.exp(-self.p.burnout_rate * np.maximum(self._inc(t), 0.0)))
 
 
 def project_reference(
