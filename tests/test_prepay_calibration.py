@@ -92,3 +92,18 @@ def test_mbs_cap_follows_the_qt2_plan():
     assert cap[pd.Period("2022-07", freq="M")] == 17.5
     assert cap[pd.Period("2025-11", freq="M")] == 35.0
     assert pd.isna(cap[pd.Period("2025-12", freq="M")])
+
+
+def test_what_the_2022_outlook_sensitivity_would_take():
+    # Evidence for the miss above: the +16.8 bn at 1 pp lower rates (NY Fed, Open
+    # Market Operations during 2021) needs a refinancing S-curve centred at zero
+    # incentive rising to 80% CPR without burnout, i.e. the ~520 bn of pools with
+    # note rates of 3.5-4.25% refinancing hard at a 4.2% mortgage rate. Paydowns
+    # in 2022-25 never tested positive incentives, so the fit cannot confirm it.
+    from qtlab.analyses.mbs import NYFED_2022_MINUS_100BP_EXTRA, paydown_projection
+
+    then = Dataset(as_of="2022-05-31")
+    p = prepay_params("qt2-fit", refi_mid=0.0, refi_max_cpr=80.0, refi_slope=0.5, burnout_rate=0.0)
+    w = paydown_projection(then, months=19, params=p).loc["2022-07":"2023-12"]
+    extra = float((w["paydowns_-100bp"] - w["paydowns"]).mean())
+    assert extra == pytest.approx(NYFED_2022_MINUS_100BP_EXTRA, abs=2.0)

@@ -233,11 +233,9 @@ def _exposure(out: pd.DataFrame, start: pd.Period, rate_history: pd.Series | Non
     if hist.empty:
         return np.zeros(len(out))
     rates = hist.to_numpy(np.float64)
-    first = hist.index[0]
     months_before_start = np.array([(start - p).n for p in hist.index])  # 1 = last month
     res = np.zeros(len(out))
     for i, (wac, age) in enumerate(zip(out["wac"], out["age"], strict=True)):
         seen = months_before_start <= age
         res[i] = float(np.maximum(wac - rates[seen], 0.0).sum())
-    del first
     return res
