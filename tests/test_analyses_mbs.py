@@ -101,3 +101,21 @@ def test_model_paydowns_for_the_engine(eve_of_qt2):
     rr = many.rates(months)
     assert rr.shape == (3, 36)
     assert np.all(rr[1] >= rr[0]) and np.all(rr[2] <= rr[0])
+
+
+def test_model_paydowns_with_realized_rates_for_a_backtest(eve_of_qt2):
+    import numpy as np
+    import pandas as pd
+
+    from qtlab.analyses._mbs_data import realized_paydowns
+    from qtlab.analyses.mbs import model_paydowns
+
+    today = Dataset()
+    src = model_paydowns(eve_of_qt2, mortgage_rate="realized", latest=today)
+    months = pd.period_range("2022-10", "2025-11", freq="M")
+    real = realized_paydowns(today).reindex(months)
+    model = pd.Series(src.rates(months) * real["start_balance"].to_numpy(), index=months)
+    err = (model.rolling(3).mean() - real["paydowns"].rolling(3).mean()).dropna()
+    assert float(np.abs(err).mean()) < 2.0  # the 2 bn target, whole QT2
+    flat = model_paydowns(eve_of_qt2).rates(months)
+    assert not np.allclose(flat, src.rates(months))  # realized rates differ from flat 5.2%

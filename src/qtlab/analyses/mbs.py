@@ -116,6 +116,7 @@ def model_paydowns(
     shock_bp: float | tuple[float, ...] = 0.0,
     params: PrepayParams | str = "qt2-fit",
     months: int = 360,
+    latest: Dataset | None = None,
 ) -> ModelPaydowns:
     """The engine's paydown source for ``--mbs-paydowns model`` [fraction of par per month].
 
@@ -124,13 +125,18 @@ def model_paydowns(
     ``realized``: every rate in the data, flat after; or a CSV file of
     month,rate [%]); ``shock_bp`` [bp] shifts the unknown future (a tuple gives
     one scenario per shock). Covers ``months`` months from the file's start
-    month and is held flat after.
+    month and is held flat after. ``latest``: the Dataset to read mortgage
+    rates from (a backtest passes today's with ``mortgage_rate="realized"``);
+    default ``ds``. The cohorts' burnout history is read from the same place,
+    cut at the holdings file.
     """
     p = prepay_params(params) if isinstance(params, str) else params
-    hist = mortgage_rates(ds)
+    hist = mortgage_rates(latest or ds)
     coh = mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist)
     idx = pd.period_range(coh.attrs["start"], periods=months, freq="M")
     known = pd.Period(ds.as_of, freq="M") if ds.as_of is not None else None
+    if mortgage_rate == "realized":
+        known = None  # every rate in the data is used; shocks hit months after it
     shocks = shock_bp if isinstance(shock_bp, tuple) else (float(shock_bp),)
     paths = np.stack(
         [driving_path(hist, idx, p, mode=mortgage_rate, as_of=known, shock_bp=s) for s in shocks]
