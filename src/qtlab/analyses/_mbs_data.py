@@ -37,6 +37,7 @@ from qtlab.store import Dataset
 
 __all__ = [
     "FIT_END",
+    "QT1_CAPS",
     "QT1_FIT",
     "QT2_CAPS",
     "QT2_FIT",
@@ -80,12 +81,31 @@ QT1_FILE = "2017-10-04"
 QT2_FILE = "2022-05-11"
 
 
-def mbs_cap(months: pd.PeriodIndex) -> pd.Series:
-    """QT2 monthly MBS cap [USD bn]; 0 before June 2022 (full reinvestment), NaN
-    after November 2025 (runoff over: no MBS is bought, nothing is capped)."""
+#: QT1 MBS cap [USD bn per month]: FOMC Policy Normalization Principles and
+#: Plans, addendum of 2017-06-14 (4 bn rising by 4 bn each quarter to 20 bn),
+#: starting October 2017 (FOMC statement 2017-09-20). From August 2019 MBS
+#: principal up to 20 bn went to Treasuries and only the excess back to MBS
+#: (FOMC statement 2019-07-31), the same 20 bn cap for MBS holdings.
+QT1_CAPS: tuple[tuple[str, str, float], ...] = (
+    ("2017-10", "2017-12", 4.0),
+    ("2018-01", "2018-03", 8.0),
+    ("2018-04", "2018-06", 12.0),
+    ("2018-07", "2018-09", 16.0),
+    ("2018-10", "2020-02", 20.0),
+)
+
+
+def mbs_cap(months: pd.PeriodIndex, plan: str = "qt2") -> pd.Series:
+    """Monthly MBS cap [USD bn] of ``plan`` (``qt2`` or ``qt1``); 0 before runoff
+    (full reinvestment), NaN after it (QT2: from December 2025 MBS principal
+    goes to bills, nothing is capped)."""
+    caps = {"qt2": QT2_CAPS, "qt1": QT1_CAPS}
+    if plan not in caps:
+        raise SpecError(f"unknown runoff plan {plan!r}; valid: {one_of(caps)}")
+    first = pd.Period(caps[plan][0][0], freq="M")
     out = pd.Series(np.nan, index=months, dtype="float64")
-    out.loc[months < pd.Period("2022-06", freq="M")] = 0.0
-    for a, b, cap in QT2_CAPS:
+    out.loc[months < first] = 0.0
+    for a, b, cap in caps[plan]:
         out.loc[(months >= pd.Period(a, freq="M")) & (months <= pd.Period(b, freq="M"))] = cap
     return out
 
@@ -242,21 +262,32 @@ def fit_params(ds: Dataset, name: str = "qt2-fit") -> CalibrationResult:
 
 @dataclass(frozen=True)
 class Backtest:
-    """MBS-only backtest of QT2 from the 2022-05-11 file [USD bn]."""
+    """MBS-only backtest from a CUSIP file [USD bn]; ``window`` = months scored."""
 
     frame: pd.DataFrame
     params: PrepayParams
+    window: tuple[str, str] = ("2022-06", "2025-11")
 
     def max_abs_pct_error(self, basis: str = "month_end") -> float:
-        """Largest |model / realized - 1| at month-ends 2022-06..2025-11 [%]."""
+        """Largest |model / realized - 1| at the month-ends of ``window`` [%]."""
         col = "pct_error" if basis == "month_end" else "pct_error_aligned"
-        f = self.frame.loc[pd.Period("2022-06", freq="M") : pd.Period("2025-11", freq="M")]
-        return float(f[col].abs().max())
+        a, b = (pd.Period(x, freq="M") for x in self.window)
+        return float(self.frame.loc[a:b, col].abs().max())
 
 
-def backtest_mbs(ds: Dataset, params: PrepayParams | str = "qt2-fit") -> Backtest:
-    """Project SOMA MBS from the 2022-05-11 file with realized mortgage rates under
-    QT2 as realized, and compare with realized holdings month by month [USD bn].
+#: Backtest set-ups: CUSIP file, last month, scored window.
+BACKTESTS = {
+    "qt2": (QT2_FILE, "2025-11", ("2022-06", "2025-11")),
+    "qt1": (QT1_FILE, "2019-08", ("2017-10", "2019-08")),
+}
+
+
+def backtest_mbs(
+    ds: Dataset, params: PrepayParams | str = "qt2-fit", plan: str = "qt2"
+) -> Backtest:
+    """Project SOMA MBS from the 2022-05-11 file (``plan="qt1"``: 2017-10-04) with
+    realized mortgage rates under the plan's caps, and compare with realized
+    holdings month by month [USD bn].
 
     Paydowns = model paydown rate x model holdings at the start of the month;
     principal above the cap (everything before June 2022) is reinvested in MBS
@@ -267,15 +298,18 @@ def backtest_mbs(ds: Dataset, params: PrepayParams | str = "qt2-fit") -> Backtes
     Wednesday), ``realized_aligned`` (first Wednesday of the next month),
     ``pct_error``, ``pct_error_aligned`` [%].
     """
+    if plan not in BACKTESTS:
+        raise SpecError(f"unknown runoff plan {plan!r}; valid: {one_of(BACKTESTS)}")
+    file, end, window = BACKTESTS[plan]
     p = prepay_params(params) if isinstance(params, str) else params
     hist = mortgage_rates(ds)
     real = realized_paydowns(ds)
-    coh = cohorts_at(QT2_FILE, hist)
+    coh = cohorts_at(file, hist)
     start = coh.attrs["start"]
-    months = pd.period_range(start, "2025-11", freq="M")
+    months = pd.period_range(start, end, freq="M")
     src = ModelPaydowns(coh, pd.Series(driving_path(hist, months, p), index=months), p)
     rate = src.rates(months)
-    cap = mbs_cap(months).fillna(np.inf).to_numpy()
+    cap = mbs_cap(months, plan).fillna(np.inf).to_numpy()
     bal = float(coh["par"].sum())
     pays, reinv_due = np.zeros(len(months)), np.zeros(len(months) + REINVEST_SETTLE_LAG)
     rows = []
@@ -298,4 +332,4 @@ def backtest_mbs(ds: Dataset, params: PrepayParams | str = "qt2-fit") -> Backtes
     f["realized_aligned"] = real["start_balance"].shift(-1).reindex(f.index)
     f["pct_error"] = 100 * (f["end_balance"] / f["realized_month_end"] - 1)
     f["pct_error_aligned"] = 100 * (f["end_balance"] / f["realized_aligned"] - 1)
-    return Backtest(frame=f, params=p)
+    return Backtest(frame=f, params=p, window=window)
