@@ -154,7 +154,9 @@ def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:
     (``qt1-fit``) and with today's fit (``qt2-fit``) (these three over
     2022-07..2023-12); the model with the realized rate path and the realized
     average over 2022-10..2023-12 (purchases settled until 2022-09, so earlier
-    holdings changes are not paydowns). Column ``window`` says which. Columns ``avg_paydowns`` and
+    holdings changes are not paydowns). Column ``window`` says which.
+    ``attrs``: the May 2022 mortgage rate [%] and the share of the 2022-05-11
+    par whose note rate was more than 1 pp below it [%]. Columns ``avg_paydowns`` and
     ``extra_at_minus_100bp`` (where defined).
     """
     ds_now = ds or Dataset()
@@ -199,7 +201,12 @@ def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:
             "extra_at_minus_100bp": float("nan"),
         }
     )
+    rate_then = float(mortgage_rates(then).iloc[-1])
     out = pd.DataFrame(rows).set_index("view")
+    out.attrs["rate_may_2022"] = rate_then
+    out.attrs["out_of_money_share"] = float(
+        100 * coh.loc[coh["wac"] < rate_then - 1.0, "par"].sum() / coh["par"].sum()
+    )
     out["window"] = ["2022-07..2023-12"] * 3 + [f"{REALIZED_START}..{b}"] * 2
     return out
 
@@ -321,6 +328,9 @@ def b3_mbs_paydowns(
                 model_then=_avg(base, "model_2022_qt1-fit"),
                 model_fit=_avg(base, "model_2022_qt2-fit"),
                 realized=_avg(base, "realized"),
+                model_real=_avg(base, "model_realized_rates"),
+                rate_then=base.attrs["rate_may_2022"],
+                otm=base.attrs["out_of_money_share"],
             )
         )
         tables.append(
@@ -353,6 +363,7 @@ def b3_mbs_paydowns(
                 lang,
                 max_err=bt.max_abs_pct_error(),
                 max_err_aligned=bt.max_abs_pct_error("aligned"),
+                max_err_qt1=backtest_mbs(ds, cal.params, "qt1").max_abs_pct_error(),
             )
         )
         btf = bt.frame.reset_index()
