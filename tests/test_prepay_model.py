@@ -177,3 +177,33 @@ def test_rate_path_lag_flat_and_shock_on_the_future_only():
     )
     with pytest.raises(Exception, match="starts in 2022-01"):
         rate_path(hist, pd.period_range("2022-01", periods=2, freq="M"), lag=2)
+
+
+def test_calibration_recovers_known_parameters_from_synthetic_paydowns():
+    from qtlab.prepay import Episode, calibrate
+
+    state = _state(12, seed=7)
+    months = pd.period_range(state.start, periods=36, freq="M")
+    rates = 4.0 + 2.5 * np.sin(np.arange(36) / 6.0)  # in and out of the money
+    truth = PrepayParams(turnover_cpr=5.0, lockin_beta=0.5, refi_mid=1.0)
+    pr = project(state, rates, truth)
+    ep = Episode(
+        name="synthetic",
+        state=state,
+        rates=rates,
+        paydowns=pd.Series(pr.paydowns[0], index=months),
+        balance=pd.Series(pr.balance[0], index=months),
+        fit_months=months[2:30],
+        test_months=months[30:],
+    )
+    res = calibrate([ep], free=("turnover_cpr", "lockin_beta", "refi_mid"))
+    assert res.params.turnover_cpr == pytest.approx(5.0, rel=1e-3)
+    assert res.params.lockin_beta == pytest.approx(0.5, rel=1e-3)
+    assert res.params.refi_mid == pytest.approx(1.0, rel=1e-3)
+    assert res.mae("fit") < 1e-6 and res.mae("test") < 1e-6
+    with pytest.raises(SpecError, match="fittable"):
+        calibrate([ep], free=("seasonality",))
+    with pytest.raises(SpecError, match="at least one"):
+        calibrate([])
+    with pytest.raises(Exception, match="outside the months"):
+        Episode("x", state, rates, ep.paydowns, ep.balance, fit_months=months[:5])
