@@ -103,7 +103,9 @@ def test_what_the_2022_outlook_sensitivity_would_take():
     from qtlab.analyses.mbs import NYFED_2022_MINUS_100BP_EXTRA, paydown_projection
 
     then = Dataset(as_of="2022-05-31")
-    p = prepay_params("qt2-fit", refi_mid=0.0, refi_max_cpr=80.0, refi_slope=0.5, burnout_rate=0.0)
+    p = prepay_params("outlook-2022-implied")
+    fit = prepay_params("qt2-fit")
+    assert (p.turnover_cpr, p.lockin_beta) == (fit.turnover_cpr, fit.lockin_beta)
     w = paydown_projection(then, months=19, params=p).loc["2022-07":"2023-12"]
     extra = float((w["paydowns_-100bp"] - w["paydowns"]).mean())
     assert extra == pytest.approx(NYFED_2022_MINUS_100BP_EXTRA, abs=2.0)

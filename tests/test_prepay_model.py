@@ -156,7 +156,7 @@ def test_project_cohorts_extends_the_path_flat():
 
 
 def test_named_parameter_sets_and_validation():
-    assert {"prior", "qt1-fit", "qt2-fit"} <= set(param_set_names())
+    assert {"prior", "qt1-fit", "qt2-fit", "outlook-2022-implied"} <= set(param_set_names())
     with pytest.raises(SpecError, match="'prior'"):
         prepay_params("no-such-set")
     with pytest.raises(SpecError, match="lockin_floor"):

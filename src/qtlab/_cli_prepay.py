@@ -86,7 +86,11 @@ def prepay(
         typer.Option("--shock-bp", help="Parallel mortgage-rate shock after the vantage [bp]."),
     ] = 0.0,
     params: Annotated[
-        str, typer.Option("--params", help="Prepayment parameter set: prior, qt1-fit, qt2-fit.")
+        str,
+        typer.Option(
+            "--params",
+            help="Prepayment parameter set: prior, qt1-fit, qt2-fit, outlook-2022-implied.",
+        ),
     ] = "qt2-fit",
     mortgage_rate: Annotated[
         str,
