@@ -23,6 +23,7 @@ MAY_IMPORT = {
     "policy": (),
     "portfolio": (),
     "engine": ("portfolio", "policy", "prepay", "balance"),
+    "prepay": (),
 }
 
 

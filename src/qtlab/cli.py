@@ -214,7 +214,17 @@ def data_build_snapshot(
         console.print("files not used: " + ", ".join(result.skipped), highlight=False)
 
 
-# Commands of the analysis areas live in their own modules (``qtlab._cli_<area>``)
-# and are registered below, one line each.
-import qtlab._cli_engine  # noqa: E402, F401  (registers ladder, project and backtest)
-from qtlab import _cli_report  # noqa: E402, F401  (registers `qtlab report`)
+# Commands of the analysis areas live in their own modules (``qtlab._cli_<area>``),
+# which register themselves on ``app`` when imported.
+def _register_area_commands() -> None:
+    import importlib
+    import pkgutil
+
+    import qtlab
+
+    for mod in pkgutil.iter_modules(qtlab.__path__):
+        if mod.name.startswith("_cli_"):
+            importlib.import_module(f"qtlab.{mod.name}")
+
+
+_register_area_commands()
