@@ -31,8 +31,45 @@ def forbidden_imports(source: str) -> list[str]:
     return found
 
 
+#: ARCHITECTURE.md's "may import" column for the model packages: the qtlab modules
+#: each may import besides itself (``errors`` and the no-I/O helper ``_periods``
+#: are the shared basics every model package may use).
+ALLOWED_QTLAB_IMPORTS: dict[str, tuple[str, ...]] = {
+    "balance": ("schema", "errors", "_periods"),
+    "impact": ("schema", "errors", "_periods"),
+}
+
+
+def qtlab_imports(source: str) -> list[str]:
+    """The first component after ``qtlab.`` of every absolute qtlab import in ``source``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        found += [n.split(".")[1] for n in names if n.startswith("qtlab.")]
+    return found
+
+
+@pytest.mark.parametrize("pkg", sorted(ALLOWED_QTLAB_IMPORTS))
+def test_model_packages_import_only_what_the_table_allows(pkg: str):
+    allowed = {pkg, *ALLOWED_QTLAB_IMPORTS[pkg]}
+    bad = {
+        str(f.relative_to(SRC)): sorted(set(qtlab_imports(f.read_text(encoding="utf-8"))) - allowed)
+        for f in sorted((SRC / pkg).rglob("*.py"))
+    }
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_the_table_checker_sees_qtlab_imports():
+    src = "from qtlab.store.dataset import Dataset\nimport qtlab.schema\nfrom . import x\n"
+    assert qtlab_imports(src) == ["store", "schema"]
+
+
 def model_files() -> list[Path]:
-    files = [SRC / "schema.py", SRC / "errors.py"]
+    files = [SRC / "schema.py", SRC / "errors.py", SRC / "_periods.py"]
     for pkg in MODEL_PACKAGES:
         d = SRC / pkg
         if d.is_dir():

@@ -1,0 +1,224 @@
+"""Data plumbing shared by the liabilities (C2, C3) and impact (D1-D4) analyses.
+
+Reads the as-of :class:`~qtlab.store.Dataset` and turns it into the plain
+monthly inputs the model packages take. Until the runoff engine is wired in,
+the asset path comes from :func:`asset_path`: the runoff caps applied in full
+(an upper bound on runoff) or assets held flat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from qtlab._periods import to_monthly
+from qtlab.balance import (
+    DEFAULT_GDP_GROWTH,
+    LiabilityState,
+    balance_sheet,
+    monthly_balance_sheet,
+    monthly_gdp,
+)
+from qtlab.errors import DataError, SpecError, UnknownSeriesError, one_of
+from qtlab.impact import debt_path, policy_rate, sep_policy_path
+from qtlab.sources.fomc import load_sep_preset
+from qtlab.store.dataset import Dataset
+
+__all__ = [
+    "ASSET_PATHS",
+    "Inputs",
+    "asset_path",
+    "default_asset_path",
+    "last_sep_year",
+    "load_inputs",
+    "meta",
+    "sep_path",
+]
+
+#: Asset paths available until the engine is wired: name -> what it assumes (cited).
+ASSET_PATHS: Final[Mapping[str, str]] = {
+    "qt2-announced": (
+        "total assets fall by the full QT2 caps: 47.5 bn a month (Treasuries 30 + MBS 17.5) in "
+        "June-August 2022, 95 bn (60 + 35) from September 2022 (FOMC, Plans for Reducing the "
+        "Size of the Federal Reserve's Balance Sheet, 2022-05-04); an upper bound on runoff, "
+        "as MBS paydowns fell short of their cap"
+    ),
+    "hold": "total assets held flat at their last level (no runoff)",
+}
+_QT2_PHASE = (pd.Period("2022-06", freq="M"), pd.Period("2022-09", freq="M"), 47.5, 95.0)
+_GDP_PUBLICATION_LAG_DAYS: Final = 30
+#: QT2 ended on 2025-12-01 (FOMC statement, 2025-10-29).
+_QT2_END: Final = date(2025, 12, 1)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Monthly inputs cut at the vantage date [USD bn, %]."""
+
+    as_of: date | None
+    h41: pd.DataFrame
+    state: LiabilityState
+    state_notes: tuple[str, ...]
+    gdp: pd.Series
+    gdp_growth: float
+    debt: pd.Series
+    debt_source: str
+    reserves: pd.Series
+    yield10: pd.Series
+    policy: pd.Series
+
+    @property
+    def last_month(self) -> pd.Period:
+        return self.state.month
+
+
+def _gdp_visible(ds: Dataset) -> pd.Series:
+    """GDP quarters whose first estimate was out by the vantage date (about 30 days after
+    the quarter ends), so an as-of view does not see a quarter before it was published."""
+    g = ds.series("GDP")
+    if ds.as_of is None:
+        return g
+    ends = pd.DatetimeIndex(g.index).to_period("Q").end_time.normalize()
+    published = ends + pd.Timedelta(days=_GDP_PUBLICATION_LAG_DAYS)
+    return g[published <= pd.Timestamp(ds.as_of)]
+
+
+def _currency(ds: Dataset) -> pd.Series | None:
+    try:
+        return ds.series("WCURCIR")
+    except UnknownSeriesError:
+        return None
+
+
+def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GROWTH) -> Inputs:
+    """Everything C2-D3 read, monthly, as of ``ds.as_of``; GDP and debt paths extended
+    ``horizon`` months past the last complete month of H.4.1 data."""
+    weekly = balance_sheet(
+        ds.series("WALCL"),
+        ds.series("WRESBAL"),
+        ds.series("RRPONTSYD"),
+        ds.series("WTREGEN"),
+        currency=_currency(ds),
+    )
+    h41 = monthly_balance_sheet(weekly, "mean")
+    core = h41[["total_assets", "reserves", "on_rrp"]].dropna()
+    # keep only complete months of weekly data (the vantage month may be partial)
+    last = core.index[-1]
+    if (
+        ds.as_of is not None
+        and pd.Period(ds.as_of, freq="M") == last
+        and pd.Timestamp(ds.as_of) < last.end_time.normalize() - pd.Timedelta(days=6)
+    ):
+        last = last - 1
+    notes: list[str] = []
+    row = h41.loc[last]
+    if np.isnan(row["tga"]):
+        tga_obs = weekly["tga"].dropna()
+        tga = float(tga_obs.iloc[-1])
+        notes.append(
+            f"TGA assumed at {tga:,.0f} bn, its last observation ({tga_obs.index[-1].date()}): "
+            "WTREGEN ends there in the embedded data; `qtlab data update` refreshes it. The "
+            "currency + other block is computed with that assumption."
+        )
+        block = float(row["total_assets"] - row["reserves"] - row["on_rrp"] - tga)
+    else:
+        tga, block = float(row["tga"]), float(row["currency_other"])
+    state = LiabilityState(
+        last, float(row["total_assets"]), float(row["reserves"]), float(row["on_rrp"]), tga, block
+    )
+    through = last + horizon
+    gdp = monthly_gdp(_gdp_visible(ds), through, gdp_growth)
+    marketable = to_monthly(ds.series("mspd.marketable.total"), "last")
+    cbo = _cbo_debt(ds)
+    debt = debt_path(marketable, cbo, through)
+    y10 = to_monthly(ds.series("DGS10"), "mean")
+    pol = policy_rate(ds.series("DFEDTARU"))
+    return Inputs(
+        as_of=ds.as_of,
+        h41=h41.loc[:last],
+        state=state,
+        state_notes=tuple(notes),
+        gdp=gdp,
+        gdp_growth=gdp_growth,
+        debt=debt,
+        debt_source=f"CBO baseline of {cbo.attrs['vintage']:%B %Y} (debt held by the public)",
+        reserves=h41["reserves"].loc[:last].dropna(),
+        yield10=y10[y10.index <= last],
+        policy=pol[pol.index <= last],
+    )
+
+
+def _cbo_debt(ds: Dataset) -> pd.Series:
+    """CBO debt held by the public at fiscal-year ends: the last actual before the
+    baseline, then the baseline visible at the vantage date [USD bn]."""
+    base = ds.series("cbo.baseline.debt")
+    act = ds.series("cbo.actual.debt")
+    act = act[act.index < base.index[0]]
+    out: pd.Series = pd.concat([act.iloc[-1:], base])
+    out.index = pd.DatetimeIndex(out.index).to_period("M")
+    out.attrs["vintage"] = pd.Timestamp(base.attrs["vintage"])
+    return out
+
+
+def default_asset_path(as_of: date | None) -> str:
+    """``"qt2-announced"`` before QT2 ended (December 2025), else ``"hold"``."""
+    return "qt2-announced" if as_of is not None and as_of < _QT2_END else "hold"
+
+
+def asset_path(name: str, state: LiabilityState, through: pd.Period) -> pd.Series:
+    """Total assets [USD bn] from the month after ``state.month`` to ``through``.
+
+    ``name`` is one of :data:`ASSET_PATHS`.
+    """
+    if name not in ASSET_PATHS:
+        raise SpecError(f"unknown asset path {name!r}; valid: {one_of(ASSET_PATHS)}")
+    idx = pd.period_range(state.month + 1, through, freq="M")
+    if len(idx) == 0:
+        raise SpecError(f"through={through} must come after the start month {state.month}")
+    if name == "hold":
+        return pd.Series(state.total_assets, index=idx, name="total_assets")
+    start, step_up, low, high = _QT2_PHASE
+    decline = np.where(idx < start, 0.0, np.where(idx < step_up, low, high))
+    return pd.Series(state.total_assets - np.cumsum(decline), index=idx, name="total_assets")
+
+
+def last_sep_year(ds: Dataset, sep: str = "latest") -> int:
+    """The last year of the SEP path (``"latest"`` visible, or a preset name)."""
+    if sep == "latest":
+        return int(pd.Timestamp(ds.series("FEDTARMD").index.max()).year)
+    d = load_sep_preset(sep).data
+    return int(pd.Timestamp(d.loc[d["series_id"] == "FEDTARMD", "date"].max()).year)
+
+
+def sep_path(
+    ds: Dataset, start: pd.Period, through: pd.Period, start_level: float, sep: str = "latest"
+) -> tuple[pd.Series, str]:
+    """The policy-rate path from a SEP: ``"latest"`` visible at the vantage date, or a
+    packaged preset name (e.g. ``"2022-03"``). Returns (path [%], description)."""
+    if sep == "latest":
+        medians = ds.series("FEDTARMD")
+        when = pd.Timestamp(medians.attrs["vintage"]).date()
+    else:
+        data = load_sep_preset(sep)
+        frame = data.data[data.data["series_id"] == "FEDTARMD"]
+        medians = frame.set_index("date")["value"]
+        when = data.meta.vintage or date.fromisoformat(sep + "-01")
+    if medians.empty:
+        raise DataError("no SEP median is visible at the vantage date")
+    path = sep_policy_path(medians, start_level, start, through)
+    desc = (
+        f"FOMC SEP of {when}: median year-end federal funds rate "
+        + ", ".join(f"{pd.Timestamp(str(i)).year}: {v:g}%" for i, v in medians.items())
+        + "; plus 0.125 (range midpoint to upper bound), interpolated monthly, flat after"
+    )
+    return path, desc
+
+
+def meta(ds: Dataset, options: Mapping[str, Any], inputs: list[str]) -> dict[str, Any]:
+    """The ``meta`` of an analysis result."""
+    return {"as_of": ds.as_of, "options": dict(options), "inputs": inputs}

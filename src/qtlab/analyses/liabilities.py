@@ -1,0 +1,407 @@
+"""C2 reserve projection and C3 endpoint rules (ANALYSES.md, section C).
+
+Both run on an asset path: by default the FOMC's announced QT2 caps applied in
+full before QT2 ended, assets held flat after (see
+:data:`qtlab.analyses._impact_inputs.ASSET_PATHS`); pass ``assets=`` (a monthly
+Series of total assets [USD bn], e.g. a runoff projection's) to use another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from qtlab._periods import period_index, require_monthly, value_at
+from qtlab.analyses._figures import shade_episodes, styled_figure
+from qtlab.analyses._impact_inputs import (
+    ASSET_PATHS,
+    Inputs,
+    asset_path,
+    default_asset_path,
+    load_inputs,
+    meta,
+)
+from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
+from qtlab.balance import (
+    BLOCK,
+    CONVENTION,
+    DEFAULT_CURRENCY_GROWTH,
+    DEFAULT_GDP_GROWTH,
+    EndpointResult,
+    LiabilityRules,
+    find_endpoint,
+    project_liabilities,
+)
+from qtlab.errors import SpecError, one_of
+from qtlab.i18n import t
+from qtlab.impact import scarcity_indicators
+from qtlab.store.dataset import Dataset
+
+__all__ = [
+    "DEFAULT_RULES",
+    "SCENARIOS",
+    "c2_reserves",
+    "c3_endpoint",
+    "endpoint",
+    "project",
+    "stopped_path",
+]
+
+#: C2 scenarios for the ON RRP / reserves split: name -> rule options.
+SCENARIOS: Final[Mapping[str, Mapping[str, Any]]] = {
+    "rrp_first": {"rrp_rule": "absorb_first", "rrp_floor": 0.0},
+    "rrp_floor_500": {"rrp_rule": "absorb_first", "rrp_floor": 500.0},
+    "half_share": {"rrp_rule": "fixed_share", "rrp_share": 0.5},
+}
+DEFAULT_RULES: Final = ("reserves_peak_fraction=0.5", "assets_to_gdp=0.2", "reserves_to_gdp=0.08")
+_QT_STARTS: Final = {"qt1": pd.Period("2017-10", freq="M"), "qt2": pd.Period("2022-06", freq="M")}
+_USD = "[USD bn]"
+_H41 = "Federal Reserve H.4.1 (FRED WALCL, WRESBAL, WTREGEN, RRPONTSYD)"
+
+
+def project(
+    ds: Dataset,
+    *,
+    horizon: int = 60,
+    assets: pd.Series | None = None,
+    asset_path_name: str | None = None,
+    scenario: str = "rrp_first",
+    currency_growth: float = DEFAULT_CURRENCY_GROWTH,
+    tga: float | None = None,
+    gdp_growth: float = DEFAULT_GDP_GROWTH,
+    inputs: Inputs | None = None,
+) -> tuple[Inputs, pd.DataFrame, str]:
+    """The inputs, the projected balance sheet and the asset-path description.
+
+    The projection starts the month after the last complete month of H.4.1 data.
+    ``inputs`` (from an earlier call, same horizon) saves reading the data again.
+    """
+    if scenario not in SCENARIOS:
+        raise SpecError(f"unknown scenario {scenario!r}; valid: {one_of(SCENARIOS)}")
+    if not 1 <= horizon <= 240:
+        raise SpecError(f"horizon={horizon!r} months must be between 1 and 240")
+    inp = inputs or load_inputs(ds, horizon=horizon, gdp_growth=gdp_growth)
+    through = inp.last_month + horizon
+    if assets is not None:
+        path = require_monthly(assets, "assets")
+        path = path[path.index > inp.last_month].loc[:through]
+        desc = "total assets: the path given"
+    else:
+        name = asset_path_name or default_asset_path(ds.as_of)
+        path = asset_path(name, inp.state, through)
+        desc = f"total assets ({name}): {ASSET_PATHS[name]}"
+    rules = LiabilityRules(currency_growth=currency_growth, tga=tga, **SCENARIOS[scenario])
+    proj = project_liabilities(path, inp.state, rules)
+    return inp, proj, desc
+
+
+def _state_notes(inp: Inputs, lang: str) -> list[Note]:
+    out = [note("c2.note.convention", lang, convention=CONVENTION)]
+    out += [note("c2.note.assumption", lang, text=s) for s in inp.state_notes]
+    return out
+
+
+@analysis("C2", area="liabilities", order=320)
+def c2_reserves(
+    ds: Dataset,
+    *,
+    lang: str = "en",
+    horizon: int = 48,
+    assets: pd.Series | None = None,
+    asset_path_name: str | None = None,
+    currency_growth: float = DEFAULT_CURRENCY_GROWTH,
+    tga: float | None = None,
+) -> AnalysisResult:
+    """C2: reserves projected under ON RRP scenarios, currency growth and a TGA path.
+
+    Tables: ``c2_history`` (monthly H.4.1 balance sheet, the last 5 years) and
+    ``c2_projection`` (one row per month and scenario) [USD bn].
+    """
+    frames = []
+    notes: list[Note] = []
+    inp: Inputs | None = None
+    desc = ""
+    for name in SCENARIOS:
+        inp, proj, desc = project(
+            ds,
+            horizon=horizon,
+            assets=assets,
+            asset_path_name=asset_path_name,
+            scenario=name,
+            currency_growth=currency_growth,
+            tga=tga,
+            inputs=inp,
+        )
+        frames.append(proj.assign(scenario=name))
+        end = proj.index[-1]
+        notes.append(
+            note(
+                "c2.note.scenario",
+                lang,
+                scenario=t(f"c2.scenario.{name}", lang),
+                assumptions=proj.attrs["assumptions"],
+                month=str(end),
+                reserves=float(proj.loc[end, "reserves"]),
+                on_rrp=float(proj.loc[end, "on_rrp"]),
+                low=float(proj["reserves"].min()),
+                low_month=str(proj["reserves"].idxmin()),
+            )
+        )
+    assert inp is not None
+    notes = [
+        *_state_notes(inp, lang),
+        note("c2.note.assets", lang, text=desc),
+        *notes,
+    ]
+    cols = ["total_assets", "reserves", "on_rrp", "tga", BLOCK]
+    hist = inp.h41.loc[inp.last_month - 59 :, [c for c in inp.h41.columns if c in LIAB_ALL]]
+    hist_t = hist.rename(columns=lambda c: f"{c} {_USD}").reset_index()
+    hist_t["month"] = hist_t["month"].astype(str)
+    long = pd.concat(frames).reset_index()
+    long["month"] = long["month"].astype(str)
+    long = long[["month", "scenario", *cols]].rename(columns={c: f"{c} {_USD}" for c in cols})
+    fig = styled_figure(
+        title=t("c2.figure.title", lang),
+        y_title=t("common.unit.usd_bn", lang),
+        source=_H41,
+        lang=lang,
+    )
+    x_hist = period_index(inp.h41).to_timestamp()
+    fig.add_trace(go.Scatter(x=x_hist, y=inp.h41["reserves"], name=t("c2.series.reserves", lang)))
+    fig.add_trace(go.Scatter(x=x_hist, y=inp.h41["on_rrp"], name=t("c2.series.on_rrp", lang)))
+    for f in frames:
+        name = str(f["scenario"].iloc[0])
+        fig.add_trace(
+            go.Scatter(
+                x=period_index(f).to_timestamp(),
+                y=f["reserves"],
+                name=t("c2.series.projected", lang, scenario=t(f"c2.scenario.{name}", lang)),
+                line={"dash": "dash"},
+            )
+        )
+    shade_episodes(fig, lang, start=x_hist[0])
+    return AnalysisResult(
+        id="C2",
+        title=t("c2.title", lang),
+        lang=lang,
+        tables=(
+            Table("c2_history", t("c2.table.history", lang), hist_t),
+            Table("c2_projection", t("c2.table.projection", lang), long),
+        ),
+        figures=(Figure("c2_reserves", fig),),
+        notes=tuple(notes),
+        meta=meta(
+            ds,
+            {"horizon": horizon, "currency_growth": currency_growth, "tga": tga},
+            ["WALCL", "WRESBAL", "RRPONTSYD", "WTREGEN"],
+        ),
+    )
+
+
+LIAB_ALL: Final = ("total_assets", "reserves", "on_rrp", "tga", "currency", "other_capital", BLOCK)
+
+
+def endpoint(
+    ds: Dataset,
+    rules: Sequence[str] = DEFAULT_RULES,
+    *,
+    assets: pd.Series | None = None,
+    asset_path_name: str | None = None,
+    scenario: str = "rrp_first",
+    horizon: int = 120,
+    currency_growth: float = DEFAULT_CURRENCY_GROWTH,
+    gdp_growth: float = DEFAULT_GDP_GROWTH,
+    bank_assets: pd.Series | None = None,
+    inputs: Inputs | None = None,
+) -> tuple[EndpointResult, pd.DataFrame, Inputs]:
+    """C3 for one set of rules (the first to bind ends runoff): the result, the
+    projected path and the inputs. The GDP growth assumption is in
+    ``result.assumptions``."""
+    inp, proj, desc = project(
+        ds,
+        horizon=horizon,
+        assets=assets,
+        asset_path_name=asset_path_name,
+        scenario=scenario,
+        currency_growth=currency_growth,
+        gdp_growth=gdp_growth,
+        inputs=inputs,
+    )
+    body = proj.iloc[1:]
+    falling = body.index[
+        body["total_assets"].diff().fillna(body["total_assets"].iloc[0] - inp.state.total_assets)
+        < 0
+    ]
+    if len(falling) == 0:
+        res = EndpointResult(
+            None,
+            None,
+            None,
+            None,
+            None,
+            {str(r): None for r in rules},
+            pd.DataFrame(),
+            (str(inp.gdp.attrs["assumption"]), desc, "the asset path has no runoff"),
+        )
+        return res, proj, inp
+    res = find_endpoint(
+        body,
+        rules,
+        start=falling[0],
+        reserves_history=inp.reserves,
+        gdp=inp.gdp,
+        bank_assets=bank_assets,
+        assumptions=(str(inp.gdp.attrs["assumption"]), desc, proj.attrs["assumptions"]),
+    )
+    return res, proj, inp
+
+
+def _overlay(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
+    reserves = pd.concat([inp.reserves, proj["reserves"].iloc[1:]])
+    ratio = scarcity_indicators(reserves, inp.debt, inp.gdp)["reserves_to_debt"].dropna()
+    cols = {}
+    for ep, start in _QT_STARTS.items():
+        seg = ratio[ratio.index >= start]
+        if ep == "qt1":
+            seg = seg[seg.index <= pd.Period("2019-07", freq="M")]
+        cols[f"{ep}_reserves_to_debt [%]"] = pd.Series(
+            seg.to_numpy(), index=[(m - start).n for m in seg.index]
+        )
+        cols[f"{ep}_projected"] = pd.Series(
+            [m > inp.last_month for m in seg.index], index=[(m - start).n for m in seg.index]
+        )
+    out = pd.DataFrame(cols)
+    out.index.name = "months_since_start"
+    return out.reset_index()
+
+
+@analysis("C3", area="liabilities", order=330)
+def c3_endpoint(
+    ds: Dataset,
+    *,
+    lang: str = "en",
+    rules: Sequence[str] = DEFAULT_RULES,
+    assets: pd.Series | None = None,
+    asset_path_name: str | None = None,
+    horizon: int = 120,
+    gdp_growth: float = DEFAULT_GDP_GROWTH,
+    bank_assets: pd.Series | None = None,
+) -> AnalysisResult:
+    """C3: the end month of runoff under each rule alone and all combined, and the
+    QT1-versus-QT2 overlay of reserves over marketable debt by months since start."""
+    rows = []
+    res = proj = inp = None
+    for rs in [*([r] for r in rules), list(rules)]:
+        res, proj, inp = endpoint(
+            ds,
+            rs,
+            assets=assets,
+            asset_path_name=asset_path_name,
+            horizon=horizon,
+            gdp_growth=gdp_growth,
+            bank_assets=bank_assets,
+            inputs=inp,
+        )
+        d = res.to_dict()
+        rows.append({"rules": " | ".join(rs), **d})
+    assert res is not None and proj is not None and inp is not None
+    table = pd.DataFrame(rows).rename(
+        columns={
+            "terminal_assets": f"terminal_assets {_USD}",
+            "terminal_reserves": f"terminal_reserves {_USD}",
+        }
+    )
+    notes = [note("c3.note.assumption", lang, text=a) for a in res.assumptions]
+    if res.rule is None:
+        notes.append(note("c3.note.none", lang, horizon=horizon))
+    else:
+        notes.append(
+            note(
+                "c3.note.result",
+                lang,
+                rule=str(res.rule),
+                end_month=str(res.end_month),
+                months=res.months_of_runoff,
+                assets=res.terminal_assets,
+                reserves=res.terminal_reserves,
+            )
+        )
+    overlay = _overlay(inp, proj)
+    notes.append(note("c3.note.overlay", lang, debt=inp.debt_source))
+    fig = styled_figure(
+        title=t("c3.figure.title", lang),
+        y_title=t("c3.figure.y", lang),
+        x_title=t("c3.figure.x", lang),
+        source=f"{_H41}; Treasury MSPD; {inp.debt_source}",
+        lang=lang,
+    )
+    for ep in _QT_STARTS:
+        col = f"{ep}_reserves_to_debt [%]"
+        sub = overlay.dropna(subset=[col])
+        fig.add_trace(go.Scatter(x=sub["months_since_start"], y=sub[col], name=ep.upper()))
+    return AnalysisResult(
+        id="C3",
+        title=t("c3.title", lang),
+        lang=lang,
+        tables=(
+            Table("c3_endpoints", t("c3.table.endpoints", lang), table),
+            Table("c3_overlay", t("c3.table.overlay", lang), overlay),
+        ),
+        figures=(Figure("c3_overlay", fig),),
+        notes=tuple(notes),
+        meta=meta(
+            ds,
+            {"rules": list(rules), "horizon": horizon, "gdp_growth": gdp_growth},
+            [
+                "WALCL",
+                "WRESBAL",
+                "RRPONTSYD",
+                "WTREGEN",
+                "GDP",
+                "mspd.marketable.total",
+                "cbo.baseline.debt",
+            ],
+        ),
+    )
+
+
+def stopped_path(
+    ds: Dataset,
+    *,
+    horizon: int,
+    stop_rules: Sequence[str] = DEFAULT_RULES,
+    assets: pd.Series | None = None,
+    asset_path_name: str | None = None,
+    gdp_growth: float = DEFAULT_GDP_GROWTH,
+    inputs: Inputs | None = None,
+) -> tuple[Inputs, pd.DataFrame, list[str]]:
+    """The C2 projection (default scenario) with runoff stopped where the first of
+    ``stop_rules`` binds: total assets are held flat from the month after the end.
+
+    Returns the inputs, the projected balance sheet, and lines describing the
+    assumptions (asset path, liabilities, GDP growth, where runoff stopped).
+    """
+    res, proj, inp = endpoint(
+        ds,
+        stop_rules,
+        assets=assets,
+        asset_path_name=asset_path_name,
+        horizon=horizon,
+        gdp_growth=gdp_growth,
+        inputs=inputs,
+    )
+    lines = list(res.assumptions)
+    if res.end_month is not None and res.end_month < proj.index[-1]:
+        a = proj["total_assets"].iloc[1:].copy()
+        a.loc[period_index(a) > res.end_month] = value_at(a, res.end_month)
+        inp, proj, _ = project(ds, horizon=horizon, assets=a, gdp_growth=gdp_growth, inputs=inp)
+        lines.append(
+            f"runoff stops in {res.end_month} ({res.rule} binds first of "
+            f"{', '.join(stop_rules)}); total assets flat after"
+        )
+    else:
+        lines.append(f"no stop rule ({', '.join(stop_rules)}) binds within the horizon")
+    return inp, proj, lines
