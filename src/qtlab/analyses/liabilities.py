@@ -236,6 +236,10 @@ def endpoint(
         < 0
     ]
     if len(falling) == 0:
+        # no runoff to end; still check the rules and their inputs
+        find_endpoint(
+            body, rules, reserves_history=inp.reserves, gdp=inp.gdp, bank_assets=bank_assets
+        )
         res = EndpointResult(
             None,
             None,

@@ -105,7 +105,7 @@ def on_rrp_weekly(daily: pd.Series) -> pd.Series:
 def _weekly(s: pd.Series, name: str) -> pd.Series:
     dates = pd.DatetimeIndex(s.index)
     out = pd.Series(s.to_numpy(dtype=float), index=dates, name=name)
-    bad = dates[dates.dayofweek != 2]
+    bad = dates[dates.day_of_week != 2]
     if len(bad):
         raise DataError(
             f"{name}: H.4.1 weekly data must be dated on Wednesdays; {bad[0].date()} is a "

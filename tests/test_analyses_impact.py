@@ -1,0 +1,121 @@
+"""C2, C3, D1-D4 as analyses: they run offline as of 2022-05-31 and today, in both languages."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from qtlab.analyses import AnalysisResult, get_analysis
+from qtlab.analyses.impact import yield_forecast
+from qtlab.analyses.liabilities import endpoint
+from qtlab.cli import app
+from qtlab.errors import SpecError
+from qtlab.i18n import check_catalogue
+from qtlab.store import Dataset
+
+IDS = ("C2", "C3", "D1", "D2", "D3", "D4")
+
+
+@pytest.fixture(scope="module")
+def vantages() -> dict[str, Dataset]:
+    return {"2022": Dataset("2022-05-31", use_store=False), "today": Dataset(use_store=False)}
+
+
+@pytest.mark.parametrize("aid", IDS)
+@pytest.mark.parametrize("when", ["2022", "today"])
+def test_analysis_runs(aid, when, vantages):
+    lang = "zh" if when == "today" else "en"
+    res = get_analysis(aid).run(vantages[when], lang=lang)
+    assert isinstance(res, AnalysisResult) and res.id == aid and res.lang == lang
+    assert res.tables and res.figures and res.notes
+    for tb in res.tables:
+        assert not tb.frame.empty or tb.name == "d4_episodes"
+    if aid in ("C3", "D1", "D2", "D3"):  # GDP extended: the assumption is printed
+        assert any("grows 4.0% a year" in n.text for n in res.notes)
+
+
+def test_catalogue_has_the_same_keys_in_both_languages():
+    assert check_catalogue() == {"en": [], "zh": []}
+
+
+def test_c2_projection_keeps_the_identity(vantages):
+    res = get_analysis("C2").run(vantages["2022"])
+    p = res.table("c2_projection")
+    parts = ["reserves", "on_rrp", "tga", "currency_other"]
+    gap = p["total_assets [USD bn]"] - p[[f"{c} [USD bn]" for c in parts]].sum(axis=1)
+    assert gap.abs().max() < 1e-6
+    assert set(p["scenario"]) == {"rrp_first", "rrp_floor_500", "half_share"}
+    # the start month is the last complete month before the vantage date
+    assert p["month"].iloc[0] == "2022-05"
+
+
+def test_c3_as_of_2022_ends_runoff_within_the_decade(vantages):
+    res, _, inp = endpoint(vantages["2022"], ["reserves_peak_fraction=0.5"])
+    assert inp.last_month == pd.Period("2022-05", freq="M")
+    assert res.end_month is not None and res.months_of_runoff is not None
+    # peak reserves (Dec 2021, about 4.2 trillion monthly) halve to about 2.1 trillion
+    assert res.terminal_reserves == pytest.approx(2100, abs=120)
+    assert res.to_dict()["end_month"] == str(res.end_month)
+    with pytest.raises(SpecError, match="bank_assets"):
+        endpoint(vantages["2022"], ["reserves_to_bank_assets=0.12"])
+
+
+def test_today_the_asset_path_holds_and_the_tga_assumption_is_stated(vantages):
+    res, _, inp = endpoint(vantages["today"], ["reserves_peak_fraction=0.5"])
+    assert res.rule is None and "the asset path has no runoff" in res.assumptions
+    assert any("TGA assumed" in n for n in inp.state_notes)
+
+
+def test_d2_default_policy_path_is_the_march_2022_sep(vantages):
+    yf = yield_forecast(vantages["2022"], "reserves_to_gdp")
+    assert "2022-03-16" in yf.policy_source
+    assert yf.forecast.index[0] == pd.Period("2022-06", freq="M")
+    assert yf.forecast.index[-1] == pd.Period("2024-12", freq="M")
+    preset = yield_forecast(vantages["2022"], "reserves_to_gdp", sep="2022-03")
+    pd.testing.assert_frame_equal(preset.forecast, yf.forecast)
+    d = yf.to_dict()
+    assert set(d) >= {"indicator", "sample", "nobs", "r2", "params", "std_err", "forecast", "peak"}
+    assert d["sample"] == "2009-01:2022-05"
+
+
+def test_cli_fit_yield_and_endpoint_json():
+    runner = CliRunner()
+    r = runner.invoke(
+        app, ["fit-yield", "--indicator", "reserves_to_gdp", "--as-of", "2022-05-31", "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["indicator"] == "reserves_to_gdp" and doc["nobs"] == 161
+    assert {"month", "mean", "lower", "upper"} <= set(doc["forecast"][0])
+    assert set(doc["peak"]) == {"month", "mean", "upper"}
+    r = runner.invoke(
+        app,
+        [
+            "endpoint",
+            "--as-of",
+            "2022-05-31",
+            "--policy",
+            "qt2-announced",
+            "--rule",
+            "reserves_peak_fraction=0.5",
+            "--rule",
+            "assets_to_gdp=0.2",
+            "--json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert set(doc) >= {
+        "rule",
+        "end_month",
+        "months_of_runoff",
+        "terminal_assets",
+        "terminal_reserves",
+    }
+    r = runner.invoke(app, ["endpoint", "--rule", "reserves_to_bank_assets=0.12"])
+    assert r.exit_code == 2 and "bank" in r.output
+    r = runner.invoke(app, ["fit-yield", "--sample", "2009-01"])
+    assert r.exit_code == 2 and "START:END" in r.output
