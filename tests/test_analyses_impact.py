@@ -34,7 +34,8 @@ def test_analysis_runs(aid, when, vantages):
     for tb in res.tables:
         assert not tb.frame.empty or tb.name == "d4_episodes"
     if aid in ("C3", "D1", "D2", "D3"):  # GDP extended: the assumption is printed
-        assert any("grows 4.0% a year" in n.text for n in res.notes)
+        growth = "grows 4.0% a year" if lang == "en" else "每年增长 4.0%"
+        assert any(growth in n.text for n in res.notes if n.key == "impact.note.assumption")
 
 
 def test_catalogue_has_the_same_keys_in_both_languages():
@@ -53,7 +54,7 @@ def test_c2_projection_keeps_the_identity(vantages):
 
 
 def test_c3_as_of_2022_ends_runoff_within_the_decade(vantages):
-    res, _, inp = endpoint(vantages["2022"], ["reserves_peak_fraction=0.5"])
+    res, _, inp, _ = endpoint(vantages["2022"], ["reserves_peak_fraction=0.5"])
     assert inp.last_month == pd.Period("2022-05", freq="M")
     assert res.end_month is not None and res.months_of_runoff is not None
     # peak reserves (Dec 2021, about 4.2 trillion monthly) halve to about 2.1 trillion
@@ -64,14 +65,16 @@ def test_c3_as_of_2022_ends_runoff_within_the_decade(vantages):
 
 
 def test_today_the_asset_path_holds_and_the_tga_assumption_is_stated(vantages):
-    res, _, inp = endpoint(vantages["today"], ["reserves_peak_fraction=0.5"])
-    assert res.rule is None and "the asset path has no runoff" in res.assumptions
-    assert any("TGA assumed" in n for n in inp.state_notes)
+    res, _, inp, used = endpoint(vantages["today"], ["reserves_peak_fraction=0.5"])
+    assert res.rule is None and "the asset path has no runoff." in res.assumptions
+    assert [a.key for a in inp.state_notes] == ["impact.assumption.tga_assumed"]
+    assert "TGA held at 765 bn" in inp.state_notes[0].text("en")
+    assert used[0].key == "impact.assumption.gdp"
 
 
 def test_d2_default_policy_path_is_the_march_2022_sep(vantages):
     yf = yield_forecast(vantages["2022"], "reserves_to_gdp")
-    assert "2022-03-16" in yf.policy_source
+    assert "2022-03-16" in yf.policy_source.text("zh")
     assert yf.forecast.index[0] == pd.Period("2022-06", freq="M")
     assert yf.forecast.index[-1] == pd.Period("2024-12", freq="M")
     preset = yield_forecast(vantages["2022"], "reserves_to_gdp", sep="2022-03")

@@ -86,9 +86,9 @@ def fit_yield_cmd(
         f"(95% interval {pk['lower']:.2f}-{pk['upper']:.2f}%)",
         highlight=False,
     )
-    out.print(f"policy path: {yf.policy_source}", highlight=False)
-    for line in yf.assumptions:
-        out.print(f"assumption: {line}", highlight=False)
+    out.print(f"policy path: {yf.policy_source.text()}", highlight=False)
+    for a in yf.assumptions:
+        out.print(f"assumption: {a.text()}", highlight=False)
 
 
 @app.command("endpoint")
@@ -131,11 +131,11 @@ def endpoint_cmd(
     ds = Dataset(as_of)
     banks = None
     if bank_assets is not None:
-        _, proj, _ = endpoint(
+        _, proj, _, _ = endpoint(
             ds, ["reserves_peak_fraction"], asset_path_name=policy, horizon=horizon
         )
         banks = _bank_path(bank_assets, period_index(proj)[1:])
-    res, _, _ = endpoint(
+    res, _, _, _ = endpoint(
         ds,
         rules,
         asset_path_name=policy,

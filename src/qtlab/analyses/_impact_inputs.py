@@ -9,7 +9,7 @@ the asset path comes from :func:`asset_path`: the runoff caps applied in full
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
@@ -19,24 +19,29 @@ import pandas as pd
 from qtlab._periods import to_monthly
 from qtlab.balance import (
     DEFAULT_GDP_GROWTH,
+    LiabilityRules,
     LiabilityState,
     balance_sheet,
     monthly_balance_sheet,
     monthly_gdp,
 )
 from qtlab.errors import DataError, SpecError, UnknownSeriesError, one_of
+from qtlab.i18n import t
 from qtlab.impact import debt_path, policy_rate, sep_policy_path
 from qtlab.sources.fomc import load_sep_preset
 from qtlab.store.dataset import Dataset
 
 __all__ = [
     "ASSET_PATHS",
+    "Assumption",
     "Inputs",
     "asset_path",
     "default_asset_path",
     "last_sep_year",
     "load_inputs",
     "meta",
+    "quarterly_visible",
+    "rules_assumption",
     "sep_path",
 ]
 
@@ -57,13 +62,53 @@ _QT2_END: Final = date(2025, 12, 1)
 
 
 @dataclass(frozen=True)
+class Assumption:
+    """An assumption a result must print: a strings-catalogue key and its values.
+
+    Values that are themselves :class:`Assumption` objects are rendered in the same
+    language, so one sentence can be composed of parts.
+    """
+
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        """The sentence in ``lang``."""
+        vals = {k: v.text(lang) if isinstance(v, Assumption) else v for k, v in self.values.items()}
+        return t(self.key, lang, **vals)
+
+
+def rules_assumption(rules: LiabilityRules) -> Assumption:
+    """The liabilities rules of C2 as one translatable sentence."""
+    rrp = {
+        "absorb_first": Assumption(
+            "impact.assumption.rrp.absorb_first", {"floor": rules.rrp_floor}
+        ),
+        "fixed_share": Assumption(
+            "impact.assumption.rrp.fixed_share", {"share": 100.0 * rules.rrp_share}
+        ),
+        "path": Assumption("impact.assumption.rrp.path"),
+    }[rules.rrp_rule]
+    if rules.tga is None:
+        tga = Assumption("impact.assumption.tga_flat")
+    elif isinstance(rules.tga, pd.Series):
+        tga = Assumption("impact.assumption.tga_path")
+    else:
+        tga = Assumption("impact.assumption.tga_level", {"level": float(rules.tga)})
+    return Assumption(
+        "impact.assumption.liabilities",
+        {"rrp": rrp, "tga": tga, "growth": rules.currency_growth},
+    )
+
+
+@dataclass(frozen=True)
 class Inputs:
     """Monthly inputs cut at the vantage date [USD bn, %]."""
 
     as_of: date | None
     h41: pd.DataFrame
     state: LiabilityState
-    state_notes: tuple[str, ...]
+    state_notes: tuple[Assumption, ...]
     gdp: pd.Series
     gdp_growth: float
     debt: pd.Series
@@ -76,11 +121,28 @@ class Inputs:
     def last_month(self) -> pd.Period:
         return self.state.month
 
+    @property
+    def gdp_assumption(self) -> Assumption:
+        """The GDP growth assumption, printed with every result that uses GDP."""
+        return Assumption(
+            "impact.assumption.gdp",
+            {"quarter": str(self.gdp.attrs["last_actual"]), "growth": self.gdp_growth},
+        )
 
-def _gdp_visible(ds: Dataset) -> pd.Series:
-    """GDP quarters whose first estimate was out by the vantage date (about 30 days after
-    the quarter ends), so an as-of view does not see a quarter before it was published."""
-    g = ds.series("GDP")
+    @property
+    def debt_assumption(self) -> Assumption:
+        """Where the future marketable debt comes from."""
+        return Assumption(
+            "impact.assumption.debt",
+            {"month": str(self.debt.attrs.get("extended_from", "")), "baseline": self.debt_source},
+        )
+
+
+def quarterly_visible(ds: Dataset, series_id: str = "GDP") -> pd.Series:
+    """A quarterly NIPA series (GDP, interest payments) cut to the quarters whose first
+    estimate was out by the vantage date (about 30 days after the quarter ends), so an
+    as-of view does not see a quarter before it was published."""
+    g = ds.series(series_id)
     if ds.as_of is None:
         return g
     ends = pd.DatetimeIndex(g.index).to_period("Q").end_time.normalize()
@@ -115,15 +177,16 @@ def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GR
         and pd.Timestamp(ds.as_of) < last.end_time.normalize() - pd.Timedelta(days=6)
     ):
         last = last - 1
-    notes: list[str] = []
+    notes: list[Assumption] = []
     row = h41.loc[last]
     if np.isnan(row["tga"]):
         tga_obs = weekly["tga"].dropna()
         tga = float(tga_obs.iloc[-1])
         notes.append(
-            f"TGA assumed at {tga:,.0f} bn, its last observation ({tga_obs.index[-1].date()}): "
-            "WTREGEN ends there in the embedded data; `qtlab data update` refreshes it. The "
-            "currency + other block is computed with that assumption."
+            Assumption(
+                "impact.assumption.tga_assumed",
+                {"level": tga, "date": str(tga_obs.index[-1].date())},
+            )
         )
         block = float(row["total_assets"] - row["reserves"] - row["on_rrp"] - tga)
     else:
@@ -132,7 +195,7 @@ def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GR
         last, float(row["total_assets"]), float(row["reserves"]), float(row["on_rrp"]), tga, block
     )
     through = last + horizon
-    gdp = monthly_gdp(_gdp_visible(ds), through, gdp_growth)
+    gdp = monthly_gdp(quarterly_visible(ds), through, gdp_growth)
     marketable = to_monthly(ds.series("mspd.marketable.total"), "last")
     cbo = _cbo_debt(ds)
     debt = debt_path(marketable, cbo, through)
@@ -146,7 +209,7 @@ def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GR
         gdp=gdp,
         gdp_growth=gdp_growth,
         debt=debt,
-        debt_source=f"CBO baseline of {cbo.attrs['vintage']:%B %Y} (debt held by the public)",
+        debt_source=f"{cbo.attrs['vintage']:%Y-%m}",
         reserves=h41["reserves"].loc[:last].dropna(),
         yield10=y10[y10.index <= last],
         policy=pol[pol.index <= last],
@@ -197,9 +260,9 @@ def last_sep_year(ds: Dataset, sep: str = "latest") -> int:
 
 def sep_path(
     ds: Dataset, start: pd.Period, through: pd.Period, start_level: float, sep: str = "latest"
-) -> tuple[pd.Series, str]:
+) -> tuple[pd.Series, Assumption]:
     """The policy-rate path from a SEP: ``"latest"`` visible at the vantage date, or a
-    packaged preset name (e.g. ``"2022-03"``). Returns (path [%], description)."""
+    packaged preset name (e.g. ``"2022-03"``). Returns (path [%], its description)."""
     if sep == "latest":
         medians = ds.series("FEDTARMD")
         when = pd.Timestamp(medians.attrs["vintage"]).date()
@@ -211,12 +274,8 @@ def sep_path(
     if medians.empty:
         raise DataError("no SEP median is visible at the vantage date")
     path = sep_policy_path(medians, start_level, start, through)
-    desc = (
-        f"FOMC SEP of {when}: median year-end federal funds rate "
-        + ", ".join(f"{pd.Timestamp(str(i)).year}: {v:g}%" for i, v in medians.items())
-        + "; plus 0.125 (range midpoint to upper bound), interpolated monthly, flat after"
-    )
-    return path, desc
+    values = ", ".join(f"{pd.Timestamp(str(i)).year}: {v:g}%" for i, v in medians.items())
+    return path, Assumption("impact.policy.sep", {"date": str(when), "values": values})
 
 
 def meta(ds: Dataset, options: Mapping[str, Any], inputs: list[str]) -> dict[str, Any]:

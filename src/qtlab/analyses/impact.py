@@ -16,8 +16,15 @@ import plotly.graph_objects as go
 
 from qtlab._periods import fiscal_year, period_index, to_monthly, value_at
 from qtlab.analyses._figures import shade_episodes, styled_figure
-from qtlab.analyses._impact_inputs import Inputs, last_sep_year, meta, sep_path
-from qtlab.analyses.liabilities import DEFAULT_RULES, stopped_path
+from qtlab.analyses._impact_inputs import (
+    Assumption,
+    Inputs,
+    last_sep_year,
+    meta,
+    quarterly_visible,
+    sep_path,
+)
+from qtlab.analyses.liabilities import DEFAULT_RULES, assumption_notes, stopped_path
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.balance import DEFAULT_GDP_GROWTH
 from qtlab.errors import SpecError, one_of
@@ -71,8 +78,8 @@ class YieldForecast:
     fit: YieldFit
     forecast: pd.DataFrame
     peak: dict[str, object]
-    policy_source: str
-    assumptions: tuple[str, ...]
+    policy_source: Assumption
+    assumptions: tuple[Assumption, ...]
 
     def to_dict(self) -> dict[str, object]:
         """The CLI's JSON shape (months as ``YYYY-MM``)."""
@@ -93,8 +100,8 @@ class YieldForecast:
                 "mean": self.peak["mean"],
                 "upper": self.peak["upper"],
             },
-            "policy_path": self.policy_source,
-            "assumptions": list(self.assumptions),
+            "policy_path": self.policy_source.text("en"),
+            "assumptions": [a.text("en") for a in self.assumptions],
         }
 
 
@@ -115,7 +122,7 @@ def yield_forecast(
     policy_path: pd.Series | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     stop_rules: tuple[str, ...] = DEFAULT_RULES,
-    inputs: tuple[Inputs, pd.DataFrame, list[str]] | None = None,
+    inputs: tuple[Inputs, pd.DataFrame, list[Assumption]] | None = None,
 ) -> YieldForecast:
     """D2 for one indicator, fitted to the vantage month and forecast along the C2 path.
 
@@ -135,7 +142,7 @@ def yield_forecast(
     start = fit.sample[1] + 1
     start_level = value_at(inp.policy, fit.sample[1])
     if policy_path is not None:
-        pol, source = policy_path, "policy-rate path given by the user"
+        pol, source = policy_path, Assumption("impact.policy.user")
         end = pol.index[-1] if horizon is None else start + horizon - 1
     else:
         far = proj.index[-1]
@@ -161,8 +168,7 @@ def d1_scarcity(
     inp, proj, lines = stopped_path(ds, horizon=horizon, gdp_growth=gdp_growth)
     ind = _indicators_along(inp, proj).loc["2008-01":]
     last = inp.last_month
-    notes: list[Note] = [note("d1.note.assumption", lang, text=x) for x in lines]
-    notes.append(note("d1.note.debt", lang, debt=inp.debt_source))
+    notes: list[Note] = assumption_notes([*lines, inp.debt_assumption], lang)
     notes.append(
         note(
             "d1.note.latest",
@@ -231,8 +237,7 @@ def d2_yield(
     fc_rows = []
     notes: list[Note] = []
     first = next(iter(fcs.values()))
-    notes += [note("d2.note.assumption", lang, text=x) for x in first.assumptions]
-    notes.append(note("d2.note.policy", lang, text=first.policy_source))
+    notes += assumption_notes([*first.assumptions, first.policy_source], lang)
     for i, yf in fcs.items():
         f = yf.fit
         ci = f.conf_int()
@@ -403,7 +408,9 @@ def d3_interest(
     annual = m["ten_year_annual"]
     assert isinstance(fy, pd.DataFrame) and isinstance(prev, dict)
     assert isinstance(annual, pd.Series)
-    notes: list[Note] = [note("d3.note.assumption", lang, text=x) for x in m["assumptions"]]  # type: ignore[attr-defined]
+    yf = m["forecast"]
+    assert isinstance(yf, YieldForecast)
+    notes: list[Note] = assumption_notes([*yf.assumptions, yf.policy_source], lang)
     notes.append(note("d3.note.model", lang))
     notes.append(note("d3.note.previous_peak", lang, **prev))
     proj = fy[fy["projected"]]
@@ -484,7 +491,10 @@ def d4_dollar(ds: Dataset, *, lang: str = "en", window: int = 12) -> AnalysisRes
     """D4: federal interest payments / GDP against the broad dollar, quarterly: levels,
     full-sample and rolling correlations, and where policy rates broke the relation."""
     frame = interest_dollar_frame(
-        ds.series("A091RC1Q027SBEA"), ds.series("GDP"), ds.series("DTWEXBGS"), ds.series("DFF")
+        quarterly_visible(ds, "A091RC1Q027SBEA"),
+        quarterly_visible(ds, "GDP"),
+        ds.series("DTWEXBGS"),
+        ds.series("DFF"),
     )
     full, rolling = correlations(frame, window)
     eps = broken_episodes(frame, rolling, full)

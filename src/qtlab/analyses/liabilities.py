@@ -17,17 +17,17 @@ import plotly.graph_objects as go
 from qtlab._periods import period_index, require_monthly, value_at
 from qtlab.analyses._figures import shade_episodes, styled_figure
 from qtlab.analyses._impact_inputs import (
-    ASSET_PATHS,
+    Assumption,
     Inputs,
     asset_path,
     default_asset_path,
     load_inputs,
     meta,
+    rules_assumption,
 )
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.balance import (
     BLOCK,
-    CONVENTION,
     DEFAULT_CURRENCY_GROWTH,
     DEFAULT_GDP_GROWTH,
     EndpointResult,
@@ -73,8 +73,8 @@ def project(
     tga: float | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     inputs: Inputs | None = None,
-) -> tuple[Inputs, pd.DataFrame, str]:
-    """The inputs, the projected balance sheet and the asset-path description.
+) -> tuple[Inputs, pd.DataFrame, tuple[Assumption, Assumption]]:
+    """The inputs, the projected balance sheet and its assumptions (asset path, liabilities).
 
     The projection starts the month after the last complete month of H.4.1 data.
     ``inputs`` (from an earlier call, same horizon) saves reading the data again.
@@ -88,20 +88,19 @@ def project(
     if assets is not None:
         path = require_monthly(assets, "assets")
         path = path[path.index > inp.last_month].loc[:through]
-        desc = "total assets: the path given"
+        desc = Assumption("impact.asset_path.given")
     else:
         name = asset_path_name or default_asset_path(ds.as_of)
         path = asset_path(name, inp.state, through)
-        desc = f"total assets ({name}): {ASSET_PATHS[name]}"
+        desc = Assumption(f"impact.asset_path.{name}")
     rules = LiabilityRules(currency_growth=currency_growth, tga=tga, **SCENARIOS[scenario])
     proj = project_liabilities(path, inp.state, rules)
-    return inp, proj, desc
+    return inp, proj, (desc, rules_assumption(rules))
 
 
-def _state_notes(inp: Inputs, lang: str) -> list[Note]:
-    out = [note("c2.note.convention", lang, convention=CONVENTION)]
-    out += [note("c2.note.assumption", lang, text=s) for s in inp.state_notes]
-    return out
+def assumption_notes(items: Sequence[Assumption], lang: str) -> list[Note]:
+    """One note per assumption, in ``lang`` (key ``impact.note.assumption``)."""
+    return [note("impact.note.assumption", lang, text=a.text(lang)) for a in items]
 
 
 @analysis("C2", area="liabilities", order=320)
@@ -123,7 +122,7 @@ def c2_reserves(
     frames = []
     notes: list[Note] = []
     inp: Inputs | None = None
-    desc = ""
+    desc: tuple[Assumption, ...] = ()
     for name in SCENARIOS:
         inp, proj, desc = project(
             ds,
@@ -142,7 +141,7 @@ def c2_reserves(
                 "c2.note.scenario",
                 lang,
                 scenario=t(f"c2.scenario.{name}", lang),
-                assumptions=proj.attrs["assumptions"],
+                assumptions=desc[1].text(lang),
                 month=str(end),
                 reserves=float(proj.loc[end, "reserves"]),
                 on_rrp=float(proj.loc[end, "on_rrp"]),
@@ -152,8 +151,8 @@ def c2_reserves(
         )
     assert inp is not None
     notes = [
-        *_state_notes(inp, lang),
-        note("c2.note.assets", lang, text=desc),
+        note("c2.note.convention", lang),
+        *assumption_notes([*inp.state_notes, desc[0]], lang),
         *notes,
     ]
     cols = ["total_assets", "reserves", "on_rrp", "tga", BLOCK]
@@ -216,10 +215,10 @@ def endpoint(
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     bank_assets: pd.Series | None = None,
     inputs: Inputs | None = None,
-) -> tuple[EndpointResult, pd.DataFrame, Inputs]:
+) -> tuple[EndpointResult, pd.DataFrame, Inputs, tuple[Assumption, ...]]:
     """C3 for one set of rules (the first to bind ends runoff): the result, the
-    projected path and the inputs. The GDP growth assumption is in
-    ``result.assumptions``."""
+    projected path, the inputs and the assumptions (``result.assumptions`` has them
+    in English, the GDP growth assumption first)."""
     inp, proj, desc = project(
         ds,
         horizon=horizon,
@@ -235,11 +234,13 @@ def endpoint(
         body["total_assets"].diff().fillna(body["total_assets"].iloc[0] - inp.state.total_assets)
         < 0
     ]
+    used = (inp.gdp_assumption, *inp.state_notes, *desc)
     if len(falling) == 0:
         # no runoff to end; still check the rules and their inputs
         find_endpoint(
             body, rules, reserves_history=inp.reserves, gdp=inp.gdp, bank_assets=bank_assets
         )
+        used = (*used, Assumption("impact.assumption.no_runoff"))
         res = EndpointResult(
             None,
             None,
@@ -248,9 +249,9 @@ def endpoint(
             None,
             {str(r): None for r in rules},
             pd.DataFrame(),
-            (str(inp.gdp.attrs["assumption"]), desc, "the asset path has no runoff"),
+            tuple(a.text("en") for a in used),
         )
-        return res, proj, inp
+        return res, proj, inp, used
     res = find_endpoint(
         body,
         rules,
@@ -258,9 +259,9 @@ def endpoint(
         reserves_history=inp.reserves,
         gdp=inp.gdp,
         bank_assets=bank_assets,
-        assumptions=(str(inp.gdp.attrs["assumption"]), desc, proj.attrs["assumptions"]),
+        assumptions=tuple(a.text("en") for a in used),
     )
-    return res, proj, inp
+    return res, proj, inp, used
 
 
 def _overlay(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
@@ -298,8 +299,9 @@ def c3_endpoint(
     QT1-versus-QT2 overlay of reserves over marketable debt by months since start."""
     rows = []
     res = proj = inp = None
+    used: tuple[Assumption, ...] = ()
     for rs in [*([r] for r in rules), list(rules)]:
-        res, proj, inp = endpoint(
+        res, proj, inp, used = endpoint(
             ds,
             rs,
             assets=assets,
@@ -318,7 +320,7 @@ def c3_endpoint(
             "terminal_reserves": f"terminal_reserves {_USD}",
         }
     )
-    notes = [note("c3.note.assumption", lang, text=a) for a in res.assumptions]
+    notes = assumption_notes(used, lang)
     if res.rule is None:
         notes.append(note("c3.note.none", lang, horizon=horizon))
     else:
@@ -334,12 +336,12 @@ def c3_endpoint(
             )
         )
     overlay = _overlay(inp, proj)
-    notes.append(note("c3.note.overlay", lang, debt=inp.debt_source))
+    notes.append(note("c3.note.overlay", lang, baseline=inp.debt_source))
     fig = styled_figure(
         title=t("c3.figure.title", lang),
         y_title=t("c3.figure.y", lang),
         x_title=t("c3.figure.x", lang),
-        source=f"{_H41}; Treasury MSPD; {inp.debt_source}",
+        source=f"{_H41}; Treasury MSPD; CBO {inp.debt_source}",
         lang=lang,
     )
     for ep in _QT_STARTS:
@@ -381,14 +383,14 @@ def stopped_path(
     asset_path_name: str | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     inputs: Inputs | None = None,
-) -> tuple[Inputs, pd.DataFrame, list[str]]:
+) -> tuple[Inputs, pd.DataFrame, list[Assumption]]:
     """The C2 projection (default scenario) with runoff stopped where the first of
     ``stop_rules`` binds: total assets are held flat from the month after the end.
 
     Returns the inputs, the projected balance sheet, and lines describing the
     assumptions (asset path, liabilities, GDP growth, where runoff stopped).
     """
-    res, proj, inp = endpoint(
+    res, proj, inp, used = endpoint(
         ds,
         stop_rules,
         assets=assets,
@@ -397,15 +399,21 @@ def stopped_path(
         gdp_growth=gdp_growth,
         inputs=inputs,
     )
-    lines = list(res.assumptions)
+    lines = list(used)
     if res.end_month is not None and res.end_month < proj.index[-1]:
         a = proj["total_assets"].iloc[1:].copy()
         a.loc[period_index(a) > res.end_month] = value_at(a, res.end_month)
         inp, proj, _ = project(ds, horizon=horizon, assets=a, gdp_growth=gdp_growth, inputs=inp)
         lines.append(
-            f"runoff stops in {res.end_month} ({res.rule} binds first of "
-            f"{', '.join(stop_rules)}); total assets flat after"
+            Assumption(
+                "impact.assumption.stop",
+                {
+                    "month": str(res.end_month),
+                    "rule": str(res.rule),
+                    "rules": ", ".join(stop_rules),
+                },
+            )
         )
     else:
-        lines.append(f"no stop rule ({', '.join(stop_rules)}) binds within the horizon")
+        lines.append(Assumption("impact.assumption.no_stop", {"rules": ", ".join(stop_rules)}))
     return inp, proj, lines
