@@ -17,7 +17,7 @@ from qtlab._periods import period_index
 from qtlab.cli import _handle_errors, app, out
 from qtlab.errors import SpecError
 
-__all__ = ["endpoint_cmd", "fit_yield_cmd"]
+__all__ = ["endpoint_cmd", "fit_yield_cmd", "scorecard_cmd"]
 
 
 def _sample(text: str | None) -> tuple[str | None, str | None]:
@@ -157,3 +157,33 @@ def endpoint_cmd(
         )
     for line in res.assumptions:
         out.print(f"assumption: {line}", highlight=False)
+
+
+@app.command("scorecard")
+@_handle_errors
+def scorecard_cmd(
+    file: Annotated[
+        str | None,
+        typer.Option("--file", help="Forecast YAML (default: qtlab's own, as of 2022-05-31)."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Score on the data visible at this date.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """E1: forecasts against what the data say happened (forecast, realized, error)."""
+    from qtlab.analyses.scorecard import load_forecasts, score  # noqa: PLC0415 (lazy)
+    from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
+
+    table = score(load_forecasts(file), Dataset(as_of))
+    rows = table.astype(object).where(table.notna(), None).to_dict("records")
+    if as_json:
+        _dump({"file": file or "qtlab_2022-05-31.yaml", "forecasts": rows})
+        return
+    for r in rows:
+        err = "" if r["error"] is None else f"  error {r['error']:+.2f}"
+        out.print(
+            f"{r['quantity']} ({r['units']}): forecast {r['forecast']}, realized "
+            f"{r['realized']}{err}  [{r['source']}]",
+            highlight=False,
+        )

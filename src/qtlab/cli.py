@@ -195,4 +195,4 @@ def data_build_snapshot(
 
 # Commands of the analysis areas live in their own modules (``qtlab._cli_<area>``)
 # and are registered below, one line each.
-import qtlab._cli_impact  # noqa: E402, F401  (registers fit-yield and endpoint)
+import qtlab._cli_impact  # noqa: E402, F401  (registers fit-yield, endpoint, scorecard)
