@@ -122,3 +122,17 @@ def test_cli_fit_yield_and_endpoint_json():
     assert r.exit_code == 2 and "bank" in r.output
     r = runner.invoke(app, ["fit-yield", "--sample", "2009-01"])
     assert r.exit_code == 2 and "START:END" in r.output
+
+
+def test_d2_takes_a_user_policy_path_and_states_the_pre_range_proxy(vantages):
+    months = pd.period_range("2022-06", "2024-12", freq="M")
+    high = pd.Series(4.0, index=months)  # e.g. a central-tendency upper bound
+    base = yield_forecast(vantages["2022"], "reserves_to_gdp", sample=("2005-01", None))
+    user = yield_forecast(
+        vantages["2022"], "reserves_to_gdp", sample=("2005-01", None), policy_path=high
+    )
+    assert user.policy_source.key == "impact.policy.user"
+    assert user.fit.params["policy_rate"] > 0
+    assert (user.forecast["policy_rate"] == 4.0).all()
+    assert user.forecast["mean"].iloc[-1] > base.forecast["mean"].iloc[-1]
+    assert any(a.key == "impact.assumption.pre_range" for a in base.assumptions)

@@ -282,3 +282,19 @@ def test_monthly_gdp_hits_the_quarters_and_extends_at_the_stated_rate():
     assert str(last_q) in g.attrs["assumption"]
     with pytest.raises(SpecError, match="gdp_growth"):
         monthly_gdp(q, "2025-12", growth=80.0)
+
+
+def test_currency_splits_the_block_when_available(weekly):
+    full = weekly.dropna().iloc[:10]
+    currency = full[BLOCK] * 0.8  # a stand-in series for WCURCIR, on the same Wednesdays
+    ds = Dataset(use_store=False)
+    with_cur = balance_sheet(
+        ds.series("WALCL"),
+        ds.series("WRESBAL"),
+        ds.series("RRPONTSYD"),
+        ds.series("WTREGEN"),
+        currency=currency,
+    ).loc[full.index]
+    pd.testing.assert_series_equal(with_cur["currency"], currency, check_names=False)
+    np.testing.assert_allclose(with_cur["other_capital"], 0.2 * full[BLOCK])
+    np.testing.assert_allclose(with_cur["currency"] + with_cur["other_capital"], full[BLOCK])

@@ -150,6 +150,15 @@ def quarterly_visible(ds: Dataset, series_id: str = "GDP") -> pd.Series:
     return g[published <= pd.Timestamp(ds.as_of)]
 
 
+def _pre_range(ds: Dataset) -> pd.Series:
+    """The policy rate before the target range (2008-12-16): the single target DFEDTAR
+    when it has been fetched, else the effective federal funds rate DFF as a proxy."""
+    try:
+        return ds.series("DFEDTAR")
+    except UnknownSeriesError:
+        return ds.series("DFF")
+
+
 def _currency(ds: Dataset) -> pd.Series | None:
     try:
         return ds.series("WCURCIR")
@@ -200,7 +209,7 @@ def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GR
     cbo = _cbo_debt(ds)
     debt = debt_path(marketable, cbo, through)
     y10 = to_monthly(ds.series("DGS10"), "mean")
-    pol = policy_rate(ds.series("DFEDTARU"))
+    pol = policy_rate(ds.series("DFEDTARU"), _pre_range(ds))
     return Inputs(
         as_of=ds.as_of,
         h41=h41.loc[:last],

@@ -69,6 +69,8 @@ _MSPD_IDS: Final = {
 }
 _MSPD_DETAIL: Final = "treasury.mspd_detail.2022-01-31"
 _PCT = "[%]"
+#: The first month of the federal funds target range (DFEDTARU starts 2008-12-16).
+_RANGE_START: Final = pd.Period("2008-12", freq="M")
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,14 @@ def yield_forecast(
     if path.index[-1] < end:
         raise SpecError(f"the projected indicator ends {path.index[-1]}, before {end}")
     fc = fit.predict(path, pol)
+    if fit.sample[0] < _RANGE_START:
+        lines = [*lines, Assumption("impact.assumption.pre_range", {"series": _pre_name(inp)})]
     return YieldForecast(fit, fc, peak(fc), source, tuple(lines))
+
+
+def _pre_name(inp: Inputs) -> str:
+    text = str(inp.policy.attrs.get("pre_range", ""))
+    return "DFEDTAR" if "DFEDTAR" in text else "DFF"
 
 
 @analysis("D1", area="impact", order=410)

@@ -59,6 +59,7 @@ SCENARIOS: Final[Mapping[str, Mapping[str, Any]]] = {
 DEFAULT_RULES: Final = ("reserves_peak_fraction=0.5", "assets_to_gdp=0.2", "reserves_to_gdp=0.08")
 _QT_STARTS: Final = {"qt1": pd.Period("2017-10", freq="M"), "qt2": pd.Period("2022-06", freq="M")}
 _USD = "[USD bn]"
+LIAB_ALL: Final = ("total_assets", "reserves", "on_rrp", "tga", "currency", "other_capital", BLOCK)
 _H41 = "Federal Reserve H.4.1 (FRED WALCL, WRESBAL, WTREGEN, RRPONTSYD)"
 
 
@@ -198,9 +199,6 @@ def c2_reserves(
             ["WALCL", "WRESBAL", "RRPONTSYD", "WTREGEN"],
         ),
     )
-
-
-LIAB_ALL: Final = ("total_assets", "reserves", "on_rrp", "tga", "currency", "other_capital", BLOCK)
 
 
 def endpoint(

@@ -189,13 +189,12 @@ def monthly_balance_sheet(weekly: pd.DataFrame, how: str = "mean") -> pd.DataFra
         )
     months = pd.DatetimeIndex(weekly.index).to_period("M")
     g = weekly.groupby(months)
-    # a month's value is missing if any of its weeks is (no partial averages)
-    out = g.mean() if how == "mean" else g.last()
-    incomplete = g.count().lt(g.size(), axis=0)
-    out = out.mask(incomplete)
-    if how == "last":
-        last_rows = weekly.groupby(months).tail(1)
-        out = pd.DataFrame(last_rows.to_numpy(), index=out.index, columns=weekly.columns)
+    if how == "mean":
+        # a month's value is missing if any of its weeks is (no partial averages)
+        out = g.mean().mask(g.count().lt(g.size(), axis=0))
+    else:  # the last Wednesday's row as it is (missing stays missing)
+        out = weekly.groupby(months).tail(1)
+        out.index = pd.DatetimeIndex(out.index).to_period("M")
     out.index = pd.PeriodIndex(out.index, freq="M", name="month")
     rule = "average of the month's weeks" if how == "mean" else "last Wednesday of the month"
     out.attrs["convention"] = f"{weekly.attrs.get('convention', CONVENTION)} Monthly: {rule}."

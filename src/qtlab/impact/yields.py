@@ -19,11 +19,13 @@ Prediction intervals. The residuals of a levels regression like this one are
 strongly autocorrelated, so by default (``residual="ar1"``) the forecast error
 is modelled as AR(1) in the residual: the mean adds ``rho**h * u_T`` (the last
 in-sample residual, decaying) and the variance is ``x' V x + s2 * (1 - rho**(2h))``
-with ``V`` the HAC covariance of the coefficients and ``s2`` the residual
-variance. Intervals therefore widen with the horizon ``h`` towards the
-unconditional band. ``residual="iid"`` gives the textbook static interval
-``x' V x + s2`` (what ``statsmodels`` ``get_prediction(...).summary_frame``
-reports with the same covariance).
+with ``V`` the HAC covariance of the coefficients, ``s2`` the residual
+variance and ``rho`` the residuals' first-order autocorrelation (clipped to
+[0, 0.999]: a negative estimate is treated as no persistence). Intervals
+therefore widen with the horizon ``h`` towards the unconditional band.
+``residual="iid"`` gives the textbook static interval ``x' V x + s2`` (what
+statsmodels' ``get_prediction(...).summary_frame`` reports with the same
+covariance).
 """
 
 from __future__ import annotations
