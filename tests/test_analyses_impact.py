@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -136,3 +137,14 @@ def test_d2_takes_a_user_policy_path_and_states_the_pre_range_proxy(vantages):
     assert (user.forecast["policy_rate"] == 4.0).all()
     assert user.forecast["mean"].iloc[-1] > base.forecast["mean"].iloc[-1]
     assert any(a.key == "impact.assumption.pre_range" for a in base.assumptions)
+
+
+def test_c2_runs_on_a_securities_path(vantages):
+    from qtlab.analyses.liabilities import project
+
+    months = pd.period_range("2022-06", periods=12, freq="M")
+    sec = pd.Series(8400.0 - 50.0 * np.arange(1, 13), index=months)
+    inp, proj, (desc, _) = project(vantages["2022"], horizon=12, securities=sec)
+    other = inp.state.total_assets - float(inp.securities.loc[pd.Period("2022-05", freq="M")])
+    assert desc.key == "impact.asset_path.securities"
+    np.testing.assert_allclose(proj["total_assets"].iloc[1:], sec + other)

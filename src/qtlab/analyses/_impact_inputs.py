@@ -114,6 +114,7 @@ class Inputs:
     debt: pd.Series
     debt_source: str
     reserves: pd.Series
+    securities: pd.Series
     yield10: pd.Series
     policy: pd.Series
 
@@ -220,6 +221,7 @@ def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GR
         debt=debt,
         debt_source=f"{cbo.attrs['vintage']:%Y-%m}",
         reserves=h41["reserves"].loc[:last].dropna(),
+        securities=to_monthly(ds.series("WSHOSHO"), "mean"),
         yield10=y10[y10.index <= last],
         policy=pol[pol.index <= last],
     )

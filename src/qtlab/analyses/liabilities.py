@@ -32,6 +32,7 @@ from qtlab.balance import (
     DEFAULT_GDP_GROWTH,
     EndpointResult,
     LiabilityRules,
+    assets_from_securities,
     find_endpoint,
     project_liabilities,
 )
@@ -74,8 +75,14 @@ def project(
     tga: float | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     inputs: Inputs | None = None,
+    securities: pd.Series | None = None,
 ) -> tuple[Inputs, pd.DataFrame, tuple[Assumption, Assumption]]:
     """The inputs, the projected balance sheet and its assumptions (asset path, liabilities).
+
+    The asset path is, in order of precedence: ``assets`` (total assets [USD bn]),
+    ``securities`` (total securities held [USD bn], e.g. a runoff projection's
+    ``total_securities``, starting at or after the last H.4.1 month; other assets
+    are held at their start level), or the named path ``asset_path_name``.
 
     The projection starts the month after the last complete month of H.4.1 data.
     ``inputs`` (from an earlier call, same horizon) saves reading the data again.
@@ -90,6 +97,12 @@ def project(
         path = require_monthly(assets, "assets")
         path = path[path.index > inp.last_month].loc[:through]
         desc = Assumption("impact.asset_path.given")
+    elif securities is not None:
+        sec = require_monthly(securities, "securities")
+        base = value_at(inp.securities, inp.last_month)
+        path = assets_from_securities(sec, inp.state.total_assets, base)
+        path = path[path.index > inp.last_month].loc[:through]
+        desc = Assumption("impact.asset_path.securities", {"other": inp.state.total_assets - base})
     else:
         name = asset_path_name or default_asset_path(ds.as_of)
         path = asset_path(name, inp.state, through)

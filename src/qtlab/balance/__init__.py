@@ -25,6 +25,7 @@ from qtlab.balance.liabilities import (
     RRP_RULES,
     LiabilityRules,
     LiabilityState,
+    assets_from_securities,
     project_liabilities,
     split_reference,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "EndpointRule",
     "LiabilityRules",
     "LiabilityState",
+    "assets_from_securities",
     "balance_sheet",
     "find_endpoint",
     "gdp_assumption",

@@ -38,6 +38,7 @@ __all__ = [
     "LiabilityRules",
     "LiabilityState",
     "RrpRule",
+    "assets_from_securities",
     "project_liabilities",
     "split_reference",
 ]
@@ -287,3 +288,22 @@ def _split(drain: np.ndarray, rrp0: float, rule: str, floor: float, share: float
     # absorb_first: only falls matter; ON RRP = max(start - cumulative falls, min(start, floor))
     falls = np.cumsum(np.minimum(drain, 0.0))
     return np.maximum(rrp0 + falls, min(rrp0, floor))
+
+
+def assets_from_securities(
+    securities: pd.Series, start_assets: float, start_securities: float
+) -> pd.Series:
+    """Total assets along a path of total securities held [USD bn].
+
+    Assets other than securities held outright (unamortized premiums, repo, loans,
+    other) are held at their start level: ``assets = start_assets + (securities -
+    start_securities)``. Use it to run the liabilities on a runoff projection's
+    ``total_securities``.
+    """
+    s = require_monthly(securities, "securities")
+    for name, v in (("start_assets", start_assets), ("start_securities", start_securities)):
+        if not np.isfinite(v) or v <= 0:
+            raise SpecError(f"{name}={v!r} must be a positive number [USD bn]")
+    out = float(start_assets) + (s - float(start_securities))
+    out.name = "total_assets"
+    return out
