@@ -298,3 +298,26 @@ def test_currency_splits_the_block_when_available(weekly):
     pd.testing.assert_series_equal(with_cur["currency"], currency, check_names=False)
     np.testing.assert_allclose(with_cur["other_capital"], 0.2 * full[BLOCK])
     np.testing.assert_allclose(with_cur["currency"] + with_cur["other_capital"], full[BLOCK])
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    falls=st.lists(st.floats(0, 200, allow_nan=False), min_size=2, max_size=60),
+    fraction=st.floats(0.05, 0.95),
+    share=st.floats(0.05, 0.5),
+)
+def test_the_end_month_is_the_first_month_any_rule_is_met(falls, fraction, share):
+    idx = pd.period_range("2022-06", periods=len(falls), freq="M")
+    reserves = pd.Series(4000.0 - np.cumsum(falls), index=idx)
+    path = pd.DataFrame({"total_assets": reserves + 5000.0, "reserves": reserves})
+    gdp = pd.Series(np.linspace(25000.0, 27000.0, len(idx)), index=idx)
+    rules = [f"reserves_peak_fraction={fraction}", f"reserves_to_gdp={share}"]
+    res = find_endpoint(path, rules, gdp=gdp)
+    met = (reserves <= (1 - fraction) * reserves.cummax()) | (reserves <= share * gdp)
+    if not met.any():
+        assert res.end_month is None
+    else:
+        first = met.idxmax()
+        assert res.end_month == first
+        assert res.months_of_runoff == (first - idx[0]).n + 1
+        assert res.terminal_reserves == pytest.approx(reserves[first])
