@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 
-from qtlab._periods import period_index
 from qtlab.cli import _handle_errors, app, out
 from qtlab.errors import SpecError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["endpoint_cmd", "fit_yield_cmd", "scorecard_cmd"]
 
@@ -33,6 +33,9 @@ def _sample(text: str | None) -> tuple[str | None, str | None]:
 
 
 def _bank_path(text: str, months: pd.PeriodIndex) -> pd.Series:
+    import numpy as np  # noqa: PLC0415 (lazy: fast --help)
+    import pandas as pd  # noqa: PLC0415
+
     level, _, growth = text.partition(":")
     try:
         lv, g = float(level), float(growth or 0.0)
@@ -70,8 +73,11 @@ def fit_yield_cmd(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """D2: fit the 10-year yield on a reserve-scarcity indicator and the policy rate, and
-    forecast it along the projected indicator and the SEP path (95% intervals)."""
+    """D2: fit the 10-year yield on reserve scarcity and the policy rate; forecast it.
+
+    The forecast runs along the projected indicator and the SEP path, with 95%
+    prediction intervals.
+    """
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
@@ -134,6 +140,8 @@ def endpoint_cmd(
         _, proj, _, _ = endpoint(
             ds, ["reserves_peak_fraction"], asset_path_name=policy, horizon=horizon
         )
+        from qtlab._periods import period_index  # noqa: PLC0415 (lazy)
+
         banks = _bank_path(bank_assets, period_index(proj)[1:])
     res, _, _, _ = endpoint(
         ds,
