@@ -321,3 +321,13 @@ def test_the_end_month_is_the_first_month_any_rule_is_met(falls, fraction, share
         assert res.end_month == first
         assert res.months_of_runoff == (first - idx[0]).n + 1
         assert res.terminal_reserves == pytest.approx(reserves[first])
+
+
+def test_state_from_the_monthly_frame(weekly):
+    m = monthly_balance_sheet(weekly)
+    st_may = LiabilityState.from_frame(m, "2022-05")
+    assert st_may.month == pd.Period("2022-05", freq="M")
+    assert st_may.total_assets == pytest.approx(m.loc[st_may.month, "total_assets"])
+    assert LiabilityState.from_frame(m).month == pd.Period("2024-06", freq="M")  # TGA ends
+    with pytest.raises(SpecError, match="TGA"):
+        LiabilityState.from_frame(m, "2025-01")
