@@ -28,11 +28,12 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import yaml
 
 from qtlab._periods import period_index, to_monthly, value_at
-from qtlab.analyses._figures import episodes
-from qtlab.analyses.result import AnalysisResult, Table, analysis, note
+from qtlab.analyses._figures import episodes, styled_figure
+from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, note
 from qtlab.errors import ParseError, SpecError, one_of
 from qtlab.i18n import t
 from qtlab.store.dataset import Dataset
@@ -269,6 +270,7 @@ def e1_scorecard(ds: Dataset, *, lang: str = "en", file: str | None = None) -> A
         title=t("e1.title", lang),
         lang=lang,
         tables=(Table("e1_scorecard", t("e1.table.scorecard", lang), table),),
+        figures=(Figure("e1_errors", _figure(table, lang)),),
         notes=tuple(notes),
         meta={
             "as_of": ds.as_of,
@@ -276,6 +278,23 @@ def e1_scorecard(ds: Dataset, *, lang: str = "en", file: str | None = None) -> A
             "inputs": ["DGS10", "RRPONTSYD", "DTWEXBGS", "soma.mbs", "WRESBAL"],
         },
     )
+
+
+def _figure(table: pd.DataFrame, lang: str) -> go.Figure:
+    """Errors (realized - forecast) of the scored forecasts, in each quantity's units."""
+    done = table.dropna(subset=["error"])
+    fig = styled_figure(
+        title=t("e1.figure.title", lang),
+        y_title=t("e1.figure.y", lang),
+        source="FRED DGS10, RRPONTSYD, DTWEXBGS, WRESBAL; NY Fed SOMA; FOMC",
+        lang=lang,
+    )
+    labels = [
+        f"{q} [{u}]<br>{src}"
+        for q, u, src in zip(done["quantity"], done["units"], done["source"], strict=True)
+    ]
+    fig.add_trace(go.Bar(x=labels, y=done["error"], name=t("e1.figure.y", lang)))
+    return fig
 
 
 def make_forecasts(ds: Dataset) -> dict[str, Any]:
