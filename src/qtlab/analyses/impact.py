@@ -209,7 +209,7 @@ def d1_scarcity(
     for c in INDICATORS:
         fig.add_trace(go.Scatter(x=x, y=ind[c], name=t(f"d1.series.{c}", lang)))
     fig.add_vline(x=(last + 1).to_timestamp(), line_dash="dot")
-    shade_episodes(fig, lang, start=x[0])
+    shade_episodes(fig, lang, start=x[0], end=last.to_timestamp(how="end"))
     return AnalysisResult(
         id="D1",
         title=t("d1.title", lang),
@@ -298,20 +298,31 @@ def d2_yield(
     )
     hist = first.fit.actual.loc["2018-01":]
     fig.add_trace(
-        go.Scatter(x=period_index(hist).to_timestamp(), y=hist, name=t("d2.series.actual", lang))
+        go.Scatter(
+            x=period_index(hist).to_timestamp(),
+            y=hist,
+            name=t("d2.series.actual", lang),
+            line={"color": "black"},
+        )
     )
+    colors = {"reserves_to_debt": "31, 119, 180", "reserves_to_gdp": "214, 39, 40"}
     for i, yf in fcs.items():
         x = period_index(yf.forecast).to_timestamp()
         label = t(f"d1.series.{i}", lang)
-        fig.add_trace(go.Scatter(x=x, y=yf.forecast["mean"], name=label))
+        rgb = colors[i]
+        fig.add_trace(
+            go.Scatter(x=x, y=yf.forecast["mean"], name=label, line={"color": f"rgb({rgb})"})
+        )
         fig.add_trace(
             go.Scatter(
                 x=list(x) + list(x[::-1]),
                 y=list(yf.forecast["upper"]) + list(yf.forecast["lower"][::-1]),
                 fill="toself",
-                opacity=0.15,
+                fillcolor=f"rgba({rgb}, 0.12)",
                 line={"width": 0},
                 name=t("d2.series.band", lang, indicator=label),
+                showlegend=False,
+                hoverinfo="skip",
             )
         )
     return AnalysisResult(

@@ -182,20 +182,22 @@ def c2_reserves(
         source=_H41,
         lang=lang,
     )
-    x_hist = period_index(inp.h41).to_timestamp()
-    fig.add_trace(go.Scatter(x=x_hist, y=inp.h41["reserves"], name=t("c2.series.reserves", lang)))
-    fig.add_trace(go.Scatter(x=x_hist, y=inp.h41["on_rrp"], name=t("c2.series.on_rrp", lang)))
+    shown = inp.h41.loc[pd.Period("2013-01", freq="M") :]
+    x_hist = period_index(shown).to_timestamp()
+    fig.add_trace(go.Scatter(x=x_hist, y=shown["reserves"], name=t("c2.series.reserves", lang)))
+    fig.add_trace(go.Scatter(x=x_hist, y=shown["on_rrp"], name=t("c2.series.on_rrp", lang)))
     for f in frames:
         name = str(f["scenario"].iloc[0])
         fig.add_trace(
             go.Scatter(
                 x=period_index(f).to_timestamp(),
                 y=f["reserves"],
-                name=t("c2.series.projected", lang, scenario=t(f"c2.scenario.{name}", lang)),
+                name=t(f"c2.legend.{name}", lang),
                 line={"dash": "dash"},
             )
         )
-    shade_episodes(fig, lang, start=x_hist[0])
+    # episodes only up to the vantage point: later ones were not known then
+    shade_episodes(fig, lang, start=x_hist[0], end=x_hist[-1])
     return AnalysisResult(
         id="C2",
         title=t("c2.title", lang),
@@ -346,7 +348,17 @@ def c3_endpoint(
                 reserves=res.terminal_reserves,
             )
         )
-    overlay = _overlay(inp, proj)
+    # the overlay follows the path with runoff stopped where the first rule binds
+    _, stopped, _ = stopped_path(
+        ds,
+        horizon=horizon,
+        stop_rules=rules,
+        assets=assets,
+        asset_path_name=asset_path_name,
+        gdp_growth=gdp_growth,
+        inputs=inp,
+    )
+    overlay = _overlay(inp, stopped)
     notes.append(note("c3.note.overlay", lang, baseline=inp.debt_source))
     fig = styled_figure(
         title=t("c3.figure.title", lang),
