@@ -546,7 +546,15 @@ def d4_dollar(ds: Dataset, *, lang: str = "en", window: int = 12) -> AnalysisRes
     x = period_index(frame).to_timestamp()
     fig.add_trace(go.Scatter(x=x, y=frame["interest_to_gdp"], name=t("d4.series.ratio", lang)))
     fig.add_trace(go.Scatter(x=x, y=frame["dollar"], name=t("d4.series.dollar", lang), yaxis="y2"))
-    fig.update_layout(yaxis2={"title": t("d4.figure.y2", lang), "overlaying": "y", "side": "right"})
+    fig.update_layout(
+        yaxis2={
+            "title": t("d4.figure.y2", lang),
+            "overlaying": "y",
+            "side": "right",
+            "tickformat": ".0f",
+            "showgrid": False,
+        }
+    )
     for _, e in eps.iterrows():
         fig.add_vrect(
             x0=pd.Period(e["start"], freq="Q").start_time,
