@@ -148,3 +148,16 @@ def test_c2_runs_on_a_securities_path(vantages):
     other = inp.state.total_assets - float(inp.securities.loc[pd.Period("2022-05", freq="M")])
     assert desc.key == "impact.asset_path.securities"
     np.testing.assert_allclose(proj["total_assets"].iloc[1:], sec + other)
+
+
+def test_d3_sets_the_model_beside_cbo_may_2022(vantages, shared_data):
+    raw = pd.read_csv(shared_data / "cbo" / "cbo_baseline_2022-05_debt_deficit_netinterest.csv")
+    ni = raw[raw["category"] == "Net Interest"].set_index("projected_fiscal_year")["value"]
+    res = get_analysis("D3").run(vantages["2022"])
+    tb = res.table("d3_net_interest").set_index("fiscal_year")
+    col = tb["net_interest_cbo_baseline [USD bn]"].dropna()
+    assert list(col.index) == list(range(2022, 2022 + len(col)))
+    for fy, v in col.items():
+        assert v == pytest.approx(ni.loc[fy])  # 399.035 bn for FY2022 (CBO, May 2022)
+    assert bool(tb.loc[2022, "projected"]) and not bool(tb.loc[2021, "projected"])
+    assert res.note_values("d3.note.previous_peak")["share_fy"] == 1991

@@ -393,7 +393,10 @@ def interest_model(
     gdp_fy = gdp_fy_actual.combine_first(gdp_fy_proj)
     first_proj = int(fiscal_year(pd.PeriodIndex([inp.last_month + 1], freq="M"))[0])
     prev = previous_peak(actual, gdp_fy_actual, first_proj)
-    table = pd.DataFrame({"model": fy_model, "actual": actual}).loc[2005:]
+    cbo = ds.series("cbo.baseline.outlay.net_interest")
+    cbo_vintage = pd.Timestamp(cbo.attrs["vintage"]).strftime("%Y-%m")
+    cbo.index = pd.DatetimeIndex(cbo.index).year
+    table = pd.DataFrame({"model": fy_model, "actual": actual, "cbo": cbo}).loc[2005:]
     table = table[table.index <= fy_model.index.max()]
     table["share_of_gdp"] = 100.0 * table["model"] / gdp_fy.reindex(table.index)
     table["projected"] = table.index >= first_proj
@@ -403,6 +406,7 @@ def interest_model(
         "forecast": yf,
         "rates": rates,
         "fiscal_years": table,
+        "cbo_vintage": cbo_vintage,
         "previous_peak": prev,
         "first_projected_fy": first_proj,
         "ten_year_annual": annual_averages(ten_full).loc[years],
@@ -449,6 +453,19 @@ def d3_interest(
                 prev_share_fy=prev["share_fy"],
             )
         )
+    both = fy[fy["projected"]].dropna(subset=["cbo"])
+    if not both.empty:
+        last_fy = int(both.index[-1])
+        notes.append(
+            note(
+                "d3.note.cbo",
+                lang,
+                vintage=str(m["cbo_vintage"]),
+                fy=last_fy,
+                model=value_at(both, last_fy, "model"),
+                cbo=value_at(both, last_fy, "cbo"),
+            )
+        )
     backtest = fy[~fy["projected"]].dropna(subset=["actual"])
     if not backtest.empty:
         err = (backtest["model"] / backtest["actual"] - 1).abs()
@@ -465,6 +482,7 @@ def d3_interest(
         columns={
             "model": "net_interest_model [USD bn]",
             "actual": "net_interest_actual [USD bn]",
+            "cbo": "net_interest_cbo_baseline [USD bn]",
             "share_of_gdp": "model_share_of_gdp [%]",
         }
     ).reset_index()
