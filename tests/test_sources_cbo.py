@@ -6,16 +6,23 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-import httpx
 import pandas as pd
 import pytest
 
-from qtlab.errors import FetchError, ParseError
+from _endpoints import (
+    OfficialEndpoints,
+    flaky,
+    mock_client,
+    no_sleep,
+    replace_once,
+    timing_out,
+    value_at,
+)
+from qtlab.errors import FetchError, ParseError, SpecError
 from qtlab.sources import SourceData
 from qtlab.sources.cbo import (
     cbo_series_id,
     fiscal_year_end,
-    get_cbo_actual_gdp,
     get_cbo_actuals,
     get_cbo_baselines,
     parse_cbo_actual_gdp,
@@ -40,18 +47,6 @@ def baselines(shared_data: Path) -> SourceData:
 @pytest.fixture(scope="module")
 def baselines_text(shared_data: Path) -> str:
     return (shared_data / BASELINES).read_text()
-
-
-def _value(df: pd.DataFrame, sid: str, day: str, vintage: str | None = None) -> float:
-    sel = (df["series_id"] == sid) & (df["date"] == pd.Timestamp(day))
-    if vintage is not None:
-        sel &= df["vintage"] == pd.Timestamp(vintage)
-    assert sel.sum() == 1, (sid, day, vintage)
-    return float(df.loc[sel, "value"].iloc[0])
-
-
-def _no_sleep(_: float) -> None:
-    return None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -100,8 +95,8 @@ def test_baselines_rows_and_vintages(baselines: SourceData) -> None:
 def test_may_2022_baseline(baselines: SourceData) -> None:
     df = baselines.data
     # SOURCES.md: the May 2022 baseline has baseline_date 2022-05-01; FY2022 debt 24,172.581
-    assert _value(df, "cbo.baseline.debt", "2022-09-30", "2022-05-01") == 24172.581
-    assert _value(df, "cbo.baseline.debt", "2032-09-30", "2022-05-01") > 24172.581
+    assert value_at(df, "cbo.baseline.debt", "2022-09-30", "2022-05-01") == 24172.581
+    assert value_at(df, "cbo.baseline.debt", "2032-09-30", "2022-05-01") > 24172.581
     may = df[df["vintage"] == pd.Timestamp("2022-05-01")]
     assert may["date"].min() == pd.Timestamp("2020-09-30")
     assert may["date"].max() == pd.Timestamp("2032-09-30")
@@ -165,8 +160,8 @@ def test_actuals(shared_data: Path) -> None:
     assert len(df) == 792
     assert df["date"].min() == pd.Timestamp("1982-09-30")
     assert df["date"].max() == pd.Timestamp("2025-09-30")
-    assert _value(df, "cbo.actual.debt", "1984-09-30") == 1306.975
-    assert _value(df, "cbo.actual.revenue", "2025-09-30") == 5234.616
+    assert value_at(df, "cbo.actual.debt", "1984-09-30") == 1306.975
+    assert value_at(df, "cbo.actual.revenue", "2025-09-30") == 5234.616
     assert "cbo.actual.outlay.mandatory.student_loan_foregiveness" in set(df["series_id"])
     # vintage fallback: end of FY2025 plus a month
     assert (df["vintage"] == pd.Timestamp("2025-10-31")).all()
@@ -182,9 +177,9 @@ def test_actual_net_interest_equals_fred_fyoint(shared_data: Path) -> None:
     fred = pd.read_csv(shared_data / "fred/FYOINT.csv", parse_dates=["date"]).set_index("date")
     for fy in range(2020, 2025):
         day = f"{fy}-09-30"
-        cbo_bn = _value(df, "cbo.actual.outlay.net_interest", day)
+        cbo_bn = value_at(df, "cbo.actual.outlay.net_interest", day)
         assert cbo_bn * 1000 == pytest.approx(fred.loc[day, "value"], abs=1e-6)
-    assert _value(df, "cbo.actual.outlay.net_interest", "2025-09-30") == 969.938
+    assert value_at(df, "cbo.actual.outlay.net_interest", "2025-09-30") == 969.938
 
 
 def test_actual_gdp(shared_data: Path) -> None:
@@ -203,68 +198,38 @@ def test_actual_gdp(shared_data: Path) -> None:
 # --------------------------------------------------------------------------- bad input
 
 
-def _replace_once(text: str, old: str, new: str) -> str:
-    assert old in text
-    return text.replace(old, new, 1)
+@pytest.mark.parametrize(
+    ("old", "new", "field", "value"),
+    [
+        (",1,1330.0", ",1,lots", "value", "lots"),
+        ("2022-05-01", "2022-02-30", "baseline_date", "2022-02-30"),
+        ("1984-02-01,True,", "1984-02-01,yes,", "Spring_flag", "yes"),
+        ("\ndebt,Total", "\nbonds,Total", "component", "bonds"),
+        ("True,False,1984,1,", "True,False,1984.5,1,", "projected_fiscal_year", "1984.5"),
+    ],
+    ids=["non-numeric", "impossible-date", "bad-flag", "unknown-component", "bad-year"],
+)
+def test_baselines_bad_value_names_file_field_value(
+    baselines_text: str, old: str, new: str, field: str, value: str
+) -> None:
+    with pytest.raises(ParseError) as e:
+        parse_cbo_baselines(replace_once(baselines_text, old, new), file="bad.csv")
+    msg = str(e.value)
+    assert "bad.csv" in msg and repr(field) in msg and repr(value) in msg
+    assert e.value.field == field
 
 
-def test_baselines_truncated(baselines_text: str) -> None:
+def test_baselines_bad_shape(baselines_text: str) -> None:
     cut = baselines_text[: baselines_text.rindex(",2036,")]
     with pytest.raises(ParseError) as e:
         parse_cbo_baselines(cut, file="cut.csv")
     assert "cut.csv" in str(e.value) and "projected_fiscal_year" in str(e.value)
-
-
-def test_baselines_missing_column(baselines_text: str) -> None:
-    bad = _replace_once(baselines_text, "baseline_date", "baseline")
     with pytest.raises(ParseError) as e:
-        parse_cbo_baselines(bad, file="bad.csv")
-    assert "bad.csv" in str(e.value) and e.value.field == "baseline_date"
-
-
-def test_baselines_non_numeric(baselines_text: str) -> None:
-    bad = _replace_once(baselines_text, ",1,1330.0", ",1,lots")
-    with pytest.raises(ParseError) as e:
-        parse_cbo_baselines(bad, file="bad.csv")
-    msg = str(e.value)
-    assert "bad.csv" in msg and "'value'" in msg and "'lots'" in msg
-
-
-def test_baselines_impossible_date(baselines_text: str) -> None:
-    bad = _replace_once(baselines_text, "2022-05-01", "2022-02-30")
-    with pytest.raises(ParseError) as e:
-        parse_cbo_baselines(bad, file="bad.csv")
-    msg = str(e.value)
-    assert "bad.csv" in msg and "baseline_date" in msg and "2022-02-30" in msg
-
-
-def test_baselines_bad_flag(baselines_text: str) -> None:
-    bad = _replace_once(baselines_text, "1984-02-01,True,", "1984-02-01,yes,")
-    with pytest.raises(ParseError) as e:
-        parse_cbo_baselines(bad, file="bad.csv")
-    assert "Spring_flag" in str(e.value) and "'yes'" in str(e.value)
-
-
-def test_baselines_unknown_component(baselines_text: str) -> None:
-    bad = _replace_once(baselines_text, "\ndebt,Total", "\nbonds,Total")
-    with pytest.raises(ParseError) as e:
-        parse_cbo_baselines(bad, file="bad.csv")
-    msg = str(e.value)
-    assert "'component'" in msg and "'bonds'" in msg and "'debt'" in msg
-
-
-def test_baselines_bad_year(baselines_text: str) -> None:
-    bad = _replace_once(baselines_text, "True,False,1984,1,", "True,False,1984.5,1,")
-    with pytest.raises(ParseError, match="not a fiscal year") as e:
-        parse_cbo_baselines(bad, file="bad.csv")
-    assert "1984.5" in str(e.value)
-
-
-def test_baselines_duplicate_row(baselines_text: str) -> None:
+        parse_cbo_baselines(replace_once(baselines_text, "baseline_date", "baseline"), file="b.csv")
+    assert "b.csv" in str(e.value) and e.value.field == "baseline_date"
     line = "debt,Total,Total,1984-02-01,True,False,1984,1,1330.0\n"
-    bad = _replace_once(baselines_text, line, line + line)
     with pytest.raises(ParseError, match="duplicate observation"):
-        parse_cbo_baselines(bad, file="bad.csv")
+        parse_cbo_baselines(replace_once(baselines_text, line, line + line), file="b.csv")
 
 
 def test_actuals_bad_input(shared_data: Path) -> None:
@@ -273,10 +238,10 @@ def test_actuals_bad_input(shared_data: Path) -> None:
         parse_cbo_actuals(text.replace("actual_value", "value"), file="a.csv")
     assert e.value.field == "actual_value"
     with pytest.raises(ParseError) as e:
-        parse_cbo_actuals(_replace_once(text, ",1306.975", ",1,306.975x"), file="a.csv")
+        parse_cbo_actuals(replace_once(text, ",1306.975", ",1,306.975x"), file="a.csv")
     assert "a.csv" in str(e.value)
     with pytest.raises(ParseError) as e:
-        parse_cbo_actuals(_replace_once(text, ",1306.975", ",n/a"), file="a.csv")
+        parse_cbo_actuals(replace_once(text, ",1306.975", ",n/a"), file="a.csv")
     assert "'actual_value'" in str(e.value) and "'n/a'" in str(e.value)
     with pytest.raises(ParseError, match="empty"):
         parse_cbo_actuals(b"", file="a.csv")
@@ -285,40 +250,29 @@ def test_actuals_bad_input(shared_data: Path) -> None:
 def test_gdp_bad_input(shared_data: Path) -> None:
     text = (shared_data / GDP).read_text()
     with pytest.raises(ParseError) as e:
-        parse_cbo_actual_gdp(_replace_once(text, "3313.35", "3313.35.1"), file="g.csv")
+        parse_cbo_actual_gdp(replace_once(text, "3313.35", "3313.35.1"), file="g.csv")
     assert "'GDP'" in str(e.value) and "g.csv" in str(e.value) and "3313.35.1" in str(e.value)
     # an unquoted thousands separator in the first row would shift the columns
     with pytest.raises(ParseError, match="more fields than the header") as e:
-        parse_cbo_actual_gdp(_replace_once(text, "3313.35", "3,313.35"), file="g.csv")
+        parse_cbo_actual_gdp(replace_once(text, "3313.35", "3,313.35"), file="g.csv")
     assert "g.csv" in str(e.value)
     with pytest.raises(ParseError) as e:
-        parse_cbo_actual_gdp(_replace_once(text, "1982,", "FY82,"), file="g.csv")
+        parse_cbo_actual_gdp(replace_once(text, "1982,", "FY82,"), file="g.csv")
     assert "'fiscal_year'" in str(e.value) and "FY82" in str(e.value)
 
 
 # --------------------------------------------------------------------------- network
 
 
-def _serve(shared_data: Path, seen: list[httpx.Request], fail_first: bool = False):
-    files = {"baselines.csv": BASELINES, "actuals.csv": ACTUALS, "actual_GDP.csv": GDP}
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        if fail_first and len(seen) == 1:
-            return httpx.Response(500)
-        assert request.url.host == "raw.githubusercontent.com"
-        name = request.url.path.rsplit("/", 1)[-1]
-        return httpx.Response(200, content=(shared_data / files[name]).read_bytes())
-
-    return handler
-
-
 def test_get_cbo_files(shared_data: Path, baselines: SourceData) -> None:
-    seen: list[httpx.Request] = []
-    with httpx.Client(transport=httpx.MockTransport(_serve(shared_data, seen))) as client:
-        b = get_cbo_baselines(client=client, sleep=_no_sleep)
-        a = get_cbo_actuals(client=client, sleep=_no_sleep)
-        g = get_cbo_actual_gdp(ref="682559ca5800ee7be57a398085fd023a050c7cb9", client=client)
+    endpoints = OfficialEndpoints(shared_data)
+    with endpoints.client() as client:
+        b = get_cbo_baselines(client=client, sleep=no_sleep)
+        a = get_cbo_actuals(client=client, sleep=no_sleep)
+        g = get_cbo_actuals(
+            which="gdp", ref="682559ca5800ee7be57a398085fd023a050c7cb9", client=client
+        )
+    seen = endpoints.requests
     assert [str(r.url) for r in seen] == [
         "https://raw.githubusercontent.com/US-CBO/eval-projections/main/input_data/baselines.csv",
         "https://raw.githubusercontent.com/US-CBO/eval-projections/main/input_data/actuals.csv",
@@ -330,23 +284,19 @@ def test_get_cbo_files(shared_data: Path, baselines: SourceData) -> None:
     assert a.meta.retrieved_at is not None
     assert (a.data["vintage"] == pd.Timestamp(a.meta.retrieved_at.date())).all()
     assert len(g.data) == 44 and g.meta.url == str(seen[2].url)
+    assert g.meta.units == {"cbo.actual.gdp": "USD bn"}
 
 
 def test_get_cbo_retries(shared_data: Path) -> None:
-    seen: list[httpx.Request] = []
-    handler = _serve(shared_data, seen, fail_first=True)
-    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-        out = get_cbo_actual_gdp(client=client, sleep=_no_sleep)
-    assert len(seen) == 2
+    endpoints = OfficialEndpoints(shared_data)
+    with mock_client(flaky(endpoints, failures=1, status=500)) as client:
+        out = get_cbo_actuals(which="gdp", client=client, sleep=no_sleep)
+    assert len(endpoints.requests) == 1  # the first attempt got the 500
     assert len(out.data) == 44
 
 
-def test_get_cbo_timeout() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("slow", request=request)
-
-    with (
-        httpx.Client(transport=httpx.MockTransport(handler)) as client,
-        pytest.raises(FetchError, match=r"baselines\.csv"),
-    ):
-        get_cbo_baselines(client=client, retries=3, sleep=_no_sleep)
+def test_get_cbo_timeout_and_bad_which() -> None:
+    with mock_client(timing_out) as client, pytest.raises(FetchError, match=r"baselines\.csv"):
+        get_cbo_baselines(client=client, retries=3, sleep=no_sleep)
+    with pytest.raises(SpecError, match="'actuals' or 'gdp'"):
+        get_cbo_actuals(which="debt")  # type: ignore[arg-type]

@@ -6,9 +6,7 @@ sums of each holdings file equal the weekly summary on the same date.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from datetime import date
 from pathlib import Path
@@ -17,6 +15,7 @@ import httpx
 import pandas as pd
 import pytest
 
+from _endpoints import mock_client, no_sleep, soma_api_json
 from qtlab import schema
 from qtlab.errors import DateRangeError, FetchError, ParseError, SpecError
 from qtlab.sources import SourceData, nyfed
@@ -39,27 +38,6 @@ PUBLISHED_2022_02_16 = {
     "cmbs": 9.076680,
 }
 TSY_COUNTS = {"bill": 40, "note_bond": 322, "tips": 48, "frn": 8, "agency": 6, "cmbs": 652}
-
-#: CSV header -> API JSON key, written out independently of the module's map.
-CSV_TO_JSON = {
-    "As Of Date": "asOfDate",
-    "CUSIP": "cusip",
-    "Security Type": "securityType",
-    "Security Description": "securityDescription",
-    "Term": "term",
-    "Maturity Date": "maturityDate",
-    "Issuer": "issuer",
-    "Spread (%)": "spread",
-    "Coupon (%)": "coupon",
-    "Current Face Value": "currentFaceValue",
-    "Par Value": "parValue",
-    "Inflation Compensation": "inflationCompensation",
-    "Percent Outstanding": "percentOutstanding",
-    "Change From Prior Week": "changeFromPriorWeek",
-    "Change From Prior Year": "changeFromPriorYear",
-    "is Aggregated": "isAggregated",
-}
-
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -86,17 +64,6 @@ def mbs(shared_data: Path) -> dict[str, SourceData]:
 
 def _text(shared_data: Path, rel: str) -> str:
     return (shared_data / rel).read_text(encoding="utf-8")
-
-
-def _to_api_json(csv_text: str) -> bytes:
-    """The API JSON shape of a holdings CSV: API keys, CUSIPs without apostrophes,
-    and (as the API does) keys left out where a row has no value."""
-    records = []
-    for row in csv.DictReader(io.StringIO(csv_text)):
-        rec = {CSV_TO_JSON[k]: v for k, v in row.items() if v != ""}
-        rec["cusip"] = rec["cusip"].strip("'")
-        records.append(rec)
-    return json.dumps({"soma": {"holdings": records}}).encode()
 
 
 def _assert_names(err: ParseError, file: str, field: str, value: object) -> None:
@@ -294,14 +261,14 @@ def test_json_form_equals_csv(shared_data: Path) -> None:
     mbs_lines = _text(shared_data, MBS_FILES["2024-10-02"][0]).splitlines(keepends=True)
     for text in (tsy_text, "".join(mbs_lines[:400])):
         from_csv = nyfed.parse_soma_holdings_csv(text, file="x.csv").data
-        from_json = nyfed.parse_soma_holdings_json(_to_api_json(text), file="x.json").data
+        from_json = nyfed.parse_soma_holdings_json(soma_api_json(text), file="x.json").data
         pd.testing.assert_frame_equal(from_json, from_csv)
 
 
 def test_read_soma_holdings_picks_json(shared_data: Path, tmp_path: Path) -> None:
     text = "".join(_text(shared_data, TSY).splitlines(keepends=True)[:50])
     path = tmp_path / "asof.json"
-    path.write_bytes(_to_api_json(text))
+    path.write_bytes(soma_api_json(text))
     out = nyfed.read_soma_holdings(path)
     assert out.extra["format"] == "json"
     assert len(out.data) == 49
@@ -318,14 +285,6 @@ def test_parse_accepts_binary_buffer(shared_data: Path) -> None:
 # --------------------------------------------------------------------------- live (mocked)
 
 
-def _client(handler: object) -> httpx.Client:
-    return httpx.Client(transport=httpx.MockTransport(handler))  # type: ignore[arg-type]
-
-
-def _no_sleep(_: float) -> None:
-    return None
-
-
 def test_get_soma_summary(shared_data: Path, summary: SourceData) -> None:
     raw = (shared_data / SUMMARY).read_bytes()
     seen: list[httpx.URL] = []
@@ -334,7 +293,7 @@ def test_get_soma_summary(shared_data: Path, summary: SourceData) -> None:
         seen.append(request.url)
         return httpx.Response(200, content=raw)
 
-    out = nyfed.get_soma_summary(client=_client(handler), sleep=_no_sleep)
+    out = nyfed.get_soma_summary(client=mock_client(handler), sleep=no_sleep)
     assert [str(u) for u in seen] == ["https://markets.newyorkfed.org/api/soma/summary.json"]
     pd.testing.assert_frame_equal(out.data, summary.data)
     assert out.meta.url == nyfed.SUMMARY_URL
@@ -350,7 +309,7 @@ def test_get_soma_summary_retries_503(shared_data: Path) -> None:
         calls.append(1)
         return httpx.Response(503) if len(calls) == 1 else httpx.Response(200, content=raw)
 
-    out = nyfed.get_soma_summary(client=_client(handler), sleep=_no_sleep)
+    out = nyfed.get_soma_summary(client=mock_client(handler), sleep=no_sleep)
     assert len(calls) == 2
     assert len(out.data) == 9 * 1184
 
@@ -360,7 +319,7 @@ def test_get_soma_summary_timeout() -> None:
         raise httpx.ReadTimeout("slow", request=request)
 
     with pytest.raises(FetchError, match="timed out"):
-        nyfed.get_soma_summary(client=_client(handler), retries=2, sleep=_no_sleep)
+        nyfed.get_soma_summary(client=mock_client(handler), retries=2, sleep=no_sleep)
 
 
 def test_get_soma_holdings_json_treasury(shared_data: Path) -> None:
@@ -369,10 +328,10 @@ def test_get_soma_holdings_json_treasury(shared_data: Path) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request.url.path)
-        return httpx.Response(200, content=_to_api_json(text))
+        return httpx.Response(200, content=soma_api_json(text))
 
     out = nyfed.get_soma_holdings(
-        date(2022, 2, 16), group="treasury", client=_client(handler), sleep=_no_sleep
+        date(2022, 2, 16), group="treasury", client=mock_client(handler), sleep=no_sleep
     )
     assert seen == ["/api/soma/tsy/get/asof/2022-02-16.json"]
     assert len(out.data) == 1076
@@ -390,7 +349,7 @@ def test_get_soma_holdings_csv_agency(shared_data: Path, mbs: dict[str, SourceDa
         return httpx.Response(200, content=raw)
 
     out = nyfed.get_soma_holdings(
-        "2024-10-02", group="agency", fmt="csv", client=_client(handler), sleep=_no_sleep
+        "2024-10-02", group="agency", fmt="csv", client=mock_client(handler), sleep=no_sleep
     )
     assert seen == ["https://markets.newyorkfed.org/api/soma/agency/get/asof/2024-10-02.csv"]
     pd.testing.assert_frame_equal(out.data, mbs["2024-10-02"].data)
@@ -401,21 +360,21 @@ def test_get_soma_holdings_csv_agency(shared_data: Path, mbs: dict[str, SourceDa
     [("json", b'{"soma": {"holdings": []}}'), ("csv", b'"As Of Date","CUSIP"\n')],
 )
 def test_get_soma_holdings_empty_is_date_range_error(fmt: str, body: bytes) -> None:
-    client = _client(lambda request: httpx.Response(200, content=body))
+    client = mock_client(lambda request: httpx.Response(200, content=body))
     with pytest.raises(DateRangeError) as exc:  # a Thursday
         nyfed.get_soma_holdings(
             date(2022, 2, 17),
             group="treasury",
             fmt=fmt,  # type: ignore[arg-type]
             client=client,
-            sleep=_no_sleep,
+            sleep=no_sleep,
         )
     msg = str(exc.value)
     assert "2022-02-17" in msg and "Wednesday" in msg and "2022-02-16" in msg
 
 
 def test_get_soma_holdings_empty_wednesday_suggests_week_before() -> None:
-    client = _client(lambda request: httpx.Response(200, content=b'{"soma":{"holdings":[]}}'))
+    client = mock_client(lambda request: httpx.Response(200, content=b'{"soma":{"holdings":[]}}'))
     with pytest.raises(DateRangeError, match="2022-02-16"):
         nyfed.get_soma_holdings(date(2022, 2, 23), group="agency", client=client)
 
@@ -436,7 +395,7 @@ def test_get_soma_asofdates(summary: SourceData) -> None:
         seen.append(str(request.url))
         return httpx.Response(200, content=body)
 
-    out = nyfed.get_soma_asofdates(client=_client(handler), sleep=_no_sleep)
+    out = nyfed.get_soma_asofdates(client=mock_client(handler), sleep=no_sleep)
     assert seen == ["https://markets.newyorkfed.org/api/soma/asofdates/list.json"]
     assert len(out.data) == 1184 and out.data["as_of"].is_monotonic_increasing
     assert out.data["as_of"].iloc[0] == pd.Timestamp("2003-07-09")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +12,17 @@ import httpx
 import pandas as pd
 import pytest
 
+from _endpoints import (
+    OfficialEndpoints,
+    flaky,
+    mock_client,
+    mspd_api_rows,
+    mspd_table1_response,
+    no_sleep,
+    replace_once,
+    timing_out,
+    value_at,
+)
 from qtlab.errors import DateRangeError, FetchError, ParseError, SpecError
 from qtlab.sources import SourceData, treasury
 from qtlab.sources.treasury import (
@@ -27,15 +37,6 @@ from qtlab.sources.treasury import (
 
 TABLE1 = "mspd/mspd_table1_summary_by_class_2001-01_2026-05.csv"
 DETAIL = "mspd/mspd_detail_opdm_2022-01-31.prn"
-#: CSV download labels -> API field names (as in the Fiscal Data API's meta.labels).
-API_FIELDS = {
-    "Record Date": "record_date",
-    "Security Type Description": "security_type_desc",
-    "Security Class Description": "security_class_desc",
-    "Debt Held by the Public (in Millions)": "debt_held_public_mil_amt",
-    "Intragovernmental Holdings (in Millions)": "intragov_hold_mil_amt",
-    "Total Public Debt Outstanding (in Millions)": "total_mil_amt",
-}
 
 
 @pytest.fixture(scope="module")
@@ -58,20 +59,6 @@ def detail(shared_data: Path) -> SourceData:
     return read_mspd_detail(shared_data / DETAIL)
 
 
-def _value(df: pd.DataFrame, sid: str, day: str) -> float:
-    row = df[(df["series_id"] == sid) & (df["date"] == pd.Timestamp(day))]
-    assert len(row) == 1, (sid, day)
-    return float(row["value"].iloc[0])
-
-
-def _client(handler) -> httpx.Client:
-    return httpx.Client(transport=httpx.MockTransport(handler))
-
-
-def _no_sleep(_: float) -> None:
-    return None
-
-
 # --------------------------------------------------------------------------- Table 1, files
 
 
@@ -84,12 +71,12 @@ def test_table1_csv_dates_and_values(table1: pd.DataFrame, shared_data: Path) ->
     assert dates.iloc[-1] == pd.Timestamp("2026-05-31")
     assert (table1["vintage"] == pd.Timestamp("2026-05-31")).all()  # fallback: last record date
     # 2022-01-31 Bills row: 3958703.3923, 2347.978, 3961051.3703 (USD mn)
-    assert _value(table1, "mspd.bills.public", "2022-01-31") == pytest.approx(3958.7033923)
-    assert _value(table1, "mspd.bills.intragov", "2022-01-31") == pytest.approx(2.347978)
-    assert _value(table1, "mspd.bills.total", "2022-01-31") == pytest.approx(3961.0513703)
-    assert _value(table1, "mspd.frn.total", "2022-01-31") == pytest.approx(575.1823034)
-    assert _value(table1, "mspd.total.total", "2026-05-31") == pytest.approx(39207.760152746)
-    assert _value(table1, "mspd.nonmarketable_gas.intragov", "2022-01-31") == pytest.approx(
+    assert value_at(table1, "mspd.bills.public", "2022-01-31") == pytest.approx(3958.7033923)
+    assert value_at(table1, "mspd.bills.intragov", "2022-01-31") == pytest.approx(2.347978)
+    assert value_at(table1, "mspd.bills.total", "2022-01-31") == pytest.approx(3961.0513703)
+    assert value_at(table1, "mspd.frn.total", "2022-01-31") == pytest.approx(575.1823034)
+    assert value_at(table1, "mspd.total.total", "2026-05-31") == pytest.approx(39207.760152746)
+    assert value_at(table1, "mspd.nonmarketable_gas.intragov", "2022-01-31") == pytest.approx(
         6500.23126271398
     )
     assert table1["value"].dtype == "float64"
@@ -129,8 +116,8 @@ def test_tips_classes_never_overlap(table1_text: str, table1: pd.DataFrame) -> N
     tips = table1[table1["series_id"] == "mspd.tips.total"]
     assert len(tips) == 305
     # 2001-01-31: Inflation-Indexed Notes 88312.716 + Inflation-Indexed Bonds 38978.946
-    assert _value(table1, "mspd.tips.total", "2001-01-31") == pytest.approx(127.291662)
-    assert _value(table1, "mspd.tips.total", "2022-01-31") == pytest.approx(1705.03125367344)
+    assert value_at(table1, "mspd.tips.total", "2001-01-31") == pytest.approx(127.291662)
+    assert value_at(table1, "mspd.tips.total", "2022-01-31") == pytest.approx(1705.03125367344)
 
 
 def test_total_name_variants(table1_text: str, table1: pd.DataFrame) -> None:
@@ -141,7 +128,7 @@ def test_total_name_variants(table1_text: str, table1: pd.DataFrame) -> None:
     )
     assert old == ["2001-01-31", "2001-02-28"]
     assert (table1["series_id"] == "mspd.total.total").sum() == 305
-    assert _value(table1, "mspd.total.total", "2001-01-31") == pytest.approx(5716.071175)
+    assert value_at(table1, "mspd.total.total", "2001-01-31") == pytest.approx(5716.071175)
 
 
 def test_table1_series_ids(table1: pd.DataFrame) -> None:
@@ -167,7 +154,7 @@ def test_table1_against_fred_gfdebtn(table1: pd.DataFrame, shared_data: Path) ->
     # fred/MANIFEST.md: GFDEBTN equals MSPD total public debt to the million at these quarter ends
     fred = pd.read_csv(shared_data / "fred/GFDEBTN.csv", parse_dates=["date"]).set_index("date")
     for quarter, month_end in (("2024-10-01", "2024-12-31"), ("2026-01-01", "2026-03-31")):
-        mspd = _value(table1, "mspd.total.total", month_end)
+        mspd = value_at(table1, "mspd.total.total", month_end)
         assert mspd * 1000 == pytest.approx(fred.loc[quarter, "value"], abs=0.5)
 
 
@@ -177,21 +164,12 @@ def test_table1_explicit_vintage(table1_text: str) -> None:
 
 
 def test_table1_json_equals_csv(table1_text: str, table1: pd.DataFrame) -> None:
-    body = json.dumps({"data": _api_rows(table1_text), "meta": {"total-pages": 1}, "links": {}})
+    body = json.dumps({"data": mspd_api_rows(table1_text), "meta": {"total-pages": 1}, "links": {}})
     out = parse_mspd_table1_json(body.encode(), file="mspd_table_1.json")
     pd.testing.assert_frame_equal(out.data, table1)
 
 
-def _api_rows(text: str) -> list[dict[str, str]]:
-    return [{API_FIELDS[k]: v for k, v in r.items()} for r in csv.DictReader(io.StringIO(text))]
-
-
 # --------------------------------------------------------------------------- Table 1, bad input
-
-
-def _replace_once(text: str, old: str, new: str) -> str:
-    assert old in text
-    return text.replace(old, new, 1)
 
 
 def test_table1_truncated(table1_text: str) -> None:
@@ -202,41 +180,42 @@ def test_table1_truncated(table1_text: str) -> None:
     assert e.value.field == "Intragovernmental Holdings (in Millions)"
 
 
-def test_table1_renamed_column(table1_text: str) -> None:
-    bad = _replace_once(table1_text, "Debt Held by the Public", "Debt Held By Public")
+@pytest.mark.parametrize(
+    ("old", "new", "names"),
+    [
+        (
+            "Debt Held by the Public",
+            "Debt Held By Public",
+            ["Debt Held by the Public (in Millions)"],
+        ),
+        ("656148.477,0,", "656148.477,n/a,", ["Intragovernmental Holdings (in Millions)", "'n/a'"]),
+        ("2022-02-28,", "2022-02-30,", ["Record Date", "2022-02-30"]),
+        (
+            "2026-05-31,Marketable,Bills,",
+            "2026-05-31,Marketable,Coins,",
+            ["Security Class Description", "'Coins'", "MARKETABLE_CLASSES", "'Bills'"],
+        ),
+        (
+            "2026-05-31,Marketable,Bills,",
+            "2026-05-31,Tradeable,Bills,",
+            ["Security Type Description", "'Tradeable'"],
+        ),
+    ],
+    ids=["renamed-column", "non-numeric", "impossible-date", "unknown-class", "unknown-type"],
+)
+def test_table1_bad_input_names_file_field_value(
+    table1_text: str, old: str, new: str, names: list[str]
+) -> None:
     with pytest.raises(ParseError) as e:
-        parse_mspd_table1_csv(bad, file="renamed.csv")
-    assert "renamed.csv" in str(e.value)
-    assert "Debt Held by the Public (in Millions)" in str(e.value)
-
-
-def test_table1_non_numeric(table1_text: str) -> None:
-    bad = _replace_once(table1_text, "656148.477,0,", "656148.477,n/a,")
-    with pytest.raises(ParseError) as e:
-        parse_mspd_table1_csv(bad, file="bad.csv")
+        parse_mspd_table1_csv(replace_once(table1_text, old, new), file="bad.csv")
     msg = str(e.value)
-    assert "bad.csv" in msg and "Intragovernmental Holdings (in Millions)" in msg and "'n/a'" in msg
-
-
-def test_table1_impossible_date(table1_text: str) -> None:
-    bad = _replace_once(table1_text, "2022-02-28,", "2022-02-30,")
-    with pytest.raises(ParseError) as e:
-        parse_mspd_table1_csv(bad, file="bad.csv")
-    msg = str(e.value)
-    assert "bad.csv" in msg and "Record Date" in msg and "2022-02-30" in msg
-
-
-def test_table1_unknown_marketable_class(table1_text: str) -> None:
-    bad = _replace_once(table1_text, "2026-05-31,Marketable,Bills,", "2026-05-31,Marketable,Coins,")
-    with pytest.raises(ParseError) as e:
-        parse_mspd_table1_csv(bad, file="bad.csv")
-    msg = str(e.value)
-    assert "bad.csv" in msg and "Security Class Description" in msg and "'Coins'" in msg
-    assert "MARKETABLE_CLASSES" in msg and "'Bills'" in msg
+    assert "bad.csv" in msg
+    for name in names:
+        assert name in msg
 
 
 def test_table1_unknown_nonmarketable_class_is_kept(table1_text: str) -> None:
-    bad = _replace_once(
+    bad = replace_once(
         table1_text, "2026-05-31,Nonmarketable,Other,", "2026-05-31,Nonmarketable,Baby Bonds,"
     )
     out = parse_mspd_table1_csv(bad).data
@@ -244,7 +223,7 @@ def test_table1_unknown_nonmarketable_class_is_kept(table1_text: str) -> None:
 
 
 def test_table1_nonmarketable_without_class(table1_text: str) -> None:
-    bad = _replace_once(
+    bad = replace_once(
         table1_text, "2026-05-31,Nonmarketable,Other,", "2026-05-31,Nonmarketable,_,"
     )
     with pytest.raises(ParseError, match="without a class description") as e:
@@ -252,16 +231,9 @@ def test_table1_nonmarketable_without_class(table1_text: str) -> None:
     assert "Security Class Description" in str(e.value)
 
 
-def test_table1_unknown_type(table1_text: str) -> None:
-    bad = _replace_once(table1_text, "2026-05-31,Marketable,Bills,", "2026-05-31,Tradeable,Bills,")
-    with pytest.raises(ParseError) as e:
-        parse_mspd_table1_csv(bad, file="bad.csv")
-    assert "Security Type Description" in str(e.value) and "'Tradeable'" in str(e.value)
-
-
 def test_table1_both_tips_forms_on_one_date(table1_text: str) -> None:
     extra = "2001-01-31,Marketable,Treasury Inflation-Protected Securities,1,0,1\n"
-    bad = _replace_once(
+    bad = replace_once(
         table1_text, "2001-01-31,Marketable,Federal", extra + "2001-01-31,Marketable,Federal"
     )
     with pytest.raises(ParseError) as e:
@@ -272,7 +244,7 @@ def test_table1_both_tips_forms_on_one_date(table1_text: str) -> None:
 
 def test_table1_duplicate_row(table1_text: str) -> None:
     line = "2001-01-31,Marketable,Bills,656148.477,0,656148.477\n"
-    bad = _replace_once(table1_text, line, line + line)
+    bad = replace_once(table1_text, line, line + line)
     with pytest.raises(ParseError, match="'bills' on 2001-01-31"):
         parse_mspd_table1_csv(bad, file="bad.csv")
 
@@ -289,36 +261,20 @@ def test_table1_json_bad_input() -> None:
 # --------------------------------------------------------------------------- Table 1, network
 
 
-def _paged_json_handler(text: str, seen: list[httpx.Request]):
-    rows = _api_rows(text)
-
+def _mspd_api(text: str, seen: list[httpx.Request]):
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         assert request.url.path.endswith("/v1/debt/mspd/mspd_table_1")
-        p = request.url.params
-        sel = rows
-        for cond in p.get("filter", "").split(","):
-            if cond:
-                field, op, value = cond.split(":")
-                assert field == "record_date"
-                sel = [r for r in sel if (r[field] >= value if op == "gte" else r[field] <= value)]
-        size, number = int(p["page[size]"]), int(p["page[number]"])
-        pages = max(1, math.ceil(len(sel) / size))
-        body = {
-            "data": sel[(number - 1) * size : number * size],
-            "meta": {"count": size, "total-count": len(sel), "total-pages": pages},
-            "links": {},
-        }
-        return httpx.Response(200, json=body)
+        return mspd_table1_response(text, request.url.params)
 
     return handler
 
 
 def test_get_table1_json_pages(table1_text: str, table1: pd.DataFrame) -> None:
     seen: list[httpx.Request] = []
-    with _client(_paged_json_handler(table1_text, seen)) as client:
+    with mock_client(_mspd_api(table1_text, seen)) as client:
         out = get_mspd_table1(
-            date(2020, 1, 1), date(2022, 12, 31), page_size=200, client=client, sleep=_no_sleep
+            date(2020, 1, 1), date(2022, 12, 31), page_size=200, client=client, sleep=no_sleep
         )
     params = seen[0].url.params
     assert params["filter"] == "record_date:gte:2020-01-01,record_date:lte:2022-12-31"
@@ -336,47 +292,29 @@ def test_get_table1_json_pages(table1_text: str, table1: pd.DataFrame) -> None:
     )
 
 
-def test_get_table1_csv_pages(table1_text: str, table1: pd.DataFrame) -> None:
-    header, *lines = table1_text.splitlines()
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        p = request.url.params
-        assert p["format"] == "csv"
-        assert "filter" not in p
-        size, number = int(p["page[size]"]), int(p["page[number]"])
-        chunk = lines[(number - 1) * size : number * size]
-        return httpx.Response(200, text="\n".join([header, *chunk]) + "\n")
-
-    with _client(handler) as client:
-        out = get_mspd_table1(fmt="csv", page_size=2000, client=client, sleep=_no_sleep)
-    assert len(seen) == 3  # 4617 rows in pages of 2000
+def test_get_table1_csv_pages(shared_data: Path, table1: pd.DataFrame) -> None:
+    endpoints = OfficialEndpoints(shared_data)
+    with endpoints.client() as client:
+        out = get_mspd_table1(fmt="csv", page_size=2000, client=client, sleep=no_sleep)
+    assert len(endpoints.requests) == 3  # 4617 rows in pages of 2000
+    for r in endpoints.requests:
+        assert r.url.params["format"] == "csv" and "filter" not in r.url.params
     pd.testing.assert_frame_equal(out.data.drop(columns="vintage"), table1.drop(columns="vintage"))
 
 
 def test_get_table1_retries_then_succeeds(table1_text: str) -> None:
-    calls = {"n": 0}
-    ok = _paged_json_handler(table1_text, [])
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls["n"] += 1
-        if calls["n"] == 1:
-            return httpx.Response(503)
-        return ok(request)
-
-    with _client(handler) as client:
-        out = get_mspd_table1(date(2026, 1, 1), client=client, sleep=_no_sleep)
-    assert calls["n"] == 2
+    seen: list[httpx.Request] = []
+    with mock_client(flaky(_mspd_api(table1_text, seen), failures=1, status=503)) as client:
+        out = get_mspd_table1(date(2026, 1, 1), client=client, sleep=no_sleep)
+    assert len(seen) == 1  # served on the second attempt
     assert out.data["date"].min() == pd.Timestamp("2026-01-31")
 
 
-def test_get_table1_timeout() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("slow", request=request)
-
-    with _client(handler) as client, pytest.raises(FetchError, match="timed out"):
-        get_mspd_table1(client=client, retries=2, sleep=_no_sleep)
+def test_get_timeouts() -> None:
+    with mock_client(timing_out) as client, pytest.raises(FetchError, match="timed out"):
+        get_mspd_table1(client=client, retries=2, sleep=no_sleep)
+    with mock_client(timing_out) as client, pytest.raises(FetchError, match="opdm012022"):
+        get_mspd_detail(date(2022, 1, 31), client=client, retries=2, sleep=no_sleep)
 
 
 def test_get_table1_bad_arguments() -> None:
@@ -557,28 +495,17 @@ def test_get_detail(detail_bytes: bytes) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        if len(seen) == 1:
-            return httpx.Response(502)
         return httpx.Response(200, content=detail_bytes)
 
-    with _client(handler) as client:
-        out = get_mspd_detail(date(2022, 1, 15), client=client, sleep=_no_sleep)
-    assert str(seen[-1].url) == (
+    with mock_client(flaky(handler, failures=1, status=502)) as client:
+        out = get_mspd_detail(date(2022, 1, 15), client=client, sleep=no_sleep)
+    assert [str(r.url) for r in seen] == [
         "https://www.treasurydirect.gov/govt/reports/pd/mspd/2022/opdm012022.prn"
-    )
-    assert len(seen) == 2
+    ]  # after one 502
     assert len(out.data) == 427
     assert out.meta.url == str(seen[-1].url)
     assert out.meta.retrieved_at is not None and out.meta.file is None
     assert out.meta.as_of == date(2022, 1, 31)
-
-
-def test_get_detail_timeout() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("slow", request=request)
-
-    with _client(handler) as client, pytest.raises(FetchError, match="opdm012022"):
-        get_mspd_detail(date(2022, 1, 31), client=client, retries=2, sleep=_no_sleep)
 
 
 def test_read_missing_file(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from qtlab.errors import DateRangeError, UnknownSeriesError
+from qtlab.errors import DataError, DateRangeError, UnknownSeriesError
 from qtlab.sources._base import SourceData, SourceMeta
 from qtlab.store import Dataset, Store
 from qtlab.store.snapshot import load_manifest, verify_snapshot
@@ -165,3 +165,72 @@ def test_store_overlays_snapshot(tmp_path):
     s = Dataset(data_dir=tmp_path).series("WALCL")
     assert s.index.max() == pd.Timestamp("2026-08-26")
     assert s.loc["2026-08-19"] > 0  # still from the snapshot
+
+
+# --- tables ---------------------------------------------------------------------------
+
+
+def test_tables_listed_cut_by_as_of_and_overlaid_by_the_store(shared_data, tmp_path):
+    from qtlab.sources import treasury
+
+    name = "treasury.mspd_detail.2022-01-31"
+    snap = Dataset(use_store=False)
+    (info,) = snap.tables()
+    assert (info.dataset, info.as_of, info.rows, info.layer) == (
+        name,
+        date(2022, 1, 31),
+        427,
+        "snapshot",
+    )
+    assert len(snap.table(name)) == 427
+    assert Dataset("2022-01-30", use_store=False).tables() == []
+    with pytest.raises(
+        DataError, match=r"'treasury\.mspd_detail\.2022-01-31' visible as of 2022-01-30; none is"
+    ):
+        Dataset("2022-01-30", use_store=False).table(name)
+    with pytest.raises(
+        DataError, match=r"no table 'mspd' visible as of today; valid tables are 'treasury"
+    ):
+        snap.table("mspd")
+
+    # the same statement fetched again on 2022-02-03 (say) goes to the store
+    item = treasury.read_mspd_detail(
+        shared_data / "mspd" / "mspd_detail_opdm_2022-01-31.prn", vintage=date(2022, 2, 3)
+    )
+    changed = item.data.copy()
+    changed.loc[0, "outstanding"] = changed.loc[0, "outstanding"] + 1.0
+    with Store(tmp_path) as st:
+        st.ingest([SourceData(changed, item.meta, kind="table")])
+    latest = Dataset(data_dir=tmp_path)
+    (info,) = latest.tables()
+    assert (info.dataset, info.layer, info.vintage) == (name, "store", date(2022, 2, 3))
+    pd.testing.assert_frame_equal(latest.table(name), changed)
+    # as of 2022-02-01 the store's copy was not published yet: the snapshot's is used
+    early = Dataset("2022-02-01", data_dir=tmp_path)
+    assert [t.layer for t in early.tables()] == ["snapshot"]
+    pd.testing.assert_frame_equal(early.table(name), snap.table(name))
+    assert early.table(name).loc[0, "outstanding"] + 1.0 == changed.loc[0, "outstanding"]
+
+
+@pytest.mark.parametrize("as_of", ["2021-12-31", "2022-05-31", None])
+def test_catalog_agrees_with_the_as_of_observations(tmp_path, as_of):
+    with Store(tmp_path) as st:
+        st.ingest([_series("FYOINT", "2021-10-01", {"2021-09-30": 100.0})])
+        st.ingest([_series("FYOINT", "2022-02-01", {"2021-09-30": 101.5, "2022-09-30": 50.0})])
+        st.ingest([_series("WALCL", "2022-05-01", {"2022-04-27": 1.0, "2030-01-02": 2.0})])
+    ds = Dataset(as_of, data_dir=tmp_path)
+    some = {"FYOINT", "WALCL", "DGS10", "soma.bills", "pmms.frm30", "mspd.bills.total"}
+    checked = 0
+    for info in ds.catalog():
+        if info.id not in some:
+            continue
+        assert info.kind == "observed"
+        obs = ds.observations(info.id)
+        assert (info.first, info.last, info.rows) == (
+            obs["date"].min().date(),
+            obs["date"].max().date(),
+            len(obs),
+        ), info.id
+        assert info.vintage == obs["vintage"].max().date(), info.id
+        checked += 1
+    assert checked == len(some)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -106,14 +107,32 @@ def data_status(
             *(str(s[c]) for c in ("id", "source", "units", "first", "last", "rows", "vintage"))
         )
     out.print(t)
-    h = Table(title="SOMA holdings by CUSIP [USD bn]")
+    h = Table(
+        title="SOMA holdings by CUSIP [USD bn] (exact totals: --json)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     keys = ["bills", "notes_bonds", "tips", "frn", "mbs", "cmbs", "agency"]
     for col in ["as_of", "rows", *keys]:
-        h.add_column(col, justify="left" if col == "as_of" else "right")
+        if col == "as_of":
+            h.add_column(col, min_width=10)
+        else:
+            h.add_column(col, justify="right", no_wrap=True)
     for r in report["holdings"]:
         tot = r["totals_bn"]
-        h.add_row(r["as_of"], str(r["rows"]), *(f"{tot[k]:,.3f}" if k in tot else "" for k in keys))
+        h.add_row(r["as_of"], str(r["rows"]), *(f"{tot[k]:,.1f}" if k in tot else "" for k in keys))
     out.print(h)
+    tb = Table(title="Tables", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    tcols = ("dataset", "as_of", "rows", "vintage", "layer")
+    for col in tcols:
+        if col in ("as_of", "vintage"):
+            tb.add_column(col, min_width=10)
+        else:
+            tb.add_column(col, justify="right" if col == "rows" else "left", no_wrap=True)
+    for r in report["tables"]:
+        tb.add_row(*(f"{r[c]:,}" if c == "rows" else str(r[c]) for c in tcols))
+    out.print(tb)
 
 
 @data_app.command("update")
@@ -143,7 +162,8 @@ def data_update(
         for o in outcomes:
             if o.ok:
                 console.print(
-                    f"[green]ok[/] {o.source}: {len(o.datasets)} datasets, {o.rows:,} rows"
+                    f"[green]ok[/] {o.source}: {len(o.datasets)} "
+                    f"dataset{'' if len(o.datasets) == 1 else 's'}, {o.rows:,} rows"
                 )
             else:
                 failed += 1
@@ -151,8 +171,9 @@ def data_update(
                     f"[red]failed[/] {o.source}: {o.error}\n  nothing was changed for {o.source}; "
                     "the embedded snapshot and earlier vintages are intact.",
                     highlight=False,
+                    soft_wrap=True,  # never break a URL
                 )
-        console.print(f"store: {store.path}")
+        console.print(f"store: {store.path}", highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(1)
 
@@ -193,6 +214,17 @@ def data_build_snapshot(
         console.print("files not used: " + ", ".join(result.skipped), highlight=False)
 
 
-# Commands of the analysis areas live in their own modules (``qtlab._cli_<area>``)
-# and are registered below, one line each.
-import qtlab._cli_impact  # noqa: E402, F401  (registers fit-yield, endpoint, scorecard)
+# Commands of the analysis areas live in their own modules (``qtlab._cli_<area>``),
+# which register themselves on ``app`` when imported.
+def _register_area_commands() -> None:
+    import importlib
+    import pkgutil
+
+    import qtlab
+
+    for mod in pkgutil.iter_modules(qtlab.__path__):
+        if mod.name.startswith("_cli_"):
+            importlib.import_module(f"qtlab.{mod.name}")
+
+
+_register_area_commands()

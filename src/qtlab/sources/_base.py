@@ -8,6 +8,7 @@ and serve the real files from ../shared/data.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
@@ -42,6 +43,7 @@ __all__ = [
     "open_binary",
     "raw_bytes",
     "redact_url",
+    "series_meta",
     "sha256_bytes",
     "source_name",
     "utcnow",
@@ -110,6 +112,38 @@ class SourceData:
     meta: SourceMeta
     kind: str = "series"
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def series_meta(
+    data: pd.DataFrame,
+    *,
+    source: str,
+    dataset: str,
+    official_id: str,
+    units: str,
+    raw: bytes,
+    file: str | None,
+    url: str | None = None,
+    retrieved_at: datetime | None = None,
+    notes: Iterable[str] = (),
+) -> SourceMeta:
+    """The :class:`SourceMeta` of a parsed series frame whose series all share ``units``.
+
+    ``units`` maps every series id of ``data`` (sorted); the vintage is the
+    latest in ``data``; ``sha256`` is that of ``raw``, the bytes parsed.
+    """
+    return SourceMeta(
+        source=source,
+        dataset=dataset,
+        official_id=official_id,
+        units=dict.fromkeys(sorted(data["series_id"].unique()), units),
+        vintage=pd.Timestamp(data["vintage"].max()).date(),
+        url=url,
+        retrieved_at=retrieved_at,
+        file=file,
+        sha256=sha256_bytes(raw),
+        notes=tuple(notes),
+    )
 
 
 def sha256_bytes(raw: bytes) -> str:
@@ -194,6 +228,8 @@ def http_get(
         resp.raise_for_status()
         return resp
 
+    # name the whole request (e.g. FRED's ``?id=WALCL``) in errors, secrets redacted
+    where = redact_url(str(httpx.URL(url, params=params)) if params else url)
     try:
         return retrying(_once)
     except httpx.HTTPStatusError as exc:
@@ -205,13 +241,13 @@ def http_get(
         raise FetchError(
             f"timed out after {timeout:g} s ({retries} attempts); check the network "
             "or raise the timeout",
-            url=redact_url(url),
+            url=where,
         ) from exc
     except httpx.TransportError as exc:
         raise FetchError(
             f"could not connect ({exc.__class__.__name__}: {exc}); are you offline? "
             "The embedded snapshot still works without a network",
-            url=redact_url(url),
+            url=where,
         ) from exc
     finally:
         if own:
@@ -242,15 +278,23 @@ def checked_csv(
     dtype: Any = str,
     **read_csv_kwargs: Any,
 ) -> pd.DataFrame:
-    """Parse CSV text and check that the ``required`` columns are there.
+    """Parse CSV text, refuse rows longer than the header, check the ``required`` columns.
 
     Strips a UTF-8 BOM and surrounding white space from column names. Every
     column is read as text (``dtype=str``) unless told otherwise, so numbers are
     converted, and checked, by :func:`numeric_column`.
+
+    A data row with more fields than the header is an error naming the file,
+    the line and both field counts. (Left alone, pandas would silently turn the
+    first column into the index when the first data rows are one field too
+    long, shifting every value one column left: ``a,b`` / ``1,2,3`` would read
+    as ``a=2, b=3``.) Shorter rows are kept; their missing cells are empty and
+    caught by :func:`numeric_column` / :func:`date_column`.
     """
     text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
     if not text.strip():
         raise ParseError("the file is empty", file=file)
+    _check_field_counts(text, file=file, delimiter=str(read_csv_kwargs.get("sep", ",")))
     try:
         df: pd.DataFrame = pd.read_csv(
             io.StringIO(text), dtype=dtype, keep_default_na=False, **read_csv_kwargs
@@ -267,6 +311,27 @@ def checked_csv(
             field=missing[0],
         )
     return df
+
+
+def _check_field_counts(text: str, *, file: str, delimiter: str = ",") -> None:
+    """Raise :class:`ParseError` at the first row with more fields than the header."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+        width = len(header)
+        for row in reader:
+            if len(row) > width:
+                line = reader.line_num
+                raise ParseError(
+                    f"line {line} has more fields than the header ({len(row)} fields, the "
+                    f"header {delimiter.join(header)[:120]!r} has {width}: a stray comma, an "
+                    "unquoted thousands separator, or a column missing from the header?)",
+                    file=file,
+                    field=f"line {line}",
+                    value=delimiter.join(row)[:120],
+                )
+    except csv.Error as exc:
+        raise ParseError(f"not a readable CSV (line {reader.line_num}: {exc})", file=file) from exc
 
 
 def numeric_column(

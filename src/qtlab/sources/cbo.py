@@ -29,27 +29,27 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Final
+from typing import Final, Literal
 
 import httpx
 import pandas as pd
 
 from qtlab import schema
-from qtlab.errors import ParseError, one_of
+from qtlab.errors import ParseError, SpecError, one_of
 from qtlab.sources._base import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     RawInput,
     SourceData,
     SourceMeta,
+    checked_csv,
     date_column,
     http_get,
     numeric_column,
     open_binary,
     raw_bytes,
-    sha256_bytes,
+    series_meta,
 )
-from qtlab.sources._strict_csv import strict_csv
 
 __all__ = [
     "ACTUALS_VINTAGE_LAG",
@@ -58,7 +58,6 @@ __all__ = [
     "VARIABLE_MAP",
     "cbo_series_id",
     "fiscal_year_end",
-    "get_cbo_actual_gdp",
     "get_cbo_actuals",
     "get_cbo_baselines",
     "parse_cbo_actual_gdp",
@@ -200,14 +199,14 @@ def _flags(values: pd.Series, *, file: str, field: str) -> pd.Series:
 def _meta(
     data: pd.DataFrame, *, which: str, raw: bytes, file: str | None, notes: tuple[str, ...] = ()
 ) -> SourceMeta:
-    return SourceMeta(
+    return series_meta(
+        data,
         source="cbo",
         dataset=f"cbo_{which}",
         official_id=f"US-CBO/eval-projections input_data/{_FILES[which]}",
-        units=dict.fromkeys(sorted(data["series_id"].unique()), schema.USD_BN),
-        vintage=data["vintage"].max().date(),
+        units=schema.USD_BN,
+        raw=raw,
         file=file,
-        sha256=sha256_bytes(raw),
         notes=notes,
     )
 
@@ -234,7 +233,7 @@ def parse_cbo_baselines(raw: RawInput, *, file: str = "<buffer>") -> SourceData:
         date, or the same series, year and baseline twice.
     """
     data_bytes, file = raw_bytes(raw, file)
-    df = strict_csv(data_bytes, file=file, required=_BASELINE_COLUMNS)
+    df = checked_csv(data_bytes, file=file, required=_BASELINE_COLUMNS)
     df = df.rename(columns=VARIABLE_MAP)
     out = pd.DataFrame(
         {
@@ -293,7 +292,7 @@ def parse_cbo_actuals(
         dated at the fiscal-year end.
     """
     data_bytes, file = raw_bytes(raw, file)
-    df = strict_csv(data_bytes, file=file, required=_ACTUAL_COLUMNS).rename(columns=VARIABLE_MAP)
+    df = checked_csv(data_bytes, file=file, required=_ACTUAL_COLUMNS).rename(columns=VARIABLE_MAP)
     dates = _fiscal_years(df["fiscal_year"], file=file, field="fiscal_year")
     out = pd.DataFrame(
         {
@@ -318,7 +317,7 @@ def parse_cbo_actual_gdp(
     vintage fallback is that of :func:`parse_cbo_actuals`.
     """
     data_bytes, file = raw_bytes(raw, file)
-    df = strict_csv(data_bytes, file=file, required=_GDP_COLUMNS).rename(columns=VARIABLE_MAP)
+    df = checked_csv(data_bytes, file=file, required=_GDP_COLUMNS).rename(columns=VARIABLE_MAP)
     dates = _fiscal_years(df["fiscal_year"], file=file, field="fiscal_year")
     out = pd.DataFrame(
         {
@@ -350,22 +349,23 @@ def read_cbo_actual_gdp(path: str | os.PathLike[str], *, vintage: date | None = 
     return parse_cbo_actual_gdp(raw, file=name, vintage=vintage)
 
 
-def _fetch(
+def _get(
     which: str,
+    parse: Callable[..., SourceData],
     *,
     ref: str,
     client: httpx.Client | None,
     timeout: float,
     retries: int,
     sleep: Callable[[float], None] | None,
-) -> tuple[bytes, str, datetime]:
+    vintage_is_retrieval_day: bool,
+) -> SourceData:
+    """Fetch one file of CBO's repository at ``ref`` and parse it with ``parse``."""
     url = CBO_REPO_URL.format(ref=ref) + _FILES[which]
     retrieved_at = datetime.now(UTC)
     resp = http_get(url, client=client, timeout=timeout, retries=retries, sleep=sleep)
-    return resp.content, url, retrieved_at
-
-
-def _fetched(out: SourceData, url: str, retrieved_at: datetime) -> SourceData:
+    kwargs = {"vintage": retrieved_at.date()} if vintage_is_retrieval_day else {}
+    out = parse(resp.content, file=url, **kwargs)
     meta = replace(out.meta, url=url, retrieved_at=retrieved_at, file=None)
     return SourceData(out.data, meta, kind=out.kind, extra=out.extra)
 
@@ -378,38 +378,52 @@ def get_cbo_baselines(
     retries: int = DEFAULT_RETRIES,
     sleep: Callable[[float], None] | None = None,
 ) -> SourceData:
-    """Fetch ``baselines.csv`` from CBO's repository at ``ref``; see :func:`parse_cbo_baselines`."""
-    raw, url, when = _fetch(
-        "baselines", ref=ref, client=client, timeout=timeout, retries=retries, sleep=sleep
+    """Fetch ``baselines.csv`` from CBO's repository at ``ref``; see :func:`parse_cbo_baselines`.
+
+    Each row keeps its baseline date as its vintage. ``ref`` is a branch, tag or
+    commit; ``client, timeout, retries, sleep`` go to
+    :func:`qtlab.sources._base.http_get`.
+    """
+    return _get(
+        "baselines",
+        parse_cbo_baselines,
+        ref=ref,
+        client=client,
+        timeout=timeout,
+        retries=retries,
+        sleep=sleep,
+        vintage_is_retrieval_day=False,
     )
-    return _fetched(parse_cbo_baselines(raw, file=url), url, when)
 
 
 def get_cbo_actuals(
     *,
+    which: Literal["actuals", "gdp"] = "actuals",
     ref: str = "main",
     client: httpx.Client | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
     sleep: Callable[[float], None] | None = None,
 ) -> SourceData:
-    """Fetch ``actuals.csv`` from CBO's repository; the vintage is the retrieval day (UTC)."""
-    raw, url, when = _fetch(
-        "actuals", ref=ref, client=client, timeout=timeout, retries=retries, sleep=sleep
-    )
-    return _fetched(parse_cbo_actuals(raw, file=url, vintage=when.date()), url, when)
+    """Fetch CBO's actuals from its repository; the vintage is the retrieval day (UTC).
 
-
-def get_cbo_actual_gdp(
-    *,
-    ref: str = "main",
-    client: httpx.Client | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
-    sleep: Callable[[float], None] | None = None,
-) -> SourceData:
-    """Fetch ``actual_GDP.csv`` from CBO's repository; the vintage is the retrieval day (UTC)."""
-    raw, url, when = _fetch(
-        "gdp", ref=ref, client=client, timeout=timeout, retries=retries, sleep=sleep
+    ``which="actuals"`` fetches ``actuals.csv`` (see :func:`parse_cbo_actuals`),
+    ``which="gdp"`` fetches ``actual_GDP.csv`` (see :func:`parse_cbo_actual_gdp`).
+    Other arguments as :func:`get_cbo_baselines`.
+    """
+    parsers: dict[str, Callable[..., SourceData]] = {
+        "actuals": parse_cbo_actuals,
+        "gdp": parse_cbo_actual_gdp,
+    }
+    if which not in parsers:
+        raise SpecError(f"unknown which={which!r}; valid values are {one_of(parsers)}")
+    return _get(
+        which,
+        parsers[which],
+        ref=ref,
+        client=client,
+        timeout=timeout,
+        retries=retries,
+        sleep=sleep,
+        vintage_is_retrieval_day=True,
     )
-    return _fetched(parse_cbo_actual_gdp(raw, file=url, vintage=when.date()), url, when)

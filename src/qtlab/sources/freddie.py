@@ -53,14 +53,14 @@ from qtlab.sources._base import (
     RawInput,
     SourceData,
     SourceMeta,
+    checked_csv,
     date_column,
     http_get,
     numeric_column,
     open_binary,
     raw_bytes,
-    sha256_bytes,
+    series_meta,
 )
-from qtlab.sources._strict_csv import strict_csv
 
 __all__ = [
     "CSV_VARIABLE_MAP",
@@ -224,14 +224,14 @@ def _series(
 def _meta(
     data: pd.DataFrame, *, raw: bytes, file: str | None, notes: tuple[str, ...]
 ) -> SourceMeta:
-    return SourceMeta(
+    return series_meta(
+        data,
         source="freddie",
         dataset="pmms",
         official_id="historicalweeklydata.xlsx",
-        units=dict.fromkeys(sorted(data["series_id"].unique()), schema.PERCENT),
-        vintage=data["vintage"].max().date(),
+        units=schema.PERCENT,
+        raw=raw,
         file=file,
-        sha256=sha256_bytes(raw),
         notes=notes,
     )
 
@@ -298,7 +298,7 @@ def parse_pmms_csv(
     vintage fallback are those of :func:`parse_pmms_xlsx`.
     """
     data_bytes, file = raw_bytes(raw, file)
-    df = strict_csv(data_bytes, file=file, required=("week", "frm30_rate"))
+    df = checked_csv(data_bytes, file=file, required=("week", "frm30_rate"))
     weeks = date_column(df["week"], file=file, field="week")
     parts = []
     for col, sid in CSV_VARIABLE_MAP.items():

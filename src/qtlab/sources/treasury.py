@@ -42,18 +42,19 @@ from qtlab.sources._base import (
     RawInput,
     SourceData,
     SourceMeta,
+    checked_csv,
     date_column,
     http_get,
     numeric_column,
     open_binary,
     raw_bytes,
+    series_meta,
     sha256_bytes,
 )
 from qtlab.sources._mspd_opdm import (
     OPDM_COLUMNS,
     parse_opdm,
 )
-from qtlab.sources._strict_csv import strict_csv
 
 __all__ = [
     "HOLDERS",
@@ -276,16 +277,16 @@ def _table1_meta(
     url: str | None = None,
     retrieved_at: datetime | None = None,
 ) -> SourceMeta:
-    return SourceMeta(
+    return series_meta(
+        data,
         source="treasury",
         dataset="mspd_table1",
         official_id="v1/debt/mspd/mspd_table_1",
-        units=dict.fromkeys(data["series_id"].unique().tolist(), schema.USD_BN),
-        vintage=data["vintage"].max().date(),
+        units=schema.USD_BN,
+        raw=raw,
+        file=file,
         url=url,
         retrieved_at=retrieved_at,
-        file=file,
-        sha256=sha256_bytes(raw),
         notes=_NOTES,
     )
 
@@ -326,7 +327,7 @@ def parse_mspd_table1_csv(
         security type or marketable class, or a class given twice on a date.
     """
     data_bytes, file = raw_bytes(raw, file)
-    df = strict_csv(data_bytes, file=file, required=())
+    df = checked_csv(data_bytes, file=file, required=())
     df, labels = _rename(df, file=file)
     series = _table1_series(df, file=file, vintage=vintage, labels=labels)
     return SourceData(series, _table1_meta(series, raw=data_bytes, file=file))
@@ -451,7 +452,7 @@ def get_mspd_table1(
             frames.append(pd.DataFrame(rows))
             total_pages = _total_pages(page_meta, file=where)
         else:
-            part = strict_csv(resp.content, file=where, required=())
+            part = checked_csv(resp.content, file=where, required=())
             frames.append(part)
             total_pages = page + 1 if len(part) >= page_size else page
         page += 1

@@ -44,6 +44,16 @@ __all__ = ["BuildResult", "RawDataset", "build_snapshot", "discover"]
 _SEP_FRED_FETCHED = date(2026, 3, 24)
 
 
+_CBO_BASELINES_BASIS = "baseline date of each row"
+#: The vintage the CBO actuals files get (:func:`qtlab.sources.cbo.parse_cbo_actuals`
+#: without a ``vintage``): the fiscal-year end plus ``ACTUALS_VINTAGE_LAG``.
+_CBO_ACTUALS_BASIS = (
+    "October 31 after the last fiscal year in the file (its September 30 end plus "
+    f"{cbo.ACTUALS_VINTAGE_LAG.days} days), by when the final Monthly Treasury Statement and "
+    "the advance GDP estimate for July-September are out; the fetch date is not recorded"
+)
+
+
 @dataclass(frozen=True)
 class RawDataset:
     """One dataset of the snapshot: its id, raw file and how to load it."""
@@ -156,13 +166,17 @@ def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
         tag = m.group(1) if m else p.stem
         add(f"treasury.mspd_detail.{tag}", p, _bind(treasury.read_mspd_detail, p), "record date")
     cbo_dir = src / "cbo"
-    for pattern, rid, fn in (
-        ("cbo_baselines_*.csv", "cbo.baselines", cbo.read_cbo_baselines),
-        ("cbo_actuals_by_fiscal_year.csv", "cbo.actuals", cbo.read_cbo_actuals),
-        ("cbo_actual_gdp_by_fiscal_year.csv", "cbo.actual_gdp", cbo.read_cbo_actual_gdp),
+    for pattern, rid, fn, basis in (
+        ("cbo_baselines_*.csv", "cbo.baselines", cbo.read_cbo_baselines, _CBO_BASELINES_BASIS),
+        ("cbo_actuals_by_fiscal_year.csv", "cbo.actuals", cbo.read_cbo_actuals, _CBO_ACTUALS_BASIS),
+        (
+            "cbo_actual_gdp_by_fiscal_year.csv",
+            "cbo.actual_gdp",
+            cbo.read_cbo_actual_gdp,
+            _CBO_ACTUALS_BASIS,
+        ),
     ):
         for p in sorted(cbo_dir.glob(pattern)):
-            basis = "baseline date of each row" if rid == "cbo.baselines" else last_obs
             add(rid, p, _bind(fn, p), basis)
     for p in sorted((src / "pmms").glob("*.xlsx")):
         add("freddie.pmms", p, _bind(freddie.read_pmms, p), "last survey week in the file")

@@ -18,6 +18,7 @@ question "what could an analyst see on date D?":
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from qtlab.store.db import DB_FILENAME
 from qtlab.store.paths import data_dir, packaged_snapshot_dir
 from qtlab.store.snapshot import Manifest, load_manifest
 
-__all__ = ["Dataset", "SeriesInfo", "to_date"]
+__all__ = ["Dataset", "SeriesInfo", "TableInfo", "to_date"]
 
 _FAR_FUTURE = date(9999, 12, 31)
 
@@ -69,6 +70,22 @@ class SeriesInfo:
     vintage: date
     vintages: int
     kind: str
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """Catalogue row for one table (e.g. the MSPD detail by CUSIP).
+
+    ``as_of`` is the date the table describes (the MSPD record date), ``vintage``
+    the day it was published or fetched, ``layer`` ``"snapshot"`` or ``"store"``.
+    """
+
+    dataset: str
+    source: str
+    as_of: date
+    rows: int
+    vintage: date
+    layer: str
 
 
 class Dataset:
@@ -262,19 +279,37 @@ class Dataset:
             " FROM vis GROUP BY series_id ORDER BY series_id",
             [cut, cut, cut],
         )
+        cut_view: dict[str, dict[str, Any]] | None = None
+        if self.as_of is not None:
+            # observed series as the as-of view shows them (one vintage per date, chosen
+            # as in observations()), summarised for all series in one query
+            view = self._q(
+                "SELECT series_id, min(date) AS first, max(date) AS last, count(*) AS rows,"
+                " max(vintage) AS vintage FROM ("
+                " SELECT series_id, date, vintage, row_number() OVER (PARTITION BY series_id, date"
+                "   ORDER BY (vintage <= ?) DESC,"
+                "   CASE WHEN vintage <= ? THEN vintage END DESC NULLS LAST,"
+                "   vintage ASC, layer DESC) rn"
+                " FROM all_obs WHERE date <= ?) WHERE rn = 1 GROUP BY series_id",
+                [cut, cut, cut],
+            )
+            cut_view = {
+                str(r["series_id"]): {str(k): v for k, v in r.items()}
+                for r in view.to_dict("records")
+            }
         out = []
         for r in (_Row(**{str(k): v for k, v in rec.items()}) for rec in df.to_dict("records")):
             try:
                 spec = series_spec(str(r.series_id))
             except UnknownSeriesError:
                 spec = SeriesSpec(str(r.series_id), "", "as published", "irregular", "fred")
-            if spec.kind == "observed" and self.as_of is not None:
-                # cut at the date: recompute first/last/rows on the as-of view
-                obs = self.observations(spec.id)
-                if obs.empty:
+            if spec.kind == "observed" and cut_view is not None:
+                # cut at the date: first/last/rows on the as-of view
+                if spec.id not in cut_view:
                     continue
-                first, last, rows = obs["date"].min(), obs["date"].max(), len(obs)
-                vint = obs["vintage"].max()
+                row = cut_view[spec.id]
+                first, last, rows = row["first"], row["last"], int(row["rows"])
+                vint = row["vintage"]
             else:
                 first, last = r.first, r.last
                 rows = int(r.obs if spec.kind == "projection" else r.dates)
@@ -345,13 +380,69 @@ class Dataset:
         return out
 
     # --- tables ---------------------------------------------------------------------
+    def tables(self) -> list[TableInfo]:
+        """Every table visible as of the vantage date, sorted by name.
+
+        A table is visible when both its as-of date and its vintage are on or
+        before the vantage date. Snapshot tables are named by their manifest
+        id (``treasury.mspd_detail.2022-01-31``); store tables by
+        ``<source>.<dataset>.<as_of>``. Where both layers hold a name, the
+        latest vintage wins, the store on a tie.
+        """
+        cut = self.cutoff
+        found: dict[str, TableInfo] = {}
+        candidates: list[TableInfo] = []
+        if self.manifest is not None:
+            for e in self.manifest.datasets:
+                if e.kind == "table":
+                    when = e.as_of or e.vintage
+                    candidates.append(
+                        TableInfo(e.id, e.source, when, e.rows, e.vintage, "snapshot")
+                    )
+        if self._store_path is not None:
+            rows = self._con.execute(
+                "SELECT p.source, p.dataset, coalesce(p.as_of, p.vintage), p.rows, p.vintage"
+                " FROM user_store.provenance p JOIN user_store.tables t"
+                " ON p.dataset = t.dataset AND p.vintage = t.vintage WHERE p.kind = 'table'"
+            ).fetchall()
+            for source, name, when, n, vintage in rows:
+                tid = f"{source}.{name}.{when.isoformat()}"
+                candidates.append(TableInfo(tid, source, when, int(n), vintage, "store"))
+        for t in candidates:
+            if t.as_of > cut or t.vintage > cut:
+                continue
+            have = found.get(t.dataset)
+            if have is None or (t.vintage, t.layer == "store") >= (
+                have.vintage,
+                have.layer == "store",
+            ):
+                found[t.dataset] = t
+        return [found[k] for k in sorted(found)]
+
     def table(self, dataset: str) -> pd.DataFrame:
-        """A snapshot table (e.g. ``mspd.detail.2022-01-31``)."""
-        f = self._snapshot_dir / "tables" / f"{dataset}.parquet"
-        if not f.exists():
-            have = sorted(p.stem for p in (self._snapshot_dir / "tables").glob("*.parquet"))
-            raise DataError(f"no table {dataset!r} in the snapshot; it has {one_of(have)}")
-        return pd.read_parquet(f)
+        """One table visible as of the vantage date (e.g. ``treasury.mspd_detail.2022-01-31``).
+
+        Raises
+        ------
+        DataError
+            If no such table is visible; the message lists the visible ones.
+        """
+        visible = {t.dataset: t for t in self.tables()}
+        info = visible.get(dataset)
+        if info is None:
+            when = self.as_of.isoformat() if self.as_of else "today"
+            have = f"valid tables are {one_of(visible)}" if visible else "none is"
+            raise DataError(f"no table {dataset!r} visible as of {when}; {have}")
+        if info.layer == "snapshot" and self.manifest is not None:
+            return pd.read_parquet(self._snapshot_dir / self.manifest.entry(dataset).path)
+        name = dataset.removeprefix(f"{info.source}.").removesuffix(f".{info.as_of.isoformat()}")
+        row = self._con.execute(
+            "SELECT parquet FROM user_store.tables WHERE dataset = ? AND vintage = ?",
+            [name, info.vintage],
+        ).fetchone()
+        if row is None:  # pragma: no cover - tables() just listed it
+            raise DataError(f"table {dataset!r} vanished from the store {self._store_path}")
+        return pd.read_parquet(io.BytesIO(row[0]))
 
 
 @dataclass(frozen=True)

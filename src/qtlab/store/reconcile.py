@@ -96,7 +96,9 @@ def check_holdings_vs_summary(
     diffs = {k: abs(a - b) for k, a, b in pairs}
     worst = max(diffs.values())
     passed = bool(worst <= HOLDINGS_TOLERANCE_BN)
-    detail = "; ".join(f"{k}: CUSIPs {a:,.6f} vs summary {b:,.6f}" for k, a, b in pairs)
+    detail = "; ".join(
+        f"{k}: CUSIPs {a:,.6f} vs summary {b:,.6f} (diff {a - b:+,.6f})" for k, a, b in pairs
+    )
     return [
         Check(
             name=f"{name}: CUSIP sums by kind vs SOMA summary {as_of.date()}",

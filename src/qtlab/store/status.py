@@ -17,7 +17,9 @@ def status_report(ds: Dataset) -> dict[str, Any]:
 
     ``{"series": [{"id", "source", "units", "first", "last", "rows", "vintage"}...],
     "holdings": [{"as_of", "rows", "totals_bn": {kind: USD bn}}...]}`` with ISO dates;
-    a kind absent from a holdings date is omitted from its totals.
+    a kind absent from a holdings date is omitted from its totals. ``"tables"``
+    lists the other datasets (e.g. the MSPD detail by CUSIP):
+    ``[{"dataset", "source", "as_of", "rows", "vintage", "layer"}...]``.
     """
     series = [
         {
@@ -46,6 +48,17 @@ def status_report(ds: Dataset) -> dict[str, Any]:
                 },
             }
         )
+    tables = [
+        {
+            "dataset": t.dataset,
+            "source": t.source,
+            "as_of": t.as_of.isoformat(),
+            "rows": t.rows,
+            "vintage": t.vintage.isoformat(),
+            "layer": t.layer,
+        }
+        for t in ds.tables()
+    ]
     manifest = ds.manifest
     return {
         "as_of": ds.as_of.isoformat() if ds.as_of else None,
@@ -54,4 +67,5 @@ def status_report(ds: Dataset) -> dict[str, Any]:
         else {"built_at": manifest.built_at.isoformat(), "datasets": len(manifest.datasets)},
         "series": series,
         "holdings": holdings,
+        "tables": tables,
     }

@@ -18,12 +18,15 @@ from qtlab.sources import cbo, fomc, fred, freddie, nyfed, treasury
 from qtlab.sources._base import SourceData
 from qtlab.store.db import Store
 
-__all__ = ["SOURCES", "UpdateOutcome", "fetch_source", "update"]
+__all__ = ["FRED_IDS", "SEP_IDS", "SOURCES", "UpdateOutcome", "fetch_source", "update"]
 
 #: FRED series qtlab keeps up to date (every FRED id in the glossary).
 FRED_IDS: tuple[str, ...] = tuple(
     s.id for s in SERIES.values() if s.source == "fred" and s.id != "DXY"
 )
+
+#: FOMC SEP series fetched from FRED: the fed funds median by year end and in the longer run.
+SEP_IDS: tuple[str, ...] = ("FEDTARMD", "FEDTARMDLR")
 
 SOURCES: tuple[str, ...] = ("fred", "nyfed", "treasury", "cbo", "freddie", "fomc")
 
@@ -43,6 +46,10 @@ def _fred_job(series_id: str, client: httpx.Client | None) -> Callable[[], Sourc
     return lambda: fred.get_fred(series_id, client=client)
 
 
+def _sep_job(series_id: str, client: httpx.Client | None) -> Callable[[], SourceData]:
+    return lambda: fomc.get_sep(series_id, client=client)
+
+
 def fetch_source(name: str, client: httpx.Client | None = None) -> list[SourceData]:
     """Fetch everything qtlab keeps from one source (no store writes)."""
     jobs: list[Callable[[], SourceData | list[SourceData]]]
@@ -51,11 +58,15 @@ def fetch_source(name: str, client: httpx.Client | None = None) -> list[SourceDa
     elif name == "nyfed":
 
         def holdings() -> list[SourceData]:
+            # The CSV form: the one the snapshot's CUSIP files have and the build
+            # reconciles against the summary, with a fixed header (the JSON form
+            # leaves out keys a row has no value for, so a renamed key would pass
+            # silently as empty cells).
             dates = nyfed.get_soma_asofdates(client=client).data["as_of"]
             latest = dates.max().date()
             return [
-                nyfed.get_soma_holdings(latest, group="treasury", client=client),
-                nyfed.get_soma_holdings(latest, group="agency", client=client),
+                nyfed.get_soma_holdings(latest, group=g, fmt="csv", client=client)
+                for g in ("treasury", "agency")
             ]
 
         jobs = [lambda: nyfed.get_soma_summary(client=client), holdings]
@@ -65,15 +76,12 @@ def fetch_source(name: str, client: httpx.Client | None = None) -> list[SourceDa
         jobs = [
             lambda: cbo.get_cbo_baselines(client=client),
             lambda: cbo.get_cbo_actuals(client=client),
-            lambda: cbo.get_cbo_actual_gdp(client=client),
+            lambda: cbo.get_cbo_actuals(which="gdp", client=client),
         ]
     elif name == "freddie":
         jobs = [lambda: freddie.get_pmms(client=client)]
     elif name == "fomc":
-        jobs = [
-            lambda: fomc.get_sep("FEDTARMD", client=client),
-            lambda: fomc.get_sep("FEDTARMDLR", client=client),
-        ]
+        jobs = [_sep_job(sid, client) for sid in SEP_IDS]
     else:
         raise SpecError(f"unknown source {name!r}; valid sources are {one_of(SOURCES)}")
     out: list[SourceData] = []

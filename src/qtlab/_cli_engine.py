@@ -1,0 +1,288 @@
+"""CLI commands of the runoff engine: ``qtlab ladder``, ``qtlab project``, ``qtlab backtest``.
+
+Registered from :mod:`qtlab.cli` (one import line). JSON goes to stdout with
+stable keys, months as ``"YYYY-MM"`` and amounts in USD bn; an uncapped cap is
+``null``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from qtlab._months import to_month
+from qtlab.cli import _handle_errors, app, out
+from qtlab.policy import Policy, load_preset
+
+__all__ = ["backtest_cmd", "ladder_cmd", "project_cmd"]
+
+PolicyOpt = Annotated[
+    str,
+    typer.Option(
+        "--policy", help="Preset (qt1-2017, qt2-announced, qt2-realized, rmp-2025) or a YAML file."
+    ),
+]
+StartOpt = Annotated[str, typer.Option("--start", help="First month, YYYY-MM.")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--holdings-as-of",
+        help="Use the holdings visible on this date (default: the day before --start).",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+def _policy(name: str, rmp_pace: float | None = None) -> Policy:
+    if name.endswith((".yaml", ".yml")) or Path(name).is_file():
+        pol = Policy.from_yaml(name)
+        return pol if rmp_pace is None else pol.with_purchases(bills=rmp_pace)
+    return load_preset(name, rmp_pace=rmp_pace)
+
+
+def _dataset(start: str, as_of: str | None) -> Any:
+    from qtlab.store.dataset import Dataset  # noqa: PLC0415
+
+    if as_of is not None:
+        return Dataset(as_of)
+    eve = to_month(start, field="--start").start_time.date() - timedelta(days=1)
+    return Dataset(eve if eve <= date.today() else None)
+
+
+def _num(x: float) -> float | None:
+    """A JSON number [USD bn] rounded to 1e-6 bn; ``None`` for an uncapped (inf) value."""
+    return None if math.isinf(x) or math.isnan(x) else round(float(x), 6)
+
+
+def _dump(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj, indent=1) + "\n")
+
+
+def _table(title: str, df: pd.DataFrame) -> None:
+    tb = Table(title=title)
+    tb.add_column("month")
+    for c in df.columns:
+        tb.add_column(c, justify="right")
+    for idx, row in df.iterrows():
+        tb.add_row(
+            str(idx),
+            *(f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row.tolist()),
+        )
+    out.print(tb)
+
+
+@app.command("ladder")
+@_handle_errors
+def ladder_cmd(
+    policy: PolicyOpt,
+    start: StartOpt,
+    holdings_as_of: AsOfOpt = None,
+    months: Annotated[int, typer.Option("--months", help="Months in the ladder.")] = 24,
+    as_json: JsonOpt = False,
+) -> None:
+    """B1: Treasury maturities (bills, coupons) against the cap, month by month [USD bn]."""
+    from qtlab.analyses._runoff_data import ladder  # noqa: PLC0415
+
+    frame, summ = ladder(_dataset(start, holdings_as_of), _policy(policy), start, months)
+    if as_json:
+        keys = [c for c in frame.columns if c != "coupon_shortfall"]
+        vals = frame.loc[:, keys].to_numpy(float)
+        rows = [
+            {"month": str(m), **{k: _num(float(v)) for k, v in zip(keys, vals[i], strict=True)}}
+            for i, m in enumerate(frame.index)
+        ]
+        _dump(
+            {
+                "policy": policy,
+                "start": str(frame.index[0]),
+                "months": rows,
+                "summary": {
+                    "maturing_24m": _num(summ["maturing_24m"]),
+                    "coupon_shortfall_months": summ["coupon_shortfall_months"],
+                    "bill_runoff_first_12m": _num(summ["bill_runoff_first_12m"]),
+                },
+            }
+        )
+        return
+    _table(f"Treasury maturities vs the cap under {policy} [USD bn]", frame)
+    out.print(
+        f"maturing in {months} months: {summ['maturing_24m']:,.1f} bn; coupon shortfall months: "
+        f"{', '.join(summ['coupon_shortfall_months']) or 'none'}; bill runoff over the first 12 "
+        f"months of runoff: {summ['bill_runoff_first_12m']:,.1f} bn",
+        highlight=False,
+    )
+
+
+_PROJECT_KEYS = (
+    "bills",
+    "coupons",
+    "notes_bonds",
+    "tips",
+    "frn",
+    "treasury",
+    "tips_inflation_comp",
+    "mbs",
+    "agency",
+    "cmbs",
+    "coupon_redemptions",
+    "bill_redemptions",
+    "rolled_over",
+    "mbs_paydowns",
+    "mbs_reinvested",
+    "agency_to_treasuries",
+    "mbs_sales",
+    "purchases",
+    "total_securities",
+    "treasury_cap",
+    "agency_cap",
+)
+
+
+@app.command("project")
+@_handle_errors
+def project_cmd(
+    policy: PolicyOpt,
+    start: StartOpt,
+    months: Annotated[int, typer.Option("--months", help="Months to project.")],
+    holdings_as_of: AsOfOpt = None,
+    mbs_paydowns: Annotated[
+        str,
+        typer.Option(
+            "--mbs-paydowns",
+            help="realized (weekly SOMA MBS balances), model (prepayment model) or a CSV "
+            "file with columns month,paydowns [USD bn].",
+        ),
+    ] = "realized",
+    rmp_pace: Annotated[
+        float | None,
+        typer.Option("--rmp-pace", help="Reserve-management bill purchases [USD bn/month]."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """B2/B4: the SOMA portfolio month by month under a policy [USD bn]."""
+    from qtlab.analyses._runoff_data import run_projection  # noqa: PLC0415
+
+    pol = _policy(policy, rmp_pace)
+    p = run_projection(
+        _dataset(start, holdings_as_of), pol, start, months, mbs_paydowns=mbs_paydowns
+    )
+    f = p.frame
+    if as_json:
+        vals = f.loc[:, list(_PROJECT_KEYS)].to_numpy(float)
+        rows = [
+            {
+                "month": str(m),
+                **{k: _num(float(v)) for k, v in zip(_PROJECT_KEYS, vals[i], strict=True)},
+                "regime": str(reg),
+            }
+            for i, (m, reg) in enumerate(zip(f.index, f["regime"], strict=True))
+        ]
+        _dump(
+            {
+                "policy": pol.name,
+                "start": str(f.index[0]),
+                "mbs_paydowns": mbs_paydowns,
+                "months": rows,
+            }
+        )
+        return
+    cols = [
+        "bills",
+        "coupons",
+        "treasury",
+        "mbs",
+        "coupon_redemptions",
+        "bill_redemptions",
+        "rolled_over",
+        "mbs_paydowns",
+        "total_securities",
+        "regime",
+    ]
+    _table(f"SOMA projection under {pol.name} [USD bn]", f[cols])
+
+
+@app.command("backtest")
+@_handle_errors
+def backtest_cmd(
+    episode: Annotated[str, typer.Option("--episode", help="qt2 (security level) or qt1.")] = "qt2",
+    as_json: JsonOpt = False,
+) -> None:
+    """E2: projected against realized SOMA holdings, month by month, with the errors."""
+    from qtlab.analyses._runoff_data import backtest  # noqa: PLC0415
+
+    b = backtest(episode)
+    fr = b.frame
+    if as_json:
+        _dump(
+            {
+                "episode": b.episode,
+                "convention": b.convention,
+                "method": b.method,
+                "months": [
+                    {
+                        "month": m,
+                        "date": d,
+                        "series": se,
+                        "projected": _num(pv),
+                        "realized": _num(rv),
+                    }
+                    for m, d, se, pv, rv in zip(
+                        fr["month"].astype(str),
+                        pd.DatetimeIndex(fr["date"]).strftime("%Y-%m-%d"),
+                        fr["series"].astype(str),
+                        fr["projected"].to_numpy(float).tolist(),
+                        fr["realized"].to_numpy(float).tolist(),
+                        strict=True,
+                    )
+                ],
+                "errors": {
+                    s: {k: (_num(v) if isinstance(v, float) else v) for k, v in e.items()}
+                    for s, e in b.errors.items()
+                },
+                "start_check": {
+                    str(k): {c: _num(float(v)) for c, v in row.items()}
+                    for k, row in b.start_check.iterrows()
+                },
+            }
+        )
+        return
+    tb = Table(title=f"Backtest {b.episode}: projected - realized")
+    for c in ("series", "max |error| %", "mean |error| bn", "max |error| bn", "worst month"):
+        tb.add_column(c, justify="left" if c == "series" else "right")
+    for s, e in b.errors.items():
+        tb.add_row(
+            s,
+            f"{e['max_abs_pct']:.2f}",
+            f"{e['mean_abs_bn']:.1f}",
+            f"{e['max_abs_bn']:.1f}",
+            e["worst_month"],
+        )
+    out.print(tb)
+    out.print(f"method: {b.method}\nconvention: {b.convention}", highlight=False)
+    if b.episode == "qt2":
+        e = b.errors
+        for s, ok, target in (
+            ("treasury", e["treasury"]["max_abs_pct"] <= 0.5, "0.5%"),
+            ("bills", e["bills"]["max_abs_bn"] <= 10, "10 bn"),
+        ):
+            msg = "met" if ok else "MISSED"
+            out.print(f"target {s} within {target}: {msg} (worst {e[s]['worst_month']})")
+        miss = fr[(fr["series"] == "treasury") & (fr["error_pct"].abs() > 0.5)]
+        for r in miss.itertuples():
+            out.print(f"  treasury misses in {r.month}: {r.error:+.1f} bn ({r.error_pct:+.2f}%)")
+        st = b.start_check
+        off = float(st["projected"]["treasury"]) - float(st["realized"]["treasury"])
+        out.print(
+            f"why: the projection starts {off:+.1f} bn off on "
+            f"{st.attrs['date']} (final taper purchases after the 2022-02-16 CUSIP file); MBS "
+            "differ by the reinvestment purchases that kept settling in June-September 2022",
+            highlight=False,
+        )

@@ -1,0 +1,125 @@
+"""``qtlab prepay``: projected SOMA MBS paydowns against the cap (registered in qtlab.cli)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from qtlab.cli import DataDirOpt, _handle_errors, app, out
+
+__all__ = ["prepay", "prepay_json"]
+
+
+def _num(x: Any) -> float | None:
+    v = float(x)
+    return None if math.isnan(v) else round(v, 6)
+
+
+def prepay_json(
+    as_of: str | None,
+    months: int = 24,
+    shock_bp: float = 0.0,
+    params: str = "qt2-fit",
+    mortgage_rate: str = "flat",
+    data_dir: Any = None,
+) -> dict[str, Any]:
+    """The ``qtlab prepay --json`` object [USD bn per month].
+
+    ``months`` rows use the mortgage-rate path shifted by ``shock_bp``;
+    ``avg_paydowns_minus_100bp`` is the average with that path 100 bp lower.
+    """
+    # lazy imports keep `qtlab --help` fast
+    from qtlab.analyses.mbs import paydown_projection  # noqa: PLC0415
+    from qtlab.store import Dataset  # noqa: PLC0415
+
+    ds = Dataset(as_of, data_dir=data_dir)
+    proj = paydown_projection(
+        ds,
+        months=months,
+        shocks_bp=(float(shock_bp), float(shock_bp) - 100.0),
+        params=params,
+        mortgage_rate=mortgage_rate,
+    )
+    lower = proj.filter(like="paydowns_").iloc[:, 0]
+    short = proj.loc[proj["mbs_cap"].notna() & (proj["paydowns"] < proj["mbs_cap"])]
+    return {
+        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "holdings_file": proj.attrs["holdings_file"],
+        "params": params,
+        "mortgage_rate": mortgage_rate,
+        "shock_bp": shock_bp,
+        "units": "USD bn",
+        "months": [
+            {
+                "month": str(m),
+                "scheduled": _num(r["scheduled"]),
+                "prepaid": _num(r["prepaid"]),
+                "paydowns": _num(r["paydowns"]),
+                "mbs_cap": _num(r["mbs_cap"]),
+                "shortfall": _num(r["shortfall"]),
+            }
+            for m, r in proj.iterrows()
+        ],
+        "summary": {
+            "avg_paydowns": _num(proj["paydowns"].mean()),
+            "first_shortfall_month": str(short.index[0]) if len(short) else None,
+            "avg_paydowns_minus_100bp": _num(lower.mean()),
+        },
+    }
+
+
+@app.command("prepay")
+@_handle_errors
+def prepay(
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Vantage date (YYYY-MM-DD): holdings and rates known then."),
+    ] = None,
+    months: Annotated[int, typer.Option("--months", help="Months to project.")] = 24,
+    shock_bp: Annotated[
+        float,
+        typer.Option("--shock-bp", help="Parallel mortgage-rate shock after the vantage [bp]."),
+    ] = 0.0,
+    params: Annotated[
+        str,
+        typer.Option(
+            "--params",
+            help="Prepayment parameter set: prior, qt1-fit, qt2-fit, outlook-2022-implied.",
+        ),
+    ] = "qt2-fit",
+    mortgage_rate: Annotated[
+        str,
+        typer.Option(
+            "--mortgage-rate", help="Rate path: flat, realized, or a CSV file (month,rate [%])."
+        ),
+    ] = "flat",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Project SOMA MBS paydowns (scheduled + prepaid) against the monthly cap [USD bn]."""
+    res = prepay_json(as_of, months, shock_bp, params, mortgage_rate, data_dir)
+    if as_json:
+        sys.stdout.write(json.dumps(res, indent=1) + "\n")
+        return
+    tb = Table(title=f"SOMA MBS paydowns [USD bn] (holdings {res['holdings_file']})")
+    for col in ("month", "scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall"):
+        tb.add_column(col, justify="left" if col == "month" else "right")
+    for r in res["months"]:
+        tb.add_row(
+            r["month"],
+            *("" if r[k] is None else f"{r[k]:,.2f}" for k in (
+                "scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall"
+            )),
+        )  # fmt: skip
+    out.print(tb)
+    s = res["summary"]
+    out.print(
+        f"average paydowns {s['avg_paydowns']:.2f} bn/month; 100 bp lower rates: "
+        f"{s['avg_paydowns_minus_100bp']:.2f}; first month short of the cap: "
+        f"{s['first_shortfall_month'] or 'none'}"
+    )

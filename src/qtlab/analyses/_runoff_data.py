@@ -1,0 +1,372 @@
+"""Runoff runs on the data: the engine's inputs read from a Dataset, the ladder, the backtest.
+
+The engine itself never touches data; this module builds its inputs (holdings,
+realized MBS paydowns, realized TIPS accrual) from :class:`~qtlab.store.Dataset`
+and compares projections with the weekly SOMA summary. Used by the B1/B2/B4/E2
+analyses and by ``qtlab ladder | project | backtest``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from qtlab._months import MonthLike, to_month
+from qtlab.engine import (
+    PaydownAmounts,
+    PaydownPath,
+    PaydownSource,
+    Projection,
+    RealizedPaydowns,
+    RealizedTipsAccrual,
+    project,
+)
+from qtlab.errors import DataError, SpecError, one_of
+from qtlab.policy import Policy, load_preset
+from qtlab.store.dataset import Dataset
+
+__all__ = [
+    "BACKTEST_CONVENTION",
+    "QT2_VANTAGE",
+    "Backtest",
+    "backtest",
+    "ladder",
+    "paydown_source",
+    "realized_holdings",
+    "run_projection",
+]
+
+#: The vantage date of the QT2 backtest: holdings visible on the eve of QT2.
+QT2_VANTAGE: Final = "2022-05-31"
+BACKTEST_CONVENTION: Final = (
+    "month end = the last weekly SOMA observation of the month (a Wednesday); the projection "
+    "is evaluated on that same day: securities maturing after it (e.g. month-end coupons) are "
+    "still held, MBS principal posts on the 25th"
+)
+_SOMA: Final = {
+    "bills": "soma.bills",
+    "notes_bonds": "soma.notes_bonds",
+    "tips": "soma.tips",
+    "frn": "soma.frn",
+    "mbs": "soma.mbs",
+    "agency": "soma.agency",
+    "tips_inflation_comp": "soma.tips_inflation_comp",
+}
+
+
+def _policy(policy: Policy | str) -> Policy:
+    return load_preset(policy) if isinstance(policy, str) else policy
+
+
+def realized_holdings(ds: Dataset, start: str, end: str) -> pd.DataFrame:
+    """Weekly SOMA holdings by kind [USD bn] from the NY Fed summary, with coupons and treasury."""
+    df = pd.DataFrame({k: ds.series(sid, start=start, end=end) for k, sid in _SOMA.items()})
+    df["coupons"] = df["notes_bonds"] + df["tips"] + df["frn"]
+    df["treasury"] = df["bills"] + df["coupons"]
+    return df
+
+
+def paydown_source(
+    spec: str | Path, *, ds: Dataset, latest: Dataset | None = None
+) -> PaydownSource | PaydownAmounts:
+    """The MBS paydown source named by ``spec``.
+
+    ``"realized"``: rates measured in the weekly SOMA MBS holdings (2022-10 onward; nearest
+    month outside); ``"model"``: the prepayment model of :mod:`qtlab.prepay` on the MBS file
+    visible in ``ds`` (flat mortgage rates after the vantage date); any other value: a CSV
+    file with columns ``month`` (YYYY-MM) and ``paydowns`` [USD bn].
+    """
+    latest = latest or Dataset()
+    if spec == "realized":
+        return RealizedPaydowns(latest.series("soma.mbs"))
+    if spec == "model":
+        try:
+            mod = importlib.import_module("qtlab.analyses.mbs")
+            fn = mod.model_paydowns
+        except (ImportError, AttributeError) as exc:
+            raise SpecError(
+                "--mbs-paydowns model needs the prepayment model (qtlab.analyses.mbs."
+                "model_paydowns), which this build does not have; use 'realized' or a CSV file"
+            ) from exc
+        src: PaydownSource = fn(ds)
+        return src
+    p = Path(spec)
+    if not p.is_file():
+        raise SpecError(
+            f"--mbs-paydowns {str(spec)!r} is not 'realized', 'model' or an existing CSV file "
+            "(columns month, paydowns [USD bn])"
+        )
+    return PaydownPath.from_csv_frame(pd.read_csv(p))
+
+
+def _accrual(latest: Dataset) -> RealizedTipsAccrual:
+    return RealizedTipsAccrual(
+        latest.series("soma.tips"), latest.series("soma.tips_inflation_comp")
+    )
+
+
+def run_projection(
+    ds: Dataset,
+    policy: Policy | str,
+    start: MonthLike,
+    months: int,
+    *,
+    mbs_paydowns: str | Path | PaydownSource | PaydownAmounts = "realized",
+    observe: pd.DatetimeIndex | None = None,
+    kinds: tuple[str, ...] | None = None,
+    hindsight: bool = False,
+) -> Projection:
+    """Project the holdings visible in ``ds`` under ``policy``.
+
+    TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``
+    (the last measured month's rate after it), or in all the data with ``hindsight=True``
+    (the backtest). ``mbs_paydowns="realized"`` always uses all the data: it is the
+    realized path by definition.
+    """
+    latest = Dataset()
+    h = ds.holdings(kinds)
+    src: PaydownSource | PaydownAmounts | None = None
+    if (h["kind"] == "mbs").any():
+        src = (
+            paydown_source(mbs_paydowns, ds=ds, latest=latest)
+            if isinstance(mbs_paydowns, str | Path)
+            else mbs_paydowns
+        )
+    return project(
+        h,
+        _policy(policy),
+        start,
+        months,
+        mbs_paydowns=src,
+        observe=observe,
+        tips_accrual=_accrual(latest if hindsight else ds),
+    )
+
+
+def ladder(
+    ds: Dataset, policy: Policy | str, start: MonthLike, months: int = 24
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """B1: Treasury maturities against the cap, month by month, from the holdings in ``ds``.
+
+    Treasury holdings only (agency principal reinvested in Treasuries is left out);
+    securities created by rollovers before and during the window are included.
+
+    Returns
+    -------
+    (frame, summary)
+        ``frame`` indexed by month: ``bills_maturing``, ``coupons_maturing`` (par +
+        TIPS inflation compensation), ``treasury_cap``, ``coupon_redemptions``,
+        ``bill_redemptions``, ``rolled_over``, ``coupon_shortfall`` (cap minus
+        coupons maturing, when positive) [USD bn]. ``summary``: ``maturing_24m``
+        (total maturing in the window), ``coupon_shortfall_months`` (months with
+        coupons below a positive cap), ``bill_runoff_first_12m`` (bill redemptions
+        over the first 12 months of runoff in the window) [USD bn], ``first_runoff_month``.
+    """
+    pol = _policy(policy)
+    p = run_projection(ds, pol, start, months, kinds=("bill", "note_bond", "tips", "frn"))
+    f = p.frame
+    cpn = f["coupons_maturing"] + f["tips_ic_maturing"]
+    out = pd.DataFrame(
+        {
+            "bills_maturing": f["bills_maturing"],
+            "coupons_maturing": cpn,
+            "treasury_cap": f["treasury_cap"],
+            "coupon_redemptions": f["coupon_redemptions"],
+            "bill_redemptions": f["bill_redemptions"],
+            "rolled_over": f["rolled_over"],
+        }
+    )
+    cap = out["treasury_cap"]
+    short = (cap - cpn).where((cap > 0) & np.isfinite(cap) & (cpn < cap), 0.0)
+    out["coupon_shortfall"] = short
+    runoff = out.index[cap > 0]
+    first12 = runoff[:12]
+    summary = {
+        "maturing_24m": float((out["bills_maturing"] + out["coupons_maturing"]).iloc[:24].sum()),
+        "coupon_shortfall_months": [str(m) for m in out.index[short > 0]],
+        "bill_runoff_first_12m": float(out.loc[first12, "bill_redemptions"].sum()),
+        "first_runoff_month": str(runoff[0]) if len(runoff) else None,
+        "regime": list(f["regime"]),
+        "carried_forward_from": str(p.months[0]),
+    }
+    return out, summary
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """E2: a projection scored against realized SOMA holdings.
+
+    Attributes
+    ----------
+    episode
+        ``"qt2"`` (security-level projection) or ``"qt1"`` (aggregate: cap-bound path).
+    convention
+        How realized month ends are read and compared.
+    frame
+        Long table: ``month``, ``date`` (realized observation), ``series``,
+        ``projected``, ``realized``, ``error`` [USD bn], ``error_pct`` [%].
+    errors
+        Per series: ``max_abs_pct`` [%], ``mean_abs_bn``, ``max_abs_bn`` [USD bn], ``worst_month``.
+    start_check
+        Holdings by kind at the runoff start, projected (carried forward) and realized.
+    method
+        What was projected, in a sentence.
+    """
+
+    episode: str
+    convention: str
+    frame: pd.DataFrame
+    errors: dict[str, dict[str, Any]]
+    start_check: pd.DataFrame
+    method: str
+
+
+def _errors(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    out = {}
+    for s, g in frame.groupby("series", sort=False):
+        worst = g.iloc[int(np.argmax(g["error"].abs().to_numpy()))]
+        out[str(s)] = {
+            "max_abs_pct": float(g["error_pct"].abs().max()),
+            "mean_abs_bn": float(g["error"].abs().mean()),
+            "max_abs_bn": float(g["error"].abs().max()),
+            "worst_month": str(worst["month"]),
+        }
+    return out
+
+
+def _long(
+    months: pd.PeriodIndex,
+    dates: pd.DatetimeIndex,
+    proj: pd.DataFrame,
+    real: pd.DataFrame,
+    series: tuple[str, ...],
+) -> pd.DataFrame:
+    rows = []
+    for s in series:
+        p, r = proj[s].to_numpy(float), real[s].to_numpy(float)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "month": months.astype(str),
+                    "date": dates,
+                    "series": s,
+                    "projected": p,
+                    "realized": r,
+                    "error": p - r,
+                    "error_pct": 100 * (p - r) / r,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def backtest(episode: str = "qt2", *, end: MonthLike = "2025-11") -> Backtest:
+    """E2 (see :func:`_backtest`); computed once per process and returned as a copy."""
+    if episode not in ("qt1", "qt2"):
+        raise SpecError(f"episode={episode!r}; valid: {one_of(('qt1', 'qt2'))}")
+    b = _backtest(episode, str(to_month(end, field="end")))
+    check = b.start_check.copy()
+    check.attrs = dict(b.start_check.attrs)
+    return replace(
+        b, frame=b.frame.copy(), start_check=check, errors={k: dict(v) for k, v in b.errors.items()}
+    )
+
+
+@cache
+def _backtest(episode: str, end: str) -> Backtest:
+    """E2: project from the data of the episode's start and compare with the weekly summary.
+
+    ``qt2``: Treasury holdings by CUSIP of 2022-02-16 and MBS of 2022-05-11 (what was
+    visible on 2022-05-31), carried forward to 2022-06 and projected with
+    ``qt2-realized``, realized MBS paydowns and realized TIPS index-ratio growth,
+    compared month by month to ``end`` (default 2025-11).
+
+    ``qt1``: no Treasury CUSIP file exists for 2017, so Treasury maturities cannot be
+    projected; the aggregate test compares the realized holdings with the cap-bound path
+    (start level minus the cumulative ``qt1-2017`` caps), read at the first weekly
+    observation of the next month (after every redemption of the month).
+    """
+    latest = Dataset()
+    if episode == "qt1":
+        return _backtest_qt1(latest)
+    end_m = to_month(end, field="end")
+    real = realized_holdings(latest, "2022-06-01", str(end_m.end_time.date()))
+    if pd.Timestamp(real.index.max()).to_period("M") < end_m:
+        raise DataError(f"the weekly SOMA summary ends {real.index.max().date()}, before {end_m}")
+    last = real.groupby(pd.DatetimeIndex(real.index).to_period("M")).tail(1)
+    months = pd.DatetimeIndex(last.index).to_period("M")
+    n = (end_m - pd.Period("2022-06", "M")).n + 1
+    ds = Dataset(QT2_VANTAGE)
+    p = run_projection(
+        ds, "qt2-realized", "2022-06", n, observe=pd.DatetimeIndex(last.index), hindsight=True
+    )
+    proj = p.observed_frame()
+    series = ("treasury", "bills", "coupons", "mbs")
+    frame = _long(months, pd.DatetimeIndex(last.index), proj, last, series)
+    first = real.iloc[0]
+    sh = p.start_holdings()
+    kinds = ("treasury", "bills", "notes_bonds", "tips", "frn", "mbs", "tips_inflation_comp")
+    check = pd.DataFrame(
+        {"projected": [float(sh[k]) for k in kinds], "realized": [float(first[k]) for k in kinds]},
+        index=pd.Index(kinds, name="kind"),
+    )
+    check["error_pct"] = 100 * (check["projected"] / check["realized"] - 1)
+    check.attrs["date"] = str(real.index[0].date())
+    return Backtest(
+        episode="qt2",
+        convention=BACKTEST_CONVENTION,
+        frame=frame,
+        errors=_errors(frame),
+        start_check=check,
+        method=(
+            "security-level projection from the Treasury CUSIP file of 2022-02-16 (carried "
+            "forward with full rollover to 2022-06) and the MBS file of 2022-05-11, policy "
+            "qt2-realized, realized MBS paydowns and TIPS index-ratio growth"
+        ),
+    )
+
+
+def _backtest_qt1(latest: Dataset) -> Backtest:
+    pol = load_preset("qt1-2017")
+    real = realized_holdings(latest, "2017-10-01", "2019-08-31")
+    real["agency_mbs"] = real["mbs"] + real["agency"]
+    start = real.iloc[0]  # 2017-10-04: before October's redemptions
+    wk = pd.DatetimeIndex(real.index)
+    firsts = real.groupby(wk.to_period("M")).head(1).iloc[1:]  # first obs of next month
+    months = pd.DatetimeIndex(firsts.index).to_period("M") - 1
+    cp = pol.cap_path(months[0], months[-1])
+    proj = pd.DataFrame(index=firsts.index)
+    proj["treasury"] = float(start["treasury"]) - cp["treasury_cap"].cumsum().to_numpy()
+    proj["agency_mbs"] = float(start["agency_mbs"]) - cp["agency_cap"].cumsum().to_numpy()
+    frame = _long(months, pd.DatetimeIndex(firsts.index), proj, firsts, ("treasury", "agency_mbs"))
+    check = pd.DataFrame(
+        {
+            "projected": [float(start["treasury"]), float(start["agency_mbs"])],
+            "realized": [float(start["treasury"]), float(start["agency_mbs"])],
+        },
+        index=pd.Index(["treasury", "agency_mbs"], name="kind"),
+    )
+    check["error_pct"] = 0.0
+    check.attrs["date"] = str(real.index[0].date())
+    return Backtest(
+        episode="qt1",
+        convention=(
+            "aggregate: month m is read at the first weekly observation of month m+1 (after "
+            "all of m's coupon redemptions and MBS payments); projected = the 2017-10-04 level "
+            "minus the cumulative qt1-2017 caps (the most runoff the caps allowed)"
+        ),
+        frame=frame,
+        errors=_errors(frame),
+        start_check=check,
+        method=(
+            "no SOMA Treasury CUSIP file for 2017 is in the data, so QT1 is tested in aggregate: "
+            "realized holdings against the cap-bound path; a negative error (realized above the "
+            "path) measures runoff short of the caps"
+        ),
+    )

@@ -1,0 +1,391 @@
+"""B3: MBS paydowns against the cap, from the prepayment model; the 2022
+baseline comparison; the calibration and MBS backtest behind them.
+
+All numbers [USD bn per month] unless a column says otherwise. Data rules
+(realized paydowns between first Wednesdays, 3-month averages) are in
+:mod:`qtlab.analyses._mbs_data`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from qtlab.analyses._figures import shade_episodes, styled_figure
+from qtlab.analyses._mbs_data import (
+    FIT_END,
+    QT2_FILE,
+    backtest_mbs,
+    cohorts_at,
+    driving_path,
+    fit_params,
+    mbs_cap,
+    mortgage_rates,
+    realized_paydowns,
+)
+from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
+from qtlab.errors import SpecError
+from qtlab.i18n import t
+from qtlab.portfolio.mbs_cohorts import mbs_cohorts
+from qtlab.prepay.params import PrepayParams, prepay_params
+from qtlab.prepay.paydowns import ModelPaydowns, project_cohorts
+from qtlab.store import Dataset
+
+__all__ = [
+    "NYFED_2022_BASE",
+    "NYFED_2022_MINUS_100BP_EXTRA",
+    "b3_mbs_paydowns",
+    "baseline_2022",
+    "model_paydowns",
+    "paydown_projection",
+]
+
+#: Federal Reserve Bank of New York, "Open Market Operations during 2021"
+#: (May 2022): SOMA MBS principal paydowns about 25 bn a month on average at
+#: then-current rates, about 16.8 bn a month more with mortgage rates 1 pp lower
+#: (as quoted in the product specification, analysis B3) [USD bn per month].
+NYFED_2022_BASE = 25.0
+NYFED_2022_MINUS_100BP_EXTRA = 16.8
+#: The comparison window: 2022-H2 through 2023.
+BASELINE_WINDOW = ("2022-07", "2023-12")
+#: Realized paydowns are measurable from 2022-10 (MBS purchases settled until 2022-09).
+REALIZED_START = pd.Period("2022-10", freq="M")
+SOURCES = "NY Fed SOMA (MBS by CUSIP; weekly MBS holdings), Freddie Mac PMMS (FRED MORTGAGE30US)"
+
+
+def paydown_projection(
+    ds: Dataset,
+    *,
+    months: int = 24,
+    shocks_bp: tuple[float, ...] = (0.0, -100.0, 100.0),
+    params: PrepayParams | str = "qt2-fit",
+    mortgage_rate: str = "flat",
+) -> pd.DataFrame:
+    """Model paydowns of the SOMA MBS held as of ``ds`` for ``months`` months [USD bn].
+
+    The first month is the one after the last month whose mortgage rate is
+    known (the vantage month, or the last month of data for the latest view);
+    the cohorts are run from their holdings file to it with the rates known.
+    One column block per shock:
+    ``scheduled``, ``prepaid``, ``paydowns`` for the base (first shock) and
+    ``paydowns_{shock:+d}bp`` for the others; ``mbs_cap`` and ``shortfall``
+    (cap minus paydowns when positive: the sales needed to reach the cap).
+    """
+    if months < 1 or months > 600:
+        raise SpecError(f"months={months!r} must be between 1 and 600")
+    p = prepay_params(params) if isinstance(params, str) else params
+    hist = mortgage_rates(ds)
+    coh = mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist)
+    start = coh.attrs["start"]
+    # the last month whose mortgage rate is known: the vantage month, or the data's end
+    known = pd.Period(ds.as_of, freq="M") if ds.as_of is not None else hist.index.max()
+    first = max(start, known + 1)
+    lead = (first - start).n
+    n = lead + months
+    idx = pd.period_range(start, periods=n, freq="M")
+    paths = np.stack(
+        [driving_path(hist, idx, p, mode=mortgage_rate, as_of=known, shock_bp=s) for s in shocks_bp]
+    )
+    pr = project_cohorts(coh, paths, p, n)
+    out = pd.DataFrame(
+        {
+            "scheduled": pr.scheduled[0],
+            "prepaid": pr.prepaid[0],
+            "paydowns": pr.paydowns[0],
+        },
+        index=idx,
+    )
+    for i, s in enumerate(shocks_bp[1:], start=1):
+        out[f"paydowns_{int(s):+d}bp"] = pr.paydowns[i]
+    out["mortgage_rate"] = paths[0]
+    out = out.iloc[lead:]
+    out["mbs_cap"] = mbs_cap(pd.PeriodIndex(out.index, freq="M"))
+    out["shortfall"] = (out["mbs_cap"] - out["paydowns"]).clip(lower=0.0)
+    out.index.name = "month"
+    out.attrs.update({"holdings_file": str(coh.attrs["as_of"].date()), "params": p})
+    return out
+
+
+def model_paydowns(
+    ds: Dataset,
+    *,
+    mortgage_rate: str = "flat",
+    shock_bp: float | tuple[float, ...] = 0.0,
+    params: PrepayParams | str = "qt2-fit",
+    months: int = 360,
+    latest: Dataset | None = None,
+) -> ModelPaydowns:
+    """The engine's paydown source for ``--mbs-paydowns model`` [fraction of par per month].
+
+    Cohorts of the SOMA MBS file visible in ``ds``; driving rates from
+    ``mortgage_rate`` (``flat``: known rates to the vantage month, flat after;
+    ``realized``: every rate in the data, flat after; or a CSV file of
+    month,rate [%]); ``shock_bp`` [bp] shifts the unknown future (a tuple gives
+    one scenario per shock). Covers ``months`` months from the file's start
+    month and is held flat after. ``latest``: the Dataset to read mortgage
+    rates from (a backtest passes today's with ``mortgage_rate="realized"``);
+    default ``ds``. The cohorts' burnout history is read from the same place,
+    cut at the holdings file.
+    """
+    p = prepay_params(params) if isinstance(params, str) else params
+    hist = mortgage_rates(latest or ds)
+    coh = mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist)
+    idx = pd.period_range(coh.attrs["start"], periods=months, freq="M")
+    known = pd.Period(ds.as_of, freq="M") if ds.as_of is not None else None
+    if mortgage_rate == "realized":
+        known = None  # every rate in the data is used; shocks hit months after it
+    shocks = shock_bp if isinstance(shock_bp, tuple) else (float(shock_bp),)
+    paths = np.stack(
+        [driving_path(hist, idx, p, mode=mortgage_rate, as_of=known, shock_bp=s) for s in shocks]
+    )
+    if not isinstance(shock_bp, tuple):
+        return ModelPaydowns(coh, pd.Series(paths[0], index=idx), p)
+    return ModelPaydowns(coh, paths, p)
+
+
+def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:
+    """The 2022 view of MBS paydowns side by side [USD bn per month, 2022-07..2023-12].
+
+    Rows: the NY Fed's 2022 outlook; the model as of 2022-05-31 with the rate
+    known then held flat, with the parameters an analyst could fit then
+    (``qt1-fit``) and with today's fit (``qt2-fit``) (these three over
+    2022-07..2023-12); the model with the realized rate path and the realized
+    average over 2022-10..2023-12 (purchases settled until 2022-09, so earlier
+    holdings changes are not paydowns). Column ``window`` says which.
+    ``attrs``: the May 2022 mortgage rate [%] and the share of the 2022-05-11
+    par whose note rate was more than 1 pp below it [%]. Columns ``avg_paydowns`` and
+    ``extra_at_minus_100bp`` (where defined).
+    """
+    ds_now = ds or Dataset()
+    then = Dataset(as_of="2022-05-31")
+    a, b = (pd.Period(x, freq="M") for x in BASELINE_WINDOW)
+    rows: list[dict[str, Any]] = [
+        {
+            "view": "nyfed_2022",
+            "avg_paydowns": NYFED_2022_BASE,
+            "extra_at_minus_100bp": NYFED_2022_MINUS_100BP_EXTRA,
+        }
+    ]
+    for name in ("qt1-fit", "qt2-fit"):
+        proj = paydown_projection(then, months=19, params=name, mortgage_rate="flat")
+        w = proj.loc[a:b]
+        rows.append(
+            {
+                "view": f"model_2022_{name}",
+                "avg_paydowns": float(w["paydowns"].mean()),
+                "extra_at_minus_100bp": float((w["paydowns_-100bp"] - w["paydowns"]).mean()),
+            }
+        )
+    hist = mortgage_rates(ds_now)
+    coh = cohorts_at(QT2_FILE, hist)
+    idx = pd.period_range(coh.attrs["start"], b, freq="M")
+    p = prepay_params("qt2-fit")
+    pr = project_cohorts(coh, driving_path(hist, idx, p, mode="realized"), p)
+    bal = realized_paydowns(ds_now)["start_balance"].reindex(idx).to_numpy()
+    model_real = pd.Series(pr.rate[0] * bal, index=idx).loc[REALIZED_START:b]
+    rows.append(
+        {
+            "view": "model_realized_rates",
+            "avg_paydowns": float(model_real.mean()),
+            "extra_at_minus_100bp": float("nan"),
+        }
+    )
+    real = realized_paydowns(ds_now)["paydowns"].loc[REALIZED_START:b]
+    rows.append(
+        {
+            "view": "realized",
+            "avg_paydowns": float(real.mean()),
+            "extra_at_minus_100bp": float("nan"),
+        }
+    )
+    rate_then = float(mortgage_rates(then).iloc[-1])
+    out = pd.DataFrame(rows).set_index("view")
+    out.attrs["rate_may_2022"] = rate_then
+    out.attrs["out_of_money_share"] = float(
+        100 * coh.loc[coh["wac"] < rate_then - 1.0, "par"].sum() / coh["par"].sum()
+    )
+    out["window"] = ["2022-07..2023-12"] * 3 + [f"{REALIZED_START}..{b}"] * 2
+    return out
+
+
+def _avg(base: pd.DataFrame, view: str) -> float:
+    return float(base["avg_paydowns"].to_dict()[view])
+
+
+def _projection_figure(proj: pd.DataFrame, lang: str) -> go.Figure:
+    x = pd.PeriodIndex(proj.index, freq="M").to_timestamp()
+    fig = styled_figure(
+        title=t("b3.figure.title", lang),
+        y_title=t("common.unit.usd_bn_per_month", lang),
+        source=SOURCES,
+        lang=lang,
+        x_title=t("common.month", lang),
+    )
+    fig.add_bar(x=x, y=proj["scheduled"], name=t("b3.series.scheduled", lang))
+    fig.add_bar(x=x, y=proj["prepaid"], name=t("b3.series.prepaid", lang))
+    for col, key in (("paydowns_-100bp", "minus_100"), ("paydowns_+100bp", "plus_100")):
+        if col in proj:
+            fig.add_scatter(x=x, y=proj[col], name=t(f"b3.series.{key}", lang), mode="lines")
+    if proj["mbs_cap"].notna().any():
+        fig.add_scatter(
+            x=x, y=proj["mbs_cap"], name=t("b3.series.cap", lang), line={"dash": "dash"}
+        )
+    fig.update_layout(barmode="stack")
+    return fig
+
+
+def _calibration_figure(errors: pd.DataFrame, lang: str) -> go.Figure:
+    fig = styled_figure(
+        title=t("b3.calibration.figure_title", lang),
+        y_title=t("common.unit.usd_bn_per_month", lang),
+        source=SOURCES,
+        lang=lang,
+        x_title=t("common.month", lang),
+    )
+    for ep, g in errors.groupby("episode"):
+        x = pd.PeriodIndex(g.index, freq="M").to_timestamp()
+        fig.add_scatter(
+            x=x, y=g["realized_3m"], name=t("b3.series.realized", lang) + f" ({ep})", mode="lines"
+        )
+        fig.add_scatter(
+            x=x,
+            y=g["model_3m"],
+            name=t("b3.series.model", lang) + f" ({ep})",
+            line={"dash": "dot"},
+        )
+    fig.add_vline(x=FIT_END.to_timestamp(), line={"dash": "dash", "color": "#777"})
+    return shade_episodes(fig, lang, start="2017-06-01", end="2025-12-31", kinds=("qt",))
+
+
+@analysis("B3", area="runoff", order=230)
+def b3_mbs_paydowns(
+    ds: Dataset,
+    *,
+    lang: str = "en",
+    months: int = 24,
+    shock_bp: float | None = None,
+    params: str = "qt2-fit",
+    mortgage_rate: str = "flat",
+) -> AnalysisResult:
+    """B3 MBS paydowns versus the cap (see ANALYSES.md).
+
+    Model paydowns of the SOMA MBS held at the vantage date under a
+    mortgage-rate path (``flat`` at the last known rate, ``realized``, or a CSV
+    file) and under -100/+100 bp (and ``shock_bp`` if given); the first month
+    paydowns fall short of the cap; the shortfall each month (the sales needed to
+    reach the cap); the sensitivity of average paydowns to a 1 pp lower rate.
+    At today's vantage it adds the 2022 baseline comparison, the calibration
+    errors and the MBS backtest.
+    """
+    shocks: tuple[float, ...] = (0.0, -100.0, 100.0)
+    if shock_bp is not None and shock_bp not in shocks:
+        shocks = (*shocks, float(shock_bp))
+    proj = paydown_projection(
+        ds, months=months, shocks_bp=shocks, params=params, mortgage_rate=mortgage_rate
+    )
+    short = proj.loc[proj["mbs_cap"].notna() & (proj["paydowns"] < proj["mbs_cap"])]
+    first_short = str(short.index[0]) if len(short) else None
+    avg = float(proj["paydowns"].mean())
+    sens = float((proj["paydowns_-100bp"] - proj["paydowns"]).mean())
+    notes: list[Note] = [
+        note(
+            "b3.note.average",
+            lang,
+            avg=avg,
+            start=str(proj.index[0]),
+            end=str(proj.index[-1]),
+            file=proj.attrs["holdings_file"],
+            rate=float(proj["mortgage_rate"].iloc[-1]),
+        ),
+        note("b3.note.sensitivity", lang, extra=sens, nyfed=NYFED_2022_MINUS_100BP_EXTRA),
+    ]
+    if first_short is not None:
+        notes.append(
+            note(
+                "b3.note.first_shortfall",
+                lang,
+                month=first_short,
+                avg_shortfall=float(proj.loc[short.index, "shortfall"].mean()),
+            )
+        )
+    table = proj.reset_index()
+    table["month"] = table["month"].astype(str)
+    table = table.rename(columns={c: f"{c} [USD bn]" for c in table.columns if c != "month"})
+    table = table.rename(columns={"mortgage_rate [USD bn]": "mortgage_rate [%]"})
+    tables = [Table("b3_paydowns", t("b3.table.paydowns", lang), table)]
+    figures = [Figure("b3_paydowns", _projection_figure(proj, lang))]
+    gaps: list[str] = []
+    if ds.as_of is None:
+        base = baseline_2022(ds)
+        notes.append(
+            note(
+                "b3.note.baseline",
+                lang,
+                nyfed=NYFED_2022_BASE,
+                model_then=_avg(base, "model_2022_qt1-fit"),
+                model_fit=_avg(base, "model_2022_qt2-fit"),
+                realized=_avg(base, "realized"),
+                model_real=_avg(base, "model_realized_rates"),
+                rate_then=base.attrs["rate_may_2022"],
+                otm=base.attrs["out_of_money_share"],
+            )
+        )
+        tables.append(
+            Table(
+                "b3_baseline_2022",
+                t("b3.table.baseline", lang),
+                base.reset_index().rename(
+                    columns={
+                        "avg_paydowns": "avg_paydowns [USD bn]",
+                        "extra_at_minus_100bp": "extra_at_minus_100bp [USD bn]",
+                    }
+                ),
+            )
+        )
+        cal = fit_params(ds, "qt2-fit")
+        notes.append(
+            note(
+                "b3.note.calibration",
+                lang,
+                mae_fit=cal.mae("fit", "qt2"),
+                mae_test=cal.mae("test", "qt2"),
+                mae_qt1=cal.mae("fit", "qt1"),
+            )
+        )
+        figures.append(Figure("b3_calibration", _calibration_figure(cal.errors, lang)))
+        bt = backtest_mbs(ds, cal.params)
+        notes.append(
+            note(
+                "b3.note.backtest",
+                lang,
+                max_err=bt.max_abs_pct_error(),
+                max_err_aligned=bt.max_abs_pct_error("aligned"),
+                max_err_qt1=backtest_mbs(ds, cal.params, "qt1").max_abs_pct_error(),
+            )
+        )
+        btf = bt.frame.reset_index()
+        btf["month"] = btf["month"].astype(str)
+        tables.append(Table("b3_backtest", t("b3.table.backtest", lang), btf))
+    return AnalysisResult(
+        id="B3",
+        title=t("b3.title", lang),
+        lang=lang,
+        tables=tuple(tables),
+        figures=tuple(figures),
+        notes=tuple(notes),
+        meta={
+            "as_of": ds.as_of.isoformat() if ds.as_of else None,
+            "options": {
+                "months": months,
+                "shock_bp": shock_bp,
+                "params": params,
+                "mortgage_rate": mortgage_rate,
+            },
+            "inputs": ["soma MBS by CUSIP", "soma.mbs", "MORTGAGE30US"],
+            "gaps": gaps,
+            "monthly_rule": "paydowns: first Wednesday to first Wednesday; 3-month averages",
+        },
+    )

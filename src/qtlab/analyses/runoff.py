@@ -1,0 +1,435 @@
+"""Runoff mechanics from the engine: B1 ladder versus the cap, B2 Treasury path,
+B4 whole portfolio, and the E2 backtest against realized SOMA holdings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from qtlab._months import MonthLike, to_month
+from qtlab.analyses._figures import shade_episodes, styled_figure
+from qtlab.analyses._runoff_data import QT2_VANTAGE, backtest, ladder, run_projection
+from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
+from qtlab.engine import default_issuance_mix
+from qtlab.i18n import t
+from qtlab.policy import Policy, load_preset
+from qtlab.store.dataset import Dataset
+
+__all__ = [
+    "b1_ladder_vs_cap",
+    "b2_treasury_path",
+    "b4_whole_portfolio",
+    "e2_backtest",
+]
+
+BN = "[USD bn]"
+
+
+def _start(ds: Dataset, start: MonthLike | None) -> pd.Period:
+    if start is not None:
+        return to_month(start, field="start")
+    if ds.as_of is not None:
+        return pd.Period(ds.as_of, freq="M") + 1
+    dates = ds.holdings_dates()
+    return pd.Period(dates["as_of"].max(), freq="M") + 1
+
+
+def _pol(policy: Policy | str) -> Policy:
+    return load_preset(policy) if isinstance(policy, str) else policy
+
+
+def _meta(ds: Dataset, pol: Policy, **opts: Any) -> dict[str, Any]:
+    return {
+        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "options": {"policy": pol.name, **{k: str(v) for k, v in opts.items()}},
+        "inputs": [
+            "holdings (SOMA by CUSIP)",
+            "soma.mbs",
+            "soma.tips",
+            "soma.tips_inflation_comp",
+            "treasury.mspd_detail.2022-01-31",
+        ],
+        "gaps": [],
+    }
+
+
+def _units(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out.columns = [c if c in ("regime",) else f"{c} {BN}" for c in out.columns]
+    out.index = out.index.astype(str)
+    out.index.name = "month"
+    return out
+
+
+def _x(idx: pd.Index) -> list[pd.Timestamp]:
+    return [pd.Period(p, freq="M").to_timestamp(how="end").normalize() for p in idx]
+
+
+def _name(key: str, lang: str) -> str:
+    return t(f"runoff.series.{key}", lang)
+
+
+@analysis("B1", area="runoff", order=110)
+def b1_ladder_vs_cap(
+    ds: Dataset,
+    *,
+    lang: str = "en",
+    policy: Policy | str = "qt2-realized",
+    start: MonthLike | None = None,
+    months: int = 24,
+) -> AnalysisResult:
+    """B1 Maturity ladder versus the cap: Treasury maturities for ``months`` months
+    from ``start`` (bills and coupons) against the cap path [USD bn]."""
+    pol = _pol(policy)
+    s = _start(ds, start)
+    frame, summ = ladder(ds, pol, s, months)
+    idx = frame.index
+    fig = styled_figure(
+        title=t("b1.fig.title", lang, start=str(idx[0]), end=str(idx[-1])),
+        y_title=t("common.unit.usd_bn_per_month", lang),
+        source=t("runoff.source_soma", lang),
+        lang=lang,
+    )
+    x = _x(idx)
+    fig.add_bar(x=x, y=frame["coupons_maturing"], name=_name("coupons", lang))
+    fig.add_bar(x=x, y=frame["bills_maturing"], name=_name("bills", lang))
+    fig.add_scatter(
+        x=x,
+        y=frame["treasury_cap"],
+        name=_name("treasury_cap", lang),
+        mode="lines",
+        line={"shape": "hv", "width": 3, "color": "black"},
+    )
+    fig.update_layout(barmode="stack")
+    tsy_asof = ds.holdings(["bill"])["as_of"].max()
+    notes: list[Note] = [
+        note(
+            "b1.note.carry",
+            lang,
+            asof=str(pd.Timestamp(tsy_asof).date()),
+            start=str(s),
+            policy=pol.name,
+        ),
+        note(
+            "b1.note.maturing",
+            lang,
+            months=months,
+            start=str(s),
+            total=summ["maturing_24m"],
+            bills=float(frame["bills_maturing"].sum()),
+        ),
+        note(
+            "b1.note.shortfall",
+            lang,
+            n=len(summ["coupon_shortfall_months"]),
+            months=", ".join(summ["coupon_shortfall_months"]) or "-",
+        ),
+    ]
+    if summ["first_runoff_month"]:
+        notes.append(
+            note(
+                "b1.note.bill_runoff",
+                lang,
+                first=summ["first_runoff_month"],
+                amount=summ["bill_runoff_first_12m"],
+            )
+        )
+    meta = _meta(ds, pol, start=s, months=months)
+    meta["summary"] = {k: v for k, v in summ.items() if k != "regime"}
+    return AnalysisResult(
+        id="B1",
+        title=t("b1.title", lang),
+        lang=lang,
+        tables=(Table("b1_ladder", t("b1.table.ladder", lang), _units(frame)),),
+        figures=(Figure("b1_ladder", fig),),
+        notes=tuple(notes),
+        meta=meta,
+    )
+
+
+@analysis("B2", area="runoff", order=120)
+def b2_treasury_path(
+    ds: Dataset,
+    *,
+    lang: str = "en",
+    policy: Policy | str = "qt2-realized",
+    start: MonthLike | None = None,
+    months: int = 48,
+) -> AnalysisResult:
+    """B2 Treasury runoff path: redemptions (coupons, bills), rollovers and the new
+    securities they create, month by month [USD bn]."""
+    pol = _pol(policy)
+    s = _start(ds, start)
+    p = run_projection(ds, pol, s, months, kinds=("bill", "note_bond", "tips", "frn"))
+    f = p.frame
+    cols = [
+        "treasury_cap",
+        "coupons_maturing",
+        "tips_ic_maturing",
+        "bills_maturing",
+        "coupon_redemptions",
+        "bill_redemptions",
+        "rolled_over",
+        "rolled_bills",
+        "rolled_coupons_mid",
+        "rolled_coupons_end",
+        "bills",
+        "coupons",
+        "treasury",
+        "regime",
+    ]
+    path = f[cols]
+    mix = p.mix
+    rows = [
+        ("bill", f"{w}w bill", "weekly", sh * float(f["rolled_bills"].sum()))
+        for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True)
+    ]
+    for half in ("mid", "end"):
+        tot = float(f[f"rolled_coupons_{half}"].sum())
+        rows += [(tn.kind, tn.label, half, tn.share * tot) for tn in mix.coupons[half]]
+    issued = pd.DataFrame(rows, columns=["kind", "security", "settles", f"amount {BN}"])
+    idx = f.index
+    fig = styled_figure(
+        title=t("b2.fig.title", lang, policy=pol.name),
+        y_title=t("common.unit.usd_bn_per_month", lang),
+        source=t("runoff.source_soma", lang),
+        lang=lang,
+    )
+    x = _x(idx)
+    for c in ("coupon_redemptions", "bill_redemptions"):
+        fig.add_bar(x=x, y=f[c], name=_name(c, lang))
+    fig.add_scatter(x=x, y=f["rolled_over"], name=_name("rolled_over", lang), mode="lines")
+    fig.add_scatter(
+        x=x,
+        y=f["treasury_cap"],
+        name=_name("treasury_cap", lang),
+        mode="lines",
+        line={"shape": "hv", "color": "black"},
+    )
+    fig.update_layout(barmode="stack")
+    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",))
+    first = p.start_holdings()["treasury"]
+    notes = (
+        note(
+            "b2.note.redeemed",
+            lang,
+            start=str(idx[0]),
+            end=str(idx[-1]),
+            redeemed=float(f["treasury_redemptions"].sum()),
+            coupons=float(f["coupon_redemptions"].sum()),
+            bills=float(f["bill_redemptions"].sum()),
+            rolled=float(f["rolled_over"].sum()),
+            first=float(first),
+            last=float(f["treasury"].iloc[-1]),
+        ),
+        note(
+            "b2.note.mix",
+            lang,
+            source=t("runoff.mix_default", lang) if mix == default_issuance_mix() else mix.source,
+        ),
+    )
+    return AnalysisResult(
+        id="B2",
+        title=t("b2.title", lang),
+        lang=lang,
+        tables=(
+            Table("b2_path", t("b2.table.path", lang), _units(path)),
+            Table("b2_new_securities", t("b2.table.issuance", lang), issued),
+        ),
+        figures=(Figure("b2_path", fig),),
+        notes=notes,
+        meta=_meta(ds, pol, start=s, months=months),
+    )
+
+
+@analysis("B4", area="runoff", order=140)
+def b4_whole_portfolio(
+    ds: Dataset,
+    *,
+    lang: str = "en",
+    policy: Policy | str = "qt2-realized",
+    start: MonthLike | None = None,
+    months: int = 48,
+    mbs_paydowns: str = "realized",
+) -> AnalysisResult:
+    """B4 Whole portfolio: holdings by type and total securities under a policy [USD bn]."""
+    pol = _pol(policy)
+    s = _start(ds, start)
+    p = run_projection(ds, pol, s, months, mbs_paydowns=mbs_paydowns)
+    f = p.frame
+    cols = [
+        "bills",
+        "notes_bonds",
+        "tips",
+        "frn",
+        "treasury",
+        "tips_inflation_comp",
+        "mbs",
+        "agency",
+        "cmbs",
+        "total_securities",
+        "mbs_paydowns",
+        "mbs_reinvested",
+        "agency_to_treasuries",
+        "mbs_sales",
+        "purchases",
+        "regime",
+    ]
+    tab = f[cols]
+    idx = f.index
+    fig = styled_figure(
+        title=t("b4.fig.title", lang, policy=pol.name, start=str(idx[0]), end=str(idx[-1])),
+        y_title=t("common.unit.usd_bn", lang),
+        source=t("runoff.source_soma", lang),
+        lang=lang,
+    )
+    x = _x(idx)
+    for c in ("bills", "notes_bonds", "tips", "frn", "mbs", "agency", "cmbs"):
+        fig.add_scatter(x=x, y=f[c], name=_name(c, lang), stackgroup="one", mode="lines")
+    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",))
+    src = {
+        "realized": "realized (weekly SOMA MBS balances, 2022-10 onward)",
+        "model": "the prepayment model",
+    }.get(mbs_paydowns, f"file {mbs_paydowns}")
+    first = float(p.start_holdings()["total_securities"])
+    regs = list(dict.fromkeys(f["regime"]))
+    notes: tuple[Note, ...] = (
+        note(
+            "b4.note.change",
+            lang,
+            first=first,
+            last=float(f["total_securities"].iloc[-1]),
+            change=float(f["total_securities"].iloc[-1]) - first,
+            start=str(idx[0]),
+            end=str(idx[-1]),
+        ),
+        note("b4.note.paydowns", lang, source=src),
+        note("b4.note.regimes", lang, regimes=", ".join(regs)),
+    )
+    meta = _meta(ds, pol, start=s, months=months, mbs_paydowns=mbs_paydowns)
+    if mbs_paydowns == "realized" and ds.as_of is not None:
+        hs = note("b4.note.hindsight", lang, asof=ds.as_of.isoformat())
+        notes = (*notes, hs)
+        meta["gaps"] = [hs.text]
+    return AnalysisResult(
+        id="B4",
+        title=t("b4.title", lang),
+        lang=lang,
+        tables=(Table("b4_portfolio", t("b4.table.portfolio", lang), _units(tab)),),
+        figures=(Figure("b4_portfolio", fig),),
+        notes=notes,
+        meta=meta,
+    )
+
+
+@analysis("E2", area="scorecard", order=520)
+def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") -> AnalysisResult:
+    """E2 Backtest: the QT2 projection from the data of 2022 against realized SOMA holdings
+    (Treasury, bills, coupons, MBS) to ``end``; QT1 in aggregate. ``ds`` is not used: the
+    backtest's vantage is fixed (2022-05-31) and the realized data are the latest."""
+    b = backtest("qt2", end=end)
+    q1 = backtest("qt1")
+    fr = b.frame
+    fig = styled_figure(
+        title=t("e2.fig.title", lang),
+        y_title=t("common.unit.usd_bn", lang),
+        source=t("runoff.source_soma", lang),
+        lang=lang,
+    )
+    for s in ("treasury", "mbs", "bills"):
+        g = fr[fr["series"] == s]
+        nm = _name(s, lang)
+        fig.add_scatter(
+            x=g["date"],
+            y=g["realized"],
+            name=t("e2.legend.realized", lang, series=nm),
+            mode="lines",
+            line={"width": 3},
+        )
+        fig.add_scatter(
+            x=g["date"],
+            y=g["projected"],
+            mode="lines",
+            line={"dash": "dash"},
+            name=t("e2.legend.projected", lang, series=nm),
+        )
+    e = b.errors
+    verdict = {True: t("e2.verdict.met", lang), False: t("e2.verdict.missed", lang)}
+    chk = b.start_check
+    tsy_p, tsy_r = (float(chk["projected"]["treasury"]), float(chk["realized"]["treasury"]))
+    notes = (
+        note("e2.note.method", lang, method=t("e2.method.qt2", lang)),
+        note("e2.note.convention", lang, convention=t("e2.convention.qt2", lang)),
+        note(
+            "e2.note.treasury",
+            lang,
+            pct=e["treasury"]["max_abs_pct"],
+            bn=e["treasury"]["max_abs_bn"],
+            month=e["treasury"]["worst_month"],
+            verdict=verdict[e["treasury"]["max_abs_pct"] <= 0.5],
+        ),
+        note(
+            "e2.note.bills",
+            lang,
+            bn=e["bills"]["max_abs_bn"],
+            month=e["bills"]["worst_month"],
+            verdict=verdict[e["bills"]["max_abs_bn"] <= 10],
+        ),
+        note(
+            "e2.note.mbs",
+            lang,
+            pct=e["mbs"]["max_abs_pct"],
+            bn=e["mbs"]["max_abs_bn"],
+            month=e["mbs"]["worst_month"],
+        ),
+        note(
+            "e2.note.start",
+            lang,
+            date=chk.attrs["date"],
+            pct=100 * (tsy_p / tsy_r - 1),
+            bn=tsy_p - tsy_r,
+        ),
+        note(
+            "e2.note.qt1",
+            lang,
+            method=t("e2.method.qt1", lang),
+            tsy=q1.errors["treasury"]["max_abs_bn"],
+            mbs=q1.errors["agency_mbs"]["max_abs_bn"],
+        ),
+    )
+    errs = pd.DataFrame(e).T
+    errs.index.name = "series"
+    errs.columns = ["max_abs_pct [%]", f"mean_abs_bn {BN}", f"max_abs_bn {BN}", "worst_month"]
+    monthly = fr.rename(columns={c: f"{c} {BN}" for c in ("projected", "realized", "error")})
+    monthly = monthly.rename(columns={"error_pct": "error_pct [%]"})
+    start = chk.rename(
+        columns={
+            "projected": f"projected {BN}",
+            "realized": f"realized {BN}",
+            "error_pct": "error_pct [%]",
+        }
+    )
+    qt1 = q1.frame.rename(columns={c: f"{c} {BN}" for c in ("projected", "realized", "error")})
+    return AnalysisResult(
+        id="E2",
+        title=t("e2.title", lang),
+        lang=lang,
+        tables=(
+            Table("e2_monthly", t("e2.table.monthly", lang), monthly),
+            Table("e2_errors", t("e2.table.errors", lang), errs),
+            Table("e2_start", t("e2.table.start", lang), start),
+            Table("e2_qt1", t("e2.table.qt1", lang), qt1),
+        ),
+        figures=(Figure("e2_backtest", fig),),
+        notes=notes,
+        meta={
+            "as_of": QT2_VANTAGE,
+            "options": {"end": str(end)},
+            "inputs": ["holdings 2022-02-16 / 2022-05-11", "soma.* weekly summary"],
+            "gaps": [t("e2.method.qt1", lang)],
+            "convention": b.convention,
+            "errors": e,
+            "errors_qt1": q1.errors,
+        },
+    )

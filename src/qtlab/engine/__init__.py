@@ -1,0 +1,38 @@
+"""The runoff engine: security-level projection of the SOMA portfolio under a policy.
+
+>>> from qtlab.engine import project, RealizedPaydowns        # doctest: +SKIP
+>>> proj = project(holdings, load_preset("qt2-realized"), "2022-06", 42,
+...                mbs_paydowns=RealizedPaydowns(ds.series("soma.mbs")))  # doctest: +SKIP
+>>> proj.frame[["treasury", "bills", "mbs", "regime"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from qtlab.engine.inflation import RealizedTipsAccrual
+from qtlab.engine.mix import CouponTenor, IssuanceMix, default_issuance_mix, issuance_mix_from_mspd
+from qtlab.engine.paydowns import (
+    ConstantPaydownRate,
+    PaydownAmounts,
+    PaydownPath,
+    PaydownSource,
+    RealizedPaydowns,
+    smm_from_cpr,
+)
+from qtlab.engine.projection import FRAME_COLUMNS, Projection, project
+
+__all__ = [
+    "FRAME_COLUMNS",
+    "ConstantPaydownRate",
+    "CouponTenor",
+    "IssuanceMix",
+    "PaydownAmounts",
+    "PaydownPath",
+    "PaydownSource",
+    "Projection",
+    "RealizedPaydowns",
+    "RealizedTipsAccrual",
+    "default_issuance_mix",
+    "issuance_mix_from_mspd",
+    "project",
+    "smm_from_cpr",
+]

@@ -1,0 +1,220 @@
+"""The plain reference implementation: one security at a time, one month at a time.
+
+It follows the Desk's rules literally and keeps every security (initial or
+created by a rollover or a purchase) as its own record ``(kind, maturity,
+issue date) -> [par, inflation compensation]``; records with the same key are
+the same security reopened. It is slow and obvious on purpose: tests compare
+the vectorized kernel (:mod:`qtlab.engine._core`) with it.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import numpy as np
+
+from qtlab.engine._core import FLOW_COLUMNS, OBS_COLUMNS
+from qtlab.engine._setup import KINDS, MBS_POST_DAY, Inputs
+
+__all__ = ["run_reference"]
+
+_NEVER = date(1900, 1, 1)
+
+
+def _d(x: np.datetime64) -> date:
+    return date.fromisoformat(str(x))
+
+
+def _month_end(y: int, m: int) -> date:
+    nxt = date(y + (m == 12), m % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
+    t = y * 12 + (m - 1) + k
+    return t // 12, t % 12 + 1
+
+
+def _bill_maturity(issue: date, weeks: int) -> date:
+    mat = issue + timedelta(days=7 * weeks)
+    nxt = date(issue.year + (issue.month == 12), issue.month % 12 + 1, 1)
+    return max(mat, nxt)
+
+
+def run_reference(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Same outputs as :func:`qtlab.engine._core.run_vectorized`, scenario by scenario."""
+    S, M = inp.n_scen, len(inp.months)
+    out = {c: np.zeros((S, M)) for c in FLOW_COLUMNS}
+    obs = np.zeros((S, len(inp.observe), len(OBS_COLUMNS)))
+    obs_dates = [_d(x) for x in inp.observe]
+    for s in range(S):
+        _one(inp, s, out, obs, obs_dates)
+    return out, obs
+
+
+def _one(
+    inp: Inputs, s: int, out: dict[str, np.ndarray], obs: np.ndarray, obs_dates: list[date]
+) -> None:
+    mix = inp.mix
+    sec: dict[tuple[str, date, date], list[float]] = {}
+
+    def add(kind: str, mat: date, issue: date, par: float, ic: float = 0.0) -> None:
+        rec = sec.setdefault((kind, mat, issue), [0.0, 0.0])
+        rec[0] += par
+        rec[1] += ic
+
+    for k, mt, par, ic in zip(inp.t_kind, inp.t_mat, inp.t_par, inp.t_ic, strict=True):
+        add(KINDS[int(k)], _d(mt), _NEVER, float(par), float(ic))
+    agency = [(_d(mt), float(p)) for mt, p in zip(inp.a_mat, inp.a_par, strict=True)]
+    mbs = inp.mbs0
+
+    def alive(on: date) -> dict[str, float]:
+        tot = dict.fromkeys((*KINDS, "ic"), 0.0)
+        for (kind, mat, issue), (par, ic) in sec.items():
+            if issue <= on < mat:
+                tot[kind] += par
+                tot["ic"] += ic
+        return tot
+
+    for m, p in enumerate(inp.months):
+        y, mo = p.year, p.month
+        first, last = date(y, mo, 1), _month_end(y, mo)
+        g = float(inp.tips_accrual[m])
+        accrued = 0.0
+        for (kind, _mat, _issue), rec in sec.items():
+            if kind == "tips" and g:
+                extra = g * (rec[0] + rec[1])
+                rec[1] += extra
+                accrued += extra
+        maturing = [key for key in sec if first <= key[1] <= last]
+        bill_mat = sum(sec[k][0] for k in maturing if k[0] == "bill")
+        cpn_by_kind = {kind: sum(sec[k][0] for k in maturing if k[0] == kind) for kind in KINDS[1:]}
+        cpn_mat = sum(cpn_by_kind.values())
+        ic_mat = sum(sec[k][1] for k in maturing if k[0] != "bill")
+        cpay = cpn_mat + ic_mat
+        cap = inp.tcap[m]
+        if inp.pro_rata[m]:
+            total = cpay + bill_mat
+            red = min(total, cap)
+            fr = red / total if total > 0 else 0.0
+            c_red, b_red = fr * cpay, fr * bill_mat
+        else:
+            c_red = min(cpay, cap)
+            b_red = min(bill_mat, max(cap - c_red, 0.0))
+        fc = c_red / cpay if cpay > 0 else 0.0
+        fb = b_red / bill_mat if bill_mat > 0 else 0.0
+        rolled = 0.0
+        by_type = {"bill": 0.0, "mid": 0.0, "end": 0.0}
+        new: list[tuple[str, date, date, float]] = []
+        for key in maturing:
+            kind, mat, _ = key
+            par, ic = sec[key]
+            if kind == "bill":
+                amt = par * (1 - fb)
+                by_type["bill"] += amt
+                for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
+                    new.append(("bill", _bill_maturity(mat, w), mat, sh * amt))
+            else:
+                amt = (par + ic) * (1 - fc)
+                half = "mid" if mat.day <= 15 else "end"
+                by_type[half] += amt
+                for t in mix.coupons[half]:
+                    yy, mm = _add_months(y, mo, t.months)
+                    nm = date(yy, mm, 15) if t.day == "15" else _month_end(yy, mm)
+                    new.append((t.kind, nm, mat, t.share * amt))
+            rolled += amt
+
+        # agency debt and MBS
+        a_mat_m = sum(pp for mt, pp in agency if first <= mt <= last)
+        rate_or_amount = float(inp.pay[s, m])
+        pay = min(rate_or_amount, mbs) if inp.pay_is_amount else rate_or_amount * mbs
+        principal = pay + a_mat_m
+        acap = float(inp.acap[m])
+        runoff = min(principal, acap)
+        excess = principal - runoff
+        to_t = 0.0 if inp.excess_to[m] == 0 else min(excess, float(inp.excess_limit[m]))
+        reinv = excess - to_t
+        if inp.sales_mode[m] == 1 and math.isfinite(acap):
+            sales = min(max(acap - principal, 0.0), mbs - pay)
+        elif inp.sales_mode[m] == 2:
+            sales = min(float(inp.sales_amount[m]), mbs - pay)
+        else:
+            sales = 0.0
+        mbs_start = mbs
+        mbs = mbs - pay - sales + reinv
+
+        # purchases: in the month of the holdings' as-of date, only after that date
+        ndays = (last - first).days + 1
+        k0 = inp.elapsed0 if m == 0 else 0
+        halves_open = [h for h, d in (("mid", date(y, mo, 15)), ("end", last)) if d.day > k0]
+        qb = float(inp.bill_purchases[m]) * (ndays - k0) / ndays
+        qc = float(inp.coupon_purchases[m]) * len(halves_open) / 2
+        if inp.excess_to[m] == 1:
+            qb += to_t * mix.treasury_bill_share
+            qc += to_t * (1 - mix.treasury_bill_share)
+        elif inp.excess_to[m] == 2:
+            qb += to_t
+        for i in range(k0, ndays):
+            day = first + timedelta(days=i)
+            for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
+                new.append(("bill", _bill_maturity(day, w), day, sh * qb / (ndays - k0)))
+        for half, day in (("mid", date(y, mo, 15)), ("end", last)):
+            if half not in halves_open:
+                continue
+            for t in mix.coupons[half]:
+                yy, mm = _add_months(y, mo, t.months)
+                nm = date(yy, mm, 15) if t.day == "15" else _month_end(yy, mm)
+                new.append((t.kind, nm, day, t.share * qc / len(halves_open)))
+        for kind, mat, issue, amt in new:
+            add(kind, mat, issue, amt)
+
+        # holdings on dates inside the month: a security counts from its issue
+        # date until the day before it matures; MBS flows post on the 25th
+        for i, od in enumerate(obs_dates):
+            if first <= od <= last:
+                a = alive(od)
+                obs[s, i, :] = [
+                    a["bill"],
+                    a["note_bond"],
+                    a["tips"],
+                    a["frn"],
+                    a["ic"],
+                    sum(pp for mt, pp in agency if mt > od),
+                    mbs if od.day >= MBS_POST_DAY else mbs_start,
+                    inp.cmbs0,
+                ]
+        for key in maturing:
+            del sec[key]
+
+        end_tot = alive(last)
+        vals = {
+            "bills": end_tot["bill"],
+            "notes_bonds": end_tot["note_bond"],
+            "tips": end_tot["tips"],
+            "frn": end_tot["frn"],
+            "tips_inflation_comp": end_tot["ic"],
+            "agency": sum(pp for mt, pp in agency if mt > last),
+            "mbs": mbs,
+            "cmbs": inp.cmbs0,
+            "bills_maturing": bill_mat,
+            "coupons_maturing": cpn_mat,
+            "tips_ic_maturing": ic_mat,
+            "tips_ic_accrued": accrued,
+            "coupon_redemptions": c_red,
+            "bill_redemptions": b_red,
+            "rolled_over": rolled,
+            "rolled_bills": by_type["bill"],
+            "rolled_coupons_mid": by_type["mid"],
+            "rolled_coupons_end": by_type["end"],
+            "bill_purchases": qb,
+            "coupon_purchases": qc,
+            "mbs_paydowns": pay,
+            "agency_maturing": a_mat_m,
+            "agency_runoff": runoff,
+            "mbs_reinvested": reinv,
+            "agency_to_treasuries": to_t,
+            "mbs_sales": sales,
+        }
+        for c in FLOW_COLUMNS:
+            out[c][s, m] = vals[c]

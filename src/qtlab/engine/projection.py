@@ -1,0 +1,331 @@
+"""``project``: the runoff projection, and its result ``Projection``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from qtlab._months import MonthLike, to_month
+from qtlab.engine._core import OBS_COLUMNS, run_vectorized
+from qtlab.engine._reference import run_reference
+from qtlab.engine._setup import Inputs, build_inputs
+from qtlab.engine.mix import IssuanceMix, default_issuance_mix
+from qtlab.engine.paydowns import PaydownAmounts, PaydownSource
+from qtlab.errors import SpecError
+from qtlab.policy import Policy
+
+__all__ = ["FRAME_COLUMNS", "Projection", "project"]
+
+#: Columns of :attr:`Projection.frame`, all [USD bn] except ``regime`` (name).
+#: Holdings are at the end of the month; flows are over the month.
+FRAME_COLUMNS: Final = (
+    # holdings (par; TIPS inflation compensation apart)
+    "bills",
+    "notes_bonds",
+    "tips",
+    "frn",
+    "coupons",
+    "treasury",
+    "tips_inflation_comp",
+    "agency",
+    "mbs",
+    "cmbs",
+    "total_securities",
+    # Treasury flows
+    "bills_maturing",
+    "coupons_maturing",
+    "tips_ic_maturing",
+    "tips_ic_accrued",
+    "treasury_maturing",
+    "coupon_redemptions",
+    "bill_redemptions",
+    "treasury_redemptions",
+    "rolled_over",
+    "rolled_bills",
+    "rolled_coupons_mid",
+    "rolled_coupons_end",
+    "bill_purchases",
+    "coupon_purchases",
+    "purchases",
+    # agency flows
+    "mbs_paydowns",
+    "agency_maturing",
+    "agency_principal",
+    "agency_runoff",
+    "mbs_reinvested",
+    "agency_to_treasuries",
+    "mbs_sales",
+    # rules
+    "treasury_cap",
+    "agency_cap",
+    "regime",
+)
+
+
+def _derive(raw: dict[str, np.ndarray], inp: Inputs) -> dict[str, np.ndarray]:
+    d = dict(raw)
+    d["coupons"] = d["notes_bonds"] + d["tips"] + d["frn"]
+    d["treasury"] = d["bills"] + d["coupons"]
+    d["total_securities"] = d["treasury"] + d["agency"] + d["mbs"] + d["cmbs"]
+    d["treasury_maturing"] = d["bills_maturing"] + d["coupons_maturing"]
+    d["treasury_redemptions"] = d["coupon_redemptions"] + d["bill_redemptions"]
+    d["purchases"] = d["bill_purchases"] + d["coupon_purchases"]
+    d["agency_principal"] = d["mbs_paydowns"] + d["agency_maturing"]
+    shape = d["bills"].shape
+    d["treasury_cap"] = np.broadcast_to(inp.tcap, shape).copy()
+    d["agency_cap"] = np.broadcast_to(inp.acap, shape).copy()
+    return d
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The result of :func:`project`: the portfolio month by month under a policy.
+
+    Attributes
+    ----------
+    policy
+        The policy projected.
+    start
+        First reported month.
+    arrays
+        Every numeric column of :data:`FRAME_COLUMNS` as an ``(n_scenarios,
+        n_months)`` array over all simulated months (carry-forward included).
+    months
+        All simulated months (carry-forward months, then the reported ones).
+    first_reported
+        Index of ``start`` in ``months``.
+    regimes
+        Regime name per simulated month.
+    observed
+        Holdings on the ``observe`` dates, ``(n_scenarios, n_dates, 8)`` in
+        the order of ``qtlab.engine._core.OBS_COLUMNS``.
+    observe
+        The observation dates.
+    mix
+        The issuance mix used.
+    method
+        ``"vectorized"`` or ``"reference"``.
+
+    Notes
+    -----
+    Identities that hold in every month and scenario (to rounding):
+
+    - ``bills_maturing + coupons_maturing + tips_ic_maturing ==
+      coupon_redemptions + bill_redemptions + rolled_over``
+    - ``treasury - treasury(previous month) == rolled_over + purchases -
+      treasury_maturing`` (par; rolled TIPS inflation compensation becomes par)
+    - ``tips_inflation_comp - tips_inflation_comp(previous) == tips_ic_accrued -
+      tips_ic_maturing``
+    - ``mbs - mbs(previous) == mbs_reinvested - mbs_paydowns - mbs_sales``
+    - ``agency_principal == agency_runoff + mbs_reinvested + agency_to_treasuries``
+    - ``total_securities == treasury + agency + mbs + cmbs``
+    - ``rolled_over == rolled_bills + rolled_coupons_mid + rolled_coupons_end``
+      (coupons rolled into the securities settling mid-month or at month end)
+    """
+
+    policy: Policy
+    start: pd.Period
+    arrays: dict[str, np.ndarray] = field(repr=False)
+    months: pd.PeriodIndex = field(repr=False)
+    first_reported: int
+    regimes: tuple[str, ...] = field(repr=False)
+    observed: np.ndarray = field(repr=False)
+    observe: pd.DatetimeIndex = field(repr=False)
+    mix: IssuanceMix = field(repr=False)
+    method: str = "vectorized"
+    initial: dict[str, float] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_scenarios(self) -> int:
+        """Number of scenarios (leading axis of :attr:`arrays`)."""
+        return int(self.arrays["bills"].shape[0])
+
+    def _frame(self, sl: slice, scenario: int | None) -> pd.DataFrame:
+        idx = self.months[sl]
+        scen = range(self.n_scenarios) if scenario is None else [scenario]
+        parts = []
+        for s in scen:
+            df = pd.DataFrame(
+                {c: self.arrays[c][s, sl] for c in FRAME_COLUMNS if c != "regime"}, index=idx
+            )
+            df["regime"] = list(self.regimes[sl])
+            df = df.loc[:, list(FRAME_COLUMNS)]
+            df.index.name = "month"
+            parts.append(df)
+        if len(parts) == 1:
+            return parts[0]
+        return pd.concat(parts, keys=list(scen), names=["scenario", "month"])
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """Monthly frame from ``start`` [USD bn]: :data:`FRAME_COLUMNS`.
+
+        Indexed by ``Period[M]`` for one scenario, by ``(scenario, month)`` for several.
+        """
+        return self._frame(slice(self.first_reported, None), None)
+
+    @cached_property
+    def carry_forward(self) -> pd.DataFrame:
+        """The months simulated before ``start`` (holdings rolled forward), same columns."""
+        return self._frame(slice(0, self.first_reported), None)
+
+    def scenario(self, i: int) -> pd.DataFrame:
+        """The monthly frame of scenario ``i`` (from ``start``)."""
+        if not 0 <= i < self.n_scenarios:
+            raise SpecError(f"scenario={i} out of range; there are {self.n_scenarios}")
+        return self._frame(slice(self.first_reported, None), i)
+
+    def observed_frame(self, scenario: int = 0) -> pd.DataFrame:
+        """Holdings on the ``observe`` dates [USD bn]: bills, notes_bonds, tips, frn,
+        tips_inflation_comp, agency, mbs, cmbs, and coupons, treasury."""
+        df = pd.DataFrame(self.observed[scenario], index=self.observe, columns=list(OBS_COLUMNS))
+        df["coupons"] = df["notes_bonds"] + df["tips"] + df["frn"]
+        df["treasury"] = df["bills"] + df["coupons"]
+        df.index.name = "date"
+        return df
+
+    def start_holdings(self) -> pd.Series:
+        """Holdings by kind at the start of ``start`` (after any carry-forward) [USD bn]."""
+        i = self.first_reported - 1
+        if i < 0:
+            return pd.Series(self.initial, name="holdings")
+        return pd.Series(
+            {
+                c: float(self.arrays[c][0, i])
+                for c in (
+                    "bills",
+                    "notes_bonds",
+                    "tips",
+                    "frn",
+                    "coupons",
+                    "treasury",
+                    "tips_inflation_comp",
+                    "agency",
+                    "mbs",
+                    "cmbs",
+                    "total_securities",
+                )
+            },
+            name="holdings",
+        )
+
+
+def project(
+    holdings: pd.DataFrame,
+    policy: Policy,
+    start: MonthLike,
+    months: int,
+    *,
+    mbs_paydowns: PaydownSource | PaydownAmounts | None = None,
+    issuance_mix: IssuanceMix | None = None,
+    observe: pd.DatetimeIndex | list[str] | None = None,
+    tips_accrual: PaydownSource | None = None,
+    method: Literal["vectorized", "reference"] = "vectorized",
+) -> Projection:
+    """Project the SOMA portfolio month by month under ``policy``.
+
+    Parameters
+    ----------
+    holdings
+        Holdings by CUSIP (``Dataset(as_of=...).holdings()``); Treasury rows
+        share one as-of date, agency/MBS/CMBS rows another (or the same).
+    policy
+        The runoff policy; months before its first regime are full reinvestment.
+    start
+        First month reported. Holdings older than ``start`` are carried forward
+        month by month under the policy (before its first regime: everything
+        rolled over at auction, all agency principal reinvested in MBS).
+    months
+        Number of months reported from ``start``.
+    mbs_paydowns
+        Where MBS principal comes from: a rate source (``rates(months)``, e.g.
+        :class:`~qtlab.engine.paydowns.RealizedPaydowns`, a prepayment model)
+        or an amount path (``amounts(months)``,
+        :class:`~qtlab.engine.paydowns.PaydownPath`). Required when MBS are held.
+        A 2-D source gives one scenario per row.
+    issuance_mix
+        How rolled-over money and purchases are split across new securities
+        (default :func:`~qtlab.engine.mix.default_issuance_mix`).
+    observe
+        Dates on which to also record holdings inside a month (e.g. the
+        Wednesdays of the weekly SOMA release), see :meth:`Projection.observed_frame`.
+    tips_accrual
+        Monthly growth of TIPS index ratios [fraction], an object with
+        ``rates(months)`` (e.g. :class:`~qtlab.engine.inflation.RealizedTipsAccrual`
+        or :class:`~qtlab.engine.paydowns.ConstantPaydownRate`); default none:
+        inflation compensation stays at its snapshot value.
+    method
+        ``"vectorized"`` (default) or ``"reference"`` (the per-security
+        implementation; same results, much slower).
+
+    Returns
+    -------
+    Projection
+
+    Notes
+    -----
+    Model assumptions (stated in every output that uses them):
+
+    - Treasury caps apply to principal paid at maturity; TIPS principal paid is
+      par plus inflation compensation, which counts against the cap and, when
+      rolled over, becomes par of the new securities. Inflation compensation
+      accretes at ``tips_accrual`` (at the start of each month), else stays at
+      its snapshot value.
+    - Redemptions are pro rata across the securities of a class maturing in the
+      month; rollovers go to the securities settling on the maturity date in
+      proportion to the issuance mix. Money rolled or invested in a month
+      matures in a later month. Coupon maturities fall on the 15th or the month end.
+    - Purchases of bills are spread evenly over the days of the month; of
+      coupons half on the 15th, half at the month end.
+    - MBS principal, reinvestment and sales post on the 25th (for holdings
+      observed inside a month). CMBS are held constant (their paydowns, about
+      0.03 bn a month, are not modelled).
+    """
+    s = to_month(start, field="start")
+    mix = issuance_mix if issuance_mix is not None else default_issuance_mix()
+    if not isinstance(policy, Policy):
+        raise SpecError(
+            f"policy must be a qtlab.policy.Policy (e.g. load_preset(...)), got {policy!r}"
+        )
+    obs = None if observe is None else pd.DatetimeIndex(pd.to_datetime(pd.Index(observe)))
+    inp = build_inputs(holdings, policy, s, months, mbs_paydowns, mix, obs, tips_accrual)
+    if method == "vectorized":
+        raw, observed = run_vectorized(inp)
+    elif method == "reference":
+        raw, observed = run_reference(inp)
+    else:
+        raise SpecError(f"method={method!r}; valid: 'vectorized' or 'reference'")
+    arrays = _derive(raw, inp)
+    t = inp.t_par
+    initial = {
+        "bills": float(t[inp.t_kind == 0].sum()),
+        "notes_bonds": float(t[inp.t_kind == 1].sum()),
+        "tips": float(t[inp.t_kind == 2].sum()),
+        "frn": float(t[inp.t_kind == 3].sum()),
+        "tips_inflation_comp": float(inp.t_ic.sum()),
+        "agency": float(inp.a_par.sum()),
+        "mbs": inp.mbs0,
+        "cmbs": inp.cmbs0,
+    }
+    initial["coupons"] = initial["notes_bonds"] + initial["tips"] + initial["frn"]
+    initial["treasury"] = initial["bills"] + initial["coupons"]
+    initial["total_securities"] = (
+        initial["treasury"] + initial["agency"] + initial["mbs"] + initial["cmbs"]
+    )
+    return Projection(
+        policy=policy,
+        start=s,
+        arrays=arrays,
+        months=inp.months,
+        first_reported=inp.first_reported,
+        regimes=inp.regime,
+        observed=observed,
+        observe=pd.DatetimeIndex(inp.observe.astype("datetime64[ns]")),
+        mix=mix,
+        method=method,
+        initial=initial,
+    )

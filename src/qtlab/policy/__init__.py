@@ -1,0 +1,37 @@
+"""Runoff policies: ordered regimes of caps and composition rules, and presets.
+
+>>> from qtlab.policy import load_preset
+>>> p = load_preset("qt2-announced")
+>>> p.cap_path("2022-06", "2022-09")["treasury_cap"].tolist()
+[30.0, 30.0, 30.0, 60.0]
+"""
+
+from __future__ import annotations
+
+from qtlab._months import to_month
+from qtlab.policy._model import (
+    CAP_PATH_COLUMNS,
+    MbsExcessTo,
+    MbsSales,
+    PhaseIn,
+    Policy,
+    Regime,
+    RegimeSource,
+    TreasuryRedemption,
+)
+from qtlab.policy._presets import PRESET_NAMES, load_preset, presets
+
+__all__ = [
+    "CAP_PATH_COLUMNS",
+    "PRESET_NAMES",
+    "MbsExcessTo",
+    "MbsSales",
+    "PhaseIn",
+    "Policy",
+    "Regime",
+    "RegimeSource",
+    "TreasuryRedemption",
+    "load_preset",
+    "presets",
+    "to_month",
+]

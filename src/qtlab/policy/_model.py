@@ -1,0 +1,500 @@
+"""``Policy`` and ``Regime``: the Fed's runoff rules as frozen, validated data.
+
+A :class:`Policy` is an ordered tuple of :class:`Regime` objects; each regime is
+in force from its ``start`` month until the next regime starts. Months before
+the first regime are full reinvestment (everything rolled over and reinvested),
+which is how the engine carries older holdings forward to the runoff start.
+
+Units: caps, purchases and sales in USD billions per calendar month; ``math.inf``
+means runoff is not capped, ``0`` means everything is rolled over or reinvested.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final, Literal, get_args
+
+import pandas as pd
+import yaml
+
+from qtlab._months import MonthLike, to_month
+from qtlab.errors import SpecError, one_of
+
+__all__ = [
+    "CAP_PATH_COLUMNS",
+    "MbsExcessTo",
+    "MbsSales",
+    "PhaseIn",
+    "Policy",
+    "Regime",
+    "RegimeSource",
+    "TreasuryRedemption",
+]
+
+TreasuryRedemption = Literal["coupons_first", "pro_rata"]
+MbsExcessTo = Literal["mbs", "treasuries", "bills"]
+MbsSales = Literal["none", "to_cap", "fixed"]
+
+#: Columns of :meth:`Policy.cap_path`, in order.
+CAP_PATH_COLUMNS: Final = (
+    "treasury_cap",
+    "agency_cap",
+    "regime",
+    "treasury_redemption",
+    "mbs_excess_to",
+    "mbs_excess_limit",
+    "mbs_sales",
+    "mbs_sales_amount",
+    "bill_purchases",
+    "coupon_purchases",
+)
+
+
+def _choice(value: object, valid: tuple[str, ...], fld: str, where: str) -> Any:
+    if value not in valid:
+        raise SpecError(f"{where}: {fld}={value!r} is not valid; choose {one_of(valid)}")
+    return value
+
+
+def _amount(value: object, fld: str, where: str, *, allow_inf: bool) -> float:
+    """A non-negative amount [USD bn/month]; ``'uncapped'``/``.inf`` allowed for caps."""
+    if isinstance(value, str) and value.strip().lower() in {"uncapped", "inf", "none"}:
+        value = math.inf
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        extra = " or 'uncapped'" if allow_inf else ""
+        raise SpecError(f"{where}: {fld}={value!r} is not a number; give USD bn per month{extra}")
+    v = float(value)
+    if math.isnan(v) or v < 0 or (math.isinf(v) and not allow_inf):
+        extra = " ('uncapped' allowed)" if allow_inf else " (finite)"
+        raise SpecError(f"{where}: {fld}={value!r} must be >= 0{extra} [USD bn per month]")
+    return v
+
+
+@dataclass(frozen=True)
+class RegimeSource:
+    """The official statement a regime comes from.
+
+    Attributes
+    ----------
+    title
+        Title of the FOMC statement, plan or NY Fed operating statement.
+    date
+        Its date (ISO ``YYYY-MM-DD``).
+    url
+        Where it is published.
+    """
+
+    title: str
+    date: str
+    url: str
+
+    def __post_init__(self) -> None:
+        for f in ("title", "date", "url"):
+            if not str(getattr(self, f)).strip():
+                raise SpecError(f"regime source: {f} is empty; every regime cites its source")
+
+
+@dataclass(frozen=True)
+class PhaseIn:
+    """Caps that rise in steps from the regime start to the regime's caps.
+
+    In month ``k`` after the start (``k = 0, 1, ...``) the cap is
+    ``min(start + step * (k // every_months), cap)`` [USD bn/month].
+    """
+
+    every_months: int
+    treasury_start: float
+    treasury_step: float
+    agency_start: float
+    agency_step: float
+
+    def __post_init__(self) -> None:
+        w = "phase_in"
+        if (
+            isinstance(self.every_months, bool)
+            or not isinstance(self.every_months, int)
+            or self.every_months < 1
+        ):
+            raise SpecError(f"{w}: every_months={self.every_months!r} must be an integer >= 1")
+        for f in ("treasury_start", "treasury_step", "agency_start", "agency_step"):
+            object.__setattr__(self, f, _amount(getattr(self, f), f, w, allow_inf=False))
+
+
+@dataclass(frozen=True)
+class Regime:
+    """One set of runoff rules, in force from ``start`` until the next regime.
+
+    Attributes
+    ----------
+    name
+        Short identifier (``"qt2-full-pace"``).
+    start
+        First month in force (``Period[M]``; YAML ``"YYYY-MM"``).
+    treasury_cap
+        Monthly cap on Treasury redemptions [USD bn]; ``math.inf`` uncapped,
+        ``0`` all maturing Treasuries rolled over at auction.
+    agency_cap
+        Monthly cap on agency debt + MBS principal allowed to run off [USD bn].
+    phase_in
+        Optional stepped caps at the start of the regime.
+    treasury_redemption
+        ``"coupons_first"``: coupon securities (notes, bonds, TIPS, FRNs) are
+        redeemed up to the cap and bills only for the part of the cap maturing
+        coupons do not fill; ``"pro_rata"``: bills and coupons in proportion to
+        the amounts maturing. Everything above the cap is rolled over at auction.
+    mbs_excess_to
+        Where agency principal above ``agency_cap`` goes: ``"mbs"`` (reinvested
+        in agency MBS), ``"treasuries"`` (Treasury securities across maturities),
+        ``"bills"`` (Treasury bills).
+    mbs_excess_limit
+        At most this much excess a month goes to ``mbs_excess_to``; any rest is
+        reinvested in MBS (QT1's end: up to 20 into Treasuries) [USD bn/month].
+    mbs_sales
+        Active MBS sales: ``"none"``, ``"to_cap"`` (sell the shortfall of
+        paydowns below the agency cap) or ``"fixed"`` (``mbs_sales_amount`` a month).
+    mbs_sales_amount
+        Monthly sales when ``mbs_sales="fixed"`` [USD bn].
+    bill_purchases, coupon_purchases
+        Outright purchases a month, e.g. reserve-management bill purchases [USD bn].
+    source
+        The statement the regime comes from.
+    note
+        Free text (what the statement says, in a line).
+    """
+
+    name: str
+    start: pd.Period
+    treasury_cap: float
+    agency_cap: float
+    source: RegimeSource
+    phase_in: PhaseIn | None = None
+    treasury_redemption: TreasuryRedemption = "coupons_first"
+    mbs_excess_to: MbsExcessTo = "mbs"
+    mbs_excess_limit: float = math.inf
+    mbs_sales: MbsSales = "none"
+    mbs_sales_amount: float = 0.0
+    bill_purchases: float = 0.0
+    coupon_purchases: float = 0.0
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise SpecError(f"regime name={self.name!r} must be a non-empty string")
+        w = f"regime {self.name!r}"
+        object.__setattr__(self, "start", to_month(self.start, field=f"{w}: start"))
+        for f in ("treasury_cap", "agency_cap", "mbs_excess_limit"):
+            object.__setattr__(self, f, _amount(getattr(self, f), f, w, allow_inf=True))
+        for f in ("mbs_sales_amount", "bill_purchases", "coupon_purchases"):
+            object.__setattr__(self, f, _amount(getattr(self, f), f, w, allow_inf=False))
+        _choice(
+            self.treasury_redemption,
+            get_args(TreasuryRedemption),
+            "treasury_redemption",
+            w,
+        )
+        _choice(self.mbs_excess_to, get_args(MbsExcessTo), "mbs_excess_to", w)
+        _choice(self.mbs_sales, get_args(MbsSales), "mbs_sales", w)
+        if self.mbs_sales != "fixed" and self.mbs_sales_amount:
+            raise SpecError(
+                f"{w}: mbs_sales_amount={self.mbs_sales_amount} is only used with "
+                f"mbs_sales='fixed' (mbs_sales={self.mbs_sales!r})"
+            )
+        if not isinstance(self.source, RegimeSource):
+            raise SpecError(f"{w}: source must be a RegimeSource (title, date, url)")
+
+    def caps_at(self, month: MonthLike) -> tuple[float, float]:
+        """(Treasury cap, agency cap) in ``month`` [USD bn], phase-in applied."""
+        m = to_month(month)
+        if self.phase_in is None:
+            return self.treasury_cap, self.agency_cap
+        k = (m - self.start).n
+        if k < 0:
+            raise SpecError(f"month {m} is before regime {self.name!r} starts ({self.start})")
+        p = self.phase_in
+        steps = k // p.every_months
+        return (
+            min(p.treasury_start + p.treasury_step * steps, self.treasury_cap),
+            min(p.agency_start + p.agency_step * steps, self.agency_cap),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict (the YAML form)."""
+        d: dict[str, Any] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, pd.Period):
+                v = str(v)
+            elif isinstance(v, RegimeSource | PhaseIn):
+                v = {g.name: getattr(v, g.name) for g in fields(v)}
+            elif isinstance(v, float) and math.isinf(v):
+                v = "uncapped"
+            d[f.name] = v
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Regime:
+        """Build a regime from its YAML form; unknown keys are an error."""
+        if not isinstance(data, Mapping):
+            raise SpecError(f"a regime must be a mapping of fields, got {data!r}")
+        valid = [f.name for f in fields(cls)]
+        where = f"regime {data.get('name', '?')!r}"
+        unknown = [k for k in data if k not in valid]
+        if unknown:
+            raise SpecError(
+                f"{where}: unknown field {unknown[0]!r}; valid fields are {one_of(valid)}"
+            )
+        missing = [
+            k for k in ("name", "start", "treasury_cap", "agency_cap", "source") if k not in data
+        ]
+        if missing:
+            raise SpecError(f"{where}: missing field {missing[0]!r}")
+        kw = dict(data)
+        kw["start"] = str(kw["start"])
+        src = kw["source"]
+        if not isinstance(src, Mapping) or sorted(src) != ["date", "title", "url"]:
+            raise SpecError(f"{where}: source must have exactly title, date and url; got {src!r}")
+        kw["source"] = RegimeSource(str(src["title"]), str(src["date"]), str(src["url"]))
+        if kw.get("phase_in") is not None:
+            ph = kw["phase_in"]
+            pvalid = [f.name for f in fields(PhaseIn)]
+            if not isinstance(ph, Mapping) or sorted(ph) != sorted(pvalid):
+                raise SpecError(f"{where}: phase_in needs exactly {one_of(pvalid)}; got {ph!r}")
+            kw["phase_in"] = PhaseIn(**ph)
+        return cls(**kw)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An ordered list of runoff regimes (and an optional endpoint rule).
+
+    Parameters
+    ----------
+    name
+        Identifier (a preset name for presets).
+    regimes
+        Regimes with strictly increasing ``start`` months.
+    title
+        One-line description.
+    endpoint
+        Optional endpoint rule (when runoff must stop), as a mapping
+        interpreted by the balance-sheet package; kept read-only here.
+    """
+
+    name: str
+    regimes: tuple[Regime, ...]
+    title: str = ""
+    endpoint: Mapping[str, Any] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regimes", tuple(self.regimes))
+        if not self.regimes:
+            raise SpecError(f"policy {self.name!r} has no regimes; give at least one")
+        for r in self.regimes:
+            if not isinstance(r, Regime):
+                raise SpecError(f"policy {self.name!r}: regimes must be Regime objects, got {r!r}")
+        for a, b in zip(self.regimes, self.regimes[1:], strict=False):
+            if b.start <= a.start:
+                raise SpecError(
+                    f"policy {self.name!r}: regime {b.name!r} starts {b.start}, not after "
+                    f"{a.name!r} ({a.start}); regimes must be in increasing start order"
+                )
+        names = [r.name for r in self.regimes]
+        if len(set(names)) != len(names):
+            raise SpecError(f"policy {self.name!r}: regime names repeat: {names}")
+        if self.endpoint is not None:
+            if not isinstance(self.endpoint, Mapping):
+                raise SpecError(f"policy {self.name!r}: endpoint must be a mapping or None")
+            object.__setattr__(self, "endpoint", MappingProxyType(dict(self.endpoint)))
+
+    def __repr__(self) -> str:
+        parts = ", ".join(
+            f"{r.start}:{r.name}({_fmt(r.treasury_cap)}/{_fmt(r.agency_cap)})" for r in self.regimes
+        )
+        return f"Policy({self.name!r}, [{parts}])"
+
+    @property
+    def start(self) -> pd.Period:
+        """First month of the first regime."""
+        return self.regimes[0].start
+
+    @property
+    def before(self) -> Regime:
+        """The implicit regime before the first one: full reinvestment."""
+        first = self.regimes[0]
+        return Regime(
+            name="reinvest-all",
+            start=pd.Period("1900-01", freq="M"),
+            treasury_cap=0.0,
+            agency_cap=0.0,
+            source=first.source,
+            note=f"before {first.name!r} ({first.start}): all principal rolled over or reinvested",
+        )
+
+    def regime_at(self, month: MonthLike) -> Regime:
+        """The regime in force in ``month`` (:attr:`before` if before the first)."""
+        m = to_month(month)
+        current = self.before
+        for r in self.regimes:
+            if r.start <= m:
+                current = r
+            else:
+                break
+        return current
+
+    def cap_path(self, start: MonthLike, end: MonthLike) -> pd.DataFrame:
+        """The rules month by month from ``start`` to ``end`` inclusive.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``Period[M]`` (name ``month``), columns
+            :data:`CAP_PATH_COLUMNS`: ``treasury_cap``, ``agency_cap`` [USD bn
+            per month; ``math.inf`` uncapped, 0 everything reinvested],
+            ``regime`` (name), ``treasury_redemption``, ``mbs_excess_to``,
+            ``mbs_excess_limit`` [USD bn], ``mbs_sales``, ``mbs_sales_amount``,
+            ``bill_purchases``, ``coupon_purchases`` [USD bn per month].
+        """
+        s, e = to_month(start, field="start"), to_month(end, field="end")
+        if e < s:
+            raise SpecError(f"end={e} is before start={s}; give end >= start")
+        idx = pd.period_range(s, e, freq="M", name="month")
+        rows = []
+        for m in idx:
+            r = self.regime_at(m)
+            tcap, acap = r.caps_at(m) if r.start <= m else (0.0, 0.0)
+            rows.append(
+                (
+                    tcap,
+                    acap,
+                    r.name,
+                    r.treasury_redemption,
+                    r.mbs_excess_to,
+                    r.mbs_excess_limit,
+                    r.mbs_sales,
+                    r.mbs_sales_amount,
+                    r.bill_purchases,
+                    r.coupon_purchases,
+                )
+            )
+        return pd.DataFrame(rows, index=idx, columns=list(CAP_PATH_COLUMNS))
+
+    def table(self) -> pd.DataFrame:
+        """One row per regime, for comparing plans (A2).
+
+        Columns: ``regime``, ``start``, ``end`` (last month in force, ``None`` if
+        open-ended), ``treasury_cap``, ``agency_cap`` [USD bn/month, ``inf`` uncapped],
+        ``phase_in`` (text or ``""``), ``treasury_redemption``, ``mbs_excess_to``,
+        ``mbs_excess_limit``, ``mbs_sales``, ``mbs_sales_amount``, ``bill_purchases``,
+        ``coupon_purchases`` [USD bn/month], ``source_title``, ``source_date``,
+        ``source_url``, ``note``.
+        """
+        rows = []
+        for i, r in enumerate(self.regimes):
+            nxt = self.regimes[i + 1].start - 1 if i + 1 < len(self.regimes) else None
+            ph = r.phase_in
+            rows.append(
+                {
+                    "regime": r.name,
+                    "start": str(r.start),
+                    "end": None if nxt is None else str(nxt),
+                    "treasury_cap": r.treasury_cap,
+                    "agency_cap": r.agency_cap,
+                    "phase_in": ""
+                    if ph is None
+                    else (
+                        f"{_fmt(ph.treasury_start)}/{_fmt(ph.agency_start)} rising by "
+                        f"{_fmt(ph.treasury_step)}/{_fmt(ph.agency_step)} every "
+                        f"{ph.every_months} months"
+                    ),
+                    "treasury_redemption": r.treasury_redemption,
+                    "mbs_excess_to": r.mbs_excess_to,
+                    "mbs_excess_limit": r.mbs_excess_limit,
+                    "mbs_sales": r.mbs_sales,
+                    "mbs_sales_amount": r.mbs_sales_amount,
+                    "bill_purchases": r.bill_purchases,
+                    "coupon_purchases": r.coupon_purchases,
+                    "source_title": r.source.title,
+                    "source_date": r.source.date,
+                    "source_url": r.source.url,
+                    "note": r.note,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def with_purchases(self, *, bills: float | None = None, coupons: float | None = None) -> Policy:
+        """A copy in which every regime that purchases uses the given monthly pace [USD bn].
+
+        Regimes without purchases are unchanged, so e.g.
+        ``load_preset("qt2-realized").with_purchases(bills=20)`` sets the
+        reserve-management pace.
+        """
+        regs = []
+        for r in self.regimes:
+            if r.bill_purchases or r.coupon_purchases:
+                regs.append(
+                    replace(
+                        r,
+                        bill_purchases=r.bill_purchases if bills is None else bills,
+                        coupon_purchases=r.coupon_purchases if coupons is None else coupons,
+                    )
+                )
+            else:
+                regs.append(r)
+        return replace(self, regimes=tuple(regs))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The YAML form."""
+        d: dict[str, Any] = {"name": self.name, "title": self.title}
+        d["regimes"] = [r.to_dict() for r in self.regimes]
+        if self.endpoint is not None:
+            d["endpoint"] = dict(self.endpoint)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, file: str | None = None) -> Policy:
+        """Build a policy from its YAML form (``name``, ``title``, ``regimes``, ``endpoint``)."""
+        where = f"policy file {file}" if file else "policy"
+        if not isinstance(data, Mapping):
+            raise SpecError(f"{where}: expected a mapping with name and regimes, got {data!r}")
+        valid = ("name", "title", "regimes", "endpoint")
+        unknown = [k for k in data if k not in valid]
+        if unknown:
+            raise SpecError(f"{where}: unknown key {unknown[0]!r}; valid keys are {one_of(valid)}")
+        if "name" not in data or "regimes" not in data:
+            raise SpecError(f"{where}: needs 'name' and 'regimes'")
+        regs = data["regimes"]
+        if not isinstance(regs, list):
+            raise SpecError(f"{where}: 'regimes' must be a list, got {regs!r}")
+        return cls(
+            name=str(data["name"]),
+            regimes=tuple(Regime.from_dict(r) for r in regs),
+            title=str(data.get("title", "")),
+            endpoint=data.get("endpoint"),
+        )
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Policy:
+        """Read a policy from a YAML file (same form as the packaged presets)."""
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SpecError(f"cannot read policy file {p}: {exc}") from exc
+        return cls.from_yaml_text(text, file=str(p))
+
+    @classmethod
+    def from_yaml_text(cls, text: str, *, file: str | None = None) -> Policy:
+        """Parse a policy from YAML text."""
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise SpecError(f"policy file {file or '<text>'} is not valid YAML: {exc}") from exc
+        return cls.from_dict(data, file=file)
+
+
+def _fmt(v: float) -> str:
+    return "inf" if math.isinf(v) else f"{v:g}"

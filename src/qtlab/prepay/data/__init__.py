@@ -1,0 +1,1 @@
+"""Packaged prepayment data: the named parameter sets (params.yaml)."""

@@ -1,0 +1,102 @@
+"""Engine inputs built from data: issuance mix (MSPD), realized paydowns and TIPS accrual (SOMA)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qtlab.engine import (
+    ConstantPaydownRate,
+    CouponTenor,
+    IssuanceMix,
+    PaydownPath,
+    RealizedPaydowns,
+    RealizedTipsAccrual,
+    default_issuance_mix,
+    issuance_mix_from_mspd,
+    smm_from_cpr,
+)
+from qtlab.errors import DataError, DateRangeError, SpecError
+from qtlab.store.dataset import Dataset
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return Dataset()
+
+
+def test_packaged_mix_equals_a_fresh_derivation(ds: Dataset):
+    fresh = issuance_mix_from_mspd(ds.table("treasury.mspd_detail.2022-01-31"))
+    assert default_issuance_mix() == fresh
+
+
+def test_default_mix_is_the_treasury_auction_calendar():
+    m = default_issuance_mix()
+    mid = {(t.kind, t.months) for t in m.coupons["mid"]}
+    end = {(t.kind, t.months) for t in m.coupons["end"]}
+    # 3y, 10y notes and 30y bonds settle mid-month; 2y, 5y, 7y, 20y, TIPS and FRNs at month end
+    assert mid == {("note_bond", 36), ("note_bond", 120), ("note_bond", 360)}
+    assert {("note_bond", 24), ("note_bond", 60), ("note_bond", 84), ("frn", 24)} <= end
+    assert {k for k, _ in end} == {"note_bond", "tips", "frn"}
+    assert m.bill_weeks == (4, 8, 13, 26, 52)
+    assert sum(m.bill_shares) == pytest.approx(1)
+    # bills were 17% of marketable debt at 2022-01-31 (MSPD Table III: 3.9 of 22.6 trillion)
+    assert m.treasury_bill_share == pytest.approx(0.17, abs=0.01)
+
+
+def test_mix_validation():
+    t = CouponTenor("note_bond", 24, "eom", 1.0)
+    with pytest.raises(SpecError, match=r"sum to 0\.900000"):
+        IssuanceMix((4,), (0.9,), {"mid": (t,), "end": (t,)}, 0.2)
+    with pytest.raises(SpecError, match="'mid' and 'end'"):
+        IssuanceMix((4,), (1.0,), {"mid": (t,)}, 0.2)
+    with pytest.raises(SpecError, match="kind='gold'"):
+        CouponTenor("gold", 24, "eom", 1.0)  # type: ignore[arg-type]
+    m = default_issuance_mix()
+    assert IssuanceMix.from_dict(m.to_dict()) == m
+
+
+def test_realized_paydowns_from_the_weekly_summary(ds: Dataset):
+    rp = RealizedPaydowns(ds.series("soma.mbs"))
+    obs = rp.observed
+    assert obs.index[0] == pd.Period("2022-10", "M")
+    # First Wednesdays: 2022-10-05 2689.560, 2022-11-02 2669.971 (NY Fed SOMA summary)
+    assert obs.iloc[0] == pytest.approx((2689.560 - 2669.971) / 2689.560, abs=2e-6)
+    assert ((obs > 0.003) & (obs < 0.012)).all()  # 0.3%-1.2% a month (CPR about 4%-13%)
+    months = pd.period_range("2022-06", "2022-11", freq="M")
+    r = rp.rates(months)
+    assert r[0] == obs.iloc[0]  # before the window: nearest observed month
+    assert r[-1] == obs.loc[pd.Period("2022-11", "M")]
+    with pytest.raises(DateRangeError, match="no realized rate for 2022-06"):
+        RealizedPaydowns(ds.series("soma.mbs"), fill="error").rates(months)
+    with pytest.raises(DataError, match="rises on 2022-09-14"):
+        RealizedPaydowns(ds.series("soma.mbs"), first="2022-09")
+
+
+def test_tips_accrual_from_the_weekly_summary(ds: Dataset):
+    ta = RealizedTipsAccrual(ds.series("soma.tips"), ds.series("soma.tips_inflation_comp"))
+    # TIPS index ratios follow CPI-U (NSA) with a three-month lag, so growth from
+    # February 2022 to February 2023 is CPI-U from November 2021 (277.948) to
+    # November 2022 (297.711): 7.11% (BLS); the next year 297.711 -> 307.051: 3.14%.
+    g = 1 + ta.observed
+    assert np.prod(g.loc["2022-02":"2023-01"]) - 1 == pytest.approx(0.0711, abs=0.005)
+    assert np.prod(g.loc["2023-02":"2024-01"]) - 1 == pytest.approx(0.0314, abs=0.005)
+    assert np.isfinite(ta.rates(pd.period_range("2030-01", periods=3, freq="M"))).all()
+
+
+def test_paydown_path_and_constant_rate():
+    p = PaydownPath(pd.Series([10.0, 20.0], index=["2022-06", "2022-07"]))
+    assert p.amounts(pd.period_range("2022-06", "2022-07", freq="M")).tolist() == [10, 20]
+    with pytest.raises(DateRangeError, match="no amount for 2022-08"):
+        p.amounts(pd.period_range("2022-06", "2022-08", freq="M"))
+    assert PaydownPath(p.amounts_bn, fill=5.0).amounts(
+        pd.period_range("2022-08", "2022-08", freq="M")
+    ).tolist() == [5.0]
+    with pytest.raises(SpecError, match="amounts must be >= 0"):
+        PaydownPath(pd.Series([-1.0], index=["2022-06"]))
+    with pytest.raises(SpecError, match="lacks column 'paydowns'"):
+        PaydownPath.from_csv_frame(pd.DataFrame({"month": ["2022-06"], "x": [1.0]}))
+    assert smm_from_cpr(0.12) == pytest.approx(1 - 0.88 ** (1 / 12))
+    with pytest.raises(SpecError, match=r"monthly=1\.5"):
+        ConstantPaydownRate(1.5)

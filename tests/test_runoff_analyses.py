@@ -1,0 +1,191 @@
+"""B1, B2, B4 and the E2 backtest on the embedded data, and the engine's CLI contracts."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from qtlab.analyses import get_analysis
+from qtlab.analyses._runoff_data import backtest, ladder
+from qtlab.cli import app
+from qtlab.store.dataset import Dataset
+
+
+@pytest.fixture(scope="module")
+def qt2():
+    return backtest("qt2")
+
+
+def test_qt2_backtest_meets_the_targets(qt2):
+    # Target of the runoff issue: with qt2-realized and realized MBS paydowns, Treasury
+    # holdings within 0.5% and bills within 10 bn of the NY Fed weekly summary at every
+    # month end 2022-06..2025-11. Measured: 0.44% (a constant -17 bn offset: the final taper
+    # purchases after the 2022-02-16 CUSIP file) and 4.5 bn.
+    e = qt2.errors
+    assert e["treasury"]["max_abs_pct"] <= 0.5
+    assert e["bills"]["max_abs_bn"] <= 10
+    assert e["coupons"]["max_abs_pct"] <= 0.5
+    # MBS: reinvestment purchases that kept settling in June-September 2022 are not
+    # modelled; from 2022-10 projected paydowns are the realized ones, so the gap is flat.
+    assert e["mbs"]["max_abs_pct"] < 2.5
+    mbs = qt2.frame[qt2.frame["series"] == "mbs"].set_index("month")["error_pct"]
+    assert mbs.loc["2022-10":].max() - mbs.loc["2022-10":].min() < 0.5
+    months = qt2.frame["month"].unique()
+    assert (months[0], months[-1], len(months)) == ("2022-06", "2025-11", 42)
+
+
+def test_carry_forward_to_the_runoff_start(qt2):
+    # Issue target: totals by kind on 2022-06-01 within 0.5% of the weekly summary.
+    c = qt2.start_check
+    assert c.attrs["date"] == "2022-06-01"
+    for kind in ("treasury", "bills", "notes_bonds", "mbs", "tips_inflation_comp"):
+        assert abs(c.loc[kind, "error_pct"]) < 0.5, kind
+    # Measured misses (reported): TIPS -0.66%, FRNs +28.5% (the issuance mix sends ~10% of
+    # month-end rollovers to FRNs; the Fed's FRN holdings barely moved from February to May 2022).
+    assert abs(c.loc["tips", "error_pct"]) < 1.0
+    assert c.loc["frn", "projected"] - c.loc["frn", "realized"] < 10
+
+
+def test_qt1_in_aggregate_never_runs_off_more_than_the_caps():
+    b = backtest("qt1")
+    assert set(b.errors) == {"treasury", "agency_mbs"}
+    # realized holdings stay at or above the cap-bound path (small slack: TIPS accrual
+    # rolled into par); the shortfall of agency runoff below the 20 bn cap from 2018 is visible
+    assert (b.frame["error"] < 1.0).all()
+    assert b.errors["agency_mbs"]["max_abs_bn"] > 30
+    assert "no SOMA Treasury CUSIP file for 2017" in b.method
+
+
+def test_b1_bill_runoff_matches_the_weekly_summary():
+    frame, summ = ladder(Dataset("2022-05-31"), "qt2-realized", "2022-06", 24)
+    # NY Fed weekly summary: bills 326.044 on 2022-06-01 and 281.044 on 2023-05-31: 45.0 bn
+    # redeemed over the first 12 months of runoff.
+    assert summ["bill_runoff_first_12m"] == pytest.approx(45.0, abs=1.0)
+    assert summ["first_runoff_month"] == "2022-06"
+    assert summ["coupon_shortfall_months"][0] == "2022-09"  # cap 60 from September 2022
+    assert (
+        frame["coupon_redemptions"] + frame["bill_redemptions"] <= frame["treasury_cap"] + 1e-9
+    ).all()
+    assert len(frame) == 24
+
+
+@pytest.mark.parametrize("aid", ["B1", "B2", "B4", "E2"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_analyses_return_results(aid: str, lang: str):
+    r = get_analysis(aid).run(
+        Dataset("2022-05-31"),
+        lang=lang,
+        **({} if aid == "E2" else {"months": 12} if aid != "B1" else {}),
+    )
+    assert r.id == aid and r.tables and r.figures and r.notes
+    for tb in r.tables:
+        assert not tb.frame.empty
+    if lang == "zh":
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in r.title)
+
+
+runner = CliRunner()
+
+
+def test_cli_ladder_json():
+    res = runner.invoke(app, ["ladder", "--policy", "qt2-realized", "--start", "2022-06", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert set(d["months"][0]) == {
+        "month",
+        "bills_maturing",
+        "coupons_maturing",
+        "treasury_cap",
+        "coupon_redemptions",
+        "bill_redemptions",
+        "rolled_over",
+    }
+    assert set(d["summary"]) == {"maturing_24m", "coupon_shortfall_months", "bill_runoff_first_12m"}
+    assert d["months"][0]["month"] == "2022-06" and len(d["months"]) == 24
+
+
+def test_cli_project_json():
+    res = runner.invoke(
+        app,
+        ["project", "--policy", "qt2-realized", "--start", "2022-06", "--months", "3", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    need = {
+        "month",
+        "bills",
+        "coupons",
+        "tips",
+        "frn",
+        "treasury",
+        "mbs",
+        "coupon_redemptions",
+        "bill_redemptions",
+        "rolled_over",
+        "mbs_paydowns",
+        "mbs_reinvested",
+        "mbs_sales",
+        "purchases",
+        "total_securities",
+        "regime",
+    }
+    assert need <= set(d["months"][0])
+    assert d["policy"] == "qt2-realized" and d["start"] == "2022-06"
+
+
+def test_cli_project_with_a_paydown_file(tmp_path):
+    f = tmp_path / "p.csv"
+    # the MBS file of 2022-05-11 is carried from May, so the path starts in May
+    pd.DataFrame(
+        {"month": ["2022-05", "2022-06", "2022-07"], "paydowns": [30.0, 25.0, 26.0]}
+    ).to_csv(f, index=False)
+    res = runner.invoke(
+        app,
+        [
+            "project",
+            "--policy",
+            "qt2-announced",
+            "--start",
+            "2022-06",
+            "--months",
+            "2",
+            "--mbs-paydowns",
+            str(f),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert [m["mbs_paydowns"] for m in d["months"]] == [25.0, 26.0]
+    bad = runner.invoke(app, ["project", "--policy", "qt3", "--start", "2022-06", "--months", "2"])
+    assert bad.exit_code == 2
+    assert "valid presets" in bad.output
+
+
+def test_cli_backtest_json():
+    res = runner.invoke(app, ["backtest", "--episode", "qt2", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["episode"] == "qt2"
+    assert set(d["errors"]) == {"treasury", "bills", "coupons", "mbs"}
+    assert {"max_abs_pct", "mean_abs_bn"} <= set(d["errors"]["treasury"])
+    assert set(d["months"][0]) >= {"month", "series", "projected", "realized"}
+    assert "last weekly SOMA observation" in d["convention"]
+
+
+def test_cli_policy_from_a_yaml_file(tmp_path):
+    import yaml
+
+    from qtlab.policy import load_preset
+
+    f = tmp_path / "mine.yaml"
+    f.write_text(yaml.safe_dump(load_preset("qt2-announced").to_dict()), encoding="utf-8")
+    res = runner.invoke(
+        app, ["ladder", "--policy", str(f), "--start", "2022-06", "--months", "4", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert [m["treasury_cap"] for m in d["months"]] == [30.0, 30.0, 30.0, 60.0]

@@ -1,0 +1,63 @@
+"""The shared checked-CSV reader of :mod:`qtlab.sources._base`, on real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from qtlab.errors import ParseError
+from qtlab.sources._base import checked_csv
+
+GDP = "cbo/cbo_actual_gdp_by_fiscal_year.csv"
+MSPD = "mspd/mspd_table1_summary_by_class_2001-01_2026-05.csv"
+
+
+def test_real_file_reads_as_text_with_a_range_index(shared_data: Path) -> None:
+    raw = (shared_data / MSPD).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM is stripped from the first column name
+    df = checked_csv(raw, file="mspd.csv", required=("Record Date",))
+    assert isinstance(df.index, pd.RangeIndex)
+    assert len(df) == 4617  # 4617 data lines (SOURCES.md says 4616; see test_sources_treasury)
+    assert df.loc[0, "Security Class Description"] == "Bills"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        # first data row: pandas alone would shift every column left without an error
+        ("1982,3313.35", "1982,3,313.35", 2),
+        # a later row (line 11 of the file: FY1991)
+        ("1991,6093.175", "1991,6,093.175", 11),
+    ],
+    ids=["first-row", "later-row"],
+)
+def test_row_longer_than_header_names_file_line_and_counts(
+    shared_data: Path, old: str, new: str, line: int
+) -> None:
+    text = (shared_data / GDP).read_text()
+    assert old in text
+    with pytest.raises(ParseError) as err:
+        checked_csv(text.replace(old, new, 1), file="gdp.csv", required=("fiscal_year", "GDP"))
+    msg = str(err.value)
+    assert "file gdp.csv" in msg
+    assert f"field 'line {line}'" in msg and f"line {line} has more fields than the header" in msg
+    assert "(3 fields, the header 'fiscal_year,GDP' has 2" in msg
+    assert repr(new) in msg
+    assert err.value.field == f"line {line}"
+
+
+def test_quoted_commas_are_one_field(shared_data: Path) -> None:
+    text = (shared_data / GDP).read_text().replace("1982,3313.35", '1982,"3,313.35"', 1)
+    df = checked_csv(text, file="gdp.csv", required=("GDP",))
+    assert df.loc[0, "GDP"] == "3,313.35"
+
+
+def test_missing_column_and_empty_file(shared_data: Path) -> None:
+    text = (shared_data / GDP).read_text().replace("fiscal_year,GDP", "fiscal_year,gdp", 1)
+    with pytest.raises(ParseError) as err:
+        checked_csv(text, file="gdp.csv", required=("fiscal_year", "GDP"))
+    assert "field 'GDP'" in str(err.value) and "'gdp'" in str(err.value)
+    with pytest.raises(ParseError, match="empty"):
+        checked_csv(b"\xef\xbb\xbf\n", file="gdp.csv", required=())
