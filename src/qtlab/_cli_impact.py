@@ -103,7 +103,9 @@ def endpoint_cmd(
     policy: Annotated[
         str | None,
         typer.Option(
-            help="Asset path: qt2-announced (full QT2 caps) or hold; default by the vantage date."
+            help="Runoff policy preset for the engine (qt1-2017, qt2-announced, qt2-realized, "
+            "rmp-2025), or caps (the QT2 caps in full) or hold; default: qt2-announced before "
+            "QT2 ended, hold after."
         ),
     ] = None,
     rule: Annotated[

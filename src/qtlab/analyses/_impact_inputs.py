@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from qtlab._periods import to_monthly
+from qtlab.analyses._runoff_data import run_projection
 from qtlab.balance import (
     DEFAULT_GDP_GROWTH,
     LiabilityRules,
@@ -28,6 +29,7 @@ from qtlab.balance import (
 from qtlab.errors import DataError, SpecError, UnknownSeriesError, one_of
 from qtlab.i18n import t
 from qtlab.impact import debt_path, policy_rate, sep_policy_path
+from qtlab.policy import presets
 from qtlab.sources.fomc import load_sep_preset
 from qtlab.store.dataset import Dataset
 
@@ -36,7 +38,9 @@ __all__ = [
     "Assumption",
     "Inputs",
     "asset_path",
+    "asset_path_names",
     "default_asset_path",
+    "engine_securities",
     "last_sep_year",
     "load_inputs",
     "meta",
@@ -45,9 +49,9 @@ __all__ = [
     "sep_path",
 ]
 
-#: Asset paths available until the engine is wired: name -> what it assumes (cited).
+#: Simple asset paths besides the engine's policies: name -> what it assumes (cited).
 ASSET_PATHS: Final[Mapping[str, str]] = {
-    "qt2-announced": (
+    "caps": (
         "total assets fall by the full QT2 caps: 47.5 bn a month (Treasuries 30 + MBS 17.5) in "
         "June-August 2022, 95 bn (60 + 35) from September 2022 (FOMC, Plans for Reducing the "
         "Size of the Federal Reserve's Balance Sheet, 2022-05-04); an upper bound on runoff, "
@@ -240,8 +244,42 @@ def _cbo_debt(ds: Dataset) -> pd.Series:
 
 
 def default_asset_path(as_of: date | None) -> str:
-    """``"qt2-announced"`` before QT2 ended (December 2025), else ``"hold"``."""
+    """The runoff engine under ``"qt2-announced"`` before QT2 ended (December 2025),
+    else ``"hold"`` (runoff over: assets flat)."""
     return "qt2-announced" if as_of is not None and as_of < _QT2_END else "hold"
+
+
+def asset_path_names() -> list[str]:
+    """Every valid asset-path name: the engine's policy presets, then :data:`ASSET_PATHS`."""
+    return [*presets(), *ASSET_PATHS]
+
+
+def engine_securities(
+    ds: Dataset, policy: str, start: pd.Period, months: int, mbs_paydowns: str = "model"
+) -> tuple[pd.Series, float]:
+    """Total securities [USD bn] projected by the runoff engine under ``policy``, on the
+    H.4.1 basis (TIPS inflation compensation included), and their level at the start.
+
+    MBS paydowns come from the prepayment model on the MBS holdings visible at the
+    vantage date, with mortgage rates flat after it (``"model"``), so an as-of run uses
+    nothing published later. One run of at least 120 months is cached per (vantage,
+    policy, start) and sliced.
+    """
+    key = (repr(ds), policy, str(start), mbs_paydowns)
+    if key in _ENGINE_CACHE and len(_ENGINE_CACHE[key][0]) < months:
+        del _ENGINE_CACHE[key]
+    if key not in _ENGINE_CACHE:
+        run = max(int(months), 120)
+        proj = run_projection(ds, policy, start, run, mbs_paydowns=mbs_paydowns)
+        f = proj.frame
+        sec = (f["total_securities"] + f["tips_inflation_comp"]).rename("securities")
+        s0 = proj.start_holdings()
+        _ENGINE_CACHE[key] = (sec, float(s0["total_securities"] + s0["tips_inflation_comp"]))
+    sec, base = _ENGINE_CACHE[key]
+    return sec.iloc[:months].copy(), base
+
+
+_ENGINE_CACHE: dict[tuple[str, str, str, str], tuple[pd.Series, float]] = {}
 
 
 def asset_path(name: str, state: LiabilityState, through: pd.Period) -> pd.Series:

@@ -1,9 +1,10 @@
 """C2 reserve projection and C3 endpoint rules (ANALYSES.md, section C).
 
-Both run on an asset path: by default the FOMC's announced QT2 caps applied in
-full before QT2 ended, assets held flat after (see
-:data:`qtlab.analyses._impact_inputs.ASSET_PATHS`); pass ``assets=`` (a monthly
-Series of total assets [USD bn], e.g. a runoff projection's) to use another.
+Both run on an asset path: by default the runoff engine under the announced QT2
+policy before QT2 ended (total securities; other assets held at their start level),
+assets held flat after. ``asset_path_name`` picks any engine policy preset or a
+simple path (``caps``: the QT2 caps in full; ``hold``); ``assets=`` or
+``securities=`` (monthly Series [USD bn]) give a path directly.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import plotly.graph_objects as go
 from qtlab._periods import period_index, require_monthly, value_at
 from qtlab.analyses._figures import shade_episodes, styled_figure
 from qtlab.analyses._impact_inputs import (
+    ASSET_PATHS,
     Assumption,
     Inputs,
     asset_path,
+    asset_path_names,
     default_asset_path,
+    engine_securities,
     load_inputs,
     meta,
     rules_assumption,
@@ -105,8 +109,20 @@ def project(
         desc = Assumption("impact.asset_path.securities", {"other": inp.state.total_assets - base})
     else:
         name = asset_path_name or default_asset_path(ds.as_of)
-        path = asset_path(name, inp.state, through)
-        desc = Assumption(f"impact.asset_path.{name}")
+        if name in ASSET_PATHS:
+            path = asset_path(name, inp.state, through)
+            desc = Assumption(f"impact.asset_path.{name}")
+        elif name in asset_path_names():
+            sec, base = engine_securities(ds, name, inp.last_month + 1, horizon)
+            path = assets_from_securities(sec, inp.state.total_assets, base)
+            desc = Assumption(
+                "impact.asset_path.engine",
+                {"policy": name, "other": inp.state.total_assets - base},
+            )
+        else:
+            raise SpecError(
+                f"unknown asset path or policy {name!r}; valid: {one_of(asset_path_names())}"
+            )
     rules = LiabilityRules(currency_growth=currency_growth, tga=tga, **SCENARIOS[scenario])
     proj = project_liabilities(path, inp.state, rules)
     return inp, proj, (desc, rules_assumption(rules))
