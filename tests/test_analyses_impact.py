@@ -161,3 +161,17 @@ def test_d3_sets_the_model_beside_cbo_may_2022(vantages, shared_data):
         assert v == pytest.approx(ni.loc[fy])  # 399.035 bn for FY2022 (CBO, May 2022)
     assert bool(tb.loc[2022, "projected"]) and not bool(tb.loc[2021, "projected"])
     assert res.note_values("d3.note.previous_peak")["share_fy"] == 1991
+
+
+def test_asset_paths_by_name(vantages):
+    from qtlab.analyses.liabilities import project
+
+    _, caps, (desc, _) = project(vantages["2022"], horizon=6, asset_path_name="caps")
+    assert desc.key == "impact.asset_path.caps"
+    # 47.5 bn a month in June-August 2022, then 95 bn
+    np.testing.assert_allclose(-caps["total_assets"].diff().iloc[1:], [47.5] * 3 + [95.0] * 3)
+    _, eng, (desc, _) = project(vantages["2022"], horizon=6, asset_path_name="qt2-realized")
+    assert desc.key == "impact.asset_path.engine" and desc.values["policy"] == "qt2-realized"
+    assert (eng["total_assets"].diff().iloc[1:] < 0).all()
+    with pytest.raises(SpecError, match="qt2-announced"):
+        project(vantages["2022"], horizon=6, asset_path_name="qt3")

@@ -29,7 +29,7 @@ from qtlab.balance import (
 from qtlab.errors import DataError, SpecError, UnknownSeriesError, one_of
 from qtlab.i18n import t
 from qtlab.impact import debt_path, policy_rate, sep_policy_path
-from qtlab.policy import presets
+from qtlab.policy import PRESET_NAMES
 from qtlab.sources.fomc import load_sep_preset
 from qtlab.store.dataset import Dataset
 
@@ -40,6 +40,7 @@ __all__ = [
     "asset_path",
     "asset_path_names",
     "default_asset_path",
+    "engine_frame",
     "engine_securities",
     "last_sep_year",
     "load_inputs",
@@ -251,35 +252,40 @@ def default_asset_path(as_of: date | None) -> str:
 
 def asset_path_names() -> list[str]:
     """Every valid asset-path name: the engine's policy presets, then :data:`ASSET_PATHS`."""
-    return [*presets(), *ASSET_PATHS]
+    return [*PRESET_NAMES, *ASSET_PATHS]
 
 
-def engine_securities(
+def engine_frame(
     ds: Dataset, policy: str, start: pd.Period, months: int, mbs_paydowns: str = "model"
-) -> tuple[pd.Series, float]:
-    """Total securities [USD bn] projected by the runoff engine under ``policy``, on the
-    H.4.1 basis (TIPS inflation compensation included), and their level at the start.
-
-    MBS paydowns come from the prepayment model on the MBS holdings visible at the
-    vantage date, with mortgage rates flat after it (``"model"``), so an as-of run uses
-    nothing published later. One run of at least 120 months is cached per (vantage,
-    policy, start) and sliced.
-    """
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The runoff engine's monthly frame under ``policy`` from ``start`` [USD bn], and its
+    start holdings. MBS paydowns come from the prepayment model on the MBS holdings
+    visible at the vantage date, with mortgage rates flat after it (``"model"``), so an
+    as-of run uses nothing published later. One run of at least 120 months is cached
+    per (vantage, policy, start) and sliced."""
     key = (repr(ds), policy, str(start), mbs_paydowns)
     if key in _ENGINE_CACHE and len(_ENGINE_CACHE[key][0]) < months:
         del _ENGINE_CACHE[key]
     if key not in _ENGINE_CACHE:
         run = max(int(months), 120)
         proj = run_projection(ds, policy, start, run, mbs_paydowns=mbs_paydowns)
-        f = proj.frame
-        sec = (f["total_securities"] + f["tips_inflation_comp"]).rename("securities")
-        s0 = proj.start_holdings()
-        _ENGINE_CACHE[key] = (sec, float(s0["total_securities"] + s0["tips_inflation_comp"]))
-    sec, base = _ENGINE_CACHE[key]
-    return sec.iloc[:months].copy(), base
+        _ENGINE_CACHE[key] = (proj.frame, proj.start_holdings())
+    frame, s0 = _ENGINE_CACHE[key]
+    return frame.iloc[:months].copy(), s0.copy()
 
 
-_ENGINE_CACHE: dict[tuple[str, str, str, str], tuple[pd.Series, float]] = {}
+def engine_securities(
+    ds: Dataset, policy: str, start: pd.Period, months: int, mbs_paydowns: str = "model"
+) -> tuple[pd.Series, float]:
+    """Total securities [USD bn] projected by the runoff engine under ``policy``, on the
+    H.4.1 basis (TIPS inflation compensation included), and their level at the start
+    (see :func:`engine_frame`)."""
+    f, s0 = engine_frame(ds, policy, start, months, mbs_paydowns)
+    sec = (f["total_securities"] + f["tips_inflation_comp"]).rename("securities")
+    return sec, float(s0["total_securities"] + s0["tips_inflation_comp"])
+
+
+_ENGINE_CACHE: dict[tuple[str, str, str, str], tuple[pd.DataFrame, pd.Series]] = {}
 
 
 def asset_path(name: str, state: LiabilityState, through: pd.Period) -> pd.Series:

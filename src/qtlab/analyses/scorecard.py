@@ -302,11 +302,14 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
     is this for 2022-05-31, written by ``scripts/make_forecasts.py``).
 
     10-year peak level and month: D2 for each indicator along the SEP path; end of
-    runoff, months of runoff and the reserve decline: C3 with its default rules; ON
-    RRP peak: C2's default scenario.
+    runoff, months of runoff and the reserve decline: C3 with its default rules; first
+    MBS sale: the runoff engine under the default policy; ON RRP peak: C2's default
+    scenario.
     """
+    from qtlab.analyses._impact_inputs import default_asset_path, engine_frame  # noqa: PLC0415
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415 (avoids a cycle)
     from qtlab.analyses.liabilities import DEFAULT_RULES, endpoint, project  # noqa: PLC0415
+    from qtlab.policy import PRESET_NAMES  # noqa: PLC0415
 
     if ds.as_of is None:
         raise SpecError("make_forecasts needs a past vantage date (Dataset(as_of=...))")
@@ -338,6 +341,16 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
         add("runoff_end_month", str(res.end_month), hz, src)
         add("months_of_runoff", res.months_of_runoff, hz, src)
         add("reserve_decline_at_endpoint", round(decline, 2), hz, src)
+    policy = default_asset_path(ds.as_of)
+    if policy in PRESET_NAMES:
+        frame, _ = engine_frame(ds, policy, inp.last_month + 1, 120)
+        sold = frame.index[frame["mbs_sales"] > 0]
+        add(
+            "first_mbs_sale_month",
+            str(sold[0]) if len(sold) else "none",
+            str(res.end_month or frame.index[-1]),  # over the runoff it foresees
+            f"qtlab engine ({policy}, prepayment-model paydowns) as of {made}",
+        )
     _, c2, _ = project(ds, horizon=24)
     rrp = c2["on_rrp"].iloc[1:]
     src = f"qtlab C2 (ON RRP absorbs first) as of {made}"
