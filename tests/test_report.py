@@ -305,3 +305,25 @@ def test_unwritable_destination_is_a_clear_error(tmp_path: Path):
     blocker.write_text("not a directory")
     with pytest.raises(QtlabError, match="cannot write the report"):
         build_report(blocker / "rep", sections=["A7"], png=False)
+
+
+def test_gap_keys_take_their_values_from_the_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``meta['gaps']`` may name a catalogue key; its values come from the note with that key."""
+    from qtlab.analyses import note
+
+    def gappy(ds: object, *, lang: str = "en") -> AnalysisResult:
+        n = note("a6.gap.mbs", lang, ids="x.y")
+        return AnalysisResult(
+            id="Z6", title="gappy", lang=lang, notes=(n,), meta={"gaps": ["a6.gap.mbs"]}
+        )
+
+    def broken(ds: object, *, lang: str = "en") -> AnalysisResult:
+        return AnalysisResult(id="Z5", title="broken", lang=lang, meta={"gaps": ["a6.gap.mbs"]})
+
+    monkeypatch.setitem(result._REGISTRY, "Z6", AnalysisSpec("Z6", "test", 996, gappy))
+    monkeypatch.setitem(result._REGISTRY, "Z5", AnalysisSpec("Z5", "test", 997, broken))
+    out = build_report(tmp_path / "ok", sections=["Z6"], png=False)
+    assert "A store series with id x.y" in out.index.read_text(encoding="utf-8")
+    with pytest.raises(QtlabError, match=r"Z5: meta\['gaps'\] names 'a6.gap.mbs'"):
+        build_report(tmp_path / "bad", sections=["Z5"], png=False)
+    assert not (tmp_path / "bad").exists()

@@ -128,10 +128,24 @@ def _check_out(out: Path) -> None:
         )
 
 
-def _gap_text(gap: Any, lang: str) -> str:
-    if isinstance(gap, str) and has(gap, lang):
+def _gap_text(gap: Any, res: AnalysisResult, lang: str) -> str:
+    """A gap of ``meta["gaps"]`` as text: a catalogue key or a text (the contract).
+
+    A key whose template needs values takes the text of the note with that key
+    (the note holds the values); a key with no values is rendered directly.
+    """
+    if not (isinstance(gap, str) and has(gap, lang)):
+        return str(gap)
+    for n in res.notes:
+        if n.key == gap:
+            return n.text
+    try:
         return t(gap, lang)
-    return str(gap)
+    except SpecError:
+        raise QtlabError(
+            f"{res.id}: meta['gaps'] names {gap!r}, whose text needs values; add a note with "
+            "that key (note(key, lang, **values)) or put the rendered text in meta['gaps']"
+        ) from None
 
 
 def _section_files(
@@ -169,7 +183,7 @@ def _section_files(
         figures=figs,
         tables=tabs,
         notes=[n.text for n in res.notes],
-        gaps=[_gap_text(g, lang) for g in res.meta.get("gaps", ())],
+        gaps=[_gap_text(g, res, lang) for g in res.meta.get("gaps", ())],
     )
     return block, tab_paths, fig_paths
 

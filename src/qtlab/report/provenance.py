@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from qtlab.errors import DataError
+from qtlab.errors import DataError, UnknownSeriesError
 from qtlab.i18n import t
+from qtlab.schema import series_spec
 from qtlab.store.dataset import Dataset
 from qtlab.store.snapshot import ManifestEntry
 
@@ -64,6 +65,7 @@ class ProvenanceRow:
     last: str
     vintage: str
     layer: str
+    projection: bool = False
 
 
 def _entry_for_series(ds: Dataset, series_id: str) -> ManifestEntry | None:
@@ -74,6 +76,13 @@ def _entry_for_series(ds: Dataset, series_id: str) -> ManifestEntry | None:
         if series_id in e.series:
             return e
     return None
+
+
+def _is_projection(series_id: str) -> bool:
+    try:
+        return series_spec(series_id).kind == "projection"
+    except UnknownSeriesError:
+        return False
 
 
 def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
@@ -95,6 +104,7 @@ def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
             if not obs.empty:
                 lasts.append(obs["date"].max())
                 vintages.append(obs["vintage"].max())
+        projection = all(_is_projection(sid) for sid in ids)
         snap_vintage = pd.Timestamp(e.vintage) if e is not None else None
         newest = max(vintages) if vintages else None
         in_store = newest is not None and (snap_vintage is None or newest > snap_vintage)
@@ -107,6 +117,7 @@ def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
                 last=max(lasts).date().isoformat() if lasts else "",
                 vintage=newest.date().isoformat() if newest is not None else "",
                 layer="store" if in_store else "snapshot",
+                projection=projection,
             )
         )
     if ds.read_holdings:
@@ -194,6 +205,8 @@ def provenance_frame(rows: Iterable[ProvenanceRow], lang: str) -> pd.DataFrame:
                     if c == "source" and r.source
                     else t(f"report.layer.{r.layer}", lang)
                     if c == "layer"
+                    else t("report.prov.projected_to", lang, date=r.last)
+                    if c == "last" and r.projection and r.last
                     else getattr(r, c)
                 )
                 for c in cols
