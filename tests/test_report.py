@@ -156,16 +156,19 @@ def _open(page_path: Path, screenshot: Path):
             page.wait_for_function(
                 "document.querySelectorAll('.plotly-graph-div').length > 0 && "
                 "[...document.querySelectorAll('.plotly-graph-div')]"
-                ".every(d => d.querySelector('.main-svg g.trace'))",
-                timeout=20_000,
+                ".every(d => d._fullLayout && d.querySelector('.main-svg'))",
+                timeout=30_000,
             )
             graphs = page.locator(".plotly-graph-div").count()
+            # drawn: plotly laid the figure out and drew at least one trace
             drawn = page.evaluate(
                 "[...document.querySelectorAll('.plotly-graph-div')]"
                 ".filter(d => d.querySelector('.main-svg g.trace')).length"
             )
+            # traces with at least one point, per figure
             traces = page.evaluate(
-                "[...document.querySelectorAll('.plotly-graph-div')].map(d => d.data.length)"
+                "[...document.querySelectorAll('.plotly-graph-div')]"
+                ".map(d => d._fullData.filter(t => t._length > 0).length)"
             )
             links = page.eval_on_selector_all(
                 "#toc a", "els => els.map(e => e.getAttribute('href'))"
@@ -235,6 +238,11 @@ def test_full_report_from_the_command_line(tmp_path: Path):
         assert f'id="{aid}"' in html
     prov = pd.read_csv(out / "tables" / "provenance.csv", encoding="utf-8-sig")
     assert "qtlab.policy: qt2-realized" in set(prov["数据集"])
+    # every section's figures draw in the browser, with no console error
+    errors, graphs, drawn, traces, *_ = _open(out / "index.html", tmp_path / "full.png")
+    assert errors == [] and graphs == html.count('class="chart"')
+    # every figure with data is drawn (a scorecard of realized values may be empty then)
+    assert drawn == sum(n > 0 for n in traces) >= graphs - 2
     figs = list((out / "figures").glob("*.png"))
     assert len(figs) >= 7 and len(figs) == html.count('class="chart"')
     # no history table shows a date after the vantage date (projections, B* and
