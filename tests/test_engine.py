@@ -340,3 +340,44 @@ def test_purchases_in_the_as_of_month_come_after_the_snapshot():
     o = v.observed_frame()
     start_bills = 20.0 + 30.0 + 25.0 + 15.0 - 20.0  # the Jan 13 bill matured before the snapshot
     assert o["bills"].iloc[0] == pytest.approx(start_bills + 31.0 * 5 / 31)  # Jan 21..25 bought
+
+
+def test_realized_purchases_are_added_in_full_and_kernels_agree():
+    h = TOY.assign(as_of=pd.Timestamp("2022-01-20"))
+    bought = pd.DataFrame(
+        {"bills": [3.0, 0.0], "coupons": [4.0, 6.0]},
+        index=pd.PeriodIndex(["2022-01", "2022-02"], freq="M"),
+    )
+    obs = ["2022-01-25", "2022-01-31", "2022-02-15", "2022-02-28"]
+    kw = {"mbs_paydowns": ConstantPaydownRate(0.01), "observe": obs, "purchases": bought}
+    v = project(h, _policy(), "2022-01", 4, **kw)  # type: ignore[arg-type]
+    r = project(h, _policy(), "2022-01", 4, method="reference", **kw)  # type: ignore[arg-type]
+    _assert_same(v, r)
+    _assert_identities(v)
+    base = project(h, _policy(), "2022-01", 4, mbs_paydowns=ConstantPaydownRate(0.01))
+    d = v.frame["purchases"] - base.frame["purchases"]
+    # not prorated to the days after the snapshot: realized amounts are what was bought
+    assert d.iloc[:2].tolist() == pytest.approx([7.0, 6.0])
+    assert v.frame["treasury"].iloc[1] - base.frame["treasury"].iloc[1] == pytest.approx(13.0)
+    with pytest.raises(SpecError, match="unknown column 'gold'"):
+        project(
+            h,
+            _policy(),
+            "2022-01",
+            4,
+            mbs_paydowns=ConstantPaydownRate(0.01),
+            purchases=bought.rename(columns={"bills": "gold"}),
+        )
+    with pytest.raises(DateRangeError, match="2030-01"):
+        project(
+            h,
+            _policy(),
+            "2022-01",
+            4,
+            mbs_paydowns=ConstantPaydownRate(0.01),
+            purchases=pd.DataFrame({"coupons": [1.0]}, index=pd.PeriodIndex(["2030-01"], freq="M")),
+        )
+    with pytest.raises(SpecError, match=">= 0"):
+        project(
+            h, _policy(), "2022-01", 4, mbs_paydowns=ConstantPaydownRate(0.01), purchases=-bought
+        )

@@ -34,11 +34,13 @@ from qtlab.store.dataset import Dataset
 __all__ = [
     "BACKTEST_CONVENTION",
     "QT2_VANTAGE",
+    "TAPER_END",
     "Backtest",
     "backtest",
     "ladder",
     "paydown_source",
     "realized_holdings",
+    "realized_taper_purchases",
     "run_projection",
 ]
 
@@ -49,6 +51,12 @@ BACKTEST_CONVENTION: Final = (
     "is evaluated on that same day: securities maturing after it (e.g. month-end coupons) are "
     "still held, MBS principal posts on the 25th"
 )
+#: The last weekly SOMA observation that includes the final asset purchases: the NY Fed's
+#: statement of 2022-01-26 (https://www.newyorkfed.org/markets/opolicy/operating_policy_220126)
+#: set purchases of 20 bn Treasuries and 10 bn MBS from mid-February to mid-March, ending
+#: in early March 2022; the summary of 2022-03-16 holds the last settlements (Treasury par
+#: is flat from 2022-03-23 until the April maturities).
+TAPER_END: Final = pd.Timestamp("2022-03-16")
 _SOMA: Final = {
     "bills": "soma.bills",
     "notes_bonds": "soma.notes_bonds",
@@ -105,6 +113,42 @@ def paydown_source(
     return PaydownPath.from_csv_frame(pd.read_csv(p))
 
 
+def realized_taper_purchases(ds: Dataset, after: pd.Timestamp) -> pd.DataFrame | None:
+    """The final taper purchases of Treasuries after ``after``, read from the weekly summary.
+
+    While everything is rolled over at auction (before June 2022) Treasury par changes
+    only by outright purchases (and by TIPS inflation compensation turned into par at a
+    TIPS maturity, none of which fell in the purchase weeks), so each week's change in
+    bills and in coupon par (notes, bonds, TIPS, FRNs) up to :data:`TAPER_END` is what the
+    Desk bought that week. Weeks are assigned to the month of their Wednesday.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Indexed by month, columns ``bills``, ``coupons`` [USD bn]; ``None`` when
+        ``after`` is on or after :data:`TAPER_END` or the data show no purchase.
+    """
+    after = pd.Timestamp(after)
+    if after >= TAPER_END or after < pd.Timestamp("2021-11-01"):
+        return None
+    w = realized_holdings(ds, str(after.date()), str(TAPER_END.date()))
+    if w.empty or pd.Timestamp(w.index[0]) != after:
+        raise DataError(
+            f"the weekly SOMA summary has no observation on {after.date()} (the holdings "
+            "date) to measure the taper purchases from"
+        )
+    d = w[["bills", "coupons"]].diff().iloc[1:]
+    tips_matured = (w["tips"].diff().iloc[1:] < -1e-6).any()
+    if tips_matured:
+        raise DataError("a TIPS matured inside the taper weeks; purchases cannot be read as par")
+    d.index = pd.DatetimeIndex(d.index).to_period("M")
+    out = d.groupby(level=0).sum().clip(lower=0.0)
+    out.index.name = "month"
+    if float(out.to_numpy().sum()) <= 0:
+        return None
+    return out
+
+
 def _accrual(latest: Dataset) -> RealizedTipsAccrual:
     return RealizedTipsAccrual(
         latest.series("soma.tips"), latest.series("soma.tips_inflation_comp")
@@ -127,10 +171,18 @@ def run_projection(
     TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``
     (the last measured month's rate after it), or in all the data with ``hindsight=True``
     (the backtest). ``mbs_paydowns="realized"`` always uses all the data: it is the
-    realized path by definition.
+    realized path by definition. Treasury holdings dated inside the last taper weeks get
+    the realized purchases after their date (:func:`realized_taper_purchases`, from the
+    weekly summary visible in ``ds``) in ``purchases``.
     """
     latest = Dataset()
     h = ds.holdings(kinds)
+    tsy = h.loc[h["kind"].isin(("bill", "note_bond", "tips", "frn"))]
+    bought = None
+    if not tsy.empty:
+        t_asof = pd.Timestamp(pd.to_datetime(tsy["as_of"]).max()).normalize()
+        if t_asof.to_period("M") <= to_month(start, field="start"):
+            bought = realized_taper_purchases(ds, t_asof)
     src: PaydownSource | PaydownAmounts | None = None
     if (h["kind"] == "mbs").any():
         src = (
@@ -146,6 +198,7 @@ def run_projection(
         mbs_paydowns=src,
         observe=observe,
         tips_accrual=_accrual(latest if hindsight else ds),
+        purchases=bought,
     )
 
 
@@ -318,6 +371,8 @@ def _backtest(episode: str, end: str) -> Backtest:
     )
     check["error_pct"] = 100 * (check["projected"] / check["realized"] - 1)
     check.attrs["date"] = str(real.index[0].date())
+    cf = p.carry_forward
+    check.attrs["taper_purchases"] = float(cf["purchases"].sum()) if len(cf) else 0.0
     return Backtest(
         episode="qt2",
         convention=BACKTEST_CONVENTION,
@@ -326,7 +381,8 @@ def _backtest(episode: str, end: str) -> Backtest:
         start_check=check,
         method=(
             "security-level projection from the Treasury CUSIP file of 2022-02-16 (carried "
-            "forward with full rollover to 2022-06) and the MBS file of 2022-05-11, policy "
+            "forward with full rollover and the realized last taper purchases to 2022-06) and "
+            "the MBS file of 2022-05-11, policy "
             "qt2-realized, realized MBS paydowns and TIPS index-ratio growth"
         ),
     )
