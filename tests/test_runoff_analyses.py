@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from qtlab.analyses import get_analysis
 from qtlab.analyses._runoff_data import backtest, ladder, realized_taper_purchases
 from qtlab.cli import app
+from qtlab.errors import SpecError
 from qtlab.store.dataset import Dataset
 
 
@@ -206,3 +207,65 @@ def test_cli_policy_from_a_yaml_file(tmp_path):
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
     assert [m["treasury_cap"] for m in d["months"]] == [30.0, 30.0, 30.0, 60.0]
+
+
+def _project(*extra: str) -> dict:
+    args = ["project", "--policy", "qt2-realized", "--start", "2022-06", "--months", "12"]
+    res = runner.invoke(app, [*args, "--holdings-as-of", "2022-05-31", *extra, "--json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_cli_project_with_the_prepayment_model(tmp_path):
+    base = _project("--mbs-paydowns", "model")
+    assert (base["mbs_paydowns"], base["mortgage_rate"], base["shock_bp"]) == ("model", "flat", 0)
+    assert [m["month"] for m in base["months"]][:2] == ["2022-06", "2022-07"]
+    pay = [m["mbs_paydowns"] for m in base["months"]]
+    assert all(5 < x < 35 for x in pay)  # [USD bn/month]
+    lower = _project("--mbs-paydowns", "model", "--shock-bp", "-100")
+    assert lower["shock_bp"] == -100
+    low = [m["mbs_paydowns"] for m in lower["months"]]
+    # rates 1 pp lower after the vantage: more refinancing, so more paydowns by month 6
+    assert sum(low[6:]) > sum(pay[6:]) + 1
+    f = tmp_path / "rates.csv"
+    pd.DataFrame({"month": ["2022-06", "2030-12"], "rate": [3.0, 3.0]}).to_csv(f, index=False)
+    user = _project("--mbs-paydowns", "model", "--mortgage-rate", str(f))
+    assert user["mortgage_rate"] == str(f)
+    assert sum(m["mbs_paydowns"] for m in user["months"][6:]) > sum(pay[6:]) + 1
+    realized = _project()
+    assert (realized["mortgage_rate"], realized["shock_bp"]) == (None, None)
+    for bad, msg in (
+        (["--shock-bp", "50"], "need --mbs-paydowns model"),
+        (["--mbs-paydowns", "model", "--mortgage-rate", "sideways"], "'sideways' is not"),
+    ):
+        args = ["project", "--policy", "qt2-realized", "--start", "2022-06", "--months", "2"]
+        res = runner.invoke(app, [*args, *bad, "--json"])
+        assert res.exit_code != 0
+        assert msg in res.output
+
+
+def test_mbs_backtest_with_the_prepayment_model():
+    # Target of the MBS issue: with the model and realized mortgage rates, MBS holdings within
+    # 3% of the weekly summary at every month end 2022-06..2025-11. Measured: -2.26% at worst
+    # (2025-11); about -1.8 points of it by 2022-09 are the MBS bought before June 2022 that
+    # kept settling, which the projection does not model (as with realized paydowns).
+    b = backtest("qt2", mbs_paydowns="model")
+    mbs = b.frame[b.frame["series"] == "mbs"]
+    assert len(mbs) == 42 and mbs["month"].iloc[-1] == "2025-11"
+    assert (mbs["error_pct"].abs() <= 3.0).all()
+    assert b.errors["treasury"]["max_abs_pct"] <= 0.5  # Treasury side unchanged
+    assert "prepayment model (mortgage rates: realized)" in b.method
+    with pytest.raises(SpecError, match="need --mbs-paydowns model"):
+        backtest("qt2", shock_bp=50)
+
+
+def test_cli_backtest_json_with_the_model():
+    res = runner.invoke(app, ["backtest", "--mbs-paydowns", "model", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert (d["episode"], d["mbs_paydowns"], d["mortgage_rate"]) == ("qt2", "model", "realized")
+    assert set(d["errors"]) == {"treasury", "bills", "coupons", "mbs"}
+    assert d["errors"]["mbs"]["max_abs_pct"] <= 3.0
+    months = {m["month"] for m in d["months"]}
+    assert min(months) == "2022-06" and max(months) == "2025-11"
+    assert all(len(m) == 7 and m[4] == "-" for m in months)

@@ -81,15 +81,35 @@ def realized_holdings(ds: Dataset, start: str, end: str) -> pd.DataFrame:
 
 
 def paydown_source(
-    spec: str | Path, *, ds: Dataset, latest: Dataset | None = None
+    spec: str | Path,
+    *,
+    ds: Dataset,
+    latest: Dataset | None = None,
+    mortgage_rate: str | Path = "flat",
+    shock_bp: float = 0.0,
 ) -> PaydownSource | PaydownAmounts:
     """The MBS paydown source named by ``spec``.
 
     ``"realized"``: rates measured in the weekly SOMA MBS holdings (2022-10 onward; nearest
     month outside); ``"model"``: the prepayment model of :mod:`qtlab.prepay` on the MBS file
-    visible in ``ds`` (flat mortgage rates after the vantage date); any other value: a CSV
-    file with columns ``month`` (YYYY-MM) and ``paydowns`` [USD bn].
+    visible in ``ds``, driven by ``mortgage_rate`` (``flat``: rates known in ``ds``, flat
+    after; ``realized``: every rate in ``latest``, flat after; or a CSV file month,rate [%])
+    shifted by ``shock_bp`` [bp] where the path is not data; any other value: a CSV file
+    with columns ``month`` (YYYY-MM) and ``paydowns`` [USD bn]. ``mortgage_rate`` and
+    ``shock_bp`` apply to ``"model"`` only.
     """
+    if spec != "model" and (str(mortgage_rate) != "flat" or shock_bp):
+        raise SpecError(
+            f"--mortgage-rate {str(mortgage_rate)!r} / --shock-bp {shock_bp:g} drive the "
+            f"prepayment model; they need --mbs-paydowns model (got {str(spec)!r})"
+        )
+    if str(mortgage_rate) not in ("flat", "realized") and not Path(mortgage_rate).is_file():
+        raise SpecError(
+            f"--mortgage-rate {str(mortgage_rate)!r} is not 'realized', 'flat' or an existing "
+            "CSV file (columns month, rate [%])"
+        )
+    if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
+        raise SpecError(f"--shock-bp {shock_bp!r} must be a finite number of basis points")
     latest = latest or Dataset()
     if spec == "realized":
         return RealizedPaydowns(latest.series("soma.mbs"))
@@ -102,7 +122,9 @@ def paydown_source(
                 "--mbs-paydowns model needs the prepayment model (qtlab.analyses.mbs."
                 "model_paydowns), which this build does not have; use 'realized' or a CSV file"
             ) from exc
-        src: PaydownSource = fn(ds)
+        src: PaydownSource = fn(
+            ds, mortgage_rate=str(mortgage_rate), shock_bp=float(shock_bp), latest=latest
+        )
         return src
     p = Path(spec)
     if not p.is_file():
@@ -165,15 +187,19 @@ def run_projection(
     observe: pd.DatetimeIndex | None = None,
     kinds: tuple[str, ...] | None = None,
     hindsight: bool = False,
+    mortgage_rate: str | Path = "flat",
+    shock_bp: float = 0.0,
 ) -> Projection:
     """Project the holdings visible in ``ds`` under ``policy``.
 
     TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``
     (the last measured month's rate after it), or in all the data with ``hindsight=True``
     (the backtest). ``mbs_paydowns="realized"`` always uses all the data: it is the
-    realized path by definition. Treasury holdings dated inside the last taper weeks get
-    the realized purchases after their date (:func:`realized_taper_purchases`, from the
-    weekly summary visible in ``ds``) in ``purchases``.
+    realized path by definition; ``mbs_paydowns="model"`` runs the prepayment model with
+    ``mortgage_rate`` and ``shock_bp`` (:func:`paydown_source`). Treasury holdings dated
+    inside the last taper weeks get the realized purchases after their date
+    (:func:`realized_taper_purchases`, from the weekly summary visible in ``ds``) in
+    ``purchases``.
     """
     latest = Dataset()
     h = ds.holdings(kinds)
@@ -186,7 +212,13 @@ def run_projection(
     src: PaydownSource | PaydownAmounts | None = None
     if (h["kind"] == "mbs").any():
         src = (
-            paydown_source(mbs_paydowns, ds=ds, latest=latest)
+            paydown_source(
+                mbs_paydowns,
+                ds=ds,
+                latest=latest,
+                mortgage_rate=mortgage_rate,
+                shock_bp=shock_bp,
+            )
             if isinstance(mbs_paydowns, str | Path)
             else mbs_paydowns
         )
@@ -319,11 +351,36 @@ def _long(
     return pd.concat(rows, ignore_index=True)
 
 
-def backtest(episode: str = "qt2", *, end: MonthLike = "2025-11") -> Backtest:
-    """E2 (see :func:`_backtest`); computed once per process and returned as a copy."""
+def backtest(
+    episode: str = "qt2",
+    *,
+    end: MonthLike = "2025-11",
+    mbs_paydowns: str = "realized",
+    mortgage_rate: str = "realized",
+    shock_bp: float = 0.0,
+) -> Backtest:
+    """E2 (see :func:`_backtest`); computed once per process and returned as a copy.
+
+    ``mbs_paydowns``: ``"realized"`` (default) or ``"model"`` (the prepayment model on the
+    MBS file of 2022-05-11, driven by ``mortgage_rate``, default the realized rates of the
+    latest data, shifted by ``shock_bp`` [bp] beyond them), or a CSV path (see
+    :func:`paydown_source`). QT2 only: QT1 is aggregate.
+    """
     if episode not in ("qt1", "qt2"):
         raise SpecError(f"episode={episode!r}; valid: {one_of(('qt1', 'qt2'))}")
-    b = _backtest(episode, str(to_month(end, field="end")))
+    if episode == "qt1" and (mbs_paydowns != "realized" or shock_bp):
+        raise SpecError(
+            "episode='qt1' is an aggregate test without a paydown source; "
+            "--mbs-paydowns/--mortgage-rate/--shock-bp apply to qt2"
+        )
+    mr = mortgage_rate if mbs_paydowns == "model" else "flat"
+    sb = float(shock_bp) if mbs_paydowns == "model" else 0.0
+    if mbs_paydowns != "model" and (mortgage_rate != "realized" or shock_bp):
+        raise SpecError(
+            f"--mortgage-rate {mortgage_rate!r} / --shock-bp {shock_bp:g} drive the prepayment "
+            f"model; they need --mbs-paydowns model (got {mbs_paydowns!r})"
+        )
+    b = _backtest(episode, str(to_month(end, field="end")), str(mbs_paydowns), str(mr), sb)
     check = b.start_check.copy()
     check.attrs = dict(b.start_check.attrs)
     return replace(
@@ -332,7 +389,13 @@ def backtest(episode: str = "qt2", *, end: MonthLike = "2025-11") -> Backtest:
 
 
 @cache
-def _backtest(episode: str, end: str) -> Backtest:
+def _backtest(
+    episode: str,
+    end: str,
+    mbs_paydowns: str = "realized",
+    mortgage_rate: str = "flat",
+    shock_bp: float = 0.0,
+) -> Backtest:
     """E2: project from the data of the episode's start and compare with the weekly summary.
 
     ``qt2``: Treasury holdings by CUSIP of 2022-02-16 and MBS of 2022-05-11 (what was
@@ -357,7 +420,15 @@ def _backtest(episode: str, end: str) -> Backtest:
     n = (end_m - pd.Period("2022-06", "M")).n + 1
     ds = Dataset(QT2_VANTAGE)
     p = run_projection(
-        ds, "qt2-realized", "2022-06", n, observe=pd.DatetimeIndex(last.index), hindsight=True
+        ds,
+        "qt2-realized",
+        "2022-06",
+        n,
+        observe=pd.DatetimeIndex(last.index),
+        hindsight=True,
+        mbs_paydowns=mbs_paydowns,
+        mortgage_rate=mortgage_rate,
+        shock_bp=shock_bp,
     )
     proj = p.observed_frame()
     series = ("treasury", "bills", "coupons", "mbs")
@@ -373,6 +444,16 @@ def _backtest(episode: str, end: str) -> Backtest:
     check.attrs["date"] = str(real.index[0].date())
     cf = p.carry_forward
     check.attrs["taper_purchases"] = float(cf["purchases"].sum()) if len(cf) else 0.0
+    if mbs_paydowns == "model":
+        pay = (
+            f"MBS paydowns from the prepayment model (mortgage rates: {mortgage_rate}"
+            + (f", shocked {shock_bp:+g} bp" if shock_bp else "")
+            + ")"
+        )
+    elif mbs_paydowns == "realized":
+        pay = "realized MBS paydowns"
+    else:
+        pay = f"MBS paydowns from {mbs_paydowns}"
     return Backtest(
         episode="qt2",
         convention=BACKTEST_CONVENTION,
@@ -382,8 +463,8 @@ def _backtest(episode: str, end: str) -> Backtest:
         method=(
             "security-level projection from the Treasury CUSIP file of 2022-02-16 (carried "
             "forward with full rollover and the realized last taper purchases to 2022-06) and "
-            "the MBS file of 2022-05-11, policy "
-            "qt2-realized, realized MBS paydowns and TIPS index-ratio growth"
+            f"the MBS file of 2022-05-11, policy qt2-realized, {pay} and realized TIPS "
+            "index-ratio growth"
         ),
     )
 
