@@ -16,6 +16,8 @@ from qtlab.engine.mix import IssuanceMix
 from qtlab.engine.paydowns import PaydownAmounts, PaydownSource, _as_2d
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of
 from qtlab.policy import Policy
+from qtlab.portfolio.mbs_dates import POSTING_DAY
+from qtlab.portfolio.mbs_dates import mbs_first_month as first_mbs_month
 
 __all__ = [
     "KINDS",
@@ -32,8 +34,8 @@ TREASURY_CODE = {k: i for i, k in enumerate(KINDS)}
 EXCESS_CODE = {"mbs": 0, "treasuries": 1, "bills": 2}
 SALES_CODE = {"none": 0, "to_cap": 1, "fixed": 2}
 #: Day of the month on which MBS principal (and reinvestment) is posted for
-#: holdings observed inside a month (UMBS pay on the 25th).
-MBS_POST_DAY = 25
+#: holdings observed inside a month: the shared rule of qtlab.portfolio.mbs_dates.
+MBS_POST_DAY = POSTING_DAY
 
 
 def month_end(p: pd.Period) -> np.datetime64:
@@ -139,7 +141,7 @@ def build_inputs(
     mbs_first_month = None
     if m_asof is not None:
         # a snapshot before the 25th has the month's MBS payment still ahead
-        mbs_first_month = m_asof.to_period("M") + (1 if m_asof.day >= MBS_POST_DAY else 0)
+        mbs_first_month = first_mbs_month(m_asof)
         firsts.append(mbs_first_month)
     if a_asof is not None:
         firsts.append(a_asof.to_period("M"))
