@@ -269,3 +269,51 @@ def test_cli_backtest_json_with_the_model():
     months = {m["month"] for m in d["months"]}
     assert min(months) == "2022-06" and max(months) == "2025-11"
     assert all(len(m) == 7 and m[4] == "-" for m in months)
+
+
+def test_cli_contracts_give_null_for_uncapped_and_yyyy_mm_months(tmp_path):
+    import yaml
+
+    from qtlab.policy import load_preset
+
+    d = load_preset("qt2-announced").to_dict()
+    d["regimes"][1]["treasury_cap"] = "uncapped"  # from 2022-09: no Treasury cap
+    f = tmp_path / "uncapped.yaml"
+    f.write_text(yaml.safe_dump(d), encoding="utf-8")
+    lad = runner.invoke(
+        app, ["ladder", "--policy", str(f), "--start", "2022-06", "--months", "4", "--json"]
+    )
+    assert lad.exit_code == 0, lad.output
+    rows = json.loads(lad.stdout)["months"]
+    assert [m["treasury_cap"] for m in rows] == [30.0, 30.0, 30.0, None]
+    assert [m["month"] for m in rows] == ["2022-06", "2022-07", "2022-08", "2022-09"]
+    assert set(rows[0]) == {
+        "month",
+        "bills_maturing",
+        "coupons_maturing",
+        "treasury_cap",
+        "coupon_redemptions",
+        "bill_redemptions",
+        "rolled_over",
+    }
+    # uncapped: everything maturing in September 2022 is redeemed, nothing rolled
+    sep = rows[3]
+    assert sep["rolled_over"] == pytest.approx(0.0, abs=1e-6)
+    assert sep["coupon_redemptions"] + sep["bill_redemptions"] == pytest.approx(
+        sep["coupons_maturing"] + sep["bills_maturing"], abs=1e-6
+    )
+    pro = runner.invoke(
+        app, ["project", "--policy", str(f), "--start", "2022-06", "--months", "4", "--json"]
+    )
+    assert pro.exit_code == 0, pro.output
+    months = json.loads(pro.stdout)["months"]
+    assert [m["treasury_cap"] for m in months] == [30.0, 30.0, 30.0, None]
+    assert all(isinstance(m["treasury"], float) for m in months)  # [USD bn]
+    assert 5000 < months[0]["treasury"] < 6000
+
+
+@pytest.mark.parametrize("aid", ["B1", "B2", "B3", "B4", "E2"])
+def test_analyses_run_on_the_latest_data_in_chinese(aid: str):
+    r = get_analysis(aid).run(Dataset(), lang="zh")
+    assert r.id == aid and r.tables and r.notes
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in r.title)
