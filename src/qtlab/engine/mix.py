@@ -274,14 +274,16 @@ def _active(t: CouponTenor, month: int, weekend: bool = False) -> bool:
 #: the SOMA takes reopenings)``. TIPS: 5-year new in April and October, reopened two months
 #: later; 10-year new in January and July, reopened two and four months later; 30-year new
 #: in February, reopened in August. 2-year FRNs: new at the end of January, April, July and
-#: October, reopened in the next two months; the SOMA takes only the new issues: the weekly
-#: SOMA FRN holdings rose after the month-end settlements of new-issue months (2021-02-03,
-#: 2021-05-05, 2021-08-04, 2022-02-02, 2022-05-04) and not after the reopenings of
-#: February and March 2022, though 31.4 and 33.1 bn of month-end notes were rolled over
-#: then, and Treasury's results of the May 2017 FRN reopening report no Federal Reserve
-#: add-ons. 10-, 20- and 30-year nominal securities are new in February, May, August and
-#: November and reopened in the next two months; other coupon tenors (2, 3, 5, 7 years) are
-#: new every month.
+#: October, reopened in the next two months; the SOMA takes, as a rule, only the new
+#: issues: the weekly SOMA FRN holdings rose after the month-end settlements of new-issue
+#: months (2021-02-03, 2021-05-05, 2021-08-04, 2022-02-02, 2022-05-04, 2025-02-05, ...) and
+#: not after the reopenings of February and March 2022, though 31.4 and 33.1 bn of
+#: month-end notes were rolled over then, and Treasury's results of the May 2017 FRN
+#: reopening report no Federal Reserve add-ons. Exceptions seen in the weekly data: the
+#: reopenings of December 2021, May 2024 and February 2025 (+3.26, +1.66 and +2.82 bn in
+#: the following week); the rule misses those. 10-, 20- and 30-year nominal securities are
+#: new in February, May, August and November and reopened in the next two months; other
+#: coupon tenors (2, 3, 5, 7 years) are new every month.
 AUCTION_CALENDAR: Final[Mapping[tuple[str, int], tuple[tuple[int, ...], tuple[int, ...], bool]]] = {
     ("note_bond", 120): ((2, 5, 8, 11), (1, 2), True),
     ("note_bond", 240): ((2, 5, 8, 11), (1, 2), True),
