@@ -50,6 +50,9 @@ def test_mix_follows_the_auction_calendar():
     end = {t.label: t for t in m.coupons["end"]}
     # FRNs take rollovers only at their new issues (Jan/Apr/Jul/Oct); TIPS at their auctions
     assert end["2y FRN"].addon_months == (1, 4, 7, 10)
+    # FRN reopenings only when the month ends on a Friday (weekly SOMA FRN holdings:
+    # +3.26 bn after 2021-12-31, +1.66 after 2024-05-31, +2.82 after 2025-02-28)
+    assert end["2y FRN"].friday_months == (2, 3, 5, 6, 8, 9, 11, 12)
     assert end["10y TIPS"].addon_months == (1, 3, 5, 7, 9, 11)
     assert end["5y TIPS"].addon_months == (4, 6, 10, 12)
     assert end["30y TIPS"].addon_months == (2, 8)
@@ -69,6 +72,8 @@ def test_mix_follows_the_auction_calendar():
     assert mar["10y TIPS"] > 0 and mar["2y FRN"] == 0
     # 2022-04-30 was a Saturday: the 5y TIPS settled on the 29th, before the maturities
     assert apr["5y TIPS"] == 0 and apr["2y FRN"] > 0.1
+    assert by_label("2022-05")["2y FRN"] == 0  # a Tuesday
+    assert by_label("2024-05")["2y FRN"] > 0.1  # a Friday
     # the weights relative to each other are kept
     assert apr["2y FRN"] / apr["2y nominal"] == pytest.approx(
         end["2y FRN"].share / end["2y nominal"].share

@@ -76,6 +76,10 @@ class CouponTenor:
         notes and FRNs are dated the month end and settle on the next business
         day). Month-end maturities are then paid on the next business day and
         cannot roll into it, so in such months its share goes to the others.
+    friday_months
+        Calendar months in which the security takes rollovers only when the
+        month ends on a Friday (2-year FRN reopenings, which settle on the
+        Friday of their auction week); ``()`` by default.
     """
 
     kind: CouponKind
@@ -85,6 +89,7 @@ class CouponTenor:
     label: str = ""
     addon_months: tuple[int, ...] | None = None
     before_weekend: bool = False
+    friday_months: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in get_args(CouponKind):
@@ -107,6 +112,12 @@ class CouponTenor:
                     "1..12 (or None for every month)"
                 )
             object.__setattr__(self, "addon_months", am)
+        fm = tuple(sorted({int(x) for x in self.friday_months}))
+        if fm and (fm[0] < 1 or fm[-1] > 12):
+            raise SpecError(
+                f"coupon tenor friday_months={self.friday_months!r} must be calendar months 1..12"
+            )
+        object.__setattr__(self, "friday_months", fm)
 
 
 def _check_shares(shares: list[float], what: str) -> None:
@@ -181,13 +192,15 @@ class IssuanceMix:
     def coupon_shares(self, half: str, month: pd.Period) -> tuple[float, ...]:
         """Shares [0..1] of the tenors of ``coupons[half]`` for rollovers in ``month``.
 
-        Tenors that take no rollovers that month (``addon_months``; at month end
-        ``before_weekend`` when the month ends on a Saturday or Sunday) get 0;
+        Tenors that take no rollovers that month (``addon_months`` and
+        ``friday_months``; at month end ``before_weekend`` when the month ends on
+        a Saturday or Sunday) get 0;
         the others keep their relative weights and sum to 1.
         """
         weekend = half == "end" and month.end_time.day_of_week >= 5
         ts = self.coupons[half]
-        w = [t.share if _active(t, month.month, weekend) else 0.0 for t in ts]
+        friday = month.end_time.day_of_week == 4
+        w = [t.share if _active(t, month.month, weekend, friday) else 0.0 for t in ts]
         tot = math.fsum(w)
         return tuple(x / tot for x in w)
 
@@ -217,6 +230,7 @@ class IssuanceMix:
                             else {}
                         ),
                         **({"before_weekend": True} if t.before_weekend else {}),
+                        **({"friday_months": list(t.friday_months)} if t.friday_months else {}),
                     }
                     for t in ts
                 ]
@@ -243,6 +257,7 @@ class IssuanceMix:
                             else tuple(int(x) for x in t["addon_months"])
                         ),
                         before_weekend=bool(t.get("before_weekend", False)),
+                        friday_months=tuple(int(x) for x in t.get("friday_months", ())),
                     )
                     for t in ts
                 )
@@ -263,35 +278,42 @@ class IssuanceMix:
             ) from exc
 
 
-def _active(t: CouponTenor, month: int, weekend: bool = False) -> bool:
+def _active(t: CouponTenor, month: int, weekend: bool = False, friday: bool = False) -> bool:
     if weekend and t.before_weekend:
         return False
-    return t.addon_months is None or month in t.addon_months
+    if t.addon_months is None or month in t.addon_months:
+        return True
+    return friday and month in t.friday_months
 
+
+#: One tenor's auction pattern: (new-issue months, reopening offsets [months], whether the
+#: SOMA takes the reopenings: True, False or "friday" = only when the month ends on a Friday).
+_Calendar = tuple[tuple[int, ...], tuple[int, ...], bool | Literal["friday"]]
 
 #: Treasury's auction pattern (2021-2022) for the coupon securities not auctioned every
-#: month: ``(kind, tenor months) -> (new-issue months, reopening offsets [months], whether
-#: the SOMA takes reopenings)``. TIPS: 5-year new in April and October, reopened two months
-#: later; 10-year new in January and July, reopened two and four months later; 30-year new
-#: in February, reopened in August. 2-year FRNs: new at the end of January, April, July and
-#: October, reopened in the next two months; the SOMA takes, as a rule, only the new
-#: issues: the weekly SOMA FRN holdings rose after the month-end settlements of new-issue
-#: months (2021-02-03, 2021-05-05, 2021-08-04, 2022-02-02, 2022-05-04, 2025-02-05, ...) and
-#: not after the reopenings of February and March 2022, though 31.4 and 33.1 bn of
-#: month-end notes were rolled over then, and Treasury's results of the May 2017 FRN
-#: reopening report no Federal Reserve add-ons. Exceptions seen in the weekly data: the
-#: reopenings of December 2021, May 2024 and February 2025 (+3.26, +1.66 and +2.82 bn in
-#: the following week); the rule misses those. 10-, 20- and 30-year nominal securities are
-#: new in February, May, August and November and reopened in the next two months; other
-#: coupon tenors (2, 3, 5, 7 years) are new every month.
-AUCTION_CALENDAR: Final[Mapping[tuple[str, int], tuple[tuple[int, ...], tuple[int, ...], bool]]] = {
+#: month: ``(kind, tenor months) -> _Calendar``. TIPS: 5-year new in April and October,
+#: reopened two months later; 10-year new in January and July, reopened two and four
+#: months later; 30-year new in February, reopened in August. 10-, 20- and 30-year nominal
+#: securities: new in February, May, August and November, reopened in the next two months;
+#: other coupon tenors (2, 3, 5, 7 years) are new every month.
+#: 2-year FRNs: new at the end of January, April, July and October (dated the month end,
+#: like the 2-, 5- and 7-year notes), reopened in the next two months. The weekly SOMA FRN
+#: holdings rose after every new-issue month-end with rollovers (e.g. 2021-02-03,
+#: 2021-05-05, 2022-02-02, 2022-05-04, 2025-02-05) but after a reopening only when the
+#: month ended on a Friday: December 2021, May 2024 and February 2025 (+3.26, +1.66 and
+#: +2.82 bn the next week), against none in the 2022-2025 reopening months with month-end
+#: rollovers ending on other days (February, March, May 2022: 31.4, 33.1, 25.3 bn rolled).
+#: This fits reopenings settling on the Friday of the auction week, before the maturity
+#: date unless the month ends that Friday; Treasury's results of the May 2017 FRN reopening
+#: (month end a Wednesday) report no Federal Reserve add-ons.
+AUCTION_CALENDAR: Final[Mapping[tuple[str, int], _Calendar]] = {
     ("note_bond", 120): ((2, 5, 8, 11), (1, 2), True),
     ("note_bond", 240): ((2, 5, 8, 11), (1, 2), True),
     ("note_bond", 360): ((2, 5, 8, 11), (1, 2), True),
     ("tips", 60): ((4, 10), (2,), True),
     ("tips", 120): ((1, 7), (2, 4), True),
     ("tips", 360): ((2,), (6,), True),
-    ("frn", 24): ((1, 4, 7, 10), (1, 2), False),
+    ("frn", 24): ((1, 4, 7, 10), (1, 2), "friday"),
 }
 
 
@@ -307,16 +329,21 @@ def _label(kind: str, months: int) -> str:
     return {"note_bond": f"{yrs}y nominal", "tips": f"{yrs}y TIPS", "frn": f"{yrs}y FRN"}[kind]
 
 
-def _addon_months(
-    cal: tuple[tuple[int, ...], tuple[int, ...], bool] | None,
-) -> tuple[int, ...] | None:
+def _addon_months(cal: _Calendar | None) -> tuple[int, ...] | None:
     if cal is None:
         return None
     new, offsets, reopen = cal
     months = set(new)
-    if reopen:
+    if reopen is True:
         months |= {(m - 1 + off) % 12 + 1 for m in new for off in offsets}
     return None if len(months) == 12 else tuple(sorted(months))
+
+
+def _friday_months(cal: _Calendar | None) -> tuple[int, ...]:
+    if cal is None or cal[2] != "friday":
+        return ()
+    new, offsets, _ = cal
+    return tuple(sorted({(m - 1 + off) % 12 + 1 for m in new for off in offsets}))
 
 
 def _before_weekend_kinds(t: pd.DataFrame) -> set[str]:
@@ -337,9 +364,7 @@ def issuance_mix_from_mspd(
     *,
     window_months: int = 12,
     decimals: int = 4,
-    calendar: Mapping[tuple[str, int], tuple[tuple[int, ...], tuple[int, ...], bool]] = (
-        AUCTION_CALENDAR
-    ),
+    calendar: Mapping[tuple[str, int], _Calendar] = AUCTION_CALENDAR,
 ) -> IssuanceMix:
     """Derive an issuance mix from an MSPD Table III frame.
 
@@ -437,6 +462,7 @@ def issuance_mix_from_mspd(
                 _label(str(k), int(m)),
                 _addon_months(calendar.get((str(k), int(m)))),
                 h == "end" and str(k) in early,
+                _friday_months(calendar.get((str(k), int(m)))),
             )
             for k, m, d, s in zip(gh["kind"], gh["months"], gh["day"], sh, strict=True)
         )
