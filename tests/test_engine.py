@@ -381,3 +381,31 @@ def test_realized_purchases_are_added_in_full_and_kernels_agree():
         project(
             h, _policy(), "2022-01", 4, mbs_paydowns=ConstantPaydownRate(0.01), purchases=-bought
         )
+
+
+def test_kernels_agree_across_the_auction_calendar():
+    # month ends on a Friday (2024-05-31: FRN reopening), a Sunday (2024-06-30: no TIPS)
+    # and a new-FRN month (2024-07-31), everything rolled over (before the first regime)
+    h = _holdings(
+        [
+            ("note_bond", "2024-05-31", 40.0, 0.0),
+            ("note_bond", "2024-06-30", 30.0, 0.0),
+            ("frn", "2024-07-31", 5.0, 0.0),
+            ("tips", "2024-07-15", 10.0, 2.0),
+            ("bill", "2024-06-06", 10.0, 0.0),
+        ],
+        as_of="2024-05-01",
+    )
+    pol = Policy("p", (Regime("later", "2024-09", 30, 0, SRC),))
+    obs = ["2024-05-31", "2024-06-28", "2024-07-31"]
+    kw = {"observe": obs, "tips_accrual": ConstantPaydownRate(0.002)}
+    v = project(h, pol, "2024-05", 5, **kw)  # type: ignore[arg-type]
+    r = project(h, pol, "2024-05", 5, method="reference", **kw)  # type: ignore[arg-type]
+    _assert_same(v, r)
+    _assert_identities(v)
+    f = v.frame
+    assert f.loc[pd.Period("2024-05", "M"), "frn"] > 0  # Friday: into the FRN reopening
+    may, jun = f.loc[pd.Period("2024-05", "M")], f.loc[pd.Period("2024-06", "M")]
+    assert may["tips"] > 10.0  # 10-year TIPS reopened at the end of May
+    assert jun["rolled_coupons_end"] == pytest.approx(30.0)
+    assert jun["tips"] == pytest.approx(may["tips"])  # Sunday: the 5y TIPS settled before
