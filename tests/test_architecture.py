@@ -17,13 +17,21 @@ FORBIDDEN = ("httpx", "requests", "urllib", "duckdb", "qtlab.sources", "qtlab.st
 
 #: ARCHITECTURE.md's "may import" column for the model packages that exist.
 #: Every package may import itself and the base modules (errors, schema and the
-#: private helpers ``qtlab._months`` / ``qtlab._random``).
-BASE_MODULES = ("qtlab.errors", "qtlab.schema", "qtlab._months", "qtlab._random")
+#: private helpers ``qtlab._months`` / ``qtlab._random`` / ``qtlab._periods``).
+BASE_MODULES = (
+    "qtlab.errors",
+    "qtlab.schema",
+    "qtlab._months",
+    "qtlab._random",
+    "qtlab._periods",
+)
 MAY_IMPORT = {
     "policy": (),
     "portfolio": (),
     "engine": ("portfolio", "policy", "prepay", "balance"),
     "prepay": (),
+    "balance": (),
+    "impact": (),
 }
 
 
@@ -43,7 +51,7 @@ def forbidden_imports(source: str) -> list[str]:
 
 
 def model_files() -> list[Path]:
-    files = [SRC / "schema.py", SRC / "errors.py"]
+    files = [SRC / "schema.py", SRC / "errors.py", SRC / "_periods.py"]
     for pkg in MODEL_PACKAGES:
         d = SRC / pkg
         if d.is_dir():

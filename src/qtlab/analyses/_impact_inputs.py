@@ -1,0 +1,338 @@
+"""Data plumbing shared by the liabilities (C2, C3) and impact (D1-D4) analyses.
+
+Reads the as-of :class:`~qtlab.store.Dataset` and turns it into the plain
+monthly inputs the model packages take. Until the runoff engine is wired in,
+the asset path comes from :func:`asset_path`: the runoff caps applied in full
+(an upper bound on runoff) or assets held flat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from qtlab._periods import to_monthly
+from qtlab.analyses._runoff_data import run_projection
+from qtlab.balance import (
+    DEFAULT_GDP_GROWTH,
+    LiabilityRules,
+    LiabilityState,
+    balance_sheet,
+    monthly_balance_sheet,
+    monthly_gdp,
+)
+from qtlab.errors import DataError, SpecError, UnknownSeriesError, one_of
+from qtlab.i18n import t
+from qtlab.impact import debt_path, policy_rate, sep_policy_path
+from qtlab.policy import PRESET_NAMES
+from qtlab.sources.fomc import load_sep_preset
+from qtlab.store.dataset import Dataset
+
+__all__ = [
+    "ASSET_PATHS",
+    "Assumption",
+    "Inputs",
+    "asset_path",
+    "asset_path_names",
+    "default_asset_path",
+    "engine_frame",
+    "engine_securities",
+    "last_sep_year",
+    "load_inputs",
+    "meta",
+    "quarterly_visible",
+    "rules_assumption",
+    "sep_path",
+]
+
+#: Simple asset paths besides the engine's policies: name -> what it assumes (cited).
+ASSET_PATHS: Final[Mapping[str, str]] = {
+    "caps": (
+        "total assets fall by the full QT2 caps: 47.5 bn a month (Treasuries 30 + MBS 17.5) in "
+        "June-August 2022, 95 bn (60 + 35) from September 2022 (FOMC, Plans for Reducing the "
+        "Size of the Federal Reserve's Balance Sheet, 2022-05-04); an upper bound on runoff, "
+        "as MBS paydowns fell short of their cap"
+    ),
+    "hold": "total assets held flat at their last level (no runoff)",
+}
+_QT2_PHASE = (pd.Period("2022-06", freq="M"), pd.Period("2022-09", freq="M"), 47.5, 95.0)
+_GDP_PUBLICATION_LAG_DAYS: Final = 30
+#: QT2 ended on 2025-12-01 (FOMC statement, 2025-10-29).
+_QT2_END: Final = date(2025, 12, 1)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """An assumption a result must print: a strings-catalogue key and its values.
+
+    Values that are themselves :class:`Assumption` objects are rendered in the same
+    language, so one sentence can be composed of parts.
+    """
+
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        """The sentence in ``lang``."""
+        vals = {k: v.text(lang) if isinstance(v, Assumption) else v for k, v in self.values.items()}
+        return t(self.key, lang, **vals)
+
+
+def rules_assumption(rules: LiabilityRules) -> Assumption:
+    """The liabilities rules of C2 as one translatable sentence."""
+    rrp = {
+        "absorb_first": Assumption(
+            "impact.assumption.rrp.absorb_first", {"floor": rules.rrp_floor}
+        ),
+        "fixed_share": Assumption(
+            "impact.assumption.rrp.fixed_share", {"share": 100.0 * rules.rrp_share}
+        ),
+        "path": Assumption("impact.assumption.rrp.path"),
+    }[rules.rrp_rule]
+    if rules.tga is None:
+        tga = Assumption("impact.assumption.tga_flat")
+    elif isinstance(rules.tga, pd.Series):
+        tga = Assumption("impact.assumption.tga_path")
+    else:
+        tga = Assumption("impact.assumption.tga_level", {"level": float(rules.tga)})
+    return Assumption(
+        "impact.assumption.liabilities",
+        {"rrp": rrp, "tga": tga, "growth": rules.currency_growth},
+    )
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Monthly inputs cut at the vantage date [USD bn, %]."""
+
+    as_of: date | None
+    h41: pd.DataFrame
+    state: LiabilityState
+    state_notes: tuple[Assumption, ...]
+    gdp: pd.Series
+    gdp_growth: float
+    debt: pd.Series
+    debt_source: str
+    reserves: pd.Series
+    securities: pd.Series
+    yield10: pd.Series
+    policy: pd.Series
+
+    @property
+    def last_month(self) -> pd.Period:
+        return self.state.month
+
+    @property
+    def gdp_assumption(self) -> Assumption:
+        """The GDP growth assumption, printed with every result that uses GDP."""
+        return Assumption(
+            "impact.assumption.gdp",
+            {"quarter": str(self.gdp.attrs["last_actual"]), "growth": self.gdp_growth},
+        )
+
+    @property
+    def debt_assumption(self) -> Assumption:
+        """Where the future marketable debt comes from."""
+        return Assumption(
+            "impact.assumption.debt",
+            {"month": str(self.debt.attrs.get("extended_from", "")), "baseline": self.debt_source},
+        )
+
+
+def quarterly_visible(ds: Dataset, series_id: str = "GDP") -> pd.Series:
+    """A quarterly NIPA series (GDP, interest payments) cut to the quarters whose first
+    estimate was out by the vantage date (about 30 days after the quarter ends), so an
+    as-of view does not see a quarter before it was published."""
+    g = ds.series(series_id)
+    if ds.as_of is None:
+        return g
+    ends = pd.DatetimeIndex(g.index).to_period("Q").end_time.normalize()
+    published = ends + pd.Timedelta(days=_GDP_PUBLICATION_LAG_DAYS)
+    return g[published <= pd.Timestamp(ds.as_of)]
+
+
+def _pre_range(ds: Dataset) -> pd.Series:
+    """The policy rate before the target range (2008-12-16): the single target DFEDTAR
+    when it has been fetched, else the effective federal funds rate DFF as a proxy."""
+    try:
+        return ds.series("DFEDTAR")
+    except UnknownSeriesError:
+        return ds.series("DFF")
+
+
+def _currency(ds: Dataset) -> pd.Series | None:
+    try:
+        return ds.series("WCURCIR")
+    except UnknownSeriesError:
+        return None
+
+
+def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GROWTH) -> Inputs:
+    """Everything C2-D3 read, monthly, as of ``ds.as_of``; GDP and debt paths extended
+    ``horizon`` months past the last complete month of H.4.1 data."""
+    weekly = balance_sheet(
+        ds.series("WALCL"),
+        ds.series("WRESBAL"),
+        ds.series("RRPONTSYD"),
+        ds.series("WTREGEN"),
+        currency=_currency(ds),
+    )
+    h41 = monthly_balance_sheet(weekly, "mean")
+    core = h41[["total_assets", "reserves", "on_rrp"]].dropna()
+    # keep only complete months of weekly data (the vantage month may be partial)
+    last = core.index[-1]
+    if (
+        ds.as_of is not None
+        and pd.Period(ds.as_of, freq="M") == last
+        and pd.Timestamp(ds.as_of) < last.end_time.normalize() - pd.Timedelta(days=6)
+    ):
+        last = last - 1
+    notes: list[Assumption] = []
+    row = h41.loc[last]
+    if np.isnan(row["tga"]):
+        tga_obs = weekly["tga"].dropna()
+        tga = float(tga_obs.iloc[-1])
+        notes.append(
+            Assumption(
+                "impact.assumption.tga_assumed",
+                {"level": tga, "date": str(tga_obs.index[-1].date())},
+            )
+        )
+        block = float(row["total_assets"] - row["reserves"] - row["on_rrp"] - tga)
+    else:
+        tga, block = float(row["tga"]), float(row["currency_other"])
+    state = LiabilityState(
+        last, float(row["total_assets"]), float(row["reserves"]), float(row["on_rrp"]), tga, block
+    )
+    through = last + horizon
+    gdp = monthly_gdp(quarterly_visible(ds), through, gdp_growth)
+    marketable = to_monthly(ds.series("mspd.marketable.total"), "last")
+    cbo = _cbo_debt(ds)
+    debt = debt_path(marketable, cbo, through)
+    y10 = to_monthly(ds.series("DGS10"), "mean")
+    pol = policy_rate(ds.series("DFEDTARU"), _pre_range(ds))
+    return Inputs(
+        as_of=ds.as_of,
+        h41=h41.loc[:last],
+        state=state,
+        state_notes=tuple(notes),
+        gdp=gdp,
+        gdp_growth=gdp_growth,
+        debt=debt,
+        debt_source=f"{cbo.attrs['vintage']:%Y-%m}",
+        reserves=h41["reserves"].loc[:last].dropna(),
+        securities=to_monthly(ds.series("WSHOSHO"), "mean"),
+        yield10=y10[y10.index <= last],
+        policy=pol[pol.index <= last],
+    )
+
+
+def _cbo_debt(ds: Dataset) -> pd.Series:
+    """CBO debt held by the public at fiscal-year ends: the last actual before the
+    baseline, then the baseline visible at the vantage date [USD bn]."""
+    base = ds.series("cbo.baseline.debt")
+    act = ds.series("cbo.actual.debt")
+    act = act[act.index < base.index[0]]
+    out: pd.Series = pd.concat([act.iloc[-1:], base])
+    out.index = pd.DatetimeIndex(out.index).to_period("M")
+    out.attrs["vintage"] = pd.Timestamp(base.attrs["vintage"])
+    return out
+
+
+def default_asset_path(as_of: date | None) -> str:
+    """The runoff engine under ``"qt2-announced"`` before QT2 ended (December 2025),
+    else ``"hold"`` (runoff over: assets flat)."""
+    return "qt2-announced" if as_of is not None and as_of < _QT2_END else "hold"
+
+
+def asset_path_names() -> list[str]:
+    """Every valid asset-path name: the engine's policy presets, then :data:`ASSET_PATHS`."""
+    return [*PRESET_NAMES, *ASSET_PATHS]
+
+
+def engine_frame(
+    ds: Dataset, policy: str, start: pd.Period, months: int, mbs_paydowns: str = "model"
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The runoff engine's monthly frame under ``policy`` from ``start`` [USD bn], and its
+    start holdings. MBS paydowns come from the prepayment model on the MBS holdings
+    visible at the vantage date, with mortgage rates flat after it (``"model"``), so an
+    as-of run uses nothing published later. One run of at least 120 months is cached
+    per (vantage, policy, start) and sliced."""
+    key = (repr(ds), policy, str(start), mbs_paydowns)
+    if key in _ENGINE_CACHE and len(_ENGINE_CACHE[key][0]) < months:
+        del _ENGINE_CACHE[key]
+    if key not in _ENGINE_CACHE:
+        run = max(int(months), 120)
+        proj = run_projection(ds, policy, start, run, mbs_paydowns=mbs_paydowns)
+        _ENGINE_CACHE[key] = (proj.frame, proj.start_holdings())
+    frame, s0 = _ENGINE_CACHE[key]
+    return frame.iloc[:months].copy(), s0.copy()
+
+
+def engine_securities(
+    ds: Dataset, policy: str, start: pd.Period, months: int, mbs_paydowns: str = "model"
+) -> tuple[pd.Series, float]:
+    """Total securities [USD bn] projected by the runoff engine under ``policy``, on the
+    H.4.1 basis (TIPS inflation compensation included), and their level at the start
+    (see :func:`engine_frame`)."""
+    f, s0 = engine_frame(ds, policy, start, months, mbs_paydowns)
+    sec = (f["total_securities"] + f["tips_inflation_comp"]).rename("securities")
+    return sec, float(s0["total_securities"] + s0["tips_inflation_comp"])
+
+
+_ENGINE_CACHE: dict[tuple[str, str, str, str], tuple[pd.DataFrame, pd.Series]] = {}
+
+
+def asset_path(name: str, state: LiabilityState, through: pd.Period) -> pd.Series:
+    """Total assets [USD bn] from the month after ``state.month`` to ``through``.
+
+    ``name`` is one of :data:`ASSET_PATHS`.
+    """
+    if name not in ASSET_PATHS:
+        raise SpecError(f"unknown asset path {name!r}; valid: {one_of(ASSET_PATHS)}")
+    idx = pd.period_range(state.month + 1, through, freq="M")
+    if len(idx) == 0:
+        raise SpecError(f"through={through} must come after the start month {state.month}")
+    if name == "hold":
+        return pd.Series(state.total_assets, index=idx, name="total_assets")
+    start, step_up, low, high = _QT2_PHASE
+    decline = np.where(idx < start, 0.0, np.where(idx < step_up, low, high))
+    return pd.Series(state.total_assets - np.cumsum(decline), index=idx, name="total_assets")
+
+
+def last_sep_year(ds: Dataset, sep: str = "latest") -> int:
+    """The last year of the SEP path (``"latest"`` visible, or a preset name)."""
+    if sep == "latest":
+        return int(pd.Timestamp(ds.series("FEDTARMD").index.max()).year)
+    d = load_sep_preset(sep).data
+    return int(pd.Timestamp(d.loc[d["series_id"] == "FEDTARMD", "date"].max()).year)
+
+
+def sep_path(
+    ds: Dataset, start: pd.Period, through: pd.Period, start_level: float, sep: str = "latest"
+) -> tuple[pd.Series, Assumption]:
+    """The policy-rate path from a SEP: ``"latest"`` visible at the vantage date, or a
+    packaged preset name (e.g. ``"2022-03"``). Returns (path [%], its description)."""
+    if sep == "latest":
+        medians = ds.series("FEDTARMD")
+        when = pd.Timestamp(medians.attrs["vintage"]).date()
+    else:
+        data = load_sep_preset(sep)
+        frame = data.data[data.data["series_id"] == "FEDTARMD"]
+        medians = frame.set_index("date")["value"]
+        when = data.meta.vintage or date.fromisoformat(sep + "-01")
+    if medians.empty:
+        raise DataError("no SEP median is visible at the vantage date")
+    path = sep_policy_path(medians, start_level, start, through)
+    values = ", ".join(f"{pd.Timestamp(str(i)).year}: {v:g}%" for i, v in medians.items())
+    return path, Assumption("impact.policy.sep", {"date": str(when), "values": values})
+
+
+def meta(ds: Dataset, options: Mapping[str, Any], inputs: list[str]) -> dict[str, Any]:
+    """The ``meta`` of an analysis result."""
+    return {"as_of": ds.as_of, "options": dict(options), "inputs": inputs}
