@@ -99,10 +99,7 @@ def paydown_source(
     ``shock_bp`` apply to ``"model"`` only.
     """
     if spec != "model" and (str(mortgage_rate) != "flat" or shock_bp):
-        raise SpecError(
-            f"--mortgage-rate {str(mortgage_rate)!r} / --shock-bp {shock_bp:g} drive the "
-            f"prepayment model; they need --mbs-paydowns model (got {str(spec)!r})"
-        )
+        raise SpecError(_model_only(spec, mortgage_rate, "flat", shock_bp))
     if str(mortgage_rate) not in ("flat", "realized") and not Path(mortgage_rate).is_file():
         raise SpecError(
             f"--mortgage-rate {str(mortgage_rate)!r} is not 'realized', 'flat' or an existing "
@@ -133,6 +130,16 @@ def paydown_source(
             "(columns month, paydowns [USD bn])"
         )
     return PaydownPath.from_csv_frame(pd.read_csv(p))
+
+
+def _model_only(spec: str | Path, rate: str | Path, default: str, shock: float) -> str:
+    given = [f"--mortgage-rate {str(rate)!r}"] if str(rate) != default else []
+    given += [f"--shock-bp {shock:g}"] if shock else []
+    verb = "are" if len(given) > 1 else "is"
+    return (
+        f"{' and '.join(given)} {verb} for the prepayment model only; runs with it need "
+        f"--mbs-paydowns model (got --mbs-paydowns {str(spec)!r})"
+    )
 
 
 def realized_taper_purchases(ds: Dataset, after: pd.Timestamp) -> pd.DataFrame | None:
@@ -376,10 +383,7 @@ def backtest(
     mr = mortgage_rate if mbs_paydowns == "model" else "flat"
     sb = float(shock_bp) if mbs_paydowns == "model" else 0.0
     if mbs_paydowns != "model" and (mortgage_rate != "realized" or shock_bp):
-        raise SpecError(
-            f"--mortgage-rate {mortgage_rate!r} / --shock-bp {shock_bp:g} drive the prepayment "
-            f"model; they need --mbs-paydowns model (got {mbs_paydowns!r})"
-        )
+        raise SpecError(_model_only(mbs_paydowns, mortgage_rate, "realized", shock_bp))
     b = _backtest(episode, str(to_month(end, field="end")), str(mbs_paydowns), str(mr), sb)
     check = b.start_check.copy()
     check.attrs = dict(b.start_check.attrs)
