@@ -6,7 +6,10 @@ cohort and month at a time) is timed on a sample of the same paths and scaled
 by the number of paths (its cost is linear in them); both runs are checked to
 agree on the sampled paths. Run from the repository root::
 
-    python benchmarks/bench_prepay.py [--paths 10000] [--months 120] [--ref-paths 8]
+    python benchmarks/bench_prepay.py [--paths 10000] [--months 120] [--ref-paths 8] [--quick]
+
+``--quick``: 1,000 paths and 2 reference paths (a few seconds); the full run takes
+well under a minute.
 """
 
 from __future__ import annotations
@@ -32,7 +35,10 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=120)
     ap.add_argument("--ref-paths", type=int, default=8)
     ap.add_argument("--seed", type=int, default=2022)
+    ap.add_argument("--quick", action="store_true", help="1,000 paths, 2 reference paths")
     a = ap.parse_args()
+    if a.quick:
+        a.paths, a.ref_paths = min(a.paths, 1_000), min(a.ref_paths, 2)
 
     hist = mortgage_rates(Dataset())
     state = CohortState.from_frame(cohorts_at("2022-05-11", hist))

@@ -340,3 +340,72 @@ def test_purchases_in_the_as_of_month_come_after_the_snapshot():
     o = v.observed_frame()
     start_bills = 20.0 + 30.0 + 25.0 + 15.0 - 20.0  # the Jan 13 bill matured before the snapshot
     assert o["bills"].iloc[0] == pytest.approx(start_bills + 31.0 * 5 / 31)  # Jan 21..25 bought
+
+
+def test_realized_purchases_are_added_in_full_and_kernels_agree():
+    h = TOY.assign(as_of=pd.Timestamp("2022-01-20"))
+    bought = pd.DataFrame(
+        {"bills": [3.0, 0.0], "coupons": [4.0, 6.0]},
+        index=pd.PeriodIndex(["2022-01", "2022-02"], freq="M"),
+    )
+    obs = ["2022-01-25", "2022-01-31", "2022-02-15", "2022-02-28"]
+    kw = {"mbs_paydowns": ConstantPaydownRate(0.01), "observe": obs, "purchases": bought}
+    v = project(h, _policy(), "2022-01", 4, **kw)  # type: ignore[arg-type]
+    r = project(h, _policy(), "2022-01", 4, method="reference", **kw)  # type: ignore[arg-type]
+    _assert_same(v, r)
+    _assert_identities(v)
+    base = project(h, _policy(), "2022-01", 4, mbs_paydowns=ConstantPaydownRate(0.01))
+    d = v.frame["purchases"] - base.frame["purchases"]
+    # not prorated to the days after the snapshot: realized amounts are what was bought
+    assert d.iloc[:2].tolist() == pytest.approx([7.0, 6.0])
+    assert v.frame["treasury"].iloc[1] - base.frame["treasury"].iloc[1] == pytest.approx(13.0)
+    with pytest.raises(SpecError, match="unknown column 'gold'"):
+        project(
+            h,
+            _policy(),
+            "2022-01",
+            4,
+            mbs_paydowns=ConstantPaydownRate(0.01),
+            purchases=bought.rename(columns={"bills": "gold"}),
+        )
+    with pytest.raises(DateRangeError, match="2030-01"):
+        project(
+            h,
+            _policy(),
+            "2022-01",
+            4,
+            mbs_paydowns=ConstantPaydownRate(0.01),
+            purchases=pd.DataFrame({"coupons": [1.0]}, index=pd.PeriodIndex(["2030-01"], freq="M")),
+        )
+    with pytest.raises(SpecError, match=">= 0"):
+        project(
+            h, _policy(), "2022-01", 4, mbs_paydowns=ConstantPaydownRate(0.01), purchases=-bought
+        )
+
+
+def test_kernels_agree_across_the_auction_calendar():
+    # month ends on a Friday (2024-05-31: FRN reopening), a Sunday (2024-06-30: no TIPS)
+    # and a new-FRN month (2024-07-31), everything rolled over (before the first regime)
+    h = _holdings(
+        [
+            ("note_bond", "2024-05-31", 40.0, 0.0),
+            ("note_bond", "2024-06-30", 30.0, 0.0),
+            ("frn", "2024-07-31", 5.0, 0.0),
+            ("tips", "2024-07-15", 10.0, 2.0),
+            ("bill", "2024-06-06", 10.0, 0.0),
+        ],
+        as_of="2024-05-01",
+    )
+    pol = Policy("p", (Regime("later", "2024-09", 30, 0, SRC),))
+    obs = ["2024-05-31", "2024-06-28", "2024-07-31"]
+    kw = {"observe": obs, "tips_accrual": ConstantPaydownRate(0.002)}
+    v = project(h, pol, "2024-05", 5, **kw)  # type: ignore[arg-type]
+    r = project(h, pol, "2024-05", 5, method="reference", **kw)  # type: ignore[arg-type]
+    _assert_same(v, r)
+    _assert_identities(v)
+    f = v.frame
+    assert f.loc[pd.Period("2024-05", "M"), "frn"] > 0  # Friday: into the FRN reopening
+    may, jun = f.loc[pd.Period("2024-05", "M")], f.loc[pd.Period("2024-06", "M")]
+    assert may["tips"] > 10.0  # 10-year TIPS reopened at the end of May
+    assert jun["rolled_coupons_end"] == pytest.approx(30.0)
+    assert jun["tips"] == pytest.approx(may["tips"])  # Sunday: the 5y TIPS settled before

@@ -45,6 +45,46 @@ def test_default_mix_is_the_treasury_auction_calendar():
     assert m.treasury_bill_share == pytest.approx(0.17, abs=0.01)
 
 
+def test_mix_follows_the_auction_calendar():
+    m = default_issuance_mix()
+    end = {t.label: t for t in m.coupons["end"]}
+    # FRNs take rollovers only at their new issues (Jan/Apr/Jul/Oct); TIPS at their auctions
+    assert end["2y FRN"].addon_months == (1, 4, 7, 10)
+    # FRN reopenings only when the month ends on a Friday (weekly SOMA FRN holdings:
+    # +3.26 bn after 2021-12-31, +1.66 after 2024-05-31, +2.82 after 2025-02-28)
+    assert end["2y FRN"].friday_months == (2, 3, 5, 6, 8, 9, 11, 12)
+    assert end["10y TIPS"].addon_months == (1, 3, 5, 7, 9, 11)
+    assert end["5y TIPS"].addon_months == (4, 6, 10, 12)
+    assert end["30y TIPS"].addon_months == (2, 8)
+    assert end["2y nominal"].addon_months is None
+    # MSPD: every TIPS issued at a weekend month end settled before it; notes and FRNs after
+    assert all(t.before_weekend for t in end.values() if t.kind == "tips")
+    assert not any(t.before_weekend for t in end.values() if t.kind != "tips")
+
+    def by_label(month: str) -> dict[str, float]:
+        sh = m.coupon_shares("end", pd.Period(month, "M"))
+        return {t.label: x for t, x in zip(m.coupons["end"], sh, strict=True)}
+
+    feb, mar, apr = by_label("2022-02"), by_label("2022-03"), by_label("2022-04")
+    for month in (feb, mar, apr):
+        assert sum(month.values()) == pytest.approx(1)
+    assert feb["2y FRN"] == 0 and feb["30y TIPS"] > 0 and feb["10y TIPS"] == 0
+    assert mar["10y TIPS"] > 0 and mar["2y FRN"] == 0
+    # 2022-04-30 was a Saturday: the 5y TIPS settled on the 29th, before the maturities
+    assert apr["5y TIPS"] == 0 and apr["2y FRN"] > 0.1
+    assert by_label("2022-05")["2y FRN"] == 0  # a Tuesday
+    assert by_label("2024-05")["2y FRN"] > 0.1  # a Friday
+    # the weights relative to each other are kept
+    assert apr["2y FRN"] / apr["2y nominal"] == pytest.approx(
+        end["2y FRN"].share / end["2y nominal"].share
+    )
+    with pytest.raises(SpecError, match="addon_months"):
+        CouponTenor("frn", 24, "eom", 1.0, addon_months=(0, 13))
+    only_frn = CouponTenor("frn", 24, "eom", 1.0, addon_months=(1,))
+    with pytest.raises(SpecError, match="calendar month 2"):
+        IssuanceMix((4,), (1.0,), {"mid": (only_frn,), "end": (only_frn,)}, 0.2)
+
+
 def test_mix_validation():
     t = CouponTenor("note_bond", 24, "eom", 1.0)
     with pytest.raises(SpecError, match=r"sum to 0\.900000"):

@@ -15,7 +15,9 @@ from qtlab.store import Dataset
 # weekly summary gives for the same Wednesday (../shared/data/SOURCES.md) [USD bn].
 FILES = {
     "2017-10-10": ("2017-10-04", "2017-10", 1768.160),
-    "2022-04-25": ("2022-04-20", "2022-05", 2721.694),
+    # dated before the 25th: April's UMBS payment is still ahead (weekly summary: MBS
+    # 2721.694 on 2022-04-20, 2706.069 on 2022-04-27), so the cohorts start in April
+    "2022-04-25": ("2022-04-20", "2022-04", 2721.694),
     "2022-05-20": ("2022-05-11", "2022-05", 2706.078),
     "2024-10-10": ("2024-10-02", "2024-10", 2273.971),
 }
@@ -83,3 +85,38 @@ def test_bad_inputs_raise_clear_errors(holdings):
         mbs_cohorts(h, CohortAssumptions(wac_spread={"umbs": 0.6}))
     assert cohort_start(pd.Timestamp("2022-05-11")) == pd.Period("2022-05", freq="M")
     assert cohort_start(pd.Timestamp("2022-05-25")) == pd.Period("2022-06", freq="M")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "first"),
+    [
+        ("2017-10-04", "2017-10"),
+        ("2022-04-20", "2022-04"),  # after the Ginnie dates, before the UMBS 25th
+        ("2022-05-11", "2022-05"),
+        ("2022-05-24", "2022-05"),
+        ("2022-05-25", "2022-06"),
+        ("2024-10-02", "2024-10"),
+    ],
+)
+def test_one_payment_date_rule_for_cohorts_and_engine(as_of: str, first: str):
+    from qtlab.engine import ConstantPaydownRate, project
+    from qtlab.policy import load_preset
+    from qtlab.portfolio.mbs_dates import PAYMENT_DAYS, POSTING_DAY, mbs_first_month
+
+    assert POSTING_DAY == PAYMENT_DAYS["umbs"] == 25
+    assert (PAYMENT_DAYS["gnma2"], PAYMENT_DAYS["gnma1"]) == (20, 15)
+    ts = pd.Timestamp(as_of)
+    assert mbs_first_month(ts) == cohort_start(ts) == pd.Period(first, freq="M")
+    h = pd.DataFrame(
+        {
+            "kind": ["mbs"],
+            "maturity": [pd.Timestamp("2050-01-01")],
+            "par": [100.0],
+            "inflation_comp": [0.0],
+            "as_of": [ts],
+        }
+    )
+    p = project(
+        h, load_preset("qt2-realized"), "2024-11", 1, mbs_paydowns=ConstantPaydownRate(0.01)
+    )
+    assert p.months[0] == pd.Period(first, freq="M")  # the engine's first MBS month

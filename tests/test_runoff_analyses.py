@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from qtlab.analyses import get_analysis
-from qtlab.analyses._runoff_data import backtest, ladder
+from qtlab.analyses._runoff_data import backtest, ladder, realized_taper_purchases
 from qtlab.cli import app
+from qtlab.errors import SpecError
 from qtlab.store.dataset import Dataset
 
 
@@ -22,10 +23,10 @@ def qt2():
 def test_qt2_backtest_meets_the_targets(qt2):
     # Target of the runoff issue: with qt2-realized and realized MBS paydowns, Treasury
     # holdings within 0.5% and bills within 10 bn of the NY Fed weekly summary at every
-    # month end 2022-06..2025-11. Measured: 0.44% (a constant -17 bn offset: the final taper
-    # purchases after the 2022-02-16 CUSIP file) and 4.5 bn.
+    # month end 2022-06..2025-11. Measured: 0.05% (2.1 bn) and 4.5 bn.
     e = qt2.errors
     assert e["treasury"]["max_abs_pct"] <= 0.5
+    assert e["treasury"]["max_abs_pct"] < 0.1  # the taper purchases are in the carry-forward
     assert e["bills"]["max_abs_bn"] <= 10
     assert e["coupons"]["max_abs_pct"] <= 0.5
     # MBS: reinvestment purchases that kept settling in June-September 2022 are not
@@ -39,14 +40,31 @@ def test_qt2_backtest_meets_the_targets(qt2):
 
 def test_carry_forward_to_the_runoff_start(qt2):
     # Issue target: totals by kind on 2022-06-01 within 0.5% of the weekly summary.
+    # Measured: Treasury 0.00%, bills 0.00%, notes/bonds +0.03%, TIPS -0.32%, MBS +0.28%,
+    # TIPS inflation compensation +0.10%; FRNs -0.71% (0.22 bn) miss: the April 2022 new FRN
+    # took 13.3% of that month-end's rollovers (weekly summary: +1.417 bn net of the 1.911 bn
+    # FRN maturing 2022-04-30, out of 25.1 bn rolled), the January 2022 auction sizes of the
+    # MSPD give 12.4%.
     c = qt2.start_check
     assert c.attrs["date"] == "2022-06-01"
-    for kind in ("treasury", "bills", "notes_bonds", "mbs", "tips_inflation_comp"):
+    for kind in ("treasury", "bills", "notes_bonds", "tips", "mbs", "tips_inflation_comp"):
         assert abs(c.loc[kind, "error_pct"]) < 0.5, kind
-    # Measured misses (reported): TIPS -0.66%, FRNs +28.5% (the issuance mix sends ~10% of
-    # month-end rollovers to FRNs; the Fed's FRN holdings barely moved from February to May 2022).
-    assert abs(c.loc["tips", "error_pct"]) < 1.0
-    assert c.loc["frn", "projected"] - c.loc["frn", "realized"] < 10
+    assert abs(c.loc["frn", "error_pct"]) < 1.0
+    assert abs(c.loc["frn", "projected"] - c.loc["frn", "realized"]) < 0.3
+    assert c.attrs["taper_purchases"] == pytest.approx(16.803, abs=1e-3)
+
+
+def test_taper_purchases_read_from_the_weekly_summary():
+    # NY Fed weekly summary, Treasury par after the 2022-02-16 CUSIP file: +2.602 bn in the
+    # week to 2022-02-23 (notes 1.601, TIPS 1.001), then +6.802, +3.398 and +4.001 bn in the
+    # weeks to 2022-03-02, -09 and -16 (purchases ended in early March per the NY Fed's
+    # statement of 2022-01-26); bills unchanged at 326.044 bn.
+    got = realized_taper_purchases(Dataset("2022-05-31"), pd.Timestamp("2022-02-16"))
+    assert got is not None
+    assert got.loc[pd.Period("2022-02", "M"), "coupons"] == pytest.approx(2.602, abs=1e-6)
+    assert got.loc[pd.Period("2022-03", "M"), "coupons"] == pytest.approx(14.201, abs=1e-6)
+    assert (got["bills"] == 0).all()
+    assert realized_taper_purchases(Dataset(), pd.Timestamp("2022-03-16")) is None
 
 
 def test_qt1_in_aggregate_never_runs_off_more_than_the_caps():
@@ -189,3 +207,113 @@ def test_cli_policy_from_a_yaml_file(tmp_path):
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
     assert [m["treasury_cap"] for m in d["months"]] == [30.0, 30.0, 30.0, 60.0]
+
+
+def _project(*extra: str) -> dict:
+    args = ["project", "--policy", "qt2-realized", "--start", "2022-06", "--months", "12"]
+    res = runner.invoke(app, [*args, "--holdings-as-of", "2022-05-31", *extra, "--json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_cli_project_with_the_prepayment_model(tmp_path):
+    base = _project("--mbs-paydowns", "model")
+    assert (base["mbs_paydowns"], base["mortgage_rate"], base["shock_bp"]) == ("model", "flat", 0)
+    assert [m["month"] for m in base["months"]][:2] == ["2022-06", "2022-07"]
+    pay = [m["mbs_paydowns"] for m in base["months"]]
+    assert all(5 < x < 35 for x in pay)  # [USD bn/month]
+    lower = _project("--mbs-paydowns", "model", "--shock-bp", "-100")
+    assert lower["shock_bp"] == -100
+    low = [m["mbs_paydowns"] for m in lower["months"]]
+    # rates 1 pp lower after the vantage: more refinancing, so more paydowns by month 6
+    assert sum(low[6:]) > sum(pay[6:]) + 1
+    f = tmp_path / "rates.csv"
+    pd.DataFrame({"month": ["2022-06", "2030-12"], "rate": [3.0, 3.0]}).to_csv(f, index=False)
+    user = _project("--mbs-paydowns", "model", "--mortgage-rate", str(f))
+    assert user["mortgage_rate"] == str(f)
+    assert sum(m["mbs_paydowns"] for m in user["months"][6:]) > sum(pay[6:]) + 1
+    realized = _project()
+    assert (realized["mortgage_rate"], realized["shock_bp"]) == (None, None)
+    for bad, msg in (
+        (["--shock-bp", "50"], "need --mbs-paydowns model"),
+        (["--mbs-paydowns", "model", "--mortgage-rate", "sideways"], "'sideways' is not"),
+    ):
+        args = ["project", "--policy", "qt2-realized", "--start", "2022-06", "--months", "2"]
+        res = runner.invoke(app, [*args, *bad, "--json"])
+        assert res.exit_code != 0
+        assert msg in res.output
+
+
+def test_mbs_backtest_with_the_prepayment_model():
+    # Target of the MBS issue: with the model and realized mortgage rates, MBS holdings within
+    # 3% of the weekly summary at every month end 2022-06..2025-11. Measured: -2.26% at worst
+    # (2025-11); about -1.8 points of it by 2022-09 are the MBS bought before June 2022 that
+    # kept settling, which the projection does not model (as with realized paydowns).
+    b = backtest("qt2", mbs_paydowns="model")
+    mbs = b.frame[b.frame["series"] == "mbs"]
+    assert len(mbs) == 42 and mbs["month"].iloc[-1] == "2025-11"
+    assert (mbs["error_pct"].abs() <= 3.0).all()
+    assert b.errors["treasury"]["max_abs_pct"] <= 0.5  # Treasury side unchanged
+    assert "prepayment model (mortgage rates: realized)" in b.method
+    with pytest.raises(SpecError, match="need --mbs-paydowns model"):
+        backtest("qt2", shock_bp=50)
+
+
+def test_cli_backtest_json_with_the_model():
+    res = runner.invoke(app, ["backtest", "--mbs-paydowns", "model", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert (d["episode"], d["mbs_paydowns"], d["mortgage_rate"]) == ("qt2", "model", "realized")
+    assert set(d["errors"]) == {"treasury", "bills", "coupons", "mbs"}
+    assert d["errors"]["mbs"]["max_abs_pct"] <= 3.0
+    months = {m["month"] for m in d["months"]}
+    assert min(months) == "2022-06" and max(months) == "2025-11"
+    assert all(len(m) == 7 and m[4] == "-" for m in months)
+
+
+def test_cli_contracts_give_null_for_uncapped_and_yyyy_mm_months(tmp_path):
+    import yaml
+
+    from qtlab.policy import load_preset
+
+    d = load_preset("qt2-announced").to_dict()
+    d["regimes"][1]["treasury_cap"] = "uncapped"  # from 2022-09: no Treasury cap
+    f = tmp_path / "uncapped.yaml"
+    f.write_text(yaml.safe_dump(d), encoding="utf-8")
+    lad = runner.invoke(
+        app, ["ladder", "--policy", str(f), "--start", "2022-06", "--months", "4", "--json"]
+    )
+    assert lad.exit_code == 0, lad.output
+    rows = json.loads(lad.stdout)["months"]
+    assert [m["treasury_cap"] for m in rows] == [30.0, 30.0, 30.0, None]
+    assert [m["month"] for m in rows] == ["2022-06", "2022-07", "2022-08", "2022-09"]
+    assert set(rows[0]) == {
+        "month",
+        "bills_maturing",
+        "coupons_maturing",
+        "treasury_cap",
+        "coupon_redemptions",
+        "bill_redemptions",
+        "rolled_over",
+    }
+    # uncapped: everything maturing in September 2022 is redeemed, nothing rolled
+    sep = rows[3]
+    assert sep["rolled_over"] == pytest.approx(0.0, abs=1e-6)
+    assert sep["coupon_redemptions"] + sep["bill_redemptions"] == pytest.approx(
+        sep["coupons_maturing"] + sep["bills_maturing"], abs=1e-6
+    )
+    pro = runner.invoke(
+        app, ["project", "--policy", str(f), "--start", "2022-06", "--months", "4", "--json"]
+    )
+    assert pro.exit_code == 0, pro.output
+    months = json.loads(pro.stdout)["months"]
+    assert [m["treasury_cap"] for m in months] == [30.0, 30.0, 30.0, None]
+    assert all(isinstance(m["treasury"], float) for m in months)  # [USD bn]
+    assert 5000 < months[0]["treasury"] < 6000
+
+
+@pytest.mark.parametrize("aid", ["B1", "B2", "B3", "B4", "E2"])
+def test_analyses_run_on_the_latest_data_in_chinese(aid: str):
+    r = get_analysis(aid).run(Dataset(), lang="zh")
+    assert r.id == aid and r.tables and r.notes
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in r.title)

@@ -34,11 +34,13 @@ from qtlab.store.dataset import Dataset
 __all__ = [
     "BACKTEST_CONVENTION",
     "QT2_VANTAGE",
+    "TAPER_END",
     "Backtest",
     "backtest",
     "ladder",
     "paydown_source",
     "realized_holdings",
+    "realized_taper_purchases",
     "run_projection",
 ]
 
@@ -49,6 +51,12 @@ BACKTEST_CONVENTION: Final = (
     "is evaluated on that same day: securities maturing after it (e.g. month-end coupons) are "
     "still held, MBS principal posts on the 25th"
 )
+#: The last weekly SOMA observation that includes the final asset purchases: the NY Fed's
+#: statement of 2022-01-26 (https://www.newyorkfed.org/markets/opolicy/operating_policy_220126)
+#: set purchases of 20 bn Treasuries and 10 bn MBS from mid-February to mid-March, ending
+#: in early March 2022; the summary of 2022-03-16 holds the last settlements (Treasury par
+#: is flat from 2022-03-23 until the April maturities).
+TAPER_END: Final = pd.Timestamp("2022-03-16")
 _SOMA: Final = {
     "bills": "soma.bills",
     "notes_bonds": "soma.notes_bonds",
@@ -73,15 +81,32 @@ def realized_holdings(ds: Dataset, start: str, end: str) -> pd.DataFrame:
 
 
 def paydown_source(
-    spec: str | Path, *, ds: Dataset, latest: Dataset | None = None
+    spec: str | Path,
+    *,
+    ds: Dataset,
+    latest: Dataset | None = None,
+    mortgage_rate: str | Path = "flat",
+    shock_bp: float = 0.0,
 ) -> PaydownSource | PaydownAmounts:
     """The MBS paydown source named by ``spec``.
 
     ``"realized"``: rates measured in the weekly SOMA MBS holdings (2022-10 onward; nearest
     month outside); ``"model"``: the prepayment model of :mod:`qtlab.prepay` on the MBS file
-    visible in ``ds`` (flat mortgage rates after the vantage date); any other value: a CSV
-    file with columns ``month`` (YYYY-MM) and ``paydowns`` [USD bn].
+    visible in ``ds``, driven by ``mortgage_rate`` (``flat``: rates known in ``ds``, flat
+    after; ``realized``: every rate in ``latest``, flat after; or a CSV file month,rate [%])
+    shifted by ``shock_bp`` [bp] where the path is not data; any other value: a CSV file
+    with columns ``month`` (YYYY-MM) and ``paydowns`` [USD bn]. ``mortgage_rate`` and
+    ``shock_bp`` apply to ``"model"`` only.
     """
+    if spec != "model" and (str(mortgage_rate) != "flat" or shock_bp):
+        raise SpecError(_model_only(spec, mortgage_rate, "flat", shock_bp))
+    if str(mortgage_rate) not in ("flat", "realized") and not Path(mortgage_rate).is_file():
+        raise SpecError(
+            f"--mortgage-rate {str(mortgage_rate)!r} is not 'realized', 'flat' or an existing "
+            "CSV file (columns month, rate [%])"
+        )
+    if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
+        raise SpecError(f"--shock-bp {shock_bp!r} must be a finite number of basis points")
     latest = latest or Dataset()
     if spec == "realized":
         return RealizedPaydowns(latest.series("soma.mbs"))
@@ -94,7 +119,9 @@ def paydown_source(
                 "--mbs-paydowns model needs the prepayment model (qtlab.analyses.mbs."
                 "model_paydowns), which this build does not have; use 'realized' or a CSV file"
             ) from exc
-        src: PaydownSource = fn(ds)
+        src: PaydownSource = fn(
+            ds, mortgage_rate=str(mortgage_rate), shock_bp=float(shock_bp), latest=latest
+        )
         return src
     p = Path(spec)
     if not p.is_file():
@@ -103,6 +130,52 @@ def paydown_source(
             "(columns month, paydowns [USD bn])"
         )
     return PaydownPath.from_csv_frame(pd.read_csv(p))
+
+
+def _model_only(spec: str | Path, rate: str | Path, default: str, shock: float) -> str:
+    given = [f"--mortgage-rate {str(rate)!r}"] if str(rate) != default else []
+    given += [f"--shock-bp {shock:g}"] if shock else []
+    verb = "are" if len(given) > 1 else "is"
+    return (
+        f"{' and '.join(given)} {verb} for the prepayment model only; runs with it need "
+        f"--mbs-paydowns model (got --mbs-paydowns {str(spec)!r})"
+    )
+
+
+def realized_taper_purchases(ds: Dataset, after: pd.Timestamp) -> pd.DataFrame | None:
+    """The final taper purchases of Treasuries after ``after``, read from the weekly summary.
+
+    While everything is rolled over at auction (before June 2022) Treasury par changes
+    only by outright purchases (and by TIPS inflation compensation turned into par at a
+    TIPS maturity, none of which fell in the purchase weeks), so each week's change in
+    bills and in coupon par (notes, bonds, TIPS, FRNs) up to :data:`TAPER_END` is what the
+    Desk bought that week. Weeks are assigned to the month of their Wednesday.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Indexed by month, columns ``bills``, ``coupons`` [USD bn]; ``None`` when
+        ``after`` is on or after :data:`TAPER_END` or the data show no purchase.
+    """
+    after = pd.Timestamp(after)
+    if after >= TAPER_END or after < pd.Timestamp("2021-11-01"):
+        return None
+    w = realized_holdings(ds, str(after.date()), str(TAPER_END.date()))
+    if w.empty or pd.Timestamp(w.index[0]) != after:
+        raise DataError(
+            f"the weekly SOMA summary has no observation on {after.date()} (the holdings "
+            "date) to measure the taper purchases from"
+        )
+    d = w[["bills", "coupons"]].diff().iloc[1:]
+    tips_matured = (w["tips"].diff().iloc[1:] < -1e-6).any()
+    if tips_matured:
+        raise DataError("a TIPS matured inside the taper weeks; purchases cannot be read as par")
+    d.index = pd.DatetimeIndex(d.index).to_period("M")
+    out = d.groupby(level=0).sum().clip(lower=0.0)
+    out.index.name = "month"
+    if float(out.to_numpy().sum()) <= 0:
+        return None
+    return out
 
 
 def _accrual(latest: Dataset) -> RealizedTipsAccrual:
@@ -121,20 +194,38 @@ def run_projection(
     observe: pd.DatetimeIndex | None = None,
     kinds: tuple[str, ...] | None = None,
     hindsight: bool = False,
+    mortgage_rate: str | Path = "flat",
+    shock_bp: float = 0.0,
 ) -> Projection:
     """Project the holdings visible in ``ds`` under ``policy``.
 
     TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``
     (the last measured month's rate after it), or in all the data with ``hindsight=True``
     (the backtest). ``mbs_paydowns="realized"`` always uses all the data: it is the
-    realized path by definition.
+    realized path by definition; ``mbs_paydowns="model"`` runs the prepayment model with
+    ``mortgage_rate`` and ``shock_bp`` (:func:`paydown_source`). Treasury holdings dated
+    inside the last taper weeks get the realized purchases after their date
+    (:func:`realized_taper_purchases`, from the weekly summary visible in ``ds``) in
+    ``purchases``.
     """
     latest = Dataset()
     h = ds.holdings(kinds)
+    tsy = h.loc[h["kind"].isin(("bill", "note_bond", "tips", "frn"))]
+    bought = None
+    if not tsy.empty:
+        t_asof = pd.Timestamp(pd.to_datetime(tsy["as_of"]).max()).normalize()
+        if t_asof.to_period("M") <= to_month(start, field="start"):
+            bought = realized_taper_purchases(ds, t_asof)
     src: PaydownSource | PaydownAmounts | None = None
     if (h["kind"] == "mbs").any():
         src = (
-            paydown_source(mbs_paydowns, ds=ds, latest=latest)
+            paydown_source(
+                mbs_paydowns,
+                ds=ds,
+                latest=latest,
+                mortgage_rate=mortgage_rate,
+                shock_bp=shock_bp,
+            )
             if isinstance(mbs_paydowns, str | Path)
             else mbs_paydowns
         )
@@ -146,6 +237,7 @@ def run_projection(
         mbs_paydowns=src,
         observe=observe,
         tips_accrual=_accrual(latest if hindsight else ds),
+        purchases=bought,
     )
 
 
@@ -266,11 +358,33 @@ def _long(
     return pd.concat(rows, ignore_index=True)
 
 
-def backtest(episode: str = "qt2", *, end: MonthLike = "2025-11") -> Backtest:
-    """E2 (see :func:`_backtest`); computed once per process and returned as a copy."""
+def backtest(
+    episode: str = "qt2",
+    *,
+    end: MonthLike = "2025-11",
+    mbs_paydowns: str = "realized",
+    mortgage_rate: str = "realized",
+    shock_bp: float = 0.0,
+) -> Backtest:
+    """E2 (see :func:`_backtest`); computed once per process and returned as a copy.
+
+    ``mbs_paydowns``: ``"realized"`` (default) or ``"model"`` (the prepayment model on the
+    MBS file of 2022-05-11, driven by ``mortgage_rate``, default the realized rates of the
+    latest data, shifted by ``shock_bp`` [bp] beyond them), or a CSV path (see
+    :func:`paydown_source`). QT2 only: QT1 is aggregate.
+    """
     if episode not in ("qt1", "qt2"):
         raise SpecError(f"episode={episode!r}; valid: {one_of(('qt1', 'qt2'))}")
-    b = _backtest(episode, str(to_month(end, field="end")))
+    if episode == "qt1" and (mbs_paydowns != "realized" or shock_bp):
+        raise SpecError(
+            "episode='qt1' is an aggregate test without a paydown source; "
+            "--mbs-paydowns/--mortgage-rate/--shock-bp apply to qt2"
+        )
+    mr = mortgage_rate if mbs_paydowns == "model" else "flat"
+    sb = float(shock_bp) if mbs_paydowns == "model" else 0.0
+    if mbs_paydowns != "model" and (mortgage_rate != "realized" or shock_bp):
+        raise SpecError(_model_only(mbs_paydowns, mortgage_rate, "realized", shock_bp))
+    b = _backtest(episode, str(to_month(end, field="end")), str(mbs_paydowns), str(mr), sb)
     check = b.start_check.copy()
     check.attrs = dict(b.start_check.attrs)
     return replace(
@@ -279,7 +393,13 @@ def backtest(episode: str = "qt2", *, end: MonthLike = "2025-11") -> Backtest:
 
 
 @cache
-def _backtest(episode: str, end: str) -> Backtest:
+def _backtest(
+    episode: str,
+    end: str,
+    mbs_paydowns: str = "realized",
+    mortgage_rate: str = "flat",
+    shock_bp: float = 0.0,
+) -> Backtest:
     """E2: project from the data of the episode's start and compare with the weekly summary.
 
     ``qt2``: Treasury holdings by CUSIP of 2022-02-16 and MBS of 2022-05-11 (what was
@@ -304,7 +424,15 @@ def _backtest(episode: str, end: str) -> Backtest:
     n = (end_m - pd.Period("2022-06", "M")).n + 1
     ds = Dataset(QT2_VANTAGE)
     p = run_projection(
-        ds, "qt2-realized", "2022-06", n, observe=pd.DatetimeIndex(last.index), hindsight=True
+        ds,
+        "qt2-realized",
+        "2022-06",
+        n,
+        observe=pd.DatetimeIndex(last.index),
+        hindsight=True,
+        mbs_paydowns=mbs_paydowns,
+        mortgage_rate=mortgage_rate,
+        shock_bp=shock_bp,
     )
     proj = p.observed_frame()
     series = ("treasury", "bills", "coupons", "mbs")
@@ -318,6 +446,18 @@ def _backtest(episode: str, end: str) -> Backtest:
     )
     check["error_pct"] = 100 * (check["projected"] / check["realized"] - 1)
     check.attrs["date"] = str(real.index[0].date())
+    cf = p.carry_forward
+    check.attrs["taper_purchases"] = float(cf["purchases"].sum()) if len(cf) else 0.0
+    if mbs_paydowns == "model":
+        pay = (
+            f"MBS paydowns from the prepayment model (mortgage rates: {mortgage_rate}"
+            + (f", shocked {shock_bp:+g} bp" if shock_bp else "")
+            + ")"
+        )
+    elif mbs_paydowns == "realized":
+        pay = "realized MBS paydowns"
+    else:
+        pay = f"MBS paydowns from {mbs_paydowns}"
     return Backtest(
         episode="qt2",
         convention=BACKTEST_CONVENTION,
@@ -326,8 +466,9 @@ def _backtest(episode: str, end: str) -> Backtest:
         start_check=check,
         method=(
             "security-level projection from the Treasury CUSIP file of 2022-02-16 (carried "
-            "forward with full rollover to 2022-06) and the MBS file of 2022-05-11, policy "
-            "qt2-realized, realized MBS paydowns and TIPS index-ratio growth"
+            "forward with full rollover and the realized last taper purchases to 2022-06) and "
+            f"the MBS file of 2022-05-11, policy qt2-realized, {pay} and realized TIPS "
+            "index-ratio growth"
         ),
     )
 

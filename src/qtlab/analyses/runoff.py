@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from qtlab._months import MonthLike, to_month
@@ -186,8 +187,13 @@ def b2_treasury_path(
         for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True)
     ]
     for half in ("mid", "end"):
-        tot = float(f[f"rolled_coupons_{half}"].sum())
-        rows += [(tn.kind, tn.label, half, tn.share * tot) for tn in mix.coupons[half]]
+        amt = np.zeros(len(mix.coupons[half]))
+        for month, rolled in zip(f.index, f[f"rolled_coupons_{half}"], strict=True):
+            amt += np.asarray(mix.coupon_shares(half, pd.Period(month, "M")), float) * rolled
+        rows += [
+            (tn.kind, tn.label, half, float(a))
+            for tn, a in zip(mix.coupons[half], amt, strict=True)
+        ]
     issued = pd.DataFrame(rows, columns=["kind", "security", "settles", f"amount {BN}"])
     idx = f.index
     fig = styled_figure(
@@ -389,6 +395,12 @@ def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") ->
             date=chk.attrs["date"],
             pct=100 * (tsy_p / tsy_r - 1),
             bn=tsy_p - tsy_r,
+            by_kind=("、" if lang == "zh" else ", ").join(
+                f"{_name(k, lang)} {pct:+.2f}%"
+                for k, pct in chk["error_pct"].items()
+                if k in ("bills", "notes_bonds", "tips", "frn", "mbs")
+            ),
+            bought=float(chk.attrs.get("taper_purchases", 0.0)),
         ),
         note(
             "e2.note.qt1",

@@ -68,7 +68,8 @@ OBS_COLUMNS: Final = (
 
 
 def _half_tables(inp: Inputs) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """Per settlement half: (kind index 0..2, months, day is eom, share) arrays of the mix."""
+    """Per settlement half: (kind index 0..2, months, day is eom, shares by simulated month
+    ``(n_months, n_tenors)``) arrays of the mix."""
     out = []
     for h in ("mid", "end"):
         ts = inp.mix.coupons[h]
@@ -77,7 +78,7 @@ def _half_tables(inp: Inputs) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, 
                 np.array([("note_bond", "tips", "frn").index(t.kind) for t in ts]),
                 np.array([t.months for t in ts]),
                 np.array([t.day == "eom" for t in ts]),
-                np.array([t.share for t in ts]),
+                np.array([inp.mix.coupon_shares(h, p) for p in inp.months]),
             )
         )
     return out
@@ -96,9 +97,10 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
     bw = np.array(mix.bill_weeks)
     bs = np.array(mix.bill_shares)
     halves = _half_tables(inp)
-    kind_share = np.zeros((2, 3))
-    for h, (k, _, _, sh) in enumerate(halves):
-        _scatter_add(kind_share[h], (k,), sh)
+    kind_share_m = np.zeros((M, 2, 3))  # month, half, kind
+    for h, (k, _, _, shm) in enumerate(halves):
+        for mi in range(M):
+            _scatter_add(kind_share_m[mi, h], (k,), shm[mi])
 
     # --- grids
     last_day = coupon_date(months[-1], "eom")
@@ -142,6 +144,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
 
     for m in range(M):
         p = months[m]
+        kind_share = kind_share_m[m]
         g = inp.tips_accrual[m]
         if g:
             acc = g * (gc[:, 1, 2 * m :] + ic[:, 2 * m :])
@@ -179,10 +182,10 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         ic[:, 2 * m : 2 * m + 2] = 0.0
         for w, sh in zip(bw, bs, strict=True):
             _issue_bills(gb, sh * rb, f, n, int(w))
-        for h, (k, mo, eom, sh) in enumerate(halves):
+        for h, (k, mo, eom, shm) in enumerate(halves):
             slots = 2 * (m + mo) + eom.astype(int)
             for j in range(len(k)):
-                gc[:, k[j], slots[j]] += sh[j] * rc[:, h]
+                gc[:, k[j], slots[j]] += shm[m, j] * rc[:, h]
 
         # --- agency debt and MBS
         a_mat_m = inp.a_par[a_month == m].sum()
@@ -211,8 +214,9 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         day_w[k0:] = 1.0 / (nd - k0)
         half_w = np.array([0.0 if k0 >= 15 else 1.0, 1.0])
         half_w /= half_w.sum()
-        b_out = inp.bill_purchases[m] * (nd - k0) / nd
-        c_out = inp.coupon_purchases[m] * (half_w > 0).sum() / 2
+        xb, xc = inp.extra(m)
+        b_out = inp.bill_purchases[m] * (nd - k0) / nd + xb
+        c_out = inp.coupon_purchases[m] * (half_w > 0).sum() / 2 + xc
         if inp.excess_to[m] == 1:
             qb = b_out + to_t * mix.treasury_bill_share
             qc = c_out + to_t * (1 - mix.treasury_bill_share)
@@ -224,10 +228,10 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             qc = np.full(S, c_out)
         for w, sh in zip(bw, bs, strict=True):
             _issue_bills(gb, (sh * qb)[:, None] * day_w, f, n, int(w))
-        for h, (k, mo, eom, sh) in enumerate(halves):
+        for h, (k, mo, eom, shm) in enumerate(halves):
             slots = 2 * (m + mo) + eom.astype(int)
             for j in range(len(k)):
-                gc[:, k[j], slots[j]] += sh[j] * qc * half_w[h]
+                gc[:, k[j], slots[j]] += shm[m, j] * qc * half_w[h]
 
         # --- observations inside the month (before updating the totals)
         for i in np.flatnonzero(obs_month == m):

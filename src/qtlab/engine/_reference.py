@@ -119,10 +119,10 @@ def _one(
                 amt = (par + ic) * (1 - fc)
                 half = "mid" if mat.day <= 15 else "end"
                 by_type[half] += amt
-                for t in mix.coupons[half]:
+                for t, sh in zip(mix.coupons[half], mix.coupon_shares(half, p), strict=True):
                     yy, mm = _add_months(y, mo, t.months)
                     nm = date(yy, mm, 15) if t.day == "15" else _month_end(yy, mm)
-                    new.append((t.kind, nm, mat, t.share * amt))
+                    new.append((t.kind, nm, mat, sh * amt))
             rolled += amt
 
         # agency debt and MBS
@@ -148,8 +148,9 @@ def _one(
         ndays = (last - first).days + 1
         k0 = inp.elapsed0 if m == 0 else 0
         halves_open = [h for h, d in (("mid", date(y, mo, 15)), ("end", last)) if d.day > k0]
-        qb = float(inp.bill_purchases[m]) * (ndays - k0) / ndays
-        qc = float(inp.coupon_purchases[m]) * len(halves_open) / 2
+        xb, xc = inp.extra(m)
+        qb = float(inp.bill_purchases[m]) * (ndays - k0) / ndays + xb
+        qc = float(inp.coupon_purchases[m]) * len(halves_open) / 2 + xc
         if inp.excess_to[m] == 1:
             qb += to_t * mix.treasury_bill_share
             qc += to_t * (1 - mix.treasury_bill_share)
@@ -162,10 +163,10 @@ def _one(
         for half, day in (("mid", date(y, mo, 15)), ("end", last)):
             if half not in halves_open:
                 continue
-            for t in mix.coupons[half]:
+            for t, sh in zip(mix.coupons[half], mix.coupon_shares(half, p), strict=True):
                 yy, mm = _add_months(y, mo, t.months)
                 nm = date(yy, mm, 15) if t.day == "15" else _month_end(yy, mm)
-                new.append((t.kind, nm, day, t.share * qc / len(halves_open)))
+                new.append((t.kind, nm, day, sh * qc / len(halves_open)))
         for kind, mat, issue, amt in new:
             add(kind, mat, issue, amt)
 

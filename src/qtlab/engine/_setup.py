@@ -16,6 +16,8 @@ from qtlab.engine.mix import IssuanceMix
 from qtlab.engine.paydowns import PaydownAmounts, PaydownSource, _as_2d
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of
 from qtlab.policy import Policy
+from qtlab.portfolio.mbs_dates import POSTING_DAY
+from qtlab.portfolio.mbs_dates import mbs_first_month as first_mbs_month
 
 __all__ = [
     "KINDS",
@@ -32,8 +34,8 @@ TREASURY_CODE = {k: i for i, k in enumerate(KINDS)}
 EXCESS_CODE = {"mbs": 0, "treasuries": 1, "bills": 2}
 SALES_CODE = {"none": 0, "to_cap": 1, "fixed": 2}
 #: Day of the month on which MBS principal (and reinvestment) is posted for
-#: holdings observed inside a month (UMBS pay on the 25th).
-MBS_POST_DAY = 25
+#: holdings observed inside a month: the shared rule of qtlab.portfolio.mbs_dates.
+MBS_POST_DAY = POSTING_DAY
 
 
 def month_end(p: pd.Period) -> np.datetime64:
@@ -80,6 +82,15 @@ class Inputs:
     n_scen: int
     tips_accrual: np.ndarray
     elapsed0: int = 0
+    #: realized outright purchases added to the policy's, not prorated [USD bn/month]
+    extra_bill_purchases: np.ndarray | None = None
+    extra_coupon_purchases: np.ndarray | None = None
+
+    def extra(self, m: int) -> tuple[float, float]:
+        """Realized (bill, coupon) purchases of simulated month ``m`` [USD bn]."""
+        b = 0.0 if self.extra_bill_purchases is None else float(self.extra_bill_purchases[m])
+        c = 0.0 if self.extra_coupon_purchases is None else float(self.extra_coupon_purchases[m])
+        return b, c
 
 
 def _as_of(rows: pd.DataFrame, what: str) -> pd.Timestamp | None:
@@ -106,6 +117,7 @@ def build_inputs(
     mix: IssuanceMix,
     observe: pd.DatetimeIndex | None,
     tips_accrual: PaydownSource | None = None,
+    purchases: pd.DataFrame | None = None,
 ) -> Inputs:
     """Validate the inputs and lay them out as arrays (see :class:`Inputs`)."""
     need = ("kind", "maturity", "par", "inflation_comp", "as_of")
@@ -129,7 +141,7 @@ def build_inputs(
     mbs_first_month = None
     if m_asof is not None:
         # a snapshot before the 25th has the month's MBS payment still ahead
-        mbs_first_month = m_asof.to_period("M") + (1 if m_asof.day >= MBS_POST_DAY else 0)
+        mbs_first_month = first_mbs_month(m_asof)
         firsts.append(mbs_first_month)
     if a_asof is not None:
         firsts.append(a_asof.to_period("M"))
@@ -224,6 +236,9 @@ def build_inputs(
         if a2.shape[0] != 1:
             raise SpecError("tips_accrual: one path (n_months,) is supported, not scenarios")
         acc = a2[0]
+    xb = xc = None
+    if purchases is not None:
+        xb, xc = _purchases(purchases, idx)
     return Inputs(
         months=idx,
         first_reported=first_reported,
@@ -253,4 +268,32 @@ def build_inputs(
         n_scen=n_scen,
         tips_accrual=acc,
         elapsed0=elapsed0,
+        extra_bill_purchases=xb,
+        extra_coupon_purchases=xc,
     )
+
+
+def _purchases(df: pd.DataFrame, idx: pd.PeriodIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Lay out realized purchases (index month, columns bills, coupons [USD bn]) on ``idx``."""
+    cols = ("bills", "coupons")
+    bad = [c for c in df.columns if c not in cols]
+    if bad:
+        raise SpecError(f"purchases: unknown column {bad[0]!r}; valid: {one_of(cols)}")
+    try:
+        months = pd.PeriodIndex(df.index, freq="M")
+    except (TypeError, ValueError) as exc:
+        raise SpecError(f"purchases: index must be months (YYYY-MM); got {df.index!r}") from exc
+    outside = [str(m) for m in months if m not in idx]
+    if outside:
+        raise DateRangeError(
+            f"purchases: month {outside[0]} lies outside the simulated months {idx[0]}..{idx[-1]}"
+        )
+    out = []
+    for c in cols:
+        v = df[c].to_numpy(float) if c in df.columns else np.zeros(len(df))
+        if (v < 0).any() or not np.isfinite(v).all():
+            raise SpecError(f"purchases: {c} must be finite and >= 0 [USD bn]")
+        a = np.zeros(len(idx))
+        np.add.at(a, idx.get_indexer(months), v)
+        out.append(a)
+    return out[0], out[1]

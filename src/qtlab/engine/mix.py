@@ -33,6 +33,7 @@ import yaml
 from qtlab.errors import DataError, SpecError, one_of
 
 __all__ = [
+    "AUCTION_CALENDAR",
     "CouponTenor",
     "IssuanceMix",
     "SettleHalf",
@@ -65,6 +66,20 @@ class CouponTenor:
         Share of the rollover on this settlement date [0..1].
     label
         Readable name (``"10y note"``).
+    addon_months
+        Calendar months (1..12) in which the Desk's rollovers go into this
+        security; ``None`` (default): every month. In the other months its share
+        goes to the other securities settling that day, in proportion.
+    before_weekend
+        The security settles on the last business day of the month, before the
+        month end when that is a Saturday or Sunday (TIPS do; 2-, 5-, 7-year
+        notes and FRNs are dated the month end and settle on the next business
+        day). Month-end maturities are then paid on the next business day and
+        cannot roll into it, so in such months its share goes to the others.
+    friday_months
+        Calendar months in which the security takes rollovers only when the
+        month ends on a Friday (2-year FRN reopenings, which settle on the
+        Friday of their auction week); ``()`` by default.
     """
 
     kind: CouponKind
@@ -72,6 +87,9 @@ class CouponTenor:
     day: MaturityDay
     share: float
     label: str = ""
+    addon_months: tuple[int, ...] | None = None
+    before_weekend: bool = False
+    friday_months: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in get_args(CouponKind):
@@ -86,6 +104,20 @@ class CouponTenor:
             raise SpecError(f"coupon tenor months={self.months!r} must be an integer >= 1")
         if not (0 <= float(self.share) <= 1):
             raise SpecError(f"coupon tenor share={self.share!r} must be in [0, 1]")
+        if self.addon_months is not None:
+            am = tuple(sorted({int(x) for x in self.addon_months}))
+            if not am or am[0] < 1 or am[-1] > 12:
+                raise SpecError(
+                    f"coupon tenor addon_months={self.addon_months!r} must be calendar months "
+                    "1..12 (or None for every month)"
+                )
+            object.__setattr__(self, "addon_months", am)
+        fm = tuple(sorted({int(x) for x in self.friday_months}))
+        if fm and (fm[0] < 1 or fm[-1] > 12):
+            raise SpecError(
+                f"coupon tenor friday_months={self.friday_months!r} must be calendar months 1..12"
+            )
+        object.__setattr__(self, "friday_months", fm)
 
 
 def _check_shares(shares: list[float], what: str) -> None:
@@ -143,10 +175,34 @@ class IssuanceMix:
         for h, ts in cp.items():
             _check_shares([t.share for t in ts], f"coupons settling {h!r}")
         object.__setattr__(self, "coupons", cp)
+        for h, tenors in cp.items():
+            for mo in range(1, 13):
+                for wk in (False, True):
+                    if not any(t.share > 0 and _active(t, mo, wk and h == "end") for t in tenors):
+                        raise SpecError(
+                            f"issuance mix: no security settling {h!r} takes rollovers in "
+                            f"calendar month {mo}{' when it ends on a weekend' if wk else ''}; "
+                            "widen some tenor's addon_months or before_weekend"
+                        )
         if not (0 <= self.treasury_bill_share <= 1):
             raise SpecError(
                 f"issuance mix: treasury_bill_share={self.treasury_bill_share!r} must be in [0, 1]"
             )
+
+    def coupon_shares(self, half: str, month: pd.Period) -> tuple[float, ...]:
+        """Shares [0..1] of the tenors of ``coupons[half]`` for rollovers in ``month``.
+
+        Tenors that take no rollovers that month (``addon_months`` and
+        ``friday_months``; at month end ``before_weekend`` when the month ends on
+        a Saturday or Sunday) get 0;
+        the others keep their relative weights and sum to 1.
+        """
+        weekend = half == "end" and month.end_time.day_of_week >= 5
+        ts = self.coupons[half]
+        friday = month.end_time.day_of_week == 4
+        w = [t.share if _active(t, month.month, weekend, friday) else 0.0 for t in ts]
+        tot = math.fsum(w)
+        return tuple(x / tot for x in w)
 
     def __hash__(self) -> int:
         return hash((self.bill_weeks, self.bill_shares, self.treasury_bill_share))
@@ -168,6 +224,13 @@ class IssuanceMix:
                         "day": t.day,
                         "share": t.share,
                         "label": t.label,
+                        **(
+                            {"addon_months": list(t.addon_months)}
+                            if t.addon_months is not None
+                            else {}
+                        ),
+                        **({"before_weekend": True} if t.before_weekend else {}),
+                        **({"friday_months": list(t.friday_months)} if t.friday_months else {}),
                     }
                     for t in ts
                 ]
@@ -188,6 +251,13 @@ class IssuanceMix:
                         day=str(t["day"]),  # type: ignore[arg-type]
                         share=float(t["share"]),
                         label=str(t.get("label", "")),
+                        addon_months=(
+                            None
+                            if t.get("addon_months") is None
+                            else tuple(int(x) for x in t["addon_months"])
+                        ),
+                        before_weekend=bool(t.get("before_weekend", False)),
+                        friday_months=tuple(int(x) for x in t.get("friday_months", ())),
                     )
                     for t in ts
                 )
@@ -208,6 +278,45 @@ class IssuanceMix:
             ) from exc
 
 
+def _active(t: CouponTenor, month: int, weekend: bool = False, friday: bool = False) -> bool:
+    if weekend and t.before_weekend:
+        return False
+    if t.addon_months is None or month in t.addon_months:
+        return True
+    return friday and month in t.friday_months
+
+
+#: One tenor's auction pattern: (new-issue months, reopening offsets [months], whether the
+#: SOMA takes the reopenings: True, False or "friday" = only when the month ends on a Friday).
+_Calendar = tuple[tuple[int, ...], tuple[int, ...], bool | Literal["friday"]]
+
+#: Treasury's auction pattern (2021-2022) for the coupon securities not auctioned every
+#: month: ``(kind, tenor months) -> _Calendar``. TIPS: 5-year new in April and October,
+#: reopened two months later; 10-year new in January and July, reopened two and four
+#: months later; 30-year new in February, reopened in August. 10-, 20- and 30-year nominal
+#: securities: new in February, May, August and November, reopened in the next two months;
+#: other coupon tenors (2, 3, 5, 7 years) are new every month.
+#: 2-year FRNs: new at the end of January, April, July and October (dated the month end,
+#: like the 2-, 5- and 7-year notes), reopened in the next two months. The weekly SOMA FRN
+#: holdings rose after every new-issue month-end with rollovers (e.g. 2021-02-03,
+#: 2021-05-05, 2022-02-02, 2022-05-04, 2025-02-05) but after a reopening only when the
+#: month ended on a Friday: December 2021, May 2024 and February 2025 (+3.26, +1.66 and
+#: +2.82 bn the next week), against none in the 2022-2025 reopening months with month-end
+#: rollovers ending on other days (February, March, May 2022: 31.4, 33.1, 25.3 bn rolled).
+#: This fits reopenings settling on the Friday of the auction week, before the maturity
+#: date unless the month ends that Friday; Treasury's results of the May 2017 FRN reopening
+#: (month end a Wednesday) report no Federal Reserve add-ons.
+AUCTION_CALENDAR: Final[Mapping[tuple[str, int], _Calendar]] = {
+    ("note_bond", 120): ((2, 5, 8, 11), (1, 2), True),
+    ("note_bond", 240): ((2, 5, 8, 11), (1, 2), True),
+    ("note_bond", 360): ((2, 5, 8, 11), (1, 2), True),
+    ("tips", 60): ((4, 10), (2,), True),
+    ("tips", 120): ((1, 7), (2, 4), True),
+    ("tips", 360): ((2,), (6,), True),
+    ("frn", 24): ((1, 4, 7, 10), (1, 2), "friday"),
+}
+
+
 @cache
 def default_issuance_mix() -> IssuanceMix:
     """The packaged default mix, derived from the MSPD of 2022-01-31 (see module docstring)."""
@@ -220,16 +329,60 @@ def _label(kind: str, months: int) -> str:
     return {"note_bond": f"{yrs}y nominal", "tips": f"{yrs}y TIPS", "frn": f"{yrs}y FRN"}[kind]
 
 
+def _addon_months(cal: _Calendar | None) -> tuple[int, ...] | None:
+    if cal is None:
+        return None
+    new, offsets, reopen = cal
+    months = set(new)
+    if reopen is True:
+        months |= {(m - 1 + off) % 12 + 1 for m in new for off in offsets}
+    return None if len(months) == 12 else tuple(sorted(months))
+
+
+def _friday_months(cal: _Calendar | None) -> tuple[int, ...]:
+    if cal is None or cal[2] != "friday":
+        return ()
+    new, offsets, _ = cal
+    return tuple(sorted({(m - 1 + off) % 12 + 1 for m in new for off in offsets}))
+
+
+def _before_weekend_kinds(t: pd.DataFrame) -> set[str]:
+    """Coupon kinds whose month-end issues always precede a weekend month end."""
+    d = t["issue_date"]
+    kind = t["security_class"].map(
+        {"note": "note_bond", "bond": "note_bond", "tips": "tips", "frn": "frn"}
+    )
+    at_end = (d.dt.day >= 23) | (d.dt.day <= 7)
+    m_end = (d.dt.to_period("M") - (d.dt.day <= 7).astype(int)).dt.end_time.dt.normalize()
+    wk = at_end & kind.notna() & (m_end.dt.day_of_week >= 5)
+    before = (d < m_end)[wk].groupby(kind[wk]).agg(["all", "size"])
+    return {str(k) for k, r in before.iterrows() if bool(r["all"]) and int(r["size"]) > 0}
+
+
 def issuance_mix_from_mspd(
-    table: pd.DataFrame, *, window_months: int = 12, decimals: int = 4
+    table: pd.DataFrame,
+    *,
+    window_months: int = 12,
+    decimals: int = 4,
+    calendar: Mapping[tuple[str, int], _Calendar] = AUCTION_CALENDAR,
 ) -> IssuanceMix:
     """Derive an issuance mix from an MSPD Table III frame.
 
     ``table`` is e.g. ``Dataset().table("treasury.mspd_detail.2022-01-31")``.
 
     Coupons
-        Securities first issued in the ``window_months`` before the statement
-        date, weighted by amount issued (including reopenings). A security
+        The tenors first issued in the ``window_months`` before the statement
+        date, each weighted by the amount issued per auction of its latest
+        security (rollovers go to the auctions settling on the maturity date in
+        proportion to their sizes, and sizes drift: Treasury was cutting nominal
+        coupon sizes from late 2021). A tenor of ``calendar`` (default
+        :data:`AUCTION_CALENDAR`) divides its latest security's amount issued by
+        its auctions up to the statement date (the original issue and the
+        reopenings held so far) and takes rollovers only in its auction months
+        (new-issue months only where the SOMA takes no reopenings); other tenors
+        issue a new security at every auction. A month's shares are these
+        weights renormalized over the tenors taking rollovers that month
+        (:meth:`IssuanceMix.coupon_shares`). A security
         settles "mid" month if its issue date is the 8th..22nd, otherwise at the
         month end (an issue date on the 1st..7th is the previous month's end,
         moved by a weekend). Its tenor is the months from that settlement month
@@ -241,6 +394,10 @@ def issuance_mix_from_mspd(
         so ``x_k`` is the drop in the average weekly stock between consecutive
         tenor bands (4, 8, 13, 26, 52 weeks; cash-management bills fall in the
         band of their remaining maturity).
+    Weekend month ends
+        A kind whose month-end issues fall before a weekend month end in every
+        case in the table (TIPS: all 11 since 2015; notes, bonds and FRNs are
+        issued on the next business day) gets ``before_weekend``.
     Treasury purchases
         ``treasury_bill_share``: bills' share of marketable Treasury debt in the
         table (par outstanding).
@@ -266,21 +423,47 @@ def issuance_mix_from_mspd(
         {"note": "note_bond", "bond": "note_bond", "tips": "tips", "frn": "frn"}
     )
     months = (c["maturity"].dt.to_period("M") - settle).map(lambda d: d.n).astype(int)
+    early = _before_weekend_kinds(t)
     mday = np.where(c["maturity"].dt.day == 15, "15", "eom")
+    as_of_m = as_of.to_period("M")
+    auctions = [
+        1 + sum(1 for off in calendar[(k, int(m))][1] if (sm + off) <= as_of_m)
+        if (k, int(m)) in calendar
+        else 0
+        for k, m, sm in zip(kind, months, settle, strict=True)
+    ]
     g = (
         pd.DataFrame(
-            {"half": half, "kind": kind, "months": months, "day": mday, "issued": c["issued"]}
+            {
+                "half": half,
+                "kind": kind,
+                "months": months,
+                "day": mday,
+                "issued": c["issued"].to_numpy(float) / np.maximum(auctions, 1),
+                "issue_date": c["issue_date"],
+            }
         )
-        .groupby(["half", "kind", "months", "day"], as_index=False)["issued"]
-        .sum()
+        .sort_values("issue_date")
+        .groupby(["half", "kind", "months", "day"], as_index=False)
+        .last()
     )
+    g["weight"] = g["issued"]
     coupons: dict[str, tuple[CouponTenor, ...]] = {}
     for h in get_args(SettleHalf):
         gh = g.loc[g["half"] == h].sort_values(["kind", "months"])
-        sh = np.round(gh["issued"].to_numpy(float) / gh["issued"].sum(), decimals)
+        sh = np.round(gh["weight"].to_numpy(float) / gh["weight"].sum(), decimals)
         sh[np.argmax(sh)] += 1 - sh.sum()
         coupons[h] = tuple(
-            CouponTenor(str(k), int(m), str(d), float(round(s, decimals)), _label(str(k), int(m)))  # type: ignore[arg-type]
+            CouponTenor(
+                str(k),  # type: ignore[arg-type]
+                int(m),
+                str(d),  # type: ignore[arg-type]
+                float(round(s, decimals)),
+                _label(str(k), int(m)),
+                _addon_months(calendar.get((str(k), int(m)))),
+                h == "end" and str(k) in early,
+                _friday_months(calendar.get((str(k), int(m)))),
+            )
             for k, m, d, s in zip(gh["kind"], gh["months"], gh["day"], sh, strict=True)
         )
     # --- bills

@@ -224,6 +224,7 @@ def project(
     issuance_mix: IssuanceMix | None = None,
     observe: pd.DatetimeIndex | list[str] | None = None,
     tips_accrual: PaydownSource | None = None,
+    purchases: pd.DataFrame | None = None,
     method: Literal["vectorized", "reference"] = "vectorized",
 ) -> Projection:
     """Project the SOMA portfolio month by month under ``policy``.
@@ -258,6 +259,12 @@ def project(
         ``rates(months)`` (e.g. :class:`~qtlab.engine.inflation.RealizedTipsAccrual`
         or :class:`~qtlab.engine.paydowns.ConstantPaydownRate`); default none:
         inflation compensation stays at its snapshot value.
+    purchases
+        Realized outright purchases added to the policy's (e.g. the last taper
+        purchases after an old holdings file): a frame indexed by month with
+        columns ``bills`` and/or ``coupons`` [USD bn per month], bought over the
+        rest of the month (not prorated) along the issuance mix; counted in
+        ``bill_purchases`` / ``coupon_purchases``.
     method
         ``"vectorized"`` (default) or ``"reference"`` (the per-security
         implementation; same results, much slower).
@@ -292,7 +299,7 @@ def project(
             f"policy must be a qtlab.policy.Policy (e.g. load_preset(...)), got {policy!r}"
         )
     obs = None if observe is None else pd.DatetimeIndex(pd.to_datetime(pd.Index(observe)))
-    inp = build_inputs(holdings, policy, s, months, mbs_paydowns, mix, obs, tips_accrual)
+    inp = build_inputs(holdings, policy, s, months, mbs_paydowns, mix, obs, tips_accrual, purchases)
     if method == "vectorized":
         raw, observed = run_vectorized(inp)
     elif method == "reference":

@@ -2,7 +2,8 @@
 
 Composition by kind, Treasury weighted-average maturity, maturity buckets and
 the monthly maturity ladder (bills versus coupon securities); MBS cohorts live in
-``qtlab.portfolio.mbs_cohorts`` (prepayment area). Amounts are par
+``qtlab.portfolio.mbs_cohorts`` (prepayment area) and the MBS payment-date rule
+shared with the engine in ``qtlab.portfolio.mbs_dates``. Amounts are par
 [USD bn] as the NY Fed counts it (current face value for MBS and CMBS); TIPS
 inflation compensation is reported separately, never added to par.
 """

@@ -23,9 +23,10 @@ the CUSIP files do not say is estimated, with every assumption in
   portfolio's par-weighted coupon rounded to 0.5, so par totals stay exact.
 - **Rows without a maturity** (a few "UMBS 3.0%"-style rows) take the
   par-weighted remaining term of their program, coupon and term.
-- **Start month**: a file dated on or before the 14th holds the balance before
-  that month's principal payments (Ginnie pays on the 15th/20th, UMBS on the
-  25th), so the cohorts start in its month; a later file starts next month.
+- **Start month**: the rule of :mod:`qtlab.portfolio.mbs_dates`, shared with the
+  runoff engine: a file dated before the 25th (the UMBS payment date) holds the
+  balance before that month's UMBS payment, so the cohorts start in its month; a
+  file dated on or after the 25th starts the next month.
 - **Burnout exposure** [pp-months]: with a monthly mortgage-rate history, the
   sum since issue of max(WAC - rate, 0); zero without one.
 
@@ -43,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from qtlab.errors import DataError, SpecError, one_of
+from qtlab.portfolio.mbs_dates import mbs_first_month
 
 __all__ = ["COHORT_KEYS", "CohortAssumptions", "cohort_start", "mbs_cohorts"]
 
@@ -101,9 +103,9 @@ class CohortAssumptions:
 
 
 def cohort_start(as_of: pd.Timestamp) -> pd.Period:
-    """First month whose principal is not yet in a holdings file dated ``as_of``."""
-    p = pd.Period(as_of, freq="M")
-    return p if as_of.day <= 14 else p + 1
+    """First month whose principal is not yet out of a holdings file dated ``as_of``
+    (:func:`qtlab.portfolio.mbs_dates.mbs_first_month`)."""
+    return mbs_first_month(as_of)
 
 
 def mbs_cohorts(
