@@ -64,7 +64,7 @@ def liabilities_weekly(ds: Dataset, start: str = "2014-01-01") -> pd.DataFrame:
     return df
 
 
-@analysis("C1", area="liabilities", order=210)
+@analysis("C1", area="liabilities", order=310)
 def liability_history(
     ds: Dataset, *, lang: str = "en", start: str = "2014-01-01"
 ) -> AnalysisResult:
