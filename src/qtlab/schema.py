@@ -121,7 +121,8 @@ class SeriesSpec:
     frequency
         Observation frequency and dating convention.
     source
-        The provider module in :mod:`qtlab.sources` that loads it.
+        The provider module in :mod:`qtlab.sources` that loads it (``user``: a user
+        file imported with ``qtlab data import``, see :mod:`qtlab.sources.user`).
     kind
         ``observed`` (history; an as-of view cuts it at the date) or
         ``projection`` (a forecast; an as-of view keeps the vintages published
@@ -274,6 +275,15 @@ _SPECS: tuple[SeriesSpec, ...] = (
         "index (Jan 2000=100)",
         "monthly",
         "fred",
+    ),
+    # --- imported from a user file (no official machine-readable copy to fetch) ---
+    _s(
+        "agency_mbs.outstanding",
+        "Agency MBS outstanding, total, month end (SIFMA US Agency MBS outstanding; related "
+        "tables in the Fed's Financial Accounts Z.1); imported with `qtlab data import`",
+        USD_BN,
+        "monthly",
+        "user",
     ),
     # --- FOMC Summary of Economic Projections ---
     _s(

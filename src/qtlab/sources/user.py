@@ -1,0 +1,269 @@
+"""User-supplied series: a checked ``date,value`` CSV of a series no official loader fetches.
+
+Some inputs have no public machine-readable official copy qtlab can fetch: total agency
+MBS outstanding (``agency_mbs.outstanding``) is published by SIFMA as a spreadsheet and
+in related tables of the Fed's Financial Accounts (Z.1). A user who has such a file
+exports it as ``date,value`` and imports it (``qtlab data import``); the store keeps it
+with its provenance (file name, checksum, vintage) like any fetched dataset.
+
+Only glossary series whose :attr:`~qtlab.schema.SeriesSpec.source` is ``"user"`` are
+importable (:data:`IMPORTABLE_IDS`), so a user file never shadows an official series.
+The file is checked as strictly as a FRED CSV: every error names the file, the line,
+the field and the value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from qtlab import schema
+from qtlab.errors import ParseError, SpecError, UnknownSeriesError
+from qtlab.sources._base import (
+    RawInput,
+    SourceData,
+    SourceMeta,
+    checked_csv,
+    open_binary,
+    raw_bytes,
+    sha256_bytes,
+)
+
+__all__ = [
+    "IMPORTABLE_IDS",
+    "USER_SOURCE",
+    "importable_spec",
+    "parse_series_csv",
+    "read_series_csv",
+]
+
+#: ``SourceMeta.source`` of every user import (followed by the user's own text, if any).
+USER_SOURCE: Final = "user file"
+
+#: Glossary series that can be imported from a user file (no official loader fetches them).
+IMPORTABLE_IDS: Final[tuple[str, ...]] = tuple(
+    s.id for s in schema.SERIES.values() if s.source == "user"
+)
+
+_MISSING = ("", ".")
+
+
+def importable_spec(series_id: str) -> schema.SeriesSpec:
+    """The glossary spec of an importable series id.
+
+    Raises
+    ------
+    UnknownSeriesError
+        ``series_id`` is not an importable glossary id; the message lists the valid ids
+        (and says so when the id is an official series loaded by ``qtlab data update``).
+    """
+    spec = schema.SERIES.get(series_id)
+    if spec is not None and spec.source == "user":
+        return spec
+    hint = "Only series no official loader fetches can be imported from a file"
+    if schema.is_known_series(series_id):
+        src = schema.series_spec(series_id).source
+        hint = (
+            f"{series_id!r} is an official series loaded from {src} by `qtlab data update`; "
+            "a user file cannot replace it"
+        )
+    raise UnknownSeriesError(series_id, IMPORTABLE_IDS, hint=hint)
+
+
+def _check_scale(units_scale: float) -> float:
+    try:
+        scale = float(units_scale)
+    except (TypeError, ValueError) as exc:
+        raise SpecError(f"units_scale={units_scale!r} is not a number") from exc
+    if not math.isfinite(scale) or scale <= 0:
+        raise SpecError(
+            f"units_scale={units_scale!r} must be a finite number > 0 (the factor from the "
+            "file's units to glossary units, e.g. 0.001 for USD millions to USD bn)"
+        )
+    return scale
+
+
+def _rows(text: str, file: str) -> tuple[list[date], list[float]]:
+    """Dates and values of a ``date,value`` CSV, each line checked."""
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(reader)]
+    if header != ["date", "value"]:
+        raise ParseError(
+            "expected the header 'date,value' (ISO dates, one number per line)",
+            file=file,
+            field="header",
+            value=",".join(header),
+        )
+    dates: list[date] = []
+    values: list[float] = []
+    seen: dict[date, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        if len(row) < 2:
+            raise ParseError(
+                f"line {line} has no value field (truncated file?); every line must be "
+                "'date,value'",
+                file=file,
+                field="value",
+                value=",".join(row),
+            )
+        d_txt, v_txt = row[0].strip(), row[1].strip()
+        try:
+            d = datetime.strptime(d_txt, "%Y-%m-%d").date()
+        except ValueError:
+            raise ParseError(
+                f"line {line}: not a valid date, expected format YYYY-MM-DD",
+                file=file,
+                field="date",
+                value=d_txt,
+            ) from None
+        if v_txt in _MISSING:
+            raise ParseError(
+                f"line {line}: missing value; leave the line out instead (a user series has "
+                "no missing-value markers)",
+                file=file,
+                field="value",
+                value=v_txt,
+            )
+        try:
+            v = float(v_txt.replace(",", ""))
+        except ValueError:
+            v = math.nan
+        if not math.isfinite(v):
+            raise ParseError(
+                f"line {line}: not a number (expected a finite decimal number)",
+                file=file,
+                field="value",
+                value=v_txt,
+            )
+        if d in seen:
+            raise ParseError(
+                f"line {line}: date repeated (first on line {seen[d]})",
+                file=file,
+                field="date",
+                value=d_txt,
+            )
+        seen[d] = line
+        dates.append(d)
+        values.append(v)
+    if not dates:
+        raise ParseError("the file has no observations", file=file, field="value")
+    return dates, values
+
+
+def parse_series_csv(
+    raw: RawInput,
+    series_id: str,
+    *,
+    file: str = "<buffer>",
+    units_scale: float = 1.0,
+    source: str | None = None,
+    vintage: date | None = None,
+) -> SourceData:
+    """Parse a user ``date,value`` CSV of the importable series ``series_id``.
+
+    Parameters
+    ----------
+    raw
+        The CSV bytes, text or an open binary file: header ``date,value``, ISO dates
+        (``YYYY-MM-DD``), one finite number per line; blank lines are skipped.
+    series_id
+        An id of :data:`IMPORTABLE_IDS` (e.g. ``agency_mbs.outstanding``).
+    file
+        Name used in error messages and metadata.
+    units_scale
+        Factor from the file's units to the series' glossary units (multiply), e.g.
+        ``0.001`` for a file in USD millions of a series in [USD bn].
+    source
+        What the data are, in the user's words (e.g. ``"SIFMA US Agency MBS
+        outstanding"``); recorded as ``source = "user file (<source>)"``.
+    vintage
+        The day the data were published; default today.
+
+    Returns
+    -------
+    SourceData
+        ``kind="series"``, columns ``series_id, date, value, vintage`` in glossary units;
+        ``meta.as_of`` is the last date, ``meta.sha256`` the checksum of the bytes read.
+
+    Raises
+    ------
+    UnknownSeriesError
+        ``series_id`` is not importable (the message lists the valid ids).
+    SpecError
+        ``units_scale`` is not a finite number > 0.
+    ParseError
+        A wrong header, a truncated line, a bad date or number, a missing value or a
+        repeated date: the message names the file, the line, the field and the value.
+    """
+    spec = importable_spec(series_id)
+    scale = _check_scale(units_scale)
+    data, file = raw_bytes(raw, file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"not UTF-8 text ({exc})", file=file) from exc
+    checked_csv(text, file=file, required=())  # empty file, rows longer than the header
+    dates, values = _rows(text, file)
+    vint = vintage or date.today()
+    raw_values = pd.Series(values, dtype="float64")
+    # dividing by the exact power of ten keeps 6745699 mn -> 6745.699 bn bit-exact
+    scaled = raw_values / (1.0 / scale) if scale < 1.0 else raw_values * scale
+    frame = pd.DataFrame(
+        {
+            "series_id": spec.id,
+            "date": pd.to_datetime(pd.Series(dates)),
+            "value": scaled,
+            "vintage": pd.Timestamp(vint),
+        }
+    )
+    frame = schema.validate_series(frame.sort_values("date", kind="stable"), file=file)
+    notes = [f"imported from the user file {Path(file).name} ({len(frame)} observations)"]
+    if scale != 1.0:
+        notes.append(f"values multiplied by {scale:g} to {spec.units}")
+    if vintage is None:
+        notes.append("vintage = import day (no publication date given)")
+    meta = SourceMeta(
+        source=f"{USER_SOURCE} ({source.strip()})" if source and source.strip() else USER_SOURCE,
+        dataset=f"user.{spec.id}",
+        official_id=Path(file).name,
+        units={spec.id: spec.units},
+        vintage=vint,
+        file=file,
+        as_of=max(dates),
+        sha256=sha256_bytes(data),
+        notes=tuple(notes),
+    )
+    return SourceData(frame, meta)
+
+
+def read_series_csv(
+    path: str | os.PathLike[str],
+    series_id: str,
+    *,
+    units_scale: float = 1.0,
+    source: str | None = None,
+    vintage: date | None = None,
+) -> SourceData:
+    """Read a user ``date,value`` CSV file of ``series_id``; see :func:`parse_series_csv`.
+
+    The series id is checked before the file is read, so an unknown id fails first.
+    """
+    importable_spec(series_id)
+    _check_scale(units_scale)
+    try:
+        data, name = open_binary(path)
+    except OSError as exc:  # a directory, no permission (a missing file is a ParseError)
+        raise ParseError(f"cannot read the file ({exc.strerror or exc})", file=str(path)) from exc
+    return parse_series_csv(
+        data, series_id, file=name, units_scale=units_scale, source=source, vintage=vintage
+    )
