@@ -15,7 +15,7 @@ from qtlab.i18n import t
 from qtlab.store.dataset import Dataset
 
 __all__ = [
-    "AGENCY_MBS_OUTSTANDING_IDS",
+    "AGENCY_MBS_OUTSTANDING_ID",
     "agency_mbs_outstanding",
     "highest_since",
     "market_share",
@@ -24,10 +24,10 @@ __all__ = [
     "treasury_share",
 ]
 
-#: Series ids qtlab reads, in order of preference, for total agency MBS outstanding
-#: [USD bn, month end]. None is in the embedded snapshot (no official copy was
-#: found); a store that holds one of them fills A6's MBS share.
-AGENCY_MBS_OUTSTANDING_IDS = ("agency_mbs.outstanding", "sifma.agency_mbs.outstanding")
+#: The glossary series of total agency MBS outstanding [USD bn, month end]. It is not
+#: in the embedded snapshot (no official machine-readable copy was found); a store
+#: filled by ``qtlab data import agency_mbs.outstanding FILE`` fills A6's MBS share.
+AGENCY_MBS_OUTSTANDING_ID = "agency_mbs.outstanding"
 
 _MSPD_CLASSES = ("bills", "notes", "bonds", "tips", "frn")
 
@@ -81,17 +81,15 @@ def treasury_share(ds: Dataset) -> pd.DataFrame:
 def agency_mbs_outstanding(ds: Dataset) -> pd.Series | None:
     """Total agency MBS outstanding, month end [USD bn], if the data hold it; else None.
 
-    Reads the first of :data:`AGENCY_MBS_OUTSTANDING_IDS` held (the embedded
-    snapshot holds none; a store filled by ``qtlab data update`` may).
+    Reads :data:`AGENCY_MBS_OUTSTANDING_ID` (the embedded snapshot does not hold it;
+    a store filled by ``qtlab data import`` may); the last observation of each month.
     """
-    held = set(ds.series_ids())
-    for sid in AGENCY_MBS_OUTSTANDING_IDS:
-        if sid in held:
-            s = ds.series(sid)
-            s = s.groupby(dindex(s).to_period("M")).last()
-            s.index.name = "month"
-            return s.rename("agency_mbs_outstanding")
-    return None
+    if AGENCY_MBS_OUTSTANDING_ID not in ds.series_ids():
+        return None
+    s = ds.series(AGENCY_MBS_OUTSTANDING_ID)
+    s = s.groupby(dindex(s).to_period("M")).last()
+    s.index.name = "month"
+    return s.rename("agency_mbs_outstanding")
 
 
 @analysis("A6", area="history", order=60)
@@ -101,8 +99,7 @@ def market_share(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
     Monthly [%], like with like (see :func:`treasury_share`), with the pre-2020
     peak, the shares at the start and end of QT1, the peak since 2020 and the
     latest month marked. Agency MBS outstanding is not in the embedded data; the
-    output says so, and uses it when a store holds one of
-    :data:`AGENCY_MBS_OUTSTANDING_IDS`.
+    output says so, and uses it when a store holds :data:`AGENCY_MBS_OUTSTANDING_ID`.
     """
     sh = treasury_share(ds)
     s = sh["share"]
@@ -145,12 +142,13 @@ def market_share(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
     gaps: list[str] = []
     mbs_share = None
     if mbs_out is None:
-        gaps.append(t("a6.gap.mbs", lang, ids=", ".join(AGENCY_MBS_OUTSTANDING_IDS)))
+        gaps.append(t("a6.gap.mbs", lang, ids=AGENCY_MBS_OUTSTANDING_ID))
     else:
         soma_mbs = month_end(soma_frame(ds, ["mbs"]))["mbs"]
         joined = pd.concat([soma_mbs, mbs_out], axis=1, join="inner").dropna()
+        joined = joined[joined.iloc[:, 1] > 0]  # no share of an empty (or mis-scaled) market
         if joined.empty:
-            gaps.append(t("a6.gap.mbs", lang, ids=", ".join(AGENCY_MBS_OUTSTANDING_IDS)))
+            gaps.append(t("a6.gap.mbs", lang, ids=AGENCY_MBS_OUTSTANDING_ID))
         else:
             mbs_share = 100 * joined.iloc[:, 0] / joined.iloc[:, 1]
             notes_.append(
