@@ -30,6 +30,7 @@ import plotly.graph_objects as go
 from markupsafe import Markup
 
 from qtlab import __version__
+from qtlab._fsutil import replace_dir
 from qtlab.analyses.result import AnalysisResult, AnalysisSpec, get_analysis, registry
 from qtlab.errors import QtlabError, SpecError, one_of
 from qtlab.i18n import has, t, validate_lang
@@ -199,21 +200,6 @@ def _check_names(results: Sequence[AnalysisResult]) -> None:
             seen[name] = res.id
 
 
-def _move_into_place(tmp: Path, out: Path) -> None:
-    old: Path | None = None
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}-{time.monotonic_ns()}"
-        out.rename(old)
-    try:
-        tmp.rename(out)
-    except OSError:
-        if old is not None:
-            old.rename(out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def build_report(
     out: str | os.PathLike[str],
     *,
@@ -341,7 +327,7 @@ def build_report(
             encoding="utf-8",
         )
         step("index.html")
-        _move_into_place(tmp, out_dir)
+        replace_dir(tmp, out_dir)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise QtlabError(f"cannot write the report to {out_dir}: {exc}") from exc
