@@ -17,7 +17,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from qtlab._months import MonthLike, to_month
+from qtlab._periods import MonthLike, to_month
 from qtlab.engine import (
     PaydownAmounts,
     PaydownPath,

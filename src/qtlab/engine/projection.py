@@ -9,7 +9,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
-from qtlab._months import MonthLike, to_month
+from qtlab._periods import MonthLike, to_month
 from qtlab.engine._core import OBS_COLUMNS, run_vectorized
 from qtlab.engine._reference import run_reference
 from qtlab.engine._setup import Inputs, build_inputs

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from qtlab._months import to_month
+from qtlab._periods import to_month
 from qtlab.policy._model import (
     CAP_PATH_COLUMNS,
     MbsExcessTo,

@@ -21,7 +21,7 @@ from typing import Any, Final, Literal, get_args
 import pandas as pd
 import yaml
 
-from qtlab._months import MonthLike, to_month
+from qtlab._periods import MonthLike, to_month
 from qtlab.errors import SpecError, one_of
 
 __all__ = [
