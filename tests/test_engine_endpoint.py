@@ -28,6 +28,7 @@ from qtlab.policy import (
     RegimeSource,
     default_endpoint_regime,
 )
+from test_engine import _assert_identities
 
 SRC = RegimeSource("test regime", "2022-05-04", "https://www.federalreserve.gov/")
 STATE = LiabilityState(pd.Period("2022-01", freq="M"), 1100.0, 500.0, 100.0, 100.0, 400.0)
@@ -290,6 +291,7 @@ def test_property_kernels_agree_and_the_stop_is_the_first_binding_month(
     for c in v.arrays:
         np.testing.assert_allclose(v.arrays[c], r.arrays[c], atol=1e-8, err_msg=c)
     assert list(v.end_index) == list(r.end_index)
+    _assert_identities(v)  # par conserved, and the endpoint regime's caps (0) are kept
     for s in range(v.n_scenarios):
         f = v.scenario(s)
         # the identity holds every month

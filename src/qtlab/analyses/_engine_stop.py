@@ -60,10 +60,14 @@ def engine_stop(
         reserves_history=inp.reserves,
     )
     key = (repr(ds), policy, tuple(rules), repr(liability_rules), inp.gdp_growth, horizon)
-    if bank_assets is None and key in _STOP_CACHE:
+    # paths (bank assets, a TGA or ON RRP path) are not in the key: such runs are not cached
+    cached = (
+        bank_assets is None and liability_rules.tga is None and liability_rules.rrp_path is None
+    )
+    if cached and key in _STOP_CACHE:
         return _STOP_CACHE[key]
     out = run_projection(ds, pol, start, horizon, mbs_paydowns="model", balance=bal)
-    if bank_assets is None:
+    if cached:
         _STOP_CACHE[key] = out
     return out
 

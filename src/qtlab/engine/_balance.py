@@ -175,7 +175,9 @@ def layout(
         peak0, fixed = float(bal.peak_reserves), True
     elif bal.reserves_history is not None:
         h = require_monthly(bal.reserves_history, "reserves_history")
-        peak0, fixed = max(float(h[h.index <= st.month].max()), st.reserves), False
+        before = h[h.index <= st.month]
+        peak0 = max(float(before.max()), st.reserves) if len(before) else st.reserves
+        fixed = False
     else:
         peak0, fixed = st.reserves, False
     return BalanceArrays(

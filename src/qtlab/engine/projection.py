@@ -117,6 +117,13 @@ class Projection:
         The issuance mix used.
     method
         ``"vectorized"`` or ``"reference"``.
+    end_index
+        Per scenario, the index in ``months`` of the month the policy's endpoint
+        binds (``-1`` where it never does, or without an endpoint).
+    end_rule
+        Per scenario, the rule that bound first (``"NAME=VALUE"``) or ``None``.
+    end_regime
+        Name of the endpoint regime (in force after each scenario's end month).
 
     Notes
     -----
@@ -133,6 +140,7 @@ class Projection:
     - ``total_securities == treasury + agency + mbs + cmbs``
     - ``rolled_over == rolled_bills + rolled_coupons_mid + rolled_coupons_end``
       (coupons rolled into the securities settling mid-month or at month end)
+    - with liabilities: ``total_assets == reserves + on_rrp + tga + currency_other``
     """
 
     policy: Policy
