@@ -25,6 +25,7 @@ __all__ = [
     "episodes",
     "font_family",
     "mark_gap",
+    "note_missing",
     "shade_episodes",
     "styled_figure",
 ]
@@ -130,31 +131,65 @@ def shade_episodes(
     end: pd.Timestamp | str | None = None,
     kinds: Iterable[str] = ("qe", "qt"),
 ) -> go.Figure:
-    """Shade the QE (green) and QT (red) episodes overlapping ``[start, end]``, labelled."""
+    """Shade the QE (green) and QT (red) episodes overlapping ``[start, end]``, labelled.
+
+    Labels of consecutive episodes are staggered vertically so that long
+    (Chinese) names of episodes close in time do not overlap.
+    """
     lo = pd.Timestamp(start) if start is not None else pd.Timestamp.min
     hi = pd.Timestamp(end) if end is not None else pd.Timestamp.max
     wanted = set(kinds)
-    for ep in episodes():
-        x0, x1 = ep.start.start_time, ep.end.end_time.normalize()
-        if ep.kind not in wanted or x1 < lo or x0 > hi:
-            continue
+    spans = [
+        (ep, max(ep.start.start_time, lo), min(ep.end.end_time.normalize(), hi))
+        for ep in episodes()
+        if ep.kind in wanted and ep.end.end_time.normalize() >= lo and ep.start.start_time <= hi
+    ]
+    if not spans:
+        return fig
+    # Stagger labels: each goes on the first row where it does not run into the
+    # previous label (widths estimated from the characters and the plot width).
+    x_lo = lo if start is not None else spans[0][1]
+    x_hi = hi if end is not None else spans[-1][2]
+    margin = fig.layout.margin
+    plot_px = float(fig.layout.width or WIDTH) - float(margin.l or 80) - float(margin.r or 80)
+    days_per_px = max((x_hi - x_lo).days, 1) / plot_px
+    row_ends: list[pd.Timestamp] = []
+    for ep, x0, x1 in spans:
+        text = ep.label(lang)
+        px = sum(11.0 if ord(ch) > 0x2E80 else 6.5 for ch in text) + 8.0
+        label_end = x0 + pd.Timedelta(days=px * days_per_px)
+        row = next((i for i, e in enumerate(row_ends) if e < x0), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(label_end)
+        else:
+            row_ends[row] = label_end
         fig.add_vrect(
-            x0=max(x0, lo),
-            x1=min(x1, hi),
+            x0=x0,
+            x1=x1,
             fillcolor=EPISODE_COLORS[ep.kind],
             line_width=0,
             layer="below",
-            annotation_text=ep.label(lang),
+            annotation_text=text,
             annotation_position="top left",
             annotation_font_size=11,
+            annotation_yshift=-18 * row,
         )
     return fig
 
 
 def mark_gap(
-    fig: go.Figure, start: pd.Timestamp | str, end: pd.Timestamp | str, label: str
+    fig: go.Figure,
+    start: pd.Timestamp | str,
+    end: pd.Timestamp | str,
+    label: str,
+    *,
+    position: str = "top right",
 ) -> go.Figure:
-    """Hatch a span where a series has no data, with ``label`` (translated) saying so."""
+    """Hatch a span where a series has no data, with ``label`` (translated) saying so.
+
+    ``position`` places the label in the span (plotly's annotation positions,
+    e.g. ``"bottom left"``), to keep it clear of the episode labels at the top.
+    """
     fig.add_vrect(
         x0=pd.Timestamp(start),
         x1=pd.Timestamp(end),
@@ -162,7 +197,32 @@ def mark_gap(
         line={"color": "rgba(120,120,120,0.6)", "dash": "dot", "width": 1},
         layer="below",
         annotation_text=label,
-        annotation_position="top right",
+        annotation_position=position,
         annotation_font_size=11,
     )
+    return fig
+
+
+def note_missing(fig: go.Figure, labels: Iterable[str]) -> go.Figure:
+    """State inside the plot area that whole series are missing (``labels``, translated).
+
+    For a series with no data at all in the figure's window, hatching the whole
+    window would hide the other lines; this writes one line per missing series
+    in the lower left corner instead.
+    """
+    for i, label in enumerate(labels):
+        fig.add_annotation(
+            text=label,
+            xref="paper",
+            yref="paper",
+            x=0.01,
+            y=0.02 + 0.06 * i,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            bgcolor="rgba(255,255,255,0.85)",
+            bordercolor="rgba(120,120,120,0.6)",
+            borderwidth=1,
+            font={"size": 12, "color": "#8a4b08"},
+        )
     return fig

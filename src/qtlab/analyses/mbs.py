@@ -260,7 +260,7 @@ def _calibration_figure(errors: pd.DataFrame, lang: str) -> go.Figure:
     return shade_episodes(fig, lang, start="2017-06-01", end="2025-12-31", kinds=("qt",))
 
 
-@analysis("B3", area="runoff", order=230)
+@analysis("B3", area="runoff", order=130)
 def b3_mbs_paydowns(
     ds: Dataset,
     *,

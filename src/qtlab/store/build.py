@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from qtlab import __version__
+from qtlab._fsutil import replace_dir
 from qtlab.errors import DataError
 from qtlab.schema import validate_holdings, validate_series
 from qtlab.sources import cbo, fomc, fred, freddie, nyfed, treasury
@@ -369,25 +370,8 @@ def build_snapshot(
         (tmp / MANIFEST_NAME).write_text(
             manifest.model_dump_json(indent=1) + "\n", encoding="utf-8"
         )
-        _swap_into_place(tmp, out)
+        replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return BuildResult(manifest, out, tuple(skipped))
-
-
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Replace ``out`` by ``tmp`` with renames only (the old one is removed last)."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{datetime.now(UTC):%Y%m%d%H%M%S%f}")
-        out.rename(old)
-    try:
-        tmp.rename(out)
-    except BaseException:
-        if old is not None:
-            old.rename(out)
-        raise
-    # keep package markers that live beside the data (none today) and drop the old copy
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

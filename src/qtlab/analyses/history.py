@@ -1,0 +1,508 @@
+"""History analyses A1 (tapers), A3 (size relative to GDP) and A4 (asset decomposition).
+
+Each function is pure over a :class:`~qtlab.store.Dataset` (so ``as_of`` works)
+and returns an :class:`~qtlab.analyses.result.AnalysisResult` in one language.
+Units: USD billions, percent, calendar months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+import yaml
+
+from qtlab.analyses._figures import episodes, shade_episodes, styled_figure
+from qtlab.analyses._history_data import (
+    SOMA_TREASURY_KINDS,
+    at,
+    dindex,
+    iso,
+    month_end,
+    pindex,
+    quarter_end,
+    soma_frame,
+    vantage,
+    window_start,
+)
+from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
+from qtlab.errors import DataError
+from qtlab.i18n import t
+from qtlab.store.dataset import Dataset
+
+__all__ = [
+    "ASSET_COMPONENTS",
+    "Taper",
+    "asset_decomposition",
+    "monthly_net_purchases",
+    "size_to_gdp",
+    "taper_comparison",
+    "tapers",
+]
+
+_SRC_SOMA = "NY Fed SOMA"
+
+
+@dataclass(frozen=True)
+class Taper:
+    """A taper of asset purchases as policy events (``analyses/tapers.yaml``)."""
+
+    id: str
+    announced: pd.Timestamp
+    first_reduced: pd.Period
+    last_purchase: pd.Period
+    runoff_start: pd.Period
+    source: str
+
+
+@cache
+def tapers() -> tuple[Taper, ...]:
+    """The packaged tapers (2013-14 and 2021-22), each citing its FOMC statements."""
+    doc = yaml.safe_load(
+        (resources.files("qtlab.analyses") / "tapers.yaml").read_text(encoding="utf-8")
+    )
+    return tuple(
+        Taper(
+            id=d["id"],
+            announced=pd.Timestamp(d["announced"]),
+            first_reduced=pd.Period(d["first_reduced"], freq="M"),
+            last_purchase=pd.Period(d["last_purchase"], freq="M"),
+            runoff_start=pd.Period(d["runoff_start"], freq="M"),
+            source=" ".join(str(d["source"]).split()),
+        )
+        for d in doc["tapers"]
+    )
+
+
+# --- A1 ------------------------------------------------------------------------------
+def monthly_net_purchases(ds: Dataset) -> pd.DataFrame:
+    """Monthly net purchases of Treasuries and MBS [USD bn per month].
+
+    The change in SOMA holdings at par (NY Fed weekly summary) from one month end
+    (last Wednesday of the month) to the next: Treasuries = bills + notes and
+    bonds + TIPS (without inflation compensation) + FRNs; MBS = agency MBS at
+    current face value (so MBS paydowns that were not reinvested count as
+    negative). Columns ``treasury``, ``mbs``, ``total``; index ``Period[M]``.
+    The first month has no change and is dropped.
+    """
+    df = soma_frame(ds, [*SOMA_TREASURY_KINDS, "mbs"])
+    levels = pd.DataFrame(
+        {"treasury": df[list(SOMA_TREASURY_KINDS)].sum(axis=1, min_count=4), "mbs": df["mbs"]}
+    )
+    net = month_end(levels).diff().iloc[1:]
+    net["total"] = net["treasury"] + net["mbs"]
+    return net
+
+
+def _taper_row(tp: Taper, net: pd.DataFrame) -> dict[str, object]:
+    before = net.loc[(net.index >= tp.first_reduced - 3) & (net.index <= tp.first_reduced - 1)]
+    full_t = float(before["treasury"].mean()) if len(before) == 3 else float("nan")
+    full_m = float(before["mbs"].mean()) if len(before) == 3 else float("nan")
+    last = net.loc[net.index == tp.last_purchase]
+    return {
+        "announced": tp.announced.date().isoformat(),
+        "first_reduced": str(tp.first_reduced),
+        "last_purchase": str(tp.last_purchase),
+        "full_treasury": full_t,
+        "full_mbs": full_m,
+        "last_total": float(last["total"].iloc[0]) if len(last) else float("nan"),
+        "taper_months": (tp.last_purchase - tp.first_reduced).n + 1,
+        "runoff_start": str(tp.runoff_start),
+        "gap_months": (tp.runoff_start - tp.last_purchase).n,
+    }
+
+
+@analysis("A1", area="history", order=10)
+def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
+    """A1: the 2013-14 and 2021-22 tapers compared, from weekly SOMA holdings.
+
+    Tables: ``a1_tapers`` (events, full pace [USD bn per month] = mean net
+    purchases in the three months before the first reduced month, taper length,
+    months from the last purchase month to runoff) and ``a1_net_purchases``
+    (monthly net purchases [USD bn per month]). Figures: monthly net purchases
+    with QE/QT episodes shaded; the two taper paths on a common axis.
+    Tapers announced after the vantage date are left out.
+    """
+    net = monthly_net_purchases(ds)
+    cut = vantage(ds)
+    visible = [tp for tp in tapers() if cut is None or tp.announced <= cut]
+    u = t("common.unit.usd_bn_per_month", lang)
+    cols = {
+        "treasury": t("a1.col.treasury", lang, unit=u),
+        "mbs": t("a1.col.mbs", lang, unit=u),
+        "total": t("a1.col.total", lang, unit=u),
+    }
+    net_tab = net.rename(columns=cols)
+    net_tab.index = net_tab.index.astype(str)
+    net_tab.index.name = t("common.month", lang)
+
+    rows, notes_ = [], []
+    for tp in visible:
+        r = _taper_row(tp, net)
+        rows.append({"taper": t(f"a1.taper.{tp.id}", lang), **r})
+        ended = cut is None or tp.last_purchase.end_time <= cut
+        started = cut is None or tp.runoff_start.start_time <= cut
+        notes_.append(
+            note(
+                "a1.note.pace",
+                lang,
+                taper=t(f"a1.taper.{tp.id}", lang),
+                treasury=r["full_treasury"],
+                mbs=r["full_mbs"],
+                first=r["first_reduced"],
+            )
+        )
+        if ended:
+            notes_.append(
+                note(
+                    "a1.note.length",
+                    lang,
+                    taper=t(f"a1.taper.{tp.id}", lang),
+                    months=r["taper_months"],
+                    last=r["last_purchase"],
+                )
+            )
+        if ended and started:
+            notes_.append(
+                note(
+                    "a1.note.gap",
+                    lang,
+                    taper=t(f"a1.taper.{tp.id}", lang),
+                    months=r["gap_months"],
+                    last=r["last_purchase"],
+                    start=r["runoff_start"],
+                )
+            )
+    tcols = {
+        "taper": t("a1.tcol.taper", lang),
+        "announced": t("a1.tcol.announced", lang),
+        "first_reduced": t("a1.tcol.first_reduced", lang),
+        "last_purchase": t("a1.tcol.last_purchase", lang),
+        "full_treasury": t("a1.tcol.full_treasury", lang, unit=u),
+        "full_mbs": t("a1.tcol.full_mbs", lang, unit=u),
+        "last_total": t("a1.tcol.last_total", lang, unit=u),
+        "taper_months": t("a1.tcol.taper_months", lang),
+        "runoff_start": t("a1.tcol.runoff_start", lang),
+        "gap_months": t("a1.tcol.gap_months", lang),
+    }
+    taper_tab = pd.DataFrame(rows, columns=list(tcols)).rename(columns=tcols)
+
+    peak_month = net["total"].idxmax()
+    notes_.append(
+        note(
+            "a1.note.peak",
+            lang,
+            month=str(peak_month),
+            total=float(net["total"].max()),
+            treasury=at(net, peak_month, "treasury"),
+            mbs=at(net, peak_month, "mbs"),
+        )
+    )
+    notes_.append(note("a1.note.rule", lang))
+
+    fig = styled_figure(
+        title=t("a1.fig.net.title", lang),
+        y_title=u,
+        source=t("a1.fig.net.source", lang),
+        lang=lang,
+    )
+    shown = net.loc[net.index >= pd.Period("2007-01", freq="M")]  # from the eve of QE1
+    x = pindex(shown).to_timestamp(how="start")
+    fig.add_bar(x=x, y=shown["treasury"], name=t("a1.series.treasury", lang))
+    fig.add_bar(x=x, y=shown["mbs"], name=t("a1.series.mbs", lang))
+    fig.update_layout(barmode="relative", bargap=0.05)
+    shade_episodes(fig, lang, start=x.min(), end=x.max())
+
+    path_fig = styled_figure(
+        title=t("a1.fig.paths.title", lang),
+        y_title=u,
+        x_title=t("a1.fig.paths.x", lang),
+        source=t("a1.fig.net.source", lang),
+        lang=lang,
+    )
+    for tp in visible:
+        window = net.loc[(net.index >= tp.first_reduced - 6) & (net.index <= tp.first_reduced + 15)]
+        rel = [(p - tp.first_reduced).n for p in window.index]
+        path_fig.add_scatter(
+            x=rel, y=window["total"], mode="lines+markers", name=t(f"a1.taper.{tp.id}", lang)
+        )
+    path_fig.add_vline(x=0, line_dash="dot", line_color="#777")
+    return AnalysisResult(
+        id="A1",
+        title=t("a1.title", lang),
+        lang=lang,
+        tables=(
+            Table("a1_tapers", t("a1.table.tapers", lang), taper_tab),
+            Table("a1_net_purchases", t("a1.table.net", lang), net_tab),
+        ),
+        figures=(Figure("a1_net_purchases", fig), Figure("a1_taper_paths", path_fig)),
+        notes=tuple(notes_),
+        meta={
+            "as_of": ds.as_of,
+            "inputs": [f"soma.{k}" for k in (*SOMA_TREASURY_KINDS, "mbs")],
+            "monthly_rule": "month end (last Wednesday)",
+            "sources": [tp.source for tp in visible],
+            "references": [
+                {
+                    "dataset": "qtlab.analyses: tapers.yaml",
+                    "source": "fomc",
+                    "official_id": tp.source,
+                    "series": tp.id,
+                    "vintage": tp.announced.date().isoformat(),
+                }
+                for tp in visible
+            ],
+        },
+    )
+
+
+# --- A3 ------------------------------------------------------------------------------
+def _ratio_frame(ds: Dataset, start: str) -> pd.DataFrame:
+    assets = quarter_end(ds.series("WALCL"))
+    gdp = ds.series("GDP")
+    real = ds.series("GDPC1")
+    gdp.index = dindex(gdp).to_period("Q")
+    real.index = dindex(real).to_period("Q")
+    df = pd.DataFrame({"assets": assets, "gdp": gdp, "real_gdp": real})
+    df = df[df.index >= pd.Period(start, freq="Q")].dropna(subset=["assets"])
+    df["ratio_nominal"] = 100 * df["assets"] / df["gdp"]
+    df["ratio_real"] = 100 * df["assets"] / df["real_gdp"]
+    return df.dropna(subset=["ratio_nominal", "ratio_real"], how="all")
+
+
+def _nearest_value(df: pd.DataFrame, q: pd.Period, col: str) -> tuple[pd.Period, float] | None:
+    """The value of ``col`` in quarter ``q``, or the last quarter before it that has one."""
+    sub = df.loc[df.index <= q, col].dropna()
+    if sub.empty:
+        return None
+    return sub.index[-1], float(sub.iloc[-1])
+
+
+@analysis("A3", area="history", order=30)
+def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> AnalysisResult:
+    """A3: Fed total assets relative to nominal and real GDP, quarterly [%].
+
+    Total assets (H.4.1 WALCL) at the last Wednesday of each quarter divided by
+    that quarter's GDP (SAAR, nominal; and real, chained 2017 dollars). For each
+    QE/QT episode begun by the vantage date: the ratio in the quarter before it
+    began and in the quarter it ended (or the latest quarter, if still under way).
+    """
+    start = window_start(ds, start)
+    df = _ratio_frame(ds, start)
+    if df.empty:
+        raise DataError(f"A3: no quarter with both total assets and GDP from {start}")
+    cut = vantage(ds)
+    pct = t("common.unit.percent", lang)
+    rows, notes_ = [], []
+    last_q = df.index.max()
+    for ep in episodes():
+        if cut is not None and ep.start.start_time > cut:
+            continue
+        q0 = (ep.start - 1).asfreq("Q")
+        end_q = ep.end.asfreq("Q")
+        ongoing = end_q > last_q or (cut is not None and ep.end.end_time > cut)
+        q1 = min(end_q, last_q)
+        s_n, s_r = _nearest_value(df, q0, "ratio_nominal"), _nearest_value(df, q0, "ratio_real")
+        e_n, e_r = _nearest_value(df, q1, "ratio_nominal"), _nearest_value(df, q1, "ratio_real")
+        if s_n is None or e_n is None or s_r is None or e_r is None:
+            continue
+        rows.append(
+            {
+                "episode": ep.label(lang),
+                "start_q": str(s_n[0]),
+                "start_nom": s_n[1],
+                "start_real": s_r[1],
+                "end_q": str(e_n[0]),
+                "end_nom": e_n[1],
+                "end_real": e_r[1],
+                "ongoing": t("a3.ongoing.yes" if ongoing else "a3.ongoing.no", lang),
+            }
+        )
+        notes_.append(
+            note(
+                "a3.note.episode_ongoing" if ongoing else "a3.note.episode",
+                lang,
+                episode=ep.label(lang),
+                q0=str(s_n[0]),
+                q1=str(e_n[0]),
+                start=s_n[1],
+                end=e_n[1],
+                start_real=s_r[1],
+                end_real=e_r[1],
+            )
+        )
+    peak_q = df["ratio_nominal"].idxmax()
+    notes_.insert(
+        0,
+        note(
+            "a3.note.peak",
+            lang,
+            quarter=str(peak_q),
+            ratio=at(df, peak_q, "ratio_nominal"),
+            latest_q=str(df["ratio_nominal"].dropna().index[-1]),
+            latest=float(df["ratio_nominal"].dropna().iloc[-1]),
+        ),
+    )
+    notes_.append(note("a3.note.rule", lang))
+    ecols = {
+        "episode": t("a3.ecol.episode", lang),
+        "start_q": t("a3.ecol.start_q", lang),
+        "start_nom": t("a3.ecol.start_nom", lang, unit=pct),
+        "start_real": t("a3.ecol.start_real", lang, unit=pct),
+        "end_q": t("a3.ecol.end_q", lang),
+        "end_nom": t("a3.ecol.end_nom", lang, unit=pct),
+        "end_real": t("a3.ecol.end_real", lang, unit=pct),
+        "ongoing": t("a3.ecol.ongoing", lang),
+    }
+    ep_tab = pd.DataFrame(rows, columns=list(ecols)).rename(columns=ecols)
+    usd = t("common.unit.usd_bn", lang)
+    q_tab = df.rename(
+        columns={
+            "assets": t("a3.col.assets", lang, unit=usd),
+            "gdp": t("a3.col.gdp", lang, unit=usd),
+            "real_gdp": t("a3.col.real_gdp", lang, unit=t("a3.unit.chained", lang)),
+            "ratio_nominal": t("a3.col.ratio_nominal", lang, unit=pct),
+            "ratio_real": t("a3.col.ratio_real", lang, unit=pct),
+        }
+    )
+    q_tab.index = q_tab.index.astype(str)
+    q_tab.index.name = t("common.quarter", lang)
+
+    fig = styled_figure(
+        title=t("a3.fig.title", lang),
+        y_title=t("a3.fig.y", lang),
+        source=t("a3.fig.source", lang),
+        lang=lang,
+    )
+    x = pindex(df).to_timestamp(how="start")
+    fig.add_scatter(x=x, y=df["ratio_nominal"], mode="lines", name=t("a3.series.nominal", lang))
+    fig.add_scatter(x=x, y=df["ratio_real"], mode="lines", name=t("a3.series.real", lang))
+    shade_episodes(fig, lang, start=x.min(), end=pindex(df).max().to_timestamp(how="end"))
+    return AnalysisResult(
+        id="A3",
+        title=t("a3.title", lang),
+        lang=lang,
+        tables=(
+            Table("a3_episodes", t("a3.table.episodes", lang), ep_tab),
+            Table("a3_quarterly", t("a3.table.quarterly", lang), q_tab),
+        ),
+        figures=(Figure("a3_size_to_gdp", fig),),
+        notes=tuple(notes_),
+        meta={"as_of": ds.as_of, "inputs": ["WALCL", "GDP", "GDPC1"], "start": start},
+    )
+
+
+# --- A4 ------------------------------------------------------------------------------
+#: A4's stack, bottom to top: SOMA kinds (par; TIPS with inflation compensation) and the rest.
+ASSET_COMPONENTS = ("bills", "notes_bonds", "tips", "frn", "mbs", "agency", "cmbs", "other")
+
+
+@analysis("A4", area="history", order=40)
+def asset_decomposition(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
+    """A4: the asset side by kind, weekly [USD bn].
+
+    SOMA holdings from the NY Fed weekly summary (par; TIPS including inflation
+    compensation; MBS and CMBS at current face value) and everything else =
+    total assets (H.4.1 WALCL) minus SOMA holdings: loans, liquidity facilities,
+    repo, unamortized premiums and discounts, and other assets. Weeks where
+    both sources report (Wednesdays).
+    """
+    soma = soma_frame(
+        ds, ["bills", "notes_bonds", "tips", "tips_inflation_comp", "frn", "mbs", "agency", "cmbs"]
+    )
+    walcl = ds.series("WALCL")
+    df = soma.join(walcl.rename("total_assets"), how="inner").dropna()
+    if df.empty:
+        raise DataError("A4: no Wednesday on which both the SOMA summary and WALCL report")
+    parts = pd.DataFrame(index=df.index)
+    parts["bills"] = df["bills"]
+    parts["notes_bonds"] = df["notes_bonds"]
+    parts["tips"] = df["tips"] + df["tips_inflation_comp"]
+    for k in ("frn", "mbs", "agency", "cmbs"):
+        parts[k] = df[k]
+    soma_total = parts.sum(axis=1)
+    parts["other"] = df["total_assets"] - soma_total
+    parts["total_assets"] = df["total_assets"]
+
+    last = parts.index.max()
+    peak = parts["total_assets"].idxmax()
+    other_peak = parts["other"].idxmax()
+    notes_: list[Note] = [
+        note(
+            "a4.note.peak",
+            lang,
+            date=iso(peak),
+            total=at(parts, peak, "total_assets"),
+        ),
+        note(
+            "a4.note.latest",
+            lang,
+            date=iso(last),
+            total=at(parts, last, "total_assets"),
+            treasury=sum(at(parts, last, k) for k in ("bills", "notes_bonds", "tips", "frn")),
+            mbs=at(parts, last, "mbs"),
+            bills_share=100 * at(parts, last, "bills") / at(parts, last, "total_assets"),
+            other=at(parts, last, "other"),
+        ),
+        note(
+            "a4.note.other_peak",
+            lang,
+            date=iso(other_peak),
+            other=at(parts, other_peak, "other"),
+        ),
+        note("a4.note.rule", lang),
+    ]
+    usd = t("common.unit.usd_bn", lang)
+    names = {k: t(f"a4.series.{k}", lang) for k in (*ASSET_COMPONENTS, "total_assets")}
+    fig = styled_figure(
+        title=t("a4.fig.title", lang), y_title=usd, source=t("a4.fig.source", lang), lang=lang
+    )
+    for k in ASSET_COMPONENTS:
+        fig.add_scatter(
+            x=parts.index,
+            y=parts[k],
+            name=names[k],
+            mode="lines",
+            stackgroup="assets",
+            line={"width": 0.5},
+        )
+    fig.add_scatter(
+        x=parts.index,
+        y=parts["total_assets"],
+        name=names["total_assets"],
+        mode="lines",
+        line={"color": "#111", "width": 1.5, "dash": "dot"},
+    )
+    # nine series: a legend on the right, top to bottom in the order of the stack
+    fig.update_layout(
+        legend={
+            "orientation": "v",
+            "x": 1.01,
+            "y": 1.0,
+            "xanchor": "left",
+            "yanchor": "top",
+            "traceorder": "reversed",
+            "font": {"size": 12},
+        },
+        margin={"r": 250},
+    )
+    shade_episodes(fig, lang, start=parts.index.min(), end=last)
+    tab = parts.rename(
+        columns={k: t("history.col_unit", lang, name=v, unit=usd) for k, v in names.items()}
+    )
+    tab.index = dindex(tab).strftime("%Y-%m-%d")
+    tab.index.name = t("common.date", lang)
+    return AnalysisResult(
+        id="A4",
+        title=t("a4.title", lang),
+        lang=lang,
+        tables=(Table("a4_assets", t("a4.table", lang), tab),),
+        figures=(Figure("a4_assets", fig),),
+        notes=tuple(notes_),
+        meta={
+            "as_of": ds.as_of,
+            "inputs": ["WALCL", *(f"soma.{k}" for k in soma.columns)],
+        },
+    )

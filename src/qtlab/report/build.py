@@ -1,0 +1,350 @@
+"""Assemble the report: run the registered analyses, write HTML, CSV and PNG files.
+
+:func:`build_report` is all-or-nothing. Every section runs first; if any fails,
+it raises one error naming each failed section and writes nothing. Otherwise the
+report is written to a temporary directory beside ``out`` and moved into place
+in one rename, so ``out`` never holds a half-written report.
+
+Layout of ``out``::
+
+    index.html          the report (self-contained: plotly.js and CSS inline)
+    tables/<name>.csv   every table, in full (UTF-8 with BOM, so spreadsheets read Chinese)
+    figures/<name>.png  every figure, slide-sized (1200 x 675 at 2x)
+    .qtlab-report.json  what was built (marks the directory as a qtlab report)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+from markupsafe import Markup
+
+from qtlab import __version__
+from qtlab._fsutil import replace_dir
+from qtlab.analyses.result import AnalysisResult, AnalysisSpec, get_analysis, registry
+from qtlab.errors import QtlabError, SpecError, one_of
+from qtlab.i18n import has, t, validate_lang
+from qtlab.report.export import PngExporter
+from qtlab.report.html import (
+    FigureBlock,
+    SectionBlock,
+    TableBlock,
+    figure_div,
+    render_page,
+    table_html,
+)
+from qtlab.report.provenance import (
+    RecordingDataset,
+    provenance_frame,
+    provenance_rows,
+    reference_rows,
+)
+from qtlab.store.dataset import to_date
+
+__all__ = [
+    "MARKER",
+    "ProgressFn",
+    "ReportOutcome",
+    "build_report",
+    "cjk_font",
+    "resolve_sections",
+]
+
+MARKER = ".qtlab-report.json"
+
+#: Font stack of figures in Chinese: a CJK face first so PNGs show real glyphs.
+CJK_FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
+
+#: ``progress(label, done, total)`` is called as the work advances.
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """What :func:`build_report` wrote."""
+
+    out_dir: Path
+    index: Path
+    lang: str
+    as_of: date | None
+    sections: tuple[str, ...]
+    tables: tuple[Path, ...]
+    figures: tuple[Path, ...]
+    seconds: float
+
+
+def resolve_sections(sections: Sequence[str] | None) -> list[AnalysisSpec]:
+    """The registered analyses to run, in report order.
+
+    ``None`` or empty means all. Raises :class:`SpecError` naming an unknown id
+    and listing the valid ones.
+    """
+    specs = registry()
+    if not sections:
+        return specs
+    wanted: list[AnalysisSpec] = []
+    for raw in sections:
+        sid = raw.strip()
+        if not sid:
+            continue
+        try:
+            spec = get_analysis(sid)
+        except SpecError:
+            raise SpecError(
+                f"--sections: unknown analysis {sid!r}; valid: {one_of(s.id for s in specs)}"
+            ) from None
+        if spec not in wanted:
+            wanted.append(spec)
+    order = {s.id: i for i, s in enumerate(specs)}
+    return sorted(wanted, key=lambda s: order[s.id])
+
+
+def cjk_font(fig: go.Figure, lang: str) -> go.Figure:
+    """A copy of ``fig`` whose fonts can draw Chinese when ``lang`` is ``zh``."""
+    out = go.Figure(fig)
+    if lang == "zh":
+        out.update_layout(font_family=CJK_FONT)
+        if out.layout.title is not None and out.layout.title.font is not None:
+            out.update_layout(title_font_family=CJK_FONT)
+    return out
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise SpecError(f"--out {str(out)!r} is a file; give a directory for the report")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise SpecError(
+            f"--out {str(out)!r} exists and is not a qtlab report (no {MARKER}); qtlab replaces "
+            "only its own reports. Choose a new or empty directory"
+        )
+
+
+def _gap_text(gap: Any, res: AnalysisResult, lang: str) -> str:
+    """A gap of ``meta["gaps"]`` as text: a catalogue key or a text (the contract).
+
+    A key whose template needs values takes the text of the note with that key
+    (the note holds the values); a key with no values is rendered directly.
+    """
+    if not (isinstance(gap, str) and has(gap, lang)):
+        return str(gap)
+    for n in res.notes:
+        if n.key == gap:
+            return n.text
+    try:
+        return t(gap, lang)
+    except SpecError:
+        raise QtlabError(
+            f"{res.id}: meta['gaps'] names {gap!r}, whose text needs values; add a note with "
+            "that key (note(key, lang, **values)) or put the rendered text in meta['gaps']"
+        ) from None
+
+
+def _section_files(
+    res: AnalysisResult, tmp: Path, lang: str, png: Callable[[go.Figure, Path], object] | None
+) -> tuple[SectionBlock, list[Path], list[Path]]:
+    figs: list[FigureBlock] = []
+    fig_paths: list[Path] = []
+    for i, f in enumerate(res.figures):
+        fig = cjk_font(f.figure, lang)
+        rel = f"figures/{f.name}.png"
+        if png is not None:
+            png(fig, tmp / rel)
+            fig_paths.append(tmp / rel)
+        web = go.Figure(fig)
+        web.update_layout(width=None, autosize=True)  # fill the page; the PNG keeps its size
+        figs.append(FigureBlock(div=figure_div(web, f"fig-{res.id.lower()}-{i}"), png=rel))
+    tabs: list[TableBlock] = []
+    tab_paths: list[Path] = []
+    for tb in res.tables:
+        rel = f"tables/{tb.name}.csv"
+        named = any(n is not None for n in tb.frame.index.names)
+        tb.frame.to_csv(tmp / rel, index=named, encoding="utf-8-sig")
+        tab_paths.append(tmp / rel)
+        html, shown = table_html(tb.frame)
+        caption = (
+            t("report.rows_all", lang, n=len(tb.frame))
+            if shown == len(tb.frame)
+            else t("report.rows_last", lang, shown=shown, n=len(tb.frame))
+        )
+        tabs.append(TableBlock(title=tb.title, html=html, caption=caption, csv=rel))
+    block = SectionBlock(
+        id=res.id,
+        anchor=res.id.lower(),
+        title=res.title,
+        figures=figs,
+        tables=tabs,
+        notes=[n.text for n in res.notes],
+        gaps=[_gap_text(g, res, lang) for g in res.meta.get("gaps", ())],
+    )
+    return block, tab_paths, fig_paths
+
+
+def _check_names(results: Sequence[AnalysisResult]) -> None:
+    seen: dict[str, str] = {}
+    for res in results:
+        for name in [f"t:{x.name}" for x in res.tables] + [f"f:{x.name}" for x in res.figures]:
+            if name in seen:
+                raise QtlabError(
+                    f"{res.id} and {seen[name]} both write {name[2:]!r}; file names must be unique"
+                )
+            seen[name] = res.id
+
+
+def build_report(
+    out: str | os.PathLike[str],
+    *,
+    lang: str = "en",
+    as_of: str | date | None = None,
+    sections: Sequence[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    png: bool = True,
+    browser: str | os.PathLike[str] | None = None,
+    progress: ProgressFn | None = None,
+) -> ReportOutcome:
+    """Run the analyses and write the report to ``out`` (see the module docstring).
+
+    Parameters
+    ----------
+    out
+        The report directory. It is created, or replaced if it holds an earlier
+        qtlab report; any other non-empty directory is refused.
+    lang
+        ``"en"`` or ``"zh"``.
+    as_of
+        The vantage date: only data visible on that date are used. None = latest.
+    sections
+        Analysis ids to include (e.g. ``["A1", "A3"]``); default all registered.
+    data_dir
+        The store directory (default: ``QTLAB_DATA_DIR`` or the user cache dir).
+    png
+        Also export every figure as PNG (needs Chrome or Chromium).
+    browser
+        The browser executable for PNG export (default: found on ``PATH``).
+    progress
+        Called as ``progress(label, done, total)``.
+
+    Raises
+    ------
+    SpecError
+        Bad language, unknown section id, or an ``out`` that is not a report directory.
+    QtlabError
+        If any section fails (the message names each one and its error) or the
+        export fails. Nothing is written to ``out`` then.
+    """
+    t0 = time.perf_counter()
+    lang = validate_lang(lang)
+    vantage = None if as_of is None else to_date(as_of, field="as_of")
+    specs = resolve_sections(sections)
+    out_dir = Path(out).resolve()
+    _check_out(out_dir)
+    ds = RecordingDataset(vantage, data_dir=data_dir)
+
+    total = 2 * len(specs) + 2
+    done = 0
+
+    def step(label: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(label, done, total)
+
+    results: list[AnalysisResult] = []
+    failures: list[str] = []
+    for spec in specs:
+        try:
+            results.append(spec.run(ds, lang=lang))
+        except Exception as exc:  # report every failing section, not only the first
+            failures.append(f"{spec.id}: {type(exc).__name__}: {exc}")
+        step(f"{spec.id} computed")
+    if failures:
+        raise QtlabError(
+            f"{len(failures)} of {len(specs)} report sections failed; nothing was written to "
+            f"{out_dir}:\n  " + "\n  ".join(failures)
+        )
+    _check_names(results)
+
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    except OSError as exc:
+        raise QtlabError(f"cannot write the report beside {out_dir}: {exc}") from exc
+    try:
+        (tmp / "tables").mkdir()
+        (tmp / "figures").mkdir()
+        blocks: list[SectionBlock] = []
+        tables: list[Path] = []
+        figures: list[Path] = []
+        exporter = None
+        if png:
+            exporter = PngExporter(browser).__enter__()
+        try:
+            writer = exporter.write if exporter is not None else None
+            for res in results:
+                block, tabs, figs = _section_files(res, tmp, lang, writer)
+                blocks.append(block)
+                tables += tabs
+                figures += figs
+                step(f"{res.id} written")
+        finally:
+            if exporter is not None:
+                exporter.close()
+        refs = reference_rows(r for res in results for r in res.meta.get("references", ()))
+        prov = provenance_frame([*provenance_rows(ds), *refs], lang)
+        prov.to_csv(tmp / "tables" / "provenance.csv", index=False, encoding="utf-8-sig")
+        prov_html, _ = table_html(prov, max_rows=10_000)
+        step("provenance")
+        generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        page = render_page(
+            lang=lang,
+            sections=blocks,
+            provenance=Markup(prov_html),
+            as_of=vantage.isoformat() if vantage else None,
+            generated=generated,
+            version=__version__,
+        )
+        (tmp / "index.html").write_text(page, encoding="utf-8")
+        (tmp / MARKER).write_text(
+            json.dumps(
+                {
+                    "qtlab_version": __version__,
+                    "generated": generated,
+                    "lang": lang,
+                    "as_of": vantage.isoformat() if vantage else None,
+                    "sections": [r.id for r in results],
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
+        step("index.html")
+        replace_dir(tmp, out_dir)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise QtlabError(f"cannot write the report to {out_dir}: {exc}") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+    def rel(p: Path) -> Path:
+        return out_dir / p.relative_to(tmp)
+
+    return ReportOutcome(
+        out_dir=out_dir,
+        index=out_dir / "index.html",
+        lang=lang,
+        as_of=vantage,
+        sections=tuple(r.id for r in results),
+        tables=tuple(rel(p) for p in tables),
+        figures=tuple(rel(p) for p in figures),
+        seconds=time.perf_counter() - t0,
+    )

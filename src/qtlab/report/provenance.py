@@ -1,0 +1,215 @@
+"""The data-provenance appendix: what each section read, from where, as of when.
+
+The report runs every analysis on a :class:`RecordingDataset`, a
+:class:`~qtlab.store.Dataset` that remembers the series, holdings and tables it
+was asked for. The appendix then lists, for each of them, the dataset of the
+snapshot manifest (or the user's store) it came from, the source, the official
+id, the last observation visible at the vantage date and the vintage used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from qtlab.errors import DataError, UnknownSeriesError
+from qtlab.i18n import t
+from qtlab.schema import series_spec
+from qtlab.store.dataset import Dataset
+from qtlab.store.snapshot import ManifestEntry
+
+__all__ = [
+    "ProvenanceRow",
+    "RecordingDataset",
+    "provenance_frame",
+    "provenance_rows",
+    "reference_rows",
+]
+
+
+class RecordingDataset(Dataset):
+    """A :class:`Dataset` that records every series, holdings kind and table read."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.read_series: set[str] = set()
+        self.read_holdings: set[str] = set()
+        self.read_tables: set[str] = set()
+
+    def observations(self, series_id: str) -> pd.DataFrame:
+        self.read_series.add(series_id)
+        return super().observations(series_id)
+
+    def holdings(self, kinds: Iterable[str] | None = None) -> pd.DataFrame:
+        wanted = list(kinds) if kinds is not None else None
+        out = super().holdings(wanted)
+        self.read_holdings.update(str(k) for k in out["kind"].unique())
+        return out
+
+    def table(self, dataset: str) -> pd.DataFrame:
+        self.read_tables.add(dataset)
+        return super().table(dataset)
+
+
+@dataclass(frozen=True)
+class ProvenanceRow:
+    """One line of the appendix."""
+
+    dataset: str
+    source: str
+    official_id: str
+    series: str
+    last: str
+    vintage: str
+    layer: str
+    projection: bool = False
+
+
+def _entry_for_series(ds: Dataset, series_id: str) -> ManifestEntry | None:
+    m = ds.manifest
+    if m is None:
+        return None
+    for e in m.datasets:
+        if series_id in e.series:
+            return e
+    return None
+
+
+def _is_projection(series_id: str) -> bool:
+    try:
+        return series_spec(series_id).kind == "projection"
+    except UnknownSeriesError:
+        return False
+
+
+def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
+    """One :class:`ProvenanceRow` per series (grouped by dataset), holdings file and table read."""
+    rows: list[ProvenanceRow] = []
+    by_dataset: dict[str, list[str]] = {}
+    entries: dict[str, ManifestEntry | None] = {}
+    for sid in sorted(ds.read_series):
+        e = _entry_for_series(ds, sid)
+        key = e.id if e is not None else f"store:{sid}"
+        by_dataset.setdefault(key, []).append(sid)
+        entries[key] = e
+    for key in sorted(by_dataset):
+        ids = by_dataset[key]
+        e = entries[key]
+        lasts, vintages = [], []
+        for sid in ids:
+            obs = Dataset.observations(ds, sid)
+            if not obs.empty:
+                lasts.append(obs["date"].max())
+                vintages.append(obs["vintage"].max())
+        projection = all(_is_projection(sid) for sid in ids)
+        snap_vintage = pd.Timestamp(e.vintage) if e is not None else None
+        newest = max(vintages) if vintages else None
+        in_store = newest is not None and (snap_vintage is None or newest > snap_vintage)
+        rows.append(
+            ProvenanceRow(
+                dataset=key if e is None else e.id,
+                source=e.source if e is not None else "fred",
+                official_id=e.official_id if e is not None else ", ".join(ids),
+                series=", ".join(ids),
+                last=max(lasts).date().isoformat() if lasts else "",
+                vintage=newest.date().isoformat() if newest is not None else "",
+                layer="store" if in_store else "snapshot",
+                projection=projection,
+            )
+        )
+    if ds.read_holdings:
+        dates = ds.holdings_dates()
+        m = ds.manifest
+        for kind in sorted(ds.read_holdings):
+            sub = dates[dates["kind"] == kind]
+            if sub.empty:
+                continue
+            as_of = pd.Timestamp(sub["as_of"].max()).date()
+            match = None
+            if m is not None:
+                for e in m.datasets:
+                    if e.kind == "holdings" and e.as_of == as_of:
+                        match = e
+            rows.append(
+                ProvenanceRow(
+                    dataset=match.id if match is not None else f"store:holdings.{as_of}",
+                    source=match.source if match is not None else "nyfed",
+                    official_id=match.official_id if match is not None else "",
+                    series=f"holdings: {kind}",
+                    last=as_of.isoformat(),
+                    vintage=match.vintage.isoformat() if match is not None else as_of.isoformat(),
+                    layer="snapshot" if match is not None else "store",
+                )
+            )
+    m = ds.manifest
+    for name in sorted(ds.read_tables):
+        try:
+            e = m.entry(name) if m else None
+        except DataError:
+            e = None
+        rows.append(
+            ProvenanceRow(
+                dataset=e.id if e is not None else name,
+                source=e.source if e is not None else "",
+                official_id=e.official_id if e is not None else "",
+                series=f"table: {name}",
+                last=e.last.isoformat() if e is not None and e.last else "",
+                vintage=e.vintage.isoformat() if e is not None else "",
+                layer="snapshot",
+            )
+        )
+    # one line per (dataset, holdings kind...) but no exact duplicates
+    seen: set[ProvenanceRow] = set()
+    unique = []
+    for r in rows:
+        if r not in seen:
+            seen.add(r)
+            unique.append(r)
+    return unique
+
+
+def reference_rows(meta_references: Iterable[Mapping[str, Any]]) -> list[ProvenanceRow]:
+    """Rows for packaged, cited data an analysis used (``meta["references"]``).
+
+    Each reference is a mapping with ``dataset``, ``source`` (a provider key such
+    as ``fomc``), ``official_id`` (the cited document or URL), ``series`` and
+    ``vintage`` (the publication date); ``last`` is optional.
+    """
+    return [
+        ProvenanceRow(
+            dataset=str(r["dataset"]),
+            source=str(r["source"]),
+            official_id=str(r["official_id"]),
+            series=str(r.get("series", "")),
+            last=str(r.get("last", "")),
+            vintage=str(r["vintage"]),
+            layer="package",
+        )
+        for r in meta_references
+    ]
+
+
+def provenance_frame(rows: Iterable[ProvenanceRow], lang: str) -> pd.DataFrame:
+    """The appendix as a table with headings and source names in ``lang``."""
+    cols = ("dataset", "source", "official_id", "series", "last", "vintage", "layer")
+    data = []
+    for r in rows:
+        src = f"report.source_name.{r.source}"
+        data.append(
+            {
+                t(f"report.prov.{c}", lang): (
+                    t(src, lang)
+                    if c == "source" and r.source
+                    else t(f"report.layer.{r.layer}", lang)
+                    if c == "layer"
+                    else t("report.prov.projected_to", lang, date=r.last)
+                    if c == "last" and r.projection and r.last
+                    else getattr(r, c)
+                )
+                for c in cols
+            }
+        )
+    return pd.DataFrame(data, columns=[t(f"report.prov.{c}", lang) for c in cols])
