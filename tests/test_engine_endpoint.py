@@ -233,6 +233,10 @@ endpoint:
     for t, match in bad:
         with pytest.raises(SpecError, match=match):
             Policy.from_yaml_text(t)
+    one = Endpoint("reserves_peak_fraction=0.5")  # type: ignore[arg-type]
+    assert [str(r) for r in one.rules] == ["reserves_peak_fraction=0.5"]
+    with pytest.raises(SpecError, match=r"valid rules are .*reserves_peak_fraction"):
+        Policy.from_yaml_text(text.replace("assets_to_gdp=0.2", "assets_gdp=0.2"), file="x.yaml")
     with pytest.raises(SpecError, match="repeat"):
         Endpoint(("reserves_peak_fraction=0.5", "reserves_peak_fraction=0.4"))
     with pytest.raises(SpecError, match="phase_in"):

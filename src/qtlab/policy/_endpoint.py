@@ -155,7 +155,12 @@ class Endpoint:
     regime: Regime = field(default_factory=default_endpoint_regime)
 
     def __post_init__(self) -> None:
-        rules = tuple(EndpointCondition.parse(r) for r in self.rules)
+        given: object = self.rules
+        if isinstance(given, str | Mapping | EndpointCondition):
+            given = (given,)  # one rule given alone
+        if not isinstance(given, tuple | list):
+            raise SpecError(f"endpoint: rules must be a list of rules, got {given!r}")
+        rules = tuple(EndpointCondition.parse(r) for r in given)
         if not rules:
             raise SpecError(
                 f"endpoint: give at least one rule; valid rules are {one_of(ENDPOINT_RULE_NAMES)}"
