@@ -9,7 +9,9 @@ Projects the full SOMA portfolio visible on 2022-05-31 (Treasury by CUSIP of
 ``--months`` months and prints the wall time of both implementations, their
 ratio, and the largest difference between them; then the same with a leading
 scenario axis (one paydown rate path per scenario), where the reference runs
-scenario by scenario.
+scenario by scenario; then ``qt2-announced`` with an endpoint
+(``reserves_peak_fraction=0.5``; liabilities projected month by month, each scenario
+stopping in its own month).
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from qtlab.engine import ConstantPaydownRate, project
-from qtlab.policy import load_preset
+from dataclasses import replace
+
+from qtlab.analyses._impact_inputs import load_inputs
+from qtlab.engine import BalanceInputs, ConstantPaydownRate, project
+from qtlab.policy import Endpoint, load_preset
 from qtlab.store.dataset import Dataset
 
 
@@ -85,6 +90,33 @@ def main() -> None:
     print(
         f"  total securities at the end: {end.min():,.0f} .. {end.max():,.0f} bn across scenarios"
     )
+
+    # the endpoint: liabilities along the assets, each scenario stopping in its own month
+    ds = Dataset("2022-05-31")
+    inp = load_inputs(ds, horizon=args.months)
+    stop = replace(load_preset("qt2-announced"), endpoint=Endpoint(("reserves_peak_fraction=0.5",)))
+    cf = project(h, load_preset("qt2-announced"), "2022-06", 1, mbs_paydowns=src).carry_forward
+    other = inp.state.total_assets - float(
+        cf["total_securities"].iloc[-1] + cf["tips_inflation_comp"].iloc[-1]
+    )
+    bal = BalanceInputs(inp.state, other, reserves_history=inp.reserves)
+
+    def run_end(method: str, source: object):
+        return project(
+            h, stop, "2022-06", args.months, mbs_paydowns=source, balance=bal, method=method
+        )
+
+    tve, pe = _time(lambda: run_end("vectorized", _Paths(n)), repeat=1)
+    tre, _ = _time(lambda: run_end("reference", one), repeat=1)
+    ends = [pe.endpoint_month(s) for s in range(n)]
+    hit = sorted(str(e) for e in ends if e is not None)
+    print(f"{n} scenarios with an endpoint (reserves_peak_fraction=0.5):")
+    print(
+        f"  vectorized {tve * 1e3:8.1f} ms   reference {tre * n * 1e3:8.1f} ms (1 scenario "
+        f"timed x {n})   ratio {tre * n / tve:6.1f}x"
+    )
+    span = f"{hit[0]} .. {hit[-1]}" if hit else "none"
+    print(f"  end months: {span} ({len(hit)} of {n} scenarios stop within the horizon)")
 
 
 if __name__ == "__main__":

@@ -17,13 +17,12 @@ FORBIDDEN = ("httpx", "requests", "urllib", "duckdb", "qtlab.sources", "qtlab.st
 
 #: ARCHITECTURE.md's "may import" column for the model packages that exist.
 #: Every package may import itself and the base modules (errors, schema and the
-#: private helpers ``qtlab._months`` / ``qtlab._random`` / ``qtlab._periods``).
+#: private helpers ``qtlab._periods`` (months) / ``qtlab._random``).
 BASE_MODULES = (
     "qtlab.errors",
     "qtlab.schema",
-    "qtlab._months",
-    "qtlab._random",
     "qtlab._periods",
+    "qtlab._random",
 )
 MAY_IMPORT = {
     "policy": (),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -180,3 +183,27 @@ def test_table_for_plan_comparison():
     assert tb["end"].tolist()[:2] == ["2019-04", "2019-07"]
     assert pd.isna(tb["end"].iloc[2])
     assert tb.loc[1, "source_date"] == "2019-03-20"
+
+
+def test_presets_is_the_function_after_importing_every_module():
+    """``qtlab.policy.presets`` is a function, never a subpackage, whatever was imported first."""
+    code = (
+        "import importlib, pkgutil, qtlab\n"
+        "for m in pkgutil.walk_packages(qtlab.__path__, 'qtlab.'):\n"
+        "    if not m.name.endswith('__main__'):\n"
+        "        importlib.import_module(m.name)\n"
+        "from qtlab.policy import presets\n"
+        "assert callable(presets), presets\n"
+        "print(presets())\n"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": src},
+        check=False,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(list(PRESET_NAMES))

@@ -18,7 +18,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from qtlab._months import to_month
+from qtlab._periods import to_month
 from qtlab.cli import _handle_errors, app, out
 from qtlab.policy import Policy, load_preset
 

@@ -1,6 +1,7 @@
 """Calendar-month helpers shared by the model packages (no I/O).
 
-Every monthly series inside qtlab is indexed by ``pandas.Period[M]``. Daily and
+Every monthly series inside qtlab is indexed by ``pandas.Period[M]``;
+:func:`to_month` is the one parser of a month given by a user or a spec. Daily and
 weekly data become monthly by a named rule, which results state:
 
 - ``"mean"``: the average of the observations dated in the month;
@@ -10,6 +11,8 @@ weekly data become monthly by a named rule, which results state:
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Final, Literal, get_args
 
 import pandas as pd
@@ -18,15 +21,46 @@ from qtlab.errors import SpecError, one_of
 
 __all__ = [
     "MONTHLY_RULES",
+    "MonthLike",
     "MonthlyRule",
     "as_monthly",
     "fiscal_year",
+    "period_index",
     "require_monthly",
+    "to_month",
     "to_monthly",
+    "value_at",
 ]
 
 MonthlyRule = Literal["mean", "last"]
 MONTHLY_RULES: Final[tuple[str, ...]] = get_args(MonthlyRule)
+
+_ISO = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+MonthLike = str | date | datetime | pd.Period | pd.Timestamp
+
+
+def to_month(value: MonthLike, *, field: str = "month") -> pd.Period:
+    """Parse ``value`` (``"YYYY-MM"``, ``"YYYY-MM-DD"``, a date or a Period) into a ``Period[M]``.
+
+    Raises
+    ------
+    SpecError
+        Naming ``field`` and the bad value when it is not a month.
+    """
+    if isinstance(value, pd.Period):
+        return value.asfreq("M") if value.freqstr != "M" else value
+    if isinstance(value, str) and not _ISO.match(value.strip()):
+        raise SpecError(f"{field}={value!r} is not a month; give 'YYYY-MM' (e.g. '2022-06')")
+    try:
+        p: object = pd.Period(value, freq="M")
+    except (ValueError, TypeError) as exc:
+        raise SpecError(
+            f"{field}={value!r} is not a month; give 'YYYY-MM' (e.g. '2022-06') or a date"
+        ) from exc
+    if not isinstance(p, pd.Period):  # NaT
+        raise SpecError(f"{field}={value!r} is not a month; give 'YYYY-MM' (e.g. '2022-06')")
+    return p
 
 
 def to_monthly(series: pd.Series, how: str = "mean") -> pd.Series:

@@ -17,8 +17,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from qtlab._months import MonthLike, to_month
+from qtlab._periods import MonthLike, to_month
 from qtlab.engine import (
+    BalanceInputs,
     PaydownAmounts,
     PaydownPath,
     PaydownSource,
@@ -196,6 +197,7 @@ def run_projection(
     hindsight: bool = False,
     mortgage_rate: str | Path = "flat",
     shock_bp: float = 0.0,
+    balance: BalanceInputs | None = None,
 ) -> Projection:
     """Project the holdings visible in ``ds`` under ``policy``.
 
@@ -206,7 +208,8 @@ def run_projection(
     ``mortgage_rate`` and ``shock_bp`` (:func:`paydown_source`). Treasury holdings dated
     inside the last taper weeks get the realized purchases after their date
     (:func:`realized_taper_purchases`, from the weekly summary visible in ``ds``) in
-    ``purchases``.
+    ``purchases``. ``balance`` (the liability side, built from the data by the caller)
+    goes to the engine as is; a policy with an endpoint needs it.
     """
     latest = Dataset()
     h = ds.holdings(kinds)
@@ -238,6 +241,7 @@ def run_projection(
         observe=observe,
         tips_accrual=_accrual(latest if hindsight else ds),
         purchases=bought,
+        balance=balance,
     )
 
 

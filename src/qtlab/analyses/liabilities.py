@@ -5,6 +5,12 @@ policy before QT2 ended (total securities; other assets held at their start leve
 assets held flat after. ``asset_path_name`` picks any engine policy preset or a
 simple path (``caps``: the QT2 caps in full; ``hold``); ``assets=`` or
 ``securities=`` (monthly Series [USD bn]) give a path directly.
+
+On an engine policy, C3 runs the engine with the rules as the policy's endpoint
+(:func:`engine_stop`): the engine projects the liabilities month by month and stops
+runoff where the first rule binds (the end of QT1's regime after). On the other
+paths the rules are found on the given path and, for :func:`stopped_path`, total
+assets are held flat after the end month.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import period_index, require_monthly, value_at
+from qtlab.analyses._engine_stop import engine_endpoint, engine_stop
 from qtlab.analyses._figures import shade_episodes, styled_figure
 from qtlab.analyses._impact_inputs import (
     ASSET_PATHS,
@@ -43,6 +50,7 @@ from qtlab.balance import (
 from qtlab.errors import SpecError, one_of
 from qtlab.i18n import t
 from qtlab.impact import scarcity_indicators
+from qtlab.policy import PRESET_NAMES
 from qtlab.store.dataset import Dataset
 
 __all__ = [
@@ -51,6 +59,7 @@ __all__ = [
     "c2_reserves",
     "c3_endpoint",
     "endpoint",
+    "engine_stop",
     "project",
     "stopped_path",
 ]
@@ -247,7 +256,26 @@ def endpoint(
 ) -> tuple[EndpointResult, pd.DataFrame, Inputs, tuple[Assumption, ...]]:
     """C3 for one set of rules (the first to bind ends runoff): the result, the
     projected path, the inputs and the assumptions (``result.assumptions`` has them
-    in English, the GDP growth assumption first)."""
+    in English, the GDP growth assumption first).
+
+    On an engine policy (the default before QT2 ended) the end month is the engine's
+    (:func:`engine_stop`) and the path returned is the engine's, runoff stopped there;
+    ``proj.attrs["endpoint_regime"]`` names the regime in force after it.
+    """
+    name = asset_path_name or default_asset_path(ds.as_of)
+    if assets is None and name in PRESET_NAMES:
+        if scenario not in SCENARIOS:
+            raise SpecError(f"unknown scenario {scenario!r}; valid: {one_of(SCENARIOS)}")
+        return engine_endpoint(
+            ds,
+            name,
+            rules,
+            LiabilityRules(currency_growth=currency_growth, **SCENARIOS[scenario]),
+            horizon=horizon,
+            gdp_growth=gdp_growth,
+            bank_assets=bank_assets,
+            inputs=inputs,
+        )
     inp, proj, desc = project(
         ds,
         horizon=horizon,
@@ -424,7 +452,9 @@ def stopped_path(
     inputs: Inputs | None = None,
 ) -> tuple[Inputs, pd.DataFrame, list[Assumption]]:
     """The C2 projection (default scenario) with runoff stopped where the first of
-    ``stop_rules`` binds: total assets are held flat from the month after the end.
+    ``stop_rules`` binds: on an engine policy the engine's own stop (its endpoint
+    regime after, :func:`engine_stop`); on other paths total assets are held flat from
+    the month after the end.
 
     Returns the inputs, the projected balance sheet, and lines describing the
     assumptions (asset path, liabilities, GDP growth, where runoff stopped).
@@ -439,7 +469,9 @@ def stopped_path(
         inputs=inputs,
     )
     lines = list(used)
-    if res.end_month is not None and res.end_month < proj.index[-1]:
+    if proj.attrs.get("endpoint_regime") is not None and res.end_month is not None:
+        pass  # the engine stopped runoff itself; its stop is among the assumptions already
+    elif res.end_month is not None and res.end_month < proj.index[-1]:
         a = proj["total_assets"].iloc[1:].copy()
         a.loc[period_index(a) > res.end_month] = value_at(a, res.end_month)
         inp, proj, _ = project(ds, horizon=horizon, assets=a, gdp_growth=gdp_growth, inputs=inp)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qtlab._months import MonthLike, to_month
+from qtlab._periods import MonthLike, to_month
 from qtlab.analyses._figures import shade_episodes, styled_figure
 from qtlab.analyses._runoff_data import QT2_VANTAGE, backtest, ladder, run_projection
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note

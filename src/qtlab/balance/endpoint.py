@@ -28,7 +28,7 @@ from typing import Final, Literal, get_args
 
 import pandas as pd
 
-from qtlab._periods import period_index, require_monthly, value_at
+from qtlab._periods import period_index, require_monthly, to_month, value_at
 from qtlab.errors import SpecError, one_of
 
 __all__ = [
@@ -217,7 +217,7 @@ def find_endpoint(
         if col not in path.columns:
             raise SpecError(f"path lacks column {col!r}; it has {one_of(path.columns)}")
         require_monthly(path[col], f"path[{col!r}]")
-    first = path.index[0] if start is None else pd.Period(start, freq="M")
+    first = path.index[0] if start is None else to_month(start, field="start")
     if first not in path.index:
         raise SpecError(f"start={first} is outside the path {path.index[0]}..{path.index[-1]}")
     reserves_all = path["reserves"]

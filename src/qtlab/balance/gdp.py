@@ -13,6 +13,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from qtlab._periods import to_month
 from qtlab.errors import DataError, SpecError
 
 __all__ = ["DEFAULT_GDP_GROWTH", "gdp_assumption", "monthly_gdp"]
@@ -60,7 +61,7 @@ def monthly_gdp(
         raise DataError("the GDP series is empty; expected FRED GDP, quarterly [USD bn]")
     quarters = pd.DatetimeIndex(q.index).to_period("Q")
     mids = pd.PeriodIndex([p.asfreq("M", "start") + 1 for p in quarters], freq="M")
-    end = pd.Period(through, freq="M")
+    end = to_month(through, field="through")
     idx = pd.period_range(mids[0], max(end, mids[-1]), freq="M")
     logs = pd.Series(np.log(q.to_numpy(dtype=float)), index=mids).reindex(idx)
     logs = logs.interpolate(method="linear", limit_area="inside")

@@ -28,7 +28,7 @@ from typing import Final, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from qtlab._periods import as_monthly, period_index, require_monthly
+from qtlab._periods import as_monthly, period_index, require_monthly, to_month
 from qtlab.balance.identity import BLOCK
 from qtlab.errors import SpecError, one_of
 
@@ -106,7 +106,7 @@ class LiabilityState:
                 raise SpecError("no month has every liability; check the TGA and ON RRP inputs")
             m = complete.index[-1]
         else:
-            m = pd.Period(month, freq="M")
+            m = to_month(month)
             if m not in complete.index:
                 raise SpecError(
                     f"month {m} lacks one of {one_of(need)} (the TGA, WTREGEN, ends 2024-06 in the "

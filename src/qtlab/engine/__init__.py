@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from qtlab.engine._balance import LIABILITY_COLUMNS, BalanceInputs
 from qtlab.engine.inflation import RealizedTipsAccrual
 from qtlab.engine.mix import CouponTenor, IssuanceMix, default_issuance_mix, issuance_mix_from_mspd
 from qtlab.engine.paydowns import (
@@ -22,6 +23,8 @@ from qtlab.engine.projection import FRAME_COLUMNS, Projection, project
 
 __all__ = [
     "FRAME_COLUMNS",
+    "LIABILITY_COLUMNS",
+    "BalanceInputs",
     "ConstantPaydownRate",
     "CouponTenor",
     "IssuanceMix",

@@ -21,9 +21,10 @@ from typing import Final
 
 import numpy as np
 
+from qtlab.engine._balance import LIABILITY_COLUMNS
 from qtlab.engine._setup import MBS_POST_DAY, Inputs, coupon_date
 
-__all__ = ["FLOW_COLUMNS", "OBS_COLUMNS", "run_vectorized"]
+__all__ = ["END_COLUMNS", "FLOW_COLUMNS", "OBS_COLUMNS", "run_vectorized"]
 
 #: Per-month outputs of both kernels [USD bn], in order.
 FLOW_COLUMNS: Final = (
@@ -54,6 +55,9 @@ FLOW_COLUMNS: Final = (
     "agency_to_treasuries",
     "mbs_sales",
 )
+#: With balance inputs: the liabilities [USD bn], ``endpoint`` (1 in the month the first
+#: rule binds, else 0) and ``endpoint_rule`` (index of that rule in the month, else -1).
+END_COLUMNS: Final = (*LIABILITY_COLUMNS, "endpoint", "endpoint_rule")
 #: Holdings observed on given dates inside a month [USD bn].
 OBS_COLUMNS: Final = (
     "bills",
@@ -139,6 +143,16 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
     a_month = inp.a_mat.astype("datetime64[M]").astype(int) - base
 
     out = {c: np.zeros((S, M)) for c in FLOW_COLUMNS}
+    bal, end = inp.bal, inp.end
+    if bal is not None:
+        for c in END_COLUMNS:
+            out[c] = np.full((S, M), np.nan)
+        out["endpoint"][:] = 0.0
+        out["endpoint_rule"][:] = -1.0
+        rrp = np.full(S, bal.rrp0)
+        liq_prev = np.full(S, bal.liq0)
+        peak = np.full(S, bal.peak0)
+    stopped = np.zeros(S, dtype=bool)
     obs = np.zeros((S, len(inp.observe), 8))
     obs_month = inp.observe.astype("datetime64[M]").astype(int) - base
 
@@ -164,15 +178,17 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         cpn_mat = cpn_par.sum(axis=1)
         ic_mat = ic_m.sum(axis=1)
         cpay = cpn_mat + ic_mat
-        cap = inp.tcap[m]
-        if inp.pro_rata[m]:
-            tot_m = cpay + bill_mat
-            red = np.minimum(tot_m, cap)
-            fr = np.divide(red, tot_m, out=np.zeros(S), where=tot_m > 0)
-            c_red, b_red = fr * cpay, fr * bill_mat
-        else:
-            c_red = np.minimum(cpay, cap)
-            b_red = np.minimum(bill_mat, np.maximum(cap - c_red, 0.0))
+        # the month's rules per scenario: the endpoint regime's where runoff has stopped
+        (cap, acap, pro_rata, excess_to, excess_limit, sales_mode, sales_amount, bp, cp) = _rules(
+            inp, m, stopped
+        )
+        tot_m = cpay + bill_mat
+        fr = np.divide(np.minimum(tot_m, cap), tot_m, out=np.zeros(S), where=tot_m > 0)
+        c_first = np.minimum(cpay, cap)
+        c_red = np.where(pro_rata, fr * cpay, c_first)
+        b_red = np.where(
+            pro_rata, fr * bill_mat, np.minimum(bill_mat, np.maximum(cap - c_first, 0.0))
+        )
         fc = np.divide(c_red, cpay, out=np.zeros(S), where=cpay > 0)
         fb = np.divide(b_red, bill_mat, out=np.zeros(S), where=bill_mat > 0)
         rb = gb_m * (1 - fb)[:, None]
@@ -191,17 +207,17 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         a_mat_m = inp.a_par[a_month == m].sum()
         pay = np.minimum(inp.pay[:, m], mbs) if inp.pay_is_amount else inp.pay[:, m] * mbs
         principal = pay + a_mat_m
-        acap = inp.acap[m]
         runoff = np.minimum(principal, acap)
         excess = principal - runoff
-        to_t = np.zeros(S) if inp.excess_to[m] == 0 else np.minimum(excess, inp.excess_limit[m])
+        to_t = np.where(excess_to == 0, 0.0, np.minimum(excess, excess_limit))
         reinv = excess - to_t
-        if inp.sales_mode[m] == 1 and np.isfinite(acap):
-            sales = np.minimum(np.maximum(acap - principal, 0.0), mbs - pay)
-        elif inp.sales_mode[m] == 2:
-            sales = np.minimum(np.full(S, inp.sales_amount[m]), mbs - pay)
-        else:
-            sales = np.zeros(S)
+        with np.errstate(invalid="ignore"):
+            to_cap = np.minimum(np.maximum(acap - principal, 0.0), mbs - pay)
+        sales = np.where(
+            (sales_mode == 1) & np.isfinite(acap),
+            to_cap,
+            np.where(sales_mode == 2, np.minimum(sales_amount, mbs - pay), 0.0),
+        )
         mbs_start = mbs.copy()
         mbs = mbs - pay - sales + reinv
         agency_start = agency.copy()
@@ -215,17 +231,11 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         half_w = np.array([0.0 if k0 >= 15 else 1.0, 1.0])
         half_w /= half_w.sum()
         xb, xc = inp.extra(m)
-        b_out = inp.bill_purchases[m] * (nd - k0) / nd + xb
-        c_out = inp.coupon_purchases[m] * (half_w > 0).sum() / 2 + xc
-        if inp.excess_to[m] == 1:
-            qb = b_out + to_t * mix.treasury_bill_share
-            qc = c_out + to_t * (1 - mix.treasury_bill_share)
-        elif inp.excess_to[m] == 2:
-            qb = b_out + to_t
-            qc = np.full(S, c_out)
-        else:
-            qb = np.full(S, b_out)
-            qc = np.full(S, c_out)
+        b_out = bp * (nd - k0) / nd + xb
+        c_out = cp * (half_w > 0).sum() / 2 + xc
+        share = mix.treasury_bill_share
+        qb = b_out + np.where(excess_to == 1, to_t * share, np.where(excess_to == 2, to_t, 0.0))
+        qc = c_out + np.where(excess_to == 1, to_t * (1 - share), 0.0)
         for w, sh in zip(bw, bs, strict=True):
             _issue_bills(gb, (sh * qb)[:, None] * day_w, f, n, int(w))
         for h, (k, mo, eom, shm) in enumerate(halves):
@@ -293,7 +303,47 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         }
         for c in FLOW_COLUMNS:
             out[c][:, m] = vals[c]
+
+        # --- liabilities along the assets, and the endpoint rules
+        if bal is not None and bal.live[m]:
+            assets = bal.other_assets + tot.sum(axis=1) + ic_tot + agency + mbs + inp.cmbs0
+            liq = assets - bal.tga[m] - bal.block[m]  # reserves + ON RRP
+            d = liq - liq_prev
+            if bal.rrp_rule == 0:
+                rrp = np.where(d < 0, np.maximum(rrp + d, np.minimum(rrp, bal.rrp_floor)), rrp)
+            elif bal.rrp_rule == 1:
+                rrp = np.maximum(rrp + bal.rrp_share * d, 0.0)
+            else:
+                rrp = np.full(S, bal.rrp_path[m])
+            liq_prev = liq
+            res = liq - rrp
+            if not bal.peak_fixed:
+                peak = np.maximum(peak, res)
+            for c, v in zip(
+                END_COLUMNS[:5], (assets, res, rrp, bal.tga[m], bal.block[m]), strict=True
+            ):
+                out[c][:, m] = v
+            if end is not None and bal.check[m]:
+                rule = np.full(S, -1)
+                for j, (_, q, frac, thr) in enumerate(bal.rules):
+                    level = assets if q == 1 else res
+                    t = (1.0 - frac) * peak if thr is None else thr[m]
+                    rule = np.where((rule < 0) & (level <= t), j, rule)
+                new = (rule >= 0) & ~stopped
+                out["endpoint"][new, m] = 1.0
+                out["endpoint_rule"][new, m] = rule[new]
+                stopped = stopped | new
     return out, obs
+
+
+def _rules(inp: Inputs, m: int, stopped: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Month ``m``'s rules per scenario, shape ``(S,)`` each (order of ``Inputs.rules_at``)."""
+    e = inp.end
+    base = inp.rules_at(m, False)
+    if e is None or not stopped.any():
+        return tuple(np.full(len(stopped), v) for v in base)
+    after = inp.rules_at(m, True)
+    return tuple(np.where(stopped, a, b) for a, b in zip(after, base, strict=True))
 
 
 def _issue_bills(gb: np.ndarray, amounts: np.ndarray, f: int, n: int, weeks: int) -> None:

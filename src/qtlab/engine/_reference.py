@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from qtlab.engine._core import FLOW_COLUMNS, OBS_COLUMNS
+from qtlab.engine._core import END_COLUMNS, FLOW_COLUMNS, OBS_COLUMNS
 from qtlab.engine._setup import KINDS, MBS_POST_DAY, Inputs
 
 __all__ = ["run_reference"]
@@ -46,6 +46,11 @@ def run_reference(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Same outputs as :func:`qtlab.engine._core.run_vectorized`, scenario by scenario."""
     S, M = inp.n_scen, len(inp.months)
     out = {c: np.zeros((S, M)) for c in FLOW_COLUMNS}
+    if inp.bal is not None:
+        for c in END_COLUMNS:
+            out[c] = np.full((S, M), np.nan)
+        out["endpoint"][:] = 0.0
+        out["endpoint_rule"][:] = -1.0
     obs = np.zeros((S, len(inp.observe), len(OBS_COLUMNS)))
     obs_dates = [_d(x) for x in inp.observe]
     for s in range(S):
@@ -68,6 +73,10 @@ def _one(
         add(KINDS[int(k)], _d(mt), _NEVER, float(par), float(ic))
     agency = [(_d(mt), float(p)) for mt, p in zip(inp.a_mat, inp.a_par, strict=True)]
     mbs = inp.mbs0
+    bal = inp.bal
+    stopped = False
+    if bal is not None:
+        rrp, liq_prev, peak = bal.rrp0, bal.liq0, bal.peak0
 
     def alive(on: date) -> dict[str, float]:
         tot = dict.fromkeys((*KINDS, "ic"), 0.0)
@@ -93,8 +102,11 @@ def _one(
         cpn_mat = sum(cpn_by_kind.values())
         ic_mat = sum(sec[k][1] for k in maturing if k[0] != "bill")
         cpay = cpn_mat + ic_mat
-        cap = inp.tcap[m]
-        if inp.pro_rata[m]:
+        # this scenario's rules: the endpoint regime's once its endpoint has passed
+        (cap, acap, pro_rata, excess_to, excess_limit, sales_mode, sales_amount, bp, cp) = (
+            inp.rules_at(m, stopped)
+        )
+        if pro_rata:
             total = cpay + bill_mat
             red = min(total, cap)
             fr = red / total if total > 0 else 0.0
@@ -130,15 +142,14 @@ def _one(
         rate_or_amount = float(inp.pay[s, m])
         pay = min(rate_or_amount, mbs) if inp.pay_is_amount else rate_or_amount * mbs
         principal = pay + a_mat_m
-        acap = float(inp.acap[m])
         runoff = min(principal, acap)
         excess = principal - runoff
-        to_t = 0.0 if inp.excess_to[m] == 0 else min(excess, float(inp.excess_limit[m]))
+        to_t = 0.0 if excess_to == 0 else min(excess, excess_limit)
         reinv = excess - to_t
-        if inp.sales_mode[m] == 1 and math.isfinite(acap):
+        if sales_mode == 1 and math.isfinite(acap):
             sales = min(max(acap - principal, 0.0), mbs - pay)
-        elif inp.sales_mode[m] == 2:
-            sales = min(float(inp.sales_amount[m]), mbs - pay)
+        elif sales_mode == 2:
+            sales = min(sales_amount, mbs - pay)
         else:
             sales = 0.0
         mbs_start = mbs
@@ -149,12 +160,12 @@ def _one(
         k0 = inp.elapsed0 if m == 0 else 0
         halves_open = [h for h, d in (("mid", date(y, mo, 15)), ("end", last)) if d.day > k0]
         xb, xc = inp.extra(m)
-        qb = float(inp.bill_purchases[m]) * (ndays - k0) / ndays + xb
-        qc = float(inp.coupon_purchases[m]) * len(halves_open) / 2 + xc
-        if inp.excess_to[m] == 1:
+        qb = bp * (ndays - k0) / ndays + xb
+        qc = cp * len(halves_open) / 2 + xc
+        if excess_to == 1:
             qb += to_t * mix.treasury_bill_share
             qc += to_t * (1 - mix.treasury_bill_share)
-        elif inp.excess_to[m] == 2:
+        elif excess_to == 2:
             qb += to_t
         for i in range(k0, ndays):
             day = first + timedelta(days=i)
@@ -219,3 +230,33 @@ def _one(
         }
         for c in FLOW_COLUMNS:
             out[c][s, m] = vals[c]
+
+        # liabilities (balance.split_reference's step) and the endpoint rules
+        if bal is None or not bal.live[m]:
+            continue
+        assets = bal.other_assets + sum(end_tot[k] for k in KINDS) + end_tot["ic"]
+        assets += vals["agency"] + mbs + inp.cmbs0
+        liq = assets - float(bal.tga[m]) - float(bal.block[m])
+        d = liq - liq_prev
+        if bal.rrp_rule == 0:
+            rrp = max(rrp + d, min(rrp, bal.rrp_floor)) if d < 0 else rrp
+        elif bal.rrp_rule == 1:
+            rrp = max(rrp + bal.rrp_share * d, 0.0)
+        else:
+            rrp = float(bal.rrp_path[m])
+        liq_prev = liq
+        reserves = liq - rrp
+        if not bal.peak_fixed:
+            peak = max(peak, reserves)
+        levels = (assets, reserves, rrp, float(bal.tga[m]), float(bal.block[m]))
+        for c, v in zip(END_COLUMNS[:5], levels, strict=True):
+            out[c][s, m] = v
+        if inp.end is None or stopped or not bal.check[m]:
+            continue
+        for j, (_, q, frac, thr) in enumerate(bal.rules):
+            threshold = (1.0 - frac) * peak if thr is None else float(thr[m])
+            if (assets if q == 1 else reserves) <= threshold:
+                out["endpoint"][s, m] = 1.0
+                out["endpoint_rule"][s, m] = j
+                stopped = True
+                break

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from qtlab.engine._balance import BalanceArrays, BalanceInputs, EndParams, layout
 from qtlab.engine.mix import IssuanceMix
 from qtlab.engine.paydowns import PaydownAmounts, PaydownSource, _as_2d
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of
@@ -85,6 +86,40 @@ class Inputs:
     #: realized outright purchases added to the policy's, not prorated [USD bn/month]
     extra_bill_purchases: np.ndarray | None = None
     extra_coupon_purchases: np.ndarray | None = None
+    #: the endpoint regime (in force after a scenario's endpoint) and the liabilities
+    end: EndParams | None = None
+    bal: BalanceArrays | None = None
+
+    def rules_at(
+        self, m: int, stopped: bool
+    ) -> tuple[float, float, bool, int, float, int, float, float, float]:
+        """The rules of simulated month ``m`` for a scenario (the endpoint regime's once
+        ``stopped``): Treasury cap, agency cap, pro rata, excess code, excess limit,
+        sales code, sales amount, bill and coupon purchases [USD bn]."""
+        e = self.end
+        if stopped and e is not None:
+            return (
+                e.tcap,
+                e.acap,
+                e.pro_rata,
+                e.excess_to,
+                e.excess_limit,
+                e.sales_mode,
+                e.sales_amount,
+                e.bill_purchases,
+                e.coupon_purchases,
+            )
+        return (
+            float(self.tcap[m]),
+            float(self.acap[m]),
+            bool(self.pro_rata[m]),
+            int(self.excess_to[m]),
+            float(self.excess_limit[m]),
+            int(self.sales_mode[m]),
+            float(self.sales_amount[m]),
+            float(self.bill_purchases[m]),
+            float(self.coupon_purchases[m]),
+        )
 
     def extra(self, m: int) -> tuple[float, float]:
         """Realized (bill, coupon) purchases of simulated month ``m`` [USD bn]."""
@@ -118,6 +153,7 @@ def build_inputs(
     observe: pd.DatetimeIndex | None,
     tips_accrual: PaydownSource | None = None,
     purchases: pd.DataFrame | None = None,
+    balance: BalanceInputs | None = None,
 ) -> Inputs:
     """Validate the inputs and lay them out as arrays (see :class:`Inputs`)."""
     need = ("kind", "maturity", "par", "inflation_comp", "as_of")
@@ -239,6 +275,27 @@ def build_inputs(
     xb = xc = None
     if purchases is not None:
         xb, xc = _purchases(purchases, idx)
+    end = None
+    if policy.endpoint is not None:
+        if balance is None:
+            raise SpecError(
+                f"policy {policy.name!r} has an endpoint ({policy.endpoint!r}); the engine "
+                "needs the liability side to test it: pass balance=BalanceInputs(...)"
+            )
+        r = policy.endpoint.regime
+        end = EndParams(
+            name=r.name,
+            tcap=r.treasury_cap,
+            acap=r.agency_cap,
+            pro_rata=r.treasury_redemption == "pro_rata",
+            excess_to=EXCESS_CODE[r.mbs_excess_to],
+            excess_limit=r.mbs_excess_limit,
+            sales_mode=SALES_CODE[r.mbs_sales],
+            sales_amount=r.mbs_sales_amount,
+            bill_purchases=r.bill_purchases,
+            coupon_purchases=r.coupon_purchases,
+        )
+    bal = None if balance is None else layout(balance, policy, idx, first_reported)
     return Inputs(
         months=idx,
         first_reported=first_reported,
@@ -270,6 +327,8 @@ def build_inputs(
         elapsed0=elapsed0,
         extra_bill_purchases=xb,
         extra_coupon_purchases=xc,
+        end=end,
+        bal=bal,
     )
 
 

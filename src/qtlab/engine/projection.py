@@ -9,7 +9,8 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
-from qtlab._months import MonthLike, to_month
+from qtlab._periods import MonthLike, to_month
+from qtlab.engine._balance import LIABILITY_COLUMNS, BalanceInputs
 from qtlab.engine._core import OBS_COLUMNS, run_vectorized
 from qtlab.engine._reference import run_reference
 from qtlab.engine._setup import Inputs, build_inputs
@@ -18,10 +19,13 @@ from qtlab.engine.paydowns import PaydownAmounts, PaydownSource
 from qtlab.errors import SpecError
 from qtlab.policy import Policy
 
-__all__ = ["FRAME_COLUMNS", "Projection", "project"]
+__all__ = ["FRAME_COLUMNS", "LIABILITY_COLUMNS", "Projection", "project"]
 
-#: Columns of :attr:`Projection.frame`, all [USD bn] except ``regime`` (name).
-#: Holdings are at the end of the month; flows are over the month.
+#: Columns of :attr:`Projection.frame`, all [USD bn] except ``regime`` (the name of the
+#: regime in force) and ``endpoint`` (True in the month the policy's endpoint binds;
+#: the endpoint regime is in force from the month after). Holdings are at the end of
+#: the month; flows are over the month. With ``balance=`` the frame also has
+#: :data:`LIABILITY_COLUMNS` (NaN before the liability state's month).
 FRAME_COLUMNS: Final = (
     # holdings (par; TIPS inflation compensation apart)
     "bills",
@@ -63,6 +67,7 @@ FRAME_COLUMNS: Final = (
     "treasury_cap",
     "agency_cap",
     "regime",
+    "endpoint",
 )
 
 
@@ -76,6 +81,9 @@ def _derive(raw: dict[str, np.ndarray], inp: Inputs) -> dict[str, np.ndarray]:
     d["purchases"] = d["bill_purchases"] + d["coupon_purchases"]
     d["agency_principal"] = d["mbs_paydowns"] + d["agency_maturing"]
     shape = d["bills"].shape
+    d.pop("endpoint_rule", None)
+    if "endpoint" not in d:
+        d["endpoint"] = np.zeros(shape)
     d["treasury_cap"] = np.broadcast_to(inp.tcap, shape).copy()
     d["agency_cap"] = np.broadcast_to(inp.acap, shape).copy()
     return d
@@ -109,6 +117,13 @@ class Projection:
         The issuance mix used.
     method
         ``"vectorized"`` or ``"reference"``.
+    end_index
+        Per scenario, the index in ``months`` of the month the policy's endpoint
+        binds (``-1`` where it never does, or without an endpoint).
+    end_rule
+        Per scenario, the rule that bound first (``"NAME=VALUE"``) or ``None``.
+    end_regime
+        Name of the endpoint regime (in force after each scenario's end month).
 
     Notes
     -----
@@ -125,6 +140,7 @@ class Projection:
     - ``total_securities == treasury + agency + mbs + cmbs``
     - ``rolled_over == rolled_bills + rolled_coupons_mid + rolled_coupons_end``
       (coupons rolled into the securities settling mid-month or at month end)
+    - with liabilities: ``total_assets == reserves + on_rrp + tga + currency_other``
     """
 
     policy: Policy
@@ -138,6 +154,53 @@ class Projection:
     mix: IssuanceMix = field(repr=False)
     method: str = "vectorized"
     initial: dict[str, float] = field(default_factory=dict, repr=False)
+    end_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int), repr=False)
+    end_rule: tuple[str | None, ...] = ()
+    end_regime: str | None = None
+
+    @property
+    def has_liabilities(self) -> bool:
+        """Whether the projection carries the liability side (``balance=`` given)."""
+        return "reserves" in self.arrays
+
+    def regimes_of(self, scenario: int) -> tuple[str, ...]:
+        """Regime name per simulated month for one scenario (the endpoint regime after
+        its endpoint)."""
+        k = int(self.end_index[scenario]) if len(self.end_index) else -1
+        if k < 0 or self.end_regime is None:
+            return self.regimes
+        return (*self.regimes[: k + 1], *[self.end_regime] * (len(self.regimes) - k - 1))
+
+    def endpoint_month(self, scenario: int = 0) -> pd.Period | None:
+        """The month the policy's endpoint binds in ``scenario`` (``None`` if it never does)."""
+        k = int(self.end_index[scenario]) if len(self.end_index) else -1
+        return None if k < 0 else self.months[k]
+
+    def endpoints(self) -> pd.DataFrame:
+        """One row per scenario: ``end_month``, ``rule``, ``months_of_runoff`` (the runoff
+        start, the policy's first regime or ``start`` if later, through the end month),
+        ``terminal_assets``, ``terminal_reserves`` [USD bn] (``None`` where none binds)."""
+        first = max(self.start, self.policy.start)
+        rows: list[tuple[object, ...]] = []
+        for s in range(self.n_scenarios):
+            k = int(self.end_index[s]) if len(self.end_index) else -1
+            if k < 0:
+                rows.append((s, None, None, None, None, None))
+                continue
+            m = self.months[k]
+            rows.append(
+                (
+                    s,
+                    m,
+                    self.end_rule[s],
+                    (m - first).n + 1,
+                    float(self.arrays["total_assets"][s, k]),
+                    float(self.arrays["reserves"][s, k]),
+                )
+            )
+        cols = ["scenario", "end_month", "rule", "months_of_runoff"]
+        out = pd.DataFrame(rows, columns=[*cols, "terminal_assets", "terminal_reserves"])
+        return out.set_index("scenario")
 
     @property
     def n_scenarios(self) -> int:
@@ -149,11 +212,14 @@ class Projection:
         scen = range(self.n_scenarios) if scenario is None else [scenario]
         parts = []
         for s in scen:
-            df = pd.DataFrame(
-                {c: self.arrays[c][s, sl] for c in FRAME_COLUMNS if c != "regime"}, index=idx
-            )
-            df["regime"] = list(self.regimes[sl])
-            df = df.loc[:, list(FRAME_COLUMNS)]
+            cols = [c for c in FRAME_COLUMNS if c not in ("regime", "endpoint")]
+            if self.has_liabilities:
+                cols += list(LIABILITY_COLUMNS)
+            df = pd.DataFrame({c: self.arrays[c][s, sl] for c in cols}, index=idx)
+            df["regime"] = list(self.regimes_of(s)[sl])
+            df["endpoint"] = self.arrays["endpoint"][s, sl] > 0
+            order = list(FRAME_COLUMNS) + (list(LIABILITY_COLUMNS) if self.has_liabilities else [])
+            df = df.loc[:, order]
             df.index.name = "month"
             parts.append(df)
         if len(parts) == 1:
@@ -225,6 +291,7 @@ def project(
     observe: pd.DatetimeIndex | list[str] | None = None,
     tips_accrual: PaydownSource | None = None,
     purchases: pd.DataFrame | None = None,
+    balance: BalanceInputs | None = None,
     method: Literal["vectorized", "reference"] = "vectorized",
 ) -> Projection:
     """Project the SOMA portfolio month by month under ``policy``.
@@ -265,6 +332,13 @@ def project(
         columns ``bills`` and/or ``coupons`` [USD bn per month], bought over the
         rest of the month (not prorated) along the issuance mix; counted in
         ``bill_purchases`` / ``coupon_purchases``.
+    balance
+        The liability side (:class:`~qtlab.engine.BalanceInputs`): with it the frame
+        carries total assets, reserves, ON RRP, TGA and the currency block along the
+        projected assets (:mod:`qtlab.balance`'s rules, month by month). Required when
+        ``policy.endpoint`` is set: each scenario's runoff stops where the first endpoint
+        rule binds (tested from the runoff start: ``start`` or the policy's first regime,
+        whichever is later) and the endpoint regime is in force from the month after.
     method
         ``"vectorized"`` (default) or ``"reference"`` (the per-security
         implementation; same results, much slower).
@@ -299,14 +373,29 @@ def project(
             f"policy must be a qtlab.policy.Policy (e.g. load_preset(...)), got {policy!r}"
         )
     obs = None if observe is None else pd.DatetimeIndex(pd.to_datetime(pd.Index(observe)))
-    inp = build_inputs(holdings, policy, s, months, mbs_paydowns, mix, obs, tips_accrual, purchases)
+    inp = build_inputs(
+        holdings, policy, s, months, mbs_paydowns, mix, obs, tips_accrual, purchases, balance
+    )
     if method == "vectorized":
         raw, observed = run_vectorized(inp)
     elif method == "reference":
         raw, observed = run_reference(inp)
     else:
         raise SpecError(f"method={method!r}; valid: 'vectorized' or 'reference'")
+    end_index = np.full(inp.n_scen, -1)
+    end_rule: list[str | None] = [None] * inp.n_scen
+    if inp.bal is not None and inp.end is not None:
+        for sc in range(inp.n_scen):
+            hit = np.flatnonzero(raw["endpoint"][sc] > 0)
+            if len(hit):
+                end_index[sc] = int(hit[0])
+                end_rule[sc] = inp.bal.rules[int(raw["endpoint_rule"][sc, hit[0]])][0]
     arrays = _derive(raw, inp)
+    if inp.end is not None:
+        for sc, k in enumerate(end_index):
+            if k >= 0:  # the endpoint regime's caps from the month after
+                arrays["treasury_cap"][sc, k + 1 :] = inp.end.tcap
+                arrays["agency_cap"][sc, k + 1 :] = inp.end.acap
     t = inp.t_par
     initial = {
         "bills": float(t[inp.t_kind == 0].sum()),
@@ -335,4 +424,7 @@ def project(
         mix=mix,
         method=method,
         initial=initial,
+        end_index=end_index,
+        end_rule=tuple(end_rule),
+        end_regime=None if inp.end is None else inp.end.name,
     )

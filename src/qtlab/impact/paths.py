@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qtlab._periods import require_monthly, to_monthly, value_at
+from qtlab._periods import require_monthly, to_month, to_monthly, value_at
 from qtlab.errors import DataError, SpecError
 
 __all__ = ["SEP_MIDPOINT_TO_UPPER", "debt_path", "policy_rate", "sep_policy_path"]
@@ -46,7 +46,7 @@ def debt_path(marketable: pd.Series, cbo_debt: pd.Series, through: pd.Period | s
         is the last actual month.
     """
     m = require_monthly(marketable, "marketable")
-    end = pd.Period(through, freq="M")
+    end = to_month(through, field="through")
     if end <= m.index[-1]:
         return m.loc[:end]
     c = cbo_debt.dropna()
@@ -144,8 +144,8 @@ def sep_policy_path(
     if s.empty:
         raise SpecError("the SEP path is empty; give year-end values [%]")
     years = [int(i) if isinstance(i, (int, np.integer)) else pd.Timestamp(i).year for i in s.index]
-    first = pd.Period(start, freq="M")
-    end = pd.Period(through, freq="M")
+    first = to_month(start, field="start")
+    end = to_month(through, field="through")
     if end < first:
         raise SpecError(f"through={end} is before start={first}")
     knots = pd.Series(

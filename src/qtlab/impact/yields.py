@@ -38,7 +38,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from qtlab._periods import require_monthly, value_at
+from qtlab._periods import require_monthly, to_month, value_at
 from qtlab.errors import DataError, SpecError, one_of
 
 __all__ = [
@@ -285,8 +285,8 @@ def fit_yield(
     frame = pd.concat({"y": yield10, name: indicator, "policy_rate": policy_rate}, axis=1).dropna()
     if not isinstance(frame.index, pd.PeriodIndex):
         raise SpecError("yield10, indicator and policy_rate must be indexed by Period[M]")
-    lo = DEFAULT_SAMPLE_START if sample[0] is None else pd.Period(sample[0], freq="M")
-    hi = frame.index[-1] if sample[1] is None else pd.Period(sample[1], freq="M")
+    lo = DEFAULT_SAMPLE_START if sample[0] is None else to_month(sample[0], field="sample start")
+    hi = frame.index[-1] if sample[1] is None else to_month(sample[1], field="sample end")
     if hi <= lo:
         raise SpecError(f"sample={lo}:{hi} is empty; the end must follow the start")
     if frame.empty or lo < frame.index[0]:

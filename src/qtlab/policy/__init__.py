@@ -8,7 +8,14 @@
 
 from __future__ import annotations
 
-from qtlab._months import to_month
+from qtlab._periods import to_month
+from qtlab.policy._endpoint import (
+    ENDPOINT_RULE_DEFAULTS,
+    ENDPOINT_RULE_NAMES,
+    Endpoint,
+    EndpointCondition,
+    default_endpoint_regime,
+)
 from qtlab.policy._model import (
     CAP_PATH_COLUMNS,
     MbsExcessTo,
@@ -23,7 +30,11 @@ from qtlab.policy._presets import PRESET_NAMES, load_preset, presets
 
 __all__ = [
     "CAP_PATH_COLUMNS",
+    "ENDPOINT_RULE_DEFAULTS",
+    "ENDPOINT_RULE_NAMES",
     "PRESET_NAMES",
+    "Endpoint",
+    "EndpointCondition",
     "MbsExcessTo",
     "MbsSales",
     "PhaseIn",
@@ -31,6 +42,7 @@ __all__ = [
     "Regime",
     "RegimeSource",
     "TreasuryRedemption",
+    "default_endpoint_regime",
     "load_preset",
     "presets",
     "to_month",

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Final, Literal, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 import pandas as pd
 import yaml
 
-from qtlab._months import MonthLike, to_month
+from qtlab._periods import MonthLike, to_month
 from qtlab.errors import SpecError, one_of
+
+if TYPE_CHECKING:
+    from qtlab.policy._endpoint import Endpoint
 
 __all__ = [
     "CAP_PATH_COLUMNS",
@@ -269,7 +271,7 @@ class Regime:
 
 @dataclass(frozen=True)
 class Policy:
-    """An ordered list of runoff regimes (and an optional endpoint rule).
+    """An ordered list of runoff regimes (and an optional endpoint).
 
     Parameters
     ----------
@@ -280,14 +282,16 @@ class Policy:
     title
         One-line description.
     endpoint
-        Optional endpoint rule (when runoff must stop), as a mapping
-        interpreted by the balance-sheet package; kept read-only here.
+        Optional :class:`~qtlab.policy.Endpoint`: the rules that stop runoff
+        (measured by the engine on the projected balance sheet) and the regime
+        in force from the month after the first binds, replacing the regimes
+        listed here from then on.
     """
 
     name: str
     regimes: tuple[Regime, ...]
     title: str = ""
-    endpoint: Mapping[str, Any] | None = field(default=None, compare=False)
+    endpoint: Endpoint | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regimes", tuple(self.regimes))
@@ -306,15 +310,23 @@ class Policy:
         if len(set(names)) != len(names):
             raise SpecError(f"policy {self.name!r}: regime names repeat: {names}")
         if self.endpoint is not None:
-            if not isinstance(self.endpoint, Mapping):
-                raise SpecError(f"policy {self.name!r}: endpoint must be a mapping or None")
-            object.__setattr__(self, "endpoint", MappingProxyType(dict(self.endpoint)))
+            from qtlab.policy._endpoint import Endpoint  # noqa: PLC0415 (import cycle)
+
+            if isinstance(self.endpoint, Mapping):
+                ep = Endpoint.from_dict(self.endpoint, where=f"policy {self.name!r}")
+                object.__setattr__(self, "endpoint", ep)
+            elif not isinstance(self.endpoint, Endpoint):
+                raise SpecError(
+                    f"policy {self.name!r}: endpoint must be an Endpoint, a mapping with "
+                    f"'rules' or None; got {self.endpoint!r}"
+                )
 
     def __repr__(self) -> str:
         parts = ", ".join(
             f"{r.start}:{r.name}({_fmt(r.treasury_cap)}/{_fmt(r.agency_cap)})" for r in self.regimes
         )
-        return f"Policy({self.name!r}, [{parts}])"
+        ep = "" if self.endpoint is None else f", {self.endpoint!r}"
+        return f"Policy({self.name!r}, [{parts}]{ep})"
 
     @property
     def start(self) -> pd.Period:
@@ -381,6 +393,26 @@ class Policy:
                 )
             )
         return pd.DataFrame(rows, index=idx, columns=list(CAP_PATH_COLUMNS))
+
+    def stopped_at(self, end_month: MonthLike) -> Policy:
+        """The policy with runoff stopped after ``end_month``: the regimes up to it, then
+        the endpoint regime from the month after (no endpoint left to test).
+
+        Raises
+        ------
+        SpecError
+            If the policy has no endpoint.
+        """
+        if self.endpoint is None:
+            raise SpecError(f"policy {self.name!r} has no endpoint to stop at")
+        end = to_month(end_month, field="end_month")
+        kept = tuple(r for r in self.regimes if r.start <= end)
+        if not kept:
+            raise SpecError(
+                f"end_month={end} is before the policy's first regime ({self.start}); "
+                "runoff cannot stop before it starts"
+            )
+        return replace(self, regimes=(*kept, self.endpoint.regime_from(end + 1)), endpoint=None)
 
     def table(self) -> pd.DataFrame:
         """One row per regime, for comparing plans (A2).
@@ -451,7 +483,7 @@ class Policy:
         d: dict[str, Any] = {"name": self.name, "title": self.title}
         d["regimes"] = [r.to_dict() for r in self.regimes]
         if self.endpoint is not None:
-            d["endpoint"] = dict(self.endpoint)
+            d["endpoint"] = self.endpoint.to_dict()
         return d
 
     @classmethod
@@ -473,7 +505,7 @@ class Policy:
             name=str(data["name"]),
             regimes=tuple(Regime.from_dict(r) for r in regs),
             title=str(data.get("title", "")),
-            endpoint=data.get("endpoint"),
+            endpoint=_endpoint(data.get("endpoint"), where),
         )
 
     @classmethod
@@ -494,6 +526,12 @@ class Policy:
         except yaml.YAMLError as exc:
             raise SpecError(f"policy file {file or '<text>'} is not valid YAML: {exc}") from exc
         return cls.from_dict(data, file=file)
+
+
+def _endpoint(data: object, where: str) -> Endpoint | None:
+    from qtlab.policy._endpoint import Endpoint  # noqa: PLC0415 (import cycle)
+
+    return None if data is None else Endpoint.from_dict(data, where=where)
 
 
 def _fmt(v: float) -> str:

@@ -1,4 +1,4 @@
-"""Policy presets shipped with qtlab as YAML files in ``qtlab/policy/presets/``."""
+"""Policy presets shipped with qtlab as YAML files in ``qtlab/policy/data/``."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def load_preset(name: str, *, rmp_pace: float | None = None) -> Policy:
     """
     if name not in PRESET_NAMES:
         raise SpecError(f"unknown policy preset {name!r}; valid presets are {one_of(PRESET_NAMES)}")
-    text = resources.files("qtlab.policy.presets").joinpath(f"{name}.yaml").read_text("utf-8")
-    policy = Policy.from_yaml_text(text, file=f"qtlab/policy/presets/{name}.yaml")
+    text = resources.files("qtlab.policy.data").joinpath(f"{name}.yaml").read_text("utf-8")
+    policy = Policy.from_yaml_text(text, file=f"qtlab/policy/data/{name}.yaml")
     if rmp_pace is not None:
         policy = policy.with_purchases(bills=rmp_pace)
     return policy

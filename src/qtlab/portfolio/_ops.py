@@ -10,7 +10,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from qtlab._months import MonthLike, to_month
+from qtlab._periods import MonthLike, to_month
 from qtlab.errors import DataError, SpecError, one_of
 from qtlab.schema import HOLDING_KINDS
 

@@ -1,0 +1,198 @@
+"""The balance sheet inside the engine: liabilities month by month and the policy's endpoint.
+
+The engine takes the liability side as plain inputs (:class:`BalanceInputs`, built by
+the analyses from the data) and applies :mod:`qtlab.balance`'s rules along its own asset
+path: total assets = other assets (held at their start level) + securities held
+(H.4.1 basis: par plus TIPS inflation compensation); the TGA and the currency block
+follow :class:`~qtlab.balance.LiabilityRules`; ON RRP absorbs changes in ``reserves +
+on_rrp`` by its rule, reserves are the residual. Both kernels step the same
+:class:`BalanceArrays`, so the month each scenario's endpoint binds is the same in both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from qtlab._periods import as_monthly, require_monthly
+from qtlab.balance import ENDPOINT_RULES, LiabilityRules, LiabilityState
+from qtlab.errors import SpecError, one_of
+from qtlab.policy import Policy
+
+__all__ = ["LIABILITY_COLUMNS", "BalanceArrays", "BalanceInputs", "EndParams", "layout"]
+
+#: Liability columns added to the projection when balance inputs are given [USD bn].
+LIABILITY_COLUMNS = ("total_assets", "reserves", "on_rrp", "tga", "currency_other")
+_RRP_CODE = {"absorb_first": 0, "fixed_share": 1, "path": 2}
+
+
+@dataclass(frozen=True)
+class BalanceInputs:
+    """The liability side the engine projects along its asset path (plain data, no I/O).
+
+    Attributes
+    ----------
+    state
+        Liabilities in the month before they are projected (:class:`~qtlab.balance.
+        LiabilityState`); that month + 1 must be a simulated month.
+    other_assets
+        Total assets minus securities held (H.4.1 basis, TIPS inflation compensation
+        included) [USD bn], held at this level.
+    rules
+        :class:`~qtlab.balance.LiabilityRules` (ON RRP rule, TGA, currency growth).
+    gdp
+        Monthly nominal GDP [USD bn, annual rate] covering the checked months, for
+        ``assets_to_gdp`` / ``reserves_to_gdp``.
+    bank_assets
+        Monthly commercial-bank total assets [USD bn], for ``reserves_to_bank_assets``.
+    reserves_history
+        Monthly reserves up to ``state.month`` [USD bn]; the peak of
+        ``reserves_peak_fraction`` looks back over it (default: the start level).
+    peak_reserves
+        A fixed peak instead [USD bn].
+    """
+
+    state: LiabilityState
+    other_assets: float
+    rules: LiabilityRules = field(default_factory=LiabilityRules)
+    gdp: pd.Series | None = field(default=None, repr=False)
+    bank_assets: pd.Series | None = field(default=None, repr=False)
+    reserves_history: pd.Series | None = field(default=None, repr=False)
+    peak_reserves: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.state, LiabilityState):
+            raise SpecError(f"balance: state must be a LiabilityState, got {self.state!r}")
+        if not isinstance(self.rules, LiabilityRules):
+            raise SpecError(f"balance: rules must be LiabilityRules, got {self.rules!r}")
+        if not np.isfinite(self.other_assets):
+            raise SpecError(f"balance: other_assets={self.other_assets!r} must be finite [USD bn]")
+        if self.peak_reserves is not None and not self.peak_reserves > 0:
+            raise SpecError(f"balance: peak_reserves={self.peak_reserves!r} must be > 0 [USD bn]")
+
+
+@dataclass(frozen=True)
+class EndParams:
+    """The endpoint regime's rules as kernel scalars."""
+
+    name: str
+    tcap: float
+    acap: float
+    pro_rata: bool
+    excess_to: int
+    excess_limit: float
+    sales_mode: int
+    sales_amount: float
+    bill_purchases: float
+    coupon_purchases: float
+
+
+@dataclass(frozen=True)
+class BalanceArrays:
+    """:class:`BalanceInputs` laid out on the simulated months.
+
+    ``live[m]``: liabilities are projected in month ``m`` (after the state month);
+    ``check[m]``: the endpoint rules are tested (live, reported and from the policy's
+    first regime on). ``rules``: (label, quantity 0 reserves / 1 total assets, peak
+    fraction or ``nan``, threshold path or ``None``) in the policy's order.
+    """
+
+    other_assets: float
+    tga: np.ndarray
+    block: np.ndarray
+    live: np.ndarray
+    check: np.ndarray
+    rrp_rule: int
+    rrp_floor: float
+    rrp_share: float
+    rrp_path: np.ndarray
+    rrp0: float
+    liq0: float
+    peak0: float
+    peak_fixed: bool
+    rules: tuple[tuple[str, int, float, np.ndarray | None], ...]
+
+
+def layout(
+    bal: BalanceInputs, policy: Policy, idx: pd.PeriodIndex, first_reported: int
+) -> BalanceArrays:
+    """Check ``bal`` against the simulated months ``idx`` and build the kernel arrays."""
+    st = bal.state
+    if not idx[0] - 1 <= st.month <= idx[-1] - 1:
+        raise SpecError(
+            f"balance: the liability state month {st.month} must lie in {idx[0] - 1}.."
+            f"{idx[-1] - 1} (the month before a simulated month) so liabilities follow the "
+            "projected assets without a gap"
+        )
+    live = np.asarray(idx > st.month)
+    live_idx = idx[live]
+    n = len(idx)
+    r = bal.rules
+    tga = np.full(n, np.nan)
+    if r.tga is None:
+        tga[live] = st.tga
+    else:
+        tga[live] = as_monthly(r.tga, live_idx, "tga").to_numpy()
+    k = np.array([(m - st.month).n for m in idx], dtype=float)
+    growth = (1.0 + r.currency_growth / 100.0) ** (1.0 / 12.0)
+    block = np.where(live, st.currency_other * growth**k, np.nan)
+    rrp_path = np.full(n, np.nan)
+    if r.rrp_rule == "path":
+        assert r.rrp_path is not None
+        rrp_path[live] = as_monthly(r.rrp_path, live_idx, "rrp_path").to_numpy()
+        if (rrp_path[live] < 0).any():
+            raise SpecError("rrp_path has negative values; ON RRP take-up is >= 0 [USD bn]")
+    start = max(idx[first_reported], policy.start)
+    check = live & np.asarray(idx >= start)
+    rules: list[tuple[str, int, float, np.ndarray | None]] = []
+    if policy.endpoint is not None:
+        for c in policy.endpoint.rules:
+            if c.name not in ENDPOINT_RULES:
+                raise SpecError(f"endpoint rule {c.name!r} unknown; valid {one_of(ENDPOINT_RULES)}")
+            if c.name == "reserves_peak_fraction":
+                rules.append((str(c), 0, c.value, None))
+                continue
+            path = bal.bank_assets if c.name == "reserves_to_bank_assets" else bal.gdp
+            if path is None:
+                need = (
+                    "commercial-bank total assets [USD bn] (Federal Reserve H.8), which "
+                    "qtlab's data do not include: pass bank_assets=<monthly Series>"
+                    if c.name == "reserves_to_bank_assets"
+                    else "a nominal GDP path [USD bn, annual rate]: pass gdp= (e.g. "
+                    "qtlab.balance.monthly_gdp)"
+                )
+                raise SpecError(f"endpoint rule {c} needs {need}")
+            what = "bank_assets" if c.name == "reserves_to_bank_assets" else "gdp"
+            p = require_monthly(path, what)
+            thr = np.full(n, np.nan)
+            checked = idx[check]
+            if len(checked):
+                thr[check] = c.value * as_monthly(p, checked, what).to_numpy()
+            rules.append((str(c), 1 if c.name == "assets_to_gdp" else 0, np.nan, thr))
+    if bal.peak_reserves is not None:
+        peak0, fixed = float(bal.peak_reserves), True
+    elif bal.reserves_history is not None:
+        h = require_monthly(bal.reserves_history, "reserves_history")
+        before = h[h.index <= st.month]
+        peak0 = max(float(before.max()), st.reserves) if len(before) else st.reserves
+        fixed = False
+    else:
+        peak0, fixed = st.reserves, False
+    return BalanceArrays(
+        other_assets=float(bal.other_assets),
+        tga=tga,
+        block=block,
+        live=live,
+        check=check,
+        rrp_rule=_RRP_CODE[r.rrp_rule],
+        rrp_floor=float(r.rrp_floor),
+        rrp_share=float(r.rrp_share),
+        rrp_path=rrp_path,
+        rrp0=st.on_rrp,
+        liq0=st.reserves + st.on_rrp,
+        peak0=peak0,
+        peak_fixed=fixed,
+        rules=tuple(rules),
+    )

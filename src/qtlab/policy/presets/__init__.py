@@ -1,1 +1,0 @@
-"""Packaged policy presets (YAML, one file per preset, each regime citing its source)."""

@@ -1,0 +1,97 @@
+"""C3 on the runoff engine as of 2022-05-31: the engine's own stop on the real data."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qtlab.analyses._impact_inputs import load_inputs
+from qtlab.analyses.liabilities import DEFAULT_RULES, endpoint, engine_stop, stopped_path
+from qtlab.balance import LiabilityRules, find_endpoint, project_liabilities
+from qtlab.engine import BalanceInputs, ConstantPaydownRate, project
+from qtlab.policy import Endpoint, load_preset
+from qtlab.store import Dataset
+
+M = pd.Period
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return Dataset("2022-05-31", use_store=False)
+
+
+@pytest.fixture(scope="module")
+def inp(ds: Dataset):
+    return load_inputs(ds, horizon=120)
+
+
+def test_c3_reports_the_engines_end_month(ds, inp):
+    rules = LiabilityRules(currency_growth=5.0)
+    p = engine_stop(ds, inp, "qt2-announced", DEFAULT_RULES, horizon=120, liability_rules=rules)
+    res, proj, _, _ = endpoint(ds, DEFAULT_RULES, inputs=inp)
+    assert res.end_month == p.endpoint_month() == M("2025-06", freq="M")
+    assert str(res.rule) == "reserves_to_gdp=0.08"
+    assert res.months_of_runoff == 37  # 2022-06 .. 2025-06
+    assert res.terminal_reserves == pytest.approx(float(proj.loc[res.end_month, "reserves"]))
+    f = p.frame
+    assert f.loc[M("2025-06", freq="M"), "endpoint"] and f["endpoint"].sum() == 1
+    after = f.loc[M("2025-07", freq="M") :]
+    assert set(after["regime"]) == {"endpoint-reinvest"}
+    assert (after["treasury_redemptions"] == 0).all() and (after["agency_runoff"] == 0).all()
+    assert set(f.loc[: M("2025-06", freq="M"), "regime"]) <= {"qt2-phase-in", "qt2-full-pace"}
+    # the engine's liabilities are balance's rules along the engine's own total assets
+    ref = project_liabilities(f["total_assets"], inp.state, rules).iloc[1:]
+    for c in ("reserves", "on_rrp", "tga", "currency_other"):
+        np.testing.assert_allclose(f[c].to_numpy(), ref[c].to_numpy(), atol=1e-6, err_msg=c)
+    # and the end month is the first month any rule is met along that path
+    found = find_endpoint(
+        f, DEFAULT_RULES, start="2022-06", reserves_history=inp.reserves, gdp=inp.gdp
+    )
+    assert found.end_month == res.end_month
+
+
+def test_each_rule_alone_and_the_stopped_path(ds, inp):
+    ends = {r: endpoint(ds, [r], inputs=inp)[0].end_month for r in DEFAULT_RULES}
+    combined = endpoint(ds, DEFAULT_RULES, inputs=inp)[0].end_month
+    assert combined == min(e for e in ends.values() if e is not None)
+    assert ends["reserves_peak_fraction=0.5"] == M("2025-08", freq="M")
+    _, sp, lines = stopped_path(ds, horizon=120, inputs=inp)
+    assert [a.key for a in lines].count("impact.assumption.stop_engine") == 1
+    assert lines[-1].key == "impact.assumption.stop_engine"
+    assert "endpoint-reinvest" in lines[-1].text("en") and "2025-07" in lines[-1].text("en")
+    # runoff stopped: total assets no longer fall by the caps after the end month
+    tail = sp.loc[M("2025-07", freq="M") :, "total_assets"].diff().dropna()
+    assert tail.min() > -5.0
+
+
+def test_real_portfolio_kernels_agree_with_an_endpoint(ds, inp):
+    """Vectorized == reference on the real holdings, two scenarios stopping in different
+    months (paydown rates 0 and 2% a month)."""
+    pol = replace(load_preset("qt2-announced"), endpoint=Endpoint(("reserves_peak_fraction=0.15",)))
+
+    class Two:
+        def rates(self, months: pd.PeriodIndex) -> np.ndarray:
+            return np.vstack([np.full(len(months), 0.0), np.full(len(months), 0.02)])
+
+    h = ds.holdings()
+    # other assets: H.4.1 total assets minus the engine's securities in the state month
+    cf = project(h, load_preset("qt2-announced"), "2022-06", 1, mbs_paydowns=Two()).carry_forward
+    last = cf.xs(0, level="scenario").iloc[-1]
+    other = inp.state.total_assets - float(last["total_securities"] + last["tips_inflation_comp"])
+    # reserves take every change (no ON RRP absorption) and stop 15% below their May level
+    rules = LiabilityRules(rrp_rule="fixed_share", rrp_share=0.0)
+    bal = BalanceInputs(inp.state, other, rules, peak_reserves=inp.state.reserves)
+    kw = {"mbs_paydowns": Two(), "balance": bal}
+    v = project(h, pol, "2022-06", 14, **kw)  # type: ignore[arg-type]
+    r = project(h, pol, "2022-06", 14, method="reference", **kw)  # type: ignore[arg-type]
+    for c in v.arrays:
+        np.testing.assert_allclose(v.arrays[c], r.arrays[c], rtol=1e-10, atol=1e-8, err_msg=c)
+    e0, e1 = v.endpoint_month(0), v.endpoint_month(1)
+    assert (e0, e1) == (M("2023-02", freq="M"), M("2022-11", freq="M"))
+    assert [r.endpoint_month(s) for s in (0, 1)] == [e0, e1]
+    # one path, the same stop through the constant-rate source
+    one = project(h, pol, "2022-06", 14, mbs_paydowns=ConstantPaydownRate(0.02), balance=bal)
+    assert one.endpoint_month() == e1
