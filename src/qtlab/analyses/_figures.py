@@ -30,7 +30,7 @@ __all__ = [
     "styled_figure",
 ]
 
-WIDTH, HEIGHT = 1000, 520
+WIDTH, HEIGHT = 1000, 560
 EPISODE_COLORS = {"qe": "rgba(46, 125, 50, 0.10)", "qt": "rgba(198, 40, 40, 0.10)"}
 _FONTS = {
     "en": "Arial, Helvetica, 'Noto Sans', sans-serif",
@@ -100,10 +100,19 @@ def styled_figure(
         template="plotly_white",
         width=WIDTH,
         height=HEIGHT,
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
+        title={
+            "text": title,
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.98,
+            "yref": "container",
+            "yanchor": "top",
+            "font": {"size": 20},
+        },
         font={"family": font_family(lang), "size": 14},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0},
-        margin={"l": 70, "r": 30, "t": 90, "b": 90},
+        # room above the plot for a title and up to two rows of legend
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0.0},
+        margin={"l": 70, "r": 30, "t": 120, "b": 90},
         hovermode="x unified",
     )
     fig.update_yaxes(title_text=y_title, tickformat=",")
