@@ -152,6 +152,10 @@ def test_cli_project_json():
     }
     assert need <= set(d["months"][0])
     assert d["policy"] == "qt2-realized" and d["start"] == "2022-06"
+    keys = list(d["months"][0])
+    assert keys[0] == "month" and keys[-1] == "regime"
+    assert [m["month"] for m in d["months"]] == ["2022-06", "2022-07", "2022-08"]
+    assert all(isinstance(m["regime"], str) for m in d["months"])
 
 
 def test_cli_project_with_a_paydown_file(tmp_path):
