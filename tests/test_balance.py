@@ -245,6 +245,9 @@ def test_gdp_rules_and_the_first_to_bind():
     assert str(res.rule) == "reserves_to_gdp=0.08"
     assert res.to_dict()["end_month"] == "2023-10"
     assert res.to_dict()["months_of_runoff"] == 17
+    short = gdp.iloc[:-1]
+    with pytest.raises(SpecError, match=r"gdp does not cover month \d{4}-\d{2}; it runs"):
+        find_endpoint(_path(), ["assets_to_gdp=0.2"], gdp=short)
 
 
 def test_bank_assets_rule_needs_a_path():

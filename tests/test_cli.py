@@ -13,12 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pandas as pd
 import pytest
-from typer.testing import CliRunner, Result
 
 from _endpoints import OfficialEndpoints
-from qtlab.cli import app
+from _helpers import assert_store_unchanged, flat, run_cli, store_contents
 from qtlab.schema import HOLDING_KINDS, KIND_TOTAL_KEYS, SERIES
 from qtlab.sources import cbo, fred, nyfed
 from qtlab.store import Store
@@ -28,17 +26,8 @@ ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 UNITS = re.compile(r"^(USD bn|percent|index)( \([^)]+\))?$")  # "index (Jan 2000=100)"
 
 
-def _run(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args))
-
-
-def _flat(text: str) -> str:
-    """Rich wraps long lines at 80 columns; compare with single spaces."""
-    return " ".join(text.split())
-
-
 def _status(*args: str) -> dict[str, Any]:
-    res = _run("data", "status", "--json", *args)
+    res = run_cli("data", "status", "--json", *args)
     assert res.exit_code == 0, res.output
     out: dict[str, Any] = json.loads(res.stdout)  # the JSON alone is on stdout
     return out
@@ -146,22 +135,22 @@ def test_status_as_of_cuts_the_data() -> None:
 
 def test_status_future_as_of_exits_2() -> None:
     future = (date.today() + timedelta(days=1)).isoformat()
-    res = _run("data", "status", "--json", "--as-of", future)
+    res = run_cli("data", "status", "--json", "--as-of", future)
     assert res.exit_code == 2
     assert res.stdout == ""
-    msg = _flat(res.stderr)
+    msg = flat(res.stderr)
     assert f"as_of={future} is in the future" in msg
     assert f"give a date on or before {date.today().isoformat()}" in msg
 
 
 def test_status_bad_as_of_exits_2() -> None:
-    res = _run("data", "status", "--as-of", "2022-02-30")
+    res = run_cli("data", "status", "--as-of", "2022-02-30")
     assert res.exit_code == 2
-    assert "as_of='2022-02-30' is not a valid date" in _flat(res.stderr)
+    assert "as_of='2022-02-30' is not a valid date" in flat(res.stderr)
 
 
 def test_status_table_output_lists_every_part() -> None:
-    res = _run("data", "status", "--as-of", "2022-05-31")
+    res = run_cli("data", "status", "--as-of", "2022-05-31")
     assert res.exit_code == 0, res.output
     text = res.stdout
     assert "Series (as of 2022-05-31)" in text
@@ -172,19 +161,6 @@ def test_status_table_output_lists_every_part() -> None:
 
 
 # --------------------------------------------------------------------------- update offline
-
-
-def _store_contents(directory: Path) -> dict[str, pd.DataFrame]:
-    with Store(directory, read_only=True) as st:
-        con = st.connection
-        return {
-            "observations": con.execute(
-                "SELECT * FROM observations ORDER BY series_id, date, vintage"
-            ).df(),
-            "holdings": con.execute("SELECT * FROM holdings ORDER BY as_of, cusip").df(),
-            "tables": con.execute("SELECT * FROM tables ORDER BY dataset, vintage").df(),
-            "provenance": con.execute("SELECT * FROM provenance ORDER BY dataset, vintage").df(),
-        }
 
 
 @pytest.fixture
@@ -202,10 +178,19 @@ def filled_store(shared_data: Path, tmp_path: Path) -> Path:
     return d
 
 
+def test_store_snapshot_sees_a_change(filled_store: Path, shared_data: Path) -> None:
+    before = store_contents(filled_store)
+    assert_store_unchanged(filled_store, before)
+    with Store(filled_store) as st:
+        st.ingest([fred.read_fred_csv(shared_data / "fred" / "WSHOMCB.csv", vintage=date.today())])
+    with pytest.raises(AssertionError, match="observations"):
+        assert_store_unchanged(filled_store, before)
+
+
 def test_update_offline_exits_1_names_sources_and_loses_nothing(
     filled_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = _store_contents(filled_store)
+    before = store_contents(filled_store)
     assert len(before["observations"]) > 1000 and len(before["provenance"]) == 3
     requests: list[str] = []
 
@@ -216,9 +201,9 @@ def test_update_offline_exits_1_names_sources_and_loses_nothing(
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", offline)
     monkeypatch.setattr("tenacity.nap.time.sleep", lambda s: None)  # no real back-off waits
 
-    res = _run("data", "update", "--data-dir", str(filled_store))
+    res = run_cli("data", "update", "--data-dir", str(filled_store))
     assert res.exit_code == 1, res.output
-    msg = _flat(res.stderr)
+    msg = flat(res.stderr)
     hosts = {
         "fred": "https://fred.stlouisfed.org/graph/fredgraph.csv",
         "nyfed": "https://markets.newyorkfed.org/api/soma/",
@@ -238,9 +223,7 @@ def test_update_offline_exits_1_names_sources_and_loses_nothing(
     assert "fredgraph.csv?id=" in msg  # the FRED error names the series requested
     # every attempt went to the network and was retried (4 attempts per request)
     assert len(requests) == 4 * len(hosts)
-    after = _store_contents(filled_store)
-    for name, frame in before.items():
-        pd.testing.assert_frame_equal(after[name], frame, obj=name)
+    assert_store_unchanged(filled_store, before)
 
 
 def test_update_offline_one_source_and_unknown_source(
@@ -251,15 +234,15 @@ def test_update_offline_one_source_and_unknown_source(
 
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", offline)
     monkeypatch.setattr("tenacity.nap.time.sleep", lambda s: None)
-    res = _run("data", "update", "--source", "cbo", "--data-dir", str(filled_store))
+    res = run_cli("data", "update", "--source", "cbo", "--data-dir", str(filled_store))
     assert res.exit_code == 1
-    msg = _flat(res.stderr)
+    msg = flat(res.stderr)
     assert "failed cbo" in msg and "failed fred" not in msg
     assert "raw.githubusercontent.com/US-CBO/eval-projections/main/input_data/baselines.csv" in msg
 
-    res = _run("data", "update", "--source", "ecb", "--data-dir", str(filled_store))
+    res = run_cli("data", "update", "--source", "ecb", "--data-dir", str(filled_store))
     assert res.exit_code == 2
-    msg = _flat(res.stderr)
+    msg = flat(res.stderr)
     assert "unknown source 'ecb'" in msg and "'fred'" in msg and "'fomc'" in msg
 
 
@@ -275,9 +258,9 @@ def test_update_online_writes_the_store(
 
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", serve)
     d = tmp_path / "store"
-    res = _run("data", "update", "--source", "cbo", "--source", "treasury", "--data-dir", str(d))
+    res = run_cli("data", "update", "--source", "cbo", "--source", "treasury", "--data-dir", str(d))
     assert res.exit_code == 0, res.output
-    msg = _flat(res.stderr)
+    msg = flat(res.stderr)
     assert "ok cbo: 3 datasets" in msg and "ok treasury: 1 dataset," in msg
     assert f"store: {d / 'qtlab.duckdb'}" in msg
     assert {r.url.host for r in endpoints.requests} == {

@@ -10,18 +10,15 @@ only proof that the loader, the store and A6 connect.
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner, Result
 
+from _helpers import assert_store_unchanged, flat, run_cli, store_contents
 from qtlab import schema
 from qtlab.analyses import get_analysis
-from qtlab.cli import app
 from qtlab.errors import ParseError, SpecError, UnknownSeriesError
 from qtlab.sources import fred
 from qtlab.sources.user import IMPORTABLE_IDS, parse_series_csv, read_series_csv
@@ -31,38 +28,17 @@ from qtlab.store.db import Store
 SID = "agency_mbs.outstanding"
 
 
-def _run(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
-
-
-def _store_contents(directory: Path) -> dict[str, Any]:
-    with Store(directory, read_only=True) as st:
-        con = st.connection
-        return {
-            "observations": con.execute(
-                "SELECT * FROM observations ORDER BY series_id, date, vintage"
-            ).fetchall(),
-            "provenance": con.execute(
-                "SELECT * FROM provenance ORDER BY dataset, vintage"
-            ).fetchall(),
-        }
-
-
 @pytest.fixture(scope="module")
 def imported(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding WSHOMCB (USD mn) imported as ``agency_mbs.outstanding`` (stand-in)."""
     d = tmp_path_factory.mktemp("import-store")
-    res = _run(
+    res = run_cli(
         "data", "import", SID, shared_data / "fred" / "WSHOMCB.csv",
         "--scale", "0.001", "--vintage", "2026-08-20",
         "--source", "stand-in: FRED WSHOMCB", "--data-dir", d,
     )  # fmt: skip
     assert res.exit_code == 0, res.output
-    assert f"ok {SID}: 1,236 observations 2002-12-18 to 2026-08-19 [USD bn]" in _flat(res.output)
+    assert f"ok {SID}: 1,236 observations 2002-12-18 to 2026-08-19 [USD bn]" in flat(res.output)
     return d
 
 
@@ -153,12 +129,12 @@ def test_bad_files_name_file_line_field_value_and_change_nothing(
     store = tmp_path / "store"
     good = tmp_path / "good.csv"
     good.write_text(GOOD)
-    assert _run("data", "import", SID, good, "--data-dir", store).exit_code == 0
-    before = _store_contents(store)
-    res = _run("data", "import", SID, bad, "--vintage", "2030-01-01", "--data-dir", store)
+    assert run_cli("data", "import", SID, good, "--data-dir", store).exit_code == 0
+    before = store_contents(store)
+    res = run_cli("data", "import", SID, bad, "--vintage", "2030-01-01", "--data-dir", store)
     assert res.exit_code == 1, res.output
-    assert f"line {line}" in _flat(res.output) and "bad.csv" in _flat(res.output)
-    assert _store_contents(store) == before
+    assert f"line {line}" in flat(res.output) and "bad.csv" in flat(res.output)
+    assert_store_unchanged(store, before)
 
 
 def test_wrong_header_and_empty_file(tmp_path: Path) -> None:
@@ -218,15 +194,15 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
         (SID, good, "--vintage", "2024-13-01"),
         (SID,),
     ):
-        res = _run("data", "import", *args, "--data-dir", store)
+        res = run_cli("data", "import", *args, "--data-dir", store)
         assert res.exit_code == 2, (args, res.output)
     assert not (store / "qtlab.duckdb").exists()
-    res = _run("data", "import", "nope", good, "--data-dir", store)
-    assert "valid ids are 'agency_mbs.outstanding'" in _flat(res.output)
+    res = run_cli("data", "import", "nope", good, "--data-dir", store)
+    assert "valid ids are 'agency_mbs.outstanding'" in flat(res.output)
 
-    ok = _run("data", "import", SID, good, "--vintage", "2024-03-05", "--data-dir", store)
+    ok = run_cli("data", "import", SID, good, "--vintage", "2024-03-05", "--data-dir", store)
     assert ok.exit_code == 0, ok.output
-    again = _run("data", "import", SID, good, "--vintage", "2024-03-05", "--data-dir", store)
+    again = run_cli("data", "import", SID, good, "--vintage", "2024-03-05", "--data-dir", store)
     assert again.exit_code == 0  # the same vintage is replaced, not duplicated
     ds = Dataset(data_dir=store)
     assert ds.series(SID).tolist() == [8900.5, 8910.25]

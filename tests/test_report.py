@@ -208,29 +208,23 @@ def test_report_renders_in_headless_chromium(lang: str, en_report: Path, zh_repo
         assert "Size of the balance sheet relative to the economy" in headings[0]
 
 
+def _qtlab_report(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """``python -m qtlab report ARGS...`` in a fresh process, from this worktree's src/."""
+    return subprocess.run(
+        [sys.executable, "-m", "qtlab", "report", *args],
+        cwd=REPO / "src",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 @needs_chromium
 def test_full_report_from_the_command_line(tmp_path: Path):
     """One end-to-end run: every registered section, Chinese, as of the eve of QT2, PNGs."""
     out = tmp_path / "full"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "qtlab",
-            "report",
-            "--out",
-            str(out),
-            "--lang",
-            "zh",
-            "--as-of",
-            "2022-05-31",
-        ],
-        cwd=REPO / "src",
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    proc = _qtlab_report("--out", str(out), "--lang", "zh", "--as-of", "2022-05-31", timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "report written" in proc.stderr
     html = (out / "index.html").read_text(encoding="utf-8")
@@ -267,23 +261,8 @@ def test_full_report_from_the_command_line(tmp_path: Path):
 
 
 def test_cli_exits_nonzero_with_a_clear_message(tmp_path: Path):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "qtlab",
-            "report",
-            "--out",
-            str(tmp_path / "r"),
-            "--sections",
-            "A3,NOPE",
-            "--no-png",
-        ],
-        cwd=REPO / "src",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    proc = _qtlab_report(
+        "--out", str(tmp_path / "r"), "--sections", "A3,NOPE", "--no-png", timeout=120
     )
     assert proc.returncode == 2
     assert "unknown analysis 'NOPE'" in proc.stderr

@@ -106,21 +106,23 @@ def test_analyses_return_results(aid: str, lang: str):
 
 
 runner = CliRunner()
+#: The fields of one month of ``qtlab ladder --json``.
+LADDER_ROW_KEYS = {
+    "month",
+    "bills_maturing",
+    "coupons_maturing",
+    "treasury_cap",
+    "coupon_redemptions",
+    "bill_redemptions",
+    "rolled_over",
+}
 
 
 def test_cli_ladder_json():
     res = runner.invoke(app, ["ladder", "--policy", "qt2-realized", "--start", "2022-06", "--json"])
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
-    assert set(d["months"][0]) == {
-        "month",
-        "bills_maturing",
-        "coupons_maturing",
-        "treasury_cap",
-        "coupon_redemptions",
-        "bill_redemptions",
-        "rolled_over",
-    }
+    assert set(d["months"][0]) == LADDER_ROW_KEYS
     assert set(d["summary"]) == {"maturing_24m", "coupon_shortfall_months", "bill_runoff_first_12m"}
     assert d["months"][0]["month"] == "2022-06" and len(d["months"]) == 24
 
@@ -152,6 +154,10 @@ def test_cli_project_json():
     }
     assert need <= set(d["months"][0])
     assert d["policy"] == "qt2-realized" and d["start"] == "2022-06"
+    keys = list(d["months"][0])
+    assert keys[0] == "month" and keys[-1] == "regime"
+    assert [m["month"] for m in d["months"]] == ["2022-06", "2022-07", "2022-08"]
+    assert all(isinstance(m["regime"], str) for m in d["months"])
 
 
 def test_cli_project_with_a_paydown_file(tmp_path):
@@ -287,15 +293,7 @@ def test_cli_contracts_give_null_for_uncapped_and_yyyy_mm_months(tmp_path):
     rows = json.loads(lad.stdout)["months"]
     assert [m["treasury_cap"] for m in rows] == [30.0, 30.0, 30.0, None]
     assert [m["month"] for m in rows] == ["2022-06", "2022-07", "2022-08", "2022-09"]
-    assert set(rows[0]) == {
-        "month",
-        "bills_maturing",
-        "coupons_maturing",
-        "treasury_cap",
-        "coupon_redemptions",
-        "bill_redemptions",
-        "rolled_over",
-    }
+    assert set(rows[0]) == LADDER_ROW_KEYS
     # uncapped: everything maturing in September 2022 is redeemed, nothing rolled
     sep = rows[3]
     assert sep["rolled_over"] == pytest.approx(0.0, abs=1e-6)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -78,6 +79,22 @@ def _num(x: float) -> float | None:
     return None if math.isinf(x) or math.isnan(x) else round(float(x), 6)
 
 
+def _month_rows(
+    frame: pd.DataFrame, keys: Sequence[str], *, regime: bool = False
+) -> list[dict[str, Any]]:
+    """One JSON object per month of ``frame``: ``month``, the ``keys`` as :func:`_num`
+    numbers [USD bn] and, with ``regime=True``, the regime in force."""
+    vals = frame.loc[:, list(keys)].to_numpy(float)
+    rows: list[dict[str, Any]] = []
+    for i, m in enumerate(frame.index):
+        row: dict[str, Any] = {"month": str(m)}
+        row.update((k, _num(float(v))) for k, v in zip(keys, vals[i], strict=True))
+        if regime:
+            row["regime"] = str(frame["regime"].iloc[i])
+        rows.append(row)
+    return rows
+
+
 def _dump(obj: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(obj, indent=1) + "\n")
 
@@ -109,12 +126,7 @@ def ladder_cmd(
 
     frame, summ = ladder(_dataset(start, holdings_as_of), _policy(policy), start, months)
     if as_json:
-        keys = [c for c in frame.columns if c != "coupon_shortfall"]
-        vals = frame.loc[:, keys].to_numpy(float)
-        rows = [
-            {"month": str(m), **{k: _num(float(v)) for k, v in zip(keys, vals[i], strict=True)}}
-            for i, m in enumerate(frame.index)
-        ]
+        rows = _month_rows(frame, [c for c in frame.columns if c != "coupon_shortfall"])
         _dump(
             {
                 "policy": policy,
@@ -201,15 +213,7 @@ def project_cmd(
     )
     f = p.frame
     if as_json:
-        vals = f.loc[:, list(_PROJECT_KEYS)].to_numpy(float)
-        rows = [
-            {
-                "month": str(m),
-                **{k: _num(float(v)) for k, v in zip(_PROJECT_KEYS, vals[i], strict=True)},
-                "regime": str(reg),
-            }
-            for i, (m, reg) in enumerate(zip(f.index, f["regime"], strict=True))
-        ]
+        rows = _month_rows(f, _PROJECT_KEYS, regime=True)
         _dump(
             {
                 "policy": pol.name,

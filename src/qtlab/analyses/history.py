@@ -27,6 +27,7 @@ from qtlab.analyses._history_data import (
     vantage,
     window_start,
 )
+from qtlab.analyses._tables import dated_usd_table
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import DataError
 from qtlab.i18n import t
@@ -489,11 +490,7 @@ def asset_decomposition(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         margin={"r": 250},
     )
     shade_episodes(fig, lang, start=parts.index.min(), end=last)
-    tab = parts.rename(
-        columns={k: t("history.col_unit", lang, name=v, unit=usd) for k, v in names.items()}
-    )
-    tab.index = dindex(tab).strftime("%Y-%m-%d")
-    tab.index.name = t("common.date", lang)
+    tab = dated_usd_table(parts, names, lang, t("common.date", lang))
     return AnalysisResult(
         id="A4",
         title=t("a4.title", lang),

@@ -15,12 +15,12 @@ from qtlab.analyses._figures import mark_gap, note_missing, shade_episodes, styl
 from qtlab.analyses._history_data import (
     WEEK,
     at,
-    dindex,
     gap_spans,
     iso,
     week_average_wed,
     window_start,
 )
+from qtlab.analyses._tables import dated_usd_table
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import DataError, UnknownSeriesError
 from qtlab.i18n import t
@@ -170,11 +170,7 @@ def liability_history(
                 label = t("c1.gap.short", lang, series=names[key])
                 mark_gap(fig, a, b, label, position="bottom left")
     note_missing(fig, missing)
-    tab = df.rename(
-        columns={k: t("history.col_unit", lang, name=v, unit=usd) for k, v in names.items()}
-    )
-    tab.index = dindex(tab).strftime("%Y-%m-%d")
-    tab.index.name = t("c1.col.week", lang)
+    tab = dated_usd_table(df, names, lang, t("c1.col.week", lang))
     return AnalysisResult(
         id="C1",
         title=t("c1.title", lang),

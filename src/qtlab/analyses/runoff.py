@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from qtlab._periods import MonthLike, to_month
 from qtlab.analyses._figures import shade_episodes, styled_figure
@@ -71,6 +72,15 @@ def _name(key: str, lang: str) -> str:
     return t(f"runoff.series.{key}", lang)
 
 
+def _add_cap_line(
+    fig: go.Figure, x: list[pd.Timestamp], cap: pd.Series, lang: str, width: float | None = None
+) -> None:
+    """Draw the monthly Treasury cap [USD bn] as a black step line (steps at month ends)."""
+    widths = {} if width is None else {"width": width}
+    line: dict[str, Any] = {"shape": "hv", **widths, "color": "black"}
+    fig.add_scatter(x=x, y=cap, name=_name("treasury_cap", lang), mode="lines", line=line)
+
+
 @analysis("B1", area="runoff", order=110)
 def b1_ladder_vs_cap(
     ds: Dataset,
@@ -95,13 +105,7 @@ def b1_ladder_vs_cap(
     x = _x(idx)
     fig.add_bar(x=x, y=frame["coupons_maturing"], name=_name("coupons", lang))
     fig.add_bar(x=x, y=frame["bills_maturing"], name=_name("bills", lang))
-    fig.add_scatter(
-        x=x,
-        y=frame["treasury_cap"],
-        name=_name("treasury_cap", lang),
-        mode="lines",
-        line={"shape": "hv", "width": 3, "color": "black"},
-    )
+    _add_cap_line(fig, x, frame["treasury_cap"], lang, width=3)
     fig.update_layout(barmode="stack")
     tsy_asof = ds.holdings(["bill"])["as_of"].max()
     notes: list[Note] = [
@@ -206,13 +210,7 @@ def b2_treasury_path(
     for c in ("coupon_redemptions", "bill_redemptions"):
         fig.add_bar(x=x, y=f[c], name=_name(c, lang))
     fig.add_scatter(x=x, y=f["rolled_over"], name=_name("rolled_over", lang), mode="lines")
-    fig.add_scatter(
-        x=x,
-        y=f["treasury_cap"],
-        name=_name("treasury_cap", lang),
-        mode="lines",
-        line={"shape": "hv", "color": "black"},
-    )
+    _add_cap_line(fig, x, f["treasury_cap"], lang)
     fig.update_layout(barmode="stack")
     shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",))
     first = p.start_holdings()["treasury"]

@@ -28,7 +28,7 @@ from typing import Final, Literal, get_args
 
 import pandas as pd
 
-from qtlab._periods import period_index, require_monthly, to_month, value_at
+from qtlab._periods import as_monthly, period_index, require_monthly, to_month, value_at
 from qtlab.errors import SpecError, one_of
 
 __all__ = [
@@ -152,7 +152,7 @@ def _threshold(
                 f"rule {rule} needs a nominal GDP path [USD bn, annual rate]; build one with "
                 "qtlab.balance.monthly_gdp"
             )
-        g = _cover(gdp, idx, "gdp")
+        g = as_monthly(gdp, idx, "gdp")
         return ("total_assets" if rule.name == "assets_to_gdp" else "reserves"), rule.value * g, g
     if bank_assets is None:
         raise SpecError(
@@ -160,19 +160,8 @@ def _threshold(
             "H.8), which qtlab's data do not include: pass bank_assets=<monthly Series>, or use "
             "reserves_to_gdp or reserves_peak_fraction instead"
         )
-    b = _cover(bank_assets, idx, "bank_assets")
+    b = as_monthly(bank_assets, idx, "bank_assets")
     return "reserves", rule.value * b, b
-
-
-def _cover(path: pd.Series, idx: pd.PeriodIndex, field: str) -> pd.Series:
-    p = require_monthly(path, field)
-    missing = idx.difference(list(p.index))
-    if len(missing):
-        raise SpecError(
-            f"{field} does not cover month {missing[0]}; it runs {p.index[0]}..{p.index[-1]}; "
-            f"it must cover the projection {idx[0]}..{idx[-1]}"
-        )
-    return p.reindex(idx)
 
 
 def find_endpoint(

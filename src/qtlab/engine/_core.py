@@ -26,8 +26,9 @@ from qtlab.engine._setup import MBS_POST_DAY, Inputs, coupon_date
 
 __all__ = ["END_COLUMNS", "FLOW_COLUMNS", "OBS_COLUMNS", "run_vectorized"]
 
-#: Per-month outputs of both kernels [USD bn], in order.
-FLOW_COLUMNS: Final = (
+#: Holdings observed on given dates inside a month [USD bn]; also the first
+#: per-month outputs (holdings at the month end).
+OBS_COLUMNS: Final = (
     "bills",
     "notes_bonds",
     "tips",
@@ -36,6 +37,10 @@ FLOW_COLUMNS: Final = (
     "agency",
     "mbs",
     "cmbs",
+)
+#: Per-month outputs of both kernels [USD bn], in order: holdings, then flows.
+FLOW_COLUMNS: Final = (
+    *OBS_COLUMNS,
     "bills_maturing",
     "coupons_maturing",
     "tips_ic_maturing",
@@ -58,17 +63,6 @@ FLOW_COLUMNS: Final = (
 #: With balance inputs: the liabilities [USD bn], ``endpoint`` (1 in the month the first
 #: rule binds, else 0) and ``endpoint_rule`` (index of that rule in the month, else -1).
 END_COLUMNS: Final = (*LIABILITY_COLUMNS, "endpoint", "endpoint_rule")
-#: Holdings observed on given dates inside a month [USD bn].
-OBS_COLUMNS: Final = (
-    "bills",
-    "notes_bonds",
-    "tips",
-    "frn",
-    "tips_inflation_comp",
-    "agency",
-    "mbs",
-    "cmbs",
-)
 
 
 def _half_tables(inp: Inputs) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:

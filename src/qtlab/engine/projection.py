@@ -21,13 +21,9 @@ from qtlab.policy import Policy
 
 __all__ = ["FRAME_COLUMNS", "LIABILITY_COLUMNS", "Projection", "project"]
 
-#: Columns of :attr:`Projection.frame`, all [USD bn] except ``regime`` (the name of the
-#: regime in force) and ``endpoint`` (True in the month the policy's endpoint binds;
-#: the endpoint regime is in force from the month after). Holdings are at the end of
-#: the month; flows are over the month. With ``balance=`` the frame also has
-#: :data:`LIABILITY_COLUMNS` (NaN before the liability state's month).
-FRAME_COLUMNS: Final = (
-    # holdings (par; TIPS inflation compensation apart)
+#: The holdings columns of :attr:`Projection.frame` [USD bn] (par; TIPS inflation
+#: compensation apart), shared by :meth:`Projection.start_holdings`.
+_HOLDING_COLUMNS: Final = (
     "bills",
     "notes_bonds",
     "tips",
@@ -39,6 +35,15 @@ FRAME_COLUMNS: Final = (
     "mbs",
     "cmbs",
     "total_securities",
+)
+
+#: Columns of :attr:`Projection.frame`, all [USD bn] except ``regime`` (the name of the
+#: regime in force) and ``endpoint`` (True in the month the policy's endpoint binds;
+#: the endpoint regime is in force from the month after). Holdings are at the end of
+#: the month; flows are over the month. With ``balance=`` the frame also has
+#: :data:`LIABILITY_COLUMNS` (NaN before the liability state's month).
+FRAME_COLUMNS: Final = (
+    *_HOLDING_COLUMNS,
     # Treasury flows
     "bills_maturing",
     "coupons_maturing",
@@ -260,22 +265,7 @@ class Projection:
         if i < 0:
             return pd.Series(self.initial, name="holdings")
         return pd.Series(
-            {
-                c: float(self.arrays[c][0, i])
-                for c in (
-                    "bills",
-                    "notes_bonds",
-                    "tips",
-                    "frn",
-                    "coupons",
-                    "treasury",
-                    "tips_inflation_comp",
-                    "agency",
-                    "mbs",
-                    "cmbs",
-                    "total_securities",
-                )
-            },
+            {c: float(self.arrays[c][0, i]) for c in _HOLDING_COLUMNS},
             name="holdings",
         )
 

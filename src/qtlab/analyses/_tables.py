@@ -1,0 +1,43 @@
+"""Shared table steps of the analyses: translated column headers with units, date labels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from qtlab.i18n import t
+
+__all__ = ["dated_usd_table"]
+
+
+def dated_usd_table(
+    frame: pd.DataFrame, names: Mapping[str, str], lang: str, index_name: str
+) -> pd.DataFrame:
+    """A date-indexed frame of USD-billion series as an output table.
+
+    Parameters
+    ----------
+    frame
+        Series [USD bn] in columns, indexed by date (a DatetimeIndex or date-likes).
+    names
+        Display name of each column key, already translated; the header becomes
+        ``"<name> [<USD bn unit>]"`` in ``lang``. Columns not named keep their key.
+    lang
+        Output language (``"en"`` or ``"zh"``).
+    index_name
+        Header of the date column (already translated).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same values with translated headers and ISO date strings (``YYYY-MM-DD``)
+        as the index.
+    """
+    usd = t("common.unit.usd_bn", lang)
+    tab = frame.rename(
+        columns={k: t("history.col_unit", lang, name=v, unit=usd) for k, v in names.items()}
+    )
+    tab.index = pd.DatetimeIndex(frame.index).strftime("%Y-%m-%d")
+    tab.index.name = index_name
+    return tab
