@@ -96,3 +96,12 @@ def test_registry_runs_an_analysis_and_checks_its_id():
         res.table("nope")
     with pytest.raises(SpecError, match="lang='de'"):
         spec.run(None, lang="de")
+
+
+def test_section_titles_do_not_repeat_the_analysis_id():
+    # the report prints "B1 · <title>"; a title that starts with its own id reads "B1 · B1 ..."
+    for lang in LANGS:
+        for key, text in catalogue(lang).items():
+            head, _, leaf = key.rpartition(".")
+            if leaf == "title" and re.fullmatch(r"[a-f]\d", head):
+                assert not text.upper().startswith(head.upper()), (lang, key, text)
