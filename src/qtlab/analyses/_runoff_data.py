@@ -37,6 +37,7 @@ __all__ = [
     "QT2_VANTAGE",
     "TAPER_END",
     "Backtest",
+    "as_policy",
     "backtest",
     "ladder",
     "paydown_source",
@@ -69,7 +70,8 @@ _SOMA: Final = {
 }
 
 
-def _policy(policy: Policy | str) -> Policy:
+def as_policy(policy: Policy | str) -> Policy:
+    """``policy`` itself, or the packaged preset it names."""
     return load_preset(policy) if isinstance(policy, str) else policy
 
 
@@ -234,7 +236,7 @@ def run_projection(
         )
     return project(
         h,
-        _policy(policy),
+        as_policy(policy),
         start,
         months,
         mbs_paydowns=src,
@@ -264,7 +266,7 @@ def ladder(
         coupons below a positive cap), ``bill_runoff_first_12m`` (bill redemptions
         over the first 12 months of runoff in the window) [USD bn], ``first_runoff_month``.
     """
-    pol = _policy(policy)
+    pol = as_policy(policy)
     p = run_projection(ds, pol, start, months, kinds=("bill", "note_bond", "tips", "frn"))
     f = p.frame
     cpn = f["coupons_maturing"] + f["tips_ic_maturing"]

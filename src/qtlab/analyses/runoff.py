@@ -11,11 +11,17 @@ import plotly.graph_objects as go
 
 from qtlab._periods import MonthLike, to_month
 from qtlab.analyses._figures import shade_episodes, styled_figure
-from qtlab.analyses._runoff_data import QT2_VANTAGE, backtest, ladder, run_projection
+from qtlab.analyses._runoff_data import (
+    QT2_VANTAGE,
+    as_policy,
+    backtest,
+    ladder,
+    run_projection,
+)
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.engine import default_issuance_mix
 from qtlab.i18n import t
-from qtlab.policy import Policy, load_preset
+from qtlab.policy import Policy
 from qtlab.store.dataset import Dataset
 
 __all__ = [
@@ -35,10 +41,6 @@ def _start(ds: Dataset, start: MonthLike | None) -> pd.Period:
         return pd.Period(ds.as_of, freq="M") + 1
     dates = ds.holdings_dates()
     return pd.Period(dates["as_of"].max(), freq="M") + 1
-
-
-def _pol(policy: Policy | str) -> Policy:
-    return load_preset(policy) if isinstance(policy, str) else policy
 
 
 def _meta(ds: Dataset, pol: Policy, **opts: Any) -> dict[str, Any]:
@@ -92,7 +94,7 @@ def b1_ladder_vs_cap(
 ) -> AnalysisResult:
     """B1 Maturity ladder versus the cap: Treasury maturities for ``months`` months
     from ``start`` (bills and coupons) against the cap path [USD bn]."""
-    pol = _pol(policy)
+    pol = as_policy(policy)
     s = _start(ds, start)
     frame, summ = ladder(ds, pol, s, months)
     idx = frame.index
@@ -164,7 +166,7 @@ def b2_treasury_path(
 ) -> AnalysisResult:
     """B2 Treasury runoff path: redemptions (coupons, bills), rollovers and the new
     securities they create, month by month [USD bn]."""
-    pol = _pol(policy)
+    pol = as_policy(policy)
     s = _start(ds, start)
     p = run_projection(ds, pol, s, months, kinds=("bill", "note_bond", "tips", "frn"))
     f = p.frame
@@ -258,7 +260,7 @@ def b4_whole_portfolio(
     mbs_paydowns: str = "realized",
 ) -> AnalysisResult:
     """B4 Whole portfolio: holdings by type and total securities under a policy [USD bn]."""
-    pol = _pol(policy)
+    pol = as_policy(policy)
     s = _start(ds, start)
     p = run_projection(ds, pol, s, months, mbs_paydowns=mbs_paydowns)
     f = p.frame
