@@ -112,9 +112,6 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
     bidx = (inp.t_mat[t_bill] - g0).astype(int)
     _scatter_add(gb, (slice(None), bidx), inp.t_par[t_bill])
 
-    def hslot(dates: np.ndarray) -> np.ndarray:
-        return half_slot(dates, base)
-
     cpn = ~t_bill
     max_mat_month = (
         int(np.max(inp.t_mat[cpn].astype("datetime64[M]").astype(int))) if cpn.any() else 0
@@ -123,7 +120,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
     nh = 2 * (max(M + max_tenor, max_mat_month - base + 1) + 1)
     gc = np.zeros((S, 3, nh))
     ic = np.zeros((S, nh))
-    cs = hslot(inp.t_mat[cpn])
+    cs = half_slot(inp.t_mat[cpn], base)
     _scatter_add(gc, (slice(None), inp.t_kind[cpn] - 1, cs), inp.t_par[cpn])
     _scatter_add(ic, (slice(None), cs), inp.t_ic[cpn])
 
