@@ -30,6 +30,7 @@ from qtlab.engine import (
 )
 from qtlab.errors import DataError, SpecError, one_of
 from qtlab.policy import Policy, load_preset
+from qtlab.portfolio import TREASURY_KINDS
 from qtlab.store.dataset import Dataset
 
 __all__ = [
@@ -215,7 +216,7 @@ def run_projection(
     """
     latest = Dataset()
     h = ds.holdings(kinds)
-    tsy = h.loc[h["kind"].isin(("bill", "note_bond", "tips", "frn"))]
+    tsy = h.loc[h["kind"].isin(TREASURY_KINDS)]
     bought = None
     if not tsy.empty:
         t_asof = pd.Timestamp(pd.to_datetime(tsy["as_of"]).max()).normalize()
@@ -267,7 +268,7 @@ def ladder(
         over the first 12 months of runoff in the window) [USD bn], ``first_runoff_month``.
     """
     pol = as_policy(policy)
-    p = run_projection(ds, pol, start, months, kinds=("bill", "note_bond", "tips", "frn"))
+    p = run_projection(ds, pol, start, months, kinds=TREASURY_KINDS)
     f = p.frame
     cpn = f["coupons_maturing"] + f["tips_ic_maturing"]
     out = pd.DataFrame(

@@ -22,6 +22,7 @@ from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis,
 from qtlab.engine import default_issuance_mix
 from qtlab.i18n import t
 from qtlab.policy import Policy
+from qtlab.portfolio import TREASURY_KINDS
 from qtlab.store.dataset import Dataset
 
 __all__ = [
@@ -168,7 +169,7 @@ def b2_treasury_path(
     securities they create, month by month [USD bn]."""
     pol = as_policy(policy)
     s = _start(ds, start)
-    p = run_projection(ds, pol, s, months, kinds=("bill", "note_bond", "tips", "frn"))
+    p = run_projection(ds, pol, s, months, kinds=TREASURY_KINDS)
     f = p.frame
     cols = [
         "treasury_cap",
