@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from typing import Final
 
@@ -38,8 +39,14 @@ def load_preset(name: str, *, rmp_pace: float | None = None) -> Policy:
     """
     if name not in PRESET_NAMES:
         raise SpecError(f"unknown policy preset {name!r}; valid presets are {one_of(PRESET_NAMES)}")
-    text = resources.files("qtlab.policy.data").joinpath(f"{name}.yaml").read_text("utf-8")
-    policy = Policy.from_yaml_text(text, file=f"qtlab/policy/data/{name}.yaml")
+    policy = _packaged(name)
     if rmp_pace is not None:
         policy = policy.with_purchases(bills=rmp_pace)
     return policy
+
+
+@cache
+def _packaged(name: str) -> Policy:
+    """Parse a packaged preset file once per process (a Policy is immutable, so it is shared)."""
+    text = resources.files("qtlab.policy.data").joinpath(f"{name}.yaml").read_text("utf-8")
+    return Policy.from_yaml_text(text, file=f"qtlab/policy/data/{name}.yaml")
