@@ -61,7 +61,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.quick:
         args.months, args.scenarios = min(args.months, 60), min(args.scenarios, 20)
-    h = Dataset("2022-05-31").holdings()
+    ds = Dataset("2022-05-31")
+    h = ds.holdings()
     pol = load_preset("qt2-realized")
     src = ConstantPaydownRate(0.007)
 
@@ -92,10 +93,10 @@ def main() -> None:
     )
 
     # the endpoint: liabilities along the assets, each scenario stopping in its own month
-    ds = Dataset("2022-05-31")
     inp = load_inputs(ds, horizon=args.months)
-    stop = replace(load_preset("qt2-announced"), endpoint=Endpoint(("reserves_peak_fraction=0.5",)))
-    cf = project(h, load_preset("qt2-announced"), "2022-06", 1, mbs_paydowns=src).carry_forward
+    announced = load_preset("qt2-announced")
+    stop = replace(announced, endpoint=Endpoint(("reserves_peak_fraction=0.5",)))
+    cf = project(h, announced, "2022-06", 1, mbs_paydowns=src).carry_forward
     other = inp.state.total_assets - float(
         cf["total_securities"].iloc[-1] + cf["tips_inflation_comp"].iloc[-1]
     )
