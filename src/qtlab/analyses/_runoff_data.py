@@ -8,7 +8,6 @@ analyses and by ``qtlab ladder | project | backtest``.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from qtlab._periods import MonthLike, to_month
+from qtlab.analyses.mbs import model_paydowns
 from qtlab.engine import (
     BalanceInputs,
     PaydownAmounts,
@@ -115,18 +115,9 @@ def paydown_source(
     if spec == "realized":
         return RealizedPaydowns(latest.series("soma.mbs"))
     if spec == "model":
-        try:
-            mod = importlib.import_module("qtlab.analyses.mbs")
-            fn = mod.model_paydowns
-        except (ImportError, AttributeError) as exc:
-            raise SpecError(
-                "--mbs-paydowns model needs the prepayment model (qtlab.analyses.mbs."
-                "model_paydowns), which this build does not have; use 'realized' or a CSV file"
-            ) from exc
-        src: PaydownSource = fn(
+        return model_paydowns(
             ds, mortgage_rate=str(mortgage_rate), shock_bp=float(shock_bp), latest=latest
         )
-        return src
     p = Path(spec)
     if not p.is_file():
         raise SpecError(
