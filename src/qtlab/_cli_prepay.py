@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import math
-import sys
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
+from qtlab._cli_engine import _dump, _month_rows, _num
 from qtlab.cli import DataDirOpt, _handle_errors, app, out
 
 __all__ = ["prepay", "prepay_json"]
-
-
-def _num(x: Any) -> float | None:
-    v = float(x)
-    return None if math.isnan(v) else round(v, 6)
 
 
 def prepay_json(
@@ -54,21 +47,11 @@ def prepay_json(
         "mortgage_rate": mortgage_rate,
         "shock_bp": shock_bp,
         "units": "USD bn",
-        "months": [
-            {
-                "month": str(m),
-                "scheduled": _num(r["scheduled"]),
-                "prepaid": _num(r["prepaid"]),
-                "paydowns": _num(r["paydowns"]),
-                "mbs_cap": _num(r["mbs_cap"]),
-                "shortfall": _num(r["shortfall"]),
-            }
-            for m, r in proj.iterrows()
-        ],
+        "months": _month_rows(proj, ("scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall")),
         "summary": {
-            "avg_paydowns": _num(proj["paydowns"].mean()),
+            "avg_paydowns": _num(float(proj["paydowns"].mean())),
             "first_shortfall_month": str(short.index[0]) if len(short) else None,
-            "avg_paydowns_minus_100bp": _num(lower.mean()),
+            "avg_paydowns_minus_100bp": _num(float(lower.mean())),
         },
     }
 
@@ -104,7 +87,7 @@ def prepay(
     """Project SOMA MBS paydowns (scheduled + prepaid) against the monthly cap [USD bn]."""
     res = prepay_json(as_of, months, shock_bp, params, mortgage_rate, data_dir)
     if as_json:
-        sys.stdout.write(json.dumps(res, indent=1) + "\n")
+        _dump(res)
         return
     tb = Table(title=f"SOMA MBS paydowns [USD bn] (holdings {res['holdings_file']})")
     for col in ("month", "scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall"):

@@ -311,7 +311,7 @@ def backtest_mbs(
     rate = src.rates(months)
     cap = mbs_cap(months, plan).fillna(np.inf).to_numpy()
     bal = float(coh["par"].sum())
-    pays, reinv_due = np.zeros(len(months)), np.zeros(len(months) + REINVEST_SETTLE_LAG)
+    reinv_due = np.zeros(len(months) + REINVEST_SETTLE_LAG)
     rows = []
     for i, m in enumerate(months):
         b0 = bal
@@ -322,7 +322,6 @@ def backtest_mbs(
         # file (March-April 2022 principal) settle in May-June as realized
         settle = reinv_due[i] if i >= REINVEST_SETTLE_LAG else pay
         bal = b0 - pay + settle
-        pays[i] = pay
         rows.append((m, b0, pay, settle, bal))
     f = pd.DataFrame(
         rows, columns=["month", "start_balance", "paydowns", "reinvested", "end_balance"]

@@ -184,7 +184,8 @@ def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:
     idx = pd.period_range(coh.attrs["start"], b, freq="M")
     p = prepay_params("qt2-fit")
     pr = project_cohorts(coh, driving_path(hist, idx, p, mode="realized"), p)
-    bal = realized_paydowns(ds_now)["start_balance"].reindex(idx).to_numpy()
+    realized = realized_paydowns(ds_now)
+    bal = realized["start_balance"].reindex(idx).to_numpy()
     model_real = pd.Series(pr.rate[0] * bal, index=idx).loc[REALIZED_START:b]
     rows.append(
         {
@@ -193,7 +194,7 @@ def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:
             "extra_at_minus_100bp": float("nan"),
         }
     )
-    real = realized_paydowns(ds_now)["paydowns"].loc[REALIZED_START:b]
+    real = realized["paydowns"].loc[REALIZED_START:b]
     rows.append(
         {
             "view": "realized",

@@ -22,6 +22,7 @@ import pandas as pd
 
 from qtlab._periods import MonthLike, to_month
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of
+from qtlab.prepay.model import smm_from_cpr as _smm
 
 __all__ = [
     "ConstantPaydownRate",
@@ -61,7 +62,7 @@ def smm_from_cpr(cpr: float) -> float:
     """
     if not 0 <= cpr <= 1:
         raise SpecError(f"cpr={cpr!r} must be a fraction in [0, 1] (e.g. 0.08 for 8% a year)")
-    return float(1 - (1 - cpr) ** (1 / 12))
+    return float(_smm(cpr))
 
 
 @dataclass(frozen=True)

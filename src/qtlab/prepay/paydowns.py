@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from qtlab.errors import DateRangeError, SpecError
-from qtlab.prepay.model import CohortState, Projection, project
+from qtlab.prepay.model import CohortState, Projection, _as_paths, project
 from qtlab.prepay.params import PrepayParams, prepay_params
 
 __all__ = ["ModelPaydowns", "project_cohorts"]
@@ -47,15 +47,9 @@ def _paths(rate_paths: Any, start: pd.Period) -> tuple[npt.NDArray[np.float64], 
     else:
         arr = np.asarray(rate_paths, dtype=np.float64)
         single = arr.ndim == 1
-        if single:
-            arr = arr[None, :]
-    if arr.ndim != 2 or arr.size == 0:
-        raise SpecError(
-            f"rate paths must be (n_months,) or (n_scenarios, n_months); got {arr.shape}"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise SpecError("rate paths contain NaN or infinite values [%]")
-    return arr, single
+    if arr.size == 0:
+        raise SpecError(f"rate paths hold no month; got shape {arr.shape}")
+    return _as_paths(arr, None), single
 
 
 def project_cohorts(

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from qtlab._periods import to_monthly
 from qtlab.errors import DataError, SpecError
 
 __all__ = ["monthly_average", "rate_path", "shocked_paths"]
@@ -25,12 +26,7 @@ def monthly_average(weekly: pd.Series) -> pd.Series:
     """Calendar-month average of a dated series, indexed by ``Period[M]`` [same units]."""
     if weekly.empty:
         raise DataError("the mortgage-rate series is empty; nothing to average")
-    idx = pd.DatetimeIndex(weekly.index)
-    s = pd.Series(weekly.to_numpy(np.float64), index=idx.to_period("M"))
-    out = s.groupby(level=0).mean()
-    out.index = pd.PeriodIndex(out.index, freq="M")
-    out.name = weekly.name
-    return out
+    return to_monthly(weekly, "mean")
 
 
 def rate_path(
