@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 
 from qtlab.analyses._impact_inputs import load_inputs
-from qtlab.analyses.liabilities import DEFAULT_RULES, endpoint, engine_stop, stopped_path
+from qtlab.analyses.liabilities import (
+    DEFAULT_RULES,
+    c3_endpoint,
+    endpoint,
+    engine_stop,
+    stopped_path,
+)
 from qtlab.balance import LiabilityRules, find_endpoint, project_liabilities
 from qtlab.engine import BalanceInputs, ConstantPaydownRate, project
 from qtlab.policy import Endpoint, load_preset
@@ -95,3 +101,14 @@ def test_real_portfolio_kernels_agree_with_an_endpoint(ds, inp):
     # one path, the same stop through the constant-rate source
     one = project(h, pol, "2022-06", 14, mbs_paydowns=ConstantPaydownRate(0.02), balance=bal)
     assert one.endpoint_month() == e1
+
+
+def test_c3_with_the_bank_assets_rule_stops_its_overlay_at_the_tables_end(ds):
+    """C3's overlay follows the combined rules' endpoint of its own table: with a bank
+    assets path given, the stop is not sought again without it (which raised)."""
+    months = pd.period_range("2022-01", "2033-12", freq="M", name="month")
+    banks = pd.Series(23000.0, index=months, name="bank_assets")
+    r = c3_endpoint(ds, rules=["reserves_to_bank_assets=0.12"], bank_assets=banks)
+    table = r.table("c3_endpoints")
+    assert list(table["rules"]) == ["reserves_to_bank_assets=0.12"] * 2
+    assert table["end_month"].notna().all()

@@ -16,11 +16,13 @@ from qtlab.balance import (
     LiabilityRules,
     LiabilityState,
     find_endpoint,
+    parse_rule,
     project_liabilities,
 )
 from qtlab.engine import BalanceInputs, PaydownPath, Projection, project
 from qtlab.errors import SpecError
 from qtlab.policy import (
+    ENDPOINT_RULE_DEFAULTS,
     ENDPOINT_RULE_NAMES,
     Endpoint,
     Policy,
@@ -73,6 +75,11 @@ def _run(policy: Policy, months: int = 60, method: str = "vectorized", **kw: obj
 
 def test_rule_names_match_the_balance_package():
     assert ENDPOINT_RULE_NAMES == ENDPOINT_RULES
+
+
+def test_rule_defaults_match_the_balance_package():
+    # balance and policy may not import each other, so each keeps its own defaults
+    assert {r: parse_rule(r).value for r in ENDPOINT_RULES} == dict(ENDPOINT_RULE_DEFAULTS)
 
 
 def test_reserves_peak_fraction_stops_runoff_at_the_known_month():

@@ -45,6 +45,13 @@ def engine_stop(
     history, GDP path) and ``liability_rules``. Other assets are held at their start
     level: H.4.1 total assets minus the engine's securities at the start (TIPS inflation
     compensation included), as in C2's engine path."""
+    key = (repr(ds), policy, tuple(rules), repr(liability_rules), inp.gdp_growth, horizon)
+    # paths (bank assets, a TGA or ON RRP path) are not in the key: such runs are not cached
+    cached = (
+        bank_assets is None and liability_rules.tga is None and liability_rules.rrp_path is None
+    )
+    if cached and key in _STOP_CACHE:
+        return _STOP_CACHE[key]
     start = inp.last_month + 1
     _, s0 = engine_frame(ds, policy, start, horizon)
     base = float(s0["total_securities"] + s0["tips_inflation_comp"])
@@ -59,13 +66,6 @@ def engine_stop(
         bank_assets=bank_assets,
         reserves_history=inp.reserves,
     )
-    key = (repr(ds), policy, tuple(rules), repr(liability_rules), inp.gdp_growth, horizon)
-    # paths (bank assets, a TGA or ON RRP path) are not in the key: such runs are not cached
-    cached = (
-        bank_assets is None and liability_rules.tga is None and liability_rules.rrp_path is None
-    )
-    if cached and key in _STOP_CACHE:
-        return _STOP_CACHE[key]
     out = run_projection(ds, pol, start, horizon, mbs_paydowns="model", balance=bal)
     if cached:
         _STOP_CACHE[key] = out

@@ -392,15 +392,10 @@ def c3_endpoint(
                 reserves=res.terminal_reserves,
             )
         )
-    # the overlay follows the path with runoff stopped where the first rule binds
-    _, stopped, _ = stopped_path(
-        ds,
-        horizon=horizon,
-        stop_rules=rules,
-        assets=assets,
-        asset_path_name=asset_path_name,
-        gdp_growth=gdp_growth,
-        inputs=inp,
+    # the overlay follows the path with runoff stopped where the first rule binds: the
+    # last row's endpoint (all rules combined), not found a second time
+    _, stopped, _ = _stop_at(
+        ds, (res, proj, inp, used), rules, horizon=horizon, gdp_growth=gdp_growth
     )
     overlay = _overlay(inp, stopped)
     notes.append(note("c3.note.overlay", lang, baseline=inp.debt_source))
@@ -459,7 +454,7 @@ def stopped_path(
     Returns the inputs, the projected balance sheet, and lines describing the
     assumptions (asset path, liabilities, GDP growth, where runoff stopped).
     """
-    res, proj, inp, used = endpoint(
+    found = endpoint(
         ds,
         stop_rules,
         assets=assets,
@@ -468,6 +463,19 @@ def stopped_path(
         gdp_growth=gdp_growth,
         inputs=inputs,
     )
+    return _stop_at(ds, found, stop_rules, horizon=horizon, gdp_growth=gdp_growth)
+
+
+def _stop_at(
+    ds: Dataset,
+    found: tuple[EndpointResult, pd.DataFrame, Inputs, tuple[Assumption, ...]],
+    stop_rules: Sequence[str],
+    *,
+    horizon: int,
+    gdp_growth: float,
+) -> tuple[Inputs, pd.DataFrame, list[Assumption]]:
+    """:func:`stopped_path` from the :func:`endpoint` of ``stop_rules`` (``found``)."""
+    res, proj, inp, used = found
     lines = list(used)
     if proj.attrs.get("endpoint_regime") is not None and res.end_month is not None:
         pass  # the engine stopped runoff itself; its stop is among the assumptions already

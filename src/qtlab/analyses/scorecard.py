@@ -308,7 +308,12 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
     """
     from qtlab.analyses._impact_inputs import default_asset_path, engine_frame  # noqa: PLC0415
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415 (avoids a cycle)
-    from qtlab.analyses.liabilities import DEFAULT_RULES, endpoint, project  # noqa: PLC0415
+    from qtlab.analyses.liabilities import (  # noqa: PLC0415
+        DEFAULT_RULES,
+        endpoint,
+        project,
+        stopped_path,
+    )
     from qtlab.policy import PRESET_NAMES  # noqa: PLC0415
 
     if ds.as_of is None:
@@ -327,13 +332,16 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
             }
         )
 
+    # D2's default path (120 months, C3's default rules), read and stopped once for both
+    # indicators and for C3 below
+    shared = stopped_path(ds, horizon=120)
     for ind in ("reserves_to_debt", "reserves_to_gdp"):
-        yf = yield_forecast(ds, ind)
+        yf = yield_forecast(ds, ind, inputs=shared)
         src = f"qtlab D2 ({ind}) as of {made}"
         hz = str(yf.forecast.index[-1])
         add("ten_year_peak_level", round(float(str(yf.peak["mean"])), 3), hz, src)
         add("ten_year_peak_month", str(yf.peak["month"]), hz, src)
-    res, proj, inp, _ = endpoint(ds, DEFAULT_RULES)
+    res, proj, inp, _ = endpoint(ds, DEFAULT_RULES, inputs=shared[0])
     src = f"qtlab C3 ({', '.join(DEFAULT_RULES)}; first to bind) as of {made}"
     hz = str(proj.index[-1])
     if res.end_month is not None and res.terminal_reserves is not None:
