@@ -142,14 +142,15 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
     rows, notes_ = [], []
     for tp in visible:
         r = _taper_row(tp, net)
-        rows.append({"taper": t(f"a1.taper.{tp.id}", lang), **r})
+        name = t(f"a1.taper.{tp.id}", lang)
+        rows.append({"taper": name, **r})
         ended = cut is None or tp.last_purchase.end_time <= cut
         started = cut is None or tp.runoff_start.start_time <= cut
         notes_.append(
             note(
                 "a1.note.pace",
                 lang,
-                taper=t(f"a1.taper.{tp.id}", lang),
+                taper=name,
                 treasury=r["full_treasury"],
                 mbs=r["full_mbs"],
                 first=r["first_reduced"],
@@ -160,7 +161,7 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
                 note(
                     "a1.note.length",
                     lang,
-                    taper=t(f"a1.taper.{tp.id}", lang),
+                    taper=name,
                     months=r["taper_months"],
                     last=r["last_purchase"],
                 )
@@ -170,7 +171,7 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
                 note(
                     "a1.note.gap",
                     lang,
-                    taper=t(f"a1.taper.{tp.id}", lang),
+                    taper=name,
                     months=r["gap_months"],
                     last=r["last_purchase"],
                     start=r["runoff_start"],
