@@ -86,7 +86,7 @@ def t(key: str, lang: str = "en", /, **values: Any) -> str:
     """The text of ``key`` in ``lang``, formatted with ``values``.
 
     Raises :class:`SpecError` naming the key (and close matches) when it is missing,
-    and naming the placeholder when a value is missing.
+    and naming the template field that has no value.
     """
     cat = catalogue(lang)
     try:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
 from qtlab.i18n import t
 
-__all__ = ["dated_usd_table"]
+__all__ = ["dated_usd_table", "headers"]
+
+
+def headers(prefix: str, keys: Iterable[str], lang: str, **values: Any) -> dict[str, str]:
+    """Translated column headers: ``{key: t(f"{prefix}.{key}", lang, **values)}``.
+
+    Every header is formatted with the same ``values`` (e.g. ``unit=...``); a header
+    whose text has no such field ignores it, so a table's plain and unit-bearing
+    columns are named in one call.
+    """
+    return {k: t(f"{prefix}.{k}", lang, **values) for k in keys}
 
 
 def dated_usd_table(

@@ -27,7 +27,7 @@ from qtlab.analyses._history_data import (
     vantage,
     window_start,
 )
-from qtlab.analyses._tables import dated_usd_table
+from qtlab.analyses._tables import dated_usd_table, headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import DataError
 from qtlab.i18n import t
@@ -142,14 +142,15 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
     rows, notes_ = [], []
     for tp in visible:
         r = _taper_row(tp, net)
-        rows.append({"taper": t(f"a1.taper.{tp.id}", lang), **r})
+        name = t(f"a1.taper.{tp.id}", lang)
+        rows.append({"taper": name, **r})
         ended = cut is None or tp.last_purchase.end_time <= cut
         started = cut is None or tp.runoff_start.start_time <= cut
         notes_.append(
             note(
                 "a1.note.pace",
                 lang,
-                taper=t(f"a1.taper.{tp.id}", lang),
+                taper=name,
                 treasury=r["full_treasury"],
                 mbs=r["full_mbs"],
                 first=r["first_reduced"],
@@ -160,7 +161,7 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
                 note(
                     "a1.note.length",
                     lang,
-                    taper=t(f"a1.taper.{tp.id}", lang),
+                    taper=name,
                     months=r["taper_months"],
                     last=r["last_purchase"],
                 )
@@ -170,24 +171,29 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
                 note(
                     "a1.note.gap",
                     lang,
-                    taper=t(f"a1.taper.{tp.id}", lang),
+                    taper=name,
                     months=r["gap_months"],
                     last=r["last_purchase"],
                     start=r["runoff_start"],
                 )
             )
-    tcols = {
-        "taper": t("a1.tcol.taper", lang),
-        "announced": t("a1.tcol.announced", lang),
-        "first_reduced": t("a1.tcol.first_reduced", lang),
-        "last_purchase": t("a1.tcol.last_purchase", lang),
-        "full_treasury": t("a1.tcol.full_treasury", lang, unit=u),
-        "full_mbs": t("a1.tcol.full_mbs", lang, unit=u),
-        "last_total": t("a1.tcol.last_total", lang, unit=u),
-        "taper_months": t("a1.tcol.taper_months", lang),
-        "runoff_start": t("a1.tcol.runoff_start", lang),
-        "gap_months": t("a1.tcol.gap_months", lang),
-    }
+    tcols = headers(
+        "a1.tcol",
+        [
+            "taper",
+            "announced",
+            "first_reduced",
+            "last_purchase",
+            "full_treasury",
+            "full_mbs",
+            "last_total",
+            "taper_months",
+            "runoff_start",
+            "gap_months",
+        ],
+        lang,
+        unit=u,
+    )
     taper_tab = pd.DataFrame(rows, columns=list(tcols)).rename(columns=tcols)
 
     peak_month = net["total"].idxmax()
@@ -347,16 +353,21 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
         ),
     )
     notes_.append(note("a3.note.rule", lang))
-    ecols = {
-        "episode": t("a3.ecol.episode", lang),
-        "start_q": t("a3.ecol.start_q", lang),
-        "start_nom": t("a3.ecol.start_nom", lang, unit=pct),
-        "start_real": t("a3.ecol.start_real", lang, unit=pct),
-        "end_q": t("a3.ecol.end_q", lang),
-        "end_nom": t("a3.ecol.end_nom", lang, unit=pct),
-        "end_real": t("a3.ecol.end_real", lang, unit=pct),
-        "ongoing": t("a3.ecol.ongoing", lang),
-    }
+    ecols = headers(
+        "a3.ecol",
+        [
+            "episode",
+            "start_q",
+            "start_nom",
+            "start_real",
+            "end_q",
+            "end_nom",
+            "end_real",
+            "ongoing",
+        ],
+        lang,
+        unit=pct,
+    )
     ep_tab = pd.DataFrame(rows, columns=list(ecols)).rename(columns=ecols)
     usd = t("common.unit.usd_bn", lang)
     q_tab = df.rename(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._history_data import vantage
+from qtlab.analyses._tables import headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import SpecError, one_of
 from qtlab.i18n import t
@@ -198,15 +199,13 @@ def plans_compared(
         "runoff_months": t("a2.pcol.runoff_months", lang, months=HORIZON_MONTHS),
     }
     rcols = {
-        "plan": t("a2.pcol.plan", lang),
-        "regime": t("a2.rcol.regime", lang),
-        "start": t("a2.rcol.start", lang),
-        "end": t("a2.rcol.end", lang),
-        "treasury_cap": t("a2.rcol.treasury_cap", lang, unit=usd_m),
-        "agency_cap": t("a2.rcol.agency_cap", lang, unit=usd_m),
-        "phase_in": t("a2.rcol.phase_in", lang),
-        "rules": t("a2.rcol.rules", lang),
-        "source": t("a2.rcol.source", lang),
+        "plan": pcols["plan"],
+        **headers(
+            "a2.rcol",
+            ["regime", "start", "end", "treasury_cap", "agency_cap", "phase_in", "rules", "source"],
+            lang,
+            unit=usd_m,
+        ),
     }
     return AnalysisResult(
         id="A2",
