@@ -409,3 +409,19 @@ def test_kernels_agree_across_the_auction_calendar():
     assert may["tips"] > 10.0  # 10-year TIPS reopened at the end of May
     assert jun["rolled_coupons_end"] == pytest.approx(30.0)
     assert jun["tips"] == pytest.approx(may["tips"])  # Sunday: the 5y TIPS settled before
+
+
+def test_kernels_agree_under_dated_auction_sizes():
+    # 2022-04-30 maturities roll into the auctions settling 2022-05-02 in proportion to the
+    # amounts Treasury offered (default mix: new FRN 24 of 181 bn); both kernels read the
+    # same dated shares
+    h = _holdings(
+        [("note_bond", "2022-04-30", 181.0, 0.0), ("note_bond", "2022-03-15", 100.0, 0.0)],
+        as_of="2022-02-16",
+    )
+    pol = Policy("p", (Regime("later", "2022-06", 30, 0, SRC),))
+    v = project(h, pol, "2022-02", 4)
+    r = project(h, pol, "2022-02", 4, method="reference")
+    _assert_same(v, r)
+    _assert_identities(v)
+    assert v.frame.loc[pd.Period("2022-04", "M"), "frn"] == pytest.approx(24.0)

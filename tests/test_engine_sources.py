@@ -13,8 +13,10 @@ from qtlab.engine import (
     PaydownPath,
     RealizedPaydowns,
     RealizedTipsAccrual,
+    announced_auction_sizes,
     default_issuance_mix,
     issuance_mix_from_mspd,
+    mspd_issuance_mix,
     smm_from_cpr,
 )
 from qtlab.errors import DataError, DateRangeError, SpecError
@@ -28,7 +30,10 @@ def ds() -> Dataset:
 
 def test_packaged_mix_equals_a_fresh_derivation(ds: Dataset):
     fresh = issuance_mix_from_mspd(ds.table("treasury.mspd_detail.2022-01-31"))
-    assert default_issuance_mix() == fresh
+    assert mspd_issuance_mix() == fresh
+    sizes, source = announced_auction_sizes()
+    assert default_issuance_mix() == fresh.with_auction_sizes(sizes, source)
+    assert sorted(sizes) == ["2022-02", "2022-03", "2022-04", "2022-05"]
 
 
 def test_default_mix_is_the_treasury_auction_calendar():
@@ -46,7 +51,7 @@ def test_default_mix_is_the_treasury_auction_calendar():
 
 
 def test_mix_follows_the_auction_calendar():
-    m = default_issuance_mix()
+    m = mspd_issuance_mix()
     end = {t.label: t for t in m.coupons["end"]}
     # FRNs take rollovers only at their new issues (Jan/Apr/Jul/Oct); TIPS at their auctions
     assert end["2y FRN"].addon_months == (1, 4, 7, 10)
@@ -95,6 +100,78 @@ def test_mix_validation():
         CouponTenor("gold", 24, "eom", 1.0)  # type: ignore[arg-type]
     m = default_issuance_mix()
     assert IssuanceMix.from_dict(m.to_dict()) == m
+    assert m.to_dict()["auction_sizes"]["2022-04"]["end"]["2y FRN"] == 24
+
+
+def test_announced_sizes_set_the_april_2022_frn_take():
+    # Quarterly Refunding Statement of 2022-02-02: the April 2022 new 2-year FRN offered
+    # $24 bn; the 2-, 5-, 7-year notes and the 20-year bond settling with it at the
+    # (Saturday) month end offered 48, 49, 44 and 16 bn (the 5-year TIPS settled on the
+    # 29th, before the maturities). Add-ons are allotted in proportion: 24/181 = 13.26%.
+    # The NY Fed weekly summary shows the Desk's April take at 13.3% (+1.417 bn net of the
+    # 1.911 bn FRN maturing 2022-04-30, out of 25.1 bn rolled); the January 2022 MSPD sizes
+    # alone give 12.4%.
+    apr = pd.Period("2022-04", "M")
+    d = dict(
+        zip(
+            (t.label for t in default_issuance_mix().coupons["end"]),
+            default_issuance_mix().coupon_shares("end", apr),
+            strict=True,
+        )
+    )
+    assert d["2y FRN"] == pytest.approx(24 / 181, abs=1e-12)
+    assert d["5y TIPS"] == 0
+    assert d["2y FRN"] == pytest.approx(1.417 / 25.1 + 1.911 / 25.1, abs=0.002)
+    m = dict(
+        zip(
+            (t.label for t in mspd_issuance_mix().coupons["end"]),
+            mspd_issuance_mix().coupon_shares("end", apr),
+            strict=True,
+        )
+    )
+    assert m["2y FRN"] == pytest.approx(0.124, abs=0.001)
+    # outside the dated months the MSPD weights hold
+    jun = pd.Period("2022-06", "M")
+    assert default_issuance_mix().coupon_shares("end", jun) == mspd_issuance_mix().coupon_shares(
+        "end", jun
+    )
+    # the mid-month auctions too: 2022-05-16 settled the 3y (45), 10y (36) and 30y (22)
+    may = default_issuance_mix().coupon_shares("mid", pd.Period("2022-05", "M"))
+    assert may == pytest.approx((45 / 103, 36 / 103, 22 / 103))
+
+
+def test_auction_sizes_validation():
+    base = mspd_issuance_mix()
+    good = {"2022-04": {"mid": {"3y nominal": 46, "10y nominal": 34, "30y nominal": 20}}}
+    assert base.with_auction_sizes(good).coupon_shares("mid", pd.Period("2022-04", "M")) == (
+        pytest.approx((46 / 100, 34 / 100, 20 / 100))
+    )
+    with pytest.raises(SpecError, match=r"names tenor '4y nominal'.*'3y nominal'"):
+        base.with_auction_sizes({"2022-04": {"mid": {"4y nominal": 1}}})
+    # the FRN takes add-ons in April: it must have an amount; the 5y TIPS (settled before
+    # the weekend month end) need not
+    with pytest.raises(SpecError, match=r"lacks '2y FRN'.*2022-04"):
+        base.with_auction_sizes(
+            {
+                "2022-04": {
+                    "end": {"2y nominal": 48, "5y nominal": 49, "7y nominal": 44, "20y nominal": 16}
+                }
+            }
+        )
+    with pytest.raises(SpecError, match="auction_sizes month='April' is not a month"):
+        base.with_auction_sizes({"April": {"mid": {"3y nominal": 1}}})
+    with pytest.raises(SpecError, match="settlement halves 'early'"):
+        base.with_auction_sizes({"2022-04": {"early": {}}})
+    with pytest.raises(SpecError, match=r"\[10y nominal\]=-3 must be a finite amount >= 0"):
+        base.with_auction_sizes(
+            {"2022-04": {"mid": {"3y nominal": 1, "10y nominal": -3, "30y nominal": 1}}}
+        )
+    with pytest.raises(SpecError, match="no positive amount"):
+        base.with_auction_sizes(
+            {"2022-04": {"mid": {"3y nominal": 0, "10y nominal": 0, "30y nominal": 0}}}
+        )
+    with pytest.raises(SpecError, match="auction_sizes"):
+        IssuanceMix.from_dict({**base.to_dict(), "auction_sizes": {"2022-04": {"mid": 5}}})
 
 
 def test_realized_paydowns_from_the_weekly_summary(ds: Dataset):

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from qtlab.engine._balance import LIABILITY_COLUMNS, BalanceInputs
 from qtlab.engine.inflation import RealizedTipsAccrual
-from qtlab.engine.mix import CouponTenor, IssuanceMix, default_issuance_mix, issuance_mix_from_mspd
+from qtlab.engine.mix import (
+    CouponTenor,
+    IssuanceMix,
+    announced_auction_sizes,
+    default_issuance_mix,
+    issuance_mix_from_mspd,
+    mspd_issuance_mix,
+)
 from qtlab.engine.paydowns import (
     ConstantPaydownRate,
     PaydownAmounts,
@@ -34,8 +41,10 @@ __all__ = [
     "Projection",
     "RealizedPaydowns",
     "RealizedTipsAccrual",
+    "announced_auction_sizes",
     "default_issuance_mix",
     "issuance_mix_from_mspd",
+    "mspd_issuance_mix",
     "project",
     "smm_from_cpr",
 ]

@@ -10,18 +10,24 @@ Treasury issues that day, in proportion to the amounts offered. So:
   bonds) or month end (2-, 5-, 7-year notes, 20-year bonds, TIPS, FRNs), in
   proportion to the amounts issued on that settlement date.
 
-The default mix (:func:`default_issuance_mix`) is derived from the Treasury's
-Monthly Statement of the Public Debt of 2022-01-31 (Table III, by CUSIP) with
-:func:`issuance_mix_from_mspd`, and shipped as ``mix_mspd_2022-01.yaml``; a
-test checks that the packaged file equals a fresh derivation from the snapshot.
-Users can give any :class:`IssuanceMix`.
+The tenor weights of the default mix (:func:`mspd_issuance_mix`) are derived
+from the Treasury's Monthly Statement of the Public Debt of 2022-01-31 (Table
+III, by CUSIP) with :func:`issuance_mix_from_mspd`, and shipped as
+``mix_mspd_2022-01.yaml``; a test checks that the packaged file equals a fresh
+derivation from the snapshot. Treasury changes auction sizes every quarter (it
+cut nominal coupons by $1-3 bn a month each from November 2021), so the default
+mix (:func:`default_issuance_mix`) also carries the offering amounts announced
+for February-May 2022 (``auction_sizes_2022.yaml``, each month citing its
+source): in those months the Desk's rollovers follow the announced sizes, in
+others the MSPD weights. Users can give any :class:`IssuanceMix`, with or
+without dated sizes.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any, Final, Literal, get_args
@@ -30,15 +36,19 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from qtlab._periods import to_month
 from qtlab.errors import DataError, SpecError, one_of
 
 __all__ = [
     "AUCTION_CALENDAR",
+    "AuctionSizes",
     "CouponTenor",
     "IssuanceMix",
     "SettleHalf",
+    "announced_auction_sizes",
     "default_issuance_mix",
     "issuance_mix_from_mspd",
+    "mspd_issuance_mix",
 ]
 
 SettleHalf = Literal["mid", "end"]
@@ -46,6 +56,10 @@ CouponKind = Literal["note_bond", "tips", "frn"]
 MaturityDay = Literal["15", "eom"]
 
 _MIX_FILE: Final = "mix_mspd_2022-01.yaml"
+_SIZES_FILE: Final = "auction_sizes_2022.yaml"
+
+#: ``{"YYYY-MM": {"mid" | "end": {tenor label: offering amount [USD bn]}}}``
+AuctionSizes = Mapping[str, Mapping[str, Mapping[str, float]]]
 
 
 @dataclass(frozen=True)
@@ -147,6 +161,14 @@ class IssuanceMix:
         end); the rest buys coupons (half each settlement date).
     source
         Where the numbers come from.
+    auction_sizes
+        Optional offering amounts [USD bn] of the coupon auctions settling in given
+        months: ``{"YYYY-MM": {"mid" | "end": {tenor label: amount}}}``. In such a
+        month and half the rollovers go to the tenors taking add-ons in proportion
+        to these amounts instead of ``share``; every such tenor must then have an
+        amount (tenors taking no add-ons that month may be listed or left out).
+        Labels are those of ``coupons`` (``"2y nominal"``, ``"2y FRN"``,
+        ``"10y TIPS"``).
     """
 
     bill_weeks: tuple[int, ...]
@@ -154,7 +176,10 @@ class IssuanceMix:
     coupons: Mapping[str, tuple[CouponTenor, ...]]
     treasury_bill_share: float
     source: str = ""
-    _hash: int = field(default=0, compare=False, repr=False)
+    auction_sizes: AuctionSizes = field(default_factory=dict)
+    _dated: Mapping[tuple[str, str], tuple[float, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "bill_weeks", tuple(int(w) for w in self.bill_weeks))
@@ -188,6 +213,9 @@ class IssuanceMix:
             raise SpecError(
                 f"issuance mix: treasury_bill_share={self.treasury_bill_share!r} must be in [0, 1]"
             )
+        sizes, dated = _check_sizes(self.auction_sizes, cp)
+        object.__setattr__(self, "auction_sizes", sizes)
+        object.__setattr__(self, "_dated", dated)
 
     def coupon_shares(self, half: str, month: pd.Period) -> tuple[float, ...]:
         """Shares [0..1] of the tenors of ``coupons[half]`` for rollovers in ``month``.
@@ -197,12 +225,24 @@ class IssuanceMix:
         a Saturday or Sunday) get 0;
         the others keep their relative weights and sum to 1.
         """
-        weekend = half == "end" and month.end_time.day_of_week >= 5
         ts = self.coupons[half]
-        friday = month.end_time.day_of_week == 4
-        w = [t.share if _active(t, month.month, weekend, friday) else 0.0 for t in ts]
+        active = _active_mask(ts, half, month)
+        weights = self._dated.get((str(month), half)) or tuple(t.share for t in ts)
+        w = [x if a else 0.0 for x, a in zip(weights, active, strict=True)]
         tot = math.fsum(w)
         return tuple(x / tot for x in w)
+
+    def with_auction_sizes(self, sizes: AuctionSizes, source: str = "") -> IssuanceMix:
+        """This mix with dated offering amounts [USD bn] added (see ``auction_sizes``);
+        months given here replace the same months already in the mix."""
+        merged = {m: dict(v) for m, v in self.auction_sizes.items()}
+        for m, v in sizes.items():
+            merged[str(m)] = dict(v)
+        return replace(
+            self,
+            auction_sizes=merged,
+            source=f"{self.source}; {source}" if source else self.source,
+        )
 
     def __hash__(self) -> int:
         return hash((self.bill_weeks, self.bill_shares, self.treasury_bill_share))
@@ -236,6 +276,16 @@ class IssuanceMix:
                 ]
                 for h, ts in self.coupons.items()
             },
+            **(
+                {
+                    "auction_sizes": {
+                        m: {h: dict(v) for h, v in halves.items()}
+                        for m, halves in self.auction_sizes.items()
+                    }
+                }
+                if self.auction_sizes
+                else {}
+            ),
         }
 
     @classmethod
@@ -269,13 +319,83 @@ class IssuanceMix:
                 coupons=coupons,
                 treasury_bill_share=float(data["treasury_bill_share"]),
                 source=str(data.get("source", "")),
+                auction_sizes=data.get("auction_sizes") or {},
             )
-        except (KeyError, TypeError, AttributeError) as exc:
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise SpecError(
                 f"issuance mix: malformed mapping ({exc!r}); expected keys source, "
                 "treasury_bill_share, bills [{weeks, share}], coupons {mid, end: [{kind, months, "
-                "day, share, label}]}"
+                "day, share, label}]} and optionally auction_sizes {YYYY-MM: {mid|end: "
+                "{label: USD bn}}}"
             ) from exc
+
+
+def _active_mask(ts: tuple[CouponTenor, ...], half: str, month: pd.Period) -> list[bool]:
+    """Which tenors of a settlement half take the Desk's rollovers in ``month``."""
+    end = month.end_time.day_of_week
+    weekend, friday = half == "end" and end >= 5, end == 4
+    return [_active(t, month.month, weekend, friday) for t in ts]
+
+
+def _check_sizes(
+    sizes: AuctionSizes, coupons: Mapping[str, tuple[CouponTenor, ...]]
+) -> tuple[dict[str, dict[str, dict[str, float]]], dict[tuple[str, str], tuple[float, ...]]]:
+    """Validate dated auction sizes; return them normalized and as weights per tenor."""
+    if not isinstance(sizes, Mapping):
+        raise SpecError(
+            f"issuance mix: auction_sizes={sizes!r} must map 'YYYY-MM' to "
+            "{mid|end: {label: USD bn}}"
+        )
+    clean: dict[str, dict[str, dict[str, float]]] = {}
+    dated: dict[tuple[str, str], tuple[float, ...]] = {}
+    for key, halves in sizes.items():
+        m = str(to_month(str(key), field="issuance mix: auction_sizes month"))
+        if not isinstance(halves, Mapping) or not set(halves) <= set(get_args(SettleHalf)):
+            got = one_of(halves) if isinstance(halves, Mapping) else repr(halves)
+            raise SpecError(
+                f"issuance mix: auction_sizes[{m}] has settlement halves {got}; valid: "
+                f"{one_of(get_args(SettleHalf))}"
+            )
+        clean[m] = {}
+        for h, amounts in halves.items():
+            ts = coupons[h]
+            labels = [t.label for t in ts]
+            if not isinstance(amounts, Mapping):
+                raise SpecError(
+                    f"issuance mix: auction_sizes[{m}][{h}]={amounts!r} must map tenor "
+                    f"labels to USD bn; labels: {one_of(labels)}"
+                )
+            amt: dict[str, float] = {}
+            for label, x in amounts.items():
+                if label not in labels:
+                    raise SpecError(
+                        f"issuance mix: auction_sizes[{m}][{h}] names tenor {label!r}; "
+                        f"tenors settling {h!r}: {one_of(labels)}"
+                    )
+                v = float(x)
+                if not (math.isfinite(v) and v >= 0):
+                    raise SpecError(
+                        f"issuance mix: auction_sizes[{m}][{h}][{label}]={x!r} must be a "
+                        "finite amount >= 0 [USD bn]"
+                    )
+                amt[str(label)] = v
+            active = _active_mask(ts, h, pd.Period(m, "M"))
+            missing = [t.label for t, a in zip(ts, active, strict=True) if a and t.label not in amt]
+            if missing:
+                lack = ", ".join(map(repr, missing))
+                raise SpecError(
+                    f"issuance mix: auction_sizes[{m}][{h}] lacks {lack}, which take "
+                    f"rollovers in {m}; give an amount [USD bn] for each"
+                )
+            w = tuple(amt.get(t.label, 0.0) for t in ts)
+            if not any(x > 0 for x, a in zip(w, active, strict=True) if a):
+                raise SpecError(
+                    f"issuance mix: auction_sizes[{m}][{h}] gives no positive amount to a "
+                    f"tenor taking rollovers in {m}"
+                )
+            clean[m][h] = amt
+            dated[(m, h)] = w
+    return clean, dated
 
 
 def _active(t: CouponTenor, month: int, weekend: bool = False, friday: bool = False) -> bool:
@@ -318,10 +438,30 @@ AUCTION_CALENDAR: Final[Mapping[tuple[str, int], _Calendar]] = {
 
 
 @cache
-def default_issuance_mix() -> IssuanceMix:
-    """The packaged default mix, derived from the MSPD of 2022-01-31 (see module docstring)."""
+def mspd_issuance_mix() -> IssuanceMix:
+    """The packaged tenor weights, derived from the MSPD of 2022-01-31 (module docstring)."""
     text = resources.files("qtlab.engine").joinpath(_MIX_FILE).read_text("utf-8")
     return IssuanceMix.from_dict(yaml.safe_load(text))
+
+
+@cache
+def announced_auction_sizes() -> tuple[AuctionSizes, str]:
+    """Offering amounts [USD bn] of the coupon auctions of February-May 2022 and their
+    source, as packaged in ``auction_sizes_2022.yaml``."""
+    text = resources.files("qtlab.engine").joinpath(_SIZES_FILE).read_text("utf-8")
+    data = yaml.safe_load(text)
+    months = {
+        str(m): {h: v for h, v in d.items() if h != "source"} for m, d in data["months"].items()
+    }
+    return months, str(data["source"])
+
+
+@cache
+def default_issuance_mix() -> IssuanceMix:
+    """The default mix: :func:`mspd_issuance_mix` with the auction sizes announced for
+    February-May 2022 (:func:`announced_auction_sizes`)."""
+    sizes, source = announced_auction_sizes()
+    return mspd_issuance_mix().with_auction_sizes(sizes, source)
 
 
 def _label(kind: str, months: int) -> str:
