@@ -450,10 +450,7 @@ def announced_auction_sizes() -> tuple[AuctionSizes, str]:
     source, as packaged in ``auction_sizes_2022.yaml``."""
     text = resources.files("qtlab.engine").joinpath(_SIZES_FILE).read_text("utf-8")
     data = yaml.safe_load(text)
-    months = {
-        str(m): {h: v for h, v in d.items() if h != "source"} for m, d in data["months"].items()
-    }
-    return months, str(data["source"])
+    return {str(m): d for m, d in data["months"].items()}, str(data["source"])
 
 
 @cache
