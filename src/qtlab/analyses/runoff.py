@@ -259,11 +259,26 @@ def b4_whole_portfolio(
     start: MonthLike | None = None,
     months: int = 48,
     mbs_paydowns: str = "realized",
+    mortgage_rate: str = "flat",
+    shock_bp: float = 0.0,
 ) -> AnalysisResult:
-    """B4 Whole portfolio: holdings by type and total securities under a policy [USD bn]."""
+    """B4 Whole portfolio: holdings by type and total securities under a policy [USD bn].
+
+    ``mbs_paydowns``: ``"realized"``, ``"model"`` (the prepayment model driven by
+    ``mortgage_rate`` shifted by ``shock_bp`` [bp]) or a CSV file; see
+    :func:`qtlab.analyses._runoff_data.paydown_source`.
+    """
     pol = as_policy(policy)
     s = _start(ds, start)
-    p = run_projection(ds, pol, s, months, mbs_paydowns=mbs_paydowns)
+    p = run_projection(
+        ds,
+        pol,
+        s,
+        months,
+        mbs_paydowns=mbs_paydowns,
+        mortgage_rate=mortgage_rate,
+        shock_bp=shock_bp,
+    )
     f = p.frame
     cols = [
         "bills",
@@ -314,7 +329,10 @@ def b4_whole_portfolio(
         note("b4.note.paydowns", lang, source=src),
         note("b4.note.regimes", lang, regimes=", ".join(regs)),
     )
-    meta = _meta(ds, pol, start=s, months=months, mbs_paydowns=mbs_paydowns)
+    extra = (
+        {"mortgage_rate": mortgage_rate, "shock_bp": shock_bp} if mbs_paydowns == "model" else {}
+    )
+    meta = _meta(ds, pol, start=s, months=months, mbs_paydowns=mbs_paydowns, **extra)
     if mbs_paydowns == "realized" and ds.as_of is not None:
         hs = note("b4.note.hindsight", lang, asof=ds.as_of.isoformat())
         notes = (*notes, hs)
