@@ -240,8 +240,10 @@ def test_model_paydowns_with_a_rate_shock_reach_b3_and_b4(cache: ResultCache):
     left = {}
     for shock in (0, -100):
         spec, _ = state(paydowns="model", shock=shock, months=12)
-        b4 = tables(explorer_section("B4", spec, "en", cache))["x-tab-b4_portfolio"]
+        out = explorer_section("B4", spec, "en", cache)
+        b4 = tables(out)["x-tab-b4_portfolio"]
         left[shock] = float(b4.data[-1]["mbs [USD bn]"].replace(",", ""))
+        assert ("mortgage rates -100 bp from the vantage date's level" in text(out)) == bool(shock)
     # rates 1 pp lower: faster prepayments, less MBS left after a year
     assert left[-100] < left[0] - 5
     spec, _ = state(paydowns="model", shock=-50, months=12)

@@ -310,10 +310,15 @@ def b4_whole_portfolio(
     for c in ("bills", "notes_bonds", "tips", "frn", "mbs", "agency", "cmbs"):
         fig.add_scatter(x=x, y=f[c], name=_name(c, lang), stackgroup="one", mode="lines")
     shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",))
-    src = {
-        "realized": "realized (weekly SOMA MBS balances, 2022-10 onward)",
-        "model": "the prepayment model",
-    }.get(mbs_paydowns, f"file {mbs_paydowns}")
+    if mbs_paydowns == "realized":
+        src = t("runoff.paydowns.realized", lang)
+    elif mbs_paydowns == "model" and mortgage_rate == "flat":
+        key = "runoff.paydowns.model_shock" if shock_bp else "runoff.paydowns.model"
+        src = t(key, lang, shock=float(shock_bp))
+    elif mbs_paydowns == "model":
+        src = t("runoff.paydowns.model_path", lang, path=mortgage_rate, shock=float(shock_bp))
+    else:
+        src = t("runoff.paydowns.file", lang, file=mbs_paydowns)
     first = float(p.start_holdings()["total_securities"])
     regs = list(dict.fromkeys(f["regime"]))
     notes: tuple[Note, ...] = (
