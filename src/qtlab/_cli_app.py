@@ -27,8 +27,11 @@ def dashboard(
     ] = None,
 ) -> None:
     """Serve the dashboard (policy explorer, analysis browser) until Ctrl-C; fully offline."""
+    import logging  # noqa: PLC0415
+
     from qtlab.app import create_app, serve  # noqa: PLC0415 (Dash only when asked for)
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = serve(create_app(lang, as_of), host, port)
     console.print(
         f"[green]qtlab dashboard[/] on http://{host}:{server.server_port}/ (Ctrl-C to stop)",

@@ -23,7 +23,7 @@ from qtlab.app._compute import (
     preset_rows,
     results,
 )
-from qtlab.app._render import error_box, result_section
+from qtlab.app._render import FONT, error_box, result_section
 from qtlab.errors import QtlabError
 from qtlab.i18n import LANGS, has, t, validate_lang
 from qtlab.policy import PRESET_NAMES
@@ -208,7 +208,7 @@ def layout(lang: str, as_of: str | None) -> html.Div:
                 columns=cast(Any, columns),
                 data=cast(Any, rows),
                 editable=True,
-                style_cell={"fontFamily": "inherit", "fontSize": "13px", "textAlign": "left"},
+                style_cell={"fontFamily": FONT, "fontSize": "13px", "textAlign": "left"},
                 style_header={"fontWeight": "bold"},
             ),
             html.Button(words["btn-reset"], id="btn-reset", n_clicks=0),

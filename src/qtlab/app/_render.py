@@ -20,10 +20,12 @@ from qtlab.i18n import t
 from qtlab.report.build import cjk_font, gap_text
 from qtlab.report.html import PLOTLY_CONFIG, formatted_table
 
-__all__ = ["data_table", "error_box", "figure_graph", "result_section"]
+__all__ = ["FONT", "data_table", "error_box", "figure_graph", "result_section"]
 
 #: Rows per page of a table (the page has them all, paged).
 PAGE_SIZE = 12
+#: The page's font stack (tables otherwise fall back to a monospace face).
+FONT = '"Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", Arial, sans-serif'
 
 
 def figure_graph(fig: go.Figure, lang: str, graph_id: str) -> dcc.Graph:
@@ -50,7 +52,7 @@ def data_table(frame: pd.DataFrame, table_id: str) -> DataTable:
         page_size=PAGE_SIZE,
         sort_action="none",
         style_table={"overflowX": "auto"},
-        style_cell={"fontFamily": "inherit", "fontSize": "13px", "padding": "3px 8px"},
+        style_cell={"fontFamily": FONT, "fontSize": "13px", "padding": "3px 8px"},
         style_header={"fontWeight": "bold", "whiteSpace": "normal", "height": "auto"},
         style_cell_conditional=[
             {"if": {"column_id": c}, "textAlign": "right" if numeric[c] else "left"}
