@@ -164,6 +164,15 @@ def test_bad_options_show_the_library_error(kw: dict[str, Any], message: str):
     assert spec is None and message in text(status)
 
 
+def test_errors_inside_an_analysis_show_in_its_section(cache: ResultCache):
+    spec, _ = state(start="1990-01")  # a valid month, but before the holdings
+    out = explorer_section("B2", spec, "en", cache)
+    assert out.className == "qt-error"
+    assert "B2: start=1990-01 is before the Treasury holdings' as-of date" in text(out)
+    spec, status = state(as_of="2999-01-01")
+    assert spec is None and "as_of=2999-01-01 is in the future" in text(status)
+
+
 def test_bad_input_in_chinese_keeps_the_library_message():
     spec, status = state(start="bad", lang="zh")
     assert spec is None and text(status).startswith("无法计算：")

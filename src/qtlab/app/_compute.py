@@ -160,8 +160,13 @@ class ExplorerSpec:
 
 
 def _vantage(as_of: str | None) -> str | None:
+    """The vantage date as ISO text (``None``: the latest data), checked by the library."""
     text = (as_of or "").strip()
-    return to_date(text, field="vantage date").isoformat() if text else None
+    if not text:
+        return None
+    day = to_date(text, field="vantage date").isoformat()
+    Dataset(day)  # a date in the future is the Dataset's error, stated once
+    return day
 
 
 def explorer_spec(
