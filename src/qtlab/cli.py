@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from qtlab import __version__
@@ -56,10 +57,14 @@ def _handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except (SpecError, DateRangeError) as exc:
-            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            console.print(
+                f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(2) from exc
         except QtlabError as exc:
-            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            console.print(
+                f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(1) from exc
 
     return wrapper  # type: ignore[return-value]

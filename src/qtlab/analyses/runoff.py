@@ -259,11 +259,26 @@ def b4_whole_portfolio(
     start: MonthLike | None = None,
     months: int = 48,
     mbs_paydowns: str = "realized",
+    mortgage_rate: str = "flat",
+    shock_bp: float = 0.0,
 ) -> AnalysisResult:
-    """B4 Whole portfolio: holdings by type and total securities under a policy [USD bn]."""
+    """B4 Whole portfolio: holdings by type and total securities under a policy [USD bn].
+
+    ``mbs_paydowns``: ``"realized"``, ``"model"`` (the prepayment model driven by
+    ``mortgage_rate`` shifted by ``shock_bp`` [bp]) or a CSV file; see
+    :func:`qtlab.analyses._runoff_data.paydown_source`.
+    """
     pol = as_policy(policy)
     s = _start(ds, start)
-    p = run_projection(ds, pol, s, months, mbs_paydowns=mbs_paydowns)
+    p = run_projection(
+        ds,
+        pol,
+        s,
+        months,
+        mbs_paydowns=mbs_paydowns,
+        mortgage_rate=mortgage_rate,
+        shock_bp=shock_bp,
+    )
     f = p.frame
     cols = [
         "bills",
@@ -295,10 +310,15 @@ def b4_whole_portfolio(
     for c in ("bills", "notes_bonds", "tips", "frn", "mbs", "agency", "cmbs"):
         fig.add_scatter(x=x, y=f[c], name=_name(c, lang), stackgroup="one", mode="lines")
     shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",))
-    src = {
-        "realized": "realized (weekly SOMA MBS balances, 2022-10 onward)",
-        "model": "the prepayment model",
-    }.get(mbs_paydowns, f"file {mbs_paydowns}")
+    if mbs_paydowns == "realized":
+        src = t("runoff.paydowns.realized", lang)
+    elif mbs_paydowns == "model" and mortgage_rate == "flat":
+        key = "runoff.paydowns.model_shock" if shock_bp else "runoff.paydowns.model"
+        src = t(key, lang, shock=float(shock_bp))
+    elif mbs_paydowns == "model":
+        src = t("runoff.paydowns.model_path", lang, path=mortgage_rate, shock=float(shock_bp))
+    else:
+        src = t("runoff.paydowns.file", lang, file=mbs_paydowns)
     first = float(p.start_holdings()["total_securities"])
     regs = list(dict.fromkeys(f["regime"]))
     notes: tuple[Note, ...] = (
@@ -314,7 +334,10 @@ def b4_whole_portfolio(
         note("b4.note.paydowns", lang, source=src),
         note("b4.note.regimes", lang, regimes=", ".join(regs)),
     )
-    meta = _meta(ds, pol, start=s, months=months, mbs_paydowns=mbs_paydowns)
+    extra = (
+        {"mortgage_rate": mortgage_rate, "shock_bp": shock_bp} if mbs_paydowns == "model" else {}
+    )
+    meta = _meta(ds, pol, start=s, months=months, mbs_paydowns=mbs_paydowns, **extra)
     if mbs_paydowns == "realized" and ds.as_of is not None:
         hs = note("b4.note.hindsight", lang, asof=ds.as_of.isoformat())
         notes = (*notes, hs)

@@ -57,6 +57,7 @@ __all__ = [
     "ReportOutcome",
     "build_report",
     "cjk_font",
+    "gap_text",
     "resolve_sections",
 ]
 
@@ -129,7 +130,7 @@ def _check_out(out: Path) -> None:
         )
 
 
-def _gap_text(gap: Any, res: AnalysisResult, lang: str) -> str:
+def gap_text(gap: Any, res: AnalysisResult, lang: str) -> str:
     """A gap of ``meta["gaps"]`` as text: a catalogue key or a text (the contract).
 
     A key whose template needs values takes the text of the note with that key
@@ -184,7 +185,7 @@ def _section_files(
         figures=figs,
         tables=tabs,
         notes=[n.text for n in res.notes],
-        gaps=[_gap_text(g, res, lang) for g in res.meta.get("gaps", ())],
+        gaps=[gap_text(g, res, lang) for g in res.meta.get("gaps", ())],
     )
     return block, tab_paths, fig_paths
 

@@ -33,6 +33,7 @@ __all__ = [
     "TableBlock",
     "figure_div",
     "format_cell",
+    "formatted_table",
     "render_page",
     "table_html",
 ]
@@ -103,21 +104,43 @@ def _decimals(col: pd.Series) -> int:
     return 1 if float(vals.max()) >= 100 else 2
 
 
-def table_html(frame: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS) -> tuple[Markup, int]:
-    """An escaped HTML table of ``frame`` (its last ``max_rows`` rows) and the rows shown."""
+def formatted_table(
+    frame: pd.DataFrame, *, last: int | None = None
+) -> tuple[pd.DataFrame, dict[str, bool]]:
+    """``frame`` as text cells the way the report shows them, and which columns are numeric.
+
+    A named index becomes the first column; numbers get thousands separators and one
+    decimal (two when the column stays below 100), NaN shows as ``–``. ``last``: format
+    only the last rows (decimals still follow the whole column). The dashboard's tables
+    use it too.
+    """
     df = frame.reset_index(drop=not _named_index(frame))
-    shown = df if len(df) <= max_rows else df.iloc[-max_rows:]
+    df.columns = [str(c) for c in df.columns]
     numeric = {
         c: pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
         for c in df.columns
     }
     decimals = {c: _decimals(df[c]) for c in df.columns if numeric[c]}
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
+    if last is not None and len(df) > last:
+        df = df.iloc[-last:]
+    text = pd.DataFrame(
+        {c: [format_cell(v, decimals.get(c, 2)) for v in df[c].tolist()] for c in df.columns},
+        index=df.index,
+        columns=df.columns,
+        dtype=object,
+    )
+    return text, numeric
+
+
+def table_html(frame: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS) -> tuple[Markup, int]:
+    """An escaped HTML table of ``frame`` (its last ``max_rows`` rows) and the rows shown."""
+    shown, numeric = formatted_table(frame, last=max_rows)
+    head = "".join(f"<th>{escape(c)}</th>" for c in shown.columns)
     rows = []
     for rec in shown.itertuples(index=False, name=None):
         cells = []
-        for c, v in zip(df.columns, rec, strict=True):
-            text = escape(format_cell(v, decimals.get(c, 2)))
+        for c, v in zip(shown.columns, rec, strict=True):
+            text = escape(v)
             cells.append(f'<td class="num">{text}</td>' if numeric[c] else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     html = (
