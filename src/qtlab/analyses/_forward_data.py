@@ -18,16 +18,24 @@ engine along each asset path (:mod:`qtlab.balance` rules, as in C2/C3).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
+from qtlab.analyses._forward_policy import (
+    REALIZED_POLICY,
+    AlternativeSpec,
+    base_name,
+    check_pace,
+    from_start,
+    known_policy,
+    pace_alternative,
+    resolve_alternative,
+)
 from qtlab.analyses._impact_inputs import Assumption, Inputs, load_inputs, rules_assumption
 from qtlab.analyses._mbs_data import mortgage_rates
 from qtlab.analyses._runoff_data import realized_holdings, realized_taper_purchases
@@ -42,7 +50,7 @@ from qtlab.engine import (
     project,
 )
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of
-from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset
+from qtlab.policy import Policy
 from qtlab.portfolio import TREASURY_KINDS
 from qtlab.store.dataset import Dataset
 
@@ -59,9 +67,6 @@ __all__ = [
     "resolve_alternative",
 ]
 
-#: The policy the holdings are carried forward under, and whose last regime announced
-#: by the vantage date is "the regime in force".
-REALIZED_POLICY: Final = "qt2-realized"
 DEFAULT_MONTHS: Final = 36
 MAX_MONTHS: Final = 120
 #: Columns of :meth:`Forward.path`: holdings at month end, flows over the month and the
@@ -100,8 +105,6 @@ CHECK_KINDS: Final = (
     "mbs",
     "total",
 )
-
-AlternativeSpec = float | int | str | Path | Policy
 
 
 class SplicedPaydowns:
@@ -190,7 +193,8 @@ class Forward:
         What the projection assumes, as translatable sentences.
     history
         Realized H.4.1 monthly means to the last complete month visible: ``securities``
-        (held outright), ``total_assets``, ``reserves``, ``on_rrp`` [USD bn].
+        (held outright), ``total_assets``, ``reserves``, ``on_rrp`` [USD bn] (NaN where a
+        series ends earlier).
     """
 
     start: pd.Period
@@ -295,114 +299,6 @@ class _Runner:
             purchases=self.purchases,
             balance=balance,
         )
-
-
-def _pace(value: object, field_name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SpecError(f"{field_name}={value!r} is not a number; give USD bn per month, e.g. 40")
-    v = float(value)
-    if not math.isfinite(v) or v < 0:
-        raise SpecError(f"{field_name}={value!r} must be a finite number >= 0 [USD bn per month]")
-    return v
-
-
-def _as_date(value: str) -> date:
-    return date.fromisoformat(value[:10])
-
-
-def _known_policy(as_of: date | None) -> Policy:
-    """``qt2-realized`` cut to the regimes announced by ``as_of`` (source date)."""
-    pol = load_preset(REALIZED_POLICY)
-    if as_of is None:
-        return pol
-    regs = tuple(r for r in pol.regimes if _as_date(r.source.date) <= as_of)
-    if not regs:
-        raise DateRangeError(
-            f"no regime of {REALIZED_POLICY} was announced by {as_of} (the first, "
-            f"{pol.regimes[0].name}, on {pol.regimes[0].source.date}); F1 runs from that date on"
-        )
-    return replace(pol, regimes=regs)
-
-
-def _from_start(alt: Policy, realized: Policy, start: pd.Period, name: str) -> Policy:
-    """``realized`` before ``start``; ``alt`` from ``start`` (its regime in force then
-    restarted at ``start``; if ``alt`` starts later, the realized regime continues)."""
-    kept = [r for r in realized.regimes if r.start < start]
-    if alt.start <= start:
-        cur = replace(alt.regime_at(start), start=start)
-        later = [r for r in alt.regimes if r.start > start]
-        new = [cur, *later]
-    else:
-        new = list(alt.regimes)
-    taken = {r.name for r in kept}
-    regs: list[Regime] = list(kept)
-    for r in new:
-        regs.append(replace(r, name=f"{r.name}@{r.start}") if r.name in taken else r)
-        taken.add(regs[-1].name)
-    return Policy(name=name, regimes=tuple(regs), title=alt.title, endpoint=alt.endpoint)
-
-
-def _with_pace(pol: Policy, start: pd.Period, pace: float) -> Policy:
-    """Every regime from ``start`` buys ``pace`` of bills a month [USD bn]."""
-    regs = tuple(replace(r, bill_purchases=pace) if r.start >= start else r for r in pol.regimes)
-    return replace(pol, regimes=regs)
-
-
-def resolve_alternative(
-    spec: AlternativeSpec, *, realized: Policy, start: pd.Period
-) -> tuple[str, Policy, Assumption]:
-    """An alternative as (name, policy with the realized regimes before ``start``,
-    its description).
-
-    ``spec``: a reserve-management pace [USD bn/month] (number or numeric string: the
-    regime in force with that pace), a preset name, a policy YAML file, or a
-    :class:`~qtlab.policy.Policy`; each applies from ``start`` (a policy starting later
-    keeps the regime in force until its first regime).
-    """
-    in_force = _from_start(realized, realized, start, REALIZED_POLICY)
-    if isinstance(spec, Policy):
-        pol = _from_start(spec, realized, start, spec.name)
-        return spec.name, pol, _policy_text(spec.title or spec.name)
-    if isinstance(spec, int | float) and not isinstance(spec, bool):
-        pace = _pace(spec, "alternative pace")
-        return _pace_alt(in_force, start, pace)
-    if isinstance(spec, str | Path):
-        text = str(spec).strip()
-        try:
-            number = float(text)
-        except ValueError:
-            number = None
-        if number is not None:
-            return _pace_alt(in_force, start, _pace(number, "alternative pace"))
-        if text in PRESET_NAMES:
-            pol = load_preset(text)
-            return text, _from_start(pol, realized, start, text), _policy_text(pol.title)
-        p = Path(text)
-        if p.suffix.lower() in (".yaml", ".yml") and p.is_file():
-            pol = Policy.from_yaml(p)
-            desc = _policy_text(pol.title or str(p))
-            return pol.name, _from_start(pol, realized, start, pol.name), desc
-    raise SpecError(
-        f"unknown alternative {spec!r}; give a reserve-management bill pace [USD bn per "
-        f"month] (e.g. 20), a preset ({one_of(PRESET_NAMES)}), an existing policy YAML file "
-        "or a Policy"
-    )
-
-
-def _policy_text(title: str) -> Assumption:
-    return Assumption("f1.alt.policy", {"title": title})
-
-
-def base_name(regime: str) -> str:
-    """A regime's name without the ``@YYYY-MM`` a restart at the forward start adds."""
-    return regime.split("@", 1)[0]
-
-
-def _pace_alt(in_force: Policy, start: pd.Period, pace: float) -> tuple[str, Policy, Assumption]:
-    name = f"rmp-{pace:g}"
-    pol = replace(_with_pace(in_force, start, pace), name=name)
-    reg = base_name(pol.regime_at(start).name)
-    return name, pol, Assumption("f1.alt.pace", {"regime": reg, "pace": pace})
 
 
 def _state_at(inp: Inputs, month: pd.Period) -> LiabilityState:
@@ -555,18 +451,18 @@ def forward_projection(
     if not 1 <= int(months) <= MAX_MONTHS:
         raise SpecError(f"months={months!r} must be between 1 and {MAX_MONTHS}")
     months = int(months)
-    pace = None if bill_purchases is None else _pace(bill_purchases, "bill_purchases")
+    pace = None if bill_purchases is None else check_pace(bill_purchases, "bill_purchases")
     if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
         raise SpecError(f"shock_bp={shock_bp!r} must be a finite number of basis points")
     ds = ds if ds is not None else Dataset()
     files = _files(ds)
     anchor = _anchor(ds)
     start = anchor.to_period("M") + 1
-    realized = _known_policy(ds.as_of)
-    in_force = _from_start(realized, realized, start, REALIZED_POLICY)
+    realized = known_policy(ds.as_of)
+    in_force = from_start(realized, realized, start, REALIZED_POLICY)
     reg = in_force.regime_at(start)
     dpace = reg.bill_purchases if pace is None else pace
-    default, dpol, ddesc = _pace_alt(in_force, start, dpace)
+    default, dpol, ddesc = pace_alternative(in_force, start, dpace)
     alts: dict[str, tuple[Policy, Assumption]] = {default: (dpol, ddesc)}
     for spec in alternatives:
         name, pol, desc = resolve_alternative(spec, realized=realized, start=start)
@@ -626,5 +522,5 @@ def forward_projection(
                 "reserves": inp.h41["reserves"],
                 "on_rrp": inp.h41["on_rrp"],
             }
-        ).dropna(),
+        ),
     )
