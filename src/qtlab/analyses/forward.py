@@ -36,7 +36,16 @@ __all__ = ["DEFAULT_ALTERNATIVES", "f1_forward"]
 #: month beside the default pace.
 DEFAULT_ALTERNATIVES: Final[tuple[AlternativeSpec, ...]] = (20.0, 60.0)
 BN: Final = "[USD bn]"
-_STACK: Final = ("bills", "notes_bonds", "tips", "tips_inflation_comp", "frn", "mbs", "agency")
+_STACK: Final = (
+    "bills",
+    "notes_bonds",
+    "tips",
+    "tips_inflation_comp",
+    "frn",
+    "mbs",
+    "agency",
+    "cmbs",
+)
 
 
 def _x(idx: pd.Index) -> list[pd.Timestamp]:
@@ -82,7 +91,8 @@ def _line_figure(fw: Forward, column: str, hist: pd.Series, title_key: str, lang
         source=t("f1.source", lang),
         lang=lang,
     )
-    h = hist[hist.index >= fw.start - 24]
+    h = hist.dropna()
+    h = h[h.index >= fw.start - 24]
     fig.add_scatter(
         x=_x(h.index),
         y=h.to_numpy(),
