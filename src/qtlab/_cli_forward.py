@@ -1,0 +1,181 @@
+"""``qtlab forward``: F1, the balance sheet projected from the latest holdings (registered in
+qtlab.cli)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from qtlab._cli_engine import _dump, _month_rows, _num
+from qtlab.cli import DataDirOpt, _handle_errors, app, out
+
+__all__ = ["forward", "forward_json"]
+
+#: Monthly columns of the JSON ``paths`` rows [USD bn].
+JSON_COLUMNS = (
+    "bills",
+    "notes_bonds",
+    "tips",
+    "frn",
+    "treasury",
+    "tips_inflation_comp",
+    "agency",
+    "mbs",
+    "cmbs",
+    "total_securities",
+    "bill_purchases",
+    "mbs_paydowns",
+    "agency_to_treasuries",
+    "total_assets",
+    "reserves",
+    "on_rrp",
+    "tga",
+)
+
+
+def forward_json(
+    as_of: str | None = None,
+    months: int = 36,
+    bill_purchases: float | None = None,
+    alternatives: list[str] | None = None,
+    mortgage_rate: str = "flat",
+    shock_bp: float = 0.0,
+    data_dir: Any = None,
+) -> dict[str, Any]:
+    """The ``qtlab forward --json`` object: amounts [USD bn], months ``YYYY-MM``.
+
+    Keys: ``as_of``, ``units``, ``start``, ``months``, ``anchor`` (the weekly SOMA
+    summary checked against), ``holdings_files``, ``default``, ``start_check`` (per
+    kind: carried_forward, weekly, gap [USD bn], gap_pct [%]), ``alternatives`` (per
+    name: description, ``paths`` (one row per month) and ``summary`` (12/24/36 months
+    ahead)), ``assumptions`` (sentences).
+    """
+    # lazy imports keep `qtlab --help` fast
+    from qtlab.analyses._forward_data import forward_projection  # noqa: PLC0415
+    from qtlab.store import Dataset  # noqa: PLC0415
+
+    ds = Dataset(as_of, data_dir=data_dir)
+    fw = forward_projection(
+        ds,
+        months=months,
+        bill_purchases=bill_purchases,
+        alternatives=list(alternatives or []),
+        mortgage_rate=mortgage_rate,
+        shock_bp=shock_bp,
+    )
+    summary = fw.summary()
+    chk = fw.start_check
+    alts: dict[str, Any] = {}
+    for n in fw.names:
+        s = summary.loc[summary["alternative"] == n]
+        alts[n] = {
+            "description": fw.descriptions[n].text("en"),
+            "paths": _month_rows(fw.path(n), JSON_COLUMNS, regime=True),
+            "summary": [
+                {
+                    "horizon_months": int(r["horizon"]),
+                    "month": str(r["month"]),
+                    **{
+                        k: _num(float(r[k]))
+                        for k in ("total_securities", "bills", "mbs", "total_assets", "reserves")
+                    },
+                }
+                for _, r in s.iterrows()
+            ],
+        }
+    return {
+        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "units": "USD bn",
+        "start": str(fw.start),
+        "months": fw.months,
+        "anchor": str(fw.anchor.date()),
+        "holdings_files": dict(fw.holdings_files),
+        "default": fw.default,
+        "start_check": {
+            str(k): {
+                "carried_forward": _num(float(r["carried_forward"])),
+                "weekly": _num(float(r["weekly"])),
+                "gap": _num(float(r["gap"])),
+                "gap_pct": _num(float(r["gap_pct"])),
+            }
+            for k, r in chk.iterrows()
+        },
+        "alternatives": alts,
+        "assumptions": [a.text("en") for a in fw.assumptions],
+    }
+
+
+@app.command("forward")
+@_handle_errors
+def forward(
+    months: Annotated[
+        int, typer.Option("--months", help="Months projected after the latest weekly data.")
+    ] = 36,
+    bill_purchases: Annotated[
+        float | None,
+        typer.Option(
+            "--bill-purchases",
+            help="Reserve-management bill purchases [USD bn/month] (default: the preset's, 40).",
+            show_default=False,
+        ),
+    ] = None,
+    alt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--alt",
+            help="An alternative: a pace [USD bn/month], a preset name or a policy YAML file "
+            "(repeat for several).",
+            show_default=False,
+        ),
+    ] = None,
+    mortgage_rate: Annotated[
+        str,
+        typer.Option(
+            "--mortgage-rate",
+            help="After the realized paydowns: flat (last rate held) or a CSV (month,rate [%]).",
+        ),
+    ] = "flat",
+    shock_bp: Annotated[
+        float, typer.Option("--shock-bp", help="Mortgage-rate shift where not data [bp].")
+    ] = 0.0,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Vantage date (YYYY-MM-DD): run from the data known then."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """F1: the balance sheet from the latest holdings under the regime in force and
+    alternatives [USD bn]."""
+    res = forward_json(as_of, months, bill_purchases, alt, mortgage_rate, shock_bp, data_dir)
+    if as_json:
+        _dump(res)
+        return
+    tb = Table(
+        title=f"Starting point: carried forward vs the weekly SOMA summary of {res['anchor']}"
+    )
+    for col in ("kind", "carried forward", "weekly", "gap", "gap [%]"):
+        tb.add_column(col, justify="left" if col == "kind" else "right")
+    for k, r in res["start_check"].items():
+        tb.add_row(k, *(f"{r[c]:,.2f}" for c in ("carried_forward", "weekly", "gap", "gap_pct")))
+    out.print(tb)
+    tb = Table(title=f"Projection from {res['start']} [USD bn]")
+    for col in ("alternative", "month", "securities", "bills", "MBS", "total assets", "reserves"):
+        tb.add_column(col, justify="left" if col in ("alternative", "month") else "right")
+    for n, a in res["alternatives"].items():
+        for r in a["summary"]:
+            tb.add_row(
+                n,
+                r["month"],
+                *(
+                    f"{r[k]:,.0f}"
+                    for k in ("total_securities", "bills", "mbs", "total_assets", "reserves")
+                ),
+            )
+    out.print(tb)
+    for n, a in res["alternatives"].items():
+        out.print(f"{n}: {a['description']}", highlight=False)
+    for line in res["assumptions"]:
+        out.print(f"- {line}", highlight=False)

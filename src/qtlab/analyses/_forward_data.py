@@ -1,0 +1,526 @@
+"""F1 on the data: the balance sheet projected forward from the latest holdings.
+
+The latest SOMA holdings by CUSIP (Treasuries and MBS files, each the latest visible in
+the :class:`~qtlab.store.Dataset`) are carried forward by the runoff engine under the
+realized policy (``qt2-realized``) to the latest weekly SOMA summary, with realized MBS
+paydowns where the weekly data measure them and the prepayment model after. The gap
+between the carried-forward holdings and that weekly summary is measured by kind and
+reported, never rescaled away. From the month after, the balance sheet is projected
+under the regime in force (the last regime of ``qt2-realized`` announced by the vantage
+date: today runoff over, Treasuries rolled over, MBS principal into bills,
+reserve-management bill purchases at a pace the user sets) and any alternatives the
+user defines, side by side, with the liabilities (reserves, ON RRP, TGA) stepped by the
+engine along each asset path (:mod:`qtlab.balance` rules, as in C2/C3).
+
+:func:`forward_projection` is the entry point; it takes plain parameters and returns a
+:class:`Forward` holding one :class:`~qtlab.engine.Projection` per alternative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from qtlab.analyses._forward_policy import (
+    REALIZED_POLICY,
+    AlternativeSpec,
+    base_name,
+    check_pace,
+    from_start,
+    known_policy,
+    pace_alternative,
+    resolve_alternative,
+)
+from qtlab.analyses._impact_inputs import Assumption, Inputs, load_inputs, rules_assumption
+from qtlab.analyses._mbs_data import mortgage_rates
+from qtlab.analyses._runoff_data import realized_holdings, realized_taper_purchases
+from qtlab.analyses.mbs import model_paydowns
+from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules, LiabilityState
+from qtlab.engine import (
+    BalanceInputs,
+    PaydownSource,
+    Projection,
+    RealizedPaydowns,
+    RealizedTipsAccrual,
+    project,
+)
+from qtlab.errors import DataError, DateRangeError, SpecError, one_of
+from qtlab.policy import Policy
+from qtlab.portfolio import TREASURY_KINDS
+from qtlab.store.dataset import Dataset
+
+__all__ = [
+    "DEFAULT_MONTHS",
+    "MAX_MONTHS",
+    "PATH_COLUMNS",
+    "REALIZED_POLICY",
+    "AlternativeSpec",
+    "Forward",
+    "SplicedPaydowns",
+    "base_name",
+    "forward_projection",
+    "resolve_alternative",
+]
+
+DEFAULT_MONTHS: Final = 36
+MAX_MONTHS: Final = 120
+#: Columns of :meth:`Forward.path`: holdings at month end, flows over the month and the
+#: liability side (monthly H.4.1 convention) [USD bn], then the regime in force.
+PATH_COLUMNS: Final = (
+    "bills",
+    "notes_bonds",
+    "tips",
+    "frn",
+    "treasury",
+    "tips_inflation_comp",
+    "agency",
+    "mbs",
+    "cmbs",
+    "total_securities",
+    "bill_purchases",
+    "mbs_paydowns",
+    "agency_to_treasuries",
+    "treasury_redemptions",
+    "total_assets",
+    "reserves",
+    "on_rrp",
+    "tga",
+    "currency_other",
+    "regime",
+)
+#: Kinds of the starting-point check (weekly SOMA summary names) [USD bn].
+CHECK_KINDS: Final = (
+    "bills",
+    "notes_bonds",
+    "tips",
+    "frn",
+    "treasury",
+    "tips_inflation_comp",
+    "agency",
+    "mbs",
+    "total",
+)
+
+
+class SplicedPaydowns:
+    """MBS paydown rates: realized where the weekly data measure them, the model after.
+
+    Parameters
+    ----------
+    realized
+        Rates measured in the weekly SOMA MBS balance, or ``None`` when the vantage date
+        shows no month without purchases (before 2022-11).
+    model
+        The prepayment model's source (any ``rates(months)``), for every later month.
+
+    Notes
+    -----
+    ``rates(months)`` returns the fraction [0..1] of start-of-month par repaid, shape
+    ``(n_months,)``: months up to :attr:`last_realized` from ``realized``, later ones from
+    ``model``.
+    """
+
+    def __init__(self, realized: RealizedPaydowns | None, model: PaydownSource) -> None:
+        self.realized = realized
+        self.model = model
+
+    @property
+    def last_realized(self) -> pd.Period | None:
+        """The last month whose rate is measured in the weekly data."""
+        return None if self.realized is None else pd.Period(self.realized.observed.index.max())
+
+    def __repr__(self) -> str:
+        return f"SplicedPaydowns(realized_to={self.last_realized}, model={self.model!r})"
+
+    def rates(self, months: pd.PeriodIndex) -> np.ndarray:
+        """Fraction of start-of-month MBS par repaid in each of ``months`` [0..1]."""
+        m = pd.PeriodIndex(months, freq="M")
+        out = np.empty(len(m))
+        last = self.last_realized
+        real = np.zeros(len(m), dtype=bool) if last is None else np.asarray(m <= last)
+        if real.any() and self.realized is not None:
+            out[real] = self.realized.rates(m[real])
+        if (~real).any():
+            out[~real] = np.asarray(self.model.rates(m[~real]), dtype=float).reshape(-1)
+        return out
+
+
+@dataclass(frozen=True)
+class Forward:
+    """F1: the forward projection from the latest holdings, one run per alternative.
+
+    Attributes
+    ----------
+    start
+        First projected month (the month after :attr:`anchor`).
+    months
+        Number of projected months.
+    anchor
+        The latest weekly SOMA summary visible (a Wednesday): the carried-forward
+        holdings are checked against it.
+    holdings_files
+        As-of date of the CUSIP files used, per family (``treasury``, ``mbs``).
+    projections
+        One :class:`~qtlab.engine.Projection` per alternative name, the default first
+        (carry-forward months included; :attr:`~qtlab.engine.Projection.frame` starts at
+        :attr:`start`).
+    default
+        Name of the regime in force with the user's pace.
+    descriptions
+        Per alternative name, what it assumes (``.text(lang)``).
+    start_check
+        By kind (:data:`CHECK_KINDS`): ``carried_forward``, ``weekly``, ``gap`` [USD bn]
+        and ``gap_pct`` [%] on :attr:`anchor` (``total`` = Treasuries + inflation
+        compensation + agency debt + MBS; the weekly summary has no CMBS).
+    h41_check
+        Months after :attr:`start` that the H.4.1 already covers (complete months):
+        ``securities_projected`` (the default's securities incl. TIPS inflation
+        compensation, month end), ``securities_h41`` (securities held outright, monthly
+        mean), ``reserves_projected``, ``reserves_h41`` (monthly means) and the two
+        ``*_gap`` columns (projected minus H.4.1) [USD bn]; empty when none.
+    state
+        The liability side the projection starts from (H.4.1 monthly means).
+    other_assets
+        Total assets minus securities at the state month, held flat [USD bn].
+    paydowns
+        The MBS paydown source (realized, then the prepayment model).
+    assumptions
+        What the projection assumes, as translatable sentences.
+    history
+        Realized H.4.1 monthly means to the last complete month visible: ``securities``
+        (held outright), ``total_assets``, ``reserves``, ``on_rrp`` [USD bn] (NaN where a
+        series ends earlier).
+    """
+
+    start: pd.Period
+    months: int
+    anchor: pd.Timestamp
+    holdings_files: Mapping[str, str]
+    projections: Mapping[str, Projection] = field(repr=False)
+    default: str
+    descriptions: Mapping[str, Assumption]
+    start_check: pd.DataFrame = field(repr=False)
+    h41_check: pd.DataFrame = field(repr=False)
+    state: LiabilityState
+    other_assets: float
+    paydowns: SplicedPaydowns = field(repr=False)
+    assumptions: tuple[Assumption, ...] = field(repr=False)
+    history: pd.DataFrame = field(repr=False)
+
+    @property
+    def names(self) -> list[str]:
+        """Alternative names, the default first."""
+        return list(self.projections)
+
+    def path(self, name: str | None = None) -> pd.DataFrame:
+        """The monthly path of alternative ``name`` (default: :attr:`default`).
+
+        Indexed by month (``Period[M]``) from :attr:`start`; columns :data:`PATH_COLUMNS`
+        [USD bn; ``regime`` a name].
+        """
+        key = self.default if name is None else name
+        if key not in self.projections:
+            raise SpecError(f"unknown alternative {key!r}; valid: {one_of(self.projections)}")
+        return self.projections[key].frame.loc[:, list(PATH_COLUMNS)].copy()
+
+    def paths(self) -> pd.DataFrame:
+        """Every alternative's path stacked: index (``alternative``, ``month``)."""
+        return pd.concat(
+            [self.path(n) for n in self.names], keys=self.names, names=["alternative", "month"]
+        )
+
+    def summary(self, horizons: Sequence[int] = (12, 24, 36)) -> pd.DataFrame:
+        """Holdings and liabilities ``h`` months after the anchor month, per alternative.
+
+        Horizons beyond :attr:`months` are dropped. Columns ``alternative``, ``horizon``
+        [months], ``month``, ``total_securities``, ``bills``, ``treasury``, ``mbs``,
+        ``total_assets``, ``reserves``, ``on_rrp`` [USD bn].
+        """
+        rows = []
+        cols = ("total_securities", "bills", "treasury", "mbs", "total_assets", "reserves")
+        for n in self.names:
+            p = self.path(n)
+            for h in horizons:
+                if 1 <= h <= self.months:
+                    r = p.iloc[h - 1]
+                    rows.append(
+                        {
+                            "alternative": n,
+                            "horizon": h,
+                            "month": str(p.index[h - 1]),
+                            **{c: float(r[c]) for c in (*cols, "on_rrp")},
+                        }
+                    )
+        return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class _Runner:
+    """The engine's data inputs read once and shared by every run of one forward look.
+
+    The same recipe as :func:`qtlab.analyses._runoff_data.run_projection` (holdings,
+    the realized last taper purchases after an older Treasury file, TIPS accrual from
+    the weekly data visible in ``ds``), which would read them again for every run; a
+    test keeps the two equal.
+    """
+
+    holdings: pd.DataFrame = field(repr=False)
+    purchases: pd.DataFrame | None = field(repr=False)
+    accrual: RealizedTipsAccrual = field(repr=False)
+    start: pd.Period
+    months: int
+    observe: pd.DatetimeIndex
+
+    @classmethod
+    def read(cls, ds: Dataset, start: pd.Period, months: int, observe: pd.DatetimeIndex) -> _Runner:
+        h = ds.holdings()
+        tsy = h.loc[h["kind"].isin(TREASURY_KINDS)]
+        t_asof = pd.Timestamp(pd.to_datetime(tsy["as_of"]).max()).normalize()
+        bought = realized_taper_purchases(ds, t_asof) if t_asof.to_period("M") <= start else None
+        accrual = RealizedTipsAccrual(ds.series("soma.tips"), ds.series("soma.tips_inflation_comp"))
+        return cls(h, bought, accrual, start, months, observe)
+
+    def run(
+        self, policy: Policy, paydowns: PaydownSource, balance: BalanceInputs | None = None
+    ) -> Projection:
+        return project(
+            self.holdings,
+            policy,
+            self.start,
+            self.months,
+            mbs_paydowns=paydowns,
+            observe=self.observe,
+            tips_accrual=self.accrual,
+            purchases=self.purchases,
+            balance=balance,
+        )
+
+
+def _state_at(inp: Inputs, month: pd.Period) -> LiabilityState:
+    """The H.4.1 monthly liability state of ``month`` (TGA as :func:`load_inputs` reads
+    it when the month has none)."""
+    if month >= inp.state.month:
+        return inp.state
+    if month not in inp.h41.index:
+        raise DataError(f"the H.4.1 has no monthly balance sheet for {month}")
+    row = inp.h41.loc[[month]].iloc[0]
+    ta, res, rrp = float(row["total_assets"]), float(row["reserves"]), float(row["on_rrp"])
+    if not all(np.isfinite([ta, res, rrp])):
+        raise DataError(f"the H.4.1 lacks total assets, reserves or ON RRP in {month}")
+    tga = float(row["tga"]) if np.isfinite(row["tga"]) else inp.state.tga
+    return LiabilityState(month, ta, res, rrp, tga, ta - res - rrp - tga)
+
+
+def _anchor(ds: Dataset) -> pd.Timestamp:
+    s = ds.series("soma.bills")
+    if s.empty:
+        raise DataError("the weekly SOMA summary (soma.bills) has no observation at the vantage")
+    return pd.Timestamp(s.index.max())
+
+
+def _files(ds: Dataset) -> dict[str, str]:
+    h = ds.holdings()
+    if h.empty:
+        raise DataError("no SOMA holdings by CUSIP are visible at the vantage date")
+    d = pd.to_datetime(h["as_of"])
+    tsy = d[h["kind"].isin(("bill", "note_bond", "tips", "frn"))]
+    mbs = d[h["kind"] == "mbs"]
+    if tsy.empty or mbs.empty:
+        raise DataError("F1 needs both a Treasury and an MBS holdings file visible at the vantage")
+    return {"treasury": str(tsy.max().date()), "mbs": str(mbs.max().date())}
+
+
+def _paydowns(
+    ds: Dataset, mortgage_rate: str | Path, shock_bp: float
+) -> tuple[SplicedPaydowns, Assumption]:
+    try:
+        real: RealizedPaydowns | None = RealizedPaydowns(ds.series("soma.mbs"))
+    except (DataError, DateRangeError):
+        real = None  # no month without purchases is visible yet
+    model = model_paydowns(ds, mortgage_rate=str(mortgage_rate), shock_bp=float(shock_bp))
+    src = SplicedPaydowns(real, model)
+    rates = mortgage_rates(ds)
+    if str(mortgage_rate) == "flat":
+        how = Assumption(
+            "f1.assumption.rate_flat",
+            {"month": str(rates.index[-1]), "rate": float(rates.iloc[-1]), "shock": shock_bp},
+        )
+    else:
+        how = Assumption("f1.assumption.rate_file", {"file": str(mortgage_rate), "shock": shock_bp})
+    last = src.last_realized
+    return src, Assumption(
+        "f1.assumption.paydowns",
+        {"last": "-" if last is None else str(last), "rates": how},
+    )
+
+
+def _check(proj: Projection, ds: Dataset, anchor: pd.Timestamp) -> pd.DataFrame:
+    of = proj.observed_frame()
+    obs = {str(k): float(v) for k, v in of.loc[of.index == anchor].iloc[0].items()}
+    day = str(anchor.date())
+    real = {str(k): float(v) for k, v in realized_holdings(ds, day, day).iloc[0].items()}
+    rows = {k: (obs[k], real[k]) for k in CHECK_KINDS[:-1]}
+    tot = ("treasury", "tips_inflation_comp", "agency", "mbs")
+    rows["total"] = (sum(obs[k] for k in tot), sum(real[k] for k in tot))
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["carried_forward", "weekly"])
+    out.index.name = "kind"
+    out["gap"] = out["carried_forward"] - out["weekly"]
+    out["gap_pct"] = 100.0 * out["gap"] / out["weekly"]
+    out.attrs["date"] = day
+    out.attrs["cmbs"] = obs["cmbs"]
+    return out
+
+
+def _h41_check(inp: Inputs, frame: pd.DataFrame) -> pd.DataFrame:
+    """The default path against the H.4.1 months after the start already published."""
+    sec = frame["total_securities"] + frame["tips_inflation_comp"]
+    h41 = inp.securities[inp.securities.index <= inp.last_month]
+    both = sec.index.intersection(h41.index).intersection(inp.h41.index)
+    out = pd.DataFrame(
+        {
+            "securities_projected": sec.loc[both],
+            "securities_h41": h41.loc[both],
+            "reserves_projected": frame["reserves"].loc[both],
+            "reserves_h41": inp.h41["reserves"].loc[both],
+        }
+    )
+    out["securities_gap"] = out["securities_projected"] - out["securities_h41"]
+    out["reserves_gap"] = out["reserves_projected"] - out["reserves_h41"]
+    out.index.name = "month"
+    return out
+
+
+def forward_projection(
+    ds: Dataset | None = None,
+    *,
+    months: int = DEFAULT_MONTHS,
+    bill_purchases: float | None = None,
+    alternatives: Sequence[AlternativeSpec] = (),
+    mortgage_rate: str | Path = "flat",
+    shock_bp: float = 0.0,
+    liability_rules: LiabilityRules | None = None,
+    gdp_growth: float = DEFAULT_GDP_GROWTH,
+) -> Forward:
+    """F1: project the balance sheet from the latest holdings, side by side per alternative.
+
+    Parameters
+    ----------
+    ds
+        The as-of view (default: the latest data). At a past vantage everything comes
+        from what was visible then: the holdings files, the weekly summary, the H.4.1,
+        mortgage rates, and the regimes of ``qt2-realized`` announced by then.
+    months
+        Months projected after the anchor month (1..:data:`MAX_MONTHS`, default 36).
+    bill_purchases
+        Reserve-management bill purchases of the regime in force [USD bn per month],
+        from the first projected month; default as the preset (40 today; 0 at a vantage
+        whose regime in force buys nothing).
+    alternatives
+        Further runs: a pace [USD bn/month] (the regime in force with that pace), a
+        preset name, a policy YAML file or a :class:`~qtlab.policy.Policy`; each applies
+        from the first projected month (holdings carried forward alike).
+    mortgage_rate
+        Driving rate of the prepayment model after the realized paydowns: ``"flat"``
+        (every 30-year rate visible, flat at the last) or a CSV file (month, rate [%]).
+    shock_bp
+        Shift of the mortgage rate where it is not data [bp].
+    liability_rules
+        ON RRP / TGA / currency rules (default :class:`~qtlab.balance.LiabilityRules`:
+        ON RRP absorbs first to zero, TGA flat, currency at its default growth).
+    gdp_growth
+        Nominal GDP growth past the data [% a year] (for endpoint rules of alternatives).
+
+    Returns
+    -------
+    Forward
+
+    Raises
+    ------
+    SpecError
+        Bad months, pace or alternative (the message lists what is valid).
+    DataError
+        The vantage lacks holdings files, the weekly summary or the H.4.1.
+    """
+    if isinstance(months, bool) or not isinstance(months, int | np.integer):
+        raise SpecError(f"months={months!r} must be an integer between 1 and {MAX_MONTHS}")
+    if not 1 <= int(months) <= MAX_MONTHS:
+        raise SpecError(f"months={months!r} must be between 1 and {MAX_MONTHS}")
+    months = int(months)
+    pace = None if bill_purchases is None else check_pace(bill_purchases, "bill_purchases")
+    if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
+        raise SpecError(f"shock_bp={shock_bp!r} must be a finite number of basis points")
+    ds = ds if ds is not None else Dataset()
+    files = _files(ds)
+    anchor = _anchor(ds)
+    start = anchor.to_period("M") + 1
+    realized = known_policy(ds.as_of)
+    in_force = from_start(realized, realized, start, REALIZED_POLICY)
+    reg = in_force.regime_at(start)
+    dpace = reg.bill_purchases if pace is None else pace
+    default, dpol, ddesc = pace_alternative(in_force, start, dpace)
+    alts: dict[str, tuple[Policy, Assumption]] = {default: (dpol, ddesc)}
+    for spec in alternatives:
+        name, pol, desc = resolve_alternative(spec, realized=realized, start=start)
+        if name in alts:
+            if alts[name][0] != pol:
+                raise SpecError(f"two alternatives are named {name!r}; rename one (policy name)")
+            continue
+        alts[name] = (pol, desc)
+    src, pay = _paydowns(ds, mortgage_rate, shock_bp)
+    # The carry-forward (realized policy) is the same in every run: measure the engine's
+    # securities at the liability state month once, without the liability side.
+    runner = _Runner.read(ds, start, months, pd.DatetimeIndex([anchor]))
+    base_run = runner.run(dpol, src)
+    inp = load_inputs(ds, horizon=months + 12, gdp_growth=gdp_growth)
+    state = _state_at(inp, start - 1)
+    every = pd.concat([base_run.carry_forward, base_run.frame])
+    if state.month not in every.index:
+        raise DataError(
+            f"the H.4.1 liability state ({state.month}) falls before the holdings files "
+            f"({files}); no engine month to tie it to"
+        )
+    sec0 = every["total_securities"] + every["tips_inflation_comp"]
+    other = state.total_assets - float(sec0.to_numpy()[every.index.get_loc(state.month)])
+    rules = liability_rules or LiabilityRules()
+    bal = BalanceInputs(
+        state, other, rules, gdp=inp.gdp, reserves_history=inp.reserves.loc[: state.month]
+    )
+    projections = {n: runner.run(pol, src, bal) for n, (pol, _) in alts.items()}
+    assumptions = (
+        Assumption(
+            "f1.assumption.carry",
+            {"treasury": files["treasury"], "mbs": files["mbs"], "anchor": str(anchor.date())},
+        ),
+        pay,
+        Assumption("f1.assumption.other", {"month": str(state.month), "other": other}),
+        *inp.state_notes,
+        rules_assumption(rules),
+    )
+    return Forward(
+        start=start,
+        months=months,
+        anchor=anchor,
+        holdings_files=files,
+        projections=projections,
+        default=default,
+        descriptions={n: d for n, (_, d) in alts.items()},
+        start_check=_check(projections[default], ds, anchor),
+        h41_check=_h41_check(inp, projections[default].frame),
+        state=state,
+        other_assets=other,
+        paydowns=src,
+        assumptions=assumptions,
+        history=pd.DataFrame(
+            {
+                "securities": inp.securities[inp.securities.index <= inp.last_month],
+                "total_assets": inp.h41["total_assets"],
+                "reserves": inp.h41["reserves"],
+                "on_rrp": inp.h41["on_rrp"],
+            }
+        ),
+    )
