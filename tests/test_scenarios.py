@@ -14,6 +14,7 @@ from qtlab.analyses._mbs_data import mortgage_rates
 from qtlab.analyses._runoff_data import run_projection
 from qtlab.analyses.fan import _forward, _yield_fit, f2_fan, mbs_runoff_variant
 from qtlab.errors import SpecError
+from qtlab.i18n import t
 from qtlab.policy import load_preset
 from qtlab.scenarios import (
     MORTGAGE,
@@ -249,7 +250,12 @@ def test_missing_dask_names_the_extra(start: SweepStart, monkeypatch: pytest.Mon
 def test_f2_fan_charts_on_the_latest_data():
     r = f2_fan(Dataset(), paths=40, months=MONTHS, seed=1)
     assert r.meta["seed"] == 1 and r.meta["n_paths"] == 40
-    bands = r.table("f2_bands")
+    keys = ("policy", "variable", "unit", "horizon_months", "month", "q05", "q25", "q50")
+    cols = {t(f"f2.col.{k}", "en"): k for k in (*keys, "q75", "q95", "mean")}
+    bands = r.table("f2_bands").rename(columns=cols)
+    names = {t(f"f2.var.{v}", "en"): v for v in ("mbs_paydowns", "reserves", "yield10")}
+    bands["variable"] = bands["variable"].map(names)
+    assert set(bands["unit"]) == {"USD bn per month", "USD bn", "%"}
     assert set(bands["horizon_months"]) == {12, 24}
     assert set(bands["policy"]) == {"qt2-realized", "qt2-realized+mbs-runoff"}
     q = bands[["q05", "q25", "q50", "q75", "q95"]].to_numpy()

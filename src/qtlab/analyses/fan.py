@@ -24,6 +24,7 @@ from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._impact_inputs import Inputs, load_inputs, sep_path
 from qtlab.analyses._mbs_data import mortgage_rates, realized_paydowns
 from qtlab.analyses._runoff_data import as_policy, realized_taper_purchases
+from qtlab.analyses._tables import headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules
 from qtlab.engine import BalanceInputs, RealizedTipsAccrual
@@ -62,7 +63,7 @@ F2_PATHS: Final = 1000
 #: Band horizons of the tables [months from the start].
 HORIZONS: Final = (12, 24, 36)
 #: The fanned outputs and their units.
-FAN_VARIABLES: Final = {"mbs_paydowns": "USD bn", "reserves": "USD bn", "yield10": "%"}
+FAN_VARIABLES: Final = {"mbs_paydowns": "USD bn per month", "reserves": "USD bn", "yield10": "%"}
 #: Lowest policy rate of a path: the upper bound of the 0-0.25% target range [%].
 POLICY_FLOOR: Final = 0.25
 _QT2_END: Final = date(2025, 12, 1)
@@ -123,17 +124,18 @@ def forward_start(
     ds: Dataset,
     *,
     months: int = 36,
-    policy: Policy | str = "qt2-realized",
+    policy: Policy | str | None = None,
     sep: str = "latest",
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     indicator: str = "reserves_to_debt",
     params: str = "qt2-fit",
 ) -> SweepStart:
-    """The plain inputs of a sweep from the data visible in ``ds`` (see :func:`_forward`)."""
+    """The plain inputs of a sweep from the data visible in ``ds`` (see :func:`_forward`);
+    ``policy`` defaults to the regime in force at the vantage date (:func:`default_policy`)."""
     return _forward(
         ds,
         months=months,
-        policy=policy,
+        policy=policy or default_policy(ds),
         sep=sep,
         gdp_growth=gdp_growth,
         indicator=indicator,
@@ -277,8 +279,8 @@ def _fan_figure(
     first = res.get(variable, res.policies[0])
     for k, pol in enumerate(res.policies):
         a = res.get(variable, pol)
-        if k and np.allclose(a, first):
-            continue  # the same fan as the regime in force: drawn once
+        if k and (variable != "reserves" or np.allclose(a, first)):
+            continue  # the alternative is drawn where it shows its channel: reserves
         rgb = _COLORS[k % len(_COLORS)]
         label = t("f2.series.policy_in_force" if k == 0 else "f2.series.policy_alt", lang)
         q = np.quantile(a, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
@@ -368,6 +370,7 @@ def f2_fan(
     table = _band_table(res, horizons)
     full = res.bands(list(FAN_VARIABLES))
     full["month"] = full["month"].astype(str)
+    full.insert(2, "unit", full["variable"].map(FAN_VARIABLES))
     rm = start.rate_model.to_frame().reset_index()
     notes = _notes(res, start, table, lang)
     figs = tuple(
@@ -378,9 +381,9 @@ def f2_fan(
         title=t("f2.title", lang),
         lang=lang,
         tables=(
-            Table("f2_bands", t("f2.table.bands", lang), table),
-            Table("f2_bands_monthly", t("f2.table.monthly", lang), full),
-            Table("f2_rate_model", t("f2.table.rate_model", lang), rm),
+            Table("f2_bands", t("f2.table.bands", lang), _translated(table, lang)),
+            Table("f2_bands_monthly", t("f2.table.monthly", lang), _translated(full, lang)),
+            Table("f2_rate_model", t("f2.table.rate_model", lang), _translated(rm, lang)),
         ),
         figures=figs,
         notes=tuple(notes),
@@ -392,6 +395,24 @@ def f2_fan(
             "inputs": ["MORTGAGE30US", "DGS10", "DFEDTARU", "WRESBAL", "soma.mbs", "FEDTARMD"],
         },
     )
+
+
+_UNIT_KEY: Final = {
+    "USD bn per month": "common.unit.usd_bn_per_month",
+    "USD bn": "common.unit.usd_bn",
+    "%": "common.unit.percent",
+}
+
+
+def _translated(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """An output table in ``lang``: headers from ``f2.col``, output and rate-variable names
+    from ``f2.var``, units from ``common.unit`` (policy names are preset identifiers)."""
+    out = frame.copy()
+    if "variable" in out:
+        out["variable"] = [t(f"f2.var.{v}", lang) for v in out["variable"]]
+    if "unit" in out:
+        out["unit"] = [t(_UNIT_KEY[u], lang) for u in out["unit"]]
+    return out.rename(columns=headers("f2.col", [str(c) for c in out.columns], lang))
 
 
 def _notes(res: SweepResult, start: SweepStart, table: pd.DataFrame, lang: str) -> list[Note]:
