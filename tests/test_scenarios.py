@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qtlab.analyses._impact_inputs import Inputs
 from qtlab.analyses._mbs_data import mortgage_rates
@@ -126,6 +129,34 @@ def test_rate_paths_respect_floor_first_shock_and_start_deviation():
         simulate_rates(m, base, 0)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    kappa=st.floats(0.0, 1.0),
+    d0=st.floats(-3.0, 3.0),
+    level=st.floats(-1.0, 8.0),
+    n=st.integers(1, 5),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_without_shocks_a_deviation_decays_geometrically(kappa, d0, level, n, seed):
+    """sigma = 0: every path is base + d0 (1 - kappa)^t, whatever the seed; a floor only
+    ever raises a level."""
+    m = RateModel(
+        names=("x",),
+        kappa=np.array([kappa]),
+        sigma=np.array([0.0]),
+        corr=np.eye(1),
+        long_run=np.array([np.nan]),
+        change_std=np.array([np.nan]),
+    )
+    months = pd.period_range("2030-01", periods=12, freq="M")
+    base = pd.DataFrame({"x": level}, index=months)
+    p = simulate_rates(m, base, n, seed=seed, start_deviation={"x": d0})
+    want = level + d0 * (1 - kappa) ** np.arange(1, 13)
+    np.testing.assert_allclose(p["x"], np.tile(want, (n, 1)), atol=1e-12)
+    fl = simulate_rates(m, base, n, seed=seed, start_deviation={"x": d0}, floor={"x": 1.0})
+    assert (fl["x"] >= p["x"]).all() and (fl["x"] >= 1.0).all()
+
+
 # --- seeds, backends, bands -----------------------------------------------------------
 
 
@@ -230,6 +261,12 @@ def test_bad_options_are_clear_errors(start: SweepStart):
         sweep(start, POL, 2, scheduler="tcp://127.0.0.1:1")
     with pytest.raises(SpecError, match="given twice"):
         sweep(start, [POL, POL], 2)
+    with pytest.raises(SpecError, match="months=0 must be between 1 and 240"):
+        replace(start, months=0)
+    with pytest.raises(SpecError, match="base paths must cover"):
+        replace(start, months=MONTHS + 1)
+    with pytest.raises(SpecError, match="yield_model needs balance="):
+        replace(start, balance=None)
 
 
 def test_unreachable_scheduler_is_a_clear_error(start: SweepStart):
