@@ -31,6 +31,9 @@ MAY_IMPORT = {
     "prepay": (),
     "balance": (),
     "impact": (),
+    # scenarios sits above the model packages; it may also import analyses, but F2
+    # (analyses.fan) imports scenarios, so in practice it uses the model packages only
+    "scenarios": ("engine", "portfolio", "policy", "prepay", "balance", "impact", "analyses"),
 }
 
 
