@@ -46,9 +46,13 @@ def _full(fw: Forward, name: str) -> pd.DataFrame:
     return pd.concat([p.carry_forward, p.frame])
 
 
-def test_starts_after_the_latest_weekly_summary(fw: Forward, ds: Dataset):
+def test_starts_after_the_latest_data(fw: Forward, ds: Dataset):
+    # the carry-forward is checked on the last weekly summary (2026-03-11); the H.4.1
+    # runs to 2026-08, so the projection starts 2026-09 from its balance sheet (as C2, F2)
     last = pd.Timestamp(ds.series("soma.bills").index.max())
-    assert fw.anchor == last and fw.start == last.to_period("M") + 1
+    assert fw.anchor == last
+    assert fw.start == max(last.to_period("M"), fw.state.month) + 1
+    assert fw.state.month >= last.to_period("M")
     assert fw.names == ["rmp-40", "rmp-20", "rmp-60", "qt2-announced"]
     assert fw.months == 36 and all(len(fw.path(n)) == 36 for n in fw.names)
     assert fw.holdings_files == {"treasury": "2022-02-16", "mbs": "2024-10-02"}
@@ -81,16 +85,17 @@ def test_bills_grow_by_the_pace_plus_mbs_principal(fw: Forward):
     independently of the holdings it steps."""
     f = _full(fw, fw.default).loc[fw.start - 1 :]
     nxt = f.iloc[1:]
-    # all agency principal goes to bills, nothing to MBS
-    np.testing.assert_allclose(nxt["agency_to_treasuries"], nxt["mbs_paydowns"], atol=1e-9)
-    np.testing.assert_allclose(nxt["mbs_reinvested"], 0.0, atol=1e-9)
-    np.testing.assert_allclose(nxt["bill_purchases"], 40.0 + nxt["mbs_paydowns"], atol=1e-9)
     d = f.drop(columns=["regime", "endpoint"]).diff().iloc[1:]
+    # all agency principal (MBS paydowns and agency debt maturing: 0.486 bn in 2029-05)
+    # goes to bills, nothing to MBS
+    agency = nxt["mbs_paydowns"] - d["agency"]
+    assert (d["agency"] <= 0).all() and d["agency"].sum() < 0
+    np.testing.assert_allclose(nxt["agency_to_treasuries"], agency, atol=1e-9)
+    np.testing.assert_allclose(nxt["mbs_reinvested"], 0.0, atol=1e-9)
+    np.testing.assert_allclose(nxt["bill_purchases"], 40.0 + agency, atol=1e-9)
     np.testing.assert_allclose(d["mbs"], -nxt["mbs_paydowns"], atol=1e-6)
     # Treasuries grow by purchases + reinvested principal (+ TIPS compensation paid as par)
-    np.testing.assert_allclose(
-        d["treasury"], 40.0 + nxt["mbs_paydowns"] + nxt["tips_ic_maturing"], atol=1e-6
-    )
+    np.testing.assert_allclose(d["treasury"], 40.0 + agency + nxt["tips_ic_maturing"], atol=1e-6)
     # so securities at par grow by the pace alone
     np.testing.assert_allclose(d["total_securities"], 40.0 + nxt["tips_ic_maturing"], atol=1e-6)
     assert (d["bills"].sum() - 36 * 40.0) > 0.5 * nxt["mbs_paydowns"].sum()
@@ -161,11 +166,18 @@ def test_shared_inputs_match_run_projection(fw: Forward, ds: Dataset):
 
 def test_h41_overlap_is_reported(fw: Forward, ds: Dataset):
     h = fw.h41_check
-    assert len(h) >= 1 and h.index.min() == fw.start
-    assert (h.index <= fw.state.month + 6).all()
+    # securities held outright (WSHOSHO) end 2026-06 in the embedded data, before the H.4.1
+    # balance sheet (2026-08)
+    assert h.index.min() == fw.anchor.to_period("M") and h.index.max() <= fw.start - 1
     assert (h["securities_h41"] > 0).all()
-    # reserves are the liability residual: they move with the securities gap
-    assert np.sign(h["reserves_gap"].iloc[-1]) == np.sign(h["securities_gap"].iloc[-1])
+    assert h["securities_gap"].to_numpy() == pytest.approx(
+        (h["securities_projected"] - h["securities_h41"]).to_numpy()
+    )
+    # the projection starts from the H.4.1 liabilities of the month before the start
+    f = fw.path(fw.default)
+    assert fw.state.month == fw.start - 1
+    assert fw.state.reserves == pytest.approx(float(fw.history["reserves"].loc[fw.state.month]))
+    assert len(f) == fw.months
 
 
 def test_as_of_runs_from_the_data_visible_then():

@@ -111,7 +111,11 @@ def forward_json(
 @_handle_errors
 def forward(
     months: Annotated[
-        int, typer.Option("--months", help="Months projected after the latest weekly data.")
+        int,
+        typer.Option(
+            "--months",
+            help="Months projected after the latest data (weekly SOMA summary or H.4.1).",
+        ),
     ] = 36,
     bill_purchases: Annotated[
         float | None,

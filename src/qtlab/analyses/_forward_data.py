@@ -157,7 +157,9 @@ class Forward:
     Attributes
     ----------
     start
-        First projected month (the month after :attr:`anchor`).
+        First projected month: the month after the latest data, the weekly SOMA summary
+        (:attr:`anchor`) or the H.4.1 (the liability :attr:`state`), whichever is later
+        (as C2 and F2 start).
     months
         Number of projected months.
     anchor
@@ -178,11 +180,12 @@ class Forward:
         and ``gap_pct`` [%] on :attr:`anchor` (``total`` = Treasuries + inflation
         compensation + agency debt + MBS; the weekly summary has no CMBS).
     h41_check
-        Months after :attr:`start` that the H.4.1 already covers (complete months):
+        The carry-forward against the H.4.1 from the anchor month to the month before
+        :attr:`start` (the months the H.4.1 covers beyond the weekly summary):
         ``securities_projected`` (the default's securities incl. TIPS inflation
         compensation, month end), ``securities_h41`` (securities held outright, monthly
-        mean), ``reserves_projected``, ``reserves_h41`` (monthly means) and the two
-        ``*_gap`` columns (projected minus H.4.1) [USD bn]; empty when none.
+        mean) and ``securities_gap`` (projected minus H.4.1) [USD bn]; empty when the
+        H.4.1 ends with the weekly summary.
     state
         The liability side the projection starts from (H.4.1 monthly means).
     other_assets
@@ -376,21 +379,17 @@ def _check(proj: Projection, ds: Dataset, anchor: pd.Timestamp) -> pd.DataFrame:
     return out
 
 
-def _h41_check(inp: Inputs, frame: pd.DataFrame) -> pd.DataFrame:
-    """The default path against the H.4.1 months after the start already published."""
-    sec = frame["total_securities"] + frame["tips_inflation_comp"]
-    h41 = inp.securities[inp.securities.index <= inp.last_month]
-    both = sec.index.intersection(h41.index).intersection(inp.h41.index)
-    out = pd.DataFrame(
-        {
-            "securities_projected": sec.loc[both],
-            "securities_h41": h41.loc[both],
-            "reserves_projected": frame["reserves"].loc[both],
-            "reserves_h41": inp.h41["reserves"].loc[both],
-        }
-    )
+def _h41_check(inp: Inputs, every: pd.DataFrame, anchor: pd.Period) -> pd.DataFrame:
+    """The carried-forward securities against the H.4.1 from the anchor month on."""
+    sec = every["total_securities"] + every["tips_inflation_comp"]
+    h41 = inp.securities[
+        (inp.securities.index >= anchor) & (inp.securities.index <= inp.last_month)
+    ]
+    both = sec.index.intersection(h41.dropna().index)
+    if len(both) < 2:  # the H.4.1 adds nothing beyond the weekly summary
+        both = both[:0]
+    out = pd.DataFrame({"securities_projected": sec.loc[both], "securities_h41": h41.loc[both]})
     out["securities_gap"] = out["securities_projected"] - out["securities_h41"]
-    out["reserves_gap"] = out["reserves_projected"] - out["reserves_h41"]
     out.index.name = "month"
     return out
 
@@ -457,7 +456,8 @@ def forward_projection(
     ds = ds if ds is not None else Dataset()
     files = _files(ds)
     anchor = _anchor(ds)
-    start = anchor.to_period("M") + 1
+    inp = load_inputs(ds, horizon=months + 12, gdp_growth=gdp_growth)
+    start = max(anchor.to_period("M"), inp.last_month) + 1
     realized = known_policy(ds.as_of)
     in_force = from_start(realized, realized, start, REALIZED_POLICY)
     reg = in_force.regime_at(start)
@@ -476,7 +476,6 @@ def forward_projection(
     # securities at the liability state month once, without the liability side.
     runner = _Runner.read(ds, start, months, pd.DatetimeIndex([anchor]))
     base_run = runner.run(dpol, src)
-    inp = load_inputs(ds, horizon=months + 12, gdp_growth=gdp_growth)
     state = _state_at(inp, start - 1)
     every = pd.concat([base_run.carry_forward, base_run.frame])
     if state.month not in every.index:
@@ -510,7 +509,7 @@ def forward_projection(
         default=default,
         descriptions={n: d for n, (_, d) in alts.items()},
         start_check=_check(projections[default], ds, anchor),
-        h41_check=_h41_check(inp, projections[default].frame),
+        h41_check=_h41_check(inp, every, anchor.to_period("M")),
         state=state,
         other_assets=other,
         paydowns=src,

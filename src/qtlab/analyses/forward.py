@@ -204,8 +204,7 @@ def _notes(fw: Forward, lang: str, as_of: Any) -> list[Note]:
     )
     h = fw.h41_check
     if len(h):
-        k = len(h)
-        s0 = float(fw.history["securities"].get(fw.start - 1, float("nan")))
+        k = len(h) - 1
         notes.append(
             note(
                 "f1.note.h41",
@@ -213,9 +212,11 @@ def _notes(fw: Forward, lang: str, as_of: Any) -> list[Note]:
                 first=str(h.index[0]),
                 last=str(h.index[-1]),
                 sec_gap=float(h["securities_gap"].iloc[-1]),
-                res_gap=float(h["reserves_gap"].iloc[-1]),
-                proj_pace=(float(h["securities_projected"].iloc[-1]) - sec0) / k,
-                real_pace=(float(h["securities_h41"].iloc[-1]) - s0) / k,
+                proj_pace=float(
+                    h["securities_projected"].iloc[-1] - h["securities_projected"].iloc[0]
+                )
+                / k,
+                real_pace=float(h["securities_h41"].iloc[-1] - h["securities_h41"].iloc[0]) / k,
             )
         )
     notes += [note("impact.note.assumption", lang, text=a.text(lang)) for a in fw.assumptions[1:]]
