@@ -3,11 +3,13 @@
 A report asks for the same series, holdings and tables many times, from several
 ``Dataset`` objects over the same folders. Each read is kept here under a key
 that names the data it came from: the folders, the size, modification time and
-inode of every file the view reads (snapshot Parquet files, manifest, store
-database and its write-ahead log), the number of store writes this process has
-committed (:func:`qtlab.store.db.write_generation`) and the query. A new vintage
-written by ``qtlab data update`` or ``qtlab data import`` changes the key, so it
-is never served from an older entry.
+inode of every file the view reads (the read-only snapshot's Parquet files and
+manifest, taken when the view first reads; the store database and its
+write-ahead log, taken at every read), the number of store writes this process
+has committed (:func:`qtlab.store.db.write_generation`) and the query. A new
+vintage written by ``qtlab data update`` or ``qtlab data import`` changes the
+key, so it is never served from an older entry; a rebuilt snapshot is seen by
+every ``Dataset`` made after it.
 
 Entries are evicted least recently used first beyond :data:`MAX_ENTRIES`.
 Callers hand out shallow copies of the stored frames: under pandas' copy-on-write

@@ -17,9 +17,10 @@ question "what could an analyst see on date D?":
 
 Reads (series, holdings, tables) are kept in a process-wide cache
 (:mod:`qtlab.store._readcache`) keyed on the folders, the state of every file the
-view reads and the query, so the same data are read from disk once however many
-``Dataset`` objects ask for them, and a new vintage is read as soon as it is
-written. Every read returns a frame of its own: changing it changes no other.
+view reads (:meth:`Dataset.cache_key`) and the query, so the same data are read
+from disk once however many ``Dataset`` objects ask for them, and a new vintage
+is read as soon as it is written. Every read returns a frame of its own:
+changing it changes no other.
 """
 
 from __future__ import annotations
@@ -161,9 +162,10 @@ class Dataset:
         """A key equal for two views that return the same data to every read.
 
         It names the folders, the state (path, size, modification time, inode)
-        of every file the view reads, the store writes committed by this
-        process, and the vantage date. Use it to keep results derived from the
-        data; a new vintage written to the store changes it.
+        of every file the view reads (the snapshot's when the view first reads,
+        the store's at every call), the store writes committed by this process,
+        and the vantage date. Use it to keep results derived from the data; a
+        new vintage written to the store changes it.
         """
         return (*self._source_key(), self.as_of)
 
@@ -176,20 +178,27 @@ class Dataset:
         }
 
     @cached_property
-    def _watched(self) -> tuple[Path, ...]:
+    def _snapshot_state(self) -> tuple[tuple[str, tuple[int, int, int] | None], ...]:
+        # the snapshot is the read-only base layer: its files are listed once per view
+        # (as the view's queries read them) and their state taken then
         files = [f for fs in self._snapshot_files.values() for f in fs]
         files.append(self._snapshot_dir / MANIFEST_NAME)
-        if self._store_path is not None:
-            files += [self._store_path, self._store_path.with_name(self._store_path.name + ".wal")]
-        return tuple(files)
+        return tuple((str(f), _file_state(str(f))) for f in files)
+
+    @cached_property
+    def _store_files(self) -> tuple[str, ...]:
+        p = self._store_path
+        return () if p is None else (str(p), str(p.with_name(p.name + ".wal")))
 
     def _source_key(self) -> tuple[Hashable, ...]:
+        # the store is written by updates and imports: its state is taken on every read
         return (
             "qtlab.Dataset",
             str(self._snapshot_dir),
             str(self._store_path),
+            self._snapshot_state,
             write_generation(),
-            tuple((str(f), _file_state(f)) for f in self._watched),
+            tuple(_file_state(f) for f in self._store_files),
         )
 
     def _cached(self, query: tuple[Hashable, ...], read: Callable[[], _T]) -> _T:
@@ -544,10 +553,10 @@ _OBS_COLS = "series_id, CAST(date AS DATE) AS date, value, CAST(vintage AS DATE)
 _HOLD_COLS = ", ".join(HOLDINGS_COLUMNS)
 
 
-def _file_state(p: Path) -> tuple[int, int, int] | None:
-    """(size, modification time [ns], inode) of ``p``; None if it does not exist."""
+def _file_state(path: str) -> tuple[int, int, int] | None:
+    """(size, modification time [ns], inode) of ``path``; None if it does not exist."""
     try:
-        st = p.stat()
+        st = os.stat(path)  # noqa: PTH116 - runs per file on every read: no Path objects
     except FileNotFoundError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino)
