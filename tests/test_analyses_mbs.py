@@ -119,3 +119,51 @@ def test_model_paydowns_with_realized_rates_for_a_backtest(eve_of_qt2):
     assert float(np.abs(err).mean()) < 2.0  # the issue's 2 bn target, whole QT2
     flat = model_paydowns(eve_of_qt2).rates(months)
     assert not np.allclose(flat, src.rates(months))  # realized rates differ from flat 5.2%
+
+
+def test_b3_today_reads_and_builds_each_input_once(monkeypatch):
+    """At today's vantage B3 runs the projection, the 2022 baseline, the calibration and
+    two backtests; each mortgage-rate history, realized-paydown table and cohort table
+    is built once (per Dataset, holdings file and rate history), not once per part."""
+    import qtlab.analyses._mbs_data as md
+
+    calls: dict[str, list[object]] = {"rates": [], "realized": [], "cohorts": []}
+    real_rates, real_realized, real_cohorts = (
+        md.mortgage_rates,
+        md.realized_paydowns,
+        md.mbs_cohorts,
+    )
+
+    def rates(ds):
+        calls["rates"].append(ds.as_of)
+        return real_rates(ds)
+
+    def realized(ds):
+        calls["realized"].append(ds.as_of)
+        return real_realized(ds)
+
+    def cohorts(holdings, rate_history=None):
+        calls["cohorts"].append((holdings["as_of"].max(), rate_history.index.max()))
+        return real_cohorts(holdings, rate_history=rate_history)
+
+    monkeypatch.setattr(md, "mortgage_rates", rates)
+    monkeypatch.setattr(md, "realized_paydowns", realized)
+    monkeypatch.setattr(md, "mbs_cohorts", cohorts)
+    res = get_analysis("B3").run(Dataset(), lang="en", months=12)
+    assert res.table("b3_backtest") is not None
+    assert sorted(map(str, calls["rates"])) == ["2022-05-31", "None"]
+    assert calls["realized"] == [None]
+    # today's file, 2022-05-11 with the rates known then and with today's, 2017-10-04
+    assert len(calls["cohorts"]) == 4 == len(set(calls["cohorts"]))
+
+
+def test_mbs_data_belongs_to_its_dataset(eve_of_qt2):
+    from qtlab.analyses._mbs_data import MbsData
+
+    data = MbsData(eve_of_qt2)
+    assert MbsData.of(eve_of_qt2, data) is data
+    with pytest.raises(SpecError, match="another Dataset"):
+        paydown_projection(Dataset(as_of="2022-05-31"), months=12, data=data)
+    coh = data.held_cohorts
+    coh.loc[coh.index[0], "par"] = -1.0
+    assert (data.held_cohorts["par"] > 0).all()  # a changed copy changes no later answer

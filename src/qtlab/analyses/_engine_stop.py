@@ -45,7 +45,7 @@ def engine_stop(
     history, GDP path) and ``liability_rules``. Other assets are held at their start
     level: H.4.1 total assets minus the engine's securities at the start (TIPS inflation
     compensation included), as in C2's engine path."""
-    key = (repr(ds), policy, tuple(rules), repr(liability_rules), inp.gdp_growth, horizon)
+    key = (ds.cache_key(), policy, tuple(rules), repr(liability_rules), inp.gdp_growth, horizon)
     # paths (bank assets, a TGA or ON RRP path) are not in the key: such runs are not cached
     cached = (
         bank_assets is None and liability_rules.tga is None and liability_rules.rrp_path is None

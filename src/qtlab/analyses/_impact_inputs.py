@@ -8,8 +8,9 @@ the asset path comes from :func:`asset_path`: the runoff caps applied in full
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import weakref
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Final
 
@@ -174,7 +175,37 @@ def _currency(ds: Dataset) -> pd.Series | None:
 
 def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GROWTH) -> Inputs:
     """Everything C2-D3 read, monthly, as of ``ds.as_of``; GDP and debt paths extended
-    ``horizon`` months past the last complete month of H.4.1 data."""
+    ``horizon`` months past the last complete month of H.4.1 data.
+
+    Built once per ``ds``, horizon and growth while the data are unchanged
+    (:meth:`Dataset.cache_key`); each call gets its own frames."""
+    kept = _INPUTS.setdefault(ds, {})
+    state = ds.cache_key()
+    key = (state, int(horizon), float(gdp_growth))
+    if key not in kept:
+        for old in [k for k in kept if k[0] != state]:  # an older state of the data
+            del kept[old]
+        kept[key] = _load_inputs(ds, horizon=horizon, gdp_growth=gdp_growth)
+    inp = kept[key]
+    return replace(
+        inp,
+        h41=inp.h41.copy(deep=False),
+        gdp=inp.gdp.copy(deep=False),
+        debt=inp.debt.copy(deep=False),
+        reserves=inp.reserves.copy(deep=False),
+        securities=inp.securities.copy(deep=False),
+        yield10=inp.yield10.copy(deep=False),
+        policy=inp.policy.copy(deep=False),
+    )
+
+
+#: Inputs built per Dataset object (so a recording Dataset records its reads once).
+_INPUTS: weakref.WeakKeyDictionary[Dataset, dict[tuple[Hashable, ...], Inputs]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float) -> Inputs:
     weekly = balance_sheet(
         ds.series("WALCL"),
         ds.series("WRESBAL"),
@@ -262,8 +293,8 @@ def engine_frame(
     start holdings. MBS paydowns come from the prepayment model on the MBS holdings
     visible at the vantage date, with mortgage rates flat after it (``"model"``), so an
     as-of run uses nothing published later. One run of at least 120 months is cached
-    per (vantage, policy, start) and sliced."""
-    key = (repr(ds), policy, str(start), mbs_paydowns)
+    per (data and vantage, policy, start) and sliced."""
+    key = (ds.cache_key(), policy, str(start), mbs_paydowns)
     if key in _ENGINE_CACHE and len(_ENGINE_CACHE[key][0]) < months:
         del _ENGINE_CACHE[key]
     if key not in _ENGINE_CACHE:
@@ -285,7 +316,7 @@ def engine_securities(
     return sec, float(s0["total_securities"] + s0["tips_inflation_comp"])
 
 
-_ENGINE_CACHE: dict[tuple[str, str, str, str], tuple[pd.DataFrame, pd.Series]] = {}
+_ENGINE_CACHE: dict[tuple[Hashable, ...], tuple[pd.DataFrame, pd.Series]] = {}
 
 
 def asset_path(name: str, state: LiabilityState, through: pd.Period) -> pd.Series:

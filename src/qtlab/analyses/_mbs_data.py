@@ -15,11 +15,16 @@ Monthly rules (stated in every output that uses them):
   H.4.1 convention); the payment-aligned alternative is the first Wednesday
   of the next month.
 - Errors are measured on 3-month trailing averages.
+
+The mortgage rates, realized paydowns and cohorts one Dataset gives are read and
+built once per analysis through :class:`MbsData`, which the functions here take
+as ``data=``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -42,6 +47,7 @@ __all__ = [
     "QT2_CAPS",
     "QT2_FIT",
     "QT2_TEST",
+    "MbsData",
     "RateMode",
     "backtest_mbs",
     "cohorts_at",
@@ -195,22 +201,97 @@ def driving_path(
     return rate_path(merged, months, lag=lag, as_of=None, shock_bp=shock_bp)
 
 
-def cohorts_at(as_of: str, history: pd.Series) -> pd.DataFrame:
-    """Cohorts of the SOMA MBS file visible on ``as_of`` (burnout from ``history``)."""
-    return mbs_cohorts(Dataset(as_of=as_of).holdings(["mbs"]), rate_history=history)
+def cohorts_at(as_of: str, history: pd.Series, *, ds: Dataset | None = None) -> pd.DataFrame:
+    """Cohorts of the SOMA MBS file visible on ``as_of`` (burnout from ``history``).
+
+    The file is read from ``ds``'s snapshot and store (default: the default ones).
+    """
+    src = ds.at(as_of) if ds is not None else Dataset(as_of=as_of)
+    return mbs_cohorts(src.holdings(["mbs"]), rate_history=history)
 
 
-def episodes(ds: Dataset, params: PrepayParams | None = None) -> list[Episode]:
-    """The QT1 (from the 2017-10-04 file) and QT2 (from 2022-05-11) fit/test episodes."""
+class MbsData:
+    """What the MBS analyses read from one Dataset, each built once, on first use.
+
+    Pass one to :func:`episodes`, :func:`fit_params`, :func:`backtest_mbs` and the
+    analyses of :mod:`qtlab.analyses.mbs` (``data=``) so that several of them on the
+    same data read the rates and the weekly holdings and build each cohort table once.
+    Each attribute returns a frame of its own (changing it changes no later answer).
+
+    Parameters
+    ----------
+    ds
+        The Dataset every figure is read from.
+    """
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self._files: dict[str, pd.DataFrame] = {}
+
+    def __repr__(self) -> str:
+        return f"MbsData({self.ds!r})"
+
+    @classmethod
+    def of(cls, ds: Dataset, data: MbsData | None = None) -> MbsData:
+        """``data``, checked to be built from ``ds``, or a new one of ``ds``."""
+        if data is None:
+            return cls(ds)
+        if data.ds is not ds:
+            raise SpecError(f"data={data!r} was built from another Dataset than ds={ds!r}")
+        return data
+
+    @cached_property
+    def _rates(self) -> pd.Series:
+        return mortgage_rates(self.ds)
+
+    @cached_property
+    def _realized(self) -> pd.DataFrame:
+        return realized_paydowns(self.ds)
+
+    @cached_property
+    def _held(self) -> pd.DataFrame:
+        return mbs_cohorts(self.ds.holdings(["mbs"]), rate_history=self._rates)
+
+    @property
+    def rates(self) -> pd.Series:
+        """Monthly mortgage rate [%] (:func:`mortgage_rates`)."""
+        return self._rates.copy(deep=False)
+
+    @property
+    def realized(self) -> pd.DataFrame:
+        """Realized monthly SOMA MBS figures [USD bn] (:func:`realized_paydowns`)."""
+        return self._realized.copy(deep=False)
+
+    @property
+    def held_cohorts(self) -> pd.DataFrame:
+        """Cohorts of the MBS held as of the Dataset's vantage date, burnout from :attr:`rates`."""
+        return self._held.copy(deep=False)
+
+    def cohorts_at(self, file: str) -> pd.DataFrame:
+        """Cohorts of the MBS file visible on ``file`` in the Dataset's folders
+        (:func:`cohorts_at`), burnout from :attr:`rates`."""
+        if file not in self._files:
+            self._files[file] = cohorts_at(file, self._rates, ds=self.ds)
+        return self._files[file].copy(deep=False)
+
+
+def episodes(
+    ds: Dataset, params: PrepayParams | None = None, *, data: MbsData | None = None
+) -> list[Episode]:
+    """The QT1 (from the 2017-10-04 file) and QT2 (from 2022-05-11) fit/test episodes.
+
+    ``data``: :class:`MbsData` of ``ds`` to share with other analyses (default: a new one).
+    """
     p = params or PrepayParams()
-    hist = mortgage_rates(ds)
-    real = realized_paydowns(ds)
+    d = MbsData.of(ds, data)
+    hist = d.rates
+    real = d.realized
     out = []
     for name, file, end, fit, test in (
         ("qt1", QT1_FILE, QT1_FIT[-1], QT1_FIT, pd.PeriodIndex([], freq="M")),
         ("qt2", QT2_FILE, QT2_TEST[-1], QT2_FIT, QT2_TEST),
     ):
-        state = CohortState.from_frame(cohorts_at(file, hist))
+        state = CohortState.from_frame(d.cohorts_at(file))
         months = pd.period_range(state.start, end, freq="M")
         rates = rate_path(hist, months, lag=p.rate_lag_months)
         out.append(
@@ -238,16 +319,19 @@ FIT_SPECS: dict[str, tuple[tuple[str, ...], tuple[str, ...], dict[str, float]]] 
 }
 
 
-def fit_params(ds: Dataset, name: str = "qt2-fit") -> CalibrationResult:
+def fit_params(
+    ds: Dataset, name: str = "qt2-fit", *, data: MbsData | None = None
+) -> CalibrationResult:
     """Refit the packaged set ``name`` on the data (the packaged numbers come from this).
 
     The errors are reported for every episode (QT2 out of sample from 2024-06).
+    ``data``: :class:`MbsData` of ``ds`` to share with other analyses.
     """
     if name not in FIT_SPECS:
         raise SpecError(f"no fit recipe for {name!r}; valid: {one_of(FIT_SPECS)}")
     eps_names, free, fixed = FIT_SPECS[name]
     start = PrepayParams().with_(**fixed)
-    eps = episodes(ds, start)
+    eps = episodes(ds, start, data=data)
     fitted = calibrate([e for e in eps if e.name in eps_names], start=start, free=free)
     # errors on every episode, including those not fitted
     errs = []
@@ -283,7 +367,11 @@ BACKTESTS = {
 
 
 def backtest_mbs(
-    ds: Dataset, params: PrepayParams | str = "qt2-fit", plan: str = "qt2"
+    ds: Dataset,
+    params: PrepayParams | str = "qt2-fit",
+    plan: str = "qt2",
+    *,
+    data: MbsData | None = None,
 ) -> Backtest:
     """Project SOMA MBS from the 2022-05-11 file (``plan="qt1"``: 2017-10-04) with
     realized mortgage rates under the plan's caps, and compare with realized
@@ -296,15 +384,17 @@ def backtest_mbs(
     as realized). Columns: ``start_balance`` (model), ``paydowns``,
     ``reinvested``, ``end_balance`` (model), ``realized_month_end`` (last
     Wednesday), ``realized_aligned`` (first Wednesday of the next month),
-    ``pct_error``, ``pct_error_aligned`` [%].
+    ``pct_error``, ``pct_error_aligned`` [%]. ``data``: :class:`MbsData` of ``ds`` to
+    share with other analyses.
     """
     if plan not in BACKTESTS:
         raise SpecError(f"unknown runoff plan {plan!r}; valid: {one_of(BACKTESTS)}")
     file, end, window = BACKTESTS[plan]
     p = prepay_params(params) if isinstance(params, str) else params
-    hist = mortgage_rates(ds)
-    real = realized_paydowns(ds)
-    coh = cohorts_at(file, hist)
+    d = MbsData.of(ds, data)
+    hist = d.rates
+    real = d.realized
+    coh = d.cohorts_at(file)
     start = coh.attrs["start"]
     months = pd.period_range(start, end, freq="M")
     src = ModelPaydowns(coh, pd.Series(driving_path(hist, months, p), index=months), p)

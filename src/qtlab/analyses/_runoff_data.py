@@ -8,8 +8,8 @@ analyses and by ``qtlab ladder | project | backtest``.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -100,7 +100,8 @@ def paydown_source(
     after; ``realized``: every rate in ``latest``, flat after; or a CSV file month,rate [%])
     shifted by ``shock_bp`` [bp] where the path is not data; any other value: a CSV file
     with columns ``month`` (YYYY-MM) and ``paydowns`` [USD bn]. ``mortgage_rate`` and
-    ``shock_bp`` apply to ``"model"`` only.
+    ``shock_bp`` apply to ``"model"`` only. ``latest`` defaults to the latest data of
+    ``ds``'s folders (``ds.at(None)``).
     """
     if spec != "model" and (str(mortgage_rate) != "flat" or shock_bp):
         raise SpecError(_model_only(spec, mortgage_rate, "flat", shock_bp))
@@ -111,7 +112,7 @@ def paydown_source(
         )
     if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
         raise SpecError(f"--shock-bp {shock_bp!r} must be a finite number of basis points")
-    latest = latest or Dataset()
+    latest = latest or ds.at(None)
     if spec == "realized":
         return RealizedPaydowns(latest.series("soma.mbs"))
     if spec == "model":
@@ -203,9 +204,10 @@ def run_projection(
     inside the last taper weeks get the realized purchases after their date
     (:func:`realized_taper_purchases`, from the weekly summary visible in ``ds``) in
     ``purchases``. ``balance`` (the liability side, built from the data by the caller)
-    goes to the engine as is; a policy with an endpoint needs it.
+    goes to the engine as is; a policy with an endpoint needs it. "All the data" is the
+    latest view of ``ds``'s own snapshot and store (:meth:`Dataset.at`).
     """
-    latest = Dataset()
+    latest = ds.at(None)
     h = ds.holdings(kinds)
     tsy = h.loc[h["kind"].isin(TREASURY_KINDS)]
     bought = None
@@ -363,13 +365,16 @@ def backtest(
     mbs_paydowns: str = "realized",
     mortgage_rate: str = "realized",
     shock_bp: float = 0.0,
+    ds: Dataset | None = None,
 ) -> Backtest:
-    """E2 (see :func:`_backtest`); computed once per process and returned as a copy.
+    """E2 (see :func:`_backtest`); computed once per state of the data and returned as a copy.
 
     ``mbs_paydowns``: ``"realized"`` (default) or ``"model"`` (the prepayment model on the
     MBS file of 2022-05-11, driven by ``mortgage_rate``, default the realized rates of the
     latest data, shifted by ``shock_bp`` [bp] beyond them), or a CSV path (see
-    :func:`paydown_source`). QT2 only: QT1 is aggregate.
+    :func:`paydown_source`). QT2 only: QT1 is aggregate. ``ds``: the snapshot and store
+    to read (default the default ones); its vantage date is not used, the backtest's
+    are fixed.
     """
     if episode not in ("qt1", "qt2"):
         raise SpecError(f"episode={episode!r}; valid: {one_of(('qt1', 'qt2'))}")
@@ -382,7 +387,15 @@ def backtest(
     sb = float(shock_bp) if mbs_paydowns == "model" else 0.0
     if mbs_paydowns != "model" and (mortgage_rate != "realized" or shock_bp):
         raise SpecError(_model_only(mbs_paydowns, mortgage_rate, "realized", shock_bp))
-    b = _backtest(episode, str(to_month(end, field="end")), str(mbs_paydowns), str(mr), sb)
+    latest = (ds or Dataset()).at(None)
+    args = (episode, str(to_month(end, field="end")), str(mbs_paydowns), str(mr), sb)
+    key = (latest.cache_key(), *args)
+    b = _BACKTESTS.get(key)
+    if b is None:
+        b = _backtest(latest, *args)
+        while len(_BACKTESTS) >= _MAX_BACKTESTS:
+            del _BACKTESTS[next(iter(_BACKTESTS))]
+        _BACKTESTS[key] = b
     check = b.start_check.copy()
     check.attrs = dict(b.start_check.attrs)
     return replace(
@@ -390,8 +403,13 @@ def backtest(
     )
 
 
-@cache
+#: Backtests kept, by the state of the data (:meth:`Dataset.cache_key`) and the options.
+_BACKTESTS: dict[tuple[Hashable, ...], Backtest] = {}
+_MAX_BACKTESTS = 16
+
+
 def _backtest(
+    latest: Dataset,
     episode: str,
     end: str,
     mbs_paydowns: str = "realized",
@@ -399,6 +417,8 @@ def _backtest(
     shock_bp: float = 0.0,
 ) -> Backtest:
     """E2: project from the data of the episode's start and compare with the weekly summary.
+
+    ``latest``: the latest view of the data; the vantage view is taken from its folders.
 
     ``qt2``: Treasury holdings by CUSIP of 2022-02-16 and MBS of 2022-05-11 (what was
     visible on 2022-05-31), carried forward to 2022-06 and projected with
@@ -410,7 +430,6 @@ def _backtest(
     (start level minus the cumulative ``qt1-2017`` caps), read at the first weekly
     observation of the next month (after every redemption of the month).
     """
-    latest = Dataset()
     if episode == "qt1":
         return _backtest_qt1(latest)
     end_m = to_month(end, field="end")
@@ -420,7 +439,7 @@ def _backtest(
     last = real.groupby(pd.DatetimeIndex(real.index).to_period("M")).tail(1)
     months = pd.DatetimeIndex(last.index).to_period("M")
     n = (end_m - pd.Period("2022-06", "M")).n + 1
-    ds = Dataset(QT2_VANTAGE)
+    ds = latest.at(QT2_VANTAGE)
     p = run_projection(
         ds,
         "qt2-realized",

@@ -18,13 +18,12 @@ from qtlab.analyses._figures import shade_episodes, styled_figure
 from qtlab.analyses._mbs_data import (
     FIT_END,
     QT2_FILE,
+    MbsData,
     backtest_mbs,
-    cohorts_at,
     driving_path,
     fit_params,
     mbs_cap,
     mortgage_rates,
-    realized_paydowns,
 )
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import SpecError
@@ -63,6 +62,7 @@ def paydown_projection(
     shocks_bp: tuple[float, ...] = (0.0, -100.0, 100.0),
     params: PrepayParams | str = "qt2-fit",
     mortgage_rate: str = "flat",
+    data: MbsData | None = None,
 ) -> pd.DataFrame:
     """Model paydowns of the SOMA MBS held as of ``ds`` for ``months`` months [USD bn].
 
@@ -73,12 +73,15 @@ def paydown_projection(
     ``scheduled``, ``prepaid``, ``paydowns`` for the base (first shock) and
     ``paydowns_{shock:+d}bp`` for the others; ``mbs_cap`` and ``shortfall``
     (cap minus paydowns when positive: the sales needed to reach the cap).
+    ``data``: :class:`~qtlab.analyses._mbs_data.MbsData` of ``ds`` to share with other
+    analyses (default: a new one).
     """
     if months < 1 or months > 600:
         raise SpecError(f"months={months!r} must be between 1 and 600")
     p = prepay_params(params) if isinstance(params, str) else params
-    hist = mortgage_rates(ds)
-    coh = mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist)
+    d = MbsData.of(ds, data)
+    hist = d.rates
+    coh = d.held_cohorts
     start = coh.attrs["start"]
     # the last month whose mortgage rate is known: the vantage month, or the data's end
     known = pd.Period(ds.as_of, freq="M") if ds.as_of is not None else hist.index.max()
@@ -146,7 +149,7 @@ def model_paydowns(
     return ModelPaydowns(coh, paths, p)
 
 
-def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:
+def baseline_2022(ds: Dataset | None = None, *, data: MbsData | None = None) -> pd.DataFrame:
     """The 2022 view of MBS paydowns side by side [USD bn per month, 2022-07..2023-12].
 
     Rows: the NY Fed's 2022 outlook; the model as of 2022-05-31 with the rate
@@ -157,10 +160,13 @@ def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:
     holdings changes are not paydowns). Column ``window`` says which.
     ``attrs``: the May 2022 mortgage rate [%] and the share of the 2022-05-11
     par whose note rate was more than 1 pp below it [%]. Columns ``avg_paydowns`` and
-    ``extra_at_minus_100bp`` (where defined).
+    ``extra_at_minus_100bp`` (where defined). ``ds``: the latest data (default: the
+    default folders); the 2022 view is read from its folders. ``data``:
+    :class:`~qtlab.analyses._mbs_data.MbsData` of ``ds`` to share with other analyses.
     """
     ds_now = ds or Dataset()
-    then = Dataset(as_of="2022-05-31")
+    now = MbsData.of(ds_now, data)
+    then = MbsData(ds_now.at("2022-05-31"))
     a, b = (pd.Period(x, freq="M") for x in BASELINE_WINDOW)
     rows: list[dict[str, Any]] = [
         {
@@ -170,7 +176,7 @@ def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:
         }
     ]
     for name in ("qt1-fit", "qt2-fit"):
-        proj = paydown_projection(then, months=19, params=name, mortgage_rate="flat")
+        proj = paydown_projection(then.ds, months=19, params=name, data=then)
         w = proj.loc[a:b]
         rows.append(
             {
@@ -179,12 +185,12 @@ def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:
                 "extra_at_minus_100bp": float((w["paydowns_-100bp"] - w["paydowns"]).mean()),
             }
         )
-    hist = mortgage_rates(ds_now)
-    coh = cohorts_at(QT2_FILE, hist)
+    hist = now.rates
+    coh = now.cohorts_at(QT2_FILE)
     idx = pd.period_range(coh.attrs["start"], b, freq="M")
     p = prepay_params("qt2-fit")
     pr = project_cohorts(coh, driving_path(hist, idx, p, mode="realized"), p)
-    realized = realized_paydowns(ds_now)
+    realized = now.realized
     bal = realized["start_balance"].reindex(idx).to_numpy()
     model_real = pd.Series(pr.rate[0] * bal, index=idx).loc[REALIZED_START:b]
     rows.append(
@@ -202,7 +208,7 @@ def baseline_2022(ds: Dataset | None = None) -> pd.DataFrame:
             "extra_at_minus_100bp": float("nan"),
         }
     )
-    rate_then = float(mortgage_rates(then).iloc[-1])
+    rate_then = float(then.rates.iloc[-1])
     out = pd.DataFrame(rows).set_index("view")
     out.attrs["rate_may_2022"] = rate_then
     out.attrs["out_of_money_share"] = float(
@@ -284,8 +290,14 @@ def b3_mbs_paydowns(
     shocks: tuple[float, ...] = (0.0, -100.0, 100.0)
     if shock_bp is not None and shock_bp not in shocks:
         shocks = (*shocks, float(shock_bp))
+    data = MbsData(ds)  # read and built once for every part below
     proj = paydown_projection(
-        ds, months=months, shocks_bp=shocks, params=params, mortgage_rate=mortgage_rate
+        ds,
+        months=months,
+        shocks_bp=shocks,
+        params=params,
+        mortgage_rate=mortgage_rate,
+        data=data,
     )
     short = proj.loc[proj["mbs_cap"].notna() & (proj["paydowns"] < proj["mbs_cap"])]
     first_short = str(short.index[0]) if len(short) else None
@@ -320,7 +332,7 @@ def b3_mbs_paydowns(
     figures = [Figure("b3_paydowns", _projection_figure(proj, lang))]
     gaps: list[str] = []
     if ds.as_of is None:
-        base = baseline_2022(ds)
+        base = baseline_2022(ds, data=data)
         notes.append(
             note(
                 "b3.note.baseline",
@@ -346,7 +358,7 @@ def b3_mbs_paydowns(
                 ),
             )
         )
-        cal = fit_params(ds, "qt2-fit")
+        cal = fit_params(ds, "qt2-fit", data=data)
         notes.append(
             note(
                 "b3.note.calibration",
@@ -357,14 +369,14 @@ def b3_mbs_paydowns(
             )
         )
         figures.append(Figure("b3_calibration", _calibration_figure(cal.errors, lang)))
-        bt = backtest_mbs(ds, cal.params)
+        bt = backtest_mbs(ds, cal.params, data=data)
         notes.append(
             note(
                 "b3.note.backtest",
                 lang,
                 max_err=bt.max_abs_pct_error(),
                 max_err_aligned=bt.max_abs_pct_error("aligned"),
-                max_err_qt1=backtest_mbs(ds, cal.params, "qt1").max_abs_pct_error(),
+                max_err_qt1=backtest_mbs(ds, cal.params, "qt1", data=data).max_abs_pct_error(),
             )
         )
         btf = bt.frame.reset_index()

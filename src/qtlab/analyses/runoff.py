@@ -356,10 +356,10 @@ def b4_whole_portfolio(
 @analysis("E2", area="scorecard", order=520)
 def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") -> AnalysisResult:
     """E2 Backtest: the QT2 projection from the data of 2022 against realized SOMA holdings
-    (Treasury, bills, coupons, MBS) to ``end``; QT1 in aggregate. ``ds`` is not used: the
-    backtest's vantage is fixed (2022-05-31) and the realized data are the latest."""
-    b = backtest("qt2", end=end)
-    q1 = backtest("qt1")
+    (Treasury, bills, coupons, MBS) to ``end``; QT1 in aggregate. Only ``ds``'s folders are
+    used: the backtest's vantage is fixed (2022-05-31) and the realized data are the latest."""
+    b = backtest("qt2", end=end, ds=ds)
+    q1 = backtest("qt1", ds=ds)
     fr = b.frame
     fig = styled_figure(
         title=t("e2.fig.title", lang),

@@ -14,31 +14,40 @@ question "what could an analyst see on date D?":
   snapshot at or before D that holds that kind.
 
 ``Dataset(as_of=None)`` is "today": the latest data of every layer.
+
+Reads (series, holdings, tables) are kept in a process-wide cache
+(:mod:`qtlab.store._readcache`) keyed on the folders, the state of every file the
+view reads (:meth:`Dataset.cache_key`) and the query, so the same data are read
+from disk once however many ``Dataset`` objects ask for them, and a new vintage
+is read as soon as it is written. Every read returns a frame of its own:
+changing it changes no other.
 """
 
 from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 
 from qtlab.errors import DataError, DateRangeError, UnknownSeriesError, one_of
 from qtlab.schema import HOLDING_KINDS, HOLDINGS_COLUMNS, SeriesSpec, series_spec
-from qtlab.store.db import DB_FILENAME
+from qtlab.store._readcache import read_cache
+from qtlab.store.db import DB_FILENAME, write_generation
 from qtlab.store.paths import data_dir, packaged_snapshot_dir
-from qtlab.store.snapshot import Manifest, load_manifest
+from qtlab.store.snapshot import MANIFEST_NAME, Manifest, load_manifest
 
 __all__ = ["Dataset", "SeriesInfo", "TableInfo", "to_date"]
 
 _FAR_FUTURE = date(9999, 12, 31)
+_T = TypeVar("_T")
 
 
 def to_date(value: str | date | datetime | pd.Timestamp, *, field: str = "as_of") -> date:
@@ -134,6 +143,67 @@ class Dataset:
     def cutoff(self) -> date:
         return self.as_of or _FAR_FUTURE
 
+    def at(self, as_of: str | date | datetime | None) -> Dataset:
+        """A plain :class:`Dataset` over the same snapshot and store at another vantage date.
+
+        ``None`` means the latest data. Analyses that need another vantage (the
+        latest data for realized paths, a past file) use this, so a view over a
+        user's folders is honoured throughout.
+        """
+        store = self._store_path
+        return Dataset(
+            as_of,
+            data_dir=store.parent if store is not None else None,
+            snapshot_dir=self._snapshot_dir,
+            use_store=store is not None,
+        )
+
+    def cache_key(self) -> tuple[Hashable, ...]:
+        """A key equal for two views that return the same data to every read.
+
+        It names the folders, the state (path, size, modification time, inode)
+        of every file the view reads (the snapshot's when the view first reads,
+        the store's at every call), the store writes committed by this process,
+        and the vantage date. Use it to keep results derived from the data; a
+        new vintage written to the store changes it.
+        """
+        return (*self._source_key(), self.as_of)
+
+    # --- the read cache -----------------------------------------------------------
+    @cached_property
+    def _snapshot_files(self) -> dict[str, list[Path]]:
+        return {
+            sub: sorted((self._snapshot_dir / sub).glob("*.parquet"))
+            for sub in ("series", "holdings", "tables")
+        }
+
+    @cached_property
+    def _snapshot_state(self) -> tuple[tuple[str, tuple[int, int, int] | None], ...]:
+        # the snapshot is the read-only base layer: its files are listed once per view
+        # (as the view's queries read them) and their state taken then
+        files = [f for fs in self._snapshot_files.values() for f in fs]
+        files.append(self._snapshot_dir / MANIFEST_NAME)
+        return tuple((str(f), _file_state(str(f))) for f in files)
+
+    @cached_property
+    def _store_files(self) -> tuple[str, ...]:
+        p = self._store_path
+        return () if p is None else (str(p), str(p.with_name(p.name + ".wal")))
+
+    def _source_key(self) -> tuple[Hashable, ...]:
+        # the store is written by updates and imports: its state is taken on every read
+        return (
+            "qtlab.Dataset",
+            str(self._snapshot_dir),
+            str(self._store_path),
+            self._snapshot_state,
+            write_generation(),
+            tuple(_file_state(f) for f in self._store_files),
+        )
+
+    def _cached(self, query: tuple[Hashable, ...], read: Callable[[], _T]) -> _T:
+        return read_cache().get((*self._source_key(), *query), read)
+
     # --- connection -----------------------------------------------------------
     @cached_property
     def manifest(self) -> Manifest | None:
@@ -156,7 +226,7 @@ class Dataset:
 
     def _layers(self, sub: str, table: str, cols: str) -> list[str]:
         parts = []
-        files = sorted((self._snapshot_dir / sub).glob("*.parquet"))
+        files = self._snapshot_files[sub]
         if files:
             lst = ", ".join(f"'{_sql_path(f)}'" for f in files)
             parts.append(f"SELECT {cols}, 0 AS layer FROM read_parquet([{lst}])")
@@ -176,8 +246,11 @@ class Dataset:
     # --- series -----------------------------------------------------------------
     def series_ids(self) -> list[str]:
         """Every series id held (snapshot and store), sorted."""
+        return list(self._cached(("series_ids",), self._read_series_ids))
+
+    def _read_series_ids(self) -> tuple[str, ...]:
         rows = self._con.execute("SELECT DISTINCT series_id FROM all_obs ORDER BY 1").fetchall()
-        return [r[0] for r in rows]
+        return tuple(r[0] for r in rows)
 
     def _check_series(self, series_id: str) -> SeriesSpec:
         held = self.series_ids()
@@ -200,7 +273,14 @@ class Dataset:
         """
         spec = self._check_series(series_id)
         cut = self.cutoff
-        if spec.kind == "projection":
+        df = self._cached(
+            ("observations", series_id, cut),
+            lambda: self._read_observations(series_id, spec.kind == "projection", cut),
+        )
+        return df.copy(deep=False)
+
+    def _read_observations(self, series_id: str, projection: bool, cut: date) -> pd.DataFrame:
+        if projection:
             df = self._q(
                 "SELECT date, value, vintage FROM ("
                 " SELECT *, row_number() OVER (PARTITION BY date, vintage ORDER BY layer DESC) rn"
@@ -332,6 +412,10 @@ class Dataset:
     # --- holdings -----------------------------------------------------------------
     def holdings_dates(self) -> pd.DataFrame:
         """Each SOMA holdings as-of date visible, with its rows and totals by kind [USD bn]."""
+        df = self._cached(("holdings_dates", self.cutoff), self._read_holdings_dates)
+        return df.copy(deep=False)
+
+    def _read_holdings_dates(self) -> pd.DataFrame:
         df = self._q(
             "SELECT as_of, kind, count(*) AS rows, sum(par) AS par,"
             " sum(coalesce(inflation_comp, 0)) AS inflation_comp FROM ("
@@ -364,20 +448,24 @@ class Dataset:
         latest = dates[dates["kind"].isin(wanted)].groupby("kind")["as_of"].max()
         parts = []
         for kind, as_of in latest.items():
-            parts.append(
-                self._q(
-                    f"SELECT {_HOLD_COLS} FROM (SELECT *, row_number() OVER"
-                    " (PARTITION BY as_of, cusip ORDER BY layer DESC) rn"
-                    " FROM all_holdings WHERE as_of = ? AND kind = ?) WHERE rn = 1 ORDER BY cusip",
-                    [pd.Timestamp(as_of).date(), kind],
-                )
-            )
+            day = pd.Timestamp(as_of).date()
+            read = partial(self._read_file, day, str(kind))
+            parts.append(self._cached(("holdings", day, str(kind)), read))
         if not parts:
             return pd.DataFrame(columns=list(HOLDINGS_COLUMNS))
         out = pd.concat(parts, ignore_index=True)
         for c in ("as_of", "maturity"):
             out[c] = pd.to_datetime(out[c])
         return out
+
+    def _read_file(self, as_of: date, kind: str) -> pd.DataFrame:
+        """The rows of one kind in the holdings file of ``as_of`` (the store wins a tie)."""
+        return self._q(
+            f"SELECT {_HOLD_COLS} FROM (SELECT *, row_number() OVER"
+            " (PARTITION BY as_of, cusip ORDER BY layer DESC) rn"
+            " FROM all_holdings WHERE as_of = ? AND kind = ?) WHERE rn = 1 ORDER BY cusip",
+            [as_of, kind],
+        )
 
     # --- tables ---------------------------------------------------------------------
     def tables(self) -> list[TableInfo]:
@@ -433,6 +521,11 @@ class Dataset:
             when = self.as_of.isoformat() if self.as_of else "today"
             have = f"valid tables are {one_of(visible)}" if visible else "none is"
             raise DataError(f"no table {dataset!r} visible as of {when}; {have}")
+        df = self._cached(("table", info), lambda: self._read_table(info))
+        return df.copy(deep=False)
+
+    def _read_table(self, info: TableInfo) -> pd.DataFrame:
+        dataset = info.dataset
         if info.layer == "snapshot" and self.manifest is not None:
             return pd.read_parquet(self._snapshot_dir / self.manifest.entry(dataset).path)
         name = dataset.removeprefix(f"{info.source}.").removesuffix(f".{info.as_of.isoformat()}")
@@ -458,6 +551,15 @@ class _Row:
 
 _OBS_COLS = "series_id, CAST(date AS DATE) AS date, value, CAST(vintage AS DATE) AS vintage"
 _HOLD_COLS = ", ".join(HOLDINGS_COLUMNS)
+
+
+def _file_state(path: str) -> tuple[int, int, int] | None:
+    """(size, modification time [ns], inode) of ``path``; None if it does not exist."""
+    try:
+        st = os.stat(path)  # noqa: PTH116 - runs per file on every read: no Path objects
+    except FileNotFoundError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _sql_path(p: Path) -> str:

@@ -36,9 +36,26 @@ from qtlab.schema import HOLDINGS_COLUMNS, validate_holdings, validate_series
 from qtlab.sources._base import SourceData
 from qtlab.store.paths import data_dir
 
-__all__ = ["DB_FILENAME", "IngestReport", "Store"]
+__all__ = ["DB_FILENAME", "IngestReport", "Store", "write_generation"]
 
 DB_FILENAME = "qtlab.duckdb"
+
+
+class _Commits:
+    """Store transactions committed by this process."""
+
+    count = 0
+
+
+def write_generation() -> int:
+    """How many store transactions this process has committed (any store).
+
+    Part of the key of the :class:`~qtlab.store.Dataset` read cache, so a vintage
+    written in this process is never answered from a read made before it, even
+    when the database file's size and modification time do not show the change.
+    """
+    return _Commits.count
+
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS observations (
@@ -177,6 +194,7 @@ class Store:
             raise
         else:
             con.commit()
+            _Commits.count += 1
 
     def ingest(self, items: Sequence[SourceData]) -> IngestReport:
         """Write ``items`` in one transaction: all of them, or (on any error) none.
