@@ -7,9 +7,7 @@ stable keys, months as ``"YYYY-MM"`` and amounts in USD bn; an uncapped cap is
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,7 +18,7 @@ import typer
 from rich.table import Table
 
 from qtlab._periods import to_month
-from qtlab.cli import _handle_errors, app, out
+from qtlab.cli import _handle_errors, _print_json, app, out
 from qtlab.policy import Policy, load_preset
 
 __all__ = ["backtest_cmd", "ladder_cmd", "project_cmd"]
@@ -95,10 +93,6 @@ def _month_rows(
     return rows
 
 
-def _dump(obj: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(obj, indent=1) + "\n")
-
-
 def _table(title: str, df: pd.DataFrame) -> None:
     tb = Table(title=title)
     tb.add_column("month")
@@ -127,7 +121,7 @@ def ladder_cmd(
     frame, summ = ladder(_dataset(start, holdings_as_of), _policy(policy), start, months)
     if as_json:
         rows = _month_rows(frame, [c for c in frame.columns if c != "coupon_shortfall"])
-        _dump(
+        _print_json(
             {
                 "policy": policy,
                 "start": str(frame.index[0]),
@@ -214,7 +208,7 @@ def project_cmd(
     f = p.frame
     if as_json:
         rows = _month_rows(f, _PROJECT_KEYS, regime=True)
-        _dump(
+        _print_json(
             {
                 "policy": pol.name,
                 "start": str(f.index[0]),
@@ -263,7 +257,7 @@ def backtest_cmd(
     b = backtest(episode, mbs_paydowns=mbs_paydowns, mortgage_rate=mr, shock_bp=shock_bp)
     fr = b.frame
     if as_json:
-        _dump(
+        _print_json(
             {
                 "episode": b.episode,
                 "mbs_paydowns": mbs_paydowns,

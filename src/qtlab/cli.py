@@ -65,6 +65,13 @@ def _handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _print_json(obj: Any) -> None:
+    """Write ``obj`` to stdout as the commands' JSON: indent 1, keys in insertion order,
+    one trailing newline. Values JSON has no type for (dates, periods) are written as
+    their ``str()``."""
+    sys.stdout.write(json.dumps(obj, indent=1, default=str) + "\n")
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"qtlab {__version__}")
@@ -96,7 +103,7 @@ def data_status(
 
     report = status_report(Dataset(as_of, data_dir=data_dir))
     if as_json:
-        sys.stdout.write(json.dumps(report, indent=1) + "\n")
+        _print_json(report)
         return
     t = Table(title=f"Series (as of {report['as_of'] or 'latest'})")
     cols = ("id", "source", "units", "first", "last", "rows", "vintage")
