@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qtlab.cli import _handle_errors, _print_json, app, out
+from qtlab.cli import RuleOpt, _handle_errors, _print_json, app, out
 from qtlab.errors import SpecError
 
 if TYPE_CHECKING:
@@ -102,13 +102,7 @@ def endpoint_cmd(
             "QT2 ended, hold after."
         ),
     ] = None,
-    rule: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="NAME=VALUE, repeatable (first to bind ends runoff): reserves_peak_fraction, "
-            "assets_to_gdp, reserves_to_gdp, reserves_to_bank_assets."
-        ),
-    ] = None,
+    rule: RuleOpt = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Vantage date (default: latest data).")
     ] = None,

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from qtlab import __version__
 from qtlab.errors import DateRangeError, QtlabError, SpecError
+from qtlab.schema import ENDPOINT_RULE_NAMES
 
 __all__ = ["app"]
 
@@ -45,6 +46,18 @@ DataDirOpt = Annotated[
     typer.Option(
         "--data-dir",
         help="Store directory (default: $QTLAB_DATA_DIR or the user cache directory).",
+        show_default=False,
+    ),
+]
+
+#: ``--rule NAME=VALUE``, repeatable: endpoint rules (C3), the first to bind ends runoff.
+RuleOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rule",
+        help="NAME=VALUE, repeatable (first to bind ends runoff): "
+        + ", ".join(ENDPOINT_RULE_NAMES)
+        + ".",
         show_default=False,
     ),
 ]
