@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qtlab import schema
 from qtlab.balance import (
-    ENDPOINT_RULES,
+    EndpointRule,
     LiabilityRules,
     LiabilityState,
     find_endpoint,
@@ -22,9 +23,8 @@ from qtlab.balance import (
 from qtlab.engine import BalanceInputs, PaydownPath, Projection, project
 from qtlab.errors import SpecError
 from qtlab.policy import (
-    ENDPOINT_RULE_DEFAULTS,
-    ENDPOINT_RULE_NAMES,
     Endpoint,
+    EndpointCondition,
     Policy,
     Regime,
     RegimeSource,
@@ -73,13 +73,15 @@ def _run(policy: Policy, months: int = 60, method: str = "vectorized", **kw: obj
     )
 
 
-def test_rule_names_match_the_balance_package():
-    assert ENDPOINT_RULE_NAMES == ENDPOINT_RULES
-
-
-def test_rule_defaults_match_the_balance_package():
-    # balance and policy may not import each other, so each keeps its own defaults
-    assert {r: parse_rule(r).value for r in ENDPOINT_RULES} == dict(ENDPOINT_RULE_DEFAULTS)
+def test_every_glossary_rule_default_is_valid_in_policy_and_balance():
+    # one table (qtlab.schema) names the rules for both packages; each name given alone
+    # takes its usual value in a policy's endpoint and in C3's rules alike
+    assert set(schema.ENDPOINT_RULE_DEFAULTS) == set(schema.ENDPOINT_RULE_NAMES)
+    for name, value in schema.ENDPOINT_RULE_DEFAULTS.items():
+        assert EndpointCondition.parse(name) == EndpointCondition(name, value)
+        assert parse_rule(name) == EndpointRule(name, value)  # type: ignore[arg-type]
+    with pytest.raises(SpecError, match="valid rules are"):
+        EndpointCondition.parse("reserves_to_gnp")
 
 
 def test_reserves_peak_fraction_stops_runoff_at_the_known_month():

@@ -102,13 +102,18 @@ GOOD = "date,value\n2024-01-31,8900.5\n2024-02-29,8910.25\n"
 
 BAD_FILES = [
     # (content, line, field, value, words in the message)
-    ("date,value\n2024-01-31,8900.5\n2024-02-29\n", 3, "value", "2024-02-29", "truncated"),
+    ("date,value\n2024-01-31,8900.5\n2024-02-29\n", 3, "line 3", "2024-02-29", "truncated"),
     ("date,value\n2024-01-31,8900.5\n2024-02-29,n/a\n", 3, "value", "n/a", "not a number"),
     ("date,value\n2024-01-31,8900.5\n2024-02-30,8910\n", 3, "date", "2024-02-30", "not a valid"),
     ("date,value\n2024-01-31,8900.5\n01/31/2024,8910\n", 3, "date", "01/31/2024", "YYYY-MM-DD"),
     ("date,value\n2024-01-31,\n", 2, "value", "", "missing value"),
     ("date,value\n2024-01-31,1\n2024-02-29,2\n2024-01-31,3\n", 4, "date", "2024-01-31", "repeated"),
-    ("date,value\n2024-01-31,inf\n", 2, "value", "inf", "not a number"),
+    ("date,value\n2024-01-31,inf\n", 2, "value", "inf", "not a finite number"),
+    ("date,value\n2024-01-31,1\n2024-02-29,-inf\n", 3, "value", "-inf", "not a finite number"),
+    ("date,value\n2024-01-31,NaN\n", 2, "value", "NaN", "not a finite number"),
+    ("date,value\n2024-01-31,1e999\n", 2, "value", "1e999", "not a finite number"),
+    # blank lines are skipped but still counted: the bad value is on line 5 of the file
+    ("date,value\n\n2024-01-31,1\n\n2024-02-29,x\n", 5, "value", "x", "not a number"),
     ("date,value\n2024-01-31,1,5\n", 2, "line 2", "2024-01-31,1,5", "more fields"),
 ]
 

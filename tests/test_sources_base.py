@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from qtlab.errors import ParseError
-from qtlab.sources._base import checked_csv
+from qtlab.sources._base import checked_csv, date_column, numeric_column
+from qtlab.sources.cbo import parse_cbo_actual_gdp
+from qtlab.sources.fred import parse_fred_csv
 
 GDP = "cbo/cbo_actual_gdp_by_fiscal_year.csv"
 MSPD = "mspd/mspd_table1_summary_by_class_2001-01_2026-05.csv"
@@ -61,3 +63,46 @@ def test_missing_column_and_empty_file(shared_data: Path) -> None:
     assert "field 'GDP'" in str(err.value) and "'gdp'" in str(err.value)
     with pytest.raises(ParseError, match="empty"):
         checked_csv(b"\xef\xbb\xbf\n", file="gdp.csv", required=())
+
+
+@pytest.mark.parametrize("bad", ["inf", "-inf", "Infinity", "nan", "NaN", "1e999"])
+def test_official_files_refuse_non_finite_values(shared_data: Path, bad: str) -> None:
+    # WALCL (H.4.1 total assets, USD mn): the value of 2010-01-06 is on line 370 of the file
+    text = (shared_data / "fred" / "WALCL.csv").read_text()
+    assert "\n2010-01-06,2235304\n" in text
+    with pytest.raises(ParseError) as err:
+        parse_fred_csv(
+            text.replace("\n2010-01-06,2235304\n", f"\n2010-01-06,{bad}\n", 1),
+            series_id="WALCL",
+            file="WALCL.csv",
+        )
+    e = err.value
+    assert (e.file, e.field, e.value) == ("WALCL.csv", "value", bad)
+    assert "not a finite number (row 370)" in str(e) and "inf, -inf and nan" in str(e)
+    # CBO's GDP by fiscal year: FY1991 is on line 11
+    gdp = (shared_data / GDP).read_text().replace("1991,6093.175", f"1991,{bad}", 1)
+    with pytest.raises(ParseError, match=r"field 'GDP'.*not a finite number \(row 11\)"):
+        parse_cbo_actual_gdp(gdp, file="gdp.csv")
+
+
+def test_line_index_pairs_rows_with_file_lines() -> None:
+    text = 'date,value\n\n2024-01-31,1\n,\n"2024-\n02-29",2\n  \n2024-03-31,x\n'
+    df = checked_csv(text, file="u.csv", required=(), line_index=True)
+    assert df.index.name == "line" and df.index.tolist() == [3, 5, 8]
+    with pytest.raises(ParseError, match=r"value 'x': not a number \(line 8\)"):
+        numeric_column(df["value"], file="u.csv", field="value")
+    with pytest.raises(ParseError, match=r"expected format YYYY-MM-DD \(line 5\)"):
+        date_column(df["date"], file="u.csv", field="date")
+    # without line_index: a range index, "row N" (position below the header)
+    plain = checked_csv("date,value\n2024-01-31,x\n", file="u.csv", required=())
+    with pytest.raises(ParseError, match=r"not a number \(row 2\)"):
+        numeric_column(plain["value"], file="u.csv", field="value")
+
+
+def test_short_rows_are_refused_when_asked(shared_data: Path) -> None:
+    text = (shared_data / GDP).read_text().replace("1991,6093.175", "1991", 1)
+    assert checked_csv(text, file="gdp.csv", required=()).loc[9, "GDP"] == ""
+    with pytest.raises(ParseError) as err:
+        checked_csv(text, file="gdp.csv", required=(), allow_short_rows=False)
+    assert err.value.field == "line 11" and err.value.value == "1991"
+    assert "fewer fields than the header (1, the header 'fiscal_year,GDP' has 2)" in str(err.value)

@@ -7,21 +7,22 @@ stable keys, months as ``"YYYY-MM"`` and amounts in USD bn; an uncapped cap is
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
 from rich.table import Table
 
 from qtlab._periods import to_month
-from qtlab.cli import _handle_errors, app, out
+from qtlab.cli import RuleOpt, _handle_errors, _print_json, app, out
 from qtlab.policy import Policy, load_preset
+
+if TYPE_CHECKING:
+    from qtlab.engine import Projection
 
 __all__ = ["backtest_cmd", "ladder_cmd", "project_cmd"]
 
@@ -80,23 +81,25 @@ def _num(x: float) -> float | None:
 
 
 def _month_rows(
-    frame: pd.DataFrame, keys: Sequence[str], *, regime: bool = False
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    *,
+    regime: bool = False,
+    flags: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """One JSON object per month of ``frame``: ``month``, the ``keys`` as :func:`_num`
-    numbers [USD bn] and, with ``regime=True``, the regime in force."""
+    numbers [USD bn], the ``flags`` columns as booleans and, with ``regime=True``, the
+    regime in force (last)."""
     vals = frame.loc[:, list(keys)].to_numpy(float)
     rows: list[dict[str, Any]] = []
     for i, m in enumerate(frame.index):
         row: dict[str, Any] = {"month": str(m)}
         row.update((k, _num(float(v))) for k, v in zip(keys, vals[i], strict=True))
+        row.update((k, bool(frame[k].iloc[i])) for k in flags)
         if regime:
             row["regime"] = str(frame["regime"].iloc[i])
         rows.append(row)
     return rows
-
-
-def _dump(obj: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(obj, indent=1) + "\n")
 
 
 def _table(title: str, df: pd.DataFrame) -> None:
@@ -127,7 +130,7 @@ def ladder_cmd(
     frame, summ = ladder(_dataset(start, holdings_as_of), _policy(policy), start, months)
     if as_json:
         rows = _month_rows(frame, [c for c in frame.columns if c != "coupon_shortfall"])
-        _dump(
+        _print_json(
             {
                 "policy": policy,
                 "start": str(frame.index[0]),
@@ -195,35 +198,45 @@ def project_cmd(
         float | None,
         typer.Option("--rmp-pace", help="Reserve-management bill purchases [USD bn/month]."),
     ] = None,
+    rule: RuleOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """B2/B4: the SOMA portfolio month by month under a policy [USD bn]."""
-    from qtlab.analyses._runoff_data import run_projection  # noqa: PLC0415
+    """B2/B4: the SOMA portfolio month by month under a policy [USD bn].
+
+    With --rule (or a policy file with an endpoint) the liabilities are projected too and
+    runoff stops in the month the first rule binds (C3), full reinvestment after.
+    """
+    from qtlab.analyses._engine_stop import project_with_endpoint  # noqa: PLC0415
+    from qtlab.engine import LIABILITY_COLUMNS  # noqa: PLC0415
 
     pol = _policy(policy, rmp_pace)
     mr = mortgage_rate or "flat"
-    p = run_projection(
+    p, used = project_with_endpoint(
         _dataset(start, holdings_as_of),
         pol,
         start,
         months,
+        rule or (),
         mbs_paydowns=mbs_paydowns,
         mortgage_rate=mr,
         shock_bp=shock_bp,
     )
     f = p.frame
+    stop = _endpoint_summary(p, used)
     if as_json:
-        rows = _month_rows(f, _PROJECT_KEYS, regime=True)
-        _dump(
-            {
-                "policy": pol.name,
-                "start": str(f.index[0]),
-                "mbs_paydowns": mbs_paydowns,
-                "mortgage_rate": mr if mbs_paydowns == "model" else None,
-                "shock_bp": shock_bp if mbs_paydowns == "model" else None,
-                "months": rows,
-            }
-        )
+        keys = [*_PROJECT_KEYS, *(LIABILITY_COLUMNS if p.has_liabilities else ())]
+        flags = ("endpoint",) if stop is not None else ()
+        obj: dict[str, Any] = {
+            "policy": pol.name,
+            "start": str(f.index[0]),
+            "mbs_paydowns": mbs_paydowns,
+            "mortgage_rate": mr if mbs_paydowns == "model" else None,
+            "shock_bp": shock_bp if mbs_paydowns == "model" else None,
+        }
+        if stop is not None:
+            obj["endpoint"] = stop
+        obj["months"] = _month_rows(f, keys, regime=True, flags=flags)
+        _print_json(obj)
         return
     cols = [
         "bills",
@@ -237,7 +250,42 @@ def project_cmd(
         "total_securities",
         "regime",
     ]
+    if stop is not None:
+        cols[-1:-1] = ["reserves"]
     _table(f"SOMA projection under {pol.name} [USD bn]", f[cols])
+    if stop is not None:
+        rules = ", ".join(stop["rules"])
+        if stop["rule"] is None:
+            out.print(f"no rule of {rules} binds within {months} months", highlight=False)
+        else:
+            out.print(
+                f"{stop['rule']} binds first: runoff ends {stop['end_month']} after "
+                f"{stop['months_of_runoff']} months ({stop['then']} from the month after); total "
+                f"assets {stop['terminal_assets']:,.0f} bn, reserves "
+                f"{stop['terminal_reserves']:,.0f} bn",
+                highlight=False,
+            )
+        for line in stop["assumptions"]:
+            out.print(f"assumption: {line}", highlight=False)
+
+
+def _endpoint_summary(p: Projection, used: Sequence[str]) -> dict[str, Any] | None:
+    """Where the engine stopped runoff (``qtlab endpoint --json``'s keys, plus the rules
+    tested and the regime after), or ``None`` without an endpoint."""
+    if p.policy.endpoint is None:
+        return None
+    e = p.endpoints().iloc[0]
+    end = p.endpoint_month()
+    return {
+        "rules": [str(c) for c in p.policy.endpoint.rules],
+        "rule": None if end is None else str(e["rule"]),
+        "end_month": None if end is None else str(end),
+        "months_of_runoff": None if end is None else int(e["months_of_runoff"]),
+        "terminal_assets": None if end is None else _num(float(e["terminal_assets"])),
+        "terminal_reserves": None if end is None else _num(float(e["terminal_reserves"])),
+        "then": p.end_regime,
+        "assumptions": list(used),
+    }
 
 
 @app.command("backtest")
@@ -263,7 +311,7 @@ def backtest_cmd(
     b = backtest(episode, mbs_paydowns=mbs_paydowns, mortgage_rate=mr, shock_bp=shock_bp)
     fr = b.frame
     if as_json:
-        _dump(
+        _print_json(
             {
                 "episode": b.episode,
                 "mbs_paydowns": mbs_paydowns,

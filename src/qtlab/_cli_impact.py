@@ -5,13 +5,11 @@ Registered from :mod:`qtlab.cli` (one import line); JSON goes to stdout.
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qtlab.cli import _handle_errors, app, out
+from qtlab.cli import RuleOpt, _handle_errors, _print_json, app, out
 from qtlab.errors import SpecError
 
 if TYPE_CHECKING:
@@ -47,10 +45,6 @@ def _bank_path(text: str, months: pd.PeriodIndex) -> pd.Series:
     return pd.Series(lv * (1 + g / 100.0) ** steps, index=months, name="bank_assets")
 
 
-def _dump(obj: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(obj, indent=1, default=str) + "\n")
-
-
 @app.command("fit-yield")
 @_handle_errors
 def fit_yield_cmd(
@@ -83,7 +77,7 @@ def fit_yield_cmd(
 
     yf = yield_forecast(Dataset(as_of), indicator, sample=_sample(sample), sep=sep, horizon=horizon)
     if as_json:
-        _dump(yf.to_dict())
+        _print_json(yf.to_dict())
         return
     out.print(yf.fit.summary(), highlight=False)
     pk = yf.peak
@@ -108,13 +102,7 @@ def endpoint_cmd(
             "QT2 ended, hold after."
         ),
     ] = None,
-    rule: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="NAME=VALUE, repeatable (first to bind ends runoff): reserves_peak_fraction, "
-            "assets_to_gdp, reserves_to_gdp, reserves_to_bank_assets."
-        ),
-    ] = None,
+    rule: RuleOpt = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Vantage date (default: latest data).")
     ] = None,
@@ -154,7 +142,7 @@ def endpoint_cmd(
         bank_assets=banks,
     )
     if as_json:
-        _dump({**res.to_dict(), "assumptions": list(res.assumptions)})
+        _print_json({**res.to_dict(), "assumptions": list(res.assumptions)})
         return
     if res.rule is None:
         out.print(f"no rule of {', '.join(rules)} binds within {horizon} months", highlight=False)
@@ -188,7 +176,7 @@ def scorecard_cmd(
     table = score(load_forecasts(file), Dataset(as_of))
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     if as_json:
-        _dump({"file": file or "qtlab_2022-05-31.yaml", "forecasts": rows})
+        _print_json({"file": file or "qtlab_2022-05-31.yaml", "forecasts": rows})
         return
     for r in rows:
         err = "" if r["error"] is None else f"  error {r['error']:+.2f}"

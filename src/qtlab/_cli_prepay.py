@@ -7,8 +7,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from qtlab._cli_engine import _dump, _month_rows, _num
-from qtlab.cli import DataDirOpt, _handle_errors, app, out
+from qtlab._cli_engine import _month_rows, _num
+from qtlab.cli import DataDirOpt, _handle_errors, _print_json, app, out
 
 __all__ = ["prepay", "prepay_json"]
 
@@ -87,7 +87,7 @@ def prepay(
     """Project SOMA MBS paydowns (scheduled + prepaid) against the monthly cap [USD bn]."""
     res = prepay_json(as_of, months, shock_bp, params, mortgage_rate, data_dir)
     if as_json:
-        _dump(res)
+        _print_json(res)
         return
     tb = Table(title=f"SOMA MBS paydowns [USD bn] (holdings {res['holdings_file']})")
     for col in ("month", "scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall"):

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from qtlab import __version__
 from qtlab.errors import DateRangeError, QtlabError, SpecError
+from qtlab.schema import ENDPOINT_RULE_NAMES
 
 __all__ = ["app"]
 
@@ -50,6 +51,18 @@ DataDirOpt = Annotated[
     ),
 ]
 
+#: ``--rule NAME=VALUE``, repeatable: endpoint rules (C3), the first to bind ends runoff.
+RuleOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rule",
+        help="NAME=VALUE, repeatable (first to bind ends runoff): "
+        + ", ".join(ENDPOINT_RULE_NAMES)
+        + ".",
+        show_default=False,
+    ),
+]
+
 
 def _handle_errors(fn: F) -> F:
     @wraps(fn)
@@ -68,6 +81,13 @@ def _handle_errors(fn: F) -> F:
             raise typer.Exit(1) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+def _print_json(obj: Any) -> None:
+    """Write ``obj`` to stdout as the commands' JSON: indent 1, keys in insertion order,
+    one trailing newline. Values JSON has no type for (dates, periods) are written as
+    their ``str()``."""
+    sys.stdout.write(json.dumps(obj, indent=1, default=str) + "\n")
 
 
 def _version(value: bool) -> None:
@@ -101,7 +121,7 @@ def data_status(
 
     report = status_report(Dataset(as_of, data_dir=data_dir))
     if as_json:
-        sys.stdout.write(json.dumps(report, indent=1) + "\n")
+        _print_json(report)
         return
     t = Table(title=f"Series (as of {report['as_of'] or 'latest'})")
     cols = ("id", "source", "units", "first", "last", "rows", "vintage")

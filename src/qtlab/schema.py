@@ -17,6 +17,13 @@ Series (long): one row per observation, columns :data:`SERIES_COLUMNS`
 value was published or, failing that, fetched.
 
 Holdings: one row per security and as-of date, columns :data:`HOLDINGS_COLUMNS`.
+
+Endpoint rules
+--------------
+The names of the rules that end runoff (C3), with their usual values
+(:data:`ENDPOINT_RULE_DEFAULTS`), shared by :mod:`qtlab.policy` (a policy's
+endpoint) and :mod:`qtlab.balance` (what each rule measures), which may not import
+each other.
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ import pandas as pd
 from qtlab.errors import ParseError, UnknownSeriesError, one_of
 
 __all__ = [
+    "ENDPOINT_RULE_DEFAULTS",
+    "ENDPOINT_RULE_NAMES",
     "HOLDINGS_COLUMNS",
     "HOLDING_KINDS",
     "INDEX",
@@ -39,6 +48,7 @@ __all__ = [
     "SERIES_COLUMNS",
     "SERIES_FAMILIES",
     "USD_BN",
+    "EndpointRuleName",
     "Frequency",
     "HoldingKind",
     "SeriesKind",
@@ -55,6 +65,25 @@ PERCENT: Final = "percent"
 INDEX: Final = "index"
 
 SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")
+
+#: Endpoint rules (each a fraction in (0, 1)); the first to bind ends runoff:
+#: ``reserves_peak_fraction=f``: reserves <= (1 - f) x their peak;
+#: ``assets_to_gdp=s``: total assets <= s x nominal GDP (annual rate);
+#: ``reserves_to_gdp=s``: reserves <= s x nominal GDP;
+#: ``reserves_to_bank_assets=s``: reserves <= s x commercial-bank total assets.
+EndpointRuleName = Literal[
+    "reserves_peak_fraction", "assets_to_gdp", "reserves_to_gdp", "reserves_to_bank_assets"
+]
+ENDPOINT_RULE_NAMES: Final[tuple[str, ...]] = get_args(EndpointRuleName)
+#: The usual value of each endpoint rule, used for ``NAME`` given without ``=VALUE``
+#: (``reserves_peak_fraction=0.5``: the QT1 precedent, reserves fell from about 2.8 to
+#: 1.4 trillion).
+ENDPOINT_RULE_DEFAULTS: Final[Mapping[str, float]] = {
+    "reserves_peak_fraction": 0.5,
+    "assets_to_gdp": 0.20,
+    "reserves_to_gdp": 0.08,
+    "reserves_to_bank_assets": 0.12,
+}
 
 HoldingKind = Literal["bill", "note_bond", "tips", "frn", "agency", "mbs", "cmbs"]
 HOLDING_KINDS: Final[tuple[str, ...]] = get_args(HoldingKind)

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from qtlab._periods import MonthLike, to_month
 from qtlab.analyses._impact_inputs import (
     Assumption,
     Inputs,
@@ -21,13 +22,19 @@ from qtlab.analyses._impact_inputs import (
     rules_assumption,
 )
 from qtlab.analyses._runoff_data import run_projection
-from qtlab.balance import EndpointResult, LiabilityRules, find_endpoint, parse_rule
+from qtlab.balance import (
+    DEFAULT_GDP_GROWTH,
+    EndpointResult,
+    LiabilityRules,
+    find_endpoint,
+    parse_rule,
+)
 from qtlab.engine import LIABILITY_COLUMNS, BalanceInputs, Projection
 from qtlab.errors import SpecError
-from qtlab.policy import Endpoint, EndpointCondition, load_preset
+from qtlab.policy import Endpoint, EndpointCondition, Policy, load_preset
 from qtlab.store.dataset import Dataset
 
-__all__ = ["engine_endpoint", "engine_stop"]
+__all__ = ["engine_endpoint", "engine_stop", "project_with_endpoint"]
 
 
 def engine_stop(
@@ -159,3 +166,85 @@ def engine_endpoint(
         assumptions=(*text, stop.text("en")),
     )
     return res, proj, inp, used
+
+
+def project_with_endpoint(
+    ds: Dataset,
+    policy: Policy,
+    start: MonthLike,
+    months: int,
+    rules: Sequence[str] = (),
+    *,
+    mbs_paydowns: str = "realized",
+    mortgage_rate: str = "flat",
+    shock_bp: float = 0.0,
+    gdp_growth: float = DEFAULT_GDP_GROWTH,
+    liability_rules: LiabilityRules | None = None,
+) -> tuple[Projection, tuple[str, ...]]:
+    """:func:`~qtlab.analyses._runoff_data.run_projection` (``qtlab project``) with the
+    endpoint tested by the engine: runoff stops in the month the first rule binds and the
+    endpoint regime (the policy's, default full reinvestment) is in force after it.
+
+    ``rules`` (``"NAME=VALUE"`` or ``"NAME"``, C3's) replace the policy's endpoint rules;
+    without them the policy's own endpoint is used, and a policy without one is projected
+    as is (no liabilities, no assumptions). The liabilities start from the last complete
+    month of H.4.1 data visible in ``ds`` and follow ``liability_rules`` (default C2's
+    ``rrp_first``: ON RRP absorbs the decline first, TGA flat, currency growing);
+    other assets are held at that month's total assets minus the securities projected
+    for it [USD bn]. Returns the projection and the assumptions used (in English).
+    """
+    if rules:
+        conds = tuple(EndpointCondition.parse(r) for r in rules)
+        regime = policy.endpoint.regime if policy.endpoint is not None else None
+        ep = Endpoint(conds) if regime is None else Endpoint(conds, regime)
+        policy = replace(policy, endpoint=ep)
+
+    def run(pol: Policy, n: int, balance: BalanceInputs | None = None) -> Projection:
+        return run_projection(
+            ds,
+            pol,
+            start,
+            n,
+            mbs_paydowns=mbs_paydowns,
+            mortgage_rate=mortgage_rate,
+            shock_bp=shock_bp,
+            balance=balance,
+        )
+
+    if policy.endpoint is None:
+        return run(policy, months), ()
+    if any(c.name == "reserves_to_bank_assets" for c in policy.endpoint.rules):
+        raise SpecError(
+            "endpoint rule reserves_to_bank_assets needs commercial-bank total assets "
+            "(Federal Reserve H.8), which qtlab's data do not include; `qtlab endpoint "
+            "--bank-assets LEVEL[:GROWTH]` takes them as a path"
+        )
+    s = to_month(start, field="start")
+    lrules = liability_rules or LiabilityRules()
+    seen = pd.Period(ds.as_of or pd.Timestamp.today(), freq="M")
+    inp = load_inputs(ds, horizon=months + max(0, (s - seen).n) + 2, gdp_growth=gdp_growth)
+    st = inp.state
+    # the securities projected for the state month, on the H.4.1 basis
+    bare = run(replace(policy, endpoint=None), 1)
+    if st.month in bare.months:
+        k = bare.months.get_loc(st.month)
+        held = {c: float(bare.arrays[c][0, k]) for c in ("total_securities", "tips_inflation_comp")}
+    elif st.month == bare.months[0] - 1:
+        held = bare.initial
+    else:
+        raise SpecError(
+            f"the liabilities start from {st.month}, the last complete month of H.4.1 data "
+            f"visible on {ds.as_of or 'the latest date'}, but the holdings are projected from "
+            f"{bare.months[0]}: pick --holdings-as-of (or --start) so they meet"
+        )
+    other = st.total_assets - held["total_securities"] - held["tips_inflation_comp"]
+    bal = BalanceInputs(st, other, lrules, gdp=inp.gdp, reserves_history=inp.reserves)
+    p = run(policy, months, bal)
+    used = (
+        *(a.text("en") for a in (inp.gdp_assumption, *inp.state_notes)),
+        f"liabilities projected from {st.month} (the last complete month of H.4.1 data) "
+        f"along the engine's total assets; other assets (total assets minus securities) "
+        f"held at their {st.month} level ({other:,.0f} bn).",
+        rules_assumption(lrules).text("en"),
+    )
+    return p, used

@@ -24,12 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal, get_args
 
 import pandas as pd
 
 from qtlab._periods import as_monthly, period_index, require_monthly, to_month, value_at
 from qtlab.errors import SpecError, one_of
+
+# the rule names and their usual values are the glossary's, shared with qtlab.policy
+from qtlab.schema import ENDPOINT_RULE_DEFAULTS as _DEFAULTS
+from qtlab.schema import ENDPOINT_RULE_NAMES as ENDPOINT_RULES
+from qtlab.schema import EndpointRuleName as RuleName
 
 __all__ = [
     "ENDPOINT_RULES",
@@ -39,17 +43,6 @@ __all__ = [
     "find_endpoint",
     "parse_rule",
 ]
-
-RuleName = Literal[
-    "reserves_peak_fraction", "assets_to_gdp", "reserves_to_gdp", "reserves_to_bank_assets"
-]
-ENDPOINT_RULES: Final[tuple[str, ...]] = get_args(RuleName)
-_DEFAULTS: Final[Mapping[str, float]] = {
-    "reserves_peak_fraction": 0.5,
-    "assets_to_gdp": 0.20,
-    "reserves_to_gdp": 0.08,
-    "reserves_to_bank_assets": 0.12,
-}
 
 
 @dataclass(frozen=True)

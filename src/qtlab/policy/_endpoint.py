@@ -38,6 +38,9 @@ from qtlab._periods import MonthLike, to_month
 from qtlab.errors import SpecError, one_of
 from qtlab.policy._model import Regime, RegimeSource
 
+# the rule names and their usual values are the glossary's, which qtlab.balance measures
+from qtlab.schema import ENDPOINT_RULE_DEFAULTS, ENDPOINT_RULE_NAMES
+
 __all__ = [
     "ENDPOINT_RULE_DEFAULTS",
     "ENDPOINT_RULE_NAMES",
@@ -46,14 +49,6 @@ __all__ = [
     "default_endpoint_regime",
 ]
 
-#: Rule names and their usual values (the same names as ``qtlab.balance.ENDPOINT_RULES``).
-ENDPOINT_RULE_DEFAULTS: Final[Mapping[str, float]] = {
-    "reserves_peak_fraction": 0.5,
-    "assets_to_gdp": 0.20,
-    "reserves_to_gdp": 0.08,
-    "reserves_to_bank_assets": 0.12,
-}
-ENDPOINT_RULE_NAMES: Final[tuple[str, ...]] = tuple(ENDPOINT_RULE_DEFAULTS)
 #: Placeholder start of the endpoint regime: it starts where the first rule binds.
 _UNSET: Final = pd.Period("1900-01", freq="M")
 _QT1_END_SOURCE: Final = RegimeSource(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import httpx
+import numpy as np
 import pandas as pd
 from tenacity import (
     Retrying,
@@ -276,6 +277,8 @@ def checked_csv(
     file: str,
     required: Iterable[str],
     dtype: Any = str,
+    line_index: bool = False,
+    allow_short_rows: bool = True,
     **read_csv_kwargs: Any,
 ) -> pd.DataFrame:
     """Parse CSV text, refuse rows longer than the header, check the ``required`` columns.
@@ -288,13 +291,25 @@ def checked_csv(
     the line and both field counts. (Left alone, pandas would silently turn the
     first column into the index when the first data rows are one field too
     long, shifting every value one column left: ``a,b`` / ``1,2,3`` would read
-    as ``a=2, b=3``.) Shorter rows are kept; their missing cells are empty and
-    caught by :func:`numeric_column` / :func:`date_column`.
+    as ``a=2, b=3``.) Shorter rows are kept, their missing cells empty and
+    caught by :func:`numeric_column` / :func:`date_column`, unless
+    ``allow_short_rows=False``: then they are errors too (a truncated file).
+
+    With ``line_index=True`` the frame's index is the line of each row in the file
+    (named ``line``; a quoted field spanning lines counts from its first line), blank
+    lines are left out, and :func:`numeric_column` / :func:`date_column` then say
+    "line N" in their errors. Otherwise the index is ``0..n-1``.
     """
     text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
     if not text.strip():
         raise ParseError("the file is empty", file=file)
-    _check_field_counts(text, file=file, delimiter=str(read_csv_kwargs.get("sep", ",")))
+    delimiter = str(read_csv_kwargs.get("sep", ","))
+    lines, blank = _check_field_counts(
+        text, file=file, delimiter=delimiter, allow_short_rows=allow_short_rows
+    )
+    if line_index:
+        # one frame row per CSV record, blank ones included, to pair rows with lines
+        read_csv_kwargs = {**read_csv_kwargs, "skip_blank_lines": False}
     try:
         df: pd.DataFrame = pd.read_csv(
             io.StringIO(text), dtype=dtype, keep_default_na=False, **read_csv_kwargs
@@ -310,28 +325,53 @@ def checked_csv(
             file=file,
             field=missing[0],
         )
+    if line_index:
+        if len(df) != len(lines):
+            raise ParseError(
+                f"not a readable CSV ({len(df)} rows read from {len(lines)} records)", file=file
+            )
+        df.index = pd.Index(lines, name="line")
+        df = df.loc[[not b for b in blank]]
     return df
 
 
-def _check_field_counts(text: str, *, file: str, delimiter: str = ",") -> None:
-    """Raise :class:`ParseError` at the first row with more fields than the header."""
+def _check_field_counts(
+    text: str, *, file: str, delimiter: str = ",", allow_short_rows: bool = True
+) -> tuple[list[int], list[bool]]:
+    """Raise :class:`ParseError` at the first row with more fields than the header (or
+    fewer, unless ``allow_short_rows``); return each data record's first line in the
+    file and whether it is blank (no field with anything but white space)."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    lines: list[int] = []
+    blank: list[bool] = []
     try:
         header = next(reader)
         width = len(header)
+        shown = delimiter.join(header)[:120]
         for row in reader:
-            if len(row) > width:
+            first = reader.line_num - sum(cell.count("\n") for cell in row)
+            empty = not any(cell.strip() for cell in row)
+            lines.append(first)
+            blank.append(empty)
+            if len(row) > width or (len(row) < width and not allow_short_rows and not empty):
                 line = reader.line_num
+                what = (
+                    "more fields than the header ({n} fields, the header {h!r} has {w}: a stray "
+                    "comma, an unquoted thousands separator, or a column missing from the "
+                    "header?)"
+                    if len(row) > width
+                    else "fewer fields than the header ({n}, the header {h!r} has {w}): a "
+                    "truncated line or file?"
+                )
                 raise ParseError(
-                    f"line {line} has more fields than the header ({len(row)} fields, the "
-                    f"header {delimiter.join(header)[:120]!r} has {width}: a stray comma, an "
-                    "unquoted thousands separator, or a column missing from the header?)",
+                    f"line {line} has " + what.format(n=len(row), h=shown, w=width),
                     file=file,
                     field=f"line {line}",
                     value=delimiter.join(row)[:120],
                 )
     except csv.Error as exc:
         raise ParseError(f"not a readable CSV (line {reader.line_num}: {exc})", file=file) from exc
+    return lines, blank
 
 
 def numeric_column(
@@ -345,18 +385,30 @@ def numeric_column(
     """Convert a text column to float64, raising :class:`ParseError` on the first bad value.
 
     Thousands separators (``1,234``) are accepted. Cells in ``missing_markers``
-    become NaN if ``allow_missing`` and are an error otherwise.
+    become NaN if ``allow_missing`` and are an error otherwise. Text that is not
+    a number, and numbers that are not finite (``inf``, ``-inf``, ``nan``, or too
+    large for a float), are errors. Errors name the file, the field, the value and
+    where it is: "line N" when ``values`` is indexed by file line (see
+    :func:`checked_csv`), else "row N" (position + 2: below a header, 1-based).
     """
     text = values.astype("string").str.strip()
     markers = set(missing_markers)
     is_missing = text.isna() | text.isin(markers)
     cleaned = text.str.replace(",", "", regex=False)
     nums = pd.to_numeric(cleaned.where(~is_missing), errors="coerce")
-    bad = nums.isna() & ~is_missing
+    unparsed = nums.isna() & ~is_missing
+    # "nan" parses, to NaN, like text that is not a number: tell the two apart
+    nan_text = cleaned.str.lower().str.lstrip("+-").eq("nan").fillna(False).astype(bool)
+    infinite = nums.notna() & ~np.isfinite(nums.astype("float64").fillna(0.0))
+    nonfinite = infinite | (unparsed & nan_text)
+    bad = unparsed | infinite
     if bad.any():
         idx = bad[bad].index[0]
+        where = _position(values, idx)
         raise ParseError(
-            f"not a number (row {_row_label(values, idx)})",
+            f"not a finite number ({where}): inf, -inf and nan are not data values"
+            if nonfinite.loc[idx]
+            else f"not a number ({where})",
             file=file,
             field=field,
             value=values.loc[idx],
@@ -364,7 +416,7 @@ def numeric_column(
     if is_missing.any() and not allow_missing:
         idx = is_missing[is_missing].index[0]
         raise ParseError(
-            f"missing value (row {_row_label(values, idx)})",
+            f"missing value ({_position(values, idx)})",
             file=file,
             field=field,
             value=values.loc[idx],
@@ -391,9 +443,9 @@ def date_column(
     bad = conv.isna() & ~is_missing
     if bad.any():
         idx = bad[bad].index[0]
-        expected = f"format {format}" if format else "a date"
+        expected = f"format {_readable(format)}" if format else "a date"
         raise ParseError(
-            f"not a valid date, expected {expected} (row {_row_label(values, idx)})",
+            f"not a valid date, expected {expected} ({_position(values, idx)})",
             file=file,
             field=field,
             value=values.loc[idx],
@@ -401,7 +453,7 @@ def date_column(
     if is_missing.any() and not allow_missing:
         idx = is_missing[is_missing].index[0]
         raise ParseError(
-            f"missing date (row {_row_label(values, idx)})",
+            f"missing date ({_position(values, idx)})",
             file=file,
             field=field,
             value="",
@@ -409,10 +461,21 @@ def date_column(
     return conv.astype("datetime64[ns]")
 
 
-def _row_label(values: pd.Series, idx: Any) -> str:
+def _position(values: pd.Series, idx: Any) -> str:
+    """Where ``idx`` is, for messages: "line N" in a frame indexed by file line
+    (:func:`checked_csv` with ``line_index=True``), else "row N"."""
+    if values.index.name == "line":
+        return f"line {idx}"
     try:
         pos = values.index.get_loc(idx)
     except KeyError:
-        return str(idx)
+        return f"row {idx}"
     # +2: one for the header line, one for 1-based counting
-    return f"{int(pos) + 2}" if isinstance(pos, int) else str(idx)
+    return f"row {int(pos) + 2}" if isinstance(pos, int) else f"row {idx}"
+
+
+def _readable(format: str) -> str:
+    """A strptime format as people write it: ``%Y-%m-%d`` -> ``YYYY-MM-DD``."""
+    for code, shown in (("%Y", "YYYY"), ("%m", "MM"), ("%d", "DD"), ("%H", "hh"), ("%M", "mm")):
+        format = format.replace(code, shown)
+    return format

@@ -14,11 +14,9 @@ the field and the value.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Final
 
@@ -31,6 +29,8 @@ from qtlab.sources._base import (
     SourceData,
     SourceMeta,
     checked_csv,
+    date_column,
+    numeric_column,
     open_binary,
     raw_bytes,
     sha256_bytes,
@@ -51,8 +51,6 @@ USER_SOURCE: Final = "user file"
 IMPORTABLE_IDS: Final[tuple[str, ...]] = tuple(
     s.id for s in schema.SERIES.values() if s.source == "user"
 )
-
-_MISSING = ("", ".")
 
 
 def importable_spec(series_id: str) -> schema.SeriesSpec:
@@ -90,10 +88,12 @@ def _check_scale(units_scale: float) -> float:
     return scale
 
 
-def _rows(text: str, file: str) -> tuple[list[date], list[float]]:
-    """Dates and values of a ``date,value`` CSV, each line checked."""
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower() for h in next(reader)]
+def _rows(text: str, file: str) -> pd.DataFrame:
+    """The ``date`` [datetime64] and ``value`` columns of a ``date,value`` CSV, indexed by
+    file line, every line checked (by :func:`~qtlab.sources._base.checked_csv` and its
+    column converters, as an official file is)."""
+    df = checked_csv(text, file=file, required=(), line_index=True, allow_short_rows=False)
+    header = [c.lower() for c in df.columns]
     if header != ["date", "value"]:
         raise ParseError(
             "expected the header 'date,value' (ISO dates, one number per line)",
@@ -101,63 +101,23 @@ def _rows(text: str, file: str) -> tuple[list[date], list[float]]:
             field="header",
             value=",".join(header),
         )
-    dates: list[date] = []
-    values: list[float] = []
-    seen: dict[date, int] = {}
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line
-        if len(row) < 2:
-            raise ParseError(
-                f"line {line} has no value field (truncated file?); every line must be "
-                "'date,value'",
-                file=file,
-                field="value",
-                value=",".join(row),
-            )
-        d_txt, v_txt = row[0].strip(), row[1].strip()
-        try:
-            d = datetime.strptime(d_txt, "%Y-%m-%d").date()
-        except ValueError:
-            raise ParseError(
-                f"line {line}: not a valid date, expected format YYYY-MM-DD",
-                file=file,
-                field="date",
-                value=d_txt,
-            ) from None
-        if v_txt in _MISSING:
-            raise ParseError(
-                f"line {line}: missing value; leave the line out instead (a user series has "
-                "no missing-value markers)",
-                file=file,
-                field="value",
-                value=v_txt,
-            )
-        try:
-            v = float(v_txt.replace(",", ""))
-        except ValueError:
-            v = math.nan
-        if not math.isfinite(v):
-            raise ParseError(
-                f"line {line}: not a number (expected a finite decimal number)",
-                file=file,
-                field="value",
-                value=v_txt,
-            )
-        if d in seen:
-            raise ParseError(
-                f"line {line}: date repeated (first on line {seen[d]})",
-                file=file,
-                field="date",
-                value=d_txt,
-            )
-        seen[d] = line
-        dates.append(d)
-        values.append(v)
-    if not dates:
+    df.columns = header
+    if df.empty:
         raise ParseError("the file has no observations", file=file, field="value")
-    return dates, values
+    dates = date_column(df["date"], file=file, field="date")
+    # a user series has no missing-value markers: an empty cell is an error
+    values = numeric_column(df["value"], file=file, field="value", missing_markers=("",))
+    repeated = dates.duplicated()
+    if repeated.any():
+        line = repeated[repeated].index[0]
+        first = dates.index[dates == dates.loc[line]][0]
+        raise ParseError(
+            f"line {line}: date repeated (first on line {first})",
+            file=file,
+            field="date",
+            value=df.loc[line, "date"],
+        )
+    return pd.DataFrame({"date": dates, "value": values})
 
 
 def parse_series_csv(
@@ -212,16 +172,15 @@ def parse_series_csv(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParseError(f"not UTF-8 text ({exc})", file=file) from exc
-    checked_csv(text, file=file, required=())  # empty file, rows longer than the header
-    dates, values = _rows(text, file)
+    rows = _rows(text, file)
     vint = vintage or date.today()
-    raw_values = pd.Series(values, dtype="float64")
+    raw_values = rows["value"].reset_index(drop=True)
     # dividing by the exact power of ten keeps 6745699 mn -> 6745.699 bn bit-exact
     scaled = raw_values / (1.0 / scale) if scale < 1.0 else raw_values * scale
     frame = pd.DataFrame(
         {
             "series_id": spec.id,
-            "date": pd.to_datetime(pd.Series(dates)),
+            "date": rows["date"].reset_index(drop=True),
             "value": scaled,
             "vintage": pd.Timestamp(vint),
         }
@@ -239,7 +198,7 @@ def parse_series_csv(
         units={spec.id: spec.units},
         vintage=vint,
         file=file,
-        as_of=max(dates),
+        as_of=rows["date"].max().date(),
         sha256=sha256_bytes(data),
         notes=tuple(notes),
     )

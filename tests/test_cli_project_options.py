@@ -1,0 +1,102 @@
+"""``qtlab project --rule``: the engine stops runoff where the first endpoint rule binds.
+
+Runs on the embedded data, from the holdings visible on 2022-05-31 (QT2's start).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from _helpers import flat, run_cli
+from qtlab.policy import load_preset
+from qtlab.store import Dataset
+
+BASE = ("project", "--policy", "qt2-announced", "--start", "2022-06", "--months", "48")
+LIABILITIES = ["total_assets", "reserves", "on_rrp", "tga", "currency_other"]
+
+
+def _json(*args: str | Path) -> dict[str, Any]:
+    res = run_cli(*args, "--json")
+    assert res.exit_code == 0, res.output
+    out: dict[str, Any] = json.loads(res.stdout)
+    return out
+
+
+@pytest.fixture(scope="module")
+def stopped() -> dict[str, Any]:
+    return _json(*BASE, "--rule", "reserves_peak_fraction=0.5", "--rule", "assets_to_gdp=0.2")
+
+
+def test_rule_stops_runoff_where_reserves_reach_half_their_peak(stopped: dict[str, Any]) -> None:
+    ep = stopped["endpoint"]
+    assert ep["rules"] == ["reserves_peak_fraction=0.5", "assets_to_gdp=0.2"]
+    assert ep["then"] == "endpoint-reinvest"
+    rows = {m["month"]: m for m in stopped["months"]}
+    end = ep["end_month"]
+    assert ep["rule"] == "reserves_peak_fraction=0.5" and end is not None
+    assert [m for m, r in rows.items() if r["endpoint"]] == [end]
+    # by hand: the peak of monthly mean reserves (H.4.1 WRESBAL) visible at the start
+    w = Dataset("2022-05-31").series("WRESBAL")
+    peak = float(w.groupby(w.index.to_period("M")).mean().max())
+    months = list(rows)
+    k = months.index(end)
+    assert rows[end]["reserves"] <= 0.5 * peak < min(rows[m]["reserves"] for m in months[:k])
+    assert ep["terminal_reserves"] == rows[end]["reserves"]
+    assert ep["months_of_runoff"] == k + 1  # runoff from 2022-06 through the end month
+    # full reinvestment after the end month: no Treasury runoff, the regime named
+    after = [rows[m] for m in months[k + 1 :]]
+    assert after and all(r["regime"] == "endpoint-reinvest" for r in after)
+    assert all(r["treasury_cap"] == 0.0 and r["coupon_redemptions"] == 0.0 for r in after)
+    # the balance sheet adds up every month
+    for r in stopped["months"]:
+        parts = r["reserves"] + r["on_rrp"] + r["tga"] + r["currency_other"]
+        assert r["total_assets"] == pytest.approx(parts, abs=1e-4)
+    assert any("grows 4.0% a year" in a for a in ep["assumptions"])
+
+
+def test_rule_adds_liability_columns_before_the_regime(stopped: dict[str, Any]) -> None:
+    keys = list(stopped["months"][0])
+    assert keys[0] == "month" and keys[-2:] == ["endpoint", "regime"]
+    assert keys[-7:-2] == LIABILITIES
+    plain = _json(*BASE[:-1], "3")
+    assert "endpoint" not in plain and "endpoint" not in plain["months"][0]
+    assert not set(LIABILITIES) & set(plain["months"][0])
+
+
+def test_rule_replaces_a_policy_files_rules_and_keeps_its_regime(tmp_path: Path) -> None:
+    d = load_preset("qt2-announced").to_dict()
+    d["endpoint"] = {
+        "rules": [{"reserves_to_gdp": 0.01}],  # never binds
+        "then": {
+            "name": "stop-and-hold",
+            "source": {"title": "test", "date": "2022-05-04", "url": "https://example.org"},
+        },
+    }
+    f = tmp_path / "ep.yaml"
+    f.write_text(yaml.safe_dump(d), encoding="utf-8")
+    args = ("project", "--policy", f, "--start", "2022-06", "--months", "48")
+    own = _json(*args)["endpoint"]
+    assert (own["rules"], own["rule"], own["end_month"]) == (["reserves_to_gdp=0.01"], None, None)
+    ruled = _json(*args, "--rule", "reserves_peak_fraction")["endpoint"]
+    assert ruled["rules"] == ["reserves_peak_fraction=0.5"] and ruled["then"] == "stop-and-hold"
+    assert ruled["end_month"] is not None
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("reserves_to_gnp=0.1", "valid rules are 'reserves_peak_fraction'"),
+        ("assets_to_gdp=20", "must be a fraction strictly between 0 and 1"),
+        ("assets_to_gdp=x", "value 'x' is not a number"),
+        ("reserves_to_bank_assets=0.12", "qtlab endpoint --bank-assets"),
+    ],
+)
+def test_bad_rules_exit_2_and_say_what_is_valid(rule: str, words: str) -> None:
+    res = run_cli(*BASE[:-1], "2", "--rule", rule)
+    assert res.exit_code == 2, res.output
+    assert words in flat(res.output)
