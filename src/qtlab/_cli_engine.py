@@ -8,7 +8,7 @@ stable keys, months as ``"YYYY-MM"`` and amounts in USD bn; an uncapped cap is
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,10 +19,11 @@ from rich.table import Table
 
 from qtlab._periods import to_month
 from qtlab.cli import RuleOpt, _handle_errors, _print_json, app, out
+from qtlab.errors import SpecError
 from qtlab.policy import Policy, load_preset
 
 if TYPE_CHECKING:
-    from qtlab.engine import Projection
+    from qtlab.engine import IssuanceMix, Projection
 
 __all__ = ["backtest_cmd", "ladder_cmd", "project_cmd"]
 
@@ -50,6 +51,22 @@ MortgageRateOpt = Annotated[
         "flat for project, realized for backtest.",
     ),
 ]
+MixOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--issuance-mix",
+        help="YAML file of the issuance mix rolled-over money and purchases go into (keys "
+        "source, treasury_bill_share, bills, coupons: the form of IssuanceMix.to_dict). "
+        "Default: the packaged mix, from the MSPD of 2022-01-31.",
+        show_default=False,
+    ),
+]
+#: What an issuance-mix file holds, for error messages.
+_MIX_FORM = (
+    "a YAML mapping with keys source, treasury_bill_share, bills [{weeks, share}] and "
+    "coupons {mid, end: [{kind, months, day, share, label}]} (the form of "
+    "qtlab.engine.default_issuance_mix().to_dict())"
+)
 ShockOpt = Annotated[
     float,
     typer.Option(
@@ -64,6 +81,34 @@ def _policy(name: str, rmp_pace: float | None = None) -> Policy:
         pol = Policy.from_yaml(name)
         return pol if rmp_pace is None else pol.with_purchases(bills=rmp_pace)
     return load_preset(name, rmp_pace=rmp_pace)
+
+
+def _issuance_mix(path: Path | None) -> IssuanceMix | None:
+    """The mix read from ``path`` (``None``: the engine's default); a missing, unreadable
+    or malformed file is a :class:`SpecError` naming the file and the expected form."""
+    if path is None:
+        return None
+    import yaml  # noqa: PLC0415 (lazy: fast --help)
+
+    from qtlab.engine import IssuanceMix  # noqa: PLC0415
+
+    where = f"--issuance-mix {str(path)!r}"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SpecError(
+            f"{where}: cannot read the file ({exc.strerror or exc}); expected {_MIX_FORM}"
+        ) from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{where}: not a YAML file ({exc}); expected {_MIX_FORM}") from exc
+    if not isinstance(data, Mapping):
+        raise SpecError(
+            f"{where}: holds {type(data).__name__}, not a mapping; expected {_MIX_FORM}"
+        )
+    try:
+        return IssuanceMix.from_dict(data)
+    except SpecError as exc:
+        raise SpecError(f"{where}: {exc}") from exc
 
 
 def _dataset(start: str, as_of: str | None) -> Any:
@@ -122,12 +167,16 @@ def ladder_cmd(
     start: StartOpt,
     holdings_as_of: AsOfOpt = None,
     months: Annotated[int, typer.Option("--months", help="Months in the ladder.")] = 24,
+    issuance_mix: MixOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """B1: Treasury maturities (bills, coupons) against the cap, month by month [USD bn]."""
     from qtlab.analyses._runoff_data import ladder  # noqa: PLC0415
 
-    frame, summ = ladder(_dataset(start, holdings_as_of), _policy(policy), start, months)
+    mix = _issuance_mix(issuance_mix)
+    frame, summ = ladder(
+        _dataset(start, holdings_as_of), _policy(policy), start, months, issuance_mix=mix
+    )
     if as_json:
         rows = _month_rows(frame, [c for c in frame.columns if c != "coupon_shortfall"])
         _print_json(
@@ -199,6 +248,7 @@ def project_cmd(
         typer.Option("--rmp-pace", help="Reserve-management bill purchases [USD bn/month]."),
     ] = None,
     rule: RuleOpt = None,
+    issuance_mix: MixOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """B2/B4: the SOMA portfolio month by month under a policy [USD bn].
@@ -210,6 +260,7 @@ def project_cmd(
     from qtlab.engine import LIABILITY_COLUMNS  # noqa: PLC0415
 
     pol = _policy(policy, rmp_pace)
+    mix = _issuance_mix(issuance_mix)
     mr = mortgage_rate or "flat"
     p, used = project_with_endpoint(
         _dataset(start, holdings_as_of),
@@ -220,6 +271,7 @@ def project_cmd(
         mbs_paydowns=mbs_paydowns,
         mortgage_rate=mr,
         shock_bp=shock_bp,
+        issuance_mix=mix,
     )
     f = p.frame
     stop = _endpoint_summary(p, used)
@@ -302,13 +354,20 @@ def backtest_cmd(
     ] = "realized",
     mortgage_rate: MortgageRateOpt = None,
     shock_bp: ShockOpt = 0.0,
+    issuance_mix: MixOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """E2: projected against realized SOMA holdings, month by month, with the errors."""
     from qtlab.analyses._runoff_data import backtest  # noqa: PLC0415
 
     mr = mortgage_rate or "realized"
-    b = backtest(episode, mbs_paydowns=mbs_paydowns, mortgage_rate=mr, shock_bp=shock_bp)
+    b = backtest(
+        episode,
+        mbs_paydowns=mbs_paydowns,
+        mortgage_rate=mr,
+        shock_bp=shock_bp,
+        issuance_mix=_issuance_mix(issuance_mix),
+    )
     fr = b.frame
     if as_json:
         _print_json(

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from qtlab._cli_engine import _dump, _month_rows, _num
-from qtlab.cli import DataDirOpt, _handle_errors, app, out
+from qtlab._cli_engine import _month_rows, _num
+from qtlab.cli import DataDirOpt, _handle_errors, _print_json, app, out
 
 __all__ = ["forward", "forward_json"]
 
@@ -155,7 +155,7 @@ def forward(
     alternatives [USD bn]."""
     res = forward_json(as_of, months, bill_purchases, alt, mortgage_rate, shock_bp, data_dir)
     if as_json:
-        _dump(res)
+        _print_json(res)
         return
     tb = Table(
         title=f"Starting point: carried forward vs the weekly SOMA summary of {res['anchor']}"

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from qtlab._cli_engine import _dump, _num
-from qtlab.cli import DataDirOpt, _handle_errors, app, console, out
+from qtlab._cli_engine import _num
+from qtlab.cli import DataDirOpt, _handle_errors, _print_json, app, console, out
 
 __all__ = ["sweep_cmd", "sweep_json"]
 
@@ -135,7 +135,7 @@ def sweep_cmd(
         data_dir=data_dir,
     )
     if as_json:
-        _dump(res)
+        _print_json(res)
         return
     console.print(
         f"{res['n_paths']:,} paths, seed {res['seed']}, backend {res['backend']}, "

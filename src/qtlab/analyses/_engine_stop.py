@@ -29,7 +29,7 @@ from qtlab.balance import (
     find_endpoint,
     parse_rule,
 )
-from qtlab.engine import LIABILITY_COLUMNS, BalanceInputs, Projection
+from qtlab.engine import LIABILITY_COLUMNS, BalanceInputs, IssuanceMix, Projection
 from qtlab.errors import SpecError
 from qtlab.policy import Endpoint, EndpointCondition, Policy, load_preset
 from qtlab.store.dataset import Dataset
@@ -180,6 +180,7 @@ def project_with_endpoint(
     shock_bp: float = 0.0,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     liability_rules: LiabilityRules | None = None,
+    issuance_mix: IssuanceMix | None = None,
 ) -> tuple[Projection, tuple[str, ...]]:
     """:func:`~qtlab.analyses._runoff_data.run_projection` (``qtlab project``) with the
     endpoint tested by the engine: runoff stops in the month the first rule binds and the
@@ -191,7 +192,8 @@ def project_with_endpoint(
     month of H.4.1 data visible in ``ds`` and follow ``liability_rules`` (default C2's
     ``rrp_first``: ON RRP absorbs the decline first, TGA flat, currency growing);
     other assets are held at that month's total assets minus the securities projected
-    for it [USD bn]. Returns the projection and the assumptions used (in English).
+    for it [USD bn]. ``issuance_mix``: the engine's (default its packaged mix). Returns the
+    projection and the assumptions used (in English).
     """
     if rules:
         conds = tuple(EndpointCondition.parse(r) for r in rules)
@@ -209,6 +211,7 @@ def project_with_endpoint(
             mortgage_rate=mortgage_rate,
             shock_bp=shock_bp,
             balance=balance,
+            issuance_mix=issuance_mix,
         )
 
     if policy.endpoint is None:

@@ -20,6 +20,7 @@ from qtlab._periods import MonthLike, to_month
 from qtlab.analyses.mbs import model_paydowns
 from qtlab.engine import (
     BalanceInputs,
+    IssuanceMix,
     PaydownAmounts,
     PaydownPath,
     PaydownSource,
@@ -193,6 +194,7 @@ def run_projection(
     mortgage_rate: str | Path = "flat",
     shock_bp: float = 0.0,
     balance: BalanceInputs | None = None,
+    issuance_mix: IssuanceMix | None = None,
 ) -> Projection:
     """Project the holdings visible in ``ds`` under ``policy``.
 
@@ -205,7 +207,9 @@ def run_projection(
     (:func:`realized_taper_purchases`, from the weekly summary visible in ``ds``) in
     ``purchases``. ``balance`` (the liability side, built from the data by the caller)
     goes to the engine as is; a policy with an endpoint needs it. "All the data" is the
-    latest view of ``ds``'s own snapshot and store (:meth:`Dataset.at`).
+    latest view of ``ds``'s own snapshot and store (:meth:`Dataset.at`). ``issuance_mix``: how
+    rolled-over money and purchases are split across new securities (default the engine's,
+    :func:`~qtlab.engine.default_issuance_mix`).
     """
     latest = ds.at(None)
     h = ds.holdings(kinds)
@@ -238,16 +242,23 @@ def run_projection(
         tips_accrual=_accrual(latest if hindsight else ds),
         purchases=bought,
         balance=balance,
+        issuance_mix=issuance_mix,
     )
 
 
 def ladder(
-    ds: Dataset, policy: Policy | str, start: MonthLike, months: int = 24
+    ds: Dataset,
+    policy: Policy | str,
+    start: MonthLike,
+    months: int = 24,
+    *,
+    issuance_mix: IssuanceMix | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """B1: Treasury maturities against the cap, month by month, from the holdings in ``ds``.
 
     Treasury holdings only (agency principal reinvested in Treasuries is left out);
-    securities created by rollovers before and during the window are included.
+    securities created by rollovers before and during the window are included, along
+    ``issuance_mix`` (default the engine's).
 
     Returns
     -------
@@ -261,7 +272,7 @@ def ladder(
         over the first 12 months of runoff in the window) [USD bn], ``first_runoff_month``.
     """
     pol = as_policy(policy)
-    p = run_projection(ds, pol, start, months, kinds=TREASURY_KINDS)
+    p = run_projection(ds, pol, start, months, kinds=TREASURY_KINDS, issuance_mix=issuance_mix)
     f = p.frame
     cpn = f["coupons_maturing"] + f["tips_ic_maturing"]
     out = pd.DataFrame(
@@ -366,6 +377,7 @@ def backtest(
     mortgage_rate: str = "realized",
     shock_bp: float = 0.0,
     ds: Dataset | None = None,
+    issuance_mix: IssuanceMix | None = None,
 ) -> Backtest:
     """E2 (see :func:`_backtest`); computed once per state of the data and returned as a copy.
 
@@ -374,7 +386,8 @@ def backtest(
     latest data, shifted by ``shock_bp`` [bp] beyond them), or a CSV path (see
     :func:`paydown_source`). QT2 only: QT1 is aggregate. ``ds``: the snapshot and store
     to read (default the default ones); its vantage date is not used, the backtest's
-    are fixed.
+    are fixed. ``issuance_mix``: the mix the
+    QT2 projection rolls into (default the engine's); QT2 only.
     """
     if episode not in ("qt1", "qt2"):
         raise SpecError(f"episode={episode!r}; valid: {one_of(('qt1', 'qt2'))}")
@@ -383,12 +396,17 @@ def backtest(
             "episode='qt1' is an aggregate test without a paydown source; "
             "--mbs-paydowns/--mortgage-rate/--shock-bp apply to qt2"
         )
+    if episode == "qt1" and issuance_mix is not None:
+        raise SpecError(
+            "episode='qt1' is an aggregate test that rolls nothing over; an issuance mix "
+            "applies to qt2"
+        )
     mr = mortgage_rate if mbs_paydowns == "model" else "flat"
     sb = float(shock_bp) if mbs_paydowns == "model" else 0.0
     if mbs_paydowns != "model" and (mortgage_rate != "realized" or shock_bp):
         raise SpecError(_model_only(mbs_paydowns, mortgage_rate, "realized", shock_bp))
     latest = (ds or Dataset()).at(None)
-    args = (episode, str(to_month(end, field="end")), str(mbs_paydowns), str(mr), sb)
+    args = (episode, str(to_month(end, field="end")), str(mbs_paydowns), str(mr), sb, issuance_mix)
     key = (latest.cache_key(), *args)
     b = _BACKTESTS.get(key)
     if b is None:
@@ -415,6 +433,7 @@ def _backtest(
     mbs_paydowns: str = "realized",
     mortgage_rate: str = "flat",
     shock_bp: float = 0.0,
+    issuance_mix: IssuanceMix | None = None,
 ) -> Backtest:
     """E2: project from the data of the episode's start and compare with the weekly summary.
 
@@ -450,6 +469,7 @@ def _backtest(
         mbs_paydowns=mbs_paydowns,
         mortgage_rate=mortgage_rate,
         shock_bp=shock_bp,
+        issuance_mix=issuance_mix,
     )
     proj = p.observed_frame()
     series = ("treasury", "bills", "coupons", "mbs")
