@@ -13,26 +13,9 @@ from qtlab.cli import DataDirOpt, _handle_errors, _print_json, app, out
 
 __all__ = ["forward", "forward_json"]
 
-#: Monthly columns of the JSON ``paths`` rows [USD bn].
-JSON_COLUMNS = (
-    "bills",
-    "notes_bonds",
-    "tips",
-    "frn",
-    "treasury",
-    "tips_inflation_comp",
-    "agency",
-    "mbs",
-    "cmbs",
-    "total_securities",
-    "bill_purchases",
-    "mbs_paydowns",
-    "agency_to_treasuries",
-    "total_assets",
-    "reserves",
-    "on_rrp",
-    "tga",
-)
+#: Columns of F1's paths left out of the JSON ``paths`` rows: no redemptions under the
+#: regime in force, the currency block, and the regime (its own key).
+_NOT_IN_JSON = ("treasury_redemptions", "currency_other", "regime")
 
 
 def forward_json(
@@ -53,7 +36,12 @@ def forward_json(
     ahead)), ``assumptions`` (sentences).
     """
     # lazy imports keep `qtlab --help` fast
-    from qtlab.analyses._forward_data import forward_projection  # noqa: PLC0415
+    from qtlab.analyses._forward_data import (  # noqa: PLC0415
+        PATH_COLUMNS,
+        forward_projection,
+    )
+
+    cols = tuple(c for c in PATH_COLUMNS if c not in _NOT_IN_JSON)  # [USD bn]
     from qtlab.store import Dataset  # noqa: PLC0415
 
     ds = Dataset(as_of, data_dir=data_dir)
@@ -72,7 +60,7 @@ def forward_json(
         s = summary.loc[summary["alternative"] == n]
         alts[n] = {
             "description": fw.descriptions[n].text("en"),
-            "paths": _month_rows(fw.path(n), JSON_COLUMNS, regime=True),
+            "paths": _month_rows(fw.path(n), cols, regime=True),
             "summary": [
                 {
                     "horizon_months": int(r["horizon"]),
