@@ -12,10 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qtlab.analyses._forward_data import forward_projection, realized_paydown_rates
 from qtlab.analyses._impact_inputs import Inputs
 from qtlab.analyses._mbs_data import mortgage_rates
-from qtlab.analyses._runoff_data import run_projection
+from qtlab.analyses._runoff_data import paydown_source, run_projection
 from qtlab.analyses.fan import _forward, _yield_fit, f2_fan, mbs_runoff_variant
+from qtlab.engine import SplicedPaydowns
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.policy import load_preset
@@ -223,7 +225,8 @@ def test_vectorized_sweep_equals_the_per_scenario_loop(start: SweepStart):
 
 def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart, Inputs]):
     """Every path on the base rates (no shock) gives the deterministic engine projection
-    of the runoff analyses (prepayment model, rates flat) and the D2 point forecast."""
+    of the runoff analyses (realized paydowns where measured, then the prepayment model,
+    rates flat) and the D2 point forecast."""
     start, inp = fwd
     grid = start.base.index
     h = np.arange(len(grid)) - grid.get_loc(start.first_shock[RESIDUAL]) + 1
@@ -235,8 +238,10 @@ def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart
         RESIDUAL: np.tile(resid, (2, 1)),
     }
     res = sweep_paths(start, POL, RatePaths(pd.PeriodIndex(grid), vals))
+    ds = Dataset()
+    src = SplicedPaydowns(realized_paydown_rates(ds), paydown_source("model", ds=ds))
     det = run_projection(
-        Dataset(), POL, start.start, MONTHS, mbs_paydowns="model", balance=start.balance
+        ds, POL, start.start, MONTHS, mbs_paydowns=src, balance=start.balance
     ).frame
     for v in ("mbs_paydowns", "mbs", "bills", "reserves", "total_assets", "on_rrp"):
         for s in range(2):
@@ -245,6 +250,19 @@ def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart
     ind = 100 * det["reserves"] / inp.debt.reindex(det.index)
     fc = fit.predict(ind, start.base[POLICY].reindex(det.index))
     np.testing.assert_allclose(res.get("yield10")[0], fc["mean"].to_numpy(), atol=1e-10)
+
+
+def test_carry_forward_uses_the_realized_paydowns_like_f1(fwd: tuple[SweepStart, Inputs]):
+    """Months the weekly data measure are realized in every scenario (2024-10..2026-02 for
+    the 2024-10-02 MBS file), so the sweep starts from F1's MBS holdings."""
+    start, _ = fwd
+    assert start.realized_paydowns is not None
+    f1 = forward_projection(Dataset(), months=12)
+    assert f1.start == start.start
+    base = f1.projections[f1.default].start_holdings()
+    res = sweep(start, POL, 3, seed=1)
+    first = res.get("mbs")[:, 0] + res.get("mbs_paydowns")[:, 0]  # start-of-month par
+    np.testing.assert_allclose(first, float(base["mbs"]), rtol=1e-9)
 
 
 # --- errors ---------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from qtlab.engine import (
     Projection,
     RealizedPaydowns,
     RealizedTipsAccrual,
+    SplicedPaydowns,
     project,
 )
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of
@@ -61,9 +62,9 @@ __all__ = [
     "REALIZED_POLICY",
     "AlternativeSpec",
     "Forward",
-    "SplicedPaydowns",
     "base_name",
     "forward_projection",
+    "realized_paydown_rates",
     "resolve_alternative",
 ]
 
@@ -105,49 +106,6 @@ CHECK_KINDS: Final = (
     "mbs",
     "total",
 )
-
-
-class SplicedPaydowns:
-    """MBS paydown rates: realized where the weekly data measure them, the model after.
-
-    Parameters
-    ----------
-    realized
-        Rates measured in the weekly SOMA MBS balance, or ``None`` when the vantage date
-        shows no month without purchases (before 2022-11).
-    model
-        The prepayment model's source (any ``rates(months)``), for every later month.
-
-    Notes
-    -----
-    ``rates(months)`` returns the fraction [0..1] of start-of-month par repaid, shape
-    ``(n_months,)``: months up to :attr:`last_realized` from ``realized``, later ones from
-    ``model``.
-    """
-
-    def __init__(self, realized: RealizedPaydowns | None, model: PaydownSource) -> None:
-        self.realized = realized
-        self.model = model
-
-    @property
-    def last_realized(self) -> pd.Period | None:
-        """The last month whose rate is measured in the weekly data."""
-        return None if self.realized is None else pd.Period(self.realized.observed.index.max())
-
-    def __repr__(self) -> str:
-        return f"SplicedPaydowns(realized_to={self.last_realized}, model={self.model!r})"
-
-    def rates(self, months: pd.PeriodIndex) -> np.ndarray:
-        """Fraction of start-of-month MBS par repaid in each of ``months`` [0..1]."""
-        m = pd.PeriodIndex(months, freq="M")
-        out = np.empty(len(m))
-        last = self.last_realized
-        real = np.zeros(len(m), dtype=bool) if last is None else np.asarray(m <= last)
-        if real.any() and self.realized is not None:
-            out[real] = self.realized.rates(m[real])
-        if (~real).any():
-            out[~real] = np.asarray(self.model.rates(m[~real]), dtype=float).reshape(-1)
-        return out
 
 
 @dataclass(frozen=True)
@@ -338,15 +296,20 @@ def _files(ds: Dataset) -> dict[str, str]:
     return {"treasury": str(tsy.max().date()), "mbs": str(mbs.max().date())}
 
 
+def realized_paydown_rates(ds: Dataset) -> RealizedPaydowns | None:
+    """MBS paydown rates measured in the weekly SOMA data visible in ``ds``, or ``None``
+    when no month without purchases is visible yet (before 2022-11)."""
+    try:
+        return RealizedPaydowns(ds.series("soma.mbs"))
+    except (DataError, DateRangeError):
+        return None
+
+
 def _paydowns(
     ds: Dataset, mortgage_rate: str | Path, shock_bp: float
 ) -> tuple[SplicedPaydowns, Assumption]:
-    try:
-        real: RealizedPaydowns | None = RealizedPaydowns(ds.series("soma.mbs"))
-    except (DataError, DateRangeError):
-        real = None  # no month without purchases is visible yet
     model = model_paydowns(ds, mortgage_rate=str(mortgage_rate), shock_bp=float(shock_bp))
-    src = SplicedPaydowns(real, model)
+    src = SplicedPaydowns(realized_paydown_rates(ds), model)
     rates = mortgage_rates(ds)
     if str(mortgage_rate) == "flat":
         how = Assumption(

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from qtlab._periods import period_index, value_at
 from qtlab.analyses._figures import styled_figure
+from qtlab.analyses._forward_data import realized_paydown_rates
 from qtlab.analyses._impact_inputs import Inputs, load_inputs, sep_path
 from qtlab.analyses._mbs_data import mortgage_rates, realized_paydowns
 from qtlab.analyses._runoff_data import as_policy, realized_taper_purchases
@@ -220,6 +221,7 @@ def _forward(
         "floor": {POLICY: POLICY_FLOOR},
         "tips_accrual": tips,
         "purchases": _purchases(ds, holdings, start),
+        "realized_paydowns": realized_paydown_rates(ds),
     }
     s0 = deterministic(SweepStart(**common), pol, balance=False).start_holdings()
     securities = float(s0["total_securities"] + s0["tips_inflation_comp"])

@@ -24,6 +24,7 @@ from qtlab.engine.paydowns import (
     PaydownPath,
     PaydownSource,
     RealizedPaydowns,
+    SplicedPaydowns,
     smm_from_cpr,
 )
 from qtlab.engine.projection import FRAME_COLUMNS, Projection, project
@@ -41,6 +42,7 @@ __all__ = [
     "Projection",
     "RealizedPaydowns",
     "RealizedTipsAccrual",
+    "SplicedPaydowns",
     "announced_auction_sizes",
     "default_issuance_mix",
     "issuance_mix_from_mspd",

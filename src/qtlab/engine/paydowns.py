@@ -30,6 +30,7 @@ __all__ = [
     "PaydownPath",
     "PaydownSource",
     "RealizedPaydowns",
+    "SplicedPaydowns",
     "smm_from_cpr",
 ]
 
@@ -245,6 +246,51 @@ class RealizedPaydowns:
             out[before] = obs.iloc[0]
             out[~before & out.isna()] = obs.iloc[-1]
         return out.to_numpy(float)
+
+
+class SplicedPaydowns:
+    """MBS paydown rates: realized where the weekly data measure them, a model after.
+
+    Parameters
+    ----------
+    realized
+        Rates measured in the weekly SOMA MBS balance, or ``None`` when the vantage date
+        shows no month without purchases (before 2022-11).
+    model
+        The prepayment model's source (any ``rates(months)``, one path or one per
+        scenario), for every later month.
+
+    Notes
+    -----
+    ``rates(months)`` returns the fraction [0..1] of start-of-month par repaid: months up
+    to :attr:`last_realized` from ``realized`` (the same in every scenario), later ones
+    from ``model``; shape ``(n_months,)``, or ``(n_scenarios, n_months)`` when the model
+    gives one path per scenario.
+    """
+
+    def __init__(self, realized: RealizedPaydowns | None, model: PaydownSource) -> None:
+        self.realized = realized
+        self.model = model
+
+    @property
+    def last_realized(self) -> pd.Period | None:
+        """The last month whose rate is measured in the weekly data."""
+        return None if self.realized is None else pd.Period(self.realized.observed.index.max())
+
+    def __repr__(self) -> str:
+        return f"SplicedPaydowns(realized_to={self.last_realized}, model={self.model!r})"
+
+    def rates(self, months: pd.PeriodIndex) -> np.ndarray:
+        """Fraction of start-of-month MBS par repaid in each of ``months`` [0..1]."""
+        m = pd.PeriodIndex(months, freq="M")
+        last = self.last_realized
+        real = np.zeros(len(m), dtype=bool) if last is None else np.asarray(m <= last)
+        model = np.asarray(self.model.rates(m), dtype=float)
+        if self.realized is None or not real.any():
+            return model
+        out = model.copy()
+        out[..., real] = self.realized.rates(m[real])
+        return out
 
 
 def _as_2d(

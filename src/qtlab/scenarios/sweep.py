@@ -33,7 +33,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from qtlab._random import rng
-from qtlab.engine import BalanceInputs, PaydownSource, Projection, project
+from qtlab.engine import (
+    BalanceInputs,
+    PaydownSource,
+    Projection,
+    RealizedPaydowns,
+    SplicedPaydowns,
+    project,
+)
 from qtlab.errors import DataError, SpecError, one_of
 from qtlab.policy import Policy
 from qtlab.prepay import CohortState, PrepayParams
@@ -136,6 +143,11 @@ class SweepStart:
         Level floors [%] (policy rate 0.25).
     tips_accrual, purchases, balance
         The engine's inputs of the same names.
+    realized_paydowns
+        MBS paydown rates measured in the weekly data: used, the same in every scenario,
+        for the months they cover (the carry-forward from the MBS file), the prepayment
+        model after (:class:`~qtlab.engine.SplicedPaydowns`); ``None``: the model
+        throughout.
     yield_model
         The D2 regression (needs ``balance`` for reserves).
     """
@@ -155,6 +167,7 @@ class SweepStart:
     purchases: pd.DataFrame | None = field(default=None, repr=False)
     balance: BalanceInputs | None = field(default=None, repr=False)
     yield_model: YieldModel | None = field(default=None, repr=False)
+    realized_paydowns: RealizedPaydowns | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.months, bool) or not 1 <= int(self.months) <= 240:
@@ -213,9 +226,15 @@ def project_paths(
     balance: bool = True,
 ) -> Projection:
     """The engine on one scenario per row of ``mortgage`` (simulated mortgage rates [%] on
-    ``sim_months``), MBS paydowns from the prepayment model over all rows at once."""
+    ``sim_months``), MBS paydowns from the prepayment model over all rows at once (after
+    the realized ones, if the start has them)."""
     drive = driving_paths(start, mortgage, sim_months)
-    src = ModelPaydowns(start.cohorts, drive, start.prepay_params)
+    model = ModelPaydowns(start.cohorts, drive, start.prepay_params)
+    src = (
+        model
+        if start.realized_paydowns is None
+        else SplicedPaydowns(start.realized_paydowns, model)
+    )
     return project(
         start.holdings,
         policy,
