@@ -38,7 +38,7 @@ from qtlab.analyses._forward_policy import (
 )
 from qtlab.analyses._impact_inputs import Assumption, Inputs, load_inputs, rules_assumption
 from qtlab.analyses._mbs_data import mortgage_rates
-from qtlab.analyses._runoff_data import realized_holdings, realized_taper_purchases
+from qtlab.analyses._runoff_data import purchases_after_file, realized_holdings
 from qtlab.analyses.mbs import model_paydowns
 from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules, LiabilityState
 from qtlab.engine import (
@@ -52,7 +52,6 @@ from qtlab.engine import (
 )
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of
 from qtlab.policy import Policy
-from qtlab.portfolio import TREASURY_KINDS
 from qtlab.store.dataset import Dataset
 
 __all__ = [
@@ -66,6 +65,7 @@ __all__ = [
     "forward_projection",
     "realized_paydown_rates",
     "resolve_alternative",
+    "start_month",
 ]
 
 DEFAULT_MONTHS: Final = 36
@@ -240,9 +240,7 @@ class _Runner:
     @classmethod
     def read(cls, ds: Dataset, start: pd.Period, months: int, observe: pd.DatetimeIndex) -> _Runner:
         h = ds.holdings()
-        tsy = h.loc[h["kind"].isin(TREASURY_KINDS)]
-        t_asof = pd.Timestamp(pd.to_datetime(tsy["as_of"]).max()).normalize()
-        bought = realized_taper_purchases(ds, t_asof) if t_asof.to_period("M") <= start else None
+        bought = purchases_after_file(ds, h, start)
         accrual = RealizedTipsAccrual(ds.series("soma.tips"), ds.series("soma.tips_inflation_comp"))
         return cls(h, bought, accrual, start, months, observe)
 
@@ -282,6 +280,14 @@ def _anchor(ds: Dataset) -> pd.Timestamp:
     if s.empty:
         raise DataError("the weekly SOMA summary (soma.bills) has no observation at the vantage")
     return pd.Timestamp(s.index.max())
+
+
+def start_month(ds: Dataset, inp: Inputs) -> tuple[pd.Timestamp, pd.Period]:
+    """The latest weekly SOMA summary visible in ``ds`` (the anchor the carry-forward is
+    checked on) and the first projected month: the month after the latest data, the
+    weekly summary or the H.4.1 of ``inp``, whichever is later (F1 and F2 start there)."""
+    anchor = _anchor(ds)
+    return anchor, max(anchor.to_period("M"), inp.last_month) + 1
 
 
 def _files(ds: Dataset) -> dict[str, str]:
@@ -418,9 +424,8 @@ def forward_projection(
         raise SpecError(f"shock_bp={shock_bp!r} must be a finite number of basis points")
     ds = ds if ds is not None else Dataset()
     files = _files(ds)
-    anchor = _anchor(ds)
     inp = load_inputs(ds, horizon=months + 12, gdp_growth=gdp_growth)
-    start = max(anchor.to_period("M"), inp.last_month) + 1
+    anchor, start = start_month(ds, inp)
     realized = known_policy(ds.as_of)
     in_force = from_start(realized, realized, start, REALIZED_POLICY)
     reg = in_force.regime_at(start)

@@ -43,6 +43,7 @@ __all__ = [
     "backtest",
     "ladder",
     "paydown_source",
+    "purchases_after_file",
     "realized_holdings",
     "realized_taper_purchases",
     "run_projection",
@@ -139,6 +140,19 @@ def _model_only(spec: str | Path, rate: str | Path, default: str, shock: float) 
     )
 
 
+def purchases_after_file(
+    ds: Dataset, holdings: pd.DataFrame, start: pd.Period
+) -> pd.DataFrame | None:
+    """The realized last taper purchases after the Treasury file in ``holdings`` (for the
+    engine's ``purchases``), when that file is dated before the end of ``start``; else
+    ``None`` (also without Treasury holdings)."""
+    tsy = holdings.loc[holdings["kind"].isin(TREASURY_KINDS)]
+    if tsy.empty:
+        return None
+    t_asof = pd.Timestamp(pd.to_datetime(tsy["as_of"]).max()).normalize()
+    return realized_taper_purchases(ds, t_asof) if t_asof.to_period("M") <= start else None
+
+
 def realized_taper_purchases(ds: Dataset, after: pd.Timestamp) -> pd.DataFrame | None:
     """The final taper purchases of Treasuries after ``after``, read from the weekly summary.
 
@@ -213,12 +227,7 @@ def run_projection(
     """
     latest = ds.at(None)
     h = ds.holdings(kinds)
-    tsy = h.loc[h["kind"].isin(TREASURY_KINDS)]
-    bought = None
-    if not tsy.empty:
-        t_asof = pd.Timestamp(pd.to_datetime(tsy["as_of"]).max()).normalize()
-        if t_asof.to_period("M") <= to_month(start, field="start"):
-            bought = realized_taper_purchases(ds, t_asof)
+    bought = purchases_after_file(ds, h, to_month(start, field="start"))
     src: PaydownSource | PaydownAmounts | None = None
     if (h["kind"] == "mbs").any():
         src = (

@@ -21,10 +21,10 @@ import plotly.graph_objects as go
 
 from qtlab._periods import period_index, value_at
 from qtlab.analyses._figures import styled_figure
-from qtlab.analyses._forward_data import realized_paydown_rates
+from qtlab.analyses._forward_data import realized_paydown_rates, start_month
 from qtlab.analyses._impact_inputs import Inputs, load_inputs, sep_path
 from qtlab.analyses._mbs_data import mortgage_rates, realized_paydowns
-from qtlab.analyses._runoff_data import as_policy, realized_taper_purchases
+from qtlab.analyses._runoff_data import as_policy, purchases_after_file
 from qtlab.analyses._tables import headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules
@@ -33,7 +33,6 @@ from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.impact import YieldFit, fit_yield, scarcity_indicators
 from qtlab.policy import Policy
-from qtlab.portfolio import TREASURY_KINDS
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
 from qtlab.prepay import CohortState, prepay_params
 from qtlab.scenarios import (
@@ -107,15 +106,6 @@ def default_policy(ds: Dataset) -> str:
     return "qt2-announced" if ds.as_of is not None and ds.as_of < _QT2_END else "qt2-realized"
 
 
-def _purchases(ds: Dataset, holdings: pd.DataFrame, start: pd.Period) -> pd.DataFrame | None:
-    """The final taper purchases after an old Treasury file (as the runoff projections do)."""
-    tsy = holdings.loc[holdings["kind"].isin(TREASURY_KINDS)]
-    if tsy.empty:
-        return None
-    asof = pd.Timestamp(pd.to_datetime(tsy["as_of"]).max()).normalize()
-    return realized_taper_purchases(ds, asof) if asof.to_period("M") <= start else None
-
-
 def _yield_fit(inp: Inputs, indicator: str) -> YieldFit:
     ind = scarcity_indicators(inp.reserves, inp.debt, inp.gdp)[indicator]
     return fit_yield(inp.yield10, ind, inp.policy, indicator_name=indicator)
@@ -156,10 +146,12 @@ def _forward(
 ) -> tuple[SweepStart, Inputs]:
     """The plain inputs of a sweep from the data visible in ``ds``.
 
-    Start: the month after the last complete month of H.4.1 data (as C2); holdings: the
-    latest SOMA files, carried forward under ``policy``; MBS paydowns: the prepayment
-    model (``params``) on the latest MBS file; liabilities: C2's default rules (ON RRP
-    absorbs changes first, TGA flat, currency growing), other assets held at their start
+    Start: the month after the latest data, as F1
+    (:func:`~qtlab.analyses._forward_data.start_month`); holdings: the latest SOMA files,
+    carried forward under ``policy``; MBS paydowns: realized where the weekly data measure
+    them, then the prepayment model (``params``) on the latest MBS file; liabilities: C2's
+    default rules (ON RRP absorbs changes first, TGA flat, currency growing), other assets
+    held at their start
     level; D2: the yield fitted on ``indicator`` to the last month. Base paths: the
     mortgage rate flat at its last monthly average (the deterministic projections'
     path), the policy rate along the SEP median (``sep``) from the last level, the D2
@@ -172,7 +164,7 @@ def _forward(
         raise SpecError(f"months={months!r} must be between 1 and 120")
     pol = as_policy(policy)
     inp = load_inputs(ds, horizon=int(months) + 1, gdp_growth=gdp_growth)
-    start = inp.last_month + 1
+    _, start = start_month(ds, inp)
     end = start + int(months) - 1
     hist = mortgage_rates(ds)
     hist.index = pd.PeriodIndex(hist.index, freq="M")
@@ -220,7 +212,7 @@ def _forward(
         "first_shock": first,
         "floor": {POLICY: POLICY_FLOOR},
         "tips_accrual": tips,
-        "purchases": _purchases(ds, holdings, start),
+        "purchases": purchases_after_file(ds, holdings, start),
         "realized_paydowns": realized_paydown_rates(ds),
     }
     s0 = deterministic(SweepStart(**common), pol, balance=False).start_holdings()
