@@ -17,6 +17,7 @@ from qtlab._periods import MonthLike, to_month
 from qtlab.analyses._impact_inputs import (
     Assumption,
     Inputs,
+    balance_from_h41,
     engine_frame,
     load_inputs,
     rules_assumption,
@@ -65,14 +66,7 @@ def engine_stop(
     pol = replace(
         load_preset(policy), endpoint=Endpoint(tuple(EndpointCondition.parse(r) for r in rules))
     )
-    bal = BalanceInputs(
-        inp.state,
-        inp.state.total_assets - base,
-        liability_rules,
-        gdp=inp.gdp,
-        bank_assets=bank_assets,
-        reserves_history=inp.reserves,
-    )
+    bal = balance_from_h41(inp, base, liability_rules, bank_assets=bank_assets)
     out = run_projection(ds, pol, start, horizon, mbs_paydowns="model", balance=bal)
     if cached:
         _STOP_CACHE[key] = out
@@ -240,8 +234,8 @@ def project_with_endpoint(
             f"visible on {ds.as_of or 'the latest date'}, but the holdings are projected from "
             f"{bare.months[0]}: pick --holdings-as-of (or --start) so they meet"
         )
-    other = st.total_assets - held["total_securities"] - held["tips_inflation_comp"]
-    bal = BalanceInputs(st, other, lrules, gdp=inp.gdp, reserves_history=inp.reserves)
+    bal = balance_from_h41(inp, held["total_securities"] + held["tips_inflation_comp"], lrules)
+    other = bal.other_assets
     p = run(policy, months, bal)
     used = (
         *(a.text("en") for a in (inp.gdp_assumption, *inp.state_notes)),

@@ -36,7 +36,13 @@ from qtlab.analyses._forward_policy import (
     pace_alternative,
     resolve_alternative,
 )
-from qtlab.analyses._impact_inputs import Assumption, Inputs, load_inputs, rules_assumption
+from qtlab.analyses._impact_inputs import (
+    Assumption,
+    Inputs,
+    balance_from_h41,
+    load_inputs,
+    rules_assumption,
+)
 from qtlab.analyses._mbs_data import mortgage_rates
 from qtlab.analyses._runoff_data import purchases_after_file, realized_holdings
 from qtlab.analyses.mbs import model_paydowns
@@ -452,11 +458,10 @@ def forward_projection(
             f"({files}); no engine month to tie it to"
         )
     sec0 = every["total_securities"] + every["tips_inflation_comp"]
-    other = state.total_assets - float(sec0.to_numpy()[every.index.get_loc(state.month)])
     rules = liability_rules or LiabilityRules()
-    bal = BalanceInputs(
-        state, other, rules, gdp=inp.gdp, reserves_history=inp.reserves.loc[: state.month]
-    )
+    held = float(sec0.to_numpy()[every.index.get_loc(state.month)])
+    bal = balance_from_h41(inp, held, rules, state=state)
+    other = bal.other_assets
     projections = {n: runner.run(pol, src, bal) for n, (pol, _) in alts.items()}
     assumptions = (
         Assumption(

@@ -27,6 +27,7 @@ from qtlab.balance import (
     monthly_balance_sheet,
     monthly_gdp,
 )
+from qtlab.engine import BalanceInputs
 from qtlab.errors import DataError, SpecError, UnknownSeriesError, one_of
 from qtlab.i18n import t
 from qtlab.impact import debt_path, policy_rate, sep_policy_path
@@ -40,6 +41,7 @@ __all__ = [
     "Inputs",
     "asset_path",
     "asset_path_names",
+    "balance_from_h41",
     "default_asset_path",
     "engine_frame",
     "engine_securities",
@@ -171,6 +173,29 @@ def _currency(ds: Dataset) -> pd.Series | None:
         return ds.series("WCURCIR")
     except UnknownSeriesError:
         return None
+
+
+def balance_from_h41(
+    inp: Inputs,
+    securities: float,
+    rules: LiabilityRules,
+    *,
+    state: LiabilityState | None = None,
+    bank_assets: pd.Series | None = None,
+) -> BalanceInputs:
+    """The engine's liability side from the H.4.1 balance sheet of ``state`` (default
+    ``inp.state``): other assets = total assets minus ``securities`` (the engine's
+    securities at par plus TIPS inflation compensation in the state month) [USD bn],
+    held at that level; reserves history to the state month, GDP path of ``inp``."""
+    st = inp.state if state is None else state
+    return BalanceInputs(
+        st,
+        st.total_assets - float(securities),
+        rules,
+        gdp=inp.gdp,
+        bank_assets=bank_assets,
+        reserves_history=inp.reserves.loc[: st.month],
+    )
 
 
 def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GROWTH) -> Inputs:

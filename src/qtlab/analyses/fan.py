@@ -22,13 +22,13 @@ import plotly.graph_objects as go
 from qtlab._periods import period_index, value_at
 from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._forward_data import realized_paydown_rates, start_month
-from qtlab.analyses._impact_inputs import Inputs, load_inputs, sep_path
+from qtlab.analyses._impact_inputs import Inputs, balance_from_h41, load_inputs, sep_path
 from qtlab.analyses._mbs_data import mortgage_rates, realized_paydowns
 from qtlab.analyses._runoff_data import as_policy, purchases_after_file
 from qtlab.analyses._tables import headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules
-from qtlab.engine import BalanceInputs, RealizedTipsAccrual
+from qtlab.engine import RealizedTipsAccrual
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.impact import YieldFit, fit_yield, scarcity_indicators
@@ -216,13 +216,8 @@ def _forward(
         "realized_paydowns": realized_paydown_rates(ds),
     }
     s0 = deterministic(SweepStart(**common), pol, balance=False).start_holdings()
-    securities = float(s0["total_securities"] + s0["tips_inflation_comp"])
-    bal = BalanceInputs(
-        inp.state,
-        inp.state.total_assets - securities,
-        LiabilityRules(),
-        gdp=inp.gdp,
-        reserves_history=inp.reserves,
+    bal = balance_from_h41(
+        inp, s0["total_securities"] + s0["tips_inflation_comp"], LiabilityRules()
     )
     return SweepStart(**common, balance=bal, yield_model=ym), inp
 
