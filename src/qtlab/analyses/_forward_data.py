@@ -44,17 +44,14 @@ from qtlab.analyses._impact_inputs import (
     rules_assumption,
 )
 from qtlab.analyses._mbs_data import mortgage_rates
-from qtlab.analyses._runoff_data import purchases_after_file, realized_holdings
+from qtlab.analyses._runoff_data import realized_holdings, run_projection
 from qtlab.analyses.mbs import model_paydowns
 from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules, LiabilityState
 from qtlab.engine import (
     BalanceInputs,
-    PaydownSource,
     Projection,
     RealizedPaydowns,
-    RealizedTipsAccrual,
     SplicedPaydowns,
-    project,
 )
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of
 from qtlab.policy import Policy
@@ -224,46 +221,6 @@ class Forward:
                         }
                     )
         return pd.DataFrame(rows)
-
-
-@dataclass(frozen=True)
-class _Runner:
-    """The engine's data inputs read once and shared by every run of one forward look.
-
-    The same recipe as :func:`qtlab.analyses._runoff_data.run_projection` (holdings,
-    the realized last taper purchases after an older Treasury file, TIPS accrual from
-    the weekly data visible in ``ds``), which would read them again for every run; a
-    test keeps the two equal.
-    """
-
-    holdings: pd.DataFrame = field(repr=False)
-    purchases: pd.DataFrame | None = field(repr=False)
-    accrual: RealizedTipsAccrual = field(repr=False)
-    start: pd.Period
-    months: int
-    observe: pd.DatetimeIndex
-
-    @classmethod
-    def read(cls, ds: Dataset, start: pd.Period, months: int, observe: pd.DatetimeIndex) -> _Runner:
-        h = ds.holdings()
-        bought = purchases_after_file(ds, h, start)
-        accrual = RealizedTipsAccrual(ds.series("soma.tips"), ds.series("soma.tips_inflation_comp"))
-        return cls(h, bought, accrual, start, months, observe)
-
-    def run(
-        self, policy: Policy, paydowns: PaydownSource, balance: BalanceInputs | None = None
-    ) -> Projection:
-        return project(
-            self.holdings,
-            policy,
-            self.start,
-            self.months,
-            mbs_paydowns=paydowns,
-            observe=self.observe,
-            tips_accrual=self.accrual,
-            purchases=self.purchases,
-            balance=balance,
-        )
 
 
 def _state_at(inp: Inputs, month: pd.Period) -> LiabilityState:
@@ -448,8 +405,14 @@ def forward_projection(
     src, pay = _paydowns(ds, mortgage_rate, shock_bp)
     # The carry-forward (realized policy) is the same in every run: measure the engine's
     # securities at the liability state month once, without the liability side.
-    runner = _Runner.read(ds, start, months, pd.DatetimeIndex([anchor]))
-    base_run = runner.run(dpol, src)
+    observe = pd.DatetimeIndex([anchor])
+
+    def run(policy: Policy, balance: BalanceInputs | None = None) -> Projection:
+        return run_projection(
+            ds, policy, start, months, mbs_paydowns=src, observe=observe, balance=balance
+        )
+
+    base_run = run(dpol)
     state = _state_at(inp, start - 1)
     every = pd.concat([base_run.carry_forward, base_run.frame])
     if state.month not in every.index:
@@ -462,7 +425,7 @@ def forward_projection(
     held = float(sec0.to_numpy()[every.index.get_loc(state.month)])
     bal = balance_from_h41(inp, held, rules, state=state)
     other = bal.other_assets
-    projections = {n: runner.run(pol, src, bal) for n, (pol, _) in alts.items()}
+    projections = {n: run(pol, bal) for n, (pol, _) in alts.items()}
     assumptions = (
         Assumption(
             "f1.assumption.carry",
