@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from qtlab._lru import LRUCache
 from qtlab._periods import MonthLike, to_month
 from qtlab.analyses._impact_inputs import (
     Assumption,
@@ -58,22 +59,20 @@ def engine_stop(
     cached = (
         bank_assets is None and liability_rules.tga is None and liability_rules.rrp_path is None
     )
-    if cached and key in _STOP_CACHE:
-        return _STOP_CACHE[key]
-    start = inp.last_month + 1
-    _, s0 = engine_frame(ds, policy, start, horizon)
-    base = float(s0["total_securities"] + s0["tips_inflation_comp"])
-    pol = replace(
-        load_preset(policy), endpoint=Endpoint(tuple(EndpointCondition.parse(r) for r in rules))
-    )
-    bal = balance_from_h41(inp, base, liability_rules, bank_assets=bank_assets)
-    out = run_projection(ds, pol, start, horizon, mbs_paydowns="model", balance=bal)
-    if cached:
-        _STOP_CACHE[key] = out
-    return out
+
+    def compute() -> Projection:
+        start = inp.last_month + 1
+        _, s0 = engine_frame(ds, policy, start, horizon)
+        base = float(s0["total_securities"] + s0["tips_inflation_comp"])
+        conds = tuple(EndpointCondition.parse(r) for r in rules)
+        pol = replace(load_preset(policy), endpoint=Endpoint(conds))
+        bal = balance_from_h41(inp, base, liability_rules, bank_assets=bank_assets)
+        return run_projection(ds, pol, start, horizon, mbs_paydowns="model", balance=bal)
+
+    return _STOP_CACHE.get(key, compute) if cached else compute()
 
 
-_STOP_CACHE: dict[tuple[object, ...], Projection] = {}
+_STOP_CACHE = LRUCache(32)
 
 
 def engine_endpoint(

@@ -8,7 +8,6 @@ analyses and by ``qtlab ladder | project | backtest``.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
@@ -16,6 +15,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from qtlab._lru import LRUCache
 from qtlab._periods import MonthLike, to_month
 from qtlab.analyses.mbs import model_paydowns
 from qtlab.engine import (
@@ -416,13 +416,7 @@ def backtest(
         raise SpecError(_model_only(mbs_paydowns, mortgage_rate, "realized", shock_bp))
     latest = (ds or Dataset()).at(None)
     args = (episode, str(to_month(end, field="end")), str(mbs_paydowns), str(mr), sb, issuance_mix)
-    key = (latest.cache_key(), *args)
-    b = _BACKTESTS.get(key)
-    if b is None:
-        b = _backtest(latest, *args)
-        while len(_BACKTESTS) >= _MAX_BACKTESTS:
-            del _BACKTESTS[next(iter(_BACKTESTS))]
-        _BACKTESTS[key] = b
+    b = _BACKTESTS.get((latest.cache_key(), *args), lambda: _backtest(latest, *args))
     check = b.start_check.copy()
     check.attrs = dict(b.start_check.attrs)
     return replace(
@@ -431,8 +425,7 @@ def backtest(
 
 
 #: Backtests kept, by the state of the data (:meth:`Dataset.cache_key`) and the options.
-_BACKTESTS: dict[tuple[Hashable, ...], Backtest] = {}
-_MAX_BACKTESTS = 16
+_BACKTESTS = LRUCache(16)
 
 
 def _backtest(

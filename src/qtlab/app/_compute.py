@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from qtlab._lru import LRUCache
 from qtlab._periods import to_month
 from qtlab.analyses.result import AnalysisResult, get_analysis
 from qtlab.errors import SpecError, one_of
@@ -224,18 +223,20 @@ class ResultCache:
 
     Thread-safe: the dashboard's server answers callbacks on several threads, and two
     requests for the same key compute it once (the second waits for the first). The
-    least recently used entries are dropped beyond ``size``.
+    least recently used entries are dropped beyond ``size`` (:class:`qtlab._lru.LRUCache`).
     """
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._data: OrderedDict[tuple[str, str, str | None, str], AnalysisResult] = OrderedDict()
-        self._lock = threading.Lock()
-        self._key_locks: dict[tuple[str, str, str | None, str], threading.Lock] = {}
-        self.computed = 0
+        self._cache = LRUCache(size)
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self._cache)
+
+    @property
+    def computed(self) -> int:
+        """Results computed (not served from the cache)."""
+        return self._cache.misses
 
     @staticmethod
     def key(
@@ -254,29 +255,11 @@ class ResultCache:
         compute: Callable[[], AnalysisResult],
     ) -> AnalysisResult:
         """The cached result for the key, or ``compute()``'s, stored."""
-        k = self.key(aid, options, as_of, lang)
-        with self._lock:
-            if k in self._data:
-                self._data.move_to_end(k)
-                return self._data[k]
-            key_lock = self._key_locks.setdefault(k, threading.Lock())
-        with key_lock:
-            with self._lock:
-                if k in self._data:
-                    return self._data[k]
-            res = compute()
-            with self._lock:
-                self.computed += 1
-                self._data[k] = res
-                self._key_locks.pop(k, None)
-                while len(self._data) > self.size:
-                    self._data.popitem(last=False)
-            return res
+        return self._cache.get(self.key(aid, options, as_of, lang), compute)
 
     def clear(self) -> None:
         """Forget every result."""
-        with self._lock:
-            self._data.clear()
+        self._cache.clear()
 
 
 def results(

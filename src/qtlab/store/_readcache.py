@@ -11,72 +11,29 @@ vintage written by ``qtlab data update`` or ``qtlab data import`` changes the
 key, so it is never served from an older entry; a rebuilt snapshot is seen by
 every ``Dataset`` made after it.
 
-Entries are evicted least recently used first beyond :data:`MAX_ENTRIES`.
+Entries are evicted least recently used first beyond :data:`MAX_ENTRIES`
+(:class:`qtlab._lru.LRUCache`).
 Callers hand out shallow copies of the stored frames: under pandas' copy-on-write
 a change to a copy never reaches the stored frame.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Final
+
+from qtlab._lru import LRUCache
 
 __all__ = ["MAX_ENTRIES", "ReadCache", "read_cache"]
 
-T = TypeVar("T")
-
 #: Entries kept before the least recently used is dropped (a report uses about 300).
-MAX_ENTRIES = 1024
+MAX_ENTRIES: Final = 1024
 
 
-class ReadCache:
-    """A thread-safe LRU mapping of keys to read results.
-
-    Parameters
-    ----------
-    max_entries
-        Entries kept before the least recently used is dropped.
-    """
+class ReadCache(LRUCache):
+    """The :class:`~qtlab._lru.LRUCache` of Dataset reads (default :data:`MAX_ENTRIES`)."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self.max_entries = max_entries
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The value kept under ``key``, or ``compute()`` kept and returned.
-
-        ``compute`` runs outside the lock; two threads missing the same key both
-        compute it and the second result is kept (both are the same data).
-        """
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                self.hits += 1
-                value: T = self._data[key]
-                return value
-            self.misses += 1
-        value = compute()
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        """Drop every entry (and reset the hit and miss counts)."""
-        with self._lock:
-            self._data.clear()
-            self.hits = 0
-            self.misses = 0
+        super().__init__(max_entries)
 
 
 _CACHE = ReadCache()
