@@ -8,7 +8,6 @@ the asset path comes from :func:`asset_path`: the runoff caps applied in full
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from qtlab._periods import to_monthly
+from qtlab.analyses._memo import per_dataset
 from qtlab.analyses._runoff_data import run_projection
 from qtlab.balance import (
     DEFAULT_GDP_GROWTH,
@@ -204,14 +204,11 @@ def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GR
 
     Built once per ``ds``, horizon and growth while the data are unchanged
     (:meth:`Dataset.cache_key`); each call gets its own frames."""
-    kept = _INPUTS.setdefault(ds, {})
-    state = ds.cache_key()
-    key = (state, int(horizon), float(gdp_growth))
-    if key not in kept:
-        for old in [k for k in kept if k[0] != state]:  # an older state of the data
-            del kept[old]
-        kept[key] = _load_inputs(ds, horizon=horizon, gdp_growth=gdp_growth)
-    inp = kept[key]
+    inp = per_dataset(
+        ds,
+        ("impact_inputs", int(horizon), float(gdp_growth)),
+        lambda: _load_inputs(ds, horizon=horizon, gdp_growth=gdp_growth),
+    )
     return replace(
         inp,
         h41=inp.h41.copy(deep=False),
@@ -222,12 +219,6 @@ def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GR
         yield10=inp.yield10.copy(deep=False),
         policy=inp.policy.copy(deep=False),
     )
-
-
-#: Inputs built per Dataset object (so a recording Dataset records its reads once).
-_INPUTS: weakref.WeakKeyDictionary[Dataset, dict[tuple[Hashable, ...], Inputs]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def _load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float) -> Inputs:

@@ -25,6 +25,7 @@ from qtlab.analyses._forward_data import (
     base_name,
     forward_projection,
 )
+from qtlab.analyses._memo import per_dataset
 from qtlab.analyses._tables import headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.i18n import t
@@ -225,9 +226,6 @@ def _notes(fw: Forward, lang: str, as_of: Any) -> list[Note]:
     return notes
 
 
-_LAST: list[tuple[tuple[Any, ...], Dataset, Forward]] = []
-
-
 def _forward(
     ds: Dataset,
     months: int,
@@ -237,25 +235,23 @@ def _forward(
     shock_bp: float,
 ) -> Forward:
     """:func:`forward_projection`, reused when the same Dataset object asks again with the
-    same plain options (the result in another language). Keyed by the object itself, so
-    a new Dataset (each report) reads, and records, its inputs."""
+    same plain options (the result in another language; :func:`per_dataset`)."""
+
+    def compute() -> Forward:
+        return forward_projection(
+            ds,
+            months=months,
+            bill_purchases=bill_purchases,
+            alternatives=alternatives,
+            mortgage_rate=mortgage_rate,
+            shock_bp=shock_bp,
+        )
+
     plain = all(isinstance(a, int | float | str) for a in alternatives)
-    key = (months, bill_purchases, alternatives, str(mortgage_rate), shock_bp)
-    cacheable = plain and str(mortgage_rate) == "flat"
-    for k, d, f in _LAST:
-        if cacheable and d is ds and k == key:
-            return f
-    fw = forward_projection(
-        ds,
-        months=months,
-        bill_purchases=bill_purchases,
-        alternatives=alternatives,
-        mortgage_rate=mortgage_rate,
-        shock_bp=shock_bp,
-    )
-    if cacheable:
-        _LAST[:] = [(key, ds, fw)]
-    return fw
+    if not (plain and str(mortgage_rate) == "flat"):
+        return compute()
+    key = ("f1", months, bill_purchases, alternatives, str(mortgage_rate), shock_bp)
+    return per_dataset(ds, key, compute)
 
 
 @analysis("F1", area="forward", order=610)
