@@ -1,7 +1,7 @@
 """Test scaffolding shared by the loader and update tests: the official endpoints, offline.
 
 :class:`OfficialEndpoints` is an ``httpx.MockTransport`` handler that serves the
-raw files in ../shared/data in the shape of each live endpoint qtlab calls:
+raw files in data/raw in the shape of each live endpoint qtlab calls:
 
 - FRED's public CSV download ``fred.stlouisfed.org/graph/fredgraph.csv?id=ID``
   (header ``observation_date,ID``), from ``fred/ID.csv`` and, for FEDTARMD, ``sep/``;
@@ -148,12 +148,12 @@ def _paged(rows: list[dict[str, str]], size: int, number: int) -> list[dict[str,
 
 
 class OfficialEndpoints:
-    """Serves ../shared/data as the official endpoints would (see the module docstring).
+    """Serves data/raw as the official endpoints would (see the module docstring).
 
     Parameters
     ----------
     shared
-        The ../shared/data directory.
+        The data/raw directory.
     holdings_published_through
         The last SOMA holdings as-of day the as-of-dates list names: the API as
         it stood the day after (default 2022-02-16, the one Treasury CUSIP file).

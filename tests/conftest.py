@@ -1,33 +1,21 @@
-"""Shared fixtures: the raw official files in ../shared/data are the offline fixtures."""
+"""Shared fixtures: the raw official files in data/raw are the offline fixtures."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _shared_data_dir() -> Path:
-    env = os.environ.get("QTLAB_SHARED_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
+RAW_DATA = REPO / "data" / "raw"
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The directory of raw official files (``../shared/data`` beside the repository).
-
-    Set ``QTLAB_SHARED_DATA`` to point elsewhere.
-    """
-    d = _shared_data_dir()
-    if not (d / "SOURCES.md").is_file():
-        pytest.fail(
-            f"raw official files not found at {d}: the tests read ../shared/data beside the "
-            "repository (or set QTLAB_SHARED_DATA)"
-        )
-    return d
+def raw_data() -> Path:
+    """The repository's raw official files (``data/raw``, provenance in its SOURCES.md)."""
+    if not (RAW_DATA / "SOURCES.md").is_file():
+        pytest.fail(f"raw official files not found at {RAW_DATA}: the repository keeps them in data/raw")
+    return RAW_DATA
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """History analyses A1, A3, A4, A6, A7 and C1 against facts checked by hand on the raw files.
 
 Each expected number is recomputed here from the raw official files in
-../shared/data (the ``shared_data`` fixture), not from qtlab's loaders.
+../shared/data (the ``raw_data`` fixture), not from qtlab's loaders.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def _soma_raw(shared: Path) -> pd.DataFrame:
 
 
 # --- A1 ---------------------------------------------------------------------------------
-def test_a1_net_purchases_match_raw_month_end_holdings(latest: Dataset, shared_data: Path):
-    raw = _soma_raw(shared_data)
+def test_a1_net_purchases_match_raw_month_end_holdings(latest: Dataset, raw_data: Path):
+    raw = _soma_raw(raw_data)
     tsy = raw[["bills", "notesbonds", "tips", "frn"]].sum(axis=1)
     # April 2020, by hand: last Wednesday of April (04-29) minus last Wednesday of March (03-25)
     expect_t = tsy.loc["2020-04-29"] - tsy.loc["2020-03-25"]
@@ -89,9 +89,9 @@ def test_a1_as_of_sees_no_later_month(eve: Dataset):
 
 
 # --- A3 ---------------------------------------------------------------------------------
-def test_a3_ratios_match_raw_files(latest: Dataset, shared_data: Path):
-    walcl = _fred(shared_data, "WALCL") / 1000  # millions -> bn
-    gdp, real = _fred(shared_data, "GDP"), _fred(shared_data, "GDPC1")
+def test_a3_ratios_match_raw_files(latest: Dataset, raw_data: Path):
+    walcl = _fred(raw_data, "WALCL") / 1000  # millions -> bn
+    gdp, real = _fred(raw_data, "GDP"), _fred(raw_data, "GDPC1")
     res = get_analysis("A3").run(latest, lang="en")
     q = res.table("a3_quarterly")
     # 2020Q2: last Wednesday of the quarter is 2020-06-24
@@ -119,18 +119,18 @@ def test_a3_as_of_has_no_qt2_and_no_later_quarter(eve: Dataset):
 
 
 # --- A4 ---------------------------------------------------------------------------------
-def test_a4_components_add_up_to_total_assets(latest: Dataset, shared_data: Path):
+def test_a4_components_add_up_to_total_assets(latest: Dataset, raw_data: Path):
     res = get_analysis("A4").run(latest, lang="en")
     tab = res.table("a4_assets")
     parts = [c for c in tab.columns if c != "Total assets [USD bn]"]
     assert len(parts) == 8
     diff = (tab[parts].sum(axis=1) - tab["Total assets [USD bn]"]).abs().max()
     assert diff < 1e-6
-    walcl = _fred(shared_data, "WALCL") / 1000
+    walcl = _fred(raw_data, "WALCL") / 1000
     peak = res.note_values("a4.note.peak")
     assert peak["date"] == walcl.idxmax().date().isoformat() == "2022-04-13"
     assert peak["total"] == pytest.approx(walcl.max())
-    raw = _soma_raw(shared_data)
+    raw = _soma_raw(raw_data)
     row = tab.loc["2022-02-16"]
     tips = raw.loc["2022-02-16", "tips"] + raw.loc["2022-02-16", "tipsInflationCompensation"]
     assert row["TIPS (incl. inflation compensation) [USD bn]"] == pytest.approx(tips)
@@ -147,10 +147,10 @@ def _mspd_marketable(shared: Path, month_end: str) -> float:
     return float(sub["Total Public Debt Outstanding (in Millions)"].sum()) / 1000
 
 
-def test_a6_share_on_qt1_eve_by_hand(latest: Dataset, shared_data: Path):
-    raw = _soma_raw(shared_data).loc["2017-09-27"]
+def test_a6_share_on_qt1_eve_by_hand(latest: Dataset, raw_data: Path):
+    raw = _soma_raw(raw_data).loc["2017-09-27"]
     soma = raw[["bills", "notesbonds", "frn", "tips", "tipsInflationCompensation"]].sum()
-    debt = _mspd_marketable(shared_data, "2017-09-30")
+    debt = _mspd_marketable(raw_data, "2017-09-30")
     share = treasury_share(latest).loc[pd.Period("2017-09", freq="M")]
     assert share["marketable"] == pytest.approx(debt, rel=1e-9)
     assert share["share"] == pytest.approx(100 * soma / debt, rel=1e-9)
@@ -205,8 +205,8 @@ def test_a6_uses_agency_mbs_outstanding_when_the_data_hold_it(tmp_path: Path, la
 
 
 # --- A7 ---------------------------------------------------------------------------------
-def test_a7_on_the_eve_of_qt2(eve: Dataset, shared_data: Path):
-    raw = _fred(shared_data, "MORTGAGE30US")
+def test_a7_on_the_eve_of_qt2(eve: Dataset, raw_data: Path):
+    raw = _fred(raw_data, "MORTGAGE30US")
     raw = raw[raw.index <= EVE_OF_QT2]
     res = get_analysis("A7").run(eve, lang="en", years=10)
     latest = res.note_values("a7.note.latest")
@@ -239,7 +239,7 @@ def test_a7_rejects_bad_years(latest: Dataset):
 
 
 # --- C1 ---------------------------------------------------------------------------------
-def test_c1_marks_gaps_and_never_fills_them(latest: Dataset, shared_data: Path):
+def test_c1_marks_gaps_and_never_fills_them(latest: Dataset, raw_data: Path):
     res = get_analysis("C1").run(latest, lang="en")
     tab = res.table("c1_liabilities")
     tga = tab["Treasury General Account (TGA) [USD bn]"]
@@ -255,12 +255,12 @@ def test_c1_marks_gaps_and_never_fills_them(latest: Dataset, shared_data: Path):
     assert t("c1.gap.short", "en", series="Treasury General Account (TGA)") in labels
     assert t("c1.gap.missing", "en", series="Currency in circulation", id="WCURCIR") in labels
     # TGA in billions in the raw file (the mid-2024 FRED vintage)
-    raw_tga = _fred(shared_data, "WTREGEN")
+    raw_tga = _fred(raw_data, "WTREGEN")
     assert tga.loc["2024-06-26"] == pytest.approx(raw_tga.loc["2024-06-26"])
 
 
-def test_c1_on_rrp_is_the_week_average_of_daily_take_up(latest: Dataset, shared_data: Path):
-    daily = _fred(shared_data, "RRPONTSYD")
+def test_c1_on_rrp_is_the_week_average_of_daily_take_up(latest: Dataset, raw_data: Path):
+    daily = _fred(raw_data, "RRPONTSYD")
     week = daily.loc["2022-09-22":"2022-09-28"]  # Thursday .. Wednesday
     df = liabilities_weekly(latest)
     assert df.loc["2022-09-28", "on_rrp"] == pytest.approx(week.mean())

@@ -150,8 +150,8 @@ def test_c2_runs_on_a_securities_path(vantages):
     np.testing.assert_allclose(proj["total_assets"].iloc[1:], sec + other)
 
 
-def test_d3_sets_the_model_beside_cbo_may_2022(vantages, shared_data):
-    raw = pd.read_csv(shared_data / "cbo" / "cbo_baseline_2022-05_debt_deficit_netinterest.csv")
+def test_d3_sets_the_model_beside_cbo_may_2022(vantages, raw_data):
+    raw = pd.read_csv(raw_data / "cbo" / "cbo_baseline_2022-05_debt_deficit_netinterest.csv")
     ni = raw[raw["category"] == "Net Interest"].set_index("projected_fiscal_year")["value"]
     res = get_analysis("D3").run(vantages["2022"])
     tb = res.table("d3_net_interest").set_index("fiscal_year")

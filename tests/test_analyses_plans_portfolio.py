@@ -86,10 +86,10 @@ def _summary_week(shared: Path, day: str) -> dict[str, float]:
     return {k: float(v or 0) / 1e9 for k, v in rec.items() if k != "asOfDate"}
 
 
-def test_a5_composition_on_the_eve_of_qt2_and_at_qt1_start(eve: Dataset, shared_data: Path):
+def test_a5_composition_on_the_eve_of_qt2_and_at_qt1_start(eve: Dataset, raw_data: Path):
     res = get_analysis("A5").run(eve, lang="en")
     comp = res.table("a5_composition").set_index("Kind")
-    now, then = _summary_week(shared_data, "2022-05-25"), _summary_week(shared_data, "2017-10-04")
+    now, then = _summary_week(raw_data, "2022-05-25"), _summary_week(raw_data, "2017-10-04")
     assert comp.loc["Agency MBS", "Par on 2022-05-25 [USD bn]"] == pytest.approx(now["mbs"])
     assert comp.loc["Bills", "Par on 2017-10-04 [USD bn]"] == pytest.approx(then["bills"])
     total = sum(now[k] for k in ("bills", "notesbonds", "tips", "frn", "mbs", "cmbs", "agencies"))
@@ -98,8 +98,8 @@ def test_a5_composition_on_the_eve_of_qt2_and_at_qt1_start(eve: Dataset, shared_
     assert total == pytest.approx(now["total"], abs=1e-3)  # the summary's own total
 
 
-def test_a5_wam_from_the_2022_cusip_file(eve: Dataset, shared_data: Path):
-    raw = pd.read_csv(shared_data / "soma" / "soma_tsy_agency_cmbs_2022-02-16.csv")
+def test_a5_wam_from_the_2022_cusip_file(eve: Dataset, raw_data: Path):
+    raw = pd.read_csv(raw_data / "soma" / "soma_tsy_agency_cmbs_2022-02-16.csv")
     tsy = raw[raw["Security Type"].isin(["Bills", "NotesBonds", "TIPS", "FRNs"])]
     par = tsy["Par Value"].astype(float)
     yrs = (pd.to_datetime(tsy["Maturity Date"]) - pd.Timestamp("2022-02-16")).dt.days / 365.25

@@ -24,11 +24,11 @@ BILL_ROW = '"\'912796L80\'","Bills",,,"2022-02-17",,,,,"14061293800"'
 
 
 @pytest.fixture(scope="module")
-def cli_build(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+def cli_build(raw_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     """``qtlab data build-snapshot --from ../shared/data --out tmp`` (once per module)."""
     out = tmp_path_factory.mktemp("rebuilt") / "tmp"
     res = CliRunner().invoke(
-        app, ["data", "build-snapshot", "--from", str(shared_data), "--out", str(out)]
+        app, ["data", "build-snapshot", "--from", str(raw_data), "--out", str(out)]
     )
     return out, res
 
@@ -93,10 +93,10 @@ def _tree_bytes(d: Path) -> dict[str, str]:
 
 
 def test_tampered_cusip_file_fails_loudly_and_keeps_the_old_snapshot(
-    shared_data: Path, tmp_path: Path
+    raw_data: Path, tmp_path: Path
 ) -> None:
     src = tmp_path / "data"
-    shutil.copytree(shared_data, src)
+    shutil.copytree(raw_data, src)
     f = src / TSY_FILE
     text = f.read_text()
     assert text.count(BILL_ROW) == 1

@@ -164,25 +164,25 @@ def test_status_table_output_lists_every_part() -> None:
 
 
 @pytest.fixture
-def filled_store(shared_data: Path, tmp_path: Path) -> Path:
+def filled_store(raw_data: Path, tmp_path: Path) -> Path:
     """A store holding real data: WALCL (FRED), the SOMA summary and CBO actuals."""
     d = tmp_path / "store"
     with Store(d) as st:
         st.ingest(
-            [fred.read_fred_csv(shared_data / "fred" / "WALCL.csv", vintage=date(2026, 8, 20))]
+            [fred.read_fred_csv(raw_data / "fred" / "WALCL.csv", vintage=date(2026, 8, 20))]
         )
         st.ingest(
-            [nyfed.read_soma_summary(shared_data / "soma/soma_summary_2003-07-09_2026-03-11.json")]
+            [nyfed.read_soma_summary(raw_data / "soma/soma_summary_2003-07-09_2026-03-11.json")]
         )
-        st.ingest([cbo.read_cbo_actuals(shared_data / "cbo/cbo_actuals_by_fiscal_year.csv")])
+        st.ingest([cbo.read_cbo_actuals(raw_data / "cbo/cbo_actuals_by_fiscal_year.csv")])
     return d
 
 
-def test_store_snapshot_sees_a_change(filled_store: Path, shared_data: Path) -> None:
+def test_store_snapshot_sees_a_change(filled_store: Path, raw_data: Path) -> None:
     before = store_contents(filled_store)
     assert_store_unchanged(filled_store, before)
     with Store(filled_store) as st:
-        st.ingest([fred.read_fred_csv(shared_data / "fred" / "WSHOMCB.csv", vintage=date.today())])
+        st.ingest([fred.read_fred_csv(raw_data / "fred" / "WSHOMCB.csv", vintage=date.today())])
     with pytest.raises(AssertionError, match="observations"):
         assert_store_unchanged(filled_store, before)
 
@@ -247,10 +247,10 @@ def test_update_offline_one_source_and_unknown_source(
 
 
 def test_update_online_writes_the_store(
-    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    raw_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The command's success path: every request answered by the mock official endpoints."""
-    endpoints = OfficialEndpoints(shared_data)
+    endpoints = OfficialEndpoints(raw_data)
 
     def serve(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
         request.read()

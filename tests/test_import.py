@@ -29,11 +29,11 @@ SID = "agency_mbs.outstanding"
 
 
 @pytest.fixture(scope="module")
-def imported(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def imported(raw_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding WSHOMCB (USD mn) imported as ``agency_mbs.outstanding`` (stand-in)."""
     d = tmp_path_factory.mktemp("import-store")
     res = run_cli(
-        "data", "import", SID, shared_data / "fred" / "WSHOMCB.csv",
+        "data", "import", SID, raw_data / "fred" / "WSHOMCB.csv",
         "--scale", "0.001", "--vintage", "2026-08-20",
         "--source", "stand-in: FRED WSHOMCB", "--data-dir", d,
     )  # fmt: skip
@@ -54,8 +54,8 @@ def test_glossary_knows_the_series() -> None:
     assert IMPORTABLE_IDS == (SID,)
 
 
-def test_round_trip_into_the_store(imported: Path, shared_data: Path) -> None:
-    raw = shared_data / "fred" / "WSHOMCB.csv"
+def test_round_trip_into_the_store(imported: Path, raw_data: Path) -> None:
+    raw = raw_data / "fred" / "WSHOMCB.csv"
     ds = Dataset(data_dir=imported)
     got = ds.series(SID)
     # the same file through the FRED reader (millions -> USD bn there too): bit-exact
@@ -78,7 +78,7 @@ def test_round_trip_into_the_store(imported: Path, shared_data: Path) -> None:
     assert status[SID].vintage == date(2026, 8, 20)
 
 
-def test_a6_fills_the_mbs_share_from_the_import(imported: Path, shared_data: Path) -> None:
+def test_a6_fills_the_mbs_share_from_the_import(imported: Path, raw_data: Path) -> None:
     ds = Dataset(data_dir=imported)
     res = get_analysis("A6").run(ds, lang="en")
     assert res.meta["gaps"] == []
@@ -88,7 +88,7 @@ def test_a6_fills_the_mbs_share_from_the_import(imported: Path, shared_data: Pat
     # by hand: SOMA MBS on the last Wednesday of May 2022 over the stand-in's last May value
     soma = ds.series("soma.mbs")
     soma_may = soma[soma.index.to_period("M") == "2022-05"].iloc[-1]
-    raw = pd.read_csv(shared_data / "fred" / "WSHOMCB.csv", index_col="date", parse_dates=True)
+    raw = pd.read_csv(raw_data / "fred" / "WSHOMCB.csv", index_col="date", parse_dates=True)
     den_may = raw[raw.index.to_period("M") == "2022-05"]["value"].iloc[-1] / 1000
     assert tab.loc["2022-05", col] == pytest.approx(100 * soma_may / den_may, rel=1e-12)
     mbs = res.note_values("a6.note.mbs")

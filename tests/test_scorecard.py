@@ -32,8 +32,8 @@ def today() -> Dataset:
     return Dataset(use_store=False)
 
 
-def _raw(shared_data, name: str) -> pd.Series:
-    df = pd.read_csv(shared_data / "fred" / f"{name}.csv", parse_dates=["date"])
+def _raw(raw_data, name: str) -> pd.Series:
+    df = pd.read_csv(raw_data / "fred" / f"{name}.csv", parse_dates=["date"])
     return df.set_index("date")["value"]
 
 
@@ -41,8 +41,8 @@ def _f(q: str, value, horizon: str, made: str = "2022-05-31", when: date | None 
     return Forecast(q, value, date.fromisoformat(made), M(horizon, freq="M"), "test", when)
 
 
-def test_ten_year_peak_by_hand(shared_data, today):
-    y = _raw(shared_data, "DGS10").loc["2022-06-01":"2024-12-31"]
+def test_ten_year_peak_by_hand(raw_data, today):
+    y = _raw(raw_data, "DGS10").loc["2022-06-01":"2024-12-31"]
     monthly = y.groupby(y.index.to_period("M")).mean()
     assert realized(_f("ten_year_peak_level", 3.0, "2024-12"), today) == pytest.approx(
         monthly.max()
@@ -51,19 +51,19 @@ def test_ten_year_peak_by_hand(shared_data, today):
     assert monthly.idxmax() == M("2023-10", freq="M")  # the 2023 selloff
 
 
-def test_on_rrp_peak_and_dollar_by_hand(shared_data, today):
-    r = _raw(shared_data, "RRPONTSYD").loc["2022-06-01":"2024-05-31"]
+def test_on_rrp_peak_and_dollar_by_hand(raw_data, today):
+    r = _raw(raw_data, "RRPONTSYD").loc["2022-06-01":"2024-05-31"]
     monthly = r.groupby(r.index.to_period("M")).mean()
     assert realized(_f("on_rrp_peak", 1.0, "2024-05"), today) == pytest.approx(monthly.max())
     assert realized(_f("on_rrp_peak_month", None, "2024-05"), today) == monthly.idxmax()
-    d = _raw(shared_data, "DTWEXBGS")
+    d = _raw(raw_data, "DTWEXBGS")
     when = date(2022, 9, 30)
     got = realized(_f("dollar_index_at", 100.0, "2022-09", when=when), today)
     assert got == pytest.approx(d.loc[:"2022-09-30"].iloc[-1])
 
 
-def test_runoff_quantities_by_hand(shared_data, today):
-    res = _raw(shared_data, "WRESBAL") / 1000.0  # millions in the raw file
+def test_runoff_quantities_by_hand(raw_data, today):
+    res = _raw(raw_data, "WRESBAL") / 1000.0  # millions in the raw file
     monthly = res.groupby(res.index.to_period("M")).mean()
     peak = monthly.loc[:"2022-05"].max()
     decline = 100 * (1 - monthly.loc[M("2025-11", freq="M")] / peak)
@@ -74,8 +74,8 @@ def test_runoff_quantities_by_hand(shared_data, today):
     assert realized(_f("months_of_runoff", 30.0, "2030-12"), today) == 42.0  # 2022-06..2025-11
 
 
-def test_no_mbs_sales_in_qt2_by_hand(shared_data, today):
-    doc = json.loads((shared_data / "soma" / "soma_summary_2003-07-09_2026-03-11.json").read_text())
+def test_no_mbs_sales_in_qt2_by_hand(raw_data, today):
+    doc = json.loads((raw_data / "soma" / "soma_summary_2003-07-09_2026-03-11.json").read_text())
     rows = pd.DataFrame(doc["soma"]["summary"])
     mbs = pd.Series(
         rows["mbs"].astype(float).to_numpy() / 1e9, index=pd.to_datetime(rows["asOfDate"])

@@ -16,8 +16,8 @@ GDP = "cbo/cbo_actual_gdp_by_fiscal_year.csv"
 MSPD = "mspd/mspd_table1_summary_by_class_2001-01_2026-05.csv"
 
 
-def test_real_file_reads_as_text_with_a_range_index(shared_data: Path) -> None:
-    raw = (shared_data / MSPD).read_bytes()
+def test_real_file_reads_as_text_with_a_range_index(raw_data: Path) -> None:
+    raw = (raw_data / MSPD).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM is stripped from the first column name
     df = checked_csv(raw, file="mspd.csv", required=("Record Date",))
     assert isinstance(df.index, pd.RangeIndex)
@@ -36,9 +36,9 @@ def test_real_file_reads_as_text_with_a_range_index(shared_data: Path) -> None:
     ids=["first-row", "later-row"],
 )
 def test_row_longer_than_header_names_file_line_and_counts(
-    shared_data: Path, old: str, new: str, line: int
+    raw_data: Path, old: str, new: str, line: int
 ) -> None:
-    text = (shared_data / GDP).read_text()
+    text = (raw_data / GDP).read_text()
     assert old in text
     with pytest.raises(ParseError) as err:
         checked_csv(text.replace(old, new, 1), file="gdp.csv", required=("fiscal_year", "GDP"))
@@ -50,14 +50,14 @@ def test_row_longer_than_header_names_file_line_and_counts(
     assert err.value.field == f"line {line}"
 
 
-def test_quoted_commas_are_one_field(shared_data: Path) -> None:
-    text = (shared_data / GDP).read_text().replace("1982,3313.35", '1982,"3,313.35"', 1)
+def test_quoted_commas_are_one_field(raw_data: Path) -> None:
+    text = (raw_data / GDP).read_text().replace("1982,3313.35", '1982,"3,313.35"', 1)
     df = checked_csv(text, file="gdp.csv", required=("GDP",))
     assert df.loc[0, "GDP"] == "3,313.35"
 
 
-def test_missing_column_and_empty_file(shared_data: Path) -> None:
-    text = (shared_data / GDP).read_text().replace("fiscal_year,GDP", "fiscal_year,gdp", 1)
+def test_missing_column_and_empty_file(raw_data: Path) -> None:
+    text = (raw_data / GDP).read_text().replace("fiscal_year,GDP", "fiscal_year,gdp", 1)
     with pytest.raises(ParseError) as err:
         checked_csv(text, file="gdp.csv", required=("fiscal_year", "GDP"))
     assert "field 'GDP'" in str(err.value) and "'gdp'" in str(err.value)
@@ -66,9 +66,9 @@ def test_missing_column_and_empty_file(shared_data: Path) -> None:
 
 
 @pytest.mark.parametrize("bad", ["inf", "-inf", "Infinity", "nan", "NaN", "1e999"])
-def test_official_files_refuse_non_finite_values(shared_data: Path, bad: str) -> None:
+def test_official_files_refuse_non_finite_values(raw_data: Path, bad: str) -> None:
     # WALCL (H.4.1 total assets, USD mn): the value of 2010-01-06 is on line 370 of the file
-    text = (shared_data / "fred" / "WALCL.csv").read_text()
+    text = (raw_data / "fred" / "WALCL.csv").read_text()
     assert "\n2010-01-06,2235304\n" in text
     with pytest.raises(ParseError) as err:
         parse_fred_csv(
@@ -80,7 +80,7 @@ def test_official_files_refuse_non_finite_values(shared_data: Path, bad: str) ->
     assert (e.file, e.field, e.value) == ("WALCL.csv", "value", bad)
     assert "not a finite number (row 370)" in str(e) and "inf, -inf and nan" in str(e)
     # CBO's GDP by fiscal year: FY1991 is on line 11
-    gdp = (shared_data / GDP).read_text().replace("1991,6093.175", f"1991,{bad}", 1)
+    gdp = (raw_data / GDP).read_text().replace("1991,6093.175", f"1991,{bad}", 1)
     with pytest.raises(ParseError, match=r"field 'GDP'.*not a finite number \(row 11\)"):
         parse_cbo_actual_gdp(gdp, file="gdp.csv")
 
@@ -99,8 +99,8 @@ def test_line_index_pairs_rows_with_file_lines() -> None:
         numeric_column(plain["value"], file="u.csv", field="value")
 
 
-def test_short_rows_are_refused_when_asked(shared_data: Path) -> None:
-    text = (shared_data / GDP).read_text().replace("1991,6093.175", "1991", 1)
+def test_short_rows_are_refused_when_asked(raw_data: Path) -> None:
+    text = (raw_data / GDP).read_text().replace("1991,6093.175", "1991", 1)
     assert checked_csv(text, file="gdp.csv", required=()).loc[9, "GDP"] == ""
     with pytest.raises(ParseError) as err:
         checked_csv(text, file="gdp.csv", required=(), allow_short_rows=False)

@@ -40,13 +40,13 @@ GDP = "cbo/cbo_actual_gdp_by_fiscal_year.csv"
 
 
 @pytest.fixture(scope="module")
-def baselines(shared_data: Path) -> SourceData:
-    return read_cbo_baselines(shared_data / BASELINES)
+def baselines(raw_data: Path) -> SourceData:
+    return read_cbo_baselines(raw_data / BASELINES)
 
 
 @pytest.fixture(scope="module")
-def baselines_text(shared_data: Path) -> str:
-    return (shared_data / BASELINES).read_text()
+def baselines_text(raw_data: Path) -> str:
+    return (raw_data / BASELINES).read_text()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -128,8 +128,8 @@ def test_baseline_flags(baselines: SourceData) -> None:
     assert may.loc["revenue", "spring_flag"] and may.loc["revenue", "winter_flag"]
 
 
-def test_derived_file_is_a_subset(shared_data: Path, baselines: SourceData) -> None:
-    derived = read_cbo_baselines(shared_data / DERIVED).data
+def test_derived_file_is_a_subset(raw_data: Path, baselines: SourceData) -> None:
+    derived = read_cbo_baselines(raw_data / DERIVED).data
     assert len(derived) == 57
     full = baselines.data
     ids = {
@@ -143,19 +143,19 @@ def test_derived_file_is_a_subset(shared_data: Path, baselines: SourceData) -> N
     pd.testing.assert_frame_equal(derived, subset.reset_index(drop=True))
 
 
-def test_baselines_meta(shared_data: Path, baselines: SourceData) -> None:
-    raw = (shared_data / BASELINES).read_bytes()
+def test_baselines_meta(raw_data: Path, baselines: SourceData) -> None:
+    raw = (raw_data / BASELINES).read_bytes()
     assert baselines.meta.sha256 == hashlib.sha256(raw).hexdigest()
     assert baselines.meta.source == "cbo"
-    assert baselines.meta.file == str(shared_data / BASELINES)
+    assert baselines.meta.file == str(raw_data / BASELINES)
     assert baselines.data["date"].dtype == "datetime64[ns]"
 
 
 # --------------------------------------------------------------------------- actuals
 
 
-def test_actuals(shared_data: Path) -> None:
-    out = read_cbo_actuals(shared_data / ACTUALS)
+def test_actuals(raw_data: Path) -> None:
+    out = read_cbo_actuals(raw_data / ACTUALS)
     df = out.data
     assert len(df) == 792
     assert df["date"].min() == pd.Timestamp("1982-09-30")
@@ -166,15 +166,15 @@ def test_actuals(shared_data: Path) -> None:
     # vintage fallback: end of FY2025 plus a month
     assert (df["vintage"] == pd.Timestamp("2025-10-31")).all()
     assert out.meta.vintage == date(2025, 10, 31)
-    again = read_cbo_actuals(shared_data / ACTUALS, vintage=date(2026, 1, 15))
+    again = read_cbo_actuals(raw_data / ACTUALS, vintage=date(2026, 1, 15))
     assert (again.data["vintage"] == pd.Timestamp("2026-01-15")).all()
 
 
-def test_actual_net_interest_equals_fred_fyoint(shared_data: Path) -> None:
+def test_actual_net_interest_equals_fred_fyoint(raw_data: Path) -> None:
     # fred/MANIFEST.md: FYOINT (USD mn) equals CBO's net-interest actuals for FY2020-2024;
     # FY2025 is 970,065 at FRED against CBO's 969.938 bn.
-    df = read_cbo_actuals(shared_data / ACTUALS).data
-    fred = pd.read_csv(shared_data / "fred/FYOINT.csv", parse_dates=["date"]).set_index("date")
+    df = read_cbo_actuals(raw_data / ACTUALS).data
+    fred = pd.read_csv(raw_data / "fred/FYOINT.csv", parse_dates=["date"]).set_index("date")
     for fy in range(2020, 2025):
         day = f"{fy}-09-30"
         cbo_bn = value_at(df, "cbo.actual.outlay.net_interest", day)
@@ -182,8 +182,8 @@ def test_actual_net_interest_equals_fred_fyoint(shared_data: Path) -> None:
     assert value_at(df, "cbo.actual.outlay.net_interest", "2025-09-30") == 969.938
 
 
-def test_actual_gdp(shared_data: Path) -> None:
-    out = read_cbo_actual_gdp(shared_data / GDP)
+def test_actual_gdp(raw_data: Path) -> None:
+    out = read_cbo_actual_gdp(raw_data / GDP)
     df = out.data
     assert len(df) == 44
     assert set(df["series_id"]) == {"cbo.actual.gdp"}
@@ -232,8 +232,8 @@ def test_baselines_bad_shape(baselines_text: str) -> None:
         parse_cbo_baselines(replace_once(baselines_text, line, line + line), file="b.csv")
 
 
-def test_actuals_bad_input(shared_data: Path) -> None:
-    text = (shared_data / ACTUALS).read_text()
+def test_actuals_bad_input(raw_data: Path) -> None:
+    text = (raw_data / ACTUALS).read_text()
     with pytest.raises(ParseError) as e:
         parse_cbo_actuals(text.replace("actual_value", "value"), file="a.csv")
     assert e.value.field == "actual_value"
@@ -247,8 +247,8 @@ def test_actuals_bad_input(shared_data: Path) -> None:
         parse_cbo_actuals(b"", file="a.csv")
 
 
-def test_gdp_bad_input(shared_data: Path) -> None:
-    text = (shared_data / GDP).read_text()
+def test_gdp_bad_input(raw_data: Path) -> None:
+    text = (raw_data / GDP).read_text()
     with pytest.raises(ParseError) as e:
         parse_cbo_actual_gdp(replace_once(text, "3313.35", "3313.35.1"), file="g.csv")
     assert "'GDP'" in str(e.value) and "g.csv" in str(e.value) and "3313.35.1" in str(e.value)
@@ -264,8 +264,8 @@ def test_gdp_bad_input(shared_data: Path) -> None:
 # --------------------------------------------------------------------------- network
 
 
-def test_get_cbo_files(shared_data: Path, baselines: SourceData) -> None:
-    endpoints = OfficialEndpoints(shared_data)
+def test_get_cbo_files(raw_data: Path, baselines: SourceData) -> None:
+    endpoints = OfficialEndpoints(raw_data)
     with endpoints.client() as client:
         b = get_cbo_baselines(client=client, sleep=no_sleep)
         a = get_cbo_actuals(client=client, sleep=no_sleep)
@@ -287,8 +287,8 @@ def test_get_cbo_files(shared_data: Path, baselines: SourceData) -> None:
     assert g.meta.units == {"cbo.actual.gdp": "USD bn"}
 
 
-def test_get_cbo_retries(shared_data: Path) -> None:
-    endpoints = OfficialEndpoints(shared_data)
+def test_get_cbo_retries(raw_data: Path) -> None:
+    endpoints = OfficialEndpoints(raw_data)
     with mock_client(flaky(endpoints, failures=1, status=500)) as client:
         out = get_cbo_actuals(which="gdp", client=client, sleep=no_sleep)
     assert len(endpoints.requests) == 1  # the first attempt got the 500

@@ -85,8 +85,8 @@ def test_every_packaged_yaml_is_a_registered_preset():
 # ------------------------------------------------------------------------ FRED file
 
 
-def test_shared_fedtarmd_file(shared_data: Path):
-    out = fomc.read_sep_fred_csv(shared_data / SEP_FILE)
+def test_shared_fedtarmd_file(raw_data: Path):
+    out = fomc.read_sep_fred_csv(raw_data / SEP_FILE)
     df = out.data
     assert df["series_id"].unique().tolist() == ["FEDTARMD"]
     assert df["date"].dt.year.tolist() == [2026, 2027, 2028]
@@ -101,17 +101,17 @@ def test_shared_fedtarmd_file(shared_data: Path):
     assert any("fetch date" in n for n in out.meta.notes)
 
 
-def test_shared_file_with_meeting_vintage_and_from_buffer(shared_data: Path):
-    out = fomc.read_sep_fred_csv(shared_data / SEP_FILE, vintage=date(2026, 3, 18))
+def test_shared_file_with_meeting_vintage_and_from_buffer(raw_data: Path):
+    out = fomc.read_sep_fred_csv(raw_data / SEP_FILE, vintage=date(2026, 3, 18))
     assert (out.data["vintage"] == pd.Timestamp("2026-03-18")).all()
-    raw = (shared_data / SEP_FILE).read_bytes()
+    raw = (raw_data / SEP_FILE).read_bytes()
     anon = fomc.parse_sep_fred_csv(io.BytesIO(raw))
     assert anon.meta.vintage is not None and anon.meta.vintage >= date(2026, 3, 24)
     assert any("today" in n for n in anon.meta.notes)
 
 
-def test_sep_fred_bad_input(shared_data: Path):
-    text = (shared_data / SEP_FILE).read_text(encoding="utf-8")
+def test_sep_fred_bad_input(raw_data: Path):
+    text = (raw_data / SEP_FILE).read_text(encoding="utf-8")
     with pytest.raises(ParseError, match=r"file f\.csv, field 'Value', value 'high'"):
         fomc.parse_sep_fred_csv(text.replace("3.4", "high"), file="f.csv")
     with pytest.raises(ParseError, match=r"field 'Date', value '2026-02-30'"):
@@ -123,8 +123,8 @@ def test_sep_fred_bad_input(shared_data: Path):
 # ------------------------------------------------------------------------ get_sep
 
 
-def test_get_sep_through_fred(shared_data: Path):
-    body = (shared_data / SEP_FILE).read_text(encoding="utf-8")
+def test_get_sep_through_fred(raw_data: Path):
+    body = (raw_data / SEP_FILE).read_text(encoding="utf-8")
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -143,8 +143,8 @@ def test_get_sep_through_fred(shared_data: Path):
     assert out.meta.vintage == out.meta.retrieved_at.date()
 
 
-def test_get_sep_retry_timeout_and_bad_id(shared_data: Path):
-    body = (shared_data / SEP_FILE).read_text(encoding="utf-8")
+def test_get_sep_retry_timeout_and_bad_id(raw_data: Path):
+    body = (raw_data / SEP_FILE).read_text(encoding="utf-8")
     calls: list[httpx.Request] = []
 
     def flaky(request: httpx.Request) -> httpx.Response:

@@ -61,12 +61,12 @@ MILLIONS = {"WALCL", "TREAST", "WSHOMCB", "WSHOSHO", "WRESBAL", "GFDEBTN", "FYGF
 KEY = "abcdefghijklmnopqrstuvwxyz123456"
 
 
-def raw_text(shared_data: Path, sid: str) -> str:
-    return (shared_data / "fred" / f"{sid}.csv").read_text(encoding="utf-8")
+def raw_text(raw_data: Path, sid: str) -> str:
+    return (raw_data / "fred" / f"{sid}.csv").read_text(encoding="utf-8")
 
 
-def raw_rows(shared_data: Path, sid: str) -> list[tuple[str, str]]:
-    lines = raw_text(shared_data, sid).splitlines()[1:]
+def raw_rows(raw_data: Path, sid: str) -> list[tuple[str, str]]:
+    lines = raw_text(raw_data, sid).splitlines()[1:]
     return [tuple(line.split(",")) for line in lines]  # type: ignore[misc]
 
 
@@ -85,22 +85,22 @@ def params_of(request: httpx.Request) -> dict[str, str]:
 # ------------------------------------------------------------------------ the files
 
 
-def test_manifest_table_matches_this_test(shared_data: Path):
-    text = (shared_data / "fred" / "MANIFEST.md").read_text(encoding="utf-8")
+def test_manifest_table_matches_this_test(raw_data: Path):
+    text = (raw_data / "fred" / "MANIFEST.md").read_text(encoding="utf-8")
     found = {}
     for line in text.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) >= 7 and cells[0] in MANIFEST:
             found[cells[0]] = (cells[4], cells[5], int(cells[6]))
     assert found == MANIFEST
-    on_disk = {p.stem for p in (shared_data / "fred").glob("*.csv")}
+    on_disk = {p.stem for p in (raw_data / "fred").glob("*.csv")}
     assert on_disk == set(MANIFEST)
 
 
 @pytest.mark.parametrize("sid", sorted(MANIFEST))
-def test_read_every_file(shared_data: Path, sid: str):
+def test_read_every_file(raw_data: Path, sid: str):
     first, last, rows = MANIFEST[sid]
-    out = fred.read_fred_csv(shared_data / "fred" / f"{sid}.csv")
+    out = fred.read_fred_csv(raw_data / "fred" / f"{sid}.csv")
     assert isinstance(out, SourceData)
     df = out.data
     assert list(df.columns) == list(schema.SERIES_COLUMNS)
@@ -118,15 +118,15 @@ def test_read_every_file(shared_data: Path, sid: str):
     assert out.meta.official_id == sid
     assert out.meta.sha256 is not None and len(out.meta.sha256) == 64
     # Values: the raw strings converted to glossary units (millions -> USD bn).
-    raw = raw_rows(shared_data, sid)
+    raw = raw_rows(raw_data, sid)
     factor = 1000.0 if sid in MILLIONS else 1.0
     assert df["value"].iloc[0] == pytest.approx(float(raw[0][1]) / factor, rel=1e-15)
     assert df["value"].iloc[-1] == pytest.approx(float(raw[-1][1]) / factor, rel=1e-15)
 
 
-def test_walcl_2022_06_01_in_billions(shared_data: Path):
-    raw = dict(raw_rows(shared_data, "WALCL"))["2022-06-01"]
-    out = fred.read_fred_csv(shared_data / "fred" / "WALCL.csv")
+def test_walcl_2022_06_01_in_billions(raw_data: Path):
+    raw = dict(raw_rows(raw_data, "WALCL"))["2022-06-01"]
+    out = fred.read_fred_csv(raw_data / "fred" / "WALCL.csv")
     value = out.data.set_index("date").loc[pd.Timestamp("2022-06-01"), "value"]
     assert value == int(raw) / 1000  # 8,915,050 mn -> 8,915.05 bn, bit for bit
     assert math.isclose(value, 8915.05)
@@ -135,16 +135,16 @@ def test_walcl_2022_06_01_in_billions(shared_data: Path):
     assert any("multiplied by 0.001" in n for n in out.meta.notes)
 
 
-def test_billion_series_are_not_scaled(shared_data: Path):
-    gdp = fred.read_fred_csv(shared_data / "fred" / "GDP.csv").data
+def test_billion_series_are_not_scaled(raw_data: Path):
+    gdp = fred.read_fred_csv(raw_data / "fred" / "GDP.csv").data
     assert gdp["value"].iloc[-1] == 32475.210  # MANIFEST: billions of USD
-    rrp = fred.read_fred_csv(shared_data / "fred" / "RRPONTSYD.csv").data
+    rrp = fred.read_fred_csv(raw_data / "fred" / "RRPONTSYD.csv").data
     assert rrp["value"].iloc[-1] == 0.2
     assert fred.FRED_SERIES_SCALE["RRPONTSYD"] == 1.0
 
 
-def test_wtregen_file_stays_in_billions(shared_data: Path):
-    out = fred.read_fred_csv(shared_data / "fred" / "WTREGEN.csv")
+def test_wtregen_file_stays_in_billions(raw_data: Path):
+    out = fred.read_fred_csv(raw_data / "fred" / "WTREGEN.csv")
     df = out.data.set_index("date")["value"]
     assert df[pd.Timestamp("2024-06-26")] == 765.417  # MANIFEST: billions in this file
     assert df[pd.Timestamp("2013-06-05")] == 30.230
@@ -152,8 +152,8 @@ def test_wtregen_file_stays_in_billions(shared_data: Path):
     assert any("WTREGEN: Billions" in n and "detected" in n for n in out.meta.notes)
 
 
-def test_wtregen_in_millions_is_detected_and_override_wins(shared_data: Path):
-    rows = raw_rows(shared_data, "WTREGEN")
+def test_wtregen_in_millions_is_detected_and_override_wins(raw_data: Path):
+    rows = raw_rows(raw_data, "WTREGEN")
     millions = "date,value\n" + "".join(f"{d},{float(v) * 1000:.0f}\n" for d, v in rows)
     out = fred.parse_fred_csv(millions, series_id="WTREGEN")
     assert out.data["value"].iloc[-1] == pytest.approx(765.417)
@@ -162,13 +162,13 @@ def test_wtregen_in_millions_is_detected_and_override_wins(shared_data: Path):
     forced = fred.parse_fred_csv(millions, series_id="WTREGEN", units="billions")
     assert forced.data["value"].iloc[-1] == pytest.approx(765417.0)
     as_millions = fred.parse_fred_csv(
-        raw_text(shared_data, "WTREGEN"), series_id="WTREGEN", units="Millions of U.S. Dollars"
+        raw_text(raw_data, "WTREGEN"), series_id="WTREGEN", units="Millions of U.S. Dollars"
     )
     assert as_millions.data["value"].iloc[-1] == pytest.approx(0.765417)
 
 
-def test_fredgraph_headers_and_missing_markers(shared_data: Path):
-    rows = raw_rows(shared_data, "WALCL")[:10]
+def test_fredgraph_headers_and_missing_markers(raw_data: Path):
+    rows = raw_rows(raw_data, "WALCL")[:10]
     body = "".join(f"{d},{v}\n" for d, v in rows)
     extra = "2022-01-05,.\n2022-01-12,\n"
     for header in ("observation_date,WALCL", "DATE,WALCL"):
@@ -179,8 +179,8 @@ def test_fredgraph_headers_and_missing_markers(shared_data: Path):
         assert any("2 missing observations" in n for n in out.meta.notes)
 
 
-def test_buffers_and_given_vintage(shared_data: Path):
-    raw = (shared_data / "fred" / "DGS10.csv").read_bytes()
+def test_buffers_and_given_vintage(raw_data: Path):
+    raw = (raw_data / "fred" / "DGS10.csv").read_bytes()
     out = fred.parse_fred_csv(io.BytesIO(raw), series_id="DGS10", vintage=date(2026, 8, 21))
     assert (out.data["vintage"] == pd.Timestamp("2026-08-21")).all()
     assert out.data["value"].iloc[0] == 4.06
@@ -227,8 +227,8 @@ def test_header_without_id_needs_series_id():
         "missing",
     ],
 )
-def test_bad_input_names_file_field_value(shared_data: Path, mutate, field, value):
-    text = mutate(raw_text(shared_data, "WALCL"))
+def test_bad_input_names_file_field_value(raw_data: Path, mutate, field, value):
+    text = mutate(raw_text(raw_data, "WALCL"))
     with pytest.raises(ParseError) as err:
         fred.parse_fred_csv(text, series_id="WALCL", file="WALCL-bad.csv")
     msg = str(err.value)
@@ -237,8 +237,8 @@ def test_bad_input_names_file_field_value(shared_data: Path, mutate, field, valu
     assert repr(value) in msg
 
 
-def test_renamed_value_column_is_a_different_series(shared_data: Path):
-    text = raw_text(shared_data, "WALCL").replace("date,value", "date,amount", 1)
+def test_renamed_value_column_is_a_different_series(raw_data: Path):
+    text = raw_text(raw_data, "WALCL").replace("date,value", "date,amount", 1)
     with pytest.raises(ParseError, match=r"field 'amount'.*names series 'AMOUNT'"):
         fred.parse_fred_csv(text, series_id="WALCL", file="w.csv")
 
@@ -263,8 +263,8 @@ def observations_payload(rows, realtime: str = "2026-08-21") -> dict:
     return {"count": len(obs), "offset": 0, "limit": 100000, "observations": obs}
 
 
-def test_parse_json_observations(shared_data: Path):
-    rows = raw_rows(shared_data, "WALCL")
+def test_parse_json_observations(raw_data: Path):
+    rows = raw_rows(raw_data, "WALCL")
     payload = observations_payload([*rows[:5], ("2003-01-22", ".")])
     out = fred.parse_fred_json_observations(json.dumps(payload), series_id="WALCL", file="api")
     assert len(out.data) == 5
@@ -280,8 +280,8 @@ def test_parse_json_observations(shared_data: Path):
         fred.parse_fred_json_observations(json.dumps(bad), series_id="WALCL")
 
 
-def test_json_vintages_of_wtregen_in_two_units(shared_data: Path):
-    rows = raw_rows(shared_data, "WTREGEN")[-3:]
+def test_json_vintages_of_wtregen_in_two_units(raw_data: Path):
+    rows = raw_rows(raw_data, "WTREGEN")[-3:]
     old = observations_payload(rows, "2024-07-01")["observations"]
     new = observations_payload([(d, f"{float(v) * 1000 + 1:.0f}") for d, v in rows], "2026-01-02")[
         "observations"
@@ -297,8 +297,8 @@ def test_json_vintages_of_wtregen_in_two_units(shared_data: Path):
 # ------------------------------------------------------------------------ network
 
 
-def test_get_fred_csv_without_key(shared_data: Path):
-    text = raw_text(shared_data, "WALCL").replace("date,value", "observation_date,WALCL", 1)
+def test_get_fred_csv_without_key(raw_data: Path):
+    text = raw_text(raw_data, "WALCL").replace("date,value", "observation_date,WALCL", 1)
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -322,14 +322,14 @@ def test_get_fred_csv_without_key(shared_data: Path):
     assert out.meta.url is not None and "fredgraph.csv?id=WALCL" in out.meta.url
 
 
-def test_get_fred_retries_5xx_then_succeeds(shared_data: Path):
+def test_get_fred_retries_5xx_then_succeeds(raw_data: Path):
     calls = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
         if len(calls) == 1:
             return httpx.Response(503, text="busy")
-        return httpx.Response(200, text=raw_text(shared_data, "DGS10"))
+        return httpx.Response(200, text=raw_text(raw_data, "DGS10"))
 
     out = fred.get_fred("DGS10", client=mock_client(handler), sleep=no_sleep)
     assert len(calls) == 2
@@ -385,10 +385,10 @@ def test_realtime_without_key_is_a_spec_error():
         fred.get_fred("GDP", start="2022-13-01", client=mock_client(handler))
 
 
-def test_get_fred_json_api_with_key(shared_data: Path, monkeypatch: pytest.MonkeyPatch):
+def test_get_fred_json_api_with_key(raw_data: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("FRED_API_KEY", KEY)
     monkeypatch.setattr(_fred_http, "OBS_LIMIT", 500)  # force paging: 1,236 rows in 3 pages
-    rows = raw_rows(shared_data, "WALCL")
+    rows = raw_rows(raw_data, "WALCL")
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -426,13 +426,13 @@ def test_get_fred_json_api_with_key(shared_data: Path, monkeypatch: pytest.Monke
 
 
 def test_alfred_vintages_are_chunked_by_2000_vintage_dates(
-    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+    raw_data: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(_fred_http, "VINTAGEDATES_LIMIT", 3000)  # force vintagedates paging
     # Vintage dates: the business days of DGS10 (real dates); WALCL values first published
     # on the next of those days, and 2022-06-01 revised once on 2023-03-01 or later.
-    vdates = [date.fromisoformat(d) for d, _ in raw_rows(shared_data, "DGS10")]
-    walcl = [(date.fromisoformat(d), v) for d, v in raw_rows(shared_data, "WALCL")]
+    vdates = [date.fromisoformat(d) for d, _ in raw_rows(raw_data, "DGS10")]
+    walcl = [(date.fromisoformat(d), v) for d, v in raw_rows(raw_data, "WALCL")]
 
     def first_vintage_after(day: date) -> date:
         return next(v for v in vdates if v > day)

@@ -21,13 +21,13 @@ CSV = "pmms/freddie_pmms_weekly_1971-04-02_2026-04-02.csv"
 
 
 @pytest.fixture(scope="module")
-def xlsx_bytes(shared_data: Path) -> bytes:
-    return (shared_data / XLSX).read_bytes()
+def xlsx_bytes(raw_data: Path) -> bytes:
+    return (raw_data / XLSX).read_bytes()
 
 
 @pytest.fixture(scope="module")
-def pmms(shared_data: Path) -> SourceData:
-    return read_pmms(shared_data / XLSX)
+def pmms(raw_data: Path) -> SourceData:
+    return read_pmms(raw_data / XLSX)
 
 
 def _series(df: pd.DataFrame, sid: str) -> pd.Series:
@@ -108,18 +108,18 @@ def test_xlsx_dates_are_survey_weeks(pmms: SourceData) -> None:
     assert weeks.is_monotonic_increasing and weeks.is_unique
 
 
-def test_xlsx_meta(pmms: SourceData, xlsx_bytes: bytes, shared_data: Path) -> None:
+def test_xlsx_meta(pmms: SourceData, xlsx_bytes: bytes, raw_data: Path) -> None:
     assert pmms.meta.source == "freddie"
     assert pmms.meta.vintage == date(2026, 4, 2)
     assert pmms.meta.sha256 == hashlib.sha256(xlsx_bytes).hexdigest()
-    assert pmms.meta.file == str(shared_data / XLSX)
+    assert pmms.meta.file == str(raw_data / XLSX)
     assert set(pmms.meta.units.values()) == {"percent"}
     assert len(pmms.meta.units) == 8
     assert pmms.meta.notes == ()
 
 
-def test_xlsx_equals_derived_csv(pmms: SourceData, shared_data: Path) -> None:
-    csv_out = read_pmms(shared_data / CSV)
+def test_xlsx_equals_derived_csv(pmms: SourceData, raw_data: Path) -> None:
+    csv_out = read_pmms(raw_data / CSV)
     a = pmms.data.set_index(["series_id", "date"])["value"]
     b = csv_out.data.set_index(["series_id", "date"])["value"]
     assert a.index.equals(b.index)
@@ -128,8 +128,8 @@ def test_xlsx_equals_derived_csv(pmms: SourceData, shared_data: Path) -> None:
     assert csv_out.meta.vintage == date(2026, 4, 2)
 
 
-def test_frm30_equals_fred(pmms: SourceData, shared_data: Path) -> None:
-    fred = pd.read_csv(shared_data / "fred/MORTGAGE30US.csv", parse_dates=["date"])
+def test_frm30_equals_fred(pmms: SourceData, raw_data: Path) -> None:
+    fred = pd.read_csv(raw_data / "fred/MORTGAGE30US.csv", parse_dates=["date"])
     fred = fred.set_index("date")["value"]
     frm30 = _series(pmms.data, "pmms.frm30")
     common = frm30.index.intersection(fred.index)
@@ -230,8 +230,8 @@ def test_truncated_and_not_xlsx(xlsx_bytes: bytes) -> None:
         parse_pmms_xlsx(b"week,frm30_rate\n", file="x.xlsx")
 
 
-def test_csv_bad_input(shared_data: Path) -> None:
-    text = (shared_data / CSV).read_text()
+def test_csv_bad_input(raw_data: Path) -> None:
+    text = (raw_data / CSV).read_text()
     with pytest.raises(ParseError) as e:
         parse_pmms_csv(text.replace("frm30_rate", "frm30"), file="p.csv")
     assert e.value.field == "frm30_rate" and "p.csv" in str(e.value)

@@ -43,8 +43,8 @@ TSY_COUNTS = {"bill": 40, "note_bond": 322, "tips": 48, "frn": 8, "agency": 6, "
 
 
 @pytest.fixture(scope="module")
-def summary(shared_data: Path) -> SourceData:
-    return nyfed.read_soma_summary(shared_data / SUMMARY)
+def summary(raw_data: Path) -> SourceData:
+    return nyfed.read_soma_summary(raw_data / SUMMARY)
 
 
 @pytest.fixture(scope="module")
@@ -53,17 +53,17 @@ def summary_wide(summary: SourceData) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def tsy(shared_data: Path) -> SourceData:
-    return nyfed.read_soma_holdings(shared_data / TSY)
+def tsy(raw_data: Path) -> SourceData:
+    return nyfed.read_soma_holdings(raw_data / TSY)
 
 
 @pytest.fixture(scope="module")
-def mbs(shared_data: Path) -> dict[str, SourceData]:
-    return {d: nyfed.read_soma_holdings(shared_data / f) for d, (f, _, _) in MBS_FILES.items()}
+def mbs(raw_data: Path) -> dict[str, SourceData]:
+    return {d: nyfed.read_soma_holdings(raw_data / f) for d, (f, _, _) in MBS_FILES.items()}
 
 
-def _text(shared_data: Path, rel: str) -> str:
-    return (shared_data / rel).read_text(encoding="utf-8")
+def _text(raw_data: Path, rel: str) -> str:
+    return (raw_data / rel).read_text(encoding="utf-8")
 
 
 def _assert_names(err: ParseError, file: str, field: str, value: object) -> None:
@@ -77,7 +77,7 @@ def _assert_names(err: ParseError, file: str, field: str, value: object) -> None
 # --------------------------------------------------------------------------- summary
 
 
-def test_summary_range_and_shape(summary: SourceData, shared_data: Path) -> None:
+def test_summary_range_and_shape(summary: SourceData, raw_data: Path) -> None:
     df = summary.data
     assert list(df.columns) == list(schema.SERIES_COLUMNS)
     assert set(df["series_id"]) == set(nyfed.SUMMARY_VARIABLE_MAP.values())
@@ -87,7 +87,7 @@ def test_summary_range_and_shape(summary: SourceData, shared_data: Path) -> None
     assert (per["max"] == pd.Timestamp("2026-03-11")).all()
     assert (df["vintage"] == pd.Timestamp("2026-03-11")).all()
     assert summary.meta.vintage == date(2026, 3, 11)
-    raw = (shared_data / SUMMARY).read_bytes()
+    raw = (raw_data / SUMMARY).read_bytes()
     assert summary.meta.sha256 == hashlib.sha256(raw).hexdigest()
     assert set(summary.meta.units.values()) == {schema.USD_BN}
     assert all(schema.is_known_series(s) for s in df["series_id"].unique())
@@ -256,17 +256,17 @@ def test_aggregated_rows_kept_2024(mbs: dict[str, SourceData]) -> None:
 # --------------------------------------------------------------------------- JSON form
 
 
-def test_json_form_equals_csv(shared_data: Path) -> None:
-    tsy_text = _text(shared_data, TSY)
-    mbs_lines = _text(shared_data, MBS_FILES["2024-10-02"][0]).splitlines(keepends=True)
+def test_json_form_equals_csv(raw_data: Path) -> None:
+    tsy_text = _text(raw_data, TSY)
+    mbs_lines = _text(raw_data, MBS_FILES["2024-10-02"][0]).splitlines(keepends=True)
     for text in (tsy_text, "".join(mbs_lines[:400])):
         from_csv = nyfed.parse_soma_holdings_csv(text, file="x.csv").data
         from_json = nyfed.parse_soma_holdings_json(soma_api_json(text), file="x.json").data
         pd.testing.assert_frame_equal(from_json, from_csv)
 
 
-def test_read_soma_holdings_picks_json(shared_data: Path, tmp_path: Path) -> None:
-    text = "".join(_text(shared_data, TSY).splitlines(keepends=True)[:50])
+def test_read_soma_holdings_picks_json(raw_data: Path, tmp_path: Path) -> None:
+    text = "".join(_text(raw_data, TSY).splitlines(keepends=True)[:50])
     path = tmp_path / "asof.json"
     path.write_bytes(soma_api_json(text))
     out = nyfed.read_soma_holdings(path)
@@ -275,8 +275,8 @@ def test_read_soma_holdings_picks_json(shared_data: Path, tmp_path: Path) -> Non
     assert out.meta.file == str(path)
 
 
-def test_parse_accepts_binary_buffer(shared_data: Path) -> None:
-    with (shared_data / TSY).open("rb") as fh:
+def test_parse_accepts_binary_buffer(raw_data: Path) -> None:
+    with (raw_data / TSY).open("rb") as fh:
         out = nyfed.parse_soma_holdings_csv(fh)
     assert len(out.data) == 1076
     assert out.meta.file is not None and out.meta.file.endswith("2022-02-16.csv")
@@ -285,8 +285,8 @@ def test_parse_accepts_binary_buffer(shared_data: Path) -> None:
 # --------------------------------------------------------------------------- live (mocked)
 
 
-def test_get_soma_summary(shared_data: Path, summary: SourceData) -> None:
-    raw = (shared_data / SUMMARY).read_bytes()
+def test_get_soma_summary(raw_data: Path, summary: SourceData) -> None:
+    raw = (raw_data / SUMMARY).read_bytes()
     seen: list[httpx.URL] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -301,8 +301,8 @@ def test_get_soma_summary(shared_data: Path, summary: SourceData) -> None:
     assert out.meta.vintage == date(2026, 3, 11)
 
 
-def test_get_soma_summary_retries_503(shared_data: Path) -> None:
-    raw = (shared_data / SUMMARY).read_bytes()
+def test_get_soma_summary_retries_503(raw_data: Path) -> None:
+    raw = (raw_data / SUMMARY).read_bytes()
     calls = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -322,8 +322,8 @@ def test_get_soma_summary_timeout() -> None:
         nyfed.get_soma_summary(client=mock_client(handler), retries=2, sleep=no_sleep)
 
 
-def test_get_soma_holdings_json_treasury(shared_data: Path) -> None:
-    text = _text(shared_data, TSY)
+def test_get_soma_holdings_json_treasury(raw_data: Path) -> None:
+    text = _text(raw_data, TSY)
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -340,8 +340,8 @@ def test_get_soma_holdings_json_treasury(shared_data: Path) -> None:
     assert out.meta.as_of == date(2022, 2, 16)
 
 
-def test_get_soma_holdings_csv_agency(shared_data: Path, mbs: dict[str, SourceData]) -> None:
-    raw = (shared_data / MBS_FILES["2024-10-02"][0]).read_bytes()
+def test_get_soma_holdings_csv_agency(raw_data: Path, mbs: dict[str, SourceData]) -> None:
+    raw = (raw_data / MBS_FILES["2024-10-02"][0]).read_bytes()
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -414,8 +414,8 @@ def _parse_bad(text: str) -> ParseError:
     return exc.value
 
 
-def test_truncated_csv(shared_data: Path) -> None:
-    text = _text(shared_data, TSY)
+def test_truncated_csv(raw_data: Path) -> None:
+    text = _text(raw_data, TSY)
     lines = text.splitlines(keepends=True)
     last = lines[-1]  # ...,"GOVERNMENT 2.6% 05/52",,,,,,"595576.72",,,,,,  cut in the amount
     cut = last[: last.index("595576") + 4]
@@ -425,40 +425,40 @@ def test_truncated_csv(shared_data: Path) -> None:
     assert "truncated" in str(err) and "line 1077" in str(err)
 
 
-def test_renamed_column(shared_data: Path) -> None:
-    text = _text(shared_data, TSY).replace('"Par Value"', '"Par"', 1)
+def test_renamed_column(raw_data: Path) -> None:
+    text = _text(raw_data, TSY).replace('"Par Value"', '"Par"', 1)
     err = _parse_bad(text)
     _assert_names(err, NAME, "Par Value", "Par")
 
 
-def test_non_numeric_par(shared_data: Path) -> None:
-    text = _text(shared_data, TSY).replace('"14061293800"', '"14O61293800"', 1)
+def test_non_numeric_par(raw_data: Path) -> None:
+    text = _text(raw_data, TSY).replace('"14061293800"', '"14O61293800"', 1)
     _assert_names(_parse_bad(text), NAME, "Par Value", "14O61293800")
 
 
-def test_impossible_dates(shared_data: Path) -> None:
-    text = _text(shared_data, TSY)
+def test_impossible_dates(raw_data: Path) -> None:
+    text = _text(raw_data, TSY)
     bad_maturity = text.replace(FIRST_BILL, FIRST_BILL.replace("2022-02-17", "2022-02-30"), 1)
     _assert_names(_parse_bad(bad_maturity), NAME, "Maturity Date", "2022-02-30")
     bad_asof = text.replace(FIRST_BILL, FIRST_BILL.replace("2022-02-16", "2022-02-30"), 1)
     _assert_names(_parse_bad(bad_asof), NAME, "As Of Date", "2022-02-30")
 
 
-def test_unknown_security_type(shared_data: Path) -> None:
-    text = _text(shared_data, TSY).replace('"Bills"', '"T-Bills"', 1)
+def test_unknown_security_type(raw_data: Path) -> None:
+    text = _text(raw_data, TSY).replace('"Bills"', '"T-Bills"', 1)
     err = _parse_bad(text)
     _assert_names(err, NAME, "Security Type", "T-Bills")
     assert "'NotesBonds'" in str(err) and "'CMBS'" in str(err)
 
 
-def test_duplicate_cusip(shared_data: Path) -> None:
-    lines = _text(shared_data, TSY).splitlines(keepends=True)
+def test_duplicate_cusip(raw_data: Path) -> None:
+    lines = _text(raw_data, TSY).splitlines(keepends=True)
     err = _parse_bad("".join([*lines, lines[1]]))
     _assert_names(err, NAME, "CUSIP", "912796L80")
 
 
-def test_empty_amount_and_mixed_dates(shared_data: Path) -> None:
-    text = _text(shared_data, TSY)
+def test_empty_amount_and_mixed_dates(raw_data: Path) -> None:
+    text = _text(raw_data, TSY)
     no_par = text.replace(FIRST_BILL, FIRST_BILL.replace('"14061293800"', ""), 1)
     err = _parse_bad(no_par)
     _assert_names(err, NAME, "Par Value", "")
@@ -467,7 +467,7 @@ def test_empty_amount_and_mixed_dates(shared_data: Path) -> None:
     _assert_names(_parse_bad(mixed), NAME, "As Of Date", "2022-02-16")
 
 
-def test_bad_json_holdings(shared_data: Path) -> None:
+def test_bad_json_holdings(raw_data: Path) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         nyfed.parse_soma_holdings_json(b'{"soma": {"holdings": [', file="h.json")
     with pytest.raises(ParseError, match=r"field 'soma\.holdings'"):
@@ -478,8 +478,8 @@ def test_bad_json_holdings(shared_data: Path) -> None:
     _assert_names(exc.value, "h.json", "parValue", "")
 
 
-def test_bad_summary(shared_data: Path) -> None:
-    text = _text(shared_data, SUMMARY)
+def test_bad_summary(raw_data: Path) -> None:
+    text = _text(raw_data, SUMMARY)
     name = "summary.json"
     bad_num = text.replace('"bills": "239304992000"', '"bills": "239,304,992,000x"', 1)
     with pytest.raises(ParseError) as exc:

@@ -40,30 +40,30 @@ DETAIL = "mspd/mspd_detail_opdm_2022-01-31.prn"
 
 
 @pytest.fixture(scope="module")
-def table1_text(shared_data: Path) -> str:
-    return (shared_data / TABLE1).read_bytes().decode("utf-8-sig")
+def table1_text(raw_data: Path) -> str:
+    return (raw_data / TABLE1).read_bytes().decode("utf-8-sig")
 
 
 @pytest.fixture(scope="module")
-def table1(shared_data: Path) -> pd.DataFrame:
-    return read_mspd_table1(shared_data / TABLE1).data
+def table1(raw_data: Path) -> pd.DataFrame:
+    return read_mspd_table1(raw_data / TABLE1).data
 
 
 @pytest.fixture(scope="module")
-def detail_bytes(shared_data: Path) -> bytes:
-    return (shared_data / DETAIL).read_bytes()
+def detail_bytes(raw_data: Path) -> bytes:
+    return (raw_data / DETAIL).read_bytes()
 
 
 @pytest.fixture(scope="module")
-def detail(shared_data: Path) -> SourceData:
-    return read_mspd_detail(shared_data / DETAIL)
+def detail(raw_data: Path) -> SourceData:
+    return read_mspd_detail(raw_data / DETAIL)
 
 
 # --------------------------------------------------------------------------- Table 1, files
 
 
-def test_table1_csv_dates_and_values(table1: pd.DataFrame, shared_data: Path) -> None:
-    raw = (shared_data / TABLE1).read_bytes()
+def test_table1_csv_dates_and_values(table1: pd.DataFrame, raw_data: Path) -> None:
+    raw = (raw_data / TABLE1).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM SOURCES.md mentions
     dates = table1["date"].drop_duplicates().sort_values()
     assert len(dates) == 305
@@ -83,12 +83,12 @@ def test_table1_csv_dates_and_values(table1: pd.DataFrame, shared_data: Path) ->
     assert table1["date"].dtype == "datetime64[ns]"
 
 
-def test_table1_meta(shared_data: Path) -> None:
-    out = read_mspd_table1(shared_data / TABLE1)
-    raw = (shared_data / TABLE1).read_bytes()
+def test_table1_meta(raw_data: Path) -> None:
+    out = read_mspd_table1(raw_data / TABLE1)
+    raw = (raw_data / TABLE1).read_bytes()
     assert out.meta.source == "treasury"
     assert out.meta.vintage == date(2026, 5, 31)
-    assert out.meta.file == str(shared_data / TABLE1)
+    assert out.meta.file == str(raw_data / TABLE1)
     import hashlib
 
     assert out.meta.sha256 == hashlib.sha256(raw).hexdigest()
@@ -150,9 +150,9 @@ def test_marketable_classes_add_up(table1: pd.DataFrame) -> None:
     assert gap.max() < 0.002  # USD bn; Treasury's own rounding
 
 
-def test_table1_against_fred_gfdebtn(table1: pd.DataFrame, shared_data: Path) -> None:
+def test_table1_against_fred_gfdebtn(table1: pd.DataFrame, raw_data: Path) -> None:
     # fred/MANIFEST.md: GFDEBTN equals MSPD total public debt to the million at these quarter ends
-    fred = pd.read_csv(shared_data / "fred/GFDEBTN.csv", parse_dates=["date"]).set_index("date")
+    fred = pd.read_csv(raw_data / "fred/GFDEBTN.csv", parse_dates=["date"]).set_index("date")
     for quarter, month_end in (("2024-10-01", "2024-12-31"), ("2026-01-01", "2026-03-31")):
         mspd = value_at(table1, "mspd.total.total", month_end)
         assert mspd * 1000 == pytest.approx(fred.loc[quarter, "value"], abs=0.5)
@@ -292,8 +292,8 @@ def test_get_table1_json_pages(table1_text: str, table1: pd.DataFrame) -> None:
     )
 
 
-def test_get_table1_csv_pages(shared_data: Path, table1: pd.DataFrame) -> None:
-    endpoints = OfficialEndpoints(shared_data)
+def test_get_table1_csv_pages(raw_data: Path, table1: pd.DataFrame) -> None:
+    endpoints = OfficialEndpoints(raw_data)
     with endpoints.client() as client:
         out = get_mspd_table1(fmt="csv", page_size=2000, client=client, sleep=no_sleep)
     assert len(endpoints.requests) == 3  # 4617 rows in pages of 2000

@@ -170,7 +170,7 @@ def test_store_overlays_snapshot(tmp_path):
 # --- tables ---------------------------------------------------------------------------
 
 
-def test_tables_listed_cut_by_as_of_and_overlaid_by_the_store(shared_data, tmp_path):
+def test_tables_listed_cut_by_as_of_and_overlaid_by_the_store(raw_data, tmp_path):
     from qtlab.sources import treasury
 
     name = "treasury.mspd_detail.2022-01-31"
@@ -195,7 +195,7 @@ def test_tables_listed_cut_by_as_of_and_overlaid_by_the_store(shared_data, tmp_p
 
     # the same statement fetched again on 2022-02-03 (say) goes to the store
     item = treasury.read_mspd_detail(
-        shared_data / "mspd" / "mspd_detail_opdm_2022-01-31.prn", vintage=date(2022, 2, 3)
+        raw_data / "mspd" / "mspd_detail_opdm_2022-01-31.prn", vintage=date(2022, 2, 3)
     )
     changed = item.data.copy()
     changed.loc[0, "outstanding"] = changed.loc[0, "outstanding"] + 1.0

@@ -19,9 +19,9 @@ WALCL_LAST = "2026-08-19,6745699"
 
 
 @pytest.fixture
-def fred_ids(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
+def fred_ids(raw_data: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
     """Only the glossary's FRED ids that ../shared/data holds (not WCURCIR, WLRRAL ...)."""
-    held = tuple(i for i in update.FRED_IDS if (shared_data / "fred" / f"{i}.csv").is_file())
+    held = tuple(i for i in update.FRED_IDS if (raw_data / "fred" / f"{i}.csv").is_file())
     assert "WALCL" in held and "WCURCIR" not in held
     monkeypatch.setattr(update, "FRED_IDS", held)
     monkeypatch.setattr(update, "SEP_IDS", ("FEDTARMD",))  # FEDTARMDLR is not in sep/
@@ -29,9 +29,9 @@ def fred_ids(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, .
 
 
 def test_update_every_source_then_dataset_overlays_snapshot(
-    shared_data: Path, tmp_path: Path, fred_ids: tuple[str, ...]
+    raw_data: Path, tmp_path: Path, fred_ids: tuple[str, ...]
 ) -> None:
-    endpoints = OfficialEndpoints(shared_data)
+    endpoints = OfficialEndpoints(raw_data)
     today = datetime.now(UTC).date()
     with Store(tmp_path) as st, endpoints.client() as client:
         outcomes = update.update(st, client=client)
@@ -89,7 +89,7 @@ def test_update_every_source_then_dataset_overlays_snapshot(
 
 
 def test_second_update_keeps_both_vintages(
-    shared_data: Path, tmp_path: Path, fred_ids: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+    raw_data: Path, tmp_path: Path, fred_ids: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(update, "FRED_IDS", ("WALCL",))
     day1, day2 = date(2026, 9, 1), date(2026, 10, 1)
@@ -103,9 +103,9 @@ def test_second_update_keeps_both_vintages(
             (outcome,) = update.update(st, ["fred"], client=client)
         assert outcome.ok and outcome.rows == 1236, outcome
 
-    fetch_on(day1, OfficialEndpoints(shared_data))
+    fetch_on(day1, OfficialEndpoints(raw_data))
     edit = {"WALCL": lambda t: replace_once(t, WALCL_LAST, revised)}
-    fetch_on(day2, OfficialEndpoints(shared_data, fred_edit=edit))
+    fetch_on(day2, OfficialEndpoints(raw_data, fred_edit=edit))
 
     with Store(tmp_path, read_only=True) as st:
         assert st.vintages("WALCL") == [day1, day2]
@@ -123,12 +123,12 @@ def test_second_update_keeps_both_vintages(
 
 
 def test_update_source_failing_midway_keeps_the_store(
-    shared_data: Path, tmp_path: Path, fred_ids: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+    raw_data: Path, tmp_path: Path, fred_ids: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An id the server does not know (404) fails the FRED source after some series were
     fetched: none of them is written, and the other sources still update."""
     monkeypatch.setattr(update, "FRED_IDS", ("WALCL", "WCURCIR"))
-    with Store(tmp_path) as st, OfficialEndpoints(shared_data).client() as client:
+    with Store(tmp_path) as st, OfficialEndpoints(raw_data).client() as client:
         outcomes = update.update(st, ["fred", "cbo"], client=client)
         assert [(o.source, o.ok) for o in outcomes] == [("fred", False), ("cbo", True)]
         assert "WCURCIR" in (outcomes[0].error or "")
@@ -136,13 +136,13 @@ def test_update_source_failing_midway_keeps_the_store(
         assert st.vintages("cbo.actual.gdp") != []
 
 
-def test_soma_holdings_csv_and_json_forms_agree(shared_data: Path) -> None:
+def test_soma_holdings_csv_and_json_forms_agree(raw_data: Path) -> None:
     """What update() fetches (CSV) equals the JSON form and the CUSIP file, per API group."""
     from qtlab.errors import DateRangeError
     from qtlab.sources import nyfed
 
-    whole = nyfed.read_soma_holdings(shared_data / "soma/soma_tsy_agency_cmbs_2022-02-16.csv")
-    with OfficialEndpoints(shared_data).client() as client:
+    whole = nyfed.read_soma_holdings(raw_data / "soma/soma_tsy_agency_cmbs_2022-02-16.csv")
+    with OfficialEndpoints(raw_data).client() as client:
         for group, kinds in (
             ("treasury", {"bill", "note_bond", "tips", "frn"}),
             ("agency", {"agency", "cmbs"}),  # no MBS file for 2022-02-16

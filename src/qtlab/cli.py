@@ -208,7 +208,7 @@ def data_update(
 def data_build_snapshot(
     src: Annotated[
         Path,
-        typer.Option("--from", help="Directory of raw official files (e.g. ../shared/data)."),
+        typer.Option("--from", help="Directory of raw official files (e.g. data/raw)."),
     ],
     dest: Annotated[
         Path | None,

@@ -3,7 +3,7 @@
 The HTTP layer follows httpx's design: a top-level ``get_*`` function builds a
 request and hands it to an :class:`httpx.Client`; the client's transport is the
 only I/O point, so tests pass ``client=httpx.Client(transport=httpx.MockTransport(...))``
-and serve the real files from ../shared/data.
+and serve the real files from data/raw.
 """
 
 from __future__ import annotations

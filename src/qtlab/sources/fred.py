@@ -1,7 +1,7 @@
 """FRED and ALFRED (Federal Reserve Bank of St. Louis): series as ``date,value`` observations.
 
 - :func:`parse_fred_csv` / :func:`read_fred_csv`: a CSV with header ``date,value`` (the
-  files in ``shared/data/fred``), ``observation_date,<ID>`` (fredgraph) or ``DATE,<ID>``.
+  files in ``data/raw/fred``), ``observation_date,<ID>`` (fredgraph) or ``DATE,<ID>``.
 - :func:`parse_fred_json_observations`: a JSON API ``fred/series/observations`` payload.
 - :func:`get_fred`: the live service: the public fredgraph CSV without an API key, the
   JSON API with one (argument or ``FRED_API_KEY``), ALFRED vintages with a real-time window.
@@ -12,7 +12,7 @@ published. :data:`FRED_SOURCE_UNITS` says how FRED publishes each glossary serie
 :data:`FRED_SERIES_SCALE` the factor to glossary units.
 
 WTREGEN (the Treasury General Account) changed units on FRED: old vintages, such as the
-file in ``shared/data/fred`` (ending 2024-06-26), are in billions; FRED now publishes it in
+file in ``data/raw/fred`` (ending 2024-06-26), are in billions; FRED now publishes it in
 millions. Unless the caller passes ``units``, the unit is detected per vintage from the
 magnitude (:data:`UNIT_DETECTION_THRESHOLDS`) and the choice is written to the notes.
 
@@ -95,7 +95,7 @@ _PERCENT_IDS = (
 #: Units as FRED publishes each glossary series (before conversion).
 FRED_SOURCE_UNITS: Final[Mapping[str, str]] = {
     **dict.fromkeys(_H41_MILLIONS_IDS, _MILLIONS),
-    # Millions today; the mid-2024 vintage in shared/data is in billions (detected, see above).
+    # Millions today; the mid-2024 vintage in data/raw is in billions (detected, see above).
     "WTREGEN": _MILLIONS,
     "RRPONTSYD": _BILLIONS,
     "GFDEBTN": "Millions of Dollars",

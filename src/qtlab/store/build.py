@@ -40,7 +40,7 @@ from qtlab.store.snapshot import (
 
 __all__ = ["BuildResult", "RawDataset", "build_snapshot", "discover"]
 
-#: Vintage of the FOMC SEP file fetched from FRED (../shared/data/SOURCES.md: fetched
+#: Vintage of the FOMC SEP file fetched from FRED (data/raw/SOURCES.md: fetched
 #: about 2026-03-24, probably the SEP of 2026-03-18, not confirmed).
 _SEP_FRED_FETCHED = date(2026, 3, 24)
 
@@ -67,7 +67,7 @@ class RawDataset:
 
 @dataclass(frozen=True)
 class DerivedFile:
-    """A raw file derived from another one (../shared/data marks them): not stored,
+    """A raw file derived from another one (data/raw marks them): not stored,
     but checked to agree with its original when the snapshot is built."""
 
     path: Path
@@ -191,7 +191,7 @@ def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
     if not found:
         raise DataError(
             f"no raw official files found under {src}; expected the layout of "
-            "../shared/data (fred/, soma/, mspd/, cbo/, pmms/, sep/)"
+            "data/raw (fred/, soma/, mspd/, cbo/, pmms/, sep/)"
         )
     for name in fomc.sep_presets():
         add(f"fomc.sep_{name}", None, _bind_preset(name), "FOMC meeting date")
@@ -301,7 +301,7 @@ def _checks(items: dict[str, SourceData]) -> list[Check]:
                 tolerance=1e-9,
                 reason=(
                     "the same survey; FRED rounds 21 weeks of 1980-81 from 3 to 2 decimals "
-                    "(../shared/data/SOURCES.md), allowed up to 0.005 pp"
+                    "(data/raw/SOURCES.md), allowed up to 0.005 pp"
                 ),
                 allowed_exceptions=21,
                 exception_tolerance=0.005 + 1e-9,
@@ -325,7 +325,7 @@ def build_snapshot(
     """
     src, out = Path(src), Path(out)
     if not src.is_dir():
-        raise DataError(f"--from {src}: not a directory; point it at ../shared/data")
+        raise DataError(f"--from {src}: not a directory; point it at data/raw")
     datasets, skipped = discover(src)
     items: dict[str, SourceData] = {}
     for ds in datasets:
