@@ -14,7 +14,9 @@ RAW_DATA = REPO / "data" / "raw"
 def raw_data() -> Path:
     """The repository's raw official files (``data/raw``, provenance in its SOURCES.md)."""
     if not (RAW_DATA / "SOURCES.md").is_file():
-        pytest.fail(f"raw official files not found at {RAW_DATA}: the repository keeps them in data/raw")
+        pytest.fail(
+            f"raw official files not found at {RAW_DATA}: the repository keeps them in data/raw"
+        )
     return RAW_DATA
 
 

@@ -168,9 +168,7 @@ def filled_store(raw_data: Path, tmp_path: Path) -> Path:
     """A store holding real data: WALCL (FRED), the SOMA summary and CBO actuals."""
     d = tmp_path / "store"
     with Store(d) as st:
-        st.ingest(
-            [fred.read_fred_csv(raw_data / "fred" / "WALCL.csv", vintage=date(2026, 8, 20))]
-        )
+        st.ingest([fred.read_fred_csv(raw_data / "fred" / "WALCL.csv", vintage=date(2026, 8, 20))])
         st.ingest(
             [nyfed.read_soma_summary(raw_data / "soma/soma_summary_2003-07-09_2026-03-11.json")]
         )
