@@ -387,11 +387,11 @@ def _figures(
         source=t("a8.fig.net.source", lang),
         lang=lang,
     )
-    net.add_bar(x=x, y=df["app_net"], name=prog["app"])
-    net.add_bar(x=x, y=df["pepp_net"], name=prog["pepp"])
+    net.add_bar(x=x, y=df["app_net"], name=t("a8.short.app", lang))
+    net.add_bar(x=x, y=df["pepp_net"], name=t("a8.short.pepp", lang))
     net.update_layout(barmode="relative")
     for fig in (hold, net):
-        _mark_starts(fig, starts, prog, lang)
+        _mark_starts(fig, starts, lang)
     pace = styled_figure(
         title=t("a8.fig.pace.title", lang),
         y_title=t("a8.fig.pace.y", lang),
@@ -408,16 +408,13 @@ def _figures(
             line={"dash": "dash"} if k == "fed_qt2" else {},
         )
     pace.update_layout(hovermode="x unified")
-    return (
-        Figure("a8_holdings", hold),
-        Figure("a8_net_purchases", net),
-        Figure("a8_pace", pace),
-    )
+    figs = [Figure("a8_holdings", hold), Figure("a8_net_purchases", net)]
+    if paths:  # nothing has run off by the vantage date: no empty chart
+        figs.append(Figure("a8_pace", pace))
+    return tuple(figs)
 
 
-def _mark_starts(
-    fig: go.Figure, starts: dict[str, pd.Period], prog: dict[str, str], lang: str
-) -> None:
+def _mark_starts(fig: go.Figure, starts: dict[str, pd.Period], lang: str) -> None:
     for i, (k, m) in enumerate(starts.items()):
         fig.add_vline(
             x=m.start_time,
@@ -428,7 +425,7 @@ def _mark_starts(
             xref="x",
             y=1.0 - 0.07 * i,
             yref="paper",
-            text=t("a8.fig.start", lang, programme=prog[k].split(" (")[0], month=str(m)),
+            text=t("a8.fig.start", lang, programme=t(f"a8.short.{k}", lang), month=str(m)),
             showarrow=False,
             xanchor="left",
             yanchor="top",
