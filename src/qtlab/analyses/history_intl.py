@@ -27,19 +27,18 @@ from qtlab.analyses._intl_data import (
     runoff_pace,
     runoff_start,
 )
+from qtlab.analyses._tables import money_text
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.i18n import t
 from qtlab.store.dataset import Dataset
 
-__all__ = ["MONEY_SCALE", "fed_qt2_pace", "qt_beyond_the_fed"]
+__all__ = ["fed_qt2_pace", "qt_beyond_the_fed"]
 
-#: Prose money: EUR/USD bn in English, hundreds of millions (亿) in Chinese.
-MONEY_SCALE = {"en": 1.0, "zh": 10.0}
 _STOCKS = {"app": ("app", "app_net"), "pepp": ("pepp", "pepp_net")}
 
 
-def _money(value: float, lang: str, currency: str = "eur") -> str:
-    return t(f"intl.money.{currency}", lang, v=value * MONEY_SCALE[lang])
+def _money(value: float, lang: str) -> str:
+    return money_text(value, lang, "eur")
 
 
 def fed_qt2_pace(ds: Dataset) -> Pace | None:
