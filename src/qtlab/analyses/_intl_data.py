@@ -27,6 +27,7 @@ from importlib import resources
 import pandas as pd
 import yaml
 
+from qtlab.analyses._history_data import at
 from qtlab.errors import UnknownSeriesError
 from qtlab.sources.ecb import APP_PROGRAMMES
 from qtlab.store.dataset import Dataset
@@ -39,6 +40,7 @@ __all__ = [
     "Pace",
     "decisions",
     "ecb_monthly",
+    "month_of",
     "runoff_pace",
     "runoff_start",
 ]
@@ -87,6 +89,11 @@ def decisions() -> dict[str, Decision]:
             source=" ".join(str(d["source"]).split()),
         )
     return out
+
+
+def month_of(value: object) -> pd.Period:
+    """A month label (Period, Timestamp or ``YYYY-MM``) as ``Period[M]``."""
+    return pd.Period(str(value)[:7], freq="M")
 
 
 def _published(ds: Dataset, series_id: str) -> pd.Series:
@@ -151,9 +158,9 @@ def runoff_start(stock: pd.Series, flow: pd.Series) -> tuple[pd.Period, bool] | 
     for month, hit in below.items():
         run = run + 1 if hit else 0
         if run == RUN_MONTHS:
-            return pd.Period(month, freq="M") - (RUN_MONTHS - 1), True
+            return month_of(month) - (RUN_MONTHS - 1), True
     if run:
-        return pd.Period(below.index[-1], freq="M") - (run - 1), False
+        return month_of(below.index[-1]) - (run - 1), False
     return None
 
 
@@ -188,17 +195,17 @@ def runoff_pace(stock: pd.Series, start: pd.Period, end: pd.Period | None = None
     if before not in s.index or s.index.max() < start:
         return None
     upto = s[s.index <= start]
-    peak_month = pd.Period(upto.idxmax(), freq="M")
+    peak_month = month_of(upto.idxmax())
     peak = float(upto.max())
     after = s[s.index >= before]
-    last = pd.Period(after.index.max(), freq="M")
+    last = month_of(after.index.max())
     months = (last - before).n
-    level_before, level_last = float(s.loc[before]), float(s.loc[last])
+    level_before, level_last = at(s, before), at(s, last)
     path = 100.0 * after / peak
-    path.index = pd.Index([(pd.Period(m, freq="M") - before).n for m in after.index], name="k")
+    path.index = pd.Index([(month_of(m) - before).n for m in after.index], name="k")
     per12 = None
     if months >= 12:
-        per12 = 100.0 * (level_before - float(s.loc[before + 12])) / peak / 12
+        per12 = 100.0 * (level_before - at(s, before + 12)) / peak / 12
     return Pace(
         start=start,
         last=last,

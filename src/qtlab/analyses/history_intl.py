@@ -17,13 +17,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab.analyses._figures import episodes, styled_figure
-from qtlab.analyses._history_data import iso, month_end, soma_frame
+from qtlab.analyses._history_data import at, iso, month_end, pindex, soma_frame
 from qtlab.analyses._intl_data import (
     APP_KEYS,
     Decision,
     Pace,
     decisions,
     ecb_monthly,
+    month_of,
     runoff_pace,
     runoff_start,
 )
@@ -107,9 +108,9 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         d = decs[key]
         found = runoff_start(stock, flow)
         start, confirmed = (None, False) if found is None else found
-        last = pd.Period(stock.index.max(), freq="M")
+        last = month_of(stock.index.max())
         upto = stock if start is None else stock[stock.index <= start]
-        peak_month, peak = pd.Period(upto.idxmax(), freq="M"), float(upto.max())
+        peak_month, peak = month_of(upto.idxmax()), float(upto.max())
         row: dict[str, Any] = {
             "programme": prog[key],
             "last_net": str(d.last_net_purchases) if _visible(d, ds, "last_net_purchases") else "",
@@ -122,9 +123,9 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
             "partial_avg": np.nan,
             "full_avg": np.nan,
             "last": str(last),
-            "level_last": float(stock.loc[last]),
-            "decline": peak - float(stock.loc[last]),
-            "decline_pct": 100.0 * (peak - float(stock.loc[last])) / peak,
+            "level_last": at(stock, last),
+            "decline": peak - at(stock, last),
+            "decline_pct": 100.0 * (peak - at(stock, last)) / peak,
         }
         base = {
             "programme": prog[key],
@@ -132,7 +133,7 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
             "peak": peak,
             "peak_text": _money(peak, lang),
             "last": str(last),
-            "last_text": _money(float(stock.loc[last]), lang),
+            "last_text": _money(at(stock, last), lang),
         }
         if start is None:
             notes.append(note("a8.note.no_runoff", lang, **base))
@@ -149,7 +150,7 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
                 start=str(start),
                 confirmed=confirmed,
                 status=t(f"a8.note.status.{'confirmed' if confirmed else 'provisional'}", lang),
-                level_last=float(stock.loc[last]),
+                level_last=at(stock, last),
                 decline_pct=row["decline_pct"],
             )
         )
@@ -370,7 +371,7 @@ def _figures(
     eur: str,
     eur_m: str,
 ) -> tuple[Figure, ...]:
-    x = df.index.to_timestamp(how="end").normalize() if len(df) else pd.DatetimeIndex([])
+    x = pindex(df).to_timestamp(how="end").normalize() if len(df) else pd.DatetimeIndex([])
     hold = styled_figure(
         title=t("a8.fig.holdings.title", lang),
         y_title=eur,
