@@ -337,7 +337,8 @@ def _tables(
             for c in p_cols
         }
     )
-    monthly = df.rename(
+    # sums of figures published to the million: rounded to it (EUR bn, 3 decimals)
+    monthly = df.round(3).rename(
         columns={
             **{
                 k: t("a8.col.holdings", lang, name=prog[k], unit=eur)
