@@ -12,7 +12,8 @@ raw files in data/raw in the shape of each live endpoint qtlab calls:
 - Fiscal Data's MSPD Table 1 (``v1/debt/mspd/mspd_table_1``), JSON pages with
   ``meta.total-pages`` or ``format=csv`` pages, honouring ``filter=record_date:...``;
 - CBO's GitHub raw files (``US-CBO/eval-projections/REF/input_data/NAME``);
-- Freddie Mac's ``historicalweeklydata.xlsx``.
+- Freddie Mac's ``historicalweeklydata.xlsx``;
+- the ECB's APP and PEPP history CSVs (``www.ecb.europa.eu/mopo/pdf/NAME.csv``).
 
 Anything else gets a 404, as an unknown FRED id does.
 """
@@ -35,6 +36,10 @@ SUMMARY = "soma/soma_summary_2003-07-09_2026-03-11.json"
 MSPD_TABLE1 = "mspd/mspd_table1_summary_by_class_2001-01_2026-05.csv"
 PMMS_XLSX = "pmms/freddie_pmms_historicalweeklydata_2026-04-02.xlsx"
 SEP_FEDTARMD = "sep/fred_FEDTARMD_fetched_2026-03-24.csv"
+ECB_FILES = {
+    "APP_breakdown_history.csv": "intl/ECB_APP_breakdown_history_2014-10_2026-08_TRANSCRIBED.csv",
+    "PEPP_purchase_history.csv": "intl/ECB_PEPP_purchase_history_2020-03_2026-08_TRANSCRIBED.csv",
+}
 CBO_FILES = {
     "baselines.csv": "cbo/cbo_baselines_1984-2026.csv",
     "actuals.csv": "cbo/cbo_actuals_by_fiscal_year.csv",
@@ -201,6 +206,11 @@ class OfficialEndpoints:
                 return httpx.Response(200, content=(self.shared / CBO_FILES[name]).read_bytes())
         if url.host == "www.freddiemac.com" and url.path == "/pmms/docs/historicalweeklydata.xlsx":
             return httpx.Response(200, content=(self.shared / PMMS_XLSX).read_bytes())
+        if url.host == "www.ecb.europa.eu" and url.path.startswith("/mopo/pdf/"):
+            name = url.path.removeprefix("/mopo/pdf/")
+            if name in ECB_FILES:
+                body = (self.shared / ECB_FILES[name]).read_bytes()
+                return httpx.Response(200, content=body, headers={"content-type": "text/csv"})
         return httpx.Response(404, text=f"not found: {url}")
 
     # --- FRED -------------------------------------------------------------------------

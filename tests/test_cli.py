@@ -23,7 +23,8 @@ from qtlab.store import Store
 from qtlab.store.snapshot import load_manifest
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-UNITS = re.compile(r"^(USD bn|percent|index)( \([^)]+\))?$")  # "index (Jan 2000=100)"
+# "index (Jan 2000=100)"; "EUR bn": the ECB's programmes (A8), never converted to dollars
+UNITS = re.compile(r"^(USD bn|EUR bn|percent|index)( \([^)]+\))?$")
 
 
 def _status(*args: str) -> dict[str, Any]:

@@ -5,7 +5,9 @@ are mapped to it once, in :mod:`qtlab.sources`; models never see anything else.
 
 Units
 -----
-- money: USD billions (``"USD bn"``)
+- money: USD billions (``"USD bn"``); other central banks' data keep their own
+  currency, named in the unit (the ECB's in EUR billions, ``"EUR bn"``), and are
+  never added to or mixed with US dollars
 - rates, yields and shares: percent (``"percent"``)
 - indexes: as published, named in the series' ``units``
 - months: calendar months (``pandas.Period[M]``)
@@ -39,6 +41,7 @@ from qtlab.errors import ParseError, UnknownSeriesError, one_of
 __all__ = [
     "ENDPOINT_RULE_DEFAULTS",
     "ENDPOINT_RULE_NAMES",
+    "EUR_BN",
     "HOLDINGS_COLUMNS",
     "HOLDING_KINDS",
     "INDEX",
@@ -63,6 +66,8 @@ __all__ = [
 USD_BN: Final = "USD bn"
 PERCENT: Final = "percent"
 INDEX: Final = "index"
+#: Euro billions: the ECB's purchase programmes (A8), kept in their own currency.
+EUR_BN: Final = "EUR bn"
 
 SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")
 
@@ -388,6 +393,14 @@ SERIES_FAMILIES: Final[Mapping[str, SeriesSpec]] = {
         USD_BN,
         "fiscal_year",
         "cbo",
+    ),
+    "ecb.": _s(
+        "ecb.",
+        "ECB purchase programmes (APP by programme, PEPP), month end (date = last day of the "
+        "month); EUR bn, not converted to dollars",
+        EUR_BN,
+        "monthly",
+        "ecb",
     ),
 }
 

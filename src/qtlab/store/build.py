@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,9 +26,9 @@ from qtlab import __version__
 from qtlab._fsutil import replace_dir
 from qtlab.errors import DataError
 from qtlab.schema import validate_holdings, validate_series
-from qtlab.sources import cbo, fomc, fred, freddie, nyfed, treasury
+from qtlab.sources import cbo, ecb, fomc, fred, freddie, nyfed, treasury
 from qtlab.sources._base import SourceData, sha256_bytes
-from qtlab.store import reconcile
+from qtlab.store import reconcile, reconcile_intl
 from qtlab.store.snapshot import (
     MANIFEST_NAME,
     SNAPSHOT_FORMAT,
@@ -188,6 +188,17 @@ def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
             _bind_sep(p),
             "fetch date recorded in SOURCES.md (about 2026-03-24)",
         )
+    # --- other central banks (A8): the ECB's APP and PEPP histories (transcribed files)
+    ecb_basis = (
+        "the day after each month ends (a month counts as published once it has ended; a "
+        "lower bound: the ECB posts the month some days later; the fetch date is not recorded)"
+    )
+    for pattern, rid, reader in (
+        ("ECB_APP_breakdown_history_*.csv", reconcile_intl.ECB_APP_ID, ecb.read_app),
+        ("ECB_PEPP_purchase_history_*.csv", reconcile_intl.ECB_PEPP_ID, ecb.read_pepp),
+    ):
+        for p in sorted((src / "intl").glob(pattern)):
+            add(rid, p, _bind_transcribed(reader, p), ecb_basis)
     if not found:
         raise DataError(
             f"no raw official files found under {src}; expected the layout of "
@@ -210,6 +221,23 @@ def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
 
 def _bind(fn: Callable[..., SourceData], path: Path) -> Callable[[], SourceData]:
     return lambda: fn(path)
+
+
+def _bind_transcribed(fn: Callable[..., SourceData], path: Path) -> Callable[[], SourceData]:
+    """``fn(path)``, its notes saying the file is transcribed when its name says so."""
+
+    def load() -> SourceData:
+        out = fn(path)
+        if "TRANSCRIBED" not in path.name:
+            return out
+        note = (
+            "transcribed: the text was read from the source repository and written out again "
+            "(byte length and identities checked; see data/raw/SOURCES.md)"
+        )
+        meta = replace(out.meta, notes=(*out.meta.notes, note))
+        return SourceData(out.data, meta, kind=out.kind, extra=out.extra)
+
+    return load
 
 
 def _bind_sep(path: Path) -> Callable[[], SourceData]:
@@ -307,6 +335,7 @@ def _checks(items: dict[str, SourceData]) -> list[Check]:
                 exception_tolerance=0.005 + 1e-9,
             )
         )
+    checks += reconcile_intl.check_ecb_identities(items)
     return checks
 
 
