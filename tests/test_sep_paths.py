@@ -99,3 +99,19 @@ def test_d2_d3_follow_the_statistic_and_say_so() -> None:
     )
     d3 = get_analysis("D3").run(later, sep_statistic="central_tendency_high", horizon=24)
     assert any("high end of the central tendency" in n.text for n in d3.notes)
+
+
+def test_cli_fit_yield_takes_the_statistic() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from qtlab.cli import app
+
+    args = ["fit-yield", "--as-of", "2022-07-31", "--json"]
+    r = CliRunner().invoke(app, [*args, "--sep-statistic", "central_tendency_high"])
+    assert r.exit_code == 0, r.output
+    text = json.loads(r.output)["policy_path"]
+    assert "2022-06-15" in text and "the high end of the central tendency" in text
+    bad = CliRunner().invoke(app, [*args, "--sep-statistic", "mean"])
+    assert bad.exit_code != 0 and "central_tendency_low" in bad.output
