@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Final
+from typing import Final, cast
 
 import httpx
 import numpy as np
@@ -122,7 +122,8 @@ def dot_statistics(dots: pd.DataFrame, *, file: str = "<dots>") -> pd.DataFrame:
     """
     rows: list[tuple[str, pd.Timestamp, float, pd.Timestamp]] = []
     keyed = dots.assign(lr=dots["year"].isna(), y=dots["year"].fillna(0).astype(int))
-    for (meeting, lr, year), group in keyed.groupby(["meeting", "lr", "y"], sort=True):
+    for key, group in keyed.groupby(["meeting", "lr", "y"], sort=True):
+        meeting, lr, year = cast(tuple[pd.Timestamp, bool, int], key)
         v = np.sort(group["value"].to_numpy(dtype=float))
         label = LONGER_RUN if lr else str(year)
         if len(v) <= 2 * CENTRAL_TENDENCY_TRIM:
