@@ -131,6 +131,19 @@ def test_a3_as_of_2022_divides_by_chained_2012_real_gdp_of_that_vintage(eve: Dat
         assert ("chained 2012 dollars" if lang == "en" else "2012年链式美元") in real.text
 
 
+@pytest.mark.parametrize(
+    ("as_of", "used", "unused"),
+    [(EVE_OF_QT2, "rtdsm.routput", "GDPC1"), (None, "GDPC1", "rtdsm.routput")],
+)
+def test_a3_reads_only_the_real_gdp_it_uses(as_of, used, unused):
+    # the report's provenance lists what an analysis read: the real GDP source chosen only
+    from qtlab.report.provenance import RecordingDataset
+
+    rec = RecordingDataset(as_of, use_store=False)
+    get_analysis("A3").run(rec, lang="en")
+    assert used in rec.read_series and unused not in rec.read_series
+
+
 def test_a3_today_says_its_base_year(latest: Dataset):
     for lang, words in (("en", "chained 2017 dollars"), ("zh", "2017年链式美元")):
         res = get_analysis("A3").run(latest, lang=lang)

@@ -88,9 +88,14 @@ def real_gdp(ds: Dataset) -> RealGDP:
     DataError
         Neither source holds a vintage published by the vantage date.
     """
-    found = [r for r in (_rtdsm(ds), _fred(ds)) if r is not None]
+    # choose on a plain view (a recording view would list the source not chosen as read),
+    # then read the chosen one through ``ds``
+    probe = ds.at(ds.as_of)
+    found = [(r.vintage, read) for read in (_rtdsm, _fred) if (r := read(probe)) is not None]
     if not found:
         raise DataError(
             f"no vintage of real GDP ({RTDSM} or {_FRED}) was published by {ds.cutoff.isoformat()}"
         )
-    return max(found, key=lambda r: r.vintage)
+    chosen = max(found, key=lambda f: f[0])[1](ds)
+    assert chosen is not None  # the probe found it
+    return chosen
