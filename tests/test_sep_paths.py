@@ -82,6 +82,12 @@ def test_d2_d3_follow_the_statistic_and_say_so() -> None:
     d2 = get_analysis("D2").run(later, lang="zh", sep_statistic="central_tendency_low")
     assert d2.meta["options"]["sep_statistic"] == "central_tendency_low"
     assert any("集中趋势下限" in n.text for n in d2.notes)
+    assert not any(n.key == "d2.note.no_central_tendency" for n in d2.notes)
+    # with the default median, D2 says when the SEP it follows has no central tendency
+    for lang, words in (("en", "central tendency is not available"), ("zh", "没有集中趋势")):
+        eve = get_analysis("D2").run(ds, lang=lang)
+        gap = [n for n in eve.notes if n.key == "d2.note.no_central_tendency"]
+        assert len(gap) == 1 and "2022-03-16" in gap[0].text and words in gap[0].text
     hi = yield_forecast(later, "reserves_to_gdp", sep_statistic="central_tendency_high")
     lo = yield_forecast(later, "reserves_to_gdp", sep_statistic="central_tendency_low")
     # the forecasts differ by the policy coefficient times the gap between the two paths

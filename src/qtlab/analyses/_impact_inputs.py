@@ -57,6 +57,7 @@ __all__ = [
     "quarterly_visible",
     "rules_assumption",
     "sep_path",
+    "sep_without_central_tendency",
 ]
 
 #: Simple asset paths besides the engine's policies: name -> what it assumes (cited).
@@ -401,6 +402,13 @@ def _sep_values(
             return same.set_index("date")["value"], when.date(), statistic
         return medians, when.date(), "median"
     return medians, when.date(), statistic
+
+
+def sep_without_central_tendency(ds: Dataset, sep: str = "latest") -> date | None:
+    """The date of the SEP a path would follow (latest at the vantage date, or preset
+    ``sep``) if the data hold only its median (no central tendency), else None."""
+    _, when, used = _sep_values(ds, sep, "central_tendency_high")
+    return when if used == "median" else None
 
 
 def sep_path(

@@ -19,6 +19,7 @@ from qtlab.analyses._impact_inputs import (
     meta,
     quarterly_visible,
     sep_path,
+    sep_without_central_tendency,
 )
 from qtlab.analyses._yield_forecast import YieldForecast, indicators_along, yield_forecast
 from qtlab.analyses.liabilities import assumption_notes, stopped_path
@@ -153,6 +154,8 @@ def d2_yield(
     notes: list[Note] = []
     first = next(iter(fcs.values()))
     notes += assumption_notes([*first.assumptions, first.policy_source], lang)
+    if sep_statistic == "median" and (when := sep_without_central_tendency(ds, sep)):
+        notes.append(note("d2.note.no_central_tendency", lang, date=str(when)))
     for i, yf in fcs.items():
         f = yf.fit
         ci = f.conf_int()
