@@ -210,6 +210,7 @@ def test_update_offline_exits_1_names_sources_and_loses_nothing(
         "cbo": "https://raw.githubusercontent.com/US-CBO/eval-projections/",
         "freddie": "https://www.freddiemac.com/pmms/docs/historicalweeklydata.xlsx",
         "fomc": "https://fred.stlouisfed.org/graph/fredgraph.csv",
+        "philly": "https://www.philadelphiafed.org/-/media/frbp/assets/surveys-and-data/",
     }
     for source, url in hosts.items():
         m = re.search(

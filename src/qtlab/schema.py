@@ -161,6 +161,12 @@ class SeriesSpec:
         ``observed`` (history; an as-of view cuts it at the date) or
         ``projection`` (a forecast; an as-of view keeps the vintages published
         by then, whatever dates they project).
+    whole_vintage
+        True for a real-time data set whose vintages must not be mixed (each in
+        its own base-year dollars, e.g. the Philadelphia Fed's real GDP): an as-of
+        view reads the one latest vintage published on or before its date, all
+        of it, instead of choosing a vintage per date. A vintage's date is its
+        publication date, so no publication lag applies on top.
     """
 
     id: str
@@ -169,6 +175,7 @@ class SeriesSpec:
     frequency: Frequency
     source: str
     kind: SeriesKind = "observed"
+    whole_vintage: bool = False
 
 
 def _s(
@@ -353,6 +360,16 @@ _SPECS: tuple[SeriesSpec, ...] = (
         "irregular",
         "fomc",
         "projection",
+    ),
+    # --- real-time data sets, read one whole vintage at a time ---
+    SeriesSpec(
+        "rtdsm.routput",
+        "Real GDP (real GNP before 1992), SAAR, as published in each monthly vintage "
+        "(Philadelphia Fed Real-Time Data Set, ROUTPUT; vintage = 15th of its month)",
+        "USD bn (chained or constant dollars of the vintage's base year)",
+        "quarterly",
+        "philly",
+        whole_vintage=True,
     ),
 )
 

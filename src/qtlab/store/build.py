@@ -26,7 +26,7 @@ from qtlab import __version__
 from qtlab._fsutil import replace_dir
 from qtlab.errors import DataError
 from qtlab.schema import validate_holdings, validate_series
-from qtlab.sources import cbo, ecb, fomc, fred, freddie, nyfed, treasury
+from qtlab.sources import cbo, ecb, fomc, fomc_dots, fred, freddie, nyfed, philly, treasury
 from qtlab.sources._base import SourceData, sha256_bytes
 from qtlab.store import reconcile, reconcile_intl
 from qtlab.store.snapshot import (
@@ -199,10 +199,19 @@ def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
     ):
         for p in sorted((src / "intl").glob(pattern)):
             add(rid, p, _bind_transcribed(reader, p), ecb_basis)
+    for p in sorted((src / "sep").glob("sep_dots_*.csv")):
+        add("fomc.sep_dots", p, _bind(fomc_dots.read_sep_dots, p), "meeting date of each SEP")
+    for p in sorted((src / "philly").glob("*routputMvQd*.xlsx")):
+        add(
+            "philly.rtdsm_routput",
+            p,
+            _bind(philly.read_routput, p),
+            f"day {philly.VINTAGE_DAY} of each vintage's month (the data of mid-month)",
+        )
     if not found:
         raise DataError(
             f"no raw official files found under {src}; expected the layout of "
-            "data/raw (fred/, soma/, mspd/, cbo/, pmms/, sep/)"
+            "data/raw (fred/, soma/, mspd/, cbo/, pmms/, sep/, philly/)"
         )
     for name in fomc.sep_presets():
         add(f"fomc.sep_{name}", None, _bind_preset(name), "FOMC meeting date")
@@ -336,7 +345,33 @@ def _checks(items: dict[str, SourceData]) -> list[Check]:
             )
         )
     checks += reconcile_intl.check_ecb_identities(items)
+    checks += _realtime_checks(items, fred_series)
     return checks
+
+
+def _realtime_checks(
+    items: dict[str, SourceData], fred_series: dict[str, pd.Series]
+) -> list[Check]:
+    """The latest real-time vintage of real GDP equals FRED GDPC1 before 2020."""
+    rt = items.get("philly.rtdsm_routput")
+    if rt is None or "GDPC1" not in fred_series:
+        return []
+    latest = rt.data[rt.data["vintage"] == rt.data["vintage"].max()].set_index("date")["value"]
+    cut = pd.Timestamp("2019-10-01")
+    return [
+        reconcile.check_same_series(
+            latest[latest.index <= cut],
+            fred_series["GDPC1"][fred_series["GDPC1"].index <= cut],
+            name=f"RTDSM real GDP, vintage "
+            f"{pd.Timestamp(rt.data['vintage'].max()):%Y-%m}, vs FRED GDPC1 to 2019Q4",
+            tolerance=0.05 + 1e-9,
+            reason=(
+                "the same BEA estimates in chained 2017 dollars; the RTDSM rounds to 0.1 bn "
+                "(GDPC1 has 3 decimals); GDPC1 here is a later vintage, after an annual update "
+                "that revised 2020 on, so quarters from 2020 are not compared"
+            ),
+        )
+    ]
 
 
 def build_snapshot(
