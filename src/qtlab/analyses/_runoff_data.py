@@ -9,6 +9,7 @@ analyses and by ``qtlab ladder | project | backtest``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -30,7 +31,7 @@ from qtlab.engine import (
     project,
 )
 from qtlab.errors import DataError, SpecError, one_of
-from qtlab.policy import Policy, load_preset
+from qtlab.policy import Policy, load_preset, preset_in_force
 from qtlab.portfolio import TREASURY_KINDS
 from qtlab.store.dataset import Dataset
 
@@ -73,9 +74,16 @@ _SOMA: Final = {
 }
 
 
-def as_policy(policy: Policy | str) -> Policy:
-    """``policy`` itself, or the packaged preset it names."""
-    return load_preset(policy) if isinstance(policy, str) else policy
+def as_policy(policy: Policy | str | None, as_of: date | None = None) -> Policy:
+    """``policy`` itself, or the packaged preset it names as known on ``as_of``.
+
+    A preset is cut to the regimes announced by ``as_of`` (:meth:`Policy.known_at`);
+    ``None`` is the plan in force then (:func:`~qtlab.policy.preset_in_force`). A
+    :class:`Policy` object is the caller's own hypothesis and is used as given.
+    """
+    if policy is None:
+        policy = preset_in_force(as_of)
+    return load_preset(policy).known_at(as_of) if isinstance(policy, str) else policy
 
 
 def realized_holdings(ds: Dataset, start: str, end: str) -> pd.DataFrame:
@@ -197,7 +205,7 @@ def _accrual(latest: Dataset) -> RealizedTipsAccrual:
 
 def run_projection(
     ds: Dataset,
-    policy: Policy | str,
+    policy: Policy | str | None,
     start: MonthLike,
     months: int,
     *,
@@ -211,6 +219,10 @@ def run_projection(
     issuance_mix: IssuanceMix | None = None,
 ) -> Projection:
     """Project the holdings visible in ``ds`` under ``policy``.
+
+    A preset name is the preset as known at ``ds``'s vantage (only the regimes
+    announced by then, :func:`as_policy`; ``None``: the plan in force then), except
+    with ``hindsight=True`` (the backtest), which runs the preset as realized.
 
     TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``
     (the last measured month's rate after it), or in all the data with ``hindsight=True``
@@ -243,7 +255,7 @@ def run_projection(
         )
     return project(
         h,
-        as_policy(policy),
+        as_policy(policy, None if hindsight else ds.as_of),
         start,
         months,
         mbs_paydowns=src,
@@ -257,7 +269,7 @@ def run_projection(
 
 def ladder(
     ds: Dataset,
-    policy: Policy | str,
+    policy: Policy | str | None,
     start: MonthLike,
     months: int = 24,
     *,
@@ -280,7 +292,7 @@ def ladder(
         coupons below a positive cap), ``bill_runoff_first_12m`` (bill redemptions
         over the first 12 months of runoff in the window) [USD bn], ``first_runoff_month``.
     """
-    pol = as_policy(policy)
+    pol = as_policy(policy, ds.as_of)
     p = run_projection(ds, pol, start, months, kinds=TREASURY_KINDS, issuance_mix=issuance_mix)
     f = p.frame
     cpn = f["coupons_maturing"] + f["tips_ic_maturing"]

@@ -89,13 +89,13 @@ def b1_ladder_vs_cap(
     ds: Dataset,
     *,
     lang: str = "en",
-    policy: Policy | str = "qt2-realized",
+    policy: Policy | str | None = None,
     start: MonthLike | None = None,
     months: int = 24,
 ) -> AnalysisResult:
     """B1 Maturity ladder versus the cap: Treasury maturities for ``months`` months
     from ``start`` (bills and coupons) against the cap path [USD bn]."""
-    pol = as_policy(policy)
+    pol = as_policy(policy, ds.as_of)
     s = _start(ds, start)
     frame, summ = ladder(ds, pol, s, months)
     idx = frame.index
@@ -161,13 +161,13 @@ def b2_treasury_path(
     ds: Dataset,
     *,
     lang: str = "en",
-    policy: Policy | str = "qt2-realized",
+    policy: Policy | str | None = None,
     start: MonthLike | None = None,
     months: int = 48,
 ) -> AnalysisResult:
     """B2 Treasury runoff path: redemptions (coupons, bills), rollovers and the new
     securities they create, month by month [USD bn]."""
-    pol = as_policy(policy)
+    pol = as_policy(policy, ds.as_of)
     s = _start(ds, start)
     p = run_projection(ds, pol, s, months, kinds=TREASURY_KINDS)
     f = p.frame
@@ -255,10 +255,10 @@ def b4_whole_portfolio(
     ds: Dataset,
     *,
     lang: str = "en",
-    policy: Policy | str = "qt2-realized",
+    policy: Policy | str | None = None,
     start: MonthLike | None = None,
     months: int = 48,
-    mbs_paydowns: str = "realized",
+    mbs_paydowns: str | None = None,
     mortgage_rate: str = "flat",
     shock_bp: float = 0.0,
 ) -> AnalysisResult:
@@ -266,9 +266,13 @@ def b4_whole_portfolio(
 
     ``mbs_paydowns``: ``"realized"``, ``"model"`` (the prepayment model driven by
     ``mortgage_rate`` shifted by ``shock_bp`` [bp]) or a CSV file; see
-    :func:`qtlab.analyses._runoff_data.paydown_source`.
+    :func:`qtlab.analyses._runoff_data.paydown_source`. Default: ``"realized"`` at
+    today's vantage, ``"model"`` at a past one (realized paydowns after it were not known).
+    ``policy``: default the plan in force at the vantage, as known then.
     """
-    pol = as_policy(policy)
+    if mbs_paydowns is None:
+        mbs_paydowns = "realized" if ds.as_of is None else "model"
+    pol = as_policy(policy, ds.as_of)
     s = _start(ds, start)
     p = run_projection(
         ds,
