@@ -215,7 +215,7 @@ def b2_treasury_path(
     fig.add_scatter(x=x, y=f["rolled_over"], name=_name("rolled_over", lang), mode="lines")
     _add_cap_line(fig, x, f["treasury_cap"], lang)
     fig.update_layout(barmode="stack")
-    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",))
+    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",), as_of=ds.as_of)
     first = p.start_holdings()["treasury"]
     notes = (
         note(
@@ -313,7 +313,7 @@ def b4_whole_portfolio(
     x = _x(idx)
     for c in ("bills", "notes_bonds", "tips", "frn", "mbs", "agency", "cmbs"):
         fig.add_scatter(x=x, y=f[c], name=_name(c, lang), stackgroup="one", mode="lines")
-    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",))
+    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",), as_of=ds.as_of)
     if mbs_paydowns == "realized":
         src = t("runoff.paydowns.realized", lang)
     elif mbs_paydowns == "model" and mortgage_rate == "flat":
