@@ -361,7 +361,8 @@ def b4_whole_portfolio(
 def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") -> AnalysisResult:
     """E2 Backtest: the QT2 projection from the data of 2022 against realized SOMA holdings
     (Treasury, bills, coupons, MBS) to ``end``; QT1 in aggregate. Only ``ds``'s folders are
-    used: the backtest's vantage is fixed (2022-05-31) and the realized data are the latest."""
+    used: the backtest's vantage is fixed (2022-05-31) and the realized data are the latest,
+    whatever ``ds``'s vantage (at a past one a note says so: scoring needs the outcomes)."""
     b = backtest("qt2", end=end, ds=ds)
     q1 = backtest("qt1", ds=ds)
     fr = b.frame
@@ -390,9 +391,20 @@ def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") ->
         )
     e = b.errors
     verdict = {True: t("e2.verdict.met", lang), False: t("e2.verdict.missed", lang)}
+    later: tuple[Note, ...] = ()
+    if ds.as_of is not None:
+        later = (
+            note(
+                "e2.note.scored_today",
+                lang,
+                asof=ds.as_of.isoformat(),
+                latest=str(fr["date"].max().date()),
+            ),
+        )
     chk = b.start_check
     tsy_p, tsy_r = (float(chk["projected"]["treasury"]), float(chk["realized"]["treasury"]))
     notes = (
+        *later,
         note("e2.note.method", lang, method=t("e2.method.qt2", lang)),
         note("e2.note.convention", lang, convention=t("e2.convention.qt2", lang)),
         note(
