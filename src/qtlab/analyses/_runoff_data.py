@@ -126,8 +126,12 @@ def paydown_source(
     if spec == "realized":
         return RealizedPaydowns(latest.series("soma.mbs"))
     if spec == "model":
+        # only the realized rate path reads later data; "flat" and a file read ds alone
         return model_paydowns(
-            ds, mortgage_rate=str(mortgage_rate), shock_bp=float(shock_bp), latest=latest
+            ds,
+            mortgage_rate=str(mortgage_rate),
+            shock_bp=float(shock_bp),
+            latest=latest if str(mortgage_rate) == "realized" else None,
         )
     p = Path(spec)
     if not p.is_file():

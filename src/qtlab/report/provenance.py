@@ -4,7 +4,10 @@ The report runs every analysis on a :class:`RecordingDataset`, a
 :class:`~qtlab.store.Dataset` that remembers the series, holdings and tables it
 was asked for. The appendix then lists, for each of them, the dataset of the
 snapshot manifest (or the user's store) it came from, the source, the official
-id, the last observation visible at the vantage date and the vintage used.
+id, the last observation visible at the vantage date and the vintage used. Only
+what was visible at the vantage is listed: a series with no observation published
+by then is left out, and the later data the scoring sections (E1, E2) read through
+:meth:`~qtlab.store.Dataset.at` are not recorded (their notes say so).
 """
 
 from __future__ import annotations
@@ -90,7 +93,15 @@ def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
     rows: list[ProvenanceRow] = []
     by_dataset: dict[str, list[str]] = {}
     entries: dict[str, ManifestEntry | None] = {}
+    visible: dict[str, pd.DataFrame] = {}
     for sid in sorted(ds.read_series):
+        try:
+            obs = Dataset.observations(ds, sid)
+        except DataError:  # asked for but not held: nothing was read
+            continue
+        if obs.empty:  # nothing of it visible at the vantage date
+            continue
+        visible[sid] = obs
         e = _entry_for_series(ds, sid)
         key = e.id if e is not None else f"store:{sid}"
         by_dataset.setdefault(key, []).append(sid)
@@ -100,10 +111,9 @@ def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
         e = entries[key]
         lasts, vintages = [], []
         for sid in ids:
-            obs = Dataset.observations(ds, sid)
-            if not obs.empty:
-                lasts.append(obs["date"].max())
-                vintages.append(obs["vintage"].max())
+            obs = visible[sid]
+            lasts.append(obs["date"].max())
+            vintages.append(obs["vintage"].max())
         projection = all(_is_projection(sid) for sid in ids)
         snap_vintage = pd.Timestamp(e.vintage) if e is not None else None
         newest = max(vintages) if vintages else None
