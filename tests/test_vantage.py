@@ -302,9 +302,9 @@ def test_no_look_ahead(vantage: str, sid: str, bare_datasets: list[str]) -> None
             keys = {n.key for n in res.notes}
             assert any(k.endswith("scored_today") for k in keys), f"{sid} does not say it"
     for row in provenance_rows(ds):
-        if row.series.startswith(("holdings", "table")) or not row.projection:
-            if row.last and date.fromisoformat(row.last) > d:
-                problems.append(f"provenance lists {row.series} to {row.last}")
+        # a projection's "last" is the last date it projects; every other row's is data
+        if not row.projection and row.last and date.fromisoformat(row.last) > d:
+            problems.append(f"provenance lists {row.series} to {row.last}")
     assert not problems, f"{sid} at {vantage}:\n  " + "\n  ".join(sorted(set(problems)))
 
 
