@@ -33,6 +33,7 @@ from qtlab.engine import (
 from qtlab.errors import DataError, SpecError, one_of
 from qtlab.policy import Policy, load_preset, preset_in_force
 from qtlab.portfolio import TREASURY_KINDS
+from qtlab.prepay import PrepayParams, known_param_set, prepay_params
 from qtlab.store.dataset import Dataset
 
 __all__ = [
@@ -101,8 +102,12 @@ def paydown_source(
     latest: Dataset | None = None,
     mortgage_rate: str | Path = "flat",
     shock_bp: float = 0.0,
+    params: PrepayParams | None = None,
 ) -> PaydownSource | PaydownAmounts:
     """The MBS paydown source named by ``spec``.
+
+    ``params``: the prepayment parameters of ``"model"`` (default the set known at
+    ``ds``'s vantage; the backtest passes today's, a deliberate hindsight run).
 
     ``"realized"``: rates measured in the weekly SOMA MBS holdings (2022-10 onward; nearest
     month outside); ``"model"``: the prepayment model of :mod:`qtlab.prepay` on the MBS file
@@ -132,6 +137,7 @@ def paydown_source(
             mortgage_rate=str(mortgage_rate),
             shock_bp=float(shock_bp),
             latest=latest if str(mortgage_rate) == "realized" else None,
+            params=params,
         )
     p = Path(spec)
     if not p.is_file():
@@ -230,8 +236,9 @@ def run_projection(
 
     TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``
     (the last measured month's rate after it), or in all the data with ``hindsight=True``
-    (the backtest). ``mbs_paydowns="realized"`` always uses all the data: it is the
-    realized path by definition; ``mbs_paydowns="model"`` runs the prepayment model with
+    (the backtest, which also runs the prepayment model with today's parameter set).
+    ``mbs_paydowns="realized"`` always uses all the data: it is the realized path by
+    definition; ``mbs_paydowns="model"`` runs the prepayment model with
     ``mortgage_rate`` and ``shock_bp`` (:func:`paydown_source`). Treasury holdings dated
     inside the last taper weeks get the realized purchases after their date
     (:func:`realized_taper_purchases`, from the weekly summary visible in ``ds``) in
@@ -253,6 +260,7 @@ def run_projection(
                 latest=latest,
                 mortgage_rate=mortgage_rate,
                 shock_bp=shock_bp,
+                params=prepay_params(known_param_set(None)) if hindsight else None,
             )
             if isinstance(mbs_paydowns, str | Path)
             else mbs_paydowns

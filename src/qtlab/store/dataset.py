@@ -404,6 +404,12 @@ class Dataset:
                 row = cut_view[spec.id]
                 first, last, rows = row["first"], row["last"], int(row["rows"])
                 vint = row["vintage"]
+                if publication_lag(spec.id) is not None:  # cut by publication: as observations()
+                    obs = self.observations(spec.id)
+                    if obs.empty:
+                        continue
+                    first, last, rows = obs["date"].min(), obs["date"].max(), len(obs)
+                    vint = obs["vintage"].max()
             else:
                 first, last = r.first, r.last
                 rows = int(r.obs if spec.kind == "projection" else r.dates)
