@@ -69,6 +69,8 @@ class ProvenanceRow:
     vintage: str
     layer: str
     projection: bool = False
+    #: the vintage used is later than the vantage (observed data fetched later)
+    later_vintage: bool = False
 
 
 def _entry_for_series(ds: Dataset, series_id: str) -> ManifestEntry | None:
@@ -128,6 +130,12 @@ def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
                 vintage=newest.date().isoformat() if newest is not None else "",
                 layer="store" if in_store else "snapshot",
                 projection=projection,
+                later_vintage=bool(
+                    not projection
+                    and ds.as_of is not None
+                    and newest is not None
+                    and newest.date() > ds.as_of
+                ),
             )
         )
     if ds.read_holdings:
@@ -217,6 +225,8 @@ def provenance_frame(rows: Iterable[ProvenanceRow], lang: str) -> pd.DataFrame:
                     if c == "layer"
                     else t("report.prov.projected_to", lang, date=r.last)
                     if c == "last" and r.projection and r.last
+                    else t("report.prov.later_vintage", lang, date=r.vintage)
+                    if c == "vintage" and r.later_vintage
                     else getattr(r, c)
                 )
                 for c in cols
