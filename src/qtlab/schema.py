@@ -420,7 +420,7 @@ class PublicationLag:
         if self.kind == "next_monday":
             return d + pd.to_timedelta(7 - d.day_of_week, unit="D")
         freq = "Q" if self.kind == "quarter" else "M"
-        last = d.to_period(freq).asfreq("M", how="end") + self.n
+        last = d.to_period(freq).asfreq("M", how="E") + self.n
         return last.to_timestamp(how="end").normalize()
 
 
