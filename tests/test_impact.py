@@ -75,7 +75,9 @@ def test_debt_path_grows_with_the_cbo_baseline(ds22):
     cbo = pd.concat([act[act.index < base.index[0]].iloc[-1:], base])
     cbo.index = pd.DatetimeIndex(cbo.index).to_period("M")
     path = debt_path(marketable, cbo, "2032-09")
-    assert path.attrs["extended_from"] == pd.Period("2022-05", freq="M")
+    # the MSPD of 2022-05-31 is published in June (fourth business day): on 2022-05-31 the
+    # last month known is April (2022-05 before the publication-lag rule)
+    assert path.attrs["extended_from"] == pd.Period("2022-04", freq="M")
     # between two fiscal-year ends the path grows exactly like CBO's debt
     ratio = path.loc[pd.Period("2032-09", freq="M")] / path.loc[pd.Period("2031-09", freq="M")]
     assert ratio == pytest.approx(base.iloc[-1] / base.iloc[-2])

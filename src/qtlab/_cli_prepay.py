@@ -17,20 +17,23 @@ def prepay_json(
     as_of: str | None,
     months: int = 24,
     shock_bp: float = 0.0,
-    params: str = "qt2-fit",
+    params: str | None = None,
     mortgage_rate: str = "flat",
     data_dir: Any = None,
 ) -> dict[str, Any]:
     """The ``qtlab prepay --json`` object [USD bn per month].
 
     ``months`` rows use the mortgage-rate path shifted by ``shock_bp``;
-    ``avg_paydowns_minus_100bp`` is the average with that path 100 bp lower.
+    ``avg_paydowns_minus_100bp`` is the average with that path 100 bp lower. ``params``:
+    default the set known at the vantage (the latest fitted on data published by then).
     """
     # lazy imports keep `qtlab --help` fast
     from qtlab.analyses.mbs import paydown_projection  # noqa: PLC0415
+    from qtlab.prepay import known_param_set  # noqa: PLC0415
     from qtlab.store import Dataset  # noqa: PLC0415
 
     ds = Dataset(as_of, data_dir=data_dir)
+    params = params or known_param_set(ds.as_of)
     proj = paydown_projection(
         ds,
         months=months,
@@ -69,12 +72,13 @@ def prepay(
         typer.Option("--shock-bp", help="Parallel mortgage-rate shock after the vantage [bp]."),
     ] = 0.0,
     params: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--params",
-            help="Prepayment parameter set: prior, qt1-fit, qt2-fit, outlook-2022-implied.",
+            help="Prepayment parameter set: prior, qt1-fit, qt2-fit, outlook-2022-implied "
+            "(default: the latest fitted on data published by the vantage date).",
         ),
-    ] = "qt2-fit",
+    ] = None,
     mortgage_rate: Annotated[
         str,
         typer.Option(

@@ -49,7 +49,7 @@ def sweep_json(
         raise SpecError(f"--scheduler {scheduler!r} needs --backend dask (got {backend!r})")
     ds = Dataset(as_of, data_dir=data_dir)
     names = policies or [default_policy(ds)]
-    pols = [as_policy(p) for p in names]
+    pols = [as_policy(p, ds.as_of) for p in names]
     start = forward_start(ds, months=months, policy=pols[0])
     res = sweep(
         start, pols, paths, seed=seed, backend=backend, scheduler=scheduler, chunk_size=chunk_size

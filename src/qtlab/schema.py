@@ -36,6 +36,7 @@ from typing import Final, Literal, get_args
 
 import pandas as pd
 
+from qtlab._publication import PUBLICATION_LAGS, PublicationLag, publication_lag
 from qtlab.errors import ParseError, UnknownSeriesError, one_of
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "INDEX",
     "KIND_TOTAL_KEYS",
     "PERCENT",
+    "PUBLICATION_LAGS",
     "SERIES",
     "SERIES_COLUMNS",
     "SERIES_FAMILIES",
@@ -54,9 +56,11 @@ __all__ = [
     "EndpointRuleName",
     "Frequency",
     "HoldingKind",
+    "PublicationLag",
     "SeriesKind",
     "SeriesSpec",
     "is_known_series",
+    "publication_lag",
     "series_spec",
     "slug",
     "validate_holdings",

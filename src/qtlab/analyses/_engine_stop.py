@@ -65,7 +65,7 @@ def engine_stop(
         _, s0 = engine_frame(ds, policy, start, horizon)
         base = float(s0["total_securities"] + s0["tips_inflation_comp"])
         conds = tuple(EndpointCondition.parse(r) for r in rules)
-        pol = replace(load_preset(policy), endpoint=Endpoint(conds))
+        pol = replace(load_preset(policy).known_at(ds.as_of), endpoint=Endpoint(conds))
         bal = balance_from_h41(inp, base, liability_rules, bank_assets=bank_assets)
         return run_projection(ds, pol, start, horizon, mbs_paydowns="model", balance=bal)
 

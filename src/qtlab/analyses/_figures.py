@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -40,7 +41,8 @@ _FONTS = {
 
 @dataclass(frozen=True)
 class Episode:
-    """A QE or QT episode: first and last calendar month, announcement date, source."""
+    """A QE or QT episode: first and last calendar month, the days the episode and its
+    end were announced, source."""
 
     id: str
     kind: str
@@ -48,6 +50,15 @@ class Episode:
     end: pd.Period
     announced: pd.Timestamp
     source: str
+    end_announced: pd.Timestamp
+
+    def known_at(self, as_of: date | None) -> bool:
+        """Whether the episode had been announced by ``as_of`` (None: today)."""
+        return as_of is None or self.announced.date() <= as_of
+
+    def end_known_at(self, as_of: date | None) -> bool:
+        """Whether its last month had been announced by ``as_of`` (None: today)."""
+        return as_of is None or self.end_announced.date() <= as_of
 
     def label(self, lang: str) -> str:
         """The episode's name in ``lang`` (e.g. ``"QT2"`` / ``"第二轮缩表 (QT2)"``)."""
@@ -68,6 +79,7 @@ def episodes() -> tuple[Episode, ...]:
             end=pd.Period(e["end"], freq="M"),
             announced=pd.Timestamp(e["announced"]),
             source=e["source"],
+            end_announced=pd.Timestamp(e["end_announced"]),
         )
         for e in doc["episodes"]
     )
@@ -139,20 +151,27 @@ def shade_episodes(
     start: pd.Timestamp | str | None = None,
     end: pd.Timestamp | str | None = None,
     kinds: Iterable[str] = ("qe", "qt"),
+    as_of: date | None = None,
 ) -> go.Figure:
     """Shade the QE (green) and QT (red) episodes overlapping ``[start, end]``, labelled.
 
     Labels of consecutive episodes are staggered vertically so that long
-    (Chinese) names of episodes close in time do not overlap.
+    (Chinese) names of episodes close in time do not overlap. At a vantage ``as_of``
+    only the episodes announced by then are shaded, and one whose end was not yet
+    announced runs to ``end`` (the figure's end: open-ended as known then).
     """
     lo = pd.Timestamp(start) if start is not None else pd.Timestamp.min
     hi = pd.Timestamp(end) if end is not None else pd.Timestamp.max
+    if end is None and as_of is not None:
+        hi = pd.Timestamp(as_of)
     wanted = set(kinds)
-    spans = [
-        (ep, max(ep.start.start_time, lo), min(ep.end.end_time.normalize(), hi))
-        for ep in episodes()
-        if ep.kind in wanted and ep.end.end_time.normalize() >= lo and ep.start.start_time <= hi
-    ]
+    spans = []
+    for ep in episodes():
+        if ep.kind not in wanted or not ep.known_at(as_of):
+            continue
+        last = ep.end.end_time.normalize() if ep.end_known_at(as_of) else hi
+        if last >= lo and ep.start.start_time <= hi:
+            spans.append((ep, max(ep.start.start_time, lo), min(last, hi)))
     if not spans:
         return fig
     # Stagger labels: each goes on the first row where it does not run into the

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Final
 
@@ -55,6 +56,7 @@ from qtlab.engine import (
 )
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of
 from qtlab.policy import Policy
+from qtlab.prepay import known_param_set
 from qtlab.store.dataset import Dataset
 
 __all__ = [
@@ -290,7 +292,26 @@ def _paydowns(
     last = src.last_realized
     return src, Assumption(
         "f1.assumption.paydowns",
-        {"last": "-" if last is None else str(last), "rates": how},
+        {
+            "last": "-" if last is None else str(last),
+            "rates": how,
+            "params": known_param_set(ds.as_of),
+        },
+    )
+
+
+def _carry(
+    files: dict[str, str], anchor: pd.Timestamp, realized: Policy, as_of: date | None
+) -> Assumption:
+    """How the holdings are carried forward; at a past vantage only the regimes announced
+    by then are named (the full text describes QT2 to its end)."""
+    where = {"treasury": files["treasury"], "mbs": files["mbs"], "anchor": str(anchor.date())}
+    if as_of is None:
+        return Assumption("f1.assumption.carry", where)
+    regimes = ", ".join(f"{r.name} {r.start}" for r in realized.regimes)
+    return Assumption(
+        "f1.assumption.carry_asof",
+        {**where, "policy": realized.name, "date": as_of.isoformat(), "regimes": regimes},
     )
 
 
@@ -427,10 +448,7 @@ def forward_projection(
     other = bal.other_assets
     projections = {n: run(pol, bal) for n, (pol, _) in alts.items()}
     assumptions = (
-        Assumption(
-            "f1.assumption.carry",
-            {"treasury": files["treasury"], "mbs": files["mbs"], "anchor": str(anchor.date())},
-        ),
+        _carry(files, anchor, realized, ds.as_of),
         pay,
         Assumption("f1.assumption.other", {"month": str(state.month), "other": other}),
         *inp.state_notes,

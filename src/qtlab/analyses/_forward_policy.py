@@ -16,8 +16,8 @@ from typing import Final
 import pandas as pd
 
 from qtlab.analyses._impact_inputs import Assumption
-from qtlab.errors import DateRangeError, SpecError, one_of
-from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset
+from qtlab.errors import SpecError, one_of
+from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset, preset_in_force
 
 __all__ = [
     "REALIZED_POLICY",
@@ -48,22 +48,13 @@ def check_pace(value: object, field_name: str) -> float:
     return v
 
 
-def _as_date(value: str) -> date:
-    return date.fromisoformat(value[:10])
-
-
 def known_policy(as_of: date | None) -> Policy:
-    """``qt2-realized`` cut to the regimes announced by ``as_of`` (source date)."""
+    """``qt2-realized`` cut to the regimes announced by ``as_of`` (:meth:`Policy.known_at`);
+    before QT2 was announced, the plan in force then (:func:`~qtlab.policy.preset_in_force`)."""
     pol = load_preset(REALIZED_POLICY)
-    if as_of is None:
-        return pol
-    regs = tuple(r for r in pol.regimes if _as_date(r.source.date) <= as_of)
-    if not regs:
-        raise DateRangeError(
-            f"no regime of {REALIZED_POLICY} was announced by {as_of} (the first, "
-            f"{pol.regimes[0].name}, on {pol.regimes[0].source.date}); F1 runs from that date on"
-        )
-    return replace(pol, regimes=regs)
+    if not pol.announced_by(as_of):
+        pol = load_preset(preset_in_force(as_of))
+    return pol.known_at(as_of)
 
 
 def from_start(alt: Policy, realized: Policy, start: pd.Period, name: str) -> Policy:

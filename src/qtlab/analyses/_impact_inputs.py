@@ -37,7 +37,7 @@ from qtlab.impact import (
     policy_rate,
     sep_policy_path,
 )
-from qtlab.policy import PRESET_NAMES
+from qtlab.policy import PRESET_NAMES, preset_in_force
 from qtlab.sources.fomc import load_sep_preset, sep_series_id
 from qtlab.store.dataset import Dataset
 
@@ -299,9 +299,11 @@ def _cbo_debt(ds: Dataset) -> pd.Series:
 
 
 def default_asset_path(as_of: date | None) -> str:
-    """The runoff engine under ``"qt2-announced"`` before QT2 ended (December 2025),
-    else ``"hold"`` (runoff over: assets flat)."""
-    return "qt2-announced" if as_of is not None and as_of < _QT2_END else "hold"
+    """The runoff engine under the plan announced by ``as_of`` before QT2 ended
+    (December 2025; :func:`~qtlab.policy.preset_in_force`: ``qt2-announced`` from
+    2022-05-04, ``qt2-realized`` as known from 2024-05-01, ``qt1-2017`` as known before
+    2022), else ``"hold"`` (runoff over: assets flat)."""
+    return preset_in_force(as_of) if as_of is not None and as_of < _QT2_END else "hold"
 
 
 def asset_path_names() -> list[str]:

@@ -24,6 +24,7 @@ as ``data=``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -35,7 +36,12 @@ from qtlab.errors import DataError, SpecError, one_of
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
 from qtlab.prepay.calibrate import CalibrationResult, Episode, calibrate, episode_errors
 from qtlab.prepay.model import CohortState
-from qtlab.prepay.params import PrepayParams, prepay_params
+from qtlab.prepay.params import (
+    PrepayParams,
+    check_param_set_known,
+    known_param_set,
+    prepay_params,
+)
 from qtlab.prepay.paydowns import ModelPaydowns
 from qtlab.prepay.rates import monthly_average, rate_path
 from qtlab.store import Dataset
@@ -56,6 +62,7 @@ __all__ = [
     "fit_params",
     "mbs_cap",
     "mortgage_rates",
+    "params_at",
     "read_rate_file",
     "realized_paydowns",
 ]
@@ -114,6 +121,21 @@ def mbs_cap(months: pd.PeriodIndex, plan: str = "qt2") -> pd.Series:
     for a, b, cap in caps[plan]:
         out.loc[(months >= pd.Period(a, freq="M")) & (months <= pd.Period(b, freq="M"))] = cap
     return out
+
+
+def params_at(params: PrepayParams | str | None, as_of: date | None) -> PrepayParams:
+    """The prepayment parameters to use at vantage ``as_of``.
+
+    ``None``: the set known then (:func:`~qtlab.prepay.known_param_set`: the latest
+    fitted set whose data ended by ``as_of``); a set name: that set, if its data ended by
+    ``as_of`` (else :class:`~qtlab.errors.DateRangeError`); a :class:`PrepayParams`: as
+    given (the caller's own numbers, e.g. today's fit run from a past file on purpose).
+    """
+    if isinstance(params, PrepayParams):
+        return params
+    name = known_param_set(as_of) if params is None else params
+    check_param_set_known(name, as_of)
+    return prepay_params(name)
 
 
 def _weekly(ds: Dataset) -> pd.Series:

@@ -9,6 +9,7 @@ analyses and by ``qtlab ladder | project | backtest``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -30,8 +31,9 @@ from qtlab.engine import (
     project,
 )
 from qtlab.errors import DataError, SpecError, one_of
-from qtlab.policy import Policy, load_preset
+from qtlab.policy import Policy, load_preset, preset_in_force
 from qtlab.portfolio import TREASURY_KINDS
+from qtlab.prepay import PrepayParams, known_param_set, prepay_params
 from qtlab.store.dataset import Dataset
 
 __all__ = [
@@ -73,9 +75,16 @@ _SOMA: Final = {
 }
 
 
-def as_policy(policy: Policy | str) -> Policy:
-    """``policy`` itself, or the packaged preset it names."""
-    return load_preset(policy) if isinstance(policy, str) else policy
+def as_policy(policy: Policy | str | None, as_of: date | None = None) -> Policy:
+    """``policy`` itself, or the packaged preset it names as known on ``as_of``.
+
+    A preset is cut to the regimes announced by ``as_of`` (:meth:`Policy.known_at`);
+    ``None`` is the plan in force then (:func:`~qtlab.policy.preset_in_force`). A
+    :class:`Policy` object is the caller's own hypothesis and is used as given.
+    """
+    if policy is None:
+        policy = preset_in_force(as_of)
+    return load_preset(policy).known_at(as_of) if isinstance(policy, str) else policy
 
 
 def realized_holdings(ds: Dataset, start: str, end: str) -> pd.DataFrame:
@@ -93,8 +102,12 @@ def paydown_source(
     latest: Dataset | None = None,
     mortgage_rate: str | Path = "flat",
     shock_bp: float = 0.0,
+    params: PrepayParams | None = None,
 ) -> PaydownSource | PaydownAmounts:
     """The MBS paydown source named by ``spec``.
+
+    ``params``: the prepayment parameters of ``"model"`` (default the set known at
+    ``ds``'s vantage; the backtest passes today's, a deliberate hindsight run).
 
     ``"realized"``: rates measured in the weekly SOMA MBS holdings (2022-10 onward; nearest
     month outside); ``"model"``: the prepayment model of :mod:`qtlab.prepay` on the MBS file
@@ -118,8 +131,13 @@ def paydown_source(
     if spec == "realized":
         return RealizedPaydowns(latest.series("soma.mbs"))
     if spec == "model":
+        # only the realized rate path reads later data; "flat" and a file read ds alone
         return model_paydowns(
-            ds, mortgage_rate=str(mortgage_rate), shock_bp=float(shock_bp), latest=latest
+            ds,
+            mortgage_rate=str(mortgage_rate),
+            shock_bp=float(shock_bp),
+            latest=latest if str(mortgage_rate) == "realized" else None,
+            params=params,
         )
     p = Path(spec)
     if not p.is_file():
@@ -197,7 +215,7 @@ def _accrual(latest: Dataset) -> RealizedTipsAccrual:
 
 def run_projection(
     ds: Dataset,
-    policy: Policy | str,
+    policy: Policy | str | None,
     start: MonthLike,
     months: int,
     *,
@@ -212,10 +230,15 @@ def run_projection(
 ) -> Projection:
     """Project the holdings visible in ``ds`` under ``policy``.
 
+    A preset name is the preset as known at ``ds``'s vantage (only the regimes
+    announced by then, :func:`as_policy`; ``None``: the plan in force then), except
+    with ``hindsight=True`` (the backtest), which runs the preset as realized.
+
     TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``
     (the last measured month's rate after it), or in all the data with ``hindsight=True``
-    (the backtest). ``mbs_paydowns="realized"`` always uses all the data: it is the
-    realized path by definition; ``mbs_paydowns="model"`` runs the prepayment model with
+    (the backtest, which also runs the prepayment model with today's parameter set).
+    ``mbs_paydowns="realized"`` always uses all the data: it is the realized path by
+    definition; ``mbs_paydowns="model"`` runs the prepayment model with
     ``mortgage_rate`` and ``shock_bp`` (:func:`paydown_source`). Treasury holdings dated
     inside the last taper weeks get the realized purchases after their date
     (:func:`realized_taper_purchases`, from the weekly summary visible in ``ds``) in
@@ -237,13 +260,14 @@ def run_projection(
                 latest=latest,
                 mortgage_rate=mortgage_rate,
                 shock_bp=shock_bp,
+                params=prepay_params(known_param_set(None)) if hindsight else None,
             )
             if isinstance(mbs_paydowns, str | Path)
             else mbs_paydowns
         )
     return project(
         h,
-        as_policy(policy),
+        as_policy(policy, None if hindsight else ds.as_of),
         start,
         months,
         mbs_paydowns=src,
@@ -257,7 +281,7 @@ def run_projection(
 
 def ladder(
     ds: Dataset,
-    policy: Policy | str,
+    policy: Policy | str | None,
     start: MonthLike,
     months: int = 24,
     *,
@@ -280,7 +304,7 @@ def ladder(
         coupons below a positive cap), ``bill_runoff_first_12m`` (bill redemptions
         over the first 12 months of runoff in the window) [USD bn], ``first_runoff_month``.
     """
-    pol = as_policy(policy)
+    pol = as_policy(policy, ds.as_of)
     p = run_projection(ds, pol, start, months, kinds=TREASURY_KINDS, issuance_mix=issuance_mix)
     f = p.frame
     cpn = f["coupons_maturing"] + f["tips_ic_maturing"]

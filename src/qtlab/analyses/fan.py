@@ -23,7 +23,7 @@ from qtlab._periods import period_index, value_at
 from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._forward_data import realized_paydown_rates, start_month
 from qtlab.analyses._impact_inputs import Inputs, balance_from_h41, load_inputs, sep_path
-from qtlab.analyses._mbs_data import mortgage_rates, realized_paydowns
+from qtlab.analyses._mbs_data import mortgage_rates, params_at, realized_paydowns
 from qtlab.analyses._runoff_data import as_policy, purchases_after_file
 from qtlab.analyses._tables import headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
@@ -32,9 +32,9 @@ from qtlab.engine import RealizedTipsAccrual
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.impact import YieldFit, fit_yield, scarcity_indicators
-from qtlab.policy import Policy
+from qtlab.policy import Policy, preset_in_force
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
-from qtlab.prepay import CohortState, prepay_params
+from qtlab.prepay import CohortState
 from qtlab.scenarios import (
     MORTGAGE,
     POLICY,
@@ -102,8 +102,11 @@ def mbs_runoff_variant(policy: Policy, start: pd.Period) -> Policy:
 def default_policy(ds: Dataset) -> str:
     """The regime in force at the vantage date: ``qt2-realized`` from the end of QT2
     (2025-12-01; runoff ended, agency principal to bills, reserve-management purchases),
-    ``qt2-announced`` before it (the plan as known then)."""
-    return "qt2-announced" if ds.as_of is not None and ds.as_of < _QT2_END else "qt2-realized"
+    before it the plan announced by then (:func:`~qtlab.policy.preset_in_force`, cut to
+    the regimes announced by the vantage by :func:`as_policy`)."""
+    if ds.as_of is None or ds.as_of >= _QT2_END:
+        return "qt2-realized"
+    return preset_in_force(ds.as_of)
 
 
 def _yield_fit(inp: Inputs, indicator: str) -> YieldFit:
@@ -119,7 +122,7 @@ def forward_start(
     sep: str = "latest",
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     indicator: str = "reserves_to_debt",
-    params: str = "qt2-fit",
+    params: str | None = None,
 ) -> SweepStart:
     """The plain inputs of a sweep from the data visible in ``ds`` (see :func:`_forward`);
     ``policy`` defaults to the regime in force at the vantage date (:func:`default_policy`)."""
@@ -142,14 +145,15 @@ def _forward(
     sep: str = "latest",
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     indicator: str = "reserves_to_debt",
-    params: str = "qt2-fit",
+    params: str | None = None,
 ) -> tuple[SweepStart, Inputs]:
     """The plain inputs of a sweep from the data visible in ``ds``.
 
     Start: the month after the latest data, as F1
     (:func:`~qtlab.analyses._forward_data.start_month`); holdings: the latest SOMA files,
     carried forward under ``policy``; MBS paydowns: realized where the weekly data measure
-    them, then the prepayment model (``params``) on the latest MBS file; liabilities: C2's
+    them, then the prepayment model (``params``; default the set known at the vantage) on
+    the latest MBS file; liabilities: C2's
     default rules (ON RRP absorbs changes first, TGA flat, currency growing), other assets
     held at their start
     level; D2: the yield fitted on ``indicator`` to the last month. Base paths: the
@@ -162,7 +166,7 @@ def _forward(
     """
     if isinstance(months, bool) or not 1 <= int(months) <= 120:
         raise SpecError(f"months={months!r} must be between 1 and 120")
-    pol = as_policy(policy)
+    pol = as_policy(policy, ds.as_of)
     inp = load_inputs(ds, horizon=int(months) + 1, gdp_growth=gdp_growth)
     _, start = start_month(ds, inp)
     end = start + int(months) - 1
@@ -204,7 +208,7 @@ def _forward(
         "start": start,
         "months": int(months),
         "cohorts": state,
-        "prepay_params": prepay_params(params),
+        "prepay_params": params_at(params, ds.as_of),
         "mortgage_history": hist,
         "rate_model": model,
         "base": base,
@@ -332,7 +336,7 @@ def f2_fan(
     of a tail quantile of a normal), well under the bands' width, and keeps the sweep
     to a few seconds.
     """
-    pol = as_policy(policy or default_policy(ds))
+    pol = as_policy(policy or default_policy(ds), ds.as_of)
     start, inp = _forward(ds, months=months, policy=pol)
     last = pol.regime_at(start.start)
     reinvests = last is pol.regimes[-1] and last.agency_cap == 0 and start.start > last.start

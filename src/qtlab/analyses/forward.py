@@ -159,7 +159,7 @@ def _notes(fw: Forward, lang: str, as_of: Any) -> list[Note]:
             kind_pct=float(chk["gap_pct"][worst]),
         ),
         note(
-            "f1.note.regime",
+            "f1.note.regime" if reg.bill_purchases else "f1.note.regime_no_purchases",
             lang,
             start=str(fw.start),
             regime=base_name(reg.name),

@@ -221,7 +221,7 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
     fig.add_bar(x=x, y=shown["treasury"], name=t("a1.series.treasury", lang))
     fig.add_bar(x=x, y=shown["mbs"], name=t("a1.series.mbs", lang))
     fig.update_layout(barmode="relative", bargap=0.05)
-    shade_episodes(fig, lang, start=x.min(), end=x.max())
+    shade_episodes(fig, lang, start=x.min(), end=x.max(), as_of=ds.as_of)
 
     path_fig = styled_figure(
         title=t("a1.fig.paths.title", lang),
@@ -401,7 +401,9 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
     fig.add_scatter(
         x=x, y=df["ratio_real"], mode="lines", name=t("a3.series.real", lang, dollars=dollars)
     )
-    shade_episodes(fig, lang, start=x.min(), end=pindex(df).max().to_timestamp(how="end"))
+    shade_episodes(
+        fig, lang, start=x.min(), end=pindex(df).max().to_timestamp(how="end"), as_of=ds.as_of
+    )
     return AnalysisResult(
         id="A3",
         title=t("a3.title", lang),
@@ -515,7 +517,7 @@ def asset_decomposition(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         },
         margin={"r": 250},
     )
-    shade_episodes(fig, lang, start=parts.index.min(), end=last)
+    shade_episodes(fig, lang, start=parts.index.min(), end=last, as_of=ds.as_of)
     tab = dated_usd_table(parts, names, lang, t("common.date", lang))
     return AnalysisResult(
         id="A4",

@@ -159,7 +159,7 @@ def liability_history(
             connectgaps=False,
             visible=True if s.notna().any() else "legendonly",
         )
-    shade_episodes(fig, lang, start=first, end=last)
+    shade_episodes(fig, lang, start=first, end=last, as_of=ds.as_of)
     missing = []
     for key, sid in LIABILITY_SERIES.items():
         if df[key].dropna().empty:

@@ -197,7 +197,7 @@ def market_share(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
             showlegend=False,
             name=t(f"a6.mark.{key}", lang),
         )
-    shade_episodes(fig, lang, start=x.min(), end=x.max())
+    shade_episodes(fig, lang, start=x.min(), end=x.max(), as_of=ds.as_of)
     if mbs_share is None:
         note_missing(fig, [t("a6.gap.mbs_short", lang)])
 
@@ -364,7 +364,7 @@ def mortgage_rates(
         marker={"size": 9, "color": "#c62828"},
         name=t("a7.series.rate", lang),
     )
-    shade_episodes(fig, lang, start=shown.index.min(), end=last_date)
+    shade_episodes(fig, lang, start=shown.index.min(), end=last_date, as_of=ds.as_of)
     return AnalysisResult(
         id="A7",
         title=t("a7.title", lang),

@@ -106,7 +106,7 @@ def d1_scarcity(
     for c in INDICATORS:
         fig.add_trace(go.Scatter(x=x, y=ind[c], name=t(f"d1.series.{c}", lang)))
     fig.add_vline(x=(last + 1).to_timestamp(), line_dash="dot")
-    shade_episodes(fig, lang, start=x[0], end=last.to_timestamp(how="end"))
+    shade_episodes(fig, lang, start=x[0], end=last.to_timestamp(how="end"), as_of=ds.as_of)
     return AnalysisResult(
         id="D1",
         title=t("d1.title", lang),
@@ -504,7 +504,7 @@ def d4_dollar(ds: Dataset, *, lang: str = "en", window: int = 12) -> AnalysisRes
             line_width=0,
             annotation_text=t("d4.figure.broken", lang),
         )
-    shade_episodes(fig, lang, start=x[0])
+    shade_episodes(fig, lang, start=x[0], as_of=ds.as_of)
     return AnalysisResult(
         id="D4",
         title=t("d4.title", lang),

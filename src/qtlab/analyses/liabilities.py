@@ -222,7 +222,7 @@ def c2_reserves(
             )
         )
     # episodes only up to the vantage point: later ones were not known then
-    shade_episodes(fig, lang, start=x_hist[0], end=x_hist[-1])
+    shade_episodes(fig, lang, start=x_hist[0], end=x_hist[-1], as_of=ds.as_of)
     return AnalysisResult(
         id="C2",
         title=t("c2.title", lang),

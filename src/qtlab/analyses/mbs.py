@@ -8,6 +8,7 @@ All numbers [USD bn per month] unless a column says otherwise. Data rules
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -22,14 +23,15 @@ from qtlab.analyses._mbs_data import (
     backtest_mbs,
     driving_path,
     fit_params,
-    mbs_cap,
     mortgage_rates,
+    params_at,
 )
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import SpecError
 from qtlab.i18n import t
+from qtlab.policy import load_preset, preset_in_force
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
-from qtlab.prepay.params import PrepayParams, prepay_params
+from qtlab.prepay.params import PrepayParams, known_param_set, prepay_params
 from qtlab.prepay.paydowns import ModelPaydowns, project_cohorts
 from qtlab.store import Dataset
 
@@ -48,6 +50,9 @@ __all__ = [
 #: (as quoted in the product specification, analysis B3) [USD bn per month].
 NYFED_2022_BASE = 25.0
 NYFED_2022_MINUS_100BP_EXTRA = 16.8
+#: The outlook was published in May 2022; its last day is the conservative date from
+#: which B3 cites it (at earlier vantages it did not exist).
+NYFED_2022_PUBLISHED = date(2022, 5, 31)
 #: The comparison window: 2022-H2 through 2023.
 BASELINE_WINDOW = ("2022-07", "2023-12")
 #: Realized paydowns are measurable from 2022-10 (MBS purchases settled until 2022-09).
@@ -60,7 +65,7 @@ def paydown_projection(
     *,
     months: int = 24,
     shocks_bp: tuple[float, ...] = (0.0, -100.0, 100.0),
-    params: PrepayParams | str = "qt2-fit",
+    params: PrepayParams | str | None = None,
     mortgage_rate: str = "flat",
     data: MbsData | None = None,
 ) -> pd.DataFrame:
@@ -74,11 +79,13 @@ def paydown_projection(
     ``paydowns_{shock:+d}bp`` for the others; ``mbs_cap`` and ``shortfall``
     (cap minus paydowns when positive: the sales needed to reach the cap).
     ``data``: :class:`~qtlab.analyses._mbs_data.MbsData` of ``ds`` to share with other
-    analyses (default: a new one).
+    analyses (default: a new one). ``params``: default the set known at the vantage
+    (:func:`~qtlab.analyses._mbs_data.params_at`). ``mbs_cap``: the agency cap of the plan
+    known at the vantage (:func:`known_mbs_cap`).
     """
     if months < 1 or months > 600:
         raise SpecError(f"months={months!r} must be between 1 and 600")
-    p = prepay_params(params) if isinstance(params, str) else params
+    p = params_at(params, ds.as_of)
     d = MbsData.of(ds, data)
     hist = d.rates
     coh = d.held_cohorts
@@ -105,7 +112,7 @@ def paydown_projection(
         out[f"paydowns_{int(s):+d}bp"] = pr.paydowns[i]
     out["mortgage_rate"] = paths[0]
     out = out.iloc[lead:]
-    out["mbs_cap"] = mbs_cap(pd.PeriodIndex(out.index, freq="M"))
+    out["mbs_cap"] = known_mbs_cap(pd.PeriodIndex(out.index, freq="M"), ds.as_of)
     out["shortfall"] = (out["mbs_cap"] - out["paydowns"]).clip(lower=0.0)
     out.index.name = "month"
     out.attrs.update({"holdings_file": str(coh.attrs["as_of"].date()), "params": p})
@@ -117,7 +124,7 @@ def model_paydowns(
     *,
     mortgage_rate: str = "flat",
     shock_bp: float | tuple[float, ...] = 0.0,
-    params: PrepayParams | str = "qt2-fit",
+    params: PrepayParams | str | None = None,
     months: int = 360,
     latest: Dataset | None = None,
 ) -> ModelPaydowns:
@@ -131,9 +138,10 @@ def model_paydowns(
     month and is held flat after. ``latest``: the Dataset to read mortgage
     rates from (a backtest passes today's with ``mortgage_rate="realized"``);
     default ``ds``. The cohorts' burnout history is read from the same place,
-    cut at the holdings file.
+    cut at the holdings file. ``params``: default the set known at ``ds``'s vantage
+    (:func:`~qtlab.analyses._mbs_data.params_at`).
     """
-    p = prepay_params(params) if isinstance(params, str) else params
+    p = params_at(params, ds.as_of)
     hist = mortgage_rates(latest or ds)
     coh = mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist)
     idx = pd.period_range(coh.attrs["start"], periods=months, freq="M")
@@ -176,7 +184,8 @@ def baseline_2022(ds: Dataset | None = None, *, data: MbsData | None = None) -> 
         }
     ]
     for name in ("qt1-fit", "qt2-fit"):
-        proj = paydown_projection(then.ds, months=19, params=name, data=then)
+        # the sets as objects: today's fit run from the 2022 file is a deliberate hindsight view
+        proj = paydown_projection(then.ds, months=19, params=prepay_params(name), data=then)
         w = proj.loc[a:b]
         rows.append(
             {
@@ -216,6 +225,19 @@ def baseline_2022(ds: Dataset | None = None, *, data: MbsData | None = None) -> 
     )
     out["window"] = ["2022-07..2023-12"] * 3 + [f"{REALIZED_START}..{b}"] * 2
     return out
+
+
+def known_mbs_cap(months: pd.PeriodIndex, as_of: date | None) -> pd.Series:
+    """Monthly agency cap [USD bn] of the plan known at ``as_of`` (the preset in force,
+    cut to the regimes announced by then): 0 before its runoff starts, NaN from a regime
+    that caps nothing after it (runoff over). Today this is :func:`mbs_cap` of QT2."""
+    pol = load_preset(preset_in_force(as_of)).known_at(as_of)
+    if len(months) == 0:
+        return pd.Series(dtype="float64", index=months)
+    cp = pol.cap_path(months[0], months[-1])["agency_cap"].astype("float64")
+    after = (cp.index >= pol.start) & (cp.to_numpy() == 0.0)
+    cp[after] = np.nan
+    return pd.Series(cp.to_numpy(), index=months)
 
 
 def _avg(base: pd.DataFrame, view: str) -> float:
@@ -274,7 +296,7 @@ def b3_mbs_paydowns(
     lang: str = "en",
     months: int = 24,
     shock_bp: float | None = None,
-    params: str = "qt2-fit",
+    params: str | None = None,
     mortgage_rate: str = "flat",
 ) -> AnalysisResult:
     """B3 MBS paydowns versus the cap (see ANALYSES.md).
@@ -285,7 +307,8 @@ def b3_mbs_paydowns(
     paydowns fall short of the cap; the shortfall each month (the sales needed to
     reach the cap); the sensitivity of average paydowns to a 1 pp lower rate.
     At today's vantage it adds the 2022 baseline comparison, the calibration
-    errors and the MBS backtest.
+    errors and the MBS backtest. ``params``: default the set known at the vantage
+    (the latest fitted set whose data ended by then).
     """
     shocks: tuple[float, ...] = (0.0, -100.0, 100.0)
     if shock_bp is not None and shock_bp not in shocks:
@@ -313,7 +336,9 @@ def b3_mbs_paydowns(
             file=proj.attrs["holdings_file"],
             rate=float(proj["mortgage_rate"].iloc[-1]),
         ),
-        note("b3.note.sensitivity", lang, extra=sens, nyfed=NYFED_2022_MINUS_100BP_EXTRA),
+        note("b3.note.sensitivity", lang, extra=sens, nyfed=NYFED_2022_MINUS_100BP_EXTRA)
+        if ds.as_of is None or ds.as_of >= NYFED_2022_PUBLISHED
+        else note("b3.note.sensitivity_before_outlook", lang, extra=sens),
     ]
     if first_short is not None:
         notes.append(
@@ -394,7 +419,7 @@ def b3_mbs_paydowns(
             "options": {
                 "months": months,
                 "shock_bp": shock_bp,
-                "params": params,
+                "params": params if params is not None else known_param_set(ds.as_of),
                 "mortgage_rate": mortgage_rate,
             },
             "inputs": ["soma MBS by CUSIP", "soma.mbs", "MORTGAGE30US"],

@@ -89,13 +89,13 @@ def b1_ladder_vs_cap(
     ds: Dataset,
     *,
     lang: str = "en",
-    policy: Policy | str = "qt2-realized",
+    policy: Policy | str | None = None,
     start: MonthLike | None = None,
     months: int = 24,
 ) -> AnalysisResult:
     """B1 Maturity ladder versus the cap: Treasury maturities for ``months`` months
     from ``start`` (bills and coupons) against the cap path [USD bn]."""
-    pol = as_policy(policy)
+    pol = as_policy(policy, ds.as_of)
     s = _start(ds, start)
     frame, summ = ladder(ds, pol, s, months)
     idx = frame.index
@@ -161,13 +161,13 @@ def b2_treasury_path(
     ds: Dataset,
     *,
     lang: str = "en",
-    policy: Policy | str = "qt2-realized",
+    policy: Policy | str | None = None,
     start: MonthLike | None = None,
     months: int = 48,
 ) -> AnalysisResult:
     """B2 Treasury runoff path: redemptions (coupons, bills), rollovers and the new
     securities they create, month by month [USD bn]."""
-    pol = as_policy(policy)
+    pol = as_policy(policy, ds.as_of)
     s = _start(ds, start)
     p = run_projection(ds, pol, s, months, kinds=TREASURY_KINDS)
     f = p.frame
@@ -215,7 +215,7 @@ def b2_treasury_path(
     fig.add_scatter(x=x, y=f["rolled_over"], name=_name("rolled_over", lang), mode="lines")
     _add_cap_line(fig, x, f["treasury_cap"], lang)
     fig.update_layout(barmode="stack")
-    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",))
+    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",), as_of=ds.as_of)
     first = p.start_holdings()["treasury"]
     notes = (
         note(
@@ -255,10 +255,10 @@ def b4_whole_portfolio(
     ds: Dataset,
     *,
     lang: str = "en",
-    policy: Policy | str = "qt2-realized",
+    policy: Policy | str | None = None,
     start: MonthLike | None = None,
     months: int = 48,
-    mbs_paydowns: str = "realized",
+    mbs_paydowns: str | None = None,
     mortgage_rate: str = "flat",
     shock_bp: float = 0.0,
 ) -> AnalysisResult:
@@ -266,9 +266,13 @@ def b4_whole_portfolio(
 
     ``mbs_paydowns``: ``"realized"``, ``"model"`` (the prepayment model driven by
     ``mortgage_rate`` shifted by ``shock_bp`` [bp]) or a CSV file; see
-    :func:`qtlab.analyses._runoff_data.paydown_source`.
+    :func:`qtlab.analyses._runoff_data.paydown_source`. Default: ``"realized"`` at
+    today's vantage, ``"model"`` at a past one (realized paydowns after it were not known).
+    ``policy``: default the plan in force at the vantage, as known then.
     """
-    pol = as_policy(policy)
+    if mbs_paydowns is None:
+        mbs_paydowns = "realized" if ds.as_of is None else "model"
+    pol = as_policy(policy, ds.as_of)
     s = _start(ds, start)
     p = run_projection(
         ds,
@@ -309,7 +313,7 @@ def b4_whole_portfolio(
     x = _x(idx)
     for c in ("bills", "notes_bonds", "tips", "frn", "mbs", "agency", "cmbs"):
         fig.add_scatter(x=x, y=f[c], name=_name(c, lang), stackgroup="one", mode="lines")
-    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",))
+    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",), as_of=ds.as_of)
     if mbs_paydowns == "realized":
         src = t("runoff.paydowns.realized", lang)
     elif mbs_paydowns == "model" and mortgage_rate == "flat":
@@ -357,7 +361,8 @@ def b4_whole_portfolio(
 def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") -> AnalysisResult:
     """E2 Backtest: the QT2 projection from the data of 2022 against realized SOMA holdings
     (Treasury, bills, coupons, MBS) to ``end``; QT1 in aggregate. Only ``ds``'s folders are
-    used: the backtest's vantage is fixed (2022-05-31) and the realized data are the latest."""
+    used: the backtest's vantage is fixed (2022-05-31) and the realized data are the latest,
+    whatever ``ds``'s vantage (at a past one a note says so: scoring needs the outcomes)."""
     b = backtest("qt2", end=end, ds=ds)
     q1 = backtest("qt1", ds=ds)
     fr = b.frame
@@ -386,9 +391,20 @@ def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") ->
         )
     e = b.errors
     verdict = {True: t("e2.verdict.met", lang), False: t("e2.verdict.missed", lang)}
+    later: tuple[Note, ...] = ()
+    if ds.as_of is not None:
+        later = (
+            note(
+                "e2.note.scored_today",
+                lang,
+                asof=ds.as_of.isoformat(),
+                latest=str(fr["date"].max().date()),
+            ),
+        )
     chk = b.start_check
     tsy_p, tsy_r = (float(chk["projected"]["treasury"]), float(chk["realized"]["treasury"]))
     notes = (
+        *later,
         note("e2.note.method", lang, method=t("e2.method.qt2", lang)),
         note("e2.note.convention", lang, convention=t("e2.convention.qt2", lang)),
         note(

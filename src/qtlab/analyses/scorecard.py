@@ -253,14 +253,47 @@ def score(forecasts: tuple[Forecast, ...], ds: Dataset) -> pd.DataFrame:
                 "source": f.source,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(_SCORE_COLUMNS))
+
+
+_SCORE_COLUMNS: Final = (
+    "quantity",
+    "units",
+    "made",
+    "horizon",
+    "forecast",
+    "realized",
+    "error",
+    "hit",
+    "source",
+)
 
 
 @analysis("E1", area="scorecard", order=510)
 def e1_scorecard(ds: Dataset, *, lang: str = "en", file: str | None = None) -> AnalysisResult:
-    """E1: the forecasts of a file (default: qtlab's own as of 2022-05-31) scored on ``ds``."""
-    table = score(load_forecasts(file), ds)
+    """E1: the forecasts of a file (default: qtlab's own as of 2022-05-31) scored on ``ds``.
+
+    At a past vantage the section shows the forecasts made by then and scores them on
+    the latest data of ``ds``'s folders (:meth:`Dataset.at`): scoring needs the outcomes,
+    which come after the vantage; its note says so.
+    """
+    forecasts = load_forecasts(file)
+    data = ds
     notes = [note("e1.note.method", lang, file=file or DEFAULT_FORECASTS)]
+    if ds.as_of is not None:
+        forecasts = tuple(f for f in forecasts if f.made <= ds.as_of)
+        data = ds.at(None)
+        latest = to_monthly(data.series("WRESBAL")).index[-1]
+        notes.append(
+            note(
+                "e1.note.scored_today",
+                lang,
+                asof=ds.as_of.isoformat(),
+                n=len(forecasts),
+                latest=str(latest),
+            )
+        )
+    table = score(forecasts, data)
     for q, (units, _) in QUANTITIES.items():
         if q in set(table["quantity"]):
             how_text = t(f"e1.how.{q}", lang)

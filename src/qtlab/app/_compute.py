@@ -183,7 +183,9 @@ def explorer_spec(
     Raises the library's errors for bad input: :class:`SpecError` for an unknown
     preset, a bad regime value, a malformed start month, a horizon outside
     1..600 months, an unknown paydown source or a non-finite shock;
-    :class:`~qtlab.errors.DateRangeError` for a malformed vantage date.
+    :class:`~qtlab.errors.DateRangeError` for a malformed vantage date or a preset
+    none of whose regimes was announced by it. An unedited preset is cut to the regimes
+    announced by the vantage (:meth:`~qtlab.policy.Policy.known_at`).
     """
     if preset not in PRESET_NAMES:
         raise SpecError(
@@ -208,13 +210,17 @@ def explorer_spec(
         shock = math.nan
     if not math.isfinite(shock):
         raise SpecError(f"mortgage-rate shock {shock_bp!r} must be a finite number of basis points")
+    vantage = _vantage(as_of)
+    if vantage is not None and policy is load_preset(preset):
+        # the preset as known at the vantage; an edited policy is the user's hypothesis
+        policy = policy.known_at(to_date(vantage))
     return ExplorerSpec(
         policy=policy,
         start=first_month,
         months=n,
         mbs_paydowns=mbs_paydowns,
         shock_bp=shock if mbs_paydowns == "model" else 0.0,
-        as_of=_vantage(as_of),
+        as_of=vantage,
     )
 
 

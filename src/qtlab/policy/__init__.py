@@ -26,12 +26,19 @@ from qtlab.policy._model import (
     RegimeSource,
     TreasuryRedemption,
 )
-from qtlab.policy._presets import PRESET_NAMES, load_preset, presets
+from qtlab.policy._presets import (
+    HISTORY_PRESETS,
+    PRESET_NAMES,
+    load_preset,
+    preset_in_force,
+    presets,
+)
 
 __all__ = [
     "CAP_PATH_COLUMNS",
     "ENDPOINT_RULE_DEFAULTS",
     "ENDPOINT_RULE_NAMES",
+    "HISTORY_PRESETS",
     "PRESET_NAMES",
     "Endpoint",
     "EndpointCondition",
@@ -44,6 +51,7 @@ __all__ = [
     "TreasuryRedemption",
     "default_endpoint_regime",
     "load_preset",
+    "preset_in_force",
     "presets",
     "to_month",
 ]

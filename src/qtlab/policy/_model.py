@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
@@ -21,7 +22,7 @@ import pandas as pd
 import yaml
 
 from qtlab._periods import MonthLike, to_month
-from qtlab.errors import SpecError, one_of
+from qtlab.errors import DateRangeError, SpecError, one_of
 
 if TYPE_CHECKING:
     from qtlab.policy._endpoint import Endpoint
@@ -98,6 +99,13 @@ class RegimeSource:
         for f in ("title", "date", "url"):
             if not str(getattr(self, f)).strip():
                 raise SpecError(f"regime source: {f} is empty; every regime cites its source")
+        try:
+            date.fromisoformat(str(self.date).strip()[:10])
+        except ValueError:
+            raise SpecError(
+                f"regime source: date={self.date!r} is not an ISO date (YYYY-MM-DD); a regime "
+                "is known from the date of the statement it cites"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -207,6 +215,11 @@ class Regime:
             )
         if not isinstance(self.source, RegimeSource):
             raise SpecError(f"{w}: source must be a RegimeSource (title, date, url)")
+
+    @property
+    def announced(self) -> date:
+        """The day the regime was announced: its source's date."""
+        return date.fromisoformat(str(self.source.date).strip()[:10])
 
     def caps_at(self, month: MonthLike) -> tuple[float, float]:
         """(Treasury cap, agency cap) in ``month`` [USD bn], phase-in applied."""
@@ -393,6 +406,43 @@ class Policy:
                 )
             )
         return pd.DataFrame(rows, index=idx, columns=list(CAP_PATH_COLUMNS))
+
+    def known_at(self, as_of: date | None) -> Policy:
+        """The policy as it was known on ``as_of``: only the regimes announced by then.
+
+        A regime exists from its announcement (:attr:`Regime.announced`, the date of
+        the statement it cites), whatever month it starts in; a regime announced
+        later was not known, so the policy known then continues the last regime
+        announced by ``as_of``. ``None`` (today) and a policy all of whose regimes
+        were announced return the policy itself; otherwise the copy keeps the name
+        and endpoint and its title lists the regimes kept (the full title may
+        describe later decisions).
+
+        Raises
+        ------
+        DateRangeError
+            If no regime had been announced by ``as_of`` (the message names the first
+            announcement).
+        """
+        if as_of is None:
+            return self
+        kept = tuple(r for r in self.regimes if r.announced <= as_of)
+        if len(kept) == len(self.regimes):
+            return self
+        if not kept:
+            first = min(self.regimes, key=lambda r: r.announced)
+            raise DateRangeError(
+                f"policy {self.name!r} was not announced by {as_of.isoformat()}: its first "
+                f"regime, {first.name!r}, was announced on {first.announced.isoformat()}; give a "
+                "later vantage date or a policy known then"
+            )
+        listed = ", ".join(f"{r.name} from {r.start}" for r in kept)
+        title = f"{self.name} as announced by {as_of.isoformat()}: {listed}"
+        return replace(self, regimes=kept, title=title)
+
+    def announced_by(self, as_of: date | None) -> bool:
+        """Whether any regime of the policy had been announced by ``as_of`` (None: today)."""
+        return as_of is None or any(r.announced <= as_of for r in self.regimes)
 
     def stopped_at(self, end_month: MonthLike) -> Policy:
         """The policy with runoff stopped after ``end_month``: the regimes up to it, then

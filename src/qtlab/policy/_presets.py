@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Final
+from typing import Any, Final
 
-from qtlab.errors import SpecError, one_of
+from qtlab.errors import DateRangeError, SpecError, one_of
 from qtlab.policy._model import Policy
 
-__all__ = ["PRESET_NAMES", "load_preset", "presets"]
+__all__ = ["HISTORY_PRESETS", "PRESET_NAMES", "load_preset", "preset_in_force", "presets"]
 
 #: The preset names, in historical order.
 PRESET_NAMES: Final = ("qt1-2017", "qt2-announced", "qt2-realized", "rmp-2025")
+#: The presets that describe the Fed's runoff plans from their start, in historical
+#: order (``rmp-2025`` holds only the regime after QT2, which ``qt2-realized`` ends with).
+HISTORY_PRESETS: Final = ("qt1-2017", "qt2-announced", "qt2-realized")
 
 
 def presets() -> list[str]:
@@ -50,3 +54,44 @@ def _packaged(name: str) -> Policy:
     """Parse a packaged preset file once per process (a Policy is immutable, so it is shared)."""
     text = resources.files("qtlab.policy.data").joinpath(f"{name}.yaml").read_text("utf-8")
     return Policy.from_yaml_text(text, file=f"qtlab/policy/data/{name}.yaml")
+
+
+def _rules(policy: Policy) -> list[dict[str, Any]]:
+    """The regimes' rules, without their wording (note) and citation."""
+    return [
+        {k: v for k, v in r.to_dict().items() if k not in ("note", "source")}
+        for r in policy.regimes
+    ]
+
+
+def preset_in_force(as_of: date | None) -> str:
+    """The packaged preset that describes the runoff plan known on ``as_of``.
+
+    Among :data:`HISTORY_PRESETS`, the latest with a regime announced by ``as_of``
+    (its users cut it with :meth:`Policy.known_at`); where a later preset known then
+    holds the same rules as an earlier one (``qt2-realized`` before 2024-05-01 is
+    the plan of 2022-05-04), the earlier name is kept. ``None`` (today):
+    ``qt2-realized``.
+
+    Raises
+    ------
+    DateRangeError
+        Before the first plan was announced (2017-06-14).
+    """
+    if as_of is None:
+        return HISTORY_PRESETS[-1]
+    best: str | None = None
+    for name in HISTORY_PRESETS:
+        pol = load_preset(name)
+        if not pol.announced_by(as_of):
+            continue
+        if best is None or _rules(pol.known_at(as_of)) != _rules(load_preset(best).known_at(as_of)):
+            best = name
+    if best is None:
+        first = load_preset(HISTORY_PRESETS[0]).regimes[0]
+        raise DateRangeError(
+            f"no runoff plan had been announced by {as_of.isoformat()} (the first, "
+            f"{first.name!r}, on {first.announced.isoformat()}); give a policy or a later "
+            "vantage date"
+        )
+    return best

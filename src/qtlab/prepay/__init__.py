@@ -17,7 +17,15 @@ from qtlab.prepay.model import (
     scheduled_fraction,
     smm_from_cpr,
 )
-from qtlab.prepay.params import PrepayParams, param_set_info, param_set_names, prepay_params
+from qtlab.prepay.params import (
+    PrepayParams,
+    check_param_set_known,
+    known_param_set,
+    param_set_data_end,
+    param_set_info,
+    param_set_names,
+    prepay_params,
+)
 from qtlab.prepay.paydowns import ModelPaydowns, project_cohorts
 from qtlab.prepay.rates import monthly_average, rate_path, shocked_paths
 
@@ -30,9 +38,12 @@ __all__ = [
     "PrepayParams",
     "Projection",
     "calibrate",
+    "check_param_set_known",
     "cpr",
     "episode_errors",
+    "known_param_set",
     "monthly_average",
+    "param_set_data_end",
     "param_set_info",
     "param_set_names",
     "prepay_params",

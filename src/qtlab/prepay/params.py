@@ -11,16 +11,20 @@ from __future__ import annotations
 import importlib.resources
 import math
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
 from functools import cache
 from typing import Any
 
 import yaml
 
-from qtlab.errors import SpecError, one_of
+from qtlab.errors import DateRangeError, SpecError, one_of
 
 __all__ = [
     "DEFAULT_SEASONALITY",
     "PrepayParams",
+    "check_param_set_known",
+    "known_param_set",
+    "param_set_data_end",
     "param_set_info",
     "param_set_names",
     "prepay_params",
@@ -194,3 +198,43 @@ def prepay_params(name: str = "qt2-fit", **overrides: Any) -> PrepayParams:
     if "seasonality" in values:
         values["seasonality"] = tuple(values["seasonality"])
     return PrepayParams(**values)
+
+
+def param_set_data_end(name: str) -> date | None:
+    """The date of the last data a packaged set was fitted on or derived from (its
+    ``data_end``), or ``None`` for a set that uses no data (``prior``)."""
+    raw = _lookup(name).get("data_end")
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise SpecError(
+            f"qtlab/prepay/data/params.yaml: set {name!r} has data_end={raw!r}; give an ISO "
+            "date (YYYY-MM-DD), the last observation the fit used"
+        ) from None
+
+
+def known_param_set(as_of: date | None) -> str:
+    """The default parameter set at vantage ``as_of``: the fitted set (one with a
+    ``fit_window``) whose data ended latest on or before ``as_of``; ``prior`` if none
+    had; ``None`` (today) the latest fitted set."""
+    fitted = [
+        (end, n)
+        for n in param_set_names()
+        if "fit_window" in _lookup(n) and (end := param_set_data_end(n)) is not None
+    ]
+    usable = [(end, n) for end, n in fitted if as_of is None or end <= as_of]
+    return max(usable)[1] if usable else "prior"
+
+
+def check_param_set_known(name: str, as_of: date | None) -> None:
+    """Raise :class:`DateRangeError` if set ``name`` uses data published after ``as_of``
+    (a parameter set fitted later was not known at that vantage)."""
+    end = param_set_data_end(name)
+    if as_of is not None and end is not None and end > as_of:
+        raise DateRangeError(
+            f"prepayment parameter set {name!r} uses data to {end.isoformat()}, after the "
+            f"vantage date {as_of.isoformat()}; the set known then is "
+            f"{known_param_set(as_of)!r} (leave params unset to use it)"
+        )

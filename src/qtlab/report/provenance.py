@@ -4,7 +4,10 @@ The report runs every analysis on a :class:`RecordingDataset`, a
 :class:`~qtlab.store.Dataset` that remembers the series, holdings and tables it
 was asked for. The appendix then lists, for each of them, the dataset of the
 snapshot manifest (or the user's store) it came from, the source, the official
-id, the last observation visible at the vantage date and the vintage used.
+id, the last observation visible at the vantage date and the vintage used. Only
+what was visible at the vantage is listed: a series with no observation published
+by then is left out, and the later data the scoring sections (E1, E2) read through
+:meth:`~qtlab.store.Dataset.at` are not recorded (their notes say so).
 """
 
 from __future__ import annotations
@@ -66,6 +69,8 @@ class ProvenanceRow:
     vintage: str
     layer: str
     projection: bool = False
+    #: the vintage used is later than the vantage (observed data fetched later)
+    later_vintage: bool = False
 
 
 def _entry_for_series(ds: Dataset, series_id: str) -> ManifestEntry | None:
@@ -90,7 +95,15 @@ def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
     rows: list[ProvenanceRow] = []
     by_dataset: dict[str, list[str]] = {}
     entries: dict[str, ManifestEntry | None] = {}
+    visible: dict[str, pd.DataFrame] = {}
     for sid in sorted(ds.read_series):
+        try:
+            obs = Dataset.observations(ds, sid)
+        except DataError:  # asked for but not held: nothing was read
+            continue
+        if obs.empty:  # nothing of it visible at the vantage date
+            continue
+        visible[sid] = obs
         e = _entry_for_series(ds, sid)
         key = e.id if e is not None else f"store:{sid}"
         by_dataset.setdefault(key, []).append(sid)
@@ -100,10 +113,9 @@ def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
         e = entries[key]
         lasts, vintages = [], []
         for sid in ids:
-            obs = Dataset.observations(ds, sid)
-            if not obs.empty:
-                lasts.append(obs["date"].max())
-                vintages.append(obs["vintage"].max())
+            obs = visible[sid]
+            lasts.append(obs["date"].max())
+            vintages.append(obs["vintage"].max())
         projection = all(_is_projection(sid) for sid in ids)
         snap_vintage = pd.Timestamp(e.vintage) if e is not None else None
         newest = max(vintages) if vintages else None
@@ -118,6 +130,12 @@ def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
                 vintage=newest.date().isoformat() if newest is not None else "",
                 layer="store" if in_store else "snapshot",
                 projection=projection,
+                later_vintage=bool(
+                    not projection
+                    and ds.as_of is not None
+                    and newest is not None
+                    and newest.date() > ds.as_of
+                ),
             )
         )
     if ds.read_holdings:
@@ -207,6 +225,8 @@ def provenance_frame(rows: Iterable[ProvenanceRow], lang: str) -> pd.DataFrame:
                     if c == "layer"
                     else t("report.prov.projected_to", lang, date=r.last)
                     if c == "last" and r.projection and r.last
+                    else t("report.prov.later_vintage", lang, date=r.vintage)
+                    if c == "vintage" and r.later_vintage
                     else getattr(r, c)
                 )
                 for c in cols

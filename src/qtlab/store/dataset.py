@@ -8,6 +8,10 @@ question "what could an analyst see on date D?":
   each date the latest vintage published on or before D is used; where no
   vintage that old is kept (the snapshot's files were fetched later), the
   earliest vintage kept is used, which is the closest to real time we have;
+  a series with a publication-lag rule in the glossary
+  (:func:`qtlab.schema.publication_lag`: GDP at the end of the month after the
+  quarter, the H.4.1 and SOMA summary the day after their Wednesday, ...) shows
+  only the observations the rule says were published by D;
 - a **projection** series (CBO baselines, FOMC SEP) keeps only the vintages
   published on or before D, whatever dates they project;
 - a **whole-vintage** series (``SeriesSpec.whole_vintage``: real-time data sets
@@ -42,7 +46,13 @@ import duckdb
 import pandas as pd
 
 from qtlab.errors import DataError, DateRangeError, UnknownSeriesError, one_of
-from qtlab.schema import HOLDING_KINDS, HOLDINGS_COLUMNS, SeriesSpec, series_spec
+from qtlab.schema import (
+    HOLDING_KINDS,
+    HOLDINGS_COLUMNS,
+    SeriesSpec,
+    publication_lag,
+    series_spec,
+)
 from qtlab.store._readcache import read_cache
 from qtlab.store.db import DB_FILENAME, write_generation
 from qtlab.store.paths import data_dir, packaged_snapshot_dir
@@ -318,6 +328,10 @@ class Dataset:
             )
         for c in ("date", "vintage"):
             df[c] = pd.to_datetime(df[c])
+        lag = None if projection else publication_lag(series_id)
+        if lag is not None and cut < _FAR_FUTURE and not df.empty:
+            # published only after its date: visible once the glossary's rule says it was out
+            df = df.loc[lag.published(df["date"]) <= pd.Timestamp(cut)].reset_index(drop=True)
         return df
 
     def series(
@@ -419,6 +433,12 @@ class Dataset:
                 row = cut_view[spec.id]
                 first, last, rows = row["first"], row["last"], int(row["rows"])
                 vint = row["vintage"]
+                if publication_lag(spec.id) is not None:  # cut by publication: as observations()
+                    obs = self.observations(spec.id)
+                    if obs.empty:
+                        continue
+                    first, last, rows = obs["date"].min(), obs["date"].max(), len(obs)
+                    vint = obs["vintage"].max()
             else:
                 first, last = r.first, r.last
                 rows = int(r.obs if spec.kind == "projection" else r.dates)
