@@ -26,7 +26,7 @@ from qtlab.errors import UnknownSeriesError
 from qtlab.i18n import t
 from qtlab.store.dataset import Dataset
 
-__all__ = ["STARTS", "StartSpec", "liability_side", "start_sections", "with_yi"]
+__all__ = ["STARTS", "StartSpec", "liability_side", "start_sections"]
 
 _YEAR = pd.Timedelta(days=364)
 
@@ -119,11 +119,6 @@ def liability_side(ds: Dataset, episode: str) -> pd.DataFrame:
     return df
 
 
-def with_yi(**usd_bn: float) -> dict[str, float]:
-    """The amounts [USD bn] and each also in 亿美元 (``<name>_yi``, x10) for Chinese prose."""
-    return {**usd_bn, **{f"{k}_yi": v * 10.0 for k, v in usd_bn.items()}}
-
-
 def _label(sid: str, lang: str) -> str:
     return t(f"c1.line.{sid.removeprefix('h41.').replace('.', '_')}", lang)
 
@@ -187,13 +182,11 @@ def start_sections(ds: Dataset, lang: str) -> tuple[list[Table], list[Figure], l
                 later=iso(d1),
                 weeks=weeks,
                 first=_label(str(lines.idxmax()), lang),
-                **with_yi(
-                    total=float(df.at[d0, spec.total]),
-                    sum=float(lines.sum()),
-                    first_level=float(lines.max()),
-                    currency=float(df.at[d0, spec.lines[0]]),
-                    currency1=float(df.at[d1, spec.lines[0]]),
-                ),
+                total=float(df.at[d0, spec.total]),
+                sum=float(lines.sum()),
+                first_level=float(lines.max()),
+                currency=float(df.at[d0, spec.lines[0]]),
+                currency1=float(df.at[d1, spec.lines[0]]),
             )
         )
         if weeks < 52:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qtlab.analyses._c1_starts import STARTS, start_sections, with_yi
+from qtlab.analyses._c1_starts import STARTS, start_sections
 from qtlab.analyses._figures import mark_gap, note_missing, shade_episodes, styled_figure
 from qtlab.analyses._history_data import (
     WEEK,
@@ -154,7 +154,8 @@ def liability_history(
                 lang,
                 date=iso(daily.idxmax()),
                 week=iso(weekly_rrp.idxmax()),
-                **with_yi(level=float(daily.max()), weekly=float(weekly_rrp.max())),
+                level=float(daily.max()),
+                weekly=float(weekly_rrp.max()),
             )
         )
     notes_.append(note("c1.note.rule", lang))
