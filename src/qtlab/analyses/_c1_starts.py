@@ -20,7 +20,7 @@ from typing import Final
 import pandas as pd
 
 from qtlab.analyses._figures import styled_figure
-from qtlab.analyses._history_data import iso
+from qtlab.analyses._history_data import at, iso
 from qtlab.analyses.result import Figure, Note, Table, note
 from qtlab.errors import UnknownSeriesError
 from qtlab.i18n import t
@@ -150,7 +150,7 @@ def start_sections(ds: Dataset, lang: str) -> tuple[list[Table], list[Figure], l
         rows = []
         for kind, ids in (("line", spec.lines), ("total", (spec.total,)), ("memo", spec.memo)):
             for sid in ids:
-                a, b = float(df.at[d0, sid]), float(df.at[d1, sid])
+                a, b = at(df, d0, sid), at(df, d1, sid)
                 rows.append(
                     {
                         t("c1.starts.col.line", lang): _label(sid, lang),
@@ -182,11 +182,11 @@ def start_sections(ds: Dataset, lang: str) -> tuple[list[Table], list[Figure], l
                 later=iso(d1),
                 weeks=weeks,
                 first=_label(str(lines.idxmax()), lang),
-                total=float(df.at[d0, spec.total]),
+                total=at(df, d0, spec.total),
                 sum=float(lines.sum()),
                 first_level=float(lines.max()),
-                currency=float(df.at[d0, spec.lines[0]]),
-                currency1=float(df.at[d1, spec.lines[0]]),
+                currency=at(df, d0, spec.lines[0]),
+                currency1=at(df, d1, spec.lines[0]),
             )
         )
         if weeks < 52:
