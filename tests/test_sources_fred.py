@@ -614,3 +614,17 @@ def test_module_tables_cover_the_glossary():
         usd = schema.SERIES[sid].units.startswith(schema.USD_BN)
         assert (factor != 1.0) == (usd and "Millions" in fred.FRED_SOURCE_UNITS[sid]), sid
     assert re.fullmatch(r"https://fred\.stlouisfed\.org/.*", fred.FREDGRAPH_CSV_URL)
+
+
+def test_get_fred_serves_the_named_liability_files(raw_data: Path):
+    """The offline FRED endpoint serves WCURCIR from its transcribed file, as fredgraph
+    would: the same values as reading the file, vintage the retrieval day."""
+    from _endpoints import OfficialEndpoints
+
+    ends = OfficialEndpoints(raw_data)
+    with ends.client() as client:
+        out = fred.get_fred("WCURCIR", client=client)
+    want = fred.read_fred_csv(raw_data / "fred" / "WCURCIR_2002-12-18_2026-09-23_TRANSCRIBED.csv")
+    assert out.data["value"].tolist() == want.data["value"].tolist()
+    assert out.data["value"].iloc[-1] == 2482.2  # 2026-09-23: 2,482,200 mn
+    assert ends.requests[0].url.params["id"] == "WCURCIR"
