@@ -263,10 +263,13 @@ def test_c1_marks_gaps_and_never_fills_them(latest: Dataset, raw_data: Path):
     cur = tab["Currency in circulation [USD bn]"]
     wcur = _fred_named(raw_data, "WCURCIR_2002-12-18_2026-09-23_TRANSCRIBED")
     assert cur.notna().all()
-    assert cur.loc["2026-09-23"] == wcur.loc["2026-09-23"] / 1000  # 2,482,200 mn
+    # the window ends with reserves (WRESBAL, 2026-08-19); currency runs to 2026-09-23
+    assert tab.index.max() == "2026-08-19"
+    assert cur.loc["2026-08-19"] == wcur.loc["2026-08-19"] / 1000
     wed = tab["TGA, Wednesday level [USD bn]"]
     wdtgal = _fred_named(raw_data, "WDTGAL_2002-12-18_2026-09-23_TRANSCRIBED")
-    assert wed.loc["2026-09-23"] == wdtgal.loc["2026-09-23"] / 1000  # 947,317 mn
+    assert wed.loc["2026-08-19"] == wdtgal.loc["2026-08-19"] / 1000
+    assert not [g for g in res.meta["gaps"] if "WRESBAL" in g or "RRPONTSYD" in g]
 
 
 def _fred_named(shared: Path, stem: str) -> pd.Series:

@@ -210,9 +210,22 @@ def start_sections(ds: Dataset, lang: str) -> tuple[list[Table], list[Figure], l
                 stackgroup="liabilities",
                 line={"width": 0.5},
             )
+        # up to eleven lines: a legend on the right, top line first as in the stack
+        fig.update_layout(
+            legend={
+                "orientation": "v",
+                "x": 1.01,
+                "y": 1.0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "traceorder": "reversed",
+                "font": {"size": 12},
+            },
+            margin={"r": 330, "t": 70},
+        )
         fig.add_vline(x=d0, line={"dash": "dash", "color": "#444"})
         fig.add_annotation(
-            x=d0, y=1.0, yref="paper", text=name, showarrow=False, xanchor="left", yanchor="top"
+            x=d0, y=1.0, yref="paper", text=name, showarrow=False, xanchor="right", yanchor="top"
         )
         figures.append(Figure(f"c1_{ep}_stack", fig))
     return tables, figures, notes

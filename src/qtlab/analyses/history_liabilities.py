@@ -54,7 +54,7 @@ def liabilities_weekly(ds: Dataset, start: str = "2014-01-01") -> pd.DataFrame:
     calendar days, a Friday's take-up carried over the weekend (the H.4.1's own week
     average of reverse repos with others, which this reproduces); a week with no
     operation at all is a gap, not a zero. A series the data do not hold is an
-    all-missing column. Index: Wednesdays.
+    all-missing column. Index: Wednesdays, to the last week of reserves (when held).
     """
     cols: dict[str, pd.Series] = {}
     for key, sid in LIABILITY_SERIES.items():
@@ -68,7 +68,11 @@ def liabilities_weekly(ds: Dataset, start: str = "2014-01-01") -> pd.DataFrame:
     frames = [s for s in cols.values() if not s.empty]
     if not frames:
         raise DataError(f"C1: none of {', '.join(LIABILITY_SERIES.values())} is in the data")
-    end = max(s.index.max() for s in frames)
+    # the window ends with reserves, the H.4.1 core of C1, when they are held: series that
+    # run a few weeks further (currency, the TGA's Wednesday level) would otherwise leave
+    # every other line with a trailing "gap" that is only an earlier publication cut-off
+    core = cols["reserves"]
+    end = core.index.max() if not core.empty else max(s.index.max() for s in frames)
     grid = pd.date_range(pd.Timestamp(start), end, freq="W-WED")
     df = pd.DataFrame({k: s.reindex(grid) for k, s in cols.items()}, index=grid)
     df.index.name = "date"
@@ -195,7 +199,10 @@ def liability_history(
         for a, b in spans[key]:
             if (b - a).days >= 28:
                 label = t("c1.gap.short", lang, series=names[key])
-                mark_gap(fig, a, b, label, position="bottom left")
+                # a span reaching the window's end is labelled from its right edge, so
+                # the label stays inside the plot
+                where = "bottom right" if b >= last else "bottom left"
+                mark_gap(fig, a, b, label, position=where)
     note_missing(fig, missing)
     tab = dated_usd_table(df, names, lang, t("c1.col.week", lang))
     start_tables, start_figures, start_notes = start_sections(ds, lang)
