@@ -17,6 +17,8 @@ raw files in data/raw in the shape of each live endpoint qtlab calls:
 - the Philadelphia Fed's ``routputmvqd.xlsx`` (real GDP by vintage);
 - the Fed's SEP projection materials pages ``fomcprojtablYYYYMMDD.htm``, their dot-plot
   table (Figure 2) written from ``sep/sep_dots_*.csv`` (:func:`sep_projtable_html`).
+- the Board's Data Download Program (``federalreserve.gov/datadownload/Output.aspx``,
+  ``rel=H41``, CSV), from the H.4.1 downloads in ``h41/``, cut to ``from``/``to``.
 
 Anything else gets a 404, as an unknown FRED id does.
 """
@@ -227,6 +229,8 @@ class OfficialEndpoints:
             page = sep_projtable_html((self.shared / SEP_DOTS).read_text(encoding="utf-8"), day)
             if page is not None:
                 return httpx.Response(200, text=page, headers={"content-type": "text/html"})
+        if url.host == "www.federalreserve.gov" and url.path == "/datadownload/Output.aspx":
+            return frb_ddp_response(self.shared, url.params)
         return httpx.Response(404, text=f"not found: {url}")
 
     # --- FRED -------------------------------------------------------------------------
@@ -235,6 +239,9 @@ class OfficialEndpoints:
         path = self.shared / "fred" / f"{series_id}.csv"
         if series_id == "FEDTARMD":
             path = self.shared / SEP_FEDTARMD
+        if not path.is_file():  # a file named <ID>[_<units>]_<first>_<last>[_TRANSCRIBED]
+            named = sorted((self.shared / "fred").glob(f"{series_id}_*.csv"))
+            path = named[-1] if named else path
         if not path.is_file():
             return None
         _, body = path.read_text(encoding="utf-8").split("\n", 1)
@@ -350,3 +357,31 @@ def sep_projtable_html(dots_csv: str, day: str) -> str | None:
 
 def _split(text: str) -> Iterable[str]:
     return [c for c in text.split(",") if c]
+
+
+# --------------------------------------------------------------------------- the Board's DDP
+
+#: DDP package id (``series=``) -> the H.4.1 download in data/raw that it serves.
+FRB_DDP_FILES = {
+    "7951a85bb48c5cc679a40e18f2d718bd": "h41/FRB_H41_factors_2021-04-28_2023-03-22.csv",
+    "522d41432ac812f80e55915e4fa50ca7": "h41/FRB_H41_table5_2016-02-03_2017-12-27.csv",
+}
+_DDP_HEADER_ROWS = 6  # description, unit, multiplier, currency, unique identifier, time period
+
+
+def frb_ddp_response(shared: Path, params: httpx.QueryParams) -> httpx.Response:
+    """An H.4.1 CSV as the Board's Data Download Program serves it: the header rows, then
+    the weeks between ``from`` and ``to`` (MM/DD/YYYY, inclusive)."""
+    if params.get("rel") != "H41" or params.get("filetype") != "csv":
+        return httpx.Response(400, text="unsupported request")
+    name = FRB_DDP_FILES.get(params.get("series", ""))
+    if name is None:
+        return httpx.Response(404, text="no such package")
+    lo = pd.Timestamp(params["from"]) if params.get("from") else pd.Timestamp.min
+    hi = pd.Timestamp(params["to"]) if params.get("to") else pd.Timestamp.max
+    lines = (shared / name).read_bytes().decode("utf-8").splitlines(keepends=True)
+    head, body = lines[:_DDP_HEADER_ROWS], lines[_DDP_HEADER_ROWS:]
+    keep = [ln for ln in body if lo <= pd.Timestamp(ln.split(",", 1)[0]) <= hi]
+    return httpx.Response(
+        200, content="".join(head + keep).encode(), headers={"content-type": "text/csv"}
+    )

@@ -6,6 +6,7 @@ Each expected number is recomputed here from the raw official files in
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -283,27 +284,77 @@ def test_c1_marks_gaps_and_never_fills_them(latest: Dataset, raw_data: Path):
     res = get_analysis("C1").run(latest, lang="en")
     tab = res.table("c1_liabilities")
     tga = tab["Treasury General Account (TGA) [USD bn]"]
-    assert tga.loc[:"2024-06-26"].notna().all()
-    assert tga.loc["2024-07-03":].isna().all()  # WTREGEN ends 2024-06-26: no filled value
-    assert tab["Currency in circulation [USD bn]"].isna().all()  # WCURCIR is not in the data
+    # the week average: the billions file to 2024-06-26, the millions vintage to 2025-11-19
+    assert tga.loc[:"2025-11-19"].notna().all()
+    assert tga.loc["2025-11-26":].isna().all()  # WTREGEN ends 2025-11-19: no filled value
     gaps = " ".join(res.meta["gaps"])
-    assert "[WTREGEN]: no data from 2024-06-27" in gaps
-    assert "[WCURCIR]: no data from 2014-01-01" in gaps
+    assert "[WTREGEN]: no data from 2025-11-20" in gaps
+    assert "WCURCIR" not in gaps and "WDTGAL" not in gaps  # both run to 2026-09-23
     notes = [n for n in res.notes if n.key == "c1.note.gap"]
-    assert {n.values["id"] for n in notes} == {"WTREGEN", "WCURCIR"}
+    assert "WTREGEN" in {n.values["id"] for n in notes}
+    assert not {"WCURCIR", "WDTGAL"} & {n.values["id"] for n in notes}
     labels = [a.text for a in res.figure("c1_liabilities").layout.annotations]
     assert t("c1.gap.short", "en", series="Treasury General Account (TGA)") in labels
-    assert t("c1.gap.missing", "en", series="Currency in circulation", id="WCURCIR") in labels
-    # TGA in billions in the raw file (the mid-2024 FRED vintage)
+    # TGA in billions in WTREGEN.csv (the mid-2024 vintage), millions in the later one
     raw_tga = _fred(raw_data, "WTREGEN")
     assert tga.loc["2024-06-26"] == pytest.approx(raw_tga.loc["2024-06-26"])
+    later = _fred_named(raw_data, "WTREGEN_millions_2002-12-18_2025-11-19")
+    assert tga.loc["2025-11-19"] == later.loc["2025-11-19"] / 1000  # 941,926 mn
+    cur = tab["Currency in circulation [USD bn]"]
+    wcur = _fred_named(raw_data, "WCURCIR_2002-12-18_2026-09-23_TRANSCRIBED")
+    assert cur.notna().all()
+    # the window ends with reserves (WRESBAL, 2026-08-19); currency runs to 2026-09-23
+    assert tab.index.max() == "2026-08-19"
+    assert cur.loc["2026-08-19"] == wcur.loc["2026-08-19"] / 1000
+    wed = tab["TGA, Wednesday level [USD bn]"]
+    wdtgal = _fred_named(raw_data, "WDTGAL_2002-12-18_2026-09-23_TRANSCRIBED")
+    assert wed.loc["2026-08-19"] == wdtgal.loc["2026-08-19"] / 1000
+    assert not [g for g in res.meta["gaps"] if "WRESBAL" in g or "RRPONTSYD" in g]
 
 
-def test_c1_on_rrp_is_the_week_average_of_daily_take_up(latest: Dataset, raw_data: Path):
+def _fred_named(shared: Path, stem: str) -> pd.Series:
+    df = pd.read_csv(shared / "fred" / f"{stem}.csv", parse_dates=["date"])
+    return df.set_index("date")["value"].dropna().astype(float)
+
+
+def test_c1_on_rrp_is_the_h41_week_average_of_daily_take_up(latest: Dataset, raw_data: Path):
+    """ON RRP weekly = the daily take-up averaged over the seven calendar days ending
+    Wednesday, a Friday's carried over the weekend: the H.4.1's convention. It reproduces
+    the Board's week average of reverse repos with others (RESPPLLRD_XAW_N.WW, H.4.1 Table 1
+    download in data/raw/h41) within $1 mn in 99 of its 100 weeks (2023-01-11: 0.51 bn,
+    the H.4.1 "others" line is not only the ON RRP facility)."""
     daily = _fred(raw_data, "RRPONTSYD")
-    week = daily.loc["2022-09-22":"2022-09-28"]  # Thursday .. Wednesday
+    days = daily.reindex(pd.date_range("2022-09-22", "2022-09-28")).ffill()  # Thu .. Wed
     df = liabilities_weekly(latest)
-    assert df.loc["2022-09-28", "on_rrp"] == pytest.approx(week.mean())
+    assert df.loc["2022-09-28", "on_rrp"] == pytest.approx(days.mean(), abs=1e-9)
+    rows = list(csv.reader((raw_data / "h41/FRB_H41_factors_2021-04-28_2023-03-22.csv").open()))
+    j = rows[5].index("RESPPLLRD_XAW_N.WW")
+    board = pd.Series({pd.Timestamp(r[0]): int(r[j]) / 1000 for r in rows[6:]}, name="board")
+    diff = (df["on_rrp"] - board).dropna()
+    assert len(diff) == 100
+    assert (diff.drop(pd.Timestamp("2023-01-11")).abs() <= 0.001).all()
+    assert board.idxmax() == pd.Timestamp("2023-01-04") and board.max() == 2420.142
+    assert df["on_rrp"].max() == pytest.approx(2420.142, abs=0.001)
+
+
+def test_c1_on_rrp_daily_record_beside_the_weekly_peak(latest: Dataset, raw_data: Path):
+    """The ON RRP record is daily: 2,553.716 bn on 2022-12-30 (FRED RRPONTSYD, exact). The
+    2,334.3 bn of the week of 2022-09-28 is the mean of that week's five business days only;
+    on the H.4.1 seven-day convention the weekly peak is 2,420.1 bn (week of 2023-01-04)."""
+    daily = _fred(raw_data, "RRPONTSYD")
+    assert daily.idxmax() == pd.Timestamp("2022-12-30") and daily.max() == 2553.716
+    business_days = daily.loc["2022-09-22":"2022-09-28"]
+    assert business_days.mean() == pytest.approx(2334.3016, abs=1e-9)
+    for lang in ("en", "zh"):
+        res = get_analysis("C1").run(latest, lang=lang)
+        v = res.note_values("c1.note.rrp_daily")
+        assert (v["date"], v["level"]) == ("2022-12-30", 2553.716)
+        assert v["week"] == "2023-01-04"
+        assert v["weekly"] == pytest.approx(2420.142, abs=0.001)
+        text = next(n.text for n in res.notes if n.key == "c1.note.rrp_daily")
+        assert "2,553.7" in text
+        peak = [n for n in res.notes if n.key == "c1.note.peak"]
+        assert any(n.values["date"] == "2023-01-04" for n in peak)
 
 
 def test_c1_stretch_before_runoff(eve: Dataset):
@@ -374,15 +425,12 @@ def test_every_history_analysis_runs_at_early_vantage_dates(when: str):
     assert a2.note_values("a2.note.none") == {"date": "2010-06-30"}
 
 
-def test_c1_draws_currency_once_the_data_hold_it(tmp_path: Path, latest: Dataset):
-    """When ``qtlab data update`` has fetched WCURCIR, C1 shows it and drops its gap."""
-    weeks = pd.date_range("2014-01-01", "2026-08-19", freq="W-WED")
-    fake = pd.DataFrame(
-        {"series_id": "WCURCIR", "date": weeks, "value": 1000.0, "vintage": weeks.max()}
-    )
-    ds = Dataset(snapshot_dir=_snapshot_plus(tmp_path, fake), use_store=False)
-    res = get_analysis("C1").run(ds, lang="en")
+def test_c1_draws_currency_from_the_data(eve: Dataset, raw_data: Path):
+    """WCURCIR is in the snapshot (transcribed FRED copy): C1 draws it and marks no gap."""
+    res = get_analysis("C1").run(eve, lang="en")
     cur = res.table("c1_liabilities")["Currency in circulation [USD bn]"]
-    assert cur.notna().all() and (cur == 1000.0).all()
-    assert not [g for g in res.meta["gaps"] if "WCURCIR" in g]
-    assert {n.values["id"] for n in res.notes if n.key == "c1.note.gap"} == {"WTREGEN"}
+    wcur = _fred_named(raw_data, "WCURCIR_2002-12-18_2026-09-23_TRANSCRIBED")
+    assert cur.notna().all()
+    assert cur.loc["2022-05-25"] == wcur.loc["2022-05-25"] / 1000
+    assert not [g for g in res.meta.get("gaps", ()) if "WCURCIR" in g]
+    assert "WCURCIR" not in {n.values["id"] for n in res.notes if n.key == "c1.note.gap"}

@@ -68,8 +68,10 @@ def test_c3_as_of_2022_ends_runoff_within_the_decade(vantages):
 def test_today_the_asset_path_holds_and_the_tga_assumption_is_stated(vantages):
     res, _, inp, used = endpoint(vantages["today"], ["reserves_peak_fraction=0.5"])
     assert res.rule is None and "the asset path has no runoff." in res.assumptions
-    assert [a.key for a in inp.state_notes] == ["impact.assumption.tga_assumed"]
-    assert "TGA held at 765 bn" in inp.state_notes[0].text("en")
+    # the TGA's week average (WTREGEN) ends 2025-11-19; its Wednesday level runs on
+    assert [a.key for a in inp.state_notes] == ["impact.assumption.tga_wednesday"]
+    assert "TGA from 2025-11-26 on: its Wednesday level (WDTGAL)" in inp.state_notes[0].text("en")
+    assert "2025-11-19" in inp.state_notes[0].text("zh")
     assert used[0].key == "impact.assumption.gdp"
 
 

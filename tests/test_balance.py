@@ -42,17 +42,38 @@ def test_identity_is_exact_where_every_liability_is_known(weekly):
     full = weekly.dropna()
     gap = full["total_assets"] - full[["reserves", "on_rrp", "tga", BLOCK]].sum(axis=1)
     assert np.abs(gap).max() < 1e-9
-    assert full.index[0] == pd.Timestamp("2013-06-05")  # WTREGEN starts here
-    assert full.index[-1] == pd.Timestamp("2024-06-26")  # ... and ends here (MANIFEST)
+    # WTREGEN in millions (the later vintage) starts with WALCL; it ends 2025-11-19
+    assert full.index[0] == pd.Timestamp("2002-12-18")
+    assert full.index[-1] == pd.Timestamp("2025-11-19")
+
+
+def test_identity_with_observed_currency_and_the_tga_wednesday_level():
+    """With WCURCIR the block splits into currency and other liabilities and capital,
+    exactly; after WTREGEN's last week (2025-11-19) the TGA is its Wednesday level WDTGAL."""
+    ds = Dataset(use_store=False)
+    args = [ds.series(i) for i in ("WALCL", "WRESBAL", "RRPONTSYD", "WTREGEN")]
+    wed = ds.series("WDTGAL")
+    df = balance_sheet(*args, currency=ds.series("WCURCIR"), tga_wednesday=wed)
+    full = df.dropna()
+    parts = full[["reserves", "on_rrp", "tga", "currency", "other_capital"]].sum(axis=1)
+    assert (full["total_assets"] - parts).abs().max() < 1e-9
+    assert ((full["currency"] + full["other_capital"]) - full[BLOCK]).abs().max() < 1e-9
+    assert df.attrs["tga_wednesday_from"] == pd.Timestamp("2025-11-26")
+    assert df.loc["2025-11-19", "tga"] == 941.926  # the week average (millions vintage)
+    assert df.loc["2025-11-26", "tga"] == wed.loc["2025-11-26"]  # the Wednesday level
+    assert full.index[-1] == pd.Timestamp("2026-08-19")  # WALCL and WRESBAL end here
+    # currency in circulation is most of the block: 2013 ~1.2 tn, 2022 ~2.2 tn (H.4.1)
+    assert 1100 < df.loc["2013-06":"2013-12", "currency"].mean() < 1300
+    assert 2100 < df.loc["2022-01":"2022-06", "currency"].mean() < 2350
 
 
 def test_named_liabilities_reproduce_reserves(weekly):
     """Assets minus ON RRP, TGA and a smooth currency + other block give reserves.
 
-    Currency (WCURCIR) is not in the data, so the block is the 13-week centred
-    median of the residual: if the named liabilities and the weekly convention were
-    wrong, the residual would jump and reserves would not be reproduced. Tolerance:
-    median absolute error 20 bn, 95th percentile 100 bn (2013-06 to 2024-06; the
+    The block is the 13-week centred median of the residual (not WCURCIR): if the
+    named liabilities and the weekly convention were wrong, the residual would jump and
+    reserves would not be reproduced. Tolerance: median absolute error 20 bn, 95th
+    percentile 100 bn (2002-12 to 2025-11; the
     largest misses are quarter-end and tax-date weeks, where a Wednesday level and
     week averages differ).
     """
@@ -331,6 +352,7 @@ def test_state_from_the_monthly_frame(weekly):
     st_may = LiabilityState.from_frame(m, "2022-05")
     assert st_may.month == pd.Period("2022-05", freq="M")
     assert st_may.total_assets == pytest.approx(m.loc[st_may.month, "total_assets"])
-    assert LiabilityState.from_frame(m).month == pd.Period("2024-06", freq="M")  # TGA ends
+    # the TGA's week average ends 2025-11-19: the last complete month is 2025-10
+    assert LiabilityState.from_frame(m).month == pd.Period("2025-10", freq="M")
     with pytest.raises(SpecError, match="TGA"):
-        LiabilityState.from_frame(m, "2025-01")
+        LiabilityState.from_frame(m, "2025-12")

@@ -51,12 +51,24 @@ def test_report_files(en_report: Path):
     html = (en_report / "index.html").read_text(encoding="utf-8")
     assert (en_report / MARKER).is_file()
     csvs = sorted(p.name for p in (en_report / "tables").glob("*.csv"))
-    assert csvs == ["a3_episodes.csv", "a3_quarterly.csv", "c1_liabilities.csv", "provenance.csv"]
+    assert csvs == [
+        "a3_episodes.csv",
+        "a3_quarterly.csv",
+        "c1_liabilities.csv",
+        "c1_qt1_liabilities.csv",
+        "c1_qt2_liabilities.csv",
+        "provenance.csv",
+    ]
     q = pd.read_csv(en_report / "tables" / "a3_quarterly.csv", encoding="utf-8-sig")
     assert "Assets / nominal GDP [%]" in q.columns and len(q) > 70
     if CHROMIUM is not None:
         pngs = sorted((en_report / "figures").glob("*.png"))
-        assert [p.name for p in pngs] == ["a3_size_to_gdp.png", "c1_liabilities.png"]
+        assert [p.name for p in pngs] == [
+            "a3_size_to_gdp.png",
+            "c1_liabilities.png",
+            "c1_qt1_stack.png",
+            "c1_qt2_stack.png",
+        ]
         assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
     # offline: no external script or stylesheet, plotly.js inline exactly once
     assert not re.search(r"<script[^>]+src=", html)
@@ -65,9 +77,12 @@ def test_report_files(en_report: Path):
     assert html.count('id="a3"') == 1 and html.count('href="#a3"') == 1
     # the provenance appendix names the datasets the sections read
     prov = pd.read_csv(en_report / "tables" / "provenance.csv", encoding="utf-8-sig")
-    assert {"fred.WALCL", "fred.GDP", "fred.GDPC1", "fred.WTREGEN"} <= set(prov["Dataset"])
-    assert "WCURCIR" not in set(prov["Dataset"])  # not held: listed as a gap, not a source
-    assert "Gaps in the data" in html and "WCURCIR" in html
+    assert {"fred.WALCL", "fred.GDP", "fred.GDPC1"} <= set(prov["Dataset"])
+    # WTREGEN: the later vintage (millions, to 2025-11-19) is the one the latest view reads
+    assert "fred.WTREGEN_millions_2002-12-18_2025-11-19" in set(prov["Dataset"])
+    assert "fred.WCURCIR_2002-12-18_2026-09-23_TRANSCRIBED" in set(prov["Dataset"])
+    assert {"frb.FRB_H41_factors_2021-04-28_2023-03-22"} <= set(prov["Dataset"])
+    assert "Gaps in the data" in html and "[WTREGEN]: no data from 2025-11-20" in html
 
 
 def test_as_of_report_shows_nothing_after_the_date(zh_report: Path):
@@ -197,7 +212,9 @@ def test_report_renders_in_headless_chromium(lang: str, en_report: Path, zh_repo
         rep / "index.html", shot
     )
     assert errors == []
-    assert graphs == 2 and drawn == graphs and all(n > 0 for n in traces)
+    # A3 and C1 (weekly history plus a stacked chart per QT start visible: QT1 only on the
+    # eve of QT2, in the Chinese report)
+    assert graphs == (4 if lang == "en" else 3) and drawn == graphs and all(n > 0 for n in traces)
     assert links == ["#a3", "#c1", "#provenance"]
     assert at_target and hash_ == links[1]
     assert shot.stat().st_size > 10_000

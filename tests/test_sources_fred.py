@@ -55,6 +55,21 @@ MANIFEST = {
     "FYOINT": ("1940-06-30", "2025-09-30", 86),
     "CSUSHPINSA": ("1987-01-01", "2025-10-01", 466),
 }
+#: MANIFEST.md "Files added 2026-12": file stem -> (id, first date, last date, rows, factor
+#: from the file's units to USD bn).
+NAMED_FILES = {
+    "WCURCIR_2002-12-18_2026-09-23_TRANSCRIBED": (
+        "WCURCIR",
+        "2002-12-18",
+        "2026-09-23",
+        1241,
+        1e-3,
+    ),
+    "WDTGAL_2002-12-18_2026-09-23_TRANSCRIBED": ("WDTGAL", "2002-12-18", "2026-09-23", 1241, 1e-3),
+    "WTREGEN_millions_2002-12-18_2025-11-19": ("WTREGEN", "2002-12-18", "2025-11-19", 1197, 1e-3),
+    "CURRCIR_1917-08_2024-11": ("CURRCIR", "1917-08-01", "2024-11-01", 1288, 1.0),
+    "MBCURRCIR_1959-01_2023-10": ("MBCURRCIR", "1959-01-01", "2023-10-01", 778, 1e-3),
+}
 #: MANIFEST.md units column: the series published in millions of dollars.
 MILLIONS = {"WALCL", "TREAST", "WSHOMCB", "WSHOSHO", "WRESBAL", "GFDEBTN", "FYGFDPUN", "FYOINT"}
 
@@ -93,8 +108,15 @@ def test_manifest_table_matches_this_test(raw_data: Path):
         if len(cells) >= 7 and cells[0] in MANIFEST:
             found[cells[0]] = (cells[4], cells[5], int(cells[6]))
     assert found == MANIFEST
+    named = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 8 and cells[0].removesuffix(".csv") in NAMED_FILES:
+            stem = cells[0].removesuffix(".csv")
+            named[stem] = (cells[1], cells[5], cells[6], int(cells[7]))
+    assert named == {k: v[:4] for k, v in NAMED_FILES.items()}
     on_disk = {p.stem for p in (raw_data / "fred").glob("*.csv")}
-    assert on_disk == set(MANIFEST)
+    assert on_disk == set(MANIFEST) | set(NAMED_FILES)
 
 
 @pytest.mark.parametrize("sid", sorted(MANIFEST))
@@ -122,6 +144,66 @@ def test_read_every_file(raw_data: Path, sid: str):
     factor = 1000.0 if sid in MILLIONS else 1.0
     assert df["value"].iloc[0] == pytest.approx(float(raw[0][1]) / factor, rel=1e-15)
     assert df["value"].iloc[-1] == pytest.approx(float(raw[-1][1]) / factor, rel=1e-15)
+
+
+@pytest.mark.parametrize("stem", sorted(NAMED_FILES))
+def test_read_named_files(raw_data: Path, stem: str):
+    """The liability files whose names carry units, dates and a transcription mark."""
+    sid, first, last, rows, factor = NAMED_FILES[stem]
+    path = raw_data / "fred" / f"{stem}.csv"
+    out = fred.read_fred_csv(path)
+    df = out.data
+    assert out.meta.official_id == sid and (df["series_id"] == sid).all()
+    assert len(df) == rows
+    assert (df["date"].iloc[0], df["date"].iloc[-1]) == (pd.Timestamp(first), pd.Timestamp(last))
+    assert out.meta.units == {sid: schema.USD_BN}
+    lines = path.read_bytes().decode().splitlines()
+    raw_last = float(lines[-1].split(",")[1])
+    assert df["value"].iloc[-1] == pytest.approx(raw_last * factor, rel=1e-15)
+    assert any("transcribed" in n for n in out.meta.notes) == stem.endswith("_TRANSCRIBED")
+
+
+def test_file_name_rule():
+    from qtlab.sources._fred_units import FredFileName, fred_file_name
+
+    assert fred_file_name("WALCL") == FredFileName("WALCL")
+    assert fred_file_name("WTREGEN_millions_2002-12-18_2025-11-19") == FredFileName(
+        "WTREGEN", "millions"
+    )
+    assert fred_file_name("WDTGAL_2002-12-18_2026-09-23_TRANSCRIBED") == FredFileName(
+        "WDTGAL", None, True
+    )
+    assert fred_file_name("CURRCIR_1917-08_2024-11") == FredFileName("CURRCIR")
+    assert fred_file_name("fred_FEDTARMD_fetched_2026-03-24") is None
+
+
+def test_wtregen_vintages_agree_in_billions(raw_data: Path):
+    """The billions file (to 2024-06-26) and the millions file (to 2025-11-19) give the same
+    USD bn on all 578 common weeks (data/raw/SOURCES.md), units from magnitude and from name."""
+    old = fred.read_fred_csv(raw_data / "fred" / "WTREGEN.csv").data.set_index("date")["value"]
+    new = fred.read_fred_csv(raw_data / "fred" / "WTREGEN_millions_2002-12-18_2025-11-19.csv")
+    assert any("millions (given by the caller, the file name" in n for n in new.meta.notes)
+    both = pd.concat([old, new.data.set_index("date")["value"]], axis=1, join="inner")
+    assert len(both) == 578
+    assert (both.iloc[:, 0] == both.iloc[:, 1]).all()
+    # without its name, the millions file is still detected as millions by magnitude
+    text = (raw_data / "fred" / "WTREGEN_millions_2002-12-18_2025-11-19.csv").read_text()
+    detected = fred.parse_fred_csv(text, series_id="WTREGEN")
+    assert detected.data["value"].iloc[-1] == 941.926
+    assert any("every value > 2,500" in n for n in detected.meta.notes)
+
+
+def test_wtregen_mixed_units_are_refused(raw_data: Path):
+    """A vintage with values on both sides of the threshold is neither unit: refused."""
+    rows = raw_rows(raw_data, "WTREGEN")
+    mixed = "date,value\n" + "".join(
+        f"{d},{float(v) * (1000 if i % 2 else 1):.3f}\n" for i, (d, v) in enumerate(rows)
+    )
+    with pytest.raises(ParseError, match="on both sides of 2,500") as err:
+        fred.parse_fred_csv(mixed, series_id="WTREGEN", file="mixed.csv")
+    assert err.value.file == "mixed.csv" and err.value.field == "WTREGEN"
+    forced = fred.parse_fred_csv(mixed, series_id="WTREGEN", units="billions")
+    assert len(forced.data) == len(rows)
 
 
 def test_walcl_2022_06_01_in_billions(raw_data: Path):
@@ -532,3 +614,17 @@ def test_module_tables_cover_the_glossary():
         usd = schema.SERIES[sid].units.startswith(schema.USD_BN)
         assert (factor != 1.0) == (usd and "Millions" in fred.FRED_SOURCE_UNITS[sid]), sid
     assert re.fullmatch(r"https://fred\.stlouisfed\.org/.*", fred.FREDGRAPH_CSV_URL)
+
+
+def test_get_fred_serves_the_named_liability_files(raw_data: Path):
+    """The offline FRED endpoint serves WCURCIR from its transcribed file, as fredgraph
+    would: the same values as reading the file, vintage the retrieval day."""
+    from _endpoints import OfficialEndpoints
+
+    ends = OfficialEndpoints(raw_data)
+    with ends.client() as client:
+        out = fred.get_fred("WCURCIR", client=client)
+    want = fred.read_fred_csv(raw_data / "fred" / "WCURCIR_2002-12-18_2026-09-23_TRANSCRIBED.csv")
+    assert out.data["value"].tolist() == want.data["value"].tolist()
+    assert out.data["value"].iloc[-1] == 2482.2  # 2026-09-23: 2,482,200 mn
+    assert ends.requests[0].url.params["id"] == "WCURCIR"

@@ -128,11 +128,11 @@ def test_update_source_failing_midway_keeps_the_store(
 ) -> None:
     """An id the server does not know (404) fails the FRED source after some series were
     fetched: none of them is written, and the other sources still update."""
-    monkeypatch.setattr(update, "FRED_IDS", ("WALCL", "WCURCIR"))
+    monkeypatch.setattr(update, "FRED_IDS", ("WALCL", "WLRRAL"))
     with Store(tmp_path) as st, OfficialEndpoints(raw_data).client() as client:
         outcomes = update.update(st, ["fred", "cbo"], client=client)
         assert [(o.source, o.ok) for o in outcomes] == [("fred", False), ("cbo", True)]
-        assert "WCURCIR" in (outcomes[0].error or "")
+        assert "WLRRAL" in (outcomes[0].error or "")
         assert st.vintages("WALCL") == []
         assert st.vintages("cbo.actual.gdp") != []
 

@@ -101,6 +101,18 @@ PUBLICATION_LAGS: Final[Mapping[str, PublicationLag]] = {
         for sid in ("WALCL", "TREAST", "WSHOMCB", "WSHOSHO", "WRESBAL", "WTREGEN", "WCURCIR")
     },
     "WLRRAL": PublicationLag("days", 1, _H41),
+    "WDTGAL": PublicationLag("days", 1, _H41),
+    "h41.": PublicationLag("days", 1, _H41),
+    **{
+        sid: PublicationLag(
+            "month",
+            1,
+            "monthly currency in circulation is published in the H.6 money stock release, "
+            "on the fourth Tuesday or so of the next month "
+            "(https://www.federalreserve.gov/releases/h6/); rule: end of the next month",
+        )
+        for sid in ("CURRCIR", "MBCURRCIR")
+    },
     "soma.": PublicationLag(
         "days",
         1,

@@ -375,6 +375,16 @@ _SPECS: tuple[SeriesSpec, ...] = (
         "philly",
         whole_vintage=True,
     ),
+    # --- liabilities: currency and the TGA (FRED; millions at the source except CURRCIR) ---
+    _s("WDTGAL", "Treasury General Account, Wednesday level (H.4.1)", USD_BN, "weekly_wed", "fred"),
+    _s("CURRCIR", "Currency in circulation, monthly average (H.6)", USD_BN, "monthly", "fred"),
+    _s(
+        "MBCURRCIR",
+        "Monetary base: currency in circulation, monthly average (H.6)",
+        USD_BN,
+        "monthly",
+        "fred",
+    ),
 )
 
 #: Every series id the glossary names explicitly.
@@ -422,6 +432,16 @@ SERIES_FAMILIES: Final[Mapping[str, SeriesSpec]] = {
         EUR_BN,
         "monthly",
         "ecb",
+    ),
+    "h41.": _s(
+        "h41.",
+        "Federal Reserve H.4.1 line from the Board's Data Download Program (Table 1 factors or "
+        "Table 5 statement of condition): h41.<line> Wednesday level, h41.<line>.week_avg week "
+        "average ending Wednesday, h41.board.<ID> lines kept under the Board's id "
+        "(qtlab.sources.frb.H41_LINES)",
+        USD_BN,
+        "weekly_wed",
+        "frb",
     ),
 }
 

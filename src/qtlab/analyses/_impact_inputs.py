@@ -175,11 +175,13 @@ def _pre_range(ds: Dataset) -> pd.Series:
         return ds.series("DFF")
 
 
-def _currency(ds: Dataset) -> pd.Series | None:
+def _optional(ds: Dataset, series_id: str) -> pd.Series | None:
+    """A series the data may not hold (currency WCURCIR, the TGA's Wednesday level WDTGAL)."""
     try:
-        return ds.series("WCURCIR")
+        s = ds.series(series_id)
     except UnknownSeriesError:
         return None
+    return s if not s.empty else None
 
 
 def balance_from_h41(
@@ -234,7 +236,8 @@ def _load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float) -> Inputs:
         ds.series("WRESBAL"),
         ds.series("RRPONTSYD"),
         ds.series("WTREGEN"),
-        currency=_currency(ds),
+        currency=_optional(ds, "WCURCIR"),
+        tga_wednesday=_optional(ds, "WDTGAL"),
     )
     h41 = monthly_balance_sheet(weekly, "mean")
     core = h41[["total_assets", "reserves", "on_rrp"]].dropna()
@@ -247,6 +250,18 @@ def _load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float) -> Inputs:
     ):
         last = last - 1
     notes: list[Assumption] = []
+    tga_wed_from = weekly.attrs.get("tga_wednesday_from")
+    if tga_wed_from is not None and pd.Timestamp(tga_wed_from).to_period("M") <= last:
+        ends = weekly.loc[weekly.index < tga_wed_from, "tga"].dropna().index.max()
+        notes.append(
+            Assumption(
+                "impact.assumption.tga_wednesday",
+                {
+                    "date": str(pd.Timestamp(ends).date()),
+                    "from": str(pd.Timestamp(tga_wed_from).date()),
+                },
+            )
+        )
     row = h41.loc[last]
     if np.isnan(row["tga"]):
         tga_obs = weekly["tga"].dropna()

@@ -1,16 +1,23 @@
 """C1: the liability history: reserves, ON RRP, the Treasury General Account, currency.
 
-Weekly [USD bn]. What the data do not hold is shown as a gap, never filled:
-the Treasury General Account file of the snapshot ends 2024-06-26 (and starts
-2013-06-05), and currency in circulation (H.4.1 WCURCIR) is not in the snapshot
-at all. Each gap is hatched in the figure and stated in the notes; a store filled
-by ``qtlab data update`` closes them.
+Weekly [USD bn], weeks ending Wednesday: reserves (WRESBAL), the TGA (WTREGEN) and
+currency in circulation (WCURCIR) are H.4.1 week averages, the TGA's Wednesday level
+(WDTGAL) is shown beside its week average, and ON RRP (RRPONTSYD, daily) is averaged over
+the same seven calendar days as the H.4.1 does (:func:`qtlab.balance.on_rrp_weekly`). Its
+daily record is stated beside the weekly peak. What the data do not hold is shown as a
+gap, never filled: the TGA's week average ends 2025-11-19 in the snapshot (its Wednesday
+level runs on); each gap is hatched in the figure and stated in the notes.
+
+At each runoff start the whole liability side is shown from the Board's H.4.1 tables
+(:mod:`qtlab.analyses._c1_starts`): a table of each line at the start and up to a year
+later, and a stacked chart around the start.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from qtlab.analyses._c1_starts import STARTS, start_sections
 from qtlab.analyses._figures import mark_gap, note_missing, shade_episodes, styled_figure
 from qtlab.analyses._history_data import (
     WEEK,
@@ -22,6 +29,7 @@ from qtlab.analyses._history_data import (
 )
 from qtlab.analyses._tables import dated_usd_table
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
+from qtlab.balance.identity import on_rrp_weekly
 from qtlab.errors import DataError, UnknownSeriesError
 from qtlab.i18n import t
 from qtlab.store.dataset import Dataset
@@ -34,16 +42,19 @@ LIABILITY_SERIES = {
     "on_rrp": "RRPONTSYD",
     "tga": "WTREGEN",
     "currency": "WCURCIR",
+    "tga_wed": "WDTGAL",
 }
 
 
 def liabilities_weekly(ds: Dataset, start: str = "2014-01-01") -> pd.DataFrame:
     """Reserves, ON RRP, TGA and currency, weekly from ``start`` [USD bn].
 
-    Reserves, TGA and currency are H.4.1 week averages ending Wednesday; ON RRP
-    is the mean of the daily take-up in the same weeks (days with no operation
-    are absent at the source, so a week with none is a gap, not a zero). A
-    series the data do not hold is an all-missing column. Index: Wednesdays.
+    Reserves, TGA and currency are H.4.1 week averages ending Wednesday, ``tga_wed``
+    the TGA's Wednesday level; ON RRP is the daily take-up averaged over the same seven
+    calendar days, a Friday's take-up carried over the weekend (the H.4.1's own week
+    average of reverse repos with others, which this reproduces); a week with no
+    operation at all is a gap, not a zero. A series the data do not hold is an
+    all-missing column. Index: Wednesdays, to the last week of reserves (when held).
     """
     cols: dict[str, pd.Series] = {}
     for key, sid in LIABILITY_SERIES.items():
@@ -52,12 +63,16 @@ def liabilities_weekly(ds: Dataset, start: str = "2014-01-01") -> pd.DataFrame:
         except UnknownSeriesError:
             s = pd.Series(dtype="float64")
         if key == "on_rrp" and not s.empty:
-            s = week_average_wed(s)
+            s = on_rrp_weekly(s).where(week_average_wed(s).notna()).dropna()
         cols[key] = s
     frames = [s for s in cols.values() if not s.empty]
     if not frames:
-        raise DataError("C1: none of WRESBAL, RRPONTSYD, WTREGEN, WCURCIR is in the data")
-    end = max(s.index.max() for s in frames)
+        raise DataError(f"C1: none of {', '.join(LIABILITY_SERIES.values())} is in the data")
+    # the window ends with reserves, the H.4.1 core of C1, when they are held: series that
+    # run a few weeks further (currency, the TGA's Wednesday level) would otherwise leave
+    # every other line with a trailing "gap" that is only an earlier publication cut-off
+    core = cols["reserves"]
+    end = core.index.max() if not core.empty else max(s.index.max() for s in frames)
     grid = pd.date_range(pd.Timestamp(start), end, freq="W-WED")
     df = pd.DataFrame({k: s.reindex(grid) for k, s in cols.items()}, index=grid)
     df.index.name = "date"
@@ -131,6 +146,22 @@ def liability_history(
                     d_rrp=at(stretch, endw, "on_rrp") - at(stretch, peak, "on_rrp"),
                 )
             )
+    try:
+        daily = ds.series("RRPONTSYD").loc[first:last]
+    except UnknownSeriesError:
+        daily = pd.Series(dtype="float64")
+    weekly_rrp = df["on_rrp"].dropna()
+    if not daily.empty and not weekly_rrp.empty and daily.max() > weekly_rrp.max():
+        notes_.append(
+            note(
+                "c1.note.rrp_daily",
+                lang,
+                date=iso(daily.idxmax()),
+                week=iso(weekly_rrp.idxmax()),
+                level=float(daily.max()),
+                weekly=float(weekly_rrp.max()),
+            )
+        )
     notes_.append(note("c1.note.rule", lang))
     for key, sid in LIABILITY_SERIES.items():
         for a, b in spans[key]:
@@ -168,19 +199,26 @@ def liability_history(
         for a, b in spans[key]:
             if (b - a).days >= 28:
                 label = t("c1.gap.short", lang, series=names[key])
-                mark_gap(fig, a, b, label, position="bottom left")
+                # a span reaching the window's end is labelled from its right edge, so
+                # the label stays inside the plot
+                where = "bottom right" if b >= last else "bottom left"
+                mark_gap(fig, a, b, label, position=where)
     note_missing(fig, missing)
     tab = dated_usd_table(df, names, lang, t("c1.col.week", lang))
+    start_tables, start_figures, start_notes = start_sections(ds, lang)
     return AnalysisResult(
         id="C1",
         title=t("c1.title", lang),
         lang=lang,
-        tables=(Table("c1_liabilities", t("c1.table", lang), tab),),
-        figures=(Figure("c1_liabilities", fig),),
-        notes=tuple(notes_),
+        tables=(Table("c1_liabilities", t("c1.table", lang), tab), *start_tables),
+        figures=(Figure("c1_liabilities", fig), *start_figures),
+        notes=(*notes_, *start_notes),
         meta={
             "as_of": ds.as_of,
-            "inputs": list(LIABILITY_SERIES.values()),
+            "inputs": [
+                *LIABILITY_SERIES.values(),
+                *sorted({s for sp in STARTS.values() for s in (*sp.lines, sp.total, *sp.memo)}),
+            ],
             "gaps": gaps,
             "start": start,
         },

@@ -5,17 +5,17 @@ Assets equal liabilities plus capital. On the liability side qtlab names
 - reserves: reserve balances with Federal Reserve Banks (``WRESBAL``);
 - ON RRP: overnight reverse repurchase agreements with counterparties in the
   facility (daily take-up ``RRPONTSYD``);
-- TGA: the Treasury General Account (``WTREGEN``);
-- currency: Federal Reserve notes in circulation (``WCURCIR``), when available;
+- TGA: the Treasury General Account (``WTREGEN``, week average; where that ends, its
+  Wednesday level ``WDTGAL`` when given, stated in ``attrs``);
+- currency: currency in circulation (``WCURCIR``), when available;
 - other liabilities and capital: everything else (foreign official reverse
   repos, other deposits, deferred availability, Treasury contributions, capital).
 
-Currency is **not** in the embedded snapshot. Without it qtlab never invents a
-currency series: it carries one explicitly labelled block,
-``currency_other`` = currency + other liabilities and capital, computed as
-total assets minus reserves, ON RRP and TGA. Once ``qtlab data update`` has
-fetched ``WCURCIR``, pass it and the block splits into ``currency`` and
-``other_capital``.
+qtlab never invents a currency series: the residual block ``currency_other`` =
+currency + other liabilities and capital = total assets minus reserves, ON RRP and
+TGA is always computed, and where currency is observed (the embedded snapshot holds
+``WCURCIR`` from 2002-12-18) it is split into ``currency`` and ``other_capital``, so
+that ``total_assets = reserves + on_rrp + tga + currency + other_capital`` exactly.
 
 Weekly convention
 -----------------
@@ -66,7 +66,8 @@ CONVENTION: Final = (
     "ending Wednesday; ON RRP (RRPONTSYD, daily) is averaged over the same seven calendar "
     "days, a Friday's take-up carried over the weekend. 'currency_other' = currency + other "
     "liabilities and capital = total assets - reserves - ON RRP - TGA (a residual, not a "
-    "published series)."
+    "published series); where currency is observed it is split into 'currency' and "
+    "'other_capital' (= the residual minus currency)."
 )
 _CARRY_DAYS = 3  # an overnight trade on Friday (or before a Monday holiday) carries 3 days
 
@@ -120,6 +121,7 @@ def balance_sheet(
     on_rrp_daily: pd.Series,
     tga: pd.Series,
     currency: pd.Series | None = None,
+    tga_wednesday: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The weekly H.4.1 balance sheet with the identity closed [USD bn].
 
@@ -138,6 +140,11 @@ def balance_sheet(
         ``WCURCIR``, week averages [USD bn], if available. Without it the
         frame carries the block ``currency_other``; with it, ``currency`` and
         ``other_capital`` (and ``currency_other`` = their sum).
+    tga_wednesday
+        ``WDTGAL``, the TGA's Wednesday level [USD bn], if available: used only for
+        the weeks after the last week average of ``tga`` (a later vintage of the
+        week average may not be out yet); ``attrs['tga_wednesday_from']`` is the
+        first such week (None when none is used).
 
     Returns
     -------
@@ -157,6 +164,14 @@ def balance_sheet(
     first_rrp = pd.Timestamp(on_rrp_daily.index.min())
     frame.loc[frame.index < first_rrp, "on_rrp"] = 0.0
     frame["tga"] = _weekly(tga, "tga").reindex(frame.index)
+    frame.attrs["tga_wednesday_from"] = None
+    if tga_wednesday is not None and not tga.empty:
+        later = frame.index > pd.Timestamp(pd.DatetimeIndex(tga.index).max())
+        level = _weekly(tga_wednesday, "tga_wednesday").reindex(frame.index)
+        fill = later & frame["tga"].isna() & level.notna()
+        if fill.any():
+            frame.loc[fill, "tga"] = level[fill]
+            frame.attrs["tga_wednesday_from"] = frame.index[fill][0]
     block = frame["total_assets"] - frame["reserves"] - frame["on_rrp"] - frame["tga"]
     if currency is not None:
         frame["currency"] = _weekly(currency, "currency").reindex(frame.index)

@@ -109,8 +109,9 @@ class LiabilityState:
             m = to_month(month)
             if m not in complete.index:
                 raise SpecError(
-                    f"month {m} lacks one of {one_of(need)} (the TGA, WTREGEN, ends 2024-06 in the "
-                    "embedded data); pick a month with every liability or give the levels by hand"
+                    f"month {m} lacks one of {one_of(need)} (the TGA's week average, WTREGEN, "
+                    "ends 2025-11 in the embedded data, its Wednesday level WDTGAL 2026-09); pick "
+                    "a month with every liability or give the levels by hand"
                 )
         row = complete.loc[m]
         return cls(m, *(float(row[c]) for c in need))

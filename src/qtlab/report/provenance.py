@@ -74,13 +74,19 @@ class ProvenanceRow:
 
 
 def _entry_for_series(ds: Dataset, series_id: str) -> ManifestEntry | None:
+    """The snapshot dataset holding ``series_id``; where several files hold vintages of it
+    (WTREGEN in billions and, later, in millions), the one of the newest vintage the view
+    reads, else the newest."""
     m = ds.manifest
     if m is None:
         return None
-    for e in m.datasets:
-        if series_id in e.series:
-            return e
-    return None
+    held = [e for e in m.datasets if series_id in e.series]
+    if len(held) <= 1:
+        return held[0] if held else None
+    obs = Dataset.observations(ds, series_id)
+    newest = pd.Timestamp(obs["vintage"].max()).date() if not obs.empty else None
+    same = [e for e in held if e.vintage == newest]
+    return same[0] if same else max(held, key=lambda e: e.vintage)
 
 
 def _is_projection(series_id: str) -> bool:

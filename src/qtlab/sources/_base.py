@@ -64,7 +64,8 @@ class SourceMeta:
     Attributes
     ----------
     source
-        Provider module name: ``fred``, ``nyfed``, ``treasury``, ``cbo``, ``freddie``, ``fomc``.
+        Provider module name: ``fred``, ``nyfed``, ``treasury``, ``cbo``, ``freddie``, ``fomc``,
+        ``frb``.
     dataset
         qtlab's name for the dataset (e.g. ``soma_summary``, ``fred.WALCL``).
     official_id

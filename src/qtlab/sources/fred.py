@@ -11,10 +11,13 @@ USD billions (the H.4.1 series are published in millions), rates in percent, ind
 published. :data:`FRED_SOURCE_UNITS` says how FRED publishes each glossary series and
 :data:`FRED_SERIES_SCALE` the factor to glossary units.
 
-WTREGEN (the Treasury General Account) changed units on FRED: old vintages, such as the
-file in ``data/raw/fred`` (ending 2024-06-26), are in billions; FRED now publishes it in
-millions. Unless the caller passes ``units``, the unit is detected per vintage from the
-magnitude (:data:`UNIT_DETECTION_THRESHOLDS`) and the choice is written to the notes.
+WTREGEN (the Treasury General Account) changed units on FRED: old vintages, such as
+``data/raw/fred/WTREGEN.csv`` (ending 2024-06-26), are in billions; FRED now publishes it in
+millions (``WTREGEN_millions_2002-12-18_2025-11-19.csv``, a later vintage). Units given by
+the caller or by the file name (:func:`~qtlab.sources._fred_units.fred_file_name`) win;
+otherwise they are detected per vintage from the magnitude
+(:data:`UNIT_DETECTION_THRESHOLDS`: every value of the vintage on one side of the
+threshold, else a ParseError) and the choice is written to the notes.
 
 References
 ----------
@@ -66,6 +69,15 @@ from qtlab.sources._fred_http import (
     realtime_windows,
     vintage_dates,
 )
+from qtlab.sources._fred_units import BILLIONS as _BILLIONS
+from qtlab.sources._fred_units import MILLIONS as _MILLIONS
+from qtlab.sources._fred_units import (
+    UNIT_DETECTION_THRESHOLDS,
+    apply_scale,
+    detect_units,
+    fred_file_name,
+    money_scale,
+)
 
 __all__ = [
     "FREDGRAPH_CSV_URL",
@@ -81,11 +93,10 @@ __all__ = [
 ]
 
 
-_MILLIONS = "Millions of U.S. Dollars"
-_BILLIONS = "Billions of U.S. Dollars"
-
 # fmt: off
-_H41_MILLIONS_IDS = ("WALCL", "TREAST", "WSHOMCB", "WSHOSHO", "WRESBAL", "WCURCIR", "WLRRAL")
+_H41_MILLIONS_IDS = (
+    "WALCL", "TREAST", "WSHOMCB", "WSHOSHO", "WRESBAL", "WCURCIR", "WLRRAL", "WDTGAL",
+)
 _PERCENT_IDS = (
     "DGS10", "DGS2", "DGS3MO", "T10Y2Y", "DFF", "EFFR", "DFEDTARU", "DFEDTARL", "IORB", "SOFR",
     "THREEFYTP10", "MORTGAGE30US", "FEDTARMD", "FEDTARMDLR",
@@ -108,42 +119,19 @@ FRED_SOURCE_UNITS: Final[Mapping[str, str]] = {
     "DTWEXBGS": "Index Jan 2006=100",
     "DXY": "Index Mar 1973=100 (ICE U.S. Dollar Index via Yahoo Finance; not a FRED series)",
     "CSUSHPINSA": "Index Jan 2000=100",
+    "CURRCIR": "Billions of Dollars",
+    "MBCURRCIR": "Millions of Dollars",
 }
-
-_POWERS: Final = {"thousands": 1e-6, "millions": 1e-3, "billions": 1.0, "trillions": 1e3}
-_MONEY_RE = re.compile(r"^\s*(thousands|millions|billions|trillions)\b(.*\bdollars?\b)?", re.I)
-
-
-def _money_scale(units: str) -> float | None:
-    """Factor from FRED money units (``Millions of U.S. Dollars``, ``millions``) to USD bn."""
-    m = _MONEY_RE.match(units)
-    if m is None or (m.group(2) is None and m.end() != len(units.rstrip())):
-        return None
-    return _POWERS[m.group(1).lower()]
-
 
 #: Factor from FRED's units to glossary units, per series id (multiply; money to USD bn).
 FRED_SERIES_SCALE: Final[Mapping[str, float]] = {
-    sid: (_money_scale(u) or 1.0) for sid, u in FRED_SOURCE_UNITS.items()
-}
-
-#: Series whose units changed between FRED vintages: id -> (threshold, units above, units
-#: at or below). The median of a vintage's values decides. WTREGEN in billions has never
-#: passed 1,900 (July 2020); in millions it sat near the Treasury's 5,000 target balance
-#: before 2008 and far above it since.
-UNIT_DETECTION_THRESHOLDS: Final[Mapping[str, tuple[float, str, str]]] = {
-    "WTREGEN": (2_500.0, _MILLIONS, _BILLIONS),
+    sid: (money_scale(u) or 1.0) for sid, u in FRED_SOURCE_UNITS.items()
 }
 
 _NOT_FRED_NOTES: Final[Mapping[str, str]] = {
     "DXY": "DXY is ICE data scraped from Yahoo Finance, not a FRED series and not public "
     "domain: use it for context only (DTWEXBGS is the official dollar index)",
 }
-
-
-def _apply_scale(values: pd.Series, factor: float) -> pd.Series:
-    # Dividing by the exact power of ten keeps 6745699 mn -> 6745.699 bn bit-exact.
-    return values / (1.0 / factor) if factor < 1.0 else values * factor
 
 
 @dataclass(frozen=True)
@@ -165,17 +153,14 @@ def _label(series_id: str, published: str | None, factor: float | None) -> str:
     return "as published by FRED"
 
 
-def _resolve_units(series_id: str, units: str | None, values: pd.Series) -> _Units:
+def _resolve_units(series_id: str, units: str | None, values: pd.Series, file: str) -> _Units:
     """Scale factor, glossary label and notes for one vintage's raw ``values``."""
-    how = "given by the caller or FRED metadata"
+    how = "given by the caller, the file name or FRED metadata"
     if units is None and series_id in UNIT_DETECTION_THRESHOLDS:
-        threshold, above, below = UNIT_DETECTION_THRESHOLDS[series_id]
-        big = len(values) > 0 and float(values.abs().median()) > threshold
-        units = above if big else below
-        how = f"detected: median {'>' if big else '<='} {threshold:,.0f}; pass units= to override"
+        units, how = detect_units(series_id, values, file=file)
     elif units is None:
         units, how = FRED_SOURCE_UNITS.get(series_id), "from FRED_SOURCE_UNITS"
-    factor = _money_scale(units) if units else None
+    factor = money_scale(units) if units else None
     note = f"{series_id}: {units} ({how})"
     if factor is not None and factor != 1.0:
         note += f", multiplied by {factor:g} to USD bn"
@@ -215,8 +200,8 @@ def _build(
     notes: list[str] = []
     labels: set[str] = set()
     for group in groups:  # one group unless the units must be detected per vintage
-        resolved = _resolve_units(series_id, units, group["value"])
-        parts.append(group.assign(value=_apply_scale(group["value"], resolved.factor)))
+        resolved = _resolve_units(series_id, units, group["value"], file)
+        parts.append(group.assign(value=apply_scale(group["value"], resolved.factor)))
         notes.extend(n for n in resolved.notes if n not in notes)
         labels.add(resolved.label)
     out = pd.concat(parts)
@@ -353,14 +338,29 @@ def read_fred_csv(
     vintage: date | None = None,
     units: str | None = None,
 ) -> SourceData:
-    """Read a FRED CSV file; the file name stem is the series id unless the header or
-    ``series_id`` names it. See :func:`parse_fred_csv` for the frame and the ``vintage``
-    fallback (last observation date)."""
+    """Read a FRED CSV file; the file name gives the series id unless the header or
+    ``series_id`` names it, and the units unless ``units`` does
+    (:func:`~qtlab.sources._fred_units.fred_file_name`: ``WTREGEN_millions_<first>_<last>``
+    is WTREGEN in millions; a ``_TRANSCRIBED`` file is noted as such). See
+    :func:`parse_fred_csv` for the frame and the ``vintage`` fallback (last observation
+    date)."""
     data, name = open_binary(path)
     head = data[:200].decode("utf-8-sig", errors="replace").splitlines()[:1]
-    names_id = bool(head) and head[0].strip().lower().split(",")[-1] != "value"
-    sid = series_id if (series_id is not None or names_id) else Path(path).stem
-    return parse_fred_csv(data, series_id=sid, file=name, vintage=vintage, units=units)
+    names_id = bool(head) and head[0].strip().lower().split(",")[-1].strip('"') != "value"
+    stem = Path(path).stem
+    named = fred_file_name(stem)
+    from_name = named.series_id if named is not None else stem
+    sid = series_id if (series_id is not None or names_id) else from_name
+    units = units if units is not None or named is None else named.units
+    out = parse_fred_csv(data, series_id=sid, file=name, vintage=vintage, units=units)
+    if named is not None and named.transcribed:
+        note = (
+            "transcribed: the file's text was read from its source and written out again "
+            "(checked for byte length and against official figures, data/raw/SOURCES.md), "
+            "not byte-copied: a small risk of a copying error remains"
+        )
+        out = SourceData(out.data, replace(out.meta, notes=(*out.meta.notes, note)))
+    return out
 
 
 def _observations_frame(

@@ -26,7 +26,7 @@ from qtlab import __version__
 from qtlab._fsutil import replace_dir
 from qtlab.errors import DataError
 from qtlab.schema import validate_holdings, validate_series
-from qtlab.sources import cbo, ecb, fomc, fomc_dots, fred, freddie, nyfed, philly, treasury
+from qtlab.sources import cbo, ecb, fomc, fomc_dots, frb, fred, freddie, nyfed, philly, treasury
 from qtlab.sources._base import SourceData, sha256_bytes
 from qtlab.store import reconcile, reconcile_intl
 from qtlab.store.snapshot import (
@@ -208,6 +208,8 @@ def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
             _bind(philly.read_routput, p),
             f"day {philly.VINTAGE_DAY} of each vintage's month (the data of mid-month)",
         )
+    for p in sorted((src / "h41").glob("FRB_H41_*.csv")):
+        add(f"frb.{p.stem}", p, _bind(frb.read_h41_csv, p), last_obs)
     if not found:
         raise DataError(
             f"no raw official files found under {src}; expected the layout of "
@@ -346,6 +348,7 @@ def _checks(items: dict[str, SourceData]) -> list[Check]:
         )
     checks += reconcile_intl.check_ecb_identities(items)
     checks += _realtime_checks(items, fred_series)
+    checks += _liability_checks(items)
     return checks
 
 
@@ -372,6 +375,19 @@ def _realtime_checks(
             ),
         )
     ]
+
+
+def _liability_checks(items: dict[str, SourceData]) -> list[Check]:
+    """The H.4.1 downloads (h41/) against FRED, and the liability files among themselves."""
+    fred_by_id: dict[str, list[tuple[str, pd.Series]]] = {}
+    for rid, item in items.items():
+        if rid.startswith("fred."):
+            for sid, g in item.data.groupby("series_id"):
+                fred_by_id.setdefault(str(sid), []).append((rid, g.set_index("date")["value"]))
+    tables = {rid: item.data for rid, item in items.items() if rid.startswith("frb.")}
+    return reconcile.check_h41_tables(tables, fred_by_id) + reconcile.check_liability_vintages(
+        fred_by_id
+    )
 
 
 def build_snapshot(

@@ -8,6 +8,7 @@ it. :func:`raise_on_failure` turns failed checks into one
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -18,10 +19,13 @@ from qtlab.store.snapshot import Check
 __all__ = [
     "H41_KNOWN_EXCEPTIONS",
     "H41_TOLERANCE_BN",
+    "H41_VS_FRED",
     "HOLDINGS_TOLERANCE_BN",
     "SUMMARY_SERIES_BY_KIND",
+    "check_h41_tables",
     "check_h41_vs_summary",
     "check_holdings_vs_summary",
+    "check_liability_vintages",
     "check_same_series",
     "raise_on_failure",
 ]
@@ -198,3 +202,147 @@ def raise_on_failure(checks: Sequence[Check]) -> None:
             f"{len(failed)} of {len(checks)} reconciliation checks failed; the snapshot was "
             f"not written:\n{lines}"
         )
+
+
+# --------------------------------------------------------------------------- liabilities
+# The Board's H.4.1 downloads (data/raw/h41) against the FRED copies of the same lines, the
+# two WTREGEN vintages against each other and weekly currency against monthly CURRCIR.
+
+#: H.4.1 line (glossary id of :mod:`qtlab.sources.frb`) -> the FRED series of the same line.
+H41_VS_FRED: Mapping[str, str] = {
+    "h41.reserves.week_avg": "WRESBAL",
+    "h41.total_assets": "WALCL",
+    "h41.treasuries": "TREAST",
+    "h41.mbs": "WSHOMCB",
+    "h41.securities": "WSHOSHO",
+    "h41.tga": "WDTGAL",
+    "h41.tga.week_avg": "WTREGEN",
+    "h41.currency_in_circulation.week_avg": "WCURCIR",
+}
+#: Both sides are the Board's figures in whole millions: equal to the last bit after the
+#: division by 1,000 (1e-9 bn allows for nothing but float representation).
+EXACT_BN = 1e-9
+#: WCURCIR (FRED, fetched 2026) against the Board's 2023 download: equal through
+#: 2022-01-05; from 2022-01-12 the FRED copy carries the Board's later revision of currency
+#: in circulation, 0.007-0.67 bn a week (data/raw/SOURCES.md).
+CURRENCY_REVISION_BN = 0.7
+#: H.4.1 balance identities within a table: each total is the sum of lines rounded to the
+#: million, so a total may differ from the sum of its parts by rounding: $1 mn seen, $3 mn
+#: allowed.
+IDENTITY_TOLERANCE_BN = 0.003
+#: CURRCIR (a copy ending 2024-11) against the monthly means of WCURCIR (fetched 2026): equal
+#: within CURRCIR's rounding through 2023-12; its 2024 months predate a revision of
+#: currency in circulation, 0.10-0.53 bn lower in the later copy.
+CURRCIR_REVISED_FROM = pd.Period("2024-01", freq="M")
+CURRCIR_REVISION_BN = 0.6
+
+
+def _line(frame: pd.DataFrame, sid: str) -> pd.Series:
+    return frame.loc[frame["series_id"] == sid].set_index("date")["value"]
+
+
+def check_h41_tables(
+    tables: Mapping[str, pd.DataFrame], fred: Mapping[str, Sequence[tuple[str, pd.Series]]]
+) -> list[Check]:
+    """The Board's H.4.1 downloads against FRED, and their own identities.
+
+    ``tables`` maps a dataset id to the long frame of :func:`qtlab.sources.frb.read_h41_csv`;
+    ``fred`` maps a FRED id to ``(dataset id, series)`` for every file holding it (WTREGEN
+    has two vintages). Every pair of :data:`H41_VS_FRED` present in a table is compared on
+    common Wednesdays; both identities (Table 5: total assets = liabilities + capital;
+    Table 1: factors supplying = factors absorbing + reserves) are checked where the lines
+    exist. A pair with no common week fails (a table that matches nothing is not checked).
+    """
+    out: list[Check] = []
+    for rid, frame in tables.items():
+        held = set(frame["series_id"])
+        for line, fid in H41_VS_FRED.items():
+            if line not in held:
+                continue
+            for frid, series in fred.get(fid, ()):
+                revised = fid == "WCURCIR"
+                diff = (_line(frame, line) - series).dropna()
+                late = int((diff.index > pd.Timestamp("2022-01-05")).sum()) if revised else 0
+                out.append(
+                    check_same_series(
+                        _line(frame, line),
+                        series,
+                        name=f"{rid} {line} vs {frid} ({fid})",
+                        tolerance=EXACT_BN,
+                        reason="both are the Board's whole millions"
+                        + (
+                            f"; weeks after 2022-01-05 may differ by up to {CURRENCY_REVISION_BN}"
+                            " bn, the Board's later revision of currency in circulation that "
+                            "the FRED copy carries"
+                            if revised
+                            else ""
+                        ),
+                        allowed_exceptions=late,
+                        exception_tolerance=CURRENCY_REVISION_BN if revised else None,
+                    )
+                )
+        for total, parts, what in (
+            ("h41.total_assets", ("h41.total_liabilities", "h41.capital"), "Table 5"),
+            ("h41.factors_supplying", ("h41.factors_absorbing", "h41.reserves"), "Table 1"),
+            (
+                "h41.factors_supplying.week_avg",
+                ("h41.factors_absorbing.week_avg", "h41.reserves.week_avg"),
+                "Table 1",
+            ),
+        ):
+            if total in held and all(p in held for p in parts):
+                out.append(
+                    check_same_series(
+                        _line(frame, total),
+                        _line(frame, parts[0]) + _line(frame, parts[1]),
+                        name=f"{rid} ({what}): {total} = {' + '.join(parts)}",
+                        tolerance=IDENTITY_TOLERANCE_BN,
+                        reason="the H.4.1 rounds every line to $1 mn, totals included",
+                    )
+                )
+    return out
+
+
+def check_liability_vintages(fred: Mapping[str, Sequence[tuple[str, pd.Series]]]) -> list[Check]:
+    """WTREGEN's vintages agree (in USD bn, once each file's units are converted), and
+    weekly WCURCIR averages to monthly CURRCIR (H.6, billions to 3 decimals) in every
+    complete month both cover."""
+    out: list[Check] = []
+    tga = list(fred.get("WTREGEN", ()))
+    for (ra, a), (rb, b) in itertools.pairwise(tga):
+        out.append(
+            check_same_series(
+                a,
+                b,
+                name=f"{ra} vs {rb} (WTREGEN vintages, each converted to USD bn)",
+                tolerance=EXACT_BN,
+                reason="the same weeks in billions to 3 decimals and in millions: equal after "
+                "conversion, which proves both files' units",
+            )
+        )
+    for rw, weekly in fred.get("WCURCIR", ()):
+        for rm, monthly in fred.get("CURRCIR", ()):
+            months = pd.DatetimeIndex(weekly.index).to_period("M")
+            g = weekly.groupby(months)
+            full = g.count() >= 4
+            first = months.min()
+            # the first month of the weekly file is partial (it starts mid-month)
+            mean = g.mean()[full & (g.mean().index > first)]
+            m = pd.Series(monthly.to_numpy(), index=pd.DatetimeIndex(monthly.index).to_period("M"))
+            late = int((mean.index.intersection(m.index) >= CURRCIR_REVISED_FROM).sum())
+            out.append(
+                check_same_series(
+                    mean,
+                    m,
+                    name=f"{rw} monthly mean vs {rm} (currency in circulation)",
+                    tolerance=0.0005 + 1e-6,
+                    reason="CURRCIR is the monthly average of daily figures, in billions to 3 "
+                    "decimals: the weekly means agree within its rounding; from "
+                    f"{CURRCIR_REVISED_FROM} the CURRCIR copy (ending 2024-11) predates the "
+                    f"revision the 2026 WCURCIR copy carries, allowed up to {CURRCIR_REVISION_BN}"
+                    " bn",
+                    allowed_exceptions=late,
+                    exception_tolerance=CURRCIR_REVISION_BN,
+                )
+            )
+    return out
