@@ -11,8 +11,6 @@ build never leaves a half-written snapshot.
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,12 +21,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from qtlab import __version__
-from qtlab._fsutil import replace_dir
+from qtlab._fsutil import discard, replace_dir, temp_dir_for
 from qtlab.errors import DataError
 from qtlab.schema import validate_holdings, validate_series
 from qtlab.sources import cbo, fomc, fred, freddie, nyfed, treasury
 from qtlab.sources._base import SourceData, sha256_bytes
 from qtlab.store import reconcile
+from qtlab.store._outdir import check_snapshot_out, clean_old_build_dirs
 from qtlab.store.snapshot import (
     MANIFEST_NAME,
     SNAPSHOT_FORMAT,
@@ -326,6 +325,7 @@ def build_snapshot(
     src, out = Path(src), Path(out)
     if not src.is_dir():
         raise DataError(f"--from {src}: not a directory; point it at data/raw")
+    check_snapshot_out(src, out)
     datasets, skipped = discover(src)
     items: dict[str, SourceData] = {}
     for ds in datasets:
@@ -336,8 +336,8 @@ def build_snapshot(
     checks += [d.check(items) for d in discover_derived(src)]
     reconcile.raise_on_failure(checks)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=out.parent))
+    clean_old_build_dirs(out)
+    tmp = temp_dir_for(out)
     try:
         entries = []
         for ds in datasets:
@@ -372,6 +372,6 @@ def build_snapshot(
         )
         replace_dir(tmp, out)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(tmp)
         raise
     return BuildResult(manifest, out, tuple(skipped))
