@@ -152,3 +152,76 @@ def test_recover_leaves_a_running_process_alone(tmp_path: Path) -> None:
     (tmp_path / "r").mkdir()
     recover(tmp_path / "r")
     assert busy.is_dir()
+
+
+# --- the report folder ------------------------------------------------------------------
+
+
+def _report(out: Path, *extra: str) -> tuple[int, str]:
+    res = runner.invoke(app, ["report", "--out", str(out), "--sections", "A7", "--no-png", *extra])
+    return res.exit_code, " ".join(res.output.split())
+
+
+def test_report_rerun_keeps_the_users_files(tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "R"
+    code, text = _report(out)
+    assert code == 0, text
+    marker = json.loads((out / ".qtlab-report.json").read_text())
+    written = sorted(str(f.relative_to(out)) for f in out.rglob("*") if f.is_file())
+    assert marker["files"] == written  # the marker lists exactly what the report wrote
+    (out / "MY_NOTES.txt").write_text("notes")
+    (out / "figures" / "mine.png").write_bytes(b"\x89PNG mine")
+    (out / "drafts" / "deep").mkdir(parents=True)
+    (out / "drafts" / "deep" / "d.md").write_text("d")
+    (out / "empty").mkdir()
+    code, text = _report(out, "--lang", "zh")
+    assert code == 0, text
+    assert "抵押贷款" in (out / "index.html").read_text(encoding="utf-8")
+    assert (out / "MY_NOTES.txt").read_text() == "notes"
+    assert (out / "figures" / "mine.png").read_bytes() == b"\x89PNG mine"
+    assert (out / "drafts" / "deep" / "d.md").read_text() == "d"
+    assert (out / "empty").is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["R"]
+
+
+def test_report_refuses_to_overwrite_a_users_file_at_a_report_path(tmp_path: Path) -> None:
+    out = tmp_path / "R"
+    assert _report(out)[0] == 0
+    import json
+
+    m = out / ".qtlab-report.json"
+    info = json.loads(m.read_text())
+    info["files"].remove("tables/provenance.csv")  # as if the user had put it there
+    m.write_text(json.dumps(info))
+    (out / "tables" / "provenance.csv").write_text("the user's own")
+    code, text = _report(out)
+    assert code == 2 and "would now overwrite" in text and "tables/provenance.csv" in text, text
+    assert (out / "tables" / "provenance.csv").read_text() == "the user's own"
+
+
+def test_report_refuses_a_malformed_marker(tmp_path: Path) -> None:
+    out = tmp_path / "R"
+    out.mkdir()
+    (out / ".qtlab-report.json").write_text("{not json")
+    (out / "thesis.txt").write_text("keep")
+    code, text = _report(out)
+    assert code == 2 and "unreadable" in text, text
+    assert (out / "thesis.txt").read_text() == "keep"
+
+
+def test_report_recovers_a_killed_swap_and_keeps_the_folder_mode(tmp_path: Path) -> None:
+    out = tmp_path / "R"
+    assert _report(out)[0] == 0
+    out.chmod(0o755)
+    (out / "MY_NOTES.txt").write_text("notes")
+    # killed between the renames of the old swap: --out missing, old copy aside,
+    # and a working folder of an earlier version (mkdtemp name)
+    out.rename(tmp_path / f".R.old-{2**22 + 3}-1")
+    (tmp_path / ".R.tmp-abcd_123" / "tables").mkdir(parents=True)
+    code, text = _report(out)
+    assert code == 0, text
+    assert (out / "MY_NOTES.txt").read_text() == "notes"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["R"]
