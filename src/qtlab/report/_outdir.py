@@ -103,7 +103,7 @@ def carry_over(out: Path, tmp: Path, owned: set[str], new_files: set[str]) -> li
         src, dst = out / f, tmp / f
         dst.parent.mkdir(parents=True, exist_ok=True)
         if src.is_symlink():
-            dst.symlink_to(os.readlink(src))
+            dst.symlink_to(src.readlink())
             continue
         try:
             os.link(src, dst)
