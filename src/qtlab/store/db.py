@@ -5,7 +5,8 @@ Tables
 ``observations``  ``(series_id, date, value, vintage, dataset)``, one row per
                   observation and vintage [glossary units]; primary key
                   ``(series_id, date, vintage)``: a second fetch of the same
-                  vintage replaces it, a new vintage is added beside the old one.
+                  vintage replaces all of its rows (dates the new copy lacks
+                  are deleted), a new vintage is added beside the old one.
 ``holdings``      SOMA holdings by CUSIP, keyed by ``(as_of, cusip)``.
 ``tables``        other tidy tables (e.g. the MSPD detail), stored as Parquet
                   bytes per ``(dataset, vintage)``.
@@ -215,6 +216,12 @@ class Store:
             df = validate_series(item.data, file=meta.file or meta.url)
             df = df.assign(dataset=meta.dataset)
             con.register("_incoming", df)
+            # a (series, vintage) fetched or imported again replaces that vintage entirely:
+            # rows the new copy no longer has must not survive beside it
+            con.execute(
+                "DELETE FROM observations WHERE (series_id, vintage) IN "
+                "(SELECT DISTINCT series_id, CAST(vintage AS DATE) FROM _incoming)"
+            )
             con.execute(
                 "INSERT OR REPLACE INTO observations "
                 "SELECT series_id, CAST(date AS DATE), value, CAST(vintage AS DATE), dataset "
@@ -225,6 +232,11 @@ class Store:
             df = validate_holdings(item.data, file=meta.file or meta.url)
             df = df.assign(dataset=meta.dataset)
             con.register("_incoming", df)
+            # the same for a holdings file: its date and kinds are replaced as a whole
+            con.execute(
+                "DELETE FROM holdings WHERE (CAST(as_of AS DATE), kind) IN "
+                "(SELECT DISTINCT CAST(as_of AS DATE), kind FROM _incoming)"
+            )
             cols = ", ".join(HOLDINGS_COLUMNS)
             con.execute(
                 f"INSERT OR REPLACE INTO holdings ({cols}, dataset) "
