@@ -178,27 +178,34 @@ def data_update(
     Each source is written in one transaction: a failure leaves it as it was.
     """
     from qtlab.store.db import Store
-    from qtlab.store.update import update
+    from qtlab.store.update import UpdateOutcome, fetch_all, write_fetched
 
-    with Store(data_dir) as store:
-        with console.status("fetching ...") as st:
-            outcomes = update(store, source, on_source=lambda n: st.update(f"fetching {n} ..."))
-        failed = 0
-        for o in outcomes:
-            if o.ok:
-                console.print(
-                    f"[green]ok[/] {o.source}: {len(o.datasets)} "
-                    f"dataset{'' if len(o.datasets) == 1 else 's'}, {o.rows:,} rows"
-                )
-            else:
-                failed += 1
-                console.print(
-                    f"[red]failed[/] {o.source}: {o.error}\n  nothing was changed for {o.source}; "
-                    "the embedded snapshot and earlier vintages are intact.",
-                    highlight=False,
-                    soft_wrap=True,  # never break a URL
-                )
-        console.print(f"store: {store.path}", highlight=False, soft_wrap=True)
+    # fetch with the store closed: other qtlab processes keep reading it meanwhile
+    with console.status("fetching ...") as st:
+        fetched = fetch_all(source, on_source=lambda n: st.update(f"fetching {n} ..."))
+    if any(f.error is None for f in fetched):
+        with Store(data_dir) as store:
+            outcomes = write_fetched(store, fetched)
+            where = f"store: {store.path}"
+    else:  # nothing fetched: create no store
+        outcomes = [UpdateOutcome(f.source, False, error=f.error) for f in fetched]
+        where = "nothing was fetched; no store was created or changed"
+    failed = 0
+    for o in outcomes:
+        if o.ok:
+            console.print(
+                f"[green]ok[/] {o.source}: {len(o.datasets)} "
+                f"dataset{'' if len(o.datasets) == 1 else 's'}, {o.rows:,} rows"
+            )
+        else:
+            failed += 1
+            console.print(
+                f"[red]failed[/] {o.source}: {o.error}\n  nothing was changed for {o.source}; "
+                "the embedded snapshot and earlier vintages are intact.",
+                highlight=False,
+                soft_wrap=True,  # never break a URL
+            )
+    console.print(where, highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(1)
 

@@ -39,6 +39,7 @@ import pandas as pd
 
 from qtlab.errors import DataError, DateRangeError, UnknownSeriesError, one_of
 from qtlab.schema import HOLDING_KINDS, HOLDINGS_COLUMNS, SeriesSpec, series_spec
+from qtlab.store._lock import open_with_retry
 from qtlab.store._readcache import read_cache
 from qtlab.store.db import DB_FILENAME, write_generation
 from qtlab.store.paths import data_dir, packaged_snapshot_dir
@@ -213,7 +214,9 @@ class Dataset:
     def _con(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(":memory:")
         if self._store_path is not None:
-            con.execute(f"ATTACH '{_sql_path(self._store_path)}' AS user_store (READ_ONLY)")
+            attach = f"ATTACH '{_sql_path(self._store_path)}' AS user_store (READ_ONLY)"
+            # another process writing the store: wait (bounded), then a clear StoreError
+            open_with_retry(self._store_path, lambda: con.execute(attach), writing=False)
         con.execute(
             "CREATE VIEW all_obs AS "
             + " UNION ALL ".join(self._layers("series", "observations", _OBS_COLS))

@@ -35,6 +35,7 @@ import pandas as pd
 from qtlab.errors import StoreError
 from qtlab.schema import HOLDINGS_COLUMNS, validate_holdings, validate_series
 from qtlab.sources._base import SourceData
+from qtlab.store._lock import open_with_retry
 from qtlab.store.paths import data_dir
 
 __all__ = ["DB_FILENAME", "IngestReport", "Store", "write_generation"]
@@ -153,14 +154,38 @@ class Store:
                     f"no store at {self.path}; run `qtlab data update` to create one, "
                     "or use the embedded snapshot alone"
                 )
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
+            self._con = open_with_retry(
+                self.path,
+                lambda: duckdb.connect(str(self.path), read_only=read_only),
+                writing=not read_only,
+            )
             if not read_only:
                 self._con.execute(_DDL)
-        except duckdb.Error as exc:
-            raise StoreError(
-                f"cannot open the store {self.path}: {exc}. Another qtlab process may be "
-                "writing to it; wait for it, or pass --data-dir to use another directory"
-            ) from exc
+        except StoreError:
+            raise
+        except (duckdb.Error, OSError) as exc:
+            raise StoreError(self._open_error(exc)) from exc
+
+    def _open_error(self, exc: BaseException) -> str:
+        """Why the store cannot be opened, with the fix (never a guess about other processes)."""
+        if not self.read_only:
+            blocked = next(
+                (p for p in (self.directory, *self.directory.parents) if p.exists()), None
+            )
+            if blocked is not None and not os.access(blocked, os.W_OK):
+                return (
+                    f"cannot write the store {self.path}: the directory {blocked} is read-only "
+                    f"({exc}). Pass --data-dir (or set QTLAB_DATA_DIR) to a writable directory"
+                )
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                return (
+                    f"cannot write the store {self.path}: the file is read-only ({exc}). Make "
+                    "it writable, or pass --data-dir to use another directory"
+                )
+        return (
+            f"cannot open the store {self.path}: {exc}. If the file is damaged, move it "
+            "away (qtlab then starts a new store) or pass --data-dir to use another directory"
+        )
 
     # --- context management -------------------------------------------------
     def __enter__(self) -> Store:
