@@ -3,10 +3,19 @@ replaces its rows, the snapshot is checked against its manifest."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 from pathlib import Path
 
-from _helpers import flat, run_cli, store_contents
+import pandas as pd
+import pytest
+
+from _helpers import flat, reseal_snapshot, run_cli, store_contents
+from qtlab.errors import DataError
 from qtlab.store import Dataset
+from qtlab.store.paths import packaged_snapshot_dir
+from qtlab.store.snapshot import MANIFEST_NAME
 
 SID = "agency_mbs.outstanding"
 
@@ -45,3 +54,100 @@ def test_reimport_at_the_same_vintage_replaces_the_vintage(tmp_path: Path) -> No
     obs = store_contents(store)["observations"]
     assert sorted(obs.groupby("vintage").size().tolist()) == [1, 3]
     assert "ok" in flat(res.output)
+
+
+# --- the embedded snapshot is read only as its manifest describes it -------------------
+
+
+@pytest.fixture
+def snap(tmp_path: Path) -> Path:
+    out = tmp_path / "snapshot"
+    shutil.copytree(packaged_snapshot_dir(), out)
+    return out
+
+
+WALCL = "series/fred.WALCL.parquet"
+
+
+def test_a_changed_file_is_refused(snap: Path) -> None:
+    df = pd.read_parquet(snap / WALCL)
+    df["value"] *= 1000
+    df.to_parquet(snap / WALCL)
+    with pytest.raises(DataError, match=rf"damaged: {WALCL} has SHA-256 .* not the"):
+        Dataset(snapshot_dir=snap, use_store=False).series("WALCL")
+
+
+def test_a_stray_file_is_never_read(snap: Path) -> None:
+    rogue = pd.DataFrame(
+        {
+            "series_id": "WALCL",
+            "date": pd.to_datetime(["2024-01-03"]),
+            "value": [1.0],
+            "vintage": pd.to_datetime(["2030-01-01"]),
+        }
+    )
+    rogue.to_parquet(snap / "series" / "zz_rogue.parquet")
+    got = Dataset(snapshot_dir=snap, use_store=False).series("WALCL")
+    want = Dataset(use_store=False).series("WALCL")
+    pd.testing.assert_series_equal(got, want)
+    assert got.loc["2024-01-03"] > 7000
+
+
+def test_a_missing_file_is_refused_not_replaced_by_an_older_one(snap: Path) -> None:
+    (snap / "holdings" / "nyfed.soma_holdings.2024-10-02.mbs.parquet").unlink()
+    with pytest.raises(DataError, match=r"2024-10-02.mbs.parquet is listed in manifest.json but"):
+        Dataset(snapshot_dir=snap, use_store=False).holdings(["mbs"])
+
+
+def test_changed_checksums_and_unknown_format_are_refused(snap: Path) -> None:
+    p = snap / MANIFEST_NAME
+    m = json.loads(p.read_text())
+    m["datasets"][0]["sha256"] = "0" * 64
+    p.write_text(json.dumps(m))
+    with pytest.raises(DataError, match="damaged"):
+        Dataset(snapshot_dir=snap, use_store=False).series("WALCL")
+    reseal_snapshot(snap)
+    m = json.loads(p.read_text())
+    m["format"] = 99
+    p.write_text(json.dumps(m))
+    with pytest.raises(DataError, match="format 99; this qtlab reads format 1 only"):
+        Dataset(snapshot_dir=snap, use_store=False).series("WALCL")
+
+
+def test_truncated_parquet_is_a_clear_error_on_the_command_line(
+    snap: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = snap / WALCL
+    f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    monkeypatch.setattr("qtlab.store.dataset.packaged_snapshot_dir", lambda: snap)
+    res = run_cli("data", "status")
+    assert res.exit_code == 1
+    text = flat(res.output)
+    assert f"damaged: {WALCL} has SHA-256" in text and "Traceback" not in text
+    # resealed (the checksum matches the truncated file): still a clear error naming it
+    reseal_snapshot(snap)
+    with pytest.raises(DataError, match=r"cannot read the snapshot .*fred\.WALCL\.parquet"):
+        Dataset(snapshot_dir=snap, use_store=False).series("WALCL")
+
+
+def test_checksums_are_computed_once_per_file_state(
+    snap: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qtlab.store import _verify
+
+    calls: list[str] = []
+    real = _verify.file_sha256
+
+    def counting(p: Path) -> str:
+        calls.append(p.name)
+        return real(p)
+
+    monkeypatch.setattr(_verify, "file_sha256", counting)
+    Dataset(snapshot_dir=snap, use_store=False).series("WALCL")
+    n = len(calls)
+    assert n == len(json.loads((snap / MANIFEST_NAME).read_text())["datasets"])
+    Dataset(snapshot_dir=snap, use_store=False).series("WALCL")
+    assert len(calls) == n  # the second view trusts the files already checked
+    os.utime(snap / WALCL, ns=(1, 1))  # a new state of one file: checked again
+    Dataset(snapshot_dir=snap, use_store=False).series("DGS10")
+    assert calls[n:] == ["fred.WALCL.parquet"]
