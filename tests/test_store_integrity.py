@@ -151,3 +151,33 @@ def test_checksums_are_computed_once_per_file_state(
     os.utime(snap / WALCL, ns=(1, 1))  # a new state of one file: checked again
     Dataset(snapshot_dir=snap, use_store=False).series("DGS10")
     assert calls[n:] == ["fred.WALCL.parquet"]
+
+
+# --- a user's series is credited to the user's file in the report --------------------
+
+
+def test_report_credits_a_user_series_to_its_file(tmp_path: Path, raw_data: Path) -> None:
+    import hashlib
+
+    from qtlab.report import build_report
+
+    store = tmp_path / "store"
+    f = raw_data / "fred" / "WSHOMCB.csv"  # a stand-in file for the import path
+    res = run_cli(
+        "data", "import", "agency_mbs.outstanding", f, "--scale", "0.001",
+        "--vintage", "2026-08-20", "--source", "SIFMA US Agency MBS outstanding",
+        "--data-dir", store,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "rep"
+    build_report(out, sections=["A6"], data_dir=store, png=False)
+    prov = pd.read_csv(out / "tables" / "provenance.csv", encoding="utf-8-sig")
+    row = prov[prov["Series read"] == "agency_mbs.outstanding"].iloc[0]
+    sha = hashlib.sha256(f.read_bytes()).hexdigest()
+    assert "FRED" not in row["Source"]
+    assert row["Source"] == "User file (qtlab data import): SIFMA US Agency MBS outstanding"
+    assert row["Official id or file"] == f"WSHOMCB.csv, sha256 {sha}"
+    assert row["Layer"] == "local store (fetched)"
+    build_report(out, sections=["A6"], data_dir=store, png=False, lang="zh")
+    prov = pd.read_csv(out / "tables" / "provenance.csv", encoding="utf-8-sig")
+    assert "用户文件" in prov.to_string() and "SIFMA US Agency MBS outstanding" in prov.to_string()
