@@ -221,6 +221,14 @@ def data_build_snapshot(
         Path | None,
         typer.Option("--out", help="Where to write the snapshot (default: inside the package)."),
     ] = None,
+    expect_committed: Annotated[
+        bool,
+        typer.Option(
+            "--expect-committed/--no-expect-committed",
+            help="Require every dataset to cover at least what the committed snapshot holds "
+            "(turn off only when raw files were removed or renamed on purpose).",
+        ),
+    ] = True,
 ) -> None:
     """Build the embedded snapshot (Parquet + manifest.json) from raw official files."""
     from qtlab.store.build import build_snapshot
@@ -228,12 +236,19 @@ def data_build_snapshot(
 
     target = dest or packaged_snapshot_dir()
     with console.status("reading raw files ...") as st:
-        result = build_snapshot(src, target, progress=lambda d: st.update(f"reading {d}"))
+        result = build_snapshot(
+            src,
+            target,
+            progress=lambda d: st.update(f"reading {d}"),
+            expect_committed=expect_committed,
+        )
     m = result.manifest
     total = sum(e.rows for e in m.datasets)
     console.print(
         f"[green]snapshot written[/] to {result.out_dir}: {len(m.datasets)} datasets, "
         f"{total:,} rows; {sum(c.passed for c in m.checks)}/{len(m.checks)} reconciliations passed"
+        f"; {sum(c.passed for c in result.coverage)}/{len(result.coverage)} datasets cover what "
+        "is expected"
     )
     for c in m.checks:
         console.print(

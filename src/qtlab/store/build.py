@@ -26,8 +26,9 @@ from qtlab.errors import DataError
 from qtlab.schema import validate_holdings, validate_series
 from qtlab.sources import cbo, fomc, fred, freddie, nyfed, treasury
 from qtlab.sources._base import SourceData, sha256_bytes
-from qtlab.store import reconcile
+from qtlab.store import coverage, reconcile
 from qtlab.store._outdir import check_snapshot_out, clean_old_build_dirs
+from qtlab.store.paths import packaged_snapshot_dir
 from qtlab.store.snapshot import (
     MANIFEST_NAME,
     SNAPSHOT_FORMAT,
@@ -35,6 +36,7 @@ from qtlab.store.snapshot import (
     Manifest,
     ManifestEntry,
     file_sha256,
+    load_manifest,
 )
 
 __all__ = ["BuildResult", "RawDataset", "build_snapshot", "discover"]
@@ -78,6 +80,7 @@ class BuildResult:
     manifest: Manifest
     out_dir: Path
     skipped: tuple[str, ...]
+    coverage: tuple[Check, ...] = ()
 
 
 def discover_derived(src: Path) -> list[DerivedFile]:
@@ -314,6 +317,7 @@ def build_snapshot(
     out: str | Path,
     *,
     progress: Callable[[str], None] | None = None,
+    expect_committed: bool = True,
 ) -> BuildResult:
     """Build the snapshot from the raw files in ``src`` into ``out``.
 
@@ -321,6 +325,12 @@ def build_snapshot(
     (else :class:`~qtlab.errors.ReconciliationError`, and ``out`` is left as it
     was), then the Parquet files and ``manifest.json`` are written to a
     temporary directory beside ``out`` and swapped in.
+
+    Every dataset must also cover what is expected of it
+    (:mod:`qtlab.store.coverage`): what the committed snapshot holds (unless
+    ``expect_committed`` is False, for raw files removed or renamed on purpose) and
+    the glossary's bounds; a reconciliation of the committed snapshot that cannot
+    run is a failure. ``out`` must be new, empty or an earlier snapshot.
     """
     src, out = Path(src), Path(out)
     if not src.is_dir():
@@ -334,7 +344,9 @@ def build_snapshot(
         items[ds.id] = ds.load()
     checks = _checks(items)
     checks += [d.check(items) for d in discover_derived(src)]
+    cover = _expectations(items, checks, expect_committed)
     reconcile.raise_on_failure(checks)
+    coverage.raise_on_failure(cover)
 
     clean_old_build_dirs(out)
     tmp = temp_dir_for(out)
@@ -374,4 +386,14 @@ def build_snapshot(
     except BaseException:
         discard(tmp)
         raise
-    return BuildResult(manifest, out, tuple(skipped))
+    return BuildResult(manifest, out, tuple(skipped), tuple(cover))
+
+
+def _expectations(
+    items: dict[str, SourceData], checks: list[Check], expect_committed: bool
+) -> list[Check]:
+    """Coverage checks of ``items``; appends to ``checks`` a failure for each reconciliation
+    of the committed snapshot that did not run."""
+    committed = load_manifest(packaged_snapshot_dir()) if expect_committed else None
+    checks += coverage.missing_checks(checks, committed)
+    return coverage.coverage_checks(items, committed)
