@@ -53,7 +53,7 @@ def test_build_refuses_a_file_as_out(tmp_path: Path, raw_data: Path) -> None:
     f = tmp_path / "file.txt"
     f.write_text("keep me")
     code, text = _build(raw_data, f)
-    assert code == 2 and "is a file, not a directory" in text, text
+    assert code == 2 and "is a file or a symbolic link, not a directory" in text, text
     assert f.read_text() == "keep me"
 
 
