@@ -54,7 +54,9 @@ def owned_files(out: Path) -> set[str]:
     a file, or a non-empty folder that is not a qtlab report, or its marker is unreadable.
     """
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise SpecError(f"--out {str(out)!r} is a file or a symbolic link; give a directory for the report")
+        raise SpecError(
+            f"--out {str(out)!r} is a file or a symbolic link; give a directory for the report"
+        )
     if not out.is_dir() or not any(out.iterdir()):
         return set()
     marker = out / MARKER

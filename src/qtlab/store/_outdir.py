@@ -48,7 +48,9 @@ def check_snapshot_out(src: Path, out: Path) -> None:
             f"--out as a whole. {valid}"
         )
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise SpecError(f"--out {str(out)!r} is a file or a symbolic link, not a directory; {valid}")
+        raise SpecError(
+            f"--out {str(out)!r} is a file or a symbolic link, not a directory; {valid}"
+        )
     if not out.is_dir():
         return
     entries = sorted(p.name for p in out.iterdir())
