@@ -120,6 +120,18 @@ class IngestReport:
     rows: int
 
 
+def _validated(item: SourceData) -> pd.DataFrame:
+    """``item.data`` checked for its kind (series, holdings; a table as it is)."""
+    where = item.meta.file or item.meta.url
+    if item.kind == "series":
+        return validate_series(item.data, file=where)
+    if item.kind == "holdings":
+        return validate_holdings(item.data, file=where)
+    if item.kind == "table":
+        return item.data
+    raise StoreError(f"unknown dataset kind {item.kind!r} for {item.meta.dataset!r}")
+
+
 def _vintage_of(item: SourceData) -> date:
     meta = item.meta
     if meta.vintage is not None:
@@ -229,24 +241,41 @@ class Store:
         new vintage is kept beside the older ones.
         """
         rows = 0
+        frames = [_validated(item) for item in items]  # every item checked before any write
         with self._transaction() as con:
-            for item in items:
-                rows += self._write_one(con, item)
+            # what was kept of every (series, vintage) and (holdings date, kind) written
+            # here goes first, for all items, so two items of one update never delete
+            # each other's rows
+            for item, df in zip(items, frames, strict=True):
+                self._clear_previous(con, item.kind, df)
+            for item, df in zip(items, frames, strict=True):
+                rows += self._write_one(con, item, df)
         return IngestReport(tuple(i.meta.dataset for i in items), rows)
 
-    def _write_one(self, con: duckdb.DuckDBPyConnection, item: SourceData) -> int:
+    def _clear_previous(self, con: duckdb.DuckDBPyConnection, kind: str, df: pd.DataFrame) -> None:
+        """Delete the rows an earlier ingest of the same (series, vintage) or (holdings
+        date, kind) left: a re-ingest replaces them entirely, dates it lacks included."""
+        if kind == "series":
+            keys = df[["series_id", "vintage"]].drop_duplicates()
+            for sid, vint in keys.itertuples(index=False):
+                con.execute(
+                    "DELETE FROM observations WHERE series_id = ? AND vintage = CAST(? AS DATE)",
+                    [str(sid), pd.Timestamp(vint).date()],
+                )
+        elif kind == "holdings":
+            keys = df[["as_of", "kind"]].drop_duplicates()
+            for as_of, held in keys.itertuples(index=False):
+                con.execute(
+                    "DELETE FROM holdings WHERE as_of = CAST(? AS DATE) AND kind = ?",
+                    [pd.Timestamp(as_of).date(), str(held)],
+                )
+
+    def _write_one(self, con: duckdb.DuckDBPyConnection, item: SourceData, df: pd.DataFrame) -> int:
         meta = item.meta
         vintage = _vintage_of(item)
         if item.kind == "series":
-            df = validate_series(item.data, file=meta.file or meta.url)
             df = df.assign(dataset=meta.dataset)
             con.register("_incoming", df)
-            # a (series, vintage) fetched or imported again replaces that vintage entirely:
-            # rows the new copy no longer has must not survive beside it
-            con.execute(
-                "DELETE FROM observations WHERE (series_id, vintage) IN "
-                "(SELECT DISTINCT series_id, CAST(vintage AS DATE) FROM _incoming)"
-            )
             con.execute(
                 "INSERT OR REPLACE INTO observations "
                 "SELECT series_id, CAST(date AS DATE), value, CAST(vintage AS DATE), dataset "
@@ -254,14 +283,8 @@ class Store:
             )
             con.unregister("_incoming")
         elif item.kind == "holdings":
-            df = validate_holdings(item.data, file=meta.file or meta.url)
             df = df.assign(dataset=meta.dataset)
             con.register("_incoming", df)
-            # the same for a holdings file: its date and kinds are replaced as a whole
-            con.execute(
-                "DELETE FROM holdings WHERE (CAST(as_of AS DATE), kind) IN "
-                "(SELECT DISTINCT CAST(as_of AS DATE), kind FROM _incoming)"
-            )
             cols = ", ".join(HOLDINGS_COLUMNS)
             con.execute(
                 f"INSERT OR REPLACE INTO holdings ({cols}, dataset) "
@@ -269,7 +292,6 @@ class Store:
             )
             con.unregister("_incoming")
         elif item.kind == "table":
-            df = item.data
             buf = io.BytesIO()
             df.to_parquet(buf, index=False)
             con.execute(
