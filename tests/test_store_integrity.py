@@ -181,3 +181,25 @@ def test_report_credits_a_user_series_to_its_file(tmp_path: Path, raw_data: Path
     build_report(out, sections=["A6"], data_dir=store, png=False, lang="zh")
     prov = pd.read_csv(out / "tables" / "provenance.csv", encoding="utf-8-sig")
     assert "用户文件" in prov.to_string() and "SIFMA US Agency MBS outstanding" in prov.to_string()
+
+
+def test_holdings_reingest_replaces_date_and_kind_but_one_update_keeps_all(
+    tmp_path: Path, raw_data: Path
+) -> None:
+    from dataclasses import replace as dc_replace
+
+    from qtlab.sources import nyfed
+    from qtlab.store import Store
+
+    item = nyfed.read_soma_holdings(raw_data / "soma" / "soma_tsy_agency_cmbs_2022-02-16.csv")
+    bills = item.data[item.data["kind"] == "bill"]
+    half = len(bills) // 2
+    a = dc_replace(item, data=bills.iloc[:half])
+    b = dc_replace(item, data=bills.iloc[half:])
+    with Store(tmp_path) as st:
+        st.ingest([a, b])  # two files of one update: both kept
+        n = st.connection.execute("SELECT count(*) FROM holdings").fetchone()
+        assert n == (len(bills),)
+        st.ingest([a])  # the 2022-02-16 bills fetched again: replaced as a whole
+        n = st.connection.execute("SELECT count(*) FROM holdings").fetchone()
+        assert n == (half,)
