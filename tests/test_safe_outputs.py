@@ -225,3 +225,13 @@ def test_report_recovers_a_killed_swap_and_keeps_the_folder_mode(tmp_path: Path)
     assert (out / "MY_NOTES.txt").read_text() == "notes"
     assert stat.S_IMODE(out.stat().st_mode) == 0o755
     assert sorted(p.name for p in tmp_path.iterdir()) == ["R"]
+
+
+def test_a_reader_puts_back_a_snapshot_a_killed_build_left_aside(tmp_path: Path) -> None:
+    from qtlab.store import Dataset
+
+    snap = tmp_path / "snapshot"
+    shutil.copytree(packaged_snapshot_dir(), tmp_path / f".snapshot.old-{2**22 + 9}-1")
+    assert not snap.exists()
+    s = Dataset(snapshot_dir=snap, use_store=False).series("WALCL")
+    assert len(s) > 1000 and (snap / MANIFEST_NAME).is_file()

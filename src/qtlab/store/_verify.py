@@ -10,10 +10,12 @@ A problem raises :class:`~qtlab.errors.DataError` naming the file and the fix.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path, PurePosixPath
 
+from qtlab._fsutil import recover
 from qtlab.errors import DataError
 from qtlab.store.snapshot import MANIFEST_NAME, SNAPSHOT_FORMAT, file_sha256, load_manifest
 
@@ -71,6 +73,10 @@ def snapshot_files(directory: Path) -> dict[str, list[Path]]:
         file missing or with another checksum, a path outside the snapshot.
     """
     out: dict[str, list[Path]] = {sub: [] for sub in SUBDIRS.values()}
+    if not directory.exists():
+        # a build killed while swapping the snapshot in: put the complete copy in place
+        with contextlib.suppress(OSError):
+            recover(directory)
     manifest = load_manifest(directory)
     if manifest is None:
         stray = sorted(
