@@ -4,6 +4,7 @@ reconciliation that cannot run."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def test_a_missing_file_fails_its_reconciliation_and_its_coverage(raw: Path) -> 
     with pytest.raises(ReconciliationError) as err:
         build_snapshot(raw, raw.parent / "snap")
     msg = flat(str(err.value))
-    assert "1 of 11 reconciliation checks failed" in msg
+    assert re.search(r"\b1 of \d+ reconciliation checks failed", msg), msg
     assert "TREAST (H.4.1) vs SOMA summary" in msg and "cannot run" in msg
     # with the reconciliation fixed by hand, coverage still names the missing dataset
     items = {}
@@ -68,8 +69,8 @@ def _walcl_with(raw_data: Path, tmp_path: Path, value: str) -> dict[str, object]
 @pytest.mark.parametrize(
     ("value", "why"),
     [
-        ("1e308", "beyond the 200000 USD bn any USD bn series can reach"),
-        ("6745699000", "beyond the 200000 USD bn"),  # x1000: USD mn read as thousands
+        ("1e308", "beyond the bound of 200000 for a series in USD bn"),
+        ("6745699000", "up to 6.7457e+06 USD bn, beyond the bound"),  # x1000
         ("-6745699", "1 negative values"),
     ],
 )

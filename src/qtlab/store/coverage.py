@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -66,7 +67,7 @@ KNOWN_GAPS: Final[Mapping[str, tuple[int, str]]] = {
 
 #: Largest magnitude a value of these glossary units may have (|value| <=).
 MAGNITUDE: Final[Mapping[str, float]] = {
-    USD_BN: 2e5,  # USD 200 trillion: 4x the largest projection of US debt
+    USD_BN: 2e5,  # 200 trillion (USD, EUR ...): 4x the largest projection of US debt
     PERCENT: 1e3,
     INDEX: 1e5,
 }
@@ -90,8 +91,10 @@ def _spec(series_id: str) -> SeriesSpec | None:
 
 
 def _unit_class(units: str) -> str | None:
+    """The class of glossary units whose bounds apply: money in billions of any currency
+    (``USD bn``, ``EUR bn``, ``USD bn (chained 2017)``), percent, an index; else None."""
     u = units.strip()
-    if u.startswith(USD_BN):
+    if re.match(r"^[A-Z]{3} bn\b", u):
         return USD_BN
     if u == PERCENT:
         return PERCENT
@@ -125,8 +128,8 @@ def _series_problems(sid: str, g: pd.DataFrame) -> list[str]:
         if big.any():
             i = int(abs(ok).argmax())
             problems.append(
-                f"{sid}: |value| up to {abs(ok[i]):.6g} {spec.units}, beyond the {limit:g} "
-                f"{spec.units} any {unit} series can reach (wrong units or scale?)"
+                f"{sid}: |value| up to {abs(ok[i]):.6g} {spec.units}, beyond the bound of "
+                f"{limit:g} for a series in {spec.units} (wrong units or scale?)"
             )
         signed = any(fnmatch.fnmatchcase(sid, p) for p in SIGNED_PATTERNS)
         if unit in (USD_BN, INDEX) and not signed and (ok < 0).any():
