@@ -12,7 +12,11 @@ raw files in data/raw in the shape of each live endpoint qtlab calls:
 - Fiscal Data's MSPD Table 1 (``v1/debt/mspd/mspd_table_1``), JSON pages with
   ``meta.total-pages`` or ``format=csv`` pages, honouring ``filter=record_date:...``;
 - CBO's GitHub raw files (``US-CBO/eval-projections/REF/input_data/NAME``);
-- Freddie Mac's ``historicalweeklydata.xlsx``.
+- Freddie Mac's ``historicalweeklydata.xlsx``;
+- the ECB's APP and PEPP history CSVs (``www.ecb.europa.eu/mopo/pdf/NAME.csv``).
+- the Philadelphia Fed's ``routputmvqd.xlsx`` (real GDP by vintage);
+- the Fed's SEP projection materials pages ``fomcprojtablYYYYMMDD.htm``, their dot-plot
+  table (Figure 2) written from ``sep/sep_dots_*.csv`` (:func:`sep_projtable_html`).
 
 Anything else gets a 404, as an unknown FRED id does.
 """
@@ -35,6 +39,12 @@ SUMMARY = "soma/soma_summary_2003-07-09_2026-03-11.json"
 MSPD_TABLE1 = "mspd/mspd_table1_summary_by_class_2001-01_2026-05.csv"
 PMMS_XLSX = "pmms/freddie_pmms_historicalweeklydata_2026-04-02.xlsx"
 SEP_FEDTARMD = "sep/fred_FEDTARMD_fetched_2026-03-24.csv"
+ECB_FILES = {
+    "APP_breakdown_history.csv": "intl/ECB_APP_breakdown_history_2014-10_2026-08_TRANSCRIBED.csv",
+    "PEPP_purchase_history.csv": "intl/ECB_PEPP_purchase_history_2020-03_2026-08_TRANSCRIBED.csv",
+}
+SEP_DOTS = "sep/sep_dots_2020-06_2025-12.csv"
+RTDSM_ROUTPUT = "philly/philly_rtdsm_routputMvQd_vintages_1965M11_2025M2.xlsx"
 CBO_FILES = {
     "baselines.csv": "cbo/cbo_baselines_1984-2026.csv",
     "actuals.csv": "cbo/cbo_actuals_by_fiscal_year.csv",
@@ -201,6 +211,22 @@ class OfficialEndpoints:
                 return httpx.Response(200, content=(self.shared / CBO_FILES[name]).read_bytes())
         if url.host == "www.freddiemac.com" and url.path == "/pmms/docs/historicalweeklydata.xlsx":
             return httpx.Response(200, content=(self.shared / PMMS_XLSX).read_bytes())
+        if url.host == "www.ecb.europa.eu" and url.path.startswith("/mopo/pdf/"):
+            name = url.path.removeprefix("/mopo/pdf/")
+            if name in ECB_FILES:
+                body = (self.shared / ECB_FILES[name]).read_bytes()
+                return httpx.Response(200, content=body, headers={"content-type": "text/csv"})
+        if url.host == "www.philadelphiafed.org" and url.path.endswith(
+            "/real-time-data/data-files/xlsx/routputmvqd.xlsx"
+        ):
+            return httpx.Response(200, content=(self.shared / RTDSM_ROUTPUT).read_bytes())
+        if url.host == "www.federalreserve.gov" and url.path.startswith(
+            "/monetarypolicy/fomcprojtabl"
+        ):
+            day = url.path.removeprefix("/monetarypolicy/fomcprojtabl").removesuffix(".htm")
+            page = sep_projtable_html((self.shared / SEP_DOTS).read_text(encoding="utf-8"), day)
+            if page is not None:
+                return httpx.Response(200, text=page, headers={"content-type": "text/html"})
         return httpx.Response(404, text=f"not found: {url}")
 
     # --- FRED -------------------------------------------------------------------------
@@ -287,6 +313,39 @@ def mspd_table1_response(text: str, params: httpx.QueryParams) -> httpx.Response
         "links": {},
     }
     return httpx.Response(200, json=body)
+
+
+def sep_projtable_html(dots_csv: str, day: str) -> str | None:
+    """The dot-plot table (Figure 2) of the SEP of ``day`` (``YYYYMMDD``) as the Fed's
+    projection materials page gives it: one row per rate, one column per horizon, the
+    number of participants in each cell (blank for none), inside an HTML page with
+    another table before it; None if the dots file has no such meeting."""
+    meeting = f"{day[:4]}-{day[4:6]}-{day[6:]}"
+    rows = [r for r in csv.DictReader(io.StringIO(dots_csv)) if r["meeting_date"] == meeting]
+    if not rows:
+        return None
+    horizons = list(dict.fromkeys(r["horizon"] for r in rows))
+    rates = sorted({float(r["dot_value"]) for r in rows}, reverse=True)
+    count = {(h, v): 0 for h in horizons for v in rates}
+    for r in rows:
+        count[(r["horizon"], float(r["dot_value"]))] += 1
+    head = "".join(f'<th scope="col">{h}</th>' for h in horizons)
+    body = "".join(
+        f'<tr><th scope="row">{v:.3f}</th>'
+        + "".join(f"<td>{count[(h, v)] or ''}</td>" for h in horizons)
+        + "</tr>\n"
+        for v in rates
+    )
+    return (
+        "<html><body><h4>Table 1. Economic projections</h4>"
+        "<table><tr><th>Variable</th><th>Median</th></tr><tr><td>Federal funds rate</td>"
+        "<td>3.4</td></tr></table>\n"
+        "<table><caption>Figure 2. FOMC participants' assessments of appropriate monetary "
+        "policy: Midpoint of target range or target level for the federal funds rate"
+        "</caption>\n"
+        f"<thead><tr><th>Midpoint of target range or target level (Percent)</th>{head}</tr>"
+        f"</thead>\n<tbody>\n{body}</tbody></table></body></html>\n"
+    )
 
 
 def _split(text: str) -> Iterable[str]:

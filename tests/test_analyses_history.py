@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -111,6 +112,45 @@ def test_a3_ratios_match_raw_files(latest: Dataset, raw_data: Path):
         100 * walcl.loc["2019-09-25"] / gdp.loc["2019-07-01"]
     )
     assert len(res.figure("a3_size_to_gdp").layout.shapes) >= 5  # episodes shaded
+
+
+def test_a3_as_of_2022_divides_by_chained_2012_real_gdp_of_that_vintage(eve: Dataset):
+    # As analysts saw it on 2022-05-31: total assets 8,937.142 bn on 2022-03-30 (H.4.1) over
+    # real GDP 2022Q1 = 19,735.9 bn in chained 2012 dollars, BEA's advance estimate as in the
+    # Philadelphia Fed Real-Time Data Set vintage 2022M5 (data/raw/SOURCES.md): 45.3%.
+    # (Today's GDPC1 for 2022Q1, 21,932.71 bn in chained 2017 dollars, would give 40.7%.)
+    for lang in ("en", "zh"):
+        res = get_analysis("A3").run(eve, lang=lang)
+        q = res.table("a3_quarterly")
+        col = [c for c in q.columns if "2012" in c]
+        assert len(col) == 1, q.columns  # the real GDP column names its dollars
+        assert q.loc["2022Q1", col[0]] == 19735.9
+        assert q.iloc[-1, -1] == pytest.approx(45.28, abs=0.01)
+        assert res.meta["real_gdp"] == {"vintage": date(2022, 5, 15), "base_year": 2012}
+        real = next(n for n in res.notes if n.key == "a3.note.real_rtdsm")
+        assert real.values["vintage"] == "2022-05-15"
+        assert ("chained 2012 dollars" if lang == "en" else "2012年链式美元") in real.text
+
+
+@pytest.mark.parametrize(
+    ("as_of", "used", "unused"),
+    [(EVE_OF_QT2, "rtdsm.routput", "GDPC1"), (None, "GDPC1", "rtdsm.routput")],
+)
+def test_a3_reads_only_the_real_gdp_it_uses(as_of, used, unused):
+    # the report's provenance lists what an analysis read: the real GDP source chosen only
+    from qtlab.report.provenance import RecordingDataset
+
+    rec = RecordingDataset(as_of, use_store=False)
+    get_analysis("A3").run(rec, lang="en")
+    assert used in rec.read_series and unused not in rec.read_series
+
+
+def test_a3_today_says_its_base_year(latest: Dataset):
+    for lang, words in (("en", "chained 2017 dollars"), ("zh", "2017年链式美元")):
+        res = get_analysis("A3").run(latest, lang=lang)
+        real = next(n for n in res.notes if n.key.startswith("a3.note.real_"))
+        assert words in real.text
+        assert res.meta["real_gdp"]["base_year"] == 2017
 
 
 def test_a3_as_of_has_no_qt2_and_no_later_quarter(eve: Dataset):

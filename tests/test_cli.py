@@ -23,7 +23,8 @@ from qtlab.store import Store
 from qtlab.store.snapshot import load_manifest
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-UNITS = re.compile(r"^(USD bn|percent|index)( \([^)]+\))?$")  # "index (Jan 2000=100)"
+# "index (Jan 2000=100)"; "EUR bn": the ECB's programmes (A8), never converted to dollars
+UNITS = re.compile(r"^(USD bn|EUR bn|percent|index)( \([^)]+\))?$")
 
 
 def _status(*args: str) -> dict[str, Any]:
@@ -209,6 +210,7 @@ def test_update_offline_exits_1_names_sources_and_loses_nothing(
         "cbo": "https://raw.githubusercontent.com/US-CBO/eval-projections/",
         "freddie": "https://www.freddiemac.com/pmms/docs/historicalweeklydata.xlsx",
         "fomc": "https://fred.stlouisfed.org/graph/fredgraph.csv",
+        "philly": "https://www.philadelphiafed.org/-/media/frbp/assets/surveys-and-data/",
     }
     for source, url in hosts.items():
         m = re.search(

@@ -81,8 +81,9 @@ def test_as_of_keeps_projection_vintages_published_by_then():
 
 
 def test_projection_before_any_vintage_is_a_date_range_error():
-    with pytest.raises(DateRangeError, match="FEDTARMD"):
-        Dataset("2021-01-04", use_store=False).series("FEDTARMD")
+    # the first SEP held is that of 2020-06-10 (the dot plots, data/raw/sep)
+    with pytest.raises(DateRangeError, match=r"FEDTARMD.*earliest kept is 2020-06-10"):
+        Dataset("2020-06-09", use_store=False).series("FEDTARMD")
 
 
 def test_holdings_as_of_takes_latest_file_per_kind():

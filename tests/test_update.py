@@ -56,6 +56,7 @@ def test_update_every_source_then_dataset_overlays_snapshot(
         "api.fiscaldata.treasury.gov",
         "raw.githubusercontent.com",
         "www.freddiemac.com",
+        "www.philadelphiafed.org",
     }
     assert endpoints.paths("markets.newyorkfed.org")[-2:] == [
         "/api/soma/tsy/get/asof/2022-02-16.csv",

@@ -66,6 +66,13 @@ def fit_yield_cmd(
         int | None, typer.Option(help="Forecast months (default: to the SEP's last December).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    sep_statistic: Annotated[
+        str,
+        typer.Option(
+            help="SEP statistic the policy path follows: median, central_tendency_high or "
+            "central_tendency_low."
+        ),
+    ] = "median",
 ) -> None:
     """D2: fit the 10-year yield on reserve scarcity and the policy rate; forecast it.
 
@@ -75,7 +82,14 @@ def fit_yield_cmd(
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
-    yf = yield_forecast(Dataset(as_of), indicator, sample=_sample(sample), sep=sep, horizon=horizon)
+    yf = yield_forecast(
+        Dataset(as_of),
+        indicator,
+        sample=_sample(sample),
+        sep=sep,
+        horizon=horizon,
+        sep_statistic=sep_statistic,  # type: ignore[arg-type]  # checked by sep_path
+    )
     if as_json:
         _print_json(yf.to_dict())
         return

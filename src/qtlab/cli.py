@@ -167,8 +167,8 @@ def data_update(
         list[str] | None,
         typer.Option(
             "--source",
-            help="Source to refresh (repeatable): fred, nyfed, treasury, cbo, freddie, fomc. "
-            "Default: all.",
+            help="Source to refresh (repeatable): fred, nyfed, treasury, cbo, freddie, fomc, "
+            "philly. Default: all.",
         ),
     ] = None,
     data_dir: DataDirOpt = None,

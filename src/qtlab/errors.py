@@ -20,6 +20,7 @@ natural built-in meaning, so generic handlers keep working.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 __all__ = [
@@ -98,6 +99,9 @@ class UnknownSeriesError(DataError, KeyError):
         self.series_id = series_id
         valid = sorted(valid)
         msg = f"unknown series id {series_id!r}"
+        close = difflib.get_close_matches(series_id, valid, n=3)
+        if close:  # the list below is cut at 30 ids: name the likely ones first
+            msg += f" (closest: {one_of(close)})"
         if valid:
             msg += f"; valid ids are {one_of(valid)}"
         if hint:

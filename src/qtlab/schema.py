@@ -5,7 +5,9 @@ are mapped to it once, in :mod:`qtlab.sources`; models never see anything else.
 
 Units
 -----
-- money: USD billions (``"USD bn"``)
+- money: USD billions (``"USD bn"``); other central banks' data keep their own
+  currency, named in the unit (the ECB's in EUR billions, ``"EUR bn"``), and are
+  never added to or mixed with US dollars
 - rates, yields and shares: percent (``"percent"``)
 - indexes: as published, named in the series' ``units``
 - months: calendar months (``pandas.Period[M]``)
@@ -39,6 +41,7 @@ from qtlab.errors import ParseError, UnknownSeriesError, one_of
 __all__ = [
     "ENDPOINT_RULE_DEFAULTS",
     "ENDPOINT_RULE_NAMES",
+    "EUR_BN",
     "HOLDINGS_COLUMNS",
     "HOLDING_KINDS",
     "INDEX",
@@ -63,6 +66,8 @@ __all__ = [
 USD_BN: Final = "USD bn"
 PERCENT: Final = "percent"
 INDEX: Final = "index"
+#: Euro billions: the ECB's purchase programmes (A8), kept in their own currency.
+EUR_BN: Final = "EUR bn"
 
 SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")
 
@@ -156,6 +161,12 @@ class SeriesSpec:
         ``observed`` (history; an as-of view cuts it at the date) or
         ``projection`` (a forecast; an as-of view keeps the vintages published
         by then, whatever dates they project).
+    whole_vintage
+        True for a real-time data set whose vintages must not be mixed (each in
+        its own base-year dollars, e.g. the Philadelphia Fed's real GDP): an as-of
+        view reads the one latest vintage published on or before its date, all
+        of it, instead of choosing a vintage per date. A vintage's date is its
+        publication date, so no publication lag applies on top.
     """
 
     id: str
@@ -164,6 +175,7 @@ class SeriesSpec:
     frequency: Frequency
     source: str
     kind: SeriesKind = "observed"
+    whole_vintage: bool = False
 
 
 def _s(
@@ -349,6 +361,16 @@ _SPECS: tuple[SeriesSpec, ...] = (
         "fomc",
         "projection",
     ),
+    # --- real-time data sets, read one whole vintage at a time ---
+    SeriesSpec(
+        "rtdsm.routput",
+        "Real GDP (real GNP before 1992), SAAR, as published in each monthly vintage "
+        "(Philadelphia Fed Real-Time Data Set, ROUTPUT; vintage = 15th of its month)",
+        "USD bn (chained or constant dollars of the vintage's base year)",
+        "quarterly",
+        "philly",
+        whole_vintage=True,
+    ),
 )
 
 #: Every series id the glossary names explicitly.
@@ -388,6 +410,14 @@ SERIES_FAMILIES: Final[Mapping[str, SeriesSpec]] = {
         USD_BN,
         "fiscal_year",
         "cbo",
+    ),
+    "ecb.": _s(
+        "ecb.",
+        "ECB purchase programmes (APP by programme, PEPP), month end (date = last day of the "
+        "month); EUR bn, not converted to dollars",
+        EUR_BN,
+        "monthly",
+        "ecb",
     ),
 }
 

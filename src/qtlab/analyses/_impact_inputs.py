@@ -30,9 +30,15 @@ from qtlab.balance import (
 from qtlab.engine import BalanceInputs
 from qtlab.errors import DataError, SpecError, UnknownSeriesError, one_of
 from qtlab.i18n import t
-from qtlab.impact import debt_path, policy_rate, sep_policy_path
+from qtlab.impact import (
+    SEP_PATH_STATISTICS,
+    SepStatistic,
+    debt_path,
+    policy_rate,
+    sep_policy_path,
+)
 from qtlab.policy import PRESET_NAMES
-from qtlab.sources.fomc import load_sep_preset
+from qtlab.sources.fomc import load_sep_preset, sep_series_id
 from qtlab.store.dataset import Dataset
 
 __all__ = [
@@ -51,6 +57,7 @@ __all__ = [
     "quarterly_visible",
     "rules_assumption",
     "sep_path",
+    "sep_without_central_tendency",
 ]
 
 #: Simple asset paths besides the engine's policies: name -> what it assumes (cited).
@@ -360,24 +367,81 @@ def last_sep_year(ds: Dataset, sep: str = "latest") -> int:
     return int(pd.Timestamp(d.loc[d["series_id"] == "FEDTARMD", "date"].max()).year)
 
 
-def sep_path(
-    ds: Dataset, start: pd.Period, through: pd.Period, start_level: float, sep: str = "latest"
-) -> tuple[pd.Series, Assumption]:
-    """The policy-rate path from a SEP: ``"latest"`` visible at the vantage date, or a
-    packaged preset name (e.g. ``"2022-03"``). Returns (path [%], its description)."""
+def _sep_values(
+    ds: Dataset, sep: str, statistic: SepStatistic
+) -> tuple[pd.Series, date, SepStatistic]:
+    """Year-end values [%] of ``statistic`` in one SEP, its date, and the statistic used.
+
+    The SEP is the latest visible at the vantage date (``"latest"``: the vintage of its
+    medians, which every SEP has) or a packaged preset. If that SEP lacks ``statistic``
+    (the March 2022 SEP: only its medians were entered by hand), its median is used and
+    the caller says so: never the statistic of another SEP.
+    """
+    if statistic not in SEP_PATH_STATISTICS:
+        raise SpecError(
+            f"sep_statistic={statistic!r} is unknown; valid: {one_of(SEP_PATH_STATISTICS)}"
+        )
     if sep == "latest":
         medians = ds.series("FEDTARMD")
-        when = pd.Timestamp(medians.attrs["vintage"]).date()
+        when = pd.Timestamp(medians.attrs["vintage"])
+        frame = None
+        if statistic != "median":
+            try:
+                frame = ds.observations(sep_series_id(statistic))
+            except UnknownSeriesError:  # a snapshot without the dot plots
+                frame = pd.DataFrame({"date": [], "value": [], "vintage": []})
     else:
         data = load_sep_preset(sep)
-        frame = data.data[data.data["series_id"] == "FEDTARMD"]
-        medians = frame.set_index("date")["value"]
-        when = data.meta.vintage or date.fromisoformat(sep + "-01")
-    if medians.empty:
+        obs = data.data.assign(vintage=pd.Timestamp(data.meta.vintage or sep + "-01"))
+        medians = obs[obs["series_id"] == "FEDTARMD"].set_index("date")["value"]
+        when = pd.Timestamp(obs["vintage"].iloc[0])
+        frame = obs[obs["series_id"] == sep_series_id(statistic)]
+    if frame is not None:
+        same = frame[frame["vintage"] == when]
+        if not same.empty:
+            return same.set_index("date")["value"], when.date(), statistic
+        return medians, when.date(), "median"
+    return medians, when.date(), statistic
+
+
+def sep_without_central_tendency(ds: Dataset, sep: str = "latest") -> date | None:
+    """The date of the SEP a path would follow (latest at the vantage date, or preset
+    ``sep``) if the data hold only its median (no central tendency), else None."""
+    _, when, used = _sep_values(ds, sep, "central_tendency_high")
+    return when if used == "median" else None
+
+
+def sep_path(
+    ds: Dataset,
+    start: pd.Period,
+    through: pd.Period,
+    start_level: float,
+    sep: str = "latest",
+    statistic: SepStatistic = "median",
+) -> tuple[pd.Series, Assumption]:
+    """The policy-rate path from a SEP: ``"latest"`` visible at the vantage date, or a
+    packaged preset name (e.g. ``"2022-03"``), following ``statistic`` (the median, or
+    the high or low end of the central tendency). Returns (path [%], its description).
+
+    Nothing published after the vantage date enters: the SEP is the latest whose meeting
+    date is on or before it. If that SEP's ``statistic`` is not in the data, the path
+    follows its median and the description says so.
+    """
+    values, when, used = _sep_values(ds, sep, statistic)
+    if values.empty:
         raise DataError("no SEP median is visible at the vantage date")
-    path = sep_policy_path(medians, start_level, start, through)
-    values = ", ".join(f"{pd.Timestamp(str(i)).year}: {v:g}%" for i, v in medians.items())
-    return path, Assumption("impact.policy.sep", {"date": str(when), "values": values})
+    path = sep_policy_path(values, start_level, start, through)
+    text = ", ".join(f"{pd.Timestamp(str(i)).year}: {v:g}%" for i, v in values.items())
+    if statistic == "median":
+        return path, Assumption("impact.policy.sep", {"date": str(when), "values": text})
+    stat = {"asked": Assumption(f"impact.sep_statistic.{statistic}")}
+    if used != statistic:
+        return path, Assumption(
+            "impact.policy.sep_missing", {"date": str(when), "values": text, **stat}
+        )
+    return path, Assumption(
+        "impact.policy.sep_statistic", {"date": str(when), "values": text, **stat}
+    )
 
 
 def meta(ds: Dataset, options: Mapping[str, Any], inputs: list[str]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from qtlab.i18n import t
 
-__all__ = ["dated_usd_table", "headers"]
+__all__ = ["MONEY_SCALE", "dated_usd_table", "headers", "money_text"]
 
 
 def headers(prefix: str, keys: Iterable[str], lang: str, **values: Any) -> dict[str, str]:
@@ -52,3 +52,16 @@ def dated_usd_table(
     tab.index = pd.DatetimeIndex(frame.index).strftime("%Y-%m-%d")
     tab.index.name = index_name
     return tab
+
+
+#: Money in prose: billions in English, hundreds of millions (亿) in Chinese.
+MONEY_SCALE: Mapping[str, float] = {"en": 1.0, "zh": 10.0}
+
+
+def money_text(value: float, lang: str, currency: str = "usd") -> str:
+    """An amount [USD bn or EUR bn] as prose: "USD 1,234.5 bn" / "12,345 亿美元".
+
+    ``currency`` is ``"usd"`` or ``"eur"`` (catalogue keys ``intl.money.<currency>``);
+    the amount is never converted between currencies.
+    """
+    return t(f"intl.money.{currency}", lang, v=value * MONEY_SCALE[lang])

@@ -27,6 +27,7 @@ from qtlab.analyses._history_data import (
     vantage,
     window_start,
 )
+from qtlab.analyses._real_gdp import real_gdp
 from qtlab.analyses._tables import dated_usd_table, headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import DataError
@@ -266,12 +267,10 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
 
 
 # --- A3 ------------------------------------------------------------------------------
-def _ratio_frame(ds: Dataset, start: str) -> pd.DataFrame:
+def _ratio_frame(ds: Dataset, start: str, real: pd.Series) -> pd.DataFrame:
     assets = quarter_end(ds.series("WALCL"))
     gdp = ds.series("GDP")
-    real = ds.series("GDPC1")
     gdp.index = dindex(gdp).to_period("Q")
-    real.index = dindex(real).to_period("Q")
     df = pd.DataFrame({"assets": assets, "gdp": gdp, "real_gdp": real})
     df = df[df.index >= pd.Period(start, freq="Q")].dropna(subset=["assets"])
     df["ratio_nominal"] = 100 * df["assets"] / df["gdp"]
@@ -292,12 +291,18 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
     """A3: Fed total assets relative to nominal and real GDP, quarterly [%].
 
     Total assets (H.4.1 WALCL) at the last Wednesday of each quarter divided by
-    that quarter's GDP (SAAR, nominal; and real, chained 2017 dollars). For each
+    that quarter's GDP (SAAR, nominal; and real, as published at the vantage date:
+    one whole vintage in its own base-year dollars, :func:`~qtlab.analyses._real_gdp.real_gdp`,
+    e.g. chained 2012 dollars as of 2022-05-31, chained 2017 today). For each
     QE/QT episode begun by the vantage date: the ratio in the quarter before it
     began and in the quarter it ended (or the latest quarter, if still under way).
     """
     start = window_start(ds, start)
-    df = _ratio_frame(ds, start)
+    real = real_gdp(ds)
+    dollars = t(
+        "a3.dollars.chained" if real.chained else "a3.dollars.constant", lang, year=real.base_year
+    )
+    df = _ratio_frame(ds, start, real.series)
     if df.empty:
         raise DataError(f"A3: no quarter with both total assets and GDP from {start}")
     cut = vantage(ds)
@@ -353,6 +358,9 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
         ),
     )
     notes_.append(note("a3.note.rule", lang))
+    notes_.append(
+        note(f"a3.note.real_{real.source}", lang, vintage=str(real.vintage), dollars=dollars)
+    )
     ecols = headers(
         "a3.ecol",
         [
@@ -374,7 +382,7 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
         columns={
             "assets": t("a3.col.assets", lang, unit=usd),
             "gdp": t("a3.col.gdp", lang, unit=usd),
-            "real_gdp": t("a3.col.real_gdp", lang, unit=t("a3.unit.chained", lang)),
+            "real_gdp": t("a3.col.real_gdp", lang, unit=t("a3.unit.real", lang, dollars=dollars)),
             "ratio_nominal": t("a3.col.ratio_nominal", lang, unit=pct),
             "ratio_real": t("a3.col.ratio_real", lang, unit=pct),
         }
@@ -385,12 +393,14 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
     fig = styled_figure(
         title=t("a3.fig.title", lang),
         y_title=t("a3.fig.y", lang),
-        source=t("a3.fig.source", lang),
+        source=t("a3.fig.source", lang, real=t(f"a3.fig.real_{real.source}", lang)),
         lang=lang,
     )
     x = pindex(df).to_timestamp(how="start")
     fig.add_scatter(x=x, y=df["ratio_nominal"], mode="lines", name=t("a3.series.nominal", lang))
-    fig.add_scatter(x=x, y=df["ratio_real"], mode="lines", name=t("a3.series.real", lang))
+    fig.add_scatter(
+        x=x, y=df["ratio_real"], mode="lines", name=t("a3.series.real", lang, dollars=dollars)
+    )
     shade_episodes(fig, lang, start=x.min(), end=pindex(df).max().to_timestamp(how="end"))
     return AnalysisResult(
         id="A3",
@@ -402,7 +412,12 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
         ),
         figures=(Figure("a3_size_to_gdp", fig),),
         notes=tuple(notes_),
-        meta={"as_of": ds.as_of, "inputs": ["WALCL", "GDP", "GDPC1"], "start": start},
+        meta={
+            "as_of": ds.as_of,
+            "inputs": ["WALCL", "GDP", real.series_id],
+            "start": start,
+            "real_gdp": {"vintage": real.vintage, "base_year": real.base_year},
+        },
     )
 
 

@@ -5,7 +5,11 @@ the vantage date and the QT1 start are compared like with like. Treasury WAM and
 maturity buckets need holdings by CUSIP (:mod:`qtlab.portfolio`): they are
 computed from the latest Treasury CUSIP file at or before each date, and where
 the data hold none (the snapshot has no Treasury CUSIP file before 2022-02-16)
-the output says so.
+the output says so. Each table and figure names the date of the data it shows (the
+weekly summary's week, the CUSIP file's date), and a note says so when the two differ.
+
+:data:`WAM_REPORTED_2022_05` (11.28 years for May 2022, from a 2022 analyst report) is
+shown only beside what the data give, with the reason it is not reproduced.
 """
 
 from __future__ import annotations
@@ -14,16 +18,31 @@ import pandas as pd
 
 from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._history_data import at, iso, soma_frame
+from qtlab.analyses._tables import money_text
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import DataError
 from qtlab.i18n import t
 from qtlab.portfolio import COUPON_KINDS, TREASURY_KINDS, composition, maturity_buckets, wam_years
 from qtlab.store.dataset import Dataset
 
-__all__ = ["QT1_START", "SUMMARY_KINDS", "portfolio_at", "summary_composition"]
+__all__ = [
+    "QT1_START",
+    "SUMMARY_KINDS",
+    "WAM_REPORTED_2022_05",
+    "portfolio_at",
+    "summary_composition",
+]
 
 #: The first week of QT1 runoff (the NY Fed summary's Wednesday, 2017-10-04).
 QT1_START = "2017-10-04"
+
+#: SOMA weighted-average maturity in May 2022 as a 2022 analyst report gave it [years];
+#: the report's definition (securities covered, weights, MBS maturity) is not recorded.
+#: Par-weighted Treasury WAM from the data is about 7.6-8.0 years (the 2022-02-16 CUSIP
+#: file, at its date and aged to 2022-05-31), so A5 states the figure as not reproduced,
+#: and only at vantage dates from June 2022 (after the month it describes).
+WAM_REPORTED_2022_05 = 11.28
+_WAM_REPORTED_MONTH_END = pd.Timestamp("2022-05-31")
 
 #: Weekly-summary kinds, in glossary order (par; TIPS without inflation compensation).
 SUMMARY_KINDS = ("bills", "notes_bonds", "tips", "frn", "agency", "mbs", "cmbs")
@@ -156,6 +175,27 @@ def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> 
                 securities=round(at(c, "mbs", "securities")),
             )
         )
+    if f_now is not None and f_now != now_date:
+        # the tables come from two sources of two dates: say so before the numbers
+        tsy = ["bills", "notes_bonds", "tips", "frn"]
+        _, at_file = summary_composition(ds, f_now)
+        notes.insert(
+            0,
+            note(
+                "a5.note.dates",
+                lang,
+                date=iso(now_date),
+                file=iso(f_now),
+                days=(now_date - f_now).days,
+                tsy_file=float(at_file[tsy].sum()),
+                tsy_now=float(now[tsy].sum()),
+                tsy_file_text=money_text(float(at_file[tsy].sum()), lang),
+                tsy_now_text=money_text(float(now[tsy].sum()), lang),
+            ),
+        )
+    wam_ref = _wam_reference(ds, lang)
+    if wam_ref is not None:
+        notes.append(wam_ref)
     notes.append(note("a5.note.rule", lang))
 
     yrs = t("common.unit.years", lang)
@@ -187,7 +227,11 @@ def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> 
         bucket_tabs.append(tab)
 
     fig = styled_figure(
-        title=t("a5.fig.comp.title", lang),
+        title=(
+            t("a5.fig.comp.title_cmp", lang, date=iso(now_date), compare=iso(cmp_date))
+            if then is not None and cmp_date is not None
+            else t("a5.fig.comp.title", lang, date=iso(now_date))
+        ),
         y_title=t("a5.fig.comp.y", lang),
         source=t("a5.fig.comp.source", lang),
         lang=lang,
@@ -210,10 +254,19 @@ def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> 
         bfig.update_layout(barmode="stack")
         figures.append(Figure("a5_buckets", bfig))
     tables = [
-        Table("a5_composition", t("a5.table.composition", lang), comp),
-        Table("a5_wam", t("a5.table.wam", lang), wam_tab),
+        Table("a5_composition", t("a5.table.composition", lang, date=iso(now_date)), comp),
+        Table(
+            "a5_wam",
+            t("a5.table.wam", lang, date=iso(f_now))
+            if f_now is not None
+            else t("a5.table.wam_none", lang, date=iso(now_date)),
+            wam_tab,
+        ),
     ]
-    tables += [Table("a5_buckets", t("a5.table.buckets", lang), tb) for tb in bucket_tabs]
+    tables += [
+        Table("a5_buckets", t("a5.table.buckets", lang, date=fdate), tb)
+        for fdate, tb in zip(bucket_frames, bucket_tabs, strict=True)
+    ]
     return AnalysisResult(
         id="A5",
         title=t("a5.title", lang),
@@ -230,3 +283,30 @@ def _over(label: object, years: float) -> bool:
     text = str(label).rstrip("y")
     lo = text[1:] if text.startswith(">") else text.split("-")[0]
     return float(lo) >= years
+
+
+def _wam_reference(ds: Dataset, lang: str) -> Note | None:
+    """The 2022 analyst report's WAM beside what the data give, from June 2022 on.
+
+    Par-weighted Treasury WAM of the latest Treasury CUSIP file at or before May 2022 (at
+    its date and with the same securities at 2022-05-31), and all SOMA securities with
+    MBS at their stated maturity (the MBS file of that view) at 2022-05-31 [years].
+    """
+    if ds.as_of is not None and pd.Timestamp(ds.as_of) <= _WAM_REPORTED_MONTH_END:
+        return None
+    may = ds.at(_WAM_REPORTED_MONTH_END.date())
+    f = _treasury_file_date(may, _WAM_REPORTED_MONTH_END)
+    if f is None:
+        return None
+    h = may.holdings()
+    kinds = sorted(set(h["kind"]))
+    return note(
+        "a5.note.wam_reference",
+        lang,
+        reported=WAM_REPORTED_2022_05,
+        file=iso(f),
+        wam_file=wam_years(h, f),
+        wam_may=wam_years(h, _WAM_REPORTED_MONTH_END),
+        wam_all=wam_years(h, _WAM_REPORTED_MONTH_END, kinds=kinds),
+        may=iso(_WAM_REPORTED_MONTH_END),
+    )

@@ -8,7 +8,6 @@ stated growth rate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
@@ -17,35 +16,30 @@ import plotly.graph_objects as go
 from qtlab._periods import fiscal_year, period_index, to_monthly, value_at
 from qtlab.analyses._figures import shade_episodes, styled_figure
 from qtlab.analyses._impact_inputs import (
-    Assumption,
-    Inputs,
-    last_sep_year,
     meta,
     quarterly_visible,
     sep_path,
+    sep_without_central_tendency,
 )
-from qtlab.analyses.liabilities import DEFAULT_RULES, assumption_notes, stopped_path
+from qtlab.analyses._yield_forecast import YieldForecast, indicators_along, yield_forecast
+from qtlab.analyses.liabilities import assumption_notes, stopped_path
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.balance import DEFAULT_GDP_GROWTH
-from qtlab.errors import SpecError, one_of
 from qtlab.i18n import t
 from qtlab.impact import (
     CLASSES,
     CURVE_TENORS,
     INDICATORS,
-    YieldFit,
+    SepStatistic,
     annual_averages,
     average_rate,
     broken_episodes,
     correlations,
     extend_curve,
     fiscal_year_totals,
-    fit_yield,
     interest_dollar_frame,
     net_interest,
-    peak,
     previous_peak,
-    scarcity_indicators,
     term_shares,
 )
 from qtlab.store.dataset import Dataset
@@ -69,103 +63,6 @@ _MSPD_IDS: Final = {
 }
 _MSPD_DETAIL: Final = "treasury.mspd_detail.2022-01-31"
 _PCT = "[%]"
-#: The first month of the federal funds target range (DFEDTARU starts 2008-12-16).
-_RANGE_START: Final = pd.Period("2008-12", freq="M")
-
-
-@dataclass(frozen=True)
-class YieldForecast:
-    """D2 for one indicator: the fit, the forecast [%], its peak, and the assumptions."""
-
-    fit: YieldFit
-    forecast: pd.DataFrame
-    peak: dict[str, object]
-    policy_source: Assumption
-    assumptions: tuple[Assumption, ...]
-
-    def to_dict(self) -> dict[str, object]:
-        """The CLI's JSON shape (months as ``YYYY-MM``)."""
-        f = self.fit
-        return {
-            "indicator": f.indicator,
-            "sample": f"{f.sample[0]}:{f.sample[1]}",
-            "nobs": f.nobs,
-            "r2": f.rsquared,
-            "params": {k: float(v) for k, v in f.params.items()},
-            "std_err": {k: float(v) for k, v in f.std_err.items()},
-            "forecast": [
-                {"month": str(m), "mean": r["mean"], "lower": r["lower"], "upper": r["upper"]}
-                for m, r in self.forecast.iterrows()
-            ],
-            "peak": {
-                "month": str(self.peak["month"]),
-                "mean": self.peak["mean"],
-                "upper": self.peak["upper"],
-            },
-            "policy_path": self.policy_source.text("en"),
-            "assumptions": [a.text("en") for a in self.assumptions],
-        }
-
-
-def _indicators_along(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
-    reserves = pd.concat([inp.reserves, proj["reserves"].iloc[1:]])
-    out = scarcity_indicators(reserves, inp.debt, inp.gdp)
-    out["projected"] = out.index > inp.last_month
-    return out
-
-
-def yield_forecast(
-    ds: Dataset,
-    indicator: str = "reserves_to_debt",
-    *,
-    sample: tuple[str | None, str | None] = (None, None),
-    sep: str = "latest",
-    horizon: int | None = None,
-    policy_path: pd.Series | None = None,
-    gdp_growth: float = DEFAULT_GDP_GROWTH,
-    stop_rules: tuple[str, ...] = DEFAULT_RULES,
-    inputs: tuple[Inputs, pd.DataFrame, list[Assumption]] | None = None,
-) -> YieldForecast:
-    """D2 for one indicator, fitted to the vantage month and forecast along the C2 path.
-
-    ``horizon`` defaults to December of the SEP's last year (at least 24 months).
-    ``policy_path`` (upper bound [%], monthly) replaces the SEP path if given.
-    """
-    if indicator not in INDICATORS:
-        raise SpecError(f"indicator={indicator!r} is unknown; valid: {one_of(INDICATORS)}")
-    if inputs is None:
-        h = 120 if horizon is None else horizon
-        inputs = stopped_path(ds, horizon=h, stop_rules=stop_rules, gdp_growth=gdp_growth)
-    inp, proj, lines = inputs
-    ind = _indicators_along(inp, proj)
-    fit = fit_yield(
-        inp.yield10, ind[indicator], inp.policy, indicator_name=indicator, sample=sample
-    )
-    start = fit.sample[1] + 1
-    start_level = value_at(inp.policy, fit.sample[1])
-    if policy_path is not None:
-        pol, source = policy_path, Assumption("impact.policy.user")
-        end = pol.index[-1] if horizon is None else start + horizon - 1
-    else:
-        far = proj.index[-1]
-        pol, source = sep_path(ds, start, far, start_level, sep)
-        if horizon is None:
-            sep_end = pd.Period(f"{last_sep_year(ds, sep)}-12", freq="M")
-            end = max(sep_end, start + 23)
-        else:
-            end = start + horizon - 1
-    path = ind[indicator].loc[start:end]
-    if path.index[-1] < end:
-        raise SpecError(f"the projected indicator ends {path.index[-1]}, before {end}")
-    fc = fit.predict(path, pol)
-    if fit.sample[0] < _RANGE_START:
-        lines = [*lines, Assumption("impact.assumption.pre_range", {"series": _pre_name(inp)})]
-    return YieldForecast(fit, fc, peak(fc), source, tuple(lines))
-
-
-def _pre_name(inp: Inputs) -> str:
-    text = str(inp.policy.attrs.get("pre_range", ""))
-    return "DFEDTAR" if "DFEDTAR" in text else "DFF"
 
 
 @analysis("D1", area="impact", order=410)
@@ -175,7 +72,7 @@ def d1_scarcity(
     """D1: reserves / marketable Treasury debt and reserves / nominal GDP [%], history
     from 2008 and along the C2 projection."""
     inp, proj, lines = stopped_path(ds, horizon=horizon, gdp_growth=gdp_growth)
-    ind = _indicators_along(inp, proj).loc["2008-01":]
+    ind = indicators_along(inp, proj).loc["2008-01":]
     last = inp.last_month
     notes: list[Note] = assumption_notes([*lines, inp.debt_assumption], lang)
     notes.append(
@@ -234,12 +131,22 @@ def d2_yield(
     sep: str = "latest",
     horizon: int | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
+    sep_statistic: SepStatistic = "median",
 ) -> AnalysisResult:
     """D2: the 10-year yield regression for both indicators side by side, with the
-    forecast along the projected indicator and the SEP policy path (95% intervals)."""
+    forecast along the projected indicator and the SEP policy path (95% intervals):
+    ``sep_statistic`` of the latest SEP at the vantage date (or of preset ``sep``)."""
     shared = stopped_path(ds, horizon=120, gdp_growth=gdp_growth)
     fcs = {
-        i: yield_forecast(ds, i, sample=sample, sep=sep, horizon=horizon, inputs=shared)
+        i: yield_forecast(
+            ds,
+            i,
+            sample=sample,
+            sep=sep,
+            horizon=horizon,
+            inputs=shared,
+            sep_statistic=sep_statistic,
+        )
         for i in INDICATORS
     }
     params = []
@@ -247,6 +154,8 @@ def d2_yield(
     notes: list[Note] = []
     first = next(iter(fcs.values()))
     notes += assumption_notes([*first.assumptions, first.policy_source], lang)
+    if sep_statistic == "median" and (when := sep_without_central_tendency(ds, sep)):
+        notes.append(note("d2.note.no_central_tendency", lang, date=str(when)))
     for i, yf in fcs.items():
         f = yf.fit
         ci = f.conf_int()
@@ -337,7 +246,8 @@ def d2_yield(
         notes=tuple(notes),
         meta=meta(
             ds,
-            {"sample": list(sample), "sep": sep, "horizon": horizon},
+            {"sample": list(sample), "sep": sep, "horizon": horizon}
+            | ({} if sep_statistic == "median" else {"sep_statistic": sep_statistic}),
             ["DGS10", "DFEDTARU", "WRESBAL", "mspd.marketable.total", "GDP", "FEDTARMD"],
         ),
     )
@@ -351,6 +261,7 @@ def interest_model(
     sep: str = "latest",
     ten_year: pd.Series | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
+    sep_statistic: SepStatistic = "median",
 ) -> dict[str, object]:
     """D3's numbers: monthly average rates, net interest by fiscal year (model and
     actual), the previous peak and the 10-year path's annual averages.
@@ -359,7 +270,9 @@ def interest_model(
     (monthly [%]) is given; the short end follows the SEP policy path.
     """
     shared = stopped_path(ds, horizon=max(horizon, 24), gdp_growth=gdp_growth)
-    yf = yield_forecast(ds, indicator, sep=sep, horizon=horizon, inputs=shared)
+    yf = yield_forecast(
+        ds, indicator, sep=sep, horizon=horizon, inputs=shared, sep_statistic=sep_statistic
+    )
     inp = shared[0]
     ten = ten_year if ten_year is not None else yf.forecast["mean"]
     curve = (
@@ -368,7 +281,7 @@ def interest_model(
         .dropna()
     )
     start = yf.fit.sample[1] + 1
-    pol, _ = sep_path(ds, start, ten.index[-1], value_at(inp.policy, start - 1), sep)
+    pol, _ = sep_path(ds, start, ten.index[-1], value_at(inp.policy, start - 1), sep, sep_statistic)
     # months between the curve's last complete month and the forecast: actual 10-year
     # yield and policy rate, the short end and 2-year from them as in the projection
     ten_all = pd.concat([inp.yield10.loc[: start - 1], ten.loc[start:]])
@@ -423,10 +336,19 @@ def d3_interest(
     horizon: int = 60,
     sep: str = "latest",
     gdp_growth: float = DEFAULT_GDP_GROWTH,
+    sep_statistic: SepStatistic = "median",
 ) -> AnalysisResult:
     """D3: net interest along D2's 10-year path and CBO baseline debt, against the
-    previous peak (level and share of GDP), and the path's annual averages."""
-    m = interest_model(ds, indicator=indicator, horizon=horizon, sep=sep, gdp_growth=gdp_growth)
+    previous peak (level and share of GDP), and the path's annual averages; the short
+    end follows ``sep_statistic`` of the SEP (median, central-tendency high or low)."""
+    m = interest_model(
+        ds,
+        indicator=indicator,
+        horizon=horizon,
+        sep=sep,
+        gdp_growth=gdp_growth,
+        sep_statistic=sep_statistic,
+    )
     fy = m["fiscal_years"]
     prev = m["previous_peak"]
     annual = m["ten_year_annual"]
@@ -509,7 +431,8 @@ def d3_interest(
         notes=tuple(notes),
         meta=meta(
             ds,
-            {"indicator": indicator, "horizon": horizon, "sep": sep, "gdp_growth": gdp_growth},
+            {"indicator": indicator, "horizon": horizon, "sep": sep, "gdp_growth": gdp_growth}
+            | ({} if sep_statistic == "median" else {"sep_statistic": sep_statistic}),
             [
                 "FYOINT",
                 "DGS3MO",

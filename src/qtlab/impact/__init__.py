@@ -20,7 +20,14 @@ from qtlab.impact.interest import (
     term_shares,
     term_yield,
 )
-from qtlab.impact.paths import SEP_MIDPOINT_TO_UPPER, debt_path, policy_rate, sep_policy_path
+from qtlab.impact.paths import (
+    SEP_MIDPOINT_TO_UPPER,
+    SEP_PATH_STATISTICS,
+    SepStatistic,
+    debt_path,
+    policy_rate,
+    sep_policy_path,
+)
 from qtlab.impact.yields import (
     DEFAULT_SAMPLE_START,
     INDICATORS,
@@ -36,6 +43,8 @@ __all__ = [
     "DEFAULT_SAMPLE_START",
     "INDICATORS",
     "SEP_MIDPOINT_TO_UPPER",
+    "SEP_PATH_STATISTICS",
+    "SepStatistic",
     "YieldFit",
     "annual_averages",
     "average_rate",

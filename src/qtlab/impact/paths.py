@@ -10,17 +10,32 @@
 
 from __future__ import annotations
 
+from typing import Final, Literal, get_args
+
 import numpy as np
 import pandas as pd
 
 from qtlab._periods import require_monthly, to_month, to_monthly, value_at
 from qtlab.errors import DataError, SpecError
 
-__all__ = ["SEP_MIDPOINT_TO_UPPER", "debt_path", "policy_rate", "sep_policy_path"]
+__all__ = [
+    "SEP_MIDPOINT_TO_UPPER",
+    "SEP_PATH_STATISTICS",
+    "SepStatistic",
+    "debt_path",
+    "policy_rate",
+    "sep_policy_path",
+]
 
 #: The SEP reports the midpoint of the target range; the upper bound is 12.5 bp above
 #: it for a 25 bp range (e.g. the March 2022 median 1.9 is the 1.75-2.00 range).
 SEP_MIDPOINT_TO_UPPER = 0.125
+
+#: The SEP statistic a policy-rate path follows (D2, D3): the median of the participants'
+#: year-end projections, or the high or low end of their central tendency (the range
+#: left after dropping the three highest and three lowest).
+SepStatistic = Literal["median", "central_tendency_high", "central_tendency_low"]
+SEP_PATH_STATISTICS: Final[tuple[str, ...]] = get_args(SepStatistic)
 
 
 def debt_path(marketable: pd.Series, cbo_debt: pd.Series, through: pd.Period | str) -> pd.Series:

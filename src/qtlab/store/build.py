@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -24,9 +24,9 @@ from qtlab import __version__
 from qtlab._fsutil import discard, replace_dir, temp_dir_for
 from qtlab.errors import DataError
 from qtlab.schema import validate_holdings, validate_series
-from qtlab.sources import cbo, fomc, fred, freddie, nyfed, treasury
+from qtlab.sources import cbo, ecb, fomc, fomc_dots, fred, freddie, nyfed, philly, treasury
 from qtlab.sources._base import SourceData, sha256_bytes
-from qtlab.store import coverage, reconcile
+from qtlab.store import coverage, reconcile, reconcile_intl
 from qtlab.store._outdir import check_snapshot_out, clean_old_build_dirs
 from qtlab.store.paths import packaged_snapshot_dir
 from qtlab.store.snapshot import (
@@ -190,10 +190,30 @@ def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
             _bind_sep(p),
             "fetch date recorded in SOURCES.md (about 2026-03-24)",
         )
+    # --- other central banks (A8): the ECB's APP and PEPP histories (transcribed files)
+    ecb_basis = (
+        "the day after each month ends (a month counts as published once it has ended; a "
+        "lower bound: the ECB posts the month some days later; the fetch date is not recorded)"
+    )
+    for pattern, rid, reader in (
+        ("ECB_APP_breakdown_history_*.csv", reconcile_intl.ECB_APP_ID, ecb.read_app),
+        ("ECB_PEPP_purchase_history_*.csv", reconcile_intl.ECB_PEPP_ID, ecb.read_pepp),
+    ):
+        for p in sorted((src / "intl").glob(pattern)):
+            add(rid, p, _bind_transcribed(reader, p), ecb_basis)
+    for p in sorted((src / "sep").glob("sep_dots_*.csv")):
+        add("fomc.sep_dots", p, _bind(fomc_dots.read_sep_dots, p), "meeting date of each SEP")
+    for p in sorted((src / "philly").glob("*routputMvQd*.xlsx")):
+        add(
+            "philly.rtdsm_routput",
+            p,
+            _bind(philly.read_routput, p),
+            f"day {philly.VINTAGE_DAY} of each vintage's month (the data of mid-month)",
+        )
     if not found:
         raise DataError(
             f"no raw official files found under {src}; expected the layout of "
-            "data/raw (fred/, soma/, mspd/, cbo/, pmms/, sep/)"
+            "data/raw (fred/, soma/, mspd/, cbo/, pmms/, sep/, philly/)"
         )
     for name in fomc.sep_presets():
         add(f"fomc.sep_{name}", None, _bind_preset(name), "FOMC meeting date")
@@ -212,6 +232,23 @@ def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
 
 def _bind(fn: Callable[..., SourceData], path: Path) -> Callable[[], SourceData]:
     return lambda: fn(path)
+
+
+def _bind_transcribed(fn: Callable[..., SourceData], path: Path) -> Callable[[], SourceData]:
+    """``fn(path)``, its notes saying the file is transcribed when its name says so."""
+
+    def load() -> SourceData:
+        out = fn(path)
+        if "TRANSCRIBED" not in path.name:
+            return out
+        note = (
+            "transcribed: the text was read from the source repository and written out again "
+            "(byte length and identities checked; see data/raw/SOURCES.md)"
+        )
+        meta = replace(out.meta, notes=(*out.meta.notes, note))
+        return SourceData(out.data, meta, kind=out.kind, extra=out.extra)
+
+    return load
 
 
 def _bind_sep(path: Path) -> Callable[[], SourceData]:
@@ -309,7 +346,34 @@ def _checks(items: dict[str, SourceData]) -> list[Check]:
                 exception_tolerance=0.005 + 1e-9,
             )
         )
+    checks += reconcile_intl.check_ecb_identities(items)
+    checks += _realtime_checks(items, fred_series)
     return checks
+
+
+def _realtime_checks(
+    items: dict[str, SourceData], fred_series: dict[str, pd.Series]
+) -> list[Check]:
+    """The latest real-time vintage of real GDP equals FRED GDPC1 before 2020."""
+    rt = items.get("philly.rtdsm_routput")
+    if rt is None or "GDPC1" not in fred_series:
+        return []
+    latest = rt.data[rt.data["vintage"] == rt.data["vintage"].max()].set_index("date")["value"]
+    cut = pd.Timestamp("2019-10-01")
+    return [
+        reconcile.check_same_series(
+            latest[latest.index <= cut],
+            fred_series["GDPC1"][fred_series["GDPC1"].index <= cut],
+            name=f"RTDSM real GDP, vintage "
+            f"{pd.Timestamp(rt.data['vintage'].max()):%Y-%m}, vs FRED GDPC1 to 2019Q4",
+            tolerance=0.05 + 1e-9,
+            reason=(
+                "the same BEA estimates in chained 2017 dollars; the RTDSM rounds to 0.1 bn "
+                "(GDPC1 has 3 decimals); GDPC1 here is a later vintage, after an annual update "
+                "that revised 2020 on, so quarters from 2020 are not compared"
+            ),
+        )
+    ]
 
 
 def build_snapshot(

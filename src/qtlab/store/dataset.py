@@ -10,6 +10,10 @@ question "what could an analyst see on date D?":
   earliest vintage kept is used, which is the closest to real time we have;
 - a **projection** series (CBO baselines, FOMC SEP) keeps only the vintages
   published on or before D, whatever dates they project;
+- a **whole-vintage** series (``SeriesSpec.whole_vintage``: real-time data sets
+  such as the Philadelphia Fed's real GDP, each vintage in its own base-year
+  dollars) is the one latest vintage published on or before D, all of it, never
+  a mix of vintages per date; the vintage's date is its publication date;
 - **holdings** are, for each kind of security, those of the latest SOMA
   snapshot at or before D that holds that kind.
 
@@ -286,11 +290,25 @@ class Dataset:
         """
         spec = self._check_series(series_id)
         cut = self.cutoff
-        df = self._cached(
-            ("observations", series_id, cut),
-            lambda: self._read_observations(series_id, spec.kind == "projection", cut),
-        )
+        read = partial(self._read_observations, series_id, spec.kind == "projection", cut)
+        if spec.whole_vintage:
+            read = partial(self._read_whole_vintage, series_id, cut)
+        df = self._cached(("observations", series_id, cut), read)
         return df.copy(deep=False)
+
+    def _read_whole_vintage(self, series_id: str, cut: date) -> pd.DataFrame:
+        """The latest vintage of ``series_id`` published on or before ``cut``, whole."""
+        df = self._q(
+            "SELECT date, value, vintage FROM ("
+            " SELECT *, row_number() OVER (PARTITION BY date ORDER BY layer DESC) rn"
+            " FROM all_obs WHERE series_id = ? AND date <= ? AND vintage = ("
+            "  SELECT max(vintage) FROM all_obs WHERE series_id = ? AND vintage <= ?))"
+            " WHERE rn = 1 ORDER BY date",
+            [series_id, cut, series_id, cut],
+        )
+        for c in ("date", "vintage"):
+            df[c] = pd.to_datetime(df[c])
+        return df
 
     def _read_observations(self, series_id: str, projection: bool, cut: date) -> pd.DataFrame:
         if projection:
@@ -323,20 +341,21 @@ class Dataset:
     ) -> pd.Series:
         """One series as of the vantage date, indexed by date [glossary units].
 
-        For a projection series this is the latest vintage published on or
-        before the vantage date (its ``attrs['vintage']`` says which).
+        For a projection or whole-vintage series this is the latest vintage
+        published on or before the vantage date (its ``attrs['vintage']`` says which).
 
         Raises
         ------
         UnknownSeriesError
             If the id is not held; the message lists the held ids.
         DateRangeError
-            If a projection has no vintage published by the vantage date.
+            If a projection or whole-vintage series has no vintage published by the
+            vantage date.
         """
         spec = self._check_series(series_id)
         obs = self.observations(series_id)
         vintage = None
-        if spec.kind == "projection":
+        if spec.kind == "projection" or spec.whole_vintage:
             if obs.empty:
                 first = self._q(
                     "SELECT min(vintage) AS v FROM all_obs WHERE series_id = ?", [series_id]
@@ -396,6 +415,16 @@ class Dataset:
                 spec = series_spec(str(r.series_id))
             except UnknownSeriesError:
                 spec = SeriesSpec(str(r.series_id), "", "as published", "irregular", "fred")
+            if spec.whole_vintage and cut_view is not None:
+                obs = self.observations(spec.id)
+                if obs.empty:
+                    continue
+                cut_view[spec.id] = {
+                    "first": obs["date"].min(),
+                    "last": obs["date"].max(),
+                    "rows": len(obs),
+                    "vintage": obs["vintage"].max(),
+                }
             if spec.kind == "observed" and cut_view is not None:
                 # cut at the date: first/last/rows on the as-of view
                 if spec.id not in cut_view:

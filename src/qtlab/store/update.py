@@ -15,7 +15,7 @@ import httpx
 
 from qtlab.errors import QtlabError, SpecError, one_of
 from qtlab.schema import SERIES
-from qtlab.sources import cbo, fomc, fred, freddie, nyfed, treasury
+from qtlab.sources import cbo, fomc, fred, freddie, nyfed, philly, treasury
 from qtlab.sources._base import SourceData
 from qtlab.store.db import Store
 
@@ -39,7 +39,7 @@ FRED_IDS: tuple[str, ...] = tuple(
 #: FOMC SEP series fetched from FRED: the fed funds median by year end and in the longer run.
 SEP_IDS: tuple[str, ...] = ("FEDTARMD", "FEDTARMDLR")
 
-SOURCES: tuple[str, ...] = ("fred", "nyfed", "treasury", "cbo", "freddie", "fomc")
+SOURCES: tuple[str, ...] = ("fred", "nyfed", "treasury", "cbo", "freddie", "fomc", "philly")
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,8 @@ def fetch_source(name: str, client: httpx.Client | None = None) -> list[SourceDa
         jobs = [lambda: freddie.get_pmms(client=client)]
     elif name == "fomc":
         jobs = [_sep_job(sid, client) for sid in SEP_IDS]
+    elif name == "philly":
+        jobs = [lambda: philly.get_routput(client=client)]
     else:
         raise SpecError(f"unknown source {name!r}; valid sources are {one_of(SOURCES)}")
     out: list[SourceData] = []
