@@ -80,6 +80,8 @@ SIGNED_PATTERNS: Final[Mapping[str, str]] = {
     "cbo.*.outlay.mandatory.*": "mandatory outlays are net of offsetting receipts",
     "*other*": "an 'other' line nets items of both signs",
     "*change*": "a change can fall",
+    "*net_purchases*": "net purchases are negative when redemptions exceed purchases",
+    "*adjustment*": "an adjustment (amortisation, revaluation) has either sign",
 }
 
 
