@@ -43,3 +43,37 @@ def assert_store_unchanged(directory: Path, before: dict[str, pd.DataFrame]) -> 
     assert list(after) == list(before)
     for name, frame in before.items():
         pd.testing.assert_frame_equal(after[name], frame, obj=name)
+
+
+def reseal_snapshot(snap: Path, extra: dict[str, dict[str, object]] | None = None) -> None:
+    """Make the manifest of the snapshot copy ``snap`` match its files again (a user who
+    edits a snapshot must record the new checksums); ``extra`` adds entries
+    ``{relative path: manifest fields}`` for new files."""
+    import json
+
+    from qtlab.store.snapshot import MANIFEST_NAME, file_sha256
+
+    p = snap / MANIFEST_NAME
+    m = json.loads(p.read_text())
+    for e in m["datasets"]:
+        e["sha256"] = file_sha256(snap / e["path"])
+    for rel, fields in (extra or {}).items():
+        entry = {
+            "id": rel.split("/")[-1].removesuffix(".parquet"),
+            "kind": "series",
+            "source": "user",
+            "official_id": "test",
+            "raw_file": "test",
+            "raw_sha256": "",
+            "path": rel,
+            "sha256": file_sha256(snap / rel),
+            "rows": 0,
+            "as_of": None,
+            "first": None,
+            "last": None,
+            "vintage": "2026-01-01",
+            "vintage_basis": "test",
+        }
+        entry.update(fields)
+        m["datasets"].append(entry)
+    p.write_text(json.dumps(m, indent=1))

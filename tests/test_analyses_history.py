@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _helpers import reseal_snapshot
 from qtlab.analyses import get_analysis
 from qtlab.analyses.history import monthly_net_purchases
 from qtlab.analyses.history_liabilities import liabilities_weekly
@@ -221,6 +222,7 @@ def _snapshot_plus(tmp_path: Path, extra: pd.DataFrame) -> Path:
             (snap / sub / f.name).symlink_to(f)
     shutil.copy(src / "manifest.json", snap / "manifest.json")
     extra.to_parquet(snap / "series" / "test.extra.parquet")
+    reseal_snapshot(snap, {"series/test.extra.parquet": {"series": ["agency_mbs.outstanding"]}})
     return snap
 
 

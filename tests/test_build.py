@@ -105,7 +105,6 @@ def test_tampered_cusip_file_fails_loudly_and_keeps_the_old_snapshot(
 
     out = tmp_path / "snapshot"
     shutil.copytree(packaged_snapshot_dir(), out)
-    (out / "a-file-of-the-user.txt").write_text("kept")
     before = _tree_bytes(out)
     siblings = sorted(p.name for p in tmp_path.iterdir())
 

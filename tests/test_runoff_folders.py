@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _helpers import reseal_snapshot
 from qtlab.analyses._runoff_data import QT2_VANTAGE, backtest, run_projection
 from qtlab.engine import RealizedPaydowns
 from qtlab.store.dataset import Dataset
@@ -34,6 +35,7 @@ def snap(tmp_path_factory: pytest.TempPathFactory) -> Path:
     later = (df["series_id"] == "soma.mbs") & (pd.to_datetime(df["date"]) >= CUT)
     df.loc[later, "value"] = df.loc[later, "value"] * 0.99
     df.to_parquet(f)
+    reseal_snapshot(out)  # the copy's manifest records the changed file
     return out
 
 

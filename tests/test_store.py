@@ -137,11 +137,11 @@ def test_failed_update_leaves_previous_vintage_intact(tmp_path, monkeypatch):
     calls = {"n": 0}
     real = Store._write_one
 
-    def flaky(self, con, item):
+    def flaky(self, con, item, df):
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError("disk vanished mid-update")
-        return real(self, con, item)
+        return real(self, con, item, df)
 
     monkeypatch.setattr(Store, "_write_one", flaky)
     with Store(tmp_path) as st, pytest.raises(OSError, match="mid-update"):

@@ -178,27 +178,34 @@ def data_update(
     Each source is written in one transaction: a failure leaves it as it was.
     """
     from qtlab.store.db import Store
-    from qtlab.store.update import update
+    from qtlab.store.update import UpdateOutcome, fetch_all, write_fetched
 
-    with Store(data_dir) as store:
-        with console.status("fetching ...") as st:
-            outcomes = update(store, source, on_source=lambda n: st.update(f"fetching {n} ..."))
-        failed = 0
-        for o in outcomes:
-            if o.ok:
-                console.print(
-                    f"[green]ok[/] {o.source}: {len(o.datasets)} "
-                    f"dataset{'' if len(o.datasets) == 1 else 's'}, {o.rows:,} rows"
-                )
-            else:
-                failed += 1
-                console.print(
-                    f"[red]failed[/] {o.source}: {o.error}\n  nothing was changed for {o.source}; "
-                    "the embedded snapshot and earlier vintages are intact.",
-                    highlight=False,
-                    soft_wrap=True,  # never break a URL
-                )
-        console.print(f"store: {store.path}", highlight=False, soft_wrap=True)
+    # fetch with the store closed: other qtlab processes keep reading it meanwhile
+    with console.status("fetching ...") as st:
+        fetched = fetch_all(source, on_source=lambda n: st.update(f"fetching {n} ..."))
+    if any(f.error is None for f in fetched):
+        with Store(data_dir) as store:
+            outcomes = write_fetched(store, fetched)
+            where = f"store: {store.path}"
+    else:  # nothing fetched: create no store
+        outcomes = [UpdateOutcome(f.source, False, error=f.error) for f in fetched]
+        where = "nothing was fetched; no store was created or changed"
+    failed = 0
+    for o in outcomes:
+        if o.ok:
+            console.print(
+                f"[green]ok[/] {o.source}: {len(o.datasets)} "
+                f"dataset{'' if len(o.datasets) == 1 else 's'}, {o.rows:,} rows"
+            )
+        else:
+            failed += 1
+            console.print(
+                f"[red]failed[/] {o.source}: {o.error}\n  nothing was changed for {o.source}; "
+                "the embedded snapshot and earlier vintages are intact.",
+                highlight=False,
+                soft_wrap=True,  # never break a URL
+            )
+    console.print(where, highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(1)
 
@@ -214,6 +221,14 @@ def data_build_snapshot(
         Path | None,
         typer.Option("--out", help="Where to write the snapshot (default: inside the package)."),
     ] = None,
+    expect_committed: Annotated[
+        bool,
+        typer.Option(
+            "--expect-committed/--no-expect-committed",
+            help="Require every dataset to cover at least what the committed snapshot holds "
+            "(turn off only when raw files were removed or renamed on purpose).",
+        ),
+    ] = True,
 ) -> None:
     """Build the embedded snapshot (Parquet + manifest.json) from raw official files."""
     from qtlab.store.build import build_snapshot
@@ -221,12 +236,19 @@ def data_build_snapshot(
 
     target = dest or packaged_snapshot_dir()
     with console.status("reading raw files ...") as st:
-        result = build_snapshot(src, target, progress=lambda d: st.update(f"reading {d}"))
+        result = build_snapshot(
+            src,
+            target,
+            progress=lambda d: st.update(f"reading {d}"),
+            expect_committed=expect_committed,
+        )
     m = result.manifest
     total = sum(e.rows for e in m.datasets)
     console.print(
         f"[green]snapshot written[/] to {result.out_dir}: {len(m.datasets)} datasets, "
         f"{total:,} rows; {sum(c.passed for c in m.checks)}/{len(m.checks)} reconciliations passed"
+        f"; {sum(c.passed for c in result.coverage)}/{len(result.coverage)} datasets cover what "
+        "is expected"
     )
     for c in m.checks:
         console.print(

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,10 +28,11 @@ import plotly.graph_objects as go
 from markupsafe import Markup
 
 from qtlab import __version__
-from qtlab._fsutil import replace_dir
+from qtlab._fsutil import discard, replace_dir, temp_dir_for
 from qtlab.analyses.result import AnalysisResult, AnalysisSpec, get_analysis, registry
 from qtlab.errors import QtlabError, SpecError, one_of
 from qtlab.i18n import has, t, validate_lang
+from qtlab.report._outdir import MARKER, carry_over, clean_old_temp_dirs, owned_files
 from qtlab.report.export import PngExporter
 from qtlab.report.html import (
     FigureBlock,
@@ -60,8 +59,6 @@ __all__ = [
     "gap_text",
     "resolve_sections",
 ]
-
-MARKER = ".qtlab-report.json"
 
 #: Font stack of figures in Chinese: a CJK face first so PNGs show real glyphs.
 CJK_FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
@@ -118,16 +115,6 @@ def cjk_font(fig: go.Figure, lang: str) -> go.Figure:
         if out.layout.title is not None and out.layout.title.font is not None:
             out.update_layout(title_font_family=CJK_FONT)
     return out
-
-
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise SpecError(f"--out {str(out)!r} is a file; give a directory for the report")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise SpecError(
-            f"--out {str(out)!r} exists and is not a qtlab report (no {MARKER}); qtlab replaces "
-            "only its own reports. Choose a new or empty directory"
-        )
 
 
 def gap_text(gap: Any, res: AnalysisResult, lang: str) -> str:
@@ -201,6 +188,16 @@ def _check_names(results: Sequence[AnalysisResult]) -> None:
             seen[name] = res.id
 
 
+def _report_files(results: Sequence[AnalysisResult], png: bool) -> set[str]:
+    """The relative paths the report writes (listed in its marker)."""
+    files = {"index.html", MARKER, "tables/provenance.csv"}
+    for res in results:
+        files |= {f"tables/{tb.name}.csv" for tb in res.tables}
+        if png:
+            files |= {f"figures/{f.name}.png" for f in res.figures}
+    return files
+
+
 def build_report(
     out: str | os.PathLike[str],
     *,
@@ -247,7 +244,7 @@ def build_report(
     vantage = None if as_of is None else to_date(as_of, field="as_of")
     specs = resolve_sections(sections)
     out_dir = Path(out).resolve()
-    _check_out(out_dir)
+    owned_files(out_dir)  # refuse a file or a folder that is not a report before any work
     ds = RecordingDataset(vantage, data_dir=data_dir)
 
     total = 2 * len(specs) + 2
@@ -273,10 +270,11 @@ def build_report(
             f"{out_dir}:\n  " + "\n  ".join(failures)
         )
     _check_names(results)
+    new_files = _report_files(results, png)
 
     try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+        clean_old_temp_dirs(out_dir)
+        tmp = temp_dir_for(out_dir)
     except OSError as exc:
         raise QtlabError(f"cannot write the report beside {out_dir}: {exc}") from exc
     try:
@@ -322,18 +320,20 @@ def build_report(
                     "lang": lang,
                     "as_of": vantage.isoformat() if vantage else None,
                     "sections": [r.id for r in results],
+                    "files": sorted(new_files),
                 },
                 indent=1,
             ),
             encoding="utf-8",
         )
         step("index.html")
+        carry_over(out_dir, tmp, owned_files(out_dir), new_files)
         replace_dir(tmp, out_dir)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(tmp)
         raise QtlabError(f"cannot write the report to {out_dir}: {exc}") from exc
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(tmp)
         raise
 
     def rel(p: Path) -> Path:

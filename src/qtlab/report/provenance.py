@@ -19,8 +19,9 @@ from typing import Any
 import pandas as pd
 
 from qtlab.errors import DataError, UnknownSeriesError
-from qtlab.i18n import t
+from qtlab.i18n import has, t
 from qtlab.schema import series_spec
+from qtlab.sources.user import USER_SOURCE
 from qtlab.store.dataset import Dataset
 from qtlab.store.snapshot import ManifestEntry
 
@@ -56,6 +57,21 @@ class RecordingDataset(Dataset):
         self.read_tables.add(dataset)
         return super().table(dataset)
 
+    def store_provenance(self, series_id: str, vintage: pd.Timestamp) -> dict[str, Any] | None:
+        """The store's provenance record of ``series_id`` at ``vintage`` (None if it has none):
+        ``source, official_id, file, sha256`` as ingested."""
+        if self._store_path is None:
+            return None
+        row = self._con.execute(
+            "SELECT p.source, p.official_id, p.file, p.sha256 FROM user_store.provenance p"
+            " WHERE p.vintage = ? AND p.dataset IN (SELECT dataset FROM user_store.observations"
+            "  WHERE series_id = ? AND vintage = ?) LIMIT 1",
+            [vintage.date(), series_id, vintage.date()],
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("source", "official_id", "file", "sha256"), row, strict=True))
+
 
 @dataclass(frozen=True)
 class ProvenanceRow:
@@ -71,6 +87,8 @@ class ProvenanceRow:
     projection: bool = False
     #: the vintage used is later than the vantage (observed data fetched later)
     later_vintage: bool = False
+    #: the source in the user's own words (a ``qtlab data import``), shown after the source
+    source_detail: str = ""
 
 
 def _entry_for_series(ds: Dataset, series_id: str) -> ManifestEntry | None:
@@ -94,6 +112,24 @@ def _is_projection(series_id: str) -> bool:
         return series_spec(series_id).kind == "projection"
     except UnknownSeriesError:
         return False
+
+
+def _store_source(
+    ds: RecordingDataset, ids: list[str], vintage: pd.Timestamp | None
+) -> tuple[str, str, str]:
+    """``(source key, official id or file, the user's own words)`` of a series only the store
+    holds, from the provenance the store recorded when it was fetched or imported."""
+    rec = ds.store_provenance(ids[0], vintage) if vintage is not None else None
+    if rec is None:
+        return "", ", ".join(ids), ""
+    src = str(rec["source"] or "")
+    if src.startswith(USER_SOURCE):
+        # "user file (SIFMA ...)": credit the user's file, never an official provider
+        detail = src.removeprefix(USER_SOURCE).strip().removeprefix("(").removesuffix(")")
+        name = str(rec["official_id"] or rec["file"] or "")
+        sha = f", sha256 {rec['sha256']}" if rec["sha256"] else ""
+        return "user", f"{name}{sha}", detail.strip()
+    return src, str(rec["official_id"] or ", ".join(ids)), ""
 
 
 def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
@@ -126,11 +162,12 @@ def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
         snap_vintage = pd.Timestamp(e.vintage) if e is not None else None
         newest = max(vintages) if vintages else None
         in_store = newest is not None and (snap_vintage is None or newest > snap_vintage)
+        source, official_id, detail = _store_source(ds, ids, newest) if e is None else ("", "", "")
         rows.append(
             ProvenanceRow(
                 dataset=key if e is None else e.id,
-                source=e.source if e is not None else "fred",
-                official_id=e.official_id if e is not None else ", ".join(ids),
+                source=e.source if e is not None else source,
+                official_id=e.official_id if e is not None else official_id,
                 series=", ".join(ids),
                 last=max(lasts).date().isoformat() if lasts else "",
                 vintage=newest.date().isoformat() if newest is not None else "",
@@ -142,6 +179,7 @@ def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
                     and newest is not None
                     and newest.date() > ds.as_of
                 ),
+                source_detail=detail,
             )
         )
     if ds.read_holdings:
@@ -225,7 +263,8 @@ def provenance_frame(rows: Iterable[ProvenanceRow], lang: str) -> pd.DataFrame:
         data.append(
             {
                 t(f"report.prov.{c}", lang): (
-                    t(src, lang)
+                    (t(src, lang) if has(src, lang) else r.source)
+                    + (f": {r.source_detail}" if r.source_detail else "")
                     if c == "source" and r.source
                     else t(f"report.layer.{r.layer}", lang)
                     if c == "layer"

@@ -11,8 +11,6 @@ build never leaves a half-written snapshot.
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -23,12 +21,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from qtlab import __version__
-from qtlab._fsutil import replace_dir
+from qtlab._fsutil import discard, replace_dir, temp_dir_for
 from qtlab.errors import DataError
 from qtlab.schema import validate_holdings, validate_series
 from qtlab.sources import cbo, ecb, fomc, fomc_dots, frb, fred, freddie, nyfed, philly, treasury
 from qtlab.sources._base import SourceData, sha256_bytes
-from qtlab.store import reconcile, reconcile_intl
+from qtlab.store import coverage, reconcile, reconcile_intl
+from qtlab.store._outdir import check_snapshot_out, clean_old_build_dirs
+from qtlab.store.paths import packaged_snapshot_dir
 from qtlab.store.snapshot import (
     MANIFEST_NAME,
     SNAPSHOT_FORMAT,
@@ -36,6 +36,7 @@ from qtlab.store.snapshot import (
     Manifest,
     ManifestEntry,
     file_sha256,
+    load_manifest,
 )
 
 __all__ = ["BuildResult", "RawDataset", "build_snapshot", "discover"]
@@ -79,6 +80,7 @@ class BuildResult:
     manifest: Manifest
     out_dir: Path
     skipped: tuple[str, ...]
+    coverage: tuple[Check, ...] = ()
 
 
 def discover_derived(src: Path) -> list[DerivedFile]:
@@ -395,6 +397,7 @@ def build_snapshot(
     out: str | Path,
     *,
     progress: Callable[[str], None] | None = None,
+    expect_committed: bool = True,
 ) -> BuildResult:
     """Build the snapshot from the raw files in ``src`` into ``out``.
 
@@ -402,10 +405,17 @@ def build_snapshot(
     (else :class:`~qtlab.errors.ReconciliationError`, and ``out`` is left as it
     was), then the Parquet files and ``manifest.json`` are written to a
     temporary directory beside ``out`` and swapped in.
+
+    Every dataset must also cover what is expected of it
+    (:mod:`qtlab.store.coverage`): what the committed snapshot holds (unless
+    ``expect_committed`` is False, for raw files removed or renamed on purpose) and
+    the glossary's bounds; a reconciliation of the committed snapshot that cannot
+    run is a failure. ``out`` must be new, empty or an earlier snapshot.
     """
     src, out = Path(src), Path(out)
     if not src.is_dir():
         raise DataError(f"--from {src}: not a directory; point it at data/raw")
+    check_snapshot_out(src, out)
     datasets, skipped = discover(src)
     items: dict[str, SourceData] = {}
     for ds in datasets:
@@ -414,10 +424,12 @@ def build_snapshot(
         items[ds.id] = ds.load()
     checks = _checks(items)
     checks += [d.check(items) for d in discover_derived(src)]
+    cover = _expectations(items, checks, expect_committed)
     reconcile.raise_on_failure(checks)
+    coverage.raise_on_failure(cover)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=out.parent))
+    clean_old_build_dirs(out)
+    tmp = temp_dir_for(out)
     try:
         entries = []
         for ds in datasets:
@@ -452,6 +464,16 @@ def build_snapshot(
         )
         replace_dir(tmp, out)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(tmp)
         raise
-    return BuildResult(manifest, out, tuple(skipped))
+    return BuildResult(manifest, out, tuple(skipped), tuple(cover))
+
+
+def _expectations(
+    items: dict[str, SourceData], checks: list[Check], expect_committed: bool
+) -> list[Check]:
+    """Coverage checks of ``items``; appends to ``checks`` a failure for each reconciliation
+    of the committed snapshot that did not run."""
+    committed = load_manifest(packaged_snapshot_dir()) if expect_committed else None
+    checks += coverage.missing_checks(checks, committed)
+    return coverage.coverage_checks(items, committed)

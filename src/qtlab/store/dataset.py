@@ -53,7 +53,9 @@ from qtlab.schema import (
     publication_lag,
     series_spec,
 )
+from qtlab.store._lock import open_with_retry
 from qtlab.store._readcache import read_cache
+from qtlab.store._verify import snapshot_files
 from qtlab.store.db import DB_FILENAME, write_generation
 from qtlab.store.paths import data_dir, packaged_snapshot_dir
 from qtlab.store.snapshot import MANIFEST_NAME, Manifest, load_manifest
@@ -186,10 +188,8 @@ class Dataset:
     # --- the read cache -----------------------------------------------------------
     @cached_property
     def _snapshot_files(self) -> dict[str, list[Path]]:
-        return {
-            sub: sorted((self._snapshot_dir / sub).glob("*.parquet"))
-            for sub in ("series", "holdings", "tables")
-        }
+        # only the files the manifest lists, each checked against it (once per process)
+        return snapshot_files(self._snapshot_dir)
 
     @cached_property
     def _snapshot_state(self) -> tuple[tuple[str, tuple[int, int, int] | None], ...]:
@@ -227,7 +227,9 @@ class Dataset:
     def _con(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(":memory:")
         if self._store_path is not None:
-            con.execute(f"ATTACH '{_sql_path(self._store_path)}' AS user_store (READ_ONLY)")
+            attach = f"ATTACH '{_sql_path(self._store_path)}' AS user_store (READ_ONLY)"
+            # another process writing the store: wait (bounded), then a clear StoreError
+            open_with_retry(self._store_path, lambda: con.execute(attach), writing=False)
         con.execute(
             "CREATE VIEW all_obs AS "
             + " UNION ALL ".join(self._layers("series", "observations", _OBS_COLS))
@@ -255,7 +257,18 @@ class Dataset:
         return parts
 
     def _q(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        return self._con.execute(sql, list(params)).df()
+        try:
+            return self._con.execute(sql, list(params)).df()
+        except duckdb.Error as exc:
+            raise self._read_error(exc) from exc
+
+    def _read_error(self, exc: BaseException) -> DataError:
+        """A failed read as a :class:`DataError` naming the folders (DuckDB names the file)."""
+        store = f" or the store {self._store_path}" if self._store_path else ""
+        return DataError(
+            f"cannot read the snapshot at {self._snapshot_dir}{store}: {exc}. Reinstall qtlab "
+            "or rebuild the snapshot; move a damaged store away (qtlab starts a new one)"
+        )
 
     # --- series -----------------------------------------------------------------
     def series_ids(self) -> list[str]:
@@ -263,8 +276,8 @@ class Dataset:
         return list(self._cached(("series_ids",), self._read_series_ids))
 
     def _read_series_ids(self) -> tuple[str, ...]:
-        rows = self._con.execute("SELECT DISTINCT series_id FROM all_obs ORDER BY 1").fetchall()
-        return tuple(r[0] for r in rows)
+        rows = self._q("SELECT DISTINCT series_id FROM all_obs ORDER BY 1")
+        return tuple(str(r) for r in rows["series_id"])
 
     def _check_series(self, series_id: str) -> SeriesSpec:
         held = self.series_ids()
@@ -576,7 +589,11 @@ class Dataset:
     def _read_table(self, info: TableInfo) -> pd.DataFrame:
         dataset = info.dataset
         if info.layer == "snapshot" and self.manifest is not None:
-            return pd.read_parquet(self._snapshot_dir / self.manifest.entry(dataset).path)
+            f = self._snapshot_dir / self.manifest.entry(dataset).path
+            try:
+                return pd.read_parquet(f)
+            except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
+                raise self._read_error(exc) from exc
         name = dataset.removeprefix(f"{info.source}.").removesuffix(f".{info.as_of.isoformat()}")
         row = self._con.execute(
             "SELECT parquet FROM user_store.tables WHERE dataset = ? AND vintage = ?",

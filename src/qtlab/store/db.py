@@ -5,7 +5,8 @@ Tables
 ``observations``  ``(series_id, date, value, vintage, dataset)``, one row per
                   observation and vintage [glossary units]; primary key
                   ``(series_id, date, vintage)``: a second fetch of the same
-                  vintage replaces it, a new vintage is added beside the old one.
+                  vintage replaces all of its rows (dates the new copy lacks
+                  are deleted), a new vintage is added beside the old one.
 ``holdings``      SOMA holdings by CUSIP, keyed by ``(as_of, cusip)``.
 ``tables``        other tidy tables (e.g. the MSPD detail), stored as Parquet
                   bytes per ``(dataset, vintage)``.
@@ -34,6 +35,7 @@ import pandas as pd
 from qtlab.errors import StoreError
 from qtlab.schema import HOLDINGS_COLUMNS, validate_holdings, validate_series
 from qtlab.sources._base import SourceData
+from qtlab.store._lock import open_with_retry
 from qtlab.store.paths import data_dir
 
 __all__ = ["DB_FILENAME", "IngestReport", "Store", "write_generation"]
@@ -118,6 +120,18 @@ class IngestReport:
     rows: int
 
 
+def _validated(item: SourceData) -> pd.DataFrame:
+    """``item.data`` checked for its kind (series, holdings; a table as it is)."""
+    where = item.meta.file or item.meta.url
+    if item.kind == "series":
+        return validate_series(item.data, file=where)
+    if item.kind == "holdings":
+        return validate_holdings(item.data, file=where)
+    if item.kind == "table":
+        return item.data
+    raise StoreError(f"unknown dataset kind {item.kind!r} for {item.meta.dataset!r}")
+
+
 def _vintage_of(item: SourceData) -> date:
     meta = item.meta
     if meta.vintage is not None:
@@ -152,14 +166,38 @@ class Store:
                     f"no store at {self.path}; run `qtlab data update` to create one, "
                     "or use the embedded snapshot alone"
                 )
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
+            self._con = open_with_retry(
+                self.path,
+                lambda: duckdb.connect(str(self.path), read_only=read_only),
+                writing=not read_only,
+            )
             if not read_only:
                 self._con.execute(_DDL)
-        except duckdb.Error as exc:
-            raise StoreError(
-                f"cannot open the store {self.path}: {exc}. Another qtlab process may be "
-                "writing to it; wait for it, or pass --data-dir to use another directory"
-            ) from exc
+        except StoreError:
+            raise
+        except (duckdb.Error, OSError) as exc:
+            raise StoreError(self._open_error(exc)) from exc
+
+    def _open_error(self, exc: BaseException) -> str:
+        """Why the store cannot be opened, with the fix (never a guess about other processes)."""
+        if not self.read_only:
+            blocked = next(
+                (p for p in (self.directory, *self.directory.parents) if p.exists()), None
+            )
+            if blocked is not None and not os.access(blocked, os.W_OK):
+                return (
+                    f"cannot write the store {self.path}: the directory {blocked} is read-only "
+                    f"({exc}). Pass --data-dir (or set QTLAB_DATA_DIR) to a writable directory"
+                )
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                return (
+                    f"cannot write the store {self.path}: the file is read-only ({exc}). Make "
+                    "it writable, or pass --data-dir to use another directory"
+                )
+        return (
+            f"cannot open the store {self.path}: {exc}. If the file is damaged, move it "
+            "away (qtlab then starts a new store) or pass --data-dir to use another directory"
+        )
 
     # --- context management -------------------------------------------------
     def __enter__(self) -> Store:
@@ -203,16 +241,39 @@ class Store:
         new vintage is kept beside the older ones.
         """
         rows = 0
+        frames = [_validated(item) for item in items]  # every item checked before any write
         with self._transaction() as con:
-            for item in items:
-                rows += self._write_one(con, item)
+            # what was kept of every (series, vintage) and (holdings date, kind) written
+            # here goes first, for all items, so two items of one update never delete
+            # each other's rows
+            for item, df in zip(items, frames, strict=True):
+                self._clear_previous(con, item.kind, df)
+            for item, df in zip(items, frames, strict=True):
+                rows += self._write_one(con, item, df)
         return IngestReport(tuple(i.meta.dataset for i in items), rows)
 
-    def _write_one(self, con: duckdb.DuckDBPyConnection, item: SourceData) -> int:
+    def _clear_previous(self, con: duckdb.DuckDBPyConnection, kind: str, df: pd.DataFrame) -> None:
+        """Delete the rows an earlier ingest of the same (series, vintage) or (holdings
+        date, kind) left: a re-ingest replaces them entirely, dates it lacks included."""
+        if kind == "series":
+            keys = df[["series_id", "vintage"]].drop_duplicates()
+            for sid, vint in keys.itertuples(index=False):
+                con.execute(
+                    "DELETE FROM observations WHERE series_id = ? AND vintage = CAST(? AS DATE)",
+                    [str(sid), pd.Timestamp(vint).date()],
+                )
+        elif kind == "holdings":
+            keys = df[["as_of", "kind"]].drop_duplicates()
+            for as_of, held in keys.itertuples(index=False):
+                con.execute(
+                    "DELETE FROM holdings WHERE as_of = CAST(? AS DATE) AND kind = ?",
+                    [pd.Timestamp(as_of).date(), str(held)],
+                )
+
+    def _write_one(self, con: duckdb.DuckDBPyConnection, item: SourceData, df: pd.DataFrame) -> int:
         meta = item.meta
         vintage = _vintage_of(item)
         if item.kind == "series":
-            df = validate_series(item.data, file=meta.file or meta.url)
             df = df.assign(dataset=meta.dataset)
             con.register("_incoming", df)
             con.execute(
@@ -222,7 +283,6 @@ class Store:
             )
             con.unregister("_incoming")
         elif item.kind == "holdings":
-            df = validate_holdings(item.data, file=meta.file or meta.url)
             df = df.assign(dataset=meta.dataset)
             con.register("_incoming", df)
             cols = ", ".join(HOLDINGS_COLUMNS)
@@ -232,7 +292,6 @@ class Store:
             )
             con.unregister("_incoming")
         elif item.kind == "table":
-            df = item.data
             buf = io.BytesIO()
             df.to_parquet(buf, index=False)
             con.execute(

@@ -132,7 +132,17 @@ def check_h41_vs_summary(fred: Mapping[str, pd.Series], summary: pd.DataFrame) -
     known = pd.to_datetime(list(H41_KNOWN_EXCEPTIONS))
     out = []
     for sid, target in targets.items():
-        if sid not in fred:
+        if sid not in fred:  # a check that cannot run is a failure, not a skip
+            out.append(
+                Check(
+                    name=f"{sid} (H.4.1) vs SOMA summary",
+                    passed=False,
+                    tolerance=f"{H41_TOLERANCE_BN} bn ($10 mn): H.4.1 rounds each line to $1 mn",
+                    max_abs_diff=None,
+                    compared=0,
+                    detail=f"cannot run: the H.4.1 series {sid} (fred/{sid}.csv) is missing",
+                )
+            )
             continue
         diff = (fred[sid] - target).dropna()
         considered = diff[~diff.index.isin(known)]

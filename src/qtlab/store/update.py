@@ -1,7 +1,8 @@
 """Refresh the local store from the live official endpoints (``qtlab data update``).
 
-Each source is fetched completely first and then written in one transaction,
-so a source that fails (offline, a server error, a malformed answer) leaves the
+Every source is fetched completely first, with the store closed, and then each
+is written in its own transaction (the store is held for writing only then), so a
+source that fails (offline, a server error, a malformed answer) leaves the
 store exactly as it was, and the other sources still update.
 """
 
@@ -18,7 +19,17 @@ from qtlab.sources import cbo, fomc, fred, freddie, nyfed, philly, treasury
 from qtlab.sources._base import SourceData
 from qtlab.store.db import Store
 
-__all__ = ["FRED_IDS", "SEP_IDS", "SOURCES", "UpdateOutcome", "fetch_source", "update"]
+__all__ = [
+    "FRED_IDS",
+    "SEP_IDS",
+    "SOURCES",
+    "Fetched",
+    "UpdateOutcome",
+    "fetch_all",
+    "fetch_source",
+    "update",
+    "write_fetched",
+]
 
 #: FRED series qtlab keeps up to date (every FRED id in the glossary).
 FRED_IDS: tuple[str, ...] = tuple(
@@ -93,6 +104,61 @@ def fetch_source(name: str, client: httpx.Client | None = None) -> list[SourceDa
     return out
 
 
+def _check_names(sources: Iterable[str] | None) -> list[str]:
+    names = list(sources) if sources else list(SOURCES)
+    bad = [n for n in names if n not in SOURCES]
+    if bad:
+        raise SpecError(f"unknown source {bad[0]!r}; valid sources are {one_of(SOURCES)}")
+    return names
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One source fetched (``items``) or failed (``error``), before any store write."""
+
+    source: str
+    items: tuple[SourceData, ...] = ()
+    error: str | None = None
+
+
+def fetch_all(
+    sources: Iterable[str] | None = None,
+    *,
+    client: httpx.Client | None = None,
+    on_source: Callable[[str], None] | None = None,
+) -> list[Fetched]:
+    """Fetch ``sources`` (default: all) without touching the store.
+
+    The network is slow and may hang; nothing holds the store meanwhile, so other
+    qtlab processes keep reading it (see :func:`write_fetched`).
+    """
+    out = []
+    for name in _check_names(sources):
+        if on_source:
+            on_source(name)
+        try:
+            out.append(Fetched(name, tuple(fetch_source(name, client=client))))
+        except QtlabError as exc:
+            out.append(Fetched(name, error=str(exc)))
+    return out
+
+
+def write_fetched(store: Store, fetched: Sequence[Fetched]) -> list[UpdateOutcome]:
+    """Write each fetched source in its own transaction; a failed fetch writes nothing."""
+    outcomes = []
+    for f in fetched:
+        if f.error is not None:
+            outcomes.append(UpdateOutcome(f.source, False, error=f.error))
+            continue
+        try:
+            report = store.ingest(f.items)
+        except QtlabError as exc:
+            outcomes.append(UpdateOutcome(f.source, False, error=str(exc)))
+        else:
+            outcomes.append(UpdateOutcome(f.source, True, report.datasets, report.rows))
+    return outcomes
+
+
 def update(
     store: Store,
     sources: Iterable[str] | None = None,
@@ -100,20 +166,9 @@ def update(
     client: httpx.Client | None = None,
     on_source: Callable[[str], None] | None = None,
 ) -> Sequence[UpdateOutcome]:
-    """Fetch ``sources`` (default: all) and write each one in its own transaction."""
-    names = list(sources) if sources else list(SOURCES)
-    bad = [n for n in names if n not in SOURCES]
-    if bad:
-        raise SpecError(f"unknown source {bad[0]!r}; valid sources are {one_of(SOURCES)}")
-    outcomes = []
-    for name in names:
-        if on_source:
-            on_source(name)
-        try:
-            items = fetch_source(name, client=client)
-            report = store.ingest(items)
-        except QtlabError as exc:
-            outcomes.append(UpdateOutcome(name, False, error=str(exc)))
-        else:
-            outcomes.append(UpdateOutcome(name, True, report.datasets, report.rows))
-    return outcomes
+    """Fetch ``sources`` (default: all) and write each one in its own transaction.
+
+    ``store`` is open the whole time; ``qtlab data update`` instead calls
+    :func:`fetch_all` first and opens the store only for :func:`write_fetched`.
+    """
+    return write_fetched(store, fetch_all(sources, client=client, on_source=on_source))
