@@ -38,16 +38,18 @@ def test_c3_reports_the_engines_end_month(ds, inp):
     rules = LiabilityRules(currency_growth=5.0)
     p = engine_stop(ds, inp, "qt2-announced", DEFAULT_RULES, horizon=120, liability_rules=rules)
     res, proj, _, _ = endpoint(ds, DEFAULT_RULES, inputs=inp)
-    assert res.end_month == p.endpoint_month() == M("2025-06", freq="M")
+    # 2025-06 before TIPS compensation followed an inflation path: holding 2022-05's 1.29%
+    # a month inflated total assets and so reserves
+    assert res.end_month == p.endpoint_month() == M("2025-04", freq="M")
     assert str(res.rule) == "reserves_to_gdp=0.08"
-    assert res.months_of_runoff == 37  # 2022-06 .. 2025-06
+    assert res.months_of_runoff == 35  # 2022-06 .. 2025-04
     assert res.terminal_reserves == pytest.approx(float(proj.loc[res.end_month, "reserves"]))
     f = p.frame
-    assert f.loc[M("2025-06", freq="M"), "endpoint"] and f["endpoint"].sum() == 1
-    after = f.loc[M("2025-07", freq="M") :]
+    assert f.loc[M("2025-04", freq="M"), "endpoint"] and f["endpoint"].sum() == 1
+    after = f.loc[M("2025-05", freq="M") :]
     assert set(after["regime"]) == {"endpoint-reinvest"}
     assert (after["treasury_redemptions"] == 0).all() and (after["agency_runoff"] == 0).all()
-    assert set(f.loc[: M("2025-06", freq="M"), "regime"]) <= {"qt2-phase-in", "qt2-full-pace"}
+    assert set(f.loc[: M("2025-04", freq="M"), "regime"]) <= {"qt2-phase-in", "qt2-full-pace"}
     # the engine's liabilities are balance's rules along the engine's own total assets
     ref = project_liabilities(f["total_assets"], inp.state, rules).iloc[1:]
     for c in ("reserves", "on_rrp", "tga", "currency_other"):
@@ -63,13 +65,14 @@ def test_each_rule_alone_and_the_stopped_path(ds, inp):
     ends = {r: endpoint(ds, [r], inputs=inp)[0].end_month for r in DEFAULT_RULES}
     combined = endpoint(ds, DEFAULT_RULES, inputs=inp)[0].end_month
     assert combined == min(e for e in ends.values() if e is not None)
-    assert ends["reserves_peak_fraction=0.5"] == M("2025-08", freq="M")
+    # 2025-08 before the TIPS inflation path (the MBS settlement lag alone: 2025-09)
+    assert ends["reserves_peak_fraction=0.5"] == M("2025-06", freq="M")
     _, sp, lines = stopped_path(ds, horizon=120, inputs=inp)
     assert [a.key for a in lines].count("impact.assumption.stop_engine") == 1
     assert lines[-1].key == "impact.assumption.stop_engine"
-    assert "endpoint-reinvest" in lines[-1].text("en") and "2025-07" in lines[-1].text("en")
+    assert "endpoint-reinvest" in lines[-1].text("en") and "2025-05" in lines[-1].text("en")
     # runoff stopped: total assets no longer fall by the caps after the end month
-    tail = sp.loc[M("2025-07", freq="M") :, "total_assets"].diff().dropna()
+    tail = sp.loc[M("2025-05", freq="M") :, "total_assets"].diff().dropna()
     assert tail.min() > -5.0
 
 

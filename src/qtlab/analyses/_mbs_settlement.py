@@ -114,16 +114,17 @@ def pending_mbs_purchases(
 
 def mbs_settlement(
     holdings: pd.DataFrame,
-    policy: Policy,
     source: PaydownSource | PaydownAmounts | None,
     lag: int | None,
 ) -> MbsSettlement | None:
     """The engine's :class:`~qtlab.engine.MbsSettlement` for ``holdings``: settlement ``lag``
-    months after the principal month with the purchases pending at the file; ``None`` for
+    months after the principal month with the purchases pending at the file (under the caps
+    actually in force then, ``qt2-realized``, whatever policy is projected); ``None`` for
     ``lag=None`` (reinvestment booked in its principal month)."""
     if lag is None:
         return None
-    pend = None if source is None else pending_mbs_purchases(holdings, policy, source, lag=lag)
+    hist = load_preset("qt2-realized")
+    pend = None if source is None else pending_mbs_purchases(holdings, hist, source, lag=lag)
     return MbsSettlement(lag=lag, pending=pend)
 
 

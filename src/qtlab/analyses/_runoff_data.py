@@ -257,7 +257,7 @@ def run_projection(
         purchases=bought,
         balance=balance,
         issuance_mix=issuance_mix,
-        mbs_settlement=mbs_settlement(h, pol, src, mbs_lag),
+        mbs_settlement=mbs_settlement(h, src, mbs_lag),
     )
 
 
