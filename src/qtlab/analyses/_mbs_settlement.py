@@ -152,21 +152,26 @@ def implied_principal(weekly: pd.Series, lag: int, *, first: MonthLike = "2022-0
     w0 = measured.index.min()
     if lo >= w0:
         raise DateRangeError(f"implied_principal: first={lo} must be before {w0}")
-    caps = load_preset("qt2-realized").cap_path(lo, w0 + lag)["agency_cap"]
+    cap_s = load_preset("qt2-realized").cap_path(lo, w0 + lag)["agency_cap"]
+    caps = dict(zip(pd.PeriodIndex(cap_s.index, freq="M"), cap_s.to_numpy(float), strict=True))
+    bal = dict(
+        zip(pd.PeriodIndex(start_bal.index, freq="M"), start_bal.to_numpy(float), strict=True)
+    )
     pay: dict[pd.Period, float] = {}
     for k in pd.period_range(lo, w0 + lag - 1, freq="M")[::-1]:
-        if k + 1 not in start_bal.index or k not in start_bal.index:
+        if k + 1 not in bal or k not in bal:
             raise DataError(f"implied_principal: no weekly MBS observation in {k} or {k + 1}")
         if k not in pay:
             rate = float(measured.get(k, measured.iloc[0]))
-            pay[k] = min(rate * float(start_bal[k]), float(caps.get(k, np.inf)) or np.inf)
-        settled = float(start_bal[k + 1] - start_bal[k]) + pay[k]
+            pay[k] = min(rate * bal[k], caps.get(k, np.inf) or np.inf)
+        settled = bal[k + 1] - bal[k] + pay[k]
         j = k - lag
         if j >= lo and np.isfinite(caps[j]) and settled > _NOTHING:
-            pay[j] = settled + float(caps[j])
+            pay[j] = settled + caps[j]
     out = pd.Series(pay).sort_index()
     out.index = pd.PeriodIndex(out.index, freq="M", name="month")
-    return out[out.index < w0].rename("principal")
+    keep: pd.Series = out.loc[out.index < w0]
+    return keep.rename("principal")
 
 
 #: Settlements below this [USD bn] count as none (a late settlement of 0.51 bn on
@@ -246,7 +251,8 @@ def measure_settlement_lag(ds: Dataset, lags: tuple[int, ...] = (1, 2, 3)) -> pd
     rows = []
     for lag in lags:
         p = implied_principal(weekly, lag)
-        rows.append((lag, float(p[pd.Period("2022-04", "M")]), float(p.min()), float(p.max())))
+        april = float(p.get(pd.Period("2022-04", "M"), np.nan))
+        rows.append((lag, april, float(p.min()), float(p.max())))
     out = pd.DataFrame(rows, columns=["lag", "april", "min", "max"]).set_index("lag")
     out["april_files"] = files
     gap = (out["april"] - files).abs()
