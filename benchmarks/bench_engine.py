@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from dataclasses import replace
 
 from qtlab.analyses._impact_inputs import load_inputs
-from qtlab.engine import BalanceInputs, ConstantPaydownRate, project
+from qtlab.engine import BalanceInputs, ConstantPaydownRate, MbsSettlement, project
 from qtlab.policy import Endpoint, load_preset
 from qtlab.store.dataset import Dataset
 
@@ -65,9 +65,18 @@ def main() -> None:
     h = ds.holdings()
     pol = load_preset("qt2-realized")
     src = ConstantPaydownRate(0.007)
+    settle = MbsSettlement()  # the Desk's two-month settlement lag
 
     def run(method: str, source: object = src):
-        return project(h, pol, "2022-06", args.months, mbs_paydowns=source, method=method)
+        return project(
+            h,
+            pol,
+            "2022-06",
+            args.months,
+            mbs_paydowns=source,
+            method=method,
+            mbs_settlement=settle,
+        )
 
     tv, pv = _time(lambda: run("vectorized"))
     tr, pr = _time(lambda: run("reference"), repeat=1)
@@ -104,7 +113,14 @@ def main() -> None:
 
     def run_end(method: str, source: object):
         return project(
-            h, stop, "2022-06", args.months, mbs_paydowns=source, balance=bal, method=method
+            h,
+            stop,
+            "2022-06",
+            args.months,
+            mbs_paydowns=source,
+            balance=bal,
+            method=method,
+            mbs_settlement=settle,
         )
 
     tve, pe = _time(lambda: run_end("vectorized", _Paths(n)), repeat=1)

@@ -38,18 +38,21 @@ def test_c3_reports_the_engines_end_month(ds, inp):
     rules = LiabilityRules(currency_growth=5.0)
     p = engine_stop(ds, inp, "qt2-announced", DEFAULT_RULES, horizon=120, liability_rules=rules)
     res, proj, _, _ = endpoint(ds, DEFAULT_RULES, inputs=inp)
-    # 2025-08 with qt1-fit, the prepayment parameters known on 2022-05-31 (2025-06 with
-    # qt2-fit, fitted on 2022-10..2024-05 data, before the look-ahead fix)
-    assert res.end_month == p.endpoint_month() == M("2025-08", freq="M")
+    # 2025-05 with three fixes together: 2025-06 before them; qt1-fit paydowns (the
+    # parameters known on 2022-05-31, not the later qt2-fit) alone gave 2025-08; TIPS
+    # compensation along an inflation path (not 2022-05's 1.29% a month forever) alone gave
+    # 2025-04; the MBS settlement lag (purchases settling two months after the principal)
+    # keeps about 55 bn more assets in 2022 and moves it one month later
+    assert res.end_month == p.endpoint_month() == M("2025-05", freq="M")
     assert str(res.rule) == "reserves_to_gdp=0.08"
-    assert res.months_of_runoff == 39  # 2022-06 .. 2025-08
+    assert res.months_of_runoff == 36  # 2022-06 .. 2025-05
     assert res.terminal_reserves == pytest.approx(float(proj.loc[res.end_month, "reserves"]))
     f = p.frame
-    assert f.loc[M("2025-08", freq="M"), "endpoint"] and f["endpoint"].sum() == 1
-    after = f.loc[M("2025-09", freq="M") :]
+    assert f.loc[M("2025-05", freq="M"), "endpoint"] and f["endpoint"].sum() == 1
+    after = f.loc[M("2025-06", freq="M") :]
     assert set(after["regime"]) == {"endpoint-reinvest"}
     assert (after["treasury_redemptions"] == 0).all() and (after["agency_runoff"] == 0).all()
-    assert set(f.loc[: M("2025-08", freq="M"), "regime"]) <= {"qt2-phase-in", "qt2-full-pace"}
+    assert set(f.loc[: M("2025-05", freq="M"), "regime"]) <= {"qt2-phase-in", "qt2-full-pace"}
     # the engine's liabilities are balance's rules along the engine's own total assets
     ref = project_liabilities(f["total_assets"], inp.state, rules).iloc[1:]
     for c in ("reserves", "on_rrp", "tga", "currency_other"):
@@ -65,14 +68,15 @@ def test_each_rule_alone_and_the_stopped_path(ds, inp):
     ends = {r: endpoint(ds, [r], inputs=inp)[0].end_month for r in DEFAULT_RULES}
     combined = endpoint(ds, DEFAULT_RULES, inputs=inp)[0].end_month
     assert combined == min(e for e in ends.values() if e is not None)
-    # qt1-fit paydowns (known on 2022-05-31); 2025-08 with the later qt2-fit before the fix
-    assert ends["reserves_peak_fraction=0.5"] == M("2025-11", freq="M")
+    # 2025-08 with qt1-fit paydowns, the TIPS inflation path and the MBS settlement lag
+    # together (qt1-fit alone: 2025-11; the TIPS path alone: 2025-06; the lag alone: 2025-09)
+    assert ends["reserves_peak_fraction=0.5"] == M("2025-08", freq="M")
     _, sp, lines = stopped_path(ds, horizon=120, inputs=inp)
     assert [a.key for a in lines].count("impact.assumption.stop_engine") == 1
     assert lines[-1].key == "impact.assumption.stop_engine"
-    assert "endpoint-reinvest" in lines[-1].text("en") and "2025-09" in lines[-1].text("en")
+    assert "endpoint-reinvest" in lines[-1].text("en") and "2025-06" in lines[-1].text("en")
     # runoff stopped: total assets no longer fall by the caps after the end month
-    tail = sp.loc[M("2025-09", freq="M") :, "total_assets"].diff().dropna()
+    tail = sp.loc[M("2025-06", freq="M") :, "total_assets"].diff().dropna()
     assert tail.min() > -5.0
 
 

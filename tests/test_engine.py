@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from qtlab.engine import (
     FRAME_COLUMNS,
     ConstantPaydownRate,
+    MbsSettlement,
     PaydownPath,
     Projection,
     project,
@@ -120,7 +121,7 @@ def _assert_identities(p: Projection) -> None:
         [np.full((p.n_scenarios, 1), p.initial["mbs"]), a["mbs"][:, :-1]], axis=1
     )
     np.testing.assert_allclose(
-        a["mbs"] - prev_m, a["mbs_reinvested"] - a["mbs_paydowns"] - a["mbs_sales"], atol=TOL
+        a["mbs"] - prev_m, a["mbs_settled"] - a["mbs_paydowns"] - a["mbs_sales"], atol=TOL
     )
     np.testing.assert_allclose(
         a["agency_principal"],
@@ -269,6 +270,7 @@ _cap = st.one_of(st.just(math.inf), st.floats(min_value=0, max_value=80))
     dest=st.sampled_from(["mbs", "treasuries", "bills"]),
     sales=st.sampled_from(["none", "to_cap", "fixed"]),
     buy=st.floats(min_value=0, max_value=20),
+    lag=st.one_of(st.none(), st.integers(min_value=0, max_value=3)),
 )
 def test_properties(
     h: pd.DataFrame,
@@ -279,6 +281,7 @@ def test_properties(
     dest: str,
     sales: str,
     buy: float,
+    lag: int | None,
 ):
     reg = Regime(
         "x",
@@ -293,25 +296,34 @@ def test_properties(
         bill_purchases=buy,
     )  # type: ignore[arg-type]
     pol = Policy("p", (reg,))
-    v = project(h, pol, "2022-02", 14, mbs_paydowns=ConstantPaydownRate(rate))
+    settle = None if lag is None else MbsSettlement(lag, pending=pd.Series({"2022-02": 4.0}))
+    v = project(
+        h, pol, "2022-02", 14, mbs_paydowns=ConstantPaydownRate(rate), mbs_settlement=settle
+    )
     _assert_identities(v)  # caps, no negative par, par conserved, redemptions <= maturities
+    a = v.arrays
+    if lag is not None:  # what is bought settles lag months later; nothing is lost
+        bought = a["mbs_reinvested"][0, : a["mbs_reinvested"].shape[1] - lag].sum()
+        np.testing.assert_allclose(a["mbs_settled"][0].sum(), bought + 4.0, atol=1e-7)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(h=portfolios(), tcap=_cap, rate=st.floats(min_value=0, max_value=0.2))
-def test_property_reference_equality(h: pd.DataFrame, tcap: float, rate: float):
-    pol = Policy("p", (Regime("x", "2022-03", tcap, 10, SRC, mbs_excess_to="bills"),))
-    obs = ["2022-03-15", "2022-07-31"]
-    v = project(h, pol, "2022-03", 8, mbs_paydowns=ConstantPaydownRate(rate), observe=obs)
-    r = project(
-        h,
-        pol,
-        "2022-03",
-        8,
-        mbs_paydowns=ConstantPaydownRate(rate),
-        observe=obs,
-        method="reference",
-    )
+@given(
+    h=portfolios(),
+    tcap=_cap,
+    rate=st.floats(min_value=0, max_value=0.2),
+    lag=st.one_of(st.none(), st.integers(min_value=0, max_value=3)),
+    dest=st.sampled_from(["mbs", "bills"]),
+)
+def test_property_reference_equality(
+    h: pd.DataFrame, tcap: float, rate: float, lag: int | None, dest: str
+):
+    pol = Policy("p", (Regime("x", "2022-03", tcap, 10, SRC, mbs_excess_to=dest),))  # type: ignore[arg-type]
+    obs = ["2022-03-15", "2022-05-10", "2022-05-14", "2022-05-26", "2022-07-31"]
+    settle = None if lag is None else MbsSettlement(lag, pending=pd.Series({"2022-05": 6.0}))
+    kw = {"mbs_paydowns": ConstantPaydownRate(rate), "observe": obs, "mbs_settlement": settle}
+    v = project(h, pol, "2022-03", 8, **kw)  # type: ignore[arg-type]
+    r = project(h, pol, "2022-03", 8, method="reference", **kw)  # type: ignore[arg-type]
     _assert_same(v, r)
 
 

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from _helpers import reseal_snapshot
+from qtlab.analyses._mbs_settlement import BackfilledPaydowns
 from qtlab.analyses._runoff_data import QT2_VANTAGE, backtest, run_projection
-from qtlab.engine import RealizedPaydowns
 from qtlab.store.dataset import Dataset
 from qtlab.store.paths import packaged_snapshot_dir
 
@@ -50,7 +50,9 @@ def test_realized_paydowns_come_from_the_given_folders(snap: Path):
     ds = Dataset(QT2_VANTAGE, snapshot_dir=snap, use_store=False)
     got = run_projection(ds, "qt2-realized", "2022-06", 24)
     weekly = Dataset(snapshot_dir=snap, use_store=False).series("soma.mbs")
-    want = run_projection(ds, "qt2-realized", "2022-06", 24, mbs_paydowns=RealizedPaydowns(weekly))
+    want = run_projection(
+        ds, "qt2-realized", "2022-06", 24, mbs_paydowns=BackfilledPaydowns(weekly)
+    )
     pd.testing.assert_frame_equal(got.frame, want.frame)
     packaged = run_projection(Dataset(QT2_VANTAGE, use_store=False), "qt2-realized", "2022-06", 24)
     assert got.frame.loc["2023-05", "mbs_paydowns"] > packaged.frame.loc["2023-05", "mbs_paydowns"]

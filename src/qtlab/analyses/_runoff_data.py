@@ -8,7 +8,7 @@ analyses and by ``qtlab ladder | project | backtest``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
@@ -18,16 +18,18 @@ import pandas as pd
 
 from qtlab._lru import LRUCache
 from qtlab._periods import MonthLike, to_month
+from qtlab.analyses._mbs_settlement import BackfilledPaydowns, mbs_settlement
+from qtlab.analyses._tips import tips_accrual, tips_check
 from qtlab.analyses.mbs import model_paydowns
 from qtlab.engine import (
+    DESK_MBS_LAG,
     BalanceInputs,
+    InflationAssumption,
     IssuanceMix,
     PaydownAmounts,
     PaydownPath,
     PaydownSource,
     Projection,
-    RealizedPaydowns,
-    RealizedTipsAccrual,
     project,
 )
 from qtlab.errors import DataError, SpecError, one_of
@@ -109,8 +111,10 @@ def paydown_source(
     ``params``: the prepayment parameters of ``"model"`` (default the set known at
     ``ds``'s vantage; the backtest passes today's, a deliberate hindsight run).
 
-    ``"realized"``: rates measured in the weekly SOMA MBS holdings (2022-10 onward; nearest
-    month outside); ``"model"``: the prepayment model of :mod:`qtlab.prepay` on the MBS file
+    ``"realized"``: rates measured in the weekly SOMA MBS holdings (2022-10 onward), and
+    implied by the Desk's settlement lag in 2022-03..2022-09
+    (:class:`~qtlab.analyses._mbs_settlement.BackfilledPaydowns`; nearest month outside);
+    ``"model"``: the prepayment model of :mod:`qtlab.prepay` on the MBS file
     visible in ``ds``, driven by ``mortgage_rate`` (``flat``: rates known in ``ds``, flat
     after; ``realized``: every rate in ``latest``, flat after; or a CSV file month,rate [%])
     shifted by ``shock_bp`` [bp] where the path is not data; any other value: a CSV file
@@ -129,7 +133,7 @@ def paydown_source(
         raise SpecError(f"--shock-bp {shock_bp!r} must be a finite number of basis points")
     latest = latest or ds.at(None)
     if spec == "realized":
-        return RealizedPaydowns(latest.series("soma.mbs"))
+        return BackfilledPaydowns(latest.series("soma.mbs"))
     if spec == "model":
         # only the realized rate path reads later data; "flat" and a file read ds alone
         return model_paydowns(
@@ -207,12 +211,6 @@ def realized_taper_purchases(ds: Dataset, after: pd.Timestamp) -> pd.DataFrame |
     return out
 
 
-def _accrual(latest: Dataset) -> RealizedTipsAccrual:
-    return RealizedTipsAccrual(
-        latest.series("soma.tips"), latest.series("soma.tips_inflation_comp")
-    )
-
-
 def run_projection(
     ds: Dataset,
     policy: Policy | str | None,
@@ -227,6 +225,8 @@ def run_projection(
     shock_bp: float = 0.0,
     balance: BalanceInputs | None = None,
     issuance_mix: IssuanceMix | None = None,
+    mbs_lag: int | None = DESK_MBS_LAG,
+    inflation: InflationAssumption | None = None,
 ) -> Projection:
     """Project the holdings visible in ``ds`` under ``policy``.
 
@@ -234,19 +234,22 @@ def run_projection(
     announced by then, :func:`as_policy`; ``None``: the plan in force then), except
     with ``hindsight=True`` (the backtest), which runs the preset as realized.
 
-    TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``
-    (the last measured month's rate after it), or in all the data with ``hindsight=True``
-    (the backtest, which also runs the prepayment model with today's parameter set).
-    ``mbs_paydowns="realized"`` always uses all the data: it is the realized path by
-    definition; ``mbs_paydowns="model"`` runs the prepayment model with
-    ``mortgage_rate`` and ``shock_bp`` (:func:`paydown_source`). Treasury holdings dated
-    inside the last taper weeks get the realized purchases after their date
+    TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``,
+    then along ``inflation`` (:func:`tips_accrual`), or at the realized rates of all the
+    data with ``hindsight=True`` (the backtest). ``mbs_paydowns="realized"`` always uses all
+    the data: it is the realized path by definition; ``mbs_paydowns="model"`` runs the
+    prepayment model with ``mortgage_rate`` and ``shock_bp`` (:func:`paydown_source`).
+    Treasury holdings dated inside the last taper weeks get the realized purchases after their date
     (:func:`realized_taper_purchases`, from the weekly summary visible in ``ds``) in
     ``purchases``. ``balance`` (the liability side, built from the data by the caller)
     goes to the engine as is; a policy with an endpoint needs it. "All the data" is the
     latest view of ``ds``'s own snapshot and store (:meth:`Dataset.at`). ``issuance_mix``: how
     rolled-over money and purchases are split across new securities (default the engine's,
-    :func:`~qtlab.engine.default_issuance_mix`).
+    :func:`~qtlab.engine.default_issuance_mix`). MBS reinvestment settles ``mbs_lag`` months
+    after its principal month, the Desk's practice (:class:`~qtlab.engine.MbsSettlement`),
+    with the purchases pending at the MBS file
+    (:func:`~qtlab.analyses._mbs_settlement.pending_mbs_purchases`); ``None`` books it in
+    the principal's month.
     """
     latest = ds.at(None)
     h = ds.holdings(kinds)
@@ -265,17 +268,19 @@ def run_projection(
             if isinstance(mbs_paydowns, str | Path)
             else mbs_paydowns
         )
+    pol = as_policy(policy, None if hindsight else ds.as_of)
     return project(
         h,
-        as_policy(policy, None if hindsight else ds.as_of),
+        pol,
         start,
         months,
         mbs_paydowns=src,
         observe=observe,
-        tips_accrual=_accrual(latest if hindsight else ds),
+        tips_accrual=tips_accrual(ds, inflation, hindsight=hindsight),
         purchases=bought,
         balance=balance,
         issuance_mix=issuance_mix,
+        mbs_settlement=mbs_settlement(h, src, mbs_lag),
     )
 
 
@@ -353,6 +358,12 @@ class Backtest:
         Holdings by kind at the runoff start, projected (carried forward) and realized.
     method
         What was projected, in a sentence.
+    tips
+        QT2 only: TIPS inflation compensation at each month end [USD bn]: ``realized``,
+        ``projected`` (the realized accrual), ``from_vantage`` (the default
+        :class:`~qtlab.engine.InflationAssumption` from 2022-05-31) and their errors
+        ``error_pct``, ``from_vantage_error_pct`` [%]; ``attrs["assumption"]`` describes the
+        assumption (:meth:`~qtlab.engine.AssumedTipsAccrual.describe`).
     """
 
     episode: str
@@ -361,6 +372,7 @@ class Backtest:
     errors: dict[str, dict[str, Any]]
     start_check: pd.DataFrame
     method: str
+    tips: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _errors(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
@@ -443,8 +455,14 @@ def backtest(
     b = _BACKTESTS.get((latest.cache_key(), *args), lambda: _backtest(latest, *args))
     check = b.start_check.copy()
     check.attrs = dict(b.start_check.attrs)
+    tips = b.tips.copy()
+    tips.attrs = dict(b.tips.attrs)
     return replace(
-        b, frame=b.frame.copy(), start_check=check, errors={k: dict(v) for k, v in b.errors.items()}
+        b,
+        frame=b.frame.copy(),
+        start_check=check,
+        errors={k: dict(v) for k, v in b.errors.items()},
+        tips=tips,
     )
 
 
@@ -498,6 +516,15 @@ def _backtest(
         issuance_mix=issuance_mix,
     )
     proj = p.observed_frame()
+    vantage = run_projection(  # TIPS compensation from the vantage, the default inflation
+        ds,
+        "qt2-realized",
+        "2022-06",
+        n,
+        observe=pd.DatetimeIndex(last.index),
+        kinds=TREASURY_KINDS,
+        issuance_mix=issuance_mix,
+    ).observed_frame()
     series = ("treasury", "bills", "coupons", "mbs")
     frame = _long(months, pd.DatetimeIndex(last.index), proj, last, series)
     first = real.iloc[0]
@@ -527,6 +554,7 @@ def _backtest(
         frame=frame,
         errors=_errors(frame),
         start_check=check,
+        tips=tips_check(ds, last, proj, vantage),
         method=(
             "security-level projection from the Treasury CUSIP file of 2022-02-16 (carried "
             "forward with full rollover and the realized last taper purchases to 2022-06) and "

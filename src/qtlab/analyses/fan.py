@@ -24,11 +24,13 @@ from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._forward_data import realized_paydown_rates, start_month
 from qtlab.analyses._impact_inputs import Inputs, balance_from_h41, load_inputs, sep_path
 from qtlab.analyses._mbs_data import mortgage_rates, params_at, realized_paydowns
+from qtlab.analyses._mbs_settlement import mbs_settlement
 from qtlab.analyses._runoff_data import as_policy, purchases_after_file
 from qtlab.analyses._tables import headers
+from qtlab.analyses._tips import tips_accrual
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules
-from qtlab.engine import RealizedTipsAccrual
+from qtlab.engine import DESK_MBS_LAG
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.impact import YieldFit, fit_yield, scarcity_indicators
@@ -196,7 +198,7 @@ def _forward(
     base = pd.DataFrame(
         {MORTGAGE: float(hist.iloc[-1]), POLICY: pol_base.to_numpy(), RESIDUAL: 0.0}, index=grid
     )
-    tips = RealizedTipsAccrual(ds.series("soma.tips"), ds.series("soma.tips_inflation_comp"))
+    tips = tips_accrual(ds)  # measured, then the default inflation assumption
     ym = YieldModel(
         indicator,
         fit.params.to_numpy(np.float64),
@@ -218,6 +220,7 @@ def _forward(
         "tips_accrual": tips,
         "purchases": purchases_after_file(ds, holdings, start),
         "realized_paydowns": realized_paydown_rates(ds),
+        "mbs_settlement": mbs_settlement(holdings, realized_paydown_rates(ds), DESK_MBS_LAG),
     }
     s0 = deterministic(SweepStart(**common), pol, balance=False).start_holdings()
     bal = balance_from_h41(

@@ -357,6 +357,45 @@ def b4_whole_portfolio(
     )
 
 
+def describe_inflation(d: dict[str, Any], lang: str) -> str:
+    """The TIPS inflation assumption in a phrase (from
+    :meth:`~qtlab.engine.AssumedTipsAccrual.describe`)."""
+    if d.get("path"):
+        return t("inflation.path", lang, last=d["last"], long_run=d["long_run"])
+    return t(
+        "inflation.assumption",
+        lang,
+        last=d["last"],
+        trailing=d["trailing"],
+        long_run=d["long_run"],
+        horizon=d["horizon"],
+        fade=t(f"inflation.fade.{d['fade']}", lang),
+    )
+
+
+def _tips_note(tips: pd.DataFrame, lang: str) -> Note:
+    real = tips["error_pct"].abs()
+    vant = tips["from_vantage_error_pct"].abs()
+    return note(
+        "e2.note.tips",
+        lang,
+        real=float(real.max()),
+        real_month=str(tips["month"].iloc[int(real.to_numpy().argmax())]),
+        vantage=float(vant.max()),
+        vantage_month=str(tips["month"].iloc[int(vant.to_numpy().argmax())]),
+        assumption=describe_inflation(tips.attrs["assumption"], lang),
+    )
+
+
+def _tips_table(tips: pd.DataFrame) -> pd.DataFrame:
+    out = tips.rename(
+        columns={c: f"{c} {BN}" for c in ("realized", "projected", "from_vantage")}
+        | {"error_pct": "error_pct [%]", "from_vantage_error_pct": "from_vantage_error_pct [%]"}
+    )
+    out.attrs = {}
+    return out
+
+
 @analysis("E2", area="scorecard", order=520)
 def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") -> AnalysisResult:
     """E2 Backtest: the QT2 projection from the data of 2022 against realized SOMA holdings
@@ -429,6 +468,7 @@ def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") ->
             bn=e["mbs"]["max_abs_bn"],
             month=e["mbs"]["worst_month"],
         ),
+        _tips_note(b.tips, lang),
         note(
             "e2.note.start",
             lang,
@@ -472,6 +512,7 @@ def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") ->
             Table("e2_errors", t("e2.table.errors", lang), errs),
             Table("e2_start", t("e2.table.start", lang), start),
             Table("e2_qt1", t("e2.table.qt1", lang), qt1),
+            Table("e2_tips", t("e2.table.tips", lang), _tips_table(b.tips)),
         ),
         figures=(Figure("e2_backtest", fig),),
         notes=notes,

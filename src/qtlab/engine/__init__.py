@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from qtlab.engine._balance import LIABILITY_COLUMNS, BalanceInputs
-from qtlab.engine.inflation import RealizedTipsAccrual
+from qtlab.engine.inflation import AssumedTipsAccrual, InflationAssumption, RealizedTipsAccrual
 from qtlab.engine.mix import (
     CouponTenor,
     IssuanceMix,
@@ -28,14 +28,20 @@ from qtlab.engine.paydowns import (
     smm_from_cpr,
 )
 from qtlab.engine.projection import FRAME_COLUMNS, Projection, project
+from qtlab.engine.settlement import DESK_MBS_LAG, DESK_SETTLEMENT_DAY, MbsSettlement
 
 __all__ = [
+    "DESK_MBS_LAG",
+    "DESK_SETTLEMENT_DAY",
     "FRAME_COLUMNS",
     "LIABILITY_COLUMNS",
+    "AssumedTipsAccrual",
     "BalanceInputs",
     "ConstantPaydownRate",
     "CouponTenor",
+    "InflationAssumption",
     "IssuanceMix",
+    "MbsSettlement",
     "PaydownAmounts",
     "PaydownPath",
     "PaydownSource",

@@ -59,6 +59,7 @@ FLOW_COLUMNS: Final = (
     "mbs_reinvested",
     "agency_to_treasuries",
     "mbs_sales",
+    "mbs_settled",
 )
 #: With balance inputs: the liabilities [USD bn], ``endpoint`` (1 in the month the first
 #: rule binds, else 0) and ``endpoint_rule`` (index of that rule in the month, else -1).
@@ -132,6 +133,12 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
     mbs = np.full(S, inp.mbs0)
     agency = np.full(S, inp.a_par.sum())
     a_month = inp.a_mat.astype("datetime64[M]").astype(int) - base
+    # MBS purchases awaiting settlement, by simulated month (reinvestment queued ``lag``
+    # months after its principal month; purchases made before the holdings)
+    lag = inp.mbs_lag
+    queue = np.zeros((S, M + lag + 1))
+    if inp.mbs_pending is not None:
+        queue[:, :M] += inp.mbs_pending
 
     out = {c: np.zeros((S, M)) for c in FLOW_COLUMNS}
     bal, end = inp.bal, inp.end
@@ -210,7 +217,13 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             np.where(sales_mode == 2, np.minimum(sales_amount, mbs - pay), 0.0),
         )
         mbs_start = mbs.copy()
-        mbs = mbs - pay - sales + reinv
+        due = queue[:, m].copy()  # settles on the settlement day, before the 25th
+        if lag:
+            queue[:, m + lag] += reinv
+            settled = due
+        else:
+            settled = due + reinv
+        mbs = mbs - pay - sales + settled
         agency_start = agency.copy()
         agency = agency - a_mat_m
 
@@ -251,7 +264,9 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             a_by = inp.a_par[(a_month == m) & (inp.a_mat <= inp.observe[i])].sum()
             o[:, 5] = agency_start - a_by
             day = di - f + 1
-            o[:, 6] = mbs if day >= MBS_POST_DAY else mbs_start
+            o[:, 6] = mbs_start + (due if day >= inp.mbs_settle_day else 0.0)
+            if day >= MBS_POST_DAY:
+                o[:, 6] += settled - due - pay - sales
             o[:, 7] = inp.cmbs0
             obs[:, i, :] = o
 
@@ -291,6 +306,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             "mbs_reinvested": reinv,
             "agency_to_treasuries": to_t,
             "mbs_sales": sales,
+            "mbs_settled": settled,
         }
         for c in FLOW_COLUMNS:
             out[c][:, m] = vals[c]

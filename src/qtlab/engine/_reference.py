@@ -73,6 +73,11 @@ def _one(
         add(KINDS[int(k)], _d(mt), _NEVER, float(par), float(ic))
     agency = [(_d(mt), float(p)) for mt, p in zip(inp.a_mat, inp.a_par, strict=True)]
     mbs = inp.mbs0
+    # MBS purchases awaiting settlement: {simulated month: amount [USD bn]}
+    queue: dict[int, float] = {}
+    for k in range(len(inp.months)):
+        if inp.pending(k):
+            queue[k] = inp.pending(k)
     bal = inp.bal
     stopped = False
     if bal is not None:
@@ -153,7 +158,13 @@ def _one(
         else:
             sales = 0.0
         mbs_start = mbs
-        mbs = mbs - pay - sales + reinv
+        due = queue.pop(m, 0.0)  # settles on the settlement day, before the 25th
+        if inp.mbs_lag:
+            queue[m + inp.mbs_lag] = queue.get(m + inp.mbs_lag, 0.0) + reinv
+            settled = due
+        else:
+            settled = due + reinv
+        mbs = mbs - pay - sales + settled
 
         # purchases: in the month of the holdings' as-of date, only after that date
         ndays = (last - first).days + 1
@@ -193,7 +204,9 @@ def _one(
                     a["frn"],
                     a["ic"],
                     sum(pp for mt, pp in agency if mt > od),
-                    mbs if od.day >= MBS_POST_DAY else mbs_start,
+                    mbs_start
+                    + (due if od.day >= inp.mbs_settle_day else 0.0)
+                    + (settled - due - pay - sales if od.day >= MBS_POST_DAY else 0.0),
                     inp.cmbs0,
                 ]
         for key in maturing:
@@ -227,6 +240,7 @@ def _one(
             "mbs_reinvested": reinv,
             "agency_to_treasuries": to_t,
             "mbs_sales": sales,
+            "mbs_settled": settled,
         }
         for c in FLOW_COLUMNS:
             out[c][s, m] = vals[c]

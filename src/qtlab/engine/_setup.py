@@ -15,6 +15,7 @@ import pandas as pd
 from qtlab.engine._balance import BalanceArrays, BalanceInputs, EndParams, layout
 from qtlab.engine.mix import IssuanceMix
 from qtlab.engine.paydowns import PaydownAmounts, PaydownSource, _as_2d
+from qtlab.engine.settlement import MbsSettlement
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of
 from qtlab.policy import Policy
 from qtlab.portfolio.mbs_dates import POSTING_DAY
@@ -89,6 +90,16 @@ class Inputs:
     #: the endpoint regime (in force after a scenario's endpoint) and the liabilities
     end: EndParams | None = None
     bal: BalanceArrays | None = None
+    #: MBS reinvestment settles ``mbs_lag`` months after its principal month, on day
+    #: ``mbs_settle_day`` (0: the same month, on the posting day); ``mbs_pending``: purchases
+    #: made before the holdings' date settling in each simulated month [USD bn]
+    mbs_lag: int = 0
+    mbs_settle_day: int = POSTING_DAY
+    mbs_pending: np.ndarray | None = None
+
+    def pending(self, m: int) -> float:
+        """Purchases made before the holdings' date that settle in simulated month ``m``."""
+        return 0.0 if self.mbs_pending is None else float(self.mbs_pending[m])
 
     def rules_at(
         self, m: int, stopped: bool
@@ -154,6 +165,7 @@ def build_inputs(
     tips_accrual: PaydownSource | None = None,
     purchases: pd.DataFrame | None = None,
     balance: BalanceInputs | None = None,
+    mbs_settlement: MbsSettlement | None = None,
 ) -> Inputs:
     """Validate the inputs and lay them out as arrays (see :class:`Inputs`)."""
     need = ("kind", "maturity", "par", "inflation_comp", "as_of")
@@ -296,6 +308,15 @@ def build_inputs(
             coupon_purchases=r.coupon_purchases,
         )
     bal = None if balance is None else layout(balance, policy, idx, first_reported)
+    lag, sday, pend = 0, POSTING_DAY, None
+    if mbs_settlement is not None:
+        if not isinstance(mbs_settlement, MbsSettlement):
+            raise SpecError(
+                f"mbs_settlement={mbs_settlement!r} must be a qtlab.engine.MbsSettlement"
+            )
+        lag, sday = mbs_settlement.lag, mbs_settlement.day
+        pend = np.array(mbs_settlement.pending_on(idx), dtype=float)
+        pend[:mbs_first] = 0.0  # settled before the MBS holdings' month: already in them
     return Inputs(
         months=idx,
         first_reported=first_reported,
@@ -329,6 +350,9 @@ def build_inputs(
         extra_coupon_purchases=xc,
         end=end,
         bal=bal,
+        mbs_lag=lag,
+        mbs_settle_day=sday,
+        mbs_pending=pend,
     )
 
 

@@ -16,6 +16,7 @@ from qtlab.engine._reference import run_reference
 from qtlab.engine._setup import Inputs, build_inputs
 from qtlab.engine.mix import IssuanceMix, default_issuance_mix
 from qtlab.engine.paydowns import PaydownAmounts, PaydownSource
+from qtlab.engine.settlement import MbsSettlement
 from qtlab.errors import SpecError
 from qtlab.policy import Policy
 
@@ -68,6 +69,7 @@ FRAME_COLUMNS: Final = (
     "mbs_reinvested",
     "agency_to_treasuries",
     "mbs_sales",
+    "mbs_settled",
     # rules
     "treasury_cap",
     "agency_cap",
@@ -140,7 +142,9 @@ class Projection:
       treasury_maturing`` (par; rolled TIPS inflation compensation becomes par)
     - ``tips_inflation_comp - tips_inflation_comp(previous) == tips_ic_accrued -
       tips_ic_maturing``
-    - ``mbs - mbs(previous) == mbs_reinvested - mbs_paydowns - mbs_sales``
+    - ``mbs - mbs(previous) == mbs_settled - mbs_paydowns - mbs_sales`` (reinvestment
+      settles ``mbs_settlement.lag`` months after it is bought; ``mbs_settled ==
+      mbs_reinvested`` without ``mbs_settlement`` and without pending purchases)
     - ``agency_principal == agency_runoff + mbs_reinvested + agency_to_treasuries``
     - ``total_securities == treasury + agency + mbs + cmbs``
     - ``rolled_over == rolled_bills + rolled_coupons_mid + rolled_coupons_end``
@@ -283,6 +287,7 @@ def project(
     purchases: pd.DataFrame | None = None,
     balance: BalanceInputs | None = None,
     method: Literal["vectorized", "reference"] = "vectorized",
+    mbs_settlement: MbsSettlement | None = None,
 ) -> Projection:
     """Project the SOMA portfolio month by month under ``policy``.
 
@@ -332,6 +337,12 @@ def project(
     method
         ``"vectorized"`` (default) or ``"reference"`` (the per-security
         implementation; same results, much slower).
+    mbs_settlement
+        When MBS reinvestment purchases enter the holdings
+        (:class:`~qtlab.engine.MbsSettlement`: the Desk buys principal of month ``m`` TBA
+        and the purchases settle ``lag`` months later, in the middle of the month; its
+        ``pending`` are purchases made before the holdings' date). Default ``None``: the
+        reinvestment is booked in the month its principal is paid, on the 25th.
 
     Returns
     -------
@@ -352,8 +363,9 @@ def project(
       matures in a later month. Coupon maturities fall on the 15th or the month end.
     - Purchases of bills are spread evenly over the days of the month; of
       coupons half on the 15th, half at the month end.
-    - MBS principal, reinvestment and sales post on the 25th (for holdings
-      observed inside a month). CMBS are held constant (their paydowns, about
+    - MBS principal and sales post on the 25th (for holdings observed inside a month);
+      reinvestment posts with them, or with ``mbs_settlement`` on its settlement day
+      ``lag`` months later. CMBS are held constant (their paydowns, about
       0.03 bn a month, are not modelled).
     """
     s = to_month(start, field="start")
@@ -364,7 +376,17 @@ def project(
         )
     obs = None if observe is None else pd.DatetimeIndex(pd.to_datetime(pd.Index(observe)))
     inp = build_inputs(
-        holdings, policy, s, months, mbs_paydowns, mix, obs, tips_accrual, purchases, balance
+        holdings,
+        policy,
+        s,
+        months,
+        mbs_paydowns,
+        mix,
+        obs,
+        tips_accrual,
+        purchases,
+        balance,
+        mbs_settlement,
     )
     if method == "vectorized":
         raw, observed = run_vectorized(inp)

@@ -35,6 +35,7 @@ import pandas as pd
 from qtlab._random import rng
 from qtlab.engine import (
     BalanceInputs,
+    MbsSettlement,
     PaydownSource,
     Projection,
     RealizedPaydowns,
@@ -150,6 +151,9 @@ class SweepStart:
         throughout.
     yield_model
         The D2 regression (needs ``balance`` for reserves).
+    mbs_settlement
+        When MBS reinvestment settles (the engine's input of that name; ``None``: in the
+        month its principal is paid).
     """
 
     holdings: pd.DataFrame = field(repr=False)
@@ -168,6 +172,7 @@ class SweepStart:
     balance: BalanceInputs | None = field(default=None, repr=False)
     yield_model: YieldModel | None = field(default=None, repr=False)
     realized_paydowns: RealizedPaydowns | None = field(default=None, repr=False)
+    mbs_settlement: MbsSettlement | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.months, bool) or not 1 <= int(self.months) <= 240:
@@ -244,6 +249,7 @@ def project_paths(
         tips_accrual=start.tips_accrual,
         purchases=start.purchases,
         balance=start.balance if balance else None,
+        mbs_settlement=start.mbs_settlement,
     )
 
 
