@@ -26,7 +26,7 @@ from qtlab.analyses._mbs_data import (
     mortgage_rates,
 )
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
-from qtlab.errors import SpecError
+from qtlab.errors import SpecError, quoted
 from qtlab.i18n import t
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
 from qtlab.prepay.params import PrepayParams, prepay_params
@@ -77,7 +77,7 @@ def paydown_projection(
     analyses (default: a new one).
     """
     if months < 1 or months > 600:
-        raise SpecError(f"months={months!r} must be between 1 and 600")
+        raise SpecError(f"months={quoted(months)} must be between 1 and 600")
     p = prepay_params(params) if isinstance(params, str) else params
     d = MbsData.of(ds, data)
     hist = d.rates

@@ -17,7 +17,8 @@ from typing import Any, Final
 from qtlab._lru import LRUCache
 from qtlab._periods import to_month
 from qtlab.analyses.result import AnalysisResult, get_analysis
-from qtlab.errors import SpecError, one_of
+from qtlab.engine import MAX_MONTHS as ENGINE_MAX_MONTHS
+from qtlab.errors import SpecError, one_of, quoted
 from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset
 from qtlab.store.dataset import Dataset, to_date
 
@@ -40,8 +41,8 @@ EXPLORER_IDS: Final = ("B1", "B2", "B3", "B4")
 EDITABLE_FIELDS: Final = ("start", "treasury_cap", "agency_cap", "bill_purchases")
 #: Where the MBS paydowns of B4 come from.
 PAYDOWN_SOURCES: Final = ("realized", "model")
-#: The horizon of a projection may run from one month to fifty years.
-MAX_MONTHS: Final = 600
+#: The horizon of a projection may run from one month to fifty years (the engine's limit).
+MAX_MONTHS: Final = ENGINE_MAX_MONTHS
 
 
 def preset_rows(preset: str) -> list[dict[str, Any]]:
@@ -83,7 +84,7 @@ def edited_policy(preset: str, rows: Sequence[Mapping[str, Any]] | None) -> Poli
         return base
     if [r.get("name") for r in rows] != [r.name for r in base.regimes]:
         raise SpecError(
-            f"the regimes table does not match preset {preset!r}: expected regimes "
+            f"the regimes table does not match preset {quoted(preset)}: expected regimes "
             f"{one_of(r.name for r in base.regimes)}, got {[r.get('name') for r in rows]}"
         )
     regimes: list[Regime] = []
@@ -187,7 +188,7 @@ def explorer_spec(
     """
     if preset not in PRESET_NAMES:
         raise SpecError(
-            f"unknown policy preset {preset!r}; valid presets are {one_of(PRESET_NAMES)}"
+            f"unknown policy preset {quoted(preset)}; valid presets are {one_of(PRESET_NAMES)}"
         )
     policy = edited_policy(preset, rows)
     first = (start or "").strip()
@@ -197,17 +198,21 @@ def explorer_spec(
     except ValueError:
         n = -1
     if not 1 <= n <= MAX_MONTHS:
-        raise SpecError(f"horizon months={months!r} must be a whole number from 1 to {MAX_MONTHS}")
+        raise SpecError(
+            f"horizon months={quoted(months)} must be a whole number from 1 to {MAX_MONTHS}"
+        )
     if mbs_paydowns not in PAYDOWN_SOURCES:
         raise SpecError(
-            f"MBS paydowns {mbs_paydowns!r} is not valid; choose {one_of(PAYDOWN_SOURCES)}"
+            f"MBS paydowns {quoted(mbs_paydowns)} is not valid; choose {one_of(PAYDOWN_SOURCES)}"
         )
     try:
         shock = float(str(shock_bp).strip()) if shock_bp not in (None, "") else 0.0
     except ValueError:
         shock = math.nan
     if not math.isfinite(shock):
-        raise SpecError(f"mortgage-rate shock {shock_bp!r} must be a finite number of basis points")
+        raise SpecError(
+            f"mortgage-rate shock {quoted(shock_bp)} must be a finite number of basis points"
+        )
     return ExplorerSpec(
         policy=policy,
         start=first_month,

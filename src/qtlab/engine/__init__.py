@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from qtlab.engine._balance import LIABILITY_COLUMNS, BalanceInputs
+from qtlab.engine._setup import MAX_MONTHS
 from qtlab.engine.inflation import RealizedTipsAccrual
 from qtlab.engine.mix import (
     CouponTenor,
@@ -32,6 +33,7 @@ from qtlab.engine.projection import FRAME_COLUMNS, Projection, project
 __all__ = [
     "FRAME_COLUMNS",
     "LIABILITY_COLUMNS",
+    "MAX_MONTHS",
     "BalanceInputs",
     "ConstantPaydownRate",
     "CouponTenor",

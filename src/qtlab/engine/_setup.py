@@ -8,6 +8,7 @@ compute, never in what they are given.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -15,13 +16,14 @@ import pandas as pd
 from qtlab.engine._balance import BalanceArrays, BalanceInputs, EndParams, layout
 from qtlab.engine.mix import IssuanceMix
 from qtlab.engine.paydowns import PaydownAmounts, PaydownSource, _as_2d
-from qtlab.errors import DataError, DateRangeError, SpecError, one_of
+from qtlab.errors import DataError, DateRangeError, SpecError, one_of, quoted
 from qtlab.policy import Policy
 from qtlab.portfolio.mbs_dates import POSTING_DAY
 from qtlab.portfolio.mbs_dates import mbs_first_month as first_mbs_month
 
 __all__ = [
     "KINDS",
+    "MAX_MONTHS",
     "TREASURY_CODE",
     "Inputs",
     "build_inputs",
@@ -37,6 +39,10 @@ SALES_CODE = {"none": 0, "to_cap": 1, "fixed": 2}
 #: Day of the month on which MBS principal (and reinvestment) is posted for
 #: holdings observed inside a month: the shared rule of qtlab.portfolio.mbs_dates.
 MBS_POST_DAY = POSTING_DAY
+
+
+#: The longest projection [months]: fifty years, past the last maturity of any holding.
+MAX_MONTHS: Final = 600
 
 
 def month_end(p: pd.Period) -> np.datetime64:
@@ -160,8 +166,8 @@ def build_inputs(
     missing = [c for c in need if c not in holdings.columns]
     if missing:
         raise DataError(f"holdings lack column {missing[0]!r}; the engine needs {one_of(need)}")
-    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-        raise SpecError(f"months={months!r} must be a positive integer")
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise SpecError(f"months={quoted(months)} must be an integer from 1 to {MAX_MONTHS}")
     tsy = holdings.loc[holdings["kind"].isin(KINDS)]
     agy = holdings.loc[holdings["kind"] == "agency"]
     mbs = holdings.loc[holdings["kind"] == "mbs"]

@@ -180,6 +180,8 @@ def open_binary(path: str | os.PathLike[str]) -> tuple[bytes, str]:
         return p.read_bytes(), str(p)
     except FileNotFoundError as exc:
         raise ParseError("file not found", file=str(p)) from exc
+    except IsADirectoryError as exc:
+        raise ParseError("cannot read the file (a directory, not a file)", file=str(p)) from exc
 
 
 def _retryable(exc: BaseException) -> bool:

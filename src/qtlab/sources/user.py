@@ -42,6 +42,7 @@ __all__ = [
     "USER_SOURCE",
     "importable_spec",
     "parse_series_csv",
+    "read_monthly_csv",
     "read_series_csv",
 ]
 
@@ -300,3 +301,75 @@ def read_series_csv(
     return parse_series_csv(
         data, series_id, file=name, units_scale=units_scale, source=source, vintage=vintage
     )
+
+
+def read_monthly_csv(
+    path: str | os.PathLike[str],
+    value: str,
+    *,
+    what: str,
+    units: str,
+    nonnegative: bool = False,
+) -> pd.Series:
+    """A user's monthly path: a CSV with columns ``month`` (``YYYY-MM``) and ``value``.
+
+    Used for ``--mbs-paydowns FILE`` (``month,paydowns`` [USD bn], ``nonnegative``) and
+    ``--mortgage-rate FILE`` (``month,rate`` [%]). Checked as a user series is: every
+    error is a :class:`ParseError` naming ``what`` and the file, the line, the field and
+    the value (a missing or unreadable file, not UTF-8, a wrong header, a month that is
+    not ``YYYY-MM``, a repeated month, text or a non-finite number, a negative amount).
+
+    Returns
+    -------
+    pandas.Series
+        The values [``units``] indexed by month (``Period[M]``), sorted.
+    """
+    try:
+        data, name = open_binary(path)
+    except OSError as exc:  # a directory, no permission (a missing file is a ParseError)
+        raise ParseError(
+            f"{what}: cannot read the file ({exc.strerror or exc})", file=str(path)
+        ) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"{what}: not UTF-8 text ({exc.reason})", file=name) from exc
+    form = f"columns month (YYYY-MM), {value} [{units}]"
+    df = checked_csv(text, file=name, required=(), line_index=True, allow_short_rows=False)
+    df.columns = [c.lower() for c in df.columns]
+    if sorted(df.columns) != sorted(("month", value)):
+        raise ParseError(
+            f"{what}: expected the header 'month,{value}' ({form})",
+            file=name,
+            field="header",
+            value=",".join(df.columns),
+        )
+    if df.empty:
+        raise ParseError(f"{what}: the file has no rows ({form})", file=name, field=value)
+    months = df["month"].astype("string").str.strip()
+    bad = ~months.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").fillna(False).astype(bool)
+    if bad.any():
+        line = bad[bad].index[0]
+        raise ParseError(
+            f"{what}: not a month, expected YYYY-MM (line {line})",
+            file=name,
+            field="month",
+            value=df.loc[line, "month"],
+        )
+    repeated = months.duplicated()
+    if repeated.any():
+        line = repeated[repeated].index[0]
+        raise ParseError(
+            f"{what}: month repeated (line {line})", file=name, field="month", value=months[line]
+        )
+    values = numeric_column(df[value], file=name, field=value, missing_markers=("",))
+    if nonnegative and (values < 0).any():
+        line = values[values < 0].index[0]
+        raise ParseError(
+            f"{what}: negative {value} (line {line}); amounts are >= 0 [{units}]",
+            file=name,
+            field=value,
+            value=df.loc[line, value],
+        )
+    idx = pd.PeriodIndex(months.to_numpy(str), freq="M")
+    return pd.Series(values.to_numpy(float), index=idx, name=value).sort_index()
