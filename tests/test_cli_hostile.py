@@ -189,7 +189,7 @@ def test_a_directory_named_like_a_raw_file_is_skipped(tmp_path: Path, raw_data: 
     assert any("EXTRA.csv (not a file)" in s for s in skipped)
 
 
-@pytest.mark.parametrize("port", ["-1", "0", "65536", "99999"])
+@pytest.mark.parametrize("port", ["-1", "65536", "99999"])
 def test_dashboard_port_outside_the_valid_range_is_a_usage_error(port: str) -> None:
     res = run_cli("dashboard", "--port", port)
     assert res.exit_code == 2 and "Invalid value for '--port'" in flat(res.output), res.output

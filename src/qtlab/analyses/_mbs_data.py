@@ -154,7 +154,9 @@ def mortgage_rates(ds: Dataset) -> pd.Series:
 def read_rate_file(path: str | Path) -> pd.Series:
     """A user's mortgage-rate path: CSV with columns ``month`` (YYYY-MM) and ``rate`` [%],
     checked line by line (:func:`qtlab.sources.user.read_monthly_csv`)."""
-    return read_monthly_csv(path, "rate", what="mortgage-rate file", units="%")
+    return read_monthly_csv(
+        path, "rate", what="mortgage-rate file", units="%", nonnegative=True, upper=100.0
+    )
 
 
 def driving_path(

@@ -131,7 +131,7 @@ def paydown_source(
             "(columns month, paydowns [USD bn])"
         )
     path = read_monthly_csv(
-        p, "paydowns", what="MBS paydown file", units="USD bn", nonnegative=True
+        p, "paydowns", what="MBS paydown file", units="USD bn", nonnegative=True, upper=100_000.0
     )
     return PaydownPath(path)
 

@@ -196,6 +196,12 @@ def build_inputs(
                 f"start={start} is before the {what} holdings' as-of date {when.date()}; "
                 f"give start >= {when.to_period('M')} or older holdings"
             )
+    if (start - sim_start).n > MAX_MONTHS:
+        raise DateRangeError(
+            f"start={start} is {(start - sim_start).n} months after the holdings ({sim_start}); "
+            f"the engine carries holdings forward at most {MAX_MONTHS} months before the "
+            "first reported month: give a nearer start or later holdings"
+        )
     idx = pd.period_range(sim_start, start + (months - 1), freq="M", name="month")
     first_reported = int((start - sim_start).n)
     cp = policy.cap_path(idx[0], idx[-1])

@@ -19,10 +19,17 @@ from qtlab.prepay.model import (
 )
 from qtlab.prepay.params import PrepayParams, param_set_info, param_set_names, prepay_params
 from qtlab.prepay.paydowns import ModelPaydowns, project_cohorts
-from qtlab.prepay.rates import monthly_average, rate_path, shocked_paths
+from qtlab.prepay.rates import (
+    MAX_SHOCK_BP,
+    check_shock,
+    monthly_average,
+    rate_path,
+    shocked_paths,
+)
 
 __all__ = [
     "COHORT_COLUMNS",
+    "MAX_SHOCK_BP",
     "CalibrationResult",
     "CohortState",
     "Episode",
@@ -30,6 +37,7 @@ __all__ = [
     "PrepayParams",
     "Projection",
     "calibrate",
+    "check_shock",
     "cpr",
     "episode_errors",
     "monthly_average",

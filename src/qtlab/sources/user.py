@@ -310,6 +310,7 @@ def read_monthly_csv(
     what: str,
     units: str,
     nonnegative: bool = False,
+    upper: float | None = None,
 ) -> pd.Series:
     """A user's monthly path: a CSV with columns ``month`` (``YYYY-MM``) and ``value``.
 
@@ -317,7 +318,8 @@ def read_monthly_csv(
     ``--mortgage-rate FILE`` (``month,rate`` [%]). Checked as a user series is: every
     error is a :class:`ParseError` naming ``what`` and the file, the line, the field and
     the value (a missing or unreadable file, not UTF-8, a wrong header, a month that is
-    not ``YYYY-MM``, a repeated month, text or a non-finite number, a negative amount).
+    not ``YYYY-MM``, a repeated month, text or a non-finite number, a negative amount, a
+    value above ``upper``).
 
     Returns
     -------
@@ -367,6 +369,14 @@ def read_monthly_csv(
         line = values[values < 0].index[0]
         raise ParseError(
             f"{what}: negative {value} (line {line}); amounts are >= 0 [{units}]",
+            file=name,
+            field=value,
+            value=df.loc[line, value],
+        )
+    if upper is not None and (values > upper).any():
+        line = values[values > upper].index[0]
+        raise ParseError(
+            f"{what}: {value} above {upper:,g} [{units}] (line {line}): not a plausible value",
             file=name,
             field=value,
             value=df.loc[line, value],
