@@ -130,10 +130,16 @@ def paydown_source(
             f"file "
             "(columns month, paydowns [USD bn])"
         )
-    path = read_monthly_csv(
-        p, "paydowns", what="MBS paydown file", units="USD bn", nonnegative=True, upper=100_000.0
+    return read_paydown_file(p)
+
+
+def read_paydown_file(path: str | Path) -> PaydownPath:
+    """A user's MBS paydown path: CSV with columns ``month`` (YYYY-MM) and ``paydowns``
+    [USD bn], checked line by line (:func:`qtlab.sources.user.read_monthly_csv`)."""
+    amounts = read_monthly_csv(
+        path, "paydowns", what="MBS paydown file", units="USD bn", nonnegative=True, upper=100_000.0
     )
-    return PaydownPath(path)
+    return PaydownPath(amounts)
 
 
 def _model_only(spec: str | Path, rate: str | Path, default: str, shock: float) -> str:

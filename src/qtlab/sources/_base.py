@@ -305,7 +305,14 @@ def checked_csv(
     lines are left out, and :func:`numeric_column` / :func:`date_column` then say
     "line N" in their errors. Otherwise the index is ``0..n-1``.
     """
-    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r}); save the "
+            "file as UTF-8",
+            file=file,
+        ) from exc
     if not text.strip():
         raise ParseError("the file is empty", file=file)
     delimiter = str(read_csv_kwargs.get("sep", ","))
