@@ -58,6 +58,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         return
     if COUNTS:
         parts = ", ".join(f"{k} {v:,}" for k, v in sorted(COUNTS.items()))
+        failed = [r for r in terminalreporter.stats.get("failed", []) if "test_fuzz_" in r.nodeid]
         terminalreporter.write_line(
-            f"hostile inputs run: {sum(COUNTS.values()):,} ({parts}); 0 tracebacks"
+            f"hostile inputs run: {sum(COUNTS.values()):,} ({parts}); "
+            f"fuzz tests failed: {len(failed)}"
         )

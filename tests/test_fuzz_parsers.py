@@ -58,9 +58,7 @@ def _fred_json() -> bytes:
 
 def _mspd_json() -> bytes:
     rows = mspd_api_rows(
-        head("mspd/mspd_table1_summary_by_class_2001-01_2026-05.csv", 15).decode(
-            "utf-8-sig"
-        )
+        head("mspd/mspd_table1_summary_by_class_2001-01_2026-05.csv", 15).decode("utf-8-sig")
     )
     return json.dumps({"data": rows, "meta": {"total-pages": 1}}, indent=0).encode()
 

@@ -540,7 +540,7 @@ def sweep(
     if isinstance(n_paths, bool) or not isinstance(n_paths, int | np.integer) or n_paths < 1:
         raise SpecError(f"n_paths={quoted(n_paths)} must be an integer >= 1")
     pols = policies if isinstance(policies, Sequence) else [policies]
-    check_sweep_memory(int(n_paths), len(start.months), len(pols), chunk_size=chunk_size)
+    check_sweep_memory(int(n_paths), int(start.months), len(pols), chunk_size=chunk_size)
     from qtlab.scenarios.backends import check_backend  # noqa: PLC0415
 
     check_backend(backend)
