@@ -18,6 +18,7 @@ from qtlab.policy._endpoint import (
 )
 from qtlab.policy._model import (
     CAP_PATH_COLUMNS,
+    MAX_AMOUNT,
     MbsExcessTo,
     MbsSales,
     PhaseIn,
@@ -32,6 +33,7 @@ __all__ = [
     "CAP_PATH_COLUMNS",
     "ENDPOINT_RULE_DEFAULTS",
     "ENDPOINT_RULE_NAMES",
+    "MAX_AMOUNT",
     "PRESET_NAMES",
     "Endpoint",
     "EndpointCondition",

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CAP_PATH_COLUMNS",
+    "MAX_AMOUNT",
     "MbsExcessTo",
     "MbsSales",
     "PhaseIn",
