@@ -75,11 +75,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def edited_policy(preset: str, rows: Sequence[Mapping[str, Any]] | None) -> Policy:
+def edited_policy(preset: str, rows: Any) -> Policy:
     """The preset ``preset`` with its regimes' editable fields replaced by ``rows``.
 
     ``rows`` are the explorer's table rows (one per regime, in order, keyed by
-    ``name`` and :data:`EDITABLE_FIELDS`); ``None`` or rows equal to the preset give
+    ``name`` and :data:`EDITABLE_FIELDS`; anything else the page sends is a
+    :class:`SpecError`); ``None`` or rows equal to the preset give
     the preset itself. An edited policy is named ``<preset> (edited)``. Every value
     goes through the library's validation: a negative cap or a malformed start month
     raises its :class:`SpecError` (naming the regime, the field and the value).
