@@ -36,8 +36,9 @@ __all__ = [
     "quoted",
 ]
 
-#: Characters of a user's value an error message shows (the rest is counted, not echoed).
-QUOTE_LIMIT = 80
+#: Characters of a user's value an error message shows (the rest is counted, not echoed):
+#: enough for a long file path, far less than a 1 MB field.
+QUOTE_LIMIT = 300
 
 
 def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
