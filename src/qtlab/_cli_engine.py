@@ -124,8 +124,8 @@ def _check_model_options(mbs_paydowns: str, mortgage_rate: str | None, shock_bp:
     if given:
         raise SpecError(
             f"{' and '.join(given)} {'are' if len(given) > 1 else 'is'} for the prepayment "
-            f"model only: add --mbs-paydowns model (got --mbs-paydowns {quoted(mbs_paydowns)}), "
-            "or leave it out"
+            f"model only; runs with it need --mbs-paydowns model (got --mbs-paydowns "
+            f"{quoted(mbs_paydowns)}), or leave it out"
         )
 
 
