@@ -181,7 +181,7 @@ def check_run(args: list[str]) -> None:
 
 
 #: Fewer examples per command than for the parsers: a valid command line runs for real.
-CLI_EXAMPLES = max(3, settings.default.max_examples // 6)
+CLI_EXAMPLES = max(3, settings.default.max_examples // 8)
 
 
 @pytest.mark.parametrize("command", sorted(BASES))
