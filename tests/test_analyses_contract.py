@@ -73,6 +73,17 @@ def test_styled_figure_has_title_units_source_and_shading(lang):
         assert "CJK" in fig.layout.font.family
 
 
+@pytest.fixture
+def _forget_z9():
+    """The demo analysis Z9 is registered for one test only (other tests, e.g. the
+    dashboard's, expect 'Z9' to be unknown whatever the order the tests run in)."""
+    from qtlab.analyses import result
+
+    yield
+    result._REGISTRY.pop("Z9", None)
+
+
+@pytest.mark.usefixtures("_forget_z9")
 def test_registry_runs_an_analysis_and_checks_its_id():
     @analysis("Z9", area="test", order=999)
     def demo(ds: object, *, lang: str = "en") -> AnalysisResult:

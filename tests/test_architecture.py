@@ -17,12 +17,14 @@ FORBIDDEN = ("httpx", "requests", "urllib", "duckdb", "qtlab.sources", "qtlab.st
 
 #: ARCHITECTURE.md's "may import" column for the model packages that exist.
 #: Every package may import itself and the base modules (errors, schema and the
-#: private helpers ``qtlab._periods`` (months) / ``qtlab._random``).
+#: private helpers ``qtlab._periods`` (months) / ``qtlab._random`` / ``qtlab._yaml`` (the
+#: checked reader of users' YAML)).
 BASE_MODULES = (
     "qtlab.errors",
     "qtlab.schema",
     "qtlab._periods",
     "qtlab._random",
+    "qtlab._yaml",
 )
 MAY_IMPORT = {
     "policy": (),

@@ -19,7 +19,10 @@ __all__ = ["dashboard"]
 @_handle_errors
 def dashboard(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8050,
+    port: Annotated[
+        int,
+        typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free port)."),
+    ] = 8050,
     lang: Annotated[str, typer.Option("--lang", help="Language of the page: en or zh.")] = "en",
     as_of: Annotated[
         str | None,

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from qtlab._periods import to_month
 from qtlab.cli import RuleOpt, _handle_errors, _print_json, app, out
-from qtlab.errors import SpecError
+from qtlab.errors import SpecError, quoted
 from qtlab.policy import Policy, load_preset
 
 if TYPE_CHECKING:
@@ -88,19 +88,11 @@ def _issuance_mix(path: Path | None) -> IssuanceMix | None:
     or malformed file is a :class:`SpecError` naming the file and the expected form."""
     if path is None:
         return None
-    import yaml  # noqa: PLC0415 (lazy: fast --help)
-
+    from qtlab._yaml import read_yaml  # noqa: PLC0415
     from qtlab.engine import IssuanceMix  # noqa: PLC0415
 
-    where = f"--issuance-mix {str(path)!r}"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SpecError(
-            f"{where}: cannot read the file ({exc.strerror or exc}); expected {_MIX_FORM}"
-        ) from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{where}: not a YAML file ({exc}); expected {_MIX_FORM}") from exc
+    where = f"--issuance-mix {quoted(str(path))}"
+    data = read_yaml(path, what="--issuance-mix", form=_MIX_FORM)
     if not isinstance(data, Mapping):
         raise SpecError(
             f"{where}: holds {type(data).__name__}, not a mapping; expected {_MIX_FORM}"
@@ -109,6 +101,32 @@ def _issuance_mix(path: Path | None) -> IssuanceMix | None:
         return IssuanceMix.from_dict(data)
     except SpecError as exc:
         raise SpecError(f"{where}: {exc}") from exc
+
+
+def _check_months(months: int) -> None:
+    """``--months`` within the engine's horizon, checked before any data are read."""
+    from qtlab.engine import MAX_MONTHS  # noqa: PLC0415
+
+    if not 1 <= months <= MAX_MONTHS:
+        raise SpecError(
+            f"--months {months} is outside 1..{MAX_MONTHS}: the engine projects at most "
+            f"{MAX_MONTHS} months (fifty years)"
+        )
+
+
+def _check_model_options(mbs_paydowns: str, mortgage_rate: str | None, shock_bp: float) -> None:
+    """--mortgage-rate and --shock-bp drive the prepayment model only: refuse them (rather
+    than ignore them) with any other --mbs-paydowns."""
+    if mbs_paydowns == "model":
+        return
+    given = [f"--mortgage-rate {quoted(mortgage_rate)}"] if mortgage_rate is not None else []
+    given += [f"--shock-bp {shock_bp:g}"] if shock_bp else []
+    if given:
+        raise SpecError(
+            f"{' and '.join(given)} {'are' if len(given) > 1 else 'is'} for the prepayment "
+            f"model only; runs with it need --mbs-paydowns model (got --mbs-paydowns "
+            f"{quoted(mbs_paydowns)}), or leave it out"
+        )
 
 
 def _dataset(start: str, as_of: str | None) -> Any:
@@ -173,6 +191,7 @@ def ladder_cmd(
     """B1: Treasury maturities (bills, coupons) against the cap, month by month [USD bn]."""
     from qtlab.analyses._runoff_data import ladder  # noqa: PLC0415
 
+    _check_months(months)
     mix = _issuance_mix(issuance_mix)
     frame, summ = ladder(
         _dataset(start, holdings_as_of), _policy(policy), start, months, issuance_mix=mix
@@ -259,6 +278,8 @@ def project_cmd(
     from qtlab.analyses._engine_stop import project_with_endpoint  # noqa: PLC0415
     from qtlab.engine import LIABILITY_COLUMNS  # noqa: PLC0415
 
+    _check_months(months)
+    _check_model_options(mbs_paydowns, mortgage_rate, shock_bp)
     pol = _policy(policy, rmp_pace)
     mix = _issuance_mix(issuance_mix)
     mr = mortgage_rate or "flat"
@@ -360,6 +381,7 @@ def backtest_cmd(
     """E2: projected against realized SOMA holdings, month by month, with the errors."""
     from qtlab.analyses._runoff_data import backtest  # noqa: PLC0415
 
+    _check_model_options(mbs_paydowns, mortgage_rate, shock_bp)
     mr = mortgage_rate or "realized"
     b = backtest(
         episode,

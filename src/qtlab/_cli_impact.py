@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qtlab.cli import RuleOpt, _handle_errors, _print_json, app, out
-from qtlab.errors import SpecError
+from qtlab.errors import SpecError, quoted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,7 +24,7 @@ def _sample(text: str | None) -> tuple[str | None, str | None]:
     start, sep, end = text.partition(":")
     if not sep:
         raise SpecError(
-            f"--sample {text!r} must be START:END in YYYY-MM (either side may be empty), "
+            f"--sample {quoted(text)} must be START:END in YYYY-MM (either side may be empty), "
             "e.g. 2009-01:2022-05"
         )
     return (start or None, end or None)
@@ -39,7 +39,7 @@ def _bank_path(text: str, months: pd.PeriodIndex) -> pd.Series:
         lv, g = float(level), float(growth or 0.0)
     except ValueError as exc:
         raise SpecError(
-            f"--bank-assets {text!r} must be LEVEL[:GROWTH], e.g. 23000:3 (USD bn, % a year)"
+            f"--bank-assets {quoted(text)} must be LEVEL[:GROWTH], e.g. 23000:3 (USD bn, % a year)"
         ) from exc
     steps = np.arange(len(months)) / 12.0
     return pd.Series(lv * (1 + g / 100.0) ** steps, index=months, name="bank_assets")

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from qtlab._cli_engine import _num
 from qtlab.cli import DataDirOpt, _handle_errors, _print_json, app, console, out
+from qtlab.errors import quoted
 
 __all__ = ["sweep_cmd", "sweep_json"]
 
@@ -38,15 +39,30 @@ def sweep_json(
     """The ``qtlab sweep --json`` object: how the sweep ran (seed, paths, backend), the
     estimated rate model, and the bands of every output by month [units per variable]."""
     # lazy imports keep `qtlab --help` fast
+    from qtlab._random import rng  # noqa: PLC0415
+    from qtlab.analyses._forward_data import MAX_MONTHS  # noqa: PLC0415
     from qtlab.analyses._runoff_data import as_policy  # noqa: PLC0415
     from qtlab.analyses.fan import default_policy, forward_start  # noqa: PLC0415
     from qtlab.errors import SpecError  # noqa: PLC0415
-    from qtlab.scenarios import check_backend, sweep  # noqa: PLC0415
+    from qtlab.scenarios import (  # noqa: PLC0415
+        check_backend,
+        check_sweep_memory,
+        sweep,
+    )
     from qtlab.store import Dataset  # noqa: PLC0415
 
+    # every option is checked before any data are read
     check_backend(backend)
+    rng(seed)
+    if not 1 <= months <= MAX_MONTHS:
+        raise SpecError(f"--months {months} is outside 1..{MAX_MONTHS}")
+    if paths < 1:
+        raise SpecError(f"--paths {paths} must be >= 1")
+    check_sweep_memory(paths, months, len(policies or [None]), chunk_size=chunk_size)
     if scheduler is not None and backend != "dask":
-        raise SpecError(f"--scheduler {scheduler!r} needs --backend dask (got {backend!r})")
+        raise SpecError(
+            f"--scheduler {quoted(scheduler)} needs --backend dask (got {quoted(backend)})"
+        )
     ds = Dataset(as_of, data_dir=data_dir)
     names = policies or [default_policy(ds)]
     pols = [as_policy(p, ds.as_of) for p in names]

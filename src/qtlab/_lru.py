@@ -25,6 +25,10 @@ class LRUCache:
     ----------
     max_entries
         Entries kept before the least recently used is dropped.
+    max_weight, weigh
+        Optionally also a bound on the total ``weigh(value)`` of the entries kept (e.g.
+        bytes): the least recently used are dropped until the total fits, and a value
+        heavier than ``max_weight`` on its own is returned but not kept.
 
     Attributes
     ----------
@@ -32,8 +36,18 @@ class LRUCache:
         Lookups served from the cache, and values computed.
     """
 
-    def __init__(self, max_entries: int) -> None:
+    def __init__(
+        self,
+        max_entries: int,
+        *,
+        max_weight: float | None = None,
+        weigh: Callable[[Any], float] | None = None,
+    ) -> None:
         self.max_entries = max_entries
+        self.max_weight = max_weight
+        self._weigh = weigh
+        self._weights: dict[Hashable, float] = {}
+        self.weight = 0.0
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
         self._pending: dict[Hashable, threading.Lock] = {}
@@ -69,16 +83,26 @@ class LRUCache:
             finally:
                 with self._lock:
                     self._pending.pop(key, None)
+            w = float(self._weigh(new)) if self._weigh is not None else 0.0
             with self._lock:
+                if self.max_weight is not None and w > self.max_weight:
+                    return new  # too heavy to keep at all
                 self._data[key] = new
                 self._data.move_to_end(key)
-                while len(self._data) > self.max_entries:
-                    self._data.popitem(last=False)
+                self.weight += w - self._weights.get(key, 0.0)
+                self._weights[key] = w
+                while len(self._data) > self.max_entries or (
+                    self.max_weight is not None and self.weight > self.max_weight
+                ):
+                    old, _ = self._data.popitem(last=False)
+                    self.weight -= self._weights.pop(old, 0.0)
             return new
 
     def clear(self) -> None:
         """Drop every entry (and reset the hit and miss counts)."""
         with self._lock:
             self._data.clear()
+            self._weights.clear()
+            self.weight = 0.0
             self.hits = 0
             self.misses = 0

@@ -17,7 +17,7 @@ from typing import Final, Literal, get_args
 
 import pandas as pd
 
-from qtlab.errors import SpecError, one_of
+from qtlab.errors import SpecError, one_of, quoted
 
 __all__ = [
     "MONTHLY_RULES",
@@ -51,15 +51,15 @@ def to_month(value: MonthLike, *, field: str = "month") -> pd.Period:
     if isinstance(value, pd.Period):
         return value.asfreq("M") if value.freqstr != "M" else value
     if isinstance(value, str) and not _ISO.match(value.strip()):
-        raise SpecError(f"{field}={value!r} is not a month; give 'YYYY-MM' (e.g. '2022-06')")
+        raise SpecError(f"{field}={quoted(value)} is not a month; give 'YYYY-MM' (e.g. '2022-06')")
     try:
         p: object = pd.Period(value, freq="M")
     except (ValueError, TypeError) as exc:
         raise SpecError(
-            f"{field}={value!r} is not a month; give 'YYYY-MM' (e.g. '2022-06') or a date"
+            f"{field}={quoted(value)} is not a month; give 'YYYY-MM' (e.g. '2022-06') or a date"
         ) from exc
     if not isinstance(p, pd.Period):  # NaT
-        raise SpecError(f"{field}={value!r} is not a month; give 'YYYY-MM' (e.g. '2022-06')")
+        raise SpecError(f"{field}={quoted(value)} is not a month; give 'YYYY-MM' (e.g. '2022-06')")
     return p
 
 
@@ -81,7 +81,7 @@ def to_monthly(series: pd.Series, how: str = "mean") -> pd.Series:
     """
     if how not in MONTHLY_RULES:
         raise SpecError(
-            f"how={how!r} is not a monthly rule; valid rules are {one_of(MONTHLY_RULES)}"
+            f"how={quoted(how)} is not a monthly rule; valid rules are {one_of(MONTHLY_RULES)}"
         )
     if isinstance(series.index, pd.PeriodIndex) and series.index.freqstr == "M":
         return series.copy()

@@ -34,12 +34,33 @@ __all__ = [
     "StoreError",
     "UnknownSeriesError",
     "one_of",
+    "quoted",
 ]
+
+#: Characters of a user's value an error message shows (the rest is counted, not echoed):
+#: enough for a long file path, far less than a 1 MB field.
+QUOTE_LIMIT = 300
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(value)`` for an error message, cut to about ``limit`` characters.
+
+    The one place every message quoting user input goes through, so a 1 MB cell, header
+    or form field is shown as its start and its length, never in full.
+    """
+    if isinstance(value, str):
+        if len(value) <= limit:
+            return repr(value)
+        return f"{value[:limit]!r}... ({len(value):,} characters)"
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def one_of(valid: Iterable[object], limit: int = 30) -> str:
     """Render the valid options for an error message: ``'a', 'b' or 'c'``."""
-    items = [repr(v) for v in valid]
+    items = [quoted(v) for v in valid]
     if len(items) > limit:
         items = [*items[:limit], f"... ({len(items) - limit} more)"]
     if len(items) <= 1:
@@ -87,7 +108,7 @@ class ParseError(DataError):
         if field is not None:
             where.append(f"field {field!r}")
         if value is not None:
-            where.append(f"value {value!r}")
+            where.append(f"value {quoted(value)}")
         prefix = (", ".join(where) + ": ") if where else ""
         super().__init__(prefix + message)
 

@@ -21,7 +21,7 @@ from typing import Any, Literal, get_args
 
 import yaml
 
-from qtlab.errors import SpecError, one_of
+from qtlab.errors import SpecError, one_of, quoted
 
 __all__ = ["LANGS", "Lang", "catalogue", "check_catalogue", "has", "t", "validate_lang"]
 
@@ -32,7 +32,7 @@ LANGS: tuple[str, ...] = get_args(Lang)
 def validate_lang(lang: str) -> Lang:
     """Return ``lang`` if qtlab speaks it, else raise :class:`SpecError` listing the valid ones."""
     if lang not in LANGS:
-        raise SpecError(f"unknown language lang={lang!r}; valid: {one_of(LANGS)}")
+        raise SpecError(f"unknown language lang={quoted(lang)}; valid: {one_of(LANGS)}")
     return lang  # type: ignore[return-value]
 
 
@@ -43,8 +43,9 @@ def _flatten(prefix: str, node: Any, out: dict[str, str], origin: str) -> None:
         return
     if not isinstance(node, str):
         raise SpecError(
-            f"strings file {origin}: key {prefix!r} must map to text, got {type(node).__name__} "
-            f"{node!r}; quote numbers and dates in the YAML"
+            f"strings file {origin}: key {quoted(prefix)} must map to text, got "
+            f"{type(node).__name__} "
+            f"{quoted(node)}; quote numbers and dates in the YAML"
         )
     out[prefix] = node
 
@@ -69,7 +70,7 @@ def catalogue(lang: str) -> Mapping[str, str]:
         for key, text in flat.items():
             if key in merged:
                 raise SpecError(
-                    f"strings key {key!r} is defined twice: in {owner[key]} and {origin}; "
+                    f"strings key {quoted(key)} is defined twice: in {owner[key]} and {origin}; "
                     "keep each key in one area file"
                 )
             merged[key] = text
@@ -94,16 +95,17 @@ def t(key: str, lang: str = "en", /, **values: Any) -> str:
     except KeyError:
         prefix = key.rsplit(".", 1)[0]
         near = sorted(k for k in cat if k.startswith(prefix))[:8]
-        hint = f"; keys under {prefix!r}: {', '.join(near)}" if near else ""
+        hint = f"; keys under {quoted(prefix)}: {', '.join(near)}" if near else ""
         raise SpecError(
-            f"no text for key {key!r} in locales/{lang}/*.yaml{hint}; add it to the "
+            f"no text for key {quoted(key)} in locales/{lang}/*.yaml{hint}; add it to the "
             "area's strings file in every language"
         ) from None
     try:
         return template.format(**values)
     except (KeyError, IndexError) as exc:
         raise SpecError(
-            f"text {key!r} ({lang}) needs the value {exc.args[0]!r}; given: {sorted(values)}"
+            f"text {quoted(key)} ({lang}) needs the value {quoted(exc.args[0])}; given: "
+            f"{sorted(values)}"
         ) from None
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "HOLDING_KINDS",
     "INDEX",
     "KIND_TOTAL_KEYS",
+    "NONNEGATIVE_IDS",
     "PERCENT",
     "PUBLICATION_LAGS",
     "SERIES",
@@ -171,6 +172,10 @@ class SeriesSpec:
         view reads the one latest vintage published on or before its date, all
         of it, instead of choosing a vintage per date. A vintage's date is its
         publication date, so no publication lag applies on top.
+    nonnegative
+        True for amounts and indexes that cannot be below zero (levels outstanding,
+        holdings, balances, GDP); a negative value is then a data error. Rates, spreads,
+        flows and deficits may be negative.
     """
 
     id: str
@@ -180,6 +185,7 @@ class SeriesSpec:
     source: str
     kind: SeriesKind = "observed"
     whole_vintage: bool = False
+    nonnegative: bool = False
 
 
 def _s(
@@ -190,7 +196,19 @@ def _s(
     source: str,
     kind: SeriesKind = "observed",
 ) -> SeriesSpec:
-    return SeriesSpec(id, title, units, frequency, source, kind)
+    return SeriesSpec(id, title, units, frequency, source, kind, id in NONNEGATIVE_IDS)
+
+
+#: Series that cannot be negative (:attr:`SeriesSpec.nonnegative`): balance-sheet levels,
+#: amounts outstanding, GDP and price indexes, and the families of par amounts
+#: (``soma.``, ``mspd.``). Rates, spreads, term premia, flows and deficits are not here.
+NONNEGATIVE_IDS: Final[frozenset[str]] = frozenset(
+    {
+        "WALCL", "TREAST", "WSHOMCB", "WSHOSHO", "WRESBAL", "WTREGEN", "WCURCIR", "WLRRAL",
+        "RRPONTSYD", "DTWEXBGS", "DXY", "GDP", "GDPC1", "GFDEBTN", "FYGFDPUN", "CSUSHPINSA",
+        "agency_mbs.outstanding", "soma.", "mspd.",
+    }
+)  # fmt: skip
 
 
 _SPECS: tuple[SeriesSpec, ...] = (
@@ -478,7 +496,15 @@ def series_spec(series_id: str) -> SeriesSpec:
         return SERIES[series_id]
     for prefix, fam in SERIES_FAMILIES.items():
         if series_id.startswith(prefix) and len(series_id) > len(prefix):
-            return SeriesSpec(series_id, fam.title, fam.units, fam.frequency, fam.source, fam.kind)
+            return SeriesSpec(
+                series_id,
+                fam.title,
+                fam.units,
+                fam.frequency,
+                fam.source,
+                fam.kind,
+                fam.nonnegative,
+            )
     raise UnknownSeriesError(
         series_id,
         [*SERIES, *(p + "*" for p in SERIES_FAMILIES)],
@@ -516,6 +542,15 @@ def validate_series(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFram
                 field=col,
                 value=out.loc[bad | conv.isna(), col].iloc[0],
             )
+        outside = (conv < pd.Timestamp.min.ceil("D")) | (conv > pd.Timestamp.max.floor("D"))
+        if outside.any():
+            raise ParseError(
+                f"date outside the supported range {pd.Timestamp.min.ceil('D').date()} to "
+                f"{pd.Timestamp.max.floor('D').date()}",
+                file=file,
+                field=col,
+                value=str(out.loc[outside, col].iloc[0]),
+            )
         out[col] = conv.dt.normalize().astype("datetime64[ns]")
     vals = pd.to_numeric(out["value"], errors="coerce")
     bad = vals.isna() & out["value"].notna()
@@ -525,6 +560,7 @@ def validate_series(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFram
         )
     out["value"] = vals.astype("float64")
     out["series_id"] = out["series_id"].astype(str)
+    _check_signs(out, file)
     dup = out.duplicated(["series_id", "date", "vintage"])
     if dup.any():
         row = out.loc[dup].iloc[0]
@@ -535,6 +571,23 @@ def validate_series(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFram
             value=str(row["date"].date()),
         )
     return out.reset_index(drop=True)
+
+
+def _check_signs(out: pd.DataFrame, file: str | None) -> None:
+    """Raise :class:`ParseError` at the first negative value of a non-negative series."""
+    neg = out["value"] < 0
+    if not neg.any():
+        return
+    for sid in out.loc[neg, "series_id"].unique():
+        if is_known_series(sid) and series_spec(sid).nonnegative:
+            row = out.loc[neg & (out["series_id"] == sid)].iloc[0]
+            raise ParseError(
+                f"negative value of {sid!r} on {row['date'].date()}: the glossary says this "
+                "series is non-negative (an amount outstanding, a balance or an index)",
+                file=file,
+                field="value",
+                value=float(row["value"]),
+            )
 
 
 def validate_holdings(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:

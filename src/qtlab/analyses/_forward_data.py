@@ -54,7 +54,7 @@ from qtlab.engine import (
     RealizedPaydowns,
     SplicedPaydowns,
 )
-from qtlab.errors import DataError, DateRangeError, SpecError, one_of
+from qtlab.errors import DataError, DateRangeError, SpecError, one_of, quoted
 from qtlab.policy import Policy
 from qtlab.prepay import known_param_set
 from qtlab.store.dataset import Dataset
@@ -191,7 +191,7 @@ class Forward:
         """
         key = self.default if name is None else name
         if key not in self.projections:
-            raise SpecError(f"unknown alternative {key!r}; valid: {one_of(self.projections)}")
+            raise SpecError(f"unknown alternative {quoted(key)}; valid: {one_of(self.projections)}")
         return self.projections[key].frame.loc[:, list(PATH_COLUMNS)].copy()
 
     def paths(self) -> pd.DataFrame:
@@ -399,13 +399,13 @@ def forward_projection(
         The vantage lacks holdings files, the weekly summary or the H.4.1.
     """
     if isinstance(months, bool) or not isinstance(months, int | np.integer):
-        raise SpecError(f"months={months!r} must be an integer between 1 and {MAX_MONTHS}")
+        raise SpecError(f"months={quoted(months)} must be an integer between 1 and {MAX_MONTHS}")
     if not 1 <= int(months) <= MAX_MONTHS:
-        raise SpecError(f"months={months!r} must be between 1 and {MAX_MONTHS}")
+        raise SpecError(f"months={quoted(months)} must be between 1 and {MAX_MONTHS}")
     months = int(months)
     pace = None if bill_purchases is None else check_pace(bill_purchases, "bill_purchases")
     if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
-        raise SpecError(f"shock_bp={shock_bp!r} must be a finite number of basis points")
+        raise SpecError(f"shock_bp={quoted(shock_bp)} must be a finite number of basis points")
     ds = ds if ds is not None else Dataset()
     files = _files(ds)
     inp = load_inputs(ds, horizon=months + 12, gdp_growth=gdp_growth)
@@ -420,7 +420,9 @@ def forward_projection(
         name, pol, desc = resolve_alternative(spec, realized=realized, start=start)
         if name in alts:
             if alts[name][0] != pol:
-                raise SpecError(f"two alternatives are named {name!r}; rename one (policy name)")
+                raise SpecError(
+                    f"two alternatives are named {quoted(name)}; rename one (policy name)"
+                )
             continue
         alts[name] = (pol, desc)
     src, pay = _paydowns(ds, mortgage_rate, shock_bp)

@@ -16,7 +16,7 @@ from typing import Final
 import pandas as pd
 
 from qtlab.analyses._impact_inputs import Assumption
-from qtlab.errors import SpecError, one_of
+from qtlab.errors import SpecError, one_of, quoted
 from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset, preset_in_force
 
 __all__ = [
@@ -41,10 +41,14 @@ def check_pace(value: object, field_name: str) -> float:
     """``value`` as a monthly pace [USD bn]; :class:`SpecError` naming ``field_name``
     unless it is a finite number >= 0."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SpecError(f"{field_name}={value!r} is not a number; give USD bn per month, e.g. 40")
+        raise SpecError(
+            f"{field_name}={quoted(value)} is not a number; give USD bn per month, e.g. 40"
+        )
     v = float(value)
     if not math.isfinite(v) or v < 0:
-        raise SpecError(f"{field_name}={value!r} must be a finite number >= 0 [USD bn per month]")
+        raise SpecError(
+            f"{field_name}={quoted(value)} must be a finite number >= 0 [USD bn per month]"
+        )
     return v
 
 
@@ -116,7 +120,7 @@ def resolve_alternative(
             desc = _policy_text(pol.title or str(p))
             return pol.name, from_start(pol, realized, start, pol.name), desc
     raise SpecError(
-        f"unknown alternative {spec!r}; give a reserve-management bill pace [USD bn per "
+        f"unknown alternative {quoted(spec)}; give a reserve-management bill pace [USD bn per "
         f"month] (e.g. 20), a preset ({one_of(PRESET_NAMES)}), an existing policy YAML file "
         "or a Policy"
     )

@@ -32,7 +32,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from qtlab.errors import DataError, SpecError, one_of
+from qtlab.errors import DataError, SpecError, one_of, quoted
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
 from qtlab.prepay.calibrate import CalibrationResult, Episode, calibrate, episode_errors
 from qtlab.prepay.model import CohortState
@@ -44,6 +44,7 @@ from qtlab.prepay.params import (
 )
 from qtlab.prepay.paydowns import ModelPaydowns
 from qtlab.prepay.rates import monthly_average, rate_path
+from qtlab.sources.user import read_monthly_csv
 from qtlab.store import Dataset
 
 __all__ = [
@@ -114,7 +115,7 @@ def mbs_cap(months: pd.PeriodIndex, plan: str = "qt2") -> pd.Series:
     goes to bills, nothing is capped)."""
     caps = {"qt2": QT2_CAPS, "qt1": QT1_CAPS}
     if plan not in caps:
-        raise SpecError(f"unknown runoff plan {plan!r}; valid: {one_of(caps)}")
+        raise SpecError(f"unknown runoff plan {quoted(plan)}; valid: {one_of(caps)}")
     first = pd.Period(caps[plan][0][0], freq="M")
     out = pd.Series(np.nan, index=months, dtype="float64")
     out.loc[months < first] = 0.0
@@ -173,25 +174,11 @@ def mortgage_rates(ds: Dataset) -> pd.Series:
 
 
 def read_rate_file(path: str | Path) -> pd.Series:
-    """A user's mortgage-rate path: CSV with columns ``month`` (YYYY-MM) and ``rate`` [%]."""
-    p = Path(path)
-    if not p.is_file():
-        raise DataError(f"mortgage-rate file {str(p)!r} not found; give a CSV with month,rate")
-    df = pd.read_csv(p)
-    missing = [c for c in ("month", "rate") if c not in df.columns]
-    if missing:
-        raise DataError(
-            f"mortgage-rate file {str(p)!r} lacks column(s) {one_of(missing)}; "
-            f"it has {one_of(df.columns)}; expected month (YYYY-MM), rate [%]"
-        )
-    try:
-        idx = pd.PeriodIndex(df["month"].astype(str), freq="M")
-    except (ValueError, TypeError) as exc:
-        raise DataError(f"mortgage-rate file {str(p)!r}: column 'month' must be YYYY-MM") from exc
-    rate = pd.to_numeric(df["rate"], errors="coerce")
-    if rate.isna().any():
-        raise DataError(f"mortgage-rate file {str(p)!r}: column 'rate' has non-numbers")
-    return pd.Series(rate.to_numpy(np.float64), index=idx, name="rate").sort_index()
+    """A user's mortgage-rate path: CSV with columns ``month`` (YYYY-MM) and ``rate`` [%],
+    checked line by line (:func:`qtlab.sources.user.read_monthly_csv`)."""
+    return read_monthly_csv(
+        path, "rate", what="mortgage-rate file", units="%", nonnegative=True, upper=100.0
+    )
 
 
 def driving_path(
@@ -251,7 +238,7 @@ class MbsData:
         self._files: dict[str, pd.DataFrame] = {}
 
     def __repr__(self) -> str:
-        return f"MbsData({self.ds!r})"
+        return f"MbsData({quoted(self.ds)})"
 
     @classmethod
     def of(cls, ds: Dataset, data: MbsData | None = None) -> MbsData:
@@ -259,7 +246,9 @@ class MbsData:
         if data is None:
             return cls(ds)
         if data.ds is not ds:
-            raise SpecError(f"data={data!r} was built from another Dataset than ds={ds!r}")
+            raise SpecError(
+                f"data={quoted(data)} was built from another Dataset than ds={quoted(ds)}"
+            )
         return data
 
     @cached_property
@@ -350,7 +339,7 @@ def fit_params(
     ``data``: :class:`MbsData` of ``ds`` to share with other analyses.
     """
     if name not in FIT_SPECS:
-        raise SpecError(f"no fit recipe for {name!r}; valid: {one_of(FIT_SPECS)}")
+        raise SpecError(f"no fit recipe for {quoted(name)}; valid: {one_of(FIT_SPECS)}")
     eps_names, free, fixed = FIT_SPECS[name]
     start = PrepayParams().with_(**fixed)
     eps = episodes(ds, start, data=data)
@@ -410,7 +399,7 @@ def backtest_mbs(
     share with other analyses.
     """
     if plan not in BACKTESTS:
-        raise SpecError(f"unknown runoff plan {plan!r}; valid: {one_of(BACKTESTS)}")
+        raise SpecError(f"unknown runoff plan {quoted(plan)}; valid: {one_of(BACKTESTS)}")
     file, end, window = BACKTESTS[plan]
     p = prepay_params(params) if isinstance(params, str) else params
     d = MbsData.of(ds, data)

@@ -32,10 +32,11 @@ from qtlab.engine import (
     Projection,
     project,
 )
-from qtlab.errors import DataError, SpecError, one_of
+from qtlab.errors import DataError, SpecError, one_of, quoted
 from qtlab.policy import Policy, load_preset, preset_in_force
 from qtlab.portfolio import TREASURY_KINDS
 from qtlab.prepay import PrepayParams, known_param_set, prepay_params
+from qtlab.sources.user import read_monthly_csv
 from qtlab.store.dataset import Dataset
 
 __all__ = [
@@ -126,11 +127,12 @@ def paydown_source(
         raise SpecError(_model_only(spec, mortgage_rate, "flat", shock_bp))
     if str(mortgage_rate) not in ("flat", "realized") and not Path(mortgage_rate).is_file():
         raise SpecError(
-            f"--mortgage-rate {str(mortgage_rate)!r} is not 'realized', 'flat' or an existing "
+            f"--mortgage-rate {quoted(str(mortgage_rate))} is not 'realized', 'flat' or an "
+            f"existing "
             "CSV file (columns month, rate [%])"
         )
     if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
-        raise SpecError(f"--shock-bp {shock_bp!r} must be a finite number of basis points")
+        raise SpecError(f"--shock-bp {quoted(shock_bp)} must be a finite number of basis points")
     latest = latest or ds.at(None)
     if spec == "realized":
         return BackfilledPaydowns(latest.series("soma.mbs"))
@@ -146,19 +148,29 @@ def paydown_source(
     p = Path(spec)
     if not p.is_file():
         raise SpecError(
-            f"--mbs-paydowns {str(spec)!r} is not 'realized', 'model' or an existing CSV file "
+            f"--mbs-paydowns {quoted(str(spec))} is not 'realized', 'model' or an existing CSV "
+            f"file "
             "(columns month, paydowns [USD bn])"
         )
-    return PaydownPath.from_csv_frame(pd.read_csv(p))
+    return read_paydown_file(p)
+
+
+def read_paydown_file(path: str | Path) -> PaydownPath:
+    """A user's MBS paydown path: CSV with columns ``month`` (YYYY-MM) and ``paydowns``
+    [USD bn], checked line by line (:func:`qtlab.sources.user.read_monthly_csv`)."""
+    amounts = read_monthly_csv(
+        path, "paydowns", what="MBS paydown file", units="USD bn", nonnegative=True, upper=100_000.0
+    )
+    return PaydownPath(amounts)
 
 
 def _model_only(spec: str | Path, rate: str | Path, default: str, shock: float) -> str:
-    given = [f"--mortgage-rate {str(rate)!r}"] if str(rate) != default else []
+    given = [f"--mortgage-rate {quoted(str(rate))}"] if str(rate) != default else []
     given += [f"--shock-bp {shock:g}"] if shock else []
     verb = "are" if len(given) > 1 else "is"
     return (
         f"{' and '.join(given)} {verb} for the prepayment model only; runs with it need "
-        f"--mbs-paydowns model (got --mbs-paydowns {str(spec)!r})"
+        f"--mbs-paydowns model (got --mbs-paydowns {quoted(str(spec))})"
     )
 
 
@@ -435,7 +447,7 @@ def backtest(
     QT2 projection rolls into (default the engine's); QT2 only.
     """
     if episode not in ("qt1", "qt2"):
-        raise SpecError(f"episode={episode!r}; valid: {one_of(('qt1', 'qt2'))}")
+        raise SpecError(f"episode={quoted(episode)}; valid: {one_of(('qt1', 'qt2'))}")
     if episode == "qt1" and (mbs_paydowns != "realized" or shock_bp):
         raise SpecError(
             "episode='qt1' is an aggregate test without a paydown source; "

@@ -27,7 +27,7 @@ from qtlab.analyses._mbs_data import (
     params_at,
 )
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
-from qtlab.errors import SpecError
+from qtlab.errors import SpecError, quoted
 from qtlab.i18n import t
 from qtlab.policy import load_preset, preset_in_force
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
@@ -84,7 +84,7 @@ def paydown_projection(
     known at the vantage (:func:`known_mbs_cap`).
     """
     if months < 1 or months > 600:
-        raise SpecError(f"months={months!r} must be between 1 and 600")
+        raise SpecError(f"months={quoted(months)} must be between 1 and 600")
     p = params_at(params, ds.as_of)
     d = MbsData.of(ds, data)
     hist = d.rates

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from qtlab.errors import SpecError, one_of
+from qtlab.errors import SpecError, one_of, quoted
 from qtlab.i18n import t, validate_lang
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class AnalysisResult:
             if tb.name == name:
                 return tb.frame
         raise SpecError(
-            f"{self.id} has no table {name!r}; valid: {one_of(tb.name for tb in self.tables)}"
+            f"{self.id} has no table {quoted(name)}; valid: {one_of(tb.name for tb in self.tables)}"
         )
 
     def figure(self, name: str) -> go.Figure:
@@ -110,7 +110,8 @@ class AnalysisResult:
             if fg.name == name:
                 return fg.figure
         raise SpecError(
-            f"{self.id} has no figure {name!r}; valid: {one_of(fg.name for fg in self.figures)}"
+            f"{self.id} has no figure {quoted(name)}; valid: "
+            f"{one_of(fg.name for fg in self.figures)}"
         )
 
     def note_values(self, key: str) -> Mapping[str, Any]:
@@ -119,7 +120,7 @@ class AnalysisResult:
             if n.key == key:
                 return n.values
         raise SpecError(
-            f"{self.id} has no note {key!r}; valid: {one_of(n.key for n in self.notes)}"
+            f"{self.id} has no note {quoted(key)}; valid: {one_of(n.key for n in self.notes)}"
         )
 
 
@@ -148,7 +149,7 @@ class AnalysisSpec:
         """Run the analysis on ``ds`` in ``lang`` and check it returned its own id."""
         result = self.fn(ds, lang=validate_lang(lang), **options)
         if not isinstance(result, AnalysisResult) or result.id != self.id:
-            raise TypeError(f"analysis {self.id} returned {result!r}, not its AnalysisResult")
+            raise TypeError(f"analysis {self.id} returned {quoted(result)}, not its AnalysisResult")
         return result
 
 
@@ -163,7 +164,9 @@ def analysis(id: str, *, area: str, order: int) -> Callable[[F], F]:
 
     def deco(fn: F) -> F:
         if id in _REGISTRY and _REGISTRY[id].fn is not fn:
-            raise SpecError(f"analysis id {id!r} is registered twice: {_REGISTRY[id].fn} and {fn}")
+            raise SpecError(
+                f"analysis id {quoted(id)} is registered twice: {_REGISTRY[id].fn} and {fn}"
+            )
         _REGISTRY[id] = AnalysisSpec(id=id, area=area, order=order, fn=fn)
         return fn
 
@@ -189,4 +192,4 @@ def get_analysis(id: str) -> AnalysisSpec:
     try:
         return specs[id.upper()]
     except KeyError:
-        raise SpecError(f"unknown analysis {id!r}; valid: {one_of(specs)}") from None
+        raise SpecError(f"unknown analysis {quoted(id)}; valid: {one_of(specs)}") from None

@@ -20,6 +20,7 @@ do not yet cover is reported as pending.
 from __future__ import annotations
 
 import importlib.resources
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,7 @@ import plotly.graph_objects as go
 import yaml
 
 from qtlab._periods import period_index, to_monthly, value_at
+from qtlab._yaml import read_yaml
 from qtlab.analyses._figures import episodes, styled_figure
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, note
 from qtlab.errors import ParseError, SpecError, one_of
@@ -126,6 +128,13 @@ def parse_forecasts(doc: Mapping[str, Any], *, file: str = "<forecasts>") -> tup
                 raise ParseError(
                     "expected a number", file=file, field=f"{where}.value", value=raw
                 ) from exc
+            if not math.isfinite(value):
+                raise ParseError(
+                    "expected a finite number (.nan and .inf are not forecasts)",
+                    file=file,
+                    field=f"{where}.value",
+                    value=raw,
+                )
         try:
             made = date.fromisoformat(str(e.get("made")))
         except ValueError as exc:
@@ -146,6 +155,17 @@ def parse_forecasts(doc: Mapping[str, Any], *, file: str = "<forecasts>") -> tup
         horizon = _month(
             e.get("horizon", when.isoformat()[:7] if when else None), f"{where}.horizon", file
         )
+        if (when is not None and when <= made) or (
+            when is None and horizon <= pd.Period(made, freq="M")
+        ):
+            target = f"the date {when}" if when is not None else f"the horizon {horizon}"
+            raise ParseError(
+                f"{target} is not after the forecast was made ({made}); a forecast is scored "
+                "on the months after it was made, so it would stay pending forever",
+                file=file,
+                field=f"{where}.{'date' if when is not None else 'horizon'}",
+                value=str(e.get("date" if when is not None else "horizon", horizon)),
+            )
         source = str(e.get("source", default_source))
         if not source:
             raise ParseError(
@@ -155,6 +175,13 @@ def parse_forecasts(doc: Mapping[str, Any], *, file: str = "<forecasts>") -> tup
     return tuple(out)
 
 
+#: What a forecast file holds, for error messages.
+_FORM = (
+    "a YAML mapping with a 'forecasts' list of {quantity, value, made (ISO date), horizon "
+    "(YYYY-MM), source} (the format of qtlab.analyses.scorecard)"
+)
+
+
 def load_forecasts(path: str | Path | None = None) -> tuple[Forecast, ...]:
     """Read a forecast file; ``None`` reads qtlab's own (:data:`DEFAULT_FORECASTS`)."""
     if path is None:
@@ -162,13 +189,8 @@ def load_forecasts(path: str | Path | None = None) -> tuple[Forecast, ...]:
         return parse_forecasts(
             yaml.safe_load(res.read_text(encoding="utf-8")), file=DEFAULT_FORECASTS
         )
-    p = Path(path)
-    if not p.is_file():
-        raise SpecError(
-            f"forecast file {str(p)!r} does not exist; give a YAML file in the format of "
-            "qtlab.analyses.scorecard"
-        )
-    return parse_forecasts(yaml.safe_load(p.read_text(encoding="utf-8")), file=str(p))
+    doc = read_yaml(path, what="forecast file", form=_FORM)
+    return parse_forecasts(doc, file=str(path))
 
 
 def _qt2() -> tuple[pd.Period, pd.Period]:
@@ -207,7 +229,7 @@ def realized(f: Forecast, ds: Dataset) -> float | pd.Period | str | None:
         return None if sold.empty else sold.index[0]
     qt_start, qt_end = _qt2()
     reserves = to_monthly(ds.series("WRESBAL"))
-    if reserves.index[-1] < qt_end:
+    if reserves.empty or reserves.index[-1] < qt_end:
         return "pending"
     if q == "runoff_end_month":
         return qt_end

@@ -14,22 +14,28 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+import numpy as np
+
 from qtlab._lru import LRUCache
 from qtlab._periods import to_month
 from qtlab.analyses.result import AnalysisResult, get_analysis
-from qtlab.errors import SpecError, one_of
+from qtlab.engine import MAX_MONTHS as ENGINE_MAX_MONTHS
+from qtlab.errors import SpecError, one_of, quoted
 from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset
+from qtlab.prepay import check_shock
 from qtlab.store.dataset import Dataset, to_date
 
 __all__ = [
     "EDITABLE_FIELDS",
     "EXPLORER_IDS",
+    "MAX_CACHE_BYTES",
     "PAYDOWN_SOURCES",
     "ExplorerSpec",
     "ResultCache",
     "edited_policy",
     "explorer_spec",
     "preset_rows",
+    "result_bytes",
     "results",
 ]
 
@@ -40,8 +46,8 @@ EXPLORER_IDS: Final = ("B1", "B2", "B3", "B4")
 EDITABLE_FIELDS: Final = ("start", "treasury_cap", "agency_cap", "bill_purchases")
 #: Where the MBS paydowns of B4 come from.
 PAYDOWN_SOURCES: Final = ("realized", "model")
-#: The horizon of a projection may run from one month to fifty years.
-MAX_MONTHS: Final = 600
+#: The horizon of a projection may run from one month to fifty years (the engine's limit).
+MAX_MONTHS: Final = ENGINE_MAX_MONTHS
 
 
 def preset_rows(preset: str) -> list[dict[str, Any]]:
@@ -69,11 +75,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def edited_policy(preset: str, rows: Sequence[Mapping[str, Any]] | None) -> Policy:
+def edited_policy(preset: str, rows: Any) -> Policy:
     """The preset ``preset`` with its regimes' editable fields replaced by ``rows``.
 
     ``rows`` are the explorer's table rows (one per regime, in order, keyed by
-    ``name`` and :data:`EDITABLE_FIELDS`); ``None`` or rows equal to the preset give
+    ``name`` and :data:`EDITABLE_FIELDS`; anything else the page sends is a
+    :class:`SpecError`); ``None`` or rows equal to the preset give
     the preset itself. An edited policy is named ``<preset> (edited)``. Every value
     goes through the library's validation: a negative cap or a malformed start month
     raises its :class:`SpecError` (naming the regime, the field and the value).
@@ -81,10 +88,15 @@ def edited_policy(preset: str, rows: Sequence[Mapping[str, Any]] | None) -> Poli
     base = load_preset(preset)
     if not rows:
         return base
-    if [r.get("name") for r in rows] != [r.name for r in base.regimes]:
+    if not isinstance(rows, Sequence) or isinstance(rows, str | bytes):
+        raise SpecError(f"the regimes table must be a list of rows, got {quoted(rows)}")
+    if not all(isinstance(r, Mapping) for r in rows):
+        raise SpecError(f"each row of the regimes table must be a mapping, got {quoted(rows)}")
+    names = [r.get("name") for r in rows]
+    if names != [r.name for r in base.regimes]:
         raise SpecError(
-            f"the regimes table does not match preset {preset!r}: expected regimes "
-            f"{one_of(r.name for r in base.regimes)}, got {[r.get('name') for r in rows]}"
+            f"the regimes table does not match preset {quoted(preset)}: expected regimes "
+            f"{one_of(r.name for r in base.regimes)}, got {quoted(names)}"
         )
     regimes: list[Regime] = []
     for reg, row in zip(base.regimes, rows, strict=True):
@@ -146,23 +158,54 @@ class ExplorerSpec:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ExplorerSpec:
-        """The spec :meth:`to_json` wrote."""
-        return cls(
-            policy=Policy.from_dict(data["policy"]),
+    def from_json(cls, data: Any) -> ExplorerSpec:
+        """The spec :meth:`to_json` wrote, validated again: the page sends it back, and
+        anything can be posted in its place, so every field goes through the same checks
+        as :func:`explorer_spec` (a paydown source is one of :data:`PAYDOWN_SOURCES`, never
+        a path; the horizon 1..:data:`MAX_MONTHS`; the policy through the library)."""
+        if not isinstance(data, Mapping) or sorted(data) != sorted(_SPEC_KEYS):
+            raise SpecError(
+                f"the explorer's state must be a mapping with keys {one_of(_SPEC_KEYS)}, "
+                f"got {quoted(data)}"
+            )
+        size = len(json.dumps(data, default=str))
+        if size > MAX_SPEC_CHARS:
+            raise SpecError(
+                f"the explorer's state is {size:,} characters, more than {MAX_SPEC_CHARS:,}"
+            )
+        pol = data["policy"]
+        if not isinstance(pol, Mapping) or not isinstance(pol.get("regimes"), list):
+            raise SpecError(f"the explorer's policy must be a policy mapping, got {quoted(pol)}")
+        if len(pol["regimes"]) > MAX_REGIMES:
+            raise SpecError(f"a policy may have at most {MAX_REGIMES} regimes")
+        return _checked(
+            Policy.from_dict(pol),
             start=data["start"],
-            months=int(data["months"]),
-            mbs_paydowns=str(data["mbs_paydowns"]),
-            shock_bp=float(data["shock_bp"]),
+            months=data["months"],
+            mbs_paydowns=data["mbs_paydowns"],
+            shock_bp=data["shock_bp"],
             as_of=data["as_of"],
         )
 
 
+#: The keys of the explorer's state (:meth:`ExplorerSpec.to_json`).
+_SPEC_KEYS: Final = ("policy", "start", "months", "mbs_paydowns", "shock_bp", "as_of")
+#: Bounds on what the page may send back: the state's JSON size and a policy's regimes.
+MAX_SPEC_CHARS: Final = 100_000
+MAX_REGIMES: Final = 50
+#: The longest text field the explorer reads (a month, a date, a number).
+_MAX_FIELD: Final = 100
+
+
 def _vantage(as_of: str | None) -> str | None:
     """The vantage date as ISO text (``None``: the latest data), checked by the library."""
+    if as_of is not None and not isinstance(as_of, str):
+        raise SpecError(f"vantage date {quoted(as_of)} must be text, YYYY-MM-DD")
     text = (as_of or "").strip()
     if not text:
         return None
+    if len(text) > _MAX_FIELD:
+        raise SpecError(f"vantage date {quoted(text)} is not a date (YYYY-MM-DD)")
     day = to_date(text, field="vantage date").isoformat()
     Dataset(day)  # a date in the future is the Dataset's error, stated once
     return day
@@ -187,33 +230,69 @@ def explorer_spec(
     none of whose regimes was announced by it. An unedited preset is cut to the regimes
     announced by the vantage (:meth:`~qtlab.policy.Policy.known_at`).
     """
-    if preset not in PRESET_NAMES:
+    if not isinstance(preset, str) or preset not in PRESET_NAMES:
         raise SpecError(
-            f"unknown policy preset {preset!r}; valid presets are {one_of(PRESET_NAMES)}"
+            f"unknown policy preset {quoted(preset)}; valid presets are {one_of(PRESET_NAMES)}"
         )
     policy = edited_policy(preset, rows)
-    first = (start or "").strip()
-    first_month = str(to_month(first, field="projection start")) if first else None
-    try:
-        n = int(str(months).strip()) if months is not None else -1
-    except ValueError:
-        n = -1
-    if not 1 <= n <= MAX_MONTHS:
-        raise SpecError(f"horizon months={months!r} must be a whole number from 1 to {MAX_MONTHS}")
-    if mbs_paydowns not in PAYDOWN_SOURCES:
-        raise SpecError(
-            f"MBS paydowns {mbs_paydowns!r} is not valid; choose {one_of(PAYDOWN_SOURCES)}"
-        )
-    try:
-        shock = float(str(shock_bp).strip()) if shock_bp not in (None, "") else 0.0
-    except ValueError:
-        shock = math.nan
-    if not math.isfinite(shock):
-        raise SpecError(f"mortgage-rate shock {shock_bp!r} must be a finite number of basis points")
     vantage = _vantage(as_of)
     if vantage is not None and policy is load_preset(preset):
         # the preset as known at the vantage; an edited policy is the user's hypothesis
         policy = policy.known_at(to_date(vantage))
+    return _checked(
+        policy,
+        start=start,
+        months=months,
+        mbs_paydowns=mbs_paydowns,
+        shock_bp=shock_bp,
+        as_of=as_of,
+    )
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number from the page (an int, an integral float or its text), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and value.is_integer() else None
+    if isinstance(value, str) and len(value) <= _MAX_FIELD:
+        try:
+            return _whole(float(value.strip())) if "." in value else int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _checked(
+    policy: Policy, *, start: Any, months: Any, mbs_paydowns: Any, shock_bp: Any, as_of: Any
+) -> ExplorerSpec:
+    """The spec of ``policy`` and the other inputs, each checked by the library."""
+    if start is not None and not isinstance(start, str):
+        raise SpecError(f"projection start {quoted(start)} must be text, YYYY-MM")
+    first = (start or "").strip()
+    if len(first) > _MAX_FIELD:
+        raise SpecError(f"projection start {quoted(first)} is not a month (YYYY-MM)")
+    first_month = str(to_month(first, field="projection start")) if first else None
+    n = _whole(months)
+    if n is None or not 1 <= n <= MAX_MONTHS:
+        raise SpecError(
+            f"horizon months={quoted(months)} must be a whole number from 1 to {MAX_MONTHS}"
+        )
+    if not isinstance(mbs_paydowns, str) or mbs_paydowns not in PAYDOWN_SOURCES:
+        raise SpecError(
+            f"MBS paydowns {quoted(mbs_paydowns)} is not valid; choose {one_of(PAYDOWN_SOURCES)}"
+        )
+    if shock_bp in (None, ""):
+        shock = 0.0
+    elif isinstance(shock_bp, str) and len(shock_bp) > _MAX_FIELD:
+        raise SpecError(f"mortgage-rate shock {quoted(shock_bp)} is not a number")
+    else:
+        shock = check_shock(
+            shock_bp.strip() if isinstance(shock_bp, str) else shock_bp, "mortgage-rate shock"
+        )
+    vantage = _vantage(as_of)
     return ExplorerSpec(
         policy=policy,
         start=first_month,
@@ -224,17 +303,40 @@ def explorer_spec(
     )
 
 
+#: The results the dashboard keeps in memory [bytes, estimated by :func:`result_bytes`].
+MAX_CACHE_BYTES: Final = 256 * 2**20
+
+
+def result_bytes(res: AnalysisResult) -> int:
+    """An estimate of the memory ``res`` holds [bytes]: its tables and figure data."""
+    total = sum(int(tb.frame.memory_usage(index=True, deep=True).sum()) for tb in res.tables)
+    for f in res.figures:
+        for trace in f.figure.data:
+            for attr in ("x", "y", "z", "text", "customdata"):
+                v = getattr(trace, attr, None)
+                if v is not None and not isinstance(v, str):
+                    total += 8 * int(np.size(v))
+    return total + 10_000
+
+
 class ResultCache:
     """Analysis results kept in-process per (analysis, parameters, vantage, language).
 
     Thread-safe: the dashboard's server answers callbacks on several threads, and two
     requests for the same key compute it once (the second waits for the first). The
-    least recently used entries are dropped beyond ``size`` (:class:`qtlab._lru.LRUCache`).
+    least recently used entries are dropped beyond ``size`` entries or ``max_bytes`` of
+    results (:func:`result_bytes`; :class:`qtlab._lru.LRUCache`).
     """
 
-    def __init__(self, size: int = 256) -> None:
+    def __init__(self, size: int = 256, max_bytes: int = MAX_CACHE_BYTES) -> None:
         self.size = size
-        self._cache = LRUCache(size)
+        self.max_bytes = max_bytes
+        self._cache = LRUCache(size, max_weight=max_bytes, weigh=result_bytes)
+
+    @property
+    def bytes(self) -> int:
+        """The estimated size of the results kept [bytes] (:func:`result_bytes`)."""
+        return int(self._cache.weight)
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -281,6 +383,8 @@ def results(
     Raises :class:`SpecError` for an unknown id (listing the valid ones) and the
     analysis's own errors for bad options.
     """
+    if not isinstance(aid, str) or len(aid) > _MAX_FIELD:
+        raise SpecError(f"analysis id {quoted(aid)} is not an analysis id (e.g. A1)")
     spec = get_analysis(aid)
     vantage = _vantage(as_of)
     opts = dict(options or {})

@@ -7,10 +7,14 @@ to the page by :func:`register_callbacks`. Words come from the strings catalogue
 
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Any, Final, cast
 
+import dash
 from dash import Dash, Input, Output, State, dcc, html
 from dash.dash_table.DataTable import DataTable
+from dash.exceptions import PreventUpdate
 
 from qtlab.analyses.result import registry
 from qtlab.app._compute import (
@@ -37,9 +41,12 @@ __all__ = [
     "explorer_state",
     "labels",
     "layout",
+    "page_lang",
     "preset_table",
     "register_callbacks",
 ]
+
+_log = logging.getLogger("qtlab.app")
 
 DEFAULT_PRESET: Final = "qt2-realized"
 DEFAULT_MONTHS: Final = 48
@@ -114,6 +121,7 @@ def explorer_state(
     lang: str,
 ) -> tuple[dict[str, Any] | None, Any]:
     """Validate the explorer's inputs: (the spec as JSON, the policy line) or (None, an error)."""
+    lang = page_lang(lang)
     try:
         spec = explorer_spec(
             preset=preset,
@@ -131,7 +139,11 @@ def explorer_state(
 
 
 def explorer_section(aid: str, spec: dict[str, Any] | None, lang: str, cache: ResultCache) -> Any:
-    """Analysis ``aid`` (B1..B4) for the explorer's spec, or its error, as page content."""
+    """Analysis ``aid`` (B1..B4) for the explorer's spec, or its error, as page content.
+
+    ``spec`` comes back from the page, so it is validated again
+    (:meth:`~qtlab.app._compute.ExplorerSpec.from_json`) before anything runs."""
+    lang = page_lang(lang)
     if spec is None:
         return None
     try:
@@ -144,6 +156,7 @@ def explorer_section(aid: str, spec: dict[str, Any] | None, lang: str, cache: Re
 
 def browser_view(aid: str | None, as_of: str | None, lang: str, cache: ResultCache) -> Any:
     """Analysis ``aid`` with its default options at the vantage date, or the error."""
+    lang = page_lang(lang)
     if not aid:
         return None
     try:
@@ -284,8 +297,44 @@ def layout(lang: str, as_of: str | None) -> html.Div:
     )
 
 
+def page_lang(lang: Any) -> str:
+    """The page's language: ``lang`` if qtlab speaks it, else English (the value comes
+    from the page, so anything can be posted)."""
+    return lang if isinstance(lang, str) and lang in LANGS else "en"
+
+
+def _guarded(fn: Any, fallback: Any) -> Any:
+    """``fn`` wired to the page: the library's errors are shown by ``fn`` itself; any other
+    exception is logged with its traceback on the server and answered with ``fallback(exc)``
+    (an error in the page, or no update), never an HTTP 500."""
+
+    @functools.wraps(fn)
+    def cb(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except PreventUpdate:
+            raise
+        except Exception as exc:
+            _log.exception("dashboard callback %s failed", getattr(fn, "__name__", fn))
+            return fallback(exc)
+
+    return cb
+
+
+def _internal_error() -> Any:
+    def box(exc: BaseException) -> Any:
+        return error_box(t("app.internal_error", "en", kind=type(exc).__name__), "en")
+
+    return box
+
+
 def register_callbacks(app: Dash, cache: ResultCache) -> None:
-    """Wire the page's callbacks to the plain functions above."""
+    """Wire the page's callbacks to the plain functions above (each guarded:
+    :func:`_guarded`)."""
+
+    def no_update(n: int) -> Any:
+        return lambda exc: [dash.no_update] * n
+
     app.callback(
         [Output(k, "children") for k in LABELS]
         + [
@@ -296,23 +345,23 @@ def register_callbacks(app: Dash, cache: ResultCache) -> None:
             Output("analysis-id", "options"),
         ],
         Input("lang", "value"),
-    )(_on_lang)
+    )(_guarded(_on_lang, no_update(len(LABELS) + 5)))
     app.callback(
         Output("regimes", "data"),
         Output("regimes", "columns"),
         Input("preset", "value"),
         Input("btn-reset", "n_clicks"),
         State("lang", "value"),
-    )(lambda preset, _n, lang: preset_table(preset, lang))
+    )(_guarded(_preset_table, no_update(2)))
     app.callback(
         Output("regimes", "columns", allow_duplicate=True),
         Input("lang", "value"),
         prevent_initial_call=True,
-    )(_columns)
+    )(_guarded(lambda lang: _columns(page_lang(lang)), lambda exc: dash.no_update))
     app.callback(
         Output("shock", "disabled"),
         Input("paydowns", "value"),
-    )(lambda paydowns: paydowns != "model")
+    )(_guarded(lambda paydowns: paydowns != "model", lambda exc: True))
     app.callback(
         Output("explorer-spec", "data"),
         Output("explorer-status", "children"),
@@ -325,8 +374,11 @@ def register_callbacks(app: Dash, cache: ResultCache) -> None:
         Input("lang", "value"),
         State("preset", "value"),
     )(
-        lambda rows, start, months, paydowns, shock, as_of, lang, preset: explorer_state(
-            preset, rows, start, months, paydowns, shock, as_of, lang
+        _guarded(
+            lambda rows, start, months, paydowns, shock, as_of, lang, preset: explorer_state(
+                preset, rows, start, months, paydowns, shock, as_of, lang
+            ),
+            lambda exc: (None, _internal_error()(exc)),
         )
     )
     for aid in EXPLORER_IDS:
@@ -334,16 +386,26 @@ def register_callbacks(app: Dash, cache: ResultCache) -> None:
             Output(f"out-{aid.lower()}", "children"),
             Input("explorer-spec", "data"),
             Input("lang", "value"),
-        )(_section_callback(aid, cache))
+        )(_guarded(_section_callback(aid, cache), _internal_error()))
     app.callback(
         Output("browser-out", "children"),
         Input("analysis-id", "value"),
         Input("vantage", "value"),
         Input("lang", "value"),
-    )(lambda aid, as_of, lang: browser_view(aid, as_of, lang, cache))
+    )(_guarded(lambda aid, as_of, lang: browser_view(aid, as_of, lang, cache), _internal_error()))
+
+
+def _preset_table(preset: Any, _n: Any, lang: Any) -> Any:
+    """The regimes table of ``preset``; an unknown preset leaves the table as it is (the
+    explorer's status shows the error)."""
+    try:
+        return preset_table(preset, page_lang(lang))
+    except QtlabError:
+        return dash.no_update, dash.no_update
 
 
 def _on_lang(lang: str) -> list[Any]:
+    lang = page_lang(lang)
     return [
         *labels(lang),
         t("app.tab.explorer", lang),

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from qtlab.engine._balance import LIABILITY_COLUMNS, BalanceInputs
+from qtlab.engine._setup import MAX_MONTHS
 from qtlab.engine.inflation import AssumedTipsAccrual, InflationAssumption, RealizedTipsAccrual
 from qtlab.engine.mix import (
     CouponTenor,
@@ -35,6 +36,7 @@ __all__ = [
     "DESK_SETTLEMENT_DAY",
     "FRAME_COLUMNS",
     "LIABILITY_COLUMNS",
+    "MAX_MONTHS",
     "AssumedTipsAccrual",
     "BalanceInputs",
     "ConstantPaydownRate",

@@ -8,6 +8,7 @@ compute, never in what they are given.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -16,13 +17,14 @@ from qtlab.engine._balance import BalanceArrays, BalanceInputs, EndParams, layou
 from qtlab.engine.mix import IssuanceMix
 from qtlab.engine.paydowns import PaydownAmounts, PaydownSource, _as_2d
 from qtlab.engine.settlement import MbsSettlement
-from qtlab.errors import DataError, DateRangeError, SpecError, one_of
+from qtlab.errors import DataError, DateRangeError, SpecError, one_of, quoted
 from qtlab.policy import Policy
 from qtlab.portfolio.mbs_dates import POSTING_DAY
 from qtlab.portfolio.mbs_dates import mbs_first_month as first_mbs_month
 
 __all__ = [
     "KINDS",
+    "MAX_MONTHS",
     "TREASURY_CODE",
     "Inputs",
     "build_inputs",
@@ -38,6 +40,10 @@ SALES_CODE = {"none": 0, "to_cap": 1, "fixed": 2}
 #: Day of the month on which MBS principal (and reinvestment) is posted for
 #: holdings observed inside a month: the shared rule of qtlab.portfolio.mbs_dates.
 MBS_POST_DAY = POSTING_DAY
+
+
+#: The longest projection [months]: fifty years, past the last maturity of any holding.
+MAX_MONTHS: Final = 600
 
 
 def month_end(p: pd.Period) -> np.datetime64:
@@ -172,8 +178,8 @@ def build_inputs(
     missing = [c for c in need if c not in holdings.columns]
     if missing:
         raise DataError(f"holdings lack column {missing[0]!r}; the engine needs {one_of(need)}")
-    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-        raise SpecError(f"months={months!r} must be a positive integer")
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise SpecError(f"months={quoted(months)} must be an integer from 1 to {MAX_MONTHS}")
     tsy = holdings.loc[holdings["kind"].isin(KINDS)]
     agy = holdings.loc[holdings["kind"] == "agency"]
     mbs = holdings.loc[holdings["kind"] == "mbs"]
@@ -202,6 +208,12 @@ def build_inputs(
                 f"start={start} is before the {what} holdings' as-of date {when.date()}; "
                 f"give start >= {when.to_period('M')} or older holdings"
             )
+    if (start - sim_start).n > MAX_MONTHS:
+        raise DateRangeError(
+            f"start={start} is {(start - sim_start).n} months after the holdings ({sim_start}); "
+            f"the engine carries holdings forward at most {MAX_MONTHS} months before the "
+            "first reported month: give a nearer start or later holdings"
+        )
     idx = pd.period_range(sim_start, start + (months - 1), freq="M", name="month")
     first_reported = int((start - sim_start).n)
     cp = policy.cap_path(idx[0], idx[-1])

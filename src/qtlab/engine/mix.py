@@ -37,7 +37,7 @@ import pandas as pd
 import yaml
 
 from qtlab._periods import to_month
-from qtlab.errors import DataError, SpecError, one_of
+from qtlab.errors import DataError, SpecError, one_of, quoted
 
 __all__ = [
     "AUCTION_CALENDAR",
@@ -108,28 +108,30 @@ class CouponTenor:
     def __post_init__(self) -> None:
         if self.kind not in get_args(CouponKind):
             raise SpecError(
-                f"coupon tenor kind={self.kind!r}; valid: {one_of(get_args(CouponKind))}"
+                f"coupon tenor kind={quoted(self.kind)}; valid: {one_of(get_args(CouponKind))}"
             )
         if self.day not in get_args(MaturityDay):
             raise SpecError(
-                f"coupon tenor day={self.day!r}; valid: {one_of(get_args(MaturityDay))}"
+                f"coupon tenor day={quoted(self.day)}; valid: {one_of(get_args(MaturityDay))}"
             )
         if isinstance(self.months, bool) or not isinstance(self.months, int) or self.months < 1:
-            raise SpecError(f"coupon tenor months={self.months!r} must be an integer >= 1")
+            raise SpecError(f"coupon tenor months={quoted(self.months)} must be an integer >= 1")
         if not (0 <= float(self.share) <= 1):
-            raise SpecError(f"coupon tenor share={self.share!r} must be in [0, 1]")
+            raise SpecError(f"coupon tenor share={quoted(self.share)} must be in [0, 1]")
         if self.addon_months is not None:
             am = tuple(sorted({int(x) for x in self.addon_months}))
             if not am or am[0] < 1 or am[-1] > 12:
                 raise SpecError(
-                    f"coupon tenor addon_months={self.addon_months!r} must be calendar months "
+                    f"coupon tenor addon_months={quoted(self.addon_months)} must be calendar "
+                    f"months "
                     "1..12 (or None for every month)"
                 )
             object.__setattr__(self, "addon_months", am)
         fm = tuple(sorted({int(x) for x in self.friday_months}))
         if fm and (fm[0] < 1 or fm[-1] > 12):
             raise SpecError(
-                f"coupon tenor friday_months={self.friday_months!r} must be calendar months 1..12"
+                f"coupon tenor friday_months={quoted(self.friday_months)} must be calendar "
+                f"months 1..12"
             )
         object.__setattr__(self, "friday_months", fm)
 
@@ -198,20 +200,21 @@ class IssuanceMix:
             )
         cp = {h: tuple(self.coupons[h]) for h in get_args(SettleHalf)}
         for h, ts in cp.items():
-            _check_shares([t.share for t in ts], f"coupons settling {h!r}")
+            _check_shares([t.share for t in ts], f"coupons settling {quoted(h)}")
         object.__setattr__(self, "coupons", cp)
         for h, tenors in cp.items():
             for mo in range(1, 13):
                 for wk in (False, True):
                     if not any(t.share > 0 and _active(t, mo, wk and h == "end") for t in tenors):
                         raise SpecError(
-                            f"issuance mix: no security settling {h!r} takes rollovers in "
+                            f"issuance mix: no security settling {quoted(h)} takes rollovers in "
                             f"calendar month {mo}{' when it ends on a weekend' if wk else ''}; "
                             "widen some tenor's addon_months or before_weekend"
                         )
         if not (0 <= self.treasury_bill_share <= 1):
             raise SpecError(
-                f"issuance mix: treasury_bill_share={self.treasury_bill_share!r} must be in [0, 1]"
+                f"issuance mix: treasury_bill_share={quoted(self.treasury_bill_share)} must be "
+                f"in [0, 1]"
             )
         sizes, dated = _check_sizes(self.auction_sizes, cp)
         object.__setattr__(self, "auction_sizes", sizes)
@@ -290,9 +293,17 @@ class IssuanceMix:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> IssuanceMix:
-        """Build a mix from its YAML form."""
+        """Build a mix from its YAML form; a key it does not know is an error naming the
+        valid ones (it would otherwise be ignored silently)."""
+        _known_keys(data, _MIX_KEYS, "issuance mix")
         try:
             bills = data["bills"]
+            for i, b in enumerate(bills):
+                _known_keys(b, ("weeks", "share"), f"issuance mix: bills[{i}]")
+            _known_keys(data["coupons"], ("mid", "end"), "issuance mix: coupons")
+            for h, ts in data["coupons"].items():
+                for i, t in enumerate(ts):
+                    _known_keys(t, _TENOR_KEYS, f"issuance mix: coupons.{h}[{i}]")
             coupons = {
                 h: tuple(
                     CouponTenor(
@@ -321,13 +332,40 @@ class IssuanceMix:
                 source=str(data.get("source", "")),
                 auction_sizes=data.get("auction_sizes") or {},
             )
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        except (KeyError, TypeError, AttributeError, ValueError, OverflowError) as exc:
             raise SpecError(
-                f"issuance mix: malformed mapping ({exc!r}); expected keys source, "
+                f"issuance mix: malformed mapping ({quoted(exc)}); expected keys source, "
                 "treasury_bill_share, bills [{weeks, share}], coupons {mid, end: [{kind, months, "
                 "day, share, label}]} and optionally auction_sizes {YYYY-MM: {mid|end: "
                 "{label: USD bn}}}"
             ) from exc
+
+
+#: The keys of an issuance-mix mapping, and of one coupon tenor in it.
+_MIX_KEYS: Final = ("source", "treasury_bill_share", "bills", "coupons", "auction_sizes")
+_TENOR_KEYS: Final = (
+    "kind",
+    "months",
+    "day",
+    "share",
+    "label",
+    "addon_months",
+    "before_weekend",
+    "friday_months",
+)
+
+
+def _known_keys(data: object, valid: tuple[str, ...], where: str) -> None:
+    """Raise :class:`SpecError` for a mapping key not in ``valid`` (or a non-mapping)."""
+    if not isinstance(data, Mapping):
+        raise SpecError(
+            f"{where}: expected a mapping with keys {one_of(valid)}, got {quoted(data)}"
+        )
+    unknown = [k for k in data if k not in valid]
+    if unknown:
+        raise SpecError(
+            f"{where}: unknown key {quoted(unknown[0])}; valid keys are {one_of(valid)}"
+        )
 
 
 def _active_mask(ts: tuple[CouponTenor, ...], half: str, month: pd.Period) -> list[bool]:
@@ -343,7 +381,7 @@ def _check_sizes(
     """Validate dated auction sizes; return them normalized and as weights per tenor."""
     if not isinstance(sizes, Mapping):
         raise SpecError(
-            f"issuance mix: auction_sizes={sizes!r} must map 'YYYY-MM' to "
+            f"issuance mix: auction_sizes={quoted(sizes)} must map 'YYYY-MM' to "
             "{mid|end: {label: USD bn}}"
         )
     clean: dict[str, dict[str, dict[str, float]]] = {}
@@ -362,20 +400,20 @@ def _check_sizes(
             labels = [t.label for t in ts]
             if not isinstance(amounts, Mapping):
                 raise SpecError(
-                    f"issuance mix: auction_sizes[{m}][{h}]={amounts!r} must map tenor "
+                    f"issuance mix: auction_sizes[{m}][{h}]={quoted(amounts)} must map tenor "
                     f"labels to USD bn; labels: {one_of(labels)}"
                 )
             amt: dict[str, float] = {}
             for label, x in amounts.items():
                 if label not in labels:
                     raise SpecError(
-                        f"issuance mix: auction_sizes[{m}][{h}] names tenor {label!r}; "
-                        f"tenors settling {h!r}: {one_of(labels)}"
+                        f"issuance mix: auction_sizes[{m}][{h}] names tenor {quoted(label)}; "
+                        f"tenors settling {quoted(h)}: {one_of(labels)}"
                     )
                 v = float(x)
                 if not (math.isfinite(v) and v >= 0):
                     raise SpecError(
-                        f"issuance mix: auction_sizes[{m}][{h}][{label}]={x!r} must be a "
+                        f"issuance mix: auction_sizes[{m}][{h}][{label}]={quoted(x)} must be a "
                         "finite amount >= 0 [USD bn]"
                     )
                 amt[str(label)] = v
@@ -542,7 +580,7 @@ def issuance_mix_from_mspd(
     need = ("as_of", "security_class", "issue_date", "maturity", "issued", "outstanding")
     missing = [c for c in need if c not in table.columns]
     if missing:
-        raise DataError(f"MSPD table lacks column {missing[0]!r}; it needs {one_of(need)}")
+        raise DataError(f"MSPD table lacks column {quoted(missing[0])}; it needs {one_of(need)}")
     t = table.copy()
     for c in ("as_of", "issue_date", "maturity"):
         t[c] = pd.to_datetime(t[c])

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from qtlab._periods import MonthLike, to_month
-from qtlab.errors import DataError, DateRangeError, SpecError, one_of
+from qtlab.errors import DataError, DateRangeError, SpecError, one_of, quoted
 from qtlab.prepay.model import smm_from_cpr as _smm
 
 __all__ = [
@@ -62,7 +62,7 @@ def smm_from_cpr(cpr: float) -> float:
     ``cpr`` and the result are fractions [0..1].
     """
     if not 0 <= cpr <= 1:
-        raise SpecError(f"cpr={cpr!r} must be a fraction in [0, 1] (e.g. 0.08 for 8% a year)")
+        raise SpecError(f"cpr={quoted(cpr)} must be a fraction in [0, 1] (e.g. 0.08 for 8% a year)")
     return float(_smm(cpr))
 
 
@@ -81,7 +81,7 @@ class ConstantPaydownRate:
 
     def __post_init__(self) -> None:
         if not 0 <= self.monthly <= 1:
-            raise SpecError(f"monthly={self.monthly!r} must be a fraction in [0, 1]")
+            raise SpecError(f"monthly={quoted(self.monthly)} must be a fraction in [0, 1]")
 
     def rates(self, months: pd.PeriodIndex) -> np.ndarray:
         """``monthly`` for every month, shape ``(n_months,)``."""
@@ -115,9 +115,10 @@ class PaydownPath:
             raise SpecError(f"PaydownPath: {exc}") from exc
         if s.index.has_duplicates:
             raise SpecError("PaydownPath: a month appears twice")
-        if (s < 0).any() or s.isna().any():
+        if (s < 0).any() or s.isna().any() or not np.isfinite(s.to_numpy(float)).all():
             raise SpecError(
-                f"PaydownPath: amounts must be >= 0 [USD bn]; got {s[(s < 0) | s.isna()].iloc[0]!r}"
+                f"PaydownPath: amounts must be >= 0 [USD bn]; got "
+                f"{quoted(s[(s < 0) | ~np.isfinite(s.to_numpy(float))].iloc[0])}"
             )
         object.__setattr__(self, "amounts_bn", s.sort_index())
 
@@ -128,12 +129,16 @@ class PaydownPath:
         missing = [c for c in need if c not in df.columns]
         if missing:
             raise SpecError(
-                f"paydown file lacks column {missing[0]!r}; it needs {one_of(need)} "
+                f"paydown file lacks column {quoted(missing[0])}; it needs {one_of(need)} "
                 "(month as YYYY-MM, paydowns in USD bn)"
             )
-        return cls(
-            pd.Series(df["paydowns"].to_numpy(float), index=df["month"].astype(str)), fill=fill
-        )
+        amounts = pd.to_numeric(df["paydowns"], errors="coerce")
+        if amounts.isna().any():
+            bad = df["paydowns"][amounts.isna()].iloc[0]
+            raise SpecError(
+                f"paydown file: paydowns={quoted(bad)} is not a number (USD bn per month)"
+            )
+        return cls(pd.Series(amounts.to_numpy(float), index=df["month"].astype(str)), fill=fill)
 
     def amounts(self, months: pd.PeriodIndex) -> np.ndarray:
         """Paydown amounts for ``months`` [USD bn], shape ``(n_months,)``."""
@@ -193,7 +198,7 @@ class RealizedPaydowns:
 
     def __post_init__(self) -> None:
         if self.fill not in ("nearest", "error"):
-            raise SpecError(f"fill={self.fill!r}; valid: 'nearest' or 'error'")
+            raise SpecError(f"fill={quoted(self.fill)}; valid: 'nearest' or 'error'")
         object.__setattr__(self, "_rates", self._compute())
 
     def _compute(self) -> pd.Series:
@@ -278,7 +283,7 @@ class SplicedPaydowns:
         return None if self.realized is None else pd.Period(self.realized.observed.index.max())
 
     def __repr__(self) -> str:
-        return f"SplicedPaydowns(realized_to={self.last_realized}, model={self.model!r})"
+        return f"SplicedPaydowns(realized_to={self.last_realized}, model={quoted(self.model)})"
 
     def rates(self, months: pd.PeriodIndex) -> np.ndarray:
         """Fraction of start-of-month MBS par repaid in each of ``months`` [0..1]."""

@@ -18,6 +18,7 @@ from qtlab.policy._endpoint import (
 )
 from qtlab.policy._model import (
     CAP_PATH_COLUMNS,
+    MAX_AMOUNT,
     MbsExcessTo,
     MbsSales,
     PhaseIn,
@@ -39,6 +40,7 @@ __all__ = [
     "ENDPOINT_RULE_DEFAULTS",
     "ENDPOINT_RULE_NAMES",
     "HISTORY_PRESETS",
+    "MAX_AMOUNT",
     "PRESET_NAMES",
     "Endpoint",
     "EndpointCondition",

@@ -35,7 +35,7 @@ from typing import Any, Final
 import pandas as pd
 
 from qtlab._periods import MonthLike, to_month
-from qtlab.errors import SpecError, one_of
+from qtlab.errors import SpecError, one_of, quoted
 from qtlab.policy._model import Regime, RegimeSource
 
 # the rule names and their usual values are the glossary's, which qtlab.balance measures
@@ -71,11 +71,12 @@ class EndpointCondition:
     def __post_init__(self) -> None:
         if self.name not in ENDPOINT_RULE_NAMES:
             valid = one_of(ENDPOINT_RULE_NAMES)
-            raise SpecError(f"unknown endpoint rule {self.name!r}; valid rules are {valid}")
+            raise SpecError(f"unknown endpoint rule {quoted(self.name)}; valid rules are {valid}")
         v = self.value
         if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 < float(v) < 1.0:
             raise SpecError(
-                f"endpoint rule {self.name}={v!r} must be a fraction strictly between 0 and 1 "
+                f"endpoint rule {self.name}={quoted(v)} must be a fraction strictly between 0 "
+                f"and 1 "
                 f"(e.g. {self.name}={ENDPOINT_RULE_DEFAULTS[self.name]})"
             )
         object.__setattr__(self, "value", float(v))
@@ -97,7 +98,7 @@ class EndpointCondition:
             if not sep:
                 if name not in ENDPOINT_RULE_DEFAULTS:
                     raise SpecError(
-                        f"unknown endpoint rule {name!r}; valid rules are "
+                        f"unknown endpoint rule {quoted(name)}; valid rules are "
                         f"{one_of(ENDPOINT_RULE_NAMES)}"
                     )
                 return cls(name, ENDPOINT_RULE_DEFAULTS[name])
@@ -105,11 +106,12 @@ class EndpointCondition:
                 value = float(raw)
             except ValueError as exc:
                 raise SpecError(
-                    f"endpoint rule {name!r}: value {raw!r} is not a number (e.g. {name}=0.5)"
+                    f"endpoint rule {quoted(name)}: value {quoted(raw)} is not a number (e.g. "
+                    f"{name}=0.5)"
                 ) from exc
             return cls(name, value)
         raise SpecError(
-            f"endpoint rule {item!r} must be 'NAME=VALUE' or a one-key mapping NAME: VALUE; "
+            f"endpoint rule {quoted(item)} must be 'NAME=VALUE' or a one-key mapping NAME: VALUE; "
             f"valid names are {one_of(ENDPOINT_RULE_NAMES)}"
         )
 
@@ -154,7 +156,7 @@ class Endpoint:
         if isinstance(given, str | Mapping | EndpointCondition):
             given = (given,)  # one rule given alone
         if not isinstance(given, tuple | list):
-            raise SpecError(f"endpoint: rules must be a list of rules, got {given!r}")
+            raise SpecError(f"endpoint: rules must be a list of rules, got {quoted(given)}")
         rules = tuple(EndpointCondition.parse(r) for r in given)
         if not rules:
             raise SpecError(
@@ -165,10 +167,10 @@ class Endpoint:
             raise SpecError(f"endpoint: rules repeat a name: {names}; give each rule once")
         object.__setattr__(self, "rules", rules)
         if not isinstance(self.regime, Regime):
-            raise SpecError(f"endpoint: regime must be a Regime, got {self.regime!r}")
+            raise SpecError(f"endpoint: regime must be a Regime, got {quoted(self.regime)}")
         if self.regime.phase_in is not None:
             raise SpecError(
-                f"endpoint regime {self.regime.name!r}: phase_in is not allowed (the regime "
+                f"endpoint regime {quoted(self.regime.name)}: phase_in is not allowed (the regime "
                 "starts the month after the endpoint binds)"
             )
 
@@ -192,16 +194,18 @@ class Endpoint:
         w = f"{where}: endpoint"
         if not isinstance(data, Mapping):
             raise SpecError(
-                f"{w} must be a mapping with 'rules' (and optional 'then'), got {data!r}"
+                f"{w} must be a mapping with 'rules' (and optional 'then'), got {quoted(data)}"
             )
         unknown = [k for k in data if k not in ("rules", "then")]
         if unknown:
-            raise SpecError(f"{w}: unknown key {unknown[0]!r}; valid keys are 'rules', 'then'")
+            raise SpecError(
+                f"{w}: unknown key {quoted(unknown[0])}; valid keys are 'rules', 'then'"
+            )
         rules = data.get("rules")
         if not isinstance(rules, list) or not rules:
             raise SpecError(
                 f"{w}: 'rules' must be a non-empty list such as [reserves_peak_fraction: 0.5]; "
-                f"got {rules!r}"
+                f"got {quoted(rules)}"
             )
         try:
             parsed = tuple(EndpointCondition.parse(r) for r in rules)
@@ -211,12 +215,12 @@ class Endpoint:
         if then is None:
             return cls(parsed)
         if not isinstance(then, Mapping):
-            raise SpecError(f"{w}: 'then' must be a regime mapping, got {then!r}")
+            raise SpecError(f"{w}: 'then' must be a regime mapping, got {quoted(then)}")
         valid = [f.name for f in fields(Regime) if f.name not in ("start", "phase_in")]
         bad = [k for k in then if k not in valid]
         if bad:
             raise SpecError(
-                f"{w}: 'then' has unknown field {bad[0]!r} (it starts the month after the "
+                f"{w}: 'then' has unknown field {quoted(bad[0])} (it starts the month after the "
                 f"endpoint, without phase-in); valid fields are {one_of(valid)}"
             )
         kw = {"treasury_cap": 0, "agency_cap": 0, "name": "endpoint", **dict(then)}

@@ -19,16 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 import pandas as pd
-import yaml
 
 from qtlab._periods import MonthLike, to_month
-from qtlab.errors import DateRangeError, SpecError, one_of
+from qtlab._yaml import parse_yaml, read_yaml
+from qtlab.errors import DateRangeError, SpecError, one_of, quoted
 
 if TYPE_CHECKING:
     from qtlab.policy._endpoint import Endpoint
 
 __all__ = [
     "CAP_PATH_COLUMNS",
+    "MAX_AMOUNT",
     "MbsExcessTo",
     "MbsSales",
     "PhaseIn",
@@ -59,7 +60,7 @@ CAP_PATH_COLUMNS: Final = (
 
 def _choice(value: object, valid: tuple[str, ...], fld: str, where: str) -> Any:
     if value not in valid:
-        raise SpecError(f"{where}: {fld}={value!r} is not valid; choose {one_of(valid)}")
+        raise SpecError(f"{where}: {fld}={quoted(value)} is not valid; choose {one_of(valid)}")
     return value
 
 
@@ -69,12 +70,28 @@ def _amount(value: object, fld: str, where: str, *, allow_inf: bool) -> float:
         value = math.inf
     if isinstance(value, bool) or not isinstance(value, int | float):
         extra = " or 'uncapped'" if allow_inf else ""
-        raise SpecError(f"{where}: {fld}={value!r} is not a number; give USD bn per month{extra}")
-    v = float(value)
+        raise SpecError(
+            f"{where}: {fld}={quoted(value)} is not a number; give USD bn per month{extra}"
+        )
+    try:
+        v = float(value)
+    except OverflowError:  # an int beyond float range
+        v = math.nan
     if math.isnan(v) or v < 0 or (math.isinf(v) and not allow_inf):
         extra = " ('uncapped' allowed)" if allow_inf else " (finite)"
-        raise SpecError(f"{where}: {fld}={value!r} must be >= 0{extra} [USD bn per month]")
+        raise SpecError(f"{where}: {fld}={quoted(value)} must be >= 0{extra} [USD bn per month]")
+    if math.isfinite(v) and v > MAX_AMOUNT:
+        extra = "; write 'uncapped' for no cap" if allow_inf else ""
+        raise SpecError(
+            f"{where}: {fld}={quoted(value)} is more than {MAX_AMOUNT:,.0f} [USD bn per month], "
+            f"over ten times the Fed's whole balance sheet each month{extra}"
+        )
     return v
+
+
+#: The largest finite amount a regime takes [USD bn per month]: bigger numbers are typing
+#: errors, and sums of them over a projection would overflow to inf (1e308 became NaN).
+MAX_AMOUNT: Final = 100_000.0
 
 
 @dataclass(frozen=True)
@@ -129,7 +146,9 @@ class PhaseIn:
             or not isinstance(self.every_months, int)
             or self.every_months < 1
         ):
-            raise SpecError(f"{w}: every_months={self.every_months!r} must be an integer >= 1")
+            raise SpecError(
+                f"{w}: every_months={quoted(self.every_months)} must be an integer >= 1"
+            )
         for f in ("treasury_start", "treasury_step", "agency_start", "agency_step"):
             object.__setattr__(self, f, _amount(getattr(self, f), f, w, allow_inf=False))
 
@@ -193,8 +212,8 @@ class Regime:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
-            raise SpecError(f"regime name={self.name!r} must be a non-empty string")
-        w = f"regime {self.name!r}"
+            raise SpecError(f"regime name={quoted(self.name)} must be a non-empty string")
+        w = f"regime {quoted(self.name)}"
         object.__setattr__(self, "start", to_month(self.start, field=f"{w}: start"))
         for f in ("treasury_cap", "agency_cap", "mbs_excess_limit"):
             object.__setattr__(self, f, _amount(getattr(self, f), f, w, allow_inf=True))
@@ -211,7 +230,7 @@ class Regime:
         if self.mbs_sales != "fixed" and self.mbs_sales_amount:
             raise SpecError(
                 f"{w}: mbs_sales_amount={self.mbs_sales_amount} is only used with "
-                f"mbs_sales='fixed' (mbs_sales={self.mbs_sales!r})"
+                f"mbs_sales='fixed' (mbs_sales={quoted(self.mbs_sales)})"
             )
         if not isinstance(self.source, RegimeSource):
             raise SpecError(f"{w}: source must be a RegimeSource (title, date, url)")
@@ -228,7 +247,7 @@ class Regime:
             return self.treasury_cap, self.agency_cap
         k = (m - self.start).n
         if k < 0:
-            raise SpecError(f"month {m} is before regime {self.name!r} starts ({self.start})")
+            raise SpecError(f"month {m} is before regime {quoted(self.name)} starts ({self.start})")
         p = self.phase_in
         steps = k // p.every_months
         return (
@@ -254,30 +273,34 @@ class Regime:
     def from_dict(cls, data: Mapping[str, Any]) -> Regime:
         """Build a regime from its YAML form; unknown keys are an error."""
         if not isinstance(data, Mapping):
-            raise SpecError(f"a regime must be a mapping of fields, got {data!r}")
+            raise SpecError(f"a regime must be a mapping of fields, got {quoted(data)}")
         valid = [f.name for f in fields(cls)]
-        where = f"regime {data.get('name', '?')!r}"
+        where = f"regime {quoted(data.get('name', '?'))}"
         unknown = [k for k in data if k not in valid]
         if unknown:
             raise SpecError(
-                f"{where}: unknown field {unknown[0]!r}; valid fields are {one_of(valid)}"
+                f"{where}: unknown field {quoted(unknown[0])}; valid fields are {one_of(valid)}"
             )
         missing = [
             k for k in ("name", "start", "treasury_cap", "agency_cap", "source") if k not in data
         ]
         if missing:
-            raise SpecError(f"{where}: missing field {missing[0]!r}")
+            raise SpecError(f"{where}: missing field {quoted(missing[0])}")
         kw = dict(data)
         kw["start"] = str(kw["start"])
         src = kw["source"]
         if not isinstance(src, Mapping) or sorted(src) != ["date", "title", "url"]:
-            raise SpecError(f"{where}: source must have exactly title, date and url; got {src!r}")
+            raise SpecError(
+                f"{where}: source must have exactly title, date and url; got {quoted(src)}"
+            )
         kw["source"] = RegimeSource(str(src["title"]), str(src["date"]), str(src["url"]))
         if kw.get("phase_in") is not None:
             ph = kw["phase_in"]
             pvalid = [f.name for f in fields(PhaseIn)]
             if not isinstance(ph, Mapping) or sorted(ph) != sorted(pvalid):
-                raise SpecError(f"{where}: phase_in needs exactly {one_of(pvalid)}; got {ph!r}")
+                raise SpecError(
+                    f"{where}: phase_in needs exactly {one_of(pvalid)}; got {quoted(ph)}"
+                )
             kw["phase_in"] = PhaseIn(**ph)
         return cls(**kw)
 
@@ -309,37 +332,40 @@ class Policy:
     def __post_init__(self) -> None:
         object.__setattr__(self, "regimes", tuple(self.regimes))
         if not self.regimes:
-            raise SpecError(f"policy {self.name!r} has no regimes; give at least one")
+            raise SpecError(f"policy {quoted(self.name)} has no regimes; give at least one")
         for r in self.regimes:
             if not isinstance(r, Regime):
-                raise SpecError(f"policy {self.name!r}: regimes must be Regime objects, got {r!r}")
+                raise SpecError(
+                    f"policy {quoted(self.name)}: regimes must be Regime objects, got {quoted(r)}"
+                )
         for a, b in zip(self.regimes, self.regimes[1:], strict=False):
             if b.start <= a.start:
                 raise SpecError(
-                    f"policy {self.name!r}: regime {b.name!r} starts {b.start}, not after "
-                    f"{a.name!r} ({a.start}); regimes must be in increasing start order"
+                    f"policy {quoted(self.name)}: regime {quoted(b.name)} starts {b.start}, not "
+                    f"after "
+                    f"{quoted(a.name)} ({a.start}); regimes must be in increasing start order"
                 )
         names = [r.name for r in self.regimes]
         if len(set(names)) != len(names):
-            raise SpecError(f"policy {self.name!r}: regime names repeat: {names}")
+            raise SpecError(f"policy {quoted(self.name)}: regime names repeat: {names}")
         if self.endpoint is not None:
             from qtlab.policy._endpoint import Endpoint  # noqa: PLC0415 (import cycle)
 
             if isinstance(self.endpoint, Mapping):
-                ep = Endpoint.from_dict(self.endpoint, where=f"policy {self.name!r}")
+                ep = Endpoint.from_dict(self.endpoint, where=f"policy {quoted(self.name)}")
                 object.__setattr__(self, "endpoint", ep)
             elif not isinstance(self.endpoint, Endpoint):
                 raise SpecError(
-                    f"policy {self.name!r}: endpoint must be an Endpoint, a mapping with "
-                    f"'rules' or None; got {self.endpoint!r}"
+                    f"policy {quoted(self.name)}: endpoint must be an Endpoint, a mapping with "
+                    f"'rules' or None; got {quoted(self.endpoint)}"
                 )
 
     def __repr__(self) -> str:
         parts = ", ".join(
             f"{r.start}:{r.name}({_fmt(r.treasury_cap)}/{_fmt(r.agency_cap)})" for r in self.regimes
         )
-        ep = "" if self.endpoint is None else f", {self.endpoint!r}"
-        return f"Policy({self.name!r}, [{parts}]{ep})"
+        ep = "" if self.endpoint is None else f", {quoted(self.endpoint)}"
+        return f"Policy({quoted(self.name)}, [{parts}]{ep})"
 
     @property
     def start(self) -> pd.Period:
@@ -356,7 +382,8 @@ class Policy:
             treasury_cap=0.0,
             agency_cap=0.0,
             source=first.source,
-            note=f"before {first.name!r} ({first.start}): all principal rolled over or reinvested",
+            note=f"before {quoted(first.name)} ({first.start}): all principal rolled over or "
+            f"reinvested",
         )
 
     def regime_at(self, month: MonthLike) -> Regime:
@@ -454,7 +481,7 @@ class Policy:
             If the policy has no endpoint.
         """
         if self.endpoint is None:
-            raise SpecError(f"policy {self.name!r} has no endpoint to stop at")
+            raise SpecError(f"policy {quoted(self.name)} has no endpoint to stop at")
         end = to_month(end_month, field="end_month")
         kept = tuple(r for r in self.regimes if r.start <= end)
         if not kept:
@@ -510,10 +537,19 @@ class Policy:
     def with_purchases(self, *, bills: float | None = None, coupons: float | None = None) -> Policy:
         """A copy in which every regime that purchases uses the given monthly pace [USD bn].
 
-        Regimes without purchases are unchanged, so e.g.
+        A policy without any purchasing regime is a :class:`SpecError` (the pace would be
+        ignored). Regimes without purchases are unchanged, so e.g.
         ``load_preset("qt2-realized").with_purchases(bills=20)`` sets the
         reserve-management pace.
         """
+        if (bills is not None or coupons is not None) and not any(
+            r.bill_purchases or r.coupon_purchases for r in self.regimes
+        ):
+            raise SpecError(
+                f"policy {quoted(self.name)} has no regime that purchases, so a purchase pace "
+                "(--rmp-pace) would change nothing; use a policy with reserve-management "
+                "purchases (qt2-realized, rmp-2025) or leave the pace out"
+            )
         regs = []
         for r in self.regimes:
             if r.bill_purchases or r.coupon_purchases:
@@ -541,16 +577,20 @@ class Policy:
         """Build a policy from its YAML form (``name``, ``title``, ``regimes``, ``endpoint``)."""
         where = f"policy file {file}" if file else "policy"
         if not isinstance(data, Mapping):
-            raise SpecError(f"{where}: expected a mapping with name and regimes, got {data!r}")
+            raise SpecError(
+                f"{where}: expected a mapping with name and regimes, got {quoted(data)}"
+            )
         valid = ("name", "title", "regimes", "endpoint")
         unknown = [k for k in data if k not in valid]
         if unknown:
-            raise SpecError(f"{where}: unknown key {unknown[0]!r}; valid keys are {one_of(valid)}")
+            raise SpecError(
+                f"{where}: unknown key {quoted(unknown[0])}; valid keys are {one_of(valid)}"
+            )
         if "name" not in data or "regimes" not in data:
             raise SpecError(f"{where}: needs 'name' and 'regimes'")
         regs = data["regimes"]
         if not isinstance(regs, list):
-            raise SpecError(f"{where}: 'regimes' must be a list, got {regs!r}")
+            raise SpecError(f"{where}: 'regimes' must be a list, got {quoted(regs)}")
         return cls(
             name=str(data["name"]),
             regimes=tuple(Regime.from_dict(r) for r in regs),
@@ -561,21 +601,22 @@ class Policy:
     @classmethod
     def from_yaml(cls, path: str | Path) -> Policy:
         """Read a policy from a YAML file (same form as the packaged presets)."""
-        p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SpecError(f"cannot read policy file {p}: {exc}") from exc
-        return cls.from_yaml_text(text, file=str(p))
+        data = read_yaml(path, what="policy file", form=_POLICY_FORM)
+        return cls.from_dict(data, file=str(path))
 
     @classmethod
-    def from_yaml_text(cls, text: str, *, file: str | None = None) -> Policy:
+    def from_yaml_text(cls, text: str | bytes, *, file: str | None = None) -> Policy:
         """Parse a policy from YAML text."""
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise SpecError(f"policy file {file or '<text>'} is not valid YAML: {exc}") from exc
-        return cls.from_dict(data, file=file)
+        where = f"policy file {quoted(file or '<text>')}"
+        return cls.from_dict(parse_yaml(text, where=where, form=_POLICY_FORM), file=file)
+
+
+#: What a policy file holds, for error messages.
+_POLICY_FORM = (
+    "a YAML mapping with keys name, title, regimes (a list of regimes: name, start YYYY-MM, "
+    "treasury_cap, agency_cap, ...) and optionally endpoint (the form of the packaged presets, "
+    "qtlab.policy.load_preset(...).to_dict())"
+)
 
 
 def _endpoint(data: object, where: str) -> Endpoint | None:

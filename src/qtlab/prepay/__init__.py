@@ -27,10 +27,17 @@ from qtlab.prepay.params import (
     prepay_params,
 )
 from qtlab.prepay.paydowns import ModelPaydowns, project_cohorts
-from qtlab.prepay.rates import monthly_average, rate_path, shocked_paths
+from qtlab.prepay.rates import (
+    MAX_SHOCK_BP,
+    check_shock,
+    monthly_average,
+    rate_path,
+    shocked_paths,
+)
 
 __all__ = [
     "COHORT_COLUMNS",
+    "MAX_SHOCK_BP",
     "CalibrationResult",
     "CohortState",
     "Episode",
@@ -39,6 +46,7 @@ __all__ = [
     "Projection",
     "calibrate",
     "check_param_set_known",
+    "check_shock",
     "cpr",
     "episode_errors",
     "known_param_set",

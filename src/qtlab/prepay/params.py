@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from qtlab.errors import DateRangeError, SpecError, one_of
+from qtlab.errors import DateRangeError, SpecError, one_of, quoted
 
 __all__ = [
     "DEFAULT_SEASONALITY",
@@ -109,25 +109,30 @@ class PrepayParams:
             if f.name == "seasonality":
                 continue
             if not isinstance(v, int | float) or not math.isfinite(v):
-                raise SpecError(f"PrepayParams.{f.name}={v!r} is not a finite number")
+                raise SpecError(f"PrepayParams.{f.name}={quoted(v)} is not a finite number")
         for name in positive:
             if getattr(self, name) <= 0:
-                raise SpecError(f"PrepayParams.{name}={getattr(self, name)!r} must be > 0")
+                raise SpecError(f"PrepayParams.{name}={quoted(getattr(self, name))} must be > 0")
         for name in nonneg:
             if getattr(self, name) < 0:
-                raise SpecError(f"PrepayParams.{name}={getattr(self, name)!r} must be >= 0")
+                raise SpecError(f"PrepayParams.{name}={quoted(getattr(self, name))} must be >= 0")
         if not 0 <= self.lockin_floor <= 1:
-            raise SpecError(f"PrepayParams.lockin_floor={self.lockin_floor!r} must be in [0, 1]")
+            raise SpecError(
+                f"PrepayParams.lockin_floor={quoted(self.lockin_floor)} must be in [0, 1]"
+            )
         if self.cpr_cap >= 100:
-            raise SpecError(f"PrepayParams.cpr_cap={self.cpr_cap!r} must be below 100 [% CPR]")
+            raise SpecError(
+                f"PrepayParams.cpr_cap={quoted(self.cpr_cap)} must be below 100 [% CPR]"
+            )
         if self.rate_lag_months < 0 or int(self.rate_lag_months) != self.rate_lag_months:
             raise SpecError(
-                f"PrepayParams.rate_lag_months={self.rate_lag_months!r} must be an integer >= 0"
+                f"PrepayParams.rate_lag_months={quoted(self.rate_lag_months)} must be an "
+                f"integer >= 0"
             )
         season = tuple(float(x) for x in self.seasonality)
         if len(season) != 12 or any(not math.isfinite(x) or x < 0 for x in season):
             raise SpecError(
-                f"PrepayParams.seasonality={self.seasonality!r} must be 12 numbers >= 0 "
+                f"PrepayParams.seasonality={quoted(self.seasonality)} must be 12 numbers >= 0 "
                 "(January to December)"
             )
         object.__setattr__(self, "seasonality", season)
@@ -138,7 +143,9 @@ class PrepayParams:
         valid = [f.name for f in fields(self)]
         bad = [k for k in changes if k not in valid]
         if bad:
-            raise SpecError(f"unknown PrepayParams field {bad[0]!r}; valid are {one_of(valid)}")
+            raise SpecError(
+                f"unknown PrepayParams field {quoted(bad[0])}; valid are {one_of(valid)}"
+            )
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -173,7 +180,8 @@ def _lookup(name: str) -> dict[str, Any]:
     reg = _registry()
     if name not in reg:
         raise SpecError(
-            f"unknown prepayment parameter set {name!r}; valid names are {one_of(sorted(reg))}"
+            f"unknown prepayment parameter set {quoted(name)}; valid names are "
+            f"{one_of(sorted(reg))}"
         )
     return reg[name]
 
@@ -193,7 +201,8 @@ def prepay_params(name: str = "qt2-fit", **overrides: Any) -> PrepayParams:
     bad = [k for k in values if k not in valid]
     if bad:
         raise SpecError(
-            f"parameter set {name!r}: unknown field {bad[0]!r}; valid fields are {one_of(valid)}"
+            f"parameter set {quoted(name)}: unknown field {quoted(bad[0])}; valid fields are "
+            f"{one_of(valid)}"
         )
     if "seasonality" in values:
         values["seasonality"] = tuple(values["seasonality"])

@@ -10,16 +10,35 @@ weekly survey rate ``lag`` months before (``PrepayParams.rate_lag_months``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from qtlab._periods import to_monthly
-from qtlab.errors import DataError, SpecError
+from qtlab.errors import DataError, SpecError, quoted
 
-__all__ = ["monthly_average", "rate_path", "shocked_paths"]
+__all__ = ["MAX_SHOCK_BP", "check_shock", "monthly_average", "rate_path", "shocked_paths"]
+
+#: The largest mortgage-rate shock the model takes [bp]: 20 percentage points, beyond
+#: any rate move on record (larger shocks are typing errors and overflow the model).
+MAX_SHOCK_BP: Final = 2000.0
+
+
+def check_shock(shock_bp: object, field: str = "shock_bp") -> float:
+    """``shock_bp`` as a float [bp]; a :class:`SpecError` unless finite and within
+    +-:data:`MAX_SHOCK_BP`."""
+    try:
+        v = float(shock_bp)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        v = float("nan")
+    if isinstance(shock_bp, bool) or not np.isfinite(v) or abs(v) > MAX_SHOCK_BP:
+        raise SpecError(
+            f"{field} {quoted(shock_bp)} must be a finite number of basis points within "
+            f"+-{MAX_SHOCK_BP:,.0f}"
+        )
+    return v
 
 
 def monthly_average(weekly: pd.Series) -> pd.Series:
@@ -56,6 +75,7 @@ def rate_path(
     """
     if lag < 0:
         raise SpecError(f"lag={lag!r} must be >= 0 months")
+    shock_bp = check_shock(shock_bp)
     hist = monthly.dropna().sort_index()
     hist.index = pd.PeriodIndex(hist.index, freq="M")
     cut = pd.Period(as_of, freq="M") if as_of is not None else hist.index.max()
@@ -83,6 +103,7 @@ def shocked_paths(
     ``future`` (bool array, n_months) marks the months a shock applies to
     (default: all).
     """
+    shocks_bp = [check_shock(s, "shocks_bp") for s in shocks_bp]
     b = np.asarray(base, dtype=np.float64)
     mask = np.ones_like(b, dtype=bool) if future is None else np.asarray(future, dtype=bool)
     return np.stack([b + np.where(mask, s / 100.0, 0.0) for s in shocks_bp])

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from qtlab.errors import SpecError, one_of
+from qtlab.errors import SpecError, one_of, quoted
 from qtlab.policy import Policy
 from qtlab.scenarios.rates import RatePaths
 from qtlab.scenarios.sweep import SweepStart, run_chunk
@@ -32,7 +32,7 @@ Task = tuple[Policy, RatePaths, np.ndarray]
 def check_backend(backend: str) -> str:
     """``backend`` itself if valid, else a :class:`SpecError` listing :data:`BACKENDS`."""
     if backend not in BACKENDS:
-        raise SpecError(f"backend={backend!r} is unknown; valid: {one_of(BACKENDS)}")
+        raise SpecError(f"backend={quoted(backend)} is unknown; valid: {one_of(BACKENDS)}")
     return backend
 
 
@@ -58,7 +58,7 @@ def run_chunks(
             raise SpecError("client= and scheduler= are for backend='dask'")
         n = workers if workers is not None else min(4, os.cpu_count() or 1)
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise SpecError(f"workers={workers!r} must be an integer >= 1")
+            raise SpecError(f"workers={quoted(workers)} must be an integer >= 1")
         if n == 1 or len(tasks) == 1:
             return [_run_task(start, t) for t in tasks]
         with ThreadPoolExecutor(max_workers=min(n, len(tasks))) as pool:
@@ -93,7 +93,7 @@ def dask_client(client: Any = None, scheduler: str | None = None) -> tuple[Any, 
             return Client(scheduler, timeout=_CONNECT_TIMEOUT), True  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as exc:
             raise SpecError(
-                f"cannot reach a Dask scheduler at scheduler={scheduler!r} within "
+                f"cannot reach a Dask scheduler at scheduler={quoted(scheduler)} within "
                 f"{_CONNECT_TIMEOUT} ({type(exc).__name__}: {exc}); give the address a "
                 "running `dask scheduler` prints (e.g. tcp://host:8786), or no scheduler "
                 "for a local cluster"

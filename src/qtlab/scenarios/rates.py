@@ -28,7 +28,7 @@ import pandas as pd
 
 from qtlab._periods import MonthLike, to_month
 from qtlab._random import rng
-from qtlab.errors import DataError, SpecError, one_of
+from qtlab.errors import DataError, SpecError, one_of, quoted
 
 __all__ = ["RateModel", "RatePaths", "estimate_rate_model", "simulate_rates"]
 
@@ -73,7 +73,9 @@ class RateModel:
     def __post_init__(self) -> None:
         k = len(self.names)
         if k == 0 or len(set(self.names)) != k:
-            raise SpecError(f"RateModel: names must be distinct and non-empty, got {self.names!r}")
+            raise SpecError(
+                f"RateModel: names must be distinct and non-empty, got {quoted(self.names)}"
+            )
         for what in ("kappa", "sigma", "long_run", "change_std"):
             a = np.asarray(getattr(self, what), dtype=np.float64)
             if a.shape != (k,):
@@ -95,7 +97,7 @@ class RateModel:
     def index(self, name: str) -> int:
         """Position of variable ``name``."""
         if name not in self.names:
-            raise SpecError(f"unknown rate variable {name!r}; valid: {one_of(self.names)}")
+            raise SpecError(f"unknown rate variable {quoted(name)}; valid: {one_of(self.names)}")
         return self.names.index(name)
 
     def to_frame(self) -> pd.DataFrame:
@@ -205,7 +207,7 @@ class RatePaths:
 
     def __getitem__(self, name: str) -> FloatArray:
         if name not in self.values:
-            raise SpecError(f"no rate variable {name!r}; valid: {one_of(self.values)}")
+            raise SpecError(f"no rate variable {quoted(name)}; valid: {one_of(self.values)}")
         return self.values[name]
 
     def take(self, rows: Any) -> RatePaths:
@@ -258,7 +260,7 @@ def simulate_rates(
     RatePaths
     """
     if isinstance(n_paths, bool) or not isinstance(n_paths, int | np.integer) or n_paths < 1:
-        raise SpecError(f"n_paths={n_paths!r} must be an integer >= 1")
+        raise SpecError(f"n_paths={quoted(n_paths)} must be an integer >= 1")
     if not isinstance(base.index, pd.PeriodIndex) or len(base) == 0:
         raise SpecError("base must be a non-empty frame indexed by Period[M]")
     if (np.diff(base.index.asi8) != 1).any():

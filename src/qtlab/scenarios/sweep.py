@@ -42,7 +42,7 @@ from qtlab.engine import (
     SplicedPaydowns,
     project,
 )
-from qtlab.errors import DataError, SpecError, one_of
+from qtlab.errors import DataError, SpecError, one_of, quoted
 from qtlab.policy import Policy
 from qtlab.prepay import CohortState, PrepayParams
 from qtlab.prepay.paydowns import ModelPaydowns
@@ -51,18 +51,21 @@ from qtlab.scenarios.rates import RateModel, RatePaths, simulate_rates
 __all__ = [
     "BAND_QUANTILES",
     "ENGINE_OUTPUTS",
+    "MAX_SWEEP_BYTES",
     "MORTGAGE",
     "POLICY",
     "RESIDUAL",
     "SweepResult",
     "SweepStart",
     "YieldModel",
+    "check_sweep_memory",
     "deterministic",
     "draw_paths",
     "driving_paths",
     "project_paths",
     "run_chunk",
     "sweep",
+    "sweep_memory",
     "sweep_paths",
     "sweep_reference",
 ]
@@ -176,7 +179,7 @@ class SweepStart:
 
     def __post_init__(self) -> None:
         if isinstance(self.months, bool) or not 1 <= int(self.months) <= 240:
-            raise SpecError(f"months={self.months!r} must be between 1 and 240")
+            raise SpecError(f"months={quoted(self.months)} must be between 1 and 240")
         last = self.start + int(self.months) - 1
         bi = pd.PeriodIndex(self.base.index, freq="M")
         if len(bi) == 0 or bi[0] > self.start or bi[-1] != last:
@@ -323,9 +326,9 @@ def _policies(policies: Policy | Sequence[Policy]) -> dict[str, Policy]:
     out: dict[str, Policy] = {}
     for p in items:
         if not isinstance(p, Policy):
-            raise SpecError(f"policies must be qtlab.policy.Policy objects, got {p!r}")
+            raise SpecError(f"policies must be qtlab.policy.Policy objects, got {quoted(p)}")
         if p.name in out:
-            raise SpecError(f"policy {p.name!r} is given twice")
+            raise SpecError(f"policy {quoted(p.name)} is given twice")
         out[p.name] = p
     return out
 
@@ -362,9 +365,9 @@ class SweepResult:
         """``(n_paths, n_months)`` array of ``variable`` (first policy by default)."""
         pol = self.policies[0] if policy is None else policy
         if pol not in self.arrays:
-            raise SpecError(f"unknown policy {pol!r}; swept: {one_of(self.arrays)}")
+            raise SpecError(f"unknown policy {quoted(pol)}; swept: {one_of(self.arrays)}")
         if variable not in self.arrays[pol]:
-            raise SpecError(f"unknown output {variable!r}; valid: {one_of(self.arrays[pol])}")
+            raise SpecError(f"unknown output {quoted(variable)}; valid: {one_of(self.arrays[pol])}")
         return self.arrays[pol][variable]
 
     def bands(
@@ -377,7 +380,7 @@ class SweepResult:
         variable's unit. Quantiles are non-decreasing left to right."""
         qs = [float(q) for q in quantiles]
         if any(not 0 <= q <= 1 for q in qs) or qs != sorted(qs):
-            raise SpecError(f"quantiles={quantiles!r} must be increasing values in [0, 1]")
+            raise SpecError(f"quantiles={quoted(quantiles)} must be increasing values in [0, 1]")
         rows = []
         for pol, arrs in self.arrays.items():
             for v in variables or list(arrs):
@@ -432,7 +435,7 @@ def sweep_paths(
     pols = _policies(policies)
     n = paths.n_paths
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
-        raise SpecError(f"chunk_size={chunk_size!r} must be an integer >= 1")
+        raise SpecError(f"chunk_size={quoted(chunk_size)} must be an integer >= 1")
     need = pd.period_range(start.base.index[0], start.reported[-1], freq="M")
     if not need.isin(paths.months).all():
         raise SpecError(f"rate paths must cover {need[0]}..{need[-1]}")
@@ -452,6 +455,50 @@ def sweep_paths(
         parts = results[j * k : (j + 1) * k]
         arrays[name] = {v: np.concatenate([p[v] for p in parts]) for v in parts[0]}
     return SweepResult(start.reported, arrays, seed, n, backend, chunk_size)
+
+
+#: The memory a sweep may need before it is refused [bytes]: 4 GiB.
+MAX_SWEEP_BYTES: Final = 4 * 2**30
+#: Working memory of one scenario-month inside a chunk [bytes] (measured: about 100 MB
+#: peak for 1,000 paths x 36 months in chunks of 500 on two threads, carry-forward included).
+_CHUNK_BYTES: Final = 3_000
+#: Outputs kept per scenario, month and policy (engine columns, liabilities, rates, yield).
+_KEPT_OUTPUTS: Final = 19
+
+
+def sweep_memory(
+    n_paths: int, n_months: int, n_policies: int = 1, *, chunk_size: int = 500, workers: int = 4
+) -> int:
+    """Estimated peak memory of a sweep [bytes]: the outputs kept for every path (twice,
+    as the bands' quantiles copy them), the rate paths, and the chunks in flight."""
+    kept = 8 * n_paths * (n_policies * _KEPT_OUTPUTS * n_months + 3 * (n_months + 3))
+    chunk = max(1, min(int(chunk_size), n_paths))
+    in_flight = min(workers, -(-n_paths // chunk))
+    return int(2 * kept + chunk * in_flight * n_months * _CHUNK_BYTES)
+
+
+def check_sweep_memory(
+    n_paths: int,
+    n_months: int,
+    n_policies: int = 1,
+    *,
+    chunk_size: int = 500,
+    max_bytes: int = MAX_SWEEP_BYTES,
+) -> None:
+    """Refuse, before anything is drawn, a sweep whose :func:`sweep_memory` exceeds
+    ``max_bytes`` (a :class:`SpecError` with the estimate and what to lower)."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int | np.integer):
+        raise SpecError(f"chunk_size={quoted(chunk_size)} must be an integer >= 1")
+    if chunk_size < 1:
+        raise SpecError(f"chunk_size={chunk_size} must be >= 1")
+    need = sweep_memory(n_paths, n_months, n_policies, chunk_size=int(chunk_size))
+    if need > max_bytes:
+        raise SpecError(
+            f"a sweep of {n_paths:,} paths x {n_months} months x {n_policies} "
+            f"polic{'y' if n_policies == 1 else 'ies'} (chunks of {int(chunk_size):,}) needs "
+            f"about {need / 2**30:,.1f} GiB, more than the {max_bytes / 2**30:,.0f} GiB allowed; "
+            "use fewer paths (--paths), months, policies or a smaller --chunk-size"
+        )
 
 
 def sweep(
@@ -497,7 +544,9 @@ def sweep(
     SweepResult
     """
     if isinstance(n_paths, bool) or not isinstance(n_paths, int | np.integer) or n_paths < 1:
-        raise SpecError(f"n_paths={n_paths!r} must be an integer >= 1")
+        raise SpecError(f"n_paths={quoted(n_paths)} must be an integer >= 1")
+    pols = policies if isinstance(policies, Sequence) else [policies]
+    check_sweep_memory(int(n_paths), int(start.months), len(pols), chunk_size=chunk_size)
     from qtlab.scenarios.backends import check_backend  # noqa: PLC0415
 
     check_backend(backend)

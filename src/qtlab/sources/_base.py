@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Final
 
 import httpx
 import numpy as np
@@ -33,6 +33,9 @@ from qtlab.errors import FetchError, ParseError, one_of
 __all__ = [
     "DEFAULT_RETRIES",
     "DEFAULT_TIMEOUT",
+    "FIRST_DAY",
+    "LAST_DAY",
+    "MAX_CSV_FIELDS",
     "USER_AGENT",
     "RawInput",
     "SourceData",
@@ -178,6 +181,8 @@ def open_binary(path: str | os.PathLike[str]) -> tuple[bytes, str]:
         return p.read_bytes(), str(p)
     except FileNotFoundError as exc:
         raise ParseError("file not found", file=str(p)) from exc
+    except IsADirectoryError as exc:
+        raise ParseError("cannot read the file (a directory, not a file)", file=str(p)) from exc
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -301,7 +306,14 @@ def checked_csv(
     lines are left out, and :func:`numeric_column` / :func:`date_column` then say
     "line N" in their errors. Otherwise the index is ``0..n-1``.
     """
-    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r}); save the "
+            "file as UTF-8",
+            file=file,
+        ) from exc
     if not text.strip():
         raise ParseError("the file is empty", file=file)
     delimiter = str(read_csv_kwargs.get("sep", ","))
@@ -336,6 +348,11 @@ def checked_csv(
     return df
 
 
+#: Fields a CSV header may have (the widest official file has 16): more is not an input
+#: of ours, and is refused before pandas spends seconds on it.
+MAX_CSV_FIELDS: Final = 1000
+
+
 def _check_field_counts(
     text: str, *, file: str, delimiter: str = ",", allow_short_rows: bool = True
 ) -> tuple[list[int], list[bool]]:
@@ -348,6 +365,14 @@ def _check_field_counts(
     try:
         header = next(reader)
         width = len(header)
+        if width > MAX_CSV_FIELDS:
+            raise ParseError(
+                f"the header has {width:,} fields; no qtlab input has more than "
+                f"{MAX_CSV_FIELDS:,} (is this the right file?)",
+                file=file,
+                field="header",
+                value=delimiter.join(header),
+            )
         shown = delimiter.join(header)[:120]
         for row in reader:
             first = reader.line_num - sum(cell.count("\n") for cell in row)
@@ -375,6 +400,14 @@ def _check_field_counts(
     return lines, blank
 
 
+#: A number with thousands separators in groups of three: ``-1,234,567.25``.
+_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?"
+
+#: The days a ``datetime64[ns]`` column holds (pandas' nanosecond range).
+FIRST_DAY: Final = pd.Timestamp.min.ceil("D")
+LAST_DAY: Final = pd.Timestamp.max.floor("D")
+
+
 def numeric_column(
     values: pd.Series,
     *,
@@ -385,9 +418,10 @@ def numeric_column(
 ) -> pd.Series:
     """Convert a text column to float64, raising :class:`ParseError` on the first bad value.
 
-    Thousands separators (``1,234``) are accepted. Cells in ``missing_markers``
-    become NaN if ``allow_missing`` and are an error otherwise. Text that is not
-    a number, and numbers that are not finite (``inf``, ``-inf``, ``nan``, or too
+    Thousands separators are accepted in groups of three (``1,234,567.5``); any other
+    comma (``1,5``, ``12,34``) is an error, not a number with the comma dropped. Cells
+    in ``missing_markers`` become NaN if ``allow_missing`` and are an error otherwise.
+    Text that is not a number, and numbers that are not finite (``inf``, ``-inf``, ``nan``, or too
     large for a float), are errors. Errors name the file, the field, the value and
     where it is: "line N" when ``values`` is indexed by file line (see
     :func:`checked_csv`), else "row N" (position + 2: below a header, 1-based).
@@ -395,6 +429,18 @@ def numeric_column(
     text = values.astype("string").str.strip()
     markers = set(missing_markers)
     is_missing = text.isna() | text.isin(markers)
+    has_comma = text.str.contains(",", regex=False).fillna(False).astype(bool) & ~is_missing
+    grouped = text.str.fullmatch(_GROUPED).fillna(False).astype(bool)
+    misplaced = has_comma & ~grouped
+    if misplaced.any():  # "1,5" is not 15 and "12,34" not 1234: a decimal comma or a typo
+        idx = misplaced[misplaced].index[0]
+        raise ParseError(
+            f"misplaced thousands separator ({_position(values, idx)}): commas must separate "
+            "groups of three digits (1,234,567.5); write decimals with a point (1.5)",
+            file=file,
+            field=field,
+            value=values.loc[idx],
+        )
     cleaned = text.str.replace(",", "", regex=False)
     nums = pd.to_numeric(cleaned.where(~is_missing), errors="coerce")
     unparsed = nums.isna() & ~is_missing
@@ -435,13 +481,24 @@ def date_column(
 ) -> pd.Series:
     """Convert a text column to ``datetime64[ns]``; raise :class:`ParseError` on the first bad date.
 
-    Impossible dates (``2022-02-30``) and text that is not a date are errors;
-    empty cells are allowed only with ``allow_missing``.
+    Impossible dates (``2022-02-30``), text that is not a date and dates outside
+    :data:`FIRST_DAY`..:data:`LAST_DAY` (``1600-01-01``) are errors; empty cells are
+    allowed only with ``allow_missing``.
     """
     text = values.astype("string").str.strip()
     is_missing = text.isna() | (text == "")
     conv = pd.to_datetime(text.where(~is_missing), format=format, errors="coerce")
     bad = conv.isna() & ~is_missing
+    out_of_range = conv.notna() & ((conv < FIRST_DAY) | (conv > LAST_DAY))
+    if out_of_range.any():
+        idx = out_of_range[out_of_range].index[0]
+        raise ParseError(
+            f"date outside the supported range {FIRST_DAY.date()} to {LAST_DAY.date()} "
+            f"({_position(values, idx)})",
+            file=file,
+            field=field,
+            value=values.loc[idx],
+        )
     if bad.any():
         idx = bad[bad].index[0]
         expected = f"format {_readable(format)}" if format else "a date"

@@ -20,10 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from qtlab import schema
-from qtlab.errors import ParseError, SpecError, UnknownSeriesError
+from qtlab.errors import ParseError, SpecError, UnknownSeriesError, quoted
 from qtlab.sources._base import (
     RawInput,
     SourceData,
@@ -41,6 +42,7 @@ __all__ = [
     "USER_SOURCE",
     "importable_spec",
     "parse_series_csv",
+    "read_monthly_csv",
     "read_series_csv",
 ]
 
@@ -82,10 +84,66 @@ def _check_scale(units_scale: float) -> float:
         raise SpecError(f"units_scale={units_scale!r} is not a number") from exc
     if not math.isfinite(scale) or scale <= 0:
         raise SpecError(
-            f"units_scale={units_scale!r} must be a finite number > 0 (the factor from the "
-            "file's units to glossary units, e.g. 0.001 for USD millions to USD bn)"
+            f"units_scale={quoted(units_scale)} must be a finite number > 0 (the factor from "
+            "the file's units to glossary units, e.g. 0.001 for USD millions to USD bn)"
+        )
+    if not MIN_SCALE <= scale <= 1.0 / MIN_SCALE:
+        raise SpecError(
+            f"units_scale={quoted(units_scale)} (--scale) is outside {MIN_SCALE:g} to "
+            f"{1.0 / MIN_SCALE:g}: values scaled by it would underflow to 0 or overflow; "
+            "the factor from the file's units to glossary units is a power of ten such as "
+            "0.001 (USD millions to USD bn) or 1000 (USD trillions to USD bn)"
         )
     return scale
+
+
+#: The smallest (and, inverted, the largest) units scale accepted: far beyond any units
+#: conversion (USD to USD bn is 1e-9), far from where floats lose precision.
+MIN_SCALE: Final = 1e-15
+
+
+def _check_scaled(
+    scaled: pd.Series, raw_values: pd.Series, rows: pd.DataFrame, spec: schema.SeriesSpec, file: str
+) -> None:
+    """Refuse values that are not finite, underflow to 0, or are negative for a non-negative
+    series once scaled; name the file, line and value as written."""
+    text = rows["value_text"]
+    values = scaled.to_numpy(float)
+    for mask, what in (
+        (~np.isfinite(values), "not finite after scaling (too large) ({where})"),
+        (
+            (values == 0) & (raw_values.to_numpy(float) != 0),
+            "underflows to 0 after scaling ({where})",
+        ),
+        (
+            (values < 0) & spec.nonnegative,
+            f"negative ({{where}}), but the glossary says {spec.id!r} is non-negative",
+        ),
+    ):
+        if mask.any():
+            i = int(np.flatnonzero(mask)[0])
+            raise ParseError(
+                what.format(where=f"line {text.index[i]}"),
+                file=file,
+                field="value",
+                value=text.iloc[i],
+            )
+
+
+def _check_vintage(vint: date, rows: pd.DataFrame) -> None:
+    """A vintage is a publication day: not before the last observation, not after today."""
+    last = rows["date"].max().date()
+    today = date.today()
+    if vint > today:
+        raise SpecError(
+            f"vintage {vint} is after today ({today}): the vintage is the day the data were "
+            "published; leave it out to use today"
+        )
+    if vint < last:
+        raise SpecError(
+            f"vintage {vint} is before the last observation ({last}): data cannot be "
+            "published before the day they describe; give the publication date"
+        )
 
 
 def _rows(text: str, file: str) -> pd.DataFrame:
@@ -117,7 +175,17 @@ def _rows(text: str, file: str) -> pd.DataFrame:
             field="date",
             value=df.loc[line, "date"],
         )
-    return pd.DataFrame({"date": dates, "value": values})
+    future = dates > pd.Timestamp(date.today())
+    if future.any():
+        line = future[future].index[0]
+        raise ParseError(
+            f"date after today ({date.today()}) (line {line}): a user series holds "
+            "observations, not projections",
+            file=file,
+            field="date",
+            value=df.loc[line, "date"],
+        )
+    return pd.DataFrame({"date": dates, "value": values, "value_text": df["value"]})
 
 
 def parse_series_csv(
@@ -160,10 +228,14 @@ def parse_series_csv(
     UnknownSeriesError
         ``series_id`` is not importable (the message lists the valid ids).
     SpecError
-        ``units_scale`` is not a finite number > 0.
+        ``units_scale`` is not a finite number in 1e-15..1e15, or ``vintage`` is before
+        the last observation or after today.
     ParseError
-        A wrong header, a truncated line, a bad date or number, a missing value or a
-        repeated date: the message names the file, the line, the field and the value.
+        A wrong header, a truncated line, a bad date or number, a missing value, a
+        repeated date, a date after today, a value that is not finite or underflows to 0
+        once scaled, or a negative value of a non-negative series (the glossary's
+        :attr:`~qtlab.schema.SeriesSpec.nonnegative`): the message names the file, the
+        line, the field and the value.
     """
     spec = importable_spec(series_id)
     scale = _check_scale(units_scale)
@@ -174,9 +246,12 @@ def parse_series_csv(
         raise ParseError(f"not UTF-8 text ({exc})", file=file) from exc
     rows = _rows(text, file)
     vint = vintage or date.today()
+    _check_vintage(vint, rows)
     raw_values = rows["value"].reset_index(drop=True)
     # dividing by the exact power of ten keeps 6745699 mn -> 6745.699 bn bit-exact
-    scaled = raw_values / (1.0 / scale) if scale < 1.0 else raw_values * scale
+    with np.errstate(over="ignore", under="ignore"):
+        scaled = raw_values / (1.0 / scale) if scale < 1.0 else raw_values * scale
+    _check_scaled(scaled, raw_values, rows, spec, file)
     frame = pd.DataFrame(
         {
             "series_id": spec.id,
@@ -226,3 +301,85 @@ def read_series_csv(
     return parse_series_csv(
         data, series_id, file=name, units_scale=units_scale, source=source, vintage=vintage
     )
+
+
+def read_monthly_csv(
+    path: str | os.PathLike[str],
+    value: str,
+    *,
+    what: str,
+    units: str,
+    nonnegative: bool = False,
+    upper: float | None = None,
+) -> pd.Series:
+    """A user's monthly path: a CSV with columns ``month`` (``YYYY-MM``) and ``value``.
+
+    Used for ``--mbs-paydowns FILE`` (``month,paydowns`` [USD bn], ``nonnegative``) and
+    ``--mortgage-rate FILE`` (``month,rate`` [%]). Checked as a user series is: every
+    error is a :class:`ParseError` naming ``what`` and the file, the line, the field and
+    the value (a missing or unreadable file, not UTF-8, a wrong header, a month that is
+    not ``YYYY-MM``, a repeated month, text or a non-finite number, a negative amount, a
+    value above ``upper``).
+
+    Returns
+    -------
+    pandas.Series
+        The values [``units``] indexed by month (``Period[M]``), sorted.
+    """
+    try:
+        data, name = open_binary(path)
+    except OSError as exc:  # a directory, no permission (a missing file is a ParseError)
+        raise ParseError(
+            f"{what}: cannot read the file ({exc.strerror or exc})", file=str(path)
+        ) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"{what}: not UTF-8 text ({exc.reason})", file=name) from exc
+    form = f"columns month (YYYY-MM), {value} [{units}]"
+    df = checked_csv(text, file=name, required=(), line_index=True, allow_short_rows=False)
+    df.columns = [c.lower() for c in df.columns]
+    if sorted(df.columns) != sorted(("month", value)):
+        raise ParseError(
+            f"{what}: expected the header 'month,{value}' ({form})",
+            file=name,
+            field="header",
+            value=",".join(df.columns),
+        )
+    if df.empty:
+        raise ParseError(f"{what}: the file has no rows ({form})", file=name, field=value)
+    months = df["month"].astype("string").str.strip()
+    bad = ~months.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").fillna(False).astype(bool)
+    if bad.any():
+        line = bad[bad].index[0]
+        raise ParseError(
+            f"{what}: not a month, expected YYYY-MM (line {line})",
+            file=name,
+            field="month",
+            value=df.loc[line, "month"],
+        )
+    repeated = months.duplicated()
+    if repeated.any():
+        line = repeated[repeated].index[0]
+        raise ParseError(
+            f"{what}: month repeated (line {line})", file=name, field="month", value=months[line]
+        )
+    values = numeric_column(df[value], file=name, field=value, missing_markers=("",))
+    if nonnegative and (values < 0).any():
+        line = values[values < 0].index[0]
+        raise ParseError(
+            f"{what}: negative {value} (line {line}); amounts are >= 0 [{units}]",
+            file=name,
+            field=value,
+            value=df.loc[line, value],
+        )
+    if upper is not None and (values > upper).any():
+        line = values[values > upper].index[0]
+        raise ParseError(
+            f"{what}: {value} above {upper:,g} [{units}] (line {line}): not a plausible value",
+            file=name,
+            field=value,
+            value=df.loc[line, value],
+        )
+    idx = pd.PeriodIndex(months.to_numpy(str), freq="M")
+    return pd.Series(values.to_numpy(float), index=idx, name=value).sort_index()

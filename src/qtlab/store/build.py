@@ -141,8 +141,12 @@ def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
     """
     found: list[RawDataset] = []
     used: set[Path] = set()
+    not_files: list[str] = []
 
     def add(rid: str, path: Path | None, load: Callable[[], SourceData], basis: str) -> None:
+        if path is not None and not path.is_file():  # e.g. a directory named x.csv
+            not_files.append(f"{path.relative_to(src)} (not a file)")
+            return
         found.append(RawDataset(rid, path, load, basis))
         if path is not None:
             used.add(path)
@@ -229,7 +233,7 @@ def discover(src: Path) -> tuple[list[RawDataset], list[str]]:
         for p in src.rglob("*")
         if p.is_file() and p not in used and p.suffix.lower() not in {".md"}
     )
-    return found, skipped
+    return found, skipped + not_files
 
 
 def _bind(fn: Callable[..., SourceData], path: Path) -> Callable[[], SourceData]:

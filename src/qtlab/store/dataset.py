@@ -45,7 +45,7 @@ from typing import Any, TypeVar
 import duckdb
 import pandas as pd
 
-from qtlab.errors import DataError, DateRangeError, UnknownSeriesError, one_of
+from qtlab.errors import DataError, DateRangeError, UnknownSeriesError, one_of, quoted
 from qtlab.schema import (
     HOLDING_KINDS,
     HOLDINGS_COLUMNS,
@@ -78,7 +78,7 @@ def to_date(value: str | date | datetime | pd.Timestamp, *, field: str = "as_of"
         return date.fromisoformat(str(value).strip())
     except ValueError as exc:
         raise DateRangeError(
-            f"{field}={value!r} is not a valid date; give an ISO date such as 2022-05-31"
+            f"{field}={quoted(value)} is not a valid date; give an ISO date such as 2022-05-31"
         ) from exc
 
 
@@ -375,7 +375,7 @@ class Dataset:
                     "SELECT min(vintage) AS v FROM all_obs WHERE series_id = ?", [series_id]
                 )["v"].iloc[0]
                 raise DateRangeError(
-                    f"no vintage of {series_id!r} was published on or before "
+                    f"no vintage of {quoted(series_id)} was published on or before "
                     f"{self.cutoff.isoformat()}; the earliest kept is {pd.Timestamp(first).date()}"
                 )
             vintage = obs["vintage"].max()
@@ -500,7 +500,7 @@ class Dataset:
         bad = [k for k in wanted if k not in HOLDING_KINDS]
         if bad:
             raise DataError(
-                f"unknown holding kind {bad[0]!r}; valid kinds are {one_of(HOLDING_KINDS)}"
+                f"unknown holding kind {quoted(bad[0])}; valid kinds are {one_of(HOLDING_KINDS)}"
             )
         dates = self.holdings_dates()
         if dates.empty:
@@ -582,7 +582,7 @@ class Dataset:
         if info is None:
             when = self.as_of.isoformat() if self.as_of else "today"
             have = f"valid tables are {one_of(visible)}" if visible else "none is"
-            raise DataError(f"no table {dataset!r} visible as of {when}; {have}")
+            raise DataError(f"no table {quoted(dataset)} visible as of {when}; {have}")
         df = self._cached(("table", info), lambda: self._read_table(info))
         return df.copy(deep=False)
 
@@ -600,7 +600,7 @@ class Dataset:
             [name, info.vintage],
         ).fetchone()
         if row is None:  # pragma: no cover - tables() just listed it
-            raise DataError(f"table {dataset!r} vanished from the store {self._store_path}")
+            raise DataError(f"table {quoted(dataset)} vanished from the store {self._store_path}")
         return pd.read_parquet(io.BytesIO(row[0]))
 
 
