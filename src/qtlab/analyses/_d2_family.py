@@ -90,18 +90,14 @@ def choose_default(
         for i in INDICATORS
     }
     if spec is not None and spec != AUTO and spec not in CANDIDATES:
-        raise SpecError(
-            f"spec={spec!r} is unknown; valid specs are {one_of([AUTO, *CANDIDATES])}"
-        )
+        raise SpecError(f"spec={spec!r} is unknown; valid specs are {one_of([AUTO, *CANDIDATES])}")
     if spec is not None and spec != AUTO and tuple(sample) != (None, None):
         raise SpecError(f"give spec={spec!r} or sample={sample!r}, not both")
     rule = CANDIDATES[choose_spec(summaries)]
     if spec is None and tuple(sample) != (None, None):
         return SpecChoice(rule, summaries, "sample", tuple(sample), "levels")  # type: ignore[arg-type]
     chosen, mode = (rule, "rule") if spec in (None, AUTO) else (CANDIDATES[spec], "spec")
-    return SpecChoice(
-        chosen, summaries, mode, spec_sample(chosen, inp.last_month), chosen.form
-    )
+    return SpecChoice(chosen, summaries, mode, spec_sample(chosen, inp.last_month), chosen.form)
 
 
 def _choice_table(choice: SpecChoice) -> pd.DataFrame:
@@ -124,9 +120,9 @@ def _sensitivity(inp: Inputs, ind: pd.DataFrame) -> pd.DataFrame:
         if (last - pd.Period(f"{y}-01", freq="M")).n >= 23
     ]
     frames = [
-        sample_sensitivity(
-            inp.yield10, ind[i], inp.policy, indicator_name=i, starts=starts
-        ).assign(indicator=i)
+        sample_sensitivity(inp.yield10, ind[i], inp.policy, indicator_name=i, starts=starts).assign(
+            indicator=i
+        )
         for i in INDICATORS
     ]
     return pd.concat(frames, ignore_index=True)
@@ -157,9 +153,7 @@ def _sensitivity_figure(table: pd.DataFrame, lang: str) -> go.Figure:
     return fig
 
 
-def _forms(
-    inp: Inputs, ind: pd.DataFrame, sample: tuple[str | None, str | None]
-) -> pd.DataFrame:
+def _forms(inp: Inputs, ind: pd.DataFrame, sample: tuple[str | None, str | None]) -> pd.DataFrame:
     rows = []
     for i in INDICATORS:
         for form in ("levels", "diff"):

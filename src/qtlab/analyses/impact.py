@@ -14,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import fiscal_year, period_index, to_monthly, value_at
-from qtlab.analyses._figures import shade_episodes, styled_figure
 from qtlab.analyses._d2_family import choose_default, family_parts
+from qtlab.analyses._figures import shade_episodes, styled_figure
 from qtlab.analyses._impact_inputs import (
     meta,
     quarterly_visible,
