@@ -11,12 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from qtlab.analyses import get_analysis
-from qtlab.analyses._d2_family import choose_default
+from qtlab.analyses._d2_family import choose_default, duration_table
+from qtlab.analyses._impact_inputs import load_inputs
 from qtlab.analyses._yield_recipes import RECIPES, recipe_names, run_recipe
 from qtlab.analyses.liabilities import stopped_path
 from qtlab.cli import app
 from qtlab.errors import SpecError
 from qtlab.impact import fit_yield, scarcity_indicators
+from qtlab.impact.duration import par_modified_duration, ten_year_equivalents
 from qtlab.impact.yield_family import (
     CANDIDATES,
     NO_CHANGE,
@@ -207,6 +209,7 @@ def test_d2_reports_the_family(eve, lang):
     assert set(params["form"]) == {CANDIDATES[chosen[0]].form}
     keys = {n.key for n in res.notes}
     assert {"d2.note.rule", "d2.note.inference", "d2.note.recipe", "d2.note.recipe_gap"} <= keys
+    assert "d2.note.duration" in keys and not res.table("d2_duration").empty
     assert "d2.note.sensitivity_sign" in keys  # the indicator's sign flips with the sample
     rec = res.table("d2_recipe").set_index(["quantity", "indicator"])
     assert abs(rec.loc[("r2", "reserves_to_debt"), "qtlab"] - PUBLISHED_R2) < 0.01
@@ -231,3 +234,38 @@ def test_cli_fit_yield_recipe_and_spec():
     assert doc["mode"] == "rule" and doc["spec"] in CANDIDATES
     r = runner.invoke(app, ["fit-yield", "--recipe", "nope"])
     assert r.exit_code == 2 and RECIPE in r.output
+
+
+def test_par_modified_duration_and_ten_year_equivalents():
+    # a 10-year par bond at 2%: (1 - 1.01^-20) / 0.02
+    assert par_modified_duration(2.0, 10.0) == pytest.approx((1 - 1.01**-20) / 0.02)
+    assert par_modified_duration(np.nan, 0.5) == pytest.approx(0.5)  # a bill
+    assert par_modified_duration(1.0, -1.0) == 0.0  # matured
+    on = pd.Timestamp("2022-02-16")
+    h = pd.DataFrame(
+        {
+            "kind": ["note_bond", "frn", "bill"],
+            "coupon": [3.0, np.nan, np.nan],
+            "maturity": [on + pd.DateOffset(years=10), on + pd.DateOffset(years=2), on],
+            "par": [100.0, 50.0, 20.0],
+            "inflation_comp": [0.0, 0.0, 0.0],
+        }
+    )
+    tye = ten_year_equivalents(h, on, 3.0, 10.0, mbs_duration=4.0)
+    # a par 10-year note at the 10-year yield is one ten-year equivalent per dollar
+    assert tye["treasury"] == pytest.approx(100.0, rel=1e-3)
+    assert tye["mbs"] == pytest.approx(10.0 * 4.0 / tye["ten_year_duration"])
+    with pytest.raises(SpecError, match="mbs_duration"):
+        ten_year_equivalents(h, on, 3.0, 10.0, mbs_duration=-1.0)
+
+
+def test_duration_indicator_only_at_visible_cusip_files(eve, inputs):
+    inp, _ = inputs
+    tab = duration_table(eve, inp)
+    assert list(tab["date"]) == ["2022-02-16"]
+    row = tab.iloc[0]
+    assert row["total_tye"] == pytest.approx(row["treasury_tye"] + row["mbs_tye"])
+    assert 0 < row["mbs_tye"] < row["treasury_tye"]
+    assert row["tye_to_debt"] == pytest.approx(100 * row["total_tye"] / inp.debt.loc["2022-02"])
+    early = Dataset("2021-12-31", use_store=False)
+    assert duration_table(early, load_inputs(early, horizon=1)).empty

@@ -26,7 +26,8 @@ from qtlab.analyses._yield_recipes import RECIPES, run_recipe
 from qtlab.analyses.result import Figure, Note, Table, note
 from qtlab.errors import SpecError, one_of
 from qtlab.i18n import t
-from qtlab.impact import INDICATORS, fit_yield, peak
+from qtlab.impact import INDICATORS, fit_yield, peak, scarcity_indicators
+from qtlab.impact.duration import MBS_DURATION, ten_year_equivalents
 from qtlab.impact.yield_family import (
     CANDIDATES,
     NO_CHANGE,
@@ -179,6 +180,43 @@ def _forms(inp: Inputs, ind: pd.DataFrame, sample: tuple[str | None, str | None]
     return pd.DataFrame(rows)
 
 
+_TREASURY_KINDS: Final = ("bill", "note_bond", "tips", "frn")
+
+
+def duration_table(ds: Dataset, inp: Inputs) -> pd.DataFrame:
+    """Ten-year equivalents of the SOMA holdings at each Treasury CUSIP-file date visible
+    at the vantage [USD bn], over marketable debt and nominal GDP [%], beside the reserve
+    ratios of that month. Only at file dates: nothing is interpolated between files."""
+    dates = ds.holdings_dates()
+    days = sorted(dates.loc[dates["kind"] == "note_bond", "as_of"].unique())
+    ind = scarcity_indicators(inp.reserves, inp.debt, inp.gdp)
+    rows = []
+    for day in days:
+        on = pd.Timestamp(day)
+        month = on.to_period("M")
+        h = ds.at(on.date()).holdings(_TREASURY_KINDS)
+        mbs = ds.series("soma.mbs").loc[:on]
+        y10 = ds.series("DGS10").loc[:on].dropna()
+        if h.empty or mbs.empty or y10.empty or month not in ind.index:
+            continue
+        tye = ten_year_equivalents(h, on, float(y10.iloc[-1]), float(mbs.iloc[-1]))
+        rows.append(
+            {
+                "date": str(on.date()),
+                "treasury_tye": tye["treasury"],
+                "mbs_tye": tye["mbs"],
+                "total_tye": tye["total"],
+                "tye_to_debt": 100.0 * tye["total"] / float(inp.debt.loc[month]),
+                "tye_to_gdp": 100.0 * tye["total"] / float(inp.gdp.loc[month]),
+                "reserves_to_debt": float(ind.loc[month, "reserves_to_debt"]),
+                "reserves_to_gdp": float(ind.loc[month, "reserves_to_gdp"]),
+                "ten_year_duration": tye["ten_year_duration"],
+                "mbs_duration": MBS_DURATION,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def family_parts(
     ds: Dataset,
     inputs: tuple[Inputs, pd.DataFrame, list[Assumption]],
@@ -245,6 +283,23 @@ def family_parts(
         Table("d2_sensitivity", t("d2.table.sensitivity", lang), sens),
     ]
     figures = [Figure("d2_sensitivity", _sensitivity_figure(sens, lang))]
+    dur = duration_table(ds, inp)
+    if not dur.empty:
+        tables.append(Table("d2_duration", t("d2.table.duration", lang), dur))
+        last = dur.iloc[-1]
+        notes.append(
+            note(
+                "d2.note.duration",
+                lang,
+                dates=", ".join(dur["date"]),
+                date=str(last["date"]),
+                tye=float(last["total_tye"]),
+                tye_yi=10.0 * float(last["total_tye"]),
+                debt=float(last["tye_to_debt"]),
+                gdp=float(last["tye_to_gdp"]),
+                mbs=MBS_DURATION,
+            )
+        )
     rec = RECIPES[_RECIPE]
     if (inp.last_month - pd.Period(rec.sample[0], freq="M")).n >= 23:
         rr = run_recipe(ds, _RECIPE)
