@@ -148,10 +148,11 @@ def _recipe_out(ds: object, name: str, end: str | None, as_json: bool) -> None:
     for f in rr.fits.values():
         out.print(f.summary(), highlight=False)
     out.print(f"policy path: {rr.policy_source.text()}", highlight=False)
-    for r in rr.comparison.itertuples():
-        q = r.qtlab if isinstance(r.qtlab, str) else f"{r.qtlab:.4f}"
+    for r in rr.comparison.to_dict("records"):
+        q = r["qtlab"] if isinstance(r["qtlab"], str) else f"{r['qtlab']:.4f}"
         out.print(
-            f"{r.quantity} ({r.indicator}): published {r.published}, qtlab {q}", highlight=False
+            f"{r['quantity']} ({r['indicator']}): published {r['published']}, qtlab {q}",
+            highlight=False,
         )
 
 

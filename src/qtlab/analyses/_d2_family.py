@@ -19,6 +19,7 @@ from typing import Final
 import pandas as pd
 import plotly.graph_objects as go
 
+from qtlab._periods import value_at
 from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._impact_inputs import Assumption, Inputs
 from qtlab.analyses._yield_forecast import indicators_along
@@ -206,10 +207,10 @@ def duration_table(ds: Dataset, inp: Inputs) -> pd.DataFrame:
                 "treasury_tye": tye["treasury"],
                 "mbs_tye": tye["mbs"],
                 "total_tye": tye["total"],
-                "tye_to_debt": 100.0 * tye["total"] / float(inp.debt.loc[month]),
-                "tye_to_gdp": 100.0 * tye["total"] / float(inp.gdp.loc[month]),
-                "reserves_to_debt": float(ind.loc[month, "reserves_to_debt"]),
-                "reserves_to_gdp": float(ind.loc[month, "reserves_to_gdp"]),
+                "tye_to_debt": 100.0 * tye["total"] / value_at(inp.debt, month),
+                "tye_to_gdp": 100.0 * tye["total"] / value_at(inp.gdp, month),
+                "reserves_to_debt": value_at(ind, month, "reserves_to_debt"),
+                "reserves_to_gdp": value_at(ind, month, "reserves_to_gdp"),
                 "ten_year_duration": tye["ten_year_duration"],
                 "mbs_duration": MBS_DURATION,
             }
@@ -231,8 +232,8 @@ def family_parts(
     notes: list[Note] = []
     first = next(iter(choice.summaries.values()))
     lo, hi = first.attrs["origins"]
-    rmse = {i: float(s.loc[spec.name, "rmse"]) for i, s in choice.summaries.items()}
-    bench = {i: float(s.loc[NO_CHANGE, "rmse"]) for i, s in choice.summaries.items()}
+    rmse = {i: value_at(s, spec.name, "rmse") for i, s in choice.summaries.items()}
+    bench = {i: value_at(s, NO_CHANGE, "rmse") for i, s in choice.summaries.items()}
     key = f"d2.note.{choice.mode}"
     notes.append(
         note(
