@@ -105,7 +105,13 @@ def fit_yield_cmd(
 
     ds = Dataset(as_of)
     if recipe is not None:
-        _recipe_out(ds, recipe, _sample(sample)[1], as_json)
+        first, end = _sample(sample)
+        if first is not None:
+            raise SpecError(
+                f"--sample {sample!r}: a recipe fixes its first month; give only :END "
+                "(YYYY-MM or vantage) to move its sample end"
+            )
+        _recipe_out(ds, recipe, end, as_json)
         return
     shared = stopped_path(ds, horizon=120 if horizon is None else horizon)
     choice = choose_default(shared[0], shared[1], spec, _sample(sample))

@@ -10,6 +10,10 @@ specification forecasts best out of sample.
   ``horizon`` months ahead (month ``o + horizon - 1``) along the indicator and
   policy rate that were realized (a conditional forecast: the same use D2 makes
   of the model, given a path). Errors are actual minus forecast [pp].
+  Over a zero-lower-bound window the policy rate is constant and collinear with
+  the constant; the least-squares solution is then the minimum-norm one (as
+  statsmodels' pinv gives), and the forecast is unaffected as long as the rate
+  stays where it was.
 - :func:`choose_spec`: the rule for D2's default: the candidate with the lowest
   root-mean-square 12-month-ahead error, summed over both indicators.
 
