@@ -73,6 +73,12 @@ def test_recipe_at_a_later_vantage_reproduces_the_report(eve):
     now = run_recipe(eve, RECIPE)
     assert later.fits["reserves_to_debt"].sample == now.fits["reserves_to_debt"].sample
     assert "2022-03-16" in later.policy_source.text()
+    # what happened, beside: visible only at the later vantage (FRED DGS10 monthly means)
+    seen = later.comparison.set_index(["quantity", "indicator"])["realized"]
+    assert seen[("peak_month", "reserves_to_debt")] == "2023-10"
+    assert seen[("peak", "reserves_to_debt")] == pytest.approx(4.80, abs=0.01)
+    assert seen[("average_2022", "reserves_to_debt")] == pytest.approx(2.95, abs=0.02)
+    assert now.comparison["realized"].isna().all()
     with pytest.raises(SpecError, match="fewer than 24 months"):
         run_recipe(Dataset("2018-06-30", use_store=False), RECIPE)
     with pytest.raises(SpecError, match="industrial-bank-2022-05"):

@@ -156,8 +156,13 @@ def _recipe_out(ds: object, name: str, end: str | None, as_json: bool) -> None:
     out.print(f"policy path: {rr.policy_source.text()}", highlight=False)
     for r in rr.comparison.to_dict("records"):
         q = r["qtlab"] if isinstance(r["qtlab"], str) else f"{r['qtlab']:.4f}"
+        seen = r.get("realized")
+        if seen is None or isinstance(seen, str):
+            done = "" if seen is None else f", realized {seen}"
+        else:
+            done = f", realized {seen:.4f}"
         out.print(
-            f"{r['quantity']} ({r['indicator']}): published {r['published']}, qtlab {q}",
+            f"{r['quantity']} ({r['indicator']}): published {r['published']}, qtlab {q}{done}",
             highlight=False,
         )
 

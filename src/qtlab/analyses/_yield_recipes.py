@@ -26,7 +26,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from qtlab._periods import to_month, value_at
+from qtlab._periods import period_index, to_month, value_at
 from qtlab.analyses._impact_inputs import Assumption, Inputs, load_inputs, sep_path
 from qtlab.errors import SpecError, one_of
 from qtlab.impact import (
@@ -106,7 +106,7 @@ class RecipeResult:
     fits: Mapping[str, YieldFit]
     forecasts: Mapping[str, pd.DataFrame]
     policy_source: Assumption
-    comparison: pd.DataFrame  # quantity, indicator, published, qtlab
+    comparison: pd.DataFrame  # quantity, indicator, published, qtlab, realized
 
     def to_dict(self) -> dict[str, object]:
         """The CLI's JSON shape."""
@@ -154,7 +154,8 @@ def run_recipe(ds: Dataset, name: str, *, sample_end: str | None = None) -> Reci
     if name not in RECIPES:
         raise SpecError(f"recipe={name!r} is unknown; valid recipes are {one_of(RECIPES)}")
     rec = RECIPES[name]
-    last = load_inputs(ds, horizon=1).last_month
+    seen = load_inputs(ds, horizon=1)
+    last = seen.last_month
     end = rec.sample[1] if sample_end is None else sample_end
     hi = last if end in (None, "vantage") else min(to_month(end, field="sample end"), last)
     if (hi - pd.Period(rec.sample[0], freq="M")).n < 23:
@@ -197,7 +198,31 @@ def run_recipe(ds: Dataset, name: str, *, sample_end: str | None = None) -> Reci
         )
         fits[i] = fit
         fcs[i] = fit.predict(ind_path[i].loc[start:through], pol, residual=rec.residual)  # type: ignore[arg-type]
-    return RecipeResult(rec, fits, fcs, source, _compare(rec, inp, fits, fcs))
+    table = _compare(rec, inp, fits, fcs)
+    table["realized"] = _realized(table, seen.yield10, start, through)
+    return RecipeResult(rec, fits, fcs, source, table)
+
+
+def _realized(
+    table: pd.DataFrame, y10: pd.Series, start: pd.Period, through: pd.Period
+) -> list[object]:
+    """What the 10-year yield did (monthly means visible at the vantage) for the rows of
+    the comparison: the peak month and level once the whole window is visible, annual
+    averages once the whole year is; None otherwise."""
+    window = y10.loc[start:through]
+    whole = len(window) == (through - start).n + 1
+    out: list[object] = []
+    for q in table["quantity"]:
+        if q in ("peak", "peak_month") and whole:
+            m = window.idxmax()
+            out.append(str(m) if q == "peak_month" else float(window.max()))
+        elif str(q).startswith("average_"):
+            year = int(str(q).removeprefix("average_"))
+            months = y10[[p.year == year for p in period_index(y10)]]
+            out.append(float(months.mean()) if len(months) == 12 else None)
+        else:
+            out.append(None)
+    return out
 
 
 def _compare(
