@@ -199,7 +199,9 @@ def run_recipe(ds: Dataset, name: str, *, sample_end: str | None = None) -> Reci
         fits[i] = fit
         fcs[i] = fit.predict(ind_path[i].loc[start:through], pol, residual=rec.residual)  # type: ignore[arg-type]
     table = _compare(rec, inp, fits, fcs)
-    table["realized"] = _realized(table, seen.yield10, start, through)
+    table["realized"] = pd.Series(
+        _realized(table, seen.yield10, start, through), index=table.index, dtype=object
+    )
     return RecipeResult(rec, fits, fcs, source, table)
 
 
