@@ -150,8 +150,24 @@ def _sensitivity_figure(table: pd.DataFrame, lang: str) -> go.Figure:
                     y=rows[col],
                     name=t(f"d2.series.{col}", lang, indicator=label),
                     line={"color": color, "dash": dash[i]},
+                    yaxis="y2" if col == "r2" else "y",
                 )
             )
+    for level in (-1.96, 1.96):  # 5% two-sided critical values of the t-statistics
+        fig.add_hline(y=level, line_dash="dot", line_color="grey", line_width=1)
+    fig.update_layout(
+        yaxis2={
+            "title": t("d2.axis.r2", lang),
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 1],
+            "autorange": False,
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": 0.2,
+            "showgrid": False,
+        }
+    )
     return fig
 
 
