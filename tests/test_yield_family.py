@@ -238,6 +238,8 @@ def test_cli_fit_yield_recipe_and_spec():
     r = runner.invoke(app, ["fit-yield", "--as-of", "2022-05-31", "--json"])
     doc = json.loads(r.stdout)
     assert doc["mode"] == "rule" and doc["spec"] in CANDIDATES
+    assert doc["out_of_sample_origins"] == "2012-01:2021-06"
+    assert set(doc["out_of_sample_rmse"]) == {*CANDIDATES, NO_CHANGE}
     r = runner.invoke(app, ["fit-yield", "--recipe", RECIPE, "--sample", "2015-01:"])
     assert r.exit_code == 2 and "first month" in r.output
     r = runner.invoke(app, ["fit-yield", "--recipe", "nope"])

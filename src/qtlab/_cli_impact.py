@@ -125,12 +125,24 @@ def fit_yield_cmd(
         inputs=shared,
         sep_statistic=sep_statistic,  # type: ignore[arg-type]  # checked by sep_path
     )
-    used = {"spec": None if choice.mode == "sample" else choice.spec.name, "mode": choice.mode}
+    rmse = choice.summaries[indicator]["rmse"]
+    oos = {k: float(v) for k, v in rmse.items()}
+    used = {
+        "spec": None if choice.mode == "sample" else choice.spec.name,
+        "mode": choice.mode,
+        "out_of_sample_rmse": oos,
+        "out_of_sample_origins": "{}:{}".format(*choice.summaries[indicator].attrs["origins"]),
+    }
     if as_json:
         _print_json({**yf.to_dict(), **used})
         return
     if used["spec"] is not None:
         out.print(f"specification {used['spec']} ({choice.mode})", highlight=False)
+    out.print(
+        f"12-month-ahead out-of-sample RMSE (pp), origins {used['out_of_sample_origins']}: "
+        + ", ".join(f"{k} {v:.2f}" for k, v in oos.items()),
+        highlight=False,
+    )
     out.print(yf.fit.summary(), highlight=False)
     pk = yf.peak
     out.print(
