@@ -90,7 +90,17 @@ def test_d2_default_policy_path_is_the_march_2022_sep(vantages):
 def test_cli_fit_yield_and_endpoint_json():
     runner = CliRunner()
     r = runner.invoke(
-        app, ["fit-yield", "--indicator", "reserves_to_gdp", "--as-of", "2022-05-31", "--json"]
+        app,
+        [
+            "fit-yield",
+            "--indicator",
+            "reserves_to_gdp",
+            "--as-of",
+            "2022-05-31",
+            "--spec",
+            "levels-2009",
+            "--json",
+        ],
     )
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)

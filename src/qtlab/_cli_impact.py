@@ -53,7 +53,11 @@ def fit_yield_cmd(
     ] = "reserves_to_debt",
     sample: Annotated[
         str | None,
-        typer.Option(help="Estimation sample START:END (YYYY-MM); default 2009-01:vantage."),
+        typer.Option(
+            help="Estimation sample START:END (YYYY-MM), levels; default: the --spec rule's "
+            "sample. With --recipe, :END moves the recipe's sample end (:vantage for the "
+            "vantage month)."
+        ),
     ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Vantage date (default: latest data).")
@@ -73,26 +77,72 @@ def fit_yield_cmd(
             "central_tendency_low."
         ),
     ] = "median",
+    spec: Annotated[
+        str | None,
+        typer.Option(
+            help="Specification: auto (lowest 12-month-ahead out-of-sample RMSE over "
+            "2012-2025 origins before the vantage), levels-2003, levels-2009, levels-60m, "
+            "diff-2003 or diff-2009; default auto unless --sample is given."
+        ),
+    ] = None,
+    recipe: Annotated[
+        str | None,
+        typer.Option(
+            help="A named published specification, reproduced with the published numbers "
+            "beside qtlab's: industrial-bank-2022-05 (Industrial Securities, May 2022)."
+        ),
+    ] = None,
 ) -> None:
     """D2: fit the 10-year yield on reserve scarcity and the policy rate; forecast it.
 
     The forecast runs along the projected indicator and the SEP path, with 95%
     prediction intervals.
     """
+    from qtlab.analyses._d2_family import choose_default  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.analyses.liabilities import stopped_path  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
+    ds = Dataset(as_of)
+    if recipe is not None:
+        first, end = _sample(sample)
+        if first is not None:
+            raise SpecError(
+                f"--sample {sample!r}: a recipe fixes its first month; give only :END "
+                "(YYYY-MM or vantage) to move its sample end"
+            )
+        _recipe_out(ds, recipe, end, as_json)
+        return
+    shared = stopped_path(ds, horizon=120 if horizon is None else horizon)
+    choice = choose_default(shared[0], shared[1], spec, _sample(sample))
     yf = yield_forecast(
-        Dataset(as_of),
+        ds,
         indicator,
-        sample=_sample(sample),
+        sample=choice.sample,
+        form=choice.form,
         sep=sep,
         horizon=horizon,
+        inputs=shared,
         sep_statistic=sep_statistic,  # type: ignore[arg-type]  # checked by sep_path
     )
+    rmse = choice.summaries[indicator]["rmse"]
+    oos = {k: float(v) for k, v in rmse.items()}
+    used = {
+        "spec": None if choice.mode == "sample" else choice.spec.name,
+        "mode": choice.mode,
+        "out_of_sample_rmse": oos,
+        "out_of_sample_origins": "{}:{}".format(*choice.summaries[indicator].attrs["origins"]),
+    }
     if as_json:
-        _print_json(yf.to_dict())
+        _print_json({**yf.to_dict(), **used})
         return
+    if used["spec"] is not None:
+        out.print(f"specification {used['spec']} ({choice.mode})", highlight=False)
+    out.print(
+        f"12-month-ahead out-of-sample RMSE (pp), origins {used['out_of_sample_origins']}: "
+        + ", ".join(f"{k} {v:.2f}" for k, v in oos.items()),
+        highlight=False,
+    )
     out.print(yf.fit.summary(), highlight=False)
     pk = yf.peak
     out.print(
@@ -103,6 +153,30 @@ def fit_yield_cmd(
     out.print(f"policy path: {yf.policy_source.text()}", highlight=False)
     for a in yf.assumptions:
         out.print(f"assumption: {a.text()}", highlight=False)
+
+
+def _recipe_out(ds: object, name: str, end: str | None, as_json: bool) -> None:
+    from qtlab.analyses._yield_recipes import run_recipe  # noqa: PLC0415 (lazy: fast --help)
+
+    rr = run_recipe(ds, name, sample_end=end)  # type: ignore[arg-type]
+    if as_json:
+        _print_json(rr.to_dict())
+        return
+    out.print(f"recipe {name}: {rr.recipe.published.source}", highlight=False)
+    for f in rr.fits.values():
+        out.print(f.summary(), highlight=False)
+    out.print(f"policy path: {rr.policy_source.text()}", highlight=False)
+    for r in rr.comparison.to_dict("records"):
+        q = r["qtlab"] if isinstance(r["qtlab"], str) else f"{r['qtlab']:.4f}"
+        seen = r.get("realized")
+        if seen is None or isinstance(seen, str):
+            done = "" if seen is None else f", realized {seen}"
+        else:
+            done = f", realized {seen:.4f}"
+        out.print(
+            f"{r['quantity']} ({r['indicator']}): published {r['published']}, qtlab {q}{done}",
+            highlight=False,
+        )
 
 
 @app.command("endpoint")

@@ -44,6 +44,9 @@ class YieldForecast:
             "sample": f"{f.sample[0]}:{f.sample[1]}",
             "nobs": f.nobs,
             "r2": f.rsquared,
+            "form": f.form,
+            "hac_lags": f.hac_lags,
+            "resid_ar1": f.rho_raw,
             "params": {k: float(v) for k, v in f.params.items()},
             "std_err": {k: float(v) for k, v in f.std_err.items()},
             "forecast": [
@@ -79,12 +82,14 @@ def yield_forecast(
     stop_rules: tuple[str, ...] = DEFAULT_RULES,
     inputs: tuple[Inputs, pd.DataFrame, list[Assumption]] | None = None,
     sep_statistic: SepStatistic = "median",
+    form: str = "levels",
 ) -> YieldForecast:
     """D2 for one indicator, fitted to the vantage month and forecast along the C2 path.
 
     ``horizon`` defaults to December of the SEP's last year (at least 24 months).
     ``policy_path`` (upper bound [%], monthly) replaces the SEP path if given; else the
     path follows ``sep_statistic`` of the SEP (median, central-tendency high or low).
+    ``form``: ``"levels"`` or ``"diff"`` (monthly changes; :func:`qtlab.impact.fit_yield`).
     """
     if indicator not in INDICATORS:
         raise SpecError(f"indicator={indicator!r} is unknown; valid: {one_of(INDICATORS)}")
@@ -94,7 +99,12 @@ def yield_forecast(
     inp, proj, lines = inputs
     ind = indicators_along(inp, proj)
     fit = fit_yield(
-        inp.yield10, ind[indicator], inp.policy, indicator_name=indicator, sample=sample
+        inp.yield10,
+        ind[indicator],
+        inp.policy,
+        indicator_name=indicator,
+        sample=sample,
+        form=form,
     )
     start = fit.sample[1] + 1
     start_level = value_at(inp.policy, fit.sample[1])

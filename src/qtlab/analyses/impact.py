@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import fiscal_year, period_index, to_monthly, value_at
+from qtlab.analyses._d2_family import choose_default, family_parts
 from qtlab.analyses._figures import shade_episodes, styled_figure
 from qtlab.analyses._impact_inputs import (
     meta,
@@ -132,16 +133,24 @@ def d2_yield(
     horizon: int | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     sep_statistic: SepStatistic = "median",
+    spec: str | None = None,
 ) -> AnalysisResult:
     """D2: the 10-year yield regression for both indicators side by side, with the
     forecast along the projected indicator and the SEP policy path (95% intervals):
-    ``sep_statistic`` of the latest SEP at the vantage date (or of preset ``sep``)."""
+    ``sep_statistic`` of the latest SEP at the vantage date (or of preset ``sep``).
+
+    The specification is ``spec`` (``qtlab.impact.yield_family.CANDIDATES``), else a
+    levels fit over ``sample`` if given, else the one with the lowest out-of-sample
+    error (:mod:`qtlab.analyses._d2_family`); the comparison, the sample sensitivity,
+    levels beside first differences and the named recipe are reported with it."""
     shared = stopped_path(ds, horizon=120, gdp_growth=gdp_growth)
+    choice = choose_default(shared[0], shared[1], spec, sample)
     fcs = {
         i: yield_forecast(
             ds,
             i,
-            sample=sample,
+            sample=choice.sample,
+            form=choice.form,
             sep=sep,
             horizon=horizon,
             inputs=shared,
@@ -171,6 +180,7 @@ def d2_yield(
                     "r2": f.rsquared,
                     "nobs": f.nobs,
                     "sample": f"{f.sample[0]}:{f.sample[1]}",
+                    "form": f.form,
                 }
             )
         fc = yf.forecast.assign(indicator_name=i).reset_index()
@@ -234,6 +244,7 @@ def d2_yield(
                 hoverinfo="skip",
             )
         )
+    more = family_parts(ds, shared, choice, lang)
     return AnalysisResult(
         id="D2",
         title=t("d2.title", lang),
@@ -241,12 +252,14 @@ def d2_yield(
         tables=(
             Table("d2_params", t("d2.table.params", lang), pd.DataFrame(params)),
             Table("d2_forecast", t("d2.table.forecast", lang), pd.concat(fc_rows)),
+            *more[0],
         ),
-        figures=(Figure("d2_forecast", fig),),
-        notes=tuple(notes),
+        figures=(Figure("d2_forecast", fig), *more[1]),
+        notes=(*notes, *more[2]),
         meta=meta(
             ds,
             {"sample": list(sample), "sep": sep, "horizon": horizon}
+            | ({} if choice.mode == "sample" else {"spec": choice.spec.name})
             | ({} if sep_statistic == "median" else {"sep_statistic": sep_statistic}),
             ["DGS10", "DFEDTARU", "WRESBAL", "mspd.marketable.total", "GDP", "FEDTARMD"],
         ),

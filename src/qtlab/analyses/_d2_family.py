@@ -1,0 +1,340 @@
+"""D2 as a family of specifications: the default chosen out of sample, the sample
+sensitivity, levels beside first differences, and the named recipes.
+
+Kept apart from :mod:`qtlab.analyses.impact` (whose ``d2_yield`` calls
+:func:`choose_default` and :func:`family_parts`) so each module stays small.
+
+The default rule: over origins 2012-01 to 2025-12 that the vantage allows (each
+specification fitted only on the months before the origin; the 12-month-ahead
+target month no later than the last complete month at the vantage), the
+candidate of :data:`qtlab.impact.yield_family.CANDIDATES` with the lowest RMSE
+summed over both indicators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from qtlab._periods import value_at
+from qtlab.analyses._figures import styled_figure
+from qtlab.analyses._impact_inputs import Assumption, Inputs
+from qtlab.analyses._yield_forecast import indicators_along
+from qtlab.analyses._yield_recipes import RECIPES, run_recipe
+from qtlab.analyses.result import Figure, Note, Table, note
+from qtlab.errors import SpecError, one_of
+from qtlab.i18n import t
+from qtlab.impact import INDICATORS, fit_yield, peak, scarcity_indicators
+from qtlab.impact.duration import MBS_DURATION, ten_year_equivalents
+from qtlab.impact.yield_family import (
+    CANDIDATES,
+    NO_CHANGE,
+    Spec,
+    choose_spec,
+    rolling_origin,
+    rolling_summary,
+    sample_sensitivity,
+)
+from qtlab.store.dataset import Dataset
+
+__all__ = ["AUTO", "SpecChoice", "choose_default", "family_parts", "spec_sample"]
+
+AUTO: Final = "auto"
+#: Origins of the out-of-sample comparison (cut at the vantage).
+ORIGINS: Final = ("2012-01", "2025-12")
+HORIZON: Final = 12
+_RECIPE: Final = "industrial-bank-2022-05"
+_SENSITIVITY_FIRST: Final = 2003
+_SENSITIVITY_LAST: Final = 2020
+
+
+@dataclass(frozen=True)
+class SpecChoice:
+    """The specification D2 uses, and the comparison it was chosen by (if any).
+
+    ``mode``: ``"rule"`` (the out-of-sample rule chose ``spec``), ``"spec"`` (named by
+    the user) or ``"sample"`` (the user's sample, levels; ``spec`` is then the rule's
+    choice, reported but not used). ``sample`` and ``form`` are what D2 fits."""
+
+    spec: Spec
+    summaries: dict[str, pd.DataFrame]  # indicator -> rolling_summary
+    mode: str
+    sample: tuple[str | None, str | None]
+    form: str
+
+
+def spec_sample(spec: Spec, last: pd.Period) -> tuple[str, None]:
+    """The estimation sample of ``spec`` fitted at a vantage whose last month is ``last``."""
+    return (str(spec.first_month(last + 1)), None)
+
+
+def _shared(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
+    return indicators_along(inp, proj.iloc[:1])
+
+
+def choose_default(
+    inp: Inputs,
+    proj: pd.DataFrame,
+    spec: str | None = None,
+    sample: tuple[str | None, str | None] = (None, None),
+) -> SpecChoice:
+    """The D2 specification: ``spec`` by name; else the user's ``sample`` (levels) if
+    given; else the out-of-sample rule's choice (``"auto"``; module docstring). The
+    comparison is always computed."""
+    ind = _shared(inp, proj)
+    summaries = {
+        i: rolling_summary(
+            rolling_origin(inp.yield10, ind[i], inp.policy, origins=ORIGINS, horizon=HORIZON)
+        )
+        for i in INDICATORS
+    }
+    if spec is not None and spec != AUTO and spec not in CANDIDATES:
+        raise SpecError(f"spec={spec!r} is unknown; valid specs are {one_of([AUTO, *CANDIDATES])}")
+    if spec is not None and spec != AUTO and tuple(sample) != (None, None):
+        raise SpecError(f"give spec={spec!r} or sample={sample!r}, not both")
+    rule = CANDIDATES[choose_spec(summaries)]
+    if spec is None and tuple(sample) != (None, None):
+        return SpecChoice(rule, summaries, "sample", tuple(sample), "levels")  # type: ignore[arg-type]
+    chosen, mode = (rule, "rule") if spec in (None, AUTO) else (CANDIDATES[spec], "spec")
+    return SpecChoice(chosen, summaries, mode, spec_sample(chosen, inp.last_month), chosen.form)
+
+
+def _choice_table(choice: SpecChoice) -> pd.DataFrame:
+    frames = []
+    for i, s in choice.summaries.items():
+        f = s.reset_index().assign(indicator=i)
+        f["chosen"] = f["spec"] == choice.spec.name
+        f["origins"] = "{}:{}".format(*s.attrs["origins"])
+        frames.append(f)
+    return pd.concat(frames, ignore_index=True)[
+        ["indicator", "spec", "rmse", "mae", "bias", "n", "origins", "chosen"]
+    ]
+
+
+def _sensitivity(inp: Inputs, ind: pd.DataFrame) -> pd.DataFrame:
+    last = inp.last_month
+    starts = [
+        pd.Period(f"{y}-01", freq="M")
+        for y in range(_SENSITIVITY_FIRST, _SENSITIVITY_LAST + 1)
+        if (last - pd.Period(f"{y}-01", freq="M")).n >= 23
+    ]
+    frames = [
+        sample_sensitivity(inp.yield10, ind[i], inp.policy, indicator_name=i, starts=starts).assign(
+            indicator=i
+        )
+        for i in INDICATORS
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _sensitivity_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+    fig = styled_figure(
+        title=t("d2.figure.sensitivity", lang),
+        y_title=t("d2.axis.sensitivity", lang),
+        source="FRED DGS10, DFEDTARU; Federal Reserve H.4.1; Treasury MSPD; BEA",
+        lang=lang,
+    )
+    dash = {"reserves_to_debt": "solid", "reserves_to_gdp": "dot"}
+    for i in INDICATORS:
+        rows = table[table["indicator"] == i]
+        x = rows["start"].str[:4]
+        label = t(f"d1.series.{i}", lang)
+        for col, color in (("r2", "black"), ("t_indicator", "rgb(31, 119, 180)"),
+                           ("t_policy", "rgb(214, 39, 40)")):  # fmt: skip
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=rows[col],
+                    name=t(f"d2.series.{col}", lang, indicator=label),
+                    line={"color": color, "dash": dash[i]},
+                    yaxis="y2" if col == "r2" else "y",
+                )
+            )
+    for level in (-1.96, 1.96):  # 5% two-sided critical values of the t-statistics
+        fig.add_hline(y=level, line_dash="dot", line_color="grey", line_width=1)
+    fig.update_layout(
+        yaxis2={
+            "title": t("d2.axis.r2", lang),
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 1],
+            "autorange": False,
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": 0.2,
+            "showgrid": False,
+        }
+    )
+    return fig
+
+
+def _forms(inp: Inputs, ind: pd.DataFrame, sample: tuple[str | None, str | None]) -> pd.DataFrame:
+    rows = []
+    for i in INDICATORS:
+        for form in ("levels", "diff"):
+            f = fit_yield(
+                inp.yield10, ind[i], inp.policy, indicator_name=i, sample=sample, form=form
+            )
+            tv = f.tvalues
+            rows.append(
+                {
+                    "indicator": i,
+                    "form": form,
+                    "sample": f"{f.sample[0]}:{f.sample[1]}",
+                    "nobs": f.nobs,
+                    "r2": f.rsquared,
+                    "coef_indicator": float(f.params[i]),
+                    "t_indicator": float(tv[i]),
+                    "coef_policy": float(f.params["policy_rate"]),
+                    "t_policy": float(tv["policy_rate"]),
+                    "resid_ar1": f.rho_raw,
+                    "hac_lags": f.hac_lags,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+_TREASURY_KINDS: Final = ("bill", "note_bond", "tips", "frn")
+
+
+def duration_table(ds: Dataset, inp: Inputs) -> pd.DataFrame:
+    """Ten-year equivalents of the SOMA holdings at each Treasury CUSIP-file date visible
+    at the vantage [USD bn], over marketable debt and nominal GDP [%], beside the reserve
+    ratios of that month. Only at file dates: nothing is interpolated between files."""
+    dates = ds.holdings_dates()
+    days = sorted(dates.loc[dates["kind"] == "note_bond", "as_of"].unique())
+    ind = scarcity_indicators(inp.reserves, inp.debt, inp.gdp)
+    rows = []
+    for day in days:
+        on = pd.Timestamp(day)
+        month = on.to_period("M")
+        h = ds.at(on.date()).holdings(_TREASURY_KINDS)
+        mbs = ds.series("soma.mbs").loc[:on]
+        y10 = ds.series("DGS10").loc[:on].dropna()
+        if h.empty or mbs.empty or y10.empty or month not in ind.index:
+            continue
+        tye = ten_year_equivalents(h, on, float(y10.iloc[-1]), float(mbs.iloc[-1]))
+        rows.append(
+            {
+                "date": str(on.date()),
+                "treasury_tye": tye["treasury"],
+                "mbs_tye": tye["mbs"],
+                "total_tye": tye["total"],
+                "tye_to_debt": 100.0 * tye["total"] / value_at(inp.debt, month),
+                "tye_to_gdp": 100.0 * tye["total"] / value_at(inp.gdp, month),
+                "reserves_to_debt": value_at(ind, month, "reserves_to_debt"),
+                "reserves_to_gdp": value_at(ind, month, "reserves_to_gdp"),
+                "ten_year_duration": tye["ten_year_duration"],
+                "mbs_duration": MBS_DURATION,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def family_parts(
+    ds: Dataset,
+    inputs: tuple[Inputs, pd.DataFrame, list[Assumption]],
+    choice: SpecChoice,
+    lang: str,
+) -> tuple[list[Table], list[Figure], list[Note]]:
+    """D2's extra tables, figure and notes: the out-of-sample comparison and the rule,
+    levels beside first differences, the sample sensitivity and the recipe."""
+    inp, proj, _ = inputs
+    ind = _shared(inp, proj)
+    spec = choice.spec
+    notes: list[Note] = []
+    first = next(iter(choice.summaries.values()))
+    lo, hi = first.attrs["origins"]
+    rmse = {i: value_at(s, spec.name, "rmse") for i, s in choice.summaries.items()}
+    bench = {i: value_at(s, NO_CHANGE, "rmse") for i, s in choice.summaries.items()}
+    key = f"d2.note.{choice.mode}"
+    notes.append(
+        note(
+            key,
+            lang,
+            spec=spec.name,
+            first=str(lo),
+            last=str(hi),
+            horizon=HORIZON,
+            debt=rmse["reserves_to_debt"],
+            gdp=rmse["reserves_to_gdp"],
+            bench_debt=bench["reserves_to_debt"],
+            bench_gdp=bench["reserves_to_gdp"],
+        )
+    )
+    forms = _forms(inp, ind, choice.sample)
+    for r in forms.itertuples():
+        notes.append(
+            note(
+                "d2.note.inference",
+                lang,
+                indicator=t(f"d1.series.{r.indicator}", lang),
+                form=t(f"d2.form.{r.form}", lang),
+                rho=r.resid_ar1,
+                lags=r.hac_lags,
+                n=r.nobs,
+                r2=r.r2,
+            )
+        )
+    sens = _sensitivity(inp, ind)
+    flips = any(
+        (g["coef_indicator"] > 0).any() and (g["coef_indicator"] < 0).any()
+        for _, g in sens.groupby("indicator")
+    )
+    notes.append(
+        note(
+            "d2.note.sensitivity_sign" if flips else "d2.note.sensitivity",
+            lang,
+            lo=float(sens["r2"].min()),
+            hi=float(sens["r2"].max()),
+            first=str(sens["start"].iloc[0]),
+            last=str(sens["start"].iloc[-1]),
+        )
+    )
+    tables = [
+        Table("d2_spec_choice", t("d2.table.spec_choice", lang), _choice_table(choice)),
+        Table("d2_forms", t("d2.table.forms", lang), forms),
+        Table("d2_sensitivity", t("d2.table.sensitivity", lang), sens),
+    ]
+    figures = [Figure("d2_sensitivity", _sensitivity_figure(sens, lang))]
+    dur = duration_table(ds, inp)
+    if not dur.empty:
+        tables.append(Table("d2_duration", t("d2.table.duration", lang), dur))
+        last = dur.iloc[-1]
+        notes.append(
+            note(
+                "d2.note.duration",
+                lang,
+                dates=", ".join(dur["date"]),
+                date=str(last["date"]),
+                tye_tn=float(last["total_tye"]) / 1000.0,
+                debt=float(last["tye_to_debt"]),
+                gdp=float(last["tye_to_gdp"]),
+                mbs=MBS_DURATION,
+            )
+        )
+    rec = RECIPES[_RECIPE]
+    if (inp.last_month - pd.Period(rec.sample[0], freq="M")).n >= 23:
+        rr = run_recipe(ds, _RECIPE)
+        cmp = rr.comparison.assign(recipe=rec.name)
+        tables.append(Table("d2_recipe", t("d2.table.recipe", lang), cmp))
+        f = rr.fits["reserves_to_debt"]
+        pk = peak(rr.forecasts["reserves_to_debt"])
+        notes.append(
+            note(
+                "d2.note.recipe",
+                lang,
+                sample=f"{f.sample[0]}:{f.sample[1]}",
+                r2=f.rsquared,
+                month=str(pk["month"]),
+                mean=pk["mean"],
+                upper=pk["upper"],
+                policy=rr.policy_source.text(lang),
+            )
+        )
+        if rr.policy_source.key == "impact.policy.sep_missing":
+            notes.append(note("d2.note.recipe_gap", lang))
+    return tables, figures, notes
