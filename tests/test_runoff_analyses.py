@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from qtlab.analyses import get_analysis
-from qtlab.analyses._runoff_data import backtest, ladder, realized_taper_purchases
+from qtlab.analyses._ladder import ladder
+from qtlab.analyses._runoff_data import backtest, realized_taper_purchases
 from qtlab.cli import app
 from qtlab.errors import SpecError
 from qtlab.store.dataset import Dataset
@@ -88,6 +89,58 @@ def test_b1_bill_runoff_matches_the_weekly_summary():
     assert len(frame) == 24
 
 
+def _file_stock(ds: Dataset, start: str, months: int) -> tuple[float, float]:
+    """Par + TIPS compensation of the CUSIP file's Treasury holdings maturing in
+    ``months`` from ``start``, and of those maturing between the file and ``start``."""
+    h = ds.holdings(["bill", "note_bond", "tips", "frn"])
+    m = pd.to_datetime(h["maturity"])
+    amt = h["par"] + h["inflation_comp"].fillna(0.0)
+    a = pd.Period(start, "M").start_time
+    inside = (m >= a) & (m < (pd.Period(start, "M") + months).start_time)
+    before = (m > h["as_of"].max()) & (m < a)
+    return float(amt[inside].sum()), float(amt[before].sum())
+
+
+@pytest.mark.parametrize("months", [24, 48])
+def test_b1_headline_is_the_stock_maturing_within_24_months(months: int):
+    # The strategist's issue: the headline counted bills rolled again and again (3,403 bn
+    # at 2022-06); the stock of holdings at the start maturing within two years is what
+    # analysts quote. From the CUSIP file of 2022-02-16 to the start of 2022-03 only the
+    # securities maturing in between are rolled: the stock lies between the file's own
+    # maturities in the window and that plus what was rolled (and the taper purchases).
+    ds = Dataset("2022-05-31")
+    _, summ = ladder(ds, "qt2-announced", "2022-03", months)
+    own, rolled = _file_stock(ds, "2022-03", 24)
+    assert own <= summ["stock_maturing_24m"] <= own + rolled + 16.9
+    assert summ["maturing_24m"] == summ["stock_maturing_24m"]
+    own_h, _ = _file_stock(ds, "2022-03", months)
+    assert own_h <= summ["stock_maturing"] <= own_h + rolled + 16.9
+    # the rollover flow is a separate, larger number over the horizon asked
+    assert summ["flow_maturing"] > 1.5 * summ["stock_maturing_24m"]
+    r = get_analysis("B1").run(ds, start="2022-03", months=months)
+    text = " ".join(n.text for n in r.notes)
+    assert f"within 24 months: {summ['stock_maturing_24m']:,.0f} bn" in text
+    assert f"{summ['flow_maturing']:,.0f} bn mature over the {months} months" in text
+    if months == 48:
+        assert f"Within the 48 months shown: {summ['stock_maturing']:,.0f} bn" in text
+
+
+def test_b1_says_when_runoff_ends_and_no_bills_run_off():
+    r = get_analysis("B1").run(Dataset(), months=24)
+    text = " ".join(n.text for n in r.notes)
+    assert "0 months (-)" not in text and "every maturing security rolled over" not in text
+    assert "no bills are redeemed" in text and "Runoff ends after 2025-11" in text
+
+
+def test_cli_ladder_summary_follows_the_horizon():
+    args = ["ladder", "--policy", "qt2-announced", "--start", "2022-06", "--json"]
+    d24 = json.loads(runner.invoke(app, args).stdout)["summary"]
+    d48 = json.loads(runner.invoke(app, [*args, "--months", "48"]).stdout)["summary"]
+    assert d48["horizon_months"] == 48 and d48["maturing_24m"] == d24["maturing_24m"]
+    assert d48["stock_maturing"] > d24["stock_maturing"] == d24["maturing_24m"]
+    assert d48["flow_bills"] > d24["flow_bills"]
+
+
 @pytest.mark.parametrize("aid", ["B1", "B2", "B4", "E2"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_analyses_return_results(aid: str, lang: str):
@@ -121,7 +174,17 @@ def test_cli_ladder_json():
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
     assert set(d["months"][0]) == LADDER_ROW_KEYS
-    assert set(d["summary"]) == {"maturing_24m", "coupon_shortfall_months", "bill_runoff_first_12m"}
+    assert set(d["summary"]) == {
+        "maturing_24m",
+        "stock_maturing",
+        "stock_bills",
+        "flow_maturing",
+        "flow_bills",
+        "rolled_over",
+        "horizon_months",
+        "coupon_shortfall_months",
+        "bill_runoff_first_12m",
+    }
     assert d["months"][0]["month"] == "2022-06" and len(d["months"]) == 24
 
 

@@ -189,7 +189,7 @@ def ladder_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """B1: Treasury maturities (bills, coupons) against the cap, month by month [USD bn]."""
-    from qtlab.analyses._runoff_data import ladder  # noqa: PLC0415
+    from qtlab.analyses._ladder import ladder  # noqa: PLC0415
 
     _check_months(months)
     mix = _issuance_mix(issuance_mix)
@@ -205,6 +205,17 @@ def ladder_cmd(
                 "months": rows,
                 "summary": {
                     "maturing_24m": _num(summ["maturing_24m"]),
+                    **{
+                        k: _num(summ[k])
+                        for k in (
+                            "stock_maturing",
+                            "stock_bills",
+                            "flow_maturing",
+                            "flow_bills",
+                            "rolled_over",
+                        )
+                    },
+                    "horizon_months": months,
                     "coupon_shortfall_months": summ["coupon_shortfall_months"],
                     "bill_runoff_first_12m": _num(summ["bill_runoff_first_12m"]),
                 },
@@ -213,7 +224,7 @@ def ladder_cmd(
         return
     _table(f"Treasury maturities vs the cap under {policy} [USD bn]", frame)
     out.print(
-        f"maturing in {months} months: {summ['maturing_24m']:,.1f} bn; coupon shortfall months: "
+        f"held at the start and maturing in {months} months: {summ['stock_maturing']:,.1f} bn; coupon shortfall months: "
         f"{', '.join(summ['coupon_shortfall_months']) or 'none'}; bill runoff over the first 12 "
         f"months of runoff: {summ['bill_runoff_first_12m']:,.1f} bn",
         highlight=False,

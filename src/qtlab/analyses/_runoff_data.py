@@ -1,4 +1,4 @@
-"""Runoff runs on the data: the engine's inputs read from a Dataset, the ladder, the backtest.
+"""Runoff runs on the data: the engine's inputs read from a Dataset, the backtest.
 
 The engine itself never touches data; this module builds its inputs (holdings,
 realized MBS paydowns, realized TIPS accrual) from :class:`~qtlab.store.Dataset`
@@ -46,7 +46,6 @@ __all__ = [
     "Backtest",
     "as_policy",
     "backtest",
-    "ladder",
     "paydown_source",
     "purchases_after_file",
     "realized_holdings",
@@ -294,61 +293,6 @@ def run_projection(
         issuance_mix=issuance_mix,
         mbs_settlement=mbs_settlement(h, src, mbs_lag),
     )
-
-
-def ladder(
-    ds: Dataset,
-    policy: Policy | str | None,
-    start: MonthLike,
-    months: int = 24,
-    *,
-    issuance_mix: IssuanceMix | None = None,
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """B1: Treasury maturities against the cap, month by month, from the holdings in ``ds``.
-
-    Treasury holdings only (agency principal reinvested in Treasuries is left out);
-    securities created by rollovers before and during the window are included, along
-    ``issuance_mix`` (default the engine's).
-
-    Returns
-    -------
-    (frame, summary)
-        ``frame`` indexed by month: ``bills_maturing``, ``coupons_maturing`` (par +
-        TIPS inflation compensation), ``treasury_cap``, ``coupon_redemptions``,
-        ``bill_redemptions``, ``rolled_over``, ``coupon_shortfall`` (cap minus
-        coupons maturing, when positive) [USD bn]. ``summary``: ``maturing_24m``
-        (total maturing in the window), ``coupon_shortfall_months`` (months with
-        coupons below a positive cap), ``bill_runoff_first_12m`` (bill redemptions
-        over the first 12 months of runoff in the window) [USD bn], ``first_runoff_month``.
-    """
-    pol = as_policy(policy, ds.as_of)
-    p = run_projection(ds, pol, start, months, kinds=TREASURY_KINDS, issuance_mix=issuance_mix)
-    f = p.frame
-    cpn = f["coupons_maturing"] + f["tips_ic_maturing"]
-    out = pd.DataFrame(
-        {
-            "bills_maturing": f["bills_maturing"],
-            "coupons_maturing": cpn,
-            "treasury_cap": f["treasury_cap"],
-            "coupon_redemptions": f["coupon_redemptions"],
-            "bill_redemptions": f["bill_redemptions"],
-            "rolled_over": f["rolled_over"],
-        }
-    )
-    cap = out["treasury_cap"]
-    short = (cap - cpn).where((cap > 0) & np.isfinite(cap) & (cpn < cap), 0.0)
-    out["coupon_shortfall"] = short
-    runoff = out.index[cap > 0]
-    first12 = runoff[:12]
-    summary = {
-        "maturing_24m": float((out["bills_maturing"] + out["coupons_maturing"]).iloc[:24].sum()),
-        "coupon_shortfall_months": [str(m) for m in out.index[short > 0]],
-        "bill_runoff_first_12m": float(out.loc[first12, "bill_redemptions"].sum()),
-        "first_runoff_month": str(runoff[0]) if len(runoff) else None,
-        "regime": list(f["regime"]),
-        "carried_forward_from": str(p.months[0]),
-    }
-    return out, summary
 
 
 @dataclass(frozen=True)

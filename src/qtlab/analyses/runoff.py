@@ -11,11 +11,11 @@ import plotly.graph_objects as go
 
 from qtlab._periods import MonthLike, to_month
 from qtlab.analyses._figures import shade_episodes, styled_figure
+from qtlab.analyses._ladder import ladder
 from qtlab.analyses._runoff_data import (
     QT2_VANTAGE,
     as_policy,
     backtest,
-    ladder,
     run_projection,
 )
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
@@ -84,6 +84,33 @@ def _add_cap_line(
     fig.add_scatter(x=x, y=cap, name=_name("treasury_cap", lang), mode="lines", line=line)
 
 
+def _b1_runoff_notes(
+    summ: dict[str, Any], frame: pd.DataFrame, start: str, lang: str
+) -> list[Note]:
+    """What the cap does in B1's window: shortfall months and bill runoff, or that no
+    cap binds, or that runoff ends inside the window (nothing runs off after it)."""
+    if not summ["runoff_months"]:
+        regime = str(summ["regime"][0]) if summ["regime"] else "-"
+        return [note("b1.note.no_runoff", lang, start=start, regime=regime)]
+    out: list[Note] = []
+    short = summ["coupon_shortfall_months"]
+    if short:
+        out.append(note("b1.note.shortfall", lang, n=len(short), months=", ".join(short)))
+        out.append(
+            note(
+                "b1.note.bill_runoff",
+                lang,
+                first=summ["first_runoff_month"],
+                amount=summ["bill_runoff_first_12m"],
+            )
+        )
+    else:
+        out.append(note("b1.note.no_shortfall", lang, n=summ["runoff_months"]))
+    if summ["last_runoff_month"] != str(frame.index[-1]):
+        out.append(note("b1.note.runoff_ends", lang, last=summ["last_runoff_month"]))
+    return out
+
+
 @analysis("B1", area="runoff", order=110)
 def b1_ladder_vs_cap(
     ds: Dataset,
@@ -122,27 +149,32 @@ def b1_ladder_vs_cap(
         note(
             "b1.note.maturing",
             lang,
-            months=months,
             start=str(s),
-            total=summ["maturing_24m"],
-            bills=float(frame["bills_maturing"].sum()),
-        ),
-        note(
-            "b1.note.shortfall",
-            lang,
-            n=len(summ["coupon_shortfall_months"]),
-            months=", ".join(summ["coupon_shortfall_months"]) or "-",
+            stock24=summ["stock_maturing_24m"],
+            bills24=summ["stock_bills_24m"],
         ),
     ]
-    if summ["first_runoff_month"]:
+    if months != 24:
         notes.append(
             note(
-                "b1.note.bill_runoff",
+                "b1.note.maturing_horizon",
                 lang,
-                first=summ["first_runoff_month"],
-                amount=summ["bill_runoff_first_12m"],
+                months=months,
+                stock=summ["stock_maturing"],
+                bills=summ["stock_bills"],
             )
         )
+    notes.append(
+        note(
+            "b1.note.flow",
+            lang,
+            months=months,
+            flow=summ["flow_maturing"],
+            flow_bills=summ["flow_bills"],
+            rolled=summ["rolled_over"],
+        )
+    )
+    notes += _b1_runoff_notes(summ, frame, str(s), lang)
     meta = _meta(ds, pol, start=s, months=months)
     meta["summary"] = {k: v for k, v in summ.items() if k != "regime"}
     return AnalysisResult(
