@@ -224,7 +224,8 @@ def ladder_cmd(
         return
     _table(f"Treasury maturities vs the cap under {policy} [USD bn]", frame)
     out.print(
-        f"held at the start and maturing in {months} months: {summ['stock_maturing']:,.1f} bn; coupon shortfall months: "
+        f"held at the start and maturing in {months} months: {summ['stock_maturing']:,.1f} bn; "
+        "coupon shortfall months: "
         f"{', '.join(summ['coupon_shortfall_months']) or 'none'}; bill runoff over the first 12 "
         f"months of runoff: {summ['bill_runoff_first_12m']:,.1f} bn",
         highlight=False,
