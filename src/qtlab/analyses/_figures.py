@@ -8,12 +8,14 @@ uses a CJK font (Noto Sans CJK SC, from Debian's ``fonts-noto-cjk``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import yaml
@@ -26,6 +28,9 @@ __all__ = [
     "episodes",
     "font_family",
     "mark_gap",
+    "month_bar",
+    "month_line",
+    "month_x",
     "note_missing",
     "shade_episodes",
     "styled_figure",
@@ -253,4 +258,66 @@ def note_missing(fig: go.Figure, labels: Iterable[str]) -> go.Figure:
             borderwidth=1,
             font={"size": 12, "color": "#8a4b08"},
         )
+    return fig
+
+
+#: Day of the month at which a monthly value is drawn: the middle of its month, so
+#: that June's bar sits over "Jun" and a cap that rises in September steps up there.
+MID_MONTH_DAY = 15
+
+
+def month_x(idx: Iterable[Any]) -> list[pd.Timestamp]:
+    """The x of monthly values (months as ``Period[M]``, ``"YYYY-MM"`` or timestamps):
+    the 15th of each month."""
+    return [
+        pd.Period(p, freq="M").to_timestamp() + pd.Timedelta(days=MID_MONTH_DAY - 1) for p in idx
+    ]
+
+
+def _month_hover(fig: go.Figure, name: str, unit: str) -> dict[str, Any]:
+    # the unified hover's header names the month ("Jun 2022"); each line one decimal + unit
+    fig.update_xaxes(hoverformat="%b %Y")
+    return {"hovertemplate": f"{name}: %{{y:,.1f}} {unit}<extra></extra>"}
+
+
+def month_bar(
+    fig: go.Figure,
+    idx: Iterable[Any],
+    y: Sequence[float] | pd.Series | np.ndarray,
+    *,
+    name: str,
+    unit: str,
+    **kw: Any,
+) -> go.Figure:
+    """A bar per month, centred on its month, hover "Jun 2022 / name: 1,234.5 unit".
+
+    The one way monthly bars are drawn in qtlab figures (B1, B2, B3, ...): bars at
+    month-end timestamps read a month late (June's bar drawn under "Jul").
+    """
+    fig.add_bar(x=month_x(idx), y=y, name=name, **_month_hover(fig, name, unit), **kw)
+    return fig
+
+
+def month_line(
+    fig: go.Figure,
+    idx: Iterable[Any],
+    y: Sequence[float] | pd.Series | np.ndarray,
+    *,
+    name: str,
+    unit: str,
+    step: bool = False,
+    **kw: Any,
+) -> go.Figure:
+    """A monthly series as a line (or ``stackgroup`` area) with points mid-month.
+
+    ``step=True`` draws a value that holds for its whole month (a cap): the steps fall
+    on the month boundaries, so a cap raised in September steps up at September's start.
+    """
+    line = dict(kw.pop("line", None) or {})
+    if step:
+        line["shape"] = "hvh"
+    kw.setdefault("mode", "lines")
+    fig.add_scatter(
+        x=month_x(idx), y=y, name=name, line=line, **_month_hover(fig, name, unit), **kw
+    )
     return fig

@@ -16,7 +16,7 @@ from typing import Any, Final
 import pandas as pd
 import plotly.graph_objects as go
 
-from qtlab.analyses._figures import styled_figure
+from qtlab.analyses._figures import month_line, styled_figure
 from qtlab.analyses._forward_data import (
     DEFAULT_MONTHS,
     PATH_COLUMNS,
@@ -47,10 +47,6 @@ _STACK: Final = (
     "agency",
     "cmbs",
 )
-
-
-def _x(idx: pd.Index) -> list[pd.Timestamp]:
-    return [pd.Period(p, freq="M").to_timestamp(how="end").normalize() for p in idx]
 
 
 def _paths_table(fw: Forward) -> pd.DataFrame:
@@ -94,11 +90,13 @@ def _line_figure(fw: Forward, column: str, hist: pd.Series, title_key: str, lang
     )
     h = hist.dropna()
     h = h[h.index >= fw.start - 24]
-    fig.add_scatter(
-        x=_x(h.index),
-        y=h.to_numpy(),
+    unit = t("common.unit.usd_bn", lang)
+    month_line(
+        fig,
+        h.index,
+        h.to_numpy(),
         name=t("f1.series.history", lang),
-        mode="lines",
+        unit=unit,
         line={"color": "black", "width": 3},
     )
     for n in fw.names:
@@ -109,7 +107,7 @@ def _line_figure(fw: Forward, column: str, hist: pd.Series, title_key: str, lang
             else f[column]
         )
         dash = "solid" if n == fw.default else "dash"
-        fig.add_scatter(x=_x(f.index), y=y, name=n, mode="lines", line={"dash": dash})
+        month_line(fig, f.index, y, name=n, unit=unit, line={"dash": dash})
     return fig
 
 
@@ -127,9 +125,10 @@ def _composition(fw: Forward, lang: str) -> go.Figure:
         source=t("f1.source", lang),
         lang=lang,
     )
-    x = _x(f.index)
+    unit = t("common.unit.usd_bn", lang)
     for c in _STACK:
-        fig.add_scatter(x=x, y=f[c], name=t(f"f1.series.{c}", lang), stackgroup="one", mode="lines")
+        name = t(f"f1.series.{c}", lang)
+        month_line(fig, f.index, f[c], name=name, unit=unit, stackgroup="one")
     return fig
 
 

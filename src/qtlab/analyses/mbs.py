@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from qtlab.analyses._figures import shade_episodes, styled_figure
+from qtlab.analyses._figures import month_bar, month_line, shade_episodes, styled_figure
 from qtlab.analyses._mbs_data import (
     FIT_END,
     QT2_FILE,
@@ -23,6 +23,7 @@ from qtlab.analyses._mbs_data import (
     backtest_mbs,
     driving_path,
     fit_params,
+    mbs_cap,
     mortgage_rates,
     params_at,
 )
@@ -244,8 +245,9 @@ def _avg(base: pd.DataFrame, view: str) -> float:
     return float(base["avg_paydowns"].to_dict()[view])
 
 
-def _projection_figure(proj: pd.DataFrame, lang: str) -> go.Figure:
-    x = pd.PeriodIndex(proj.index, freq="M").to_timestamp()
+def _projection_figure(proj: pd.DataFrame, lang: str, shock_bp: float | None = None) -> go.Figure:
+    """Scheduled and prepaid paydowns (bars), the +-100 bp lines, the user's shock
+    ``shock_bp`` [bp] (a thick line when given and not 0) and the cap [USD bn]."""
     fig = styled_figure(
         title=t("b3.figure.title", lang),
         y_title=t("common.unit.usd_bn_per_month", lang),
@@ -253,20 +255,36 @@ def _projection_figure(proj: pd.DataFrame, lang: str) -> go.Figure:
         lang=lang,
         x_title=t("common.month", lang),
     )
-    fig.add_bar(x=x, y=proj["scheduled"], name=t("b3.series.scheduled", lang))
-    fig.add_bar(x=x, y=proj["prepaid"], name=t("b3.series.prepaid", lang))
+    unit = t("common.unit.usd_bn", lang)
+    idx = proj.index
+    month_bar(fig, idx, proj["scheduled"], name=t("b3.series.scheduled", lang), unit=unit)
+    month_bar(fig, idx, proj["prepaid"], name=t("b3.series.prepaid", lang), unit=unit)
     for col, key in (("paydowns_-100bp", "minus_100"), ("paydowns_+100bp", "plus_100")):
         if col in proj:
-            fig.add_scatter(x=x, y=proj[col], name=t(f"b3.series.{key}", lang), mode="lines")
+            month_line(fig, idx, proj[col], name=t(f"b3.series.{key}", lang), unit=unit)
+    if shock_bp:
+        col = f"paydowns_{int(shock_bp):+d}bp"
+        month_line(
+            fig,
+            idx,
+            proj[col],
+            name=t("b3.series.shock", lang, shock=float(shock_bp)),
+            unit=unit,
+            line={"width": 4, "color": "#6a1b9a"},
+        )
     if proj["mbs_cap"].notna().any():
-        fig.add_scatter(
-            x=x, y=proj["mbs_cap"], name=t("b3.series.cap", lang), line={"dash": "dash"}
+        name = t("b3.series.cap", lang)
+        month_line(
+            fig, idx, proj["mbs_cap"], name=name, unit=unit, step=True, line={"dash": "dash"}
         )
     fig.update_layout(barmode="stack")
     return fig
 
 
 def _calibration_figure(errors: pd.DataFrame, lang: str) -> go.Figure:
+    """Model against realized paydowns, 3-month averages [USD bn]. In QT1 principal above
+    the cap was reinvested, so the realized figure is the net decline in holdings, at most
+    the cap: the model is drawn capped the same way there, and the line says so."""
     fig = styled_figure(
         title=t("b3.calibration.figure_title", lang),
         y_title=t("common.unit.usd_bn_per_month", lang),
@@ -274,17 +292,19 @@ def _calibration_figure(errors: pd.DataFrame, lang: str) -> go.Figure:
         lang=lang,
         x_title=t("common.month", lang),
     )
+    unit = t("common.unit.usd_bn", lang)
     for ep, g in errors.groupby("episode"):
-        x = pd.PeriodIndex(g.index, freq="M").to_timestamp()
-        fig.add_scatter(
-            x=x, y=g["realized_3m"], name=t("b3.series.realized", lang) + f" ({ep})", mode="lines"
-        )
-        fig.add_scatter(
-            x=x,
-            y=g["model_3m"],
-            name=t("b3.series.model", lang) + f" ({ep})",
-            line={"dash": "dot"},
-        )
+        idx = pd.PeriodIndex(g.index, freq="M")
+        model = g["model_3m"]
+        real_name = t("b3.series.realized", lang) + f" ({ep})"
+        model_name = t("b3.series.model", lang) + f" ({ep})"
+        if ep == "qt1":
+            cap = mbs_cap(idx, "qt1").rolling(3, min_periods=3).mean()
+            model = pd.Series(np.fmin(g["model_3m"].to_numpy(), cap.to_numpy()), index=g.index)
+            real_name = t("b3.series.realized_qt1", lang)
+            model_name = t("b3.series.model_qt1", lang)
+        month_line(fig, idx, g["realized_3m"], name=real_name, unit=unit)
+        month_line(fig, idx, model, name=model_name, unit=unit, line={"dash": "dot"})
     fig.add_vline(x=FIT_END.to_timestamp(), line={"dash": "dash", "color": "#777"})
     return shade_episodes(fig, lang, start="2017-06-01", end="2025-12-31", kinds=("qt",))
 
@@ -354,7 +374,7 @@ def b3_mbs_paydowns(
     table = table.rename(columns={c: f"{c} [USD bn]" for c in table.columns if c != "month"})
     table = table.rename(columns={"mortgage_rate [USD bn]": "mortgage_rate [%]"})
     tables = [Table("b3_paydowns", t("b3.table.paydowns", lang), table)]
-    figures = [Figure("b3_paydowns", _projection_figure(proj, lang))]
+    figures = [Figure("b3_paydowns", _projection_figure(proj, lang, shock_bp))]
     gaps: list[str] = []
     if ds.as_of is None:
         base = baseline_2022(ds, data=data)

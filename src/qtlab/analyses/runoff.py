@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import MonthLike, to_month
-from qtlab.analyses._figures import shade_episodes, styled_figure
+from qtlab.analyses._figures import month_bar, month_line, shade_episodes, styled_figure
 from qtlab.analyses._ladder import ladder
 from qtlab.analyses._runoff_data import (
     QT2_VANTAGE,
@@ -67,21 +67,23 @@ def _units(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _x(idx: pd.Index) -> list[pd.Timestamp]:
-    return [pd.Period(p, freq="M").to_timestamp(how="end").normalize() for p in idx]
+def _span(idx: pd.Index) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the months in ``idx`` (for shading)."""
+    return pd.Period(idx[0], "M").start_time, pd.Period(idx[-1], "M").end_time.normalize()
 
 
 def _name(key: str, lang: str) -> str:
     return t(f"runoff.series.{key}", lang)
 
 
-def _add_cap_line(
-    fig: go.Figure, x: list[pd.Timestamp], cap: pd.Series, lang: str, width: float | None = None
-) -> None:
-    """Draw the monthly Treasury cap [USD bn] as a black step line (steps at month ends)."""
+def _add_cap_line(fig: go.Figure, cap: pd.Series, lang: str, width: float | None = None) -> None:
+    """Draw the monthly Treasury cap [USD bn] as a black step line (steps at month starts)."""
     widths = {} if width is None else {"width": width}
-    line: dict[str, Any] = {"shape": "hv", **widths, "color": "black"}
-    fig.add_scatter(x=x, y=cap, name=_name("treasury_cap", lang), mode="lines", line=line)
+    line: dict[str, Any] = {**widths, "color": "black"}
+    unit = t("common.unit.usd_bn", lang)
+    month_line(
+        fig, cap.index, cap, name=_name("treasury_cap", lang), unit=unit, step=True, line=line
+    )
 
 
 def _b1_runoff_notes(
@@ -132,10 +134,10 @@ def b1_ladder_vs_cap(
         source=t("runoff.source_soma", lang),
         lang=lang,
     )
-    x = _x(idx)
-    fig.add_bar(x=x, y=frame["coupons_maturing"], name=_name("coupons", lang))
-    fig.add_bar(x=x, y=frame["bills_maturing"], name=_name("bills", lang))
-    _add_cap_line(fig, x, frame["treasury_cap"], lang, width=3)
+    unit = t("common.unit.usd_bn", lang)
+    for c, k in (("coupons_maturing", "coupons"), ("bills_maturing", "bills")):
+        month_bar(fig, idx, frame[c], name=_name(k, lang), unit=unit)
+    _add_cap_line(fig, frame["treasury_cap"], lang, width=3)
     fig.update_layout(barmode="stack")
     tsy_asof = ds.holdings(["bill"])["as_of"].max()
     notes: list[Note] = [
@@ -241,13 +243,14 @@ def b2_treasury_path(
         source=t("runoff.source_soma", lang),
         lang=lang,
     )
-    x = _x(idx)
+    unit = t("common.unit.usd_bn", lang)
     for c in ("coupon_redemptions", "bill_redemptions"):
-        fig.add_bar(x=x, y=f[c], name=_name(c, lang))
-    fig.add_scatter(x=x, y=f["rolled_over"], name=_name("rolled_over", lang), mode="lines")
-    _add_cap_line(fig, x, f["treasury_cap"], lang)
+        month_bar(fig, idx, f[c], name=_name(c, lang), unit=unit)
+    month_line(fig, idx, f["rolled_over"], name=_name("rolled_over", lang), unit=unit)
+    _add_cap_line(fig, f["treasury_cap"], lang)
     fig.update_layout(barmode="stack")
-    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",), as_of=ds.as_of)
+    lo, hi = _span(idx)
+    shade_episodes(fig, lang, start=lo, end=hi, kinds=("qt",), as_of=ds.as_of)
     first = p.start_holdings()["treasury"]
     notes = (
         note(
@@ -342,10 +345,11 @@ def b4_whole_portfolio(
         source=t("runoff.source_soma", lang),
         lang=lang,
     )
-    x = _x(idx)
+    unit = t("common.unit.usd_bn", lang)
     for c in ("bills", "notes_bonds", "tips", "frn", "mbs", "agency", "cmbs"):
-        fig.add_scatter(x=x, y=f[c], name=_name(c, lang), stackgroup="one", mode="lines")
-    shade_episodes(fig, lang, start=x[0], end=x[-1], kinds=("qt",), as_of=ds.as_of)
+        month_line(fig, idx, f[c], name=_name(c, lang), unit=unit, stackgroup="one")
+    lo, hi = _span(idx)
+    shade_episodes(fig, lang, start=lo, end=hi, kinds=("qt",), as_of=ds.as_of)
     if mbs_paydowns == "realized":
         src = t("runoff.paydowns.realized", lang)
     elif mbs_paydowns == "model" and mortgage_rate == "flat":
