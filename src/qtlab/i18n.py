@@ -23,7 +23,16 @@ import yaml
 
 from qtlab.errors import SpecError, one_of, quoted
 
-__all__ = ["LANGS", "Lang", "catalogue", "check_catalogue", "has", "t", "validate_lang"]
+__all__ = [
+    "LANGS",
+    "Lang",
+    "catalogue",
+    "check_catalogue",
+    "direction",
+    "has",
+    "t",
+    "validate_lang",
+]
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[str, ...] = get_args(Lang)
@@ -107,6 +116,20 @@ def t(key: str, lang: str = "en", /, **values: Any) -> str:
             f"text {quoted(key)} ({lang}) needs the value {quoted(exc.args[0])}; given: "
             f"{sorted(values)}"
         ) from None
+
+
+def direction(
+    before: float, after: float, lang: str = "en", /, *, tol: float = 0.0, singular: bool = False
+) -> str:
+    """The verb for a change from ``before`` to ``after`` in ``lang``, by its sign:
+    ``rise``/``fall``/``stay`` (``singular``: ``rises``/...; zh 升至/降至/保持为).
+
+    ``tol``: changes no larger than this (e.g. half the last digit shown) read as no
+    change, so that the words agree with the rounded numbers printed beside them.
+    """
+    d = float(after) - float(before)
+    way = "flat" if abs(d) <= tol else "rise" if d > 0 else "fall"
+    return t(f"common.{'moves' if singular else 'move'}.{way}", lang)
 
 
 def check_catalogue() -> dict[str, list[str]]:

@@ -290,13 +290,11 @@ def _paydowns(
     else:
         how = Assumption("f1.assumption.rate_file", {"file": str(mortgage_rate), "shock": shock_bp})
     last = src.last_realized
+    params = known_param_set(ds.as_of)
+    if last is None:  # no month without purchases visible yet: all from the model
+        return src, Assumption("f1.assumption.paydowns_model", {"rates": how, "params": params})
     return src, Assumption(
-        "f1.assumption.paydowns",
-        {
-            "last": "-" if last is None else str(last),
-            "rates": how,
-            "params": known_param_set(ds.as_of),
-        },
+        "f1.assumption.paydowns", {"last": str(last), "rates": how, "params": params}
     )
 
 

@@ -28,7 +28,7 @@ from qtlab.analyses._forward_data import (
 from qtlab.analyses._memo import per_dataset
 from qtlab.analyses._tables import headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
-from qtlab.i18n import t
+from qtlab.i18n import direction, t
 from qtlab.store.dataset import Dataset
 
 __all__ = ["DEFAULT_ALTERNATIVES", "f1_forward"]
@@ -190,16 +190,21 @@ def _notes(fw: Forward, lang: str, as_of: Any) -> list[Note]:
                 on_rrp=float(end["on_rrp"]),
             )
         )
+    bills0 = 100.0 * float(first["bills"].iloc[0] / first["treasury"].iloc[0])
+    bills1 = 100.0 * float(first["bills"].iloc[-1] / first["treasury"].iloc[-1])
+    mbs0, mbs1 = float(first["mbs"].iloc[0]), float(first["mbs"].iloc[-1])
     notes.append(
         note(
             "f1.note.composition",
             lang,
             name=fw.default,
             end=str(first.index[-1]),
-            bills0=100.0 * float(first["bills"].iloc[0] / first["treasury"].iloc[0]),
-            bills1=100.0 * float(first["bills"].iloc[-1] / first["treasury"].iloc[-1]),
-            mbs0=float(first["mbs"].iloc[0]),
-            mbs1=float(first["mbs"].iloc[-1]),
+            bills0=bills0,
+            bills1=bills1,
+            bills_move=direction(bills0, bills1, lang, tol=0.05),
+            mbs0=mbs0,
+            mbs1=mbs1,
+            mbs_move=direction(mbs0, mbs1, lang, tol=0.5),
         )
     )
     h = fw.h41_check

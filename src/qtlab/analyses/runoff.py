@@ -20,7 +20,7 @@ from qtlab.analyses._runoff_data import (
 )
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.engine import default_issuance_mix
-from qtlab.i18n import t
+from qtlab.i18n import direction, t
 from qtlab.policy import Policy
 from qtlab.portfolio import TREASURY_KINDS
 from qtlab.store.dataset import Dataset
@@ -264,6 +264,7 @@ def b2_treasury_path(
             rolled=float(f["rolled_over"].sum()),
             first=float(first),
             last=float(f["treasury"].iloc[-1]),
+            move=direction(float(first), float(f["treasury"].iloc[-1]), lang, tol=0.5),
         ),
         note(
             "b2.note.mix",

@@ -1,0 +1,97 @@
+"""Numbers that mislead: the figures and words a strategist pastes into a note.
+
+Monthly values drawn on their month, direction words that follow the sign of the
+change in both languages, B3's figure following the rate shock asked for, A2 drawing
+QT2 to its end, and the sentences that used to read wrong at a past or the latest vantage.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from qtlab.analyses import get_analysis
+from qtlab.analyses._figures import month_bar, month_line, month_x
+from qtlab.i18n import direction, t
+from qtlab.store.dataset import Dataset
+
+
+def test_month_x_is_mid_month():
+    got = month_x([pd.Period("2022-06", "M"), "2022-09", pd.Timestamp("2024-02-29")])
+    assert got == [
+        pd.Timestamp("2022-06-15"),
+        pd.Timestamp("2022-09-15"),
+        pd.Timestamp("2024-02-15"),
+    ]
+
+
+def test_month_bar_and_step_line_hover():
+    fig = go.Figure()
+    idx = pd.period_range("2022-06", periods=4, freq="M")
+    month_bar(fig, idx, [1.0, 2.0, 3.0, 4.0], name="Bills", unit="USD bn")
+    month_line(fig, idx, [30.0, 30.0, 30.0, 60.0], name="Cap", unit="USD bn", step=True)
+    bar, cap = fig.data
+    assert list(bar.x) == month_x(idx)
+    assert bar.hovertemplate == "Bills: %{y:,.1f} USD bn<extra></extra>"
+    assert fig.layout.xaxis.hoverformat == "%b %Y"  # the unified hover header: "Jun 2022"
+    # a step between mid-month points ("hvh") changes at the month boundary: the cap of
+    # September steps up on September 1, not at the end of the month
+    assert cap.line.shape == "hvh"
+
+
+@pytest.mark.parametrize("aid", ["B1", "B2", "B4"])
+def test_runoff_bars_and_lines_sit_on_their_month(aid: str):
+    kw = {} if aid == "B1" else {"months": 12}
+    r = get_analysis(aid).run(Dataset("2022-05-31"), **kw)
+    fig = r.figures[0].figure
+    months = pd.PeriodIndex(r.tables[0].frame.index, freq="M")
+    for tr in fig.data:
+        assert list(pd.to_datetime(tr.x)) == month_x(months), tr.name
+        assert "%{y:,.1f}" in tr.hovertemplate
+
+
+def test_b3_figure_follows_the_shock():
+    ds = Dataset("2022-05-31")
+    figs = {
+        s: get_analysis("B3").run(ds, shock_bp=s).figures[0].figure for s in (0.0, -100.0, -250.0)
+    }
+    names = {s: [tr.name for tr in f.data] for s, f in figs.items()}
+    assert figs[0.0].to_json() != figs[-100.0].to_json() != figs[-250.0].to_json()
+    shock = next(tr for tr in figs[-250.0].data if "-250 bp" in tr.name)
+    base = next(tr for tr in figs[-250.0].data if tr.name == t("b3.series.minus_100", "en"))
+    assert sum(shock.y) > sum(base.y)  # lower rates, faster prepayments
+    assert not any("your shock" in n for n in names[0.0])
+
+
+def test_b3_qt1_calibration_line_says_it_is_the_capped_decline():
+    r = get_analysis("B3").run(Dataset())
+    cal = next(f.figure for f in r.figures if f.name == "b3_calibration")
+    names = [tr.name for tr in cal.data]
+    assert t("b3.series.realized_qt1", "en") in names
+    model = next(tr for tr in cal.data if tr.name == t("b3.series.model_qt1", "en"))
+    # QT1's cap of 20 bn a month bounds the capped model line
+    assert max(y for y in model.y if y == y) <= 20.0 + 1e-9
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "en", "zh"),
+    [(4222.0, 5525.0, "rise", "升至"), (5.8, 1.9, "fall", "降至"), (5.8, 5.82, "stay", "保持为")],
+)
+def test_direction_words_follow_the_sign(a: float, b: float, en: str, zh: str):
+    assert direction(a, b, "en", tol=0.05) == en
+    assert direction(a, b, "zh", tol=0.05) == zh
+    assert direction(a, b, "en", tol=0.05, singular=True) == {"rise": "rises", "fall": "falls"}.get(
+        en, "stays"
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_b2_holdings_sentence_follows_the_sign(lang: str):
+    # at the latest vantage reserve-management purchases make Treasury holdings rise
+    r = get_analysis("B2").run(Dataset(), lang=lang)
+    v = r.note_values("b2.note.redeemed")
+    text = r.notes[0].text
+    up = v["last"] > v["first"]
+    assert (t("common.move.rise", lang) in text) == up
+    assert (t("common.move.fall", lang) in text) == (not up)
