@@ -27,7 +27,7 @@ __all__ = ["PLANS", "plan_summary", "plans_compared", "visible_plan"]
 
 #: The plans A2 compares, in order, and how many months of each to chart.
 PLANS = ("qt1-2017", "qt2-announced", "qt2-realized")
-HORIZON_MONTHS = 42
+HORIZON_MONTHS = 48
 
 
 def visible_plan(policy: Policy, as_of: pd.Timestamp | None) -> Policy | None:
@@ -47,7 +47,9 @@ def plan_summary(policy: Policy, months: int = HORIZON_MONTHS) -> dict[str, obje
 
     ``phase_in_months``: months from the start until the combined cap first
     reaches its largest value; ``cum_12m``: the sum of combined caps over the
-    first 12 months [USD bn]; ``runoff_months``: months with a positive cap.
+    first 12 months [USD bn]; ``cum_horizon``: the sum over the ``months`` [USD bn];
+    ``runoff_months``: months with a positive cap; ``last_runoff``: the last of them
+    (``""`` when the cap is still positive at the end of the ``months``).
     """
     path = policy.cap_path(policy.start, policy.start + (months - 1))
     comb = (path["treasury_cap"] + path["agency_cap"]).replace(np.inf, np.nan)
@@ -62,7 +64,9 @@ def plan_summary(policy: Policy, months: int = HORIZON_MONTHS) -> dict[str, obje
         "peak_combined": peak,
         "phase_in_months": (first_peak - policy.start).n,
         "cum_12m": float(comb.iloc[:12].sum()),
+        "cum_horizon": float(comb.sum()),
         "runoff_months": int((comb > 0).sum()),
+        "last_runoff": "" if comb.iloc[-1] > 0 else str(comb.index[(comb > 0).to_numpy()][-1]),
     }
 
 
@@ -153,7 +157,12 @@ def plans_compared(
             )
         path = p.cap_path(p.start, p.start + (HORIZON_MONTHS - 1))
         comb = (path["treasury_cap"] + path["agency_cap"]).replace(np.inf, np.nan)
-        fig.add_scatter(x=list(range(len(comb))), y=comb, mode="lines", line_shape="hv", name=label)
+        # the plan as announced is drawn thick and dashed under the realized one, which
+        # follows it until the 2024 slowdown
+        line = {"dash": "dash", "width": 5} if name == "qt2-announced" else {"width": 2.5}
+        fig.add_scatter(
+            x=list(range(len(comb))), y=comb, mode="lines", line_shape="hv", name=label, line=line
+        )
         if name == "qt2-realized":
             for r in p.regimes:
                 if r.source.date == p.regimes[0].source.date:
@@ -196,7 +205,11 @@ def plans_compared(
         "peak_combined": t("a2.pcol.peak_combined", lang, unit=usd_m),
         "phase_in_months": t("a2.pcol.phase_in_months", lang),
         "cum_12m": t("a2.pcol.cum_12m", lang, unit=t("common.unit.usd_bn", lang)),
+        "cum_horizon": t(
+            "a2.pcol.cum_horizon", lang, months=HORIZON_MONTHS, unit=t("common.unit.usd_bn", lang)
+        ),
         "runoff_months": t("a2.pcol.runoff_months", lang, months=HORIZON_MONTHS),
+        "last_runoff": t("a2.pcol.last_runoff", lang, months=HORIZON_MONTHS),
     }
     rcols = {
         "plan": pcols["plan"],
