@@ -111,3 +111,13 @@ def test_a2_draws_qt2_to_its_end_and_tells_the_plans_apart():
     rows = plans.loc[[t("a2.plan.qt2-announced", "en"), t("a2.plan.qt2-realized", "en")]]
     assert not rows.iloc[0].equals(rows.iloc[1])
     assert rows.iloc[1].iloc[-1] == "2025-11"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a7_counts_days_when_the_earlier_level_is_recent(lang: str):
+    # on 2022-05-31 the rate (5.10%) had been as high a week or two before: the note used
+    # to say "0.0 years earlier"
+    r = get_analysis("A7").run(Dataset("2022-05-31"), lang=lang)
+    text = " ".join(n.text for n in r.notes)
+    assert "0.0 " not in text
+    assert r.note_values("a7.note.since_days")["days"] == 7  # PMMS of 2022-05-19 and -26

@@ -304,13 +304,15 @@ def mortgage_rates(
     if since is None:
         notes_.append(note("a7.note.record", lang, rate=latest))
     else:
+        days = (last_date - since).days
+        # under a year, "0.0 years earlier" says nothing: count the days
         notes_.append(
             note(
-                "a7.note.since",
+                "a7.note.since" if days >= 365 else "a7.note.since_days",
                 lang,
                 rate=latest,
                 since=since.date().isoformat(),
-                years=(last_date - since).days / 365.25,
+                **({"years": days / 365.25} if days >= 365 else {"days": days}),
             )
         )
     if not y10_on.empty:
