@@ -121,3 +121,20 @@ def test_a7_counts_days_when_the_earlier_level_is_recent(lang: str):
     text = " ".join(n.text for n in r.notes)
     assert "0.0 " not in text
     assert r.note_values("a7.note.since_days")["days"] == 7  # PMMS of 2022-05-19 and -26
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_c2_names_each_scenario_once_and_says_when_lines_coincide(lang: str):
+    r = get_analysis("C2").run(Dataset(use_store=False), lang=lang)
+    for n in (n for n in r.notes if n.key == "c2.note.scenario"):
+        # the label is not the description again ("ON RRP absorbs first (ON RRP absorbs ...")
+        assert n.text.count(n.values["scenario"]) == 1
+        assert n.values["scenario"] not in n.values["assumptions"]
+    fig = r.figure("c2_reserves")
+    proj = [tr for tr in fig.data if tr.name.startswith(t("c2.legend.rrp_first", lang)[:4])]
+    ys = [list(tr.y) for tr in fig.data[2:]]
+    same = all(max(abs(a - b) for a, b in zip(ys[0], y, strict=True)) < 5 for y in ys[1:])
+    assert same == ("c2.note.coincide" in [n.key for n in r.notes])
+    if same:  # drawn so that every coinciding line shows: distinct dashes and widths
+        assert len({(tr.line.dash, tr.line.width) for tr in fig.data[2:]}) == len(ys)
+    assert proj

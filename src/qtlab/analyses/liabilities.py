@@ -142,6 +142,29 @@ def assumption_notes(items: Sequence[Assumption], lang: str) -> list[Note]:
     return [note("impact.note.assumption", lang, text=a.text(lang)) for a in items]
 
 
+#: Reserves paths closer than this in every month are said to coincide [USD bn]: a few
+#: bn is under a line's width on a chart of thousands.
+COINCIDE_BN: Final = 5.0
+
+
+def _quoted_names(names: Sequence[str], lang: str) -> str:
+    if lang == "zh":
+        return "、".join(f"“{n}”" for n in names)
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def _coinciding(frames: Sequence[pd.DataFrame]) -> list[str]:
+    """The scenarios whose reserves paths all lie within :data:`COINCIDE_BN` of the
+    first one's (its name first); one name when none coincides with it."""
+    ref = frames[0]["reserves"].to_numpy()
+    out = []
+    for f in frames:
+        r = f["reserves"].to_numpy()
+        if len(r) == len(ref) and float(abs(r - ref).max()) < COINCIDE_BN:
+            out.append(str(f["scenario"].iloc[0]))
+    return out
+
+
 @analysis("C2", area="liabilities", order=320)
 def c2_reserves(
     ds: Dataset,
@@ -189,6 +212,17 @@ def c2_reserves(
             )
         )
     assert inp is not None
+    same = _coinciding(frames)
+    if len(same) > 1:
+        notes.append(
+            note(
+                "c2.note.coincide",
+                lang,
+                names=_quoted_names([t(f"c2.scenario.{n}", lang) for n in same], lang),
+                tol=COINCIDE_BN,
+                on_rrp=float(frames[0]["on_rrp"].iloc[0]),
+            )
+        )
     notes = [
         note("c2.note.convention", lang),
         *assumption_notes([*inp.state_notes, desc[0]], lang),
@@ -211,14 +245,20 @@ def c2_reserves(
     x_hist = period_index(shown).to_timestamp()
     fig.add_trace(go.Scatter(x=x_hist, y=shown["reserves"], name=t("c2.series.reserves", lang)))
     fig.add_trace(go.Scatter(x=x_hist, y=shown["on_rrp"], name=t("c2.series.on_rrp", lang)))
-    for f in frames:
+    # distinct dashes and widths, widest first: lines that coincide stay visible
+    styles = (
+        {"dash": "dash", "width": 6},
+        {"dash": "dot", "width": 4},
+        {"dash": "solid", "width": 2},
+    )
+    for f, style in zip(frames, styles, strict=False):
         name = str(f["scenario"].iloc[0])
         fig.add_trace(
             go.Scatter(
                 x=period_index(f).to_timestamp(),
                 y=f["reserves"],
                 name=t(f"c2.legend.{name}", lang),
-                line={"dash": "dash"},
+                line=style,
             )
         )
     # episodes only up to the vantage point: later ones were not known then
