@@ -138,3 +138,15 @@ def test_c2_names_each_scenario_once_and_says_when_lines_coincide(lang: str):
     if same:  # drawn so that every coinciding line shows: distinct dashes and widths
         assert len({(tr.line.dash, tr.line.width) for tr in fig.data[2:]}) == len(ys)
     assert proj
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_f1_at_2022_words_follow_the_numbers(lang: str):
+    # as of 2022 the note read "bills rise from 5.8% to 1.9%" and "through -, then"
+    r = get_analysis("F1").run(Dataset("2022-05-31"), lang=lang)
+    v = r.note_values("f1.note.composition")
+    want = direction(v["bills0"], v["bills1"], lang, tol=0.05)
+    assert v["bills_move"] == want
+    assert v["mbs_move"] == direction(v["mbs0"], v["mbs1"], lang, tol=0.5)
+    text = " ".join(n.text for n in r.notes)
+    assert "through -" not in text and "- 及以前" not in text
