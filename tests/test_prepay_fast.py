@@ -17,7 +17,7 @@ import pytest
 from qtlab.errors import SpecError
 from qtlab.prepay import CohortState, PrepayParams, _fast, prepay_params, project, project_reference
 
-numba_only = pytest.mark.skipif(not _fast.AVAILABLE, reason="numba (qtlab[fast]) not installed")
+numba_only = pytest.mark.skipif(not _fast.available(), reason="numba (qtlab[fast]) not installed")
 
 RTOL_NUMPY = 1e-13
 RTOL_REFERENCE = 1e-12
@@ -116,9 +116,48 @@ def test_kernel_choice_is_checked(monkeypatch: pytest.MonkeyPatch):
         project(state, paths, p, kernel="gpu")
     with pytest.raises(SpecError, match="threads=0 must be an integer >= 1"):
         project(state, paths, p, threads=0)
-    monkeypatch.setattr(_fast, "AVAILABLE", False)
+    monkeypatch.setattr(_fast, "available", lambda: False)
     with pytest.raises(SpecError, match=r"pip install 'qtlab\[fast\]'"):
         project(state, paths, p, kernel="numba")
     # without numba, "auto" is the numpy kernel
     auto = project(state, paths, p)
     _close(auto, project(state, paths, p, kernel="numpy"), 0.0)
+
+
+# --- the engine's compiled step and the whole sweep -------------------------------------
+
+
+def test_engine_tips_accrual_compiled_equals_numpy(monkeypatch: pytest.MonkeyPatch):
+    from qtlab.engine import _fast as engine_fast
+
+    g = np.random.default_rng(11)
+    gc = np.where(g.random((6, 3, 50)) < 0.4, g.uniform(0.0, 30.0, (6, 3, 50)), 0.0)
+    ic = np.where(gc[:, 1] > 0, g.uniform(0.0, 5.0, (6, 50)), 0.0)
+    ic_fast, ic_base = ic.copy(), ic.copy()
+    tot_fast = engine_fast.accrue_tips(gc, ic_fast, 0.0031, 7)
+    monkeypatch.setattr(engine_fast, "_compiled", lambda: None)
+    tot_base = engine_fast.accrue_tips(gc, ic_base, 0.0031, 7)
+    np.testing.assert_array_equal(ic_fast, ic_base)  # the same product per slot
+    np.testing.assert_allclose(tot_fast, tot_base, rtol=1e-13)
+    np.testing.assert_array_equal(ic_fast[:, :7], ic[:, :7])  # slots before lo untouched
+    assert np.all(tot_fast > 0)
+
+
+def test_sweep_with_compiled_kernels_equals_the_numpy_sweep(monkeypatch: pytest.MonkeyPatch):
+    """The sweep of F2 (prepayment, engine with TIPS accrual and liabilities, D2) with the
+    compiled kernels against the numpy kernels of before, within 1e-12 relative."""
+    from qtlab.analyses.fan import _forward
+    from qtlab.engine import _fast as engine_fast
+    from qtlab.policy import load_preset
+    from qtlab.scenarios import sweep
+    from qtlab.store import Dataset
+
+    pol = load_preset("qt2-realized")
+    start = _forward(Dataset(), months=18, policy=pol)[0]
+    fast = sweep(start, pol, 9, seed=3, chunk_size=4)
+    monkeypatch.setattr(_fast, "available", lambda: False)
+    monkeypatch.setattr(engine_fast, "_compiled", lambda: None)
+    base = sweep(start, pol, 9, seed=3, chunk_size=4)
+    for v, a in base.arrays[pol.name].items():
+        np.testing.assert_allclose(fast.get(v), a, rtol=1e-12, atol=1e-9, err_msg=v)
+    assert np.ptp(fast.get("mbs_paydowns")[:, -1]) > 0.1  # the paths do differ

@@ -282,7 +282,7 @@ def project(
     """
     if kernel not in KERNELS:
         raise SpecError(f"kernel={kernel!r} is unknown; valid: {one_of(KERNELS)}")
-    if kernel == "numba" and not _fast.AVAILABLE:
+    if kernel == "numba" and not _fast.available():
         raise SpecError(
             "kernel='numba' needs numba, an optional dependency: pip install 'qtlab[fast]'"
         )
@@ -316,7 +316,7 @@ def project(
         * mult[None, :]
     )
     refi_max = params.refi_max_cpr / 100.0 * mult
-    if kernel != "numpy" and _fast.AVAILABLE:
+    if kernel != "numpy" and _fast.available():
         r_all = np.ascontiguousarray(paths[:, :t_n])
         scal = np.array(
             [
