@@ -1,4 +1,5 @@
-"""The compiled prepayment kernel (numba) against the numpy kernel and the reference loop.
+"""The compiled kernels (numba) against the numpy kernels and the reference loop; the
+sweep with them against the sweep without; sweeps in a row on one Dask client.
 
 The numba kernel computes the SMM by Newton's method on 1 - (1 - z)^12 = CPR instead of
 log1p/expm1 and sums cohorts in another order, so it is compared within a tolerance:
@@ -16,6 +17,7 @@ import pytest
 
 from qtlab.errors import SpecError
 from qtlab.prepay import CohortState, PrepayParams, _fast, prepay_params, project, project_reference
+from qtlab.store import Dataset
 
 numba_only = pytest.mark.skipif(not _fast.available(), reason="numba (qtlab[fast]) not installed")
 
@@ -150,7 +152,6 @@ def test_sweep_with_compiled_kernels_equals_the_numpy_sweep(monkeypatch: pytest.
     from qtlab.engine import _fast as engine_fast
     from qtlab.policy import load_preset
     from qtlab.scenarios import sweep
-    from qtlab.store import Dataset
 
     pol = load_preset("qt2-realized")
     start = _forward(Dataset(), months=18, policy=pol)[0]
@@ -161,3 +162,23 @@ def test_sweep_with_compiled_kernels_equals_the_numpy_sweep(monkeypatch: pytest.
     for v, a in base.arrays[pol.name].items():
         np.testing.assert_allclose(fast.get(v), a, rtol=1e-12, atol=1e-9, err_msg=v)
     assert np.ptp(fast.get("mbs_paydowns")[:, -1]) > 0.1  # the paths do differ
+
+
+def test_two_sweeps_on_one_dask_client_in_a_row():
+    """The start is scattered under a fresh key per sweep: with a key hashed from the
+    start, the second sweep asked for the first one's copy while it was being released
+    and failed with 'lost dependencies' (seen with a real scheduler in
+    benchmarks/bench_dask_scaling.py)."""
+    distributed = pytest.importorskip("dask.distributed")
+    from qtlab.analyses.fan import _forward
+    from qtlab.policy import load_preset
+    from qtlab.scenarios import sweep
+
+    pol = load_preset("qt2-realized")
+    start = _forward(Dataset(), months=6, policy=pol)[0]
+    local = sweep(start, pol, 4, seed=1, chunk_size=2)
+    with distributed.Client(processes=False, n_workers=1, dashboard_address=None) as client:
+        for _ in range(3):
+            d = sweep(start, pol, 4, seed=1, chunk_size=2, backend="dask", client=client)
+            for v in local.arrays[pol.name]:
+                np.testing.assert_array_equal(d.get(v), local.get(v))
