@@ -100,15 +100,15 @@ def test_threads_do_not_change_a_single_bit():
 
 
 def test_newton_steps_reach_the_smm_of_every_cpr_up_to_the_cap():
-    for cap in (0.05, 0.5, 0.8, 0.95, 0.999):
+    for cap in (0.05, 0.5, 0.8, 0.95, 0.99):
         n = _fast.newton_steps(cap)
-        assert 2 <= n <= 20
+        assert 1 <= n <= 20
         for c in np.linspace(0.0, cap, 57):
             z = c * (1.0 / 12.0 + c * (11.0 / 288.0))
             for _ in range(n):
                 z += (c + np.expm1(12.0 * np.log1p(-z))) / (12.0 * (1.0 - z) ** 11)
             exact = -np.expm1(np.log1p(-c) / 12.0)
-            assert abs(z - exact) <= 1e-14 * exact, (cap, c)
+            assert abs(z - exact) <= 2e-15 * exact, (cap, c)
     assert _fast.newton_steps(0.9999999) == 0  # the kernel then uses log1p/expm1
 
 

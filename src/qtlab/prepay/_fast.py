@@ -48,15 +48,16 @@ def available() -> bool:
 
 
 def newton_steps(cap: float) -> int:
-    """Newton steps that take the SMM of every CPR up to ``cap`` [fraction] to full
-    precision (the iteration converges from below and is slowest at the cap), plus one;
-    0 (use log1p/expm1) if that takes more than 20 steps (caps near 100%)."""
+    """Newton steps that take the SMM of every CPR up to ``cap`` [fraction] to within
+    1e-15 relative (the error after k steps grows with the CPR: the start's error and
+    the contraction both do, so the cap is the worst case); 0 (use log1p/expm1) if that
+    takes more than 20 steps (caps near 100%)."""
     target = -math.expm1(math.log1p(-cap) / 12.0)
     z = cap * (1.0 / 12.0 + cap * (11.0 / 288.0))
     for k in range(1, 20):
         z += (cap + math.expm1(12.0 * math.log1p(-z))) / (12.0 * (1.0 - z) ** 11)
-        if abs(z - target) <= 1e-14 * target:
-            return k + 1
+        if abs(z - target) <= 1e-15 * target:
+            return k
     return 0  # the kernel then uses log1p/expm1
 
 
