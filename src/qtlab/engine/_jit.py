@@ -11,7 +11,7 @@ __all__ = ["accrue"]
 FloatArray = npt.NDArray[np.float64]
 
 
-@njit(cache=True, nogil=True)  # type: ignore[untyped-decorator]
+@njit(cache=True, nogil=True)
 def accrue(gc: FloatArray, ic: FloatArray, g: float, lo: int, out: FloatArray) -> None:
     """``ic[s, j] += g * (gc[s, 1, j] + ic[s, j])`` for ``j >= lo``; ``out[s]`` the sum."""
     n_s, n_h = ic.shape

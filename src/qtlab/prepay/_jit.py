@@ -17,7 +17,7 @@ FloatArray = npt.NDArray[np.float64]
 _FM: Final = {"reassoc", "nsz", "contract"}
 
 
-@njit(cache=True, nogil=True, inline="always", fastmath=_FM, error_model="numpy")  # type: ignore[untyped-decorator]
+@njit(cache=True, nogil=True, inline="always", fastmath=_FM, error_model="numpy")
 def _p12(z: float) -> float:
     """1 - (1 - z)^12 expanded (Horner): exact to a few ulp for small z."""
     return z * (
@@ -47,7 +47,7 @@ def _p12(z: float) -> float:
     )
 
 
-@njit(cache=True, nogil=True, fastmath=_FM, error_model="numpy")  # type: ignore[untyped-decorator]
+@njit(cache=True, nogil=True, fastmath=_FM, error_model="numpy")
 def kernel(
     paths: FloatArray,
     par: FloatArray,
