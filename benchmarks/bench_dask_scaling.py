@@ -32,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _baseline import load, timed
+from _baseline import load, median, timed
 
 from qtlab.analyses.fan import forward_start
 from qtlab.policy import load_preset
@@ -50,7 +50,8 @@ def _free_port() -> int:
 
 
 def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    # one thread per worker process: the scaling is that of the processes
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), QTLAB_THREADS="1")
     with log.open("ab") as fh:
         return subprocess.Popen(
             [sys.executable, "-m", "distributed.cli.dask_" + args[0], *args[1:]],
@@ -79,6 +80,7 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=120)
     ap.add_argument("--chunk-size", type=int, default=250)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=3, help="timed sweeps per setting (median)")
     ap.add_argument("--idle-timeout", default="120s", help="the scheduler's, without a client")
     ap.add_argument("--lifetime", default="900s", help="the workers' longest life")
     ap.add_argument("--timeout", type=float, default=900.0, help="bound of the whole run [s]")
@@ -113,6 +115,8 @@ def main() -> None:
         )  # fmt: skip
         procs.append(_start(worker, a.log))
         local, t_local, _ = timed(lambda: sweep_paths(start, pol, paths, coefs, **opts))
+        for _ in range(a.repeat - 1):
+            t_local = min(t_local, timed(lambda: sweep_paths(start, pol, paths, coefs, **opts))[1])
         rows = []
         with Client(addr, timeout="60s") as client:  # type: ignore[no-untyped-call]
             for n in (1, 2):
@@ -129,13 +133,18 @@ def main() -> None:
                     client=client,
                 )  # fmt: skip  (load the compiled kernels in every worker first)
                 del warm
-                res, t, _ = timed(
-                    lambda: sweep_paths(
-                        start, pol, paths, coefs, backend="dask", client=client, **opts
+                times, same = [], True
+                for _ in range(a.repeat):
+                    res, t, _ = timed(
+                        lambda: sweep_paths(
+                            start, pol, paths, coefs, backend="dask", client=client, **opts
+                        )
                     )
-                )
-                same = all(np.array_equal(res.get(v), local.get(v)) for v in local.arrays[pol.name])
-                rows.append((n, t, same))
+                    times.append(t)
+                    same = same and all(
+                        np.array_equal(res.get(v), local.get(v)) for v in local.arrays[pol.name]
+                    )
+                rows.append((n, median(times), same))
     finally:
         _stop(procs)
         watchdog.cancel()
@@ -144,7 +153,7 @@ def main() -> None:
         f"{a.paths:,} paths x {a.months} months, chunks of {a.chunk_size} "
         f"({-(-a.paths // a.chunk_size)} tasks); scheduler and workers on {HOST}:{port}"
     )
-    print(load())
+    print(f"{load()}; medians of {a.repeat} run(s) (local: the fastest)")
     print(f"local backend (thread pool): {t_local:7.2f} s")
     for n, t, same in rows:
         print(

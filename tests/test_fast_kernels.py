@@ -112,6 +112,16 @@ def test_newton_steps_reach_the_smm_of_every_cpr_up_to_the_cap():
     assert _fast.newton_steps(0.9999999) == 0  # the kernel then uses log1p/expm1
 
 
+def test_threads_from_the_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("QTLAB_THREADS", "3")
+    assert _fast.default_threads() == 3
+    monkeypatch.setenv("QTLAB_THREADS", "two")
+    with pytest.raises(SpecError, match="QTLAB_THREADS='two' must be an integer >= 1"):
+        _fast.default_threads()
+    monkeypatch.delenv("QTLAB_THREADS")
+    assert _fast.default_threads() >= 1
+
+
 def test_kernel_choice_is_checked(monkeypatch: pytest.MonkeyPatch):
     state, paths, p = _state(3, seed=1), _paths(2, 6, seed=1), PrepayParams()
     with pytest.raises(SpecError, match=r"kernel='gpu' is unknown; valid: 'auto', 'numba' or"):

@@ -27,6 +27,8 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from qtlab.errors import SpecError
+
 __all__ = ["available", "default_threads", "newton_steps", "run"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -62,7 +64,14 @@ def newton_steps(cap: float) -> int:
 
 
 def default_threads() -> int:
-    """Threads of the compiled kernel: the CPUs this process may use."""
+    """Threads of the compiled kernel: ``QTLAB_THREADS`` if set (e.g. 1 in each process
+    of a Dask cluster that already runs one task per core), else the CPUs this process
+    may use."""
+    env = os.environ.get("QTLAB_THREADS", "").strip()
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise SpecError(f"QTLAB_THREADS={env!r} must be an integer >= 1 (or unset)")
+        return int(env)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
