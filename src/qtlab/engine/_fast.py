@@ -3,7 +3,7 @@
 Accruing inflation compensation touches every future half-month slot of every scenario
 each month, the largest cost of :func:`qtlab.engine._core.run_vectorized` in numpy
 (four passes and two temporaries over ``(scenarios, slots)``). :func:`accrue_tips` does
-it in one pass, skipping the slots that hold no TIPS, with the same products per slot
+it in one vectorized pass, with the same products per slot
 (so ``ic`` is bit-identical to the numpy step; only the order of the sum of the month's
 accrual differs). numba is the optional extra ``qtlab[fast]``, imported on first use
 (:mod:`qtlab.engine._jit`); without it the numpy step runs.
