@@ -231,7 +231,7 @@ def render_tables(tabs: Sequence[Tab], notes: Sequence[str] = (), width: int | N
                     justify="right" if num else "left",
                     min_width=ws[j],
                     max_width=ws[j],
-                    no_wrap=num,
+                    no_wrap=False,  # widths hold every number whole; headers wrap
                     overflow="fold",
                 )
             for r in cells:
