@@ -221,7 +221,13 @@ def render_tables(tabs: Sequence[Tab], notes: Sequence[str] = (), width: int | N
         cells = [[tab.cell(j, v) for j, v in enumerate(r)] for r in tab.rows]
         ws = _widths(tab, cells, width)
         parts = _parts(tab, ws, width)
+        full = _widths(tab, cells, 10**6)  # every column at its natural width
         for k, cols in enumerate(parts):
+            slack = width - 1 - sum(ws[j] + 3 for j in cols)
+            for j in cols:  # give wrapped text the room the numbers left
+                grow = max(0, min(slack, full[j] - ws[j]))
+                ws[j] += grow
+                slack -= grow
             title = tab.title if len(parts) == 1 else f"{tab.title} ({k + 1}/{len(parts)})"
             t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
             for j in cols:
