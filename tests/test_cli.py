@@ -39,7 +39,16 @@ def _status(*args: str) -> dict[str, Any]:
 
 def test_status_json_contract() -> None:
     rep = _status()
-    assert set(rep) == {"as_of", "snapshot", "series", "holdings", "tables"}
+    assert set(rep) == {
+        "schema_version",
+        "command",
+        "as_of",
+        "snapshot",
+        "series",
+        "holdings",
+        "tables",
+    }
+    assert rep["schema_version"] == 1 and rep["command"] == "data status"
     assert rep["as_of"] is None
     manifest = load_manifest()
     assert manifest is not None

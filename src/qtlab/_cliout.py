@@ -223,10 +223,11 @@ def render_tables(tabs: Sequence[Tab], notes: Sequence[str] = (), width: int | N
         parts = _parts(tab, ws, width)
         full = _widths(tab, cells, 10**6)  # every column at its natural width
         for k, cols in enumerate(parts):
-            slack = width - 1 - sum(ws[j] + 3 for j in cols)
+            w = list(ws)  # this part's widths
+            slack = width - 1 - sum(w[j] + 3 for j in cols)
             for j in cols:  # give wrapped text the room the numbers left
-                grow = max(0, min(slack, full[j] - ws[j]))
-                ws[j] += grow
+                grow = max(0, min(slack, full[j] - w[j]))
+                w[j] += grow
                 slack -= grow
             title = tab.title if len(parts) == 1 else f"{tab.title} ({k + 1}/{len(parts)})"
             t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
@@ -235,8 +236,8 @@ def render_tables(tabs: Sequence[Tab], notes: Sequence[str] = (), width: int | N
                 t.add_column(
                     tab.columns[j],
                     justify="right" if num else "left",
-                    min_width=ws[j],
-                    max_width=ws[j],
+                    min_width=w[j],
+                    max_width=w[j],
                     no_wrap=False,  # widths hold every number whole; headers wrap
                     overflow="fold",
                 )
