@@ -219,7 +219,7 @@ def test_presets_any_case_and_a_typo_refused_before_any_data_are_read(
     assert upper["months"] == base["months"]
     assert upper["policy"] == "qt2-announced"
 
-    import qtlab.store.dataset as dataset
+    from qtlab.store import dataset
 
     def no_data(*a: object, **k: object) -> None:
         raise AssertionError("data were read before the arguments were checked")

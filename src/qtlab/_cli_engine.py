@@ -105,8 +105,8 @@ def preset_name(name: str, flag: str = "--policy", extra: Sequence[str] = ()) ->
             return v
     hint = closest(name, valid)
     raise SpecError(
-        f"{flag} {quoted(name)} is not a policy preset; valid: {one_of(valid)} or a policy "
-        "YAML file" + (f" (did you mean {quoted(hint)}?)" if hint else "")
+        f"{flag} {quoted(name)} is not a policy preset; valid presets: {one_of(valid)}, "
+        "or a policy YAML file" + (f" (did you mean {quoted(hint)}?)" if hint else "")
     )
 
 

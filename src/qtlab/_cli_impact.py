@@ -6,7 +6,7 @@ Registered from :mod:`qtlab.cli` (one import line); JSON goes to stdout.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -152,7 +152,10 @@ def fit_yield_cmd(
         "out_of_sample_rmse": oos,
         "out_of_sample_origins": "{}:{}".format(*choice.summaries[indicator].attrs["origins"]),
     }
-    payload = {"as_of": ds.as_of.isoformat() if ds.as_of else None, "units": "%"}
+    payload: dict[str, Any] = {
+        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "units": "%",
+    }
     payload.update({**yf.to_dict(), **used})
     notes = [f"specification {used['spec']} ({choice.mode})"] if used["spec"] is not None else []
     notes.append(
