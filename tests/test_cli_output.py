@@ -277,3 +277,17 @@ def test_show_unknown_id_suggests_the_closest() -> None:
     code, _, err = run("show", "A33")
     assert code == 2
     assert "did you mean 'A3'" in err
+
+
+def test_forward_under_12_months_and_alternatives_in_any_case() -> None:
+    code, js, err = run(
+        "forward", "--months", "3", "--alt", "QT2-Announced", "--alt", "20", "--format", "json"
+    )
+    assert code == 0, err
+    obj = json.loads(js)
+    assert obj["command"] == "forward"
+    assert obj["units"] == "USD bn"
+    assert len(obj["alternatives"]) == 3  # the default, the preset and the pace
+    for a in obj["alternatives"].values():
+        assert a["summary"] == []  # no 12-month horizon within 3 months
+        assert len(a["paths"]) == 3

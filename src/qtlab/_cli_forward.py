@@ -57,7 +57,8 @@ def forward_json(
     chk = fw.start_check
     alts: dict[str, Any] = {}
     for n in fw.names:
-        s = summary.loc[summary["alternative"] == n]
+        # no summary row under 12 months: the frame is empty, without columns
+        s = summary.loc[summary["alternative"] == n] if len(summary) else summary
         alts[n] = {
             "description": fw.descriptions[n].text("en"),
             "paths": _month_rows(fw.path(n), cols, regime=True),
@@ -93,6 +94,18 @@ def forward_json(
         "alternatives": alts,
         "assumptions": [a.text("en") for a in fw.assumptions],
     }
+
+
+def _alternative(text: str) -> str:
+    """An ``--alt`` as given if a pace [USD bn/month] or a file, else the preset it names
+    (any case; a typo gets the closest name before any data are read)."""
+    from qtlab._cli_engine import preset_name  # noqa: PLC0415
+
+    try:
+        float(text)
+    except ValueError:
+        return preset_name(text, flag="--alt")
+    return text
 
 
 @app.command("forward")
@@ -144,6 +157,7 @@ def forward(
     """F1: the balance sheet from the latest holdings under the regime in force and
     alternatives [USD bn]."""
     form = choose_format(fmt, as_json)
+    alt = [_alternative(a) for a in alt] if alt else alt
     res = forward_json(as_of, months, bill_purchases, alt, mortgage_rate, shock_bp, data_dir)
     check = Tab(
         f"Starting point: carried forward vs the weekly SOMA summary of {res['anchor']}",

@@ -224,6 +224,10 @@ def endpoint_cmd(
     """C3: when runoff has to stop under one or more endpoint rules."""
     form = choose_format(fmt, as_json)
     horizon = deprecated_alias(months, horizon, "--months", "--horizon", default=120)
+    if policy is not None:
+        from qtlab._cli_engine import preset_name  # noqa: PLC0415
+
+        policy = preset_name(policy, extra=("caps", "hold"))
     from qtlab.analyses.liabilities import endpoint  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
@@ -287,8 +291,13 @@ def scorecard_cmd(
     from qtlab.analyses.scorecard import load_forecasts, score  # noqa: PLC0415 (lazy)
     from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
-    table = score(load_forecasts(file), Dataset(as_of, data_dir=data_dir))
+    ds = Dataset(as_of, data_dir=data_dir)
+    table = score(load_forecasts(file), ds)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
-    payload = {"file": file or "qtlab_2022-05-31.yaml", "forecasts": rows}
+    payload = {
+        "file": file or "qtlab_2022-05-31.yaml",
+        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "forecasts": rows,
+    }
     tab = frame_tab("Forecasts against what happened", table, default_digits=2)
     emit("scorecard", form, payload, [tab], [], out_file)

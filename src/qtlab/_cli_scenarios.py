@@ -142,6 +142,9 @@ def sweep_cmd(
 ) -> None:
     """Monte-Carlo sweep: bands of MBS paydowns, reserves and the D2 10-year yield."""
     form = choose_format(fmt, as_json)
+    from qtlab._cli_engine import preset_name  # noqa: PLC0415
+
+    policy = [preset_name(p) for p in policy] if policy else policy
     res = sweep_json(
         paths=paths,
         months=months,
