@@ -59,6 +59,24 @@ def prepay_json(
     }
 
 
+def _param_set(name: str) -> str:
+    """The packaged parameter set ``name`` stands for (any case), checked before any data
+    are read; a :class:`SpecError` with the closest valid name otherwise."""
+    from qtlab._cliout import closest  # noqa: PLC0415
+    from qtlab.errors import SpecError, one_of, quoted  # noqa: PLC0415
+    from qtlab.prepay.params import param_set_names  # noqa: PLC0415
+
+    valid = param_set_names()
+    for v in valid:
+        if v.lower() == name.strip().lower():
+            return v
+    hint = closest(name, valid)
+    raise SpecError(
+        f"--params {quoted(name)} is not a parameter set; valid: {one_of(valid)}"
+        + (f" (did you mean {quoted(hint)}?)" if hint else "")
+    )
+
+
 @app.command("prepay")
 @_handle_errors
 def prepay(
@@ -92,6 +110,8 @@ def prepay(
 ) -> None:
     """Project SOMA MBS paydowns (scheduled + prepaid) against the monthly cap [USD bn]."""
     form = choose_format(fmt, as_json)
+    if params is not None:
+        params = _param_set(params)
     res = prepay_json(as_of, months, shock_bp, params, mortgage_rate, data_dir)
     import pandas as pd  # noqa: PLC0415
 
