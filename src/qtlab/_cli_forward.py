@@ -10,6 +10,7 @@ import typer
 from qtlab._cli_engine import _month_rows, _num
 from qtlab._cliout import FormatOpt, OutOpt, Tab, choose_format, emit
 from qtlab.cli import DataDirOpt, _handle_errors, app
+from qtlab.errors import SpecError, quoted
 
 __all__ = ["forward", "forward_json"]
 
@@ -104,7 +105,13 @@ def _alternative(text: str) -> str:
     try:
         float(text)
     except ValueError:
-        return preset_name(text, flag="--alt")
+        try:
+            return preset_name(text, flag="--alt")
+        except SpecError as exc:
+            raise SpecError(
+                f"unknown alternative {quoted(text)} (a pace [USD bn/month], a preset or a "
+                f"policy YAML file): {exc}"
+            ) from exc
     return text
 
 
