@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from _helpers import flat, run_cli
-from qtlab.errors import ReconciliationError
+from qtlab.errors import ParseError, ReconciliationError
 from qtlab.sources import fred
 from qtlab.store.build import build_snapshot
 from qtlab.store.coverage import coverage_checks
@@ -84,7 +84,16 @@ def _walcl_with(raw_data: Path, tmp_path: Path, value: str) -> dict[str, object]
 def test_values_beyond_the_glossary_bounds_are_refused(
     raw_data: Path, tmp_path: Path, value: str, why: str
 ) -> None:
-    items = _walcl_with(raw_data, tmp_path, value)
+    if value.startswith("-"):
+        # the FRED parser refuses a negative level of a non-negative series first ...
+        with pytest.raises(ParseError, match="non-negative"):
+            _walcl_with(raw_data, tmp_path, value)
+        # ... and coverage refuses one that reached the build another way
+        items = _walcl_with(raw_data, tmp_path, "1")
+        frame = items["fred.WALCL"].data
+        frame.loc[frame.index[-1], "value"] = float(value) / 1000
+    else:
+        items = _walcl_with(raw_data, tmp_path, value)
     (check,) = coverage_checks(items, None)  # glossary checks alone
     assert not check.passed and why in check.detail, check.detail
     assert check.name == "fred.WALCL: coverage"
