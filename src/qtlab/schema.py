@@ -196,7 +196,7 @@ def _s(
     source: str,
     kind: SeriesKind = "observed",
 ) -> SeriesSpec:
-    return SeriesSpec(id, title, units, frequency, source, kind, id in NONNEGATIVE_IDS)
+    return SeriesSpec(id, title, units, frequency, source, kind, nonnegative=id in NONNEGATIVE_IDS)
 
 
 #: Series that cannot be negative (:attr:`SeriesSpec.nonnegative`): balance-sheet levels,
