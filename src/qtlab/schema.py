@@ -503,6 +503,7 @@ def series_spec(series_id: str) -> SeriesSpec:
                 fam.frequency,
                 fam.source,
                 fam.kind,
+                fam.whole_vintage,
                 fam.nonnegative,
             )
     raise UnknownSeriesError(

@@ -20,6 +20,17 @@ from qtlab.balance.identity import (
     monthly_balance_sheet,
     on_rrp_weekly,
 )
+from qtlab.balance.models import (
+    CurrencyFit,
+    CurrencyTrend,
+    Decay,
+    DecayFit,
+    LiabilityModelFit,
+    RrpFit,
+    RrpSupply,
+    TgaFit,
+    TgaSeasonal,
+)
 from qtlab.balance.liabilities import (
     DEFAULT_CURRENCY_GROWTH,
     RRP_RULES,
@@ -32,6 +43,15 @@ from qtlab.balance.liabilities import (
 
 __all__ = [
     "BLOCK",
+    "CurrencyFit",
+    "CurrencyTrend",
+    "Decay",
+    "DecayFit",
+    "LiabilityModelFit",
+    "RrpFit",
+    "RrpSupply",
+    "TgaFit",
+    "TgaSeasonal",
     "CONVENTION",
     "DEFAULT_CURRENCY_GROWTH",
     "DEFAULT_GDP_GROWTH",

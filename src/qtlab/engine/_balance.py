@@ -136,8 +136,8 @@ def layout(
     else:
         tga[live] = as_monthly(r.tga, live_idx, "tga").to_numpy()
     k = np.array([(m - st.month).n for m in idx], dtype=float)
-    growth = (1.0 + r.currency_growth / 100.0) ** (1.0 / 12.0)
-    block = np.where(live, st.currency_other * growth**k, np.nan)
+    block = np.full(n, np.nan)
+    block[live] = r.block_path(st.currency_other, live_idx, k[live])
     rrp_path = np.full(n, np.nan)
     if r.rrp_rule == "path":
         assert r.rrp_path is not None
