@@ -40,6 +40,7 @@ from qtlab.balance.models import (
     TgaFit,
     TgaSeasonal,
 )
+from qtlab.balance.rmp import RESERVE_TARGETS, reserve_target
 
 __all__ = [
     "BLOCK",
@@ -47,6 +48,7 @@ __all__ = [
     "DEFAULT_CURRENCY_GROWTH",
     "DEFAULT_GDP_GROWTH",
     "ENDPOINT_RULES",
+    "RESERVE_TARGETS",
     "RRP_RULES",
     "CurrencyFit",
     "CurrencyTrend",
@@ -70,5 +72,6 @@ __all__ = [
     "on_rrp_weekly",
     "parse_rule",
     "project_liabilities",
+    "reserve_target",
     "split_reference",
 ]

@@ -52,6 +52,14 @@ class BalanceInputs:
         ``reserves_peak_fraction`` looks back over it (default: the start level).
     peak_reserves
         A fixed peak instead [USD bn].
+    reserve_target
+        Monthly reserves the Fed holds by reserve-management bill purchases [USD bn]
+        (:func:`qtlab.balance.reserve_target`): from ``target_from`` on, and after an
+        endpoint stop, each month it buys the bills that lift reserves to the target
+        (none when they are above it), on top of the policy's own purchases. ``None``:
+        purchases are only the policy's (an exogenous pace).
+    target_from
+        The first month the target binds (default: the first month after ``state``).
     """
 
     state: LiabilityState
@@ -61,6 +69,8 @@ class BalanceInputs:
     bank_assets: pd.Series | None = field(default=None, repr=False)
     reserves_history: pd.Series | None = field(default=None, repr=False)
     peak_reserves: float | None = None
+    reserve_target: pd.Series | None = field(default=None, repr=False)
+    target_from: pd.Period | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.state, LiabilityState):
@@ -113,6 +123,8 @@ class BalanceArrays:
     peak0: float
     peak_fixed: bool
     rules: tuple[tuple[str, int, float, np.ndarray | None], ...]
+    target: np.ndarray | None = None
+    target_on: np.ndarray | None = None
 
 
 def layout(
@@ -180,7 +192,15 @@ def layout(
         fixed = False
     else:
         peak0, fixed = st.reserves, False
+    target = target_on = None
+    if bal.reserve_target is not None:
+        target = np.full(n, np.nan)
+        target[live] = as_monthly(bal.reserve_target, live_idx, "reserve_target").to_numpy()
+        first = st.month + 1 if bal.target_from is None else bal.target_from
+        target_on = live & np.asarray(idx >= first)
     return BalanceArrays(
+        target=target,
+        target_on=target_on,
         other_assets=float(bal.other_assets),
         tga=tga,
         block=block,

@@ -322,8 +322,19 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
                 rrp = np.maximum(rrp + bal.rrp_share * d, 0.0)
             else:
                 rrp = np.full(S, bal.rrp_path[m])
-            liq_prev = liq
             res = liq - rrp
+            if bal.target is not None and bal.target_on is not None:
+                # reserve-management purchases: bills bought to lift reserves to the target
+                on = stopped | bool(bal.target_on[m])
+                extra = np.where(on, np.maximum(bal.target[m] - res, 0.0), 0.0)
+                if extra.any():
+                    for w, sh in zip(bw, bs, strict=True):
+                        _issue_bills(gb, (sh * extra)[:, None] * day_w, f, n, int(w))
+                    tot[:, 0] += extra
+                    out["bills"][:, m] += extra
+                    out["bill_purchases"][:, m] += extra
+                    assets, liq, res = assets + extra, liq + extra, res + extra
+            liq_prev = liq
             if not bal.peak_fixed:
                 peak = np.maximum(peak, res)
             for c, v in zip(

@@ -258,8 +258,19 @@ def _one(
             rrp = max(rrp + bal.rrp_share * d, 0.0)
         else:
             rrp = float(bal.rrp_path[m])
-        liq_prev = liq
         reserves = liq - rrp
+        if bal.target is not None and bal.target_on is not None:
+            on = stopped or bool(bal.target_on[m])
+            extra = max(float(bal.target[m]) - reserves, 0.0) if on else 0.0
+            if extra > 0.0:
+                for i in range(k0, ndays):
+                    day = first + timedelta(days=i)
+                    for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
+                        add("bill", _bill_maturity(day, w), day, sh * extra / (ndays - k0))
+                out["bills"][s, m] += extra
+                out["bill_purchases"][s, m] += extra
+                assets, liq, reserves = assets + extra, liq + extra, reserves + extra
+        liq_prev = liq
         if not bal.peak_fixed:
             peak = max(peak, reserves)
         levels = (assets, reserves, rrp, float(bal.tga[m]), float(bal.block[m]))
