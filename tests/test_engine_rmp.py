@@ -76,3 +76,23 @@ def test_reserve_target_kinds():
         reserve_target(idx, "bank_assets_share", value=0.1)
     with pytest.raises(SpecError, match="valid"):
         reserve_target(idx, "half")
+
+
+def test_hold_after_stop_keeps_the_stop_months_reserves_growing_with_liabilities():
+    pol = _runoff(["reserves_peak_fraction=0.5"])
+    rules = LiabilityRules(currency_growth=6.0, tga=pd.Series(100.0, index=MONTHS))
+    bal = BalanceInputs(STATE, other_assets=100.0, rules=rules, hold_after_stop=True)
+    kw = {"mbs_paydowns": _Scenarios([10.0, 6.0]), "balance": bal}
+    v = project(_mbs_only(), pol, "2022-02", 60, **kw)  # type: ignore[arg-type]
+    r = project(_mbs_only(), pol, "2022-02", 60, method="reference", **kw)  # type: ignore[arg-type]
+    for c in v.arrays:
+        np.testing.assert_allclose(v.arrays[c], r.arrays[c], atol=1e-9, err_msg=c)
+    for s in range(2):
+        end = v.endpoint_month(s)
+        assert end is not None
+        f = v.frame.xs(s, level="scenario")
+        nrl = f["tga"] + f["currency_other"]
+        want = f.loc[end, "reserves"] * nrl.loc[end + 1 :] / nrl.loc[end]
+        np.testing.assert_allclose(f.loc[end + 1 :, "reserves"], want, rtol=1e-12)
+        assert f.loc[end + 1 :, "reserves"].iloc[-1] > f.loc[end, "reserves"]
+    _assert_identities(v)

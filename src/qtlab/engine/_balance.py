@@ -60,6 +60,10 @@ class BalanceInputs:
         purchases are only the policy's (an exogenous pace).
     target_from
         The first month the target binds (default: the first month after ``state``).
+    hold_after_stop
+        Without ``reserve_target``: after an endpoint stop, buy the bills that hold
+        reserves at their level in the stop month growing with the non-reserve liabilities
+        (TGA + currency + other liabilities and capital), the FOMC's December 2025 rule.
     """
 
     state: LiabilityState
@@ -71,6 +75,7 @@ class BalanceInputs:
     peak_reserves: float | None = None
     reserve_target: pd.Series | None = field(default=None, repr=False)
     target_from: pd.Period | None = None
+    hold_after_stop: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.state, LiabilityState):
@@ -125,6 +130,7 @@ class BalanceArrays:
     rules: tuple[tuple[str, int, float, np.ndarray | None], ...]
     target: np.ndarray | None = None
     target_on: np.ndarray | None = None
+    hold_after_stop: bool = False
 
 
 def layout(
@@ -201,6 +207,7 @@ def layout(
     return BalanceArrays(
         target=target,
         target_on=target_on,
+        hold_after_stop=bool(bal.hold_after_stop),
         other_assets=float(bal.other_assets),
         tga=tga,
         block=block,

@@ -150,6 +150,8 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         rrp = np.full(S, bal.rrp0)
         liq_prev = np.full(S, bal.liq0)
         peak = np.full(S, bal.peak0)
+        res_stop = np.full(S, np.nan)  # reserves and non-reserve liabilities at the stop
+        nrl_stop = np.full(S, np.nan)
     stopped = np.zeros(S, dtype=bool)
     obs = np.zeros((S, len(inp.observe), 8))
     obs_month = inp.observe.astype("datetime64[M]").astype(int) - base
@@ -323,10 +325,15 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             else:
                 rrp = np.full(S, bal.rrp_path[m])
             res = liq - rrp
+            nrl = bal.tga[m] + bal.block[m]  # non-reserve liabilities besides ON RRP
+            tgt = None
             if bal.target is not None and bal.target_on is not None:
                 # reserve-management purchases: bills bought to lift reserves to the target
-                on = stopped | bool(bal.target_on[m])
-                extra = np.where(on, np.maximum(bal.target[m] - res, 0.0), 0.0)
+                tgt = np.where(stopped | bool(bal.target_on[m]), bal.target[m], np.nan)
+            elif bal.hold_after_stop:  # the stop month's reserves, growing with nrl
+                tgt = np.where(stopped, res_stop * nrl / nrl_stop, np.nan)
+            if tgt is not None:
+                extra = np.where(np.isnan(tgt), 0.0, np.maximum(tgt - res, 0.0))
                 if extra.any():
                     for w, sh in zip(bw, bs, strict=True):
                         _issue_bills(gb, (sh * extra)[:, None] * day_w, f, n, int(w))
@@ -351,6 +358,8 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
                 out["endpoint"][new, m] = 1.0
                 out["endpoint_rule"][new, m] = rule[new]
                 stopped = stopped | new
+                res_stop = np.where(new, res, res_stop)
+                nrl_stop = np.where(new, nrl, nrl_stop)
     return out, obs
 
 

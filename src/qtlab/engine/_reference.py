@@ -82,6 +82,7 @@ def _one(
     stopped = False
     if bal is not None:
         rrp, liq_prev, peak = bal.rrp0, bal.liq0, bal.peak0
+        res_stop = nrl_stop = math.nan
 
     def alive(on: date) -> dict[str, float]:
         tot = dict.fromkeys((*KINDS, "ic"), 0.0)
@@ -259,9 +260,15 @@ def _one(
         else:
             rrp = float(bal.rrp_path[m])
         reserves = liq - rrp
+        nrl = float(bal.tga[m]) + float(bal.block[m])
+        tgt: float | None = None
         if bal.target is not None and bal.target_on is not None:
-            on = stopped or bool(bal.target_on[m])
-            extra = max(float(bal.target[m]) - reserves, 0.0) if on else 0.0
+            if stopped or bool(bal.target_on[m]):
+                tgt = float(bal.target[m])
+        elif bal.hold_after_stop and stopped:
+            tgt = res_stop * nrl / nrl_stop
+        if tgt is not None:
+            extra = max(tgt - reserves, 0.0)
             if extra > 0.0:
                 for i in range(k0, ndays):
                     day = first + timedelta(days=i)
@@ -284,4 +291,5 @@ def _one(
                 out["endpoint"][s, m] = 1.0
                 out["endpoint_rule"][s, m] = j
                 stopped = True
+                res_stop, nrl_stop = reserves, nrl
                 break
