@@ -192,3 +192,51 @@ def test_identity_to_the_cent_with_the_model(latest):
         gap = p["total_assets"] - (p["reserves"] + p["on_rrp"] + p["tga"] + p["currency_other"])
         assert (gap.abs() < 0.005).all()
         assert not p["tga"].iloc[1:].eq(inp.state.tga).all()  # not frozen at the start
+
+
+def _backtest_2022(latest: pd.DataFrame, tga_given: bool, base: LiabilityRules) -> pd.Series:
+    """Reserves error [USD bn] from the 2022-05-31 vantage along the realized total assets."""
+    ds = Dataset("2022-05-31", use_store=False)
+    inp = load_inputs(ds, horizon=24)
+    fit = fit_liability_model(ds, inp)
+    through = pd.Period("2023-12", "M")
+    idx = pd.period_range(inp.last_month + 1, through, freq="M")
+    tga = latest["tga"].reindex(idx) if tga_given else None
+    p = project_liabilities(
+        latest["total_assets"].reindex(idx),
+        inp.state,
+        model_rules(fit, inp, through, base, tga=tga),
+    )
+    gap = p["total_assets"] - (p["reserves"] + p["on_rrp"] + p["tga"] + p["currency_other"])
+    assert (gap.abs() < 0.005).all()
+    return (p["reserves"] - latest["reserves"]).loc[idx]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "measured miss: from 2022-05-31 with the realized assets and TGA, reserves are off by "
+        "up to about 850 bn (absorb-first ON RRP, 2023-07) and 650-1000 bn under a fixed share; "
+        "two causes: (1) the split: in 2023 H1 the TGA drawdown raised reserves + ON RRP and "
+        "ON RRP kept it, whereas absorb-first sends every rise to reserves; the bill-supply "
+        "ON RRP rule fitted on the 16 months visible then (2021-01..2022-04) over-reacts "
+        "(-1.46 per bn of bills); (2) the block: the five-year currency trend then was 8% a "
+        "year (the 2020-21 surge) against about 2% realized, and the deferred asset (negative "
+        "other capital from September 2022) is not modelled: the block is up to 400 bn high"
+    ),
+)
+def test_2022_backtest_reserves_within_250_with_the_tga_given(latest):
+    err = _backtest_2022(latest, True, LiabilityRules())
+    assert err.abs().max() < 250.0
+
+
+def test_2022_backtest_errors_are_measured_with_given_and_model_tga(latest):
+    """The benchmark the issue asks for, reported (the target is the xfail above): the
+    model's own TGA adds the error of its level (494 bn, the mean of the 12 months to
+    2022-05, against 400-700 bn realized) on top of the given-TGA error."""
+    given = _backtest_2022(latest, True, LiabilityRules())
+    own = _backtest_2022(latest, False, LiabilityRules())
+    assert len(given) == len(own) == 19
+    # the miss grows with the block's error: the last months are the worst
+    assert given.abs().idxmax() >= pd.Period("2023-01", "M")
+    assert own.abs().max() != pytest.approx(given.abs().max())
