@@ -16,7 +16,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from qtlab._periods import to_monthly
+from qtlab._periods import to_monthly, value_at
 from qtlab.analyses._memo import per_dataset
 from qtlab.analyses._runoff_data import run_projection
 from qtlab.balance import (
@@ -547,8 +547,7 @@ def model_rules(
     debt-ceiling scenario) and the model's currency + other liabilities and capital."""
     st = inp.state if state is None else state
     idx = pd.period_range(st.month + 1, through, freq="M")
-    row = inp.h41.loc[st.month]
-    cur0 = float(row["currency"])
+    cur0 = value_at(inp.h41, st.month, "currency")
     block = fit.block(cur0, st.currency_other - cur0, idx)
     return replace(
         base or LiabilityRules(),

@@ -329,15 +329,25 @@ class RrpSupply:
         if len(f) < 6:
             raise DataError(f"ON RRP: {len(f)} month(s) with every driver in {s}..{e}; need 6")
         y = f.iloc[:, 0].to_numpy(dtype=float)
-        x = np.column_stack([np.ones(len(f)), f.iloc[:, 1], f.iloc[:, 2]]).astype(float)
-        beta, *_ = np.linalg.lstsq(x, y, rcond=None)
-        resid = y - x @ beta
+        cols = [np.ones(len(f)), f.iloc[:, 1].to_numpy(float), f.iloc[:, 2].to_numpy(float)]
+        design = np.column_stack(cols)
+        beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+        resid = y - design @ beta
         dof = max(len(y) - 3, 1)
-        cov = (resid @ resid / dof) * np.linalg.pinv(x.T @ x)
+        gram = np.asarray(design.T @ design, dtype=float)
+        cov = float(resid @ resid) / dof * np.linalg.pinv(gram)
         r2 = 1.0 - float(resid @ resid) / float(((y - y.mean()) ** 2).sum())
         se = np.sqrt(np.maximum(np.diag(cov), 0.0))
+        months = pd.PeriodIndex(f.index)
         return RrpFit(
-            *(float(v) for v in beta), float(se[1]), float(se[2]), r2, f.index[0], f.index[-1]
+            const=float(beta[0]),
+            bills=float(beta[1]),
+            spread=float(beta[2]),
+            se_bills=float(se[1]),
+            se_spread=float(se[2]),
+            r2=r2,
+            start=months[0],
+            end=months[-1],
         )
 
 
