@@ -96,3 +96,25 @@ def test_hold_after_stop_keeps_the_stop_months_reserves_growing_with_liabilities
         np.testing.assert_allclose(f.loc[end + 1 :, "reserves"], want, rtol=1e-12)
         assert f.loc[end + 1 :, "reserves"].iloc[-1] > f.loc[end, "reserves"]
     _assert_identities(v)
+
+
+def test_other_assets_decay_along_a_path_in_both_kernels():
+    from qtlab.balance import Decay
+
+    decay = Decay(half_life=12.0, level=20.0).fit(pd.Series(dtype=float), "2022-01")
+    path = decay.path(100.0, MONTHS)
+    bal = BalanceInputs(
+        STATE,
+        other_assets=100.0,
+        rules=LiabilityRules(currency_growth=0.0),
+        other_assets_path=path,
+    )
+    kw = {"mbs_paydowns": _Scenarios([10.0, 2.0]), "balance": bal}
+    v = project(_mbs_only(), _runoff(None), "2022-02", 60, **kw)  # type: ignore[arg-type]
+    r = project(_mbs_only(), _runoff(None), "2022-02", 60, method="reference", **kw)  # type: ignore[arg-type]
+    for c in v.arrays:
+        np.testing.assert_allclose(v.arrays[c], r.arrays[c], atol=1e-9, err_msg=c)
+    f = v.frame.xs(0, level="scenario")
+    other = f["total_assets"] - f["total_securities"] - f["tips_inflation_comp"]
+    np.testing.assert_allclose(other, path.to_numpy(), atol=1e-9)
+    assert other.iloc[11] == pytest.approx(60.0)  # half of the 80 above the level in 12 months

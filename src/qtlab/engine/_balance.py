@@ -60,6 +60,9 @@ class BalanceInputs:
         purchases are only the policy's (an exogenous pace).
     target_from
         The first month the target binds (default: the first month after ``state``).
+    other_assets_path
+        Monthly other assets [USD bn] replacing the flat ``other_assets`` in the projected
+        months (e.g. loans and facilities decaying: :class:`qtlab.balance.Decay`).
     hold_after_stop
         Without ``reserve_target``: after an endpoint stop, buy the bills that hold
         reserves at their level in the stop month growing with the non-reserve liabilities
@@ -76,6 +79,7 @@ class BalanceInputs:
     reserve_target: pd.Series | None = field(default=None, repr=False)
     target_from: pd.Period | None = None
     hold_after_stop: bool = False
+    other_assets_path: pd.Series | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.state, LiabilityState):
@@ -114,7 +118,7 @@ class BalanceArrays:
     fraction or ``nan``, threshold path or ``None``) in the policy's order.
     """
 
-    other_assets: float
+    other_assets: np.ndarray
     tga: np.ndarray
     block: np.ndarray
     live: np.ndarray
@@ -198,6 +202,9 @@ def layout(
         fixed = False
     else:
         peak0, fixed = st.reserves, False
+    oa = np.full(n, float(bal.other_assets))
+    if bal.other_assets_path is not None:
+        oa[live] = as_monthly(bal.other_assets_path, live_idx, "other_assets_path").to_numpy()
     target = target_on = None
     if bal.reserve_target is not None:
         target = np.full(n, np.nan)
@@ -208,7 +215,7 @@ def layout(
         target=target,
         target_on=target_on,
         hold_after_stop=bool(bal.hold_after_stop),
-        other_assets=float(bal.other_assets),
+        other_assets=oa,
         tga=tga,
         block=block,
         live=live,

@@ -315,7 +315,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
 
         # --- liabilities along the assets, and the endpoint rules
         if bal is not None and bal.live[m]:
-            assets = bal.other_assets + tot.sum(axis=1) + ic_tot + agency + mbs + inp.cmbs0
+            assets = bal.other_assets[m] + tot.sum(axis=1) + ic_tot + agency + mbs + inp.cmbs0
             liq = assets - bal.tga[m] - bal.block[m]  # reserves + ON RRP
             d = liq - liq_prev
             if bal.rrp_rule == 0:

@@ -249,7 +249,7 @@ def _one(
         # liabilities (balance.split_reference's step) and the endpoint rules
         if bal is None or not bal.live[m]:
             continue
-        assets = bal.other_assets + sum(end_tot[k] for k in KINDS) + end_tot["ic"]
+        assets = float(bal.other_assets[m]) + sum(end_tot[k] for k in KINDS) + end_tot["ic"]
         assets += vals["agency"] + mbs + inp.cmbs0
         liq = assets - float(bal.tga[m]) - float(bal.block[m])
         d = liq - liq_prev
