@@ -78,7 +78,7 @@ def test_currency_trend_sample_is_the_users(latest):
 
 
 def test_tga_factors_equal_a_plain_loop_on_h41(latest):
-    fit = TgaSeasonal(5).fit(latest["tga"], "2019-12")
+    fit = TgaSeasonal(5, episodes=()).fit(latest["tga"], "2019-12")
     assert len(fit.factors) == 12
     assert np.mean(fit.factors) == pytest.approx(1.0)
     ref = [0.0] * 12
@@ -88,9 +88,21 @@ def test_tga_factors_equal_a_plain_loop_on_h41(latest):
             ref[m] += block[m] / (sum(block) / 12) / 5
     norm = sum(ref) / 12
     assert fit.factors == pytest.approx([r / norm for r in ref], rel=1e-12)
-    assert fit.level == pytest.approx(float(latest["tga"].loc["2019-01":"2019-12"].mean()))
+    last = latest["tga"].loc["2019-01":"2019-12"].to_numpy()
+    assert fit.level == pytest.approx(float(np.mean(last / np.array(fit.factors))))
     path = fit.path(pd.period_range("2020-01", periods=24, freq="M"))
     assert path.loc["2020-04"] == pytest.approx(fit.level * fit.factors[3])
+
+
+def test_tga_leaves_the_debt_limit_episodes_out(latest):
+    """From 2025-12: January-July 2025 (extraordinary measures from 2025-01-21 to the
+    increase of 2025-07-04) drew the TGA down to about 300 bn; left out, the level is that
+    of the months after the rebuild (about 800-900 bn), not the 12-month mean."""
+    with_ep = TgaSeasonal().fit(latest["tga"], "2025-12")
+    without = TgaSeasonal(episodes=()).fit(latest["tga"], "2025-12")
+    after = float(latest["tga"].loc["2025-08":"2025-12"].mean())
+    assert abs(with_ep.level - after) < abs(without.level - after)
+    assert with_ep.level > without.level + 100.0
 
 
 def test_tga_target_replaces_the_level(latest):
@@ -216,13 +228,14 @@ def _backtest_2022(latest: pd.DataFrame, tga_given: bool, base: LiabilityRules) 
     strict=True,
     reason=(
         "measured miss: from 2022-05-31 with the realized assets and TGA, reserves are off by "
-        "up to about 850 bn (absorb-first ON RRP, 2023-07) and 650-1000 bn under a fixed share; "
-        "two causes: (1) the split: in 2023 H1 the TGA drawdown raised reserves + ON RRP and "
-        "ON RRP kept it, whereas absorb-first sends every rise to reserves; the bill-supply "
-        "ON RRP rule fitted on the 16 months visible then (2021-01..2022-04) over-reacts "
-        "(-1.46 per bn of bills); (2) the block: the five-year currency trend then was 8% a "
-        "year (the 2020-21 surge) against about 2% realized, and the deferred asset (negative "
-        "other capital from September 2022) is not modelled: the block is up to 400 bn high"
+        "up to 853 bn (absorb-first ON RRP, 2023-07), 849 with half of each change to ON RRP, "
+        "289 (2023-01) when ON RRP takes every change; causes: (1) the split: in 2023 H1 the "
+        "TGA drawdown raised reserves + ON RRP and ON RRP kept it, whereas absorb-first sends "
+        "every rise to reserves; the bill-supply ON RRP rule fitted on the 16 months visible "
+        "then (2021-01..2022-04) over-reacts (-1.46 per bn of bills); (2) the block: the "
+        "five-year currency trend then was 8% a year (the 2020-21 surge) against about 2% "
+        "realized, and the deferred asset (negative other capital from September 2022) is not "
+        "modelled: the block is up to 400 bn high"
     ),
 )
 def test_2022_backtest_reserves_within_250_with_the_tga_given(latest):
@@ -231,9 +244,11 @@ def test_2022_backtest_reserves_within_250_with_the_tga_given(latest):
 
 
 def test_2022_backtest_errors_are_measured_with_given_and_model_tga(latest):
-    """The benchmark the issue asks for, reported (the target is the xfail above): the
-    model's own TGA adds the error of its level (494 bn, the mean of the 12 months to
-    2022-05, against 400-700 bn realized) on top of the given-TGA error."""
+    """The benchmark the issue asks for, reported (the target is the xfail above): with the
+    model's own TGA (919 bn: its recent level outside debt-limit episodes; realized 140-755
+    bn through the 2023 episode, a scenario the model does not assume) the maximum error is
+    838 bn against 853 with the TGA given: under absorb-first a TGA error moves ON RRP,
+    not reserves, until ON RRP is exhausted."""
     given = _backtest_2022(latest, True, LiabilityRules())
     own = _backtest_2022(latest, False, LiabilityRules())
     assert len(given) == len(own) == 19

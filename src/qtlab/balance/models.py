@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ from qtlab._periods import require_monthly, to_month
 from qtlab.errors import DataError, SpecError
 
 __all__ = [
+    "DEBT_LIMIT_EPISODES",
     "CurrencyFit",
     "CurrencyTrend",
     "Decay",
@@ -148,7 +150,7 @@ class TgaFit:
         what = (
             "the Treasury's stated target"
             if self.source == "target"
-            else f"its mean over the months to {self.end}"
+            else f"its recent mean outside debt-limit episodes, to {self.end}"
         )
         lo, hi = min(self.factors), max(self.factors)
         return (
@@ -156,13 +158,36 @@ class TgaFit:
         )
 
 
+#: Debt-limit episodes (Treasury under extraordinary measures, from the Secretary's
+#: letters to Congress, to the suspension or increase of the limit): the TGA was run down
+#: and rebuilt, so these months are left out of the TGA's level and calendar pattern.
+DEBT_LIMIT_EPISODES: Final[tuple[tuple[str, str], ...]] = (
+    ("2015-03-16", "2015-11-02"),
+    ("2017-03-16", "2017-09-08"),
+    ("2017-12-08", "2018-02-09"),
+    ("2019-03-04", "2019-08-02"),
+    ("2021-08-02", "2021-12-16"),
+    ("2023-01-19", "2023-06-03"),
+    ("2025-01-21", "2025-07-04"),
+)
+
+
+def _episode_months(idx: pd.PeriodIndex, episodes: tuple[tuple[str, str], ...]) -> np.ndarray:
+    out = np.zeros(len(idx), dtype=bool)
+    for a, b in episodes:
+        out |= np.asarray((idx >= pd.Period(a, "M")) & (idx <= pd.Period(b, "M")))
+    return out
+
+
 @dataclass(frozen=True)
 class TgaSeasonal:
-    """TGA: level (``target`` or the mean of the last ``recent`` months) x seasonal factors."""
+    """TGA: level (``target`` or the mean of the last ``recent`` months) x seasonal factors,
+    both measured outside the debt-limit ``episodes`` (a scenario, not assumed)."""
 
     years: int = 5
     recent: int = 12
     target: float | None = None
+    episodes: tuple[tuple[str, str], ...] = DEBT_LIMIT_EPISODES
 
     def __post_init__(self) -> None:
         if not 1 <= self.years <= 20 or not 1 <= self.recent <= 120:
@@ -171,26 +196,32 @@ class TgaSeasonal:
             raise SpecError(f"target={self.target!r} must be a TGA level >= 0 [USD bn]")
 
     def fit(self, tga: pd.Series, end: pd.Period | str) -> TgaFit:
-        """Fit on the monthly TGA [USD bn] through ``end``."""
+        """Fit on the monthly TGA [USD bn] through ``end``. A calendar month with no month
+        outside the episodes in the sample gets factor 1 (before normalising)."""
         x = _window(tga, end, 12 * self.years, "tga")
+        idx = pd.PeriodIndex(x.index)
+        keep = ~_episode_months(idx, self.episodes)
         ratios: list[list[float]] = [[] for _ in range(12)]
-        e = x.index[-1]
+        e = idx[-1]
         for b in range(self.years):
-            block = x[(x.index <= e - 12 * b) & (x.index > e - 12 * (b + 1))]
-            if len(block) < 12 or block.mean() <= 0:
+            inb = np.asarray((idx <= e - 12 * b) & (idx > e - 12 * (b + 1)))
+            block = x[inb & keep]
+            if len(block) < 6 or block.mean() <= 0:
                 continue
             for m, v in block.items():
-                ratios[m.month - 1].append(float(v) / float(block.mean()))
-        if any(not r for r in ratios):
+                ratios[pd.Period(m, "M").month - 1].append(float(v) / float(block.mean()))
+        if not any(ratios):
             raise DataError(
-                f"tga: the {self.years} years to {e} hold no complete 12-month block; give "
-                "more history or a smaller years"
+                f"tga: the {self.years} years to {e} hold no 12-month block with 6 months "
+                "outside debt-limit episodes; give more history or a larger years"
             )
-        f = np.array([np.mean(r) for r in ratios])
+        f = np.array([np.mean(r) if r else 1.0 for r in ratios])
         f = f / f.mean()
         if self.target is not None:
             return TgaFit(float(self.target), tuple(float(v) for v in f), "target", e)
-        level = float(x.iloc[-self.recent :].mean())
+        recent = x[keep].iloc[-self.recent :] if keep.any() else x.iloc[-self.recent :]
+        # the level is the recent months' mean with their calendar pattern taken out
+        level = float((recent / f[np.asarray(pd.PeriodIndex(recent.index).month) - 1]).mean())
         return TgaFit(level, tuple(float(v) for v in f), "history", e)
 
 
