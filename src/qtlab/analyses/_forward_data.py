@@ -542,7 +542,7 @@ def _targeted(
     if kind == "fomc-2025-12":
         desc = Assumption(
             "f1.alt.target",
-            {"level": st.reserves, "level_yi": 10.0 * st.reserves, "month": str(st.month)},
+            {"level": st.reserves, "month": str(st.month)},
         )
     else:
         desc = Assumption("f1.alt.target_other", {"target": str(target)})
