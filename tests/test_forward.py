@@ -24,7 +24,7 @@ from qtlab.policy import load_preset
 from qtlab.report import build_report
 from qtlab.store.dataset import Dataset
 
-ALTS = (20, "60", "qt2-announced")
+ALTS = (20, 40, "60", "qt2-announced")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,8 @@ def test_starts_after_the_latest_data(fw: Forward, ds: Dataset):
     assert fw.anchor == last
     assert fw.start == max(last.to_period("M"), fw.state.month) + 1
     assert fw.state.month >= last.to_period("M")
-    assert fw.names == ["rmp-40", "rmp-20", "rmp-60", "qt2-announced"]
+    # the default buys the bills that hold reserves at the FOMC's December 2025 target
+    assert fw.names == ["rmp-target", "rmp-20", "rmp-40", "rmp-60", "qt2-announced"]
     assert fw.months == 36 and all(len(fw.path(n)) == 36 for n in fw.names)
     assert fw.holdings_files == {"treasury": "2022-02-16", "mbs": "2024-10-02"}
 
@@ -79,7 +80,7 @@ def test_no_treasury_runoff_after_2025_12_under_the_regime_in_force(fw: Forward)
 def test_bills_grow_by_the_pace_plus_mbs_principal(fw: Forward):
     """Checked against the engine's own flow columns, which the kernel fills
     independently of the holdings it steps."""
-    f = _full(fw, fw.default).loc[fw.start - 1 :]
+    f = _full(fw, "rmp-40").loc[fw.start - 1 :]
     nxt = f.iloc[1:]
     d = f.drop(columns=["regime", "endpoint"]).diff().iloc[1:]
     # all agency principal (MBS paydowns and agency debt maturing: 0.486 bn in 2029-05)
@@ -154,10 +155,11 @@ def test_spliced_paydowns_are_realized_then_the_model(fw: Forward):
 
 def test_shared_inputs_match_run_projection(fw: Forward, ds: Dataset):
     """The forward runs read the engine inputs once; they must equal run_projection's."""
-    pol = fw.projections[fw.default].policy
+    # (an exogenous pace: the default's purchases depend on its liabilities)
+    pol = fw.projections["rmp-40"].policy
     ref = run_projection(ds, pol, fw.start, fw.months, mbs_paydowns=fw.paydowns)
     cols = ["bills", "notes_bonds", "tips", "frn", "tips_inflation_comp", "mbs", "purchases"]
-    pd.testing.assert_frame_equal(ref.frame[cols], fw.projections[fw.default].frame[cols])
+    pd.testing.assert_frame_equal(ref.frame[cols], fw.projections["rmp-40"].frame[cols])
 
 
 def test_h41_overlap_is_reported(fw: Forward, ds: Dataset):
@@ -254,12 +256,12 @@ def test_f1_result_tables_figures_and_notes(f1_results, fw: Forward):
     assert gap["gap"] == pytest.approx(fw.start_check.loc["total", "gap"])
     summ = en.table("f1_summary")
     assert list(summ["horizon [months]"].unique()) == [12, 24, 36]
-    assert set(summ["alternative"]) == {"rmp-40", "rmp-20", "rmp-60"}
+    assert set(summ["alternative"]) == {"rmp-target", "rmp-20", "rmp-60"}
     paths = en.table("f1_paths")
     assert "reserves [USD bn]" in paths.columns and len(paths) == 3 * 36
     # figures: one line per alternative after the realized history
     sec = en.figure("f1_securities")
-    assert [tr.name for tr in sec.data][1:] == ["rmp-40", "rmp-20", "rmp-60"]
+    assert [tr.name for tr in sec.data][1:] == ["rmp-target", "rmp-20", "rmp-60"]
 
 
 def test_f1_in_the_report_in_both_languages(tmp_path: Path):

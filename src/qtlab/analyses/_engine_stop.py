@@ -67,6 +67,8 @@ def engine_stop(
         conds = tuple(EndpointCondition.parse(r) for r in rules)
         pol = replace(load_preset(policy).known_at(ds.as_of), endpoint=Endpoint(conds))
         bal = balance_from_h41(inp, base, liability_rules, bank_assets=bank_assets)
+        # after the stop the Fed holds reserves as in December 2025, not a flat balance sheet
+        bal = replace(bal, hold_after_stop=True)
         return run_projection(ds, pol, start, horizon, mbs_paydowns="model", balance=bal)
 
     return _STOP_CACHE.get(key, compute) if cached else compute()
@@ -234,6 +236,7 @@ def project_with_endpoint(
             f"{bare.months[0]}: pick --holdings-as-of (or --start) so they meet"
         )
     bal = balance_from_h41(inp, held["total_securities"] + held["tips_inflation_comp"], lrules)
+    bal = replace(bal, hold_after_stop=True)  # reserve management after the stop
     other = bal.other_assets
     p = run(policy, months, bal)
     used = (

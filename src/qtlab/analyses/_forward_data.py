@@ -19,7 +19,7 @@ engine along each asset path (:mod:`qtlab.balance` rules, as in C2/C3).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Final
@@ -47,7 +47,13 @@ from qtlab.analyses._impact_inputs import (
 from qtlab.analyses._mbs_data import mortgage_rates
 from qtlab.analyses._runoff_data import realized_holdings, run_projection
 from qtlab.analyses.mbs import model_paydowns
-from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules, LiabilityState
+from qtlab.balance import (
+    DEFAULT_GDP_GROWTH,
+    RESERVE_TARGETS,
+    LiabilityRules,
+    LiabilityState,
+    reserve_target,
+)
 from qtlab.engine import (
     BalanceInputs,
     Projection,
@@ -355,6 +361,7 @@ def forward_projection(
     shock_bp: float = 0.0,
     liability_rules: LiabilityRules | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
+    target: str | None = "fomc-2025-12",
 ) -> Forward:
     """F1: project the balance sheet from the latest holdings, side by side per alternative.
 
@@ -384,6 +391,12 @@ def forward_projection(
         ON RRP absorbs first to zero, TGA flat, currency at its default growth).
     gdp_growth
         Nominal GDP growth past the data [% a year] (for endpoint rules of alternatives).
+    target
+        Where the regime in force buys bills for reserve management and no
+        ``bill_purchases`` pace is given, the default run buys what holds reserves at
+        this target (:func:`qtlab.balance.reserve_target`): ``"fomc-2025-12"`` (their
+        level in the state month, growing with the non-reserve liabilities),
+        ``"level=<USD bn>"`` or ``"gdp_share=<share>"``; ``None``: the preset's pace.
 
     Returns
     -------
@@ -412,7 +425,8 @@ def forward_projection(
     in_force = from_start(realized, realized, start, REALIZED_POLICY)
     reg = in_force.regime_at(start)
     dpace = reg.bill_purchases if pace is None else pace
-    default, dpol, ddesc = pace_alternative(in_force, start, dpace)
+    use_target = target is not None and pace is None and reg.bill_purchases > 0
+    default, dpol, ddesc = pace_alternative(in_force, start, 0.0 if use_target else dpace)
     alts: dict[str, tuple[Policy, Assumption]] = {default: (dpol, ddesc)}
     for spec in alternatives:
         name, pol, desc = resolve_alternative(spec, realized=realized, start=start)
@@ -446,7 +460,19 @@ def forward_projection(
     held = float(sec0.to_numpy()[every.index.get_loc(state.month)])
     bal = balance_from_h41(inp, held, rules, state=state)
     other = bal.other_assets
-    projections = {n: run(pol, bal) for n, (pol, _) in alts.items()}
+    bal_default = bal
+    if use_target:
+        assert target is not None
+        bal_default, ddesc = _targeted(bal, target, inp, start + months - 1)
+        ddesc = Assumption(ddesc.key, {**ddesc.values, "regime": base_name(reg.name)})
+        old_name, default = default, "rmp-target"
+        alts = {
+            (default if n == old_name else n): (p, ddesc if n == old_name else d)
+            for n, (p, d) in alts.items()
+        }
+    projections = {
+        n: run(pol, bal_default if n == default else bal) for n, (pol, _) in alts.items()
+    }
     assumptions = (
         _carry(files, anchor, realized, ds.as_of),
         pay,
@@ -477,3 +503,45 @@ def forward_projection(
             }
         ),
     )
+
+
+def _targeted(
+    bal: BalanceInputs, target: str, inp: Inputs, through: pd.Period
+) -> tuple[BalanceInputs, Assumption]:
+    """``bal`` with reserve-management purchases that hold reserves at ``target``."""
+    kind, _, raw = str(target).partition("=")
+    if kind not in RESERVE_TARGETS:
+        raise SpecError(f"target={quoted(target)} is unknown; valid: {one_of(RESERVE_TARGETS)}")
+    st = bal.state
+    idx = pd.period_range(st.month + 1, through, freq="M")
+    rules = bal.rules
+    tga = (
+        pd.Series(st.tga, index=idx)
+        if rules.tga is None
+        else pd.Series(float(rules.tga), index=idx)
+        if not isinstance(rules.tga, pd.Series)
+        else rules.tga.reindex(idx)
+    )
+    k = np.arange(1, len(idx) + 1, dtype=float)
+    block = pd.Series(rules.block_path(st.currency_other, idx, k), index=idx)
+    try:
+        value = float(raw) if raw else None
+    except ValueError as exc:
+        raise SpecError(f"target={quoted(target)}: {raw!r} is not a number") from exc
+    path = reserve_target(
+        idx,
+        kind,
+        reserves0=st.reserves,
+        nonreserve=tga + block,
+        nonreserve0=st.tga + st.currency_other,
+        value=value,
+        gdp=inp.gdp,
+    )
+    if kind == "fomc-2025-12":
+        desc = Assumption(
+            "f1.alt.target",
+            {"level": st.reserves, "month": str(st.month)},
+        )
+    else:
+        desc = Assumption("f1.alt.target_other", {"target": str(target)})
+    return replace(bal, reserve_target=path), desc

@@ -16,13 +16,18 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from qtlab._periods import to_monthly
+from qtlab._periods import to_monthly, value_at
 from qtlab.analyses._memo import per_dataset
 from qtlab.analyses._runoff_data import run_projection
 from qtlab.balance import (
     DEFAULT_GDP_GROWTH,
+    CurrencyTrend,
+    Decay,
+    LiabilityModelFit,
     LiabilityRules,
     LiabilityState,
+    RrpSupply,
+    TgaSeasonal,
     balance_sheet,
     monthly_balance_sheet,
     monthly_gdp,
@@ -51,10 +56,14 @@ __all__ = [
     "default_asset_path",
     "engine_frame",
     "engine_securities",
+    "fit_liability_model",
     "last_sep_year",
     "load_inputs",
     "meta",
+    "model_rules",
+    "on_rrp_rate",
     "quarterly_visible",
+    "rrp_drivers",
     "rules_assumption",
     "sep_path",
     "sep_without_central_tendency",
@@ -464,3 +473,84 @@ def sep_path(
 def meta(ds: Dataset, options: Mapping[str, Any], inputs: list[str]) -> dict[str, Any]:
     """The ``meta`` of an analysis result."""
     return {"as_of": ds.as_of, "options": dict(options), "inputs": inputs}
+
+
+# --- the liability model fitted on the data visible at the vantage ---------------------
+
+#: The ON RRP rate was set 5 bp above the bottom of the target range from 2021-06-17
+#: (FOMC implementation note, 2021-06-16) and at the bottom from 2024-12-19 (implementation
+#: note, 2024-12-18); before June 2021 it was at the bottom (zero).
+_RRP_ADD_ON: Final = (date(2021, 6, 17), date(2024, 12, 19), 0.05)
+
+
+def on_rrp_rate(ds: Dataset) -> pd.Series:
+    """The ON RRP offering rate [%], daily, from the bottom of the target range (DFEDTARL)."""
+    low = ds.series("DFEDTARL")
+    d = pd.DatetimeIndex(low.index)
+    a, b, add = _RRP_ADD_ON
+    on = (d >= pd.Timestamp(a)) & (d < pd.Timestamp(b))
+    return (low + np.where(on, add, 0.0)).rename("on_rrp_rate")
+
+
+def rrp_drivers(ds: Dataset) -> tuple[pd.Series, pd.Series]:
+    """Monthly drivers of ON RRP: marketable bills held outside the Fed (MSPD bills held by
+    the public at month end minus the Fed's bills, SOMA, last of the month) [USD bn], and
+    the spread of the 3-month bill yield (DGS3MO) to the ON RRP rate, monthly means [pp]."""
+    bills = to_monthly(ds.series("mspd.bills.public"), "last")
+    fed = to_monthly(ds.series("soma.bills"), "last")
+    net = (bills - fed.reindex(bills.index)).dropna().rename("net_bills")
+    y3 = to_monthly(ds.series("DGS3MO"), "mean")
+    rate = to_monthly(on_rrp_rate(ds), "mean")
+    spread = (y3 - rate.reindex(y3.index)).dropna().rename("spread")
+    return net, spread
+
+
+def fit_liability_model(
+    ds: Dataset,
+    inp: Inputs,
+    *,
+    currency_years: int = 5,
+    tga_target: float | None = None,
+    tga_years: int = 5,
+    decay_window: int = 36,
+    rrp_start: str = "2021-01",
+) -> LiabilityModelFit:
+    """Fit :mod:`qtlab.balance.models` on the monthly H.4.1 of ``inp`` through its last
+    complete month (nothing later: ``inp`` is cut at ``ds.as_of``)."""
+    end = inp.last_month
+    h = inp.h41
+    if "currency" not in h.columns:
+        raise DataError("the liability model needs currency in circulation (WCURCIR)")
+    currency = CurrencyTrend(currency_years).fit(h["currency"], end)
+    tga = TgaSeasonal(tga_years, target=tga_target).fit(h["tga"], end)
+    other = Decay(decay_window, name="other liabilities and capital").fit(h["other_capital"], end)
+    sec = inp.securities.reindex(h.index)
+    oa = Decay(decay_window, name="other assets").fit(h["total_assets"] - sec, end)
+    try:
+        net, spread = rrp_drivers(ds)
+        rrp = RrpSupply(rrp_start).fit(h["on_rrp"], net, spread, end)
+    except (DataError, UnknownSeriesError):
+        rrp = None  # too little history at this vantage (before 2021): the rule stays simple
+    return LiabilityModelFit(currency, tga, other, oa, rrp)
+
+
+def model_rules(
+    fit: LiabilityModelFit,
+    inp: Inputs,
+    through: pd.Period,
+    base: LiabilityRules | None = None,
+    *,
+    state: LiabilityState | None = None,
+    tga: pd.Series | None = None,
+) -> LiabilityRules:
+    """``base`` (ON RRP rule) with the model's TGA (or the given ``tga`` path, e.g. a
+    debt-ceiling scenario) and the model's currency + other liabilities and capital."""
+    st = inp.state if state is None else state
+    idx = pd.period_range(st.month + 1, through, freq="M")
+    cur0 = value_at(inp.h41, st.month, "currency")
+    block = fit.block(cur0, st.currency_other - cur0, idx)
+    return replace(
+        base or LiabilityRules(),
+        tga=fit.tga.path(idx) if tga is None else tga,
+        currency_other=block,
+    )

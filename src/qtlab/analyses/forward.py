@@ -158,7 +158,11 @@ def _notes(fw: Forward, lang: str, as_of: Any) -> list[Note]:
             kind_pct=float(chk["gap_pct"][worst]),
         ),
         note(
-            "f1.note.regime" if reg.bill_purchases else "f1.note.regime_no_purchases",
+            "f1.note.regime_target"
+            if fw.default == "rmp-target"
+            else "f1.note.regime"
+            if reg.bill_purchases
+            else "f1.note.regime_no_purchases",
             lang,
             start=str(fw.start),
             regime=base_name(reg.name),

@@ -29,6 +29,18 @@ from qtlab.balance.liabilities import (
     project_liabilities,
     split_reference,
 )
+from qtlab.balance.models import (
+    CurrencyFit,
+    CurrencyTrend,
+    Decay,
+    DecayFit,
+    LiabilityModelFit,
+    RrpFit,
+    RrpSupply,
+    TgaFit,
+    TgaSeasonal,
+)
+from qtlab.balance.rmp import RESERVE_TARGETS, reserve_target
 
 __all__ = [
     "BLOCK",
@@ -36,11 +48,21 @@ __all__ = [
     "DEFAULT_CURRENCY_GROWTH",
     "DEFAULT_GDP_GROWTH",
     "ENDPOINT_RULES",
+    "RESERVE_TARGETS",
     "RRP_RULES",
+    "CurrencyFit",
+    "CurrencyTrend",
+    "Decay",
+    "DecayFit",
     "EndpointResult",
     "EndpointRule",
+    "LiabilityModelFit",
     "LiabilityRules",
     "LiabilityState",
+    "RrpFit",
+    "RrpSupply",
+    "TgaFit",
+    "TgaSeasonal",
     "assets_from_securities",
     "balance_sheet",
     "find_endpoint",
@@ -50,5 +72,6 @@ __all__ = [
     "on_rrp_weekly",
     "parse_rule",
     "project_liabilities",
+    "reserve_target",
     "split_reference",
 ]

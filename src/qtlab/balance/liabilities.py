@@ -137,6 +137,10 @@ class LiabilityRules:
     tga
         TGA: ``None`` keeps the start level flat, a number is a constant
         level, a monthly Series a path [USD bn].
+    currency_other
+        A monthly path of the currency + other liabilities and capital block
+        [USD bn] (e.g. :mod:`qtlab.balance.models`' currency trend plus the decay of
+        other liabilities and capital); it replaces ``currency_growth`` where given.
     """
 
     rrp_rule: RrpRule = "absorb_first"
@@ -145,6 +149,7 @@ class LiabilityRules:
     rrp_path: pd.Series | None = field(default=None, repr=False)
     currency_growth: float = DEFAULT_CURRENCY_GROWTH
     tga: pd.Series | float | None = field(default=None, repr=False)
+    currency_other: pd.Series | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.rrp_rule not in RRP_RULES:
@@ -177,10 +182,20 @@ class LiabilityRules:
             if not isinstance(self.tga, pd.Series)
             else "TGA follows the user's path"
         )
+        if self.currency_other is not None:
+            return f"{rule}; {tga}; currency + other liabilities and capital follow a path"
         return (
             f"{rule}; {tga}; currency + other liabilities and capital grow "
             f"{self.currency_growth:.1f}% a year"
         )
+
+    def block_path(self, start: float, idx: pd.PeriodIndex, months_ahead: np.ndarray) -> np.ndarray:
+        """The block [USD bn] on ``idx`` (``months_ahead`` = months after the start month):
+        the user's path where given, else ``start`` compounded at ``currency_growth``."""
+        if self.currency_other is not None:
+            return as_monthly(self.currency_other, idx, "currency_other").to_numpy(dtype=float)
+        growth = (1.0 + self.currency_growth / 100.0) ** (1.0 / 12.0)
+        return np.asarray(start * growth**months_ahead, dtype=float)
 
 
 def split_reference(
@@ -246,8 +261,7 @@ def project_liabilities(
     tga = (
         pd.Series(start.tga, index=idx) if rules.tga is None else as_monthly(rules.tga, idx, "tga")
     )
-    growth = (1.0 + rules.currency_growth / 100.0) ** (1.0 / 12.0)
-    block = start.currency_other * growth ** np.arange(1, n + 1)
+    block = rules.block_path(start.currency_other, idx, np.arange(1, n + 1))
     liquidity = a.to_numpy() - tga.to_numpy() - block  # = reserves + on_rrp
     if rules.rrp_rule == "path":
         assert rules.rrp_path is not None

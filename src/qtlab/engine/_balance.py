@@ -52,6 +52,21 @@ class BalanceInputs:
         ``reserves_peak_fraction`` looks back over it (default: the start level).
     peak_reserves
         A fixed peak instead [USD bn].
+    reserve_target
+        Monthly reserves the Fed holds by reserve-management bill purchases [USD bn]
+        (:func:`qtlab.balance.reserve_target`): from ``target_from`` on, and after an
+        endpoint stop, each month it buys the bills that lift reserves to the target
+        (none when they are above it), on top of the policy's own purchases. ``None``:
+        purchases are only the policy's (an exogenous pace).
+    target_from
+        The first month the target binds (default: the first month after ``state``).
+    other_assets_path
+        Monthly other assets [USD bn] replacing the flat ``other_assets`` in the projected
+        months (e.g. loans and facilities decaying: :class:`qtlab.balance.Decay`).
+    hold_after_stop
+        Without ``reserve_target``: after an endpoint stop, buy the bills that hold
+        reserves at their level in the stop month growing with the non-reserve liabilities
+        (TGA + currency + other liabilities and capital), the FOMC's December 2025 rule.
     """
 
     state: LiabilityState
@@ -61,6 +76,10 @@ class BalanceInputs:
     bank_assets: pd.Series | None = field(default=None, repr=False)
     reserves_history: pd.Series | None = field(default=None, repr=False)
     peak_reserves: float | None = None
+    reserve_target: pd.Series | None = field(default=None, repr=False)
+    target_from: pd.Period | None = None
+    hold_after_stop: bool = False
+    other_assets_path: pd.Series | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.state, LiabilityState):
@@ -99,7 +118,7 @@ class BalanceArrays:
     fraction or ``nan``, threshold path or ``None``) in the policy's order.
     """
 
-    other_assets: float
+    other_assets: np.ndarray
     tga: np.ndarray
     block: np.ndarray
     live: np.ndarray
@@ -113,6 +132,9 @@ class BalanceArrays:
     peak0: float
     peak_fixed: bool
     rules: tuple[tuple[str, int, float, np.ndarray | None], ...]
+    target: np.ndarray | None = None
+    target_on: np.ndarray | None = None
+    hold_after_stop: bool = False
 
 
 def layout(
@@ -136,8 +158,8 @@ def layout(
     else:
         tga[live] = as_monthly(r.tga, live_idx, "tga").to_numpy()
     k = np.array([(m - st.month).n for m in idx], dtype=float)
-    growth = (1.0 + r.currency_growth / 100.0) ** (1.0 / 12.0)
-    block = np.where(live, st.currency_other * growth**k, np.nan)
+    block = np.full(n, np.nan)
+    block[live] = r.block_path(st.currency_other, live_idx, k[live])
     rrp_path = np.full(n, np.nan)
     if r.rrp_rule == "path":
         assert r.rrp_path is not None
@@ -180,8 +202,20 @@ def layout(
         fixed = False
     else:
         peak0, fixed = st.reserves, False
+    oa = np.full(n, float(bal.other_assets))
+    if bal.other_assets_path is not None:
+        oa[live] = as_monthly(bal.other_assets_path, live_idx, "other_assets_path").to_numpy()
+    target = target_on = None
+    if bal.reserve_target is not None:
+        target = np.full(n, np.nan)
+        target[live] = as_monthly(bal.reserve_target, live_idx, "reserve_target").to_numpy()
+        first = st.month + 1 if bal.target_from is None else bal.target_from
+        target_on = live & np.asarray(idx >= first)
     return BalanceArrays(
-        other_assets=float(bal.other_assets),
+        target=target,
+        target_on=target_on,
+        hold_after_stop=bool(bal.hold_after_stop),
+        other_assets=oa,
         tga=tga,
         block=block,
         live=live,

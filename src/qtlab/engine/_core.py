@@ -151,6 +151,8 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         rrp = np.full(S, bal.rrp0)
         liq_prev = np.full(S, bal.liq0)
         peak = np.full(S, bal.peak0)
+        res_stop = np.full(S, np.nan)  # reserves and non-reserve liabilities at the stop
+        nrl_stop = np.full(S, np.nan)
     stopped = np.zeros(S, dtype=bool)
     obs = np.zeros((S, len(inp.observe), 8))
     obs_month = inp.observe.astype("datetime64[M]").astype(int) - base
@@ -312,7 +314,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
 
         # --- liabilities along the assets, and the endpoint rules
         if bal is not None and bal.live[m]:
-            assets = bal.other_assets + tot.sum(axis=1) + ic_tot + agency + mbs + inp.cmbs0
+            assets = bal.other_assets[m] + tot.sum(axis=1) + ic_tot + agency + mbs + inp.cmbs0
             liq = assets - bal.tga[m] - bal.block[m]  # reserves + ON RRP
             d = liq - liq_prev
             if bal.rrp_rule == 0:
@@ -321,8 +323,24 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
                 rrp = np.maximum(rrp + bal.rrp_share * d, 0.0)
             else:
                 rrp = np.full(S, bal.rrp_path[m])
-            liq_prev = liq
             res = liq - rrp
+            nrl = bal.tga[m] + bal.block[m]  # non-reserve liabilities besides ON RRP
+            tgt = None
+            if bal.target is not None and bal.target_on is not None:
+                # reserve-management purchases: bills bought to lift reserves to the target
+                tgt = np.where(stopped | bool(bal.target_on[m]), bal.target[m], np.nan)
+            elif bal.hold_after_stop:  # the stop month's reserves, growing with nrl
+                tgt = np.where(stopped, res_stop * nrl / nrl_stop, np.nan)
+            if tgt is not None:
+                extra = np.where(np.isnan(tgt), 0.0, np.maximum(tgt - res, 0.0))
+                if extra.any():
+                    for w, sh in zip(bw, bs, strict=True):
+                        _issue_bills(gb, (sh * extra)[:, None] * day_w, f, n, int(w))
+                    tot[:, 0] += extra
+                    out["bills"][:, m] += extra
+                    out["bill_purchases"][:, m] += extra
+                    assets, liq, res = assets + extra, liq + extra, res + extra
+            liq_prev = liq
             if not bal.peak_fixed:
                 peak = np.maximum(peak, res)
             for c, v in zip(
@@ -339,6 +357,8 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
                 out["endpoint"][new, m] = 1.0
                 out["endpoint_rule"][new, m] = rule[new]
                 stopped = stopped | new
+                res_stop = np.where(new, res, res_stop)
+                nrl_stop = np.where(new, nrl, nrl_stop)
     return out, obs
 
 

@@ -82,6 +82,7 @@ def _one(
     stopped = False
     if bal is not None:
         rrp, liq_prev, peak = bal.rrp0, bal.liq0, bal.peak0
+        res_stop = nrl_stop = math.nan
 
     def alive(on: date) -> dict[str, float]:
         tot = dict.fromkeys((*KINDS, "ic"), 0.0)
@@ -248,7 +249,7 @@ def _one(
         # liabilities (balance.split_reference's step) and the endpoint rules
         if bal is None or not bal.live[m]:
             continue
-        assets = bal.other_assets + sum(end_tot[k] for k in KINDS) + end_tot["ic"]
+        assets = float(bal.other_assets[m]) + sum(end_tot[k] for k in KINDS) + end_tot["ic"]
         assets += vals["agency"] + mbs + inp.cmbs0
         liq = assets - float(bal.tga[m]) - float(bal.block[m])
         d = liq - liq_prev
@@ -258,8 +259,25 @@ def _one(
             rrp = max(rrp + bal.rrp_share * d, 0.0)
         else:
             rrp = float(bal.rrp_path[m])
-        liq_prev = liq
         reserves = liq - rrp
+        nrl = float(bal.tga[m]) + float(bal.block[m])
+        tgt: float | None = None
+        if bal.target is not None and bal.target_on is not None:
+            if stopped or bool(bal.target_on[m]):
+                tgt = float(bal.target[m])
+        elif bal.hold_after_stop and stopped:
+            tgt = res_stop * nrl / nrl_stop
+        if tgt is not None:
+            extra = max(tgt - reserves, 0.0)
+            if extra > 0.0:
+                for i in range(k0, ndays):
+                    day = first + timedelta(days=i)
+                    for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
+                        add("bill", _bill_maturity(day, w), day, sh * extra / (ndays - k0))
+                out["bills"][s, m] += extra
+                out["bill_purchases"][s, m] += extra
+                assets, liq, reserves = assets + extra, liq + extra, reserves + extra
+        liq_prev = liq
         if not bal.peak_fixed:
             peak = max(peak, reserves)
         levels = (assets, reserves, rrp, float(bal.tga[m]), float(bal.block[m]))
@@ -273,4 +291,5 @@ def _one(
                 out["endpoint"][s, m] = 1.0
                 out["endpoint_rule"][s, m] = j
                 stopped = True
+                res_stop, nrl_stop = reserves, nrl
                 break

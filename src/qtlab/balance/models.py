@@ -1,0 +1,414 @@
+"""A liability model estimated from the data (C2): currency, TGA, ON RRP, the rest.
+
+Each piece is a small frozen model object. ``Model.fit(history, end)`` estimates it
+on the months up to ``end`` (the caller cuts ``end`` at the vantage, so nothing
+published later enters) and returns a frozen result that projects a monthly path
+[USD bn]:
+
+- :class:`CurrencyTrend`: currency in circulation grows at its average monthly log
+  growth over a sample (default: the five years to ``end``), with the standard
+  error of that average;
+- :class:`TgaSeasonal`: the TGA at a level (the Treasury's stated cash-balance
+  target where the user gives it, else the mean of the last ``recent`` months)
+  times a calendar-month pattern (tax dates, quarter ends): the mean ratio of each
+  calendar month to its 12-month block over the last ``years`` years. Debt-ceiling
+  episodes are a scenario (a user TGA path), not assumed;
+- :class:`Decay`: a level that decays geometrically to a long-run level (other
+  liabilities and capital, including the deferred asset; other assets such as
+  loans and facilities), estimated as an AR(1) in levels over ``window`` months or
+  stated by the user (``half_life``, ``level``);
+- :class:`RrpSupply`: ON RRP driven by the bills held outside the Fed and the
+  spread of the 3-month bill yield to the ON RRP rate, an OLS in levels, so ON RRP
+  can rise while reserves fall (2022).
+
+Model code: no I/O; inputs are monthly pandas Series (``Period[M]`` index).
+Each estimator has a plain-loop reference (``*_reference``) the tests compare to.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from qtlab._periods import require_monthly, to_month
+from qtlab.errors import DataError, SpecError
+
+__all__ = [
+    "DEBT_LIMIT_EPISODES",
+    "CurrencyFit",
+    "CurrencyTrend",
+    "Decay",
+    "DecayFit",
+    "LiabilityModelFit",
+    "RrpFit",
+    "RrpSupply",
+    "TgaFit",
+    "TgaSeasonal",
+    "currency_growth_reference",
+    "decay_reference",
+]
+
+
+def _window(s: pd.Series, end: pd.Period | str, months: int, what: str) -> pd.Series:
+    """The last ``months`` months of ``s`` up to ``end`` (missing months dropped)."""
+    _check_months(s, what)
+    e = to_month(end, field="end")
+    x = s[(s.index <= e) & (s.index > e - months)].dropna()
+    if len(x) < 3:
+        raise DataError(
+            f"{what}: {len(x)} month(s) with data in the {months} months to {e}; the fit "
+            "needs at least 3"
+        )
+    return require_monthly(x.astype(float), what)
+
+
+def _check_months(s: pd.Series, what: str) -> None:
+    if not isinstance(s.index, pd.PeriodIndex) or s.index.freqstr != "M":
+        raise SpecError(f"{what} must be a pandas Series indexed by Period[M] (calendar months)")
+
+
+# --- currency -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrencyFit:
+    """Currency trend growth [% a year] and its standard error [percentage points]."""
+
+    growth: float
+    se: float
+    start: pd.Period
+    end: pd.Period
+    months: int
+
+    def path(self, level0: float, idx: pd.PeriodIndex) -> pd.Series:
+        """Currency [USD bn] on ``idx`` from ``level0`` in the month before ``idx[0]``."""
+        g = (1.0 + self.growth / 100.0) ** (1.0 / 12.0)
+        k = np.arange(1, len(idx) + 1)
+        return pd.Series(level0 * g**k, index=idx, name="currency")
+
+    def describe(self) -> str:
+        return (
+            f"currency grows {self.growth:.1f}% a year (s.e. {self.se:.1f} pp; mean growth "
+            f"{self.start}..{self.end})"
+        )
+
+
+@dataclass(frozen=True)
+class CurrencyTrend:
+    """Currency trend over the ``years`` years to the fit's end month (user-settable)."""
+
+    years: int = 5
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.years <= 30:
+            raise SpecError(f"years={self.years!r} must be 1..30")
+
+    def fit(self, currency: pd.Series, end: pd.Period | str) -> CurrencyFit:
+        """Fit on monthly currency [USD bn] through ``end``."""
+        x = _window(currency, end, 12 * self.years + 1, "currency")
+        d = np.diff(np.log(x.to_numpy(dtype=float)))
+        mean = float(d.mean())
+        sd = float(d.std(ddof=1)) if len(d) > 1 else 0.0
+        growth = 100.0 * (math.exp(12.0 * mean) - 1.0)
+        # delta method: d growth / d mean = 12 * exp(12 mean) [x100]
+        se = 100.0 * 12.0 * math.exp(12.0 * mean) * sd / math.sqrt(len(d))
+        return CurrencyFit(growth, se, x.index[0], x.index[-1], len(x))
+
+
+def currency_growth_reference(levels: list[float]) -> tuple[float, float]:
+    """Plain loop: (growth [% a year], s.e. [pp]) from consecutive monthly levels."""
+    d = [math.log(levels[i + 1]) - math.log(levels[i]) for i in range(len(levels) - 1)]
+    n = len(d)
+    m = sum(d) / n
+    var = sum((v - m) ** 2 for v in d) / (n - 1)
+    g = 100.0 * (math.exp(12 * m) - 1)
+    return g, 100.0 * 12 * math.exp(12 * m) * math.sqrt(var / n)
+
+
+# --- TGA -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TgaFit:
+    """TGA level [USD bn] and calendar-month factors (January first, mean 1)."""
+
+    level: float
+    factors: tuple[float, ...]
+    source: str  # "target" or "history"
+    end: pd.Period
+
+    def path(self, idx: pd.PeriodIndex) -> pd.Series:
+        """The TGA [USD bn] on ``idx``."""
+        f = np.array(self.factors)[np.asarray(idx.month) - 1]
+        return pd.Series(self.level * f, index=idx, name="tga")
+
+    def describe(self) -> str:
+        what = (
+            "the Treasury's stated target"
+            if self.source == "target"
+            else f"its recent mean outside debt-limit episodes, to {self.end}"
+        )
+        lo, hi = min(self.factors), max(self.factors)
+        return (
+            f"TGA {self.level:,.0f} bn ({what}) times a calendar-month pattern ({lo:.2f}..{hi:.2f})"
+        )
+
+
+#: Debt-limit episodes (Treasury under extraordinary measures, from the Secretary's
+#: letters to Congress, to the suspension or increase of the limit): the TGA was run down
+#: and rebuilt, so these months are left out of the TGA's level and calendar pattern.
+DEBT_LIMIT_EPISODES: Final[tuple[tuple[str, str], ...]] = (
+    ("2015-03-16", "2015-11-02"),
+    ("2017-03-16", "2017-09-08"),
+    ("2017-12-08", "2018-02-09"),
+    ("2019-03-04", "2019-08-02"),
+    ("2021-08-02", "2021-12-16"),
+    ("2023-01-19", "2023-06-03"),
+    ("2025-01-21", "2025-07-04"),
+)
+
+
+def _episode_months(idx: pd.PeriodIndex, episodes: tuple[tuple[str, str], ...]) -> np.ndarray:
+    out = np.zeros(len(idx), dtype=bool)
+    for a, b in episodes:
+        out |= np.asarray((idx >= pd.Period(a, "M")) & (idx <= pd.Period(b, "M")))
+    return out
+
+
+@dataclass(frozen=True)
+class TgaSeasonal:
+    """TGA: level (``target`` or the mean of the last ``recent`` months) x seasonal factors,
+    both measured outside the debt-limit ``episodes`` (a scenario, not assumed)."""
+
+    years: int = 5
+    recent: int = 12
+    target: float | None = None
+    episodes: tuple[tuple[str, str], ...] = DEBT_LIMIT_EPISODES
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.years <= 20 or not 1 <= self.recent <= 120:
+            raise SpecError(f"years={self.years!r} must be 1..20 and recent={self.recent!r} 1..120")
+        if self.target is not None and not (np.isfinite(self.target) and self.target >= 0):
+            raise SpecError(f"target={self.target!r} must be a TGA level >= 0 [USD bn]")
+
+    def fit(self, tga: pd.Series, end: pd.Period | str) -> TgaFit:
+        """Fit on the monthly TGA [USD bn] through ``end``. A calendar month with no month
+        outside the episodes in the sample gets factor 1 (before normalising)."""
+        x = _window(tga, end, 12 * self.years, "tga")
+        idx = pd.PeriodIndex(x.index)
+        keep = ~_episode_months(idx, self.episodes)
+        ratios: list[list[float]] = [[] for _ in range(12)]
+        e = idx[-1]
+        for b in range(self.years):
+            inb = np.asarray((idx <= e - 12 * b) & (idx > e - 12 * (b + 1)))
+            block = x[inb & keep]
+            if len(block) < 6 or block.mean() <= 0:
+                continue
+            for m, v in block.items():
+                ratios[pd.Period(m, "M").month - 1].append(float(v) / float(block.mean()))
+        if not any(ratios):
+            raise DataError(
+                f"tga: the {self.years} years to {e} hold no 12-month block with 6 months "
+                "outside debt-limit episodes; give more history or a larger years"
+            )
+        f = np.array([np.mean(r) if r else 1.0 for r in ratios])
+        f = f / f.mean()
+        if self.target is not None:
+            return TgaFit(float(self.target), tuple(float(v) for v in f), "target", e)
+        recent = x[keep].iloc[-self.recent :] if keep.any() else x.iloc[-self.recent :]
+        # the level is the recent months' mean with their calendar pattern taken out
+        level = float((recent / f[np.asarray(pd.PeriodIndex(recent.index).month) - 1]).mean())
+        return TgaFit(level, tuple(float(v) for v in f), "history", e)
+
+
+# --- decay (other liabilities and capital, other assets) -------------------------------
+
+
+@dataclass(frozen=True)
+class DecayFit:
+    """Geometric decay from ``start`` to ``level`` [USD bn] with ``half_life`` [months]
+    (``inf``: no decay found, held at the start)."""
+
+    level: float
+    half_life: float
+    fitted: bool
+    name: str = "other"
+
+    def path(self, x0: float, idx: pd.PeriodIndex) -> pd.Series:
+        """The path [USD bn] on ``idx`` from ``x0`` in the month before ``idx[0]``."""
+        k = np.arange(1, len(idx) + 1)
+        keep = 0.0 if self.half_life == 0 else 0.5 ** (k / self.half_life)
+        return pd.Series(self.level + (x0 - self.level) * keep, index=idx, name=self.name)
+
+    def describe(self) -> str:
+        if not np.isfinite(self.half_life):
+            return f"{self.name}: no decay in the sample, held at its start level"
+        how = "estimated" if self.fitted else "stated"
+        return (
+            f"{self.name} decays to {self.level:,.0f} bn with a half-life of "
+            f"{self.half_life:.0f} months ({how})"
+        )
+
+
+@dataclass(frozen=True)
+class Decay:
+    """AR(1) in levels over ``window`` months, or a stated ``half_life`` [months] and
+    long-run ``level`` [USD bn] (both given: nothing is estimated)."""
+
+    window: int = 36
+    half_life: float | None = None
+    level: float | None = None
+    name: str = "other"
+
+    def __post_init__(self) -> None:
+        if not 6 <= self.window <= 240:
+            raise SpecError(f"window={self.window!r} must be 6..240 months")
+        if self.half_life is not None and not self.half_life > 0:
+            raise SpecError(f"half_life={self.half_life!r} must be > 0 [months]")
+
+    def fit(self, series: pd.Series, end: pd.Period | str) -> DecayFit:
+        """Fit on the monthly series [USD bn] through ``end``."""
+        if self.half_life is not None and self.level is not None:
+            return DecayFit(float(self.level), float(self.half_life), False, self.name)
+        x = _window(series, end, self.window, self.name).to_numpy(dtype=float)
+        a, b = _ar1(x)
+        if self.half_life is not None:  # stated speed, level from the sample mean
+            return DecayFit(float(x.mean()), float(self.half_life), False, self.name)
+        if not 0.0 < b < 1.0:
+            return DecayFit(float(x[-1]), math.inf, True, self.name)
+        level = a / (1.0 - b) if self.level is None else float(self.level)
+        return DecayFit(float(level), math.log(0.5) / math.log(b), True, self.name)
+
+
+def _ar1(x: np.ndarray) -> tuple[float, float]:
+    """OLS of x[t+1] on (1, x[t])."""
+    y, z = x[1:], x[:-1]
+    zc = z - z.mean()
+    den = float(zc @ zc)
+    b = float(zc @ (y - y.mean())) / den if den > 0 else 1.0
+    return float(y.mean() - b * z.mean()), b
+
+
+def decay_reference(values: list[float]) -> tuple[float, float]:
+    """Plain loop: AR(1) intercept and slope of consecutive levels."""
+    n = len(values) - 1
+    my = sum(values[1:]) / n
+    mz = sum(values[:-1]) / n
+    sxy = sum((values[i] - mz) * (values[i + 1] - my) for i in range(n))
+    sxx = sum((values[i] - mz) ** 2 for i in range(n))
+    b = sxy / sxx
+    return my - b * mz, b
+
+
+# --- ON RRP ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RrpFit:
+    """ON RRP [USD bn] = const + bills x net bill supply [USD bn] + spread x (3-month bill
+    yield - ON RRP rate) [USD bn per pp], floored at zero; standard errors of the slopes."""
+
+    const: float
+    bills: float
+    spread: float
+    se_bills: float
+    se_spread: float
+    r2: float
+    start: pd.Period
+    end: pd.Period
+
+    def predict(self, net_bills: pd.Series, spread: pd.Series) -> pd.Series:
+        """ON RRP [USD bn] for the drivers (same monthly index)."""
+        v = self.const + self.bills * net_bills + self.spread * spread
+        return v.clip(lower=0.0).rename("on_rrp")
+
+    def path(
+        self, rrp0: float, net_bills: pd.Series, spread: pd.Series, nb0: float, sp0: float
+    ) -> pd.Series:
+        """ON RRP from ``rrp0`` moved by the model's response to the drivers' changes from
+        their levels ``nb0``, ``sp0`` in the start month (keeps the start month's residual)."""
+        v = rrp0 + self.bills * (net_bills - nb0) + self.spread * (spread - sp0)
+        return v.clip(lower=0.0).rename("on_rrp")
+
+    def describe(self) -> str:
+        return (
+            f"ON RRP = {self.const:,.0f} {self.bills:+.3f} x bills outside the Fed "
+            f"{self.spread:+,.0f} x (3m bill - ON RRP rate, pp); R2 {self.r2:.2f}, "
+            f"{self.start}..{self.end}"
+        )
+
+
+@dataclass(frozen=True)
+class RrpSupply:
+    """OLS of monthly ON RRP on net bill supply and the bill-ON RRP spread from ``start``."""
+
+    start: str = "2021-01"
+
+    def fit(
+        self, rrp: pd.Series, net_bills: pd.Series, spread: pd.Series, end: pd.Period | str
+    ) -> RrpFit:
+        """Fit on monthly ON RRP, bills outside the Fed [USD bn] and the spread [pp]."""
+        s, e = to_month(self.start, field="start"), to_month(end, field="end")
+        for x, n in ((rrp, "on_rrp"), (net_bills, "net_bills"), (spread, "spread")):
+            _check_months(x, n)
+        f = pd.concat([rrp, net_bills, spread], axis=1).dropna()
+        f = f[(f.index >= s) & (f.index <= e)]
+        if len(f) < 6:
+            raise DataError(f"ON RRP: {len(f)} month(s) with every driver in {s}..{e}; need 6")
+        y = f.iloc[:, 0].to_numpy(dtype=float)
+        cols = [np.ones(len(f)), f.iloc[:, 1].to_numpy(float), f.iloc[:, 2].to_numpy(float)]
+        design = np.column_stack(cols)
+        beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+        resid = y - design @ beta
+        dof = max(len(y) - 3, 1)
+        gram = np.asarray(design.T @ design, dtype=float)
+        cov = float(resid @ resid) / dof * np.linalg.pinv(gram)
+        r2 = 1.0 - float(resid @ resid) / float(((y - y.mean()) ** 2).sum())
+        se = np.sqrt(np.maximum(np.diag(cov), 0.0))
+        months = pd.PeriodIndex(f.index)
+        return RrpFit(
+            const=float(beta[0]),
+            bills=float(beta[1]),
+            spread=float(beta[2]),
+            se_bills=float(se[1]),
+            se_spread=float(se[2]),
+            r2=r2,
+            start=months[0],
+            end=months[-1],
+        )
+
+
+# --- the whole liability side ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiabilityModelFit:
+    """The fitted pieces of the liability side (:func:`qtlab.analyses._impact_inputs.
+    fit_liability_model` fits them on the data visible at the vantage)."""
+
+    currency: CurrencyFit
+    tga: TgaFit
+    other: DecayFit
+    other_assets: DecayFit
+    rrp: RrpFit | None
+
+    def block(self, currency0: float, other0: float, idx: pd.PeriodIndex) -> pd.Series:
+        """Currency + other liabilities and capital [USD bn] on ``idx``, from their levels
+        in the month before ``idx[0]``."""
+        out = self.currency.path(currency0, idx) + self.other.path(other0, idx)
+        return out.rename("currency_other")
+
+    def describe(self) -> tuple[str, ...]:
+        lines = [
+            self.currency.describe(),
+            self.tga.describe(),
+            self.other.describe(),
+            self.other_assets.describe(),
+        ]
+        if self.rrp is not None:
+            lines.append(self.rrp.describe())
+        return tuple(lines)

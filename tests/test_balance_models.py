@@ -1,0 +1,257 @@
+"""The liability model (qtlab.balance.models) against known answers, its plain-loop
+references and the H.4.1 history in the embedded snapshot."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qtlab.analyses._impact_inputs import (
+    fit_liability_model,
+    load_inputs,
+    model_rules,
+    on_rrp_rate,
+    rrp_drivers,
+)
+from qtlab.balance import (
+    CurrencyTrend,
+    Decay,
+    LiabilityRules,
+    RrpSupply,
+    TgaSeasonal,
+    project_liabilities,
+)
+from qtlab.balance.models import currency_growth_reference, decay_reference
+from qtlab.errors import DataError, SpecError
+from qtlab.store.dataset import Dataset
+
+
+def _months(values: np.ndarray | list[float], start: str = "2015-01") -> pd.Series:
+    return pd.Series(
+        np.asarray(values, dtype=float),
+        index=pd.period_range(start, periods=len(values), freq="M"),
+    )
+
+
+@pytest.fixture(scope="module")
+def latest() -> pd.DataFrame:
+    return load_inputs(Dataset(use_store=False), horizon=12).h41
+
+
+# --- currency ---------------------------------------------------------------------------
+
+
+def test_currency_trend_recovers_a_geometric_path():
+    x = _months(1000.0 * 1.05 ** (np.arange(80) / 12.0))
+    fit = CurrencyTrend(5).fit(x, x.index[-1])
+    assert fit.growth == pytest.approx(5.0, abs=1e-9)
+    assert fit.se == pytest.approx(0.0, abs=1e-9)
+    assert fit.months == 61 and fit.start == x.index[-61]
+    p = fit.path(2000.0, pd.period_range("2030-01", periods=12, freq="M"))
+    assert p.iloc[-1] == pytest.approx(2100.0)
+
+
+def test_currency_trend_equals_the_reference_on_h41(latest):
+    cur = latest["currency"].dropna()
+    fit = CurrencyTrend(5).fit(cur, "2019-12")
+    levels = cur.loc["2014-12":"2019-12"].tolist()
+    g, se = currency_growth_reference(levels)
+    assert fit.growth == pytest.approx(g, rel=1e-12)
+    assert fit.se == pytest.approx(se, rel=1e-12)
+    # H.4.1 currency grew about 6-7% a year in 2015-2019 (WCURCIR: 1.30 to 1.80 trillion)
+    assert 5.0 < fit.growth < 8.0 and 0.0 < fit.se < 2.0
+
+
+def test_currency_trend_sample_is_the_users(latest):
+    cur = latest["currency"].dropna()
+    # 2022-05 to 2024-06 the H.4.1 currency grew about 1.5-2.5% a year, not 5
+    short = CurrencyTrend(2).fit(cur, "2024-06")
+    assert 0.5 < short.growth < 3.5
+    with pytest.raises(SpecError, match="years"):
+        CurrencyTrend(0)
+
+
+# --- TGA --------------------------------------------------------------------------------
+
+
+def test_tga_factors_equal_a_plain_loop_on_h41(latest):
+    fit = TgaSeasonal(5, episodes=()).fit(latest["tga"], "2019-12")
+    assert len(fit.factors) == 12
+    assert np.mean(fit.factors) == pytest.approx(1.0)
+    ref = [0.0] * 12
+    for year in range(2015, 2020):  # the 12-month blocks end in December
+        block = [float(latest["tga"].loc[f"{year}-{m:02d}"]) for m in range(1, 13)]
+        for m in range(12):
+            ref[m] += block[m] / (sum(block) / 12) / 5
+    norm = sum(ref) / 12
+    assert fit.factors == pytest.approx([r / norm for r in ref], rel=1e-12)
+    last = latest["tga"].loc["2019-01":"2019-12"].to_numpy()
+    assert fit.level == pytest.approx(float(np.mean(last / np.array(fit.factors))))
+    path = fit.path(pd.period_range("2020-01", periods=24, freq="M"))
+    assert path.loc["2020-04"] == pytest.approx(fit.level * fit.factors[3])
+
+
+def test_tga_leaves_the_debt_limit_episodes_out(latest):
+    """From 2025-12: January-July 2025 (extraordinary measures from 2025-01-21 to the
+    increase of 2025-07-04) drew the TGA down to about 300 bn; left out, the level is that
+    of the months after the rebuild (about 800-900 bn), not the 12-month mean."""
+    with_ep = TgaSeasonal().fit(latest["tga"], "2025-12")
+    without = TgaSeasonal(episodes=()).fit(latest["tga"], "2025-12")
+    after = float(latest["tga"].loc["2025-08":"2025-12"].mean())
+    assert abs(with_ep.level - after) < abs(without.level - after)
+    assert with_ep.level > without.level + 100.0
+
+
+def test_tga_target_replaces_the_level(latest):
+    fit = TgaSeasonal(target=850.0).fit(latest["tga"], "2025-12")
+    assert fit.level == 850.0 and fit.source == "target"
+    with pytest.raises(SpecError, match="target"):
+        TgaSeasonal(target=-1.0)
+
+
+def test_tga_at_the_debt_ceiling_low_is_not_frozen(latest):
+    """At an April 2023 vantage the TGA was at its debt-ceiling low (about 280 bn in March
+    2023); the model's level is the mean of the last 12 months, well above it."""
+    ds = Dataset("2023-04-15", use_store=False)
+    inp = load_inputs(ds, horizon=12)
+    fit = fit_liability_model(ds, inp)
+    assert inp.state.tga < 300.0
+    assert fit.tga.level > inp.state.tga + 200.0
+
+
+# --- decay ------------------------------------------------------------------------------
+
+
+def test_decay_recovers_a_noise_free_ar1():
+    level, hl = 300.0, 12.0
+    b = 0.5 ** (1.0 / hl)
+    x = [900.0]
+    for _ in range(40):
+        x.append(level + b * (x[-1] - level))
+    fit = Decay(36).fit(_months(x), pd.Period("2018-05", "M"))
+    assert fit.half_life == pytest.approx(hl, rel=1e-9)
+    assert fit.level == pytest.approx(level, rel=1e-9)
+    a_ref, b_ref = decay_reference(x[-36:])
+    assert b_ref == pytest.approx(b, rel=1e-9)
+    assert a_ref == pytest.approx(level * (1 - b), rel=1e-9)
+    p = fit.path(700.0, pd.period_range("2030-01", periods=12, freq="M"))
+    assert p.iloc[-1] == pytest.approx(level + 400.0 / 2.0)
+
+
+def test_decay_stated_and_no_decay():
+    fit = Decay(half_life=6.0, level=0.0).fit(_months([1.0] * 10), "2015-10")
+    assert not fit.fitted and fit.path(100.0, pd.period_range("2016-01", periods=6, freq="M")).iloc[
+        -1
+    ] == pytest.approx(50.0)
+    rising = Decay(12).fit(_months(np.arange(24.0) ** 2), "2016-12")
+    assert math.isinf(rising.half_life)
+    with pytest.raises(DataError, match="at least 3"):
+        Decay(12).fit(_months([1.0, 2.0]), "2015-02")
+
+
+# --- ON RRP -----------------------------------------------------------------------------
+
+
+def test_on_rrp_rate_follows_the_implementation_notes():
+    r = on_rrp_rate(Dataset(use_store=False))
+    assert r.loc["2021-06-16"] == pytest.approx(0.0)
+    assert r.loc["2021-06-17"] == pytest.approx(0.05)
+    assert r.loc["2024-12-18"] == pytest.approx(4.55)
+    assert r.loc["2024-12-19"] == pytest.approx(4.25)
+
+
+def test_rrp_model_reproduces_2022(latest):
+    """Estimated on 2021-2025, the supply-and-spread rule has ON RRP above its May 2022 level
+    through the second half of 2022 while reserves fell (H.4.1: reserves about 3.3 to 3.1
+    trillion, ON RRP about 1.9 to 2.2 trillion), which no rule driven by reserves' own
+    drain can do."""
+    ds = Dataset(use_store=False)
+    net, spread = rrp_drivers(ds)
+    fit = RrpSupply("2021-01").fit(latest["on_rrp"], net, spread, "2025-12")
+    assert fit.bills < 0 < fit.spread and fit.r2 > 0.6
+    months = pd.period_range("2022-05", "2022-12", freq="M")
+    pred = fit.predict(net.reindex(months), spread.reindex(months))
+    assert pred.iloc[1:].mean() > pred.iloc[0] + 300.0
+    assert latest["reserves"].loc["2022-12"] < latest["reserves"].loc["2022-05"]
+
+
+# --- the whole liability side -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_of", ["2022-05-31", "2025-12-31"])
+def test_fit_uses_only_data_visible_at_the_vantage(as_of):
+    ds = Dataset(as_of, use_store=False)
+    inp = load_inputs(ds, horizon=12)
+    fit = fit_liability_model(ds, inp)
+    v = pd.Period(as_of, "M")
+    assert fit.currency.end <= inp.last_month <= v
+    assert fit.tga.end <= inp.last_month
+    assert fit.rrp is not None and fit.rrp.end <= v
+
+
+def test_identity_to_the_cent_with_the_model(latest):
+    ds = Dataset("2025-12-31", use_store=False)
+    inp = load_inputs(ds, horizon=60)
+    fit = fit_liability_model(ds, inp)
+    through = inp.last_month + 60
+    idx = pd.period_range(inp.last_month + 1, through, freq="M")
+    assets = fit.other_assets.path(inp.state.total_assets - 6200.0, idx) + 6200.0
+    for base in (LiabilityRules(), LiabilityRules("fixed_share", rrp_share=0.3)):
+        p = project_liabilities(assets, inp.state, model_rules(fit, inp, through, base))
+        gap = p["total_assets"] - (p["reserves"] + p["on_rrp"] + p["tga"] + p["currency_other"])
+        assert (gap.abs() < 0.005).all()
+        assert not p["tga"].iloc[1:].eq(inp.state.tga).all()  # not frozen at the start
+
+
+def _backtest_2022(latest: pd.DataFrame, tga_given: bool, base: LiabilityRules) -> pd.Series:
+    """Reserves error [USD bn] from the 2022-05-31 vantage along the realized total assets."""
+    ds = Dataset("2022-05-31", use_store=False)
+    inp = load_inputs(ds, horizon=24)
+    fit = fit_liability_model(ds, inp)
+    through = pd.Period("2023-12", "M")
+    idx = pd.period_range(inp.last_month + 1, through, freq="M")
+    tga = latest["tga"].reindex(idx) if tga_given else None
+    p = project_liabilities(
+        latest["total_assets"].reindex(idx),
+        inp.state,
+        model_rules(fit, inp, through, base, tga=tga),
+    )
+    gap = p["total_assets"] - (p["reserves"] + p["on_rrp"] + p["tga"] + p["currency_other"])
+    assert (gap.abs() < 0.005).all()
+    return (p["reserves"] - latest["reserves"]).loc[idx]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "measured miss: from 2022-05-31 with the realized assets and TGA, reserves are off by "
+        "up to 853 bn (absorb-first ON RRP, 2023-07), 849 with half of each change to ON RRP, "
+        "289 (2023-01) when ON RRP takes every change; causes: (1) the split: in 2023 H1 the "
+        "TGA drawdown raised reserves + ON RRP and ON RRP kept it, whereas absorb-first sends "
+        "every rise to reserves; the bill-supply ON RRP rule fitted on the 16 months visible "
+        "then (2021-01..2022-04) over-reacts (-1.46 per bn of bills); (2) the block: the "
+        "five-year currency trend then was 8% a year (the 2020-21 surge) against about 2% "
+        "realized, and the deferred asset (negative other capital from September 2022) is not "
+        "modelled: the block is up to 400 bn high"
+    ),
+)
+def test_2022_backtest_reserves_within_250_with_the_tga_given(latest):
+    err = _backtest_2022(latest, True, LiabilityRules())
+    assert err.abs().max() < 250.0
+
+
+def test_2022_backtest_errors_are_measured_with_given_and_model_tga(latest):
+    """The benchmark the issue asks for, reported (the target is the xfail above): with the
+    model's own TGA (919 bn: its recent level outside debt-limit episodes; realized 140-755
+    bn through the 2023 episode, a scenario the model does not assume) the maximum error is
+    838 bn against 853 with the TGA given: under absorb-first a TGA error moves ON RRP,
+    not reserves, until ON RRP is exhausted."""
+    given = _backtest_2022(latest, True, LiabilityRules())
+    own = _backtest_2022(latest, False, LiabilityRules())
+    assert len(given) == len(own) == 19
+    # the miss grows with the block's error: the last months are the worst
+    assert given.abs().idxmax() >= pd.Period("2023-01", "M")
+    assert own.abs().max() != pytest.approx(given.abs().max())
