@@ -196,7 +196,7 @@ def _s(
     source: str,
     kind: SeriesKind = "observed",
 ) -> SeriesSpec:
-    return SeriesSpec(id, title, units, frequency, source, kind, id in NONNEGATIVE_IDS)
+    return SeriesSpec(id, title, units, frequency, source, kind, nonnegative=id in NONNEGATIVE_IDS)
 
 
 #: Series that cannot be negative (:attr:`SeriesSpec.nonnegative`): balance-sheet levels,
@@ -503,6 +503,7 @@ def series_spec(series_id: str) -> SeriesSpec:
                 fam.frequency,
                 fam.source,
                 fam.kind,
+                fam.whole_vintage,
                 fam.nonnegative,
             )
     raise UnknownSeriesError(
