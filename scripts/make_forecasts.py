@@ -38,7 +38,7 @@ def main() -> None:
         fd, tmp = tempfile.mkstemp(dir=OUT, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.replace(tmp, path)  # atomic
+        Path(tmp).replace(path)  # atomic
         print(f"wrote {path}")
 
 

@@ -31,7 +31,7 @@ each other.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Final, Literal, get_args
 
 import pandas as pd
@@ -184,8 +184,9 @@ class SeriesSpec:
     frequency: Frequency
     source: str
     kind: SeriesKind = "observed"
-    whole_vintage: bool = False
-    nonnegative: bool = False
+    # flags are keyword-only: two positional booleans were swapped once in a merge
+    whole_vintage: bool = field(default=False, kw_only=True)
+    nonnegative: bool = field(default=False, kw_only=True)
 
 
 def _s(
@@ -206,6 +207,7 @@ NONNEGATIVE_IDS: Final[frozenset[str]] = frozenset(
     {
         "WALCL", "TREAST", "WSHOMCB", "WSHOSHO", "WRESBAL", "WTREGEN", "WCURCIR", "WLRRAL",
         "RRPONTSYD", "DTWEXBGS", "DXY", "GDP", "GDPC1", "GFDEBTN", "FYGFDPUN", "CSUSHPINSA",
+        "WDTGAL", "CURRCIR", "MBCURRCIR",
         "agency_mbs.outstanding", "soma.", "mspd.",
     }
 )  # fmt: skip
@@ -496,6 +498,7 @@ def series_spec(series_id: str) -> SeriesSpec:
         return SERIES[series_id]
     for prefix, fam in SERIES_FAMILIES.items():
         if series_id.startswith(prefix) and len(series_id) > len(prefix):
+<<<<<<< HEAD
             return SeriesSpec(
                 series_id,
                 fam.title,
@@ -506,6 +509,9 @@ def series_spec(series_id: str) -> SeriesSpec:
                 fam.whole_vintage,
                 fam.nonnegative,
             )
+=======
+            return replace(fam, id=series_id)
+>>>>>>> main
     raise UnknownSeriesError(
         series_id,
         [*SERIES, *(p + "*" for p in SERIES_FAMILIES)],

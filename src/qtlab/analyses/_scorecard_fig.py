@@ -31,11 +31,12 @@ _COLORS: Final = (
 
 
 def source_label(source: str, made: str) -> str:
-    """A short name for a forecast's source: "qtlab <YYYY-MM>" for qtlab's own, else
-    the name before any parenthesis or comma."""
+    """A short name for a forecast's source and the month it was made: "qtlab
+    <YYYY-MM>" for qtlab's own, else the name before any parenthesis or comma."""
     if source.startswith("qtlab"):
         return f"qtlab {made[:7]}"
-    return source.split(" (", maxsplit=1)[0].split(",", maxsplit=1)[0].strip()
+    name = source.split(" (", maxsplit=1)[0].split(",", maxsplit=1)[0].strip()
+    return f"{name.replace('Federal Reserve Bank of New York', 'NY Fed')} {made[:7]}"
 
 
 def comparison_table(table: pd.DataFrame, data_realized: object = None) -> pd.DataFrame:
@@ -82,13 +83,7 @@ def scorecard_figure(table: pd.DataFrame, lang: str) -> go.Figure:
         source="FRED DGS10, RRPONTSYD, DXY, WALCL, WRESBAL, GDP; NY Fed SOMA; FOMC",
         lang=lang,
     )
-    fig.set_subplots(
-        rows=2,
-        cols=2,
-        subplot_titles=[t(f"e1.figure.panel.{p}", lang) for p in PANELS],
-        horizontal_spacing=0.3,
-        vertical_spacing=0.2,
-    )
+    fig.set_subplots(rows=3, cols=2, horizontal_spacing=0.3, vertical_spacing=0.13)
     labels = [
         source_label(str(s), str(m)) for s, m in zip(done["source"], done["made"], strict=True)
     ]
@@ -123,7 +118,8 @@ def scorecard_figure(table: pd.DataFrame, lang: str) -> go.Figure:
             shown.add(name)
         fig.add_vline(x=0, line={"color": "#999", "width": 1}, row=row + 1, col=col + 1)
         fig.update_xaxes(
-            title_text=t(f"e1.figure.axis.{panel}", lang),
+            title_text=f"<b>{t(f'e1.figure.panel.{panel}', lang)}</b>: "
+            + t(f"e1.figure.axis.{panel}", lang),
             title_font={"size": 12},
             zeroline=False,
             row=row + 1,
@@ -131,9 +127,12 @@ def scorecard_figure(table: pd.DataFrame, lang: str) -> go.Figure:
         )
         fig.update_yaxes(title_text="", automargin=True, row=row + 1, col=col + 1)
     fig.update_layout(
-        height=720,
+        height=900,
         hovermode="closest",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "x": 0.0},
-        margin={"l": 40, "r": 30, "t": 150, "b": 100},
+        margin={"l": 40, "r": 30, "t": 150, "b": 110},
     )
+    for a in fig.layout.annotations:  # the source line, below the last row of panels
+        if a.yref == "paper" and a.y is not None and a.y < 0:
+            a.y = -0.1
     return fig

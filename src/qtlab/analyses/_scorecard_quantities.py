@@ -39,10 +39,10 @@ class Quantity:
 
 
 #: The figure's panels, in order: each quantity's errors are drawn in its own units.
-PANELS: Final = ("percent", "months", "usd_bn", "index")
+PANELS: Final = ("yield", "percent", "months", "usd_bn", "index")
 
 QUANTITIES: Final[Mapping[str, Quantity]] = {
-    "ten_year_peak_level": Quantity("%", "percent"),
+    "ten_year_peak_level": Quantity("%", "yield"),
     "ten_year_peak_month": Quantity("month", "months"),
     "dollar_index_at": Quantity("index", "index", needs="date"),
     "first_mbs_sale_month": Quantity("month", "months"),
@@ -53,7 +53,7 @@ QUANTITIES: Final[Mapping[str, Quantity]] = {
     "on_rrp_peak_month": Quantity("month", "months"),
     # added for the published forecasts (Soochow, Industrial Securities, NY Fed, dealers)
     "ten_year_first_above": Quantity("month", "months", needs="threshold"),
-    "ten_year_annual_average": Quantity("%", "percent"),
+    "ten_year_annual_average": Quantity("%", "yield"),
     "dollar_index_peak": Quantity("index", "index"),
     "coupons_short_of_cap": Quantity("yes/no", "none"),
     "bill_runoff": Quantity("USD bn", "usd_bn"),
