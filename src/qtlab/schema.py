@@ -498,20 +498,7 @@ def series_spec(series_id: str) -> SeriesSpec:
         return SERIES[series_id]
     for prefix, fam in SERIES_FAMILIES.items():
         if series_id.startswith(prefix) and len(series_id) > len(prefix):
-<<<<<<< HEAD
-            return SeriesSpec(
-                series_id,
-                fam.title,
-                fam.units,
-                fam.frequency,
-                fam.source,
-                fam.kind,
-                fam.whole_vintage,
-                fam.nonnegative,
-            )
-=======
             return replace(fam, id=series_id)
->>>>>>> main
     raise UnknownSeriesError(
         series_id,
         [*SERIES, *(p + "*" for p in SERIES_FAMILIES)],
