@@ -250,7 +250,11 @@ def endpoint_cmd(
 def scorecard_cmd(
     file: Annotated[
         str | None,
-        typer.Option("--file", help="Forecast YAML (default: qtlab's own, as of 2022-05-31)."),
+        typer.Option(
+            "--file",
+            help="Forecast YAML (default: every shipped file: qtlab's own at each vantage "
+            "and the published ones).",
+        ),
     ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Score on the data visible at this date.")
@@ -258,13 +262,17 @@ def scorecard_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """E1: forecasts against what the data say happened (forecast, realized, error)."""
-    from qtlab.analyses.scorecard import load_forecasts, score  # noqa: PLC0415 (lazy)
+    from qtlab.analyses.scorecard import (  # noqa: PLC0415 (lazy)
+        load_forecasts,
+        score,
+        shipped_files,
+    )
     from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
     table = score(load_forecasts(file), Dataset(as_of))
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     if as_json:
-        _print_json({"file": file or "qtlab_2022-05-31.yaml", "forecasts": rows})
+        _print_json({"file": file or ", ".join(shipped_files()), "forecasts": rows})
         return
     for r in rows:
         err = "" if r["error"] is None else f"  error {r['error']:+.2f}"

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from qtlab._periods import value_at
 from qtlab.errors import SpecError
 from qtlab.store.dataset import Dataset
 
@@ -115,11 +116,11 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
         for q, months in PATH_POINTS.items():
             for m in months:
                 if q == "treasuries_at":
-                    v = float(stop.at[pd.Period(m, freq="M"), "treasury"])
+                    v = value_at(stop, pd.Period(m, freq="M"), "treasury")
                 elif q == "reserves_at":
-                    v = float(shared[1].at[pd.Period(m, freq="M"), "reserves"])
+                    v = value_at(shared[1], pd.Period(m, freq="M"), "reserves")
                 else:
-                    v = float(stop.at[pd.Period(m, freq="M"), _ENGINE_COLUMN[q]])
+                    v = value_at(stop, pd.Period(m, freq="M"), _ENGINE_COLUMN[q])
                 add(q, round(v, 1), m, src)
     _, c2, _ = project(ds, horizon=24)
     rrp = c2["on_rrp"].iloc[1:]

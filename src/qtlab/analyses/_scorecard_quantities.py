@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
-from qtlab._periods import period_index, to_monthly
+from qtlab._periods import period_index, to_monthly, value_at
 from qtlab.analyses._figures import episodes
 from qtlab.store.dataset import Dataset
 
@@ -92,13 +92,13 @@ def _window(s: pd.Series, start: pd.Period, end: pd.Period) -> pd.Series | None:
 
 
 def _at(s: pd.Series, month: pd.Period) -> float | None:
-    return float(s.at[month]) if month in s.index else None
+    return value_at(s, month) if month in s.index else None
 
 
 def _gdp_month(ds: Dataset, month: pd.Period) -> float | None:
     """Nominal GDP [USD bn, SAAR] of the quarter holding ``month``."""
     g = ds.series("GDP")
-    q = g[g.index.to_period("Q") == month.asfreq("Q")]
+    q = g[pd.DatetimeIndex(g.index).to_period("Q") == month.asfreq("Q")]
     return None if q.empty else float(q.iloc[-1])
 
 
@@ -133,7 +133,7 @@ def realized(f: Forecast, ds: Dataset) -> float | pd.Period | bool | str | None:
             d = ds.series("DGS10")
             if _window(y, f.horizon, f.horizon) is None:
                 return "pending"
-            year = d[d.index.year == f.horizon.year]
+            year = d[pd.DatetimeIndex(d.index).year == f.horizon.year]
             return float(year.mean())  # mean of the year's daily closes
         w = _window(y, start, f.horizon)
         if w is None:
@@ -186,21 +186,21 @@ def realized(f: Forecast, ds: Dataset) -> float | pd.Period | bool | str | None:
         if end is None:
             return "pending"
         if q == "bill_runoff":
-            return float(s.at[made]) - end  # a fall is positive
-        return end - float(s.at[made]) if q == "soma_change" else end
+            return value_at(s, made) - end  # a fall is positive
+        return end - value_at(s, made) if q == "soma_change" else end
     if q in ("reserves_at", "reserve_change"):
         r = to_monthly(ds.series("WRESBAL"))
         end = _at(r, f.horizon)
         if end is None:
             return "pending"
-        return end if q == "reserves_at" else 100.0 * (end / float(r.at[made]) - 1.0)
+        return end if q == "reserves_at" else 100.0 * (end / value_at(r, made) - 1.0)
     if q == "assets_to_gdp_at":
         a = _at(to_monthly(ds.series("WALCL")), f.horizon)
         g = _gdp_month(ds, f.horizon)
         return "pending" if a is None or g is None else 100.0 * a / g
     if q == "interest_above_gfc_peak":
         ratio = _interest_to_gdp(ds)
-        year = ratio[ratio.index.year == f.horizon.year]
+        year = ratio[pd.DatetimeIndex(ratio.index).year == f.horizon.year]
         if len(year) < 4:
             return "pending"
         gfc = ratio.loc[_GFC[0] : _GFC[1]]
@@ -227,7 +227,7 @@ def _qt2_quantity(q: str, ds: Dataset) -> float | pd.Period | str:
         return float((qt_end - qt_start).n + 1)
     if q == "reserve_decline_at_endpoint":
         peak = float(reserves.loc[: qt_start - 1].max())
-        return 100.0 * (1.0 - float(reserves.at[qt_end]) / peak)
+        return 100.0 * (1.0 - value_at(reserves, qt_end) / peak)
     soma = _at(_soma_month_end(ds, ("soma.total",)), qt_end)
     gdp = _gdp_month(ds, qt_end)
     if soma is None or gdp is None:
@@ -236,7 +236,7 @@ def _qt2_quantity(q: str, ds: Dataset) -> float | pd.Period | str:
         return soma
     if q == "soma_to_gdp_at_runoff_end":
         return 100.0 * soma / gdp
-    return 100.0 * float(reserves.at[qt_end]) / gdp  # reserves_to_gdp_at_runoff_end
+    return 100.0 * value_at(reserves, qt_end) / gdp  # reserves_to_gdp_at_runoff_end
 
 
 def _argmax_month(s: pd.Series) -> pd.Period:

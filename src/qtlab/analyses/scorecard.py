@@ -134,7 +134,8 @@ def parse_forecasts(doc: Mapping[str, Any], *, file: str = "<forecasts>") -> tup
                 field=f"{where}.quantity",
                 value=q,
             )
-        value = _value(str(q), e.get("value"), f"{where}.value", file)
+        q = str(q)
+        value = _value(q, e.get("value"), f"{where}.value", file)
         try:
             made = date.fromisoformat(str(e.get("made")))
         except ValueError as exc:
@@ -234,6 +235,8 @@ def _hit(f: Forecast, real: Any) -> bool | None:
 
 
 def _fmt(v: Any) -> Any:
+    if isinstance(v, float):
+        return round(v, 3)
     if isinstance(v, bool):
         return "yes" if v else "no"
     return "none" if v is None else str(v) if isinstance(v, pd.Period) else v
@@ -254,7 +257,7 @@ def score(forecasts: tuple[Forecast, ...], ds: Dataset) -> pd.DataFrame:
                 "horizon": str(f.date or f.horizon),
                 "forecast": _fmt(f.value),
                 "realized": _fmt(real),
-                "error": _error(f.value, real),
+                "error": None if (e := _error(f.value, real)) is None else round(e, 3),
                 "hit": _hit(f, real),
                 "note": f.note,
                 "cite": f.cite,
