@@ -78,7 +78,6 @@ def _walcl_with(raw_data: Path, tmp_path: Path, value: str) -> dict[str, object]
     [
         ("1e308", "beyond the bound of 200000 for a series in USD bn"),
         ("6745699000", "up to 6.7457e+06 USD bn, beyond the bound"),  # x1000
-        ("-6745699", "1 negative values"),
     ],
 )
 def test_values_beyond_the_glossary_bounds_are_refused(
@@ -88,6 +87,16 @@ def test_values_beyond_the_glossary_bounds_are_refused(
     (check,) = coverage_checks(items, None)  # glossary checks alone
     assert not check.passed and why in check.detail, check.detail
     assert check.name == "fred.WALCL: coverage"
+
+
+def test_a_negative_level_is_refused_when_read(raw_data: Path, tmp_path: Path) -> None:
+    """WALCL is non-negative in the glossary: the parser refuses a negative level first,
+    naming the file, the field and the value (coverage's own count of negative levels
+    covers USD bn and index series outside NONNEGATIVE_IDS)."""
+    from qtlab.errors import ParseError
+
+    with pytest.raises(ParseError, match=r"WALCL.csv.*value.*-6745.699.*non-negative"):
+        _walcl_with(raw_data, tmp_path, "-6745699")
 
 
 def test_a_new_dataset_is_checked_on_the_glossary_gaps(raw_data: Path, tmp_path: Path) -> None:
