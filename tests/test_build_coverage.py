@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from _helpers import flat, run_cli
-from qtlab.errors import ReconciliationError
+from qtlab.errors import ParseError, ReconciliationError
 from qtlab.sources import fred
 from qtlab.store.build import build_snapshot
 from qtlab.store.coverage import coverage_checks
@@ -78,25 +78,25 @@ def _walcl_with(raw_data: Path, tmp_path: Path, value: str) -> dict[str, object]
     [
         ("1e308", "beyond the bound of 200000 for a series in USD bn"),
         ("6745699000", "up to 6.7457e+06 USD bn, beyond the bound"),  # x1000
+        ("-6745699", "1 negative values"),
     ],
 )
 def test_values_beyond_the_glossary_bounds_are_refused(
     raw_data: Path, tmp_path: Path, value: str, why: str
 ) -> None:
-    items = _walcl_with(raw_data, tmp_path, value)
+    if value.startswith("-"):
+        # the FRED parser refuses a negative level of a non-negative series first ...
+        with pytest.raises(ParseError, match="non-negative"):
+            _walcl_with(raw_data, tmp_path, value)
+        # ... and coverage refuses one that reached the build another way
+        items = _walcl_with(raw_data, tmp_path, "1")
+        frame = items["fred.WALCL"].data
+        frame.loc[frame.index[-1], "value"] = float(value) / 1000
+    else:
+        items = _walcl_with(raw_data, tmp_path, value)
     (check,) = coverage_checks(items, None)  # glossary checks alone
     assert not check.passed and why in check.detail, check.detail
     assert check.name == "fred.WALCL: coverage"
-
-
-def test_a_negative_level_is_refused_when_read(raw_data: Path, tmp_path: Path) -> None:
-    """WALCL is non-negative in the glossary: the parser refuses a negative level first,
-    naming the file, the field and the value (coverage's own count of negative levels
-    covers USD bn and index series outside NONNEGATIVE_IDS)."""
-    from qtlab.errors import ParseError
-
-    with pytest.raises(ParseError, match=r"WALCL.csv.*value.*-6745.699.*non-negative"):
-        _walcl_with(raw_data, tmp_path, "-6745699")
 
 
 def test_a_new_dataset_is_checked_on_the_glossary_gaps(raw_data: Path, tmp_path: Path) -> None:

@@ -94,8 +94,8 @@ def test_tampered_h41_table_fails_the_build(raw_data: Path, tmp_path: Path) -> N
     cells[j] = str(int(cells[j]) + 2)
     f.write_bytes(text.replace(row, ",".join(cells)).encode())
     out = tmp_path / "snapshot"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
+    shutil.copytree(packaged_snapshot_dir(), out)  # an earlier snapshot, to be kept
+    before = sorted(p.name for p in out.rglob("*"))
     with pytest.raises(ReconciliationError) as err:
         build_snapshot(src, out)
     msg = str(err.value)
@@ -104,7 +104,7 @@ def test_tampered_h41_table_fails_the_build(raw_data: Path, tmp_path: Path) -> N
     n = len(load_manifest(packaged_snapshot_dir()).checks)  # every check of a good build
     assert f"1 of {n} reconciliation checks failed" in msg  # that one check only
     assert "max |diff| 0.00199999" in msg and "1 dates beyond the tolerance (allowed 0)" in msg
-    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert sorted(p.name for p in out.rglob("*")) == before
 
 
 def test_tampered_wtregen_vintage_fails_the_build(raw_data: Path, tmp_path: Path) -> None:

@@ -73,6 +73,8 @@ BASES: dict[str, list[str]] = {
     "report": ["report", "--out", "@outdir", "--sections", "ZZ", "--no-png", "--as-of",
                "2022-05-31"],
     "dashboard": ["dashboard", "--port", "0", "--lang", "en", "--as-of", "2022-05-31"],
+    "list": ["list", "--lang", "en", "--format", "table"],
+    "show": ["show", "A3", "--as-of", "2022-05-31", "--lang", "en", "--format", "json"],
 }  # fmt: skip
 
 OPTION_NAMES = sorted(

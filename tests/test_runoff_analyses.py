@@ -107,6 +107,7 @@ runner = CliRunner()
 #: The fields of one month of ``qtlab ladder --json``.
 LADDER_ROW_KEYS = {
     "month",
+    "coupon_shortfall",
     "bills_maturing",
     "coupons_maturing",
     "treasury_cap",

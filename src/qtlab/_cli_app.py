@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from qtlab.cli import _handle_errors, app, console
+from qtlab.cli import DataDirOpt, _handle_errors, app, console
 
 __all__ = ["dashboard"]
 
@@ -28,9 +28,16 @@ def dashboard(
         str | None,
         typer.Option("--as-of", help="Vantage date (YYYY-MM-DD) the page starts with."),
     ] = None,
+    data_dir: DataDirOpt = None,
 ) -> None:
     """Serve the dashboard (policy explorer, analysis browser) until Ctrl-C; fully offline."""
     import logging  # noqa: PLC0415
+    import os  # noqa: PLC0415
+
+    from qtlab.store.paths import DATA_DIR_ENV  # noqa: PLC0415
+
+    if data_dir is not None:  # the page's every Dataset reads the store from here
+        os.environ[DATA_DIR_ENV] = str(data_dir)
 
     from qtlab.app import create_app, serve  # noqa: PLC0415 (Dash only when asked for)
 

@@ -15,12 +15,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
-from rich.table import Table
 
+from qtlab._cliout import (
+    FormatOpt,
+    OutOpt,
+    Tab,
+    choose_format,
+    closest,
+    deprecated_alias,
+    emit,
+    frame_tab,
+)
 from qtlab._periods import to_month
-from qtlab.cli import RuleOpt, _handle_errors, _print_json, app, out
-from qtlab.errors import SpecError, quoted
-from qtlab.policy import Policy, load_preset
+from qtlab.cli import DataDirOpt, RuleOpt, _handle_errors, app
+from qtlab.errors import SpecError, one_of, quoted
+from qtlab.policy import PRESET_NAMES, Policy, load_preset
 
 if TYPE_CHECKING:
     from qtlab.engine import IssuanceMix, Projection
@@ -37,11 +46,15 @@ StartOpt = Annotated[str, typer.Option("--start", help="First month, YYYY-MM.")]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
-        "--holdings-as-of",
-        help="Use the holdings visible on this date (default: the day before --start).",
+        "--as-of",
+        help="Vantage date (YYYY-MM-DD): the holdings visible then (default: the day before "
+        "--start).",
+        show_default=False,
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+#: The old name of ``--as-of`` here, still accepted (hidden, deprecated).
+OldAsOfOpt = Annotated[str | None, typer.Option("--holdings-as-of", hidden=True)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 MortgageRateOpt = Annotated[
     str | None,
     typer.Option(
@@ -71,16 +84,37 @@ ShockOpt = Annotated[
     float,
     typer.Option(
         "--shock-bp",
-        help="With --mbs-paydowns model: parallel shift of the unknown mortgage rates [bp].",
+        help="With --mbs-paydowns model: parallel shift of the unknown mortgage rates \\[bp].",
     ),
 ]
 
 
+def _is_file(name: str) -> bool:
+    return name.endswith((".yaml", ".yml")) or Path(name).is_file()
+
+
+def preset_name(name: str, flag: str = "--policy", extra: Sequence[str] = ()) -> str:
+    """The packaged preset (or one of ``extra``) ``name`` stands for, matched without
+    regard to case; a :class:`SpecError` with the closest valid name otherwise. A policy
+    file is returned as given. Checked before any data are read."""
+    if _is_file(name):
+        return name
+    valid = [*PRESET_NAMES, *extra]
+    for v in valid:
+        if v.lower() == name.strip().lower():
+            return v
+    hint = closest(name, valid)
+    raise SpecError(
+        f"{flag} {quoted(name)} is not a policy preset; valid presets: {one_of(valid)}, "
+        "or a policy YAML file" + (f" (did you mean {quoted(hint)}?)" if hint else "")
+    )
+
+
 def _policy(name: str, rmp_pace: float | None = None) -> Policy:
-    if name.endswith((".yaml", ".yml")) or Path(name).is_file():
+    if _is_file(name):
         pol = Policy.from_yaml(name)
         return pol if rmp_pace is None else pol.with_purchases(bills=rmp_pace)
-    return load_preset(name, rmp_pace=rmp_pace)
+    return load_preset(preset_name(name), rmp_pace=rmp_pace)
 
 
 def _issuance_mix(path: Path | None) -> IssuanceMix | None:
@@ -129,13 +163,17 @@ def _check_model_options(mbs_paydowns: str, mortgage_rate: str | None, shock_bp:
         )
 
 
-def _dataset(start: str, as_of: str | None) -> Any:
+def _dataset(start: str, as_of: str | None, data_dir: Path | None = None) -> Any:
     from qtlab.store.dataset import Dataset  # noqa: PLC0415
 
     if as_of is not None:
-        return Dataset(as_of)
+        return Dataset(as_of, data_dir=data_dir)
     eve = to_month(start, field="--start").start_time.date() - timedelta(days=1)
-    return Dataset(eve if eve <= date.today() else None)
+    return Dataset(eve if eve <= date.today() else None, data_dir=data_dir)
+
+
+def _vantage(ds: Any) -> str | None:
+    return ds.as_of.isoformat() if getattr(ds, "as_of", None) else None
 
 
 def _num(x: float) -> float | None:
@@ -165,17 +203,8 @@ def _month_rows(
     return rows
 
 
-def _table(title: str, df: pd.DataFrame) -> None:
-    tb = Table(title=title)
-    tb.add_column("month")
-    for c in df.columns:
-        tb.add_column(c, justify="right")
-    for idx, row in df.iterrows():
-        tb.add_row(
-            str(idx),
-            *(f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row.tolist()),
-        )
-    out.print(tb)
+def _table(title: str, df: pd.DataFrame) -> Tab:
+    return frame_tab(title, df, index="month")
 
 
 @app.command("ladder")
@@ -183,41 +212,45 @@ def _table(title: str, df: pd.DataFrame) -> None:
 def ladder_cmd(
     policy: PolicyOpt,
     start: StartOpt,
-    holdings_as_of: AsOfOpt = None,
+    as_of: AsOfOpt = None,
     months: Annotated[int, typer.Option("--months", help="Months in the ladder.")] = 24,
     issuance_mix: MixOpt = None,
     as_json: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
+    holdings_as_of: OldAsOfOpt = None,
 ) -> None:
     """B1: Treasury maturities (bills, coupons) against the cap, month by month [USD bn]."""
+    form = choose_format(fmt, as_json)
+    as_of = deprecated_alias(as_of, holdings_as_of, "--as-of", "--holdings-as-of")
+    _check_months(months)
+    name = preset_name(policy)
+    to_month(start, field="--start")
+    mix = _issuance_mix(issuance_mix)
     from qtlab.analyses._runoff_data import ladder  # noqa: PLC0415
 
-    _check_months(months)
-    mix = _issuance_mix(issuance_mix)
-    frame, summ = ladder(
-        _dataset(start, holdings_as_of), _policy(policy), start, months, issuance_mix=mix
-    )
-    if as_json:
-        rows = _month_rows(frame, [c for c in frame.columns if c != "coupon_shortfall"])
-        _print_json(
-            {
-                "policy": policy,
-                "start": str(frame.index[0]),
-                "months": rows,
-                "summary": {
-                    "maturing_24m": _num(summ["maturing_24m"]),
-                    "coupon_shortfall_months": summ["coupon_shortfall_months"],
-                    "bill_runoff_first_12m": _num(summ["bill_runoff_first_12m"]),
-                },
-            }
-        )
-        return
-    _table(f"Treasury maturities vs the cap under {policy} [USD bn]", frame)
-    out.print(
+    ds = _dataset(start, as_of, data_dir)
+    frame, summ = ladder(ds, _policy(name), start, months, issuance_mix=mix)
+    payload = {
+        "policy": name,
+        "as_of": _vantage(ds),
+        "units": "USD bn",
+        "start": str(frame.index[0]),
+        "months": _month_rows(frame, list(frame.columns)),
+        "summary": {
+            "maturing_24m": _num(summ["maturing_24m"]),
+            "coupon_shortfall_months": summ["coupon_shortfall_months"],
+            "bill_runoff_first_12m": _num(summ["bill_runoff_first_12m"]),
+        },
+    }
+    note = (
         f"maturing in {months} months: {summ['maturing_24m']:,.1f} bn; coupon shortfall months: "
         f"{', '.join(summ['coupon_shortfall_months']) or 'none'}; bill runoff over the first 12 "
-        f"months of runoff: {summ['bill_runoff_first_12m']:,.1f} bn",
-        highlight=False,
+        f"months of runoff: {summ['bill_runoff_first_12m']:,.1f} bn"
     )
+    tab = _table(f"Treasury maturities vs the cap under {name} [USD bn]", frame)
+    emit("ladder", form, payload, [tab], [note], out_file)
 
 
 _PROJECT_KEYS = (
@@ -251,7 +284,7 @@ def project_cmd(
     policy: PolicyOpt,
     start: StartOpt,
     months: Annotated[int, typer.Option("--months", help="Months to project.")],
-    holdings_as_of: AsOfOpt = None,
+    as_of: AsOfOpt = None,
     mbs_paydowns: Annotated[
         str,
         typer.Option(
@@ -269,22 +302,31 @@ def project_cmd(
     rule: RuleOpt = None,
     issuance_mix: MixOpt = None,
     as_json: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
+    holdings_as_of: OldAsOfOpt = None,
 ) -> None:
     """B2/B4: the SOMA portfolio month by month under a policy [USD bn].
 
     With --rule (or a policy file with an endpoint) the liabilities are projected too and
     runoff stops in the month the first rule binds (C3), full reinvestment after.
     """
+    form = choose_format(fmt, as_json)
+    as_of = deprecated_alias(as_of, holdings_as_of, "--as-of", "--holdings-as-of")
+    _check_months(months)
+    _check_model_options(mbs_paydowns, mortgage_rate, shock_bp)
+    to_month(start, field="--start")
+    name = preset_name(policy)
+    mix = _issuance_mix(issuance_mix)
     from qtlab.analyses._engine_stop import project_with_endpoint  # noqa: PLC0415
     from qtlab.engine import LIABILITY_COLUMNS  # noqa: PLC0415
 
-    _check_months(months)
-    _check_model_options(mbs_paydowns, mortgage_rate, shock_bp)
-    pol = _policy(policy, rmp_pace)
-    mix = _issuance_mix(issuance_mix)
+    pol = _policy(name, rmp_pace)
     mr = mortgage_rate or "flat"
+    ds = _dataset(start, as_of, data_dir)
     p, used = project_with_endpoint(
-        _dataset(start, holdings_as_of),
+        ds,
         pol,
         start,
         months,
@@ -296,21 +338,20 @@ def project_cmd(
     )
     f = p.frame
     stop = _endpoint_summary(p, used)
-    if as_json:
-        keys = [*_PROJECT_KEYS, *(LIABILITY_COLUMNS if p.has_liabilities else ())]
-        flags = ("endpoint",) if stop is not None else ()
-        obj: dict[str, Any] = {
-            "policy": pol.name,
-            "start": str(f.index[0]),
-            "mbs_paydowns": mbs_paydowns,
-            "mortgage_rate": mr if mbs_paydowns == "model" else None,
-            "shock_bp": shock_bp if mbs_paydowns == "model" else None,
-        }
-        if stop is not None:
-            obj["endpoint"] = stop
-        obj["months"] = _month_rows(f, keys, regime=True, flags=flags)
-        _print_json(obj)
-        return
+    keys = [*_PROJECT_KEYS, *(LIABILITY_COLUMNS if p.has_liabilities else ())]
+    flags = ("endpoint",) if stop is not None else ()
+    obj: dict[str, Any] = {
+        "policy": pol.name,
+        "as_of": _vantage(ds),
+        "units": "USD bn",
+        "start": str(f.index[0]),
+        "mbs_paydowns": mbs_paydowns,
+        "mortgage_rate": mr if mbs_paydowns == "model" else None,
+        "shock_bp": shock_bp if mbs_paydowns == "model" else None,
+    }
+    if stop is not None:
+        obj["endpoint"] = stop
+    obj["months"] = _month_rows(f, keys, regime=True, flags=flags)
     cols = [
         "bills",
         "coupons",
@@ -325,21 +366,21 @@ def project_cmd(
     ]
     if stop is not None:
         cols[-1:-1] = ["reserves"]
-    _table(f"SOMA projection under {pol.name} [USD bn]", f[cols])
+    notes: list[str] = []
     if stop is not None:
         rules = ", ".join(stop["rules"])
         if stop["rule"] is None:
-            out.print(f"no rule of {rules} binds within {months} months", highlight=False)
+            notes.append(f"no rule of {rules} binds within {months} months")
         else:
-            out.print(
+            notes.append(
                 f"{stop['rule']} binds first: runoff ends {stop['end_month']} after "
                 f"{stop['months_of_runoff']} months ({stop['then']} from the month after); total "
                 f"assets {stop['terminal_assets']:,.0f} bn, reserves "
-                f"{stop['terminal_reserves']:,.0f} bn",
-                highlight=False,
+                f"{stop['terminal_reserves']:,.0f} bn"
             )
-        for line in stop["assumptions"]:
-            out.print(f"assumption: {line}", highlight=False)
+        notes += [f"assumption: {line}" for line in stop["assumptions"]]
+    tab = _table(f"SOMA projection under {pol.name} [USD bn]", f[cols])
+    emit("project", form, obj, [tab], notes, out_file)
 
 
 def _endpoint_summary(p: Projection, used: Sequence[str]) -> dict[str, Any] | None:
@@ -377,70 +418,67 @@ def backtest_cmd(
     shock_bp: ShockOpt = 0.0,
     issuance_mix: MixOpt = None,
     as_json: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
 ) -> None:
     """E2: projected against realized SOMA holdings, month by month, with the errors."""
-    from qtlab.analyses._runoff_data import backtest  # noqa: PLC0415
-
+    form = choose_format(fmt, as_json)
+    if episode not in ("qt1", "qt2"):
+        raise SpecError(f"--episode {quoted(episode)}; valid: {one_of(('qt1', 'qt2'))}")
     _check_model_options(mbs_paydowns, mortgage_rate, shock_bp)
+    mix = _issuance_mix(issuance_mix)
+    from qtlab.analyses._runoff_data import backtest  # noqa: PLC0415
+    from qtlab.store.dataset import Dataset  # noqa: PLC0415
+
     mr = mortgage_rate or "realized"
     b = backtest(
         episode,
         mbs_paydowns=mbs_paydowns,
         mortgage_rate=mr,
         shock_bp=shock_bp,
-        issuance_mix=_issuance_mix(issuance_mix),
+        ds=None if data_dir is None else Dataset(None, data_dir=data_dir),
+        issuance_mix=mix,
     )
     fr = b.frame
-    if as_json:
-        _print_json(
-            {
-                "episode": b.episode,
-                "mbs_paydowns": mbs_paydowns,
-                "mortgage_rate": mr if mbs_paydowns == "model" else None,
-                "shock_bp": shock_bp if mbs_paydowns == "model" else None,
-                "convention": b.convention,
-                "method": b.method,
-                "months": [
-                    {
-                        "month": m,
-                        "date": d,
-                        "series": se,
-                        "projected": _num(pv),
-                        "realized": _num(rv),
-                    }
-                    for m, d, se, pv, rv in zip(
-                        fr["month"].astype(str),
-                        pd.DatetimeIndex(fr["date"]).strftime("%Y-%m-%d"),
-                        fr["series"].astype(str),
-                        fr["projected"].to_numpy(float).tolist(),
-                        fr["realized"].to_numpy(float).tolist(),
-                        strict=True,
-                    )
-                ],
-                "errors": {
-                    s: {k: (_num(v) if isinstance(v, float) else v) for k, v in e.items()}
-                    for s, e in b.errors.items()
-                },
-                "start_check": {
-                    str(k): {c: _num(float(v)) for c, v in row.items()}
-                    for k, row in b.start_check.iterrows()
-                },
-            }
-        )
-        return
-    tb = Table(title=f"Backtest {b.episode}: projected - realized")
-    for c in ("series", "max |error| %", "mean |error| bn", "max |error| bn", "worst month"):
-        tb.add_column(c, justify="left" if c == "series" else "right")
-    for s, e in b.errors.items():
-        tb.add_row(
-            s,
-            f"{e['max_abs_pct']:.2f}",
-            f"{e['mean_abs_bn']:.1f}",
-            f"{e['max_abs_bn']:.1f}",
-            e["worst_month"],
-        )
-    out.print(tb)
-    out.print(f"method: {b.method}\nconvention: {b.convention}", highlight=False)
+    payload = {
+        "episode": b.episode,
+        "units": "USD bn",
+        "mbs_paydowns": mbs_paydowns,
+        "mortgage_rate": mr if mbs_paydowns == "model" else None,
+        "shock_bp": shock_bp if mbs_paydowns == "model" else None,
+        "convention": b.convention,
+        "method": b.method,
+        "months": [
+            {"month": m, "date": d, "series": se, "projected": _num(pv), "realized": _num(rv)}
+            for m, d, se, pv, rv in zip(
+                fr["month"].astype(str),
+                pd.DatetimeIndex(fr["date"]).strftime("%Y-%m-%d"),
+                fr["series"].astype(str),
+                fr["projected"].to_numpy(float).tolist(),
+                fr["realized"].to_numpy(float).tolist(),
+                strict=True,
+            )
+        ],
+        "errors": {
+            s: {k: (_num(v) if isinstance(v, float) else v) for k, v in e.items()}
+            for s, e in b.errors.items()
+        },
+        "start_check": {
+            str(k): {c: _num(float(v)) for c, v in row.items()}
+            for k, row in b.start_check.iterrows()
+        },
+    }
+    tab = Tab(
+        f"Backtest {b.episode}: projected - realized",
+        ("series", "max |error| %", "mean |error| bn", "max |error| bn", "worst month"),
+        [
+            [s, e["max_abs_pct"], e["mean_abs_bn"], e["max_abs_bn"], e["worst_month"]]
+            for s, e in b.errors.items()
+        ],
+        digits={"max |error| %": 2},
+    )
+    notes = [f"method: {b.method}", f"convention: {b.convention}"]
     if b.episode == "qt2":
         e = b.errors
         targets = [
@@ -451,15 +489,15 @@ def backtest_cmd(
             targets.append(("mbs", e["mbs"]["max_abs_pct"] <= 3, "3%"))
         for s, ok, target in targets:
             msg = "met" if ok else "MISSED"
-            out.print(f"target {s} within {target}: {msg} (worst {e[s]['worst_month']})")
+            notes.append(f"target {s} within {target}: {msg} (worst {e[s]['worst_month']})")
         miss = fr[(fr["series"] == "treasury") & (fr["error_pct"].abs() > 0.5)]
         for r in miss.itertuples():
-            out.print(f"  treasury misses in {r.month}: {r.error:+.1f} bn ({r.error_pct:+.2f}%)")
+            notes.append(f"  treasury misses in {r.month}: {r.error:+.1f} bn ({r.error_pct:+.2f}%)")
         st = b.start_check
         by_kind = ", ".join(f"{k} {v:+.2f}%" for k, v in st["error_pct"].items())
-        out.print(
+        notes.append(
             f"carried forward to {st.attrs['date']} (with {st.attrs['taper_purchases']:.1f} bn "
             f"of realized taper purchases), error by kind: {by_kind}; MBS differ by the "
-            "reinvestment purchases that kept settling in June-September 2022",
-            highlight=False,
+            "reinvestment purchases that kept settling in June-September 2022"
         )
+    emit("backtest", form, payload, [tab], notes, out_file)

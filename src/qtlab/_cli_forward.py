@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from qtlab._cli_engine import _month_rows, _num
-from qtlab.cli import DataDirOpt, _handle_errors, _print_json, app, out
+from qtlab._cliout import FormatOpt, OutOpt, Tab, choose_format, emit
+from qtlab.cli import DataDirOpt, _handle_errors, app
+from qtlab.errors import SpecError, quoted
 
 __all__ = ["forward", "forward_json"]
 
@@ -57,7 +58,8 @@ def forward_json(
     chk = fw.start_check
     alts: dict[str, Any] = {}
     for n in fw.names:
-        s = summary.loc[summary["alternative"] == n]
+        # no summary row under 12 months: the frame is empty, without columns
+        s = summary.loc[summary["alternative"] == n] if len(summary) else summary
         alts[n] = {
             "description": fw.descriptions[n].text("en"),
             "paths": _month_rows(fw.path(n), cols, regime=True),
@@ -95,6 +97,24 @@ def forward_json(
     }
 
 
+def _alternative(text: str) -> str:
+    """An ``--alt`` as given if a pace [USD bn/month] or a file, else the preset it names
+    (any case; a typo gets the closest name before any data are read)."""
+    from qtlab._cli_engine import preset_name  # noqa: PLC0415
+
+    try:
+        float(text)
+    except ValueError:
+        try:
+            return preset_name(text, flag="--alt")
+        except SpecError as exc:
+            raise SpecError(
+                f"unknown alternative {quoted(text)} (a pace [USD bn/month], a preset or a "
+                f"policy YAML file): {exc}"
+            ) from exc
+    return text
+
+
 @app.command("forward")
 @_handle_errors
 def forward(
@@ -130,44 +150,43 @@ def forward(
         ),
     ] = "flat",
     shock_bp: Annotated[
-        float, typer.Option("--shock-bp", help="Mortgage-rate shift where not data [bp].")
+        float, typer.Option("--shock-bp", help="Mortgage-rate shift where not data \\[bp].")
     ] = 0.0,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Vantage date (YYYY-MM-DD): run from the data known then."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
 ) -> None:
     """F1: the balance sheet from the latest holdings under the regime in force and
     alternatives [USD bn]."""
+    form = choose_format(fmt, as_json)
+    alt = [_alternative(a) for a in alt] if alt else alt
     res = forward_json(as_of, months, bill_purchases, alt, mortgage_rate, shock_bp, data_dir)
-    if as_json:
-        _print_json(res)
-        return
-    tb = Table(
-        title=f"Starting point: carried forward vs the weekly SOMA summary of {res['anchor']}"
+    check = Tab(
+        f"Starting point: carried forward vs the weekly SOMA summary of {res['anchor']}",
+        ("kind", "carried forward", "weekly", "gap", "gap [%]"),
+        [
+            [k, *(r[c] for c in ("carried_forward", "weekly", "gap", "gap_pct"))]
+            for k, r in res["start_check"].items()
+        ],
+        default_digits=2,
     )
-    for col in ("kind", "carried forward", "weekly", "gap", "gap [%]"):
-        tb.add_column(col, justify="left" if col == "kind" else "right")
-    for k, r in res["start_check"].items():
-        tb.add_row(k, *(f"{r[c]:,.2f}" for c in ("carried_forward", "weekly", "gap", "gap_pct")))
-    out.print(tb)
-    tb = Table(title=f"Projection from {res['start']} [USD bn]")
-    for col in ("alternative", "month", "securities", "bills", "MBS", "total assets", "reserves"):
-        tb.add_column(col, justify="left" if col in ("alternative", "month") else "right")
-    for n, a in res["alternatives"].items():
-        for r in a["summary"]:
-            tb.add_row(
-                n,
-                r["month"],
-                *(
-                    f"{r[k]:,.0f}"
-                    for k in ("total_securities", "bills", "mbs", "total_assets", "reserves")
-                ),
-            )
-    out.print(tb)
-    for n, a in res["alternatives"].items():
-        out.print(f"{n}: {a['description']}", highlight=False)
-    for line in res["assumptions"]:
-        out.print(f"- {line}", highlight=False)
+    cols = ("total_securities", "bills", "mbs", "total_assets", "reserves")
+    proj = Tab(
+        f"Projection from {res['start']} [USD bn]",
+        ("alternative", "month", "securities", "bills", "MBS", "total assets", "reserves"),
+        [
+            [n, r["month"], *(r[k] for k in cols)]
+            for n, a in res["alternatives"].items()
+            for r in a["summary"]
+        ],
+        default_digits=0,
+        keys=2,
+    )
+    notes = [f"{n}: {a['description']}" for n, a in res["alternatives"].items()]
+    notes += [f"- {line}" for line in res["assumptions"]]
+    emit("forward", form, res, [check, proj], notes, out_file)

@@ -5,11 +5,21 @@ Registered from :mod:`qtlab.cli` (one import line); JSON goes to stdout.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qtlab.cli import RuleOpt, _handle_errors, _print_json, app, out
+from qtlab._cliout import (
+    FormatOpt,
+    OutOpt,
+    Tab,
+    choose_format,
+    deprecated_alias,
+    emit,
+    frame_tab,
+)
+from qtlab.cli import DataDirOpt, RuleOpt, _handle_errors, app
 from qtlab.errors import SpecError, quoted
 
 if TYPE_CHECKING:
@@ -66,10 +76,13 @@ def fit_yield_cmd(
         str,
         typer.Option(help="Policy path: 'latest' SEP at the vantage date, or a preset (2022-03)."),
     ] = "latest",
-    horizon: Annotated[
-        int | None, typer.Option(help="Forecast months (default: to the SEP's last December).")
+    months: Annotated[
+        int | None,
+        typer.Option(
+            "--months", help="Forecast months (default: to the SEP's last December).", min=1
+        ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     sep_statistic: Annotated[
         str,
         typer.Option(
@@ -92,29 +105,35 @@ def fit_yield_cmd(
             "beside qtlab's: industrial-bank-2022-05 (Industrial Securities, May 2022)."
         ),
     ] = None,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
+    horizon: Annotated[int | None, typer.Option("--horizon", hidden=True, min=1)] = None,
 ) -> None:
     """D2: fit the 10-year yield on reserve scarcity and the policy rate; forecast it.
 
     The forecast runs along the projected indicator and the SEP path, with 95%
     prediction intervals.
     """
+    form = choose_format(fmt, as_json)
+    horizon = deprecated_alias(months, horizon, "--months", "--horizon")
+    parsed = _sample(sample)
+    if recipe is not None and parsed[0] is not None:
+        raise SpecError(
+            f"--sample {sample!r}: a recipe fixes its first month; give only :END "
+            "(YYYY-MM or vantage) to move its sample end"
+        )
     from qtlab.analyses._d2_family import choose_default  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.analyses.liabilities import stopped_path  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
-    ds = Dataset(as_of)
+    ds = Dataset(as_of, data_dir=data_dir)
     if recipe is not None:
-        first, end = _sample(sample)
-        if first is not None:
-            raise SpecError(
-                f"--sample {sample!r}: a recipe fixes its first month; give only :END "
-                "(YYYY-MM or vantage) to move its sample end"
-            )
-        _recipe_out(ds, recipe, end, as_json)
+        _recipe_out(ds, recipe, parsed[1], form, out_file)
         return
     shared = stopped_path(ds, horizon=120 if horizon is None else horizon)
-    choice = choose_default(shared[0], shared[1], spec, _sample(sample))
+    choice = choose_default(shared[0], shared[1], spec, parsed)
     yf = yield_forecast(
         ds,
         indicator,
@@ -133,50 +152,41 @@ def fit_yield_cmd(
         "out_of_sample_rmse": oos,
         "out_of_sample_origins": "{}:{}".format(*choice.summaries[indicator].attrs["origins"]),
     }
-    if as_json:
-        _print_json({**yf.to_dict(), **used})
-        return
-    if used["spec"] is not None:
-        out.print(f"specification {used['spec']} ({choice.mode})", highlight=False)
-    out.print(
+    payload: dict[str, Any] = {
+        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "units": "%",
+    }
+    payload.update({**yf.to_dict(), **used})
+    notes = [f"specification {used['spec']} ({choice.mode})"] if used["spec"] is not None else []
+    notes.append(
         f"12-month-ahead out-of-sample RMSE (pp), origins {used['out_of_sample_origins']}: "
-        + ", ".join(f"{k} {v:.2f}" for k, v in oos.items()),
-        highlight=False,
+        + ", ".join(f"{k} {v:.2f}" for k, v in oos.items())
     )
-    out.print(yf.fit.summary(), highlight=False)
+    notes.append(yf.fit.summary())
     pk = yf.peak
-    out.print(
-        f"peak {pk['month']}: {pk['mean']:.2f}% "
-        f"(95% interval {pk['lower']:.2f}-{pk['upper']:.2f}%)",
-        highlight=False,
+    notes.append(
+        f"peak {pk['month']}: {pk['mean']:.2f}% (95% interval {pk['lower']:.2f}-{pk['upper']:.2f}%)"
     )
-    out.print(f"policy path: {yf.policy_source.text()}", highlight=False)
-    for a in yf.assumptions:
-        out.print(f"assumption: {a.text()}", highlight=False)
+    notes.append(f"policy path: {yf.policy_source.text()}")
+    notes += [f"assumption: {a.text()}" for a in yf.assumptions]
+    tab = Tab(
+        f"10-year yield forecast [%] ({indicator}, 95% interval)",
+        ("month", "mean", "lower", "upper"),
+        [[r["month"], r["mean"], r["lower"], r["upper"]] for r in payload["forecast"]],
+        default_digits=2,
+    )
+    emit("fit-yield", form, payload, [tab], notes, out_file)
 
 
-def _recipe_out(ds: object, name: str, end: str | None, as_json: bool) -> None:
+def _recipe_out(ds: object, name: str, end: str | None, form: str, out_file: Path | None) -> None:
     from qtlab.analyses._yield_recipes import run_recipe  # noqa: PLC0415 (lazy: fast --help)
 
     rr = run_recipe(ds, name, sample_end=end)  # type: ignore[arg-type]
-    if as_json:
-        _print_json(rr.to_dict())
-        return
-    out.print(f"recipe {name}: {rr.recipe.published.source}", highlight=False)
-    for f in rr.fits.values():
-        out.print(f.summary(), highlight=False)
-    out.print(f"policy path: {rr.policy_source.text()}", highlight=False)
-    for r in rr.comparison.to_dict("records"):
-        q = r["qtlab"] if isinstance(r["qtlab"], str) else f"{r['qtlab']:.4f}"
-        seen = r.get("realized")
-        if seen is None or isinstance(seen, str):
-            done = "" if seen is None else f", realized {seen}"
-        else:
-            done = f", realized {seen:.4f}"
-        out.print(
-            f"{r['quantity']} ({r['indicator']}): published {r['published']}, qtlab {q}{done}",
-            highlight=False,
-        )
+    notes = [f"recipe {name}: {rr.recipe.published.source}"]
+    notes += [f.summary() for f in rr.fits.values()]
+    notes.append(f"policy path: {rr.policy_source.text()}")
+    tab = frame_tab(f"recipe {name}: published and qtlab", rr.comparison, default_digits=4)
+    emit("fit-yield", form, rr.to_dict(), [tab], notes, out_file)
 
 
 @app.command("endpoint")
@@ -197,7 +207,7 @@ def endpoint_cmd(
     gdp_growth: Annotated[
         float, typer.Option(help="Nominal GDP growth after the last actual quarter [% a year].")
     ] = 4.0,
-    horizon: Annotated[int, typer.Option(help="Months to project.")] = 120,
+    months: Annotated[int, typer.Option("--months", help="Months to project.", min=1)] = 120,
     bank_assets: Annotated[
         str | None,
         typer.Option(
@@ -205,14 +215,24 @@ def endpoint_cmd(
             "USD bn in the first projected month, growing GROWTH% a year (default 0)."
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
+    horizon: Annotated[int | None, typer.Option("--horizon", hidden=True, min=1)] = None,
 ) -> None:
     """C3: when runoff has to stop under one or more endpoint rules."""
+    form = choose_format(fmt, as_json)
+    horizon = deprecated_alias(months, horizon, "--months", "--horizon", default=120)
+    if policy is not None:
+        from qtlab._cli_engine import preset_name  # noqa: PLC0415
+
+        policy = preset_name(policy, extra=("caps", "hold"))
     from qtlab.analyses.liabilities import endpoint  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
     rules = rule or ["reserves_peak_fraction=0.5"]
-    ds = Dataset(as_of)
+    ds = Dataset(as_of, data_dir=data_dir)
     banks = None
     if bank_assets is not None:
         _, proj, _, _ = endpoint(
@@ -229,20 +249,26 @@ def endpoint_cmd(
         gdp_growth=gdp_growth,
         bank_assets=banks,
     )
-    if as_json:
-        _print_json({**res.to_dict(), "assumptions": list(res.assumptions)})
-        return
+    payload = {
+        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "units": "USD bn",
+        **res.to_dict(),
+        "assumptions": list(res.assumptions),
+    }
     if res.rule is None:
-        out.print(f"no rule of {', '.join(rules)} binds within {horizon} months", highlight=False)
+        head = f"no rule of {', '.join(rules)} binds within {horizon} months"
     else:
-        out.print(
+        head = (
             f"{res.rule} binds first: runoff ends {res.end_month} after {res.months_of_runoff} "
             f"months; total assets {res.terminal_assets:,.0f} bn, reserves "
-            f"{res.terminal_reserves:,.0f} bn",
-            highlight=False,
+            f"{res.terminal_reserves:,.0f} bn"
         )
-    for line in res.assumptions:
-        out.print(f"assumption: {line}", highlight=False)
+    cols = ("rule", "end_month", "months_of_runoff", "terminal_assets", "terminal_reserves")
+    d = res.to_dict()
+    tab = Tab("Endpoint [USD bn]", cols, [[d.get(c) for c in cols]], default_digits=0)
+    notes = [head, *(f"assumption: {line}" for line in res.assumptions)]
+    tabs = [tab] if res.rule is not None or form == "csv" else []  # no empty row on screen
+    emit("endpoint", form, payload, tabs, notes, out_file)
 
 
 @app.command("scorecard")
@@ -259,9 +285,13 @@ def scorecard_cmd(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Score on the data visible at this date.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
 ) -> None:
     """E1: forecasts against what the data say happened (forecast, realized, error)."""
+    form = choose_format(fmt, as_json)
     from qtlab.analyses.scorecard import (  # noqa: PLC0415 (lazy)
         load_forecasts,
         score,
@@ -269,15 +299,13 @@ def scorecard_cmd(
     )
     from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
-    table = score(load_forecasts(file), Dataset(as_of))
+    ds = Dataset(as_of, data_dir=data_dir)
+    table = score(load_forecasts(file), ds)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
-    if as_json:
-        _print_json({"file": file or ", ".join(shipped_files()), "forecasts": rows})
-        return
-    for r in rows:
-        err = "" if r["error"] is None else f"  error {r['error']:+.2f}"
-        out.print(
-            f"{r['quantity']} ({r['units']}): forecast {r['forecast']}, realized "
-            f"{r['realized']}{err}  [{r['source']}]",
-            highlight=False,
-        )
+    payload = {
+        "file": file or ", ".join(shipped_files()),
+        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "forecasts": rows,
+    }
+    tab = frame_tab("Forecasts against what happened", table, default_digits=2)
+    emit("scorecard", form, payload, [tab], [], out_file)

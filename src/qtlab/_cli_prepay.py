@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from qtlab._cli_engine import _month_rows, _num
-from qtlab.cli import DataDirOpt, _handle_errors, _print_json, app, out
+from qtlab._cliout import FormatOpt, OutOpt, choose_format, emit, frame_tab
+from qtlab.cli import DataDirOpt, _handle_errors, app
 
 __all__ = ["prepay", "prepay_json"]
 
@@ -59,6 +59,24 @@ def prepay_json(
     }
 
 
+def _param_set(name: str) -> str:
+    """The packaged parameter set ``name`` stands for (any case), checked before any data
+    are read; a :class:`SpecError` with the closest valid name otherwise."""
+    from qtlab._cliout import closest  # noqa: PLC0415
+    from qtlab.errors import SpecError, one_of, quoted  # noqa: PLC0415
+    from qtlab.prepay.params import param_set_names  # noqa: PLC0415
+
+    valid = param_set_names()
+    for v in valid:
+        if v.lower() == name.strip().lower():
+            return v
+    hint = closest(name, valid)
+    raise SpecError(
+        f"--params {quoted(name)} is not a parameter set; valid: {one_of(valid)}"
+        + (f" (did you mean {quoted(hint)}?)" if hint else "")
+    )
+
+
 @app.command("prepay")
 @_handle_errors
 def prepay(
@@ -69,7 +87,7 @@ def prepay(
     months: Annotated[int, typer.Option("--months", help="Months to project.")] = 24,
     shock_bp: Annotated[
         float,
-        typer.Option("--shock-bp", help="Parallel mortgage-rate shock after the vantage [bp]."),
+        typer.Option("--shock-bp", help="Parallel mortgage-rate shock after the vantage \\[bp]."),
     ] = 0.0,
     params: Annotated[
         str | None,
@@ -85,28 +103,27 @@ def prepay(
             "--mortgage-rate", help="Rate path: flat, realized, or a CSV file (month,rate [%])."
         ),
     ] = "flat",
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
 ) -> None:
     """Project SOMA MBS paydowns (scheduled + prepaid) against the monthly cap [USD bn]."""
+    form = choose_format(fmt, as_json)
+    if params is not None:
+        params = _param_set(params)
     res = prepay_json(as_of, months, shock_bp, params, mortgage_rate, data_dir)
-    if as_json:
-        _print_json(res)
-        return
-    tb = Table(title=f"SOMA MBS paydowns [USD bn] (holdings {res['holdings_file']})")
-    for col in ("month", "scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall"):
-        tb.add_column(col, justify="left" if col == "month" else "right")
-    for r in res["months"]:
-        tb.add_row(
-            r["month"],
-            *("" if r[k] is None else f"{r[k]:,.2f}" for k in (
-                "scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall"
-            )),
-        )  # fmt: skip
-    out.print(tb)
+    import pandas as pd  # noqa: PLC0415
+
+    tab = frame_tab(
+        f"SOMA MBS paydowns [USD bn] (holdings {res['holdings_file']})",
+        pd.DataFrame(res["months"]),
+        default_digits=2,
+    )
     s = res["summary"]
-    out.print(
+    note = (
         f"average paydowns {s['avg_paydowns']:.2f} bn/month; 100 bp lower rates: "
         f"{s['avg_paydowns_minus_100bp']:.2f}; first month short of the cap: "
         f"{s['first_shortfall_month'] or 'none'}"
     )
+    emit("prepay", form, res, [tab], [note], out_file)

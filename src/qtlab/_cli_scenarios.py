@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from qtlab._cli_engine import _num
-from qtlab.cli import DataDirOpt, _handle_errors, _print_json, app, console, out
+from qtlab._cliout import FormatOpt, OutOpt, Tab, choose_format, emit
+from qtlab.cli import DataDirOpt, _handle_errors, app
 from qtlab.errors import quoted
 
 __all__ = ["sweep_cmd", "sweep_json"]
@@ -135,10 +135,16 @@ def sweep_cmd(
     chunk_size: Annotated[
         int, typer.Option("--chunk-size", help="Scenarios per vectorized call (memory).")
     ] = 500,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
 ) -> None:
     """Monte-Carlo sweep: bands of MBS paydowns, reserves and the D2 10-year yield."""
+    form = choose_format(fmt, as_json)
+    from qtlab._cli_engine import preset_name  # noqa: PLC0415
+
+    policy = [preset_name(p) for p in policy] if policy else policy
     res = sweep_json(
         paths=paths,
         months=months,
@@ -150,28 +156,39 @@ def sweep_cmd(
         chunk_size=chunk_size,
         data_dir=data_dir,
     )
-    if as_json:
-        _print_json(res)
-        return
-    console.print(
-        f"{res['n_paths']:,} paths, seed {res['seed']}, backend {res['backend']}, "
-        f"from {res['start']} ({', '.join(res['policies'])})",
-        highlight=False,
-    )
     horizons = {str(m) for m in _horizon_months(res["start"], months)}
-    for pol in res["policies"]:
-        tb = Table(title=f"{pol}: 5% / 25% / median / 75% / 95%")
-        for col in ("variable", "month", "q05", "q25", "q50", "q75", "q95"):
-            tb.add_column(col, justify="left" if col in ("variable", "month") else "right")
-        for r in res["bands"]:
-            if r["policy"] != pol or r["month"] not in horizons:
-                continue
-            tb.add_row(
-                f"{r['variable']} [{_UNITS[r['variable']]}]",
-                r["month"],
-                *(f"{r[q]:,.2f}" for q in ("q05", "q25", "q50", "q75", "q95")),
+    qs = ("q05", "q25", "q50", "q75", "q95")
+    tabs = [
+        Tab(
+            f"{pol}: 5% / 25% / median / 75% / 95%",
+            ("variable", "month", *qs),
+            [
+                [f"{r['variable']} [{_UNITS[r['variable']]}]", r["month"], *(r[q] for q in qs)]
+                for r in res["bands"]
+                if r["policy"] == pol and r["month"] in horizons
+            ],
+            default_digits=2,
+            keys=2,
+        )
+        for pol in res["policies"]
+    ]
+    if form == "csv":  # every month, not only the horizons of the table
+        tabs = [
+            Tab(
+                "bands",
+                ("policy", "variable", "units", "month", *qs, "mean"),
+                [
+                    [r["policy"], r["variable"], _UNITS[r["variable"]], r["month"]]
+                    + [r[q] for q in (*qs, "mean")]
+                    for r in res["bands"]
+                ],
             )
-        out.print(tb)
+        ]
+    head = (
+        f"{res['n_paths']:,} paths, seed {res['seed']}, backend {res['backend']}, "
+        f"from {res['start']} ({', '.join(res['policies'])})"
+    )
+    emit("sweep", form, res, tabs, [head], out_file)
 
 
 def _horizon_months(start: str, months: int) -> list[str]:

@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from qtlab import __version__
+from qtlab._cliout import FormatOpt, OutOpt, Tab, choose_format, emit
 from qtlab.errors import DateRangeError, QtlabError, SpecError
 from qtlab.schema import ENDPOINT_RULE_NAMES
 
@@ -109,55 +108,38 @@ def main(
 @data_app.command("status")
 @_handle_errors
 def data_status(
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Show only what was visible on this date.")
     ] = None,
     data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
 ) -> None:
     """List every dataset qtlab holds (snapshot and store): dates, rows, vintages, totals."""
     from qtlab.store.dataset import Dataset
     from qtlab.store.status import status_report
 
+    form = choose_format(fmt, as_json)
     report = status_report(Dataset(as_of, data_dir=data_dir))
-    if as_json:
-        _print_json(report)
-        return
-    t = Table(title=f"Series (as of {report['as_of'] or 'latest'})")
     cols = ("id", "source", "units", "first", "last", "rows", "vintage")
-    for col in cols:
-        t.add_column(col, justify="right" if col == "rows" else "left")
-    for s in report["series"]:
-        t.add_row(
-            *(str(s[c]) for c in ("id", "source", "units", "first", "last", "rows", "vintage"))
-        )
-    out.print(t)
-    h = Table(
-        title="SOMA holdings by CUSIP [USD bn] (exact totals: --json)",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
+    series = Tab(
+        f"Series (as of {report['as_of'] or 'latest'})",
+        cols,
+        [[s[c] for c in cols] for s in report["series"]],
     )
     keys = ["bills", "notes_bonds", "tips", "frn", "mbs", "cmbs", "agency"]
-    for col in ["as_of", "rows", *keys]:
-        if col == "as_of":
-            h.add_column(col, min_width=10)
-        else:
-            h.add_column(col, justify="right", no_wrap=True)
-    for r in report["holdings"]:
-        tot = r["totals_bn"]
-        h.add_row(r["as_of"], str(r["rows"]), *(f"{tot[k]:,.1f}" if k in tot else "" for k in keys))
-    out.print(h)
-    tb = Table(title="Tables", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    holdings = Tab(
+        "SOMA holdings by CUSIP [USD bn]",
+        ["as_of", "rows", *keys],
+        [
+            [r["as_of"], r["rows"], *(r["totals_bn"].get(k) for k in keys)]
+            for r in report["holdings"]
+        ],
+    )
     tcols = ("dataset", "as_of", "rows", "vintage", "layer")
-    for col in tcols:
-        if col in ("as_of", "vintage"):
-            tb.add_column(col, min_width=10)
-        else:
-            tb.add_column(col, justify="right" if col == "rows" else "left", no_wrap=True)
-    for r in report["tables"]:
-        tb.add_row(*(f"{r[c]:,}" if c == "rows" else str(r[c]) for c in tcols))
-    out.print(tb)
+    tables = Tab("Tables", tcols, [[r[c] for c in tcols] for r in report["tables"]])
+    emit("data status", form, {**report}, [series, holdings, tables], out=out_file)
 
 
 @data_app.command("update")

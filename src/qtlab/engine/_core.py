@@ -22,6 +22,7 @@ from typing import Final
 import numpy as np
 
 from qtlab.engine._balance import LIABILITY_COLUMNS
+from qtlab.engine._fast import accrue_tips
 from qtlab.engine._setup import MBS_POST_DAY, Inputs, coupon_date
 
 __all__ = ["END_COLUMNS", "FLOW_COLUMNS", "OBS_COLUMNS", "run_vectorized"]
@@ -159,9 +160,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         kind_share = kind_share_m[m]
         g = inp.tips_accrual[m]
         if g:
-            acc = g * (gc[:, 1, 2 * m :] + ic[:, 2 * m :])
-            ic[:, 2 * m :] += acc
-            accrued = acc.sum(axis=1)
+            accrued = accrue_tips(gc, ic, g, 2 * m)
             ic_tot = ic_tot + accrued
         else:
             accrued = np.zeros(S)

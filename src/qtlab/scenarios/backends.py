@@ -65,7 +65,10 @@ def run_chunks(
             return list(pool.map(lambda t: _run_task(start, t), tasks))
     c, own = dask_client(client, scheduler)
     try:
-        shared = c.scatter(start, broadcast=True)
+        # hash=False: a fresh key per sweep; a hashed key would be the same for the same
+        # start, and a second sweep on one client could ask for it while the first
+        # sweep's copy is being released ("lost dependencies")
+        shared = c.scatter(start, broadcast=True, hash=False)
         futures = [c.submit(_run_task, shared, t, pure=False) for t in tasks]
         return list(c.gather(futures))
     finally:

@@ -449,12 +449,29 @@ def sweep_paths(
     results = run_chunks(
         start, tasks, backend=backend, workers=workers, client=client, scheduler=scheduler
     )
+    return SweepResult(
+        start.reported, _assemble(results, list(pols), chunks, n), seed, n, backend, chunk_size
+    )
+
+
+def _assemble(
+    results: list[dict[str, FloatArray]], names: list[str], chunks: list[slice], n: int
+) -> dict[str, dict[str, FloatArray]]:
+    """Policy -> output -> ``(n, months)`` from the chunks' results (in task order), one
+    output at a time, each chunk's array of it dropped once copied: the peak holds the
+    outputs once plus one output, not twice as concatenating everything would."""
     arrays: dict[str, dict[str, FloatArray]] = {}
     k = len(chunks)
-    for j, name in enumerate(pols):
+    for j, name in enumerate(names):
         parts = results[j * k : (j + 1) * k]
-        arrays[name] = {v: np.concatenate([p[v] for p in parts]) for v in parts[0]}
-    return SweepResult(start.reported, arrays, seed, n, backend, chunk_size)
+        out: dict[str, FloatArray] = {}
+        for v in list(parts[0]):
+            first = parts[0][v]
+            out[v] = np.empty((n, *first.shape[1:]), dtype=first.dtype)
+            for c, part in zip(chunks, parts, strict=True):
+                out[v][c] = part.pop(v)
+        arrays[name] = out
+    return arrays
 
 
 #: The memory a sweep may need before it is refused [bytes]: 4 GiB.

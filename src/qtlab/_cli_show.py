@@ -1,0 +1,119 @@
+"""``qtlab list`` and ``qtlab show ID``: any registered analysis from the command line
+(registered in :mod:`qtlab.cli`).
+
+``show`` runs one analysis of the registry (:func:`qtlab.analyses.registry`) and prints
+its tables and notes, the same objects the report and the dashboard render.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from qtlab._cliout import FormatOpt, OutOpt, Tab, choose_format, closest, emit, frame_tab
+from qtlab.cli import DataDirOpt, _handle_errors, app
+from qtlab.errors import SpecError, one_of, quoted
+
+__all__ = ["analysis_title", "list_cmd", "show_cmd"]
+
+LangOpt = Annotated[str, typer.Option("--lang", help="Language: en or zh.")]
+
+
+def analysis_title(aid: str, lang: str) -> str:
+    """The question analysis ``aid`` answers (its section title) in ``lang``, without
+    running it."""
+    from qtlab.i18n import has, t  # noqa: PLC0415
+
+    key = f"{aid.lower()}.title"
+    return t(key, lang) if has(key, lang) else aid
+
+
+def _spec(aid: str) -> Any:
+    """The registered analysis ``aid`` (any case), or a :class:`SpecError` with the
+    closest id and every valid one."""
+    from qtlab.analyses import registry  # noqa: PLC0415
+
+    specs = {s.id.upper(): s for s in registry()}
+    if aid.strip().upper() in specs:
+        return specs[aid.strip().upper()]
+    hint = closest(aid, [s.id for s in specs.values()])
+    raise SpecError(
+        f"unknown analysis {quoted(aid)}"
+        + (f" (did you mean {quoted(hint)}?)" if hint else "")
+        + f"; valid: {one_of(s.id for s in specs.values())} (qtlab list shows what each answers)"
+    )
+
+
+@app.command("list")
+@_handle_errors
+def list_cmd(
+    lang: LangOpt = "en",
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
+) -> None:
+    """List the analyses qtlab runs, with the question each answers (qtlab show ID runs one)."""
+    from qtlab.analyses import registry  # noqa: PLC0415
+    from qtlab.i18n import validate_lang  # noqa: PLC0415
+
+    form = choose_format(fmt)
+    validate_lang(lang)
+    rows = [{"id": s.id, "area": s.area, "title": analysis_title(s.id, lang)} for s in registry()]
+    tab = Tab("Analyses", ("id", "area", "title"), [list(r.values()) for r in rows])
+    emit("list", form, {"lang": lang, "analyses": rows}, [tab], [], out_file)
+
+
+def _index_named(frame: Any) -> tuple[Any, str | None]:
+    """``frame`` and the name its index is shown under (``None``: a plain row number)."""
+    import pandas as pd  # noqa: PLC0415
+
+    if isinstance(frame.index, pd.RangeIndex):
+        return frame, None
+    name = str(frame.index.name or "index")
+    return frame, name if name not in frame.columns else f"{name} (index)"
+
+
+@app.command("show")
+@_handle_errors
+def show_cmd(
+    analysis_id: Annotated[str, typer.Argument(metavar="ID", help="Analysis id (qtlab list).")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Vantage date (YYYY-MM-DD): use only data visible then."),
+    ] = None,
+    lang: LangOpt = "en",
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
+) -> None:
+    """Run one analysis and print its tables and notes."""
+    from qtlab.i18n import validate_lang  # noqa: PLC0415
+
+    form = choose_format(fmt)
+    validate_lang(lang)
+    spec = _spec(analysis_id)
+    from qtlab.store.dataset import Dataset  # noqa: PLC0415
+
+    ds = Dataset(as_of, data_dir=data_dir)
+    res = spec.run(ds, lang=lang)
+    tabs = []
+    tables: dict[str, Any] = {}
+    for tb in res.tables:
+        frame, idx = _index_named(tb.frame)
+        tab = frame_tab(tb.title, frame, index=idx)
+        tabs.append(tab)
+        tables[tb.name] = {
+            "title": tb.title,
+            "columns": list(tab.columns),
+            "rows": [dict(zip(tab.columns, r, strict=True)) for r in tab.rows],
+        }
+    payload = {
+        "id": res.id,
+        "title": res.title,
+        "lang": res.lang,
+        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "tables": tables,
+        "notes": [{"key": n.key, "text": n.text, "values": dict(n.values)} for n in res.notes],
+    }
+    notes = [f"{res.id}: {res.title}", *(n.text for n in res.notes)]
+    emit("show", form, payload, tabs, notes, out_file)

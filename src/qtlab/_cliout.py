@@ -1,0 +1,318 @@
+"""How every ``qtlab`` command prints its result: one module, used by all of them.
+
+- ``--format table|json|csv`` (:data:`FormatOpt`; the older ``--json`` flags stay as an
+  alias of ``--format json``), checked before any data are read (:func:`choose_format`).
+- Tables never cut a number or a date: a table wider than the terminal (``COLUMNS``, or
+  80 columns in a pipe) is folded into several tables that repeat its key columns
+  (:func:`render_tables`); only free text wraps.
+- JSON is one object with ``schema_version`` and ``command`` first, then the command's
+  keys (amounts in USD bn, rates in percent, months ``YYYY-MM``, dates ``YYYY-MM-DD``).
+- CSV holds the tables' raw values (no thousands separators); several tables are
+  separated by a blank line and each starts with a ``# title`` line.
+- ``--out FILE`` writes the same text to FILE atomically (temp file, then rename).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+
+from qtlab.errors import SpecError, one_of, quoted
+
+__all__ = [
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "FormatOpt",
+    "OutOpt",
+    "Tab",
+    "choose_format",
+    "closest",
+    "deprecated_alias",
+    "emit",
+    "frame_tab",
+    "render_tables",
+    "write_atomic",
+]
+
+#: Version of the JSON every command prints; raised when a key changes meaning or goes.
+SCHEMA_VERSION = 1
+FORMATS = ("table", "json", "csv")
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="Output format: table (default), json or csv.",
+        show_default=False,
+    ),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Write the result to this file (atomically) instead of printing it.",
+        show_default=False,
+    ),
+]
+
+
+def choose_format(fmt: str | None, as_json: bool = False) -> str:
+    """The output format from ``--format`` and the older ``--json`` flag; a
+    :class:`SpecError` for an unknown format or a ``--json`` that contradicts it."""
+    name = "table" if fmt is None else fmt.strip().lower()
+    if name not in FORMATS:
+        hint = closest(name, FORMATS)
+        raise SpecError(
+            f"--format {quoted(fmt)} is not a format; valid: {one_of(FORMATS)}"
+            + (f" (did you mean {quoted(hint)}?)" if hint else "")
+        )
+    if as_json:
+        if fmt is not None and name != "json":
+            raise SpecError(f"--json and --format {quoted(fmt)} contradict each other; give one")
+        return "json"
+    return name
+
+
+def closest(name: str, valid: Iterable[str]) -> str | None:
+    """The valid name closest to ``name`` (case-insensitive), or ``None`` if none is close."""
+    options = {v.lower(): v for v in valid}
+    hit = difflib.get_close_matches(name.lower(), list(options), n=1, cutoff=0.6)
+    return options[hit[0]] if hit else None
+
+
+def deprecated_alias(new: Any, old: Any, new_flag: str, old_flag: str, default: Any = None) -> Any:
+    """The value of an option renamed from ``old_flag`` to ``new_flag``: the old spelling
+    still works (with a note on stderr); both given with different values is an error."""
+    if old is None or old == default:
+        return new
+    if new is not None and new not in (default, old):
+        raise SpecError(
+            f"{old_flag} is the old name of {new_flag}; give only {new_flag} "
+            f"(got {new_flag} {new} and {old_flag} {old})"
+        )
+    Console(stderr=True).print(
+        f"note: {old_flag} is deprecated; use {new_flag}", highlight=False, markup=False
+    )
+    return old
+
+
+@dataclass
+class Tab:
+    """A table to print: ``rows`` hold raw values (numbers, strings, ``None``).
+
+    ``digits`` is the number of decimals of floats in the table format (per column
+    name, else ``default_digits``); ``keys`` is how many leading columns identify a row
+    and are repeated when the table is folded.
+    """
+
+    title: str
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    default_digits: int = 1
+    digits: dict[str, int] = field(default_factory=dict)
+    keys: int = 1
+
+    def cell(self, j: int, v: Any) -> str:
+        """Cell ``v`` of column ``j`` as the table format shows it."""
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return ""
+        if isinstance(v, bool):
+            return "yes" if v else ""
+        if isinstance(v, float):
+            if math.isinf(v):
+                return "none"
+            return f"{v:,.{self.digits.get(self.columns[j], self.default_digits)}f}"
+        if isinstance(v, int):
+            return f"{v:,}"
+        return str(v)
+
+
+def frame_tab(title: str, frame: Any, *, index: str | None = None, **kw: Any) -> Tab:
+    """A :class:`Tab` of a DataFrame (with its index as the first column named ``index``)."""
+    df = frame.reset_index(names=index) if index is not None else frame
+    rows = [
+        [None if _isna(v) else (v.item() if hasattr(v, "item") else v) for v in r]
+        for r in df.astype(object).itertuples(index=False, name=None)
+    ]
+    rows = [
+        [str(v) if hasattr(v, "freqstr") or hasattr(v, "isoformat") else v for v in r] for r in rows
+    ]
+    return Tab(title, [str(c) for c in df.columns], rows, **kw)
+
+
+def _isna(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))  # NaN, NaT, None
+    except (TypeError, ValueError):
+        return False
+
+
+def _numeric(tab: Tab, j: int) -> bool:
+    vals = [r[j] for r in tab.rows if r[j] is not None]
+    return bool(vals) and all(isinstance(v, int | float) for v in vals)
+
+
+def _width() -> int:
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _widths(tab: Tab, cells: list[list[str]], width: int) -> list[int]:
+    """The printed width of each column: numbers at their full width (never cut); text
+    without spaces (dates, months, ids) at full width up to half the screen, then
+    folded; free text up to a third of the screen, wrapped at spaces."""
+    ws = []
+    for j in range(len(tab.columns)):
+        body = max((cell_len(r[j]) for r in cells), default=0)
+        nat = max(body, max(cell_len(w) for w in tab.columns[j].split()) if tab.columns[j] else 1)
+        if _numeric(tab, j):
+            ws.append(max(nat, min(cell_len(tab.columns[j]), 12)))
+        elif any(" " in r[j] for r in cells):
+            ws.append(min(max(nat, min(cell_len(tab.columns[j]), 12)), max(width // 3, 12)))
+        else:
+            ws.append(min(max(nat, min(cell_len(tab.columns[j]), 12)), max(width // 2, 12)))
+    return ws
+
+
+def _parts(tab: Tab, ws: Sequence[int], width: int) -> list[list[int]]:
+    """Column groups of ``tab`` that fit ``width`` each; every group starts with the key
+    columns."""
+    n = len(tab.columns)
+    nat = [w + 3 for w in ws]  # padding and a separator
+    keys = list(range(min(tab.keys, n)))
+    base = 1 + sum(nat[j] for j in keys)
+    parts: list[list[int]] = []
+    cur: list[int] = []
+    used = base
+    for j in range(len(keys), n):
+        if cur and used + nat[j] > width:
+            parts.append(keys + cur)
+            cur, used = [], base
+        cur.append(j)
+        used += nat[j]
+    if cur or not parts:
+        parts.append(keys + cur)
+    return parts
+
+
+def render_tables(tabs: Sequence[Tab], notes: Sequence[str] = (), width: int | None = None) -> str:
+    """The tables (folded to ``width``, default the terminal's) and notes as plain text."""
+    width = width or _width()
+    buf = io.StringIO()
+    con = Console(file=buf, width=width, no_color=True, highlight=False, emoji=False)
+    for tab in tabs:
+        cells = [[tab.cell(j, v) for j, v in enumerate(r)] for r in tab.rows]
+        ws = _widths(tab, cells, width)
+        parts = _parts(tab, ws, width)
+        full = _widths(tab, cells, 10**6)  # every column at its natural width
+        for k, cols in enumerate(parts):
+            w = list(ws)  # this part's widths
+            slack = width - 1 - sum(w[j] + 3 for j in cols)
+            for j in cols:  # give wrapped text the room the numbers left
+                grow = max(0, min(slack, full[j] - w[j]))
+                w[j] += grow
+                slack -= grow
+            title = tab.title if len(parts) == 1 else f"{tab.title} ({k + 1}/{len(parts)})"
+            t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+            for j in cols:
+                num = _numeric(tab, j)
+                t.add_column(
+                    tab.columns[j],
+                    justify="right" if num else "left",
+                    min_width=w[j],
+                    max_width=w[j],
+                    no_wrap=False,  # widths hold every number whole; headers wrap
+                    overflow="fold",
+                )
+            for r in cells:
+                t.add_row(*(r[j] for j in cols))
+            con.print(t, markup=False)
+    for line in notes:
+        con.print(line, markup=False, overflow="fold")
+    return buf.getvalue()
+
+
+def _csv_text(tabs: Sequence[Tab]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for k, tab in enumerate(tabs):
+        if len(tabs) > 1:
+            buf.write(("\n" if k else "") + f"# {tab.title}\n")
+        w.writerow(tab.columns)
+        for r in tab.rows:
+            w.writerow(["" if v is None else _raw(v) for v in r])
+    return buf.getvalue()
+
+
+def _raw(v: Any) -> Any:
+    if isinstance(v, float):
+        return "" if math.isnan(v) else ("inf" if math.isinf(v) else repr(round(v, 6)))
+    return v
+
+
+def json_text(command: str, payload: dict[str, Any]) -> str:
+    """The command's JSON: ``schema_version`` and ``command`` first, indent 1, values JSON
+    has no type for (dates, periods) as their ``str()``."""
+    obj = {"schema_version": SCHEMA_VERSION, "command": command, **payload}
+    return json.dumps(obj, indent=1, default=str, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory and a
+    rename: a reader sees the old file or the new one, never half of it."""
+    parent = path.parent if str(path.parent) else Path()
+    if not parent.is_dir():
+        raise SpecError(
+            f"--out {quoted(str(path))}: directory {quoted(str(parent))} does not exist"
+        )
+    if path.is_dir():
+        raise SpecError(f"--out {quoted(str(path))} is a directory; give a file name")
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def emit(
+    command: str,
+    fmt: str,
+    payload: dict[str, Any],
+    tabs: Sequence[Tab] = (),
+    notes: Sequence[str] = (),
+    out: Path | None = None,
+) -> None:
+    """Print (or with ``out`` write) a command's result in ``fmt`` (see :func:`choose_format`)."""
+    if fmt == "json":
+        text = json_text(command, payload)
+    elif fmt == "csv":
+        text = _csv_text(tabs)
+    else:
+        text = render_tables(tabs, notes, width=100 if out is not None else None)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(out, text)
+    Console(stderr=True).print(f"written to {out}", highlight=False, markup=False)
