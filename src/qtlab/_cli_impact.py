@@ -276,7 +276,11 @@ def endpoint_cmd(
 def scorecard_cmd(
     file: Annotated[
         str | None,
-        typer.Option("--file", help="Forecast YAML (default: qtlab's own, as of 2022-05-31)."),
+        typer.Option(
+            "--file",
+            help="Forecast YAML (default: every shipped file: qtlab's own at each vantage "
+            "and the published ones).",
+        ),
     ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Score on the data visible at this date.")
@@ -288,14 +292,18 @@ def scorecard_cmd(
 ) -> None:
     """E1: forecasts against what the data say happened (forecast, realized, error)."""
     form = choose_format(fmt, as_json)
-    from qtlab.analyses.scorecard import load_forecasts, score  # noqa: PLC0415 (lazy)
+    from qtlab.analyses.scorecard import (  # noqa: PLC0415 (lazy)
+        load_forecasts,
+        score,
+        shipped_files,
+    )
     from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
     ds = Dataset(as_of, data_dir=data_dir)
     table = score(load_forecasts(file), ds)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     payload = {
-        "file": file or "qtlab_2022-05-31.yaml",
+        "file": file or ", ".join(shipped_files()),
         "as_of": ds.as_of.isoformat() if ds.as_of else None,
         "forecasts": rows,
     }
