@@ -17,7 +17,7 @@ from typing import Final, Literal, get_args
 
 import pandas as pd
 
-from qtlab.errors import SpecError, one_of, quoted
+from qtlab.errors import DateRangeError, SpecError, one_of, quoted
 
 __all__ = [
     "MONTHLY_RULES",
@@ -27,6 +27,7 @@ __all__ = [
     "fiscal_year",
     "period_index",
     "require_monthly",
+    "to_date",
     "to_month",
     "to_monthly",
     "value_at",
@@ -154,3 +155,19 @@ def period_index(data: pd.Series | pd.DataFrame | pd.Index) -> pd.PeriodIndex:
     if not isinstance(idx, pd.PeriodIndex):
         raise SpecError(f"expected an index of Period[M] months, got {type(idx).__name__}")
     return idx
+
+
+def to_date(value: str | date | datetime | pd.Timestamp, *, field: str = "as_of") -> date:
+    """Parse an ISO date (or date-like) and raise :class:`DateRangeError` naming ``field``."""
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise DateRangeError(
+            f"{field}={quoted(value)} is not a valid date; give an ISO date such as 2022-05-31"
+        ) from exc

@@ -55,8 +55,6 @@ instead, so a revised figure is never dated before it was seen.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -79,6 +77,7 @@ from qtlab.sources._base import (
     raw_bytes,
     series_meta,
 )
+from qtlab.sources._ecb_format import _months, _number, _require_unit, _rows
 
 __all__ = [
     "APP_FIRST_MONTH",
@@ -136,27 +135,6 @@ PEPP_TOLERANCE_MN: Final = 1.0
 APP_FIRST_MONTH: Final = pd.Period("2014-10", freq="M")
 PEPP_FIRST_MONTH: Final = pd.Period("2020-03", freq="M")
 
-_MONTHS: Final = {
-    name: i
-    for i, name in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
-
 
 def month_vintage(month: pd.Period) -> pd.Timestamp:
     """The day a month's figures count as published: the first day of the next month."""
@@ -164,115 +142,6 @@ def month_vintage(month: pd.Period) -> pd.Timestamp:
 
 
 # ----------------------------------------------------------------------------- reading
-
-
-def _rows(raw: bytes, file: str) -> list[tuple[int, list[str]]]:
-    """(line number, fields) of every CSV record, blank records left out."""
-    text = raw.decode("utf-8-sig")
-    if not text.strip():
-        raise ParseError("the file is empty", file=file)
-    reader = csv.reader(io.StringIO(text))
-    out: list[tuple[int, list[str]]] = []
-    try:
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                out.append((reader.line_num, row))
-    except csv.Error as exc:
-        raise ParseError(f"not a readable CSV (line {reader.line_num}: {exc})", file=file) from exc
-    return out
-
-
-def _require_unit(line: int, row: list[str], file: str) -> None:
-    text = " ".join(row).lower()
-    if "euro millions" not in text:
-        raise ParseError(
-            f"line {line}: the unit must be 'in euro millions' as the ECB publishes it; "
-            "no other unit is read (amounts are divided by 1,000 to EUR bn)",
-            file=file,
-            field=f"line {line}",
-            value=",".join(row)[:120],
-        )
-
-
-def _number(cell: str, *, file: str, line: int, month: pd.Period, field: str) -> float:
-    text = cell.strip().replace(",", "")
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not np.isfinite(value):
-        raise ParseError(
-            f"not a number (line {line}, {month}); expected an amount in euro millions",
-            file=file,
-            field=field,
-            value=cell,
-        )
-    return value
-
-
-def _months(
-    records: list[tuple[int, list[str]]], *, file: str, width: int
-) -> list[tuple[int, pd.Period, list[str]]]:
-    """The month lines: (line, month, numeric cells), then only footnotes (text in the
-    first field); a month line after a footnote, or a line that is neither, is an error.
-
-    The year is carried forward from the last line that names one; months must follow
-    one another without a gap.
-    """
-    out: list[tuple[int, pd.Period, list[str]]] = []
-    year: int | None = None
-    footnotes = False
-    for line, row in records:
-        name = row[1].strip().lower() if len(row) > 1 else ""
-        first = row[0].strip()
-        if out and name not in _MONTHS and first and not first[:4].isdigit():
-            footnotes = True  # the footnotes after the last month: text in the first field
-            continue
-        if footnotes or name not in _MONTHS:
-            raise ParseError(
-                f"line {line}: expected a month line (year, English month name, "
-                f"{width} amounts); valid month names are {one_of(m.title() for m in _MONTHS)}",
-                file=file,
-                field="month",
-                value=",".join(row)[:120],
-            )
-        if first:
-            if not (first.isdigit() and 1990 <= int(first) <= 2100):
-                raise ParseError(
-                    f"line {line}: not a year (expected a four-digit year from 1990 to 2100)",
-                    file=file,
-                    field="year",
-                    value=first,
-                )
-            year = int(first)
-        if year is None:
-            raise ParseError(
-                f"line {line}: the first month line must name its year",
-                file=file,
-                field="year",
-                value="",
-            )
-        month = pd.Period(year=year, month=_MONTHS[name], freq="M")
-        if out and month != out[-1][1] + 1:
-            raise ParseError(
-                f"line {line}: months must follow one another; {month} comes after "
-                f"{out[-1][1]} (expected {out[-1][1] + 1})",
-                file=file,
-                field="month",
-                value=row[1],
-            )
-        cells = row[2:]
-        if len(cells) < width or any(c.strip() for c in cells[width:]):
-            raise ParseError(
-                f"line {line} ({month}) has {len(cells)} amounts; expected {width}",
-                file=file,
-                field=f"line {line}",
-                value=",".join(row)[:120],
-            )
-        out.append((line, month, cells[:width]))
-    if not out:
-        raise ParseError("no month lines found", file=file)
-    return out
 
 
 def _frame(

@@ -5,8 +5,16 @@
 - :class:`Dataset`: a read-only view of both, cut at an as-of date.
 """
 
-from qtlab.store.dataset import Dataset, SeriesInfo
+from qtlab.store.dataset import Dataset, SeriesInfo, to_date
 from qtlab.store.db import IngestReport, Store
 from qtlab.store.paths import data_dir, packaged_snapshot_dir
 
-__all__ = ["Dataset", "IngestReport", "SeriesInfo", "Store", "data_dir", "packaged_snapshot_dir"]
+__all__ = [
+    "Dataset",
+    "IngestReport",
+    "SeriesInfo",
+    "Store",
+    "data_dir",
+    "packaged_snapshot_dir",
+    "to_date",
+]
