@@ -30,20 +30,16 @@ Freddie Mac, Primary Mortgage Market Survey, https://www.freddiemac.com/pmms
 
 from __future__ import annotations
 
-import io
 import os
 import re
-import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 import httpx
-import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from qtlab import schema
 from qtlab.errors import ParseError, one_of
@@ -61,6 +57,7 @@ from qtlab.sources._base import (
     raw_bytes,
     series_meta,
 )
+from qtlab.sources._xlsx import sheet_rows
 
 __all__ = [
     "CSV_VARIABLE_MAP",
@@ -266,21 +263,7 @@ def parse_pmms_xlsx(
         date is invalid or a rate cell is not a number.
     """
     data_bytes, file = raw_bytes(raw, file)
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data_bytes), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ParseError(f"not a readable xlsx workbook ({exc})", file=file) from exc
-    try:
-        if SHEET not in wb.sheetnames:
-            raise ParseError(
-                f"no sheet {SHEET!r}; the workbook has sheets {one_of(wb.sheetnames)}",
-                file=file,
-                field="sheet",
-                value=SHEET,
-            )
-        rows = [tuple(r) for r in wb[SHEET].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    rows = sheet_rows(data_bytes, SHEET, file=file)
     week_row, columns, unknown = _header(rows[:_MAX_HEADER_SEARCH], file=file)
     records = list(_observations(rows, week_row, columns, file=file))
     series = _series(records, file=file, vintage=vintage)

@@ -34,10 +34,8 @@ https://www.philadelphiafed.org/surveys-and-data/real-time-data-research/routput
 
 from __future__ import annotations
 
-import io
 import os
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -45,13 +43,11 @@ from typing import Any, Final
 
 import httpx
 import numpy as np
-import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from qtlab import schema
-from qtlab.errors import DataError, ParseError, one_of
+from qtlab.errors import DataError, ParseError
 from qtlab.sources._base import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
@@ -62,6 +58,7 @@ from qtlab.sources._base import (
     raw_bytes,
     series_meta,
 )
+from qtlab.sources._xlsx import sheet_rows
 
 __all__ = [
     "BASE_YEARS",
@@ -195,21 +192,7 @@ def parse_routput_xlsx(raw: RawInput, *, file: str = "<buffer>") -> SourceData:
         that is not one (naming the cell).
     """
     data, file = raw_bytes(raw, file)
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ParseError(f"not a readable xlsx workbook ({exc})", file=file) from exc
-    try:
-        if SHEET not in wb.sheetnames:
-            raise ParseError(
-                f"no sheet {SHEET!r}; the workbook has sheets {one_of(wb.sheetnames)}",
-                file=file,
-                field="sheet",
-                value=SHEET,
-            )
-        rows = [tuple(r) for r in wb[SHEET].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    rows = sheet_rows(data, SHEET, file=file)
     if len(rows) < 2 or not rows[0] or str(rows[0][0]).strip() != "DATE":
         raise ParseError(
             "expected a header row starting with DATE, then one row per quarter",
