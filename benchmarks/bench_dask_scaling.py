@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -84,7 +85,9 @@ def main() -> None:
     ap.add_argument("--idle-timeout", default="120s", help="the scheduler's, without a client")
     ap.add_argument("--lifetime", default="900s", help="the workers' longest life")
     ap.add_argument("--timeout", type=float, default=900.0, help="bound of the whole run [s]")
-    ap.add_argument("--log", type=Path, default=Path("/tmp/qtlab-bench-dask.log"))
+    ap.add_argument(
+        "--log", type=Path, default=Path(tempfile.gettempdir()) / "qtlab-bench-dask.log"
+    )
     a = ap.parse_args()
 
     from dask.distributed import Client  # noqa: PLC0415 - optional dependency

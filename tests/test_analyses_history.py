@@ -1,7 +1,7 @@
 """History analyses A1, A3, A4, A6, A7 and C1 against facts checked by hand on the raw files.
 
 Each expected number is recomputed here from the raw official files in
-../shared/data (the ``raw_data`` fixture), not from qtlab's loaders.
+data/raw (the ``raw_data`` fixture), not from qtlab's loaders.
 """
 
 from __future__ import annotations

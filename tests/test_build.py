@@ -1,4 +1,4 @@
-"""Building the embedded snapshot from the raw files in ../shared/data."""
+"""Building the embedded snapshot from the raw files in data/raw."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ BILL_ROW = '"\'912796L80\'","Bills",,,"2022-02-17",,,,,"14061293800"'
 
 @pytest.fixture(scope="module")
 def cli_build(raw_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
-    """``qtlab data build-snapshot --from ../shared/data --out tmp`` (once per module)."""
+    """``qtlab data build-snapshot --from data/raw --out tmp`` (once per module)."""
     out = tmp_path_factory.mktemp("rebuilt") / "tmp"
     res = CliRunner().invoke(
         app, ["data", "build-snapshot", "--from", str(raw_data), "--out", str(out)]
@@ -35,7 +35,7 @@ def cli_build(raw_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
 
 @pytest.fixture(scope="module")
 def rebuilt(cli_build: tuple[Path, Result]) -> Path:
-    """The snapshot rebuilt from ../shared/data into a temporary directory."""
+    """The snapshot rebuilt from data/raw into a temporary directory."""
     out, res = cli_build
     assert res.exit_code == 0, res.output
     return out
@@ -48,12 +48,12 @@ def _manifest(d: Path) -> Manifest:
 
 
 def test_rebuilt_snapshot_equals_committed_one(rebuilt: Path) -> None:
-    """The committed snapshot is what the builder makes from ../shared/data today.
+    """The committed snapshot is what the builder makes from data/raw today.
 
     Compares the data (every Parquet frame) and every manifest field except the
     build time and the Parquet files' own checksums (bytes depend on the
     pyarrow version, the data do not). If this fails, rebuild the snapshot:
-    ``qtlab data build-snapshot --from ../shared/data``.
+    ``qtlab data build-snapshot --from data/raw``.
     """
     committed, new = packaged_snapshot_dir(), rebuilt
     m_old, m_new = _manifest(committed), _manifest(new)
@@ -75,7 +75,7 @@ def test_cbo_actuals_vintage_basis_says_october_31(rebuilt: Path) -> None:
     m = _manifest(rebuilt)
     for rid in ("cbo.actuals", "cbo.actual_gdp"):
         e = m.entry(rid)
-        # ../shared/data/cbo: fiscal years up to FY2025, which ended 2025-09-30
+        # data/raw/cbo: fiscal years up to FY2025, which ended 2025-09-30
         assert e.last is not None and e.last.isoformat() == "2025-09-30"
         assert e.vintage == e.last + cbo.ACTUALS_VINTAGE_LAG
         assert e.vintage.isoformat() == "2025-10-31"

@@ -1,6 +1,6 @@
 """The ``qtlab data`` commands, run through typer's CliRunner on the real snapshot.
 
-Expected numbers come from ../shared/data (SOURCES.md "Checks done" and
+Expected numbers come from data/raw (SOURCES.md "Checks done" and
 fred/MANIFEST.md).
 """
 

@@ -1,7 +1,7 @@
 """User-series import (``qtlab.sources.user``, ``qtlab data import``) and A6's MBS share.
 
 There is no official machine-readable copy of total agency MBS outstanding in
-../shared/data (SIFMA publishes it as a spreadsheet). To exercise the import path
+data/raw (SIFMA publishes it as a spreadsheet). To exercise the import path
 end to end, the Fed's own MBS holdings (FRED WSHOMCB, H.4.1, USD millions) stand in
 for it: the numbers A6 then shows are NOT the Fed's share of the agency MBS market,
 only proof that the loader, the store and A6 connect.

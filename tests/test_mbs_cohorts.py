@@ -12,7 +12,7 @@ from qtlab.prepay import CohortState
 from qtlab.store import Dataset
 
 # Vantage dates that pick each MBS file; the file totals are those the NY Fed's
-# weekly summary gives for the same Wednesday (../shared/data/SOURCES.md) [USD bn].
+# weekly summary gives for the same Wednesday (data/raw/SOURCES.md) [USD bn].
 FILES = {
     "2017-10-10": ("2017-10-04", "2017-10", 1768.160),
     # dated before the 25th: April's UMBS payment is still ahead (weekly summary: MBS

@@ -1,4 +1,4 @@
-"""CBO loaders, tested on the real files in ../shared/data/cbo (see SOURCES.md)."""
+"""CBO loaders, tested on the real files in data/raw/cbo (see SOURCES.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""FOMC SEP loaders: the FRED download in ../shared/data/sep, the packaged preset, the YAML.
+"""FOMC SEP loaders: the FRED download in data/raw/sep, the packaged preset, the YAML.
 
 Published figures: FOMC, Summary of Economic Projections, March 16, 2022, Table 1
 (https://www.federalreserve.gov/monetarypolicy/fomcprojtabl20220316.htm): median federal

@@ -1,6 +1,6 @@
-"""FRED loaders, tested on the raw files in ../shared/data/fred.
+"""FRED loaders, tested on the raw files in data/raw/fred.
 
-The expected first/last dates and row counts are the table of ../shared/data/fred/MANIFEST.md
+The expected first/last dates and row counts are the table of data/raw/fred/MANIFEST.md
 ("Series found"), written out here and checked against the manifest itself. Network tests
 serve those same files through an :class:`httpx.MockTransport`.
 """

@@ -1,4 +1,4 @@
-"""Freddie Mac PMMS loaders, tested on the real files in ../shared/data/pmms (see SOURCES.md)."""
+"""Freddie Mac PMMS loaders, tested on the real files in data/raw/pmms (see SOURCES.md)."""
 
 from __future__ import annotations
 

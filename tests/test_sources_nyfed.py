@@ -1,6 +1,6 @@
-"""NY Fed SOMA loaders, tested on the raw official files in ../shared/data/soma.
+"""NY Fed SOMA loaders, tested on the raw official files in data/raw/soma.
 
-Published checks come from ../shared/data/SOURCES.md ("Checks done"): the CUSIP
+Published checks come from data/raw/SOURCES.md ("Checks done"): the CUSIP
 sums of each holdings file equal the weekly summary on the same date.
 """
 

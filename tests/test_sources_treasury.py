@@ -1,4 +1,4 @@
-"""Treasury MSPD loaders, tested on the real files in ../shared/data/mspd (see SOURCES.md)."""
+"""Treasury MSPD loaders, tested on the real files in data/raw/mspd (see SOURCES.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The local store, the as-of view and the packaged snapshot.
 
-Facts checked by hand from the raw files in ../shared/data.
+Facts checked by hand from the raw files in data/raw.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def test_packaged_snapshot_is_intact():
 def test_snapshot_series_latest_view():
     ds = Dataset(use_store=False)
     walcl = ds.series("WALCL")
-    # ../shared/data/fred/WALCL.csv: 2002-12-18 .. 2026-08-19, 1236 rows, millions
+    # data/raw/fred/WALCL.csv: 2002-12-18 .. 2026-08-19, 1236 rows, millions
     assert walcl.index.min() == pd.Timestamp("2002-12-18")
     assert walcl.index.max() == pd.Timestamp("2026-08-19")
     assert len(walcl) == 1236

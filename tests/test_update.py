@@ -1,5 +1,5 @@
 """``update()`` end to end: every source fetched from mock official endpoints serving
-../shared/data, written to a store that then overlays the snapshot, vintages kept."""
+data/raw, written to a store that then overlays the snapshot, vintages kept."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from qtlab.sources import fred
 from qtlab.store import Dataset, Store, update
 from qtlab.store.status import status_report
 
-#: WALCL on 2026-08-19 in ../shared/data/fred/WALCL.csv [USD mn]
+#: WALCL on 2026-08-19 in data/raw/fred/WALCL.csv [USD mn]
 WALCL_LAST = "2026-08-19,6745699"
 
 
 @pytest.fixture
 def fred_ids(raw_data: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
-    """Only the glossary's FRED ids that ../shared/data holds (not WCURCIR, WLRRAL ...)."""
+    """Only the glossary's FRED ids that data/raw holds (not WCURCIR, WLRRAL ...)."""
     held = tuple(i for i in update.FRED_IDS if (raw_data / "fred" / f"{i}.csv").is_file())
     assert "WALCL" in held and "WCURCIR" not in held
     monkeypatch.setattr(update, "FRED_IDS", held)
