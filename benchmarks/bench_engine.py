@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from dataclasses import replace
 
-from qtlab.analyses._impact_inputs import load_inputs
 from qtlab.engine import BalanceInputs, ConstantPaydownRate, MbsSettlement, project
 from qtlab.policy import Endpoint, load_preset
+from qtlab.runs.inputs import load_inputs
 from qtlab.store.dataset import Dataset
 
 

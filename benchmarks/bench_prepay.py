@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _baseline import load, median, timed
 
 from qtlab._random import rng
-from qtlab.analyses._mbs_data import cohorts_at, mortgage_rates
 from qtlab.prepay import CohortState, prepay_params, project, project_reference
 from qtlab.prepay._fast import available, default_threads
+from qtlab.runs.mbs import cohorts_at, mortgage_rates
 from qtlab.store import Dataset
 
 

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qtlab.analyses._impact_inputs import load_inputs
 from qtlab.analyses.liabilities import (
     DEFAULT_RULES,
     c3_endpoint,
@@ -19,6 +18,7 @@ from qtlab.analyses.liabilities import (
 from qtlab.balance import LiabilityRules, find_endpoint, project_liabilities
 from qtlab.engine import BalanceInputs, ConstantPaydownRate, project
 from qtlab.policy import Endpoint, load_preset
+from qtlab.runs.inputs import load_inputs
 from qtlab.store import Dataset
 
 M = pd.Period

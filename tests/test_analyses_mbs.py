@@ -86,7 +86,7 @@ def test_model_paydowns_for_the_engine(eve_of_qt2):
     import numpy as np
     import pandas as pd
 
-    from qtlab.analyses.mbs import model_paydowns
+    from qtlab.runs.mbs import model_paydowns
 
     months = pd.period_range("2022-06", periods=36, freq="M")
     src = model_paydowns(eve_of_qt2, mortgage_rate="flat")
@@ -107,9 +107,8 @@ def test_model_paydowns_with_realized_rates_for_a_backtest(eve_of_qt2):
     import numpy as np
     import pandas as pd
 
-    from qtlab.analyses._mbs_data import realized_paydowns
-    from qtlab.analyses.mbs import model_paydowns
     from qtlab.prepay import prepay_params
+    from qtlab.runs.mbs import model_paydowns, realized_paydowns
 
     today = Dataset()
     # a hindsight backtest of today's fit: the set passed as an object (by name, qt2-fit is
@@ -130,7 +129,7 @@ def test_b3_today_reads_and_builds_each_input_once(monkeypatch):
     """At today's vantage B3 runs the projection, the 2022 baseline, the calibration and
     two backtests; each mortgage-rate history, realized-paydown table and cohort table
     is built once (per Dataset, holdings file and rate history), not once per part."""
-    import qtlab.analyses._mbs_data as md
+    import qtlab.runs.mbs as md
 
     calls: dict[str, list[object]] = {"rates": [], "realized": [], "cohorts": []}
     real_rates, real_realized, real_cohorts = (
@@ -163,7 +162,7 @@ def test_b3_today_reads_and_builds_each_input_once(monkeypatch):
 
 
 def test_mbs_data_belongs_to_its_dataset(eve_of_qt2):
-    from qtlab.analyses._mbs_data import MbsData
+    from qtlab.runs.mbs import MbsData
 
     data = MbsData(eve_of_qt2)
     assert MbsData.of(eve_of_qt2, data) is data

@@ -9,13 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qtlab.analyses._impact_inputs import (
-    fit_liability_model,
-    load_inputs,
-    model_rules,
-    on_rrp_rate,
-    rrp_drivers,
-)
 from qtlab.balance import (
     CurrencyTrend,
     Decay,
@@ -26,6 +19,13 @@ from qtlab.balance import (
 )
 from qtlab.balance.models import currency_growth_reference, decay_reference
 from qtlab.errors import DataError, SpecError
+from qtlab.runs.inputs import (
+    fit_liability_model,
+    load_inputs,
+    model_rules,
+    on_rrp_rate,
+    rrp_drivers,
+)
 from qtlab.store.dataset import Dataset
 
 

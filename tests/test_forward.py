@@ -15,13 +15,13 @@ import pytest
 
 from _helpers import run_cli
 from qtlab.analyses import get_analysis
-from qtlab.analyses._forward_data import MAX_MONTHS, Forward, forward_projection
-from qtlab.analyses._runoff_data import realized_holdings, run_projection
 from qtlab.engine import SplicedPaydowns
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.policy import load_preset
 from qtlab.report import build_report
+from qtlab.runs.forward import MAX_MONTHS, Forward, forward_projection
+from qtlab.runs.runoff import realized_holdings, run_projection
 from qtlab.store.dataset import Dataset
 
 ALTS = (20, 40, "60", "qt2-announced")

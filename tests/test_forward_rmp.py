@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qtlab.analyses._forward_data import forward_projection
-from qtlab.analyses._impact_inputs import load_inputs
+from qtlab.runs.forward import forward_projection
+from qtlab.runs.inputs import load_inputs
 from qtlab.store.dataset import Dataset
 
 

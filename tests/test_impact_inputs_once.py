@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import qtlab.analyses._impact_inputs as ii
+import qtlab.runs.inputs as ii
 from qtlab.report.provenance import RecordingDataset
 from qtlab.store import Dataset
 

@@ -7,16 +7,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qtlab.analyses._mbs_settlement import (
+from qtlab.engine import DESK_MBS_LAG, ConstantPaydownRate, MbsSettlement, project
+from qtlab.errors import SpecError
+from qtlab.policy import load_preset
+from qtlab.runs.mbs_settlement import (
     april_2022_principal,
     implied_principal,
     measure_settlement_lag,
     pending_mbs_purchases,
 )
-from qtlab.analyses._runoff_data import backtest, paydown_source
-from qtlab.engine import DESK_MBS_LAG, ConstantPaydownRate, MbsSettlement, project
-from qtlab.errors import SpecError
-from qtlab.policy import load_preset
+from qtlab.runs.runoff import backtest, paydown_source
 from qtlab.store.dataset import Dataset
 
 

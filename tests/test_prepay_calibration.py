@@ -6,14 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qtlab.analyses._mbs_data import (
+from qtlab.analyses.mbs import NYFED_2022_BASE, baseline_2022
+from qtlab.prepay import prepay_params
+from qtlab.runs.mbs import (
     backtest_mbs,
     fit_params,
     mbs_cap,
     realized_paydowns,
 )
-from qtlab.analyses.mbs import NYFED_2022_BASE, baseline_2022
-from qtlab.prepay import prepay_params
 from qtlab.store import Dataset
 
 

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from qtlab.analyses import get_analysis
-from qtlab.analyses._ladder import ladder
-from qtlab.analyses._runoff_data import backtest, realized_taper_purchases
 from qtlab.cli import app
 from qtlab.errors import SpecError
+from qtlab.runs.ladder import ladder
+from qtlab.runs.runoff import backtest, realized_taper_purchases
 from qtlab.store.dataset import Dataset
 
 

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from _helpers import reseal_snapshot
-from qtlab.analyses._mbs_settlement import BackfilledPaydowns
-from qtlab.analyses._runoff_data import QT2_VANTAGE, backtest, run_projection
+from qtlab.runs.mbs_settlement import BackfilledPaydowns
+from qtlab.runs.runoff import QT2_VANTAGE, backtest, run_projection
 from qtlab.store.dataset import Dataset
 from qtlab.store.paths import packaged_snapshot_dir
 

@@ -12,15 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qtlab.analyses._forward_data import forward_projection, realized_paydown_rates
-from qtlab.analyses._impact_inputs import Inputs
-from qtlab.analyses._mbs_data import mortgage_rates
-from qtlab.analyses._runoff_data import paydown_source, run_projection
 from qtlab.analyses.fan import _forward, _yield_fit, f2_fan, mbs_runoff_variant
 from qtlab.engine import SplicedPaydowns
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.policy import load_preset
+from qtlab.runs.forward import forward_projection, realized_paydown_rates
+from qtlab.runs.inputs import Inputs
+from qtlab.runs.mbs import mortgage_rates
+from qtlab.runs.runoff import paydown_source, run_projection
 from qtlab.scenarios import (
     MORTGAGE,
     POLICY,

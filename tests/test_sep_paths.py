@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from qtlab.analyses import get_analysis
-from qtlab.analyses._impact_inputs import sep_path
 from qtlab.analyses.impact import yield_forecast
 from qtlab.errors import SpecError
 from qtlab.impact import SEP_PATH_STATISTICS
+from qtlab.runs.inputs import sep_path
 from qtlab.store import Dataset
 
 START, END = pd.Period("2022-08", freq="M"), pd.Period("2025-12", freq="M")

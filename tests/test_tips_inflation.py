@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qtlab.analyses._runoff_data import backtest
-from qtlab.analyses._tips import tips_accrual
 from qtlab.analyses.runoff import describe_inflation
 from qtlab.engine import InflationAssumption, RealizedTipsAccrual, project
 from qtlab.errors import SpecError
 from qtlab.policy import Policy, Regime, RegimeSource
+from qtlab.runs.runoff import backtest
+from qtlab.runs.tips import tips_accrual
 from qtlab.store.dataset import Dataset
 
 

@@ -12,8 +12,6 @@ from typer.testing import CliRunner
 
 from qtlab.analyses import get_analysis
 from qtlab.analyses._d2_family import choose_default, duration_table
-from qtlab.analyses._impact_inputs import load_inputs
-from qtlab.analyses._yield_recipes import RECIPES, recipe_names, run_recipe
 from qtlab.analyses.liabilities import stopped_path
 from qtlab.cli import app
 from qtlab.errors import SpecError
@@ -27,6 +25,8 @@ from qtlab.impact.yield_family import (
     sample_sensitivity,
 )
 from qtlab.impact.yields import newey_west_lags
+from qtlab.runs.inputs import load_inputs
+from qtlab.runs.yield_recipes import RECIPES, recipe_names, run_recipe
 from qtlab.store import Dataset
 
 RECIPE = "industrial-bank-2022-05"

@@ -228,7 +228,7 @@ def ladder_cmd(
     name = preset_name(policy)
     to_month(start, field="--start")
     mix = _issuance_mix(issuance_mix)
-    from qtlab.analyses._ladder import ladder  # noqa: PLC0415
+    from qtlab.runs.ladder import ladder  # noqa: PLC0415
 
     ds = _dataset(start, as_of, data_dir)
     frame, summ = ladder(ds, _policy(name), start, months, issuance_mix=mix)
@@ -331,8 +331,8 @@ def project_cmd(
     to_month(start, field="--start")
     name = preset_name(policy)
     mix = _issuance_mix(issuance_mix)
-    from qtlab.analyses._engine_stop import project_with_endpoint  # noqa: PLC0415
     from qtlab.engine import LIABILITY_COLUMNS  # noqa: PLC0415
+    from qtlab.runs.endpoint import project_with_endpoint  # noqa: PLC0415
 
     pol = _policy(name, rmp_pace)
     mr = mortgage_rate or "flat"
@@ -440,7 +440,7 @@ def backtest_cmd(
         raise SpecError(f"--episode {quoted(episode)}; valid: {one_of(('qt1', 'qt2'))}")
     _check_model_options(mbs_paydowns, mortgage_rate, shock_bp)
     mix = _issuance_mix(issuance_mix)
-    from qtlab.analyses._runoff_data import backtest  # noqa: PLC0415
+    from qtlab.runs.runoff import backtest  # noqa: PLC0415
     from qtlab.store.dataset import Dataset  # noqa: PLC0415
 
     mr = mortgage_rate or "realized"

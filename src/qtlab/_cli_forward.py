@@ -37,7 +37,7 @@ def forward_json(
     ahead)), ``assumptions`` (sentences).
     """
     # lazy imports keep `qtlab --help` fast
-    from qtlab.analyses._forward_data import (  # noqa: PLC0415
+    from qtlab.runs.forward import (  # noqa: PLC0415
         PATH_COLUMNS,
         forward_projection,
     )

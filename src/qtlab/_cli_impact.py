@@ -179,7 +179,7 @@ def fit_yield_cmd(
 
 
 def _recipe_out(ds: object, name: str, end: str | None, form: str, out_file: Path | None) -> None:
-    from qtlab.analyses._yield_recipes import run_recipe  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.runs.yield_recipes import run_recipe  # noqa: PLC0415 (lazy: fast --help)
 
     rr = run_recipe(ds, name, sample_end=end)  # type: ignore[arg-type]
     notes = [f"recipe {name}: {rr.recipe.published.source}"]

@@ -40,10 +40,10 @@ def sweep_json(
     estimated rate model, and the bands of every output by month [units per variable]."""
     # lazy imports keep `qtlab --help` fast
     from qtlab._random import rng  # noqa: PLC0415
-    from qtlab.analyses._forward_data import MAX_MONTHS  # noqa: PLC0415
-    from qtlab.analyses._runoff_data import as_policy  # noqa: PLC0415
     from qtlab.analyses.fan import default_policy, forward_start  # noqa: PLC0415
     from qtlab.errors import SpecError  # noqa: PLC0415
+    from qtlab.runs.forward import MAX_MONTHS  # noqa: PLC0415
+    from qtlab.runs.runoff import as_policy  # noqa: PLC0415
     from qtlab.scenarios import (  # noqa: PLC0415
         check_backend,
         check_sweep_memory,

@@ -21,9 +21,7 @@ import plotly.graph_objects as go
 
 from qtlab._periods import value_at
 from qtlab.analyses._figures import styled_figure
-from qtlab.analyses._impact_inputs import Assumption, Inputs
 from qtlab.analyses._yield_forecast import indicators_along
-from qtlab.analyses._yield_recipes import RECIPES, run_recipe
 from qtlab.analyses.result import Figure, Note, Table, note
 from qtlab.errors import SpecError, one_of
 from qtlab.i18n import t
@@ -38,6 +36,8 @@ from qtlab.impact.yield_family import (
     rolling_summary,
     sample_sensitivity,
 )
+from qtlab.runs.inputs import Assumption, Inputs
+from qtlab.runs.yield_recipes import RECIPES, run_recipe
 from qtlab.store.dataset import Dataset
 
 __all__ = ["AUTO", "SpecChoice", "choose_default", "family_parts", "spec_sample"]

@@ -43,8 +43,6 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
     dates of :data:`PATH_POINTS`: the runoff engine with C3's default stop and C2's
     liabilities (the path D2 and C3 share).
     """
-    from qtlab.analyses._engine_stop import engine_stop  # noqa: PLC0415 (avoids a cycle)
-    from qtlab.analyses._impact_inputs import default_asset_path, engine_frame  # noqa: PLC0415
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415
     from qtlab.analyses.liabilities import (  # noqa: PLC0415
         DEFAULT_RULES,
@@ -56,6 +54,8 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
     from qtlab.balance import DEFAULT_CURRENCY_GROWTH, LiabilityRules  # noqa: PLC0415
     from qtlab.impact.interest import annual_averages  # noqa: PLC0415
     from qtlab.policy import PRESET_NAMES  # noqa: PLC0415
+    from qtlab.runs.endpoint import engine_stop  # noqa: PLC0415 (avoids a cycle)
+    from qtlab.runs.inputs import default_asset_path, engine_frame  # noqa: PLC0415
 
     if ds.as_of is None:
         raise SpecError("make_forecasts needs a past vantage date (Dataset(as_of=...))")

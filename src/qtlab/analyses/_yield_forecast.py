@@ -13,11 +13,11 @@ from typing import Final
 import pandas as pd
 
 from qtlab._periods import value_at
-from qtlab.analyses._impact_inputs import Assumption, Inputs, last_sep_year, sep_path
 from qtlab.analyses.liabilities import DEFAULT_RULES, stopped_path
 from qtlab.balance import DEFAULT_GDP_GROWTH
 from qtlab.errors import SpecError, one_of
 from qtlab.impact import INDICATORS, SepStatistic, YieldFit, fit_yield, peak, scarcity_indicators
+from qtlab.runs.inputs import Assumption, Inputs, last_sep_year, sep_path
 from qtlab.store.dataset import Dataset
 
 __all__ = ["YieldForecast", "indicators_along", "yield_forecast"]

@@ -21,13 +21,7 @@ import plotly.graph_objects as go
 
 from qtlab._periods import period_index, value_at
 from qtlab.analyses._figures import styled_figure
-from qtlab.analyses._forward_data import realized_paydown_rates, start_month
-from qtlab.analyses._impact_inputs import Inputs, balance_from_h41, load_inputs, sep_path
-from qtlab.analyses._mbs_data import mortgage_rates, params_at, realized_paydowns
-from qtlab.analyses._mbs_settlement import mbs_settlement
-from qtlab.analyses._runoff_data import as_policy, purchases_after_file
 from qtlab.analyses._tables import headers
-from qtlab.analyses._tips import tips_accrual
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules
 from qtlab.engine import DESK_MBS_LAG
@@ -37,6 +31,12 @@ from qtlab.impact import YieldFit, fit_yield, scarcity_indicators
 from qtlab.policy import Policy, preset_in_force
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
 from qtlab.prepay import CohortState
+from qtlab.runs.forward import realized_paydown_rates, start_month
+from qtlab.runs.inputs import Inputs, balance_from_h41, load_inputs, sep_path
+from qtlab.runs.mbs import mortgage_rates, params_at, realized_paydowns
+from qtlab.runs.mbs_settlement import mbs_settlement
+from qtlab.runs.runoff import as_policy, purchases_after_file
+from qtlab.runs.tips import tips_accrual
 from qtlab.scenarios import (
     MORTGAGE,
     POLICY,
@@ -152,7 +152,7 @@ def _forward(
     """The plain inputs of a sweep from the data visible in ``ds``.
 
     Start: the month after the latest data, as F1
-    (:func:`~qtlab.analyses._forward_data.start_month`); holdings: the latest SOMA files,
+    (:func:`~qtlab.runs.forward.start_month`); holdings: the latest SOMA files,
     carried forward under ``policy``; MBS paydowns: realized where the weekly data measure
     them, then the prepayment model (``params``; default the set known at the vantage) on
     the latest MBS file; liabilities: C2's

@@ -4,7 +4,7 @@ From the latest holdings (carried forward to the latest weekly SOMA summary and 
 against it), the balance sheet is projected under the regime in force (runoff over,
 Treasuries rolled over, MBS principal into bills, reserve-management bill purchases at a
 pace the user sets) and user-defined alternatives, assets and liabilities side by side.
-The data work is in :mod:`qtlab.analyses._forward_data`.
+The data work is in :mod:`qtlab.runs.forward`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab.analyses._figures import month_line, styled_figure
-from qtlab.analyses._forward_data import (
+from qtlab.analyses._memo import per_dataset
+from qtlab.analyses._tables import headers
+from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
+from qtlab.i18n import direction, t
+from qtlab.runs.forward import (
     DEFAULT_MONTHS,
     PATH_COLUMNS,
     AlternativeSpec,
@@ -25,10 +29,6 @@ from qtlab.analyses._forward_data import (
     base_name,
     forward_projection,
 )
-from qtlab.analyses._memo import per_dataset
-from qtlab.analyses._tables import headers
-from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
-from qtlab.i18n import direction, t
 from qtlab.store.dataset import Dataset
 
 __all__ = ["DEFAULT_ALTERNATIVES", "f1_forward"]
@@ -282,7 +282,7 @@ def f1_forward(
     the H.4.1 already covers projected months, ``f1_h41_check``. Figures: securities and
     reserves per alternative with the realized history, composition under the default.
     At a past vantage everything is read as visible then (see
-    :func:`~qtlab.analyses._forward_data.forward_projection`).
+    :func:`~qtlab.runs.forward.forward_projection`).
     """
     fw = _forward(ds, months, bill_purchases, tuple(alternatives), mortgage_rate, shock_bp)
     tables = [

@@ -16,12 +16,6 @@ import plotly.graph_objects as go
 from qtlab._periods import fiscal_year, period_index, to_monthly, value_at
 from qtlab.analyses._d2_family import choose_default, family_parts
 from qtlab.analyses._figures import shade_episodes, styled_figure
-from qtlab.analyses._impact_inputs import (
-    meta,
-    quarterly_visible,
-    sep_path,
-    sep_without_central_tendency,
-)
 from qtlab.analyses._yield_forecast import YieldForecast, indicators_along, yield_forecast
 from qtlab.analyses.liabilities import assumption_notes, stopped_path
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
@@ -42,6 +36,12 @@ from qtlab.impact import (
     net_interest,
     previous_peak,
     term_shares,
+)
+from qtlab.runs.inputs import (
+    meta,
+    quarterly_visible,
+    sep_path,
+    sep_without_central_tendency,
 )
 from qtlab.store.dataset import Dataset
 

@@ -22,20 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import period_index, require_monthly, value_at
-from qtlab.analyses._engine_stop import engine_endpoint, engine_stop
 from qtlab.analyses._figures import shade_episodes, styled_figure
-from qtlab.analyses._impact_inputs import (
-    ASSET_PATHS,
-    Assumption,
-    Inputs,
-    asset_path,
-    asset_path_names,
-    default_asset_path,
-    engine_securities,
-    load_inputs,
-    meta,
-    rules_assumption,
-)
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.balance import (
     BLOCK,
@@ -51,6 +38,19 @@ from qtlab.errors import SpecError, one_of
 from qtlab.i18n import t
 from qtlab.impact import scarcity_indicators
 from qtlab.policy import PRESET_NAMES
+from qtlab.runs.endpoint import engine_endpoint, engine_stop
+from qtlab.runs.inputs import (
+    ASSET_PATHS,
+    Assumption,
+    Inputs,
+    asset_path,
+    asset_path_names,
+    default_asset_path,
+    engine_securities,
+    load_inputs,
+    meta,
+    rules_assumption,
+)
 from qtlab.store.dataset import Dataset
 
 __all__ = [

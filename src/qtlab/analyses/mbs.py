@@ -3,7 +3,7 @@ baseline comparison; the calibration and MBS backtest behind them.
 
 All numbers [USD bn per month] unless a column says otherwise. Data rules
 (realized paydowns between first Wednesdays, 3-month averages) are in
-:mod:`qtlab.analyses._mbs_data`.
+:mod:`qtlab.runs.mbs`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab.analyses._figures import month_bar, month_line, shade_episodes, styled_figure
-from qtlab.analyses._mbs_data import (
+from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
+from qtlab.errors import SpecError, quoted
+from qtlab.i18n import t
+from qtlab.policy import load_preset, preset_in_force
+from qtlab.prepay.params import PrepayParams, known_param_set, prepay_params
+from qtlab.prepay.paydowns import project_cohorts
+from qtlab.runs.mbs import (
     FIT_END,
     QT2_FILE,
     MbsData,
@@ -24,16 +30,8 @@ from qtlab.analyses._mbs_data import (
     driving_path,
     fit_params,
     mbs_cap,
-    mortgage_rates,
     params_at,
 )
-from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
-from qtlab.errors import SpecError, quoted
-from qtlab.i18n import t
-from qtlab.policy import load_preset, preset_in_force
-from qtlab.portfolio.mbs_cohorts import mbs_cohorts
-from qtlab.prepay.params import PrepayParams, known_param_set, prepay_params
-from qtlab.prepay.paydowns import ModelPaydowns, project_cohorts
 from qtlab.store import Dataset
 
 __all__ = [
@@ -41,7 +39,6 @@ __all__ = [
     "NYFED_2022_MINUS_100BP_EXTRA",
     "b3_mbs_paydowns",
     "baseline_2022",
-    "model_paydowns",
     "paydown_projection",
 ]
 
@@ -79,9 +76,9 @@ def paydown_projection(
     ``scheduled``, ``prepaid``, ``paydowns`` for the base (first shock) and
     ``paydowns_{shock:+d}bp`` for the others; ``mbs_cap`` and ``shortfall``
     (cap minus paydowns when positive: the sales needed to reach the cap).
-    ``data``: :class:`~qtlab.analyses._mbs_data.MbsData` of ``ds`` to share with other
+    ``data``: :class:`~qtlab.runs.mbs.MbsData` of ``ds`` to share with other
     analyses (default: a new one). ``params``: default the set known at the vantage
-    (:func:`~qtlab.analyses._mbs_data.params_at`). ``mbs_cap``: the agency cap of the plan
+    (:func:`~qtlab.runs.mbs.params_at`). ``mbs_cap``: the agency cap of the plan
     known at the vantage (:func:`known_mbs_cap`).
     """
     if months < 1 or months > 600:
@@ -120,44 +117,6 @@ def paydown_projection(
     return out
 
 
-def model_paydowns(
-    ds: Dataset,
-    *,
-    mortgage_rate: str = "flat",
-    shock_bp: float | tuple[float, ...] = 0.0,
-    params: PrepayParams | str | None = None,
-    months: int = 360,
-    latest: Dataset | None = None,
-) -> ModelPaydowns:
-    """The engine's paydown source for ``--mbs-paydowns model`` [fraction of par per month].
-
-    Cohorts of the SOMA MBS file visible in ``ds``; driving rates from
-    ``mortgage_rate`` (``flat``: known rates to the vantage month, flat after;
-    ``realized``: every rate in the data, flat after; or a CSV file of
-    month,rate [%]); ``shock_bp`` [bp] shifts the unknown future (a tuple gives
-    one scenario per shock). Covers ``months`` months from the file's start
-    month and is held flat after. ``latest``: the Dataset to read mortgage
-    rates from (a backtest passes today's with ``mortgage_rate="realized"``);
-    default ``ds``. The cohorts' burnout history is read from the same place,
-    cut at the holdings file. ``params``: default the set known at ``ds``'s vantage
-    (:func:`~qtlab.analyses._mbs_data.params_at`).
-    """
-    p = params_at(params, ds.as_of)
-    hist = mortgage_rates(latest or ds)
-    coh = mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist)
-    idx = pd.period_range(coh.attrs["start"], periods=months, freq="M")
-    known = pd.Period(ds.as_of, freq="M") if ds.as_of is not None else None
-    if mortgage_rate == "realized":
-        known = None  # every rate in the data is used; shocks hit months after it
-    shocks = shock_bp if isinstance(shock_bp, tuple) else (float(shock_bp),)
-    paths = np.stack(
-        [driving_path(hist, idx, p, mode=mortgage_rate, as_of=known, shock_bp=s) for s in shocks]
-    )
-    if not isinstance(shock_bp, tuple):
-        return ModelPaydowns(coh, pd.Series(paths[0], index=idx), p)
-    return ModelPaydowns(coh, paths, p)
-
-
 def baseline_2022(ds: Dataset | None = None, *, data: MbsData | None = None) -> pd.DataFrame:
     """The 2022 view of MBS paydowns side by side [USD bn per month, 2022-07..2023-12].
 
@@ -171,7 +130,7 @@ def baseline_2022(ds: Dataset | None = None, *, data: MbsData | None = None) -> 
     par whose note rate was more than 1 pp below it [%]. Columns ``avg_paydowns`` and
     ``extra_at_minus_100bp`` (where defined). ``ds``: the latest data (default: the
     default folders); the 2022 view is read from its folders. ``data``:
-    :class:`~qtlab.analyses._mbs_data.MbsData` of ``ds`` to share with other analyses.
+    :class:`~qtlab.runs.mbs.MbsData` of ``ds`` to share with other analyses.
     """
     ds_now = ds or Dataset()
     now = MbsData.of(ds_now, data)

@@ -11,18 +11,18 @@ import plotly.graph_objects as go
 
 from qtlab._periods import MonthLike, to_month
 from qtlab.analyses._figures import month_bar, month_line, shade_episodes, styled_figure
-from qtlab.analyses._ladder import ladder
-from qtlab.analyses._runoff_data import (
-    QT2_VANTAGE,
-    as_policy,
-    backtest,
-    run_projection,
-)
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.engine import default_issuance_mix
 from qtlab.i18n import direction, t
 from qtlab.policy import Policy
 from qtlab.portfolio import TREASURY_KINDS
+from qtlab.runs.ladder import ladder
+from qtlab.runs.runoff import (
+    QT2_VANTAGE,
+    as_policy,
+    backtest,
+    run_projection,
+)
 from qtlab.store.dataset import Dataset
 
 __all__ = [
@@ -302,7 +302,7 @@ def b4_whole_portfolio(
 
     ``mbs_paydowns``: ``"realized"``, ``"model"`` (the prepayment model driven by
     ``mortgage_rate`` shifted by ``shock_bp`` [bp]) or a CSV file; see
-    :func:`qtlab.analyses._runoff_data.paydown_source`. Default: ``"realized"`` at
+    :func:`qtlab.runs.runoff.paydown_source`. Default: ``"realized"`` at
     today's vantage, ``"model"`` at a past one (realized paydowns after it were not known).
     ``policy``: default the plan in force at the vantage, as known then.
     """

@@ -387,7 +387,7 @@ class RrpSupply:
 
 @dataclass(frozen=True)
 class LiabilityModelFit:
-    """The fitted pieces of the liability side (:func:`qtlab.analyses._impact_inputs.
+    """The fitted pieces of the liability side (:func:`qtlab.runs.inputs.
     fit_liability_model` fits them on the data visible at the vantage)."""
 
     currency: CurrencyFit

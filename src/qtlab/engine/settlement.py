@@ -13,7 +13,7 @@ the month after the trade. So principal of month ``m`` settles as new holdings a
 months later, in month ``m + lag``, in the middle of the month.
 
 The lag is measured on the weekly SOMA summary around the QT2 start
-(:func:`qtlab.analyses._mbs_settlement.measure_settlement_lag`): it is 2 months.
+(:func:`qtlab.runs.mbs_settlement.measure_settlement_lag`): it is 2 months.
 """
 
 from __future__ import annotations

@@ -18,9 +18,6 @@ import pandas as pd
 
 from qtlab._lru import LRUCache
 from qtlab._periods import MonthLike, to_month
-from qtlab.analyses._mbs_settlement import BackfilledPaydowns, mbs_settlement
-from qtlab.analyses._tips import tips_accrual, tips_check
-from qtlab.analyses.mbs import model_paydowns
 from qtlab.engine import (
     DESK_MBS_LAG,
     BalanceInputs,
@@ -36,6 +33,9 @@ from qtlab.errors import DataError, SpecError, one_of, quoted
 from qtlab.policy import Policy, load_preset, preset_in_force
 from qtlab.portfolio import TREASURY_KINDS
 from qtlab.prepay import PrepayParams, known_param_set, prepay_params
+from qtlab.runs.mbs import model_paydowns
+from qtlab.runs.mbs_settlement import BackfilledPaydowns, mbs_settlement
+from qtlab.runs.tips import tips_accrual, tips_check
 from qtlab.sources.user import read_monthly_csv
 from qtlab.store.dataset import Dataset
 
@@ -113,7 +113,7 @@ def paydown_source(
 
     ``"realized"``: rates measured in the weekly SOMA MBS holdings (2022-10 onward), and
     implied by the Desk's settlement lag in 2022-03..2022-09
-    (:class:`~qtlab.analyses._mbs_settlement.BackfilledPaydowns`; nearest month outside);
+    (:class:`~qtlab.runs.mbs_settlement.BackfilledPaydowns`; nearest month outside);
     ``"model"``: the prepayment model of :mod:`qtlab.prepay` on the MBS file
     visible in ``ds``, driven by ``mortgage_rate`` (``flat``: rates known in ``ds``, flat
     after; ``realized``: every rate in ``latest``, flat after; or a CSV file month,rate [%])
@@ -259,7 +259,7 @@ def run_projection(
     :func:`~qtlab.engine.default_issuance_mix`). MBS reinvestment settles ``mbs_lag`` months
     after its principal month, the Desk's practice (:class:`~qtlab.engine.MbsSettlement`),
     with the purchases pending at the MBS file
-    (:func:`~qtlab.analyses._mbs_settlement.pending_mbs_purchases`); ``None`` books it in
+    (:func:`~qtlab.runs.mbs_settlement.pending_mbs_purchases`); ``None`` books it in
     the principal's month.
     """
     latest = ds.at(None)

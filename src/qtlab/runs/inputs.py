@@ -18,7 +18,6 @@ import pandas as pd
 
 from qtlab._periods import to_monthly, value_at
 from qtlab.analyses._memo import per_dataset
-from qtlab.analyses._runoff_data import run_projection
 from qtlab.balance import (
     DEFAULT_GDP_GROWTH,
     CurrencyTrend,
@@ -43,6 +42,7 @@ from qtlab.impact import (
     sep_policy_path,
 )
 from qtlab.policy import PRESET_NAMES, preset_in_force
+from qtlab.runs.runoff import run_projection
 from qtlab.sources.fomc import load_sep_preset, sep_series_id
 from qtlab.store.dataset import Dataset
 

@@ -3,7 +3,7 @@
 The engine (:func:`qtlab.engine.project` with ``balance=``) projects the liabilities
 month by month along its own assets and, where the first rule binds, switches to the
 endpoint regime (full reinvestment, as at the end of QT1). This module assembles the
-engine's liability inputs from the as-of data (:class:`~qtlab.analyses._impact_inputs.Inputs`).
+engine's liability inputs from the as-of data (:class:`~qtlab.runs.inputs.Inputs`).
 """
 
 from __future__ import annotations
@@ -15,15 +15,6 @@ import pandas as pd
 
 from qtlab._lru import LRUCache
 from qtlab._periods import MonthLike, to_month
-from qtlab.analyses._impact_inputs import (
-    Assumption,
-    Inputs,
-    balance_from_h41,
-    engine_frame,
-    load_inputs,
-    rules_assumption,
-)
-from qtlab.analyses._runoff_data import run_projection
 from qtlab.balance import (
     DEFAULT_GDP_GROWTH,
     EndpointResult,
@@ -34,6 +25,15 @@ from qtlab.balance import (
 from qtlab.engine import LIABILITY_COLUMNS, BalanceInputs, IssuanceMix, Projection
 from qtlab.errors import SpecError
 from qtlab.policy import Endpoint, EndpointCondition, Policy, load_preset
+from qtlab.runs.inputs import (
+    Assumption,
+    Inputs,
+    balance_from_h41,
+    engine_frame,
+    load_inputs,
+    rules_assumption,
+)
+from qtlab.runs.runoff import run_projection
 from qtlab.store.dataset import Dataset
 
 __all__ = ["engine_endpoint", "engine_stop", "project_with_endpoint"]
@@ -177,7 +177,7 @@ def project_with_endpoint(
     liability_rules: LiabilityRules | None = None,
     issuance_mix: IssuanceMix | None = None,
 ) -> tuple[Projection, tuple[str, ...]]:
-    """:func:`~qtlab.analyses._runoff_data.run_projection` (``qtlab project``) with the
+    """:func:`~qtlab.runs.runoff.run_projection` (``qtlab project``) with the
     endpoint tested by the engine: runoff stops in the month the first rule binds and the
     endpoint regime (the policy's, default full reinvestment) is in force after it.
 

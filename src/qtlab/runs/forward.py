@@ -27,26 +27,6 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from qtlab.analyses._forward_policy import (
-    REALIZED_POLICY,
-    AlternativeSpec,
-    base_name,
-    check_pace,
-    from_start,
-    known_policy,
-    pace_alternative,
-    resolve_alternative,
-)
-from qtlab.analyses._impact_inputs import (
-    Assumption,
-    Inputs,
-    balance_from_h41,
-    load_inputs,
-    rules_assumption,
-)
-from qtlab.analyses._mbs_data import mortgage_rates
-from qtlab.analyses._runoff_data import realized_holdings, run_projection
-from qtlab.analyses.mbs import model_paydowns
 from qtlab.balance import (
     DEFAULT_GDP_GROWTH,
     RESERVE_TARGETS,
@@ -63,6 +43,25 @@ from qtlab.engine import (
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of, quoted
 from qtlab.policy import Policy
 from qtlab.prepay import known_param_set
+from qtlab.runs.forward_policy import (
+    REALIZED_POLICY,
+    AlternativeSpec,
+    base_name,
+    check_pace,
+    from_start,
+    known_policy,
+    pace_alternative,
+    resolve_alternative,
+)
+from qtlab.runs.inputs import (
+    Assumption,
+    Inputs,
+    balance_from_h41,
+    load_inputs,
+    rules_assumption,
+)
+from qtlab.runs.mbs import model_paydowns, mortgage_rates
+from qtlab.runs.runoff import realized_holdings, run_projection
 from qtlab.store.dataset import Dataset
 
 __all__ = [

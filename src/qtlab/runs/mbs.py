@@ -433,3 +433,41 @@ def backtest_mbs(
     f["pct_error"] = 100 * (f["end_balance"] / f["realized_month_end"] - 1)
     f["pct_error_aligned"] = 100 * (f["end_balance"] / f["realized_aligned"] - 1)
     return Backtest(frame=f, params=p, window=window)
+
+
+def model_paydowns(
+    ds: Dataset,
+    *,
+    mortgage_rate: str = "flat",
+    shock_bp: float | tuple[float, ...] = 0.0,
+    params: PrepayParams | str | None = None,
+    months: int = 360,
+    latest: Dataset | None = None,
+) -> ModelPaydowns:
+    """The engine's paydown source for ``--mbs-paydowns model`` [fraction of par per month].
+
+    Cohorts of the SOMA MBS file visible in ``ds``; driving rates from
+    ``mortgage_rate`` (``flat``: known rates to the vantage month, flat after;
+    ``realized``: every rate in the data, flat after; or a CSV file of
+    month,rate [%]); ``shock_bp`` [bp] shifts the unknown future (a tuple gives
+    one scenario per shock). Covers ``months`` months from the file's start
+    month and is held flat after. ``latest``: the Dataset to read mortgage
+    rates from (a backtest passes today's with ``mortgage_rate="realized"``);
+    default ``ds``. The cohorts' burnout history is read from the same place,
+    cut at the holdings file. ``params``: default the set known at ``ds``'s vantage
+    (:func:`~qtlab.runs.mbs.params_at`).
+    """
+    p = params_at(params, ds.as_of)
+    hist = mortgage_rates(latest or ds)
+    coh = mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist)
+    idx = pd.period_range(coh.attrs["start"], periods=months, freq="M")
+    known = pd.Period(ds.as_of, freq="M") if ds.as_of is not None else None
+    if mortgage_rate == "realized":
+        known = None  # every rate in the data is used; shocks hit months after it
+    shocks = shock_bp if isinstance(shock_bp, tuple) else (float(shock_bp),)
+    paths = np.stack(
+        [driving_path(hist, idx, p, mode=mortgage_rate, as_of=known, shock_bp=s) for s in shocks]
+    )
+    if not isinstance(shock_bp, tuple):
+        return ModelPaydowns(coh, pd.Series(paths[0], index=idx), p)
+    return ModelPaydowns(coh, paths, p)

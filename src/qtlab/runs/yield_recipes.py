@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from qtlab._periods import period_index, to_month, value_at
-from qtlab.analyses._impact_inputs import Assumption, Inputs, load_inputs, sep_path
 from qtlab.errors import SpecError, one_of
 from qtlab.impact import (
     INDICATORS,
@@ -38,6 +37,7 @@ from qtlab.impact import (
     peak,
     scarcity_indicators,
 )
+from qtlab.runs.inputs import Assumption, Inputs, load_inputs, sep_path
 from qtlab.store.dataset import Dataset
 
 __all__ = ["RECIPES", "Published", "Recipe", "RecipeResult", "recipe_names", "run_recipe"]

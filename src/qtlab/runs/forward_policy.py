@@ -15,9 +15,9 @@ from typing import Final
 
 import pandas as pd
 
-from qtlab.analyses._impact_inputs import Assumption
 from qtlab.errors import SpecError, one_of, quoted
 from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset, preset_in_force
+from qtlab.runs.inputs import Assumption
 
 __all__ = [
     "REALIZED_POLICY",

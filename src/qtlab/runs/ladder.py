@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 
 from qtlab._periods import MonthLike, to_month
-from qtlab.analyses._runoff_data import as_policy, run_projection
 from qtlab.engine import IssuanceMix
 from qtlab.policy import Policy, Regime, RegimeSource
 from qtlab.portfolio import TREASURY_KINDS
+from qtlab.runs.runoff import as_policy, run_projection
 from qtlab.store.dataset import Dataset
 
 __all__ = ["ladder", "stock_policy"]

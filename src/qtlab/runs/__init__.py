@@ -1,0 +1,19 @@
+"""Model runs made from an as-of :class:`~qtlab.store.Dataset`: the orchestration layer.
+
+Between the data (``qtlab.store``) and the analyses (``qtlab.analyses``): each module
+reads what a run needs from a Dataset into the plain, typed inputs of the model
+packages (``policy``, ``portfolio``, ``prepay``, ``engine``, ``balance``, ``impact``)
+and runs them. Units: USD bn, percent, calendar months.
+
+- :mod:`qtlab.runs.runoff`: the engine from a Dataset's CUSIP files under a policy
+  (paydown sources, taper purchases, TIPS accrual) and the runoff backtest;
+- :mod:`qtlab.runs.ladder`: the maturity ladder of today's holdings;
+- :mod:`qtlab.runs.mbs`, :mod:`qtlab.runs.mbs_settlement`: MBS data, the prepayment
+  model's paydowns and the settlement of purchases;
+- :mod:`qtlab.runs.tips`: TIPS inflation compensation along an inflation assumption;
+- :mod:`qtlab.runs.inputs`: the monthly inputs of the liability side and the impact models;
+- :mod:`qtlab.runs.endpoint`: the projection with its ample-reserve stop (C3);
+- :mod:`qtlab.runs.forward`, :mod:`qtlab.runs.forward_policy`: F1's carry-forward and
+  alternatives;
+- :mod:`qtlab.runs.yield_recipes`: the named D2 specifications.
+"""
