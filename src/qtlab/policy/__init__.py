@@ -16,6 +16,7 @@ from qtlab.policy._endpoint import (
     EndpointCondition,
     default_endpoint_regime,
 )
+from qtlab.policy._jsonschema import policy_json_schema
 from qtlab.policy._model import (
     CAP_PATH_COLUMNS,
     MAX_AMOUNT,
@@ -53,6 +54,7 @@ __all__ = [
     "TreasuryRedemption",
     "default_endpoint_regime",
     "load_preset",
+    "policy_json_schema",
     "preset_in_force",
     "presets",
     "to_month",

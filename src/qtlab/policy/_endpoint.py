@@ -224,6 +224,4 @@ class Endpoint:
                 f"endpoint, without phase-in); valid fields are {one_of(valid)}"
             )
         kw = {"treasury_cap": 0, "agency_cap": 0, "name": "endpoint", **dict(then)}
-        if "source" not in kw:
-            raise SpecError(f"{w}: 'then' needs a source (title, date, url)")
         return cls(parsed, Regime.from_dict({**kw, "start": str(_UNSET)}))

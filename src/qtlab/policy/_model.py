@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
@@ -96,7 +96,8 @@ class Regime:
     bill_purchases, coupon_purchases
         Outright purchases a month, e.g. reserve-management bill purchases [USD bn].
     source
-        The statement the regime comes from.
+        The statement the regime comes from; default :meth:`RegimeSource.user_scenario`
+        (a hypothetical the user states, known at every vantage).
     note
         Free text (what the statement says, in a line).
     """
@@ -105,7 +106,7 @@ class Regime:
     start: pd.Period
     treasury_cap: float
     agency_cap: float
-    source: RegimeSource
+    source: RegimeSource = field(default_factory=RegimeSource.user_scenario)
     phase_in: PhaseIn | None = None
     treasury_redemption: TreasuryRedemption = "coupons_first"
     mbs_excess_to: MbsExcessTo = "mbs"
@@ -143,7 +144,10 @@ class Regime:
 
     @property
     def announced(self) -> date:
-        """The day the regime was announced: its source's date."""
+        """The day the regime was announced: its source's date (``date.min`` for a user
+        scenario, which the user states at whatever vantage they run it)."""
+        if self.source.is_user:
+            return date.min
         return date.fromisoformat(str(self.source.date).strip()[:10])
 
     def caps_at(self, month: MonthLike) -> tuple[float, float]:
@@ -166,6 +170,8 @@ class Regime:
         d: dict[str, Any] = {}
         for f in fields(self):
             v = getattr(self, f.name)
+            if f.name == "source" and self.source.is_user:
+                continue  # a user scenario cites nothing
             if isinstance(v, pd.Period):
                 v = str(v)
             elif isinstance(v, RegimeSource | PhaseIn):
@@ -187,19 +193,19 @@ class Regime:
             raise SpecError(
                 f"{where}: unknown field {quoted(unknown[0])}; valid fields are {one_of(valid)}"
             )
-        missing = [
-            k for k in ("name", "start", "treasury_cap", "agency_cap", "source") if k not in data
-        ]
+        missing = [k for k in ("name", "start", "treasury_cap", "agency_cap") if k not in data]
         if missing:
             raise SpecError(f"{where}: missing field {quoted(missing[0])}")
         kw = dict(data)
         kw["start"] = str(kw["start"])
-        src = kw["source"]
-        if not isinstance(src, Mapping) or sorted(src) != ["date", "title", "url"]:
-            raise SpecError(
-                f"{where}: source must have exactly title, date and url; got {quoted(src)}"
-            )
-        kw["source"] = RegimeSource(str(src["title"]), str(src["date"]), str(src["url"]))
+        src = kw.pop("source", None)
+        if src is not None:
+            if not isinstance(src, Mapping) or sorted(src) != ["date", "title", "url"]:
+                raise SpecError(
+                    f"{where}: source must have exactly title, date and url (or be left out "
+                    f"for a user scenario); got {quoted(src)}"
+                )
+            kw["source"] = RegimeSource(str(src["title"]), str(src["date"]), str(src["url"]))
         if kw.get("phase_in") is not None:
             ph = kw["phase_in"]
             pvalid = [f.name for f in fields(PhaseIn)]
@@ -469,6 +475,56 @@ class Policy:
             else:
                 regs.append(r)
         return replace(self, regimes=tuple(regs))
+
+    def with_regime(self, regime: Regime) -> Policy:
+        """A copy with ``regime`` in force from its start month until the next regime.
+
+        A regime that starts in the same month is replaced; every other regime is kept.
+        ``regime`` carries its own source (default a user scenario), so it never
+        inherits the citation of the regime it replaces.
+        """
+        if not isinstance(regime, Regime):
+            raise SpecError(f"with_regime needs a Regime, got {quoted(regime)}")
+        kept = [r for r in self.regimes if r.start != regime.start]
+        regs = tuple(sorted([*kept, regime], key=lambda r: r.start))
+        return replace(
+            self,
+            regimes=regs,
+            title=f"{self.title or self.name}; {regime.name} from {regime.start}",
+        )
+
+    def with_caps(
+        self,
+        *,
+        treasury: float | None = None,
+        agency: float | None = None,
+        start: MonthLike | None = None,
+    ) -> Policy:
+        """A copy in which the regime in force at ``start`` has new caps [USD bn/month].
+
+        ``start`` (default the policy's first month) splits that regime if it starts
+        earlier: the months before keep the old caps, the new part runs with the given
+        caps (``math.inf`` uncapped; a cap left ``None`` is unchanged) until the next
+        regime, with no phase-in, as a user scenario whose note names the regime and
+        source it was changed from (named ``<regime>@YYYY-MM`` when split, as a restart
+        is). Later regimes are unchanged.
+        """
+        if treasury is None and agency is None:
+            raise SpecError("with_caps: give treasury= or agency= [USD bn per month]")
+        month = self.start if start is None else to_month(start, field="start")
+        old = self.regime_at(month)
+        changed = replace(
+            old,
+            name=old.name if old.start == month else f"{old.name}@{month}",
+            start=month,
+            treasury_cap=old.treasury_cap if treasury is None else treasury,
+            agency_cap=old.agency_cap if agency is None else agency,
+            phase_in=None,
+            source=RegimeSource.user_scenario(),
+            note=f"caps changed from {old.name} ({old.source.title}"
+            + (f", {old.source.date})" if old.source.date else ")"),
+        )
+        return self.with_regime(changed)
 
     def to_dict(self) -> dict[str, Any]:
         """The YAML form."""

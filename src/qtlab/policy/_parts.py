@@ -10,7 +10,11 @@ from typing import Any, Final
 
 from qtlab.errors import SpecError, one_of, quoted
 
-__all__ = ["MAX_AMOUNT", "PhaseIn", "RegimeSource"]
+__all__ = ["MAX_AMOUNT", "USER_SCENARIO", "PhaseIn", "RegimeSource"]
+
+#: The title of a regime's source when the user states the regime
+#: (:meth:`RegimeSource.user_scenario`).
+USER_SCENARIO: Final = "user scenario"
 
 
 def _choice(value: object, valid: tuple[str, ...], fld: str, where: str) -> Any:
@@ -67,10 +71,26 @@ class RegimeSource:
     date: str
     url: str
 
+    @classmethod
+    def user_scenario(cls) -> RegimeSource:
+        """The source of a regime the user states (no official statement): title
+        ``"user scenario"``, no date, no URL. Such a regime is known at every vantage."""
+        return cls(USER_SCENARIO, "", "")
+
+    @property
+    def is_user(self) -> bool:
+        """Whether this is :meth:`user_scenario`, not an official statement."""
+        return self.title == USER_SCENARIO and not self.date and not self.url
+
     def __post_init__(self) -> None:
+        if self.is_user:
+            return
         for f in ("title", "date", "url"):
             if not str(getattr(self, f)).strip():
-                raise SpecError(f"regime source: {f} is empty; every regime cites its source")
+                raise SpecError(
+                    f"regime source: {f} is empty; an official source has a title, a date and a "
+                    f"URL (leave the source out for a user scenario)"
+                )
         try:
             date.fromisoformat(str(self.date).strip()[:10])
         except ValueError:
