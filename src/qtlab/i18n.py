@@ -143,9 +143,9 @@ class _MoneyStyle:
     """How a language writes an amount given in USD bn.
 
     ``small``: below ``large_from`` (after rounding), the amount x ``small_scale`` with
-    ``small_decimals`` decimals, or ``round_decimals`` from ``round_from`` up (0 and
-    ``inf`` to never drop decimals); ``large``: from ``large_from`` up, x ``large_scale``
-    with ``large_decimals`` (a sentence may ask for more, see :func:`_large_decimals`).
+    ``small_decimals`` decimals, or ``round_decimals`` from ``round_from`` up (``inf``:
+    never); ``large``: from ``large_from`` up (``inf``: never), x ``large_scale`` with
+    ``large_decimals`` (a sentence may ask for more, see :func:`_large_decimals`).
     ``thousands``: the grouping character of :func:`format` ("," or ""); ``trim``: drop
     a zero last decimal in the small unit ("25 亿美元", not "25.0 亿美元").
     """
@@ -213,8 +213,8 @@ def money(value: Any, lang: str = "en", /, *, sign: bool = False, large_decimals
     (``140 亿美元``), one below (``3.5 亿美元``; ``25 亿美元``: a zero decimal is
     dropped). ``sign``: always write the sign (``+140 亿美元``, ``-1.20 万亿美元``).
     ``large_decimals``: decimals in the large unit when more than the language's
-    default (0: the default). A missing amount (None,
-    NaN) is the catalogue's word for no data.
+    default (0: the default). A missing amount (None, NaN, pandas NA) is written as the
+    catalogue's word for no data (``common.gap.no_data``).
     """
     style = _STYLES[validate_lang(lang)]
     x = _number(value)
