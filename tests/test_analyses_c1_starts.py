@@ -91,7 +91,7 @@ def test_qt1_and_qt2_notes_and_figures_in_both_languages(latest: Dataset) -> Non
         assert all(tr.stackgroup == "liabilities" for tr in stack.data)
         if lang == "zh":
             text = next(n.text for n in res.notes if n.key == "c1.starts.note.qt2")
-            assert "2,280.1 十亿美元" in text and re.search(r"[\u4e00-\u9fff]", text)
+            assert "2.28 万亿美元" in text and re.search(r"[\u4e00-\u9fff]", text)
             tab = res.table("c1_qt2_liabilities")
             assert "流通中货币" in set(tab.iloc[:, 0])
 

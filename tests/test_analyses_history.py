@@ -354,7 +354,7 @@ def test_c1_on_rrp_daily_record_beside_the_weekly_peak(latest: Dataset, raw_data
         assert v["week"] == "2023-01-04"
         assert v["weekly"] == pytest.approx(2420.142, abs=0.001)
         text = next(n.text for n in res.notes if n.key == "c1.note.rrp_daily")
-        assert "2,553.7" in text
+        assert ("2,553.7 bn" if lang == "en" else "2.55 万亿美元") in text
         peak = [n for n in res.notes if n.key == "c1.note.peak"]
         assert any(n.values["date"] == "2023-01-04" for n in peak)
 
