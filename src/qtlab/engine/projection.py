@@ -14,6 +14,7 @@ from qtlab.engine._balance import LIABILITY_COLUMNS, BalanceInputs
 from qtlab.engine._core import OBS_COLUMNS, run_vectorized
 from qtlab.engine._reference import run_reference
 from qtlab.engine._setup import Inputs, build_inputs
+from qtlab.engine._steps import Obs, TKind
 from qtlab.engine.mix import IssuanceMix, default_issuance_mix
 from qtlab.engine.paydowns import PaydownAmounts, PaydownSource
 from qtlab.engine.settlement import MbsSettlement
@@ -406,19 +407,14 @@ def project(
     if inp.end is not None:
         for sc, k in enumerate(end_index):
             if k >= 0:  # the endpoint regime's caps from the month after
-                arrays["treasury_cap"][sc, k + 1 :] = inp.end.tcap
-                arrays["agency_cap"][sc, k + 1 :] = inp.end.acap
+                arrays["treasury_cap"][sc, k + 1 :] = inp.end.rules.treasury_cap
+                arrays["agency_cap"][sc, k + 1 :] = inp.end.rules.agency_cap
     t = inp.t_par
-    initial = {
-        "bills": float(t[inp.t_kind == 0].sum()),
-        "notes_bonds": float(t[inp.t_kind == 1].sum()),
-        "tips": float(t[inp.t_kind == 2].sum()),
-        "frn": float(t[inp.t_kind == 3].sum()),
-        "tips_inflation_comp": float(inp.t_ic.sum()),
-        "agency": float(inp.a_par.sum()),
-        "mbs": inp.mbs0,
-        "cmbs": inp.cmbs0,
-    }
+    initial = {Obs.of(c).name.lower(): float(t[inp.t_kind == c].sum()) for c in TKind}
+    initial["tips_inflation_comp"] = float(inp.t_ic.sum())
+    initial["agency"] = float(inp.a_par.sum())
+    initial["mbs"] = inp.mbs0
+    initial["cmbs"] = inp.cmbs0
     initial["coupons"] = initial["notes_bonds"] + initial["tips"] + initial["frn"]
     initial["treasury"] = initial["bills"] + initial["coupons"]
     initial["total_securities"] = (
