@@ -297,7 +297,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
                 assets, bal.tga[m], bal.block[m], liq_prev, rrp, bal.rrp_rule,
                 bal.rrp_floor, bal.rrp_share, bal.rrp_path[m],
             )  # fmt: skip
-            liq, rrp, res = lia.liquidity, lia.on_rrp, lia.reserves
+            liq, rrp, res = (np.asarray(x) for x in (lia.liquidity, lia.on_rrp, lia.reserves))
             nrl = bal.tga[m] + bal.block[m]  # non-reserve liabilities besides ON RRP
             tgt = None
             if bal.target is not None and bal.target_on is not None:

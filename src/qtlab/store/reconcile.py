@@ -51,9 +51,7 @@ H41_KNOWN_EXCEPTIONS: Mapping[str, str] = {
 }
 
 #: Holding kind -> summary series id (par) that it must sum to.
-SUMMARY_SERIES_BY_KIND: Mapping[str, str] = {
-    k.value: f"soma.{c}" for k, c in KIND_COLUMNS.items()
-}
+SUMMARY_SERIES_BY_KIND: Mapping[str, str] = {k.value: f"soma.{c}" for k, c in KIND_COLUMNS.items()}
 
 
 def _wide(series: pd.DataFrame) -> pd.DataFrame:
