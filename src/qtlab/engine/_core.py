@@ -38,6 +38,7 @@ from qtlab.engine._steps import (
     redeem,
     reserve_topup,
 )
+from qtlab.schema import Kind
 
 __all__ = ["END_COLUMNS", "FLOW_COLUMNS", "OBS_COLUMNS", "run_vectorized"]
 
@@ -264,9 +265,9 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         vals = {
             **{Obs.of(kk).name.lower(): tot[:, kk] for kk in TKind},
             "tips_inflation_comp": ic_tot,
-            "agency": agency,
-            "mbs": mbs,
-            "cmbs": np.full(S, inp.cmbs0),
+            Kind.AGENCY.column: agency,
+            Kind.MBS.column: mbs,
+            Kind.CMBS.column: np.full(S, inp.cmbs0),
             "bills_maturing": bill_mat,
             "coupons_maturing": cpn_mat,
             "tips_ic_maturing": ic_mat,
@@ -311,7 +312,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
                     for w, sh in zip(bw, bs, strict=True):
                         _issue_bills(gb, (sh * extra)[:, None] * day_w, f, n, int(w))
                     tot[:, TKind.BILL] += extra
-                    out["bills"][:, m] += extra
+                    out[Kind.BILL.column][:, m] += extra
                     out["bill_purchases"][:, m] += extra
                     assets, liq, res = assets + extra, liq + extra, res + extra
             liq_prev = liq

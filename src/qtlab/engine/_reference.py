@@ -212,9 +212,9 @@ def _one(
         vals = {
             **{Obs.of(kk).name.lower(): end_tot[kk.kind] for kk in TKind},
             "tips_inflation_comp": end_tot["ic"],
-            "agency": sum(pp for mt, pp in agency if mt > last),
-            "mbs": mbs,
-            "cmbs": inp.cmbs0,
+            Kind.AGENCY.column: sum(pp for mt, pp in agency if mt > last),
+            Kind.MBS.column: mbs,
+            Kind.CMBS.column: inp.cmbs0,
             "bills_maturing": bill_mat,
             "coupons_maturing": cpn_mat,
             "tips_ic_maturing": ic_mat,
@@ -244,7 +244,7 @@ def _one(
         assets = (
             float(bal.other_assets[m]) + sum(end_tot[k] for k in TREASURY_KINDS) + end_tot["ic"]
         )
-        assets += vals["agency"] + mbs + inp.cmbs0
+        assets += vals[Kind.AGENCY.column] + mbs + inp.cmbs0
         lia = liability_step(
             assets, float(bal.tga[m]), float(bal.block[m]), liq_prev, rrp, bal.rrp_rule,
             bal.rrp_floor, bal.rrp_share, float(bal.rrp_path[m]),
@@ -263,7 +263,7 @@ def _one(
                 day = first + timedelta(days=i)
                 for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
                     add(Kind.BILL, _bill_maturity(day, w), day, sh * extra / (ndays - k0))
-            out["bills"][s, m] += extra
+            out[Kind.BILL.column][s, m] += extra
             out["bill_purchases"][s, m] += extra
             assets, liq, reserves = assets + extra, liq + extra, reserves + extra
         liq_prev = liq
