@@ -30,6 +30,7 @@ each other.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal, get_args
@@ -38,12 +39,15 @@ from qtlab._publication import PUBLICATION_LAGS, PublicationLag, publication_lag
 from qtlab.errors import UnknownSeriesError
 
 __all__ = [
+    "AGENCY_KINDS",
+    "COUPON_KINDS",
     "ENDPOINT_RULE_DEFAULTS",
     "ENDPOINT_RULE_NAMES",
     "EUR_BN",
     "HOLDINGS_COLUMNS",
     "HOLDING_KINDS",
     "INDEX",
+    "KIND_COLUMNS",
     "KIND_TOTAL_KEYS",
     "NONNEGATIVE_IDS",
     "PERCENT",
@@ -51,10 +55,12 @@ __all__ = [
     "SERIES",
     "SERIES_COLUMNS",
     "SERIES_FAMILIES",
+    "TREASURY_KINDS",
     "USD_BN",
     "EndpointRuleName",
     "Frequency",
     "HoldingKind",
+    "Kind",
     "PublicationLag",
     "SeriesKind",
     "SeriesSpec",
@@ -94,18 +100,52 @@ ENDPOINT_RULE_DEFAULTS: Final[Mapping[str, float]] = {
 }
 
 HoldingKind = Literal["bill", "note_bond", "tips", "frn", "agency", "mbs", "cmbs"]
-HOLDING_KINDS: Final[tuple[str, ...]] = get_args(HoldingKind)
+
+
+class Kind(enum.StrEnum):
+    """A kind of security the SOMA holds; the value is the holdings' ``kind`` spelling.
+
+    :data:`KIND_COLUMNS` names each kind's column in projections and SOMA totals
+    (``bill`` -> ``bills``); :data:`TREASURY_KINDS`, :data:`COUPON_KINDS` and
+    :data:`AGENCY_KINDS` are its groups. Members are ``str``: they compare equal to
+    (and can be stored as) the plain spelling.
+    """
+
+    BILL = "bill"
+    NOTE_BOND = "note_bond"
+    TIPS = "tips"
+    FRN = "frn"
+    AGENCY = "agency"
+    MBS = "mbs"
+    CMBS = "cmbs"
+
+    @property
+    def column(self) -> str:
+        """The kind's column in projections and SOMA totals [USD bn] (``bills``...)."""
+        return KIND_COLUMNS[self]
+
+
+#: Each kind's column in projections, SOMA weekly totals and summaries [USD bn].
+KIND_COLUMNS: Final[Mapping[Kind, str]] = {
+    Kind.BILL: "bills",
+    Kind.NOTE_BOND: "notes_bonds",
+    Kind.TIPS: "tips",
+    Kind.FRN: "frn",
+    Kind.AGENCY: "agency",
+    Kind.MBS: "mbs",
+    Kind.CMBS: "cmbs",
+}
+#: Holding kinds (plain strings, :class:`Kind` order).
+HOLDING_KINDS: Final[tuple[str, ...]] = tuple(k.value for k in Kind)
+#: Treasury securities, in the engine's order (bills first, then the coupon kinds).
+TREASURY_KINDS: Final[tuple[str, ...]] = HOLDING_KINDS[:4]
+#: Treasury coupon securities (notes and bonds, TIPS, FRNs).
+COUPON_KINDS: Final[tuple[str, ...]] = TREASURY_KINDS[1:]
+#: Agency debt, agency MBS and agency CMBS.
+AGENCY_KINDS: Final[tuple[str, ...]] = HOLDING_KINDS[4:]
 
 #: Keys used for per-kind totals in summaries (``qtlab data status --json``).
-KIND_TOTAL_KEYS: Final[Mapping[str, str]] = {
-    "bill": "bills",
-    "note_bond": "notes_bonds",
-    "tips": "tips",
-    "frn": "frn",
-    "mbs": "mbs",
-    "cmbs": "cmbs",
-    "agency": "agency",
-}
+KIND_TOTAL_KEYS: Final[Mapping[str, str]] = {k.value: c for k, c in KIND_COLUMNS.items()}
 
 #: Holdings columns. ``par`` [USD bn] is the amount the NY Fed's summary counts:
 #: par value for Treasury and agency debt, current face value for MBS and CMBS.

@@ -30,6 +30,7 @@ import pandas as pd
 
 from qtlab._periods import as_monthly, period_index, require_monthly, to_month
 from qtlab.balance.identity import BLOCK
+from qtlab.balance.step import RrpCode, compound_monthly, liability_step, rrp_step
 from qtlab.errors import SpecError, one_of
 
 __all__ = [
@@ -194,8 +195,7 @@ class LiabilityRules:
         the user's path where given, else ``start`` compounded at ``currency_growth``."""
         if self.currency_other is not None:
             return as_monthly(self.currency_other, idx, "currency_other").to_numpy(dtype=float)
-        growth = (1.0 + self.currency_growth / 100.0) ** (1.0 / 12.0)
-        return np.asarray(start * growth**months_ahead, dtype=float)
+        return compound_monthly(start, self.currency_growth, months_ahead)
 
 
 def split_reference(
@@ -216,11 +216,9 @@ def split_reference(
     """
     out = np.empty(len(drain))
     rrp = rrp0
+    code = RrpCode.of(rule)
     for i, d in enumerate(drain):
-        if rule == "absorb_first":
-            rrp = max(rrp + d, min(rrp, floor)) if d < 0 else rrp
-        else:
-            rrp = max(rrp + share * d, 0.0)
+        rrp = float(rrp_step(rrp, float(d), code, floor, share))
         out[i] = rrp
     return out
 
@@ -262,16 +260,23 @@ def project_liabilities(
         pd.Series(start.tga, index=idx) if rules.tga is None else as_monthly(rules.tga, idx, "tga")
     )
     block = rules.block_path(start.currency_other, idx, np.arange(1, n + 1))
-    liquidity = a.to_numpy() - tga.to_numpy() - block  # = reserves + on_rrp
+    path = np.full(n, np.nan)
     if rules.rrp_rule == "path":
         assert rules.rrp_path is not None
-        rrp = as_monthly(rules.rrp_path, idx, "rrp_path").to_numpy()
-        if (rrp < 0).any():
+        path = as_monthly(rules.rrp_path, idx, "rrp_path").to_numpy(dtype=float)
+        if (path < 0).any():
             raise SpecError("rrp_path has negative values; ON RRP take-up is >= 0 [USD bn]")
-    else:
-        drain = np.diff(np.concatenate([[start.reserves + start.on_rrp], liquidity]))
-        rrp = _split(drain, start.on_rrp, rules.rrp_rule, rules.rrp_floor, rules.rrp_share)
-    reserves = liquidity - rrp
+    code = RrpCode.of(rules.rrp_rule)
+    av, tv = a.to_numpy(dtype=float), tga.to_numpy(dtype=float)
+    reserves, rrp = np.empty(n), np.empty(n)
+    liq, on_rrp = start.reserves + start.on_rrp, start.on_rrp
+    for i in range(n):
+        step = liability_step(
+            float(av[i]), float(tv[i]), float(block[i]), liq, on_rrp, code,
+            rules.rrp_floor, rules.rrp_share, float(path[i]),
+        )  # fmt: skip
+        liq, on_rrp = float(step.liquidity), float(step.on_rrp)
+        reserves[i], rrp[i] = float(step.reserves), on_rrp
     body = pd.DataFrame(
         {
             "total_assets": a.to_numpy(),
@@ -291,18 +296,6 @@ def project_liabilities(
     out.index.name = "month"
     out.attrs["assumptions"] = rules.describe()
     return out
-
-
-def _split(drain: np.ndarray, rrp0: float, rule: str, floor: float, share: float) -> np.ndarray:
-    """Vectorized ON RRP path (equals :func:`split_reference`)."""
-    if rule == "fixed_share":
-        # ON RRP absorbs share * change but never goes below zero: a running
-        # floor at zero of a cumulative sum (Skorokhod reflection at 0).
-        x = rrp0 + np.cumsum(share * drain)
-        return x - np.minimum(0.0, np.minimum.accumulate(np.minimum(x, 0.0)))
-    # absorb_first: only falls matter; ON RRP = max(start - cumulative falls, min(start, floor))
-    falls = np.cumsum(np.minimum(drain, 0.0))
-    return np.maximum(rrp0 + falls, min(rrp0, floor))
 
 
 def assets_from_securities(

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from qtlab._periods import require_monthly, to_month
+from qtlab.balance.step import compound_monthly
 from qtlab.errors import DataError, SpecError
 
 __all__ = [
@@ -86,9 +87,8 @@ class CurrencyFit:
 
     def path(self, level0: float, idx: pd.PeriodIndex) -> pd.Series:
         """Currency [USD bn] on ``idx`` from ``level0`` in the month before ``idx[0]``."""
-        g = (1.0 + self.growth / 100.0) ** (1.0 / 12.0)
         k = np.arange(1, len(idx) + 1)
-        return pd.Series(level0 * g**k, index=idx, name="currency")
+        return pd.Series(compound_monthly(level0, self.growth, k), index=idx, name="currency")
 
     def describe(self) -> str:
         return (

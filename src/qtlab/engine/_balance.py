@@ -18,6 +18,8 @@ import pandas as pd
 
 from qtlab._periods import as_monthly, require_monthly
 from qtlab.balance import ENDPOINT_RULES, LiabilityRules, LiabilityState
+from qtlab.balance.step import RrpCode
+from qtlab.engine._steps import MonthRules, Quantity
 from qtlab.errors import SpecError, one_of
 from qtlab.policy import Policy
 
@@ -25,7 +27,6 @@ __all__ = ["LIABILITY_COLUMNS", "BalanceArrays", "BalanceInputs", "EndParams", "
 
 #: Liability columns added to the projection when balance inputs are given [USD bn].
 LIABILITY_COLUMNS = ("total_assets", "reserves", "on_rrp", "tga", "currency_other")
-_RRP_CODE = {"absorb_first": 0, "fixed_share": 1, "path": 2}
 
 
 @dataclass(frozen=True)
@@ -94,18 +95,10 @@ class BalanceInputs:
 
 @dataclass(frozen=True)
 class EndParams:
-    """The endpoint regime's rules as kernel scalars."""
+    """The endpoint regime: its name and the rules in force after a scenario's endpoint."""
 
     name: str
-    tcap: float
-    acap: float
-    pro_rata: bool
-    excess_to: int
-    excess_limit: float
-    sales_mode: int
-    sales_amount: float
-    bill_purchases: float
-    coupon_purchases: float
+    rules: MonthRules
 
 
 @dataclass(frozen=True)
@@ -114,7 +107,7 @@ class BalanceArrays:
 
     ``live[m]``: liabilities are projected in month ``m`` (after the state month);
     ``check[m]``: the endpoint rules are tested (live, reported and from the policy's
-    first regime on). ``rules``: (label, quantity 0 reserves / 1 total assets, peak
+    first regime on). ``rules``: (label, :class:`~qtlab.engine._steps.Quantity`, peak
     fraction or ``nan``, threshold path or ``None``) in the policy's order.
     """
 
@@ -123,7 +116,7 @@ class BalanceArrays:
     block: np.ndarray
     live: np.ndarray
     check: np.ndarray
-    rrp_rule: int
+    rrp_rule: RrpCode
     rrp_floor: float
     rrp_share: float
     rrp_path: np.ndarray
@@ -174,7 +167,7 @@ def layout(
             if c.name not in ENDPOINT_RULES:
                 raise SpecError(f"endpoint rule {c.name!r} unknown; valid {one_of(ENDPOINT_RULES)}")
             if c.name == "reserves_peak_fraction":
-                rules.append((str(c), 0, c.value, None))
+                rules.append((str(c), Quantity.RESERVES, c.value, None))
                 continue
             path = bal.bank_assets if c.name == "reserves_to_bank_assets" else bal.gdp
             if path is None:
@@ -192,7 +185,8 @@ def layout(
             checked = idx[check]
             if len(checked):
                 thr[check] = c.value * as_monthly(p, checked, what).to_numpy()
-            rules.append((str(c), 1 if c.name == "assets_to_gdp" else 0, np.nan, thr))
+            q = Quantity.TOTAL_ASSETS if c.name == "assets_to_gdp" else Quantity.RESERVES
+            rules.append((str(c), q, np.nan, thr))
     if bal.peak_reserves is not None:
         peak0, fixed = float(bal.peak_reserves), True
     elif bal.reserves_history is not None:
@@ -220,7 +214,7 @@ def layout(
         block=block,
         live=live,
         check=check,
-        rrp_rule=_RRP_CODE[r.rrp_rule],
+        rrp_rule=RrpCode.of(r.rrp_rule),
         rrp_floor=float(r.rrp_floor),
         rrp_share=float(r.rrp_share),
         rrp_path=rrp_path,

@@ -21,24 +21,27 @@ from typing import Final
 
 import numpy as np
 
+from qtlab.balance.step import liability_step
 from qtlab.engine._balance import LIABILITY_COLUMNS
 from qtlab.engine._fast import accrue_tips
 from qtlab.engine._setup import MBS_POST_DAY, Inputs, coupon_date
+from qtlab.engine._steps import (
+    OBS_COLUMNS,
+    MonthRules,
+    Obs,
+    TKind,
+    agency_principal,
+    endpoint_rule,
+    mbs_paydown,
+    observed_mbs,
+    purchases,
+    redeem,
+    reserve_topup,
+)
+from qtlab.schema import Kind
 
 __all__ = ["END_COLUMNS", "FLOW_COLUMNS", "OBS_COLUMNS", "run_vectorized"]
 
-#: Holdings observed on given dates inside a month [USD bn]; also the first
-#: per-month outputs (holdings at the month end).
-OBS_COLUMNS: Final = (
-    "bills",
-    "notes_bonds",
-    "tips",
-    "frn",
-    "tips_inflation_comp",
-    "agency",
-    "mbs",
-    "cmbs",
-)
 #: Per-month outputs of both kernels [USD bn], in order: holdings, then flows.
 FLOW_COLUMNS: Final = (
     *OBS_COLUMNS,
@@ -75,7 +78,7 @@ def _half_tables(inp: Inputs) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, 
         ts = inp.mix.coupons[h]
         out.append(
             (
-                np.array([("note_bond", "tips", "frn").index(t.kind) for t in ts]),
+                np.array([TKind.of(t.kind) - TKind.NOTE_BOND for t in ts]),
                 np.array([t.months for t in ts]),
                 np.array([t.day == "eom" for t in ts]),
                 np.array([inp.mix.coupon_shares(h, p) for p in inp.months]),
@@ -104,7 +107,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
 
     # --- grids
     last_day = coupon_date(months[-1], "eom")
-    t_bill = inp.t_kind == 0
+    t_bill = inp.t_kind == TKind.BILL
     nb_end = max(
         last_day + np.timedelta64(7 * int(bw.max()) + 31, "D"),
         inp.t_mat[t_bill].max() if t_bill.any() else last_day,
@@ -123,12 +126,12 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
     gc = np.zeros((S, 3, nh))
     ic = np.zeros((S, nh))
     cs = half_slot(inp.t_mat[cpn], base)
-    _scatter_add(gc, (slice(None), inp.t_kind[cpn] - 1, cs), inp.t_par[cpn])
+    _scatter_add(gc, (slice(None), inp.t_kind[cpn] - TKind.NOTE_BOND, cs), inp.t_par[cpn])
     _scatter_add(ic, (slice(None), cs), inp.t_ic[cpn])
 
     # --- running totals
-    tot = np.zeros((S, 4))
-    for kk in range(4):
+    tot = np.zeros((S, len(TKind)))  # Treasury par by kind code
+    for kk in TKind:
         tot[:, kk] = inp.t_par[inp.t_kind == kk].sum()
     ic_tot = np.full(S, inp.t_ic.sum())
     mbs = np.full(S, inp.mbs0)
@@ -154,7 +157,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         res_stop = np.full(S, np.nan)  # reserves and non-reserve liabilities at the stop
         nrl_stop = np.full(S, np.nan)
     stopped = np.zeros(S, dtype=bool)
-    obs = np.zeros((S, len(inp.observe), 8))
+    obs = np.zeros((S, len(inp.observe), len(Obs)))
     obs_month = inp.observe.astype("datetime64[M]").astype(int) - base
 
     for m in range(M):
@@ -178,16 +181,8 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         ic_mat = ic_m.sum(axis=1)
         cpay = cpn_mat + ic_mat
         # the month's rules per scenario: the endpoint regime's where runoff has stopped
-        (cap, acap, pro_rata, excess_to, excess_limit, sales_mode, sales_amount, bp, cp) = _rules(
-            inp, m, stopped
-        )
-        tot_m = cpay + bill_mat
-        fr = np.divide(np.minimum(tot_m, cap), tot_m, out=np.zeros(S), where=tot_m > 0)
-        c_first = np.minimum(cpay, cap)
-        c_red = np.where(pro_rata, fr * cpay, c_first)
-        b_red = np.where(
-            pro_rata, fr * bill_mat, np.minimum(bill_mat, np.maximum(cap - c_first, 0.0))
-        )
+        rules = _rules(inp, m, stopped)
+        c_red, b_red = redeem(cpay, bill_mat, rules)
         fc = np.divide(c_red, cpay, out=np.zeros(S), where=cpay > 0)
         fb = np.divide(b_red, bill_mat, out=np.zeros(S), where=bill_mat > 0)
         rb = gb_m * (1 - fb)[:, None]
@@ -204,19 +199,8 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
 
         # --- agency debt and MBS
         a_mat_m = inp.a_par[a_month == m].sum()
-        pay = np.minimum(inp.pay[:, m], mbs) if inp.pay_is_amount else inp.pay[:, m] * mbs
-        principal = pay + a_mat_m
-        runoff = np.minimum(principal, acap)
-        excess = principal - runoff
-        to_t = np.where(excess_to == 0, 0.0, np.minimum(excess, excess_limit))
-        reinv = excess - to_t
-        with np.errstate(invalid="ignore"):
-            to_cap = np.minimum(np.maximum(acap - principal, 0.0), mbs - pay)
-        sales = np.where(
-            (sales_mode == 1) & np.isfinite(acap),
-            to_cap,
-            np.where(sales_mode == 2, np.minimum(sales_amount, mbs - pay), 0.0),
-        )
+        pay = mbs_paydown(inp.pay[:, m], mbs, inp.pay_is_amount)
+        runoff, to_t, reinv, sales = agency_principal(pay, a_mat_m, mbs, rules)
         mbs_start = mbs.copy()
         due = queue[:, m].copy()  # settles on the settlement day, before the 25th
         if lag:
@@ -235,12 +219,9 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         day_w[k0:] = 1.0 / (nd - k0)
         half_w = np.array([0.0 if k0 >= 15 else 1.0, 1.0])
         half_w /= half_w.sum()
-        xb, xc = inp.extra(m)
-        b_out = bp * (nd - k0) / nd + xb
-        c_out = cp * (half_w > 0).sum() / 2 + xc
-        share = mix.treasury_bill_share
-        qb = b_out + np.where(excess_to == 1, to_t * share, np.where(excess_to == 2, to_t, 0.0))
-        qc = c_out + np.where(excess_to == 1, to_t * (1 - share), 0.0)
+        qb, qc = purchases(
+            rules, to_t, mix.treasury_bill_share, nd - k0, nd, int((half_w > 0).sum()), inp.extra(m)
+        )
         for w, sh in zip(bw, bs, strict=True):
             _issue_bills(gb, (sh * qb)[:, None] * day_w, f, n, int(w))
         for h, (k, mo, eom, shm) in enumerate(halves):
@@ -254,41 +235,39 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             mb = gb_m[:, : di - f + 1].sum(axis=1)
             frac = day_w[: di - f + 1].sum()
             hs = [h for h, d in enumerate((f + 14, n - 1)) if d <= di]
-            o = np.zeros((S, 8))
-            o[:, 0] = tot[:, 0] - mb * fb + qb * frac
-            for kk in range(3):
-                matured = gc_m[:, kk, hs].sum(axis=1)
-                rolled = sum((rc[:, h] * kind_share[h, kk] for h in hs), np.zeros(S))
-                bought = sum((qc * half_w[h] * kind_share[h, kk] for h in hs), np.zeros(S))
-                o[:, 1 + kk] = tot[:, 1 + kk] - matured + rolled + bought
-            o[:, 4] = ic_tot - ic_m[:, hs].sum(axis=1)
+            o = np.zeros((S, len(Obs)))
+            o[:, Obs.BILLS] = tot[:, TKind.BILL] - mb * fb + qb * frac
+            for kk in (TKind.NOTE_BOND, TKind.TIPS, TKind.FRN):
+                r = kk - TKind.NOTE_BOND  # row of the coupon grid
+                matured = gc_m[:, r, hs].sum(axis=1)
+                rolled = sum((rc[:, h] * kind_share[h, r] for h in hs), np.zeros(S))
+                bought = sum((qc * half_w[h] * kind_share[h, r] for h in hs), np.zeros(S))
+                o[:, Obs.of(kk)] = tot[:, kk] - matured + rolled + bought
+            o[:, Obs.TIPS_INFLATION_COMP] = ic_tot - ic_m[:, hs].sum(axis=1)
             a_by = inp.a_par[(a_month == m) & (inp.a_mat <= inp.observe[i])].sum()
-            o[:, 5] = agency_start - a_by
-            day = di - f + 1
-            o[:, 6] = mbs_start + (due if day >= inp.mbs_settle_day else 0.0)
-            if day >= MBS_POST_DAY:
-                o[:, 6] += settled - due - pay - sales
-            o[:, 7] = inp.cmbs0
+            o[:, Obs.AGENCY] = agency_start - a_by
+            o[:, Obs.MBS] = observed_mbs(
+                mbs_start, due, settled, pay, sales, di - f + 1, inp.mbs_settle_day, MBS_POST_DAY
+            )
+            o[:, Obs.CMBS] = inp.cmbs0
             obs[:, i, :] = o
 
         # --- month-end totals
-        tot[:, 0] += -bill_mat + rb.sum(axis=1) + qb
-        for kk in range(3):
-            tot[:, 1 + kk] += (
-                -cpn_par[:, kk]
-                + (rc * kind_share[:, kk]).sum(axis=1)
-                + qc * (half_w * kind_share[:, kk]).sum()
+        tot[:, TKind.BILL] += -bill_mat + rb.sum(axis=1) + qb
+        for kk in (TKind.NOTE_BOND, TKind.TIPS, TKind.FRN):
+            r = kk - TKind.NOTE_BOND
+            tot[:, kk] += (
+                -cpn_par[:, r]
+                + (rc * kind_share[:, r]).sum(axis=1)
+                + qc * (half_w * kind_share[:, r]).sum()
             )
         ic_tot = ic_tot - ic_mat
         vals = {
-            "bills": tot[:, 0],
-            "notes_bonds": tot[:, 1],
-            "tips": tot[:, 2],
-            "frn": tot[:, 3],
+            **{Obs.of(kk).name.lower(): tot[:, kk] for kk in TKind},
             "tips_inflation_comp": ic_tot,
-            "agency": agency,
-            "mbs": mbs,
-            "cmbs": np.full(S, inp.cmbs0),
+            Kind.AGENCY.column: agency,
+            Kind.MBS.column: mbs,
+            Kind.CMBS.column: np.full(S, inp.cmbs0),
             "bills_maturing": bill_mat,
             "coupons_maturing": cpn_mat,
             "tips_ic_maturing": ic_mat,
@@ -315,15 +294,11 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
         # --- liabilities along the assets, and the endpoint rules
         if bal is not None and bal.live[m]:
             assets = bal.other_assets[m] + tot.sum(axis=1) + ic_tot + agency + mbs + inp.cmbs0
-            liq = assets - bal.tga[m] - bal.block[m]  # reserves + ON RRP
-            d = liq - liq_prev
-            if bal.rrp_rule == 0:
-                rrp = np.where(d < 0, np.maximum(rrp + d, np.minimum(rrp, bal.rrp_floor)), rrp)
-            elif bal.rrp_rule == 1:
-                rrp = np.maximum(rrp + bal.rrp_share * d, 0.0)
-            else:
-                rrp = np.full(S, bal.rrp_path[m])
-            res = liq - rrp
+            lia = liability_step(
+                assets, bal.tga[m], bal.block[m], liq_prev, rrp, bal.rrp_rule,
+                bal.rrp_floor, bal.rrp_share, bal.rrp_path[m],
+            )  # fmt: skip
+            liq, rrp, res = (np.asarray(x) for x in (lia.liquidity, lia.on_rrp, lia.reserves))
             nrl = bal.tga[m] + bal.block[m]  # non-reserve liabilities besides ON RRP
             tgt = None
             if bal.target is not None and bal.target_on is not None:
@@ -332,12 +307,12 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             elif bal.hold_after_stop:  # the stop month's reserves, growing with nrl
                 tgt = np.where(stopped, res_stop * nrl / nrl_stop, np.nan)
             if tgt is not None:
-                extra = np.where(np.isnan(tgt), 0.0, np.maximum(tgt - res, 0.0))
+                extra = reserve_topup(tgt, res)
                 if extra.any():
                     for w, sh in zip(bw, bs, strict=True):
                         _issue_bills(gb, (sh * extra)[:, None] * day_w, f, n, int(w))
-                    tot[:, 0] += extra
-                    out["bills"][:, m] += extra
+                    tot[:, TKind.BILL] += extra
+                    out[Kind.BILL.column][:, m] += extra
                     out["bill_purchases"][:, m] += extra
                     assets, liq, res = assets + extra, liq + extra, res + extra
             liq_prev = liq
@@ -348,11 +323,7 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
             ):
                 out[c][:, m] = v
             if end is not None and bal.check[m]:
-                rule = np.full(S, -1)
-                for j, (_, q, frac, thr) in enumerate(bal.rules):
-                    level = assets if q == 1 else res
-                    t = (1.0 - frac) * peak if thr is None else thr[m]
-                    rule = np.where((rule < 0) & (level <= t), j, rule)
+                rule = endpoint_rule(assets, res, peak, bal.rules, m)
                 new = (rule >= 0) & ~stopped
                 out["endpoint"][new, m] = 1.0
                 out["endpoint_rule"][new, m] = rule[new]
@@ -362,14 +333,14 @@ def run_vectorized(inp: Inputs) -> tuple[dict[str, np.ndarray], np.ndarray]:
     return out, obs
 
 
-def _rules(inp: Inputs, m: int, stopped: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Month ``m``'s rules per scenario, shape ``(S,)`` each (order of ``Inputs.rules_at``)."""
-    e = inp.end
+def _rules(inp: Inputs, m: int, stopped: np.ndarray) -> MonthRules:
+    """Month ``m``'s rules: scalars while no scenario has stopped, else arrays ``(S,)`` with
+    the endpoint regime's rules where a scenario's runoff has stopped."""
     base = inp.rules_at(m, False)
-    if e is None or not stopped.any():
-        return tuple(np.full(len(stopped), v) for v in base)
+    if inp.end is None or not stopped.any():
+        return base
     after = inp.rules_at(m, True)
-    return tuple(np.where(stopped, a, b) for a, b in zip(after, base, strict=True))
+    return MonthRules(*(np.where(stopped, a, b) for a, b in zip(after, base, strict=True)))
 
 
 def _issue_bills(gb: np.ndarray, amounts: np.ndarray, f: int, n: int, weeks: int) -> None:

@@ -14,8 +14,22 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from qtlab.engine._core import END_COLUMNS, FLOW_COLUMNS, OBS_COLUMNS
-from qtlab.engine._setup import KINDS, MBS_POST_DAY, Inputs
+from qtlab.balance.step import liability_step
+from qtlab.engine._core import END_COLUMNS, FLOW_COLUMNS
+from qtlab.engine._setup import MBS_POST_DAY, Inputs
+from qtlab.engine._steps import (
+    OBS_COLUMNS,
+    Obs,
+    TKind,
+    agency_principal,
+    endpoint_rule,
+    mbs_paydown,
+    observed_mbs,
+    purchases,
+    redeem,
+    reserve_topup,
+)
+from qtlab.schema import COUPON_KINDS, TREASURY_KINDS, Kind
 
 __all__ = ["run_reference"]
 
@@ -70,7 +84,7 @@ def _one(
         rec[1] += ic
 
     for k, mt, par, ic in zip(inp.t_kind, inp.t_mat, inp.t_par, inp.t_ic, strict=True):
-        add(KINDS[int(k)], _d(mt), _NEVER, float(par), float(ic))
+        add(TKind(int(k)).kind, _d(mt), _NEVER, float(par), float(ic))
     agency = [(_d(mt), float(p)) for mt, p in zip(inp.a_mat, inp.a_par, strict=True)]
     mbs = inp.mbs0
     # MBS purchases awaiting settlement: {simulated month: amount [USD bn]}
@@ -85,7 +99,7 @@ def _one(
         res_stop = nrl_stop = math.nan
 
     def alive(on: date) -> dict[str, float]:
-        tot = dict.fromkeys((*KINDS, "ic"), 0.0)
+        tot = dict.fromkeys((*TREASURY_KINDS, "ic"), 0.0)
         for (kind, mat, issue), (par, ic) in sec.items():
             if issue <= on < mat:
                 tot[kind] += par
@@ -98,28 +112,21 @@ def _one(
         g = float(inp.tips_accrual[m])
         accrued = 0.0
         for (kind, _mat, _issue), rec in sec.items():
-            if kind == "tips" and g:
+            if kind == Kind.TIPS and g:
                 extra = g * (rec[0] + rec[1])
                 rec[1] += extra
                 accrued += extra
         maturing = [key for key in sec if first <= key[1] <= last]
-        bill_mat = sum(sec[k][0] for k in maturing if k[0] == "bill")
-        cpn_by_kind = {kind: sum(sec[k][0] for k in maturing if k[0] == kind) for kind in KINDS[1:]}
+        bill_mat = sum(sec[k][0] for k in maturing if k[0] == Kind.BILL)
+        cpn_by_kind = {
+            kind: sum(sec[k][0] for k in maturing if k[0] == kind) for kind in COUPON_KINDS
+        }
         cpn_mat = sum(cpn_by_kind.values())
-        ic_mat = sum(sec[k][1] for k in maturing if k[0] != "bill")
+        ic_mat = sum(sec[k][1] for k in maturing if k[0] != Kind.BILL)
         cpay = cpn_mat + ic_mat
         # this scenario's rules: the endpoint regime's once its endpoint has passed
-        (cap, acap, pro_rata, excess_to, excess_limit, sales_mode, sales_amount, bp, cp) = (
-            inp.rules_at(m, stopped)
-        )
-        if pro_rata:
-            total = cpay + bill_mat
-            red = min(total, cap)
-            fr = red / total if total > 0 else 0.0
-            c_red, b_red = fr * cpay, fr * bill_mat
-        else:
-            c_red = min(cpay, cap)
-            b_red = min(bill_mat, max(cap - c_red, 0.0))
+        rules = inp.rules_at(m, stopped)
+        c_red, b_red = (float(x) for x in redeem(cpay, bill_mat, rules))
         fc = c_red / cpay if cpay > 0 else 0.0
         fb = b_red / bill_mat if bill_mat > 0 else 0.0
         rolled = 0.0
@@ -128,11 +135,11 @@ def _one(
         for key in maturing:
             kind, mat, _ = key
             par, ic = sec[key]
-            if kind == "bill":
+            if kind == Kind.BILL:
                 amt = par * (1 - fb)
                 by_type["bill"] += amt
                 for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
-                    new.append(("bill", _bill_maturity(mat, w), mat, sh * amt))
+                    new.append((Kind.BILL, _bill_maturity(mat, w), mat, sh * amt))
             else:
                 amt = (par + ic) * (1 - fc)
                 half = "mid" if mat.day <= 15 else "end"
@@ -145,19 +152,10 @@ def _one(
 
         # agency debt and MBS
         a_mat_m = sum(pp for mt, pp in agency if first <= mt <= last)
-        rate_or_amount = float(inp.pay[s, m])
-        pay = min(rate_or_amount, mbs) if inp.pay_is_amount else rate_or_amount * mbs
-        principal = pay + a_mat_m
-        runoff = min(principal, acap)
-        excess = principal - runoff
-        to_t = 0.0 if excess_to == 0 else min(excess, excess_limit)
-        reinv = excess - to_t
-        if sales_mode == 1 and math.isfinite(acap):
-            sales = min(max(acap - principal, 0.0), mbs - pay)
-        elif sales_mode == 2:
-            sales = min(sales_amount, mbs - pay)
-        else:
-            sales = 0.0
+        pay = float(mbs_paydown(float(inp.pay[s, m]), mbs, inp.pay_is_amount))
+        runoff, to_t, reinv, sales = (
+            float(x) for x in agency_principal(pay, a_mat_m, mbs, rules)
+        )  # fmt: skip
         mbs_start = mbs
         due = queue.pop(m, 0.0)  # settles on the settlement day, before the 25th
         if inp.mbs_lag:
@@ -171,18 +169,17 @@ def _one(
         ndays = (last - first).days + 1
         k0 = inp.elapsed0 if m == 0 else 0
         halves_open = [h for h, d in (("mid", date(y, mo, 15)), ("end", last)) if d.day > k0]
-        xb, xc = inp.extra(m)
-        qb = bp * (ndays - k0) / ndays + xb
-        qc = cp * len(halves_open) / 2 + xc
-        if excess_to == 1:
-            qb += to_t * mix.treasury_bill_share
-            qc += to_t * (1 - mix.treasury_bill_share)
-        elif excess_to == 2:
-            qb += to_t
+        qb, qc = (
+            float(x)
+            for x in purchases(
+                rules, to_t, mix.treasury_bill_share, ndays - k0, ndays, len(halves_open),
+                inp.extra(m),
+            )
+        )  # fmt: skip
         for i in range(k0, ndays):
             day = first + timedelta(days=i)
             for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
-                new.append(("bill", _bill_maturity(day, w), day, sh * qb / (ndays - k0)))
+                new.append((Kind.BILL, _bill_maturity(day, w), day, sh * qb / (ndays - k0)))
         for half, day in (("mid", date(y, mo, 15)), ("end", last)):
             if half not in halves_open:
                 continue
@@ -198,31 +195,26 @@ def _one(
         for i, od in enumerate(obs_dates):
             if first <= od <= last:
                 a = alive(od)
-                obs[s, i, :] = [
-                    a["bill"],
-                    a["note_bond"],
-                    a["tips"],
-                    a["frn"],
-                    a["ic"],
-                    sum(pp for mt, pp in agency if mt > od),
-                    mbs_start
-                    + (due if od.day >= inp.mbs_settle_day else 0.0)
-                    + (settled - due - pay - sales if od.day >= MBS_POST_DAY else 0.0),
-                    inp.cmbs0,
-                ]
+                row = np.zeros(len(Obs))
+                for kk in TKind:
+                    row[Obs.of(kk)] = a[kk.kind]
+                row[Obs.TIPS_INFLATION_COMP] = a["ic"]
+                row[Obs.AGENCY] = sum(pp for mt, pp in agency if mt > od)
+                row[Obs.MBS] = observed_mbs(
+                    mbs_start, due, settled, pay, sales, od.day, inp.mbs_settle_day, MBS_POST_DAY
+                )
+                row[Obs.CMBS] = inp.cmbs0
+                obs[s, i, :] = row
         for key in maturing:
             del sec[key]
 
         end_tot = alive(last)
         vals = {
-            "bills": end_tot["bill"],
-            "notes_bonds": end_tot["note_bond"],
-            "tips": end_tot["tips"],
-            "frn": end_tot["frn"],
+            **{Obs.of(kk).name.lower(): end_tot[kk.kind] for kk in TKind},
             "tips_inflation_comp": end_tot["ic"],
-            "agency": sum(pp for mt, pp in agency if mt > last),
-            "mbs": mbs,
-            "cmbs": inp.cmbs0,
+            Kind.AGENCY.column: sum(pp for mt, pp in agency if mt > last),
+            Kind.MBS.column: mbs,
+            Kind.CMBS.column: inp.cmbs0,
             "bills_maturing": bill_mat,
             "coupons_maturing": cpn_mat,
             "tips_ic_maturing": ic_mat,
@@ -246,37 +238,34 @@ def _one(
         for c in FLOW_COLUMNS:
             out[c][s, m] = vals[c]
 
-        # liabilities (balance.split_reference's step) and the endpoint rules
+        # liabilities (balance.step's one step) and the endpoint rules
         if bal is None or not bal.live[m]:
             continue
-        assets = float(bal.other_assets[m]) + sum(end_tot[k] for k in KINDS) + end_tot["ic"]
-        assets += vals["agency"] + mbs + inp.cmbs0
-        liq = assets - float(bal.tga[m]) - float(bal.block[m])
-        d = liq - liq_prev
-        if bal.rrp_rule == 0:
-            rrp = max(rrp + d, min(rrp, bal.rrp_floor)) if d < 0 else rrp
-        elif bal.rrp_rule == 1:
-            rrp = max(rrp + bal.rrp_share * d, 0.0)
-        else:
-            rrp = float(bal.rrp_path[m])
-        reserves = liq - rrp
+        assets = (
+            float(bal.other_assets[m]) + sum(end_tot[k] for k in TREASURY_KINDS) + end_tot["ic"]
+        )
+        assets += vals[Kind.AGENCY.column] + mbs + inp.cmbs0
+        lia = liability_step(
+            assets, float(bal.tga[m]), float(bal.block[m]), liq_prev, rrp, bal.rrp_rule,
+            bal.rrp_floor, bal.rrp_share, float(bal.rrp_path[m]),
+        )  # fmt: skip
+        liq, rrp, reserves = float(lia.liquidity), float(lia.on_rrp), float(lia.reserves)
         nrl = float(bal.tga[m]) + float(bal.block[m])
-        tgt: float | None = None
+        tgt = math.nan
         if bal.target is not None and bal.target_on is not None:
             if stopped or bool(bal.target_on[m]):
                 tgt = float(bal.target[m])
         elif bal.hold_after_stop and stopped:
             tgt = res_stop * nrl / nrl_stop
-        if tgt is not None:
-            extra = max(tgt - reserves, 0.0)
-            if extra > 0.0:
-                for i in range(k0, ndays):
-                    day = first + timedelta(days=i)
-                    for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
-                        add("bill", _bill_maturity(day, w), day, sh * extra / (ndays - k0))
-                out["bills"][s, m] += extra
-                out["bill_purchases"][s, m] += extra
-                assets, liq, reserves = assets + extra, liq + extra, reserves + extra
+        extra = float(reserve_topup(tgt, reserves))
+        if extra > 0.0:
+            for i in range(k0, ndays):
+                day = first + timedelta(days=i)
+                for w, sh in zip(mix.bill_weeks, mix.bill_shares, strict=True):
+                    add(Kind.BILL, _bill_maturity(day, w), day, sh * extra / (ndays - k0))
+            out[Kind.BILL.column][s, m] += extra
+            out["bill_purchases"][s, m] += extra
+            assets, liq, reserves = assets + extra, liq + extra, reserves + extra
         liq_prev = liq
         if not bal.peak_fixed:
             peak = max(peak, reserves)
@@ -285,11 +274,9 @@ def _one(
             out[c][s, m] = v
         if inp.end is None or stopped or not bal.check[m]:
             continue
-        for j, (_, q, frac, thr) in enumerate(bal.rules):
-            threshold = (1.0 - frac) * peak if thr is None else float(thr[m])
-            if (assets if q == 1 else reserves) <= threshold:
-                out["endpoint"][s, m] = 1.0
-                out["endpoint_rule"][s, m] = j
-                stopped = True
-                res_stop, nrl_stop = reserves, nrl
-                break
+        j = int(endpoint_rule(assets, reserves, peak, bal.rules, m))
+        if j >= 0:
+            out["endpoint"][s, m] = 1.0
+            out["endpoint_rule"][s, m] = j
+            stopped = True
+            res_stop, nrl_stop = reserves, nrl

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from qtlab.engine._balance import BalanceArrays, BalanceInputs, EndParams, layout
+from qtlab.engine._steps import Excess, MonthRules, Sales, TKind
 from qtlab.engine.mix import IssuanceMix
 from qtlab.engine.paydowns import PaydownAmounts, PaydownSource, _as_2d
 from qtlab.engine.settlement import MbsSettlement
@@ -21,22 +22,16 @@ from qtlab.errors import DataError, DateRangeError, SpecError, one_of, quoted
 from qtlab.policy import Policy
 from qtlab.portfolio.mbs_dates import POSTING_DAY
 from qtlab.portfolio.mbs_dates import mbs_first_month as first_mbs_month
+from qtlab.schema import TREASURY_KINDS, Kind
 
 __all__ = [
-    "KINDS",
     "MAX_MONTHS",
-    "TREASURY_CODE",
     "Inputs",
     "build_inputs",
     "coupon_date",
     "month_end",
 ]
 
-#: Treasury kinds in kernel order; coupon kinds are KINDS[1:].
-KINDS = ("bill", "note_bond", "tips", "frn")
-TREASURY_CODE = {k: i for i, k in enumerate(KINDS)}
-EXCESS_CODE = {"mbs": 0, "treasuries": 1, "bills": 2}
-SALES_CODE = {"none": 0, "to_cap": 1, "fixed": 2}
 #: Day of the month on which MBS principal (and reinvestment) is posted for
 #: holdings observed inside a month: the shared rule of qtlab.portfolio.mbs_dates.
 MBS_POST_DAY = POSTING_DAY
@@ -64,15 +59,11 @@ class Inputs:
 
     months: pd.PeriodIndex
     first_reported: int
+    #: Treasury and agency caps by month [USD bn/month] (reported in the frame)
     tcap: np.ndarray
     acap: np.ndarray
-    pro_rata: np.ndarray
-    excess_to: np.ndarray
-    excess_limit: np.ndarray
-    sales_mode: np.ndarray
-    sales_amount: np.ndarray
-    bill_purchases: np.ndarray
-    coupon_purchases: np.ndarray
+    #: the rules in force in each simulated month
+    rules: tuple[MonthRules, ...]
     regime: tuple[str, ...]
     t_kind: np.ndarray
     t_mat: np.ndarray
@@ -107,36 +98,12 @@ class Inputs:
         """Purchases made before the holdings' date that settle in simulated month ``m``."""
         return 0.0 if self.mbs_pending is None else float(self.mbs_pending[m])
 
-    def rules_at(
-        self, m: int, stopped: bool
-    ) -> tuple[float, float, bool, int, float, int, float, float, float]:
+    def rules_at(self, m: int, stopped: bool) -> MonthRules:
         """The rules of simulated month ``m`` for a scenario (the endpoint regime's once
-        ``stopped``): Treasury cap, agency cap, pro rata, excess code, excess limit,
-        sales code, sales amount, bill and coupon purchases [USD bn]."""
-        e = self.end
-        if stopped and e is not None:
-            return (
-                e.tcap,
-                e.acap,
-                e.pro_rata,
-                e.excess_to,
-                e.excess_limit,
-                e.sales_mode,
-                e.sales_amount,
-                e.bill_purchases,
-                e.coupon_purchases,
-            )
-        return (
-            float(self.tcap[m]),
-            float(self.acap[m]),
-            bool(self.pro_rata[m]),
-            int(self.excess_to[m]),
-            float(self.excess_limit[m]),
-            int(self.sales_mode[m]),
-            float(self.sales_amount[m]),
-            float(self.bill_purchases[m]),
-            float(self.coupon_purchases[m]),
-        )
+        ``stopped``)."""
+        if stopped and self.end is not None:
+            return self.end.rules
+        return self.rules[m]
 
     def extra(self, m: int) -> tuple[float, float]:
         """Realized (bill, coupon) purchases of simulated month ``m`` [USD bn]."""
@@ -180,10 +147,10 @@ def build_inputs(
         raise DataError(f"holdings lack column {missing[0]!r}; the engine needs {one_of(need)}")
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
         raise SpecError(f"months={quoted(months)} must be an integer from 1 to {MAX_MONTHS}")
-    tsy = holdings.loc[holdings["kind"].isin(KINDS)]
-    agy = holdings.loc[holdings["kind"] == "agency"]
-    mbs = holdings.loc[holdings["kind"] == "mbs"]
-    cmbs = holdings.loc[holdings["kind"] == "cmbs"]
+    tsy = holdings.loc[holdings["kind"].isin(TREASURY_KINDS)]
+    agy = holdings.loc[holdings["kind"] == Kind.AGENCY]
+    mbs = holdings.loc[holdings["kind"] == Kind.MBS]
+    cmbs = holdings.loc[holdings["kind"] == Kind.CMBS]
     t_asof = _as_of(tsy, "Treasury")
     m_asof = _as_of(mbs, "MBS")
     a_asof = _as_of(agy, "agency debt")
@@ -217,7 +184,6 @@ def build_inputs(
     idx = pd.period_range(sim_start, start + (months - 1), freq="M", name="month")
     first_reported = int((start - sim_start).n)
     cp = policy.cap_path(idx[0], idx[-1])
-    pro = cp["treasury_redemption"].eq("pro_rata").to_numpy()
 
     # --- Treasury securities outstanding after the as-of date
     if t_asof is not None:
@@ -225,10 +191,10 @@ def build_inputs(
     mat = pd.to_datetime(tsy["maturity"])
     if mat.isna().any():
         raise DataError("a Treasury holding has no maturity date")
-    kind = tsy["kind"].map(TREASURY_CODE).to_numpy(int)
+    kind = tsy["kind"].map(lambda k: int(TKind.of(k))).to_numpy(int)
     mat_d = mat.to_numpy().astype("datetime64[D]")
     per = mat.dt.to_period("M")
-    coupon = kind > 0
+    coupon = kind >= TKind.NOTE_BOND
     norm = np.array(
         [coupon_date(p, "15" if d <= 15 else "eom") for p, d in zip(per, mat.dt.day, strict=True)],
         dtype="datetime64[D]",
@@ -309,15 +275,17 @@ def build_inputs(
         r = policy.endpoint.regime
         end = EndParams(
             name=r.name,
-            tcap=r.treasury_cap,
-            acap=r.agency_cap,
-            pro_rata=r.treasury_redemption == "pro_rata",
-            excess_to=EXCESS_CODE[r.mbs_excess_to],
-            excess_limit=r.mbs_excess_limit,
-            sales_mode=SALES_CODE[r.mbs_sales],
-            sales_amount=r.mbs_sales_amount,
-            bill_purchases=r.bill_purchases,
-            coupon_purchases=r.coupon_purchases,
+            rules=MonthRules(
+                treasury_cap=r.treasury_cap,
+                agency_cap=r.agency_cap,
+                pro_rata=r.treasury_redemption == "pro_rata",
+                excess_to=Excess.of(r.mbs_excess_to),
+                excess_limit=r.mbs_excess_limit,
+                sales=Sales.of(r.mbs_sales),
+                sales_amount=r.mbs_sales_amount,
+                bill_purchases=r.bill_purchases,
+                coupon_purchases=r.coupon_purchases,
+            ),
         )
     bal = None if balance is None else layout(balance, policy, idx, first_reported)
     lag, sday, pend = 0, POSTING_DAY, None
@@ -334,13 +302,7 @@ def build_inputs(
         first_reported=first_reported,
         tcap=cp["treasury_cap"].to_numpy(float),
         acap=cp["agency_cap"].to_numpy(float),
-        pro_rata=pro,
-        excess_to=cp["mbs_excess_to"].map(EXCESS_CODE).to_numpy(int),
-        excess_limit=cp["mbs_excess_limit"].to_numpy(float),
-        sales_mode=cp["mbs_sales"].map(SALES_CODE).to_numpy(int),
-        sales_amount=cp["mbs_sales_amount"].to_numpy(float),
-        bill_purchases=cp["bill_purchases"].to_numpy(float),
-        coupon_purchases=cp["coupon_purchases"].to_numpy(float),
+        rules=_month_rules(cp),
         regime=tuple(cp["regime"].astype(str)),
         t_kind=kind,
         t_mat=t_mat,
@@ -366,6 +328,27 @@ def build_inputs(
         mbs_settle_day=sday,
         mbs_pending=pend,
     )
+
+
+def _month_rules(cp: pd.DataFrame) -> tuple[MonthRules, ...]:
+    """The rules of each month of a policy's cap path (:meth:`Policy.cap_path`), once."""
+    cols = zip(
+        cp["treasury_cap"].to_numpy(float),
+        cp["agency_cap"].to_numpy(float),
+        cp["treasury_redemption"].eq("pro_rata").to_numpy(),
+        cp["mbs_excess_to"].map(Excess.of),
+        cp["mbs_excess_limit"].to_numpy(float),
+        cp["mbs_sales"].map(Sales.of),
+        cp["mbs_sales_amount"].to_numpy(float),
+        cp["bill_purchases"].to_numpy(float),
+        cp["coupon_purchases"].to_numpy(float),
+        strict=True,
+    )
+    return tuple(
+        MonthRules(float(tc), float(ac), bool(pr), Excess(ex), float(lim), Sales(sa),
+                   float(amt), float(bp), float(cpp))
+        for tc, ac, pr, ex, lim, sa, amt, bp, cpp in cols
+    )  # fmt: skip
 
 
 def _purchases(df: pd.DataFrame, idx: pd.PeriodIndex) -> tuple[np.ndarray, np.ndarray]:

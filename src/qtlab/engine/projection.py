@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -14,29 +16,41 @@ from qtlab.engine._balance import LIABILITY_COLUMNS, BalanceInputs
 from qtlab.engine._core import OBS_COLUMNS, run_vectorized
 from qtlab.engine._reference import run_reference
 from qtlab.engine._setup import Inputs, build_inputs
+from qtlab.engine._steps import Obs, TKind
 from qtlab.engine.mix import IssuanceMix, default_issuance_mix
 from qtlab.engine.paydowns import PaydownAmounts, PaydownSource
 from qtlab.engine.settlement import MbsSettlement
 from qtlab.errors import SpecError
 from qtlab.policy import Policy
+from qtlab.schema import AGENCY_KINDS, TREASURY_KINDS, Kind
 
 __all__ = ["FRAME_COLUMNS", "LIABILITY_COLUMNS", "Projection", "project"]
 
 #: The holdings columns of :attr:`Projection.frame` [USD bn] (par; TIPS inflation
 #: compensation apart), shared by :meth:`Projection.start_holdings`.
+_TREASURY_COLUMNS: Final = tuple(Kind(k).column for k in TREASURY_KINDS)
+_AGENCY_COLUMNS: Final = tuple(Kind(k).column for k in AGENCY_KINDS)
 _HOLDING_COLUMNS: Final = (
-    "bills",
-    "notes_bonds",
-    "tips",
-    "frn",
+    *_TREASURY_COLUMNS,
     "coupons",
     "treasury",
     "tips_inflation_comp",
-    "agency",
-    "mbs",
-    "cmbs",
+    *_AGENCY_COLUMNS,
     "total_securities",
 )
+
+
+def _add_totals(d: Any, securities: bool = True) -> None:
+    """Add ``coupons``, ``treasury`` and (``securities``) ``total_securities`` [USD bn] to
+    ``d`` (a dict of arrays or floats, or a frame): sums over the registry's kinds, in
+    its order."""
+    d["coupons"] = functools.reduce(operator.add, (d[c] for c in _TREASURY_COLUMNS[1:]))
+    d["treasury"] = d[_TREASURY_COLUMNS[0]] + d["coupons"]
+    if securities:
+        d["total_securities"] = functools.reduce(
+            operator.add, (d[c] for c in ("treasury", *_AGENCY_COLUMNS))
+        )
+
 
 #: Columns of :attr:`Projection.frame`, all [USD bn] except ``regime`` (the name of the
 #: regime in force) and ``endpoint`` (True in the month the policy's endpoint binds;
@@ -80,9 +94,7 @@ FRAME_COLUMNS: Final = (
 
 def _derive(raw: dict[str, np.ndarray], inp: Inputs) -> dict[str, np.ndarray]:
     d = dict(raw)
-    d["coupons"] = d["notes_bonds"] + d["tips"] + d["frn"]
-    d["treasury"] = d["bills"] + d["coupons"]
-    d["total_securities"] = d["treasury"] + d["agency"] + d["mbs"] + d["cmbs"]
+    _add_totals(d)
     d["treasury_maturing"] = d["bills_maturing"] + d["coupons_maturing"]
     d["treasury_redemptions"] = d["coupon_redemptions"] + d["bill_redemptions"]
     d["purchases"] = d["bill_purchases"] + d["coupon_purchases"]
@@ -258,8 +270,7 @@ class Projection:
         """Holdings on the ``observe`` dates [USD bn]: bills, notes_bonds, tips, frn,
         tips_inflation_comp, agency, mbs, cmbs, and coupons, treasury."""
         df = pd.DataFrame(self.observed[scenario], index=self.observe, columns=list(OBS_COLUMNS))
-        df["coupons"] = df["notes_bonds"] + df["tips"] + df["frn"]
-        df["treasury"] = df["bills"] + df["coupons"]
+        _add_totals(df, securities=False)
         df.index.name = "date"
         return df
 
@@ -406,24 +417,15 @@ def project(
     if inp.end is not None:
         for sc, k in enumerate(end_index):
             if k >= 0:  # the endpoint regime's caps from the month after
-                arrays["treasury_cap"][sc, k + 1 :] = inp.end.tcap
-                arrays["agency_cap"][sc, k + 1 :] = inp.end.acap
+                arrays["treasury_cap"][sc, k + 1 :] = inp.end.rules.treasury_cap
+                arrays["agency_cap"][sc, k + 1 :] = inp.end.rules.agency_cap
     t = inp.t_par
-    initial = {
-        "bills": float(t[inp.t_kind == 0].sum()),
-        "notes_bonds": float(t[inp.t_kind == 1].sum()),
-        "tips": float(t[inp.t_kind == 2].sum()),
-        "frn": float(t[inp.t_kind == 3].sum()),
-        "tips_inflation_comp": float(inp.t_ic.sum()),
-        "agency": float(inp.a_par.sum()),
-        "mbs": inp.mbs0,
-        "cmbs": inp.cmbs0,
-    }
-    initial["coupons"] = initial["notes_bonds"] + initial["tips"] + initial["frn"]
-    initial["treasury"] = initial["bills"] + initial["coupons"]
-    initial["total_securities"] = (
-        initial["treasury"] + initial["agency"] + initial["mbs"] + initial["cmbs"]
-    )
+    initial = {Obs.of(c).name.lower(): float(t[inp.t_kind == c].sum()) for c in TKind}
+    initial["tips_inflation_comp"] = float(inp.t_ic.sum())
+    initial[Kind.AGENCY.column] = float(inp.a_par.sum())
+    initial[Kind.MBS.column] = inp.mbs0
+    initial[Kind.CMBS.column] = inp.cmbs0
+    _add_totals(initial)
     return Projection(
         policy=policy,
         start=s,

@@ -33,12 +33,12 @@ import numpy as np
 import pandas as pd
 
 from qtlab.errors import SpecError
+from qtlab.schema import Kind
 
 __all__ = ["MBS_DURATION", "par_modified_duration", "ten_year_equivalents"]
 
 #: Effective duration of agency MBS assumed [years] (module docstring).
 MBS_DURATION: Final = 4.8
-_COUPON_KINDS: Final = ("note_bond", "tips")
 
 
 def par_modified_duration(coupon: np.ndarray | float, years: np.ndarray | float) -> np.ndarray:
@@ -91,7 +91,7 @@ def ten_year_equivalents(
         h["inflation_comp"].to_numpy(dtype=float)
     )
     dur = par_modified_duration(h["coupon"].to_numpy(dtype=float), years)
-    dur = np.where(h["kind"].to_numpy() == "frn", 0.0, dur)
+    dur = np.where(h["kind"].to_numpy() == Kind.FRN, 0.0, dur)
     d10 = float(par_modified_duration(ten_year_yield, 10.0))
     treasury = float(np.sum(amount * dur)) / d10
     mbs = float(mbs_amount) * mbs_duration / d10

@@ -12,7 +12,9 @@ import pandas as pd
 
 from qtlab._periods import MonthLike, to_month
 from qtlab.errors import DataError, SpecError, one_of
+from qtlab.schema import COUPON_KINDS as _COUPON
 from qtlab.schema import HOLDING_KINDS
+from qtlab.schema import TREASURY_KINDS as _TREASURY
 
 __all__ = [
     "COUPON_KINDS",
@@ -24,10 +26,10 @@ __all__ = [
     "wam_years",
 ]
 
-#: Treasury holding kinds (what the Treasury cap applies to).
-TREASURY_KINDS: Final = ("bill", "note_bond", "tips", "frn")
+#: Treasury holding kinds (what the Treasury cap applies to): :data:`qtlab.schema.TREASURY_KINDS`.
+TREASURY_KINDS: Final = _TREASURY
 #: "Coupon securities" in the Desk's sense: everything Treasury except bills.
-COUPON_KINDS: Final = ("note_bond", "tips", "frn")
+COUPON_KINDS: Final = _COUPON
 #: Default bucket edges for :func:`maturity_buckets` [years of remaining maturity].
 DEFAULT_BUCKET_EDGES: Final = (0.0, 1.0, 3.0, 5.0, 10.0, 20.0, 30.0)
 

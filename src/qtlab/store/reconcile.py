@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from qtlab.errors import ReconciliationError
+from qtlab.schema import KIND_COLUMNS
 from qtlab.store.snapshot import Check
 
 __all__ = [
@@ -50,15 +51,7 @@ H41_KNOWN_EXCEPTIONS: Mapping[str, str] = {
 }
 
 #: Holding kind -> summary series id (par) that it must sum to.
-SUMMARY_SERIES_BY_KIND: Mapping[str, str] = {
-    "bill": "soma.bills",
-    "note_bond": "soma.notes_bonds",
-    "tips": "soma.tips",
-    "frn": "soma.frn",
-    "agency": "soma.agency",
-    "mbs": "soma.mbs",
-    "cmbs": "soma.cmbs",
-}
+SUMMARY_SERIES_BY_KIND: Mapping[str, str] = {k.value: f"soma.{c}" for k, c in KIND_COLUMNS.items()}
 
 
 def _wide(series: pd.DataFrame) -> pd.DataFrame:
