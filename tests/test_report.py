@@ -247,6 +247,10 @@ def test_full_report_from_the_command_line(tmp_path: Path):
     html = (out / "index.html").read_text(encoding="utf-8")
     for aid in ("a1", "a2", "a3", "a4", "a5", "a6", "a7", "c1"):
         assert f'id="{aid}"' in html
+    # the first screen: key numbers, each tile linking to a section of the page
+    assert 'id="summary"' in html and "十亿美元" not in html[: html.index('id="a1"')]
+    tiles = re.findall(r'class="tile" href="#([a-z0-9]+)"', html)
+    assert len(tiles) >= 6 and all(f'id="{a}"' in html for a in tiles)
     prov = pd.read_csv(out / "tables" / "provenance.csv", encoding="utf-8-sig")
     assert "qtlab.policy: qt2-realized" in set(prov["数据集"])
     # every section's figures draw in the browser, with no console error

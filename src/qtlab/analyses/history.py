@@ -428,6 +428,32 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
 ASSET_COMPONENTS = ("bills", "notes_bonds", "tips", "frn", "mbs", "agency", "cmbs", "other")
 
 
+def _changes_note(parts: pd.DataFrame, lang: str) -> Note:
+    """What changed since the previous data: total assets, Treasuries and MBS over the
+    latest week and over the latest 13 weeks (a quarter) [USD bn]."""
+    treasury = parts[["bills", "notes_bonds", "tips", "frn"]].sum(axis=1)
+    frame = pd.DataFrame(
+        {"total": parts["total_assets"], "treasury": treasury, "mbs": parts["mbs"]}
+    ).sort_index()
+    last, prev = frame.index[-1], frame.index[-2]
+    back = frame.index[max(len(frame) - 14, 0)]
+    week = frame.loc[last] - frame.loc[prev]
+    quarter = frame.loc[last] - frame.loc[back]
+    return note(
+        "a4.note.changes",
+        lang,
+        date=iso(last),
+        prev=iso(prev),
+        since=iso(back),
+        d_total=float(week["total"]),
+        d_treasury=float(week["treasury"]),
+        d_mbs=float(week["mbs"]),
+        q_total=float(quarter["total"]),
+        q_treasury=float(quarter["treasury"]),
+        q_mbs=float(quarter["mbs"]),
+    )
+
+
 @analysis("A4", area="history", order=40)
 def asset_decomposition(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
     """A4: the asset side by kind, weekly [USD bn].
@@ -475,6 +501,7 @@ def asset_decomposition(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
             bills_share=100 * at(parts, last, "bills") / at(parts, last, "total_assets"),
             other=at(parts, last, "other"),
         ),
+        _changes_note(parts, lang),
         note(
             "a4.note.other_peak",
             lang,

@@ -120,6 +120,7 @@ def liability_history(
             note(
                 "c1.note.peak",
                 lang,
+                key=key,
                 series=names[key],
                 date=iso(s.idxmax()),
                 level=float(s.max()),

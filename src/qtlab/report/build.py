@@ -48,6 +48,7 @@ from qtlab.report.provenance import (
     provenance_rows,
     reference_rows,
 )
+from qtlab.report.summary import summary_items
 from qtlab.store.dataset import to_date
 
 __all__ = [
@@ -310,6 +311,7 @@ def build_report(
             as_of=vantage.isoformat() if vantage else None,
             generated=generated,
             version=__version__,
+            summary=summary_items(results, lang),
         )
         (tmp / "index.html").write_text(page, encoding="utf-8")
         (tmp / MARKER).write_text(

@@ -26,6 +26,8 @@ from qtlab.i18n import t
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
+    from qtlab.report.summary import SummaryItem
+
 __all__ = [
     "MAX_TABLE_ROWS",
     "FigureBlock",
@@ -190,14 +192,17 @@ def render_page(
     as_of: str | None,
     generated: str,
     version: str,
+    summary: Sequence[SummaryItem] = (),
 ) -> str:
-    """The whole ``index.html`` as text."""
+    """The whole ``index.html`` as text; ``summary``: the first screen's tiles."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     tpl = env.from_string(_template_text("index.html.j2"))
     strings = {
         k: t(f"report.{k}", lang)
         for k in ("toc", "appendix", "appendix_intro", "gaps", "notes", "csv", "png", "back")
     }
+    strings["summary_title"] = t("report.summary.title", lang)
+    strings["summary_intro"] = t("report.summary.intro", lang)
     vantage = (
         t("report.vantage_as_of", lang, date=as_of) if as_of else t("report.vantage_latest", lang)
     )
@@ -210,6 +215,7 @@ def render_page(
         footer=t("report.footer", lang),
         s=strings,
         sections=sections,
+        summary=summary,
         provenance=provenance,
         css=Markup(_template_text("report.css")),
         plotlyjs=Markup(_plotlyjs()),
