@@ -196,7 +196,7 @@ def _open(page_path: Path, screenshot: Path):
                 f"Math.abs(document.querySelector('{links[1]}').getBoundingClientRect().top) < 5"
             )
             hash_ = page.evaluate("location.hash")
-            headings = page.locator("section h2").all_inner_texts()
+            headings = page.locator("section.analysis h2").all_inner_texts()
             page.screenshot(path=str(screenshot), full_page=False)
             return errors, graphs, drawn, traces, links, at_target, hash_, headings
         finally:
@@ -215,7 +215,8 @@ def test_report_renders_in_headless_chromium(lang: str, en_report: Path, zh_repo
     # A3 and C1 (weekly history plus a stacked chart per QT start visible: QT1 only on the
     # eve of QT2, in the Chinese report)
     assert graphs == (4 if lang == "en" else 3) and drawn == graphs and all(n > 0 for n in traces)
-    assert links == ["#a3", "#c1", "#provenance"]
+    # the summary screen first (C1's reserve and ON RRP tiles), then the sections
+    assert links == ["#summary", "#a3", "#c1", "#provenance"]
     assert at_target and hash_ == links[1]
     assert shot.stat().st_size > 10_000
     if lang == "zh":
