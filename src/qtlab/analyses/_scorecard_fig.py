@@ -83,7 +83,7 @@ def scorecard_figure(table: pd.DataFrame, lang: str) -> go.Figure:
         source="FRED DGS10, RRPONTSYD, DXY, WALCL, WRESBAL, GDP; NY Fed SOMA; FOMC",
         lang=lang,
     )
-    fig.set_subplots(rows=3, cols=2, horizontal_spacing=0.3, vertical_spacing=0.13)
+    fig.set_subplots(rows=3, cols=2, horizontal_spacing=0.28, vertical_spacing=0.13)
     labels = [
         source_label(str(s), str(m)) for s, m in zip(done["source"], done["made"], strict=True)
     ]
@@ -129,8 +129,17 @@ def scorecard_figure(table: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_layout(
         height=900,
         hovermode="closest",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "x": 0.0},
-        margin={"l": 40, "r": 30, "t": 150, "b": 110},
+        # one entry per source and vantage (a dozen or more): a column on the right, so
+        # that the list never wraps up into the title however many sources are scored
+        legend={
+            "orientation": "v",
+            "x": 1.02,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "top",
+            "font": {"size": 11},
+        },
+        margin={"l": 40, "r": 250, "t": 110, "b": 110},
     )
     for a in fig.layout.annotations:  # the source line, below the last row of panels
         if a.yref == "paper" and a.y is not None and a.y < 0:
