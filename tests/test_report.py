@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _legibility import illegible_figures
 from qtlab.analyses import AnalysisResult, result
 from qtlab.analyses.result import AnalysisSpec
 from qtlab.errors import QtlabError, SpecError
@@ -259,6 +260,9 @@ def test_full_report_from_the_command_line(tmp_path: Path):
     assert errors == [] and graphs == html.count('class="chart"')
     # every figure with data is drawn (a scorecard of realized values may be empty then)
     assert drawn == sum(n > 0 for n in traces) >= graphs - 2
+    # every figure legible at slide width: no text outside its canvas, no labels on labels
+    n_figs, illegible = illegible_figures(out / "index.html")
+    assert n_figs == graphs and illegible == [], illegible
     figs = list((out / "figures").glob("*.png"))
     assert len(figs) >= 7 and len(figs) == html.count('class="chart"')
     # no history table shows a date after the vantage date (projections, B* and
