@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from qtlab.i18n import t
+from qtlab.i18n import money, t
 
 __all__ = ["MONEY_SCALE", "dated_usd_table", "headers", "money_text"]
 
@@ -64,4 +64,6 @@ def money_text(value: float, lang: str, currency: str = "usd") -> str:
     ``currency`` is ``"usd"`` or ``"eur"`` (catalogue keys ``intl.money.<currency>``);
     the amount is never converted between currencies.
     """
+    if currency == "usd" and lang == "zh":
+        return money(value, lang)  # 亿美元 below 1,000 bn, 万亿美元 from there
     return t(f"intl.money.{currency}", lang, v=value * MONEY_SCALE[lang])
