@@ -516,6 +516,9 @@ def d4_dollar(ds: Dataset, *, lang: str = "en", window: int = 12) -> AnalysisRes
             fillcolor="rgba(120,120,120,0.12)",
             line_width=0,
             annotation_text=t("d4.figure.broken", lang),
+            # at the bottom: the QE/QT episode labels take the top rows of the plot
+            annotation_position="bottom left",
+            annotation_font={"size": 10, "color": "#52606d"},
         )
     shade_episodes(fig, lang, start=x[0], as_of=ds.as_of)
     return AnalysisResult(
