@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from qtlab import schema
+from qtlab._yaml import read_yaml  # public here: the checked reader of a user's YAML file
 from qtlab.errors import ParseError, SpecError, UnknownSeriesError, quoted
 from qtlab.sources._base import (
     RawInput,
@@ -44,6 +45,7 @@ __all__ = [
     "parse_series_csv",
     "read_monthly_csv",
     "read_series_csv",
+    "read_yaml",
 ]
 
 #: ``SourceMeta.source`` of every user import (followed by the user's own text, if any).
