@@ -112,11 +112,15 @@ RuleOpt = Annotated[
 
 
 def to_flags(message: str, flags: Mapping[str, str]) -> str:
-    """``message`` with each Python parameter of ``flags`` replaced by its command-line
-    flag: ``mbs_paydowns='x'`` becomes ``--mbs-paydowns 'x'`` and a bare ``shock_bp=``
-    (no value after it) becomes ``--shock-bp``."""
-    for param, flag in flags.items():
-        name = rf"(?<![\w.-]){re.escape(param)}="
+    """``message`` with the library's names of ``flags`` replaced by the command's flags,
+    in the order given. A key is a Python parameter: ``mbs_paydowns='x'`` becomes
+    ``--mbs-paydowns 'x'`` and a bare ``shock_bp=`` (no value after it) ``--shock-bp``;
+    or a whole phrase of a message (any key that is not an identifier), replaced as is."""
+    for key, flag in flags.items():
+        if not key.isidentifier():
+            message = message.replace(key, flag)
+            continue
+        name = rf"(?<![\w.-]){re.escape(key)}="
         message = re.sub(name + r"(?=[\s/,;)]|$)", flag, message)
         message = re.sub(name, flag + " ", message)
     return message

@@ -16,6 +16,7 @@ from qtlab.cli._common import (
     handle_errors,
     month_rows,
     num,
+    preset_name,
 )
 from qtlab.errors import SpecError, quoted
 
@@ -107,7 +108,6 @@ def forward_json(
 def _alternative(text: str) -> str:
     """An ``--alt`` as given if a pace [USD bn/month] or a file, else the preset it names
     (any case; a typo gets the closest name before any data are read)."""
-    from qtlab.cli._common import preset_name  # noqa: PLC0415
 
     try:
         float(text)

@@ -11,6 +11,7 @@ from qtlab.cli._common import (
     FormatOpt,
     OutOpt,
     choose_format,
+    closest,
     emit,
     frame_tab,
     handle_errors,
@@ -70,7 +71,6 @@ def prepay_json(
 def _param_set(name: str) -> str:
     """The packaged parameter set ``name`` stands for (any case), checked before any data
     are read; a :class:`SpecError` with the closest valid name otherwise."""
-    from qtlab.cli._common import closest  # noqa: PLC0415
     from qtlab.errors import SpecError, one_of, quoted  # noqa: PLC0415
     from qtlab.prepay.params import param_set_names  # noqa: PLC0415
 

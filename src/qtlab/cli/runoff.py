@@ -92,6 +92,24 @@ ShockOpt = Annotated[
 ]
 
 
+#: The library's names of the paydown options, as ``project`` and ``backtest`` spell them.
+MODEL_FLAGS = {
+    "mbs_paydowns='model'": "--mbs-paydowns model",
+    "mbs_paydowns": "--mbs-paydowns",
+    "mortgage_rate": "--mortgage-rate",
+    "shock_bp": "--shock-bp",
+}
+#: ... and the other library names a ``project`` error can hold.
+PROJECT_FLAGS = {
+    **MODEL_FLAGS,
+    "the Dataset's as_of= or start=": "--as-of (or --start)",
+    "qtlab.analyses.liabilities.endpoint(bank_assets=)": (
+        "`qtlab endpoint --bank-assets LEVEL[:GROWTH]`"
+    ),
+    "(bills=, coupons=; load_preset's rmp_pace=)": "(--rmp-pace)",
+}
+
+
 def _policy(name: str, rmp_pace: float | None = None) -> Policy:
     if is_policy_file(name):
         pol = Policy.from_yaml(name)
@@ -244,7 +262,7 @@ _PROJECT_KEYS = (
 )
 
 
-@handle_errors
+@handle_errors(flags=PROJECT_FLAGS)
 def project_cmd(
     policy: PolicyOpt,
     start: StartOpt,
@@ -367,7 +385,7 @@ def _endpoint_summary(p: Projection, used: Sequence[str]) -> dict[str, Any] | No
     }
 
 
-@handle_errors
+@handle_errors(flags=MODEL_FLAGS)
 def backtest_cmd(
     episode: Annotated[str, typer.Option("--episode", help="qt2 (security level) or qt1.")] = "qt2",
     mbs_paydowns: Annotated[

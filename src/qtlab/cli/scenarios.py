@@ -16,6 +16,7 @@ from qtlab.cli._common import (
     emit,
     handle_errors,
     num,
+    preset_name,
 )
 from qtlab.errors import quoted
 
@@ -116,7 +117,7 @@ def sweep_json(
     }
 
 
-@handle_errors
+@handle_errors(flags={"(n_paths=)": "(--paths)", "a smaller chunk_size=": "a smaller --chunk-size"})
 def sweep_cmd(
     paths: Annotated[int, typer.Option("--paths", help="Monte-Carlo paths (scenarios).")] = 1000,
     months: Annotated[int, typer.Option("--months", help="Months to project.")] = 36,
@@ -148,7 +149,6 @@ def sweep_cmd(
 ) -> None:
     """Monte-Carlo sweep: bands of MBS paydowns, reserves and the D2 10-year yield."""
     form = choose_format(fmt, as_json)
-    from qtlab.cli._common import preset_name  # noqa: PLC0415
 
     policy = [preset_name(p) for p in policy] if policy else policy
     res = sweep_json(
