@@ -126,6 +126,10 @@ def to_flags(message: str, flags: Mapping[str, str]) -> str:
     return message
 
 
+#: Library parameters every command that reads data spells the same way.
+COMMON_FLAGS = {"data_dir": "--data-dir"}
+
+
 def _fail(exc: QtlabError, code: int, flags: Mapping[str, str]) -> typer.Exit:
     text = to_flags(str(exc), flags)
     console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, soft_wrap=True)
@@ -136,8 +140,9 @@ def handle_errors(fn: F | None = None, *, flags: Mapping[str, str] | None = None
     """Run a command, printing qtlab's errors as one line and exiting 2 (bad usage:
     :class:`SpecError`, :class:`DateRangeError`) or 1 (bad data, network). ``flags`` maps
     the library's parameter names to this command's flags (see :func:`to_flags`). Use as
-    ``@handle_errors`` or ``@handle_errors(flags={...})``."""
-    names = dict(flags or {})
+    ``@handle_errors`` or ``@handle_errors(flags={...})``; :data:`COMMON_FLAGS` always
+    apply."""
+    names = {**(flags or {}), **COMMON_FLAGS}
 
     def decorate(f: F) -> F:
         @wraps(f)

@@ -138,7 +138,7 @@ def data_update(
         raise typer.Exit(1)
 
 
-@handle_errors
+@handle_errors(flags={"out": "--out", "src": "--from"})
 def data_build_snapshot(
     src: Annotated[
         Path,
@@ -188,7 +188,7 @@ def data_build_snapshot(
         console.print("files not used: " + ", ".join(result.skipped), highlight=False)
 
 
-@handle_errors
+@handle_errors(flags={"units_scale": "--scale"})
 def data_import(
     series_id: Annotated[
         str, typer.Argument(help="Glossary series id to import, e.g. agency_mbs.outstanding.")

@@ -12,7 +12,7 @@ from qtlab.cli._common import DataDirOpt, console, handle_errors
 __all__ = ["report"]
 
 
-@handle_errors
+@handle_errors(flags={"sections: unknown analysis": "--sections: unknown analysis", "out": "--out"})
 def report(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Directory to write the report to (index.html, CSV, PNG).")

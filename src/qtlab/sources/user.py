@@ -91,7 +91,7 @@ def _check_scale(units_scale: float) -> float:
         )
     if not MIN_SCALE <= scale <= 1.0 / MIN_SCALE:
         raise SpecError(
-            f"units_scale={quoted(units_scale)} (--scale) is outside {MIN_SCALE:g} to "
+            f"units_scale={quoted(units_scale)} is outside {MIN_SCALE:g} to "
             f"{1.0 / MIN_SCALE:g}: values scaled by it would underflow to 0 or overflow; "
             "the factor from the file's units to glossary units is a power of ten such as "
             "0.001 (USD millions to USD bn) or 1000 (USD trillions to USD bn)"
