@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, overload
 
 import pandas as pd
 import typer
@@ -134,6 +134,14 @@ def _fail(exc: QtlabError, code: int, flags: Mapping[str, str]) -> typer.Exit:
     text = to_flags(str(exc), flags)
     console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+@overload
+def handle_errors(fn: F, *, flags: None = None) -> F: ...
+
+
+@overload
+def handle_errors(fn: None = None, *, flags: Mapping[str, str]) -> Callable[[F], F]: ...
 
 
 def handle_errors(fn: F | None = None, *, flags: Mapping[str, str] | None = None) -> Any:
