@@ -123,3 +123,61 @@ def test_model_packages_import_only_what_the_table_allows(pkg: str, path: Path):
 def test_layer_checker_sees_qtlab_imports():
     src = "import qtlab.engine\nfrom qtlab.portfolio import composition\nimport numpy\n"
     assert qtlab_imports(src) == ["qtlab.engine", "qtlab.portfolio"]
+
+
+# The CLI is a package that registers each area by name; it calls the library through
+# public names only, and nothing below it knows it exists.
+CLI = SRC / "cli"
+
+
+def private_imports(source: str, own: str) -> list[str]:
+    """``qtlab`` modules imported in ``source`` that are private to another package: a
+    part of the dotted name after ``qtlab`` starts with ``_`` (``qtlab.analyses._x``,
+    ``qtlab._periods``), unless it lies inside ``own`` (the importing package)."""
+    return [
+        m
+        for m in qtlab_imports(source)
+        if not (m == own or m.startswith(own + "."))
+        and any(part.startswith("_") for part in m.split(".")[1:])
+    ]
+
+
+def test_private_import_checker_sees_private_modules() -> None:
+    src = (
+        "from qtlab.analyses._d2_family import x\nimport qtlab._periods\n"
+        "from qtlab.cli._common import emit\nfrom qtlab.runs.runoff import backtest\n"
+    )
+    assert private_imports(src, "qtlab.cli") == ["qtlab.analyses._d2_family", "qtlab._periods"]
+
+
+@pytest.mark.parametrize("path", sorted(CLI.rglob("*.py")), ids=lambda p: p.name)
+def test_the_cli_imports_only_public_names(path: Path) -> None:
+    bad = private_imports(path.read_text(encoding="utf-8"), "qtlab.cli")
+    assert bad == [], f"cli/{path.name} imports private modules {bad}; use a public name"
+
+
+def test_the_cli_registers_its_areas_explicitly() -> None:
+    """No discovery by module name and no area module importing the package back (a
+    cycle): ``qtlab.cli`` imports each area and adds its commands by name."""
+    init = (CLI / "__init__.py").read_text(encoding="utf-8")
+    assert "pkgutil" not in init and "importlib" not in init
+    for path in sorted(CLI.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        mods = qtlab_imports(path.read_text(encoding="utf-8"))
+        assert "qtlab.cli" not in mods, f"cli/{path.name} imports qtlab.cli back"
+    assert not list(SRC.glob("_cli*.py")), "CLI modules belong in the qtlab.cli package"
+
+
+def test_no_library_package_imports_the_cli() -> None:
+    users = [
+        str(p.relative_to(SRC))
+        for p in sorted(SRC.rglob("*.py"))
+        if CLI not in p.parents
+        and p.name != "__main__.py"
+        and any(
+            m == "qtlab.cli" or m.startswith("qtlab.cli.")
+            for m in qtlab_imports(p.read_text(encoding="utf-8"))
+        )
+    ]
+    assert users == []

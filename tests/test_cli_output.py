@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qtlab._cliout import (
+from qtlab.cli import app
+from qtlab.cli._common import (
     SCHEMA_VERSION,
     Tab,
     choose_format,
     render_tables,
     write_atomic,
 )
-from qtlab.cli import app
 from qtlab.errors import SpecError
 
 LADDER = ["ladder", "--policy", "qt2-announced", "--start", "2022-06", "--months", "6"]

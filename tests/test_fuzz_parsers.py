@@ -20,13 +20,12 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 
-import qtlab.cli  # noqa: F401 (registers the commands before _cli_engine is imported)
 from _endpoints import mspd_api_rows, soma_api_json
 from _fuzz import holds, inputs
 from qtlab import sources
-from qtlab._cli_engine import _issuance_mix
 from qtlab._yaml import parse_yaml
 from qtlab.analyses.scorecard import parse_forecasts
+from qtlab.cli.runoff import _issuance_mix
 from qtlab.engine import default_issuance_mix
 from qtlab.policy import Policy, load_preset
 from qtlab.runs.mbs import read_rate_file

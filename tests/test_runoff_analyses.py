@@ -323,7 +323,7 @@ def test_mbs_backtest_with_the_prepayment_model():
     assert (mbs["error_pct"].abs() <= 3.0).all()
     assert b.errors["treasury"]["max_abs_pct"] <= 0.5  # Treasury side unchanged
     assert "prepayment model (mortgage rates: realized)" in b.method
-    with pytest.raises(SpecError, match="need --mbs-paydowns model"):
+    with pytest.raises(SpecError, match="need mbs_paydowns='model'"):
         backtest("qt2", shock_bp=50)
 
 

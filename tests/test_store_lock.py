@@ -140,7 +140,7 @@ def test_read_only_store_directory_says_so(tmp_path: Path, monkeypatch: pytest.M
     with pytest.raises(StoreError) as err:
         Store(d)
     msg = str(err.value)
-    assert f"the directory {d} is read-only" in msg and "--data-dir" in msg
+    assert f"the directory {d} is read-only" in msg and "Pass data_dir= (or set" in msg
     assert "another" not in msg.lower()
 
 

@@ -9,13 +9,6 @@ from collections.abc import Iterable
 import pandas as pd
 
 from qtlab.errors import ParseError, one_of
-from qtlab.schema import (
-    HOLDING_KINDS,
-    HOLDINGS_COLUMNS,
-    SERIES_COLUMNS,
-    is_known_series,
-    series_spec,
-)
 
 __all__ = ["validate_holdings", "validate_series"]
 
@@ -121,3 +114,14 @@ def validate_holdings(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFr
         out[col] = out[col].astype("string")
     out["is_aggregated"] = out["is_aggregated"].astype(bool)
     return out.reset_index(drop=True)
+
+
+# The glossary is imported after the functions: schema re-exports them at its end, so
+# either module can be imported first without a half-initialised import.
+from qtlab.schema import (  # noqa: E402
+    HOLDING_KINDS,
+    HOLDINGS_COLUMNS,
+    SERIES_COLUMNS,
+    is_known_series,
+    series_spec,
+)

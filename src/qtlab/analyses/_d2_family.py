@@ -2,18 +2,12 @@
 sensitivity, levels beside first differences, and the named recipes.
 
 Kept apart from :mod:`qtlab.analyses.impact` (whose ``d2_yield`` calls
-:func:`choose_default` and :func:`family_parts`) so each module stays small.
-
-The default rule: over origins 2012-01 to 2025-12 that the vantage allows (each
-specification fitted only on the months before the origin; the 12-month-ahead
-target month no later than the last complete month at the vantage), the
-candidate of :data:`qtlab.impact.yield_family.CANDIDATES` with the lowest RMSE
-summed over both indicators.
+:func:`~qtlab.runs.yield_spec.choose_default` and :func:`family_parts`) so each module
+stays small. The default rule and the choice are a run: :mod:`qtlab.runs.yield_spec`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
@@ -21,85 +15,32 @@ import plotly.graph_objects as go
 
 from qtlab._periods import value_at
 from qtlab.analyses._figures import styled_figure
-from qtlab.analyses._yield_forecast import indicators_along
 from qtlab.analyses.result import Figure, Note, Table, note
-from qtlab.errors import SpecError, one_of
 from qtlab.i18n import t
 from qtlab.impact import INDICATORS, fit_yield, peak, scarcity_indicators
 from qtlab.impact.duration import MBS_DURATION, ten_year_equivalents
-from qtlab.impact.yield_family import (
-    CANDIDATES,
-    NO_CHANGE,
-    Spec,
-    choose_spec,
-    rolling_origin,
-    rolling_summary,
-    sample_sensitivity,
-)
+from qtlab.impact.yield_family import NO_CHANGE, sample_sensitivity
 from qtlab.runs.inputs import Assumption, Inputs
 from qtlab.runs.yield_recipes import RECIPES, run_recipe
+from qtlab.runs.yield_spec import (
+    AUTO,
+    HORIZON,
+    SpecChoice,
+    choose_default,
+    indicators_along,
+    spec_sample,
+)
 from qtlab.store.dataset import Dataset
 
 __all__ = ["AUTO", "SpecChoice", "choose_default", "family_parts", "spec_sample"]
 
-AUTO: Final = "auto"
-#: Origins of the out-of-sample comparison (cut at the vantage).
-ORIGINS: Final = ("2012-01", "2025-12")
-HORIZON: Final = 12
 _RECIPE: Final = "industrial-bank-2022-05"
 _SENSITIVITY_FIRST: Final = 2003
 _SENSITIVITY_LAST: Final = 2020
 
 
-@dataclass(frozen=True)
-class SpecChoice:
-    """The specification D2 uses, and the comparison it was chosen by (if any).
-
-    ``mode``: ``"rule"`` (the out-of-sample rule chose ``spec``), ``"spec"`` (named by
-    the user) or ``"sample"`` (the user's sample, levels; ``spec`` is then the rule's
-    choice, reported but not used). ``sample`` and ``form`` are what D2 fits."""
-
-    spec: Spec
-    summaries: dict[str, pd.DataFrame]  # indicator -> rolling_summary
-    mode: str
-    sample: tuple[str | None, str | None]
-    form: str
-
-
-def spec_sample(spec: Spec, last: pd.Period) -> tuple[str, None]:
-    """The estimation sample of ``spec`` fitted at a vantage whose last month is ``last``."""
-    return (str(spec.first_month(last + 1)), None)
-
-
 def _shared(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
     return indicators_along(inp, proj.iloc[:1])
-
-
-def choose_default(
-    inp: Inputs,
-    proj: pd.DataFrame,
-    spec: str | None = None,
-    sample: tuple[str | None, str | None] = (None, None),
-) -> SpecChoice:
-    """The D2 specification: ``spec`` by name; else the user's ``sample`` (levels) if
-    given; else the out-of-sample rule's choice (``"auto"``; module docstring). The
-    comparison is always computed."""
-    ind = _shared(inp, proj)
-    summaries = {
-        i: rolling_summary(
-            rolling_origin(inp.yield10, ind[i], inp.policy, origins=ORIGINS, horizon=HORIZON)
-        )
-        for i in INDICATORS
-    }
-    if spec is not None and spec != AUTO and spec not in CANDIDATES:
-        raise SpecError(f"spec={spec!r} is unknown; valid specs are {one_of([AUTO, *CANDIDATES])}")
-    if spec is not None and spec != AUTO and tuple(sample) != (None, None):
-        raise SpecError(f"give spec={spec!r} or sample={sample!r}, not both")
-    rule = CANDIDATES[choose_spec(summaries)]
-    if spec is None and tuple(sample) != (None, None):
-        return SpecChoice(rule, summaries, "sample", tuple(sample), "levels")  # type: ignore[arg-type]
-    chosen, mode = (rule, "rule") if spec in (None, AUTO) else (CANDIDATES[spec], "spec")
-    return SpecChoice(chosen, summaries, mode, spec_sample(chosen, inp.last_month), chosen.form)
 
 
 def _choice_table(choice: SpecChoice) -> pd.DataFrame:

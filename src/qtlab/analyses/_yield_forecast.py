@@ -16,8 +16,9 @@ from qtlab._periods import value_at
 from qtlab.analyses.liabilities import DEFAULT_RULES, stopped_path
 from qtlab.balance import DEFAULT_GDP_GROWTH
 from qtlab.errors import SpecError, one_of
-from qtlab.impact import INDICATORS, SepStatistic, YieldFit, fit_yield, peak, scarcity_indicators
+from qtlab.impact import INDICATORS, SepStatistic, YieldFit, fit_yield, peak
 from qtlab.runs.inputs import Assumption, Inputs, last_sep_year, sep_path
+from qtlab.runs.yield_spec import indicators_along
 from qtlab.store.dataset import Dataset
 
 __all__ = ["YieldForecast", "indicators_along", "yield_forecast"]
@@ -61,13 +62,6 @@ class YieldForecast:
             "policy_path": self.policy_source.text("en"),
             "assumptions": [a.text("en") for a in self.assumptions],
         }
-
-
-def indicators_along(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
-    reserves = pd.concat([inp.reserves, proj["reserves"].iloc[1:]])
-    out = scarcity_indicators(reserves, inp.debt, inp.gdp)
-    out["projected"] = out.index > inp.last_month
-    return out
 
 
 def yield_forecast(

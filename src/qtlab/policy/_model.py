@@ -459,7 +459,8 @@ class Policy:
         ):
             raise SpecError(
                 f"policy {quoted(self.name)} has no regime that purchases, so a purchase pace "
-                "(--rmp-pace) would change nothing; use a policy with reserve-management "
+                "(bills=, coupons=; load_preset's rmp_pace=) would change nothing; use a policy "
+                "with reserve-management "
                 "purchases (qt2-realized, rmp-2025) or leave the pace out"
             )
         regs = []

@@ -55,14 +55,14 @@ def owned_files(out: Path) -> set[str]:
     """
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise SpecError(
-            f"--out {str(out)!r} is a file or a symbolic link; give a directory for the report"
+            f"out={str(out)!r} is a file or a symbolic link; give a directory for the report"
         )
     if not out.is_dir() or not any(out.iterdir()):
         return set()
     marker = out / MARKER
     if not marker.is_file():
         raise SpecError(
-            f"--out {str(out)!r} exists and is not a qtlab report (no {MARKER}); qtlab replaces "
+            f"out={str(out)!r} exists and is not a qtlab report (no {MARKER}); qtlab replaces "
             "only its own reports. Choose a new or empty directory"
         )
     try:
@@ -70,7 +70,7 @@ def owned_files(out: Path) -> set[str]:
         listed = info.get("files") if isinstance(info, dict) else None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SpecError(
-            f"--out {str(out)!r}: its report marker {MARKER} is unreadable ({exc}); qtlab cannot "
+            f"out={str(out)!r}: its report marker {MARKER} is unreadable ({exc}); qtlab cannot "
             "tell its files from yours. Choose a new or empty directory"
         ) from exc
     present = _rel_files(out)
@@ -78,7 +78,7 @@ def owned_files(out: Path) -> set[str]:
         return _legacy_owned(present)
     if not isinstance(listed, list) or not all(isinstance(f, str) for f in listed):
         raise SpecError(
-            f"--out {str(out)!r}: {MARKER} has a malformed 'files' list; qtlab cannot tell its "
+            f"out={str(out)!r}: {MARKER} has a malformed 'files' list; qtlab cannot tell its "
             "files from yours. Choose a new or empty directory"
         )
     safe = {f for f in listed if not PurePosixPath(f).is_absolute() and ".." not in f.split("/")}
@@ -98,7 +98,7 @@ def carry_over(out: Path, tmp: Path, owned: set[str], new_files: set[str]) -> li
     clash = sorted(set(theirs) & new_files)
     if clash:
         raise SpecError(
-            f"--out {str(out)!r} holds {', '.join(clash[:5])}, which the report did not write "
+            f"out={str(out)!r} holds {', '.join(clash[:5])}, which the report did not write "
             "but would now overwrite; move or rename it, or choose another directory"
         )
     for f in theirs:

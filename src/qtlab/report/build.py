@@ -100,7 +100,7 @@ def resolve_sections(sections: Sequence[str] | None) -> list[AnalysisSpec]:
             spec = get_analysis(sid)
         except SpecError:
             raise SpecError(
-                f"--sections: unknown analysis {sid!r}; valid: {one_of(s.id for s in specs)}"
+                f"sections: unknown analysis {sid!r}; valid: {one_of(s.id for s in specs)}"
             ) from None
         if spec not in wanted:
             wanted.append(spec)

@@ -214,8 +214,8 @@ def project_with_endpoint(
     if any(c.name == "reserves_to_bank_assets" for c in policy.endpoint.rules):
         raise SpecError(
             "endpoint rule reserves_to_bank_assets needs commercial-bank total assets "
-            "(Federal Reserve H.8), which qtlab's data do not include; `qtlab endpoint "
-            "--bank-assets LEVEL[:GROWTH]` takes them as a path"
+            "(Federal Reserve H.8), which qtlab's data do not include; "
+            "qtlab.analyses.liabilities.endpoint(bank_assets=) takes them as a path"
         )
     s = to_month(start, field="start")
     lrules = liability_rules or LiabilityRules()
@@ -233,7 +233,7 @@ def project_with_endpoint(
         raise SpecError(
             f"the liabilities start from {st.month}, the last complete month of H.4.1 data "
             f"visible on {ds.as_of or 'the latest date'}, but the holdings are projected from "
-            f"{bare.months[0]}: pick --holdings-as-of (or --start) so they meet"
+            f"{bare.months[0]}: pick the Dataset's as_of= or start= so they meet"
         )
     bal = balance_from_h41(inp, held["total_securities"] + held["tips_inflation_comp"], lrules)
     bal = replace(bal, hold_after_stop=True)  # reserve management after the stop

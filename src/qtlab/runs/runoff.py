@@ -126,12 +126,12 @@ def paydown_source(
         raise SpecError(_model_only(spec, mortgage_rate, "flat", shock_bp))
     if str(mortgage_rate) not in ("flat", "realized") and not Path(mortgage_rate).is_file():
         raise SpecError(
-            f"--mortgage-rate {quoted(str(mortgage_rate))} is not 'realized', 'flat' or an "
+            f"mortgage_rate={quoted(str(mortgage_rate))} is not 'realized', 'flat' or an "
             f"existing "
             "CSV file (columns month, rate [%])"
         )
     if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
-        raise SpecError(f"--shock-bp {quoted(shock_bp)} must be a finite number of basis points")
+        raise SpecError(f"shock_bp={quoted(shock_bp)} must be a finite number of basis points")
     latest = latest or ds.at(None)
     if spec == "realized":
         return BackfilledPaydowns(latest.series("soma.mbs"))
@@ -147,7 +147,7 @@ def paydown_source(
     p = Path(spec)
     if not p.is_file():
         raise SpecError(
-            f"--mbs-paydowns {quoted(str(spec))} is not 'realized', 'model' or an existing CSV "
+            f"mbs_paydowns={quoted(str(spec))} is not 'realized', 'model' or an existing CSV "
             f"file "
             "(columns month, paydowns [USD bn])"
         )
@@ -164,12 +164,12 @@ def read_paydown_file(path: str | Path) -> PaydownPath:
 
 
 def _model_only(spec: str | Path, rate: str | Path, default: str, shock: float) -> str:
-    given = [f"--mortgage-rate {quoted(str(rate))}"] if str(rate) != default else []
-    given += [f"--shock-bp {shock:g}"] if shock else []
+    given = [f"mortgage_rate={quoted(str(rate))}"] if str(rate) != default else []
+    given += [f"shock_bp={shock:g}"] if shock else []
     verb = "are" if len(given) > 1 else "is"
     return (
         f"{' and '.join(given)} {verb} for the prepayment model only; runs with it need "
-        f"--mbs-paydowns model (got --mbs-paydowns {quoted(str(spec))})"
+        f"mbs_paydowns='model' (got mbs_paydowns={quoted(str(spec))})"
     )
 
 
@@ -395,7 +395,7 @@ def backtest(
     if episode == "qt1" and (mbs_paydowns != "realized" or shock_bp):
         raise SpecError(
             "episode='qt1' is an aggregate test without a paydown source; "
-            "--mbs-paydowns/--mortgage-rate/--shock-bp apply to qt2"
+            "mbs_paydowns=/mortgage_rate=/shock_bp= apply to qt2"
         )
     if episode == "qt1" and issuance_mix is not None:
         raise SpecError(

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from qtlab._random import rng  # the one seeded generator of every sweep
 from qtlab.scenarios.backends import BACKENDS, check_backend, dask_client
 from qtlab.scenarios.rates import RateModel, RatePaths, estimate_rate_model, simulate_rates
 from qtlab.scenarios.sweep import (
@@ -53,6 +54,7 @@ __all__ = [
     "driving_paths",
     "estimate_rate_model",
     "project_paths",
+    "rng",
     "run_chunk",
     "simulate_rates",
     "sweep",

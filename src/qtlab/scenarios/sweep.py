@@ -514,7 +514,7 @@ def check_sweep_memory(
             f"a sweep of {n_paths:,} paths x {n_months} months x {n_policies} "
             f"polic{'y' if n_policies == 1 else 'ies'} (chunks of {int(chunk_size):,}) needs "
             f"about {need / 2**30:,.1f} GiB, more than the {max_bytes / 2**30:,.0f} GiB allowed; "
-            "use fewer paths (--paths), months, policies or a smaller --chunk-size"
+            "use fewer paths (n_paths=), months, policies or a smaller chunk_size="
         )
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from qtlab import schema
+from qtlab._yaml import read_yaml  # public here: the checked reader of a user's YAML file
 from qtlab.errors import ParseError, SpecError, UnknownSeriesError, quoted
 from qtlab.sources._base import (
     RawInput,
@@ -44,6 +45,7 @@ __all__ = [
     "parse_series_csv",
     "read_monthly_csv",
     "read_series_csv",
+    "read_yaml",
 ]
 
 #: ``SourceMeta.source`` of every user import (followed by the user's own text, if any).
@@ -89,7 +91,7 @@ def _check_scale(units_scale: float) -> float:
         )
     if not MIN_SCALE <= scale <= 1.0 / MIN_SCALE:
         raise SpecError(
-            f"units_scale={quoted(units_scale)} (--scale) is outside {MIN_SCALE:g} to "
+            f"units_scale={quoted(units_scale)} is outside {MIN_SCALE:g} to "
             f"{1.0 / MIN_SCALE:g}: values scaled by it would underflow to 0 or overflow; "
             "the factor from the file's units to glossary units is a power of ten such as "
             "0.001 (USD millions to USD bn) or 1000 (USD trillions to USD bn)"

@@ -75,7 +75,7 @@ def open_with_retry(path: Path, open_fn: Callable[[], _T], *, writing: bool) -> 
                     f"(waited {wait:g} s). A running `qtlab data update` or `qtlab data import` "
                     "holds it while it writes; readers (report, dashboard, project) hold it "
                     "while they run. Retry when it has finished, set "
-                    f"{LOCK_WAIT_ENV}=SECONDS to wait longer, or pass --data-dir to use "
+                    f"{LOCK_WAIT_ENV}=SECONDS to wait longer, or pass data_dir= to use "
                     f"another store. DuckDB said: {exc}"
                 ) from exc
             time.sleep(min(pause, max(0.0, deadline - time.monotonic())))

@@ -34,23 +34,21 @@ def check_snapshot_out(src: Path, out: Path) -> None:
     valid = "give a new or empty directory, or an earlier snapshot to replace"
     if _within(rout, rsrc):
         raise SpecError(
-            f"--out {str(out)!r} is the raw-file directory --from {str(src)!r} or inside it; "
+            f"out={str(out)!r} is the raw-file directory src={str(src)!r} or inside it; "
             f"writing there would delete the raw files. {valid}"
         )
     if _within(rsrc, rout):
         raise SpecError(
-            f"--out {str(out)!r} holds the raw-file directory --from {str(src)!r}; replacing it "
+            f"out={str(out)!r} holds the raw-file directory src={str(src)!r}; replacing it "
             f"would delete the raw files. {valid}"
         )
     if _within(Path.cwd().resolve(), rout):
         raise SpecError(
-            f"--out {str(out)!r} is the working directory (or holds it); the snapshot replaces "
-            f"--out as a whole. {valid}"
+            f"out={str(out)!r} is the working directory (or holds it); the snapshot replaces "
+            f"out= as a whole. {valid}"
         )
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise SpecError(
-            f"--out {str(out)!r} is a file or a symbolic link, not a directory; {valid}"
-        )
+        raise SpecError(f"out={str(out)!r} is a file or a symbolic link, not a directory; {valid}")
     if not out.is_dir():
         return
     entries = sorted(p.name for p in out.iterdir())
@@ -58,14 +56,14 @@ def check_snapshot_out(src: Path, out: Path) -> None:
         return
     if MANIFEST_NAME not in entries:
         raise SpecError(
-            f"--out {str(out)!r} is not empty and is not a snapshot (no {MANIFEST_NAME}); "
+            f"out={str(out)!r} is not empty and is not a snapshot (no {MANIFEST_NAME}); "
             f"it holds {', '.join(entries[:5])}{' ...' if len(entries) > 5 else ''}. "
-            f"The build replaces --out as a whole; {valid}"
+            f"The build replaces out= as a whole; {valid}"
         )
     foreign = [e for e in entries if e not in SNAPSHOT_ENTRIES]
     if foreign:
         raise SpecError(
-            f"--out {str(out)!r} is a snapshot but also holds {', '.join(foreign[:5])}, which "
+            f"out={str(out)!r} is a snapshot but also holds {', '.join(foreign[:5])}, which "
             f"the build did not write and would delete; move them away, or {valid}"
         )
 

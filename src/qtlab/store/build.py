@@ -418,7 +418,7 @@ def build_snapshot(
     """
     src, out = Path(src), Path(out)
     if not src.is_dir():
-        raise DataError(f"--from {src}: not a directory; point it at data/raw")
+        raise DataError(f"src={src}: not a directory; point it at data/raw")
     check_snapshot_out(src, out)
     datasets, skipped = discover(src)
     items: dict[str, SourceData] = {}

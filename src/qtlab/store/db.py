@@ -187,16 +187,16 @@ class Store:
             if blocked is not None and not os.access(blocked, os.W_OK):
                 return (
                     f"cannot write the store {self.path}: the directory {blocked} is read-only "
-                    f"({exc}). Pass --data-dir (or set QTLAB_DATA_DIR) to a writable directory"
+                    f"({exc}). Pass data_dir= (or set QTLAB_DATA_DIR) to a writable directory"
                 )
             if self.path.exists() and not os.access(self.path, os.W_OK):
                 return (
                     f"cannot write the store {self.path}: the file is read-only ({exc}). Make "
-                    "it writable, or pass --data-dir to use another directory"
+                    "it writable, or pass data_dir= to use another directory"
                 )
         return (
             f"cannot open the store {self.path}: {exc}. If the file is damaged, move it "
-            "away (qtlab then starts a new store) or pass --data-dir to use another directory"
+            "away (qtlab then starts a new store) or pass data_dir= to use another directory"
         )
 
     # --- context management -------------------------------------------------

@@ -1,4 +1,11 @@
-"""How every ``qtlab`` command prints its result: one module, used by all of them.
+"""What every ``qtlab`` command shares: errors and exit codes, the shared options, JSON,
+and how a result is printed.
+
+Errors qtlab raises on purpose print one clear message and exit with status 1 (bad data
+or network) or 2 (bad usage) (:func:`handle_errors`); a library message names Python
+parameters (``mbs_paydowns=``), which the command's flags replace (:func:`to_flags`).
+
+Output, one machinery for all commands:
 
 - ``--format table|json|csv`` (:data:`FormatOpt`; the older ``--json`` flags stay as an
   alias of ``--format json``), checked before any data are read (:func:`choose_format`).
@@ -20,37 +27,201 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, overload
 
 import pandas as pd
 import typer
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from qtlab.errors import SpecError, one_of, quoted
+from qtlab.errors import DateRangeError, QtlabError, SpecError, one_of, quoted
+from qtlab.policy import PRESET_NAMES
+from qtlab.schema import ENDPOINT_RULE_NAMES
 
 __all__ = [
     "FORMATS",
     "SCHEMA_VERSION",
+    "AsOfOpt",
+    "DataDirOpt",
     "FormatOpt",
+    "JsonOpt",
     "OutOpt",
+    "RuleOpt",
     "Tab",
     "choose_format",
     "closest",
+    "console",
     "deprecated_alias",
     "emit",
     "frame_tab",
+    "handle_errors",
+    "is_policy_file",
+    "month_rows",
+    "num",
+    "out",
+    "preset_name",
+    "print_json",
     "render_tables",
+    "to_flags",
     "write_atomic",
 ]
+
+#: Messages (stderr) and results (stdout).
+console = Console(stderr=True)
+out = Console()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Store directory (default: $QTLAB_DATA_DIR or the user cache directory).",
+        show_default=False,
+    ),
+]
+#: ``--as-of`` of the commands that run on one vantage (report, show).
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Vantage date (YYYY-MM-DD): use only data visible then."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+
+#: ``--rule NAME=VALUE``, repeatable: endpoint rules (C3), the first to bind ends runoff.
+RuleOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rule",
+        help="NAME=VALUE, repeatable (first to bind ends runoff): "
+        + ", ".join(ENDPOINT_RULE_NAMES)
+        + ".",
+        show_default=False,
+    ),
+]
+
+
+def to_flags(message: str, flags: Mapping[str, str]) -> str:
+    """``message`` with the library's names of ``flags`` replaced by the command's flags,
+    in the order given. A key is a Python parameter: ``mbs_paydowns='x'`` becomes
+    ``--mbs-paydowns 'x'`` and a bare ``shock_bp=`` (no value after it) ``--shock-bp``;
+    or a whole phrase of a message (any key that is not an identifier), replaced as is."""
+    for key, flag in flags.items():
+        if not key.isidentifier():
+            message = message.replace(key, flag)
+            continue
+        name = rf"(?<![\w.-]){re.escape(key)}="
+        message = re.sub(name + r"(?=[\s/,;)]|$)", flag, message)
+        message = re.sub(name, flag + " ", message)
+    return message
+
+
+#: Library parameters every command that reads data spells the same way.
+COMMON_FLAGS = {"data_dir": "--data-dir"}
+
+
+def _fail(exc: QtlabError, code: int, flags: Mapping[str, str]) -> typer.Exit:
+    text = to_flags(str(exc), flags)
+    console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@overload
+def handle_errors(fn: F, *, flags: None = None) -> F: ...
+
+
+@overload
+def handle_errors(fn: None = None, *, flags: Mapping[str, str]) -> Callable[[F], F]: ...
+
+
+def handle_errors(fn: F | None = None, *, flags: Mapping[str, str] | None = None) -> Any:
+    """Run a command, printing qtlab's errors as one line and exiting 2 (bad usage:
+    :class:`SpecError`, :class:`DateRangeError`) or 1 (bad data, network). ``flags`` maps
+    the library's parameter names to this command's flags (see :func:`to_flags`). Use as
+    ``@handle_errors`` or ``@handle_errors(flags={...})``; :data:`COMMON_FLAGS` always
+    apply."""
+    names = {**(flags or {}), **COMMON_FLAGS}
+
+    def decorate(f: F) -> F:
+        @wraps(f)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return f(*args, **kwargs)
+            except (SpecError, DateRangeError) as exc:
+                raise _fail(exc, 2, names) from exc
+            except QtlabError as exc:
+                raise _fail(exc, 1, names) from exc
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate if fn is None else decorate(fn)
+
+
+def print_json(obj: Any) -> None:
+    """Write ``obj`` to stdout as the commands' JSON: indent 1, keys in insertion order,
+    one trailing newline. Values JSON has no type for (dates, periods) are written as
+    their ``str()``."""
+    sys.stdout.write(json.dumps(obj, indent=1, default=str) + "\n")
+
+
+def num(x: float) -> float | None:
+    """A JSON number [USD bn] rounded to 1e-6 bn; ``None`` for an uncapped (inf) value."""
+    return None if math.isinf(x) or math.isnan(x) else round(float(x), 6)
+
+
+def month_rows(
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    *,
+    regime: bool = False,
+    flags: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """One JSON object per month of ``frame``: ``month``, the ``keys`` as :func:`num`
+    numbers [USD bn], the ``flags`` columns as booleans and, with ``regime=True``, the
+    regime in force (last)."""
+    vals = frame.loc[:, list(keys)].to_numpy(float)
+    rows: list[dict[str, Any]] = []
+    for i, m in enumerate(frame.index):
+        row: dict[str, Any] = {"month": str(m)}
+        row.update((k, num(float(v))) for k, v in zip(keys, vals[i], strict=True))
+        row.update((k, bool(frame[k].iloc[i])) for k in flags)
+        if regime:
+            row["regime"] = str(frame["regime"].iloc[i])
+        rows.append(row)
+    return rows
+
+
+def is_policy_file(name: str) -> bool:
+    """Whether ``--policy NAME`` names a YAML file rather than a preset."""
+    return name.endswith((".yaml", ".yml")) or Path(name).is_file()
+
+
+def preset_name(name: str, flag: str = "--policy", extra: Sequence[str] = ()) -> str:
+    """The packaged preset (or one of ``extra``) ``name`` stands for, matched without
+    regard to case; a :class:`SpecError` with the closest valid name otherwise. A policy
+    file is returned as given. Checked before any data are read."""
+    if is_policy_file(name):
+        return name
+    valid = [*PRESET_NAMES, *extra]
+    for v in valid:
+        if v.lower() == name.strip().lower():
+            return v
+    hint = closest(name, valid)
+    raise SpecError(
+        f"{flag} {quoted(name)} is not a policy preset; valid presets: {one_of(valid)}, "
+        "or a policy YAML file" + (f" (did you mean {quoted(hint)}?)" if hint else "")
+    )
+
 
 #: Version of the JSON every command prints; raised when a key changes meaning or goes.
 SCHEMA_VERSION = 1

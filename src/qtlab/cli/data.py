@@ -1,112 +1,59 @@
-"""The ``qtlab`` command.
+"""``qtlab data``: the data layer: ``status``, ``update`` (live fetch), ``build-snapshot``
+and ``import`` (a user ``date,value`` CSV of a glossary series into the store).
 
-Sub-commands call library functions only; anything they print is read from the
-results. Errors qtlab raises on purpose print one clear message and exit with
-status 1 (bad data or network) or 2 (bad usage).
+Exit status of ``import``: 0 imported, 1 bad data (the file; nothing is written), 2 bad
+usage (an unknown or non-importable series id, a bad option, a missing file).
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable
-from functools import wraps
+import errno
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from qtlab import __version__
-from qtlab._cliout import FormatOpt, OutOpt, Tab, choose_format, emit
-from qtlab.errors import DateRangeError, QtlabError, SpecError
-from qtlab.schema import ENDPOINT_RULE_NAMES
-
-__all__ = ["app"]
-
-app = typer.Typer(
-    name="qtlab",
-    help="Project and explain central-bank balance-sheet runoff from official data.",
-    no_args_is_help=True,
-    add_completion=False,
+from qtlab.cli._common import (
+    DataDirOpt,
+    FormatOpt,
+    OutOpt,
+    Tab,
+    choose_format,
+    console,
+    emit,
+    handle_errors,
 )
+from qtlab.errors import StoreError, UnknownSeriesError
+
+__all__ = [
+    "data_app",
+    "data_build_snapshot",
+    "data_import",
+    "data_status",
+    "data_update",
+    "write_failure",
+]
+
+
 data_app = typer.Typer(
     help="The data layer: status, live update, snapshot build.", no_args_is_help=True
 )
-app.add_typer(data_app, name="data")
-
-console = Console(stderr=True)
-out = Console()
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-DataDirOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        help="Store directory (default: $QTLAB_DATA_DIR or the user cache directory).",
-        show_default=False,
-    ),
-]
-
-#: ``--rule NAME=VALUE``, repeatable: endpoint rules (C3), the first to bind ends runoff.
-RuleOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--rule",
-        help="NAME=VALUE, repeatable (first to bind ends runoff): "
-        + ", ".join(ENDPOINT_RULE_NAMES)
-        + ".",
-        show_default=False,
-    ),
-]
 
 
-def _handle_errors(fn: F) -> F:
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except (SpecError, DateRangeError) as exc:
-            console.print(
-                f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
-            )
-            raise typer.Exit(2) from exc
-        except QtlabError as exc:
-            console.print(
-                f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
-            )
-            raise typer.Exit(1) from exc
-
-    return wrapper  # type: ignore[return-value]
+def write_failure(exc: BaseException, directory: Path) -> str:
+    """The message for a store write that failed for a reason outside qtlab (a full
+    disk, no permission): what happened, that nothing was imported, and what to do."""
+    text = " ".join(str(exc).split())[:300]
+    full = getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in text.lower()
+    what = "the disk is full (no space left on device)" if full else f"the write failed ({text})"
+    return (
+        f"cannot write the store in {directory}: {what}. Nothing was imported (the import is "
+        "one transaction); free some space or pass --data-dir to use another directory"
+    )
 
 
-def _print_json(obj: Any) -> None:
-    """Write ``obj`` to stdout as the commands' JSON: indent 1, keys in insertion order,
-    one trailing newline. Values JSON has no type for (dates, periods) are written as
-    their ``str()``."""
-    sys.stdout.write(json.dumps(obj, indent=1, default=str) + "\n")
-
-
-def _version(value: bool) -> None:
-    if value:
-        out.print(f"qtlab {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
-    ] = False,
-) -> None:
-    """qtlab: Fed balance-sheet runoff, reproducible from official data."""
-
-
-@data_app.command("status")
-@_handle_errors
+@handle_errors
 def data_status(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     as_of: Annotated[
@@ -117,8 +64,8 @@ def data_status(
     out_file: OutOpt = None,
 ) -> None:
     """List every dataset qtlab holds (snapshot and store): dates, rows, vintages, totals."""
-    from qtlab.store.dataset import Dataset
-    from qtlab.store.status import status_report
+    from qtlab.store.dataset import Dataset  # noqa: PLC0415
+    from qtlab.store.status import status_report  # noqa: PLC0415
 
     form = choose_format(fmt, as_json)
     report = status_report(Dataset(as_of, data_dir=data_dir))
@@ -142,8 +89,7 @@ def data_status(
     emit("data status", form, {**report}, [series, holdings, tables], out=out_file)
 
 
-@data_app.command("update")
-@_handle_errors
+@handle_errors
 def data_update(
     source: Annotated[
         list[str] | None,
@@ -159,8 +105,8 @@ def data_update(
 
     Each source is written in one transaction: a failure leaves it as it was.
     """
-    from qtlab.store.db import Store
-    from qtlab.store.update import UpdateOutcome, fetch_all, write_fetched
+    from qtlab.store.db import Store  # noqa: PLC0415
+    from qtlab.store.update import UpdateOutcome, fetch_all, write_fetched  # noqa: PLC0415
 
     # fetch with the store closed: other qtlab processes keep reading it meanwhile
     with console.status("fetching ...") as st:
@@ -192,8 +138,7 @@ def data_update(
         raise typer.Exit(1)
 
 
-@data_app.command("build-snapshot")
-@_handle_errors
+@handle_errors(flags={"out": "--out", "src": "--from"})
 def data_build_snapshot(
     src: Annotated[
         Path,
@@ -213,8 +158,8 @@ def data_build_snapshot(
     ] = True,
 ) -> None:
     """Build the embedded snapshot (Parquet + manifest.json) from raw official files."""
-    from qtlab.store.build import build_snapshot
-    from qtlab.store.paths import packaged_snapshot_dir
+    from qtlab.store.build import build_snapshot  # noqa: PLC0415
+    from qtlab.store.paths import packaged_snapshot_dir  # noqa: PLC0415
 
     target = dest or packaged_snapshot_dir()
     with console.status("reading raw files ...") as st:
@@ -243,17 +188,72 @@ def data_build_snapshot(
         console.print("files not used: " + ", ".join(result.skipped), highlight=False)
 
 
-# Commands of the analysis areas live in their own modules (``qtlab._cli_<area>``),
-# which register themselves on ``app`` when imported.
-def _register_area_commands() -> None:
-    import importlib
-    import pkgutil
+@handle_errors(flags={"units_scale": "--scale"})
+def data_import(
+    series_id: Annotated[
+        str, typer.Argument(help="Glossary series id to import, e.g. agency_mbs.outstanding.")
+    ],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV with the header 'date,value' (ISO dates).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="What the data are, e.g. 'SIFMA US Agency MBS outstanding'."),
+    ] = None,
+    vintage: Annotated[
+        str | None,
+        typer.Option("--vintage", help="Publication date of the data (default: today)."),
+    ] = None,
+    scale: Annotated[
+        float,
+        typer.Option(
+            "--scale", help="Factor to glossary units, e.g. 0.001 for USD millions to USD bn."
+        ),
+    ] = 1.0,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Import a user CSV of a series no official loader fetches (one transaction).
 
-    import qtlab
+    The file is checked line by line first; a bad file changes nothing.
+    """
+    import duckdb  # noqa: PLC0415
 
-    for mod in pkgutil.iter_modules(qtlab.__path__):
-        if mod.name.startswith("_cli_"):
-            importlib.import_module(f"qtlab.{mod.name}")
+    from qtlab.sources.user import read_series_csv  # noqa: PLC0415
+    from qtlab.store.dataset import to_date  # noqa: PLC0415
+    from qtlab.store.db import Store  # noqa: PLC0415
+    from qtlab.store.paths import data_dir as store_dir  # noqa: PLC0415
+
+    try:
+        vint = None if vintage is None else to_date(vintage, field="--vintage")
+        item = read_series_csv(file, series_id, units_scale=scale, source=source, vintage=vint)
+    except UnknownSeriesError as exc:  # the id argument is wrong: bad usage
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
+    try:
+        with Store(data_dir) as store:
+            report = store.ingest([item])
+            where = store.path
+    except StoreError:
+        raise
+    except (OSError, duckdb.Error) as exc:  # disk full, no permission: one clear message
+        raise StoreError(write_failure(exc, store_dir(data_dir))) from exc
+    first, last = item.data["date"].min().date(), item.data["date"].max().date()
+    console.print(
+        f"[green]ok[/] {series_id}: {report.rows:,} observations {first} to {last} "
+        f"[{item.meta.units[series_id]}], vintage {item.meta.vintage}, from {item.meta.file}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(f"store: {where}", highlight=False, soft_wrap=True)
 
 
-_register_area_commands()
+data_app.command("status")(data_status)
+data_app.command("update")(data_update)
+data_app.command("build-snapshot")(data_build_snapshot)
+data_app.command("import")(data_import)

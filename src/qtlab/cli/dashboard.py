@@ -1,4 +1,4 @@
-"""``qtlab dashboard``: serve the dashboard in a browser (registered in :mod:`qtlab.cli`).
+"""``qtlab dashboard``: serve the dashboard in a browser .
 
 Dash is imported only when the command runs, so the rest of ``qtlab`` works without
 the optional ``app`` extra.
@@ -10,13 +10,12 @@ from typing import Annotated
 
 import typer
 
-from qtlab.cli import DataDirOpt, _handle_errors, app, console
+from qtlab.cli._common import DataDirOpt, console, handle_errors
 
 __all__ = ["dashboard"]
 
 
-@app.command("dashboard")
-@_handle_errors
+@handle_errors
 def dashboard(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[

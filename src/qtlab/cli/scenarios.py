@@ -1,5 +1,5 @@
 """``qtlab sweep``: Monte-Carlo bands of MBS paydowns, reserves and the 10-year yield
-(registered in qtlab.cli)."""
+."""
 
 from __future__ import annotations
 
@@ -7,9 +7,17 @@ from typing import Annotated, Any
 
 import typer
 
-from qtlab._cli_engine import _num
-from qtlab._cliout import FormatOpt, OutOpt, Tab, choose_format, emit
-from qtlab.cli import DataDirOpt, _handle_errors, app
+from qtlab.cli._common import (
+    DataDirOpt,
+    FormatOpt,
+    OutOpt,
+    Tab,
+    choose_format,
+    emit,
+    handle_errors,
+    num,
+    preset_name,
+)
 from qtlab.errors import quoted
 
 __all__ = ["sweep_cmd", "sweep_json"]
@@ -39,7 +47,6 @@ def sweep_json(
     """The ``qtlab sweep --json`` object: how the sweep ran (seed, paths, backend), the
     estimated rate model, and the bands of every output by month [units per variable]."""
     # lazy imports keep `qtlab --help` fast
-    from qtlab._random import rng  # noqa: PLC0415
     from qtlab.analyses.fan import default_policy, forward_start  # noqa: PLC0415
     from qtlab.errors import SpecError  # noqa: PLC0415
     from qtlab.runs.forward import MAX_MONTHS  # noqa: PLC0415
@@ -47,6 +54,7 @@ def sweep_json(
     from qtlab.scenarios import (  # noqa: PLC0415
         check_backend,
         check_sweep_memory,
+        rng,
         sweep,
     )
     from qtlab.store import Dataset  # noqa: PLC0415
@@ -78,7 +86,7 @@ def sweep_json(
             "policy": str(p),
             "variable": str(v),
             "month": str(m),
-            **{q: _num(float(x)) for q, x in zip(qs, vals[i], strict=True)},
+            **{q: num(float(x)) for q, x in zip(qs, vals[i], strict=True)},
         }
         for i, (p, v, m) in enumerate(zip(b["policy"], b["variable"], b["month"], strict=True))
     ]
@@ -109,8 +117,7 @@ def sweep_json(
     }
 
 
-@app.command("sweep")
-@_handle_errors
+@handle_errors(flags={"(n_paths=)": "(--paths)", "a smaller chunk_size=": "a smaller --chunk-size"})
 def sweep_cmd(
     paths: Annotated[int, typer.Option("--paths", help="Monte-Carlo paths (scenarios).")] = 1000,
     months: Annotated[int, typer.Option("--months", help="Months to project.")] = 36,
@@ -142,7 +149,6 @@ def sweep_cmd(
 ) -> None:
     """Monte-Carlo sweep: bands of MBS paydowns, reserves and the D2 10-year yield."""
     form = choose_format(fmt, as_json)
-    from qtlab._cli_engine import preset_name  # noqa: PLC0415
 
     policy = [preset_name(p) for p in policy] if policy else policy
     res = sweep_json(

@@ -1,6 +1,6 @@
-"""CLI commands of the liabilities and impact areas: ``qtlab fit-yield``, ``qtlab endpoint``.
+"""CLI commands of the impact area: ``qtlab fit-yield`` (D2) and ``qtlab scorecard`` (E1).
 
-Registered from :mod:`qtlab.cli` (one import line); JSON goes to stdout.
+JSON goes to stdout.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qtlab._cliout import (
+from qtlab.cli._common import (
+    DataDirOpt,
     FormatOpt,
     OutOpt,
     Tab,
@@ -18,14 +19,14 @@ from qtlab._cliout import (
     deprecated_alias,
     emit,
     frame_tab,
+    handle_errors,
 )
-from qtlab.cli import DataDirOpt, RuleOpt, _handle_errors, app
 from qtlab.errors import SpecError, quoted
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
-__all__ = ["endpoint_cmd", "fit_yield_cmd", "scorecard_cmd"]
+__all__ = ["fit_yield_cmd", "scorecard_cmd"]
 
 
 def _sample(text: str | None) -> tuple[str | None, str | None]:
@@ -40,23 +41,7 @@ def _sample(text: str | None) -> tuple[str | None, str | None]:
     return (start or None, end or None)
 
 
-def _bank_path(text: str, months: pd.PeriodIndex) -> pd.Series:
-    import numpy as np  # noqa: PLC0415 (lazy: fast --help)
-    import pandas as pd  # noqa: PLC0415
-
-    level, _, growth = text.partition(":")
-    try:
-        lv, g = float(level), float(growth or 0.0)
-    except ValueError as exc:
-        raise SpecError(
-            f"--bank-assets {quoted(text)} must be LEVEL[:GROWTH], e.g. 23000:3 (USD bn, % a year)"
-        ) from exc
-    steps = np.arange(len(months)) / 12.0
-    return pd.Series(lv * (1 + g / 100.0) ** steps, index=months, name="bank_assets")
-
-
-@app.command("fit-yield")
-@_handle_errors
+@handle_errors
 def fit_yield_cmd(
     indicator: Annotated[
         str, typer.Option(help="Scarcity indicator: reserves_to_debt or reserves_to_gdp.")
@@ -123,9 +108,9 @@ def fit_yield_cmd(
             f"--sample {sample!r}: a recipe fixes its first month; give only :END "
             "(YYYY-MM or vantage) to move its sample end"
         )
-    from qtlab.analyses._d2_family import choose_default  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.analyses.liabilities import stopped_path  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.runs.yield_spec import choose_default  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
     ds = Dataset(as_of, data_dir=data_dir)
@@ -189,90 +174,7 @@ def _recipe_out(ds: object, name: str, end: str | None, form: str, out_file: Pat
     emit("fit-yield", form, rr.to_dict(), [tab], notes, out_file)
 
 
-@app.command("endpoint")
-@_handle_errors
-def endpoint_cmd(
-    policy: Annotated[
-        str | None,
-        typer.Option(
-            help="Runoff policy preset for the engine (qt1-2017, qt2-announced, qt2-realized, "
-            "rmp-2025), or caps (the QT2 caps in full) or hold; default: qt2-announced before "
-            "QT2 ended, hold after."
-        ),
-    ] = None,
-    rule: RuleOpt = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Vantage date (default: latest data).")
-    ] = None,
-    gdp_growth: Annotated[
-        float, typer.Option(help="Nominal GDP growth after the last actual quarter [% a year].")
-    ] = 4.0,
-    months: Annotated[int, typer.Option("--months", help="Months to project.", min=1)] = 120,
-    bank_assets: Annotated[
-        str | None,
-        typer.Option(
-            help="Commercial-bank total assets for reserves_to_bank_assets, LEVEL[:GROWTH]: "
-            "USD bn in the first projected month, growing GROWTH% a year (default 0)."
-        ),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
-    data_dir: DataDirOpt = None,
-    fmt: FormatOpt = None,
-    out_file: OutOpt = None,
-    horizon: Annotated[int | None, typer.Option("--horizon", hidden=True, min=1)] = None,
-) -> None:
-    """C3: when runoff has to stop under one or more endpoint rules."""
-    form = choose_format(fmt, as_json)
-    horizon = deprecated_alias(months, horizon, "--months", "--horizon", default=120)
-    if policy is not None:
-        from qtlab._cli_engine import preset_name  # noqa: PLC0415
-
-        policy = preset_name(policy, extra=("caps", "hold"))
-    from qtlab.analyses.liabilities import endpoint  # noqa: PLC0415 (lazy: fast --help)
-    from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
-
-    rules = rule or ["reserves_peak_fraction=0.5"]
-    ds = Dataset(as_of, data_dir=data_dir)
-    banks = None
-    if bank_assets is not None:
-        _, proj, _, _ = endpoint(
-            ds, ["reserves_peak_fraction"], asset_path_name=policy, horizon=horizon
-        )
-        from qtlab._periods import period_index  # noqa: PLC0415 (lazy)
-
-        banks = _bank_path(bank_assets, period_index(proj)[1:])
-    res, _, _, _ = endpoint(
-        ds,
-        rules,
-        asset_path_name=policy,
-        horizon=horizon,
-        gdp_growth=gdp_growth,
-        bank_assets=banks,
-    )
-    payload = {
-        "as_of": ds.as_of.isoformat() if ds.as_of else None,
-        "units": "USD bn",
-        **res.to_dict(),
-        "assumptions": list(res.assumptions),
-    }
-    if res.rule is None:
-        head = f"no rule of {', '.join(rules)} binds within {horizon} months"
-    else:
-        head = (
-            f"{res.rule} binds first: runoff ends {res.end_month} after {res.months_of_runoff} "
-            f"months; total assets {res.terminal_assets:,.0f} bn, reserves "
-            f"{res.terminal_reserves:,.0f} bn"
-        )
-    cols = ("rule", "end_month", "months_of_runoff", "terminal_assets", "terminal_reserves")
-    d = res.to_dict()
-    tab = Tab("Endpoint [USD bn]", cols, [[d.get(c) for c in cols]], default_digits=0)
-    notes = [head, *(f"assumption: {line}" for line in res.assumptions)]
-    tabs = [tab] if res.rule is not None or form == "csv" else []  # no empty row on screen
-    emit("endpoint", form, payload, tabs, notes, out_file)
-
-
-@app.command("scorecard")
-@_handle_errors
+@handle_errors
 def scorecard_cmd(
     file: Annotated[
         str | None,

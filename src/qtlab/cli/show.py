@@ -1,5 +1,4 @@
-"""``qtlab list`` and ``qtlab show ID``: any registered analysis from the command line
-(registered in :mod:`qtlab.cli`).
+"""``qtlab list`` and ``qtlab show ID``: any registered analysis from the command line.
 
 ``show`` runs one analysis of the registry (:func:`qtlab.analyses.registry`) and prints
 its tables and notes, the same objects the report and the dashboard render.
@@ -11,8 +10,17 @@ from typing import Annotated, Any
 
 import typer
 
-from qtlab._cliout import FormatOpt, OutOpt, Tab, choose_format, closest, emit, frame_tab
-from qtlab.cli import DataDirOpt, _handle_errors, app
+from qtlab.cli._common import (
+    DataDirOpt,
+    FormatOpt,
+    OutOpt,
+    Tab,
+    choose_format,
+    closest,
+    emit,
+    frame_tab,
+    handle_errors,
+)
 from qtlab.errors import SpecError, one_of, quoted
 
 __all__ = ["analysis_title", "list_cmd", "show_cmd"]
@@ -45,8 +53,7 @@ def _spec(aid: str) -> Any:
     )
 
 
-@app.command("list")
-@_handle_errors
+@handle_errors
 def list_cmd(
     lang: LangOpt = "en",
     fmt: FormatOpt = None,
@@ -73,8 +80,7 @@ def _index_named(frame: Any) -> tuple[Any, str | None]:
     return frame, name if name not in frame.columns else f"{name} (index)"
 
 
-@app.command("show")
-@_handle_errors
+@handle_errors
 def show_cmd(
     analysis_id: Annotated[str, typer.Argument(metavar="ID", help="Analysis id (qtlab list).")],
     as_of: Annotated[

@@ -1,5 +1,4 @@
-"""``qtlab forward``: F1, the balance sheet projected from the latest holdings (registered in
-qtlab.cli)."""
+"""``qtlab forward``: F1, the balance sheet projected from the latest holdings."""
 
 from __future__ import annotations
 
@@ -7,9 +6,18 @@ from typing import Annotated, Any
 
 import typer
 
-from qtlab._cli_engine import _month_rows, _num
-from qtlab._cliout import FormatOpt, OutOpt, Tab, choose_format, emit
-from qtlab.cli import DataDirOpt, _handle_errors, app
+from qtlab.cli._common import (
+    DataDirOpt,
+    FormatOpt,
+    OutOpt,
+    Tab,
+    choose_format,
+    emit,
+    handle_errors,
+    month_rows,
+    num,
+    preset_name,
+)
 from qtlab.errors import SpecError, quoted
 
 __all__ = ["forward", "forward_json"]
@@ -62,13 +70,13 @@ def forward_json(
         s = summary.loc[summary["alternative"] == n] if len(summary) else summary
         alts[n] = {
             "description": fw.descriptions[n].text("en"),
-            "paths": _month_rows(fw.path(n), cols, regime=True),
+            "paths": month_rows(fw.path(n), cols, regime=True),
             "summary": [
                 {
                     "horizon_months": int(r["horizon"]),
                     "month": str(r["month"]),
                     **{
-                        k: _num(float(r[k]))
+                        k: num(float(r[k]))
                         for k in ("total_securities", "bills", "mbs", "total_assets", "reserves")
                     },
                 }
@@ -85,10 +93,10 @@ def forward_json(
         "default": fw.default,
         "start_check": {
             str(k): {
-                "carried_forward": _num(float(r["carried_forward"])),
-                "weekly": _num(float(r["weekly"])),
-                "gap": _num(float(r["gap"])),
-                "gap_pct": _num(float(r["gap_pct"])),
+                "carried_forward": num(float(r["carried_forward"])),
+                "weekly": num(float(r["weekly"])),
+                "gap": num(float(r["gap"])),
+                "gap_pct": num(float(r["gap_pct"])),
             }
             for k, r in chk.iterrows()
         },
@@ -100,7 +108,6 @@ def forward_json(
 def _alternative(text: str) -> str:
     """An ``--alt`` as given if a pace [USD bn/month] or a file, else the preset it names
     (any case; a typo gets the closest name before any data are read)."""
-    from qtlab._cli_engine import preset_name  # noqa: PLC0415
 
     try:
         float(text)
@@ -115,8 +122,7 @@ def _alternative(text: str) -> str:
     return text
 
 
-@app.command("forward")
-@_handle_errors
+@handle_errors
 def forward(
     months: Annotated[
         int,

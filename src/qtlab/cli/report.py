@@ -1,4 +1,4 @@
-"""``qtlab report``: the offline, bilingual HTML report (registered in :mod:`qtlab.cli`)."""
+"""``qtlab report``: the offline, bilingual HTML report ."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from typing import Annotated
 
 import typer
 
-from qtlab.cli import DataDirOpt, _handle_errors, app, console
+from qtlab.cli._common import DataDirOpt, console, handle_errors
 
 __all__ = ["report"]
 
 
-@app.command("report")
-@_handle_errors
+@handle_errors(flags={"sections: unknown analysis": "--sections: unknown analysis", "out": "--out"})
 def report(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Directory to write the report to (index.html, CSV, PNG).")

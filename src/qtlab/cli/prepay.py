@@ -1,4 +1,4 @@
-"""``qtlab prepay``: projected SOMA MBS paydowns against the cap (registered in qtlab.cli)."""
+"""``qtlab prepay``: projected SOMA MBS paydowns against the cap ."""
 
 from __future__ import annotations
 
@@ -6,9 +6,18 @@ from typing import Annotated, Any
 
 import typer
 
-from qtlab._cli_engine import _month_rows, _num
-from qtlab._cliout import FormatOpt, OutOpt, choose_format, emit, frame_tab
-from qtlab.cli import DataDirOpt, _handle_errors, app
+from qtlab.cli._common import (
+    DataDirOpt,
+    FormatOpt,
+    OutOpt,
+    choose_format,
+    closest,
+    emit,
+    frame_tab,
+    handle_errors,
+    month_rows,
+    num,
+)
 
 __all__ = ["prepay", "prepay_json"]
 
@@ -50,11 +59,11 @@ def prepay_json(
         "mortgage_rate": mortgage_rate,
         "shock_bp": shock_bp,
         "units": "USD bn",
-        "months": _month_rows(proj, ("scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall")),
+        "months": month_rows(proj, ("scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall")),
         "summary": {
-            "avg_paydowns": _num(float(proj["paydowns"].mean())),
+            "avg_paydowns": num(float(proj["paydowns"].mean())),
             "first_shortfall_month": str(short.index[0]) if len(short) else None,
-            "avg_paydowns_minus_100bp": _num(float(lower.mean())),
+            "avg_paydowns_minus_100bp": num(float(lower.mean())),
         },
     }
 
@@ -62,7 +71,6 @@ def prepay_json(
 def _param_set(name: str) -> str:
     """The packaged parameter set ``name`` stands for (any case), checked before any data
     are read; a :class:`SpecError` with the closest valid name otherwise."""
-    from qtlab._cliout import closest  # noqa: PLC0415
     from qtlab.errors import SpecError, one_of, quoted  # noqa: PLC0415
     from qtlab.prepay.params import param_set_names  # noqa: PLC0415
 
@@ -77,8 +85,7 @@ def _param_set(name: str) -> str:
     )
 
 
-@app.command("prepay")
-@_handle_errors
+@handle_errors
 def prepay(
     as_of: Annotated[
         str | None,

@@ -1,13 +1,12 @@
-"""CLI commands of the runoff engine: ``qtlab ladder``, ``qtlab project``, ``qtlab backtest``.
+"""CLI commands of the runoff engine: ``qtlab ladder``, ``qtlab project``, ``qtlab backtest``
+and ``qtlab endpoint`` (when runoff has to stop).
 
-Registered from :mod:`qtlab.cli` (one import line). JSON goes to stdout with
-stable keys, months as ``"YYYY-MM"`` and amounts in USD bn; an uncapped cap is
-``null``.
+JSON goes to stdout with stable keys, months as ``"YYYY-MM"`` and amounts in USD bn; an
+uncapped cap is ``null``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,25 +15,30 @@ from typing import TYPE_CHECKING, Annotated, Any
 import pandas as pd
 import typer
 
-from qtlab._cliout import (
+from qtlab.cli._common import (
+    DataDirOpt,
     FormatOpt,
+    JsonOpt,
     OutOpt,
+    RuleOpt,
     Tab,
     choose_format,
-    closest,
     deprecated_alias,
     emit,
     frame_tab,
+    handle_errors,
+    is_policy_file,
+    month_rows,
+    num,
+    preset_name,
 )
-from qtlab._periods import to_month
-from qtlab.cli import DataDirOpt, RuleOpt, _handle_errors, app
 from qtlab.errors import SpecError, one_of, quoted
-from qtlab.policy import PRESET_NAMES, Policy, load_preset
+from qtlab.policy import Policy, load_preset, to_month
 
 if TYPE_CHECKING:
     from qtlab.engine import IssuanceMix, Projection
 
-__all__ = ["backtest_cmd", "ladder_cmd", "project_cmd"]
+__all__ = ["backtest_cmd", "endpoint_cmd", "ladder_cmd", "project_cmd"]
 
 PolicyOpt = Annotated[
     str,
@@ -54,7 +58,6 @@ AsOfOpt = Annotated[
 ]
 #: The old name of ``--as-of`` here, still accepted (hidden, deprecated).
 OldAsOfOpt = Annotated[str | None, typer.Option("--holdings-as-of", hidden=True)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 MortgageRateOpt = Annotated[
     str | None,
     typer.Option(
@@ -89,29 +92,26 @@ ShockOpt = Annotated[
 ]
 
 
-def _is_file(name: str) -> bool:
-    return name.endswith((".yaml", ".yml")) or Path(name).is_file()
-
-
-def preset_name(name: str, flag: str = "--policy", extra: Sequence[str] = ()) -> str:
-    """The packaged preset (or one of ``extra``) ``name`` stands for, matched without
-    regard to case; a :class:`SpecError` with the closest valid name otherwise. A policy
-    file is returned as given. Checked before any data are read."""
-    if _is_file(name):
-        return name
-    valid = [*PRESET_NAMES, *extra]
-    for v in valid:
-        if v.lower() == name.strip().lower():
-            return v
-    hint = closest(name, valid)
-    raise SpecError(
-        f"{flag} {quoted(name)} is not a policy preset; valid presets: {one_of(valid)}, "
-        "or a policy YAML file" + (f" (did you mean {quoted(hint)}?)" if hint else "")
-    )
+#: The library's names of the paydown options, as ``project`` and ``backtest`` spell them.
+MODEL_FLAGS = {
+    "mbs_paydowns='model'": "--mbs-paydowns model",
+    "mbs_paydowns": "--mbs-paydowns",
+    "mortgage_rate": "--mortgage-rate",
+    "shock_bp": "--shock-bp",
+}
+#: ... and the other library names a ``project`` error can hold.
+PROJECT_FLAGS = {
+    **MODEL_FLAGS,
+    "the Dataset's as_of= or start=": "--as-of (or --start)",
+    "qtlab.analyses.liabilities.endpoint(bank_assets=)": (
+        "`qtlab endpoint --bank-assets LEVEL[:GROWTH]`"
+    ),
+    "(bills=, coupons=; load_preset's rmp_pace=)": "(--rmp-pace)",
+}
 
 
 def _policy(name: str, rmp_pace: float | None = None) -> Policy:
-    if _is_file(name):
+    if is_policy_file(name):
         pol = Policy.from_yaml(name)
         return pol if rmp_pace is None else pol.with_purchases(bills=rmp_pace)
     return load_preset(preset_name(name), rmp_pace=rmp_pace)
@@ -122,8 +122,8 @@ def _issuance_mix(path: Path | None) -> IssuanceMix | None:
     or malformed file is a :class:`SpecError` naming the file and the expected form."""
     if path is None:
         return None
-    from qtlab._yaml import read_yaml  # noqa: PLC0415
     from qtlab.engine import IssuanceMix  # noqa: PLC0415
+    from qtlab.sources.user import read_yaml  # noqa: PLC0415
 
     where = f"--issuance-mix {quoted(str(path))}"
     data = read_yaml(path, what="--issuance-mix", form=_MIX_FORM)
@@ -176,39 +176,11 @@ def _vantage(ds: Any) -> str | None:
     return ds.as_of.isoformat() if getattr(ds, "as_of", None) else None
 
 
-def _num(x: float) -> float | None:
-    """A JSON number [USD bn] rounded to 1e-6 bn; ``None`` for an uncapped (inf) value."""
-    return None if math.isinf(x) or math.isnan(x) else round(float(x), 6)
-
-
-def _month_rows(
-    frame: pd.DataFrame,
-    keys: Sequence[str],
-    *,
-    regime: bool = False,
-    flags: Sequence[str] = (),
-) -> list[dict[str, Any]]:
-    """One JSON object per month of ``frame``: ``month``, the ``keys`` as :func:`_num`
-    numbers [USD bn], the ``flags`` columns as booleans and, with ``regime=True``, the
-    regime in force (last)."""
-    vals = frame.loc[:, list(keys)].to_numpy(float)
-    rows: list[dict[str, Any]] = []
-    for i, m in enumerate(frame.index):
-        row: dict[str, Any] = {"month": str(m)}
-        row.update((k, _num(float(v))) for k, v in zip(keys, vals[i], strict=True))
-        row.update((k, bool(frame[k].iloc[i])) for k in flags)
-        if regime:
-            row["regime"] = str(frame["regime"].iloc[i])
-        rows.append(row)
-    return rows
-
-
 def _table(title: str, df: pd.DataFrame) -> Tab:
     return frame_tab(title, df, index="month")
 
 
-@app.command("ladder")
-@_handle_errors
+@handle_errors
 def ladder_cmd(
     policy: PolicyOpt,
     start: StartOpt,
@@ -237,11 +209,11 @@ def ladder_cmd(
         "as_of": _vantage(ds),
         "units": "USD bn",
         "start": str(frame.index[0]),
-        "months": _month_rows(frame, list(frame.columns)),
+        "months": month_rows(frame, list(frame.columns)),
         "summary": {
-            "maturing_24m": _num(summ["maturing_24m"]),
+            "maturing_24m": num(summ["maturing_24m"]),
             **{
-                k: _num(summ[k])
+                k: num(summ[k])
                 for k in (
                     "stock_maturing",
                     "stock_bills",
@@ -252,7 +224,7 @@ def ladder_cmd(
             },
             "horizon_months": months,
             "coupon_shortfall_months": summ["coupon_shortfall_months"],
-            "bill_runoff_first_12m": _num(summ["bill_runoff_first_12m"]),
+            "bill_runoff_first_12m": num(summ["bill_runoff_first_12m"]),
         },
     }
     note = (
@@ -290,8 +262,7 @@ _PROJECT_KEYS = (
 )
 
 
-@app.command("project")
-@_handle_errors
+@handle_errors(flags=PROJECT_FLAGS)
 def project_cmd(
     policy: PolicyOpt,
     start: StartOpt,
@@ -363,7 +334,7 @@ def project_cmd(
     }
     if stop is not None:
         obj["endpoint"] = stop
-    obj["months"] = _month_rows(f, keys, regime=True, flags=flags)
+    obj["months"] = month_rows(f, keys, regime=True, flags=flags)
     cols = [
         "bills",
         "coupons",
@@ -407,15 +378,14 @@ def _endpoint_summary(p: Projection, used: Sequence[str]) -> dict[str, Any] | No
         "rule": None if end is None else str(e["rule"]),
         "end_month": None if end is None else str(end),
         "months_of_runoff": None if end is None else int(e["months_of_runoff"]),
-        "terminal_assets": None if end is None else _num(float(e["terminal_assets"])),
-        "terminal_reserves": None if end is None else _num(float(e["terminal_reserves"])),
+        "terminal_assets": None if end is None else num(float(e["terminal_assets"])),
+        "terminal_reserves": None if end is None else num(float(e["terminal_reserves"])),
         "then": p.end_regime,
         "assumptions": list(used),
     }
 
 
-@app.command("backtest")
-@_handle_errors
+@handle_errors(flags=MODEL_FLAGS)
 def backtest_cmd(
     episode: Annotated[str, typer.Option("--episode", help="qt2 (security level) or qt1.")] = "qt2",
     mbs_paydowns: Annotated[
@@ -462,7 +432,7 @@ def backtest_cmd(
         "convention": b.convention,
         "method": b.method,
         "months": [
-            {"month": m, "date": d, "series": se, "projected": _num(pv), "realized": _num(rv)}
+            {"month": m, "date": d, "series": se, "projected": num(pv), "realized": num(rv)}
             for m, d, se, pv, rv in zip(
                 fr["month"].astype(str),
                 pd.DatetimeIndex(fr["date"]).strftime("%Y-%m-%d"),
@@ -473,11 +443,11 @@ def backtest_cmd(
             )
         ],
         "errors": {
-            s: {k: (_num(v) if isinstance(v, float) else v) for k, v in e.items()}
+            s: {k: (num(v) if isinstance(v, float) else v) for k, v in e.items()}
             for s, e in b.errors.items()
         },
         "start_check": {
-            str(k): {c: _num(float(v)) for c, v in row.items()}
+            str(k): {c: num(float(v)) for c, v in row.items()}
             for k, row in b.start_check.iterrows()
         },
     }
@@ -513,3 +483,94 @@ def backtest_cmd(
             "reinvestment purchases that kept settling in June-September 2022"
         )
     emit("backtest", form, payload, [tab], notes, out_file)
+
+
+def _bank_path(text: str, months: pd.PeriodIndex) -> pd.Series:
+    import numpy as np  # noqa: PLC0415 (lazy: fast --help)
+
+    level, _, growth = text.partition(":")
+    try:
+        lv, g = float(level), float(growth or 0.0)
+    except ValueError as exc:
+        raise SpecError(
+            f"--bank-assets {quoted(text)} must be LEVEL[:GROWTH], e.g. 23000:3 (USD bn, % a year)"
+        ) from exc
+    steps = np.arange(len(months)) / 12.0
+    return pd.Series(lv * (1 + g / 100.0) ** steps, index=months, name="bank_assets")
+
+
+@handle_errors
+def endpoint_cmd(
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            help="Runoff policy preset for the engine (qt1-2017, qt2-announced, qt2-realized, "
+            "rmp-2025), or caps (the QT2 caps in full) or hold; default: qt2-announced before "
+            "QT2 ended, hold after."
+        ),
+    ] = None,
+    rule: RuleOpt = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Vantage date (default: latest data).")
+    ] = None,
+    gdp_growth: Annotated[
+        float, typer.Option(help="Nominal GDP growth after the last actual quarter [% a year].")
+    ] = 4.0,
+    months: Annotated[int, typer.Option("--months", help="Months to project.", min=1)] = 120,
+    bank_assets: Annotated[
+        str | None,
+        typer.Option(
+            help="Commercial-bank total assets for reserves_to_bank_assets, LEVEL[:GROWTH]: "
+            "USD bn in the first projected month, growing GROWTH% a year (default 0)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = None,
+    out_file: OutOpt = None,
+    horizon: Annotated[int | None, typer.Option("--horizon", hidden=True, min=1)] = None,
+) -> None:
+    """C3: when runoff has to stop under one or more endpoint rules."""
+    form = choose_format(fmt, as_json)
+    horizon = deprecated_alias(months, horizon, "--months", "--horizon", default=120)
+    if policy is not None:
+        policy = preset_name(policy, extra=("caps", "hold"))
+    from qtlab.analyses.liabilities import endpoint  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
+
+    rules = rule or ["reserves_peak_fraction=0.5"]
+    ds = Dataset(as_of, data_dir=data_dir)
+    banks = None
+    if bank_assets is not None:
+        _, proj, _, _ = endpoint(
+            ds, ["reserves_peak_fraction"], asset_path_name=policy, horizon=horizon
+        )
+        banks = _bank_path(bank_assets, pd.PeriodIndex(proj.index)[1:])
+    res, _, _, _ = endpoint(
+        ds,
+        rules,
+        asset_path_name=policy,
+        horizon=horizon,
+        gdp_growth=gdp_growth,
+        bank_assets=banks,
+    )
+    payload = {
+        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "units": "USD bn",
+        **res.to_dict(),
+        "assumptions": list(res.assumptions),
+    }
+    if res.rule is None:
+        head = f"no rule of {', '.join(rules)} binds within {horizon} months"
+    else:
+        head = (
+            f"{res.rule} binds first: runoff ends {res.end_month} after {res.months_of_runoff} "
+            f"months; total assets {res.terminal_assets:,.0f} bn, reserves "
+            f"{res.terminal_reserves:,.0f} bn"
+        )
+    cols = ("rule", "end_month", "months_of_runoff", "terminal_assets", "terminal_reserves")
+    d = res.to_dict()
+    tab = Tab("Endpoint [USD bn]", cols, [[d.get(c) for c in cols]], default_digits=0)
+    notes = [head, *(f"assumption: {line}" for line in res.assumptions)]
+    tabs = [tab] if res.rule is not None or form == "csv" else []  # no empty row on screen
+    emit("endpoint", form, payload, tabs, notes, out_file)
