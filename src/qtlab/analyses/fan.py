@@ -31,6 +31,7 @@ from qtlab.impact import YieldFit, fit_yield, scarcity_indicators
 from qtlab.policy import Policy, preset_in_force
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
 from qtlab.prepay import CohortState
+from qtlab.runs.context import RunContext
 from qtlab.runs.forward import realized_paydown_rates, start_month
 from qtlab.runs.inputs import Inputs, balance_from_h41, load_inputs, sep_path
 from qtlab.runs.mbs import mortgage_rates, params_at, realized_paydowns
@@ -48,7 +49,6 @@ from qtlab.scenarios import (
     estimate_rate_model,
     sweep,
 )
-from qtlab.store.dataset import Dataset
 
 __all__ = [
     "F2_PATHS",
@@ -101,14 +101,14 @@ def mbs_runoff_variant(policy: Policy, start: pd.Period) -> Policy:
     )
 
 
-def default_policy(ds: Dataset) -> str:
+def default_policy(ctx: RunContext) -> str:
     """The regime in force at the vantage date: ``qt2-realized`` from the end of QT2
     (2025-12-01; runoff ended, agency principal to bills, reserve-management purchases),
     before it the plan announced by then (:func:`~qtlab.policy.preset_in_force`, cut to
     the regimes announced by the vantage by :func:`as_policy`)."""
-    if ds.as_of is None or ds.as_of >= _QT2_END:
+    if ctx.as_of is None or ctx.as_of >= _QT2_END:
         return "qt2-realized"
-    return preset_in_force(ds.as_of)
+    return preset_in_force(ctx.as_of)
 
 
 def _yield_fit(inp: Inputs, indicator: str) -> YieldFit:
@@ -117,7 +117,7 @@ def _yield_fit(inp: Inputs, indicator: str) -> YieldFit:
 
 
 def forward_start(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     months: int = 36,
     policy: Policy | str | None = None,
@@ -126,12 +126,12 @@ def forward_start(
     indicator: str = "reserves_to_debt",
     params: str | None = None,
 ) -> SweepStart:
-    """The plain inputs of a sweep from the data visible in ``ds`` (see :func:`_forward`);
+    """The plain inputs of a sweep from the data visible in ``ctx`` (see :func:`_forward`);
     ``policy`` defaults to the regime in force at the vantage date (:func:`default_policy`)."""
     return _forward(
-        ds,
+        ctx,
         months=months,
-        policy=policy or default_policy(ds),
+        policy=policy or default_policy(ctx),
         sep=sep,
         gdp_growth=gdp_growth,
         indicator=indicator,
@@ -140,7 +140,7 @@ def forward_start(
 
 
 def _forward(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     months: int,
     policy: Policy | str,
@@ -149,7 +149,7 @@ def _forward(
     indicator: str = "reserves_to_debt",
     params: str | None = None,
 ) -> tuple[SweepStart, Inputs]:
-    """The plain inputs of a sweep from the data visible in ``ds``.
+    """The plain inputs of a sweep from the data visible in ``ctx``.
 
     Start: the month after the latest data, as F1
     (:func:`~qtlab.runs.forward.start_month`); holdings: the latest SOMA files,
@@ -168,14 +168,14 @@ def _forward(
     """
     if isinstance(months, bool) or not 1 <= int(months) <= 120:
         raise SpecError(f"months={months!r} must be between 1 and 120")
-    pol = as_policy(policy, ds.as_of)
-    inp = load_inputs(ds, horizon=int(months) + 1, gdp_growth=gdp_growth)
-    _, start = start_month(ds, inp)
+    pol = as_policy(policy, ctx.as_of)
+    inp = load_inputs(ctx, horizon=int(months) + 1, gdp_growth=gdp_growth)
+    _, start = start_month(ctx, inp)
     end = start + int(months) - 1
-    hist = mortgage_rates(ds)
+    hist = mortgage_rates(ctx)
     hist.index = pd.PeriodIndex(hist.index, freq="M")
-    state = CohortState.from_frame(mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist))
-    holdings = ds.holdings()
+    state = CohortState.from_frame(mbs_cohorts(ctx.holdings(["mbs"]), rate_history=hist))
+    holdings = ctx.holdings()
     fit = _yield_fit(inp, indicator)
     rate_hist = pd.DataFrame(
         {MORTGAGE: hist, POLICY: inp.policy, RESIDUAL: fit.actual - fit.fitted}
@@ -192,13 +192,13 @@ def _forward(
     }
     m0 = min(start, *first.values())
     grid = pd.period_range(m0, end, freq="M")
-    sep_p, _ = sep_path(ds, start, end, value_at(inp.policy, inp.policy.index.max()), sep)
+    sep_p, _ = sep_path(ctx, start, end, value_at(inp.policy, inp.policy.index.max()), sep)
     known_pol = inp.policy.reindex(grid).ffill().fillna(float(inp.policy.iloc[-1]))
     pol_base = sep_p.reindex(grid).fillna(known_pol)
     base = pd.DataFrame(
         {MORTGAGE: float(hist.iloc[-1]), POLICY: pol_base.to_numpy(), RESIDUAL: 0.0}, index=grid
     )
-    tips = tips_accrual(ds)  # measured, then the default inflation assumption
+    tips = tips_accrual(ctx)  # measured, then the default inflation assumption
     ym = YieldModel(
         indicator,
         fit.params.to_numpy(np.float64),
@@ -210,7 +210,7 @@ def _forward(
         "start": start,
         "months": int(months),
         "cohorts": state,
-        "prepay_params": params_at(params, ds.as_of),
+        "prepay_params": params_at(params, ctx.as_of),
         "mortgage_history": hist,
         "rate_model": model,
         "base": base,
@@ -218,9 +218,9 @@ def _forward(
         "first_shock": first,
         "floor": {POLICY: POLICY_FLOOR},
         "tips_accrual": tips,
-        "purchases": purchases_after_file(ds, holdings, start),
-        "realized_paydowns": realized_paydown_rates(ds),
-        "mbs_settlement": mbs_settlement(holdings, realized_paydown_rates(ds), DESK_MBS_LAG),
+        "purchases": purchases_after_file(ctx, holdings, start),
+        "realized_paydowns": realized_paydown_rates(ctx),
+        "mbs_settlement": mbs_settlement(holdings, realized_paydown_rates(ctx), DESK_MBS_LAG),
     }
     s0 = deterministic(SweepStart(**common), pol, balance=False).start_holdings()
     bal = balance_from_h41(
@@ -322,7 +322,7 @@ def _fan_figure(
 
 @analysis("F2", area="forward", order=620)
 def f2_fan(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     lang: str = "en",
     paths: int = F2_PATHS,
@@ -339,8 +339,8 @@ def f2_fan(
     of a tail quantile of a normal), well under the bands' width, and keeps the sweep
     to a few seconds.
     """
-    pol = as_policy(policy or default_policy(ds), ds.as_of)
-    start, inp = _forward(ds, months=months, policy=pol)
+    pol = as_policy(policy or default_policy(ctx), ctx.as_of)
+    start, inp = _forward(ctx, months=months, policy=pol)
     last = pol.regime_at(start.start)
     reinvests = last is pol.regimes[-1] and last.agency_cap == 0 and start.start > last.start
     swept = [pol, mbs_runoff_variant(pol, start.start)] if reinvests else [pol]
@@ -356,7 +356,7 @@ def f2_fan(
     det_y = ym.params[0] + ym.params[1] * det_ind + ym.params[2] * pol_base + resid
     dets = {"mbs_paydowns": det["mbs_paydowns"], "reserves": det["reserves"], "yield10": det_y}
     hist_from = pd.Period(start.start - 36, freq="M")
-    pay_hist = realized_paydowns(ds)["paydowns"].dropna()
+    pay_hist = realized_paydowns(ctx)["paydowns"].dropna()
     inp_hist = {
         "mbs_paydowns": pay_hist.loc[hist_from:],
         "reserves": inp.reserves.loc[hist_from:],
@@ -384,7 +384,7 @@ def f2_fan(
         figures=figs,
         notes=tuple(notes),
         meta={
-            "as_of": ds.as_of,
+            "as_of": ctx.as_of,
             "options": {"paths": paths, "months": months, "seed": seed, "policy": pol.name},
             "seed": res.seed,
             "n_paths": res.n_paths,

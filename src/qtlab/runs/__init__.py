@@ -1,10 +1,13 @@
-"""Model runs made from an as-of :class:`~qtlab.store.Dataset`: the orchestration layer.
+"""Model runs made from an as-of view of the data: the orchestration layer.
 
 Between the data (``qtlab.store``) and the analyses (``qtlab.analyses``): each module
 reads what a run needs from a Dataset into the plain, typed inputs of the model
 packages (``policy``, ``portfolio``, ``prepay``, ``engine``, ``balance``, ``impact``)
 and runs them. Units: USD bn, percent, calendar months.
 
+- :mod:`qtlab.runs.context`: :class:`RunContext`, the one explicit context every run and
+  analysis takes: one :class:`~qtlab.store.Dataset` view, each input read once and
+  recorded, and the runs made from it (there is no process-wide cache);
 - :mod:`qtlab.runs.runoff`: the engine from a Dataset's CUSIP files under a policy
   (paydown sources, taper purchases, TIPS accrual) and the runoff backtest;
 - :mod:`qtlab.runs.ladder`: the maturity ladder of today's holdings;
@@ -17,3 +20,7 @@ and runs them. Units: USD bn, percent, calendar months.
   alternatives;
 - :mod:`qtlab.runs.yield_recipes`: the named D2 specifications.
 """
+
+from qtlab.runs.context import Read, RunContext, as_context
+
+__all__ = ["Read", "RunContext", "as_context"]

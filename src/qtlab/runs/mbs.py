@@ -44,8 +44,8 @@ from qtlab.prepay.params import (
 )
 from qtlab.prepay.paydowns import ModelPaydowns
 from qtlab.prepay.rates import monthly_average, rate_path
+from qtlab.runs.context import RunContext
 from qtlab.sources.user import read_monthly_csv
-from qtlab.store import Dataset
 
 __all__ = [
     "FIT_END",
@@ -139,19 +139,19 @@ def params_at(params: PrepayParams | str | None, as_of: date | None) -> PrepayPa
     return prepay_params(name)
 
 
-def _weekly(ds: Dataset) -> pd.Series:
-    s = ds.series("soma.mbs")
+def _weekly(ctx: RunContext) -> pd.Series:
+    s = ctx.series("soma.mbs")
     if s.empty:
         raise DataError("soma.mbs has no observations in this Dataset view")
     return s
 
 
-def realized_paydowns(ds: Dataset) -> pd.DataFrame:
+def realized_paydowns(ctx: RunContext) -> pd.DataFrame:
     """Realized monthly SOMA MBS figures [USD bn], by month (rules in the module docstring).
 
     Columns ``start_balance, paydowns, paydowns_3m, month_end``.
     """
-    s = _weekly(ds)
+    s = _weekly(ctx)
     p = pd.DatetimeIndex(s.index).to_period("M")
     first = s.groupby(p).first()
     last = s.groupby(p).last()
@@ -165,11 +165,11 @@ def realized_paydowns(ds: Dataset) -> pd.DataFrame:
     return out
 
 
-def mortgage_rates(ds: Dataset) -> pd.Series:
+def mortgage_rates(ctx: RunContext) -> pd.Series:
     """Monthly average 30-year mortgage rate [%] (FRED MORTGAGE30US, else PMMS)."""
     for sid in ("MORTGAGE30US", "pmms.frm30"):
-        if sid in ds.series_ids():
-            return monthly_average(ds.series(sid))
+        if sid in ctx.series_ids():
+            return monthly_average(ctx.series(sid))
     raise DataError("no 30-year mortgage rate (MORTGAGE30US or pmms.frm30) in the data")
 
 
@@ -210,12 +210,12 @@ def driving_path(
     return rate_path(merged, months, lag=lag, as_of=None, shock_bp=shock_bp)
 
 
-def cohorts_at(as_of: str, history: pd.Series, *, ds: Dataset | None = None) -> pd.DataFrame:
+def cohorts_at(as_of: str, history: pd.Series, *, ctx: RunContext | None = None) -> pd.DataFrame:
     """Cohorts of the SOMA MBS file visible on ``as_of`` (burnout from ``history``).
 
-    The file is read from ``ds``'s snapshot and store (default: the default ones).
+    The file is read from ``ctx``'s snapshot and store (default: the default ones).
     """
-    src = ds.at(as_of) if ds is not None else Dataset(as_of=as_of)
+    src = ctx.at(as_of) if ctx is not None else RunContext(as_of)
     return mbs_cohorts(src.holdings(["mbs"]), rate_history=history)
 
 
@@ -229,25 +229,25 @@ class MbsData:
 
     Parameters
     ----------
-    ds
+    ctx
         The Dataset every figure is read from.
     """
 
-    def __init__(self, ds: Dataset) -> None:
-        self.ds = ds
+    def __init__(self, ctx: RunContext) -> None:
+        self.ds = ctx
         self._files: dict[str, pd.DataFrame] = {}
 
     def __repr__(self) -> str:
         return f"MbsData({quoted(self.ds)})"
 
     @classmethod
-    def of(cls, ds: Dataset, data: MbsData | None = None) -> MbsData:
-        """``data``, checked to be built from ``ds``, or a new one of ``ds``."""
+    def of(cls, ctx: RunContext, data: MbsData | None = None) -> MbsData:
+        """``data``, checked to be built from ``ctx``, or a new one of ``ctx``."""
         if data is None:
-            return cls(ds)
-        if data.ds is not ds:
+            return cls(ctx)
+        if data.ds is not ctx:
             raise SpecError(
-                f"data={quoted(data)} was built from another Dataset than ds={quoted(ds)}"
+                f"data={quoted(data)} was built from another Dataset than ctx={quoted(ctx)}"
             )
         return data
 
@@ -282,19 +282,19 @@ class MbsData:
         """Cohorts of the MBS file visible on ``file`` in the Dataset's folders
         (:func:`cohorts_at`), burnout from :attr:`rates`."""
         if file not in self._files:
-            self._files[file] = cohorts_at(file, self._rates, ds=self.ds)
+            self._files[file] = cohorts_at(file, self._rates, ctx=self.ds)
         return self._files[file].copy(deep=False)
 
 
 def episodes(
-    ds: Dataset, params: PrepayParams | None = None, *, data: MbsData | None = None
+    ctx: RunContext, params: PrepayParams | None = None, *, data: MbsData | None = None
 ) -> list[Episode]:
     """The QT1 (from the 2017-10-04 file) and QT2 (from 2022-05-11) fit/test episodes.
 
-    ``data``: :class:`MbsData` of ``ds`` to share with other analyses (default: a new one).
+    ``data``: :class:`MbsData` of ``ctx`` to share with other analyses (default: a new one).
     """
     p = params or PrepayParams()
-    d = MbsData.of(ds, data)
+    d = MbsData.of(ctx, data)
     hist = d.rates
     real = d.realized
     out = []
@@ -331,18 +331,18 @@ FIT_SPECS: dict[str, tuple[tuple[str, ...], tuple[str, ...], dict[str, float]]] 
 
 
 def fit_params(
-    ds: Dataset, name: str = "qt2-fit", *, data: MbsData | None = None
+    ctx: RunContext, name: str = "qt2-fit", *, data: MbsData | None = None
 ) -> CalibrationResult:
     """Refit the packaged set ``name`` on the data (the packaged numbers come from this).
 
     The errors are reported for every episode (QT2 out of sample from 2024-06).
-    ``data``: :class:`MbsData` of ``ds`` to share with other analyses.
+    ``data``: :class:`MbsData` of ``ctx`` to share with other analyses.
     """
     if name not in FIT_SPECS:
         raise SpecError(f"no fit recipe for {quoted(name)}; valid: {one_of(FIT_SPECS)}")
     eps_names, free, fixed = FIT_SPECS[name]
     start = PrepayParams().with_(**fixed)
-    eps = episodes(ds, start, data=data)
+    eps = episodes(ctx, start, data=data)
     fitted = calibrate([e for e in eps if e.name in eps_names], start=start, free=free)
     # errors on every episode, including those not fitted
     errs = []
@@ -378,7 +378,7 @@ BACKTESTS = {
 
 
 def backtest_mbs(
-    ds: Dataset,
+    ctx: RunContext,
     params: PrepayParams | str = "qt2-fit",
     plan: str = "qt2",
     *,
@@ -395,14 +395,14 @@ def backtest_mbs(
     as realized). Columns: ``start_balance`` (model), ``paydowns``,
     ``reinvested``, ``end_balance`` (model), ``realized_month_end`` (last
     Wednesday), ``realized_aligned`` (first Wednesday of the next month),
-    ``pct_error``, ``pct_error_aligned`` [%]. ``data``: :class:`MbsData` of ``ds`` to
+    ``pct_error``, ``pct_error_aligned`` [%]. ``data``: :class:`MbsData` of ``ctx`` to
     share with other analyses.
     """
     if plan not in BACKTESTS:
         raise SpecError(f"unknown runoff plan {quoted(plan)}; valid: {one_of(BACKTESTS)}")
     file, end, window = BACKTESTS[plan]
     p = prepay_params(params) if isinstance(params, str) else params
-    d = MbsData.of(ds, data)
+    d = MbsData.of(ctx, data)
     hist = d.rates
     real = d.realized
     coh = d.cohorts_at(file)
@@ -436,32 +436,32 @@ def backtest_mbs(
 
 
 def model_paydowns(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     mortgage_rate: str = "flat",
     shock_bp: float | tuple[float, ...] = 0.0,
     params: PrepayParams | str | None = None,
     months: int = 360,
-    latest: Dataset | None = None,
+    latest: RunContext | None = None,
 ) -> ModelPaydowns:
     """The engine's paydown source for ``--mbs-paydowns model`` [fraction of par per month].
 
-    Cohorts of the SOMA MBS file visible in ``ds``; driving rates from
+    Cohorts of the SOMA MBS file visible in ``ctx``; driving rates from
     ``mortgage_rate`` (``flat``: known rates to the vantage month, flat after;
     ``realized``: every rate in the data, flat after; or a CSV file of
     month,rate [%]); ``shock_bp`` [bp] shifts the unknown future (a tuple gives
     one scenario per shock). Covers ``months`` months from the file's start
     month and is held flat after. ``latest``: the Dataset to read mortgage
     rates from (a backtest passes today's with ``mortgage_rate="realized"``);
-    default ``ds``. The cohorts' burnout history is read from the same place,
-    cut at the holdings file. ``params``: default the set known at ``ds``'s vantage
+    default ``ctx``. The cohorts' burnout history is read from the same place,
+    cut at the holdings file. ``params``: default the set known at ``ctx``'s vantage
     (:func:`~qtlab.runs.mbs.params_at`).
     """
-    p = params_at(params, ds.as_of)
-    hist = mortgage_rates(latest or ds)
-    coh = mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist)
+    p = params_at(params, ctx.as_of)
+    hist = mortgage_rates(latest or ctx)
+    coh = mbs_cohorts(ctx.holdings(["mbs"]), rate_history=hist)
     idx = pd.period_range(coh.attrs["start"], periods=months, freq="M")
-    known = pd.Period(ds.as_of, freq="M") if ds.as_of is not None else None
+    known = pd.Period(ctx.as_of, freq="M") if ctx.as_of is not None else None
     if mortgage_rate == "realized":
         known = None  # every rate in the data is used; shocks hit months after it
     shocks = shock_bp if isinstance(shock_bp, tuple) else (float(shock_bp),)

@@ -16,7 +16,6 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from qtlab._lru import LRUCache
 from qtlab._periods import MonthLike, to_month
 from qtlab.engine import (
     DESK_MBS_LAG,
@@ -33,11 +32,11 @@ from qtlab.errors import DataError, SpecError, one_of, quoted
 from qtlab.policy import Policy, load_preset, preset_in_force
 from qtlab.portfolio import TREASURY_KINDS
 from qtlab.prepay import PrepayParams, known_param_set, prepay_params
+from qtlab.runs.context import RunContext
 from qtlab.runs.mbs import model_paydowns
 from qtlab.runs.mbs_settlement import BackfilledPaydowns, mbs_settlement
 from qtlab.runs.tips import tips_accrual, tips_check
 from qtlab.sources.user import read_monthly_csv
-from qtlab.store.dataset import Dataset
 
 __all__ = [
     "BACKTEST_CONVENTION",
@@ -89,9 +88,9 @@ def as_policy(policy: Policy | str | None, as_of: date | None = None) -> Policy:
     return load_preset(policy).known_at(as_of) if isinstance(policy, str) else policy
 
 
-def realized_holdings(ds: Dataset, start: str, end: str) -> pd.DataFrame:
+def realized_holdings(ctx: RunContext, start: str, end: str) -> pd.DataFrame:
     """Weekly SOMA holdings by kind [USD bn] from the NY Fed summary, with coupons and treasury."""
-    df = pd.DataFrame({k: ds.series(sid, start=start, end=end) for k, sid in _SOMA.items()})
+    df = pd.DataFrame({k: ctx.series(sid, start=start, end=end) for k, sid in _SOMA.items()})
     df["coupons"] = df["notes_bonds"] + df["tips"] + df["frn"]
     df["treasury"] = df["bills"] + df["coupons"]
     return df
@@ -100,8 +99,8 @@ def realized_holdings(ds: Dataset, start: str, end: str) -> pd.DataFrame:
 def paydown_source(
     spec: str | Path,
     *,
-    ds: Dataset,
-    latest: Dataset | None = None,
+    ctx: RunContext,
+    latest: RunContext | None = None,
     mortgage_rate: str | Path = "flat",
     shock_bp: float = 0.0,
     params: PrepayParams | None = None,
@@ -109,18 +108,18 @@ def paydown_source(
     """The MBS paydown source named by ``spec``.
 
     ``params``: the prepayment parameters of ``"model"`` (default the set known at
-    ``ds``'s vantage; the backtest passes today's, a deliberate hindsight run).
+    ``ctx``'s vantage; the backtest passes today's, a deliberate hindsight run).
 
     ``"realized"``: rates measured in the weekly SOMA MBS holdings (2022-10 onward), and
     implied by the Desk's settlement lag in 2022-03..2022-09
     (:class:`~qtlab.runs.mbs_settlement.BackfilledPaydowns`; nearest month outside);
     ``"model"``: the prepayment model of :mod:`qtlab.prepay` on the MBS file
-    visible in ``ds``, driven by ``mortgage_rate`` (``flat``: rates known in ``ds``, flat
+    visible in ``ctx``, driven by ``mortgage_rate`` (``flat``: rates known in ``ctx``, flat
     after; ``realized``: every rate in ``latest``, flat after; or a CSV file month,rate [%])
     shifted by ``shock_bp`` [bp] where the path is not data; any other value: a CSV file
     with columns ``month`` (YYYY-MM) and ``paydowns`` [USD bn]. ``mortgage_rate`` and
     ``shock_bp`` apply to ``"model"`` only. ``latest`` defaults to the latest data of
-    ``ds``'s folders (``ds.at(None)``).
+    ``ctx``'s folders (``ctx.at(None)``).
     """
     if spec != "model" and (str(mortgage_rate) != "flat" or shock_bp):
         raise SpecError(_model_only(spec, mortgage_rate, "flat", shock_bp))
@@ -132,13 +131,13 @@ def paydown_source(
         )
     if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
         raise SpecError(f"--shock-bp {quoted(shock_bp)} must be a finite number of basis points")
-    latest = latest or ds.at(None)
+    latest = latest or ctx.at(None)
     if spec == "realized":
         return BackfilledPaydowns(latest.series("soma.mbs"))
     if spec == "model":
-        # only the realized rate path reads later data; "flat" and a file read ds alone
+        # only the realized rate path reads later data; "flat" and a file read ctx alone
         return model_paydowns(
-            ds,
+            ctx,
             mortgage_rate=str(mortgage_rate),
             shock_bp=float(shock_bp),
             latest=latest if str(mortgage_rate) == "realized" else None,
@@ -174,7 +173,7 @@ def _model_only(spec: str | Path, rate: str | Path, default: str, shock: float) 
 
 
 def purchases_after_file(
-    ds: Dataset, holdings: pd.DataFrame, start: pd.Period
+    ctx: RunContext, holdings: pd.DataFrame, start: pd.Period
 ) -> pd.DataFrame | None:
     """The realized last taper purchases after the Treasury file in ``holdings`` (for the
     engine's ``purchases``), when that file is dated before the end of ``start``; else
@@ -183,10 +182,10 @@ def purchases_after_file(
     if tsy.empty:
         return None
     t_asof = pd.Timestamp(pd.to_datetime(tsy["as_of"]).max()).normalize()
-    return realized_taper_purchases(ds, t_asof) if t_asof.to_period("M") <= start else None
+    return realized_taper_purchases(ctx, t_asof) if t_asof.to_period("M") <= start else None
 
 
-def realized_taper_purchases(ds: Dataset, after: pd.Timestamp) -> pd.DataFrame | None:
+def realized_taper_purchases(ctx: RunContext, after: pd.Timestamp) -> pd.DataFrame | None:
     """The final taper purchases of Treasuries after ``after``, read from the weekly summary.
 
     While everything is rolled over at auction (before June 2022) Treasury par changes
@@ -204,7 +203,7 @@ def realized_taper_purchases(ds: Dataset, after: pd.Timestamp) -> pd.DataFrame |
     after = pd.Timestamp(after)
     if after >= TAPER_END or after < pd.Timestamp("2021-11-01"):
         return None
-    w = realized_holdings(ds, str(after.date()), str(TAPER_END.date()))
+    w = realized_holdings(ctx, str(after.date()), str(TAPER_END.date()))
     if w.empty or pd.Timestamp(w.index[0]) != after:
         raise DataError(
             f"the weekly SOMA summary has no observation on {after.date()} (the holdings "
@@ -223,7 +222,7 @@ def realized_taper_purchases(ds: Dataset, after: pd.Timestamp) -> pd.DataFrame |
 
 
 def run_projection(
-    ds: Dataset,
+    ctx: RunContext,
     policy: Policy | str | None,
     start: MonthLike,
     months: int,
@@ -239,22 +238,22 @@ def run_projection(
     mbs_lag: int | None = DESK_MBS_LAG,
     inflation: InflationAssumption | None = None,
 ) -> Projection:
-    """Project the holdings visible in ``ds`` under ``policy``.
+    """Project the holdings visible in ``ctx`` under ``policy``.
 
-    A preset name is the preset as known at ``ds``'s vantage (only the regimes
+    A preset name is the preset as known at ``ctx``'s vantage (only the regimes
     announced by then, :func:`as_policy`; ``None``: the plan in force then), except
     with ``hindsight=True`` (the backtest), which runs the preset as realized.
 
-    TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``,
+    TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ctx``,
     then along ``inflation`` (:func:`tips_accrual`), or at the realized rates of all the
     data with ``hindsight=True`` (the backtest). ``mbs_paydowns="realized"`` always uses all
     the data: it is the realized path by definition; ``mbs_paydowns="model"`` runs the
     prepayment model with ``mortgage_rate`` and ``shock_bp`` (:func:`paydown_source`).
     Treasury holdings dated inside the last taper weeks get the realized purchases after their date
-    (:func:`realized_taper_purchases`, from the weekly summary visible in ``ds``) in
+    (:func:`realized_taper_purchases`, from the weekly summary visible in ``ctx``) in
     ``purchases``. ``balance`` (the liability side, built from the data by the caller)
     goes to the engine as is; a policy with an endpoint needs it. "All the data" is the
-    latest view of ``ds``'s own snapshot and store (:meth:`Dataset.at`). ``issuance_mix``: how
+    latest view of ``ctx``'s own snapshot and store (:meth:`Dataset.at`). ``issuance_mix``: how
     rolled-over money and purchases are split across new securities (default the engine's,
     :func:`~qtlab.engine.default_issuance_mix`). MBS reinvestment settles ``mbs_lag`` months
     after its principal month, the Desk's practice (:class:`~qtlab.engine.MbsSettlement`),
@@ -262,15 +261,15 @@ def run_projection(
     (:func:`~qtlab.runs.mbs_settlement.pending_mbs_purchases`); ``None`` books it in
     the principal's month.
     """
-    latest = ds.at(None)
-    h = ds.holdings(kinds)
-    bought = purchases_after_file(ds, h, to_month(start, field="start"))
+    latest = ctx.at(None)
+    h = ctx.holdings(kinds)
+    bought = purchases_after_file(ctx, h, to_month(start, field="start"))
     src: PaydownSource | PaydownAmounts | None = None
     if (h["kind"] == "mbs").any():
         src = (
             paydown_source(
                 mbs_paydowns,
-                ds=ds,
+                ctx=ctx,
                 latest=latest,
                 mortgage_rate=mortgage_rate,
                 shock_bp=shock_bp,
@@ -279,7 +278,7 @@ def run_projection(
             if isinstance(mbs_paydowns, str | Path)
             else mbs_paydowns
         )
-    pol = as_policy(policy, None if hindsight else ds.as_of)
+    pol = as_policy(policy, None if hindsight else ctx.as_of)
     return project(
         h,
         pol,
@@ -287,7 +286,7 @@ def run_projection(
         months,
         mbs_paydowns=src,
         observe=observe,
-        tips_accrual=tips_accrual(ds, inflation, hindsight=hindsight),
+        tips_accrual=tips_accrual(ctx, inflation, hindsight=hindsight),
         purchases=bought,
         balance=balance,
         issuance_mix=issuance_mix,
@@ -377,7 +376,7 @@ def backtest(
     mbs_paydowns: str = "realized",
     mortgage_rate: str = "realized",
     shock_bp: float = 0.0,
-    ds: Dataset | None = None,
+    ctx: RunContext | None = None,
     issuance_mix: IssuanceMix | None = None,
 ) -> Backtest:
     """E2 (see :func:`_backtest`); computed once per state of the data and returned as a copy.
@@ -385,7 +384,7 @@ def backtest(
     ``mbs_paydowns``: ``"realized"`` (default) or ``"model"`` (the prepayment model on the
     MBS file of 2022-05-11, driven by ``mortgage_rate``, default the realized rates of the
     latest data, shifted by ``shock_bp`` [bp] beyond them), or a CSV path (see
-    :func:`paydown_source`). QT2 only: QT1 is aggregate. ``ds``: the snapshot and store
+    :func:`paydown_source`). QT2 only: QT1 is aggregate. ``ctx``: the snapshot and store
     to read (default the default ones); its vantage date is not used, the backtest's
     are fixed. ``issuance_mix``: the mix the
     QT2 projection rolls into (default the engine's); QT2 only.
@@ -406,9 +405,9 @@ def backtest(
     sb = float(shock_bp) if mbs_paydowns == "model" else 0.0
     if mbs_paydowns != "model" and (mortgage_rate != "realized" or shock_bp):
         raise SpecError(_model_only(mbs_paydowns, mortgage_rate, "realized", shock_bp))
-    latest = (ds or Dataset()).at(None)
+    latest = (ctx or RunContext()).at(None)
     args = (episode, str(to_month(end, field="end")), str(mbs_paydowns), str(mr), sb, issuance_mix)
-    b = _BACKTESTS.get((latest.cache_key(), *args), lambda: _backtest(latest, *args))
+    b = latest.memo(("backtest", *args), lambda: _backtest(latest, *args))
     check = b.start_check.copy()
     check.attrs = dict(b.start_check.attrs)
     tips = b.tips.copy()
@@ -422,12 +421,8 @@ def backtest(
     )
 
 
-#: Backtests kept, by the state of the data (:meth:`Dataset.cache_key`) and the options.
-_BACKTESTS = LRUCache(16)
-
-
 def _backtest(
-    latest: Dataset,
+    latest: RunContext,
     episode: str,
     end: str,
     mbs_paydowns: str = "realized",
@@ -458,9 +453,9 @@ def _backtest(
     last = real.groupby(pd.DatetimeIndex(real.index).to_period("M")).tail(1)
     months = pd.DatetimeIndex(last.index).to_period("M")
     n = (end_m - pd.Period("2022-06", "M")).n + 1
-    ds = latest.at(QT2_VANTAGE)
+    ctx = latest.at(QT2_VANTAGE)
     p = run_projection(
-        ds,
+        ctx,
         "qt2-realized",
         "2022-06",
         n,
@@ -473,7 +468,7 @@ def _backtest(
     )
     proj = p.observed_frame()
     vantage = run_projection(  # TIPS compensation from the vantage, the default inflation
-        ds,
+        ctx,
         "qt2-realized",
         "2022-06",
         n,
@@ -510,7 +505,7 @@ def _backtest(
         frame=frame,
         errors=_errors(frame),
         start_check=check,
-        tips=tips_check(ds, last, proj, vantage),
+        tips=tips_check(ctx, last, proj, vantage),
         method=(
             "security-level projection from the Treasury CUSIP file of 2022-02-16 (carried "
             "forward with full rollover and the realized last taper purchases to 2022-06) and "
@@ -520,7 +515,7 @@ def _backtest(
     )
 
 
-def _backtest_qt1(latest: Dataset) -> Backtest:
+def _backtest_qt1(latest: RunContext) -> Backtest:
     pol = load_preset("qt1-2017")
     real = realized_holdings(latest, "2017-10-01", "2019-08-31")
     real["agency_mbs"] = real["mbs"] + real["agency"]
