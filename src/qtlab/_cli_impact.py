@@ -126,9 +126,9 @@ def fit_yield_cmd(
     from qtlab.analyses._d2_family import choose_default  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.analyses.liabilities import stopped_path  # noqa: PLC0415 (lazy: fast --help)
-    from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
 
-    ds = Dataset(as_of, data_dir=data_dir)
+    ds = RunContext(as_of, data_dir=data_dir)
     if recipe is not None:
         _recipe_out(ds, recipe, parsed[1], form, out_file)
         return
@@ -229,10 +229,10 @@ def endpoint_cmd(
 
         policy = preset_name(policy, extra=("caps", "hold"))
     from qtlab.analyses.liabilities import endpoint  # noqa: PLC0415 (lazy: fast --help)
-    from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
 
     rules = rule or ["reserves_peak_fraction=0.5"]
-    ds = Dataset(as_of, data_dir=data_dir)
+    ds = RunContext(as_of, data_dir=data_dir)
     banks = None
     if bank_assets is not None:
         _, proj, _, _ = endpoint(
@@ -297,9 +297,9 @@ def scorecard_cmd(
         score,
         shipped_files,
     )
-    from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
 
-    ds = Dataset(as_of, data_dir=data_dir)
+    ds = RunContext(as_of, data_dir=data_dir)
     table = score(load_forecasts(file), ds)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     payload = {

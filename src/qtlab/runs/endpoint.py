@@ -76,12 +76,13 @@ def engine_stop(
     return ctx.memo(key, compute)
 
 
-def _rules_key(r: LiabilityRules) -> tuple[Hashable, ...]:
+def _rules_key(r: LiabilityRules) -> Hashable:
     """Liability rules without a TGA or ON RRP path as a hashable value, by content (the
     currency + other block's path, where given, month by month)."""
     other = r.currency_other
     path = None if other is None else tuple(zip(map(str, other.index), other.tolist(), strict=True))
-    return (r.rrp_rule, r.rrp_floor, r.rrp_share, r.currency_growth, r.tga, path)
+    tga = r.tga if not isinstance(r.tga, pd.Series) else None  # a path is never kept
+    return (r.rrp_rule, r.rrp_floor, r.rrp_share, r.currency_growth, tga, path)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class _StopKey:
 
     policy: str
     rules: tuple[str, ...]
-    liability_rules: tuple[Hashable, ...]
+    liability_rules: Hashable
     as_of: date | None
     gdp_growth: float
     horizon: int
