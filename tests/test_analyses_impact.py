@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from _contexts import shared
 from qtlab.analyses import AnalysisResult, get_analysis
 from qtlab.analyses.impact import yield_forecast
 from qtlab.analyses.liabilities import endpoint
@@ -22,7 +23,7 @@ IDS = ("C2", "C3", "D1", "D2", "D3", "D4")
 
 @pytest.fixture(scope="module")
 def vantages() -> dict[str, Dataset]:
-    return {"2022": Dataset("2022-05-31", use_store=False), "today": Dataset(use_store=False)}
+    return {"2022": shared("2022-05-31"), "today": shared()}
 
 
 @pytest.mark.parametrize("aid", IDS)

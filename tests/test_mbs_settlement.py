@@ -10,6 +10,7 @@ import pytest
 from qtlab.engine import DESK_MBS_LAG, ConstantPaydownRate, MbsSettlement, project
 from qtlab.errors import SpecError
 from qtlab.policy import load_preset
+from qtlab.runs import RunContext
 from qtlab.runs.mbs_settlement import (
     april_2022_principal,
     implied_principal,
@@ -22,7 +23,7 @@ from qtlab.store.dataset import Dataset
 
 @pytest.fixture(scope="module")
 def ds() -> Dataset:
-    return Dataset()
+    return RunContext()
 
 
 def test_april_2022_umbs_principal_from_the_two_mbs_files(ds: Dataset):

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from _contexts import shared
 from qtlab.analyses import get_analysis
 from qtlab.analyses._scorecard_fig import comparison_table, source_label
 from qtlab.analyses._scorecard_quantities import QUANTITIES
@@ -32,7 +33,7 @@ M = pd.Period
 
 @pytest.fixture(scope="module")
 def today() -> Dataset:
-    return Dataset(use_store=False)
+    return shared()
 
 
 def _f(q: str, value, horizon: str, made: str = "2022-05-31", **kw) -> Forecast:
@@ -253,7 +254,7 @@ def test_comparison_table_has_every_source_and_the_realized_path(today):
     ],
 )
 def test_e1_at_a_vantage_shows_only_what_was_made_by_then(vantage, has, lacks):
-    res = get_analysis("E1").run(Dataset(vantage, use_store=False), lang="en")
+    res = get_analysis("E1").run(shared(vantage), lang="en")
     tb = res.table("e1_scorecard")
     assert (tb["made"] <= vantage).all()
     assert tb["source"].str.contains(has).any()

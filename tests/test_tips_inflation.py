@@ -10,6 +10,7 @@ from qtlab.analyses.runoff import describe_inflation
 from qtlab.engine import InflationAssumption, RealizedTipsAccrual, project
 from qtlab.errors import SpecError
 from qtlab.policy import Policy, Regime, RegimeSource
+from qtlab.runs import RunContext
 from qtlab.runs.runoff import backtest
 from qtlab.runs.tips import tips_accrual
 from qtlab.store.dataset import Dataset
@@ -17,7 +18,7 @@ from qtlab.store.dataset import Dataset
 
 @pytest.fixture(scope="module")
 def vantage() -> Dataset:
-    return Dataset("2022-05-31")
+    return RunContext("2022-05-31")
 
 
 @pytest.fixture(scope="module")
