@@ -22,6 +22,7 @@ from qtlab.engine import (
     BalanceInputs,
     InflationAssumption,
     IssuanceMix,
+    MbsSettlement,
     PaydownAmounts,
     PaydownPath,
     PaydownSource,
@@ -43,8 +44,10 @@ __all__ = [
     "QT2_VANTAGE",
     "TAPER_END",
     "Backtest",
+    "EngineInputs",
     "as_policy",
     "backtest",
+    "engine_inputs",
     "paydown_source",
     "purchases_after_file",
     "realized_holdings",
@@ -221,11 +224,10 @@ def realized_taper_purchases(ctx: RunContext, after: pd.Timestamp) -> pd.DataFra
     return out
 
 
-def run_projection(
+def engine_inputs(
     ctx: RunContext,
     policy: Policy | str | None,
     start: MonthLike,
-    months: int,
     *,
     mbs_paydowns: str | Path | PaydownSource | PaydownAmounts = "realized",
     observe: pd.DatetimeIndex | None = None,
@@ -237,8 +239,10 @@ def run_projection(
     issuance_mix: IssuanceMix | None = None,
     mbs_lag: int | None = DESK_MBS_LAG,
     inflation: InflationAssumption | None = None,
-) -> Projection:
-    """Project the holdings visible in ``ctx`` under ``policy``.
+) -> EngineInputs:
+    """What the engine takes to project the holdings visible in ``ctx`` under ``policy``
+    (:class:`EngineInputs`: hand it to :func:`qtlab.engine.project`, or call its
+    :meth:`~EngineInputs.project`, to get the numbers of the CLI and the report).
 
     A preset name is the preset as known at ``ctx``'s vantage (only the regimes
     announced by then, :func:`as_policy`; ``None``: the plan in force then), except
@@ -279,19 +283,124 @@ def run_projection(
             else mbs_paydowns
         )
     pol = as_policy(policy, None if hindsight else ctx.as_of)
-    return project(
-        h,
-        pol,
-        start,
-        months,
+    return EngineInputs(
+        holdings=h,
+        policy=pol,
+        start=to_month(start, field="start"),
         mbs_paydowns=src,
-        observe=observe,
         tips_accrual=tips_accrual(ctx, inflation, hindsight=hindsight),
         purchases=bought,
+        mbs_settlement=mbs_settlement(h, src, mbs_lag),
+        issuance_mix=issuance_mix,
+        balance=balance,
+        observe=observe,
+    )
+
+
+@dataclass(frozen=True)
+class EngineInputs:
+    """Everything a run from the data hands to :func:`qtlab.engine.project` besides the
+    horizon: the one recipe of "run the engine from a Dataset" (:func:`engine_inputs`).
+
+    The CLI's ``qtlab project``, the report and the dashboard project exactly these, so
+    ``qtlab.engine.project(months=n, **inputs.kwargs())`` (or ``inputs.project(n)``) gives
+    their numbers to the cent. Calling the engine with the holdings and the policy alone
+    leaves out what the recipe adds from the data.
+
+    Attributes
+    ----------
+    holdings
+        Holdings by CUSIP visible at the vantage [USD bn, %].
+    policy
+        The policy as known at the vantage (a preset cut to the regimes announced by then).
+    start
+        The first month projected.
+    mbs_paydowns
+        The MBS paydown source (realized, the prepayment model or a user's path), or None
+        without MBS holdings.
+    tips_accrual
+        TIPS index-ratio growth: measured in the weekly data, then along the inflation
+        assumption (:func:`qtlab.runs.tips.tips_accrual`).
+    purchases
+        The realized taper purchases after the Treasury file's date [USD bn], or None.
+    mbs_settlement
+        The Desk's settlement lag of MBS reinvestment, with the purchases pending at the
+        MBS file, or None.
+    issuance_mix
+        How rolled-over money splits across new securities (None: the engine's default).
+    balance
+        The liability side (None: assets only).
+    observe
+        Dates at which to read holdings inside a month (the backtest), or None.
+    """
+
+    holdings: pd.DataFrame
+    policy: Policy
+    start: pd.Period
+    mbs_paydowns: PaydownSource | PaydownAmounts | None
+    tips_accrual: PaydownSource | None
+    purchases: pd.DataFrame | None
+    mbs_settlement: MbsSettlement | None
+    issuance_mix: IssuanceMix | None = None
+    balance: BalanceInputs | None = None
+    observe: pd.DatetimeIndex | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`qtlab.engine.project` (all but ``months``)."""
+        return {
+            "holdings": self.holdings,
+            "policy": self.policy,
+            "start": self.start,
+            "mbs_paydowns": self.mbs_paydowns,
+            "issuance_mix": self.issuance_mix,
+            "observe": self.observe,
+            "tips_accrual": self.tips_accrual,
+            "purchases": self.purchases,
+            "balance": self.balance,
+            "mbs_settlement": self.mbs_settlement,
+        }
+
+    def project(self, months: int) -> Projection:
+        """:func:`qtlab.engine.project` of these inputs over ``months`` months."""
+        return project(months=months, **self.kwargs())
+
+
+def run_projection(
+    ctx: RunContext,
+    policy: Policy | str | None,
+    start: MonthLike,
+    months: int,
+    *,
+    mbs_paydowns: str | Path | PaydownSource | PaydownAmounts = "realized",
+    observe: pd.DatetimeIndex | None = None,
+    kinds: tuple[str, ...] | None = None,
+    hindsight: bool = False,
+    mortgage_rate: str | Path = "flat",
+    shock_bp: float = 0.0,
+    balance: BalanceInputs | None = None,
+    issuance_mix: IssuanceMix | None = None,
+    mbs_lag: int | None = DESK_MBS_LAG,
+    inflation: InflationAssumption | None = None,
+) -> Projection:
+    """Project the holdings visible in ``ctx`` under ``policy`` over ``months`` months:
+    :func:`engine_inputs` (which says what it adds from the data) run by
+    :func:`qtlab.engine.project`."""
+    inputs = engine_inputs(
+        ctx,
+        policy,
+        start,
+        mbs_paydowns=mbs_paydowns,
+        observe=observe,
+        kinds=kinds,
+        hindsight=hindsight,
+        mortgage_rate=mortgage_rate,
+        shock_bp=shock_bp,
         balance=balance,
         issuance_mix=issuance_mix,
-        mbs_settlement=mbs_settlement(h, src, mbs_lag),
+        mbs_lag=mbs_lag,
+        inflation=inflation,
     )
+    return inputs.project(months)
 
 
 @dataclass(frozen=True)
