@@ -53,7 +53,7 @@ READER = textwrap.dedent(
     out = {"ok": 0, "clear": 0, "other": [], "mixed": [], "seen": []}
     while not stop.exists():
         try:
-            s = RunContext(data_dir=d).series("agency_mbs.outstanding")
+            s = Dataset(data_dir=d).series("agency_mbs.outstanding")
             values = sorted(set(s.tolist()))
             if len(values) != 1 or len(s) != 240:
                 out["mixed"].append(values[:5])

@@ -60,7 +60,7 @@ def test_realized_paydowns_come_from_the_given_folders(snap: Path):
 
 
 def test_the_backtest_reads_the_given_folders(snap: Path):
-    mine = backtest("qt2", ds=RunContext(snapshot_dir=snap, use_store=False))
+    mine = backtest("qt2", ctx=RunContext(snapshot_dir=snap, use_store=False))
     packaged = backtest("qt2")
     f, g = mine.frame, packaged.frame
     at = (f["series"] == "mbs") & (f["month"] == "2024-01")

@@ -239,7 +239,7 @@ def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart
     }
     res = sweep_paths(start, POL, RatePaths(pd.PeriodIndex(grid), vals))
     ds = RunContext()
-    src = SplicedPaydowns(realized_paydown_rates(ds), paydown_source("model", ds=ds))
+    src = SplicedPaydowns(realized_paydown_rates(ds), paydown_source("model", ctx=ds))
     det = run_projection(
         ds, POL, start.start, MONTHS, mbs_paydowns=src, balance=start.balance
     ).frame
