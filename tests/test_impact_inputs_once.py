@@ -13,7 +13,7 @@ def test_inputs_are_built_once_per_context(monkeypatch: pytest.MonkeyPatch):
     built: list[object] = []
     real = ii._load_inputs
 
-    def counting(ds: RunContext, **kw: object) -> ii.Inputs:
+    def counting(ds: RunContext, **kw: object) -> ii.ImpactInputs:
         built.append(ds)
         return real(ds, **kw)
 

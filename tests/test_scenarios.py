@@ -19,7 +19,7 @@ from qtlab.i18n import t
 from qtlab.policy import load_preset
 from qtlab.runs import RunContext
 from qtlab.runs.forward import forward_projection, realized_paydown_rates
-from qtlab.runs.inputs import Inputs
+from qtlab.runs.inputs import ImpactInputs
 from qtlab.runs.mbs import mortgage_rates
 from qtlab.runs.runoff import paydown_source, run_projection
 from qtlab.scenarios import (
@@ -42,12 +42,12 @@ POL = load_preset("qt2-realized")
 
 
 @pytest.fixture(scope="module")
-def fwd() -> tuple[SweepStart, Inputs]:
+def fwd() -> tuple[SweepStart, ImpactInputs]:
     return _forward(RunContext(), months=MONTHS, policy=POL)
 
 
 @pytest.fixture(scope="module")
-def start(fwd: tuple[SweepStart, Inputs]) -> SweepStart:
+def start(fwd: tuple[SweepStart, ImpactInputs]) -> SweepStart:
     return fwd[0]
 
 
@@ -223,7 +223,7 @@ def test_vectorized_sweep_equals_the_per_scenario_loop(start: SweepStart):
         np.testing.assert_allclose(vec[v], ref[v], rtol=1e-10, atol=1e-9)
 
 
-def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart, Inputs]):
+def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart, ImpactInputs]):
     """Every path on the base rates (no shock) gives the deterministic engine projection
     of the runoff analyses (realized paydowns where measured, then the prepayment model,
     rates flat) and the D2 point forecast."""
@@ -252,7 +252,7 @@ def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart
     np.testing.assert_allclose(res.get("yield10")[0], fc["mean"].to_numpy(), atol=1e-10)
 
 
-def test_carry_forward_uses_the_realized_paydowns_like_f1(fwd: tuple[SweepStart, Inputs]):
+def test_carry_forward_uses_the_realized_paydowns_like_f1(fwd: tuple[SweepStart, ImpactInputs]):
     """Months the weekly data measure are realized in every scenario (2024-10..2026-02 for
     the 2024-10-02 MBS file), so the sweep starts from F1's MBS holdings."""
     start, _ = fwd

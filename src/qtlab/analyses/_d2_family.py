@@ -37,7 +37,7 @@ from qtlab.impact.yield_family import (
     sample_sensitivity,
 )
 from qtlab.runs.context import RunContext
-from qtlab.runs.inputs import Assumption, Inputs
+from qtlab.runs.inputs import Assumption, ImpactInputs
 from qtlab.runs.yield_recipes import RECIPES, run_recipe
 
 __all__ = ["AUTO", "SpecChoice", "choose_default", "family_parts", "spec_sample"]
@@ -71,12 +71,12 @@ def spec_sample(spec: Spec, last: pd.Period) -> tuple[str, None]:
     return (str(spec.first_month(last + 1)), None)
 
 
-def _shared(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
+def _shared(inp: ImpactInputs, proj: pd.DataFrame) -> pd.DataFrame:
     return indicators_along(inp, proj.iloc[:1])
 
 
 def choose_default(
-    inp: Inputs,
+    inp: ImpactInputs,
     proj: pd.DataFrame,
     spec: str | None = None,
     sample: tuple[str | None, str | None] = (None, None),
@@ -114,7 +114,7 @@ def _choice_table(choice: SpecChoice) -> pd.DataFrame:
     ]
 
 
-def _sensitivity(inp: Inputs, ind: pd.DataFrame) -> pd.DataFrame:
+def _sensitivity(inp: ImpactInputs, ind: pd.DataFrame) -> pd.DataFrame:
     last = inp.last_month
     starts = [
         pd.Period(f"{y}-01", freq="M")
@@ -171,7 +171,9 @@ def _sensitivity_figure(table: pd.DataFrame, lang: str) -> go.Figure:
     return fig
 
 
-def _forms(inp: Inputs, ind: pd.DataFrame, sample: tuple[str | None, str | None]) -> pd.DataFrame:
+def _forms(
+    inp: ImpactInputs, ind: pd.DataFrame, sample: tuple[str | None, str | None]
+) -> pd.DataFrame:
     rows = []
     for i in INDICATORS:
         for form in ("levels", "diff"):
@@ -200,7 +202,7 @@ def _forms(inp: Inputs, ind: pd.DataFrame, sample: tuple[str | None, str | None]
 _TREASURY_KINDS: Final = ("bill", "note_bond", "tips", "frn")
 
 
-def duration_table(ctx: RunContext, inp: Inputs) -> pd.DataFrame:
+def duration_table(ctx: RunContext, inp: ImpactInputs) -> pd.DataFrame:
     """Ten-year equivalents of the SOMA holdings at each Treasury CUSIP-file date visible
     at the vantage [USD bn], over marketable debt and nominal GDP [%], beside the reserve
     ratios of that month. Only at file dates: nothing is interpolated between files."""
@@ -236,7 +238,7 @@ def duration_table(ctx: RunContext, inp: Inputs) -> pd.DataFrame:
 
 def family_parts(
     ctx: RunContext,
-    inputs: tuple[Inputs, pd.DataFrame, list[Assumption]],
+    inputs: tuple[ImpactInputs, pd.DataFrame, list[Assumption]],
     choice: SpecChoice,
     lang: str,
 ) -> tuple[list[Table], list[Figure], list[Note]]:

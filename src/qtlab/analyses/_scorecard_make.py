@@ -48,7 +48,7 @@ def make_forecasts(ctx: RunContext) -> dict[str, Any]:
         DEFAULT_RULES,
         SCENARIOS,
         endpoint,
-        project,
+        liability_projection,
         stopped_path,
     )
     from qtlab.balance import DEFAULT_CURRENCY_GROWTH, LiabilityRules  # noqa: PLC0415
@@ -122,7 +122,7 @@ def make_forecasts(ctx: RunContext) -> dict[str, Any]:
                 else:
                     v = value_at(stop, pd.Period(m, freq="M"), _ENGINE_COLUMN[q])
                 add(q, round(v, 1), m, src)
-    _, c2, _ = project(ctx, horizon=24)
+    _, c2, _ = liability_projection(ctx, horizon=24)
     rrp = c2["on_rrp"].iloc[1:]
     src = f"qtlab C2 (ON RRP absorbs first) as of {made}"
     hz = str(rrp.index[-1])

@@ -18,7 +18,7 @@ from qtlab.balance import DEFAULT_GDP_GROWTH
 from qtlab.errors import SpecError, one_of
 from qtlab.impact import INDICATORS, SepStatistic, YieldFit, fit_yield, peak, scarcity_indicators
 from qtlab.runs.context import RunContext
-from qtlab.runs.inputs import Assumption, Inputs, last_sep_year, sep_path
+from qtlab.runs.inputs import Assumption, ImpactInputs, last_sep_year, sep_path
 
 __all__ = ["YieldForecast", "indicators_along", "yield_forecast"]
 
@@ -63,7 +63,7 @@ class YieldForecast:
         }
 
 
-def indicators_along(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
+def indicators_along(inp: ImpactInputs, proj: pd.DataFrame) -> pd.DataFrame:
     reserves = pd.concat([inp.reserves, proj["reserves"].iloc[1:]])
     out = scarcity_indicators(reserves, inp.debt, inp.gdp)
     out["projected"] = out.index > inp.last_month
@@ -80,7 +80,7 @@ def yield_forecast(
     policy_path: pd.Series | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     stop_rules: tuple[str, ...] = DEFAULT_RULES,
-    inputs: tuple[Inputs, pd.DataFrame, list[Assumption]] | None = None,
+    inputs: tuple[ImpactInputs, pd.DataFrame, list[Assumption]] | None = None,
     sep_statistic: SepStatistic = "median",
     form: str = "levels",
 ) -> YieldForecast:
@@ -128,6 +128,6 @@ def yield_forecast(
     return YieldForecast(fit, fc, peak(fc), source, tuple(lines))
 
 
-def _pre_name(inp: Inputs) -> str:
+def _pre_name(inp: ImpactInputs) -> str:
     text = str(inp.policy.attrs.get("pre_range", ""))
     return "DFEDTAR" if "DFEDTAR" in text else "DFF"

@@ -33,7 +33,7 @@ from qtlab.portfolio.mbs_cohorts import mbs_cohorts
 from qtlab.prepay import CohortState
 from qtlab.runs.context import RunContext
 from qtlab.runs.forward import realized_paydown_rates, start_month
-from qtlab.runs.inputs import Inputs, balance_from_h41, load_inputs, sep_path
+from qtlab.runs.inputs import ImpactInputs, balance_from_h41, load_inputs, sep_path
 from qtlab.runs.mbs import mortgage_rates, params_at, realized_paydowns
 from qtlab.runs.mbs_settlement import mbs_settlement
 from qtlab.runs.runoff import as_policy, purchases_after_file
@@ -111,7 +111,7 @@ def default_policy(ctx: RunContext) -> str:
     return preset_in_force(ctx.as_of)
 
 
-def _yield_fit(inp: Inputs, indicator: str) -> YieldFit:
+def _yield_fit(inp: ImpactInputs, indicator: str) -> YieldFit:
     ind = scarcity_indicators(inp.reserves, inp.debt, inp.gdp)[indicator]
     return fit_yield(inp.yield10, ind, inp.policy, indicator_name=indicator)
 
@@ -148,7 +148,7 @@ def _forward(
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     indicator: str = "reserves_to_debt",
     params: str | None = None,
-) -> tuple[SweepStart, Inputs]:
+) -> tuple[SweepStart, ImpactInputs]:
     """The plain inputs of a sweep from the data visible in ``ctx``.
 
     Start: the month after the latest data, as F1

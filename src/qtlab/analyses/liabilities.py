@@ -43,7 +43,7 @@ from qtlab.runs.endpoint import engine_endpoint, engine_stop
 from qtlab.runs.inputs import (
     ASSET_PATHS,
     Assumption,
-    Inputs,
+    ImpactInputs,
     asset_path,
     asset_path_names,
     default_asset_path,
@@ -60,7 +60,7 @@ __all__ = [
     "c3_endpoint",
     "endpoint",
     "engine_stop",
-    "project",
+    "liability_projection",
     "stopped_path",
 ]
 
@@ -77,7 +77,7 @@ LIAB_ALL: Final = ("total_assets", "reserves", "on_rrp", "tga", "currency", "oth
 _H41 = "Federal Reserve H.4.1 (FRED WALCL, WRESBAL, WTREGEN, RRPONTSYD)"
 
 
-def project(
+def liability_projection(
     ctx: RunContext,
     *,
     horizon: int = 60,
@@ -87,9 +87,9 @@ def project(
     currency_growth: float = DEFAULT_CURRENCY_GROWTH,
     tga: float | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
-    inputs: Inputs | None = None,
+    inputs: ImpactInputs | None = None,
     securities: pd.Series | None = None,
-) -> tuple[Inputs, pd.DataFrame, tuple[Assumption, Assumption]]:
+) -> tuple[ImpactInputs, pd.DataFrame, tuple[Assumption, Assumption]]:
     """The inputs, the projected balance sheet and its assumptions (asset path, liabilities).
 
     The asset path is, in order of precedence: ``assets`` (total assets [USD bn]),
@@ -183,10 +183,10 @@ def c2_reserves(
     """
     frames = []
     notes: list[Note] = []
-    inp: Inputs | None = None
+    inp: ImpactInputs | None = None
     desc: tuple[Assumption, ...] = ()
     for name in SCENARIOS:
-        inp, proj, desc = project(
+        inp, proj, desc = liability_projection(
             ctx,
             horizon=horizon,
             assets=assets,
@@ -292,8 +292,8 @@ def endpoint(
     currency_growth: float = DEFAULT_CURRENCY_GROWTH,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     bank_assets: pd.Series | None = None,
-    inputs: Inputs | None = None,
-) -> tuple[EndpointResult, pd.DataFrame, Inputs, tuple[Assumption, ...]]:
+    inputs: ImpactInputs | None = None,
+) -> tuple[EndpointResult, pd.DataFrame, ImpactInputs, tuple[Assumption, ...]]:
     """C3 for one set of rules (the first to bind ends runoff): the result, the
     projected path, the inputs and the assumptions (``result.assumptions`` has them
     in English, the GDP growth assumption first).
@@ -316,7 +316,7 @@ def endpoint(
             bank_assets=bank_assets,
             inputs=inputs,
         )
-    inp, proj, desc = project(
+    inp, proj, desc = liability_projection(
         ctx,
         horizon=horizon,
         assets=assets,
@@ -361,7 +361,7 @@ def endpoint(
     return res, proj, inp, used
 
 
-def _overlay(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
+def _overlay(inp: ImpactInputs, proj: pd.DataFrame) -> pd.DataFrame:
     reserves = pd.concat([inp.reserves, proj["reserves"].iloc[1:]])
     ratio = scarcity_indicators(reserves, inp.debt, inp.gdp)["reserves_to_debt"].dropna()
     cols = {}
@@ -484,8 +484,8 @@ def stopped_path(
     assets: pd.Series | None = None,
     asset_path_name: str | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
-    inputs: Inputs | None = None,
-) -> tuple[Inputs, pd.DataFrame, list[Assumption]]:
+    inputs: ImpactInputs | None = None,
+) -> tuple[ImpactInputs, pd.DataFrame, list[Assumption]]:
     """The C2 projection (default scenario) with runoff stopped where the first of
     ``stop_rules`` binds: on an engine policy the engine's own stop (its endpoint
     regime after, :func:`engine_stop`); on other paths total assets are held flat from
@@ -508,12 +508,12 @@ def stopped_path(
 
 def _stop_at(
     ctx: RunContext,
-    found: tuple[EndpointResult, pd.DataFrame, Inputs, tuple[Assumption, ...]],
+    found: tuple[EndpointResult, pd.DataFrame, ImpactInputs, tuple[Assumption, ...]],
     stop_rules: Sequence[str],
     *,
     horizon: int,
     gdp_growth: float,
-) -> tuple[Inputs, pd.DataFrame, list[Assumption]]:
+) -> tuple[ImpactInputs, pd.DataFrame, list[Assumption]]:
     """:func:`stopped_path` from the :func:`endpoint` of ``stop_rules`` (``found``)."""
     res, proj, inp, used = found
     lines = list(used)
@@ -522,7 +522,9 @@ def _stop_at(
     elif res.end_month is not None and res.end_month < proj.index[-1]:
         a = proj["total_assets"].iloc[1:].copy()
         a.loc[period_index(a) > res.end_month] = value_at(a, res.end_month)
-        inp, proj, _ = project(ctx, horizon=horizon, assets=a, gdp_growth=gdp_growth, inputs=inp)
+        inp, proj, _ = liability_projection(
+            ctx, horizon=horizon, assets=a, gdp_growth=gdp_growth, inputs=inp
+        )
         lines.append(
             Assumption(
                 "impact.assumption.stop",

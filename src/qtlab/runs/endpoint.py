@@ -3,7 +3,7 @@
 The engine (:func:`qtlab.engine.project` with ``balance=``) projects the liabilities
 month by month along its own assets and, where the first rule binds, switches to the
 endpoint regime (full reinvestment, as at the end of QT1). This module assembles the
-engine's liability inputs from the as-of data (:class:`~qtlab.runs.inputs.Inputs`).
+engine's liability inputs from the as-of data (:class:`~qtlab.runs.inputs.ImpactInputs`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from qtlab.policy import Endpoint, EndpointCondition, Policy, load_preset
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import (
     Assumption,
-    Inputs,
+    ImpactInputs,
     balance_from_h41,
     engine_frame,
     load_inputs,
@@ -41,7 +41,7 @@ __all__ = ["engine_endpoint", "engine_stop", "project_with_endpoint"]
 
 def engine_stop(
     ctx: RunContext,
-    inp: Inputs,
+    inp: ImpactInputs,
     policy: str,
     rules: Sequence[str],
     *,
@@ -106,8 +106,8 @@ def engine_endpoint(
     horizon: int,
     gdp_growth: float,
     bank_assets: pd.Series | None,
-    inputs: Inputs | None,
-) -> tuple[EndpointResult, pd.DataFrame, Inputs, tuple[Assumption, ...]]:
+    inputs: ImpactInputs | None,
+) -> tuple[EndpointResult, pd.DataFrame, ImpactInputs, tuple[Assumption, ...]]:
     """C3 on an engine policy: the engine's stop (:func:`engine_stop`) as an
     :class:`~qtlab.balance.EndpointResult` (each rule's own month and the thresholds
     measured on the engine's path), the path (state month first), the inputs and the

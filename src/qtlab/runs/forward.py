@@ -56,7 +56,7 @@ from qtlab.runs.forward_policy import (
 )
 from qtlab.runs.inputs import (
     Assumption,
-    Inputs,
+    ImpactInputs,
     balance_from_h41,
     load_inputs,
     rules_assumption,
@@ -230,7 +230,7 @@ class Forward:
         return pd.DataFrame(rows)
 
 
-def _state_at(inp: Inputs, month: pd.Period) -> LiabilityState:
+def _state_at(inp: ImpactInputs, month: pd.Period) -> LiabilityState:
     """The H.4.1 monthly liability state of ``month`` (TGA as :func:`load_inputs` reads
     it when the month has none)."""
     if month >= inp.state.month:
@@ -252,7 +252,7 @@ def _anchor(ctx: RunContext) -> pd.Timestamp:
     return pd.Timestamp(s.index.max())
 
 
-def start_month(ctx: RunContext, inp: Inputs) -> tuple[pd.Timestamp, pd.Period]:
+def start_month(ctx: RunContext, inp: ImpactInputs) -> tuple[pd.Timestamp, pd.Period]:
     """The latest weekly SOMA summary visible in ``ctx`` (the anchor the carry-forward is
     checked on) and the first projected month: the month after the latest data, the
     weekly summary or the H.4.1 of ``inp``, whichever is later (F1 and F2 start there)."""
@@ -335,7 +335,7 @@ def _check(proj: Projection, ctx: RunContext, anchor: pd.Timestamp) -> pd.DataFr
     return out
 
 
-def _h41_check(inp: Inputs, every: pd.DataFrame, anchor: pd.Period) -> pd.DataFrame:
+def _h41_check(inp: ImpactInputs, every: pd.DataFrame, anchor: pd.Period) -> pd.DataFrame:
     """The carried-forward securities against the H.4.1 from the anchor month on."""
     sec = every["total_securities"] + every["tips_inflation_comp"]
     h41 = inp.securities[
@@ -505,7 +505,7 @@ def forward_projection(
 
 
 def _targeted(
-    bal: BalanceInputs, target: str, inp: Inputs, through: pd.Period
+    bal: BalanceInputs, target: str, inp: ImpactInputs, through: pd.Period
 ) -> tuple[BalanceInputs, Assumption]:
     """``bal`` with reserve-management purchases that hold reserves at ``target``."""
     kind, _, raw = str(target).partition("=")

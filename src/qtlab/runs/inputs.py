@@ -49,7 +49,7 @@ from qtlab.sources.fomc import load_sep_preset, sep_series_id
 __all__ = [
     "ASSET_PATHS",
     "Assumption",
-    "Inputs",
+    "ImpactInputs",
     "asset_path",
     "asset_path_names",
     "balance_from_h41",
@@ -126,7 +126,7 @@ def rules_assumption(rules: LiabilityRules) -> Assumption:
 
 
 @dataclass(frozen=True)
-class Inputs:
+class ImpactInputs:
     """Monthly inputs cut at the vantage date [USD bn, %]."""
 
     as_of: date | None
@@ -194,7 +194,7 @@ def _optional(ctx: RunContext, series_id: str) -> pd.Series | None:
 
 
 def balance_from_h41(
-    inp: Inputs,
+    inp: ImpactInputs,
     securities: float,
     rules: LiabilityRules,
     *,
@@ -216,7 +216,9 @@ def balance_from_h41(
     )
 
 
-def load_inputs(ctx: RunContext, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GROWTH) -> Inputs:
+def load_inputs(
+    ctx: RunContext, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GROWTH
+) -> ImpactInputs:
     """Everything C2-D3 read, monthly, as of ``ctx.as_of``; GDP and debt paths extended
     ``horizon`` months past the last complete month of H.4.1 data.
 
@@ -238,7 +240,7 @@ def load_inputs(ctx: RunContext, *, horizon: int, gdp_growth: float = DEFAULT_GD
     )
 
 
-def _load_inputs(ctx: RunContext, *, horizon: int, gdp_growth: float) -> Inputs:
+def _load_inputs(ctx: RunContext, *, horizon: int, gdp_growth: float) -> ImpactInputs:
     weekly = balance_sheet(
         ctx.series("WALCL"),
         ctx.series("WRESBAL"),
@@ -293,7 +295,7 @@ def _load_inputs(ctx: RunContext, *, horizon: int, gdp_growth: float) -> Inputs:
     debt = debt_path(marketable, cbo, through)
     y10 = to_monthly(ctx.series("DGS10"), "mean")
     pol = policy_rate(ctx.series("DFEDTARU"), _pre_range(ctx))
-    return Inputs(
+    return ImpactInputs(
         as_of=ctx.as_of,
         h41=h41.loc[:last],
         state=state,
@@ -520,7 +522,7 @@ def rrp_drivers(ctx: RunContext) -> tuple[pd.Series, pd.Series]:
 
 def fit_liability_model(
     ctx: RunContext,
-    inp: Inputs,
+    inp: ImpactInputs,
     *,
     currency_years: int = 5,
     tga_target: float | None = None,
@@ -549,7 +551,7 @@ def fit_liability_model(
 
 def model_rules(
     fit: LiabilityModelFit,
-    inp: Inputs,
+    inp: ImpactInputs,
     through: pd.Period,
     base: LiabilityRules | None = None,
     *,

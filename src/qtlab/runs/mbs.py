@@ -356,7 +356,7 @@ def fit_params(
 
 
 @dataclass(frozen=True)
-class Backtest:
+class MbsBacktest:
     """MBS-only backtest from a CUSIP file [USD bn]; ``window`` = months scored."""
 
     frame: pd.DataFrame
@@ -383,7 +383,7 @@ def backtest_mbs(
     plan: str = "qt2",
     *,
     data: MbsData | None = None,
-) -> Backtest:
+) -> MbsBacktest:
     """Project SOMA MBS from the 2022-05-11 file (``plan="qt1"``: 2017-10-04) with
     realized mortgage rates under the plan's caps, and compare with realized
     holdings month by month [USD bn].
@@ -432,7 +432,7 @@ def backtest_mbs(
     f["realized_aligned"] = real["start_balance"].shift(-1).reindex(f.index)
     f["pct_error"] = 100 * (f["end_balance"] / f["realized_month_end"] - 1)
     f["pct_error_aligned"] = 100 * (f["end_balance"] / f["realized_aligned"] - 1)
-    return Backtest(frame=f, params=p, window=window)
+    return MbsBacktest(frame=f, params=p, window=window)
 
 
 def model_paydowns(

@@ -43,8 +43,8 @@ __all__ = [
     "BACKTEST_CONVENTION",
     "QT2_VANTAGE",
     "TAPER_END",
-    "Backtest",
     "EngineInputs",
+    "RunoffBacktest",
     "as_policy",
     "backtest",
     "engine_inputs",
@@ -404,7 +404,7 @@ def run_projection(
 
 
 @dataclass(frozen=True)
-class Backtest:
+class RunoffBacktest:
     """E2: a projection scored against realized SOMA holdings.
 
     Attributes
@@ -487,7 +487,7 @@ def backtest(
     shock_bp: float = 0.0,
     ctx: RunContext | None = None,
     issuance_mix: IssuanceMix | None = None,
-) -> Backtest:
+) -> RunoffBacktest:
     """E2 (see :func:`_backtest`); computed once per state of the data and returned as a copy.
 
     ``mbs_paydowns``: ``"realized"`` (default) or ``"model"`` (the prepayment model on the
@@ -538,7 +538,7 @@ def _backtest(
     mortgage_rate: str = "flat",
     shock_bp: float = 0.0,
     issuance_mix: IssuanceMix | None = None,
-) -> Backtest:
+) -> RunoffBacktest:
     """E2: project from the data of the episode's start and compare with the weekly summary.
 
     ``latest``: the latest view of the data; the vantage view is taken from its folders.
@@ -608,7 +608,7 @@ def _backtest(
         pay = "realized MBS paydowns"
     else:
         pay = f"MBS paydowns from {mbs_paydowns}"
-    return Backtest(
+    return RunoffBacktest(
         episode="qt2",
         convention=BACKTEST_CONVENTION,
         frame=frame,
@@ -624,7 +624,7 @@ def _backtest(
     )
 
 
-def _backtest_qt1(latest: RunContext) -> Backtest:
+def _backtest_qt1(latest: RunContext) -> RunoffBacktest:
     pol = load_preset("qt1-2017")
     real = realized_holdings(latest, "2017-10-01", "2019-08-31")
     real["agency_mbs"] = real["mbs"] + real["agency"]
@@ -646,7 +646,7 @@ def _backtest_qt1(latest: RunContext) -> Backtest:
     )
     check["error_pct"] = 0.0
     check.attrs["date"] = str(real.index[0].date())
-    return Backtest(
+    return RunoffBacktest(
         episode="qt1",
         convention=(
             "aggregate: month m is read at the first weekly observation of month m+1 (after "

@@ -38,7 +38,7 @@ from qtlab.impact import (
     scarcity_indicators,
 )
 from qtlab.runs.context import RunContext
-from qtlab.runs.inputs import Assumption, Inputs, load_inputs, sep_path
+from qtlab.runs.inputs import Assumption, ImpactInputs, load_inputs, sep_path
 
 __all__ = ["RECIPES", "Published", "Recipe", "RecipeResult", "recipe_names", "run_recipe"]
 
@@ -229,7 +229,7 @@ def _realized(
 
 def _compare(
     rec: Recipe,
-    inp: Inputs,
+    inp: ImpactInputs,
     fits: Mapping[str, YieldFit],
     fcs: Mapping[str, pd.DataFrame],
 ) -> pd.DataFrame:
