@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qtlab.analyses.fan import _forward, _yield_fit, f2_fan, mbs_runoff_variant
+from qtlab.analyses.fan import f2_fan, mbs_runoff_variant
 from qtlab.engine import SplicedPaydowns
 from qtlab.errors import SpecError
 from qtlab.i18n import t
@@ -22,6 +22,7 @@ from qtlab.runs.forward import forward_projection, realized_paydown_rates
 from qtlab.runs.inputs import ImpactInputs
 from qtlab.runs.mbs import mortgage_rates
 from qtlab.runs.runoff import paydown_source, run_projection
+from qtlab.runs.sweep import sweep_start_with_inputs, yield_fit
 from qtlab.scenarios import (
     MORTGAGE,
     POLICY,
@@ -43,7 +44,7 @@ POL = load_preset("qt2-realized")
 
 @pytest.fixture(scope="module")
 def fwd() -> tuple[SweepStart, ImpactInputs]:
-    return _forward(RunContext(), months=MONTHS, policy=POL)
+    return sweep_start_with_inputs(RunContext(), months=MONTHS, policy=POL)
 
 
 @pytest.fixture(scope="module")
@@ -246,7 +247,7 @@ def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart
     for v in ("mbs_paydowns", "mbs", "bills", "reserves", "total_assets", "on_rrp"):
         for s in range(2):
             np.testing.assert_allclose(res.get(v)[s], det[v].to_numpy(), rtol=1e-10, atol=1e-8)
-    fit = _yield_fit(inp, "reserves_to_debt")
+    fit = yield_fit(inp, "reserves_to_debt")
     ind = 100 * det["reserves"] / inp.debt.reindex(det.index)
     fc = fit.predict(ind, start.base[POLICY].reindex(det.index))
     np.testing.assert_allclose(res.get("yield10")[0], fc["mean"].to_numpy(), atol=1e-10)

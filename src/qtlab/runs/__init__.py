@@ -18,6 +18,7 @@ and runs them. Units: USD bn, percent, calendar months.
 - :mod:`qtlab.runs.endpoint`: the projection with its ample-reserve stop (C3);
 - :mod:`qtlab.runs.forward`, :mod:`qtlab.runs.forward_policy`: F1's carry-forward and
   alternatives;
+- :mod:`qtlab.runs.sweep`: the start of F2's Monte Carlo sweep from the data;
 - :mod:`qtlab.runs.yield_recipes`: the named D2 specifications.
 """
 
