@@ -33,6 +33,7 @@ from qtlab.runs.mbs import (
     mbs_cap,
     params_at,
 )
+from qtlab.runs.options import mortgage_rate_option
 
 __all__ = [
     "NYFED_2022_BASE",
@@ -94,8 +95,9 @@ def paydown_projection(
     lead = (first - start).n
     n = lead + months
     idx = pd.period_range(start, periods=n, freq="M")
+    rate = mortgage_rate_option(mortgage_rate)  # the option's text, parsed once here
     paths = np.stack(
-        [driving_path(hist, idx, p, mode=mortgage_rate, as_of=known, shock_bp=s) for s in shocks_bp]
+        [driving_path(hist, idx, p, mode=rate, as_of=known, shock_bp=s) for s in shocks_bp]
     )
     pr = project_cohorts(coh, paths, p, n)
     out = pd.DataFrame(

@@ -62,6 +62,7 @@ from qtlab.runs.inputs import (
     rules_assumption,
 )
 from qtlab.runs.mbs import model_paydowns, mortgage_rates
+from qtlab.runs.options import describe_rate, mortgage_rate_option
 from qtlab.runs.runoff import realized_holdings, run_projection
 
 __all__ = [
@@ -284,16 +285,19 @@ def realized_paydown_rates(ctx: RunContext) -> RealizedPaydowns | None:
 def _paydowns(
     ctx: RunContext, mortgage_rate: str | Path, shock_bp: float
 ) -> tuple[SplicedPaydowns, Assumption]:
-    model = model_paydowns(ctx, mortgage_rate=str(mortgage_rate), shock_bp=float(shock_bp))
+    rate = mortgage_rate_option(mortgage_rate)  # the edge: a word or a file, read once
+    model = model_paydowns(ctx, mortgage_rate=rate, shock_bp=float(shock_bp))
     src = SplicedPaydowns(realized_paydown_rates(ctx), model)
     rates = mortgage_rates(ctx)
-    if str(mortgage_rate) == "flat":
+    if describe_rate(rate) == "flat" and not isinstance(rate, pd.Series):
         how = Assumption(
             "f1.assumption.rate_flat",
             {"month": str(rates.index[-1]), "rate": float(rates.iloc[-1]), "shock": shock_bp},
         )
     else:
-        how = Assumption("f1.assumption.rate_file", {"file": str(mortgage_rate), "shock": shock_bp})
+        how = Assumption(
+            "f1.assumption.rate_file", {"file": describe_rate(rate), "shock": shock_bp}
+        )
     last = src.last_realized
     params = known_param_set(ctx.as_of)
     if last is None:  # no month without purchases visible yet: all from the model

@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -45,7 +44,7 @@ from qtlab.prepay.params import (
 from qtlab.prepay.paydowns import ModelPaydowns
 from qtlab.prepay.rates import monthly_average, rate_path
 from qtlab.runs.context import RunContext
-from qtlab.sources.user import read_monthly_csv
+from qtlab.runs.options import MortgageRate
 
 __all__ = [
     "FIT_END",
@@ -64,7 +63,6 @@ __all__ = [
     "mbs_cap",
     "mortgage_rates",
     "params_at",
-    "read_rate_file",
     "realized_paydowns",
 ]
 
@@ -173,20 +171,12 @@ def mortgage_rates(ctx: RunContext) -> pd.Series:
     raise DataError("no 30-year mortgage rate (MORTGAGE30US or pmms.frm30) in the data")
 
 
-def read_rate_file(path: str | Path) -> pd.Series:
-    """A user's mortgage-rate path: CSV with columns ``month`` (YYYY-MM) and ``rate`` [%],
-    checked line by line (:func:`qtlab.sources.user.read_monthly_csv`)."""
-    return read_monthly_csv(
-        path, "rate", what="mortgage-rate file", units="%", nonnegative=True, upper=100.0
-    )
-
-
 def driving_path(
     history: pd.Series,
     months: pd.PeriodIndex,
     params: PrepayParams,
     *,
-    mode: RateMode | str = "realized",
+    mode: MortgageRate = "realized",
     as_of: pd.Period | None = None,
     shock_bp: float = 0.0,
 ) -> np.ndarray:
@@ -194,15 +184,21 @@ def driving_path(
 
     ``realized``: the monthly history wherever it exists, flat after (shocks hit
     only months without data). ``flat``: the history up to ``as_of``, flat at its
-    last value after (shocks hit months after ``as_of``). Any other string is a
-    CSV file (:func:`read_rate_file`) that overrides the history from its first month.
+    last value after (shocks hit months after ``as_of``). A Series is a user's path
+    [%] (:func:`qtlab.runs.options.mortgage_rate_option` reads one from a file) that
+    overrides the history from its first month.
     """
     lag = params.rate_lag_months
-    if mode == "realized":
+    if isinstance(mode, str) and mode == "realized":
         return rate_path(history, months, lag=lag, as_of=None, shock_bp=shock_bp)
-    if mode == "flat":
+    if isinstance(mode, str) and mode == "flat":
         return rate_path(history, months, lag=lag, as_of=as_of, shock_bp=shock_bp)
-    user = read_rate_file(mode)
+    if not isinstance(mode, pd.Series):
+        raise SpecError(
+            f"mortgage_rate={quoted(mode)} is not 'realized', 'flat' or a monthly rate path "
+            "(parse a file with qtlab.runs.options.mortgage_rate_option)"
+        )
+    user = mode
     hist = history[history.index < user.index.min()]
     if as_of is not None:
         hist = hist[hist.index <= as_of]
@@ -438,7 +434,7 @@ def backtest_mbs(
 def model_paydowns(
     ctx: RunContext,
     *,
-    mortgage_rate: str = "flat",
+    mortgage_rate: MortgageRate = "flat",
     shock_bp: float | tuple[float, ...] = 0.0,
     params: PrepayParams | str | None = None,
     months: int = 360,
@@ -448,10 +444,10 @@ def model_paydowns(
 
     Cohorts of the SOMA MBS file visible in ``ctx``; driving rates from
     ``mortgage_rate`` (``flat``: known rates to the vantage month, flat after;
-    ``realized``: every rate in the data, flat after; or a CSV file of
-    month,rate [%]); ``shock_bp`` [bp] shifts the unknown future (a tuple gives
-    one scenario per shock). Covers ``months`` months from the file's start
-    month and is held flat after. ``latest``: the Dataset to read mortgage
+    ``realized``: every rate in the data, flat after; or a user's monthly path [%],
+    :data:`~qtlab.runs.options.MortgageRate`); ``shock_bp`` [bp] shifts the unknown
+    future (a tuple gives one scenario per shock). Covers ``months`` months from the
+    file's start month and is held flat after. ``latest``: the context to read mortgage
     rates from (a backtest passes today's with ``mortgage_rate="realized"``);
     default ``ctx``. The cohorts' burnout history is read from the same place,
     cut at the holdings file. ``params``: default the set known at ``ctx``'s vantage
@@ -462,7 +458,7 @@ def model_paydowns(
     coh = mbs_cohorts(ctx.holdings(["mbs"]), rate_history=hist)
     idx = pd.period_range(coh.attrs["start"], periods=months, freq="M")
     known = pd.Period(ctx.as_of, freq="M") if ctx.as_of is not None else None
-    if mortgage_rate == "realized":
+    if isinstance(mortgage_rate, str) and mortgage_rate == "realized":
         known = None  # every rate in the data is used; shocks hit months after it
     shocks = shock_bp if isinstance(shock_bp, tuple) else (float(shock_bp),)
     paths = np.stack(

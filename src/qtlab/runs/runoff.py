@@ -36,8 +36,14 @@ from qtlab.prepay import PrepayParams, known_param_set, prepay_params
 from qtlab.runs.context import RunContext
 from qtlab.runs.mbs import model_paydowns
 from qtlab.runs.mbs_settlement import BackfilledPaydowns, mbs_settlement
+from qtlab.runs.options import (
+    MortgageRate,
+    Paydowns,
+    describe_rate,
+    mortgage_rate_option,
+    paydowns_option,
+)
 from qtlab.runs.tips import tips_accrual, tips_check
-from qtlab.sources.user import read_monthly_csv
 
 __all__ = [
     "BACKTEST_CONVENTION",
@@ -100,15 +106,17 @@ def realized_holdings(ctx: RunContext, start: str, end: str) -> pd.DataFrame:
 
 
 def paydown_source(
-    spec: str | Path,
+    spec: Paydowns,
     *,
     ctx: RunContext,
     latest: RunContext | None = None,
-    mortgage_rate: str | Path = "flat",
+    mortgage_rate: MortgageRate = "flat",
     shock_bp: float = 0.0,
     params: PrepayParams | None = None,
 ) -> PaydownSource | PaydownAmounts:
-    """The MBS paydown source named by ``spec``.
+    """The MBS paydown source ``spec`` stands for (typed: parse text with
+    :func:`qtlab.runs.options.paydowns_option` and
+    :func:`~qtlab.runs.options.mortgage_rate_option`).
 
     ``params``: the prepayment parameters of ``"model"`` (default the set known at
     ``ctx``'s vantage; the backtest passes today's, a deliberate hindsight run).
@@ -118,51 +126,37 @@ def paydown_source(
     (:class:`~qtlab.runs.mbs_settlement.BackfilledPaydowns`; nearest month outside);
     ``"model"``: the prepayment model of :mod:`qtlab.prepay` on the MBS file
     visible in ``ctx``, driven by ``mortgage_rate`` (``flat``: rates known in ``ctx``, flat
-    after; ``realized``: every rate in ``latest``, flat after; or a CSV file month,rate [%])
-    shifted by ``shock_bp`` [bp] where the path is not data; any other value: a CSV file
-    with columns ``month`` (YYYY-MM) and ``paydowns`` [USD bn]. ``mortgage_rate`` and
-    ``shock_bp`` apply to ``"model"`` only. ``latest`` defaults to the latest data of
-    ``ctx``'s folders (``ctx.at(None)``).
+    after; ``realized``: every rate in ``latest``, flat after; or a user's path [%])
+    shifted by ``shock_bp`` [bp] where the path is not data; a
+    :class:`~qtlab.engine.PaydownPath`: the user's paydowns [USD bn] as given.
+    ``mortgage_rate`` and ``shock_bp`` apply to ``"model"`` only. ``latest`` defaults to
+    the latest data of ``ctx``'s folders (``ctx.at(None)``).
     """
-    if spec != "model" and (str(mortgage_rate) != "flat" or shock_bp):
-        raise SpecError(_model_only(spec, mortgage_rate, "flat", shock_bp))
-    if str(mortgage_rate) not in ("flat", "realized") and not Path(mortgage_rate).is_file():
-        raise SpecError(
-            f"--mortgage-rate {quoted(str(mortgage_rate))} is not 'realized', 'flat' or an "
-            f"existing "
-            "CSV file (columns month, rate [%])"
-        )
+    rate = describe_rate(mortgage_rate)
+    label = "a paydown path" if isinstance(spec, PaydownPath) else spec
+    if (isinstance(spec, PaydownPath) or spec != "model") and (rate != "flat" or shock_bp):
+        raise SpecError(_model_only(label, rate, "flat", shock_bp))
     if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
         raise SpecError(f"--shock-bp {quoted(shock_bp)} must be a finite number of basis points")
+    if isinstance(spec, PaydownPath):
+        return spec
     latest = latest or ctx.at(None)
     if spec == "realized":
         return BackfilledPaydowns(latest.series("soma.mbs"))
     if spec == "model":
-        # only the realized rate path reads later data; "flat" and a file read ctx alone
+        # only the realized rate path reads later data; "flat" and a user's path read ctx alone
+        realized = isinstance(mortgage_rate, str) and mortgage_rate == "realized"
         return model_paydowns(
             ctx,
-            mortgage_rate=str(mortgage_rate),
+            mortgage_rate=mortgage_rate,
             shock_bp=float(shock_bp),
-            latest=latest if str(mortgage_rate) == "realized" else None,
+            latest=latest if realized else None,
             params=params,
         )
-    p = Path(spec)
-    if not p.is_file():
-        raise SpecError(
-            f"--mbs-paydowns {quoted(str(spec))} is not 'realized', 'model' or an existing CSV "
-            f"file "
-            "(columns month, paydowns [USD bn])"
-        )
-    return read_paydown_file(p)
-
-
-def read_paydown_file(path: str | Path) -> PaydownPath:
-    """A user's MBS paydown path: CSV with columns ``month`` (YYYY-MM) and ``paydowns``
-    [USD bn], checked line by line (:func:`qtlab.sources.user.read_monthly_csv`)."""
-    amounts = read_monthly_csv(
-        path, "paydowns", what="MBS paydown file", units="USD bn", nonnegative=True, upper=100_000.0
+    raise SpecError(
+        f"mbs_paydowns={quoted(spec)} is not 'realized', 'model' or a PaydownPath "
+        "(parse a file with qtlab.runs.options.paydowns_option)"
     )
-    return PaydownPath(amounts)
 
 
 def _model_only(spec: str | Path, rate: str | Path, default: str, shock: float) -> str:
@@ -233,7 +227,7 @@ def engine_inputs(
     observe: pd.DatetimeIndex | None = None,
     kinds: tuple[str, ...] | None = None,
     hindsight: bool = False,
-    mortgage_rate: str | Path = "flat",
+    mortgage_rate: str | Path | pd.Series = "flat",
     shock_bp: float = 0.0,
     balance: BalanceInputs | None = None,
     issuance_mix: IssuanceMix | None = None,
@@ -270,12 +264,13 @@ def engine_inputs(
     bought = purchases_after_file(ctx, h, to_month(start, field="start"))
     src: PaydownSource | PaydownAmounts | None = None
     if (h["kind"] == "mbs").any():
+        # the edge: a word or a file's path becomes a typed choice here, once
         src = (
             paydown_source(
-                mbs_paydowns,
+                paydowns_option(mbs_paydowns),
                 ctx=ctx,
                 latest=latest,
-                mortgage_rate=mortgage_rate,
+                mortgage_rate=mortgage_rate_option(mortgage_rate),
                 shock_bp=shock_bp,
                 params=prepay_params(known_param_set(None)) if hindsight else None,
             )
@@ -375,7 +370,7 @@ def run_projection(
     observe: pd.DatetimeIndex | None = None,
     kinds: tuple[str, ...] | None = None,
     hindsight: bool = False,
-    mortgage_rate: str | Path = "flat",
+    mortgage_rate: str | Path | pd.Series = "flat",
     shock_bp: float = 0.0,
     balance: BalanceInputs | None = None,
     issuance_mix: IssuanceMix | None = None,
