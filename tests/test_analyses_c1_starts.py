@@ -16,6 +16,8 @@ import pytest
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
+
+# private on purpose: C1's start table and liability side are checked against the H.4.1 directly
 from qtlab.analyses._c1_starts import STARTS, liability_side
 from qtlab.store import Dataset
 

@@ -13,6 +13,8 @@ import pytest
 from _contexts import shared
 from _endpoints import ECB_FILES, SUMMARY
 from qtlab.analyses import get_analysis
+
+# private on purpose: the ECB decisions and pace rules behind A8 are checked one by one
 from qtlab.analyses._intl_data import decisions, runoff_pace, runoff_start
 from qtlab.analyses.result import AnalysisResult
 from qtlab.i18n import t

@@ -15,6 +15,8 @@ import pytest
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
+
+# private on purpose: the month axes of the shared figure helpers
 from qtlab.analyses._figures import month_bar, month_line, month_x
 from qtlab.i18n import direction, t
 from qtlab.runs import RunContext

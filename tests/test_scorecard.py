@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
+
+# private on purpose: the vantages the forecast scorecard was generated at
 from qtlab.analyses._scorecard_make import VANTAGES
 from qtlab.analyses.scorecard import (
     Forecast,

@@ -14,6 +14,8 @@ import yaml
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
+
+# private on purpose: the published-forecast comparison table and its quantities
 from qtlab.analyses._scorecard_fig import comparison_table, source_label
 from qtlab.analyses._scorecard_quantities import QUANTITIES
 from qtlab.analyses.scorecard import (

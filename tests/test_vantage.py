@@ -35,6 +35,8 @@ import pandas as pd
 import pytest
 
 from qtlab.analyses import AnalysisResult, registry
+
+# private on purpose: the episode list the shading must respect at each vantage
 from qtlab.analyses._figures import episodes
 from qtlab.errors import DataError
 from qtlab.i18n import t

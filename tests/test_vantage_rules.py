@@ -11,6 +11,8 @@ import pytest
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
+
+# private on purpose: the episode shading rule itself
 from qtlab.analyses._figures import shade_episodes
 from qtlab.errors import DateRangeError, SpecError
 from qtlab.policy import Regime, RegimeSource, load_preset, preset_in_force

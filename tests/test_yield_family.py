@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
+
+# private on purpose: D2's family table and its default choice rule
 from qtlab.analyses._d2_family import choose_default, duration_table
 from qtlab.analyses.liabilities import stopped_path
 from qtlab.cli import app
