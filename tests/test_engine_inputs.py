@@ -70,3 +70,22 @@ def test_the_engine_on_the_recipes_inputs_gives_the_cli_numbers_to_the_cent():
         got = rows[str(month)]
         for c in _COLS:
             assert round(got[c], 2) == round(float(row[c]), 2), (month, c)
+
+
+def test_an_issuance_mix_round_trips_through_yaml(tmp_path):
+    import yaml
+
+    from qtlab.engine import IssuanceMix, default_issuance_mix
+    from qtlab.errors import SpecError
+
+    mix = default_issuance_mix()
+    f = tmp_path / "mix.yaml"
+    f.write_text(yaml.safe_dump(mix.to_dict()), encoding="utf-8")
+    assert IssuanceMix.from_yaml(f) == mix
+    (tmp_path / "bad.yaml").write_text("- 1\n", encoding="utf-8")
+    import pytest
+
+    with pytest.raises(SpecError, match=r"bad\.yaml.*not a mapping"):
+        IssuanceMix.from_yaml(tmp_path / "bad.yaml")
+    with pytest.raises(SpecError, match="no such file"):
+        IssuanceMix.from_yaml(tmp_path / "missing.yaml")
