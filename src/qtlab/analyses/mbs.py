@@ -136,7 +136,7 @@ def baseline_2022(ctx: RunContext | None = None, *, data: MbsData | None = None)
     """
     ds_now = ctx or RunContext()
     now = MbsData.of(ds_now, data)
-    then = MbsData(ds_now.at("2022-05-31"))
+    then = MbsData.of(ds_now.at("2022-05-31"))
     a, b = (pd.Period(x, freq="M") for x in BASELINE_WINDOW)
     rows: list[dict[str, Any]] = [
         {
@@ -294,7 +294,7 @@ def b3_mbs_paydowns(
     shocks: tuple[float, ...] = (0.0, -100.0, 100.0)
     if shock_bp is not None and shock_bp not in shocks:
         shocks = (*shocks, float(shock_bp))
-    data = MbsData(ctx)  # read and built once for every part below
+    data = MbsData.of(ctx)  # read and built once per context for every part below
     proj = paydown_projection(
         ctx,
         months=months,

@@ -216,7 +216,7 @@ def cohorts_at(as_of: str, history: pd.Series, *, ctx: RunContext | None = None)
 
 
 class MbsData:
-    """What the MBS analyses read from one Dataset, each built once, on first use.
+    """What the MBS analyses read from one context, each built once, on first use.
 
     Pass one to :func:`episodes`, :func:`fit_params`, :func:`backtest_mbs` and the
     analyses of :mod:`qtlab.analyses.mbs` (``data=``) so that several of them on the
@@ -226,7 +226,7 @@ class MbsData:
     Parameters
     ----------
     ctx
-        The Dataset every figure is read from.
+        The run context every figure is read from.
     """
 
     def __init__(self, ctx: RunContext) -> None:
@@ -238,12 +238,13 @@ class MbsData:
 
     @classmethod
     def of(cls, ctx: RunContext, data: MbsData | None = None) -> MbsData:
-        """``data``, checked to be built from ``ctx``, or a new one of ``ctx``."""
+        """``data``, checked to be built from ``ctx``, or the one ``ctx`` keeps
+        (:meth:`RunContext.memo`: built once per context)."""
         if data is None:
-            return cls(ctx)
+            return ctx.memo(("mbs_data", cls), lambda: cls(ctx))
         if data.ds is not ctx:
             raise SpecError(
-                f"data={quoted(data)} was built from another Dataset than ctx={quoted(ctx)}"
+                f"data={quoted(data)} was built from another context than ctx={quoted(ctx)}"
             )
         return data
 
