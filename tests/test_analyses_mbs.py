@@ -162,12 +162,12 @@ def test_b3_today_reads_and_builds_each_input_once(monkeypatch):
     assert len(calls["cohorts"]) == 4 == len(set(calls["cohorts"]))
 
 
-def test_mbs_data_belongs_to_its_dataset(eve_of_qt2):
+def test_mbs_data_belongs_to_its_context(eve_of_qt2):
     from qtlab.runs.mbs import MbsData
 
     data = MbsData(eve_of_qt2)
     assert MbsData.of(eve_of_qt2, data) is data
-    with pytest.raises(SpecError, match="another Dataset"):
+    with pytest.raises(SpecError, match="another context"):
         paydown_projection(RunContext(as_of="2022-05-31"), months=12, data=data)
     coh = data.held_cohorts
     coh.loc[coh.index[0], "par"] = -1.0
