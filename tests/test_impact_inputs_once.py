@@ -11,7 +11,7 @@ from qtlab.runs import RunContext
 
 def test_inputs_are_built_once_per_context(monkeypatch: pytest.MonkeyPatch):
     built: list[object] = []
-    real = ii._load_inputs
+    real = ii._load_inputs  # private on purpose: counting the builds is the point of the test
 
     def counting(ds: RunContext, **kw: object) -> ii.ImpactInputs:
         built.append(ds)

@@ -216,3 +216,28 @@ def test_at_keeps_the_folders(tmp_path: Path):
     assert repr(latest).endswith(f"store={tmp_path / 'qtlab.duckdb'})")
     assert ds.at("2022-05-31").cache_key() == ds.cache_key()
     assert Dataset(use_store=False).at(None)._store_path is None
+
+
+def test_an_analysis_runs_on_a_plain_dataset_in_a_context_of_its_own():
+    """``spec.run(Dataset())`` still works for users: the Dataset is wrapped in a new
+    context, closed afterwards; a context given is used as is (and stays open)."""
+    from qtlab.analyses import get_analysis
+
+    seen: list[RunContext] = []
+    spec = get_analysis("A7")
+    real = spec.fn
+
+    def spy(ctx: RunContext, **kw: Any) -> Any:
+        seen.append(ctx)
+        return real(ctx, **kw)
+
+    from dataclasses import replace
+
+    probe = replace(spec, fn=spy)
+    ds = Dataset("2022-05-31", use_store=False)
+    res = probe.run(ds, lang="en")
+    assert res.id == "A7" and isinstance(seen[0], RunContext)
+    assert seen[0].as_of == ds.as_of and "_con" not in vars(seen[0].dataset)  # closed
+    with RunContext("2022-05-31", use_store=False) as ctx:
+        assert probe.run(ctx, lang="en").id == "A7"
+        assert seen[1] is ctx and ctx.dataset.read_series  # recorded in the caller's context
