@@ -241,3 +241,38 @@ def test_an_analysis_runs_on_a_plain_dataset_in_a_context_of_its_own():
     with RunContext("2022-05-31", use_store=False) as ctx:
         assert probe.run(ctx, lang="en").id == "A7"
         assert seen[1] is ctx and ctx.dataset.read_series  # recorded in the caller's context
+
+
+def test_the_dashboard_keeps_one_context_per_vantage_and_state(monkeypatch, tmp_path: Path):
+    """The dashboard's results are computed in one RunContext per vantage and state of the
+    data: the next request reuses it, a store update starts a new one (no result computed
+    before the update is served after it) and the least recently used are closed."""
+    # private on purpose: the dashboard's cache is internal to qtlab.app
+    from qtlab.app._compute import MAX_CONTEXTS, ResultCache
+
+    monkeypatch.setenv("QTLAB_DATA_DIR", str(tmp_path))
+    with Store(tmp_path) as st:
+        st.ingest([_walcl("2026-09-01", 6500.0)])
+    from qtlab.analyses import AnalysisResult, Table
+
+    def walcl(c: RunContext) -> AnalysisResult:
+        v = pd.DataFrame({"walcl": [c.series("WALCL").loc["2026-08-26"]]})
+        return AnalysisResult(id="Z1", title="z", lang="en", tables=(Table("z", "z", v),))
+
+    cache = ResultCache()
+    ctx = cache.context(None)
+    assert cache.context(None) is ctx and cache.context("2022-05-31") is not ctx
+    got = cache.get("Z1", {}, None, "en", walcl)
+    assert got.table("z")["walcl"].iloc[0] == pytest.approx(6500.0)
+    ctx.close()  # the store is written by another command while the page is open
+    with Store(tmp_path) as st:
+        st.ingest([_walcl("2026-10-01", 6600.0)])
+    new = cache.context(None)
+    assert new is not ctx
+    again = cache.get("Z1", {}, None, "en", walcl)
+    assert again.table("z")["walcl"].iloc[0] == pytest.approx(6600.0)
+    assert cache.computed == 2
+    new.series("WALCL")
+    for day in range(1, MAX_CONTEXTS + 1):  # push it out: it is closed
+        cache.context(f"2022-05-{day:02d}")
+    assert "_con" not in vars(new.dataset)
