@@ -276,3 +276,19 @@ def test_the_dashboard_keeps_one_context_per_vantage_and_state(monkeypatch, tmp_
     for day in range(1, MAX_CONTEXTS + 1):  # push it out: it is closed
         cache.context(f"2022-05-{day:02d}")
     assert "_con" not in vars(new.dataset)
+
+
+def test_threads_share_a_context_safely():
+    """The dashboard's threads read through one context (one DuckDB connection per view):
+    reads from many threads at once equal the same reads one after another."""
+    ids = ["WALCL", "WRESBAL", "RRPONTSYD", "WTREGEN", "DGS10", "GDP", "soma.mbs", "WSHOSHO"]
+    with RunContext("2022-05-31", use_store=False) as alone:
+        want = {i: alone.series(i) for i in ids}
+    ctx = RunContext("2022-05-31", use_store=False)
+    with ThreadPoolExecutor(8) as pool:
+        got = dict(zip(ids, pool.map(ctx.series, ids), strict=True))
+        held = list(pool.map(lambda k: ctx.holdings([k]), ["mbs", "bill", "note_bond", "tips"]))
+    for i in ids:
+        pd.testing.assert_series_equal(got[i], want[i])
+    assert all(len(h) > 0 for h in held)
+    ctx.close()

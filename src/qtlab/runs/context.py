@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -121,12 +121,26 @@ class ContextDataset(Dataset):
     def __init__(self, *args: Any, log: _Log, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._log = log
+        # one DuckDB connection per view, used by the dashboard's threads in turn
+        self._db_lock = threading.RLock()
         self.read_series: set[str] = set()
         self.read_holdings: set[str] = set()
         self.read_tables: set[str] = set()
 
     def _cached(self, query: tuple[Hashable, ...], read: Callable[[], T]) -> T:
-        return self._log.disk.get(query, read)
+        def locked() -> T:
+            with self._db_lock:
+                return read()
+
+        return self._log.disk.get(query, locked)
+
+    def _q(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        with self._db_lock:
+            return super()._q(sql, params)
+
+    def tables(self) -> list[TableInfo]:
+        with self._db_lock:
+            return super().tables()
 
     def observations(self, series_id: str) -> pd.DataFrame:
         df = super().observations(series_id)
@@ -176,21 +190,24 @@ class ContextDataset(Dataset):
         ``source, official_id, file, sha256`` as ingested."""
         if self._store_path is None:
             return None
-        row = self._con.execute(
-            "SELECT p.source, p.official_id, p.file, p.sha256 FROM user_store.provenance p"
-            " WHERE p.vintage = ? AND p.dataset IN (SELECT dataset FROM user_store.observations"
-            "  WHERE series_id = ? AND vintage = ?) LIMIT 1",
-            [vintage.date(), series_id, vintage.date()],
-        ).fetchone()
+        with self._db_lock:
+            row = self._con.execute(
+                "SELECT p.source, p.official_id, p.file, p.sha256 FROM user_store.provenance p"
+                " WHERE p.vintage = ? AND p.dataset IN (SELECT dataset FROM"
+                " user_store.observations WHERE series_id = ? AND vintage = ?) LIMIT 1",
+                [vintage.date(), series_id, vintage.date()],
+            ).fetchone()
         if row is None:
             return None
         return dict(zip(("source", "official_id", "file", "sha256"), row, strict=True))
 
     def close(self) -> None:
-        """Close the view's DuckDB connection (opened at its first read)."""
-        con = self.__dict__.pop("_con", None)
-        if con is not None:
-            con.close()
+        """Close the view's DuckDB connection (opened at its first read; a later read
+        opens it again)."""
+        with self._db_lock:
+            con = self.__dict__.pop("_con", None)
+            if con is not None:
+                con.close()
 
 
 class RunContext:
