@@ -11,13 +11,14 @@ from qtlab.engine import DESK_MBS_LAG, ConstantPaydownRate, MbsSettlement, proje
 from qtlab.errors import SpecError
 from qtlab.policy import load_preset
 from qtlab.runs import RunContext
+from qtlab.runs.backtest import backtest
 from qtlab.runs.mbs_settlement import (
     april_2022_principal,
     implied_principal,
     measure_settlement_lag,
     pending_mbs_purchases,
 )
-from qtlab.runs.runoff import backtest, paydown_source
+from qtlab.runs.runoff import paydown_source
 from qtlab.store.dataset import Dataset
 
 

@@ -12,8 +12,9 @@ from qtlab.analyses import get_analysis
 from qtlab.cli import app
 from qtlab.errors import SpecError
 from qtlab.runs import RunContext
+from qtlab.runs.backtest import backtest
 from qtlab.runs.ladder import ladder
-from qtlab.runs.runoff import backtest, realized_taper_purchases
+from qtlab.runs.runoff import realized_taper_purchases
 from qtlab.store.dataset import Dataset
 
 

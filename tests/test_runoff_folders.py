@@ -16,8 +16,9 @@ import pytest
 from _contexts import shared
 from _helpers import reseal_snapshot
 from qtlab.runs import RunContext
+from qtlab.runs.backtest import QT2_VANTAGE, backtest
 from qtlab.runs.mbs_settlement import BackfilledPaydowns
-from qtlab.runs.runoff import QT2_VANTAGE, backtest, run_projection
+from qtlab.runs.runoff import run_projection
 from qtlab.store.paths import packaged_snapshot_dir
 
 #: From this date the copy's weekly SOMA MBS holdings are 1% lower than published.

@@ -11,7 +11,7 @@ from qtlab.engine import InflationAssumption, RealizedTipsAccrual, project
 from qtlab.errors import SpecError
 from qtlab.policy import Policy, Regime, RegimeSource
 from qtlab.runs import RunContext
-from qtlab.runs.runoff import backtest
+from qtlab.runs.backtest import backtest
 from qtlab.runs.tips import tips_accrual
 from qtlab.store.dataset import Dataset
 

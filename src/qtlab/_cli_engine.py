@@ -440,8 +440,8 @@ def backtest_cmd(
         raise SpecError(f"--episode {quoted(episode)}; valid: {one_of(('qt1', 'qt2'))}")
     _check_model_options(mbs_paydowns, mortgage_rate, shock_bp)
     mix = _issuance_mix(issuance_mix)
+    from qtlab.runs.backtest import backtest  # noqa: PLC0415
     from qtlab.runs.context import RunContext  # noqa: PLC0415
-    from qtlab.runs.runoff import backtest  # noqa: PLC0415
 
     mr = mortgage_rate or "realized"
     b = backtest(

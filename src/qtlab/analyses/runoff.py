@@ -16,14 +16,10 @@ from qtlab.engine import default_issuance_mix
 from qtlab.i18n import direction, t
 from qtlab.policy import Policy
 from qtlab.portfolio import TREASURY_KINDS
+from qtlab.runs.backtest import QT2_VANTAGE, backtest
 from qtlab.runs.context import RunContext
 from qtlab.runs.ladder import ladder
-from qtlab.runs.runoff import (
-    QT2_VANTAGE,
-    as_policy,
-    backtest,
-    run_projection,
-)
+from qtlab.runs.runoff import as_policy, run_projection
 
 __all__ = [
     "b1_ladder_vs_cap",
