@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _contexts import shared
 from qtlab.analyses import get_analysis
 from qtlab.analyses.history_portfolio import WAM_REPORTED_2022_05
-from qtlab.store import Dataset
 
 TSY_FILE = "soma/soma_tsy_agency_cmbs_2022-02-16.csv"
 SUMMARY = "soma/soma_summary_2003-07-09_2026-03-11.json"
@@ -34,7 +34,7 @@ def _wam(raw_data: Path, at: str) -> float:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_each_table_and_figure_names_its_own_date(lang: str) -> None:
-    res = get_analysis("A5").run(Dataset(use_store=False), lang=lang)
+    res = get_analysis("A5").run(shared(), lang=lang)
     titles = {tb.name: tb.title for tb in res.tables}
     assert "2026-03-11" in titles["a5_composition"] and "2022-02-16" not in titles["a5_composition"]
     assert "2022-02-16" in titles["a5_wam"] and "2026-03-11" not in titles["a5_wam"]
@@ -45,19 +45,19 @@ def test_each_table_and_figure_names_its_own_date(lang: str) -> None:
 
 
 def test_the_two_dates_are_stated_first(raw_data: Path) -> None:
-    res = get_analysis("A5").run(Dataset(use_store=False), lang="en")
+    res = get_analysis("A5").run(shared(), lang="en")
     first = res.notes[0]
     assert first.key == "a5.note.dates"
     v = first.values
     assert (v["date"], v["file"], v["days"]) == ("2026-03-11", "2022-02-16", 1484)
     assert v["tsy_file"] == pytest.approx(_treasury_par_weekly(raw_data, "2022-02-16"))
     assert v["tsy_now"] == pytest.approx(_treasury_par_weekly(raw_data, "2026-03-11"))
-    eve = get_analysis("A5").run(Dataset("2022-05-31", use_store=False), lang="en")
+    eve = get_analysis("A5").run(shared("2022-05-31"), lang="en")
     assert eve.note_values("a5.note.dates")["days"] == 98  # 2022-02-16 to 2022-05-25
 
 
 def test_wam_of_11_28_years_is_stated_as_not_reproduced(raw_data: Path) -> None:
-    res = get_analysis("A5").run(Dataset(use_store=False), lang="en")
+    res = get_analysis("A5").run(shared(), lang="en")
     v = res.note_values("a5.note.wam_reference")
     assert v["reported"] == WAM_REPORTED_2022_05 == 11.28
     # par-weighted Treasury WAM of the one Treasury CUSIP file, at its date and aged to
@@ -68,7 +68,7 @@ def test_wam_of_11_28_years_is_stated_as_not_reproduced(raw_data: Path) -> None:
     text = next(n.text for n in res.notes if n.key == "a5.note.wam_reference")
     assert "not reproduced" in text and "definition" in text
     # not before the month it describes has ended
-    eve = get_analysis("A5").run(Dataset("2022-05-31", use_store=False), lang="en")
+    eve = get_analysis("A5").run(shared("2022-05-31"), lang="en")
     assert all(n.key != "a5.note.wam_reference" for n in eve.notes)
-    zh = get_analysis("A5").run(Dataset(use_store=False), lang="zh")
+    zh = get_analysis("A5").run(shared(), lang="zh")
     assert "未能复现" in next(n.text for n in zh.notes if n.key == "a5.note.wam_reference")

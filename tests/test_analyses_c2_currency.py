@@ -7,12 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _contexts import shared
 from qtlab.analyses import get_analysis
-from qtlab.store import Dataset
 
 
 def test_c2_history_splits_currency_from_other_liabilities(raw_data: Path) -> None:
-    res = get_analysis("C2").run(Dataset("2022-05-31", use_store=False), lang="en")
+    res = get_analysis("C2").run(shared("2022-05-31"), lang="en")
     h = res.table("c2_history").set_index("month")
     cols = [f"{c} [USD bn]" for c in ("reserves", "on_rrp", "tga", "currency", "other_capital")]
     gap = h["total_assets [USD bn]"] - h[cols].sum(axis=1)

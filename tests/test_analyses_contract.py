@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 
 from qtlab.analyses import AnalysisResult, Table, analysis, get_analysis, note, registry
+
+# private on purpose: the shared figure style and episode shading every analysis uses
 from qtlab.analyses._figures import episodes, shade_episodes, styled_figure
 from qtlab.errors import SpecError
 from qtlab.i18n import LANGS, catalogue, check_catalogue, t

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _contexts import shared
 from qtlab.analyses.liabilities import (
     DEFAULT_RULES,
     c3_endpoint,
@@ -26,7 +27,7 @@ M = pd.Period
 
 @pytest.fixture(scope="module")
 def ds() -> Dataset:
-    return Dataset("2022-05-31", use_store=False)
+    return shared("2022-05-31")
 
 
 @pytest.fixture(scope="module")

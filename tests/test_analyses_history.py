@@ -16,12 +16,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _contexts import shared
 from _helpers import reseal_snapshot
 from qtlab.analyses import get_analysis
 from qtlab.analyses.history import monthly_net_purchases
 from qtlab.analyses.history_liabilities import liabilities_weekly
 from qtlab.analyses.history_markets import highest_since, treasury_share
 from qtlab.i18n import t
+from qtlab.runs import RunContext
 from qtlab.store import Dataset
 
 EVE_OF_QT2 = "2022-05-31"
@@ -29,12 +31,12 @@ EVE_OF_QT2 = "2022-05-31"
 
 @pytest.fixture(scope="module")
 def latest() -> Dataset:
-    return Dataset(use_store=False)
+    return shared()
 
 
 @pytest.fixture(scope="module")
 def eve() -> Dataset:
-    return Dataset(EVE_OF_QT2, use_store=False)
+    return shared(EVE_OF_QT2)
 
 
 def _fred(shared: Path, sid: str) -> pd.Series:
@@ -139,11 +141,9 @@ def test_a3_as_of_2022_divides_by_chained_2012_real_gdp_of_that_vintage(eve: Dat
 )
 def test_a3_reads_only_the_real_gdp_it_uses(as_of, used, unused):
     # the report's provenance lists what an analysis read: the real GDP source chosen only
-    from qtlab.report.provenance import RecordingDataset
-
-    rec = RecordingDataset(as_of, use_store=False)
-    get_analysis("A3").run(rec, lang="en")
-    assert used in rec.read_series and unused not in rec.read_series
+    with RunContext(as_of, use_store=False) as ctx:
+        get_analysis("A3").run(ctx, lang="en")
+        assert used in ctx.dataset.read_series and unused not in ctx.dataset.read_series
 
 
 def test_a3_today_says_its_base_year(latest: Dataset):
@@ -240,7 +240,7 @@ def test_a6_uses_agency_mbs_outstanding_when_the_data_hold_it(tmp_path: Path, la
         }
     )
     snap = _snapshot_plus(tmp_path, fake[fake["value"] > 0])
-    ds = Dataset(snapshot_dir=snap, use_store=False)
+    ds = RunContext(snapshot_dir=snap, use_store=False)
     res = get_analysis("A6").run(ds, lang="en")
     assert res.meta["gaps"] == []
     assert res.note_values("a6.note.mbs")["share"] == pytest.approx(25.0)
@@ -417,13 +417,13 @@ def test_chinese_output_has_no_untranslated_english_label(aid: str, eve: Dataset
 @pytest.mark.parametrize("when", ["2005-06-30", "2010-06-30", "2016-01-15"])
 def test_every_history_analysis_runs_at_early_vantage_dates(when: str):
     """Before QT1 (even before the TGA and FRN data begin) each section still says what it can."""
-    ds = Dataset(when, use_store=False)
+    ds = shared(when)
     for aid in HISTORY_IDS:
         res = get_analysis(aid).run(ds, lang="en")
         for tb in res.tables:
             idx = [str(i) for i in tb.frame.index] if tb.frame.index.name else []
             assert all(i[:7] <= when[:7] for i in idx if re.match(r"^\d{4}-\d{2}", i)), aid
-    a2 = get_analysis("A2").run(Dataset("2010-06-30", use_store=False), lang="en")
+    a2 = get_analysis("A2").run(shared("2010-06-30"), lang="en")
     assert a2.note_values("a2.note.none") == {"date": "2010-06-30"}
 
 

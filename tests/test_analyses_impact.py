@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from _contexts import shared
 from qtlab.analyses import AnalysisResult, get_analysis
 from qtlab.analyses.impact import yield_forecast
 from qtlab.analyses.liabilities import endpoint
@@ -22,7 +23,7 @@ IDS = ("C2", "C3", "D1", "D2", "D3", "D4")
 
 @pytest.fixture(scope="module")
 def vantages() -> dict[str, Dataset]:
-    return {"2022": Dataset("2022-05-31", use_store=False), "today": Dataset(use_store=False)}
+    return {"2022": shared("2022-05-31"), "today": shared()}
 
 
 @pytest.mark.parametrize("aid", IDS)
@@ -152,11 +153,11 @@ def test_d2_takes_a_user_policy_path_and_states_the_pre_range_proxy(vantages):
 
 
 def test_c2_runs_on_a_securities_path(vantages):
-    from qtlab.analyses.liabilities import project
+    from qtlab.analyses.liabilities import liability_projection
 
     months = pd.period_range("2022-06", periods=12, freq="M")
     sec = pd.Series(8400.0 - 50.0 * np.arange(1, 13), index=months)
-    inp, proj, (desc, _) = project(vantages["2022"], horizon=12, securities=sec)
+    inp, proj, (desc, _) = liability_projection(vantages["2022"], horizon=12, securities=sec)
     other = inp.state.total_assets - float(inp.securities.loc[pd.Period("2022-05", freq="M")])
     assert desc.key == "impact.asset_path.securities"
     np.testing.assert_allclose(proj["total_assets"].iloc[1:], sec + other)
@@ -176,14 +177,16 @@ def test_d3_sets_the_model_beside_cbo_may_2022(vantages, raw_data):
 
 
 def test_asset_paths_by_name(vantages):
-    from qtlab.analyses.liabilities import project
+    from qtlab.analyses.liabilities import liability_projection
 
-    _, caps, (desc, _) = project(vantages["2022"], horizon=6, asset_path_name="caps")
+    _, caps, (desc, _) = liability_projection(vantages["2022"], horizon=6, asset_path_name="caps")
     assert desc.key == "impact.asset_path.caps"
     # 47.5 bn a month in June-August 2022, then 95 bn
     np.testing.assert_allclose(-caps["total_assets"].diff().iloc[1:], [47.5] * 3 + [95.0] * 3)
-    _, eng, (desc, _) = project(vantages["2022"], horizon=6, asset_path_name="qt2-realized")
+    _, eng, (desc, _) = liability_projection(
+        vantages["2022"], horizon=6, asset_path_name="qt2-realized"
+    )
     assert desc.key == "impact.asset_path.engine" and desc.values["policy"] == "qt2-realized"
     assert (eng["total_assets"].diff().iloc[1:] < 0).all()
     with pytest.raises(SpecError, match="qt2-announced"):
-        project(vantages["2022"], horizon=6, asset_path_name="qt3")
+        liability_projection(vantages["2022"], horizon=6, asset_path_name="qt3")

@@ -10,12 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _contexts import shared
 from _endpoints import ECB_FILES, SUMMARY
 from qtlab.analyses import get_analysis
+
+# private on purpose: the ECB decisions and pace rules behind A8 are checked one by one
 from qtlab.analyses._intl_data import decisions, runoff_pace, runoff_start
 from qtlab.analyses.result import AnalysisResult
 from qtlab.i18n import t
-from qtlab.store import Dataset
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _MONTHS = {
@@ -50,7 +52,7 @@ def pepp_raw(raw_data: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def today() -> AnalysisResult:
-    return get_analysis("A8").run(Dataset(use_store=False), lang="en")
+    return get_analysis("A8").run(shared(), lang="en")
 
 
 def _row(res: AnalysisResult, table: str, programme_key: str) -> pd.Series:
@@ -151,7 +153,7 @@ def test_runoff_rules_on_a_plain_series() -> None:
 
 
 def test_a8_at_a_past_vantage_shows_only_months_ended_before_it() -> None:
-    res = get_analysis("A8").run(Dataset("2023-05-15", use_store=False), lang="en")
+    res = get_analysis("A8").run(shared("2023-05-15"), lang="en")
     assert res.table("a8_monthly").index[-1] == "2023-04"
     # March and April 2023 are published: the APP start is provisional; no PEPP runoff
     assert res.meta["runoff_start"] == {"app": "2023-03"}
@@ -162,18 +164,18 @@ def test_a8_at_a_past_vantage_shows_only_months_ended_before_it() -> None:
     fed = _row(res, "a8_pace", "fed_qt2")
     assert fed[t("a8.col.months", "en")] == 11  # June 2022 to April 2023
     # the last day of a month does not see that month
-    end_march = get_analysis("A8").run(Dataset("2023-03-31", use_store=False), lang="en")
+    end_march = get_analysis("A8").run(shared("2023-03-31"), lang="en")
     assert end_march.table("a8_monthly").index[-1] == "2023-02"
     assert end_march.meta["runoff_start"] == {}
     assert "a8_pace" in [f.name for f in end_march.figures]  # the Fed was running off
 
 
 def test_a8_before_any_ecb_figure_says_so() -> None:
-    res = get_analysis("A8").run(Dataset("2014-10-31", use_store=False), lang="zh")
+    res = get_analysis("A8").run(shared("2014-10-31"), lang="zh")
     assert res.table("a8_monthly").empty
     assert res.meta["gaps"][0] == t("a8.gap.no_data", "zh", date="2014-10-31")
     assert [f.name for f in res.figures] == ["a8_holdings", "a8_net_purchases"]
-    first = get_analysis("A8").run(Dataset("2014-11-01", use_store=False), lang="en")
+    first = get_analysis("A8").run(shared("2014-11-01"), lang="en")
     assert list(first.table("a8_monthly").index) == ["2014-10"]
 
 
@@ -181,7 +183,7 @@ def test_a8_before_any_ecb_figure_says_so() -> None:
 
 
 def test_a8_in_chinese() -> None:
-    res = get_analysis("A8").run(Dataset(use_store=False), lang="zh")
+    res = get_analysis("A8").run(shared(), lang="zh")
     assert CJK.search(res.title)
     assert all(CJK.search(n.text) for n in res.notes)
     peak = next(n for n in res.notes if n.key == "a8.note.peak")

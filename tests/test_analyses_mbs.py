@@ -11,12 +11,13 @@ from qtlab.analyses import get_analysis
 from qtlab.analyses.mbs import paydown_projection
 from qtlab.cli import app
 from qtlab.errors import SpecError
+from qtlab.runs import RunContext
 from qtlab.store import Dataset
 
 
 @pytest.fixture(scope="module")
 def eve_of_qt2() -> Dataset:
-    return Dataset(as_of="2022-05-31")
+    return RunContext(as_of="2022-05-31")
 
 
 def test_b3_as_of_the_eve_of_qt2(eve_of_qt2):
@@ -36,7 +37,7 @@ def test_b3_as_of_the_eve_of_qt2(eve_of_qt2):
 
 
 def test_b3_today_adds_baseline_calibration_and_backtest_in_chinese():
-    res = get_analysis("B3").run(Dataset(), lang="zh", months=12)
+    res = get_analysis("B3").run(RunContext(), lang="zh", months=12)
     names = {t.name for t in res.tables}
     assert {"b3_paydowns", "b3_baseline_2022", "b3_backtest"} <= names
     assert "纽约联储" in res.notes[0].text or any("纽约联储" in n.text for n in res.notes)
@@ -110,7 +111,7 @@ def test_model_paydowns_with_realized_rates_for_a_backtest(eve_of_qt2):
     from qtlab.prepay import prepay_params
     from qtlab.runs.mbs import model_paydowns, realized_paydowns
 
-    today = Dataset()
+    today = RunContext()
     # a hindsight backtest of today's fit: the set passed as an object (by name, qt2-fit is
     # refused at 2022-05-31, fitted on later data; the default is then qt1-fit)
     src = model_paydowns(
@@ -153,7 +154,7 @@ def test_b3_today_reads_and_builds_each_input_once(monkeypatch):
     monkeypatch.setattr(md, "mortgage_rates", rates)
     monkeypatch.setattr(md, "realized_paydowns", realized)
     monkeypatch.setattr(md, "mbs_cohorts", cohorts)
-    res = get_analysis("B3").run(Dataset(), lang="en", months=12)
+    res = get_analysis("B3").run(RunContext(), lang="en", months=12)
     assert res.table("b3_backtest") is not None
     assert sorted(map(str, calls["rates"])) == ["2022-05-31", "None"]
     assert calls["realized"] == [None]
@@ -161,13 +162,13 @@ def test_b3_today_reads_and_builds_each_input_once(monkeypatch):
     assert len(calls["cohorts"]) == 4 == len(set(calls["cohorts"]))
 
 
-def test_mbs_data_belongs_to_its_dataset(eve_of_qt2):
+def test_mbs_data_belongs_to_its_context(eve_of_qt2):
     from qtlab.runs.mbs import MbsData
 
     data = MbsData(eve_of_qt2)
     assert MbsData.of(eve_of_qt2, data) is data
-    with pytest.raises(SpecError, match="another Dataset"):
-        paydown_projection(Dataset(as_of="2022-05-31"), months=12, data=data)
+    with pytest.raises(SpecError, match="another context"):
+        paydown_projection(RunContext(as_of="2022-05-31"), months=12, data=data)
     coh = data.held_cohorts
     coh.loc[coh.index[0], "par"] = -1.0
     assert (data.held_cohorts["par"] > 0).all()  # a changed copy changes no later answer

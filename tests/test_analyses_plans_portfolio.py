@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _contexts import shared
 from qtlab.analyses import get_analysis
 from qtlab.analyses.history_plans import plan_summary, visible_plan
 from qtlab.errors import SpecError
@@ -17,12 +18,12 @@ from qtlab.store import Dataset
 
 @pytest.fixture(scope="module")
 def latest() -> Dataset:
-    return Dataset(use_store=False)
+    return shared()
 
 
 @pytest.fixture(scope="module")
 def eve() -> Dataset:
-    return Dataset("2022-05-31", use_store=False)
+    return shared("2022-05-31")
 
 
 # --- A2 ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+# private on purpose: the table formatting helper every analysis uses
 from qtlab.analyses._tables import dated_usd_table
 
 

@@ -43,7 +43,7 @@ from qtlab.app._layout import (
 )
 from qtlab.errors import DateRangeError, SpecError
 from qtlab.policy import load_preset
-from qtlab.store.dataset import Dataset
+from qtlab.runs import RunContext
 from test_report import CHROMIUM, CJK, needs_chromium
 
 REPO = Path(__file__).resolve().parents[1]
@@ -224,7 +224,7 @@ def test_explorer_runs_the_reports_analysis_functions(cache: ResultCache):
     assert fig.layout.title.text.startswith(
         "Treasury redemptions and rollovers under qt2-announced"
     )
-    direct = b2_treasury_path(Dataset(VANTAGE), policy="qt2-announced", months=12)
+    direct = b2_treasury_path(RunContext(VANTAGE), policy="qt2-announced", months=12)
     want = direct.figure("b2_path")
     assert [tr.name for tr in fig.data] == [tr.name for tr in want.data]
     assert [list(tr.y) for tr in fig.data] == [list(tr.y) for tr in want.data]

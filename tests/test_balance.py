@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _contexts import shared
 from qtlab.balance import (
     BLOCK,
     EndpointRule,
@@ -23,12 +24,11 @@ from qtlab.balance import (
     split_reference,
 )
 from qtlab.errors import DataError, SpecError
-from qtlab.store import Dataset
 
 
 @pytest.fixture(scope="module")
 def weekly() -> pd.DataFrame:
-    ds = Dataset(use_store=False)
+    ds = shared()
     return balance_sheet(
         ds.series("WALCL"), ds.series("WRESBAL"), ds.series("RRPONTSYD"), ds.series("WTREGEN")
     )
@@ -49,7 +49,7 @@ def test_identity_is_exact_where_every_liability_is_known(weekly):
 def test_identity_with_observed_currency_and_the_tga_wednesday_level():
     """With WCURCIR the block splits into currency and other liabilities and capital,
     exactly; after WTREGEN's last week (2025-11-19) the TGA is its Wednesday level WDTGAL."""
-    ds = Dataset(use_store=False)
+    ds = shared()
     args = [ds.series(i) for i in ("WALCL", "WRESBAL", "RRPONTSYD", "WTREGEN")]
     wed = ds.series("WDTGAL")
     df = balance_sheet(*args, currency=ds.series("WCURCIR"), tga_wednesday=wed)
@@ -307,7 +307,7 @@ def test_rule_parsing_and_no_binding():
 
 
 def test_monthly_gdp_hits_the_quarters_and_extends_at_the_stated_rate():
-    ds = Dataset("2022-05-31", use_store=False)
+    ds = shared("2022-05-31")
     q = ds.series("GDP")
     g = monthly_gdp(q, "2025-12", growth=4.0)
     last_q = pd.DatetimeIndex(q.index).to_period("Q")[-1]
@@ -323,7 +323,7 @@ def test_monthly_gdp_hits_the_quarters_and_extends_at_the_stated_rate():
 def test_currency_splits_the_block_when_available(weekly):
     full = weekly.dropna().iloc[:10]
     currency = full[BLOCK] * 0.8  # a stand-in series for WCURCIR, on the same Wednesdays
-    ds = Dataset(use_store=False)
+    ds = shared()
     with_cur = balance_sheet(
         ds.series("WALCL"),
         ds.series("WRESBAL"),

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _contexts import shared
 from qtlab.balance import (
     CurrencyTrend,
     Decay,
@@ -26,7 +27,6 @@ from qtlab.runs.inputs import (
     on_rrp_rate,
     rrp_drivers,
 )
-from qtlab.store.dataset import Dataset
 
 
 def _months(values: np.ndarray | list[float], start: str = "2015-01") -> pd.Series:
@@ -38,7 +38,7 @@ def _months(values: np.ndarray | list[float], start: str = "2015-01") -> pd.Seri
 
 @pytest.fixture(scope="module")
 def latest() -> pd.DataFrame:
-    return load_inputs(Dataset(use_store=False), horizon=12).h41
+    return load_inputs(shared(), horizon=12).h41
 
 
 # --- currency ---------------------------------------------------------------------------
@@ -115,7 +115,7 @@ def test_tga_target_replaces_the_level(latest):
 def test_tga_at_the_debt_ceiling_low_is_not_frozen(latest):
     """At an April 2023 vantage the TGA was at its debt-ceiling low (about 280 bn in March
     2023); the model's level is the mean of the last 12 months, well above it."""
-    ds = Dataset("2023-04-15", use_store=False)
+    ds = shared("2023-04-15")
     inp = load_inputs(ds, horizon=12)
     fit = fit_liability_model(ds, inp)
     assert inp.state.tga < 300.0
@@ -156,7 +156,7 @@ def test_decay_stated_and_no_decay():
 
 
 def test_on_rrp_rate_follows_the_implementation_notes():
-    r = on_rrp_rate(Dataset(use_store=False))
+    r = on_rrp_rate(shared())
     assert r.loc["2021-06-16"] == pytest.approx(0.0)
     assert r.loc["2021-06-17"] == pytest.approx(0.05)
     assert r.loc["2024-12-18"] == pytest.approx(4.55)
@@ -168,7 +168,7 @@ def test_rrp_model_reproduces_2022(latest):
     through the second half of 2022 while reserves fell (H.4.1: reserves about 3.3 to 3.1
     trillion, ON RRP about 1.9 to 2.2 trillion), which no rule driven by reserves' own
     drain can do."""
-    ds = Dataset(use_store=False)
+    ds = shared()
     net, spread = rrp_drivers(ds)
     fit = RrpSupply("2021-01").fit(latest["on_rrp"], net, spread, "2025-12")
     assert fit.bills < 0 < fit.spread and fit.r2 > 0.6
@@ -183,7 +183,7 @@ def test_rrp_model_reproduces_2022(latest):
 
 @pytest.mark.parametrize("as_of", ["2022-05-31", "2025-12-31"])
 def test_fit_uses_only_data_visible_at_the_vantage(as_of):
-    ds = Dataset(as_of, use_store=False)
+    ds = shared(as_of)
     inp = load_inputs(ds, horizon=12)
     fit = fit_liability_model(ds, inp)
     v = pd.Period(as_of, "M")
@@ -193,7 +193,7 @@ def test_fit_uses_only_data_visible_at_the_vantage(as_of):
 
 
 def test_identity_to_the_cent_with_the_model(latest):
-    ds = Dataset("2025-12-31", use_store=False)
+    ds = shared("2025-12-31")
     inp = load_inputs(ds, horizon=60)
     fit = fit_liability_model(ds, inp)
     through = inp.last_month + 60
@@ -208,7 +208,7 @@ def test_identity_to_the_cent_with_the_model(latest):
 
 def _backtest_2022(latest: pd.DataFrame, tga_given: bool, base: LiabilityRules) -> pd.Series:
     """Reserves error [USD bn] from the 2022-05-31 vantage along the realized total assets."""
-    ds = Dataset("2022-05-31", use_store=False)
+    ds = shared("2022-05-31")
     inp = load_inputs(ds, horizon=24)
     fit = fit_liability_model(ds, inp)
     through = pd.Period("2023-12", "M")

@@ -19,10 +19,10 @@ from qtlab.cli._common import COMMON_FLAGS, to_flags
 from qtlab.errors import SpecError
 from qtlab.policy import load_preset
 from qtlab.report.build import resolve_sections
+from qtlab.runs.backtest import backtest
+from qtlab.runs.context import RunContext
 from qtlab.runs.endpoint import project_with_endpoint
-from qtlab.runs.runoff import backtest
 from qtlab.scenarios import check_sweep_memory
-from qtlab.store import Dataset
 from qtlab.store.build import build_snapshot
 
 #: A command-line flag written in a message (not inside a longer word).
@@ -68,9 +68,9 @@ def test_library_paydown_and_endpoint_messages_name_parameters() -> None:
     assert "shock_bp=50 is for the prepayment model only" in msg
     assert "need mbs_paydowns='model' (got mbs_paydowns='realized')" in msg
     pol = load_preset("qt2-announced")
-    ds = Dataset("2022-05-31")
+    ctx = RunContext("2022-05-31")
     with pytest.raises(SpecError) as err2:
-        project_with_endpoint(ds, pol, "2022-06", 6, ["reserves_to_bank_assets=0.12"])
+        project_with_endpoint(ctx, pol, "2022-06", 6, ["reserves_to_bank_assets=0.12"])
     assert "qtlab.analyses.liabilities.endpoint(bank_assets=)" in str(err2.value)
     for e in (err, err2):
         assert not FLAG.search(str(e.value)), str(e.value)

@@ -21,6 +21,7 @@ from qtlab.cli._common import (
     write_atomic,
 )
 from qtlab.errors import SpecError
+from qtlab.runs import RunContext
 
 LADDER = ["ladder", "--policy", "qt2-announced", "--start", "2022-06", "--months", "6"]
 PROJECT = ["project", "--policy", "qt2-announced", "--start", "2022-06", "--months", "4"]
@@ -254,9 +255,8 @@ def test_list_names_every_analysis_with_its_question_in_each_language() -> None:
 
 def test_show_prints_the_tables_and_notes_of_the_analysis() -> None:
     from qtlab.analyses import get_analysis
-    from qtlab.store import Dataset
 
-    res = get_analysis("A3").run(Dataset("2024-12-31"), lang="en")
+    res = get_analysis("A3").run(RunContext("2024-12-31"), lang="en")
     code, text, _ = run("show", "a3", "--as-of", "2024-12-31")
     assert code == 0, text
     no_cut(text)

@@ -15,7 +15,7 @@ import yaml
 from _helpers import flat, run_cli
 from qtlab.engine import default_issuance_mix
 from qtlab.policy import load_preset
-from qtlab.store import Dataset
+from qtlab.runs import RunContext
 
 BASE = ("project", "--policy", "qt2-announced", "--start", "2022-06", "--months", "48")
 LIABILITIES = ["total_assets", "reserves", "on_rrp", "tga", "currency_other"]
@@ -42,7 +42,7 @@ def test_rule_stops_runoff_where_reserves_reach_half_their_peak(stopped: dict[st
     assert ep["rule"] == "reserves_peak_fraction=0.5" and end is not None
     assert [m for m, r in rows.items() if r["endpoint"]] == [end]
     # by hand: the peak of monthly mean reserves (H.4.1 WRESBAL) visible at the start
-    w = Dataset("2022-05-31").series("WRESBAL")
+    w = RunContext("2022-05-31").series("WRESBAL")
     peak = float(w.groupby(w.index.to_period("M")).mean().max())
     months = list(rows)
     k = months.index(end)

@@ -20,6 +20,7 @@ from qtlab.engine import (
 )
 from qtlab.errors import DateRangeError, SpecError
 from qtlab.policy import Policy, Regime, RegimeSource, load_preset
+from qtlab.runs import RunContext
 
 SRC = RegimeSource("test regime", "2022-05-04", "https://www.federalreserve.gov/")
 TOL = 1e-7  # USD bn
@@ -330,9 +331,8 @@ def test_property_reference_equality(
 @pytest.fixture(scope="module")
 def h2022() -> pd.DataFrame:
     """SOMA holdings visible on the eve of QT2 (Treasury 2022-02-16, MBS 2022-05-11)."""
-    from qtlab.store.dataset import Dataset
 
-    return Dataset("2022-05-31").holdings()
+    return RunContext("2022-05-31").holdings()
 
 
 def test_purchases_in_the_as_of_month_come_after_the_snapshot():

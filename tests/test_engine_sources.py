@@ -20,12 +20,13 @@ from qtlab.engine import (
     smm_from_cpr,
 )
 from qtlab.errors import DataError, DateRangeError, SpecError
+from qtlab.runs import RunContext
 from qtlab.store.dataset import Dataset
 
 
 @pytest.fixture(scope="module")
 def ds() -> Dataset:
-    return Dataset()
+    return RunContext()
 
 
 def test_packaged_mix_equals_a_fresh_derivation(ds: Dataset):

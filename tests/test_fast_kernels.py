@@ -17,7 +17,7 @@ import pytest
 
 from qtlab.errors import SpecError
 from qtlab.prepay import CohortState, PrepayParams, _fast, prepay_params, project, project_reference
-from qtlab.store import Dataset
+from qtlab.runs import RunContext
 
 numba_only = pytest.mark.skipif(not _fast.available(), reason="numba (qtlab[fast]) not installed")
 
@@ -158,13 +158,13 @@ def test_engine_tips_accrual_compiled_equals_numpy(monkeypatch: pytest.MonkeyPat
 def test_sweep_with_compiled_kernels_equals_the_numpy_sweep(monkeypatch: pytest.MonkeyPatch):
     """The sweep of F2 (prepayment, engine with TIPS accrual and liabilities, D2) with the
     compiled kernels against the numpy kernels of before, within 1e-12 relative."""
-    from qtlab.analyses.fan import _forward
     from qtlab.engine import _fast as engine_fast
     from qtlab.policy import load_preset
+    from qtlab.runs.sweep import sweep_start_with_inputs
     from qtlab.scenarios import sweep
 
     pol = load_preset("qt2-realized")
-    start = _forward(Dataset(), months=18, policy=pol)[0]
+    start = sweep_start_with_inputs(RunContext(), months=18, policy=pol)[0]
     fast = sweep(start, pol, 9, seed=3, chunk_size=4)
     monkeypatch.setattr(_fast, "available", lambda: False)
     monkeypatch.setattr(engine_fast, "_compiled", lambda: None)
@@ -180,12 +180,12 @@ def test_two_sweeps_on_one_dask_client_in_a_row():
     and failed with 'lost dependencies' (seen with a real scheduler in
     benchmarks/bench_dask_scaling.py)."""
     distributed = pytest.importorskip("dask.distributed")
-    from qtlab.analyses.fan import _forward
     from qtlab.policy import load_preset
+    from qtlab.runs.sweep import sweep_start_with_inputs
     from qtlab.scenarios import sweep
 
     pol = load_preset("qt2-realized")
-    start = _forward(Dataset(), months=6, policy=pol)[0]
+    start = sweep_start_with_inputs(RunContext(), months=6, policy=pol)[0]
     local = sweep(start, pol, 4, seed=1, chunk_size=2)
     with distributed.Client(processes=False, n_workers=1, dashboard_address=None) as client:
         for _ in range(3):

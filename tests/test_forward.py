@@ -20,6 +20,7 @@ from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.policy import load_preset
 from qtlab.report import build_report
+from qtlab.runs import RunContext
 from qtlab.runs.forward import MAX_MONTHS, Forward, forward_projection
 from qtlab.runs.runoff import realized_holdings, run_projection
 from qtlab.store.dataset import Dataset
@@ -29,7 +30,7 @@ ALTS = (20, 40, "60", "qt2-announced")
 
 @pytest.fixture(scope="module")
 def ds() -> Dataset:
-    return Dataset()
+    return RunContext()
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +180,7 @@ def test_h41_overlap_is_reported(fw: Forward, ds: Dataset):
 
 
 def test_as_of_runs_from_the_data_visible_then():
-    f = forward_projection(Dataset("2023-06-30"), months=12, alternatives=(20,))
+    f = forward_projection(RunContext("2023-06-30"), months=12, alternatives=(20,))
     assert f.anchor <= pd.Timestamp("2023-06-30") and f.start == pd.Period("2023-07", "M")
     assert f.holdings_files["mbs"] <= "2023-06-30"
     reg = f.projections[f.default].policy.regime_at(f.start)

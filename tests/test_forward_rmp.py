@@ -5,18 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from _contexts import shared
 from qtlab.runs.forward import forward_projection
 from qtlab.runs.inputs import load_inputs
-from qtlab.store.dataset import Dataset
 
 
 @pytest.fixture(scope="module")
 def realized() -> pd.DataFrame:
-    return load_inputs(Dataset(use_store=False), horizon=12).h41
+    return load_inputs(shared(), horizon=12).h41
 
 
 def _errors(vantage: str, realized: pd.DataFrame, **kw: object) -> pd.DataFrame:
-    f = forward_projection(Dataset(vantage, use_store=False), months=12, **kw)  # type: ignore[arg-type]
+    f = forward_projection(shared(vantage), months=12, **kw)  # type: ignore[arg-type]
     p = f.path()
     months = p.index[p.index <= pd.Period("2026-08", "M")]
     return pd.DataFrame(
@@ -44,9 +44,9 @@ def test_f1_from_2025_12_31_tracks_the_h41_through_2026_08(realized):
 
 
 def test_an_explicit_pace_is_exogenous():
-    f = forward_projection(Dataset("2025-12-31", use_store=False), months=6, bill_purchases=25.0)
+    f = forward_projection(shared("2025-12-31"), months=6, bill_purchases=25.0)
     assert f.default == "rmp-25"
-    f2 = forward_projection(Dataset("2025-12-31", use_store=False), months=6, target="level=3100")
+    f2 = forward_projection(shared("2025-12-31"), months=6, target="level=3100")
     p = f2.path()
     assert f2.default == "rmp-target"
     assert (p["reserves"] >= 3100.0 - 1e-6).all()

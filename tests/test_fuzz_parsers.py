@@ -28,8 +28,7 @@ from qtlab.analyses.scorecard import parse_forecasts
 from qtlab.cli.runoff import _issuance_mix
 from qtlab.engine import default_issuance_mix
 from qtlab.policy import Policy, load_preset
-from qtlab.runs.mbs import read_rate_file
-from qtlab.runs.runoff import read_paydown_file
+from qtlab.runs.options import read_paydown_file, read_rate_file
 from qtlab.sources import cbo, fomc, fred, freddie, nyfed, treasury
 from qtlab.sources._mspd_opdm import parse_opdm
 from qtlab.sources.user import parse_series_csv

@@ -9,6 +9,7 @@ import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _contexts import shared
 from qtlab._periods import to_monthly
 from qtlab.balance import monthly_gdp
 from qtlab.errors import DataError, SpecError
@@ -41,7 +42,7 @@ VANTAGE = "2022-05-31"
 
 @pytest.fixture(scope="module")
 def ds22() -> Dataset:
-    return Dataset(VANTAGE, use_store=False)
+    return shared(VANTAGE)
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +199,7 @@ def test_lag_weights_from_term_shares():
 
 @pytest.fixture(scope="module")
 def interest_history():
-    ds = Dataset(use_store=False)
+    ds = shared()
     curve = pd.concat(
         {k: to_monthly(ds.series(v)) for k, v in CURVE_TENORS.items()}, axis=1
     ).dropna()
@@ -238,7 +239,7 @@ def test_net_interest_model_tracks_actual_outlays(interest_history):
 def test_fyoint_equals_cbo_actual_net_interest():
     """FRED FYOINT and CBO's actual net interest (US-CBO/eval-projections actuals) agree:
     exactly for FY2020-2024, within 0.2 bn for FY2025 (970.065 vs 969.938, MANIFEST)."""
-    ds = Dataset(use_store=False)
+    ds = shared()
     fy = ds.series("FYOINT")
     cbo = ds.series("cbo.actual.outlay.net_interest")
     both = pd.concat({"fred": fy, "cbo": cbo}, axis=1).dropna().loc["2019-10":]
@@ -249,7 +250,7 @@ def test_fyoint_equals_cbo_actual_net_interest():
 def test_previous_peak_share_of_gdp_is_1991():
     """Net interest peaked at 3.2% of GDP in 1991 before the 2020s (CBO, The Budget and
     Economic Outlook, historical budget data). Tolerance 0.05 pp."""
-    ds = Dataset(VANTAGE, use_store=False)
+    ds = shared(VANTAGE)
     actual = ds.series("FYOINT")
     actual.index = pd.DatetimeIndex(actual.index).year
     gdp = ds.series("cbo.actual.gdp")
@@ -275,7 +276,7 @@ def test_extend_curve_sets_the_short_end_from_the_policy_path(interest_history):
 
 
 def test_interest_dollar_correlations():
-    ds = Dataset(use_store=False)
+    ds = shared()
     frame = interest_dollar_frame(
         ds.series("A091RC1Q027SBEA"), ds.series("GDP"), ds.series("DTWEXBGS"), ds.series("DFF")
     )

@@ -9,7 +9,7 @@ import pytest
 from qtlab.errors import DataError, SpecError
 from qtlab.portfolio.mbs_cohorts import CohortAssumptions, cohort_start, mbs_cohorts
 from qtlab.prepay import CohortState
-from qtlab.store import Dataset
+from qtlab.runs import RunContext
 
 # Vantage dates that pick each MBS file; the file totals are those the NY Fed's
 # weekly summary gives for the same Wednesday (data/raw/SOURCES.md) [USD bn].
@@ -25,7 +25,7 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def holdings() -> dict[str, pd.DataFrame]:
-    return {d: Dataset(as_of=d).holdings(["mbs"]) for d in FILES}
+    return {d: RunContext(as_of=d).holdings(["mbs"]) for d in FILES}
 
 
 @pytest.mark.parametrize("vantage", list(FILES))

@@ -10,19 +10,21 @@ import pytest
 from qtlab.engine import DESK_MBS_LAG, ConstantPaydownRate, MbsSettlement, project
 from qtlab.errors import SpecError
 from qtlab.policy import load_preset
+from qtlab.runs import RunContext
+from qtlab.runs.backtest import backtest
 from qtlab.runs.mbs_settlement import (
     april_2022_principal,
     implied_principal,
     measure_settlement_lag,
     pending_mbs_purchases,
 )
-from qtlab.runs.runoff import backtest, paydown_source
+from qtlab.runs.runoff import paydown_source
 from qtlab.store.dataset import Dataset
 
 
 @pytest.fixture(scope="module")
 def ds() -> Dataset:
-    return Dataset()
+    return RunContext()
 
 
 def test_april_2022_umbs_principal_from_the_two_mbs_files(ds: Dataset):
@@ -59,7 +61,7 @@ def test_implied_principal_settles_the_balance(ds: Dataset):
 def test_pending_purchases_at_the_qt2_file(ds: Dataset):
     v = ds.at("2022-05-31")
     h = v.holdings(["mbs"])
-    src = paydown_source("realized", ds=v)
+    src = paydown_source("realized", ctx=v)
     pend = pending_mbs_purchases(h, load_preset("qt2-realized"), src, lag=2)
     assert pend is not None
     # the file of 2022-05-11 predates May's settlement (the 14th): March's and April's
@@ -74,14 +76,14 @@ def test_e2_mbs_within_one_percent_with_realized_paydowns(ds: Dataset):
     # realized principal of 2022-03..09 is implied from the same weekly balances given the
     # measured lag, so 2022-06..09 agree by construction; the later months test the lag's
     # pipeline (settled by 2022-10) and the measured paydowns
-    b = backtest(ds=ds)
+    b = backtest(ctx=ds)
     assert b.errors["mbs"]["max_abs_pct"] < 1.0
     mbs = b.frame[b.frame["series"] == "mbs"]
     assert (mbs["error_pct"].abs() < 1.0).all()
 
 
 def test_e2_mbs_under_two_percent_with_the_prepayment_model(ds: Dataset):
-    b = backtest(mbs_paydowns="model", ds=ds)
+    b = backtest(mbs_paydowns="model", ctx=ds)
     assert b.errors["mbs"]["max_abs_pct"] < 2.0
 
 

@@ -23,7 +23,7 @@ from qtlab.policy import (
     policy_json_schema,
     presets,
 )
-from qtlab.runs.mbs import read_rate_file
+from qtlab.runs.options import read_rate_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

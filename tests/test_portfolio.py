@@ -7,12 +7,12 @@ import pytest
 
 from qtlab.errors import DataError, SpecError
 from qtlab.portfolio import composition, maturity_buckets, maturity_ladder, wam_years
-from qtlab.store.dataset import Dataset
+from qtlab.runs import RunContext
 
 
 @pytest.fixture(scope="module")
 def h2022() -> pd.DataFrame:
-    return Dataset("2022-05-31").holdings()
+    return RunContext("2022-05-31").holdings()
 
 
 def _toy() -> pd.DataFrame:

@@ -8,6 +8,7 @@ import pytest
 
 from qtlab.analyses.mbs import NYFED_2022_BASE, baseline_2022
 from qtlab.prepay import prepay_params
+from qtlab.runs import RunContext
 from qtlab.runs.mbs import (
     backtest_mbs,
     fit_params,
@@ -19,7 +20,7 @@ from qtlab.store import Dataset
 
 @pytest.fixture(scope="module")
 def ds() -> Dataset:
-    return Dataset()
+    return RunContext()
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +103,7 @@ def test_what_the_2022_outlook_sensitivity_would_take():
     # in 2022-25 never tested positive incentives, so the fit cannot confirm it.
     from qtlab.analyses.mbs import NYFED_2022_MINUS_100BP_EXTRA, paydown_projection
 
-    then = Dataset(as_of="2022-05-31")
+    then = RunContext(as_of="2022-05-31")
     p = prepay_params("outlook-2022-implied")
     fit = prepay_params("qt2-fit")
     assert (p.turnover_cpr, p.lockin_beta) == (fit.turnover_cpr, fit.lockin_beta)

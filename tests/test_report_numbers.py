@@ -13,10 +13,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from _contexts import shared
 from qtlab.analyses import get_analysis
+
+# private on purpose: the month axes of the shared figure helpers
 from qtlab.analyses._figures import month_bar, month_line, month_x
 from qtlab.i18n import direction, t
-from qtlab.store.dataset import Dataset
+from qtlab.runs import RunContext
 
 
 def test_month_x_is_mid_month():
@@ -45,7 +48,7 @@ def test_month_bar_and_step_line_hover():
 @pytest.mark.parametrize("aid", ["B1", "B2", "B4"])
 def test_runoff_bars_and_lines_sit_on_their_month(aid: str):
     kw = {} if aid == "B1" else {"months": 12}
-    r = get_analysis(aid).run(Dataset("2022-05-31"), **kw)
+    r = get_analysis(aid).run(RunContext("2022-05-31"), **kw)
     fig = r.figures[0].figure
     months = pd.PeriodIndex(r.tables[0].frame.index, freq="M")
     for tr in fig.data:
@@ -54,7 +57,7 @@ def test_runoff_bars_and_lines_sit_on_their_month(aid: str):
 
 
 def test_b3_figure_follows_the_shock():
-    ds = Dataset("2022-05-31")
+    ds = RunContext("2022-05-31")
     figs = {
         s: get_analysis("B3").run(ds, shock_bp=s).figures[0].figure for s in (0.0, -100.0, -250.0)
     }
@@ -67,7 +70,7 @@ def test_b3_figure_follows_the_shock():
 
 
 def test_b3_qt1_calibration_line_says_it_is_the_capped_decline():
-    r = get_analysis("B3").run(Dataset())
+    r = get_analysis("B3").run(RunContext())
     cal = next(f.figure for f in r.figures if f.name == "b3_calibration")
     names = [tr.name for tr in cal.data]
     assert t("b3.series.realized_qt1", "en") in names
@@ -91,7 +94,7 @@ def test_direction_words_follow_the_sign(a: float, b: float, en: str, zh: str):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_b2_holdings_sentence_follows_the_sign(lang: str):
     # at the latest vantage reserve-management purchases make Treasury holdings rise
-    r = get_analysis("B2").run(Dataset(), lang=lang)
+    r = get_analysis("B2").run(RunContext(), lang=lang)
     v = r.note_values("b2.note.redeemed")
     text = r.notes[0].text
     up = v["last"] > v["first"]
@@ -100,7 +103,7 @@ def test_b2_holdings_sentence_follows_the_sign(lang: str):
 
 
 def test_a2_draws_qt2_to_its_end_and_tells_the_plans_apart():
-    r = get_analysis("A2").run(Dataset(use_store=False))
+    r = get_analysis("A2").run(shared())
     fig = r.figure("a2_cap_paths")
     real = next(tr for tr in fig.data if tr.name == t("a2.plan.qt2-realized", "en"))
     ann = next(tr for tr in fig.data if tr.name == t("a2.plan.qt2-announced", "en"))
@@ -117,7 +120,7 @@ def test_a2_draws_qt2_to_its_end_and_tells_the_plans_apart():
 def test_a7_counts_days_when_the_earlier_level_is_recent(lang: str):
     # on 2022-05-31 the rate (5.10%) had been as high a week or two before: the note used
     # to say "0.0 years earlier"
-    r = get_analysis("A7").run(Dataset("2022-05-31"), lang=lang)
+    r = get_analysis("A7").run(RunContext("2022-05-31"), lang=lang)
     text = " ".join(n.text for n in r.notes)
     assert "0.0 " not in text
     assert r.note_values("a7.note.since_days")["days"] == 7  # PMMS of 2022-05-19 and -26
@@ -125,7 +128,7 @@ def test_a7_counts_days_when_the_earlier_level_is_recent(lang: str):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_c2_names_each_scenario_once_and_says_when_lines_coincide(lang: str):
-    r = get_analysis("C2").run(Dataset(use_store=False), lang=lang)
+    r = get_analysis("C2").run(shared(), lang=lang)
     for n in (n for n in r.notes if n.key == "c2.note.scenario"):
         # the label is not the description again ("ON RRP absorbs first (ON RRP absorbs ...")
         assert n.text.count(n.values["scenario"]) == 1
@@ -143,7 +146,7 @@ def test_c2_names_each_scenario_once_and_says_when_lines_coincide(lang: str):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_f1_at_2022_words_follow_the_numbers(lang: str):
     # as of 2022 the note read "bills rise from 5.8% to 1.9%" and "through -, then"
-    r = get_analysis("F1").run(Dataset("2022-05-31"), lang=lang)
+    r = get_analysis("F1").run(RunContext("2022-05-31"), lang=lang)
     v = r.note_values("f1.note.composition")
     want = direction(v["bills0"], v["bills1"], lang, tol=0.05)
     assert v["bills_move"] == want

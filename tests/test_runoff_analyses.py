@@ -11,8 +11,10 @@ from typer.testing import CliRunner
 from qtlab.analyses import get_analysis
 from qtlab.cli import app
 from qtlab.errors import SpecError
+from qtlab.runs import RunContext
+from qtlab.runs.backtest import backtest
 from qtlab.runs.ladder import ladder
-from qtlab.runs.runoff import backtest, realized_taper_purchases
+from qtlab.runs.runoff import realized_taper_purchases
 from qtlab.store.dataset import Dataset
 
 
@@ -58,12 +60,12 @@ def test_taper_purchases_read_from_the_weekly_summary():
     # week to 2022-02-23 (notes 1.601, TIPS 1.001), then +6.802, +3.398 and +4.001 bn in the
     # weeks to 2022-03-02, -09 and -16 (purchases ended in early March per the NY Fed's
     # statement of 2022-01-26); bills unchanged at 326.044 bn.
-    got = realized_taper_purchases(Dataset("2022-05-31"), pd.Timestamp("2022-02-16"))
+    got = realized_taper_purchases(RunContext("2022-05-31"), pd.Timestamp("2022-02-16"))
     assert got is not None
     assert got.loc[pd.Period("2022-02", "M"), "coupons"] == pytest.approx(2.602, abs=1e-6)
     assert got.loc[pd.Period("2022-03", "M"), "coupons"] == pytest.approx(14.201, abs=1e-6)
     assert (got["bills"] == 0).all()
-    assert realized_taper_purchases(Dataset(), pd.Timestamp("2022-03-16")) is None
+    assert realized_taper_purchases(RunContext(), pd.Timestamp("2022-03-16")) is None
 
 
 def test_qt1_in_aggregate_never_runs_off_more_than_the_caps():
@@ -77,7 +79,7 @@ def test_qt1_in_aggregate_never_runs_off_more_than_the_caps():
 
 
 def test_b1_bill_runoff_matches_the_weekly_summary():
-    frame, summ = ladder(Dataset("2022-05-31"), "qt2-realized", "2022-06", 24)
+    frame, summ = ladder(RunContext("2022-05-31"), "qt2-realized", "2022-06", 24)
     # NY Fed weekly summary: bills 326.044 on 2022-06-01 and 281.044 on 2023-05-31: 45.0 bn
     # redeemed over the first 12 months of runoff.
     assert summ["bill_runoff_first_12m"] == pytest.approx(45.0, abs=1.0)
@@ -108,7 +110,7 @@ def test_b1_headline_is_the_stock_maturing_within_24_months(months: int):
     # analysts quote. From the CUSIP file of 2022-02-16 to the start of 2022-03 only the
     # securities maturing in between are rolled: the stock lies between the file's own
     # maturities in the window and that plus what was rolled (and the taper purchases).
-    ds = Dataset("2022-05-31")
+    ds = RunContext("2022-05-31")
     _, summ = ladder(ds, "qt2-announced", "2022-03", months)
     own, rolled = _file_stock(ds, "2022-03", 24)
     assert own <= summ["stock_maturing_24m"] <= own + rolled + 16.9
@@ -126,7 +128,7 @@ def test_b1_headline_is_the_stock_maturing_within_24_months(months: int):
 
 
 def test_b1_says_when_runoff_ends_and_no_bills_run_off():
-    r = get_analysis("B1").run(Dataset(), months=24)
+    r = get_analysis("B1").run(RunContext(), months=24)
     text = " ".join(n.text for n in r.notes)
     assert "0 months (-)" not in text and "every maturing security rolled over" not in text
     assert "no bills are redeemed" in text and "Runoff ends after 2025-11" in text
@@ -145,7 +147,7 @@ def test_cli_ladder_summary_follows_the_horizon():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_analyses_return_results(aid: str, lang: str):
     r = get_analysis(aid).run(
-        Dataset("2022-05-31"),
+        RunContext("2022-05-31"),
         lang=lang,
         **({} if aid == "E2" else {"months": 12} if aid != "B1" else {}),
     )
@@ -374,6 +376,6 @@ def test_cli_contracts_give_null_for_uncapped_and_yyyy_mm_months(tmp_path):
 
 @pytest.mark.parametrize("aid", ["B1", "B2", "B3", "B4", "E2"])
 def test_analyses_run_on_the_latest_data_in_chinese(aid: str):
-    r = get_analysis(aid).run(Dataset(), lang="zh")
+    r = get_analysis(aid).run(RunContext(), lang="zh")
     assert r.id == aid and r.tables and r.notes
     assert any("\u4e00" <= ch <= "\u9fff" for ch in r.title)

@@ -13,10 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _contexts import shared
 from _helpers import reseal_snapshot
+from qtlab.runs import RunContext
+from qtlab.runs.backtest import QT2_VANTAGE, backtest
 from qtlab.runs.mbs_settlement import BackfilledPaydowns
-from qtlab.runs.runoff import QT2_VANTAGE, backtest, run_projection
-from qtlab.store.dataset import Dataset
+from qtlab.runs.runoff import run_projection
 from qtlab.store.paths import packaged_snapshot_dir
 
 #: From this date the copy's weekly SOMA MBS holdings are 1% lower than published.
@@ -40,26 +42,26 @@ def snap(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_copy_differs_from_the_packaged_data(snap: Path):
-    mine = Dataset(snapshot_dir=snap, use_store=False).series("soma.mbs")
-    packaged = Dataset(use_store=False).series("soma.mbs")
+    mine = RunContext(snapshot_dir=snap, use_store=False).series("soma.mbs")
+    packaged = shared().series("soma.mbs")
     assert mine.loc["2024-01-03"] == pytest.approx(0.99 * packaged.loc["2024-01-03"])
     assert mine.loc["2023-05-31"] == packaged.loc["2023-05-31"]
 
 
 def test_realized_paydowns_come_from_the_given_folders(snap: Path):
-    ds = Dataset(QT2_VANTAGE, snapshot_dir=snap, use_store=False)
+    ds = RunContext(QT2_VANTAGE, snapshot_dir=snap, use_store=False)
     got = run_projection(ds, "qt2-realized", "2022-06", 24)
-    weekly = Dataset(snapshot_dir=snap, use_store=False).series("soma.mbs")
+    weekly = RunContext(snapshot_dir=snap, use_store=False).series("soma.mbs")
     want = run_projection(
         ds, "qt2-realized", "2022-06", 24, mbs_paydowns=BackfilledPaydowns(weekly)
     )
     pd.testing.assert_frame_equal(got.frame, want.frame)
-    packaged = run_projection(Dataset(QT2_VANTAGE, use_store=False), "qt2-realized", "2022-06", 24)
+    packaged = run_projection(shared(QT2_VANTAGE), "qt2-realized", "2022-06", 24)
     assert got.frame.loc["2023-05", "mbs_paydowns"] > packaged.frame.loc["2023-05", "mbs_paydowns"]
 
 
 def test_the_backtest_reads_the_given_folders(snap: Path):
-    mine = backtest("qt2", ds=Dataset(snapshot_dir=snap, use_store=False))
+    mine = backtest("qt2", ctx=RunContext(snapshot_dir=snap, use_store=False))
     packaged = backtest("qt2")
     f, g = mine.frame, packaged.frame
     at = (f["series"] == "mbs") & (f["month"] == "2024-01")

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from qtlab._fsutil import recover, replace_dir, temp_dir_for
 from qtlab.cli import app
+from qtlab.runs import RunContext
 from qtlab.store.paths import packaged_snapshot_dir
 from qtlab.store.snapshot import MANIFEST_NAME
 
@@ -228,10 +229,9 @@ def test_report_recovers_a_killed_swap_and_keeps_the_folder_mode(tmp_path: Path)
 
 
 def test_a_reader_puts_back_a_snapshot_a_killed_build_left_aside(tmp_path: Path) -> None:
-    from qtlab.store import Dataset
 
     snap = tmp_path / "snapshot"
     shutil.copytree(packaged_snapshot_dir(), tmp_path / f".snapshot.old-{2**22 + 9}-1")
     assert not snap.exists()
-    s = Dataset(snapshot_dir=snap, use_store=False).series("WALCL")
+    s = RunContext(snapshot_dir=snap, use_store=False).series("WALCL")
     assert len(s) > 1000 and (snap / MANIFEST_NAME).is_file()

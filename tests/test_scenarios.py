@@ -12,15 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qtlab.analyses.fan import _forward, _yield_fit, f2_fan, mbs_runoff_variant
+from qtlab.analyses.fan import f2_fan, mbs_runoff_variant
 from qtlab.engine import SplicedPaydowns
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.policy import load_preset
+from qtlab.runs import RunContext
 from qtlab.runs.forward import forward_projection, realized_paydown_rates
-from qtlab.runs.inputs import Inputs
+from qtlab.runs.inputs import ImpactInputs
 from qtlab.runs.mbs import mortgage_rates
 from qtlab.runs.runoff import paydown_source, run_projection
+from qtlab.runs.sweep import sweep_start_with_inputs, yield_fit
 from qtlab.scenarios import (
     MORTGAGE,
     POLICY,
@@ -35,19 +37,18 @@ from qtlab.scenarios import (
     sweep_paths,
     sweep_reference,
 )
-from qtlab.store import Dataset
 
 MONTHS = 24
 POL = load_preset("qt2-realized")
 
 
 @pytest.fixture(scope="module")
-def fwd() -> tuple[SweepStart, Inputs]:
-    return _forward(Dataset(), months=MONTHS, policy=POL)
+def fwd() -> tuple[SweepStart, ImpactInputs]:
+    return sweep_start_with_inputs(RunContext(), months=MONTHS, policy=POL)
 
 
 @pytest.fixture(scope="module")
-def start(fwd: tuple[SweepStart, Inputs]) -> SweepStart:
+def start(fwd: tuple[SweepStart, ImpactInputs]) -> SweepStart:
     return fwd[0]
 
 
@@ -87,7 +88,7 @@ def test_rate_model_reproduces_the_history_statistics(start: SweepStart):
     m = start.rate_model
     assert m.sample is not None and m.sample[0] == pd.Period("2009-01", "M")
     assert m.nobs > 150
-    hist = mortgage_rates(Dataset())
+    hist = mortgage_rates(RunContext())
     hist.index = pd.PeriodIndex(hist.index, freq="M")
     realized = hist.loc[m.sample[0] : m.sample[1]].diff().dropna()
     months = pd.period_range("2030-01", periods=60, freq="M")
@@ -223,7 +224,7 @@ def test_vectorized_sweep_equals_the_per_scenario_loop(start: SweepStart):
         np.testing.assert_allclose(vec[v], ref[v], rtol=1e-10, atol=1e-9)
 
 
-def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart, Inputs]):
+def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart, ImpactInputs]):
     """Every path on the base rates (no shock) gives the deterministic engine projection
     of the runoff analyses (realized paydowns where measured, then the prepayment model,
     rates flat) and the D2 point forecast."""
@@ -238,26 +239,26 @@ def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart
         RESIDUAL: np.tile(resid, (2, 1)),
     }
     res = sweep_paths(start, POL, RatePaths(pd.PeriodIndex(grid), vals))
-    ds = Dataset()
-    src = SplicedPaydowns(realized_paydown_rates(ds), paydown_source("model", ds=ds))
+    ds = RunContext()
+    src = SplicedPaydowns(realized_paydown_rates(ds), paydown_source("model", ctx=ds))
     det = run_projection(
         ds, POL, start.start, MONTHS, mbs_paydowns=src, balance=start.balance
     ).frame
     for v in ("mbs_paydowns", "mbs", "bills", "reserves", "total_assets", "on_rrp"):
         for s in range(2):
             np.testing.assert_allclose(res.get(v)[s], det[v].to_numpy(), rtol=1e-10, atol=1e-8)
-    fit = _yield_fit(inp, "reserves_to_debt")
+    fit = yield_fit(inp, "reserves_to_debt")
     ind = 100 * det["reserves"] / inp.debt.reindex(det.index)
     fc = fit.predict(ind, start.base[POLICY].reindex(det.index))
     np.testing.assert_allclose(res.get("yield10")[0], fc["mean"].to_numpy(), atol=1e-10)
 
 
-def test_carry_forward_uses_the_realized_paydowns_like_f1(fwd: tuple[SweepStart, Inputs]):
+def test_carry_forward_uses_the_realized_paydowns_like_f1(fwd: tuple[SweepStart, ImpactInputs]):
     """Months the weekly data measure are realized in every scenario (2024-10..2026-02 for
     the 2024-10-02 MBS file), so the sweep starts from F1's MBS holdings."""
     start, _ = fwd
     assert start.realized_paydowns is not None
-    f1 = forward_projection(Dataset(), months=12)
+    f1 = forward_projection(RunContext(), months=12)
     assert f1.start == start.start
     base = f1.projections[f1.default].start_holdings()
     res = sweep(start, POL, 3, seed=1)
@@ -303,7 +304,7 @@ def test_missing_dask_names_the_extra(start: SweepStart, monkeypatch: pytest.Mon
 
 
 def test_f2_fan_charts_on_the_latest_data():
-    r = f2_fan(Dataset(), paths=40, months=MONTHS, seed=1)
+    r = f2_fan(RunContext(), paths=40, months=MONTHS, seed=1)
     assert r.meta["seed"] == 1 and r.meta["n_paths"] == 40
     keys = ("policy", "variable", "unit", "horizon_months", "month", "q05", "q25", "q50")
     cols = {t(f"f2.col.{k}", "en"): k for k in (*keys, "q75", "q95", "mean")}

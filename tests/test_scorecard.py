@@ -11,7 +11,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from _contexts import shared
 from qtlab.analyses import get_analysis
+
+# private on purpose: the vantages the forecast scorecard was generated at
 from qtlab.analyses._scorecard_make import VANTAGES
 from qtlab.analyses.scorecard import (
     Forecast,
@@ -30,7 +33,7 @@ M = pd.Period
 
 @pytest.fixture(scope="module")
 def today() -> Dataset:
-    return Dataset(use_store=False)
+    return shared()
 
 
 def _raw(raw_data, name: str) -> pd.Series:
@@ -89,7 +92,7 @@ def test_no_mbs_sales_in_qt2_by_hand(raw_data, today):
 def test_pending_and_errors(today):
     f = _f("ten_year_peak_level", 3.0, "2030-12")
     assert realized(f, today) == "pending"
-    past = Dataset("2023-06-30", use_store=False)
+    past = shared("2023-06-30")
     assert realized(_f("runoff_end_month", None, "2030-12"), past) == "pending"
     table = score((_f("months_of_runoff", 30.0, "2030-12"), f), today)
     assert table["error"].iloc[0] == pytest.approx(12.0)
@@ -122,7 +125,7 @@ def test_shipped_forecasts_are_what_the_models_give(vantage):
     text = (resources.files("qtlab.analyses") / "forecasts" / f"qtlab_{vantage}.yaml").read_text(
         encoding="utf-8"
     )
-    assert yaml.safe_load(text) == make_forecasts(Dataset(vantage, use_store=False))
+    assert yaml.safe_load(text) == make_forecasts(shared(vantage))
     fs = load_forecasts()
     assert {f.quantity for f in fs} >= {"ten_year_peak_level", "runoff_end_month", "on_rrp_peak"}
 

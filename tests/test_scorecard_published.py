@@ -12,7 +12,10 @@ import pandas as pd
 import pytest
 import yaml
 
+from _contexts import shared
 from qtlab.analyses import get_analysis
+
+# private on purpose: the published-forecast comparison table and its quantities
 from qtlab.analyses._scorecard_fig import comparison_table, source_label
 from qtlab.analyses._scorecard_quantities import QUANTITIES
 from qtlab.analyses.scorecard import (
@@ -32,7 +35,7 @@ M = pd.Period
 
 @pytest.fixture(scope="module")
 def today() -> Dataset:
-    return Dataset(use_store=False)
+    return shared()
 
 
 def _f(q: str, value, horizon: str, made: str = "2022-05-31", **kw) -> Forecast:
@@ -253,7 +256,7 @@ def test_comparison_table_has_every_source_and_the_realized_path(today):
     ],
 )
 def test_e1_at_a_vantage_shows_only_what_was_made_by_then(vantage, has, lacks):
-    res = get_analysis("E1").run(Dataset(vantage, use_store=False), lang="en")
+    res = get_analysis("E1").run(shared(vantage), lang="en")
     tb = res.table("e1_scorecard")
     assert (tb["made"] <= vantage).all()
     assert tb["source"].str.contains(has).any()

@@ -8,19 +8,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _contexts import shared
 from qtlab.analyses import get_analysis
 from qtlab.analyses.impact import yield_forecast
 from qtlab.errors import SpecError
 from qtlab.impact import SEP_PATH_STATISTICS
 from qtlab.runs.inputs import sep_path
-from qtlab.store import Dataset
 
 START, END = pd.Period("2022-08", freq="M"), pd.Period("2025-12", freq="M")
 DEC = {y: pd.Period(f"{y}-12", freq="M") for y in (2022, 2023, 2024)}
 
 
 def _path(as_of: str, statistic: str):  # type: ignore[no-untyped-def]
-    return sep_path(Dataset(as_of, use_store=False), START, END, 1.0, "latest", statistic)  # type: ignore[arg-type]
+    return sep_path(shared(as_of), START, END, 1.0, "latest", statistic)  # type: ignore[arg-type]
 
 
 def test_statistics_offered() -> None:
@@ -73,12 +73,12 @@ def test_unknown_statistic() -> None:
 
 
 def test_d2_d3_follow_the_statistic_and_say_so() -> None:
-    ds = Dataset("2022-05-31", use_store=False)
+    ds = shared("2022-05-31")
     yf = yield_forecast(ds, "reserves_to_gdp", sep_statistic="central_tendency_high")
     base = yield_forecast(ds, "reserves_to_gdp")
     pd.testing.assert_frame_equal(yf.forecast, base.forecast)  # same numbers: the median
     assert yf.policy_source.key == "impact.policy.sep_missing"
-    later = Dataset("2022-07-31", use_store=False)
+    later = shared("2022-07-31")
     d2 = get_analysis("D2").run(later, lang="zh", sep_statistic="central_tendency_low")
     assert d2.meta["options"]["sep_statistic"] == "central_tendency_low"
     assert any("集中趋势下限" in n.text for n in d2.notes)

@@ -10,14 +10,15 @@ from qtlab.analyses.runoff import describe_inflation
 from qtlab.engine import InflationAssumption, RealizedTipsAccrual, project
 from qtlab.errors import SpecError
 from qtlab.policy import Policy, Regime, RegimeSource
-from qtlab.runs.runoff import backtest
+from qtlab.runs import RunContext
+from qtlab.runs.backtest import backtest
 from qtlab.runs.tips import tips_accrual
 from qtlab.store.dataset import Dataset
 
 
 @pytest.fixture(scope="module")
 def vantage() -> Dataset:
-    return Dataset("2022-05-31")
+    return RunContext("2022-05-31")
 
 
 @pytest.fixture(scope="module")

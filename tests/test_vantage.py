@@ -1,11 +1,11 @@
 """No look-ahead at any vantage: every registered analysis, at four vantages.
 
 Each analysis of :func:`qtlab.analyses.registry` (whatever is registered, so new ones are
-checked without a change here) runs on a :class:`_Recorder`, a report
-:class:`~qtlab.report.provenance.RecordingDataset` that also logs every observation,
-holdings file and table it hands out, and hands out recorders from
-:meth:`~qtlab.store.Dataset.at`, so reads at another vantage are logged too. The
-test then checks every date it handed out against the vantage D:
+checked without a change here) runs in a new :class:`~qtlab.runs.RunContext`, which
+records every observation, holdings file and table it hands out
+(:attr:`~qtlab.runs.RunContext.reads`), also those of its
+:meth:`~qtlab.runs.RunContext.at` views at other vantages. The test then checks every
+date handed out against the vantage D:
 
 - an observed observation is dated on or before D and, where the glossary has a
   publication-lag rule (:func:`qtlab.schema.publication_lag`), was published by D;
@@ -17,19 +17,16 @@ test then checks every date it handed out against the vantage D:
   E1/E2 no "realized" column runs past D;
 - the report's provenance appendix lists only what was visible at D.
 
-Process-wide caches can serve a result computed for an earlier Dataset without
-reading (the read cache only skips disk work, but the backtests, engine runs and
-endpoint runs are kept by the state of the data), so every module-level
-``LRUCache`` and ``*_CACHE`` dict of qtlab is cleared before each run: the recording
-is complete. PNG export is not involved (analyses only). One test per (vantage,
-analysis), so pytest-xdist spreads them.
+qtlab keeps no process-wide cache: whatever a run reuses lives in its context, so a
+new context reads, and records, everything again and the recording is complete. PNG
+export is not involved (analyses only). One test per (vantage, analysis), so
+pytest-xdist spreads them.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -37,13 +34,16 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from qtlab._lru import LRUCache
 from qtlab.analyses import AnalysisResult, registry
+
+# private on purpose: the episode list the shading must respect at each vantage
 from qtlab.analyses._figures import episodes
 from qtlab.errors import DataError
 from qtlab.i18n import t
 from qtlab.policy import PRESET_NAMES, load_preset
-from qtlab.report.provenance import RecordingDataset, provenance_rows
+from qtlab.report.provenance import provenance_rows
+from qtlab.runs import RunContext
+from qtlab.runs.context import ContextDataset
 from qtlab.schema import publication_lag, series_spec
 from qtlab.store.dataset import Dataset
 
@@ -64,84 +64,29 @@ class _Read:
     vintages: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
 
 
-class _Recorder(RecordingDataset):
-    """A RecordingDataset that logs every date it hands out, also from its ``at()`` views."""
-
-    def __init__(self, *args: Any, log: list[_Read], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.log = log
-
-    def observations(self, series_id: str) -> pd.DataFrame:
-        df = super().observations(series_id)
-        self.log.append(
-            _Read(
-                "series",
-                self.as_of,
-                series_id,
-                pd.DatetimeIndex(df["date"]),
-                pd.DatetimeIndex(df["vintage"]),
-            )
+def _log(ctx: RunContext) -> list[_Read]:
+    """Every read ``ctx`` and its ``at`` views handed out, as the checks below take them."""
+    return [
+        _Read(
+            "holdings" if r.kind == "holdings_dates" else r.kind,
+            r.as_of,
+            r.name,
+            r.dates,
+            r.vintages,
         )
-        return df
-
-    def holdings(self, kinds: Iterable[str] | None = None) -> pd.DataFrame:
-        out = super().holdings(kinds)
-        dates = pd.DatetimeIndex(pd.to_datetime(out["as_of"]).unique())
-        self.log.append(_Read("holdings", self.as_of, ",".join(sorted(out["kind"])), dates))
-        return out
-
-    def holdings_dates(self) -> pd.DataFrame:
-        out = super().holdings_dates()
-        self.log.append(
-            _Read("holdings", self.as_of, "dates", pd.DatetimeIndex(out["as_of"].unique()))
-        )
-        return out
-
-    def table(self, dataset: str) -> pd.DataFrame:
-        info = {x.dataset: x for x in self.tables()}.get(dataset)
-        out = super().table(dataset)
-        if info is not None:
-            self.log.append(
-                _Read(
-                    "table",
-                    self.as_of,
-                    dataset,
-                    pd.DatetimeIndex([pd.Timestamp(info.as_of)]),
-                    pd.DatetimeIndex([pd.Timestamp(info.vintage)]),
-                )
-            )
-        return out
-
-    def at(self, as_of: Any) -> Dataset:
-        store = self._store_path
-        return _Recorder(
-            as_of,
-            log=self.log,
-            data_dir=store.parent if store is not None else None,
-            snapshot_dir=self._snapshot_dir,
-            use_store=store is not None,
-        )
-
-
-def _clear_process_caches() -> None:
-    """Clear every module-level cache of qtlab that could skip a read."""
-    for name, mod in list(sys.modules.items()):
-        if not name.startswith("qtlab") or mod is None:
-            continue
-        for attr, value in list(vars(mod).items()):
-            if isinstance(value, LRUCache) or (isinstance(value, dict) and attr.endswith("_CACHE")):
-                value.clear()
+        for r in ctx.reads
+    ]
 
 
 @pytest.fixture
 def bare_datasets(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every Dataset made during the run that is not a recorder (it would read unseen)."""
+    """Every Dataset made during the run outside a RunContext (it would read unseen)."""
     made: list[str] = []
     init = Dataset.__init__
 
     def spy(self: Dataset, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
-        if not isinstance(self, _Recorder):
+        if not isinstance(self, ContextDataset):
             made.append(repr(self))
 
     monkeypatch.setattr(Dataset, "__init__", spy)
@@ -284,24 +229,22 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize(("vantage", "sid"), _cases())
 def test_no_look_ahead(vantage: str, sid: str, bare_datasets: list[str]) -> None:
     d = date.fromisoformat(vantage)
-    _clear_process_caches()
-    log: list[_Read] = []
-    ds = _Recorder(vantage, log=log, use_store=False)
+    ctx = RunContext(vantage, use_store=False)
     spec = {s.id: s for s in registry()}[sid]
     try:
-        res = spec.run(ds, lang="en")
+        res = spec.run(ctx, lang="en")
     except DataError as exc:
         # only for lack of data at the vantage (no holdings file before 2017-10-04)
         assert d < FIRST_HOLDINGS, f"{sid} at {vantage}: {exc}"
         res = None
-    problems = _check_reads(log, d, sid)
-    assert not bare_datasets, f"{sid} made Datasets outside ds.at(): {bare_datasets}"
+    problems = _check_reads(_log(ctx), d, sid)
+    assert not bare_datasets, f"{sid} made Datasets outside its context: {bare_datasets}"
     if res is not None:
         problems += _check_output(res, d)
         if sid in SCORING:
             keys = {n.key for n in res.notes}
             assert any(k.endswith("scored_today") for k in keys), f"{sid} does not say it"
-    for row in provenance_rows(ds):
+    for row in provenance_rows(ctx):
         # a projection's "last" is the last date it projects; every other row's is data
         if not row.projection and row.last and date.fromisoformat(row.last) > d:
             problems.append(f"provenance lists {row.series} to {row.last}")

@@ -9,13 +9,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from _contexts import shared
 from qtlab.analyses import get_analysis
+
+# private on purpose: the episode shading rule itself
 from qtlab.analyses._figures import shade_episodes
 from qtlab.errors import DateRangeError, SpecError
 from qtlab.policy import Regime, RegimeSource, load_preset, preset_in_force
 from qtlab.prepay import check_param_set_known, known_param_set, param_set_data_end
 from qtlab.schema import publication_lag
-from qtlab.store import Dataset
 
 
 def test_a_policy_known_at_a_date_keeps_the_regimes_announced_by_then():
@@ -66,11 +68,11 @@ def test_b3_at_2022_05_31_uses_the_parameters_known_then():
     """With qt1-fit (fitted on QT1, 2018-07..2019-08) the model gives 14.0 bn a month over
     2022-06..2024-05 from the 2022-05-11 file; qt2-fit, fitted on 2022-10..2024-05, gave
     17.5 before the look-ahead fix. Both computed by qtlab on the embedded data."""
-    res = get_analysis("B3").run(Dataset("2022-05-31", use_store=False))
+    res = get_analysis("B3").run(shared("2022-05-31"))
     assert res.note_values("b3.note.average")["avg"] == pytest.approx(14.0, abs=0.05)
     assert res.meta["options"]["params"] == "qt1-fit"
     with pytest.raises(DateRangeError, match="qt2-fit"):
-        get_analysis("B3").run(Dataset("2022-05-31", use_store=False), params="qt2-fit")
+        get_analysis("B3").run(shared("2022-05-31"), params="qt2-fit")
 
 
 def test_gdp_appears_after_its_publication():
@@ -80,19 +82,11 @@ def test_gdp_appears_after_its_publication():
     rule = publication_lag("GDP")
     assert rule is not None
     assert rule.published(pd.DatetimeIndex(["2022-04-01"]))[0] == pd.Timestamp("2022-07-31")
-    assert Dataset("2022-05-31", use_store=False).series("GDP").index[-1] == pd.Timestamp(
-        "2022-01-01"
-    )
-    assert Dataset("2022-07-30", use_store=False).series("GDP").index[-1] < pd.Timestamp(
-        "2022-04-01"
-    )
-    assert Dataset("2022-07-31", use_store=False).series("GDP").index[-1] == pd.Timestamp(
-        "2022-04-01"
-    )
+    assert shared("2022-05-31").series("GDP").index[-1] == pd.Timestamp("2022-01-01")
+    assert shared("2022-07-30").series("GDP").index[-1] < pd.Timestamp("2022-04-01")
+    assert shared("2022-07-31").series("GDP").index[-1] == pd.Timestamp("2022-04-01")
     # the H.4.1 of Wednesday 2022-05-25 is out on Thursday 2022-05-26
-    assert Dataset("2022-05-25", use_store=False).series("WALCL").index[-1] == pd.Timestamp(
-        "2022-05-18"
-    )
+    assert shared("2022-05-25").series("WALCL").index[-1] == pd.Timestamp("2022-05-18")
     assert publication_lag("soma.bills") is not None and publication_lag("DGS10") is None
 
 

@@ -10,7 +10,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from _contexts import shared
 from qtlab.analyses import get_analysis
+
+# private on purpose: D2's family table and its default choice rule
 from qtlab.analyses._d2_family import choose_default, duration_table
 from qtlab.analyses.liabilities import stopped_path
 from qtlab.cli import app
@@ -37,7 +40,7 @@ PUBLISHED_R2 = 0.7587
 
 @pytest.fixture(scope="module")
 def eve() -> Dataset:
-    return Dataset("2022-05-31", use_store=False)
+    return shared("2022-05-31")
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +72,7 @@ def test_recipe_reproduces_the_published_r_squared(eve):
 
 
 def test_recipe_at_a_later_vantage_reproduces_the_report(eve):
-    later = run_recipe(Dataset(use_store=False), RECIPE)
+    later = run_recipe(shared(), RECIPE)
     now = run_recipe(eve, RECIPE)
     assert later.fits["reserves_to_debt"].sample == now.fits["reserves_to_debt"].sample
     assert "2022-03-16" in later.policy_source.text()
@@ -80,7 +83,7 @@ def test_recipe_at_a_later_vantage_reproduces_the_report(eve):
     assert seen[("average_2022", "reserves_to_debt")] == pytest.approx(2.95, abs=0.02)
     assert now.comparison["realized"].isna().all()
     with pytest.raises(SpecError, match="fewer than 24 months"):
-        run_recipe(Dataset("2018-06-30", use_store=False), RECIPE)
+        run_recipe(shared("2018-06-30"), RECIPE)
     with pytest.raises(SpecError, match="industrial-bank-2022-05"):
         run_recipe(eve, "nope")
     assert recipe_names() == sorted(RECIPES)
@@ -277,5 +280,5 @@ def test_duration_indicator_only_at_visible_cusip_files(eve, inputs):
     assert row["total_tye"] == pytest.approx(row["treasury_tye"] + row["mbs_tye"])
     assert 0 < row["mbs_tye"] < row["treasury_tye"]
     assert row["tye_to_debt"] == pytest.approx(100 * row["total_tye"] / inp.debt.loc["2022-02"])
-    early = Dataset("2021-12-31", use_store=False)
+    early = shared("2021-12-31")
     assert duration_table(early, load_inputs(early, horizon=1)).empty

@@ -1,9 +1,9 @@
 """A bounded, thread-safe, least-recently-used cache of computed values.
 
-One mechanism for every in-process cache: :class:`~qtlab.store.Dataset` reads
-(:mod:`qtlab.store._readcache`), backtests and the dashboard's analysis results.
-A key missing from the cache is computed once: threads asking for it meanwhile wait
-for that result instead of computing it again.
+The dashboard's explicit caches (:class:`qtlab.app._compute.ResultCache`: its
+analysis results and one :class:`~qtlab.runs.RunContext` per vantage). A key missing
+from the cache is computed once: threads asking for it meanwhile wait for that result
+instead of computing it again.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ class LRUCache:
     ----------
     max_entries
         Entries kept before the least recently used is dropped.
+    on_drop
+        Called with each value dropped (evicted or cleared), e.g. to close it.
     max_weight, weigh
         Optionally also a bound on the total ``weigh(value)`` of the entries kept (e.g.
         bytes): the least recently used are dropped until the total fits, and a value
@@ -42,7 +44,9 @@ class LRUCache:
         *,
         max_weight: float | None = None,
         weigh: Callable[[Any], float] | None = None,
+        on_drop: Callable[[Any], None] | None = None,
     ) -> None:
+        self._on_drop = on_drop
         self.max_entries = max_entries
         self.max_weight = max_weight
         self._weigh = weigh
@@ -91,18 +95,29 @@ class LRUCache:
                 self._data.move_to_end(key)
                 self.weight += w - self._weights.get(key, 0.0)
                 self._weights[key] = w
+                dropped = []
                 while len(self._data) > self.max_entries or (
                     self.max_weight is not None and self.weight > self.max_weight
                 ):
-                    old, _ = self._data.popitem(last=False)
+                    old, gone = self._data.popitem(last=False)
                     self.weight -= self._weights.pop(old, 0.0)
+                    dropped.append(gone)
+            for gone in dropped:
+                self._drop(gone)
             return new
+
+    def _drop(self, value: Any) -> None:
+        if self._on_drop is not None:
+            self._on_drop(value)
 
     def clear(self) -> None:
         """Drop every entry (and reset the hit and miss counts)."""
         with self._lock:
+            dropped = list(self._data.values())
             self._data.clear()
             self._weights.clear()
             self.weight = 0.0
             self.hits = 0
             self.misses = 0
+        for gone in dropped:
+            self._drop(gone)

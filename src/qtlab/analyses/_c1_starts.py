@@ -24,7 +24,7 @@ from qtlab.analyses._history_data import at, iso
 from qtlab.analyses.result import Figure, Note, Table, note
 from qtlab.errors import UnknownSeriesError
 from qtlab.i18n import t
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = ["STARTS", "StartSpec", "liability_side", "start_sections"]
 
@@ -89,14 +89,14 @@ STARTS: Final[Mapping[str, StartSpec]] = {
 }
 
 
-def _series(ds: Dataset, sid: str) -> pd.Series:
+def _series(ctx: RunContext, sid: str) -> pd.Series:
     try:
-        return ds.series(sid)
+        return ctx.series(sid)
     except UnknownSeriesError:
         return pd.Series(dtype="float64")
 
 
-def liability_side(ds: Dataset, episode: str) -> pd.DataFrame:
+def liability_side(ctx: RunContext, episode: str) -> pd.DataFrame:
     """The weekly lines, total and memo lines of ``episode`` (``qt1``/``qt2``) [USD bn].
 
     Indexed by the Wednesdays of the episode's H.4.1 table (those with its total) visible at
@@ -104,17 +104,17 @@ def liability_side(ds: Dataset, episode: str) -> pd.DataFrame:
     reindexed to those weeks.
     """
     spec = STARTS[episode]
-    total = _series(ds, spec.total)
+    total = _series(ctx, spec.total)
     if total.empty:
         return pd.DataFrame(columns=[*spec.lines, spec.total, *spec.memo], dtype="float64")
     # the weeks of this table (its total is in no other): lines such as the TGA are held
     # by both H.4.1 tables, each for its own weeks
     weeks = pd.DatetimeIndex(total.index)
-    cols = {sid: _series(ds, sid) for sid in spec.lines}
+    cols = {sid: _series(ctx, sid) for sid in spec.lines}
     cols[spec.total] = total
     df = pd.DataFrame({k: s.reindex(weeks) for k, s in cols.items()}, index=weeks)
     for sid in spec.memo:
-        df[sid] = _series(ds, sid).reindex(weeks)
+        df[sid] = _series(ctx, sid).reindex(weeks)
     df.index.name = "date"
     return df
 
@@ -123,7 +123,7 @@ def _label(sid: str, lang: str) -> str:
     return t(f"c1.line.{sid.removeprefix('h41.').replace('.', '_')}", lang)
 
 
-def start_sections(ds: Dataset, lang: str) -> tuple[list[Table], list[Figure], list[Note]]:
+def start_sections(ctx: RunContext, lang: str) -> tuple[list[Table], list[Figure], list[Note]]:
     """Per runoff start visible at the vantage date: a table of each line at the start and
     up to a year later, and a stacked chart of the liability side around the start."""
     tables: list[Table] = []
@@ -131,7 +131,7 @@ def start_sections(ds: Dataset, lang: str) -> tuple[list[Table], list[Figure], l
     notes: list[Note] = []
     usd = t("common.unit.usd_bn", lang)
     for ep, spec in STARTS.items():
-        df = liability_side(ds, ep)
+        df = liability_side(ctx, ep)
         name = t(f"c1.starts.episode.{ep}", lang)
         after = df.index[df.index >= spec.start] if len(df) else df.index
         if len(after) == 0:

@@ -20,7 +20,8 @@ from qtlab.i18n import t
 from qtlab.impact import INDICATORS, fit_yield, peak, scarcity_indicators
 from qtlab.impact.duration import MBS_DURATION, ten_year_equivalents
 from qtlab.impact.yield_family import NO_CHANGE, sample_sensitivity
-from qtlab.runs.inputs import Assumption, Inputs
+from qtlab.runs.context import RunContext
+from qtlab.runs.inputs import Assumption, ImpactInputs
 from qtlab.runs.yield_recipes import RECIPES, run_recipe
 from qtlab.runs.yield_spec import (
     AUTO,
@@ -30,7 +31,6 @@ from qtlab.runs.yield_spec import (
     indicators_along,
     spec_sample,
 )
-from qtlab.store.dataset import Dataset
 
 __all__ = ["AUTO", "SpecChoice", "choose_default", "family_parts", "spec_sample"]
 
@@ -39,7 +39,7 @@ _SENSITIVITY_FIRST: Final = 2003
 _SENSITIVITY_LAST: Final = 2020
 
 
-def _shared(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
+def _shared(inp: ImpactInputs, proj: pd.DataFrame) -> pd.DataFrame:
     return indicators_along(inp, proj.iloc[:1])
 
 
@@ -55,7 +55,7 @@ def _choice_table(choice: SpecChoice) -> pd.DataFrame:
     ]
 
 
-def _sensitivity(inp: Inputs, ind: pd.DataFrame) -> pd.DataFrame:
+def _sensitivity(inp: ImpactInputs, ind: pd.DataFrame) -> pd.DataFrame:
     last = inp.last_month
     starts = [
         pd.Period(f"{y}-01", freq="M")
@@ -112,7 +112,9 @@ def _sensitivity_figure(table: pd.DataFrame, lang: str) -> go.Figure:
     return fig
 
 
-def _forms(inp: Inputs, ind: pd.DataFrame, sample: tuple[str | None, str | None]) -> pd.DataFrame:
+def _forms(
+    inp: ImpactInputs, ind: pd.DataFrame, sample: tuple[str | None, str | None]
+) -> pd.DataFrame:
     rows = []
     for i in INDICATORS:
         for form in ("levels", "diff"):
@@ -141,20 +143,20 @@ def _forms(inp: Inputs, ind: pd.DataFrame, sample: tuple[str | None, str | None]
 _TREASURY_KINDS: Final = ("bill", "note_bond", "tips", "frn")
 
 
-def duration_table(ds: Dataset, inp: Inputs) -> pd.DataFrame:
+def duration_table(ctx: RunContext, inp: ImpactInputs) -> pd.DataFrame:
     """Ten-year equivalents of the SOMA holdings at each Treasury CUSIP-file date visible
     at the vantage [USD bn], over marketable debt and nominal GDP [%], beside the reserve
     ratios of that month. Only at file dates: nothing is interpolated between files."""
-    dates = ds.holdings_dates()
+    dates = ctx.holdings_dates()
     days = sorted(dates.loc[dates["kind"] == "note_bond", "as_of"].unique())
     ind = scarcity_indicators(inp.reserves, inp.debt, inp.gdp)
     rows = []
     for day in days:
         on = pd.Timestamp(day)
         month = on.to_period("M")
-        h = ds.at(on.date()).holdings(_TREASURY_KINDS)
-        mbs = ds.series("soma.mbs").loc[:on]
-        y10 = ds.series("DGS10").loc[:on].dropna()
+        h = ctx.at(on.date()).holdings(_TREASURY_KINDS)
+        mbs = ctx.series("soma.mbs").loc[:on]
+        y10 = ctx.series("DGS10").loc[:on].dropna()
         if h.empty or mbs.empty or y10.empty or month not in ind.index:
             continue
         tye = ten_year_equivalents(h, on, float(y10.iloc[-1]), float(mbs.iloc[-1]))
@@ -176,8 +178,8 @@ def duration_table(ds: Dataset, inp: Inputs) -> pd.DataFrame:
 
 
 def family_parts(
-    ds: Dataset,
-    inputs: tuple[Inputs, pd.DataFrame, list[Assumption]],
+    ctx: RunContext,
+    inputs: tuple[ImpactInputs, pd.DataFrame, list[Assumption]],
     choice: SpecChoice,
     lang: str,
 ) -> tuple[list[Table], list[Figure], list[Note]]:
@@ -241,7 +243,7 @@ def family_parts(
         Table("d2_sensitivity", t("d2.table.sensitivity", lang), sens),
     ]
     figures = [Figure("d2_sensitivity", _sensitivity_figure(sens, lang))]
-    dur = duration_table(ds, inp)
+    dur = duration_table(ctx, inp)
     if not dur.empty:
         tables.append(Table("d2_duration", t("d2.table.duration", lang), dur))
         last = dur.iloc[-1]
@@ -259,7 +261,7 @@ def family_parts(
         )
     rec = RECIPES[_RECIPE]
     if (inp.last_month - pd.Period(rec.sample[0], freq="M")).n >= 23:
-        rr = run_recipe(ds, _RECIPE)
+        rr = run_recipe(ctx, _RECIPE)
         cmp = rr.comparison.assign(recipe=rec.name)
         tables.append(Table("d2_recipe", t("d2.table.recipe", lang), cmp))
         f = rr.fits["reserves_to_debt"]

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from qtlab.errors import DataError
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = [
     "SOMA_TREASURY_KINDS",
@@ -64,21 +64,21 @@ def pindex(obj: pd.Series | pd.DataFrame) -> pd.PeriodIndex:
     return pd.PeriodIndex(obj.index)
 
 
-def window_start(ds: Dataset, start: str, *, years: int = 5) -> str:
+def window_start(ctx: RunContext, start: str, *, years: int = 5) -> str:
     """``start``, or ``years`` before the vantage date when that comes less than a year after it.
 
     Lets a history chart that normally starts at ``start`` still show the years
     before an early vantage date.
     """
-    cut = pd.Timestamp(ds.cutoff) if ds.as_of is not None else None
+    cut = pd.Timestamp(ctx.cutoff) if ctx.as_of is not None else None
     if cut is not None and cut < pd.Timestamp(start) + pd.DateOffset(years=1):
         return (cut - pd.DateOffset(years=years)).date().isoformat()
     return start
 
 
-def vantage(ds: Dataset) -> pd.Timestamp | None:
+def vantage(ctx: RunContext) -> pd.Timestamp | None:
     """The dataset's as-of date as a Timestamp (None = latest)."""
-    return None if ds.as_of is None else pd.Timestamp(ds.as_of)
+    return None if ctx.as_of is None else pd.Timestamp(ctx.as_of)
 
 
 def _period_end(s: PandasT, freq: str, name: str, step: pd.Timedelta) -> PandasT:
@@ -117,7 +117,7 @@ def week_average_wed(s: pd.Series) -> pd.Series:
     return out
 
 
-def soma_frame(ds: Dataset, kinds: Iterable[str]) -> pd.DataFrame:
+def soma_frame(ctx: RunContext, kinds: Iterable[str]) -> pd.DataFrame:
     """SOMA weekly summary series ``soma.<kind>`` side by side [USD bn], Wednesdays.
 
     Raises
@@ -125,25 +125,25 @@ def soma_frame(ds: Dataset, kinds: Iterable[str]) -> pd.DataFrame:
     DataError
         If the summary holds no observation at or before the vantage date.
     """
-    cols = {k: ds.series(f"soma.{k}") for k in kinds}
+    cols = {k: ctx.series(f"soma.{k}") for k in kinds}
     df = pd.DataFrame(cols).sort_index()
     if df.empty:
         raise DataError(
-            f"no NY Fed SOMA summary observation at or before {ds.cutoff.isoformat()}; "
+            f"no NY Fed SOMA summary observation at or before {ctx.cutoff.isoformat()}; "
             "the summary starts 2003-07-09"
         )
     df.index.name = "date"
     return df
 
 
-def soma_treasury(ds: Dataset, *, with_inflation_comp: bool = False) -> pd.Series:
+def soma_treasury(ctx: RunContext, *, with_inflation_comp: bool = False) -> pd.Series:
     """SOMA Treasury holdings [USD bn]: bills + notes and bonds + TIPS + FRNs at par.
 
     With ``with_inflation_comp`` the TIPS inflation compensation is added (the
     basis of MSPD's outstanding amounts and of H.4.1's TREAST).
     """
     kinds = [*SOMA_TREASURY_KINDS, *(("tips_inflation_comp",) if with_inflation_comp else ())]
-    df = soma_frame(ds, kinds)
+    df = soma_frame(ctx, kinds)
     return df.sum(axis=1, min_count=len(kinds)).dropna().rename("soma_treasury")
 
 

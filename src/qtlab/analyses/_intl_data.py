@@ -29,8 +29,8 @@ import yaml
 
 from qtlab.analyses._history_data import at
 from qtlab.errors import UnknownSeriesError
+from qtlab.runs.context import RunContext
 from qtlab.sources.ecb import APP_PROGRAMMES
-from qtlab.store.dataset import Dataset
 
 __all__ = [
     "APP_KEYS",
@@ -96,20 +96,20 @@ def month_of(value: object) -> pd.Period:
     return pd.Period(str(value)[:7], freq="M")
 
 
-def _published(ds: Dataset, series_id: str) -> pd.Series:
+def _published(ctx: RunContext, series_id: str) -> pd.Series:
     """One ECB series as of the vantage date, monthly [EUR bn]: rows whose vintage (the day
     the month counts as published) is on or before it. Empty if the data lack the series."""
     try:
-        obs = ds.observations(series_id)
+        obs = ctx.observations(series_id)
     except UnknownSeriesError:
         return pd.Series(dtype="float64")
-    if ds.as_of is not None:
-        obs = obs[obs["vintage"] <= pd.Timestamp(ds.as_of)]
+    if ctx.as_of is not None:
+        obs = obs[obs["vintage"] <= pd.Timestamp(ctx.as_of)]
     s = pd.Series(obs["value"].to_numpy(float), index=pd.DatetimeIndex(obs["date"]).to_period("M"))
     return s.sort_index()
 
 
-def ecb_monthly(ds: Dataset) -> pd.DataFrame:
+def ecb_monthly(ctx: RunContext) -> pd.DataFrame:
     """The ECB's programmes month by month as of the vantage date [EUR bn].
 
     Columns: ``<programme>`` (APP holdings by programme, end of month, amortised cost),
@@ -120,9 +120,9 @@ def ecb_monthly(ds: Dataset) -> pd.DataFrame:
     """
     cols: dict[str, pd.Series] = {}
     for p in APP_KEYS:
-        cols[p] = _published(ds, f"ecb.app.{p}.holdings")
-    net = [_published(ds, f"ecb.app.{p}.net_purchases") for p in APP_KEYS]
-    adj = [_published(ds, f"ecb.app.{p}.adjustment") for p in APP_KEYS]
+        cols[p] = _published(ctx, f"ecb.app.{p}.holdings")
+    net = [_published(ctx, f"ecb.app.{p}.net_purchases") for p in APP_KEYS]
+    adj = [_published(ctx, f"ecb.app.{p}.adjustment") for p in APP_KEYS]
     df = pd.DataFrame(cols)
     if len(df):
         df["app"] = df[list(APP_KEYS)].sum(axis=1, min_count=len(APP_KEYS))
@@ -130,8 +130,8 @@ def ecb_monthly(ds: Dataset) -> pd.DataFrame:
         df["app_adj"] = pd.concat(adj, axis=1).sum(axis=1, min_count=len(APP_KEYS))
     pepp = pd.DataFrame(
         {
-            "pepp_net": _published(ds, "ecb.pepp.net_purchases"),
-            "pepp": _published(ds, "ecb.pepp.cumulative_net_purchases"),
+            "pepp_net": _published(ctx, "ecb.pepp.net_purchases"),
+            "pepp": _published(ctx, "ecb.pepp.cumulative_net_purchases"),
         }
     )
     out = df.join(pepp, how="outer") if len(df) else pepp

@@ -23,10 +23,10 @@ from datetime import date
 import pandas as pd
 
 from qtlab.errors import DataError, DateRangeError
+from qtlab.runs.context import RunContext
 from qtlab.schema import series_spec
 from qtlab.sources.philly import SERIES_ID as RTDSM
 from qtlab.sources.philly import base_year
-from qtlab.store.dataset import Dataset
 
 __all__ = ["RealGDP", "real_gdp"]
 
@@ -55,11 +55,11 @@ def _quarterly(s: pd.Series) -> pd.Series:
     return out
 
 
-def _fred(ds: Dataset) -> RealGDP | None:
-    if _FRED not in ds.series_ids():
+def _fred(ctx: RunContext) -> RealGDP | None:
+    if _FRED not in ctx.series_ids():
         return None
-    obs = ds.observations(_FRED)
-    if obs.empty or obs["vintage"].max().date() > ds.cutoff:
+    obs = ctx.observations(_FRED)
+    if obs.empty or obs["vintage"].max().date() > ctx.cutoff:
         return None  # not yet published at the vantage date
     m = re.search(r"chained (\d{4})", series_spec(_FRED).units)
     if m is None:  # pragma: no cover - the glossary names the base year
@@ -68,11 +68,11 @@ def _fred(ds: Dataset) -> RealGDP | None:
     return RealGDP(s, "fred", _FRED, obs["vintage"].max().date(), int(m.group(1)), True)
 
 
-def _rtdsm(ds: Dataset) -> RealGDP | None:
-    if RTDSM not in ds.series_ids():
+def _rtdsm(ctx: RunContext) -> RealGDP | None:
+    if RTDSM not in ctx.series_ids():
         return None
     try:
-        s = ds.series(RTDSM)
+        s = ctx.series(RTDSM)
     except DateRangeError:  # a vantage before the first vintage
         return None
     vintage = pd.Timestamp(s.attrs["vintage"]).date()
@@ -80,8 +80,8 @@ def _rtdsm(ds: Dataset) -> RealGDP | None:
     return RealGDP(_quarterly(s), "rtdsm", RTDSM, vintage, year, chained)
 
 
-def real_gdp(ds: Dataset) -> RealGDP:
-    """Real GDP as published at ``ds``'s vantage date, all of it from one vintage.
+def real_gdp(ctx: RunContext) -> RealGDP:
+    """Real GDP as published at ``ctx``'s vantage date, all of it from one vintage.
 
     Raises
     ------
@@ -89,13 +89,13 @@ def real_gdp(ds: Dataset) -> RealGDP:
         Neither source holds a vintage published by the vantage date.
     """
     # choose on a plain view (a recording view would list the source not chosen as read),
-    # then read the chosen one through ``ds``
-    probe = ds.at(ds.as_of)
+    # then read the chosen one through ``ctx``
+    probe = ctx.at(ctx.as_of)
     found = [(r.vintage, read) for read in (_rtdsm, _fred) if (r := read(probe)) is not None]
     if not found:
         raise DataError(
-            f"no vintage of real GDP ({RTDSM} or {_FRED}) was published by {ds.cutoff.isoformat()}"
+            f"no vintage of real GDP ({RTDSM} or {_FRED}) was published by {ctx.cutoff.isoformat()}"
         )
-    chosen = max(found, key=lambda f: f[0])[1](ds)
+    chosen = max(found, key=lambda f: f[0])[1](ctx)
     assert chosen is not None  # the probe found it
     return chosen

@@ -14,7 +14,7 @@ import pandas as pd
 
 from qtlab._periods import value_at
 from qtlab.errors import SpecError
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = ["PATH_POINTS", "VANTAGES", "make_forecasts"]
 
@@ -33,8 +33,8 @@ PATH_POINTS: Final = {
 _ENGINE_COLUMN: Final = {"soma_total_at": "total_securities", "mbs_at": "mbs"}
 
 
-def make_forecasts(ds: Dataset) -> dict[str, Any]:
-    """qtlab's own forecasts, computed by its models at ``ds.as_of``.
+def make_forecasts(ctx: RunContext) -> dict[str, Any]:
+    """qtlab's own forecasts, computed by its models at ``ctx.as_of``.
 
     10-year peak level and month and annual averages: D2 for each indicator along the
     SEP path; end of runoff, months of runoff and the reserve decline: C3 with its
@@ -48,7 +48,7 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
         DEFAULT_RULES,
         SCENARIOS,
         endpoint,
-        project,
+        liability_projection,
         stopped_path,
     )
     from qtlab.balance import DEFAULT_CURRENCY_GROWTH, LiabilityRules  # noqa: PLC0415
@@ -57,9 +57,9 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
     from qtlab.runs.endpoint import engine_stop  # noqa: PLC0415 (avoids a cycle)
     from qtlab.runs.inputs import default_asset_path, engine_frame  # noqa: PLC0415
 
-    if ds.as_of is None:
+    if ctx.as_of is None:
         raise SpecError("make_forecasts needs a past vantage date (Dataset(as_of=...))")
-    made = ds.as_of.isoformat()
+    made = ctx.as_of.isoformat()
     out: list[dict[str, Any]] = []
 
     def add(quantity: str, value: Any, horizon: str, source: str) -> None:
@@ -75,9 +75,9 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
 
     # D2's default path (120 months, C3's default rules), read and stopped once for both
     # indicators and for C3 below
-    shared = stopped_path(ds, horizon=120)
+    shared = stopped_path(ctx, horizon=120)
     for ind in ("reserves_to_debt", "reserves_to_gdp"):
-        yf = yield_forecast(ds, ind, inputs=shared)
+        yf = yield_forecast(ctx, ind, inputs=shared)
         src = f"qtlab D2 ({ind}) as of {made}"
         hz = str(yf.forecast.index[-1])
         add("ten_year_peak_level", round(float(str(yf.peak["mean"])), 3), hz, src)
@@ -88,9 +88,9 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
             full = first <= pd.Period(f"{year}-01", freq="M") and (
                 pd.Period(f"{year}-12", freq="M") <= yf.forecast.index[-1]
             )
-            if full and int(str(year)) <= ds.as_of.year + 2:
+            if full and int(str(year)) <= ctx.as_of.year + 2:
                 add("ten_year_annual_average", round(float(avg), 3), f"{year}-12", src)
-    res, proj, inp, _ = endpoint(ds, DEFAULT_RULES, inputs=shared[0])
+    res, proj, inp, _ = endpoint(ctx, DEFAULT_RULES, inputs=shared[0])
     src = f"qtlab C3 ({', '.join(DEFAULT_RULES)}; first to bind) as of {made}"
     hz = str(proj.index[-1])
     if res.end_month is not None and res.terminal_reserves is not None:
@@ -98,9 +98,9 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
         add("runoff_end_month", str(res.end_month), hz, src)
         add("months_of_runoff", res.months_of_runoff, hz, src)
         add("reserve_decline_at_endpoint", round(decline, 2), hz, src)
-    policy = default_asset_path(ds.as_of)
+    policy = default_asset_path(ctx.as_of)
     if policy in PRESET_NAMES:
-        frame, _ = engine_frame(ds, policy, inp.last_month + 1, 120)
+        frame, _ = engine_frame(ctx, policy, inp.last_month + 1, 120)
         sold = frame.index[frame["mbs_sales"] > 0]
         add(
             "first_mbs_sale_month",
@@ -110,7 +110,7 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
         )
         lrules = LiabilityRules(currency_growth=DEFAULT_CURRENCY_GROWTH, **SCENARIOS["rrp_first"])
         stop = engine_stop(
-            ds, shared[0], policy, DEFAULT_RULES, horizon=120, liability_rules=lrules
+            ctx, shared[0], policy, DEFAULT_RULES, horizon=120, liability_rules=lrules
         ).frame
         src = f"qtlab engine ({policy}) stopped by C3 ({', '.join(DEFAULT_RULES)}) as of {made}"
         for q, months in PATH_POINTS.items():
@@ -122,7 +122,7 @@ def make_forecasts(ds: Dataset) -> dict[str, Any]:
                 else:
                     v = value_at(stop, pd.Period(m, freq="M"), _ENGINE_COLUMN[q])
                 add(q, round(v, 1), m, src)
-    _, c2, _ = project(ds, horizon=24)
+    _, c2, _ = liability_projection(ctx, horizon=24)
     rrp = c2["on_rrp"].iloc[1:]
     src = f"qtlab C2 (ON RRP absorbs first) as of {made}"
     hz = str(rrp.index[-1])

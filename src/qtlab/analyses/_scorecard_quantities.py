@@ -20,7 +20,7 @@ import pandas as pd
 
 from qtlab._periods import period_index, to_monthly, value_at
 from qtlab.analyses._figures import episodes
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 if TYPE_CHECKING:
     from qtlab.analyses.scorecard import Forecast
@@ -95,31 +95,31 @@ def _at(s: pd.Series, month: pd.Period) -> float | None:
     return value_at(s, month) if month in s.index else None
 
 
-def _gdp_month(ds: Dataset, month: pd.Period) -> float | None:
+def _gdp_month(ctx: RunContext, month: pd.Period) -> float | None:
     """Nominal GDP [USD bn, SAAR] of the quarter holding ``month``."""
-    g = ds.series("GDP")
+    g = ctx.series("GDP")
     q = g[pd.DatetimeIndex(g.index).to_period("Q") == month.asfreq("Q")]
     return None if q.empty else float(q.iloc[-1])
 
 
-def _soma_month_end(ds: Dataset, ids: tuple[str, ...]) -> pd.Series:
+def _soma_month_end(ctx: RunContext, ids: tuple[str, ...]) -> pd.Series:
     """Sum of SOMA series [USD bn par]: the last weekly observation of each month."""
-    parts = [to_monthly(ds.series(i), "last") for i in ids]
+    parts = [to_monthly(ctx.series(i), "last") for i in ids]
     return pd.concat(parts, axis=1).dropna().sum(axis=1)
 
 
-def _coupons_maturing(ds: Dataset, month: pd.Period) -> float | None:
+def _coupons_maturing(ctx: RunContext, month: pd.Period) -> float | None:
     """SOMA coupon par (notes and bonds, TIPS, FRNs) [USD bn] maturing in ``month``, in
     the latest CUSIP snapshot before it (None if that snapshot is not before it)."""
-    h = ds.holdings(_COUPON_KINDS)
+    h = ctx.holdings(_COUPON_KINDS)
     if h.empty or pd.Period(h["as_of"].max(), freq="M") >= month:
         return None
     due = h[h["maturity"].dt.to_period("M") == month]
     return float(due["par"].sum())
 
 
-def realized(f: Forecast, ds: Dataset) -> float | pd.Period | bool | str | None:
-    """The realized value of ``f`` from the data in ``ds``: a number, a month, a
+def realized(f: Forecast, ctx: RunContext) -> float | pd.Period | bool | str | None:
+    """The realized value of ``f`` from the data in ``ctx``: a number, a month, a
     yes/no, ``None`` (for first_mbs_sale_month: no sale), ``"pending"`` (the data do not
     cover the horizon yet) or ``"n/a"`` (no data can score it, :data:`NOT_COMPUTABLE`)."""
     q = f.quantity
@@ -128,9 +128,9 @@ def realized(f: Forecast, ds: Dataset) -> float | pd.Period | bool | str | None:
     if q in NOT_COMPUTABLE:
         return "n/a"
     if q.startswith("ten_year_"):
-        y = to_monthly(ds.series("DGS10"))
+        y = to_monthly(ctx.series("DGS10"))
         if q == "ten_year_annual_average":
-            d = ds.series("DGS10")
+            d = ctx.series("DGS10")
             if _window(y, f.horizon, f.horizon) is None:
                 return "pending"
             year = d[pd.DatetimeIndex(d.index).year == f.horizon.year]
@@ -144,25 +144,25 @@ def realized(f: Forecast, ds: Dataset) -> float | pd.Period | bool | str | None:
             return None if above.empty else period_index(above)[0]
         return float(w.max()) if q.endswith("level") else _argmax_month(w)
     if q.startswith("on_rrp_peak"):
-        w = _window(to_monthly(ds.series("RRPONTSYD")), start, f.horizon)
+        w = _window(to_monthly(ctx.series("RRPONTSYD")), start, f.horizon)
         if w is None:
             return "pending"
         return float(w.max()) if q.endswith("peak") else _argmax_month(w)
     if q == "dollar_index_at":
         assert f.date is not None
-        d = ds.series("DTWEXBGS")
+        d = ctx.series("DTWEXBGS")
         d = d[d.index <= pd.Timestamp(f.date)]
         if d.empty or d.index[-1] < pd.Timestamp(f.date) - pd.Timedelta(days=5):
             return "pending"
         return float(d.iloc[-1])
     if q == "dollar_index_peak":
-        d = ds.series("DXY")  # daily closes
+        d = ctx.series("DXY")  # daily closes
         stop = (f.horizon + 1).to_timestamp()
         if d.empty or d.index[-1] < stop - pd.Timedelta(days=5):
             return "pending"
         return float(d[(d.index >= start.to_timestamp()) & (d.index < stop)].max())
     if q == "first_mbs_sale_month":
-        w = _window(to_monthly(ds.series("soma.mbs"), "last").diff(), start, f.horizon)
+        w = _window(to_monthly(ctx.series("soma.mbs"), "last").diff(), start, f.horizon)
         if w is None:
             return "pending"
         sold = w[w < -_MBS_CAP]
@@ -170,7 +170,7 @@ def realized(f: Forecast, ds: Dataset) -> float | pd.Period | bool | str | None:
     if q == "coupons_short_of_cap":
         from qtlab.policy import load_preset  # noqa: PLC0415
 
-        due = _coupons_maturing(ds, f.horizon)
+        due = _coupons_maturing(ctx, f.horizon)
         if due is None:
             return "pending"
         cap = load_preset("qt2-realized").cap_path(f.horizon, f.horizon)["treasury_cap"]
@@ -181,7 +181,7 @@ def realized(f: Forecast, ds: Dataset) -> float | pd.Period | bool | str | None:
             "mbs_at": ("soma.mbs",),
             "treasuries_at": _SOMA_TREASURY,
         }.get(q, ("soma.total",))
-        s = _soma_month_end(ds, ids)
+        s = _soma_month_end(ctx, ids)
         end = _at(s, f.horizon)
         if end is None:
             return "pending"
@@ -189,36 +189,36 @@ def realized(f: Forecast, ds: Dataset) -> float | pd.Period | bool | str | None:
             return value_at(s, made) - end  # a fall is positive
         return end - value_at(s, made) if q == "soma_change" else end
     if q in ("reserves_at", "reserve_change"):
-        r = to_monthly(ds.series("WRESBAL"))
+        r = to_monthly(ctx.series("WRESBAL"))
         end = _at(r, f.horizon)
         if end is None:
             return "pending"
         return end if q == "reserves_at" else 100.0 * (end / value_at(r, made) - 1.0)
     if q == "assets_to_gdp_at":
-        a = _at(to_monthly(ds.series("WALCL")), f.horizon)
-        g = _gdp_month(ds, f.horizon)
+        a = _at(to_monthly(ctx.series("WALCL")), f.horizon)
+        g = _gdp_month(ctx, f.horizon)
         return "pending" if a is None or g is None else 100.0 * a / g
     if q == "interest_above_gfc_peak":
-        ratio = _interest_to_gdp(ds)
+        ratio = _interest_to_gdp(ctx)
         year = ratio[pd.DatetimeIndex(ratio.index).year == f.horizon.year]
         if len(year) < 4:
             return "pending"
         gfc = ratio.loc[_GFC[0] : _GFC[1]]
         return bool(year.mean() > gfc.max())
-    return _qt2_quantity(q, ds)
+    return _qt2_quantity(q, ctx)
 
 
-def _interest_to_gdp(ds: Dataset) -> pd.Series:
+def _interest_to_gdp(ctx: RunContext) -> pd.Series:
     """Federal interest payments (NIPA, SAAR) over nominal GDP [%], quarterly."""
-    i = ds.series("A091RC1Q027SBEA")
-    g = ds.series("GDP")
+    i = ctx.series("A091RC1Q027SBEA")
+    g = ctx.series("GDP")
     return (100.0 * i / g).dropna()
 
 
-def _qt2_quantity(q: str, ds: Dataset) -> float | pd.Period | str:
+def _qt2_quantity(q: str, ctx: RunContext) -> float | pd.Period | str:
     """Quantities measured at the end of QT2 runoff (episodes.yaml, FOMC statements)."""
     qt_start, qt_end = _qt2()
-    reserves = to_monthly(ds.series("WRESBAL"))
+    reserves = to_monthly(ctx.series("WRESBAL"))
     if reserves.empty or reserves.index[-1] < qt_end:
         return "pending"
     if q == "runoff_end_month":
@@ -228,8 +228,8 @@ def _qt2_quantity(q: str, ds: Dataset) -> float | pd.Period | str:
     if q == "reserve_decline_at_endpoint":
         peak = float(reserves.loc[: qt_start - 1].max())
         return 100.0 * (1.0 - value_at(reserves, qt_end) / peak)
-    soma = _at(_soma_month_end(ds, ("soma.total",)), qt_end)
-    gdp = _gdp_month(ds, qt_end)
+    soma = _at(_soma_month_end(ctx, ("soma.total",)), qt_end)
+    gdp = _gdp_month(ctx, qt_end)
     if soma is None or gdp is None:
         return "pending"
     if q == "soma_at_runoff_end":

@@ -17,9 +17,9 @@ from qtlab.analyses.liabilities import DEFAULT_RULES, stopped_path
 from qtlab.balance import DEFAULT_GDP_GROWTH
 from qtlab.errors import SpecError, one_of
 from qtlab.impact import INDICATORS, SepStatistic, YieldFit, fit_yield, peak
-from qtlab.runs.inputs import Assumption, Inputs, last_sep_year, sep_path
+from qtlab.runs.context import RunContext
+from qtlab.runs.inputs import Assumption, ImpactInputs, last_sep_year, sep_path
 from qtlab.runs.yield_spec import indicators_along
-from qtlab.store.dataset import Dataset
 
 __all__ = ["YieldForecast", "indicators_along", "yield_forecast"]
 
@@ -65,7 +65,7 @@ class YieldForecast:
 
 
 def yield_forecast(
-    ds: Dataset,
+    ctx: RunContext,
     indicator: str = "reserves_to_debt",
     *,
     sample: tuple[str | None, str | None] = (None, None),
@@ -74,7 +74,7 @@ def yield_forecast(
     policy_path: pd.Series | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     stop_rules: tuple[str, ...] = DEFAULT_RULES,
-    inputs: tuple[Inputs, pd.DataFrame, list[Assumption]] | None = None,
+    inputs: tuple[ImpactInputs, pd.DataFrame, list[Assumption]] | None = None,
     sep_statistic: SepStatistic = "median",
     form: str = "levels",
 ) -> YieldForecast:
@@ -89,7 +89,7 @@ def yield_forecast(
         raise SpecError(f"indicator={indicator!r} is unknown; valid: {one_of(INDICATORS)}")
     if inputs is None:
         h = 120 if horizon is None else horizon
-        inputs = stopped_path(ds, horizon=h, stop_rules=stop_rules, gdp_growth=gdp_growth)
+        inputs = stopped_path(ctx, horizon=h, stop_rules=stop_rules, gdp_growth=gdp_growth)
     inp, proj, lines = inputs
     ind = indicators_along(inp, proj)
     fit = fit_yield(
@@ -107,9 +107,9 @@ def yield_forecast(
         end = pol.index[-1] if horizon is None else start + horizon - 1
     else:
         far = proj.index[-1]
-        pol, source = sep_path(ds, start, far, start_level, sep, sep_statistic)
+        pol, source = sep_path(ctx, start, far, start_level, sep, sep_statistic)
         if horizon is None:
-            sep_end = pd.Period(f"{last_sep_year(ds, sep)}-12", freq="M")
+            sep_end = pd.Period(f"{last_sep_year(ctx, sep)}-12", freq="M")
             end = max(sep_end, start + 23)
         else:
             end = start + horizon - 1
@@ -122,6 +122,6 @@ def yield_forecast(
     return YieldForecast(fit, fc, peak(fc), source, tuple(lines))
 
 
-def _pre_name(inp: Inputs) -> str:
+def _pre_name(inp: ImpactInputs) -> str:
     text = str(inp.policy.attrs.get("pre_range", ""))
     return "DFEDTAR" if "DFEDTAR" in text else "DFF"

@@ -5,50 +5,43 @@ ended, agency principal to bills, reserve-management bill purchases), thousands 
 mortgage-rate, policy-rate and D2-residual paths (:mod:`qtlab.scenarios.rates`,
 estimated from the monthly history) drive the prepayment model, the runoff engine
 with the liability rules of C2, and the D2 regression; the result is a band per
-output and month. :func:`forward_start` assembles the sweep's plain inputs from a
-Dataset (the starting point F1's deterministic projection shares).
+output and month. :func:`qtlab.runs.sweep.forward_start` assembles the sweep's plain
+inputs from a run context (the starting point F1's deterministic projection shares).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from qtlab._periods import period_index, value_at
+from qtlab._periods import period_index
 from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._tables import headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
-from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules
-from qtlab.engine import DESK_MBS_LAG
 from qtlab.errors import SpecError
 from qtlab.i18n import t
-from qtlab.impact import YieldFit, fit_yield, scarcity_indicators
-from qtlab.policy import Policy, preset_in_force
-from qtlab.portfolio.mbs_cohorts import mbs_cohorts
-from qtlab.prepay import CohortState
-from qtlab.runs.forward import realized_paydown_rates, start_month
-from qtlab.runs.inputs import Inputs, balance_from_h41, load_inputs, sep_path
-from qtlab.runs.mbs import mortgage_rates, params_at, realized_paydowns
-from qtlab.runs.mbs_settlement import mbs_settlement
-from qtlab.runs.runoff import as_policy, purchases_after_file
-from qtlab.runs.tips import tips_accrual
+from qtlab.policy import Policy
+from qtlab.runs.context import RunContext
+from qtlab.runs.mbs import realized_paydowns
+from qtlab.runs.runoff import as_policy
+from qtlab.runs.sweep import (
+    default_policy,
+    forward_start,
+    sweep_start_with_inputs,
+)
 from qtlab.scenarios import (
     MORTGAGE,
     POLICY,
     RESIDUAL,
     SweepResult,
     SweepStart,
-    YieldModel,
     deterministic,
-    estimate_rate_model,
     sweep,
 )
-from qtlab.store.dataset import Dataset
 
 __all__ = [
     "F2_PATHS",
@@ -66,9 +59,6 @@ F2_PATHS: Final = 1000
 HORIZONS: Final = (12, 24, 36)
 #: The fanned outputs and their units.
 FAN_VARIABLES: Final = {"mbs_paydowns": "USD bn per month", "reserves": "USD bn", "yield10": "%"}
-#: Lowest policy rate of a path: the upper bound of the 0-0.25% target range [%].
-POLICY_FLOOR: Final = 0.25
-_QT2_END: Final = date(2025, 12, 1)
 _SOURCE: Final = (
     "FRED MORTGAGE30US, DGS10, DFEDTARU; Federal Reserve H.4.1; NY Fed SOMA; Treasury MSPD; "
     "FOMC SEP; qtlab Monte Carlo"
@@ -99,134 +89,6 @@ def mbs_runoff_variant(policy: Policy, start: pd.Period) -> Policy:
         title=f"{policy.title} (agency principal running off from {start})",
         regimes=(*policy.regimes, reg),
     )
-
-
-def default_policy(ds: Dataset) -> str:
-    """The regime in force at the vantage date: ``qt2-realized`` from the end of QT2
-    (2025-12-01; runoff ended, agency principal to bills, reserve-management purchases),
-    before it the plan announced by then (:func:`~qtlab.policy.preset_in_force`, cut to
-    the regimes announced by the vantage by :func:`as_policy`)."""
-    if ds.as_of is None or ds.as_of >= _QT2_END:
-        return "qt2-realized"
-    return preset_in_force(ds.as_of)
-
-
-def _yield_fit(inp: Inputs, indicator: str) -> YieldFit:
-    ind = scarcity_indicators(inp.reserves, inp.debt, inp.gdp)[indicator]
-    return fit_yield(inp.yield10, ind, inp.policy, indicator_name=indicator)
-
-
-def forward_start(
-    ds: Dataset,
-    *,
-    months: int = 36,
-    policy: Policy | str | None = None,
-    sep: str = "latest",
-    gdp_growth: float = DEFAULT_GDP_GROWTH,
-    indicator: str = "reserves_to_debt",
-    params: str | None = None,
-) -> SweepStart:
-    """The plain inputs of a sweep from the data visible in ``ds`` (see :func:`_forward`);
-    ``policy`` defaults to the regime in force at the vantage date (:func:`default_policy`)."""
-    return _forward(
-        ds,
-        months=months,
-        policy=policy or default_policy(ds),
-        sep=sep,
-        gdp_growth=gdp_growth,
-        indicator=indicator,
-        params=params,
-    )[0]
-
-
-def _forward(
-    ds: Dataset,
-    *,
-    months: int,
-    policy: Policy | str,
-    sep: str = "latest",
-    gdp_growth: float = DEFAULT_GDP_GROWTH,
-    indicator: str = "reserves_to_debt",
-    params: str | None = None,
-) -> tuple[SweepStart, Inputs]:
-    """The plain inputs of a sweep from the data visible in ``ds``.
-
-    Start: the month after the latest data, as F1
-    (:func:`~qtlab.runs.forward.start_month`); holdings: the latest SOMA files,
-    carried forward under ``policy``; MBS paydowns: realized where the weekly data measure
-    them, then the prepayment model (``params``; default the set known at the vantage) on
-    the latest MBS file; liabilities: C2's
-    default rules (ON RRP absorbs changes first, TGA flat, currency growing), other assets
-    held at their start
-    level; D2: the yield fitted on ``indicator`` to the last month. Base paths: the
-    mortgage rate flat at its last monthly average (the deterministic projections'
-    path), the policy rate along the SEP median (``sep``) from the last level, the D2
-    residual zero (starting at the last in-sample residual, decaying at its AR(1)).
-    The rate model is estimated on the D2 sample (2009 onward) and its residual
-    process set to the D2 fit's own AR(1) (``kappa = 1 - rho``, shock variance
-    ``s2 (1 - rho^2)``).
-    """
-    if isinstance(months, bool) or not 1 <= int(months) <= 120:
-        raise SpecError(f"months={months!r} must be between 1 and 120")
-    pol = as_policy(policy, ds.as_of)
-    inp = load_inputs(ds, horizon=int(months) + 1, gdp_growth=gdp_growth)
-    _, start = start_month(ds, inp)
-    end = start + int(months) - 1
-    hist = mortgage_rates(ds)
-    hist.index = pd.PeriodIndex(hist.index, freq="M")
-    state = CohortState.from_frame(mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist))
-    holdings = ds.holdings()
-    fit = _yield_fit(inp, indicator)
-    rate_hist = pd.DataFrame(
-        {MORTGAGE: hist, POLICY: inp.policy, RESIDUAL: fit.actual - fit.fitted}
-    )
-    model = estimate_rate_model(rate_hist, sample=(fit.sample[0], None))
-    r = model.index(RESIDUAL)
-    kappa, sigma = model.kappa.copy(), model.sigma.copy()
-    kappa[r], sigma[r] = 1.0 - fit.rho, float(np.sqrt(fit.resid_var * (1.0 - fit.rho**2)))
-    model = replace(model, kappa=kappa, sigma=sigma)
-    first = {
-        MORTGAGE: hist.index.max() + 1,
-        POLICY: inp.policy.index.max() + 1,
-        RESIDUAL: fit.sample[1] + 1,
-    }
-    m0 = min(start, *first.values())
-    grid = pd.period_range(m0, end, freq="M")
-    sep_p, _ = sep_path(ds, start, end, value_at(inp.policy, inp.policy.index.max()), sep)
-    known_pol = inp.policy.reindex(grid).ffill().fillna(float(inp.policy.iloc[-1]))
-    pol_base = sep_p.reindex(grid).fillna(known_pol)
-    base = pd.DataFrame(
-        {MORTGAGE: float(hist.iloc[-1]), POLICY: pol_base.to_numpy(), RESIDUAL: 0.0}, index=grid
-    )
-    tips = tips_accrual(ds)  # measured, then the default inflation assumption
-    ym = YieldModel(
-        indicator,
-        fit.params.to_numpy(np.float64),
-        fit.cov.to_numpy(np.float64),
-        inp.debt if indicator == "reserves_to_debt" else inp.gdp,
-    )
-    common: dict[str, Any] = {
-        "holdings": holdings,
-        "start": start,
-        "months": int(months),
-        "cohorts": state,
-        "prepay_params": params_at(params, ds.as_of),
-        "mortgage_history": hist,
-        "rate_model": model,
-        "base": base,
-        "start_deviation": {RESIDUAL: fit.last_resid},
-        "first_shock": first,
-        "floor": {POLICY: POLICY_FLOOR},
-        "tips_accrual": tips,
-        "purchases": purchases_after_file(ds, holdings, start),
-        "realized_paydowns": realized_paydown_rates(ds),
-        "mbs_settlement": mbs_settlement(holdings, realized_paydown_rates(ds), DESK_MBS_LAG),
-    }
-    s0 = deterministic(SweepStart(**common), pol, balance=False).start_holdings()
-    bal = balance_from_h41(
-        inp, s0["total_securities"] + s0["tips_inflation_comp"], LiabilityRules()
-    )
-    return SweepStart(**common, balance=bal, yield_model=ym), inp
 
 
 def _band_table(res: SweepResult, horizons: tuple[int, ...]) -> pd.DataFrame:
@@ -322,7 +184,7 @@ def _fan_figure(
 
 @analysis("F2", area="forward", order=620)
 def f2_fan(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     lang: str = "en",
     paths: int = F2_PATHS,
@@ -339,8 +201,8 @@ def f2_fan(
     of a tail quantile of a normal), well under the bands' width, and keeps the sweep
     to a few seconds.
     """
-    pol = as_policy(policy or default_policy(ds), ds.as_of)
-    start, inp = _forward(ds, months=months, policy=pol)
+    pol = as_policy(policy or default_policy(ctx), ctx.as_of)
+    start, inp = sweep_start_with_inputs(ctx, months=months, policy=pol)
     last = pol.regime_at(start.start)
     reinvests = last is pol.regimes[-1] and last.agency_cap == 0 and start.start > last.start
     swept = [pol, mbs_runoff_variant(pol, start.start)] if reinvests else [pol]
@@ -356,7 +218,7 @@ def f2_fan(
     det_y = ym.params[0] + ym.params[1] * det_ind + ym.params[2] * pol_base + resid
     dets = {"mbs_paydowns": det["mbs_paydowns"], "reserves": det["reserves"], "yield10": det_y}
     hist_from = pd.Period(start.start - 36, freq="M")
-    pay_hist = realized_paydowns(ds)["paydowns"].dropna()
+    pay_hist = realized_paydowns(ctx)["paydowns"].dropna()
     inp_hist = {
         "mbs_paydowns": pay_hist.loc[hist_from:],
         "reserves": inp.reserves.loc[hist_from:],
@@ -384,7 +246,7 @@ def f2_fan(
         figures=figs,
         notes=tuple(notes),
         meta={
-            "as_of": ds.as_of,
+            "as_of": ctx.as_of,
             "options": {"paths": paths, "months": months, "seed": seed, "policy": pol.name},
             "seed": res.seed,
             "n_paths": res.n_paths,

@@ -17,10 +17,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab.analyses._figures import month_line, styled_figure
-from qtlab.analyses._memo import per_dataset
 from qtlab.analyses._tables import headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.i18n import direction, t
+from qtlab.runs.context import RunContext
 from qtlab.runs.forward import (
     DEFAULT_MONTHS,
     PATH_COLUMNS,
@@ -29,7 +29,6 @@ from qtlab.runs.forward import (
     base_name,
     forward_projection,
 )
-from qtlab.store.dataset import Dataset
 
 __all__ = ["DEFAULT_ALTERNATIVES", "f1_forward"]
 
@@ -235,19 +234,19 @@ def _notes(fw: Forward, lang: str, as_of: Any) -> list[Note]:
 
 
 def _forward(
-    ds: Dataset,
+    ctx: RunContext,
     months: int,
     bill_purchases: float | None,
     alternatives: tuple[AlternativeSpec, ...],
     mortgage_rate: str | Path,
     shock_bp: float,
 ) -> Forward:
-    """:func:`forward_projection`, reused when the same Dataset object asks again with the
-    same plain options (the result in another language; :func:`per_dataset`)."""
+    """:func:`forward_projection`, reused when the same context asks again with the same
+    plain options (the result in another language; :meth:`RunContext.memo`)."""
 
     def compute() -> Forward:
         return forward_projection(
-            ds,
+            ctx,
             months=months,
             bill_purchases=bill_purchases,
             alternatives=alternatives,
@@ -259,12 +258,12 @@ def _forward(
     if not (plain and str(mortgage_rate) == "flat"):
         return compute()
     key = ("f1", months, bill_purchases, alternatives, str(mortgage_rate), shock_bp)
-    return per_dataset(ds, key, compute)
+    return ctx.memo(key, compute)
 
 
 @analysis("F1", area="forward", order=610)
 def f1_forward(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     lang: str = "en",
     months: int = DEFAULT_MONTHS,
@@ -284,7 +283,7 @@ def f1_forward(
     At a past vantage everything is read as visible then (see
     :func:`~qtlab.runs.forward.forward_projection`).
     """
-    fw = _forward(ds, months, bill_purchases, tuple(alternatives), mortgage_rate, shock_bp)
+    fw = _forward(ctx, months, bill_purchases, tuple(alternatives), mortgage_rate, shock_bp)
     tables = [
         Table("f1_paths", t("f1.table.paths", lang), _paths_table(fw)),
         Table(
@@ -309,7 +308,7 @@ def f1_forward(
         ),
         Figure("f1_composition", _composition(fw, lang)),
     )
-    as_of = ds.as_of.isoformat() if ds.as_of else None
+    as_of = ctx.as_of.isoformat() if ctx.as_of else None
     return AnalysisResult(
         id="F1",
         title=t("f1.title", lang),

@@ -32,7 +32,7 @@ from qtlab.analyses._tables import dated_usd_table, headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import DataError
 from qtlab.i18n import t
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = [
     "ASSET_COMPONENTS",
@@ -79,7 +79,7 @@ def tapers() -> tuple[Taper, ...]:
 
 
 # --- A1 ------------------------------------------------------------------------------
-def monthly_net_purchases(ds: Dataset) -> pd.DataFrame:
+def monthly_net_purchases(ctx: RunContext) -> pd.DataFrame:
     """Monthly net purchases of Treasuries and MBS [USD bn per month].
 
     The change in SOMA holdings at par (NY Fed weekly summary) from one month end
@@ -89,7 +89,7 @@ def monthly_net_purchases(ds: Dataset) -> pd.DataFrame:
     negative). Columns ``treasury``, ``mbs``, ``total``; index ``Period[M]``.
     The first month has no change and is dropped.
     """
-    df = soma_frame(ds, [*SOMA_TREASURY_KINDS, "mbs"])
+    df = soma_frame(ctx, [*SOMA_TREASURY_KINDS, "mbs"])
     levels = pd.DataFrame(
         {"treasury": df[list(SOMA_TREASURY_KINDS)].sum(axis=1, min_count=4), "mbs": df["mbs"]}
     )
@@ -117,7 +117,7 @@ def _taper_row(tp: Taper, net: pd.DataFrame) -> dict[str, object]:
 
 
 @analysis("A1", area="history", order=10)
-def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
+def taper_comparison(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
     """A1: the 2013-14 and 2021-22 tapers compared, from weekly SOMA holdings.
 
     Tables: ``a1_tapers`` (events, full pace [USD bn per month] = mean net
@@ -127,8 +127,8 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
     with QE/QT episodes shaded; the two taper paths on a common axis.
     Tapers announced after the vantage date are left out.
     """
-    net = monthly_net_purchases(ds)
-    cut = vantage(ds)
+    net = monthly_net_purchases(ctx)
+    cut = vantage(ctx)
     visible = [tp for tp in tapers() if cut is None or tp.announced <= cut]
     u = t("common.unit.usd_bn_per_month", lang)
     cols = {
@@ -221,7 +221,7 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
     fig.add_bar(x=x, y=shown["treasury"], name=t("a1.series.treasury", lang))
     fig.add_bar(x=x, y=shown["mbs"], name=t("a1.series.mbs", lang))
     fig.update_layout(barmode="relative", bargap=0.05)
-    shade_episodes(fig, lang, start=x.min(), end=x.max(), as_of=ds.as_of)
+    shade_episodes(fig, lang, start=x.min(), end=x.max(), as_of=ctx.as_of)
 
     path_fig = styled_figure(
         title=t("a1.fig.paths.title", lang),
@@ -248,7 +248,7 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         figures=(Figure("a1_net_purchases", fig), Figure("a1_taper_paths", path_fig)),
         notes=tuple(notes_),
         meta={
-            "as_of": ds.as_of,
+            "as_of": ctx.as_of,
             "inputs": [f"soma.{k}" for k in (*SOMA_TREASURY_KINDS, "mbs")],
             "monthly_rule": "month end (last Wednesday)",
             "sources": [tp.source for tp in visible],
@@ -267,9 +267,9 @@ def taper_comparison(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
 
 
 # --- A3 ------------------------------------------------------------------------------
-def _ratio_frame(ds: Dataset, start: str, real: pd.Series) -> pd.DataFrame:
-    assets = quarter_end(ds.series("WALCL"))
-    gdp = ds.series("GDP")
+def _ratio_frame(ctx: RunContext, start: str, real: pd.Series) -> pd.DataFrame:
+    assets = quarter_end(ctx.series("WALCL"))
+    gdp = ctx.series("GDP")
     gdp.index = dindex(gdp).to_period("Q")
     df = pd.DataFrame({"assets": assets, "gdp": gdp, "real_gdp": real})
     df = df[df.index >= pd.Period(start, freq="Q")].dropna(subset=["assets"])
@@ -287,7 +287,7 @@ def _nearest_value(df: pd.DataFrame, q: pd.Period, col: str) -> tuple[pd.Period,
 
 
 @analysis("A3", area="history", order=30)
-def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> AnalysisResult:
+def size_to_gdp(ctx: RunContext, *, lang: str = "en", start: str = "2007-01-01") -> AnalysisResult:
     """A3: Fed total assets relative to nominal and real GDP, quarterly [%].
 
     Total assets (H.4.1 WALCL) at the last Wednesday of each quarter divided by
@@ -297,15 +297,15 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
     QE/QT episode begun by the vantage date: the ratio in the quarter before it
     began and in the quarter it ended (or the latest quarter, if still under way).
     """
-    start = window_start(ds, start)
-    real = real_gdp(ds)
+    start = window_start(ctx, start)
+    real = real_gdp(ctx)
     dollars = t(
         "a3.dollars.chained" if real.chained else "a3.dollars.constant", lang, year=real.base_year
     )
-    df = _ratio_frame(ds, start, real.series)
+    df = _ratio_frame(ctx, start, real.series)
     if df.empty:
         raise DataError(f"A3: no quarter with both total assets and GDP from {start}")
-    cut = vantage(ds)
+    cut = vantage(ctx)
     pct = t("common.unit.percent", lang)
     rows, notes_ = [], []
     last_q = df.index.max()
@@ -402,7 +402,7 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
         x=x, y=df["ratio_real"], mode="lines", name=t("a3.series.real", lang, dollars=dollars)
     )
     shade_episodes(
-        fig, lang, start=x.min(), end=pindex(df).max().to_timestamp(how="end"), as_of=ds.as_of
+        fig, lang, start=x.min(), end=pindex(df).max().to_timestamp(how="end"), as_of=ctx.as_of
     )
     return AnalysisResult(
         id="A3",
@@ -415,7 +415,7 @@ def size_to_gdp(ds: Dataset, *, lang: str = "en", start: str = "2007-01-01") -> 
         figures=(Figure("a3_size_to_gdp", fig),),
         notes=tuple(notes_),
         meta={
-            "as_of": ds.as_of,
+            "as_of": ctx.as_of,
             "inputs": ["WALCL", "GDP", real.series_id],
             "start": start,
             "real_gdp": {"vintage": real.vintage, "base_year": real.base_year},
@@ -455,7 +455,7 @@ def _changes_note(parts: pd.DataFrame, lang: str) -> Note:
 
 
 @analysis("A4", area="history", order=40)
-def asset_decomposition(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
+def asset_decomposition(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
     """A4: the asset side by kind, weekly [USD bn].
 
     SOMA holdings from the NY Fed weekly summary (par; TIPS including inflation
@@ -465,9 +465,9 @@ def asset_decomposition(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
     both sources report (Wednesdays).
     """
     soma = soma_frame(
-        ds, ["bills", "notes_bonds", "tips", "tips_inflation_comp", "frn", "mbs", "agency", "cmbs"]
+        ctx, ["bills", "notes_bonds", "tips", "tips_inflation_comp", "frn", "mbs", "agency", "cmbs"]
     )
-    walcl = ds.series("WALCL")
+    walcl = ctx.series("WALCL")
     df = soma.join(walcl.rename("total_assets"), how="inner").dropna()
     if df.empty:
         raise DataError("A4: no Wednesday on which both the SOMA summary and WALCL report")
@@ -544,7 +544,7 @@ def asset_decomposition(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         },
         margin={"r": 250},
     )
-    shade_episodes(fig, lang, start=parts.index.min(), end=last, as_of=ds.as_of)
+    shade_episodes(fig, lang, start=parts.index.min(), end=last, as_of=ctx.as_of)
     tab = dated_usd_table(parts, names, lang, t("common.date", lang))
     return AnalysisResult(
         id="A4",
@@ -554,7 +554,7 @@ def asset_decomposition(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         figures=(Figure("a4_assets", fig),),
         notes=tuple(notes_),
         meta={
-            "as_of": ds.as_of,
+            "as_of": ctx.as_of,
             "inputs": ["WALCL", *(f"soma.{k}" for k in soma.columns)],
         },
     )

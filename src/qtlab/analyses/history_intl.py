@@ -31,7 +31,7 @@ from qtlab.analyses._intl_data import (
 from qtlab.analyses._tables import money_text
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.i18n import t
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = ["fed_qt2_pace", "qt_beyond_the_fed"]
 
@@ -42,23 +42,23 @@ def _money(value: float, lang: str) -> str:
     return money_text(value, lang, "eur")
 
 
-def fed_qt2_pace(ds: Dataset) -> Pace | None:
+def fed_qt2_pace(ctx: RunContext) -> Pace | None:
     """The Fed's SOMA securities (weekly summary total at par, last Wednesday of each
     complete month) [USD bn] from the QT2 start (``episodes.yaml``), if announced and
     begun by the vantage date; the end month only once it has passed."""
     qt2 = next(e for e in episodes() if e.id == "qt2")
-    cut = pd.Timestamp(ds.cutoff)
-    if ds.as_of is not None and qt2.announced > cut:
+    cut = pd.Timestamp(ctx.cutoff)
+    if ctx.as_of is not None and qt2.announced > cut:
         return None
-    total = month_end(soma_frame(ds, ("total",))["total"])
+    total = month_end(soma_frame(ctx, ("total",))["total"])
     total.index = pd.PeriodIndex(total.index, freq="M")
-    ended = ds.as_of is None or qt2.end.end_time < cut
+    ended = ctx.as_of is None or qt2.end.end_time < cut
     return runoff_pace(total, qt2.start, qt2.end if ended else None)
 
 
-def _visible(d: Decision, ds: Dataset, field: str) -> bool:
+def _visible(d: Decision, ctx: RunContext, field: str) -> bool:
     when: pd.Timestamp = getattr(d, f"{field}_announced")
-    return ds.as_of is None or when <= pd.Timestamp(ds.as_of)
+    return ctx.as_of is None or when <= pd.Timestamp(ctx.as_of)
 
 
 def _avg(flow: pd.Series, first: pd.Period, last: pd.Period) -> tuple[float, int]:
@@ -68,7 +68,7 @@ def _avg(flow: pd.Series, first: pd.Period, last: pd.Period) -> tuple[float, int
 
 
 @analysis("A8", area="history", order=80)
-def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
+def qt_beyond_the_fed(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
     """A8: the ECB's APP (by programme) and PEPP, their runoff and its pace beside QT2.
 
     Tables: ``a8_runoff`` (per ECB programme: peak, runoff start from the data and the
@@ -85,11 +85,11 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
     pct_pm = t("intl.unit.pct_peak_per_month", lang)
     prog = {k: t(f"a8.prog.{k}", lang) for k in (*APP_KEYS, "app", "pepp", "fed_qt2")}
     qt2 = next(e for e in episodes() if e.id == "qt2")
-    df = ecb_monthly(ds)
+    df = ecb_monthly(ctx)
     notes: list[Note] = []
     gaps: list[str] = []
-    when = ds.as_of.isoformat() if ds.as_of else "latest"
-    held = ds.series_ids()
+    when = ctx.as_of.isoformat() if ctx.as_of else "latest"
+    held = ctx.series_ids()
     if not any(s.startswith("ecb.") for s in held):
         gaps.append(t("a8.gap.no_series", lang))
     elif df.dropna(how="all").empty:
@@ -113,13 +113,13 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         peak_month, peak = month_of(upto.idxmax()), float(upto.max())
         row: dict[str, Any] = {
             "programme": prog[key],
-            "last_net": str(d.last_net_purchases) if _visible(d, ds, "last_net_purchases") else "",
+            "last_net": str(d.last_net_purchases) if _visible(d, ctx, "last_net_purchases") else "",
             "peak_month": str(peak_month),
             "peak": peak,
             "start": "" if start is None else str(start),
-            "partial_start": str(d.partial_start) if _visible(d, ds, "partial") else "",
-            "full_start": str(d.full_start) if _visible(d, ds, "full") else "",
-            "pace_announced": -d.partial_pace_bn if _visible(d, ds, "partial") else np.nan,
+            "partial_start": str(d.partial_start) if _visible(d, ctx, "partial") else "",
+            "full_start": str(d.full_start) if _visible(d, ctx, "full") else "",
+            "pace_announced": -d.partial_pace_bn if _visible(d, ctx, "partial") else np.nan,
             "partial_avg": np.nan,
             "full_avg": np.nan,
             "last": str(last),
@@ -154,7 +154,7 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
                 decline_pct=row["decline_pct"],
             )
         )
-        if _visible(d, ds, "partial"):
+        if _visible(d, ctx, "partial"):
             agrees = start == d.partial_start
             notes.append(
                 note(
@@ -166,7 +166,7 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
                     matches=agrees,
                     announced=iso(d.partial_announced),
                     partial=str(d.partial_start),
-                    full=str(d.full_start) if _visible(d, ds, "full") else "-",
+                    full=str(d.full_start) if _visible(d, ctx, "full") else "-",
                 )
             )
             p_end = min(d.partial_end, d.full_start - 1, last)
@@ -188,7 +188,7 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
                         months=n,
                     )
                 )
-        if _visible(d, ds, "full"):
+        if _visible(d, ctx, "full"):
             avg, n = _avg(flow, d.full_start, last)
             if n:
                 row["full_avg"] = avg
@@ -209,7 +209,7 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
             pace_rows.append(_pace_row(prog[key], t("a8.currency.eur", lang), p))
             notes.append(_pace_note(prog[key], p, lang))
 
-    fed = fed_qt2_pace(ds)
+    fed = fed_qt2_pace(ctx)
     if fed is not None:
         paths["fed_qt2"] = fed.path_pct
         pace_rows.append(_pace_row(prog["fed_qt2"], t("a8.currency.usd", lang), fed))
@@ -232,7 +232,7 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
             "vintage": iso(d.partial_announced),
         }
         for d in decs.values()
-        if _visible(d, ds, "partial")
+        if _visible(d, ctx, "partial")
     ]
     return AnalysisResult(
         id="A8",
@@ -242,7 +242,7 @@ def qt_beyond_the_fed(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         figures=figures,
         notes=tuple(notes),
         meta={
-            "as_of": ds.as_of,
+            "as_of": ctx.as_of,
             "inputs": ["ecb.app.*", "ecb.pepp.*", "soma.total"],
             "gaps": gaps,
             "references": refs,

@@ -32,7 +32,7 @@ from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis,
 from qtlab.balance.identity import on_rrp_weekly
 from qtlab.errors import DataError, UnknownSeriesError
 from qtlab.i18n import t
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = ["LIABILITY_SERIES", "liabilities_weekly", "liability_history"]
 
@@ -46,7 +46,7 @@ LIABILITY_SERIES = {
 }
 
 
-def liabilities_weekly(ds: Dataset, start: str = "2014-01-01") -> pd.DataFrame:
+def liabilities_weekly(ctx: RunContext, start: str = "2014-01-01") -> pd.DataFrame:
     """Reserves, ON RRP, TGA and currency, weekly from ``start`` [USD bn].
 
     Reserves, TGA and currency are H.4.1 week averages ending Wednesday, ``tga_wed``
@@ -59,7 +59,7 @@ def liabilities_weekly(ds: Dataset, start: str = "2014-01-01") -> pd.DataFrame:
     cols: dict[str, pd.Series] = {}
     for key, sid in LIABILITY_SERIES.items():
         try:
-            s = ds.series(sid)
+            s = ctx.series(sid)
         except UnknownSeriesError:
             s = pd.Series(dtype="float64")
         if key == "on_rrp" and not s.empty:
@@ -81,7 +81,7 @@ def liabilities_weekly(ds: Dataset, start: str = "2014-01-01") -> pd.DataFrame:
 
 @analysis("C1", area="liabilities", order=310)
 def liability_history(
-    ds: Dataset, *, lang: str = "en", start: str = "2014-01-01"
+    ctx: RunContext, *, lang: str = "en", start: str = "2014-01-01"
 ) -> AnalysisResult:
     """C1: reserves, ON RRP, TGA and currency, weekly [USD bn], gaps marked.
 
@@ -90,8 +90,8 @@ def liability_history(
     2021-22 to the last week before June 2022, when visible); and every span of
     every line that the data do not cover.
     """
-    start = window_start(ds, start)
-    df = liabilities_weekly(ds, start)
+    start = window_start(ctx, start)
+    df = liabilities_weekly(ctx, start)
     first, last = df.index.min(), df.index.max()
     names = {k: t(f"c1.series.{k}", lang) for k in LIABILITY_SERIES}
     notes_: list[Note] = []
@@ -148,7 +148,7 @@ def liability_history(
                 )
             )
     try:
-        daily = ds.series("RRPONTSYD").loc[first:last]
+        daily = ctx.series("RRPONTSYD").loc[first:last]
     except UnknownSeriesError:
         daily = pd.Series(dtype="float64")
     weekly_rrp = df["on_rrp"].dropna()
@@ -191,7 +191,7 @@ def liability_history(
             connectgaps=False,
             visible=True if s.notna().any() else "legendonly",
         )
-    shade_episodes(fig, lang, start=first, end=last, as_of=ds.as_of)
+    shade_episodes(fig, lang, start=first, end=last, as_of=ctx.as_of)
     missing = []
     for key, sid in LIABILITY_SERIES.items():
         if df[key].dropna().empty:
@@ -206,7 +206,7 @@ def liability_history(
                 mark_gap(fig, a, b, label, position=where)
     note_missing(fig, missing)
     tab = dated_usd_table(df, names, lang, t("c1.col.week", lang))
-    start_tables, start_figures, start_notes = start_sections(ds, lang)
+    start_tables, start_figures, start_notes = start_sections(ctx, lang)
     return AnalysisResult(
         id="C1",
         title=t("c1.title", lang),
@@ -215,7 +215,7 @@ def liability_history(
         figures=(Figure("c1_liabilities", fig), *start_figures),
         notes=(*notes_, *start_notes),
         meta={
-            "as_of": ds.as_of,
+            "as_of": ctx.as_of,
             "inputs": [
                 *LIABILITY_SERIES.values(),
                 *sorted({s for sp in STARTS.values() for s in (*sp.lines, sp.total, *sp.memo)}),

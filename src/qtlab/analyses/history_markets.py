@@ -12,7 +12,7 @@ from qtlab.analyses._history_data import at, dindex, iso, month_end, pindex, som
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import DataError, SpecError, UnknownSeriesError
 from qtlab.i18n import t
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = [
     "AGENCY_MBS_OUTSTANDING_ID",
@@ -32,14 +32,14 @@ AGENCY_MBS_OUTSTANDING_ID = "agency_mbs.outstanding"
 _MSPD_CLASSES = ("bills", "notes", "bonds", "tips", "frn")
 
 
-def marketable_treasury_debt(ds: Dataset) -> pd.DataFrame:
+def marketable_treasury_debt(ctx: RunContext) -> pd.DataFrame:
     """Marketable Treasury securities outstanding by class, month end [USD bn] (MSPD Table 1).
 
     Columns ``bills, notes, bonds, tips, frn, total``. TIPS are inflation-adjusted
     principal (MSPD's basis). Federal Financing Bank securities are left out (the
     Fed holds none). FRNs are zero before the first FRN month (January 2014).
     """
-    df = pd.DataFrame({k: ds.series(f"mspd.{k}.total") for k in _MSPD_CLASSES})
+    df = pd.DataFrame({k: ctx.series(f"mspd.{k}.total") for k in _MSPD_CLASSES})
     # Treasury first issued FRNs in January 2014: before the first FRN month the
     # class did not exist (zero outstanding), which is not a gap in the data.
     frn_first = df["frn"].first_valid_index()
@@ -52,7 +52,7 @@ def marketable_treasury_debt(ds: Dataset) -> pd.DataFrame:
     return df
 
 
-def treasury_share(ds: Dataset) -> pd.DataFrame:
+def treasury_share(ctx: RunContext) -> pd.DataFrame:
     """SOMA holdings as a share of marketable Treasury debt, month end [%], same basis.
 
     SOMA (NY Fed summary, last Wednesday of the month) at par with TIPS inflation
@@ -60,8 +60,10 @@ def treasury_share(ds: Dataset) -> pd.DataFrame:
     Columns: ``soma_treasury, marketable`` [USD bn], ``share`` [%], and by class
     ``share_bills``, ``share_coupons`` (notes, bonds, FRNs), ``share_tips`` [%].
     """
-    soma = month_end(soma_frame(ds, ["bills", "notes_bonds", "frn", "tips", "tips_inflation_comp"]))
-    debt = marketable_treasury_debt(ds)
+    soma = month_end(
+        soma_frame(ctx, ["bills", "notes_bonds", "frn", "tips", "tips_inflation_comp"])
+    )
+    debt = marketable_treasury_debt(ctx)
     df = soma.index.intersection(debt.index)
     if df.empty:
         raise DataError("A6: no month with both SOMA holdings and MSPD debt outstanding")
@@ -78,22 +80,22 @@ def treasury_share(ds: Dataset) -> pd.DataFrame:
     return out
 
 
-def agency_mbs_outstanding(ds: Dataset) -> pd.Series | None:
+def agency_mbs_outstanding(ctx: RunContext) -> pd.Series | None:
     """Total agency MBS outstanding, month end [USD bn], if the data hold it; else None.
 
     Reads :data:`AGENCY_MBS_OUTSTANDING_ID` (the embedded snapshot does not hold it;
     a store filled by ``qtlab data import`` may); the last observation of each month.
     """
-    if AGENCY_MBS_OUTSTANDING_ID not in ds.series_ids():
+    if AGENCY_MBS_OUTSTANDING_ID not in ctx.series_ids():
         return None
-    s = ds.series(AGENCY_MBS_OUTSTANDING_ID)
+    s = ctx.series(AGENCY_MBS_OUTSTANDING_ID)
     s = s.groupby(dindex(s).to_period("M")).last()
     s.index.name = "month"
     return s.rename("agency_mbs_outstanding")
 
 
 @analysis("A6", area="history", order=60)
-def market_share(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
+def market_share(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
     """A6: SOMA's share of marketable Treasury debt (and of agency MBS, where available).
 
     Monthly [%], like with like (see :func:`treasury_share`), with the pre-2020
@@ -101,7 +103,7 @@ def market_share(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
     latest month marked. Agency MBS outstanding is not in the embedded data; the
     output says so, and uses it when a store holds :data:`AGENCY_MBS_OUTSTANDING_ID`.
     """
-    sh = treasury_share(ds)
+    sh = treasury_share(ctx)
     s = sh["share"]
     marks: list[tuple[str, pd.Period]] = []
     pre = s[s.index < pd.Period("2020-01", freq="M")]
@@ -138,13 +140,13 @@ def market_share(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
             tips=at(sh, last, "share_tips"),
         )
     )
-    mbs_out = agency_mbs_outstanding(ds)
+    mbs_out = agency_mbs_outstanding(ctx)
     gaps: list[str] = []
     mbs_share = None
     if mbs_out is None:
         gaps.append(t("a6.gap.mbs", lang, ids=AGENCY_MBS_OUTSTANDING_ID))
     else:
-        soma_mbs = month_end(soma_frame(ds, ["mbs"]))["mbs"]
+        soma_mbs = month_end(soma_frame(ctx, ["mbs"]))["mbs"]
         joined = pd.concat([soma_mbs, mbs_out], axis=1, join="inner").dropna()
         joined = joined[joined.iloc[:, 1] > 0]  # no share of an empty (or mis-scaled) market
         if joined.empty:
@@ -197,7 +199,7 @@ def market_share(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
             showlegend=False,
             name=t(f"a6.mark.{key}", lang),
         )
-    shade_episodes(fig, lang, start=x.min(), end=x.max(), as_of=ds.as_of)
+    shade_episodes(fig, lang, start=x.min(), end=x.max(), as_of=ctx.as_of)
     if mbs_share is None:
         note_missing(fig, [t("a6.gap.mbs_short", lang)])
 
@@ -234,7 +236,7 @@ def market_share(ds: Dataset, *, lang: str = "en") -> AnalysisResult:
         figures=(Figure("a6_share", fig),),
         notes=tuple(notes_),
         meta={
-            "as_of": ds.as_of,
+            "as_of": ctx.as_of,
             "inputs": ["soma.*", *(f"mspd.{k}.total" for k in _MSPD_CLASSES)],
             "gaps": gaps,
         },
@@ -256,7 +258,7 @@ def highest_since(s: pd.Series) -> pd.Timestamp | None:
 
 @analysis("A7", area="history", order=70)
 def mortgage_rates(
-    ds: Dataset, *, lang: str = "en", years: int = 10, start: str = "2007-01-01"
+    ctx: RunContext, *, lang: str = "en", years: int = 10, start: str = "2007-01-01"
 ) -> AnalysisResult:
     """A7: the 30-year mortgage rate and the 10-year Treasury yield [%].
 
@@ -268,9 +270,9 @@ def mortgage_rates(
     """
     if years < 1:
         raise SpecError(f"A7: years={years!r} must be a whole number of years >= 1")
-    rate = ds.series("MORTGAGE30US").dropna()
+    rate = ctx.series("MORTGAGE30US").dropna()
     try:
-        y10 = ds.series("DGS10").dropna()
+        y10 = ctx.series("DGS10").dropna()
     except UnknownSeriesError:
         y10 = pd.Series(dtype=float)
     if rate.empty:
@@ -366,7 +368,7 @@ def mortgage_rates(
         marker={"size": 9, "color": "#c62828"},
         name=t("a7.series.rate", lang),
     )
-    shade_episodes(fig, lang, start=shown.index.min(), end=last_date, as_of=ds.as_of)
+    shade_episodes(fig, lang, start=shown.index.min(), end=last_date, as_of=ctx.as_of)
     return AnalysisResult(
         id="A7",
         title=t("a7.title", lang),
@@ -377,5 +379,5 @@ def mortgage_rates(
         ),
         figures=(Figure("a7_rates", fig),),
         notes=tuple(notes_),
-        meta={"as_of": ds.as_of, "inputs": ["MORTGAGE30US", "DGS10"], "years": years},
+        meta={"as_of": ctx.as_of, "inputs": ["MORTGAGE30US", "DGS10"], "years": years},
     )

@@ -21,7 +21,7 @@ from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis,
 from qtlab.errors import SpecError, one_of
 from qtlab.i18n import t
 from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = ["PLANS", "plan_summary", "plans_compared", "visible_plan"]
 
@@ -100,7 +100,7 @@ def _phase_text(r: Regime, lang: str) -> str:
 
 @analysis("A2", area="history", order=20)
 def plans_compared(
-    ds: Dataset, *, lang: str = "en", plans: tuple[str, ...] = PLANS
+    ctx: RunContext, *, lang: str = "en", plans: tuple[str, ...] = PLANS
 ) -> AnalysisResult:
     """A2: the runoff plans compared: caps, phase-in, composition rules, cap paths.
 
@@ -113,7 +113,7 @@ def plans_compared(
     bad = [p for p in plans if p not in PRESET_NAMES]
     if bad:
         raise SpecError(f"A2: unknown plan {bad[0]!r}; valid plans are {one_of(PRESET_NAMES)}")
-    cut = vantage(ds)
+    cut = vantage(ctx)
     visible = [(name, visible_plan(load_preset(name), cut)) for name in plans]
     shown = [(name, p) for name, p in visible if p is not None]
     if not shown:
@@ -121,8 +121,8 @@ def plans_compared(
             id="A2",
             title=t("a2.title", lang),
             lang=lang,
-            notes=(note("a2.note.none", lang, date=ds.cutoff.isoformat()),),
-            meta={"as_of": ds.as_of, "inputs": [], "gaps": []},
+            notes=(note("a2.note.none", lang, date=ctx.cutoff.isoformat()),),
+            meta={"as_of": ctx.as_of, "inputs": [], "gaps": []},
         )
     usd_m = t("common.unit.usd_bn_per_month", lang)
     rows: list[dict[str, object]] = []
@@ -181,7 +181,7 @@ def plans_compared(
                 )
     if cut is not None and any(p is None for _, p in visible):
         hidden = [t(f"a2.plan.{n}", lang) for n, p in visible if p is None]
-        notes.append(note("a2.note.hidden", lang, plans=", ".join(hidden), date=str(ds.as_of)))
+        notes.append(note("a2.note.hidden", lang, plans=", ".join(hidden), date=str(ctx.as_of)))
     if len(rows) >= 2 and rows[0]["phase_in_months"] and rows[1]["phase_in_months"]:
         notes.append(
             note(
@@ -239,7 +239,7 @@ def plans_compared(
         figures=(Figure("a2_cap_paths", fig),),
         notes=tuple(notes),
         meta={
-            "as_of": ds.as_of,
+            "as_of": ctx.as_of,
             "inputs": [f"policy:{n}" for n, _ in shown],
             "sources": sorted({r.source.url for _, p in shown for r in p.regimes}),
             "references": [

@@ -23,7 +23,7 @@ from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis,
 from qtlab.errors import DataError
 from qtlab.i18n import t
 from qtlab.portfolio import COUPON_KINDS, TREASURY_KINDS, composition, maturity_buckets, wam_years
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = [
     "QT1_START",
@@ -57,26 +57,28 @@ _GLOSSARY_KIND = {
 }
 
 
-def summary_composition(ds: Dataset, when: str | pd.Timestamp) -> tuple[pd.Timestamp, pd.Series]:
+def summary_composition(
+    ctx: RunContext, when: str | pd.Timestamp
+) -> tuple[pd.Timestamp, pd.Series]:
     """SOMA par by kind [USD bn] in the last summary week on or before ``when``.
 
     Returns the week's date and the amounts (kinds of :data:`SUMMARY_KINDS`).
     """
-    df = soma_frame(ds, SUMMARY_KINDS).fillna(0.0)
+    df = soma_frame(ctx, SUMMARY_KINDS).fillna(0.0)
     df = df[df.index <= pd.Timestamp(when)]
     if df.empty:
         raise DataError(f"A5: no SOMA summary week on or before {when}")
     return pd.Timestamp(df.index.max()), df.iloc[-1]
 
 
-def _treasury_file_date(ds: Dataset, when: pd.Timestamp) -> pd.Timestamp | None:
-    dates = ds.holdings_dates()
+def _treasury_file_date(ctx: RunContext, when: pd.Timestamp) -> pd.Timestamp | None:
+    dates = ctx.holdings_dates()
     sub = dates[dates["kind"].isin(list(TREASURY_KINDS)) & (dates["as_of"] <= when)]
     return None if sub.empty else pd.Timestamp(sub["as_of"].max())
 
 
 @analysis("A5", area="history", order=50)
-def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> AnalysisResult:
+def portfolio_at(ctx: RunContext, *, lang: str = "en", compare: str = QT1_START) -> AnalysisResult:
     """A5: the portfolio at the vantage date against ``compare`` (default: QT1 start).
 
     Tables: ``a5_composition`` (par [USD bn] and share [% of SOMA par] by kind on
@@ -85,9 +87,9 @@ def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> 
     remaining maturity [USD bn] and share [%]). Figures: composition shares on
     both dates; Treasury maturity buckets.
     """
-    now_date, now = summary_composition(ds, pd.Timestamp(ds.cutoff))
+    now_date, now = summary_composition(ctx, pd.Timestamp(ctx.cutoff))
     cmp_visible = pd.Timestamp(compare) <= now_date
-    cmp_date, then = summary_composition(ds, compare) if cmp_visible else (None, None)
+    cmp_date, then = summary_composition(ctx, compare) if cmp_visible else (None, None)
     usd = t("common.unit.usd_bn", lang)
     pct = t("common.unit.percent", lang)
     kinds = [t(f"common.kind.{_GLOSSARY_KIND[k]}", lang) for k in SUMMARY_KINDS]
@@ -120,11 +122,11 @@ def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> 
 
     wam_rows = []
     bucket_frames: dict[str, pd.DataFrame] = {}
-    f_now = _treasury_file_date(ds, now_date)
+    f_now = _treasury_file_date(ctx, now_date)
     if f_now is None:
         gaps.append(t("a5.gap.cusip", lang, date=iso(now_date)))
     else:
-        h = ds.holdings(TREASURY_KINDS)
+        h = ctx.holdings(TREASURY_KINDS)
         wam = wam_years(h, f_now)
         wam_b = wam_years(h, f_now, kinds=("bill",))
         wam_c = wam_years(h, f_now, kinds=COUPON_KINDS)
@@ -152,7 +154,7 @@ def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> 
             )
         )
     if cmp_date is not None:
-        f_then = _treasury_file_date(ds, cmp_date)
+        f_then = _treasury_file_date(ctx, cmp_date)
         if f_then is None:
             gaps.append(t("a5.gap.cusip", lang, date=iso(cmp_date)))
         elif f_then != f_now:
@@ -160,11 +162,11 @@ def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> 
             gaps.append(t("a5.gap.cusip_older", lang, date=iso(cmp_date), file=iso(f_then)))
     if cmp_date is None:
         gaps.append(t("a5.gap.compare_later", lang, date=compare))
-    mbs_dates = ds.holdings_dates()
+    mbs_dates = ctx.holdings_dates()
     mbs_dates = mbs_dates[mbs_dates["kind"] == "mbs"]
     if not mbs_dates.empty:
         mbs_file = pd.Timestamp(mbs_dates["as_of"].max())
-        h_mbs = ds.holdings(["mbs"])
+        h_mbs = ctx.holdings(["mbs"])
         c = composition(h_mbs)
         notes.append(
             note(
@@ -178,7 +180,7 @@ def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> 
     if f_now is not None and f_now != now_date:
         # the tables come from two sources of two dates: say so before the numbers
         tsy = ["bills", "notes_bonds", "tips", "frn"]
-        _, at_file = summary_composition(ds, f_now)
+        _, at_file = summary_composition(ctx, f_now)
         notes.insert(
             0,
             note(
@@ -193,7 +195,7 @@ def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> 
                 tsy_now_text=money_text(float(now[tsy].sum()), lang),
             ),
         )
-    wam_ref = _wam_reference(ds, lang)
+    wam_ref = _wam_reference(ctx, lang)
     if wam_ref is not None:
         notes.append(wam_ref)
     notes.append(note("a5.note.rule", lang))
@@ -274,7 +276,7 @@ def portfolio_at(ds: Dataset, *, lang: str = "en", compare: str = QT1_START) -> 
         tables=tuple(tables),
         figures=tuple(figures),
         notes=tuple(notes),
-        meta={"as_of": ds.as_of, "inputs": ["soma.*", "holdings"], "gaps": gaps},
+        meta={"as_of": ctx.as_of, "inputs": ["soma.*", "holdings"], "gaps": gaps},
     )
 
 
@@ -285,16 +287,16 @@ def _over(label: object, years: float) -> bool:
     return float(lo) >= years
 
 
-def _wam_reference(ds: Dataset, lang: str) -> Note | None:
+def _wam_reference(ctx: RunContext, lang: str) -> Note | None:
     """The 2022 analyst report's WAM beside what the data give, from June 2022 on.
 
     Par-weighted Treasury WAM of the latest Treasury CUSIP file at or before May 2022 (at
     its date and with the same securities at 2022-05-31), and all SOMA securities with
     MBS at their stated maturity (the MBS file of that view) at 2022-05-31 [years].
     """
-    if ds.as_of is not None and pd.Timestamp(ds.as_of) <= _WAM_REPORTED_MONTH_END:
+    if ctx.as_of is not None and pd.Timestamp(ctx.as_of) <= _WAM_REPORTED_MONTH_END:
         return None
-    may = ds.at(_WAM_REPORTED_MONTH_END.date())
+    may = ctx.at(_WAM_REPORTED_MONTH_END.date())
     f = _treasury_file_date(may, _WAM_REPORTED_MONTH_END)
     if f is None:
         return None

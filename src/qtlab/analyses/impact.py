@@ -37,13 +37,13 @@ from qtlab.impact import (
     previous_peak,
     term_shares,
 )
+from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import (
     meta,
     quarterly_visible,
     sep_path,
     sep_without_central_tendency,
 )
-from qtlab.store.dataset import Dataset
 
 __all__ = [
     "YieldForecast",
@@ -68,11 +68,11 @@ _PCT = "[%]"
 
 @analysis("D1", area="impact", order=410)
 def d1_scarcity(
-    ds: Dataset, *, lang: str = "en", horizon: int = 48, gdp_growth: float = DEFAULT_GDP_GROWTH
+    ctx: RunContext, *, lang: str = "en", horizon: int = 48, gdp_growth: float = DEFAULT_GDP_GROWTH
 ) -> AnalysisResult:
     """D1: reserves / marketable Treasury debt and reserves / nominal GDP [%], history
     from 2008 and along the C2 projection."""
-    inp, proj, lines = stopped_path(ds, horizon=horizon, gdp_growth=gdp_growth)
+    inp, proj, lines = stopped_path(ctx, horizon=horizon, gdp_growth=gdp_growth)
     ind = indicators_along(inp, proj).loc["2008-01":]
     last = inp.last_month
     notes: list[Note] = assumption_notes([*lines, inp.debt_assumption], lang)
@@ -107,7 +107,7 @@ def d1_scarcity(
     for c in INDICATORS:
         fig.add_trace(go.Scatter(x=x, y=ind[c], name=t(f"d1.series.{c}", lang)))
     fig.add_vline(x=(last + 1).to_timestamp(), line_dash="dot")
-    shade_episodes(fig, lang, start=x[0], end=last.to_timestamp(how="end"), as_of=ds.as_of)
+    shade_episodes(fig, lang, start=x[0], end=last.to_timestamp(how="end"), as_of=ctx.as_of)
     return AnalysisResult(
         id="D1",
         title=t("d1.title", lang),
@@ -116,7 +116,7 @@ def d1_scarcity(
         figures=(Figure("d1_indicators", fig),),
         notes=tuple(notes),
         meta=meta(
-            ds,
+            ctx,
             {"horizon": horizon, "gdp_growth": gdp_growth},
             ["WRESBAL", "mspd.marketable.total", "GDP", "cbo.baseline.debt"],
         ),
@@ -125,7 +125,7 @@ def d1_scarcity(
 
 @analysis("D2", area="impact", order=420)
 def d2_yield(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     lang: str = "en",
     sample: tuple[str | None, str | None] = (None, None),
@@ -143,11 +143,11 @@ def d2_yield(
     levels fit over ``sample`` if given, else the one with the lowest out-of-sample
     error (:mod:`qtlab.analyses._d2_family`); the comparison, the sample sensitivity,
     levels beside first differences and the named recipe are reported with it."""
-    shared = stopped_path(ds, horizon=120, gdp_growth=gdp_growth)
+    shared = stopped_path(ctx, horizon=120, gdp_growth=gdp_growth)
     choice = choose_default(shared[0], shared[1], spec, sample)
     fcs = {
         i: yield_forecast(
-            ds,
+            ctx,
             i,
             sample=choice.sample,
             form=choice.form,
@@ -163,7 +163,7 @@ def d2_yield(
     notes: list[Note] = []
     first = next(iter(fcs.values()))
     notes += assumption_notes([*first.assumptions, first.policy_source], lang)
-    if sep_statistic == "median" and (when := sep_without_central_tendency(ds, sep)):
+    if sep_statistic == "median" and (when := sep_without_central_tendency(ctx, sep)):
         notes.append(note("d2.note.no_central_tendency", lang, date=str(when)))
     for i, yf in fcs.items():
         f = yf.fit
@@ -244,7 +244,7 @@ def d2_yield(
                 hoverinfo="skip",
             )
         )
-    more = family_parts(ds, shared, choice, lang)
+    more = family_parts(ctx, shared, choice, lang)
     return AnalysisResult(
         id="D2",
         title=t("d2.title", lang),
@@ -257,7 +257,7 @@ def d2_yield(
         figures=(Figure("d2_forecast", fig), *more[1]),
         notes=(*notes, *more[2]),
         meta=meta(
-            ds,
+            ctx,
             {"sample": list(sample), "sep": sep, "horizon": horizon}
             | ({} if choice.mode == "sample" else {"spec": choice.spec.name})
             | ({} if sep_statistic == "median" else {"sep_statistic": sep_statistic}),
@@ -267,7 +267,7 @@ def d2_yield(
 
 
 def interest_model(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     indicator: str = "reserves_to_debt",
     horizon: int = 60,
@@ -282,25 +282,27 @@ def interest_model(
     The 10-year path is D2's forecast mean for ``indicator`` unless ``ten_year``
     (monthly [%]) is given; the short end follows the SEP policy path.
     """
-    shared = stopped_path(ds, horizon=max(horizon, 24), gdp_growth=gdp_growth)
+    shared = stopped_path(ctx, horizon=max(horizon, 24), gdp_growth=gdp_growth)
     yf = yield_forecast(
-        ds, indicator, sep=sep, horizon=horizon, inputs=shared, sep_statistic=sep_statistic
+        ctx, indicator, sep=sep, horizon=horizon, inputs=shared, sep_statistic=sep_statistic
     )
     inp = shared[0]
     ten = ten_year if ten_year is not None else yf.forecast["mean"]
     curve = (
-        pd.concat({k: to_monthly(ds.series(v), "mean") for k, v in CURVE_TENORS.items()}, axis=1)
+        pd.concat({k: to_monthly(ctx.series(v), "mean") for k, v in CURVE_TENORS.items()}, axis=1)
         .loc[: inp.last_month]
         .dropna()
     )
     start = yf.fit.sample[1] + 1
-    pol, _ = sep_path(ds, start, ten.index[-1], value_at(inp.policy, start - 1), sep, sep_statistic)
+    pol, _ = sep_path(
+        ctx, start, ten.index[-1], value_at(inp.policy, start - 1), sep, sep_statistic
+    )
     # months between the curve's last complete month and the forecast: actual 10-year
     # yield and policy rate, the short end and 2-year from them as in the projection
     ten_all = pd.concat([inp.yield10.loc[: start - 1], ten.loc[start:]])
     pol_all = pd.concat([inp.policy.loc[: start - 1], pol])
     curve = extend_curve(curve, pol_all, ten_all)
-    debt = pd.DataFrame({c: to_monthly(ds.series(i), "last") for c, i in _MSPD_IDS.items()})
+    debt = pd.DataFrame({c: to_monthly(ctx.series(i), "last") for c, i in _MSPD_IDS.items()})
     debt = debt.loc["2001-01":].fillna(0.0)
     last_actual = debt.index[-1]
     future = curve.index[curve.index > last_actual]
@@ -308,18 +310,18 @@ def interest_model(
     mix = debt.loc[last_actual]
     debt_f = pd.DataFrame({c: mix[c] * growth for c in CLASSES}, index=future)
     debt_all = pd.concat([debt, debt_f])
-    rates = average_rate(curve, debt_all, term_shares(ds.table(_MSPD_DETAIL)))
+    rates = average_rate(curve, debt_all, term_shares(ctx.table(_MSPD_DETAIL)))
     ni = net_interest(rates, debt_all)
     fy_model = fiscal_year_totals(ni["interest"])
-    actual = ds.series("FYOINT")
+    actual = ctx.series("FYOINT")
     actual.index = pd.DatetimeIndex(actual.index).year
-    gdp_fy_actual = ds.series("cbo.actual.gdp")
+    gdp_fy_actual = ctx.series("cbo.actual.gdp")
     gdp_fy_actual.index = pd.DatetimeIndex(gdp_fy_actual.index).year
     gdp_fy_proj = inp.gdp.groupby(fiscal_year(period_index(inp.gdp))).mean()
     gdp_fy = gdp_fy_actual.combine_first(gdp_fy_proj)
     first_proj = int(fiscal_year(pd.PeriodIndex([inp.last_month + 1], freq="M"))[0])
     prev = previous_peak(actual, gdp_fy_actual, first_proj)
-    cbo = ds.series("cbo.baseline.outlay.net_interest")
+    cbo = ctx.series("cbo.baseline.outlay.net_interest")
     cbo_vintage = pd.Timestamp(cbo.attrs["vintage"]).strftime("%Y-%m")
     cbo.index = pd.DatetimeIndex(cbo.index).year
     table = pd.DataFrame({"model": fy_model, "actual": actual, "cbo": cbo}).loc[2005:]
@@ -342,7 +344,7 @@ def interest_model(
 
 @analysis("D3", area="impact", order=430)
 def d3_interest(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     lang: str = "en",
     indicator: str = "reserves_to_debt",
@@ -355,7 +357,7 @@ def d3_interest(
     previous peak (level and share of GDP), and the path's annual averages; the short
     end follows ``sep_statistic`` of the SEP (median, central-tendency high or low)."""
     m = interest_model(
-        ds,
+        ctx,
         indicator=indicator,
         horizon=horizon,
         sep=sep,
@@ -443,7 +445,7 @@ def d3_interest(
         figures=(Figure("d3_net_interest", fig),),
         notes=tuple(notes),
         meta=meta(
-            ds,
+            ctx,
             {"indicator": indicator, "horizon": horizon, "sep": sep, "gdp_growth": gdp_growth}
             | ({} if sep_statistic == "median" else {"sep_statistic": sep_statistic}),
             [
@@ -461,14 +463,14 @@ def d3_interest(
 
 
 @analysis("D4", area="impact", order=440)
-def d4_dollar(ds: Dataset, *, lang: str = "en", window: int = 12) -> AnalysisResult:
+def d4_dollar(ctx: RunContext, *, lang: str = "en", window: int = 12) -> AnalysisResult:
     """D4: federal interest payments / GDP against the broad dollar, quarterly: levels,
     full-sample and rolling correlations, and where policy rates broke the relation."""
     frame = interest_dollar_frame(
-        quarterly_visible(ds, "A091RC1Q027SBEA"),
-        quarterly_visible(ds, "GDP"),
-        ds.series("DTWEXBGS"),
-        ds.series("DFF"),
+        quarterly_visible(ctx, "A091RC1Q027SBEA"),
+        quarterly_visible(ctx, "GDP"),
+        ctx.series("DTWEXBGS"),
+        ctx.series("DFF"),
     )
     full, rolling = correlations(frame, window)
     eps = broken_episodes(frame, rolling, full)
@@ -520,7 +522,7 @@ def d4_dollar(ds: Dataset, *, lang: str = "en", window: int = 12) -> AnalysisRes
             annotation_position="bottom left",
             annotation_font={"size": 10, "color": "#52606d"},
         )
-    shade_episodes(fig, lang, start=x[0], as_of=ds.as_of)
+    shade_episodes(fig, lang, start=x[0], as_of=ctx.as_of)
     return AnalysisResult(
         id="D4",
         title=t("d4.title", lang),
@@ -532,7 +534,7 @@ def d4_dollar(ds: Dataset, *, lang: str = "en", window: int = 12) -> AnalysisRes
         figures=(Figure("d4_dollar", fig),),
         notes=tuple(notes),
         meta={
-            **meta(ds, {"window": window}, ["A091RC1Q027SBEA", "GDP", "DTWEXBGS", "DFF"]),
+            **meta(ctx, {"window": window}, ["A091RC1Q027SBEA", "GDP", "DTWEXBGS", "DFF"]),
             "gaps": ["d4.note.gap"],
         },
     )

@@ -38,11 +38,12 @@ from qtlab.errors import SpecError, one_of
 from qtlab.i18n import t
 from qtlab.impact import scarcity_indicators
 from qtlab.policy import PRESET_NAMES
+from qtlab.runs.context import RunContext
 from qtlab.runs.endpoint import engine_endpoint, engine_stop
 from qtlab.runs.inputs import (
     ASSET_PATHS,
     Assumption,
-    Inputs,
+    ImpactInputs,
     asset_path,
     asset_path_names,
     default_asset_path,
@@ -51,7 +52,6 @@ from qtlab.runs.inputs import (
     meta,
     rules_assumption,
 )
-from qtlab.store.dataset import Dataset
 
 __all__ = [
     "DEFAULT_RULES",
@@ -60,7 +60,7 @@ __all__ = [
     "c3_endpoint",
     "endpoint",
     "engine_stop",
-    "project",
+    "liability_projection",
     "stopped_path",
 ]
 
@@ -77,8 +77,8 @@ LIAB_ALL: Final = ("total_assets", "reserves", "on_rrp", "tga", "currency", "oth
 _H41 = "Federal Reserve H.4.1 (FRED WALCL, WRESBAL, WTREGEN, RRPONTSYD)"
 
 
-def project(
-    ds: Dataset,
+def liability_projection(
+    ctx: RunContext,
     *,
     horizon: int = 60,
     assets: pd.Series | None = None,
@@ -87,9 +87,9 @@ def project(
     currency_growth: float = DEFAULT_CURRENCY_GROWTH,
     tga: float | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
-    inputs: Inputs | None = None,
+    inputs: ImpactInputs | None = None,
     securities: pd.Series | None = None,
-) -> tuple[Inputs, pd.DataFrame, tuple[Assumption, Assumption]]:
+) -> tuple[ImpactInputs, pd.DataFrame, tuple[Assumption, Assumption]]:
     """The inputs, the projected balance sheet and its assumptions (asset path, liabilities).
 
     The asset path is, in order of precedence: ``assets`` (total assets [USD bn]),
@@ -104,7 +104,7 @@ def project(
         raise SpecError(f"unknown scenario {scenario!r}; valid: {one_of(SCENARIOS)}")
     if not 1 <= horizon <= 240:
         raise SpecError(f"horizon={horizon!r} months must be between 1 and 240")
-    inp = inputs or load_inputs(ds, horizon=horizon, gdp_growth=gdp_growth)
+    inp = inputs or load_inputs(ctx, horizon=horizon, gdp_growth=gdp_growth)
     through = inp.last_month + horizon
     if assets is not None:
         path = require_monthly(assets, "assets")
@@ -117,12 +117,12 @@ def project(
         path = path[path.index > inp.last_month].loc[:through]
         desc = Assumption("impact.asset_path.securities", {"other": inp.state.total_assets - base})
     else:
-        name = asset_path_name or default_asset_path(ds.as_of)
+        name = asset_path_name or default_asset_path(ctx.as_of)
         if name in ASSET_PATHS:
             path = asset_path(name, inp.state, through)
             desc = Assumption(f"impact.asset_path.{name}")
         elif name in asset_path_names():
-            sec, base = engine_securities(ds, name, inp.last_month + 1, horizon)
+            sec, base = engine_securities(ctx, name, inp.last_month + 1, horizon)
             path = assets_from_securities(sec, inp.state.total_assets, base)
             desc = Assumption(
                 "impact.asset_path.engine",
@@ -167,7 +167,7 @@ def _coinciding(frames: Sequence[pd.DataFrame]) -> list[str]:
 
 @analysis("C2", area="liabilities", order=320)
 def c2_reserves(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     lang: str = "en",
     horizon: int = 48,
@@ -183,11 +183,11 @@ def c2_reserves(
     """
     frames = []
     notes: list[Note] = []
-    inp: Inputs | None = None
+    inp: ImpactInputs | None = None
     desc: tuple[Assumption, ...] = ()
     for name in SCENARIOS:
-        inp, proj, desc = project(
-            ds,
+        inp, proj, desc = liability_projection(
+            ctx,
             horizon=horizon,
             assets=assets,
             asset_path_name=asset_path_name,
@@ -262,7 +262,7 @@ def c2_reserves(
             )
         )
     # episodes only up to the vantage point: later ones were not known then
-    shade_episodes(fig, lang, start=x_hist[0], end=x_hist[-1], as_of=ds.as_of)
+    shade_episodes(fig, lang, start=x_hist[0], end=x_hist[-1], as_of=ctx.as_of)
     return AnalysisResult(
         id="C2",
         title=t("c2.title", lang),
@@ -274,7 +274,7 @@ def c2_reserves(
         figures=(Figure("c2_reserves", fig),),
         notes=tuple(notes),
         meta=meta(
-            ds,
+            ctx,
             {"horizon": horizon, "currency_growth": currency_growth, "tga": tga},
             ["WALCL", "WRESBAL", "RRPONTSYD", "WTREGEN"],
         ),
@@ -282,7 +282,7 @@ def c2_reserves(
 
 
 def endpoint(
-    ds: Dataset,
+    ctx: RunContext,
     rules: Sequence[str] = DEFAULT_RULES,
     *,
     assets: pd.Series | None = None,
@@ -292,8 +292,8 @@ def endpoint(
     currency_growth: float = DEFAULT_CURRENCY_GROWTH,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     bank_assets: pd.Series | None = None,
-    inputs: Inputs | None = None,
-) -> tuple[EndpointResult, pd.DataFrame, Inputs, tuple[Assumption, ...]]:
+    inputs: ImpactInputs | None = None,
+) -> tuple[EndpointResult, pd.DataFrame, ImpactInputs, tuple[Assumption, ...]]:
     """C3 for one set of rules (the first to bind ends runoff): the result, the
     projected path, the inputs and the assumptions (``result.assumptions`` has them
     in English, the GDP growth assumption first).
@@ -302,12 +302,12 @@ def endpoint(
     (:func:`engine_stop`) and the path returned is the engine's, runoff stopped there;
     ``proj.attrs["endpoint_regime"]`` names the regime in force after it.
     """
-    name = asset_path_name or default_asset_path(ds.as_of)
+    name = asset_path_name or default_asset_path(ctx.as_of)
     if assets is None and name in PRESET_NAMES:
         if scenario not in SCENARIOS:
             raise SpecError(f"unknown scenario {scenario!r}; valid: {one_of(SCENARIOS)}")
         return engine_endpoint(
-            ds,
+            ctx,
             name,
             rules,
             LiabilityRules(currency_growth=currency_growth, **SCENARIOS[scenario]),
@@ -316,8 +316,8 @@ def endpoint(
             bank_assets=bank_assets,
             inputs=inputs,
         )
-    inp, proj, desc = project(
-        ds,
+    inp, proj, desc = liability_projection(
+        ctx,
         horizon=horizon,
         assets=assets,
         asset_path_name=asset_path_name,
@@ -361,7 +361,7 @@ def endpoint(
     return res, proj, inp, used
 
 
-def _overlay(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
+def _overlay(inp: ImpactInputs, proj: pd.DataFrame) -> pd.DataFrame:
     reserves = pd.concat([inp.reserves, proj["reserves"].iloc[1:]])
     ratio = scarcity_indicators(reserves, inp.debt, inp.gdp)["reserves_to_debt"].dropna()
     cols = {}
@@ -382,7 +382,7 @@ def _overlay(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
 
 @analysis("C3", area="liabilities", order=330)
 def c3_endpoint(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     lang: str = "en",
     rules: Sequence[str] = DEFAULT_RULES,
@@ -399,7 +399,7 @@ def c3_endpoint(
     used: tuple[Assumption, ...] = ()
     for rs in [*([r] for r in rules), list(rules)]:
         res, proj, inp, used = endpoint(
-            ds,
+            ctx,
             rs,
             assets=assets,
             asset_path_name=asset_path_name,
@@ -435,7 +435,7 @@ def c3_endpoint(
     # the overlay follows the path with runoff stopped where the first rule binds: the
     # last row's endpoint (all rules combined), not found a second time
     _, stopped, _ = _stop_at(
-        ds, (res, proj, inp, used), rules, horizon=horizon, gdp_growth=gdp_growth
+        ctx, (res, proj, inp, used), rules, horizon=horizon, gdp_growth=gdp_growth
     )
     overlay = _overlay(inp, stopped)
     notes.append(note("c3.note.overlay", lang, baseline=inp.debt_source))
@@ -461,7 +461,7 @@ def c3_endpoint(
         figures=(Figure("c3_overlay", fig),),
         notes=tuple(notes),
         meta=meta(
-            ds,
+            ctx,
             {"rules": list(rules), "horizon": horizon, "gdp_growth": gdp_growth},
             [
                 "WALCL",
@@ -477,15 +477,15 @@ def c3_endpoint(
 
 
 def stopped_path(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     horizon: int,
     stop_rules: Sequence[str] = DEFAULT_RULES,
     assets: pd.Series | None = None,
     asset_path_name: str | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
-    inputs: Inputs | None = None,
-) -> tuple[Inputs, pd.DataFrame, list[Assumption]]:
+    inputs: ImpactInputs | None = None,
+) -> tuple[ImpactInputs, pd.DataFrame, list[Assumption]]:
     """The C2 projection (default scenario) with runoff stopped where the first of
     ``stop_rules`` binds: on an engine policy the engine's own stop (its endpoint
     regime after, :func:`engine_stop`); on other paths total assets are held flat from
@@ -495,7 +495,7 @@ def stopped_path(
     assumptions (asset path, liabilities, GDP growth, where runoff stopped).
     """
     found = endpoint(
-        ds,
+        ctx,
         stop_rules,
         assets=assets,
         asset_path_name=asset_path_name,
@@ -503,17 +503,17 @@ def stopped_path(
         gdp_growth=gdp_growth,
         inputs=inputs,
     )
-    return _stop_at(ds, found, stop_rules, horizon=horizon, gdp_growth=gdp_growth)
+    return _stop_at(ctx, found, stop_rules, horizon=horizon, gdp_growth=gdp_growth)
 
 
 def _stop_at(
-    ds: Dataset,
-    found: tuple[EndpointResult, pd.DataFrame, Inputs, tuple[Assumption, ...]],
+    ctx: RunContext,
+    found: tuple[EndpointResult, pd.DataFrame, ImpactInputs, tuple[Assumption, ...]],
     stop_rules: Sequence[str],
     *,
     horizon: int,
     gdp_growth: float,
-) -> tuple[Inputs, pd.DataFrame, list[Assumption]]:
+) -> tuple[ImpactInputs, pd.DataFrame, list[Assumption]]:
     """:func:`stopped_path` from the :func:`endpoint` of ``stop_rules`` (``found``)."""
     res, proj, inp, used = found
     lines = list(used)
@@ -522,7 +522,9 @@ def _stop_at(
     elif res.end_month is not None and res.end_month < proj.index[-1]:
         a = proj["total_assets"].iloc[1:].copy()
         a.loc[period_index(a) > res.end_month] = value_at(a, res.end_month)
-        inp, proj, _ = project(ds, horizon=horizon, assets=a, gdp_growth=gdp_growth, inputs=inp)
+        inp, proj, _ = liability_projection(
+            ctx, horizon=horizon, assets=a, gdp_growth=gdp_growth, inputs=inp
+        )
         lines.append(
             Assumption(
                 "impact.assumption.stop",

@@ -22,6 +22,7 @@ from qtlab.i18n import t
 from qtlab.policy import load_preset, preset_in_force
 from qtlab.prepay.params import PrepayParams, known_param_set, prepay_params
 from qtlab.prepay.paydowns import project_cohorts
+from qtlab.runs.context import RunContext
 from qtlab.runs.mbs import (
     FIT_END,
     QT2_FILE,
@@ -32,7 +33,7 @@ from qtlab.runs.mbs import (
     mbs_cap,
     params_at,
 )
-from qtlab.store import Dataset
+from qtlab.runs.options import mortgage_rate_option
 
 __all__ = [
     "NYFED_2022_BASE",
@@ -59,7 +60,7 @@ SOURCES = "NY Fed SOMA (MBS by CUSIP; weekly MBS holdings), Freddie Mac PMMS (FR
 
 
 def paydown_projection(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     months: int = 24,
     shocks_bp: tuple[float, ...] = (0.0, -100.0, 100.0),
@@ -67,7 +68,7 @@ def paydown_projection(
     mortgage_rate: str = "flat",
     data: MbsData | None = None,
 ) -> pd.DataFrame:
-    """Model paydowns of the SOMA MBS held as of ``ds`` for ``months`` months [USD bn].
+    """Model paydowns of the SOMA MBS held as of ``ctx`` for ``months`` months [USD bn].
 
     The first month is the one after the last month whose mortgage rate is
     known (the vantage month, or the last month of data for the latest view);
@@ -76,26 +77,27 @@ def paydown_projection(
     ``scheduled``, ``prepaid``, ``paydowns`` for the base (first shock) and
     ``paydowns_{shock:+d}bp`` for the others; ``mbs_cap`` and ``shortfall``
     (cap minus paydowns when positive: the sales needed to reach the cap).
-    ``data``: :class:`~qtlab.runs.mbs.MbsData` of ``ds`` to share with other
+    ``data``: :class:`~qtlab.runs.mbs.MbsData` of ``ctx`` to share with other
     analyses (default: a new one). ``params``: default the set known at the vantage
     (:func:`~qtlab.runs.mbs.params_at`). ``mbs_cap``: the agency cap of the plan
     known at the vantage (:func:`known_mbs_cap`).
     """
     if months < 1 or months > 600:
         raise SpecError(f"months={quoted(months)} must be between 1 and 600")
-    p = params_at(params, ds.as_of)
-    d = MbsData.of(ds, data)
+    p = params_at(params, ctx.as_of)
+    d = MbsData.of(ctx, data)
     hist = d.rates
     coh = d.held_cohorts
     start = coh.attrs["start"]
     # the last month whose mortgage rate is known: the vantage month, or the data's end
-    known = pd.Period(ds.as_of, freq="M") if ds.as_of is not None else hist.index.max()
+    known = pd.Period(ctx.as_of, freq="M") if ctx.as_of is not None else hist.index.max()
     first = max(start, known + 1)
     lead = (first - start).n
     n = lead + months
     idx = pd.period_range(start, periods=n, freq="M")
+    rate = mortgage_rate_option(mortgage_rate)  # the option's text, parsed once here
     paths = np.stack(
-        [driving_path(hist, idx, p, mode=mortgage_rate, as_of=known, shock_bp=s) for s in shocks_bp]
+        [driving_path(hist, idx, p, mode=rate, as_of=known, shock_bp=s) for s in shocks_bp]
     )
     pr = project_cohorts(coh, paths, p, n)
     out = pd.DataFrame(
@@ -110,14 +112,14 @@ def paydown_projection(
         out[f"paydowns_{int(s):+d}bp"] = pr.paydowns[i]
     out["mortgage_rate"] = paths[0]
     out = out.iloc[lead:]
-    out["mbs_cap"] = known_mbs_cap(pd.PeriodIndex(out.index, freq="M"), ds.as_of)
+    out["mbs_cap"] = known_mbs_cap(pd.PeriodIndex(out.index, freq="M"), ctx.as_of)
     out["shortfall"] = (out["mbs_cap"] - out["paydowns"]).clip(lower=0.0)
     out.index.name = "month"
     out.attrs.update({"holdings_file": str(coh.attrs["as_of"].date()), "params": p})
     return out
 
 
-def baseline_2022(ds: Dataset | None = None, *, data: MbsData | None = None) -> pd.DataFrame:
+def baseline_2022(ctx: RunContext | None = None, *, data: MbsData | None = None) -> pd.DataFrame:
     """The 2022 view of MBS paydowns side by side [USD bn per month, 2022-07..2023-12].
 
     Rows: the NY Fed's 2022 outlook; the model as of 2022-05-31 with the rate
@@ -128,13 +130,13 @@ def baseline_2022(ds: Dataset | None = None, *, data: MbsData | None = None) -> 
     holdings changes are not paydowns). Column ``window`` says which.
     ``attrs``: the May 2022 mortgage rate [%] and the share of the 2022-05-11
     par whose note rate was more than 1 pp below it [%]. Columns ``avg_paydowns`` and
-    ``extra_at_minus_100bp`` (where defined). ``ds``: the latest data (default: the
+    ``extra_at_minus_100bp`` (where defined). ``ctx``: the latest data (default: the
     default folders); the 2022 view is read from its folders. ``data``:
-    :class:`~qtlab.runs.mbs.MbsData` of ``ds`` to share with other analyses.
+    :class:`~qtlab.runs.mbs.MbsData` of ``ctx`` to share with other analyses.
     """
-    ds_now = ds or Dataset()
+    ds_now = ctx or RunContext()
     now = MbsData.of(ds_now, data)
-    then = MbsData(ds_now.at("2022-05-31"))
+    then = MbsData.of(ds_now.at("2022-05-31"))
     a, b = (pd.Period(x, freq="M") for x in BASELINE_WINDOW)
     rows: list[dict[str, Any]] = [
         {
@@ -270,7 +272,7 @@ def _calibration_figure(errors: pd.DataFrame, lang: str) -> go.Figure:
 
 @analysis("B3", area="runoff", order=130)
 def b3_mbs_paydowns(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     lang: str = "en",
     months: int = 24,
@@ -292,9 +294,9 @@ def b3_mbs_paydowns(
     shocks: tuple[float, ...] = (0.0, -100.0, 100.0)
     if shock_bp is not None and shock_bp not in shocks:
         shocks = (*shocks, float(shock_bp))
-    data = MbsData(ds)  # read and built once for every part below
+    data = MbsData.of(ctx)  # read and built once per context for every part below
     proj = paydown_projection(
-        ds,
+        ctx,
         months=months,
         shocks_bp=shocks,
         params=params,
@@ -316,7 +318,7 @@ def b3_mbs_paydowns(
             rate=float(proj["mortgage_rate"].iloc[-1]),
         ),
         note("b3.note.sensitivity", lang, extra=sens, nyfed=NYFED_2022_MINUS_100BP_EXTRA)
-        if ds.as_of is None or ds.as_of >= NYFED_2022_PUBLISHED
+        if ctx.as_of is None or ctx.as_of >= NYFED_2022_PUBLISHED
         else note("b3.note.sensitivity_before_outlook", lang, extra=sens),
     ]
     if first_short is not None:
@@ -335,8 +337,8 @@ def b3_mbs_paydowns(
     tables = [Table("b3_paydowns", t("b3.table.paydowns", lang), table)]
     figures = [Figure("b3_paydowns", _projection_figure(proj, lang, shock_bp))]
     gaps: list[str] = []
-    if ds.as_of is None:
-        base = baseline_2022(ds, data=data)
+    if ctx.as_of is None:
+        base = baseline_2022(ctx, data=data)
         notes.append(
             note(
                 "b3.note.baseline",
@@ -362,7 +364,7 @@ def b3_mbs_paydowns(
                 ),
             )
         )
-        cal = fit_params(ds, "qt2-fit", data=data)
+        cal = fit_params(ctx, "qt2-fit", data=data)
         notes.append(
             note(
                 "b3.note.calibration",
@@ -373,14 +375,14 @@ def b3_mbs_paydowns(
             )
         )
         figures.append(Figure("b3_calibration", _calibration_figure(cal.errors, lang)))
-        bt = backtest_mbs(ds, cal.params, data=data)
+        bt = backtest_mbs(ctx, cal.params, data=data)
         notes.append(
             note(
                 "b3.note.backtest",
                 lang,
                 max_err=bt.max_abs_pct_error(),
                 max_err_aligned=bt.max_abs_pct_error("aligned"),
-                max_err_qt1=backtest_mbs(ds, cal.params, "qt1", data=data).max_abs_pct_error(),
+                max_err_qt1=backtest_mbs(ctx, cal.params, "qt1", data=data).max_abs_pct_error(),
             )
         )
         btf = bt.frame.reset_index()
@@ -394,11 +396,11 @@ def b3_mbs_paydowns(
         figures=tuple(figures),
         notes=tuple(notes),
         meta={
-            "as_of": ds.as_of.isoformat() if ds.as_of else None,
+            "as_of": ctx.as_of.isoformat() if ctx.as_of else None,
             "options": {
                 "months": months,
                 "shock_bp": shock_bp,
-                "params": params if params is not None else known_param_set(ds.as_of),
+                "params": params if params is not None else known_param_set(ctx.as_of),
                 "mortgage_rate": mortgage_rate,
             },
             "inputs": ["soma MBS by CUSIP", "soma.mbs", "MORTGAGE30US"],

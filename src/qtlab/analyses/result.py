@@ -1,10 +1,11 @@
 """What every analysis returns, and the registry the report and CLI read.
 
 An analysis of ANALYSES.md (A1, B3, D2 ...) is a pure function over a
-:class:`~qtlab.store.Dataset` and options, registered with :func:`analysis`::
+:class:`~qtlab.runs.RunContext` (one as-of view of the data, its reads and runs) and
+options, registered with :func:`analysis`::
 
     @analysis("A3", area="history", order=30)
-    def size_to_gdp(ds: Dataset, *, lang: str = "en") -> AnalysisResult: ...
+    def size_to_gdp(ctx: RunContext, *, lang: str = "en") -> AnalysisResult: ...
 
 It returns an :class:`AnalysisResult`: tidy tables (units in the column names,
 e.g. ``"total_assets [USD bn]"``), Plotly figures built in the requested
@@ -25,6 +26,8 @@ import pandas as pd
 
 from qtlab.errors import SpecError, one_of, quoted
 from qtlab.i18n import t, validate_lang
+from qtlab.runs.context import RunContext
+from qtlab.store.dataset import Dataset
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -137,7 +140,7 @@ F = TypeVar("F", bound=AnalysisFn)
 class AnalysisSpec:
     """A registered analysis: its id, area, order in the report and function.
 
-    The function is called as ``fn(ds, lang=..., **options)``.
+    The function is called as ``fn(ctx, lang=..., **options)``.
     """
 
     id: str
@@ -145,9 +148,18 @@ class AnalysisSpec:
     order: int
     fn: AnalysisFn
 
-    def run(self, ds: Any, *, lang: str = "en", **options: Any) -> AnalysisResult:
-        """Run the analysis on ``ds`` in ``lang`` and check it returned its own id."""
-        result = self.fn(ds, lang=validate_lang(lang), **options)
+    def run(self, ctx: RunContext | Dataset, *, lang: str = "en", **options: Any) -> AnalysisResult:
+        """Run the analysis on ``ctx`` in ``lang`` and check it returned its own id.
+
+        ``ctx`` is a :class:`~qtlab.runs.RunContext` (what a report or a dashboard request
+        shares between analyses), or a :class:`~qtlab.store.Dataset`, run in a new
+        context of its own that is closed afterwards."""
+        lang = validate_lang(lang)
+        if isinstance(ctx, RunContext):
+            result = self.fn(ctx, lang=lang, **options)
+        else:
+            with RunContext(ctx) as own:
+                result = self.fn(own, lang=lang, **options)
         if not isinstance(result, AnalysisResult) or result.id != self.id:
             raise TypeError(f"analysis {self.id} returned {quoted(result)}, not its AnalysisResult")
         return result

@@ -16,14 +16,10 @@ from qtlab.engine import default_issuance_mix
 from qtlab.i18n import direction, t
 from qtlab.policy import Policy
 from qtlab.portfolio import TREASURY_KINDS
+from qtlab.runs.backtest import QT2_VANTAGE, backtest
+from qtlab.runs.context import RunContext
 from qtlab.runs.ladder import ladder
-from qtlab.runs.runoff import (
-    QT2_VANTAGE,
-    as_policy,
-    backtest,
-    run_projection,
-)
-from qtlab.store.dataset import Dataset
+from qtlab.runs.runoff import as_policy, run_projection
 
 __all__ = [
     "b1_ladder_vs_cap",
@@ -35,18 +31,18 @@ __all__ = [
 BN = "[USD bn]"
 
 
-def _start(ds: Dataset, start: MonthLike | None) -> pd.Period:
+def _start(ctx: RunContext, start: MonthLike | None) -> pd.Period:
     if start is not None:
         return to_month(start, field="start")
-    if ds.as_of is not None:
-        return pd.Period(ds.as_of, freq="M") + 1
-    dates = ds.holdings_dates()
+    if ctx.as_of is not None:
+        return pd.Period(ctx.as_of, freq="M") + 1
+    dates = ctx.holdings_dates()
     return pd.Period(dates["as_of"].max(), freq="M") + 1
 
 
-def _meta(ds: Dataset, pol: Policy, **opts: Any) -> dict[str, Any]:
+def _meta(ctx: RunContext, pol: Policy, **opts: Any) -> dict[str, Any]:
     return {
-        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "as_of": ctx.as_of.isoformat() if ctx.as_of else None,
         "options": {"policy": pol.name, **{k: str(v) for k, v in opts.items()}},
         "inputs": [
             "holdings (SOMA by CUSIP)",
@@ -115,7 +111,7 @@ def _b1_runoff_notes(
 
 @analysis("B1", area="runoff", order=110)
 def b1_ladder_vs_cap(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     lang: str = "en",
     policy: Policy | str | None = None,
@@ -124,9 +120,9 @@ def b1_ladder_vs_cap(
 ) -> AnalysisResult:
     """B1 Maturity ladder versus the cap: Treasury maturities for ``months`` months
     from ``start`` (bills and coupons) against the cap path [USD bn]."""
-    pol = as_policy(policy, ds.as_of)
-    s = _start(ds, start)
-    frame, summ = ladder(ds, pol, s, months)
+    pol = as_policy(policy, ctx.as_of)
+    s = _start(ctx, start)
+    frame, summ = ladder(ctx, pol, s, months)
     idx = frame.index
     fig = styled_figure(
         title=t("b1.fig.title", lang, start=str(idx[0]), end=str(idx[-1])),
@@ -139,7 +135,7 @@ def b1_ladder_vs_cap(
         month_bar(fig, idx, frame[c], name=_name(k, lang), unit=unit)
     _add_cap_line(fig, frame["treasury_cap"], lang, width=3)
     fig.update_layout(barmode="stack")
-    tsy_asof = ds.holdings(["bill"])["as_of"].max()
+    tsy_asof = ctx.holdings(["bill"])["as_of"].max()
     notes: list[Note] = [
         note(
             "b1.note.carry",
@@ -177,7 +173,7 @@ def b1_ladder_vs_cap(
         )
     )
     notes += _b1_runoff_notes(summ, frame, str(s), lang)
-    meta = _meta(ds, pol, start=s, months=months)
+    meta = _meta(ctx, pol, start=s, months=months)
     meta["summary"] = {k: v for k, v in summ.items() if k != "regime"}
     return AnalysisResult(
         id="B1",
@@ -192,7 +188,7 @@ def b1_ladder_vs_cap(
 
 @analysis("B2", area="runoff", order=120)
 def b2_treasury_path(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     lang: str = "en",
     policy: Policy | str | None = None,
@@ -201,9 +197,9 @@ def b2_treasury_path(
 ) -> AnalysisResult:
     """B2 Treasury runoff path: redemptions (coupons, bills), rollovers and the new
     securities they create, month by month [USD bn]."""
-    pol = as_policy(policy, ds.as_of)
-    s = _start(ds, start)
-    p = run_projection(ds, pol, s, months, kinds=TREASURY_KINDS)
+    pol = as_policy(policy, ctx.as_of)
+    s = _start(ctx, start)
+    p = run_projection(ctx, pol, s, months, kinds=TREASURY_KINDS)
     f = p.frame
     cols = [
         "treasury_cap",
@@ -250,7 +246,7 @@ def b2_treasury_path(
     _add_cap_line(fig, f["treasury_cap"], lang)
     fig.update_layout(barmode="stack")
     lo, hi = _span(idx)
-    shade_episodes(fig, lang, start=lo, end=hi, kinds=("qt",), as_of=ds.as_of)
+    shade_episodes(fig, lang, start=lo, end=hi, kinds=("qt",), as_of=ctx.as_of)
     first = p.start_holdings()["treasury"]
     notes = (
         note(
@@ -282,13 +278,13 @@ def b2_treasury_path(
         ),
         figures=(Figure("b2_path", fig),),
         notes=notes,
-        meta=_meta(ds, pol, start=s, months=months),
+        meta=_meta(ctx, pol, start=s, months=months),
     )
 
 
 @analysis("B4", area="runoff", order=140)
 def b4_whole_portfolio(
-    ds: Dataset,
+    ctx: RunContext,
     *,
     lang: str = "en",
     policy: Policy | str | None = None,
@@ -307,11 +303,11 @@ def b4_whole_portfolio(
     ``policy``: default the plan in force at the vantage, as known then.
     """
     if mbs_paydowns is None:
-        mbs_paydowns = "realized" if ds.as_of is None else "model"
-    pol = as_policy(policy, ds.as_of)
-    s = _start(ds, start)
+        mbs_paydowns = "realized" if ctx.as_of is None else "model"
+    pol = as_policy(policy, ctx.as_of)
+    s = _start(ctx, start)
     p = run_projection(
-        ds,
+        ctx,
         pol,
         s,
         months,
@@ -350,7 +346,7 @@ def b4_whole_portfolio(
     for c in ("bills", "notes_bonds", "tips", "frn", "mbs", "agency", "cmbs"):
         month_line(fig, idx, f[c], name=_name(c, lang), unit=unit, stackgroup="one")
     lo, hi = _span(idx)
-    shade_episodes(fig, lang, start=lo, end=hi, kinds=("qt",), as_of=ds.as_of)
+    shade_episodes(fig, lang, start=lo, end=hi, kinds=("qt",), as_of=ctx.as_of)
     if mbs_paydowns == "realized":
         src = t("runoff.paydowns.realized", lang)
     elif mbs_paydowns == "model" and mortgage_rate == "flat":
@@ -378,9 +374,9 @@ def b4_whole_portfolio(
     extra = (
         {"mortgage_rate": mortgage_rate, "shock_bp": shock_bp} if mbs_paydowns == "model" else {}
     )
-    meta = _meta(ds, pol, start=s, months=months, mbs_paydowns=mbs_paydowns, **extra)
-    if mbs_paydowns == "realized" and ds.as_of is not None:
-        hs = note("b4.note.hindsight", lang, asof=ds.as_of.isoformat())
+    meta = _meta(ctx, pol, start=s, months=months, mbs_paydowns=mbs_paydowns, **extra)
+    if mbs_paydowns == "realized" and ctx.as_of is not None:
+        hs = note("b4.note.hindsight", lang, asof=ctx.as_of.isoformat())
         notes = (*notes, hs)
         meta["gaps"] = [hs.text]
     return AnalysisResult(
@@ -434,13 +430,13 @@ def _tips_table(tips: pd.DataFrame) -> pd.DataFrame:
 
 
 @analysis("E2", area="scorecard", order=520)
-def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") -> AnalysisResult:
+def e2_backtest(ctx: RunContext, *, lang: str = "en", end: MonthLike = "2025-11") -> AnalysisResult:
     """E2 Backtest: the QT2 projection from the data of 2022 against realized SOMA holdings
-    (Treasury, bills, coupons, MBS) to ``end``; QT1 in aggregate. Only ``ds``'s folders are
+    (Treasury, bills, coupons, MBS) to ``end``; QT1 in aggregate. Only ``ctx``'s folders are
     used: the backtest's vantage is fixed (2022-05-31) and the realized data are the latest,
-    whatever ``ds``'s vantage (at a past one a note says so: scoring needs the outcomes)."""
-    b = backtest("qt2", end=end, ds=ds)
-    q1 = backtest("qt1", ds=ds)
+    whatever ``ctx``'s vantage (at a past one a note says so: scoring needs the outcomes)."""
+    b = backtest("qt2", end=end, ctx=ctx)
+    q1 = backtest("qt1", ctx=ctx)
     fr = b.frame
     fig = styled_figure(
         title=t("e2.fig.title", lang),
@@ -468,12 +464,12 @@ def e2_backtest(ds: Dataset, *, lang: str = "en", end: MonthLike = "2025-11") ->
     e = b.errors
     verdict = {True: t("e2.verdict.met", lang), False: t("e2.verdict.missed", lang)}
     later: tuple[Note, ...] = ()
-    if ds.as_of is not None:
+    if ctx.as_of is not None:
         later = (
             note(
                 "e2.note.scored_today",
                 lang,
-                asof=ds.as_of.isoformat(),
+                asof=ctx.as_of.isoformat(),
                 latest=str(fr["date"].max().date()),
             ),
         )

@@ -45,7 +45,7 @@ from qtlab.analyses._scorecard_quantities import QUANTITIES, realized
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, note
 from qtlab.errors import ParseError, one_of
 from qtlab.i18n import t
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = [
     "DEFAULT_FORECASTS",
@@ -242,12 +242,12 @@ def _fmt(v: Any) -> Any:
     return "none" if v is None else str(v) if isinstance(v, pd.Period) else v
 
 
-def score(forecasts: tuple[Forecast, ...], ds: Dataset) -> pd.DataFrame:
+def score(forecasts: tuple[Forecast, ...], ctx: RunContext) -> pd.DataFrame:
     """Forecast, realized and error for each forecast (error: realized - forecast;
     ``hit`` for yes/no outcomes and for whether MBS were sold at all)."""
     rows = []
     for f in forecasts:
-        real = realized(f, ds)
+        real = realized(f, ctx)
         rows.append(
             {
                 "source": f.source,
@@ -282,25 +282,25 @@ _SCORE_COLUMNS: Final = (
 
 
 @analysis("E1", area="scorecard", order=510)
-def e1_scorecard(ds: Dataset, *, lang: str = "en", file: str | None = None) -> AnalysisResult:
-    """E1: the forecasts of a file (default: every shipped file) scored on ``ds``.
+def e1_scorecard(ctx: RunContext, *, lang: str = "en", file: str | None = None) -> AnalysisResult:
+    """E1: the forecasts of a file (default: every shipped file) scored on ``ctx``.
 
     At a past vantage the section shows the forecasts made by then and scores them on
-    the latest data of ``ds``'s folders (:meth:`Dataset.at`): scoring needs the outcomes,
+    the latest data of ``ctx``'s folders (:meth:`Dataset.at`): scoring needs the outcomes,
     which come after the vantage; its note says so.
     """
     forecasts = load_forecasts(file)
-    data = ds
+    data = ctx
     notes = [note("e1.note.method", lang, file=file or ", ".join(shipped_files()))]
-    if ds.as_of is not None:
-        forecasts = tuple(f for f in forecasts if f.made <= ds.as_of)
-        data = ds.at(None)
+    if ctx.as_of is not None:
+        forecasts = tuple(f for f in forecasts if f.made <= ctx.as_of)
+        data = ctx.at(None)
         latest = to_monthly(data.series("WRESBAL")).index[-1]
         notes.append(
             note(
                 "e1.note.scored_today",
                 lang,
-                asof=ds.as_of.isoformat(),
+                asof=ctx.as_of.isoformat(),
                 n=len(forecasts),
                 latest=str(latest),
             )
@@ -322,7 +322,7 @@ def e1_scorecard(ds: Dataset, *, lang: str = "en", file: str | None = None) -> A
         figures=(Figure("e1_errors", scorecard_figure(table, lang)),),
         notes=tuple(notes),
         meta={
-            "as_of": ds.as_of,
+            "as_of": ctx.as_of,
             "options": {"file": file},
             "inputs": [
                 "DGS10",

@@ -3,7 +3,8 @@
 The dashboard calls only the registered analysis functions (B1-B4 for the policy
 explorer, any id for the analysis browser); this module turns the page's inputs into
 their arguments, validates them through the library (so a bad cap or month raises the
-library's own :class:`~qtlab.errors.SpecError`), and keeps the results in a cache.
+library's own :class:`~qtlab.errors.SpecError`), and keeps the results in a cache, each
+computed in the one :class:`~qtlab.runs.RunContext` of its vantage and state of the data.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from qtlab.engine import MAX_MONTHS as ENGINE_MAX_MONTHS
 from qtlab.errors import SpecError, one_of, quoted
 from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset
 from qtlab.prepay import check_shock
+from qtlab.runs.context import RunContext
 from qtlab.store.dataset import Dataset, to_date
 
 __all__ = [
     "EDITABLE_FIELDS",
     "EXPLORER_IDS",
     "MAX_CACHE_BYTES",
+    "MAX_CONTEXTS",
     "PAYDOWN_SOURCES",
     "ExplorerSpec",
     "ResultCache",
@@ -303,8 +306,16 @@ def _checked(
     )
 
 
+#: The run contexts the dashboard keeps open (one per vantage and state of the data).
+MAX_CONTEXTS: Final = 8
+
 #: The results the dashboard keeps in memory [bytes, estimated by :func:`result_bytes`].
 MAX_CACHE_BYTES: Final = 256 * 2**20
+
+
+def _close_context(ctx: object) -> None:
+    if isinstance(ctx, RunContext):
+        ctx.close()
 
 
 def result_bytes(res: AnalysisResult) -> int:
@@ -320,7 +331,9 @@ def result_bytes(res: AnalysisResult) -> int:
 
 
 class ResultCache:
-    """Analysis results kept in-process per (analysis, parameters, vantage, language).
+    """Analysis results kept in-process per (analysis, parameters, vantage, language, state
+    of the data), and one :class:`~qtlab.runs.RunContext` per vantage and state of the data
+    (:meth:`context`) in which they are computed.
 
     Thread-safe: the dashboard's server answers callbacks on several threads, and two
     requests for the same key compute it once (the second waits for the first). The
@@ -332,6 +345,16 @@ class ResultCache:
         self.size = size
         self.max_bytes = max_bytes
         self._cache = LRUCache(size, max_weight=max_bytes, weigh=result_bytes)
+        self._contexts = LRUCache(MAX_CONTEXTS, on_drop=_close_context)
+
+    def context(self, as_of: str | None) -> RunContext:
+        """The :class:`~qtlab.runs.RunContext` of the data as of ``as_of`` in their current
+        state: one per vantage and state of the snapshot and store
+        (:meth:`~qtlab.store.Dataset.cache_key`), so what one request read or ran serves
+        the next, and a store update starts a new context; the least recently used of
+        :data:`MAX_CONTEXTS` is closed."""
+        state = Dataset(as_of).cache_key()
+        return self._contexts.get(state, lambda: RunContext(as_of))
 
     @property
     def bytes(self) -> int:
@@ -360,14 +383,18 @@ class ResultCache:
         options: Mapping[str, Any],
         as_of: str | None,
         lang: str,
-        compute: Callable[[], AnalysisResult],
+        compute: Callable[[RunContext], AnalysisResult],
     ) -> AnalysisResult:
-        """The cached result for the key, or ``compute()``'s, stored."""
-        return self._cache.get(self.key(aid, options, as_of, lang), compute)
+        """The result kept for the key and the data's current state, or ``compute(ctx)``'s
+        in the context of :meth:`context`, kept."""
+        ctx = self.context(as_of)
+        key = (*self.key(aid, options, as_of, lang), ctx.dataset.cache_key())
+        return self._cache.get(key, lambda: compute(ctx))
 
     def clear(self) -> None:
-        """Forget every result."""
+        """Forget every result and close every context."""
         self._cache.clear()
+        self._contexts.clear()
 
 
 def results(
@@ -389,7 +416,7 @@ def results(
     vantage = _vantage(as_of)
     opts = dict(options or {})
 
-    def compute() -> AnalysisResult:
-        return spec.run(Dataset(vantage), lang=lang, **opts)
+    def compute(ctx: RunContext) -> AnalysisResult:
+        return spec.run(ctx, lang=lang, **opts)
 
     return cache.get(spec.id, opts, vantage, lang, compute)

@@ -51,9 +51,9 @@ def forward_json(
     )
 
     cols = tuple(c for c in PATH_COLUMNS if c not in _NOT_IN_JSON)  # [USD bn]
-    from qtlab.store import Dataset  # noqa: PLC0415
+    from qtlab.runs.context import RunContext  # noqa: PLC0415
 
-    ds = Dataset(as_of, data_dir=data_dir)
+    ds = RunContext(as_of, data_dir=data_dir)
     fw = forward_projection(
         ds,
         months=months,

@@ -110,10 +110,10 @@ def fit_yield_cmd(
         )
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.analyses.liabilities import stopped_path  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.runs.yield_spec import choose_default  # noqa: PLC0415 (lazy: fast --help)
-    from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
 
-    ds = Dataset(as_of, data_dir=data_dir)
+    ds = RunContext(as_of, data_dir=data_dir)
     if recipe is not None:
         _recipe_out(ds, recipe, parsed[1], form, out_file)
         return
@@ -199,9 +199,9 @@ def scorecard_cmd(
         score,
         shipped_files,
     )
-    from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
 
-    ds = Dataset(as_of, data_dir=data_dir)
+    ds = RunContext(as_of, data_dir=data_dir)
     table = score(load_forecasts(file), ds)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     payload = {

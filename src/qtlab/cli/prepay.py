@@ -39,9 +39,9 @@ def prepay_json(
     # lazy imports keep `qtlab --help` fast
     from qtlab.analyses.mbs import paydown_projection  # noqa: PLC0415
     from qtlab.prepay import known_param_set  # noqa: PLC0415
-    from qtlab.store import Dataset  # noqa: PLC0415
+    from qtlab.runs.context import RunContext  # noqa: PLC0415
 
-    ds = Dataset(as_of, data_dir=data_dir)
+    ds = RunContext(as_of, data_dir=data_dir)
     params = params or known_param_set(ds.as_of)
     proj = paydown_projection(
         ds,

@@ -164,12 +164,12 @@ def _check_model_options(mbs_paydowns: str, mortgage_rate: str | None, shock_bp:
 
 
 def _dataset(start: str, as_of: str | None, data_dir: Path | None = None) -> Any:
-    from qtlab.store.dataset import Dataset  # noqa: PLC0415
+    from qtlab.runs.context import RunContext  # noqa: PLC0415
 
     if as_of is not None:
-        return Dataset(as_of, data_dir=data_dir)
+        return RunContext(as_of, data_dir=data_dir)
     eve = to_month(start, field="--start").start_time.date() - timedelta(days=1)
-    return Dataset(eve if eve <= date.today() else None, data_dir=data_dir)
+    return RunContext(eve if eve <= date.today() else None, data_dir=data_dir)
 
 
 def _vantage(ds: Any) -> str | None:
@@ -410,8 +410,8 @@ def backtest_cmd(
         raise SpecError(f"--episode {quoted(episode)}; valid: {one_of(('qt1', 'qt2'))}")
     _check_model_options(mbs_paydowns, mortgage_rate, shock_bp)
     mix = _issuance_mix(issuance_mix)
-    from qtlab.runs.runoff import backtest  # noqa: PLC0415
-    from qtlab.store.dataset import Dataset  # noqa: PLC0415
+    from qtlab.runs.backtest import backtest  # noqa: PLC0415
+    from qtlab.runs.context import RunContext  # noqa: PLC0415
 
     mr = mortgage_rate or "realized"
     b = backtest(
@@ -419,7 +419,7 @@ def backtest_cmd(
         mbs_paydowns=mbs_paydowns,
         mortgage_rate=mr,
         shock_bp=shock_bp,
-        ds=None if data_dir is None else Dataset(None, data_dir=data_dir),
+        ctx=None if data_dir is None else RunContext(None, data_dir=data_dir),
         issuance_mix=mix,
     )
     fr = b.frame
@@ -536,10 +536,10 @@ def endpoint_cmd(
     if policy is not None:
         policy = preset_name(policy, extra=("caps", "hold"))
     from qtlab.analyses.liabilities import endpoint  # noqa: PLC0415 (lazy: fast --help)
-    from qtlab.store.dataset import Dataset  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
 
     rules = rule or ["reserves_peak_fraction=0.5"]
-    ds = Dataset(as_of, data_dir=data_dir)
+    ds = RunContext(as_of, data_dir=data_dir)
     banks = None
     if bank_assets is not None:
         _, proj, _, _ = endpoint(

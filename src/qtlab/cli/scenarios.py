@@ -49,6 +49,7 @@ def sweep_json(
     # lazy imports keep `qtlab --help` fast
     from qtlab.analyses.fan import default_policy, forward_start  # noqa: PLC0415
     from qtlab.errors import SpecError  # noqa: PLC0415
+    from qtlab.runs.context import RunContext  # noqa: PLC0415
     from qtlab.runs.forward import MAX_MONTHS  # noqa: PLC0415
     from qtlab.runs.runoff import as_policy  # noqa: PLC0415
     from qtlab.scenarios import (  # noqa: PLC0415
@@ -57,7 +58,6 @@ def sweep_json(
         rng,
         sweep,
     )
-    from qtlab.store import Dataset  # noqa: PLC0415
 
     # every option is checked before any data are read
     check_backend(backend)
@@ -71,7 +71,7 @@ def sweep_json(
         raise SpecError(
             f"--scheduler {quoted(scheduler)} needs --backend dask (got {quoted(backend)})"
         )
-    ds = Dataset(as_of, data_dir=data_dir)
+    ds = RunContext(as_of, data_dir=data_dir)
     names = policies or [default_policy(ds)]
     pols = [as_policy(p, ds.as_of) for p in names]
     start = forward_start(ds, months=months, policy=pols[0])

@@ -98,10 +98,10 @@ def show_cmd(
     form = choose_format(fmt)
     validate_lang(lang)
     spec = _spec(analysis_id)
-    from qtlab.store.dataset import Dataset  # noqa: PLC0415
+    from qtlab.runs.context import RunContext  # noqa: PLC0415
 
-    ds = Dataset(as_of, data_dir=data_dir)
-    res = spec.run(ds, lang=lang)
+    with RunContext(as_of, data_dir=data_dir) as ctx:
+        res = spec.run(ctx, lang=lang)
     tabs = []
     tables: dict[str, Any] = {}
     for tb in res.tables:
@@ -117,7 +117,7 @@ def show_cmd(
         "id": res.id,
         "title": res.title,
         "lang": res.lang,
-        "as_of": ds.as_of.isoformat() if ds.as_of else None,
+        "as_of": ctx.as_of.isoformat() if ctx.as_of else None,
         "tables": tables,
         "notes": [{"key": n.key, "text": n.text, "values": dict(n.values)} for n in res.notes],
     }

@@ -26,6 +26,7 @@ without dated sizes.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -36,6 +37,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from qtlab._yaml import read_yaml
 from qtlab.engine._auctions import (
     AUCTION_CALENDAR,
     AuctionSizes,
@@ -347,6 +349,28 @@ class IssuanceMix:
                 "{label: USD bn}}}"
             ) from exc
 
+    @classmethod
+    def from_yaml(cls, path: str | os.PathLike[str]) -> IssuanceMix:
+        """A mix from a YAML file in the form of :meth:`to_dict`; a missing, unreadable or
+        malformed file is a :class:`~qtlab.errors.SpecError` naming the file and the form."""
+        where = f"issuance mix file {quoted(str(path))}"
+        data = read_yaml(path, what="issuance mix file", form=MIX_FORM)
+        if not isinstance(data, Mapping):
+            raise SpecError(
+                f"{where}: holds {type(data).__name__}, not a mapping; expected {MIX_FORM}"
+            )
+        try:
+            return cls.from_dict(data)
+        except SpecError as exc:
+            raise SpecError(f"{where}: {exc}") from exc
+
+
+#: What an issuance-mix file holds, for error messages.
+MIX_FORM: Final = (
+    "a YAML mapping with keys source, treasury_bill_share, bills [{weeks, share}] and "
+    "coupons {mid, end: [{kind, months, day, share, label}]} (the form of "
+    "qtlab.engine.default_issuance_mix().to_dict())"
+)
 
 #: The keys of an issuance-mix mapping, and of one coupon tenor in it.
 _MIX_KEYS: Final = ("source", "treasury_bill_share", "bills", "coupons", "auction_sizes")

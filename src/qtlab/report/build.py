@@ -43,12 +43,12 @@ from qtlab.report.html import (
     table_html,
 )
 from qtlab.report.provenance import (
-    RecordingDataset,
     provenance_frame,
     provenance_rows,
     reference_rows,
 )
 from qtlab.report.summary import summary_items
+from qtlab.runs.context import RunContext
 from qtlab.store.dataset import to_date
 
 __all__ = [
@@ -246,7 +246,22 @@ def build_report(
     specs = resolve_sections(sections)
     out_dir = Path(out).resolve()
     owned_files(out_dir)  # refuse a file or a folder that is not a report before any work
-    ds = RecordingDataset(vantage, data_dir=data_dir)
+    with RunContext(vantage, data_dir=data_dir) as ctx:
+        return _build(ctx, out_dir, specs, lang, vantage, png, browser, progress, t0)
+
+
+def _build(
+    ctx: RunContext,
+    out_dir: Path,
+    specs: Sequence[AnalysisSpec],
+    lang: str,
+    vantage: date | None,
+    png: bool,
+    browser: str | os.PathLike[str] | None,
+    progress: ProgressFn | None,
+    t0: float,
+) -> ReportOutcome:
+    """:func:`build_report` in the run context ``ctx`` of the build."""
 
     total = 2 * len(specs) + 2
     done = 0
@@ -261,7 +276,7 @@ def build_report(
     failures: list[str] = []
     for spec in specs:
         try:
-            results.append(spec.run(ds, lang=lang))
+            results.append(spec.run(ctx, lang=lang))
         except Exception as exc:  # report every failing section, not only the first
             failures.append(f"{spec.id}: {type(exc).__name__}: {exc}")
         step(f"{spec.id} computed")
@@ -299,7 +314,7 @@ def build_report(
             if exporter is not None:
                 exporter.close()
         refs = reference_rows(r for res in results for r in res.meta.get("references", ()))
-        prov = provenance_frame([*provenance_rows(ds), *refs], lang)
+        prov = provenance_frame([*provenance_rows(ctx), *refs], lang)
         prov.to_csv(tmp / "tables" / "provenance.csv", index=False, encoding="utf-8-sig")
         prov_html, _ = table_html(prov, max_rows=10_000)
         step("provenance")

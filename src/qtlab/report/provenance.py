@@ -1,13 +1,14 @@
 """The data-provenance appendix: what each section read, from where, as of when.
 
-The report runs every analysis on a :class:`RecordingDataset`, a
-:class:`~qtlab.store.Dataset` that remembers the series, holdings and tables it
-was asked for. The appendix then lists, for each of them, the dataset of the
-snapshot manifest (or the user's store) it came from, the source, the official
-id, the last observation visible at the vantage date and the vintage used. Only
+The report runs every analysis in one :class:`~qtlab.runs.RunContext`, whose view
+(:class:`~qtlab.runs.context.ContextDataset`) records every series, holdings kind and
+table handed out, however often (each is read once per context). The appendix then
+lists, for each of them, the dataset of the snapshot manifest (or the user's store) it
+came from, the source, the official id, the last observation visible at the vantage date
+and the vintage used. Only
 what was visible at the vantage is listed: a series with no observation published
 by then is left out, and the later data the scoring sections (E1, E2) read through
-:meth:`~qtlab.store.Dataset.at` are not recorded (their notes say so).
+:meth:`~qtlab.runs.RunContext.at` are not listed (their notes say so).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 
 from qtlab.errors import DataError, UnknownSeriesError
 from qtlab.i18n import has, t
+from qtlab.runs.context import ContextDataset, RunContext
 from qtlab.schema import series_spec
 from qtlab.sources.user import USER_SOURCE
 from qtlab.store.dataset import Dataset
@@ -27,50 +29,10 @@ from qtlab.store.snapshot import ManifestEntry
 
 __all__ = [
     "ProvenanceRow",
-    "RecordingDataset",
     "provenance_frame",
     "provenance_rows",
     "reference_rows",
 ]
-
-
-class RecordingDataset(Dataset):
-    """A :class:`Dataset` that records every series, holdings kind and table read."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.read_series: set[str] = set()
-        self.read_holdings: set[str] = set()
-        self.read_tables: set[str] = set()
-
-    def observations(self, series_id: str) -> pd.DataFrame:
-        self.read_series.add(series_id)
-        return super().observations(series_id)
-
-    def holdings(self, kinds: Iterable[str] | None = None) -> pd.DataFrame:
-        wanted = list(kinds) if kinds is not None else None
-        out = super().holdings(wanted)
-        self.read_holdings.update(str(k) for k in out["kind"].unique())
-        return out
-
-    def table(self, dataset: str) -> pd.DataFrame:
-        self.read_tables.add(dataset)
-        return super().table(dataset)
-
-    def store_provenance(self, series_id: str, vintage: pd.Timestamp) -> dict[str, Any] | None:
-        """The store's provenance record of ``series_id`` at ``vintage`` (None if it has none):
-        ``source, official_id, file, sha256`` as ingested."""
-        if self._store_path is None:
-            return None
-        row = self._con.execute(
-            "SELECT p.source, p.official_id, p.file, p.sha256 FROM user_store.provenance p"
-            " WHERE p.vintage = ? AND p.dataset IN (SELECT dataset FROM user_store.observations"
-            "  WHERE series_id = ? AND vintage = ?) LIMIT 1",
-            [vintage.date(), series_id, vintage.date()],
-        ).fetchone()
-        if row is None:
-            return None
-        return dict(zip(("source", "official_id", "file", "sha256"), row, strict=True))
 
 
 @dataclass(frozen=True)
@@ -115,7 +77,7 @@ def _is_projection(series_id: str) -> bool:
 
 
 def _store_source(
-    ds: RecordingDataset, ids: list[str], vintage: pd.Timestamp | None
+    ds: ContextDataset, ids: list[str], vintage: pd.Timestamp | None
 ) -> tuple[str, str, str]:
     """``(source key, official id or file, the user's own words)`` of a series only the store
     holds, from the provenance the store recorded when it was fetched or imported."""
@@ -132,8 +94,10 @@ def _store_source(
     return src, str(rec["official_id"] or ", ".join(ids)), ""
 
 
-def provenance_rows(ds: RecordingDataset) -> list[ProvenanceRow]:
-    """One :class:`ProvenanceRow` per series (grouped by dataset), holdings file and table read."""
+def provenance_rows(ctx: RunContext) -> list[ProvenanceRow]:
+    """One :class:`ProvenanceRow` per series (grouped by dataset), holdings file and table
+    ``ctx`` handed out at its own vantage."""
+    ds = ctx.dataset
     rows: list[ProvenanceRow] = []
     by_dataset: dict[str, list[str]] = {}
     entries: dict[str, ManifestEntry | None] = {}

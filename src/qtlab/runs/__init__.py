@@ -1,12 +1,17 @@
-"""Model runs made from an as-of :class:`~qtlab.store.Dataset`: the orchestration layer.
+"""Model runs made from an as-of view of the data: the orchestration layer.
 
 Between the data (``qtlab.store``) and the analyses (``qtlab.analyses``): each module
-reads what a run needs from a Dataset into the plain, typed inputs of the model
+reads what a run needs from a RunContext into the plain, typed inputs of the model
 packages (``policy``, ``portfolio``, ``prepay``, ``engine``, ``balance``, ``impact``)
 and runs them. Units: USD bn, percent, calendar months.
 
-- :mod:`qtlab.runs.runoff`: the engine from a Dataset's CUSIP files under a policy
-  (paydown sources, taper purchases, TIPS accrual) and the runoff backtest;
+- :mod:`qtlab.runs.context`: :class:`RunContext`, the one explicit context every run and
+  analysis takes: one :class:`~qtlab.store.Dataset` view, each input read once and
+  recorded, and the runs made from it (there is no process-wide cache);
+- :mod:`qtlab.runs.runoff`: the engine from the CUSIP files in view under a policy
+  (paydown sources, taper purchases, TIPS accrual: ``engine_inputs``);
+- :mod:`qtlab.runs.backtest`: the runoff backtest (E2);
+- :mod:`qtlab.runs.options`: typed run options and the parsers of their text forms;
 - :mod:`qtlab.runs.ladder`: the maturity ladder of today's holdings;
 - :mod:`qtlab.runs.mbs`, :mod:`qtlab.runs.mbs_settlement`: MBS data, the prepayment
   model's paydowns and the settlement of purchases;
@@ -15,5 +20,10 @@ and runs them. Units: USD bn, percent, calendar months.
 - :mod:`qtlab.runs.endpoint`: the projection with its ample-reserve stop (C3);
 - :mod:`qtlab.runs.forward`, :mod:`qtlab.runs.forward_policy`: F1's carry-forward and
   alternatives;
+- :mod:`qtlab.runs.sweep`: the start of F2's Monte Carlo sweep from the data;
 - :mod:`qtlab.runs.yield_recipes`: the named D2 specifications.
 """
+
+from qtlab.runs.context import Read, RunContext, as_context
+
+__all__ = ["Read", "RunContext", "as_context"]

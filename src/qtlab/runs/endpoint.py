@@ -3,17 +3,17 @@
 The engine (:func:`qtlab.engine.project` with ``balance=``) projects the liabilities
 month by month along its own assets and, where the first rule binds, switches to the
 endpoint regime (full reinvestment, as at the end of QT1). This module assembles the
-engine's liability inputs from the as-of data (:class:`~qtlab.runs.inputs.Inputs`).
+engine's liability inputs from the as-of data (:class:`~qtlab.runs.inputs.ImpactInputs`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 
 import pandas as pd
 
-from qtlab._lru import LRUCache
 from qtlab._periods import MonthLike, to_month
 from qtlab.balance import (
     DEFAULT_GDP_GROWTH,
@@ -25,23 +25,23 @@ from qtlab.balance import (
 from qtlab.engine import LIABILITY_COLUMNS, BalanceInputs, IssuanceMix, Projection
 from qtlab.errors import SpecError
 from qtlab.policy import Endpoint, EndpointCondition, Policy, load_preset
+from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import (
     Assumption,
-    Inputs,
+    ImpactInputs,
     balance_from_h41,
     engine_frame,
     load_inputs,
     rules_assumption,
 )
 from qtlab.runs.runoff import run_projection
-from qtlab.store.dataset import Dataset
 
 __all__ = ["engine_endpoint", "engine_stop", "project_with_endpoint"]
 
 
 def engine_stop(
-    ds: Dataset,
-    inp: Inputs,
+    ctx: RunContext,
+    inp: ImpactInputs,
     policy: str,
     rules: Sequence[str],
     *,
@@ -54,31 +54,51 @@ def engine_stop(
     history, GDP path) and ``liability_rules``. Other assets are held at their start
     level: H.4.1 total assets minus the engine's securities at the start (TIPS inflation
     compensation included), as in C2's engine path."""
-    key = (ds.cache_key(), policy, tuple(rules), repr(liability_rules), inp.gdp_growth, horizon)
-    # paths (bank assets, a TGA or ON RRP path) are not in the key: such runs are not cached
-    cached = (
-        bank_assets is None and liability_rules.tga is None and liability_rules.rrp_path is None
-    )
+    # paths (bank assets, a TGA or ON RRP path) are not hashable: such runs are not kept
+    kept = bank_assets is None and liability_rules.tga is None and liability_rules.rrp_path is None
 
     def compute() -> Projection:
         start = inp.last_month + 1
-        _, s0 = engine_frame(ds, policy, start, horizon)
+        _, s0 = engine_frame(ctx, policy, start, horizon)
         base = float(s0["total_securities"] + s0["tips_inflation_comp"])
         conds = tuple(EndpointCondition.parse(r) for r in rules)
-        pol = replace(load_preset(policy).known_at(ds.as_of), endpoint=Endpoint(conds))
+        pol = replace(load_preset(policy).known_at(ctx.as_of), endpoint=Endpoint(conds))
         bal = balance_from_h41(inp, base, liability_rules, bank_assets=bank_assets)
         # after the stop the Fed holds reserves as in December 2025, not a flat balance sheet
         bal = replace(bal, hold_after_stop=True)
-        return run_projection(ds, pol, start, horizon, mbs_paydowns="model", balance=bal)
+        return run_projection(ctx, pol, start, horizon, mbs_paydowns="model", balance=bal)
 
-    return _STOP_CACHE.get(key, compute) if cached else compute()
+    if not kept:
+        return compute()
+    key = _StopKey(
+        policy, tuple(rules), _rules_key(liability_rules), inp.as_of, inp.gdp_growth, horizon
+    )
+    return ctx.memo(key, compute)
 
 
-_STOP_CACHE = LRUCache(32)
+def _rules_key(r: LiabilityRules) -> Hashable:
+    """Liability rules without a TGA or ON RRP path as a hashable value, by content (the
+    currency + other block's path, where given, month by month)."""
+    other = r.currency_other
+    path = None if other is None else tuple(zip(map(str, other.index), other.tolist(), strict=True))
+    tga = r.tga if not isinstance(r.tga, pd.Series) else None  # a path is never kept
+    return (r.rrp_rule, r.rrp_floor, r.rrp_share, r.currency_growth, tga, path)
+
+
+@dataclass(frozen=True)
+class _StopKey:
+    """The key of :func:`engine_stop`'s run in a :class:`RunContext`."""
+
+    policy: str
+    rules: tuple[str, ...]
+    liability_rules: Hashable
+    as_of: date | None
+    gdp_growth: float
+    horizon: int
 
 
 def engine_endpoint(
-    ds: Dataset,
+    ctx: RunContext,
     name: str,
     rules: Sequence[str],
     lrules: LiabilityRules,
@@ -86,8 +106,8 @@ def engine_endpoint(
     horizon: int,
     gdp_growth: float,
     bank_assets: pd.Series | None,
-    inputs: Inputs | None,
-) -> tuple[EndpointResult, pd.DataFrame, Inputs, tuple[Assumption, ...]]:
+    inputs: ImpactInputs | None,
+) -> tuple[EndpointResult, pd.DataFrame, ImpactInputs, tuple[Assumption, ...]]:
     """C3 on an engine policy: the engine's stop (:func:`engine_stop`) as an
     :class:`~qtlab.balance.EndpointResult` (each rule's own month and the thresholds
     measured on the engine's path), the path (state month first), the inputs and the
@@ -96,9 +116,9 @@ def engine_endpoint(
         raise SpecError(f"horizon={horizon!r} months must be between 1 and 240")
     if not rules:
         raise SpecError("give at least one endpoint rule, e.g. reserves_peak_fraction=0.5")
-    inp = inputs or load_inputs(ds, horizon=horizon, gdp_growth=gdp_growth)
+    inp = inputs or load_inputs(ctx, horizon=horizon, gdp_growth=gdp_growth)
     p = engine_stop(
-        ds, inp, name, rules, horizon=horizon, liability_rules=lrules, bank_assets=bank_assets
+        ctx, inp, name, rules, horizon=horizon, liability_rules=lrules, bank_assets=bank_assets
     )
     st = inp.state
     first = pd.DataFrame(
@@ -164,7 +184,7 @@ def engine_endpoint(
 
 
 def project_with_endpoint(
-    ds: Dataset,
+    ctx: RunContext,
     policy: Policy,
     start: MonthLike,
     months: int,
@@ -184,7 +204,7 @@ def project_with_endpoint(
     ``rules`` (``"NAME=VALUE"`` or ``"NAME"``, C3's) replace the policy's endpoint rules;
     without them the policy's own endpoint is used, and a policy without one is projected
     as is (no liabilities, no assumptions). The liabilities start from the last complete
-    month of H.4.1 data visible in ``ds`` and follow ``liability_rules`` (default C2's
+    month of H.4.1 data visible in ``ctx`` and follow ``liability_rules`` (default C2's
     ``rrp_first``: ON RRP absorbs the decline first, TGA flat, currency growing);
     other assets are held at that month's total assets minus the securities projected
     for it [USD bn]. ``issuance_mix``: the engine's (default its packaged mix). Returns the
@@ -198,7 +218,7 @@ def project_with_endpoint(
 
     def run(pol: Policy, n: int, balance: BalanceInputs | None = None) -> Projection:
         return run_projection(
-            ds,
+            ctx,
             pol,
             start,
             n,
@@ -219,8 +239,8 @@ def project_with_endpoint(
         )
     s = to_month(start, field="start")
     lrules = liability_rules or LiabilityRules()
-    seen = pd.Period(ds.as_of or pd.Timestamp.today(), freq="M")
-    inp = load_inputs(ds, horizon=months + max(0, (s - seen).n) + 2, gdp_growth=gdp_growth)
+    seen = pd.Period(ctx.as_of or pd.Timestamp.today(), freq="M")
+    inp = load_inputs(ctx, horizon=months + max(0, (s - seen).n) + 2, gdp_growth=gdp_growth)
     st = inp.state
     # the securities projected for the state month, on the H.4.1 basis
     bare = run(replace(policy, endpoint=None), 1)
@@ -232,7 +252,7 @@ def project_with_endpoint(
     else:
         raise SpecError(
             f"the liabilities start from {st.month}, the last complete month of H.4.1 data "
-            f"visible on {ds.as_of or 'the latest date'}, but the holdings are projected from "
+            f"visible on {ctx.as_of or 'the latest date'}, but the holdings are projected from "
             f"{bare.months[0]}: pick the Dataset's as_of= or start= so they meet"
         )
     bal = balance_from_h41(inp, held["total_securities"] + held["tips_inflation_comp"], lrules)

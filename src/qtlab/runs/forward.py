@@ -43,6 +43,7 @@ from qtlab.engine import (
 from qtlab.errors import DataError, DateRangeError, SpecError, one_of, quoted
 from qtlab.policy import Policy
 from qtlab.prepay import known_param_set
+from qtlab.runs.context import RunContext
 from qtlab.runs.forward_policy import (
     REALIZED_POLICY,
     AlternativeSpec,
@@ -55,14 +56,14 @@ from qtlab.runs.forward_policy import (
 )
 from qtlab.runs.inputs import (
     Assumption,
-    Inputs,
+    ImpactInputs,
     balance_from_h41,
     load_inputs,
     rules_assumption,
 )
 from qtlab.runs.mbs import model_paydowns, mortgage_rates
+from qtlab.runs.options import describe_rate, mortgage_rate_option
 from qtlab.runs.runoff import realized_holdings, run_projection
-from qtlab.store.dataset import Dataset
 
 __all__ = [
     "DEFAULT_MONTHS",
@@ -230,7 +231,7 @@ class Forward:
         return pd.DataFrame(rows)
 
 
-def _state_at(inp: Inputs, month: pd.Period) -> LiabilityState:
+def _state_at(inp: ImpactInputs, month: pd.Period) -> LiabilityState:
     """The H.4.1 monthly liability state of ``month`` (TGA as :func:`load_inputs` reads
     it when the month has none)."""
     if month >= inp.state.month:
@@ -245,23 +246,23 @@ def _state_at(inp: Inputs, month: pd.Period) -> LiabilityState:
     return LiabilityState(month, ta, res, rrp, tga, ta - res - rrp - tga)
 
 
-def _anchor(ds: Dataset) -> pd.Timestamp:
-    s = ds.series("soma.bills")
+def _anchor(ctx: RunContext) -> pd.Timestamp:
+    s = ctx.series("soma.bills")
     if s.empty:
         raise DataError("the weekly SOMA summary (soma.bills) has no observation at the vantage")
     return pd.Timestamp(s.index.max())
 
 
-def start_month(ds: Dataset, inp: Inputs) -> tuple[pd.Timestamp, pd.Period]:
-    """The latest weekly SOMA summary visible in ``ds`` (the anchor the carry-forward is
+def start_month(ctx: RunContext, inp: ImpactInputs) -> tuple[pd.Timestamp, pd.Period]:
+    """The latest weekly SOMA summary visible in ``ctx`` (the anchor the carry-forward is
     checked on) and the first projected month: the month after the latest data, the
     weekly summary or the H.4.1 of ``inp``, whichever is later (F1 and F2 start there)."""
-    anchor = _anchor(ds)
+    anchor = _anchor(ctx)
     return anchor, max(anchor.to_period("M"), inp.last_month) + 1
 
 
-def _files(ds: Dataset) -> dict[str, str]:
-    h = ds.holdings()
+def _files(ctx: RunContext) -> dict[str, str]:
+    h = ctx.holdings()
     if h.empty:
         raise DataError("no SOMA holdings by CUSIP are visible at the vantage date")
     d = pd.to_datetime(h["as_of"])
@@ -272,30 +273,33 @@ def _files(ds: Dataset) -> dict[str, str]:
     return {"treasury": str(tsy.max().date()), "mbs": str(mbs.max().date())}
 
 
-def realized_paydown_rates(ds: Dataset) -> RealizedPaydowns | None:
-    """MBS paydown rates measured in the weekly SOMA data visible in ``ds``, or ``None``
+def realized_paydown_rates(ctx: RunContext) -> RealizedPaydowns | None:
+    """MBS paydown rates measured in the weekly SOMA data visible in ``ctx``, or ``None``
     when no month without purchases is visible yet (before 2022-11)."""
     try:
-        return RealizedPaydowns(ds.series("soma.mbs"))
+        return RealizedPaydowns(ctx.series("soma.mbs"))
     except (DataError, DateRangeError):
         return None
 
 
 def _paydowns(
-    ds: Dataset, mortgage_rate: str | Path, shock_bp: float
+    ctx: RunContext, mortgage_rate: str | Path, shock_bp: float
 ) -> tuple[SplicedPaydowns, Assumption]:
-    model = model_paydowns(ds, mortgage_rate=str(mortgage_rate), shock_bp=float(shock_bp))
-    src = SplicedPaydowns(realized_paydown_rates(ds), model)
-    rates = mortgage_rates(ds)
-    if str(mortgage_rate) == "flat":
+    rate = mortgage_rate_option(mortgage_rate)  # the edge: a word or a file, read once
+    model = model_paydowns(ctx, mortgage_rate=rate, shock_bp=float(shock_bp))
+    src = SplicedPaydowns(realized_paydown_rates(ctx), model)
+    rates = mortgage_rates(ctx)
+    if describe_rate(rate) == "flat" and not isinstance(rate, pd.Series):
         how = Assumption(
             "f1.assumption.rate_flat",
             {"month": str(rates.index[-1]), "rate": float(rates.iloc[-1]), "shock": shock_bp},
         )
     else:
-        how = Assumption("f1.assumption.rate_file", {"file": str(mortgage_rate), "shock": shock_bp})
+        how = Assumption(
+            "f1.assumption.rate_file", {"file": describe_rate(rate), "shock": shock_bp}
+        )
     last = src.last_realized
-    params = known_param_set(ds.as_of)
+    params = known_param_set(ctx.as_of)
     if last is None:  # no month without purchases visible yet: all from the model
         return src, Assumption("f1.assumption.paydowns_model", {"rates": how, "params": params})
     return src, Assumption(
@@ -318,11 +322,11 @@ def _carry(
     )
 
 
-def _check(proj: Projection, ds: Dataset, anchor: pd.Timestamp) -> pd.DataFrame:
+def _check(proj: Projection, ctx: RunContext, anchor: pd.Timestamp) -> pd.DataFrame:
     of = proj.observed_frame()
     obs = {str(k): float(v) for k, v in of.loc[of.index == anchor].iloc[0].items()}
     day = str(anchor.date())
-    real = {str(k): float(v) for k, v in realized_holdings(ds, day, day).iloc[0].items()}
+    real = {str(k): float(v) for k, v in realized_holdings(ctx, day, day).iloc[0].items()}
     rows = {k: (obs[k], real[k]) for k in CHECK_KINDS[:-1]}
     tot = ("treasury", "tips_inflation_comp", "agency", "mbs")
     rows["total"] = (sum(obs[k] for k in tot), sum(real[k] for k in tot))
@@ -335,7 +339,7 @@ def _check(proj: Projection, ds: Dataset, anchor: pd.Timestamp) -> pd.DataFrame:
     return out
 
 
-def _h41_check(inp: Inputs, every: pd.DataFrame, anchor: pd.Period) -> pd.DataFrame:
+def _h41_check(inp: ImpactInputs, every: pd.DataFrame, anchor: pd.Period) -> pd.DataFrame:
     """The carried-forward securities against the H.4.1 from the anchor month on."""
     sec = every["total_securities"] + every["tips_inflation_comp"]
     h41 = inp.securities[
@@ -351,7 +355,7 @@ def _h41_check(inp: Inputs, every: pd.DataFrame, anchor: pd.Period) -> pd.DataFr
 
 
 def forward_projection(
-    ds: Dataset | None = None,
+    ctx: RunContext | None = None,
     *,
     months: int = DEFAULT_MONTHS,
     bill_purchases: float | None = None,
@@ -366,7 +370,7 @@ def forward_projection(
 
     Parameters
     ----------
-    ds
+    ctx
         The as-of view (default: the latest data). At a past vantage everything comes
         from what was visible then: the holdings files, the weekly summary, the H.4.1,
         mortgage rates, and the regimes of ``qt2-realized`` announced by then.
@@ -416,11 +420,11 @@ def forward_projection(
     pace = None if bill_purchases is None else check_pace(bill_purchases, "bill_purchases")
     if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
         raise SpecError(f"shock_bp={quoted(shock_bp)} must be a finite number of basis points")
-    ds = ds if ds is not None else Dataset()
-    files = _files(ds)
-    inp = load_inputs(ds, horizon=months + 12, gdp_growth=gdp_growth)
-    anchor, start = start_month(ds, inp)
-    realized = known_policy(ds.as_of)
+    ctx = ctx if ctx is not None else RunContext()
+    files = _files(ctx)
+    inp = load_inputs(ctx, horizon=months + 12, gdp_growth=gdp_growth)
+    anchor, start = start_month(ctx, inp)
+    realized = known_policy(ctx.as_of)
     in_force = from_start(realized, realized, start, REALIZED_POLICY)
     reg = in_force.regime_at(start)
     dpace = reg.bill_purchases if pace is None else pace
@@ -436,14 +440,14 @@ def forward_projection(
                 )
             continue
         alts[name] = (pol, desc)
-    src, pay = _paydowns(ds, mortgage_rate, shock_bp)
+    src, pay = _paydowns(ctx, mortgage_rate, shock_bp)
     # The carry-forward (realized policy) is the same in every run: measure the engine's
     # securities at the liability state month once, without the liability side.
     observe = pd.DatetimeIndex([anchor])
 
     def run(policy: Policy, balance: BalanceInputs | None = None) -> Projection:
         return run_projection(
-            ds, policy, start, months, mbs_paydowns=src, observe=observe, balance=balance
+            ctx, policy, start, months, mbs_paydowns=src, observe=observe, balance=balance
         )
 
     base_run = run(dpol)
@@ -473,7 +477,7 @@ def forward_projection(
         n: run(pol, bal_default if n == default else bal) for n, (pol, _) in alts.items()
     }
     assumptions = (
-        _carry(files, anchor, realized, ds.as_of),
+        _carry(files, anchor, realized, ctx.as_of),
         pay,
         Assumption("f1.assumption.other", {"month": str(state.month), "other": other}),
         *inp.state_notes,
@@ -487,7 +491,7 @@ def forward_projection(
         projections=projections,
         default=default,
         descriptions={n: d for n, (_, d) in alts.items()},
-        start_check=_check(projections[default], ds, anchor),
+        start_check=_check(projections[default], ctx, anchor),
         h41_check=_h41_check(inp, every, anchor.to_period("M")),
         state=state,
         other_assets=other,
@@ -505,7 +509,7 @@ def forward_projection(
 
 
 def _targeted(
-    bal: BalanceInputs, target: str, inp: Inputs, through: pd.Period
+    bal: BalanceInputs, target: str, inp: ImpactInputs, through: pd.Period
 ) -> tuple[BalanceInputs, Assumption]:
     """``bal`` with reserve-management purchases that hold reserves at ``target``."""
     kind, _, raw = str(target).partition("=")

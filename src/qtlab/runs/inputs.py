@@ -8,7 +8,8 @@ the asset path comes from :func:`asset_path`: the runoff caps applied in full
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Final
@@ -17,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from qtlab._periods import to_monthly, value_at
-from qtlab.analyses._memo import per_dataset
 from qtlab.balance import (
     DEFAULT_GDP_GROWTH,
     CurrencyTrend,
@@ -42,14 +42,14 @@ from qtlab.impact import (
     sep_policy_path,
 )
 from qtlab.policy import PRESET_NAMES, preset_in_force
+from qtlab.runs.context import RunContext
 from qtlab.runs.runoff import run_projection
 from qtlab.sources.fomc import load_sep_preset, sep_series_id
-from qtlab.store.dataset import Dataset
 
 __all__ = [
     "ASSET_PATHS",
     "Assumption",
-    "Inputs",
+    "ImpactInputs",
     "asset_path",
     "asset_path_names",
     "balance_from_h41",
@@ -126,7 +126,7 @@ def rules_assumption(rules: LiabilityRules) -> Assumption:
 
 
 @dataclass(frozen=True)
-class Inputs:
+class ImpactInputs:
     """Monthly inputs cut at the vantage date [USD bn, %]."""
 
     as_of: date | None
@@ -163,38 +163,38 @@ class Inputs:
         )
 
 
-def quarterly_visible(ds: Dataset, series_id: str = "GDP") -> pd.Series:
+def quarterly_visible(ctx: RunContext, series_id: str = "GDP") -> pd.Series:
     """A quarterly NIPA series (GDP, interest payments) cut to the quarters whose first
     estimate was out by the vantage date (about 30 days after the quarter ends), so an
     as-of view does not see a quarter before it was published."""
-    g = ds.series(series_id)
-    if ds.as_of is None:
+    g = ctx.series(series_id)
+    if ctx.as_of is None:
         return g
     ends = pd.DatetimeIndex(g.index).to_period("Q").end_time.normalize()
     published = ends + pd.Timedelta(days=_GDP_PUBLICATION_LAG_DAYS)
-    return g[published <= pd.Timestamp(ds.as_of)]
+    return g[published <= pd.Timestamp(ctx.as_of)]
 
 
-def _pre_range(ds: Dataset) -> pd.Series:
+def _pre_range(ctx: RunContext) -> pd.Series:
     """The policy rate before the target range (2008-12-16): the single target DFEDTAR
     when it has been fetched, else the effective federal funds rate DFF as a proxy."""
     try:
-        return ds.series("DFEDTAR")
+        return ctx.series("DFEDTAR")
     except UnknownSeriesError:
-        return ds.series("DFF")
+        return ctx.series("DFF")
 
 
-def _optional(ds: Dataset, series_id: str) -> pd.Series | None:
+def _optional(ctx: RunContext, series_id: str) -> pd.Series | None:
     """A series the data may not hold (currency WCURCIR, the TGA's Wednesday level WDTGAL)."""
     try:
-        s = ds.series(series_id)
+        s = ctx.series(series_id)
     except UnknownSeriesError:
         return None
     return s if not s.empty else None
 
 
 def balance_from_h41(
-    inp: Inputs,
+    inp: ImpactInputs,
     securities: float,
     rules: LiabilityRules,
     *,
@@ -216,46 +216,47 @@ def balance_from_h41(
     )
 
 
-def load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GROWTH) -> Inputs:
-    """Everything C2-D3 read, monthly, as of ``ds.as_of``; GDP and debt paths extended
+def load_inputs(
+    ctx: RunContext, *, horizon: int, gdp_growth: float = DEFAULT_GDP_GROWTH
+) -> ImpactInputs:
+    """Everything C2-D3 read, monthly, as of ``ctx.as_of``; GDP and debt paths extended
     ``horizon`` months past the last complete month of H.4.1 data.
 
-    Built once per ``ds``, horizon and growth while the data are unchanged
-    (:meth:`Dataset.cache_key`); each call gets its own frames."""
-    inp = per_dataset(
-        ds,
+    Built once per context, horizon and growth (:meth:`RunContext.memo`); each call
+    gets its own frames."""
+    inp = ctx.memo(
         ("impact_inputs", int(horizon), float(gdp_growth)),
-        lambda: _load_inputs(ds, horizon=horizon, gdp_growth=gdp_growth),
+        lambda: _load_inputs(ctx, horizon=horizon, gdp_growth=gdp_growth),
     )
     return replace(
         inp,
-        h41=inp.h41.copy(deep=False),
-        gdp=inp.gdp.copy(deep=False),
-        debt=inp.debt.copy(deep=False),
-        reserves=inp.reserves.copy(deep=False),
-        securities=inp.securities.copy(deep=False),
-        yield10=inp.yield10.copy(deep=False),
-        policy=inp.policy.copy(deep=False),
+        h41=inp.h41.copy(),
+        gdp=inp.gdp.copy(),
+        debt=inp.debt.copy(),
+        reserves=inp.reserves.copy(),
+        securities=inp.securities.copy(),
+        yield10=inp.yield10.copy(),
+        policy=inp.policy.copy(),
     )
 
 
-def _load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float) -> Inputs:
+def _load_inputs(ctx: RunContext, *, horizon: int, gdp_growth: float) -> ImpactInputs:
     weekly = balance_sheet(
-        ds.series("WALCL"),
-        ds.series("WRESBAL"),
-        ds.series("RRPONTSYD"),
-        ds.series("WTREGEN"),
-        currency=_optional(ds, "WCURCIR"),
-        tga_wednesday=_optional(ds, "WDTGAL"),
+        ctx.series("WALCL"),
+        ctx.series("WRESBAL"),
+        ctx.series("RRPONTSYD"),
+        ctx.series("WTREGEN"),
+        currency=_optional(ctx, "WCURCIR"),
+        tga_wednesday=_optional(ctx, "WDTGAL"),
     )
     h41 = monthly_balance_sheet(weekly, "mean")
     core = h41[["total_assets", "reserves", "on_rrp"]].dropna()
     # keep only complete months of weekly data (the vantage month may be partial)
     last = core.index[-1]
     if (
-        ds.as_of is not None
-        and pd.Period(ds.as_of, freq="M") == last
-        and pd.Timestamp(ds.as_of) < last.end_time.normalize() - pd.Timedelta(days=6)
+        ctx.as_of is not None
+        and pd.Period(ctx.as_of, freq="M") == last
+        and pd.Timestamp(ctx.as_of) < last.end_time.normalize() - pd.Timedelta(days=6)
     ):
         last = last - 1
     notes: list[Assumption] = []
@@ -288,14 +289,14 @@ def _load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float) -> Inputs:
         last, float(row["total_assets"]), float(row["reserves"]), float(row["on_rrp"]), tga, block
     )
     through = last + horizon
-    gdp = monthly_gdp(quarterly_visible(ds), through, gdp_growth)
-    marketable = to_monthly(ds.series("mspd.marketable.total"), "last")
-    cbo = _cbo_debt(ds)
+    gdp = monthly_gdp(quarterly_visible(ctx), through, gdp_growth)
+    marketable = to_monthly(ctx.series("mspd.marketable.total"), "last")
+    cbo = _cbo_debt(ctx)
     debt = debt_path(marketable, cbo, through)
-    y10 = to_monthly(ds.series("DGS10"), "mean")
-    pol = policy_rate(ds.series("DFEDTARU"), _pre_range(ds))
-    return Inputs(
-        as_of=ds.as_of,
+    y10 = to_monthly(ctx.series("DGS10"), "mean")
+    pol = policy_rate(ctx.series("DFEDTARU"), _pre_range(ctx))
+    return ImpactInputs(
+        as_of=ctx.as_of,
         h41=h41.loc[:last],
         state=state,
         state_notes=tuple(notes),
@@ -304,17 +305,17 @@ def _load_inputs(ds: Dataset, *, horizon: int, gdp_growth: float) -> Inputs:
         debt=debt,
         debt_source=f"{cbo.attrs['vintage']:%Y-%m}",
         reserves=h41["reserves"].loc[:last].dropna(),
-        securities=to_monthly(ds.series("WSHOSHO"), "mean"),
+        securities=to_monthly(ctx.series("WSHOSHO"), "mean"),
         yield10=y10[y10.index <= last],
         policy=pol[pol.index <= last],
     )
 
 
-def _cbo_debt(ds: Dataset) -> pd.Series:
+def _cbo_debt(ctx: RunContext) -> pd.Series:
     """CBO debt held by the public at fiscal-year ends: the last actual before the
     baseline, then the baseline visible at the vantage date [USD bn]."""
-    base = ds.series("cbo.baseline.debt")
-    act = ds.series("cbo.actual.debt")
+    base = ctx.series("cbo.baseline.debt")
+    act = ctx.series("cbo.actual.debt")
     act = act[act.index < base.index[0]]
     out: pd.Series = pd.concat([act.iloc[-1:], base])
     out.index = pd.DatetimeIndex(out.index).to_period("M")
@@ -336,36 +337,50 @@ def asset_path_names() -> list[str]:
 
 
 def engine_frame(
-    ds: Dataset, policy: str, start: pd.Period, months: int, mbs_paydowns: str = "model"
+    ctx: RunContext, policy: str, start: pd.Period, months: int, mbs_paydowns: str = "model"
 ) -> tuple[pd.DataFrame, pd.Series]:
     """The runoff engine's monthly frame under ``policy`` from ``start`` [USD bn], and its
     start holdings. MBS paydowns come from the prepayment model on the MBS holdings
     visible at the vantage date, with mortgage rates flat after it (``"model"``), so an
-    as-of run uses nothing published later. One run of at least 120 months is cached
-    per (data and vantage, policy, start) and sliced."""
-    key = (ds.cache_key(), policy, str(start), mbs_paydowns)
-    if key in _ENGINE_CACHE and len(_ENGINE_CACHE[key][0]) < months:
-        del _ENGINE_CACHE[key]
-    if key not in _ENGINE_CACHE:
-        run = max(int(months), 120)
-        proj = run_projection(ds, policy, start, run, mbs_paydowns=mbs_paydowns)
-        _ENGINE_CACHE[key] = (proj.frame, proj.start_holdings())
-    frame, s0 = _ENGINE_CACHE[key]
+    as-of run uses nothing published later. One run of at least 120 months is kept per
+    context, policy, start and paydown source (:meth:`RunContext.memo`), run again
+    when a longer horizon is asked for, and sliced."""
+    kept = ctx.memo(_EngineRunKey(policy, str(start), mbs_paydowns), _EngineRun)
+    with kept.lock:
+        if kept.run is None or len(kept.run[0]) < months:
+            run = max(int(months), 120)
+            proj = run_projection(ctx, policy, start, run, mbs_paydowns=mbs_paydowns)
+            kept.run = (proj.frame, proj.start_holdings())
+        frame, s0 = kept.run
     return frame.iloc[:months].copy(), s0.copy()
 
 
+@dataclass(frozen=True)
+class _EngineRunKey:
+    """The key of :func:`engine_frame`'s run in a :class:`RunContext`."""
+
+    policy: str
+    start: str
+    mbs_paydowns: str
+
+
+class _EngineRun:
+    """The longest engine run made so far for one :class:`_EngineRunKey` (frame, start)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.run: tuple[pd.DataFrame, pd.Series] | None = None
+
+
 def engine_securities(
-    ds: Dataset, policy: str, start: pd.Period, months: int, mbs_paydowns: str = "model"
+    ctx: RunContext, policy: str, start: pd.Period, months: int, mbs_paydowns: str = "model"
 ) -> tuple[pd.Series, float]:
     """Total securities [USD bn] projected by the runoff engine under ``policy``, on the
     H.4.1 basis (TIPS inflation compensation included), and their level at the start
     (see :func:`engine_frame`)."""
-    f, s0 = engine_frame(ds, policy, start, months, mbs_paydowns)
+    f, s0 = engine_frame(ctx, policy, start, months, mbs_paydowns)
     sec = (f["total_securities"] + f["tips_inflation_comp"]).rename("securities")
     return sec, float(s0["total_securities"] + s0["tips_inflation_comp"])
-
-
-_ENGINE_CACHE: dict[tuple[Hashable, ...], tuple[pd.DataFrame, pd.Series]] = {}
 
 
 def asset_path(name: str, state: LiabilityState, through: pd.Period) -> pd.Series:
@@ -385,16 +400,16 @@ def asset_path(name: str, state: LiabilityState, through: pd.Period) -> pd.Serie
     return pd.Series(state.total_assets - np.cumsum(decline), index=idx, name="total_assets")
 
 
-def last_sep_year(ds: Dataset, sep: str = "latest") -> int:
+def last_sep_year(ctx: RunContext, sep: str = "latest") -> int:
     """The last year of the SEP path (``"latest"`` visible, or a preset name)."""
     if sep == "latest":
-        return int(pd.Timestamp(ds.series("FEDTARMD").index.max()).year)
+        return int(pd.Timestamp(ctx.series("FEDTARMD").index.max()).year)
     d = load_sep_preset(sep).data
     return int(pd.Timestamp(d.loc[d["series_id"] == "FEDTARMD", "date"].max()).year)
 
 
 def _sep_values(
-    ds: Dataset, sep: str, statistic: SepStatistic
+    ctx: RunContext, sep: str, statistic: SepStatistic
 ) -> tuple[pd.Series, date, SepStatistic]:
     """Year-end values [%] of ``statistic`` in one SEP, its date, and the statistic used.
 
@@ -408,12 +423,12 @@ def _sep_values(
             f"sep_statistic={statistic!r} is unknown; valid: {one_of(SEP_PATH_STATISTICS)}"
         )
     if sep == "latest":
-        medians = ds.series("FEDTARMD")
+        medians = ctx.series("FEDTARMD")
         when = pd.Timestamp(medians.attrs["vintage"])
         frame = None
         if statistic != "median":
             try:
-                frame = ds.observations(sep_series_id(statistic))
+                frame = ctx.observations(sep_series_id(statistic))
             except UnknownSeriesError:  # a snapshot without the dot plots
                 frame = pd.DataFrame({"date": [], "value": [], "vintage": []})
     else:
@@ -430,15 +445,15 @@ def _sep_values(
     return medians, when.date(), statistic
 
 
-def sep_without_central_tendency(ds: Dataset, sep: str = "latest") -> date | None:
+def sep_without_central_tendency(ctx: RunContext, sep: str = "latest") -> date | None:
     """The date of the SEP a path would follow (latest at the vantage date, or preset
     ``sep``) if the data hold only its median (no central tendency), else None."""
-    _, when, used = _sep_values(ds, sep, "central_tendency_high")
+    _, when, used = _sep_values(ctx, sep, "central_tendency_high")
     return when if used == "median" else None
 
 
 def sep_path(
-    ds: Dataset,
+    ctx: RunContext,
     start: pd.Period,
     through: pd.Period,
     start_level: float,
@@ -453,7 +468,7 @@ def sep_path(
     date is on or before it. If that SEP's ``statistic`` is not in the data, the path
     follows its median and the description says so.
     """
-    values, when, used = _sep_values(ds, sep, statistic)
+    values, when, used = _sep_values(ctx, sep, statistic)
     if values.empty:
         raise DataError("no SEP median is visible at the vantage date")
     path = sep_policy_path(values, start_level, start, through)
@@ -470,9 +485,9 @@ def sep_path(
     )
 
 
-def meta(ds: Dataset, options: Mapping[str, Any], inputs: list[str]) -> dict[str, Any]:
+def meta(ctx: RunContext, options: Mapping[str, Any], inputs: list[str]) -> dict[str, Any]:
     """The ``meta`` of an analysis result."""
-    return {"as_of": ds.as_of, "options": dict(options), "inputs": inputs}
+    return {"as_of": ctx.as_of, "options": dict(options), "inputs": inputs}
 
 
 # --- the liability model fitted on the data visible at the vantage ---------------------
@@ -483,31 +498,31 @@ def meta(ds: Dataset, options: Mapping[str, Any], inputs: list[str]) -> dict[str
 _RRP_ADD_ON: Final = (date(2021, 6, 17), date(2024, 12, 19), 0.05)
 
 
-def on_rrp_rate(ds: Dataset) -> pd.Series:
+def on_rrp_rate(ctx: RunContext) -> pd.Series:
     """The ON RRP offering rate [%], daily, from the bottom of the target range (DFEDTARL)."""
-    low = ds.series("DFEDTARL")
+    low = ctx.series("DFEDTARL")
     d = pd.DatetimeIndex(low.index)
     a, b, add = _RRP_ADD_ON
     on = (d >= pd.Timestamp(a)) & (d < pd.Timestamp(b))
     return (low + np.where(on, add, 0.0)).rename("on_rrp_rate")
 
 
-def rrp_drivers(ds: Dataset) -> tuple[pd.Series, pd.Series]:
+def rrp_drivers(ctx: RunContext) -> tuple[pd.Series, pd.Series]:
     """Monthly drivers of ON RRP: marketable bills held outside the Fed (MSPD bills held by
     the public at month end minus the Fed's bills, SOMA, last of the month) [USD bn], and
     the spread of the 3-month bill yield (DGS3MO) to the ON RRP rate, monthly means [pp]."""
-    bills = to_monthly(ds.series("mspd.bills.public"), "last")
-    fed = to_monthly(ds.series("soma.bills"), "last")
+    bills = to_monthly(ctx.series("mspd.bills.public"), "last")
+    fed = to_monthly(ctx.series("soma.bills"), "last")
     net = (bills - fed.reindex(bills.index)).dropna().rename("net_bills")
-    y3 = to_monthly(ds.series("DGS3MO"), "mean")
-    rate = to_monthly(on_rrp_rate(ds), "mean")
+    y3 = to_monthly(ctx.series("DGS3MO"), "mean")
+    rate = to_monthly(on_rrp_rate(ctx), "mean")
     spread = (y3 - rate.reindex(y3.index)).dropna().rename("spread")
     return net, spread
 
 
 def fit_liability_model(
-    ds: Dataset,
-    inp: Inputs,
+    ctx: RunContext,
+    inp: ImpactInputs,
     *,
     currency_years: int = 5,
     tga_target: float | None = None,
@@ -516,7 +531,7 @@ def fit_liability_model(
     rrp_start: str = "2021-01",
 ) -> LiabilityModelFit:
     """Fit :mod:`qtlab.balance.models` on the monthly H.4.1 of ``inp`` through its last
-    complete month (nothing later: ``inp`` is cut at ``ds.as_of``)."""
+    complete month (nothing later: ``inp`` is cut at ``ctx.as_of``)."""
     end = inp.last_month
     h = inp.h41
     if "currency" not in h.columns:
@@ -527,7 +542,7 @@ def fit_liability_model(
     sec = inp.securities.reindex(h.index)
     oa = Decay(decay_window, name="other assets").fit(h["total_assets"] - sec, end)
     try:
-        net, spread = rrp_drivers(ds)
+        net, spread = rrp_drivers(ctx)
         rrp = RrpSupply(rrp_start).fit(h["on_rrp"], net, spread, end)
     except (DataError, UnknownSeriesError):
         rrp = None  # too little history at this vantage (before 2021): the rule stays simple
@@ -536,7 +551,7 @@ def fit_liability_model(
 
 def model_rules(
     fit: LiabilityModelFit,
-    inp: Inputs,
+    inp: ImpactInputs,
     through: pd.Period,
     base: LiabilityRules | None = None,
     *,

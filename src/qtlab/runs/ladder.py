@@ -25,8 +25,8 @@ from qtlab._periods import MonthLike, to_month
 from qtlab.engine import IssuanceMix
 from qtlab.policy import Policy, Regime, RegimeSource
 from qtlab.portfolio import TREASURY_KINDS
+from qtlab.runs.context import RunContext
 from qtlab.runs.runoff import as_policy, run_projection
-from qtlab.store.dataset import Dataset
 
 __all__ = ["ladder", "stock_policy"]
 
@@ -59,14 +59,14 @@ def _maturing(f: pd.DataFrame) -> pd.Series:
 
 
 def ladder(
-    ds: Dataset,
+    ctx: RunContext,
     policy: Policy | str | None,
     start: MonthLike,
     months: int = 24,
     *,
     issuance_mix: IssuanceMix | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """B1: Treasury maturities against the cap, month by month, from the holdings in ``ds``.
+    """B1: Treasury maturities against the cap, month by month, from the holdings in ``ctx``.
 
     Treasury holdings only (agency principal reinvested in Treasuries is left out);
     securities created by rollovers before and during the window are included in the
@@ -92,8 +92,8 @@ def ladder(
           ``last_runoff_month``, ``bill_runoff_first_12m`` (bill redemptions over the
           first 12 months of runoff in the window), ``horizon_months``.
     """
-    pol = as_policy(policy, ds.as_of)
-    p = run_projection(ds, pol, start, months, kinds=TREASURY_KINDS, issuance_mix=issuance_mix)
+    pol = as_policy(policy, ctx.as_of)
+    p = run_projection(ctx, pol, start, months, kinds=TREASURY_KINDS, issuance_mix=issuance_mix)
     f = p.frame
     cpn = f["coupons_maturing"] + f["tips_ic_maturing"]
     out = pd.DataFrame(
@@ -112,7 +112,7 @@ def ladder(
     runoff = out.index[cap > 0]
     first12 = runoff[:12]
     st = run_projection(
-        ds,
+        ctx,
         stock_policy(pol, p.start),
         start,
         max(months, 24),

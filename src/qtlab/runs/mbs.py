@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -44,8 +43,8 @@ from qtlab.prepay.params import (
 )
 from qtlab.prepay.paydowns import ModelPaydowns
 from qtlab.prepay.rates import monthly_average, rate_path
-from qtlab.sources.user import read_monthly_csv
-from qtlab.store import Dataset
+from qtlab.runs.context import RunContext
+from qtlab.runs.options import MortgageRate
 
 __all__ = [
     "FIT_END",
@@ -64,7 +63,6 @@ __all__ = [
     "mbs_cap",
     "mortgage_rates",
     "params_at",
-    "read_rate_file",
     "realized_paydowns",
 ]
 
@@ -139,19 +137,19 @@ def params_at(params: PrepayParams | str | None, as_of: date | None) -> PrepayPa
     return prepay_params(name)
 
 
-def _weekly(ds: Dataset) -> pd.Series:
-    s = ds.series("soma.mbs")
+def _weekly(ctx: RunContext) -> pd.Series:
+    s = ctx.series("soma.mbs")
     if s.empty:
         raise DataError("soma.mbs has no observations in this Dataset view")
     return s
 
 
-def realized_paydowns(ds: Dataset) -> pd.DataFrame:
+def realized_paydowns(ctx: RunContext) -> pd.DataFrame:
     """Realized monthly SOMA MBS figures [USD bn], by month (rules in the module docstring).
 
     Columns ``start_balance, paydowns, paydowns_3m, month_end``.
     """
-    s = _weekly(ds)
+    s = _weekly(ctx)
     p = pd.DatetimeIndex(s.index).to_period("M")
     first = s.groupby(p).first()
     last = s.groupby(p).last()
@@ -165,20 +163,12 @@ def realized_paydowns(ds: Dataset) -> pd.DataFrame:
     return out
 
 
-def mortgage_rates(ds: Dataset) -> pd.Series:
+def mortgage_rates(ctx: RunContext) -> pd.Series:
     """Monthly average 30-year mortgage rate [%] (FRED MORTGAGE30US, else PMMS)."""
     for sid in ("MORTGAGE30US", "pmms.frm30"):
-        if sid in ds.series_ids():
-            return monthly_average(ds.series(sid))
+        if sid in ctx.series_ids():
+            return monthly_average(ctx.series(sid))
     raise DataError("no 30-year mortgage rate (MORTGAGE30US or pmms.frm30) in the data")
-
-
-def read_rate_file(path: str | Path) -> pd.Series:
-    """A user's mortgage-rate path: CSV with columns ``month`` (YYYY-MM) and ``rate`` [%],
-    checked line by line (:func:`qtlab.sources.user.read_monthly_csv`)."""
-    return read_monthly_csv(
-        path, "rate", what="mortgage-rate file", units="%", nonnegative=True, upper=100.0
-    )
 
 
 def driving_path(
@@ -186,7 +176,7 @@ def driving_path(
     months: pd.PeriodIndex,
     params: PrepayParams,
     *,
-    mode: RateMode | str = "realized",
+    mode: MortgageRate = "realized",
     as_of: pd.Period | None = None,
     shock_bp: float = 0.0,
 ) -> np.ndarray:
@@ -194,15 +184,21 @@ def driving_path(
 
     ``realized``: the monthly history wherever it exists, flat after (shocks hit
     only months without data). ``flat``: the history up to ``as_of``, flat at its
-    last value after (shocks hit months after ``as_of``). Any other string is a
-    CSV file (:func:`read_rate_file`) that overrides the history from its first month.
+    last value after (shocks hit months after ``as_of``). A Series is a user's path
+    [%] (:func:`qtlab.runs.options.mortgage_rate_option` reads one from a file) that
+    overrides the history from its first month.
     """
     lag = params.rate_lag_months
-    if mode == "realized":
+    if isinstance(mode, str) and mode == "realized":
         return rate_path(history, months, lag=lag, as_of=None, shock_bp=shock_bp)
-    if mode == "flat":
+    if isinstance(mode, str) and mode == "flat":
         return rate_path(history, months, lag=lag, as_of=as_of, shock_bp=shock_bp)
-    user = read_rate_file(mode)
+    if not isinstance(mode, pd.Series):
+        raise SpecError(
+            f"mortgage_rate={quoted(mode)} is not 'realized', 'flat' or a monthly rate path "
+            "(parse a file with qtlab.runs.options.mortgage_rate_option)"
+        )
+    user = mode
     hist = history[history.index < user.index.min()]
     if as_of is not None:
         hist = hist[hist.index <= as_of]
@@ -210,17 +206,17 @@ def driving_path(
     return rate_path(merged, months, lag=lag, as_of=None, shock_bp=shock_bp)
 
 
-def cohorts_at(as_of: str, history: pd.Series, *, ds: Dataset | None = None) -> pd.DataFrame:
+def cohorts_at(as_of: str, history: pd.Series, *, ctx: RunContext | None = None) -> pd.DataFrame:
     """Cohorts of the SOMA MBS file visible on ``as_of`` (burnout from ``history``).
 
-    The file is read from ``ds``'s snapshot and store (default: the default ones).
+    The file is read from ``ctx``'s snapshot and store (default: the default ones).
     """
-    src = ds.at(as_of) if ds is not None else Dataset(as_of=as_of)
+    src = ctx.at(as_of) if ctx is not None else RunContext(as_of)
     return mbs_cohorts(src.holdings(["mbs"]), rate_history=history)
 
 
 class MbsData:
-    """What the MBS analyses read from one Dataset, each built once, on first use.
+    """What the MBS analyses read from one context, each built once, on first use.
 
     Pass one to :func:`episodes`, :func:`fit_params`, :func:`backtest_mbs` and the
     analyses of :mod:`qtlab.analyses.mbs` (``data=``) so that several of them on the
@@ -229,25 +225,26 @@ class MbsData:
 
     Parameters
     ----------
-    ds
-        The Dataset every figure is read from.
+    ctx
+        The run context every figure is read from.
     """
 
-    def __init__(self, ds: Dataset) -> None:
-        self.ds = ds
+    def __init__(self, ctx: RunContext) -> None:
+        self.ds = ctx
         self._files: dict[str, pd.DataFrame] = {}
 
     def __repr__(self) -> str:
         return f"MbsData({quoted(self.ds)})"
 
     @classmethod
-    def of(cls, ds: Dataset, data: MbsData | None = None) -> MbsData:
-        """``data``, checked to be built from ``ds``, or a new one of ``ds``."""
+    def of(cls, ctx: RunContext, data: MbsData | None = None) -> MbsData:
+        """``data``, checked to be built from ``ctx``, or the one ``ctx`` keeps
+        (:meth:`RunContext.memo`: built once per context)."""
         if data is None:
-            return cls(ds)
-        if data.ds is not ds:
+            return ctx.memo(("mbs_data", cls), lambda: cls(ctx))
+        if data.ds is not ctx:
             raise SpecError(
-                f"data={quoted(data)} was built from another Dataset than ds={quoted(ds)}"
+                f"data={quoted(data)} was built from another context than ctx={quoted(ctx)}"
             )
         return data
 
@@ -282,19 +279,19 @@ class MbsData:
         """Cohorts of the MBS file visible on ``file`` in the Dataset's folders
         (:func:`cohorts_at`), burnout from :attr:`rates`."""
         if file not in self._files:
-            self._files[file] = cohorts_at(file, self._rates, ds=self.ds)
+            self._files[file] = cohorts_at(file, self._rates, ctx=self.ds)
         return self._files[file].copy(deep=False)
 
 
 def episodes(
-    ds: Dataset, params: PrepayParams | None = None, *, data: MbsData | None = None
+    ctx: RunContext, params: PrepayParams | None = None, *, data: MbsData | None = None
 ) -> list[Episode]:
     """The QT1 (from the 2017-10-04 file) and QT2 (from 2022-05-11) fit/test episodes.
 
-    ``data``: :class:`MbsData` of ``ds`` to share with other analyses (default: a new one).
+    ``data``: :class:`MbsData` of ``ctx`` to share with other analyses (default: a new one).
     """
     p = params or PrepayParams()
-    d = MbsData.of(ds, data)
+    d = MbsData.of(ctx, data)
     hist = d.rates
     real = d.realized
     out = []
@@ -331,18 +328,18 @@ FIT_SPECS: dict[str, tuple[tuple[str, ...], tuple[str, ...], dict[str, float]]] 
 
 
 def fit_params(
-    ds: Dataset, name: str = "qt2-fit", *, data: MbsData | None = None
+    ctx: RunContext, name: str = "qt2-fit", *, data: MbsData | None = None
 ) -> CalibrationResult:
     """Refit the packaged set ``name`` on the data (the packaged numbers come from this).
 
     The errors are reported for every episode (QT2 out of sample from 2024-06).
-    ``data``: :class:`MbsData` of ``ds`` to share with other analyses.
+    ``data``: :class:`MbsData` of ``ctx`` to share with other analyses.
     """
     if name not in FIT_SPECS:
         raise SpecError(f"no fit recipe for {quoted(name)}; valid: {one_of(FIT_SPECS)}")
     eps_names, free, fixed = FIT_SPECS[name]
     start = PrepayParams().with_(**fixed)
-    eps = episodes(ds, start, data=data)
+    eps = episodes(ctx, start, data=data)
     fitted = calibrate([e for e in eps if e.name in eps_names], start=start, free=free)
     # errors on every episode, including those not fitted
     errs = []
@@ -356,7 +353,7 @@ def fit_params(
 
 
 @dataclass(frozen=True)
-class Backtest:
+class MbsBacktest:
     """MBS-only backtest from a CUSIP file [USD bn]; ``window`` = months scored."""
 
     frame: pd.DataFrame
@@ -378,12 +375,12 @@ BACKTESTS = {
 
 
 def backtest_mbs(
-    ds: Dataset,
+    ctx: RunContext,
     params: PrepayParams | str = "qt2-fit",
     plan: str = "qt2",
     *,
     data: MbsData | None = None,
-) -> Backtest:
+) -> MbsBacktest:
     """Project SOMA MBS from the 2022-05-11 file (``plan="qt1"``: 2017-10-04) with
     realized mortgage rates under the plan's caps, and compare with realized
     holdings month by month [USD bn].
@@ -395,14 +392,14 @@ def backtest_mbs(
     as realized). Columns: ``start_balance`` (model), ``paydowns``,
     ``reinvested``, ``end_balance`` (model), ``realized_month_end`` (last
     Wednesday), ``realized_aligned`` (first Wednesday of the next month),
-    ``pct_error``, ``pct_error_aligned`` [%]. ``data``: :class:`MbsData` of ``ds`` to
+    ``pct_error``, ``pct_error_aligned`` [%]. ``data``: :class:`MbsData` of ``ctx`` to
     share with other analyses.
     """
     if plan not in BACKTESTS:
         raise SpecError(f"unknown runoff plan {quoted(plan)}; valid: {one_of(BACKTESTS)}")
     file, end, window = BACKTESTS[plan]
     p = prepay_params(params) if isinstance(params, str) else params
-    d = MbsData.of(ds, data)
+    d = MbsData.of(ctx, data)
     hist = d.rates
     real = d.realized
     coh = d.cohorts_at(file)
@@ -432,37 +429,37 @@ def backtest_mbs(
     f["realized_aligned"] = real["start_balance"].shift(-1).reindex(f.index)
     f["pct_error"] = 100 * (f["end_balance"] / f["realized_month_end"] - 1)
     f["pct_error_aligned"] = 100 * (f["end_balance"] / f["realized_aligned"] - 1)
-    return Backtest(frame=f, params=p, window=window)
+    return MbsBacktest(frame=f, params=p, window=window)
 
 
 def model_paydowns(
-    ds: Dataset,
+    ctx: RunContext,
     *,
-    mortgage_rate: str = "flat",
+    mortgage_rate: MortgageRate = "flat",
     shock_bp: float | tuple[float, ...] = 0.0,
     params: PrepayParams | str | None = None,
     months: int = 360,
-    latest: Dataset | None = None,
+    latest: RunContext | None = None,
 ) -> ModelPaydowns:
     """The engine's paydown source for ``--mbs-paydowns model`` [fraction of par per month].
 
-    Cohorts of the SOMA MBS file visible in ``ds``; driving rates from
+    Cohorts of the SOMA MBS file visible in ``ctx``; driving rates from
     ``mortgage_rate`` (``flat``: known rates to the vantage month, flat after;
-    ``realized``: every rate in the data, flat after; or a CSV file of
-    month,rate [%]); ``shock_bp`` [bp] shifts the unknown future (a tuple gives
-    one scenario per shock). Covers ``months`` months from the file's start
-    month and is held flat after. ``latest``: the Dataset to read mortgage
+    ``realized``: every rate in the data, flat after; or a user's monthly path [%],
+    :data:`~qtlab.runs.options.MortgageRate`); ``shock_bp`` [bp] shifts the unknown
+    future (a tuple gives one scenario per shock). Covers ``months`` months from the
+    file's start month and is held flat after. ``latest``: the context to read mortgage
     rates from (a backtest passes today's with ``mortgage_rate="realized"``);
-    default ``ds``. The cohorts' burnout history is read from the same place,
-    cut at the holdings file. ``params``: default the set known at ``ds``'s vantage
+    default ``ctx``. The cohorts' burnout history is read from the same place,
+    cut at the holdings file. ``params``: default the set known at ``ctx``'s vantage
     (:func:`~qtlab.runs.mbs.params_at`).
     """
-    p = params_at(params, ds.as_of)
-    hist = mortgage_rates(latest or ds)
-    coh = mbs_cohorts(ds.holdings(["mbs"]), rate_history=hist)
+    p = params_at(params, ctx.as_of)
+    hist = mortgage_rates(latest or ctx)
+    coh = mbs_cohorts(ctx.holdings(["mbs"]), rate_history=hist)
     idx = pd.period_range(coh.attrs["start"], periods=months, freq="M")
-    known = pd.Period(ds.as_of, freq="M") if ds.as_of is not None else None
-    if mortgage_rate == "realized":
+    known = pd.Period(ctx.as_of, freq="M") if ctx.as_of is not None else None
+    if isinstance(mortgage_rate, str) and mortgage_rate == "realized":
         known = None  # every rate in the data is used; shocks hit months after it
     shocks = shock_bp if isinstance(shock_bp, tuple) else (float(shock_bp),)
     paths = np.stack(

@@ -39,7 +39,7 @@ from qtlab.engine import (
 from qtlab.errors import DataError, DateRangeError, SpecError
 from qtlab.policy import Policy, load_preset
 from qtlab.portfolio.mbs_dates import mbs_first_month
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = [
     "BackfilledPaydowns",
@@ -217,13 +217,13 @@ class BackfilledPaydowns:
         return out
 
 
-def april_2022_principal(ds: Dataset) -> tuple[float, float]:
+def april_2022_principal(ctx: RunContext) -> tuple[float, float]:
     """UMBS principal paid on 2022-04-25 [USD bn], read from the two SOMA MBS files that
     bracket it (2022-04-20 and 2022-05-11: the fall in each UMBS pool's face value), and
     scaled to the whole MBS portfolio by par (Ginnie Mae and Freddie Mac Gold pools pay on
     the 15th and 20th, outside the files' gap). Returns ``(umbs, scaled)``."""
-    a = ds.at("2022-04-20").holdings(["mbs"])
-    b = ds.at("2022-05-11").holdings(["mbs"])
+    a = ctx.at("2022-04-20").holdings(["mbs"])
+    b = ctx.at("2022-05-11").holdings(["mbs"])
     if a.empty or b.empty or a["as_of"].iloc[0] == b["as_of"].iloc[0]:
         raise DataError("the SOMA MBS files of 2022-04-20 and 2022-05-11 are not both in the data")
     ua = a[a["program"] == "umbs"].set_index("cusip")["par"]
@@ -233,7 +233,7 @@ def april_2022_principal(ds: Dataset) -> tuple[float, float]:
     return umbs, umbs * float(a["par"].sum()) / float(ua.sum())
 
 
-def measure_settlement_lag(ds: Dataset, lags: tuple[int, ...] = (1, 2, 3)) -> pd.DataFrame:
+def measure_settlement_lag(ctx: RunContext, lags: tuple[int, ...] = (1, 2, 3)) -> pd.DataFrame:
     """The settlement lag measured on the data: for each candidate lag, the principal path
     it implies in the weekly SOMA summary (:func:`implied_principal`), against the April
     2022 principal read from the two MBS files around it (:func:`april_2022_principal`).
@@ -245,7 +245,7 @@ def measure_settlement_lag(ds: Dataset, lags: tuple[int, ...] = (1, 2, 3)) -> pd
         (over 2022-03..2022-09) [USD bn], ``april_files`` (the files' estimate, the same in
         every row) and ``best`` (the lag whose April is closest to the files').
     """
-    latest = ds.at(None)
+    latest = ctx.at(None)
     weekly = latest.series("soma.mbs", start="2022-01-01")
     _, files = april_2022_principal(latest)
     rows = []

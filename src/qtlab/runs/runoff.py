@@ -1,4 +1,5 @@
-"""Runoff runs on the data: the engine's inputs read from a Dataset, the backtest.
+"""Runoff runs on the data: the engine's inputs read from a run context (the backtest
+is in :mod:`qtlab.runs.backtest`).
 
 The engine itself never touches data; this module builds its inputs (holdings,
 realized MBS paydowns, realized TIPS accrual) from :class:`~qtlab.store.Dataset`
@@ -8,7 +9,7 @@ analyses and by ``qtlab ladder | project | backtest``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
@@ -16,36 +17,40 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from qtlab._lru import LRUCache
 from qtlab._periods import MonthLike, to_month
 from qtlab.engine import (
     DESK_MBS_LAG,
     BalanceInputs,
     InflationAssumption,
     IssuanceMix,
+    MbsSettlement,
     PaydownAmounts,
     PaydownPath,
     PaydownSource,
     Projection,
     project,
 )
-from qtlab.errors import DataError, SpecError, one_of, quoted
+from qtlab.errors import DataError, SpecError, quoted
 from qtlab.policy import Policy, load_preset, preset_in_force
 from qtlab.portfolio import TREASURY_KINDS
 from qtlab.prepay import PrepayParams, known_param_set, prepay_params
+from qtlab.runs.context import RunContext
 from qtlab.runs.mbs import model_paydowns
 from qtlab.runs.mbs_settlement import BackfilledPaydowns, mbs_settlement
-from qtlab.runs.tips import tips_accrual, tips_check
-from qtlab.sources.user import read_monthly_csv
-from qtlab.store.dataset import Dataset
+from qtlab.runs.options import (
+    MortgageRate,
+    Paydowns,
+    describe_rate,
+    mortgage_rate_option,
+    paydowns_option,
+)
+from qtlab.runs.tips import tips_accrual
 
 __all__ = [
-    "BACKTEST_CONVENTION",
-    "QT2_VANTAGE",
     "TAPER_END",
-    "Backtest",
+    "EngineInputs",
     "as_policy",
-    "backtest",
+    "engine_inputs",
     "paydown_source",
     "purchases_after_file",
     "realized_holdings",
@@ -53,13 +58,6 @@ __all__ = [
     "run_projection",
 ]
 
-#: The vantage date of the QT2 backtest: holdings visible on the eve of QT2.
-QT2_VANTAGE: Final = "2022-05-31"
-BACKTEST_CONVENTION: Final = (
-    "month end = the last weekly SOMA observation of the month (a Wednesday); the projection "
-    "is evaluated on that same day: securities maturing after it (e.g. month-end coupons) are "
-    "still held, MBS principal posts on the 25th"
-)
 #: The last weekly SOMA observation that includes the final asset purchases: the NY Fed's
 #: statement of 2022-01-26 (https://www.newyorkfed.org/markets/opolicy/operating_policy_220126)
 #: set purchases of 20 bn Treasuries and 10 bn MBS from mid-February to mid-March, ending
@@ -89,78 +87,66 @@ def as_policy(policy: Policy | str | None, as_of: date | None = None) -> Policy:
     return load_preset(policy).known_at(as_of) if isinstance(policy, str) else policy
 
 
-def realized_holdings(ds: Dataset, start: str, end: str) -> pd.DataFrame:
+def realized_holdings(ctx: RunContext, start: str, end: str) -> pd.DataFrame:
     """Weekly SOMA holdings by kind [USD bn] from the NY Fed summary, with coupons and treasury."""
-    df = pd.DataFrame({k: ds.series(sid, start=start, end=end) for k, sid in _SOMA.items()})
+    df = pd.DataFrame({k: ctx.series(sid, start=start, end=end) for k, sid in _SOMA.items()})
     df["coupons"] = df["notes_bonds"] + df["tips"] + df["frn"]
     df["treasury"] = df["bills"] + df["coupons"]
     return df
 
 
 def paydown_source(
-    spec: str | Path,
+    spec: Paydowns,
     *,
-    ds: Dataset,
-    latest: Dataset | None = None,
-    mortgage_rate: str | Path = "flat",
+    ctx: RunContext,
+    latest: RunContext | None = None,
+    mortgage_rate: MortgageRate = "flat",
     shock_bp: float = 0.0,
     params: PrepayParams | None = None,
 ) -> PaydownSource | PaydownAmounts:
-    """The MBS paydown source named by ``spec``.
+    """The MBS paydown source ``spec`` stands for (typed: parse text with
+    :func:`qtlab.runs.options.paydowns_option` and
+    :func:`~qtlab.runs.options.mortgage_rate_option`).
 
     ``params``: the prepayment parameters of ``"model"`` (default the set known at
-    ``ds``'s vantage; the backtest passes today's, a deliberate hindsight run).
+    ``ctx``'s vantage; the backtest passes today's, a deliberate hindsight run).
 
     ``"realized"``: rates measured in the weekly SOMA MBS holdings (2022-10 onward), and
     implied by the Desk's settlement lag in 2022-03..2022-09
     (:class:`~qtlab.runs.mbs_settlement.BackfilledPaydowns`; nearest month outside);
     ``"model"``: the prepayment model of :mod:`qtlab.prepay` on the MBS file
-    visible in ``ds``, driven by ``mortgage_rate`` (``flat``: rates known in ``ds``, flat
-    after; ``realized``: every rate in ``latest``, flat after; or a CSV file month,rate [%])
-    shifted by ``shock_bp`` [bp] where the path is not data; any other value: a CSV file
-    with columns ``month`` (YYYY-MM) and ``paydowns`` [USD bn]. ``mortgage_rate`` and
-    ``shock_bp`` apply to ``"model"`` only. ``latest`` defaults to the latest data of
-    ``ds``'s folders (``ds.at(None)``).
+    visible in ``ctx``, driven by ``mortgage_rate`` (``flat``: rates known in ``ctx``, flat
+    after; ``realized``: every rate in ``latest``, flat after; or a user's path [%])
+    shifted by ``shock_bp`` [bp] where the path is not data; a
+    :class:`~qtlab.engine.PaydownPath`: the user's paydowns [USD bn] as given.
+    ``mortgage_rate`` and ``shock_bp`` apply to ``"model"`` only. ``latest`` defaults to
+    the latest data of ``ctx``'s folders (``ctx.at(None)``).
     """
-    if spec != "model" and (str(mortgage_rate) != "flat" or shock_bp):
-        raise SpecError(_model_only(spec, mortgage_rate, "flat", shock_bp))
-    if str(mortgage_rate) not in ("flat", "realized") and not Path(mortgage_rate).is_file():
-        raise SpecError(
-            f"mortgage_rate={quoted(str(mortgage_rate))} is not 'realized', 'flat' or an "
-            f"existing "
-            "CSV file (columns month, rate [%])"
-        )
+    rate = describe_rate(mortgage_rate)
+    label = "a paydown path" if isinstance(spec, PaydownPath) else spec
+    if (isinstance(spec, PaydownPath) or spec != "model") and (rate != "flat" or shock_bp):
+        raise SpecError(_model_only(label, rate, "flat", shock_bp))
     if isinstance(shock_bp, bool) or not np.isfinite(float(shock_bp)):
         raise SpecError(f"shock_bp={quoted(shock_bp)} must be a finite number of basis points")
-    latest = latest or ds.at(None)
+    if isinstance(spec, PaydownPath):
+        return spec
+    latest = latest or ctx.at(None)
     if spec == "realized":
         return BackfilledPaydowns(latest.series("soma.mbs"))
     if spec == "model":
-        # only the realized rate path reads later data; "flat" and a file read ds alone
+        # only the realized rate path reads later data; "flat" and a user's path read ctx alone
+        realized = isinstance(mortgage_rate, str) and mortgage_rate == "realized"
         return model_paydowns(
-            ds,
-            mortgage_rate=str(mortgage_rate),
+            ctx,
+            mortgage_rate=mortgage_rate,
             shock_bp=float(shock_bp),
-            latest=latest if str(mortgage_rate) == "realized" else None,
+            latest=latest if realized else None,
             params=params,
         )
-    p = Path(spec)
-    if not p.is_file():
-        raise SpecError(
-            f"mbs_paydowns={quoted(str(spec))} is not 'realized', 'model' or an existing CSV "
-            f"file "
-            "(columns month, paydowns [USD bn])"
-        )
-    return read_paydown_file(p)
-
-
-def read_paydown_file(path: str | Path) -> PaydownPath:
-    """A user's MBS paydown path: CSV with columns ``month`` (YYYY-MM) and ``paydowns``
-    [USD bn], checked line by line (:func:`qtlab.sources.user.read_monthly_csv`)."""
-    amounts = read_monthly_csv(
-        path, "paydowns", what="MBS paydown file", units="USD bn", nonnegative=True, upper=100_000.0
+    raise SpecError(
+        f"mbs_paydowns={quoted(spec)} is not 'realized', 'model' or a PaydownPath "
+        "(parse a file with qtlab.runs.options.paydowns_option)"
     )
-    return PaydownPath(amounts)
 
 
 def _model_only(spec: str | Path, rate: str | Path, default: str, shock: float) -> str:
@@ -174,7 +160,7 @@ def _model_only(spec: str | Path, rate: str | Path, default: str, shock: float) 
 
 
 def purchases_after_file(
-    ds: Dataset, holdings: pd.DataFrame, start: pd.Period
+    ctx: RunContext, holdings: pd.DataFrame, start: pd.Period
 ) -> pd.DataFrame | None:
     """The realized last taper purchases after the Treasury file in ``holdings`` (for the
     engine's ``purchases``), when that file is dated before the end of ``start``; else
@@ -183,10 +169,10 @@ def purchases_after_file(
     if tsy.empty:
         return None
     t_asof = pd.Timestamp(pd.to_datetime(tsy["as_of"]).max()).normalize()
-    return realized_taper_purchases(ds, t_asof) if t_asof.to_period("M") <= start else None
+    return realized_taper_purchases(ctx, t_asof) if t_asof.to_period("M") <= start else None
 
 
-def realized_taper_purchases(ds: Dataset, after: pd.Timestamp) -> pd.DataFrame | None:
+def realized_taper_purchases(ctx: RunContext, after: pd.Timestamp) -> pd.DataFrame | None:
     """The final taper purchases of Treasuries after ``after``, read from the weekly summary.
 
     While everything is rolled over at auction (before June 2022) Treasury par changes
@@ -204,7 +190,7 @@ def realized_taper_purchases(ds: Dataset, after: pd.Timestamp) -> pd.DataFrame |
     after = pd.Timestamp(after)
     if after >= TAPER_END or after < pd.Timestamp("2021-11-01"):
         return None
-    w = realized_holdings(ds, str(after.date()), str(TAPER_END.date()))
+    w = realized_holdings(ctx, str(after.date()), str(TAPER_END.date()))
     if w.empty or pd.Timestamp(w.index[0]) != after:
         raise DataError(
             f"the weekly SOMA summary has no observation on {after.date()} (the holdings "
@@ -222,8 +208,150 @@ def realized_taper_purchases(ds: Dataset, after: pd.Timestamp) -> pd.DataFrame |
     return out
 
 
+def engine_inputs(
+    ctx: RunContext,
+    policy: Policy | str | None,
+    start: MonthLike,
+    *,
+    mbs_paydowns: str | Path | PaydownSource | PaydownAmounts = "realized",
+    observe: pd.DatetimeIndex | None = None,
+    kinds: tuple[str, ...] | None = None,
+    hindsight: bool = False,
+    mortgage_rate: str | Path | pd.Series = "flat",
+    shock_bp: float = 0.0,
+    balance: BalanceInputs | None = None,
+    issuance_mix: IssuanceMix | None = None,
+    mbs_lag: int | None = DESK_MBS_LAG,
+    inflation: InflationAssumption | None = None,
+) -> EngineInputs:
+    """What the engine takes to project the holdings visible in ``ctx`` under ``policy``
+    (:class:`EngineInputs`: hand it to :func:`qtlab.engine.project`, or call its
+    :meth:`~EngineInputs.project`, to get the numbers of the CLI and the report).
+
+    A preset name is the preset as known at ``ctx``'s vantage (only the regimes
+    announced by then, :func:`as_policy`; ``None``: the plan in force then), except
+    with ``hindsight=True`` (the backtest), which runs the preset as realized.
+
+    TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ctx``,
+    then along ``inflation`` (:func:`tips_accrual`), or at the realized rates of all the
+    data with ``hindsight=True`` (the backtest). ``mbs_paydowns="realized"`` always uses all
+    the data: it is the realized path by definition; ``mbs_paydowns="model"`` runs the
+    prepayment model with ``mortgage_rate`` and ``shock_bp`` (:func:`paydown_source`).
+    Treasury holdings dated inside the last taper weeks get the realized purchases after their date
+    (:func:`realized_taper_purchases`, from the weekly summary visible in ``ctx``) in
+    ``purchases``. ``balance`` (the liability side, built from the data by the caller)
+    goes to the engine as is; a policy with an endpoint needs it. "All the data" is the
+    latest view of ``ctx``'s own snapshot and store (:meth:`Dataset.at`). ``issuance_mix``: how
+    rolled-over money and purchases are split across new securities (default the engine's,
+    :func:`~qtlab.engine.default_issuance_mix`). MBS reinvestment settles ``mbs_lag`` months
+    after its principal month, the Desk's practice (:class:`~qtlab.engine.MbsSettlement`),
+    with the purchases pending at the MBS file
+    (:func:`~qtlab.runs.mbs_settlement.pending_mbs_purchases`); ``None`` books it in
+    the principal's month.
+    """
+    latest = ctx.at(None)
+    h = ctx.holdings(kinds)
+    bought = purchases_after_file(ctx, h, to_month(start, field="start"))
+    src: PaydownSource | PaydownAmounts | None = None
+    if (h["kind"] == "mbs").any():
+        # the edge: a word or a file's path becomes a typed choice here, once
+        src = (
+            paydown_source(
+                paydowns_option(mbs_paydowns),
+                ctx=ctx,
+                latest=latest,
+                mortgage_rate=mortgage_rate_option(mortgage_rate),
+                shock_bp=shock_bp,
+                params=prepay_params(known_param_set(None)) if hindsight else None,
+            )
+            if isinstance(mbs_paydowns, str | Path)
+            else mbs_paydowns
+        )
+    pol = as_policy(policy, None if hindsight else ctx.as_of)
+    return EngineInputs(
+        holdings=h,
+        policy=pol,
+        start=to_month(start, field="start"),
+        mbs_paydowns=src,
+        tips_accrual=tips_accrual(ctx, inflation, hindsight=hindsight),
+        purchases=bought,
+        mbs_settlement=mbs_settlement(h, src, mbs_lag),
+        issuance_mix=issuance_mix,
+        balance=balance,
+        observe=observe,
+    )
+
+
+@dataclass(frozen=True)
+class EngineInputs:
+    """Everything a run from the data hands to :func:`qtlab.engine.project` besides the
+    horizon: the one recipe of "run the engine from a Dataset" (:func:`engine_inputs`).
+
+    The CLI's ``qtlab project``, the report and the dashboard project exactly these, so
+    ``qtlab.engine.project(months=n, **inputs.kwargs())`` (or ``inputs.project(n)``) gives
+    their numbers to the cent. Calling the engine with the holdings and the policy alone
+    leaves out what the recipe adds from the data.
+
+    Attributes
+    ----------
+    holdings
+        Holdings by CUSIP visible at the vantage [USD bn, %].
+    policy
+        The policy as known at the vantage (a preset cut to the regimes announced by then).
+    start
+        The first month projected.
+    mbs_paydowns
+        The MBS paydown source (realized, the prepayment model or a user's path), or None
+        without MBS holdings.
+    tips_accrual
+        TIPS index-ratio growth: measured in the weekly data, then along the inflation
+        assumption (:func:`qtlab.runs.tips.tips_accrual`).
+    purchases
+        The realized taper purchases after the Treasury file's date [USD bn], or None.
+    mbs_settlement
+        The Desk's settlement lag of MBS reinvestment, with the purchases pending at the
+        MBS file, or None.
+    issuance_mix
+        How rolled-over money splits across new securities (None: the engine's default).
+    balance
+        The liability side (None: assets only).
+    observe
+        Dates at which to read holdings inside a month (the backtest), or None.
+    """
+
+    holdings: pd.DataFrame
+    policy: Policy
+    start: pd.Period
+    mbs_paydowns: PaydownSource | PaydownAmounts | None
+    tips_accrual: PaydownSource | None
+    purchases: pd.DataFrame | None
+    mbs_settlement: MbsSettlement | None
+    issuance_mix: IssuanceMix | None = None
+    balance: BalanceInputs | None = None
+    observe: pd.DatetimeIndex | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`qtlab.engine.project` (all but ``months``)."""
+        return {
+            "holdings": self.holdings,
+            "policy": self.policy,
+            "start": self.start,
+            "mbs_paydowns": self.mbs_paydowns,
+            "issuance_mix": self.issuance_mix,
+            "observe": self.observe,
+            "tips_accrual": self.tips_accrual,
+            "purchases": self.purchases,
+            "balance": self.balance,
+            "mbs_settlement": self.mbs_settlement,
+        }
+
+    def project(self, months: int) -> Projection:
+        """:func:`qtlab.engine.project` of these inputs over ``months`` months."""
+        return project(months=months, **self.kwargs())
+
+
 def run_projection(
-    ds: Dataset,
+    ctx: RunContext,
     policy: Policy | str | None,
     start: MonthLike,
     months: int,
@@ -232,329 +360,29 @@ def run_projection(
     observe: pd.DatetimeIndex | None = None,
     kinds: tuple[str, ...] | None = None,
     hindsight: bool = False,
-    mortgage_rate: str | Path = "flat",
+    mortgage_rate: str | Path | pd.Series = "flat",
     shock_bp: float = 0.0,
     balance: BalanceInputs | None = None,
     issuance_mix: IssuanceMix | None = None,
     mbs_lag: int | None = DESK_MBS_LAG,
     inflation: InflationAssumption | None = None,
 ) -> Projection:
-    """Project the holdings visible in ``ds`` under ``policy``.
-
-    A preset name is the preset as known at ``ds``'s vantage (only the regimes
-    announced by then, :func:`as_policy`; ``None``: the plan in force then), except
-    with ``hindsight=True`` (the backtest), which runs the preset as realized.
-
-    TIPS index ratios grow at the rates measured in the weekly SOMA data visible in ``ds``,
-    then along ``inflation`` (:func:`tips_accrual`), or at the realized rates of all the
-    data with ``hindsight=True`` (the backtest). ``mbs_paydowns="realized"`` always uses all
-    the data: it is the realized path by definition; ``mbs_paydowns="model"`` runs the
-    prepayment model with ``mortgage_rate`` and ``shock_bp`` (:func:`paydown_source`).
-    Treasury holdings dated inside the last taper weeks get the realized purchases after their date
-    (:func:`realized_taper_purchases`, from the weekly summary visible in ``ds``) in
-    ``purchases``. ``balance`` (the liability side, built from the data by the caller)
-    goes to the engine as is; a policy with an endpoint needs it. "All the data" is the
-    latest view of ``ds``'s own snapshot and store (:meth:`Dataset.at`). ``issuance_mix``: how
-    rolled-over money and purchases are split across new securities (default the engine's,
-    :func:`~qtlab.engine.default_issuance_mix`). MBS reinvestment settles ``mbs_lag`` months
-    after its principal month, the Desk's practice (:class:`~qtlab.engine.MbsSettlement`),
-    with the purchases pending at the MBS file
-    (:func:`~qtlab.runs.mbs_settlement.pending_mbs_purchases`); ``None`` books it in
-    the principal's month.
-    """
-    latest = ds.at(None)
-    h = ds.holdings(kinds)
-    bought = purchases_after_file(ds, h, to_month(start, field="start"))
-    src: PaydownSource | PaydownAmounts | None = None
-    if (h["kind"] == "mbs").any():
-        src = (
-            paydown_source(
-                mbs_paydowns,
-                ds=ds,
-                latest=latest,
-                mortgage_rate=mortgage_rate,
-                shock_bp=shock_bp,
-                params=prepay_params(known_param_set(None)) if hindsight else None,
-            )
-            if isinstance(mbs_paydowns, str | Path)
-            else mbs_paydowns
-        )
-    pol = as_policy(policy, None if hindsight else ds.as_of)
-    return project(
-        h,
-        pol,
+    """Project the holdings visible in ``ctx`` under ``policy`` over ``months`` months:
+    :func:`engine_inputs` (which says what it adds from the data) run by
+    :func:`qtlab.engine.project`."""
+    inputs = engine_inputs(
+        ctx,
+        policy,
         start,
-        months,
-        mbs_paydowns=src,
-        observe=observe,
-        tips_accrual=tips_accrual(ds, inflation, hindsight=hindsight),
-        purchases=bought,
-        balance=balance,
-        issuance_mix=issuance_mix,
-        mbs_settlement=mbs_settlement(h, src, mbs_lag),
-    )
-
-
-@dataclass(frozen=True)
-class Backtest:
-    """E2: a projection scored against realized SOMA holdings.
-
-    Attributes
-    ----------
-    episode
-        ``"qt2"`` (security-level projection) or ``"qt1"`` (aggregate: cap-bound path).
-    convention
-        How realized month ends are read and compared.
-    frame
-        Long table: ``month``, ``date`` (realized observation), ``series``,
-        ``projected``, ``realized``, ``error`` [USD bn], ``error_pct`` [%].
-    errors
-        Per series: ``max_abs_pct`` [%], ``mean_abs_bn``, ``max_abs_bn`` [USD bn], ``worst_month``.
-    start_check
-        Holdings by kind at the runoff start, projected (carried forward) and realized.
-    method
-        What was projected, in a sentence.
-    tips
-        QT2 only: TIPS inflation compensation at each month end [USD bn]: ``realized``,
-        ``projected`` (the realized accrual), ``from_vantage`` (the default
-        :class:`~qtlab.engine.InflationAssumption` from 2022-05-31) and their errors
-        ``error_pct``, ``from_vantage_error_pct`` [%]; ``attrs["assumption"]`` describes the
-        assumption (:meth:`~qtlab.engine.AssumedTipsAccrual.describe`).
-    """
-
-    episode: str
-    convention: str
-    frame: pd.DataFrame
-    errors: dict[str, dict[str, Any]]
-    start_check: pd.DataFrame
-    method: str
-    tips: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
-def _errors(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    out = {}
-    for s, g in frame.groupby("series", sort=False):
-        worst = g.iloc[int(np.argmax(g["error"].abs().to_numpy()))]
-        out[str(s)] = {
-            "max_abs_pct": float(g["error_pct"].abs().max()),
-            "mean_abs_bn": float(g["error"].abs().mean()),
-            "max_abs_bn": float(g["error"].abs().max()),
-            "worst_month": str(worst["month"]),
-        }
-    return out
-
-
-def _long(
-    months: pd.PeriodIndex,
-    dates: pd.DatetimeIndex,
-    proj: pd.DataFrame,
-    real: pd.DataFrame,
-    series: tuple[str, ...],
-) -> pd.DataFrame:
-    rows = []
-    for s in series:
-        p, r = proj[s].to_numpy(float), real[s].to_numpy(float)
-        rows.append(
-            pd.DataFrame(
-                {
-                    "month": months.astype(str),
-                    "date": dates,
-                    "series": s,
-                    "projected": p,
-                    "realized": r,
-                    "error": p - r,
-                    "error_pct": 100 * (p - r) / r,
-                }
-            )
-        )
-    return pd.concat(rows, ignore_index=True)
-
-
-def backtest(
-    episode: str = "qt2",
-    *,
-    end: MonthLike = "2025-11",
-    mbs_paydowns: str = "realized",
-    mortgage_rate: str = "realized",
-    shock_bp: float = 0.0,
-    ds: Dataset | None = None,
-    issuance_mix: IssuanceMix | None = None,
-) -> Backtest:
-    """E2 (see :func:`_backtest`); computed once per state of the data and returned as a copy.
-
-    ``mbs_paydowns``: ``"realized"`` (default) or ``"model"`` (the prepayment model on the
-    MBS file of 2022-05-11, driven by ``mortgage_rate``, default the realized rates of the
-    latest data, shifted by ``shock_bp`` [bp] beyond them), or a CSV path (see
-    :func:`paydown_source`). QT2 only: QT1 is aggregate. ``ds``: the snapshot and store
-    to read (default the default ones); its vantage date is not used, the backtest's
-    are fixed. ``issuance_mix``: the mix the
-    QT2 projection rolls into (default the engine's); QT2 only.
-    """
-    if episode not in ("qt1", "qt2"):
-        raise SpecError(f"episode={quoted(episode)}; valid: {one_of(('qt1', 'qt2'))}")
-    if episode == "qt1" and (mbs_paydowns != "realized" or shock_bp):
-        raise SpecError(
-            "episode='qt1' is an aggregate test without a paydown source; "
-            "mbs_paydowns=/mortgage_rate=/shock_bp= apply to qt2"
-        )
-    if episode == "qt1" and issuance_mix is not None:
-        raise SpecError(
-            "episode='qt1' is an aggregate test that rolls nothing over; an issuance mix "
-            "applies to qt2"
-        )
-    mr = mortgage_rate if mbs_paydowns == "model" else "flat"
-    sb = float(shock_bp) if mbs_paydowns == "model" else 0.0
-    if mbs_paydowns != "model" and (mortgage_rate != "realized" or shock_bp):
-        raise SpecError(_model_only(mbs_paydowns, mortgage_rate, "realized", shock_bp))
-    latest = (ds or Dataset()).at(None)
-    args = (episode, str(to_month(end, field="end")), str(mbs_paydowns), str(mr), sb, issuance_mix)
-    b = _BACKTESTS.get((latest.cache_key(), *args), lambda: _backtest(latest, *args))
-    check = b.start_check.copy()
-    check.attrs = dict(b.start_check.attrs)
-    tips = b.tips.copy()
-    tips.attrs = dict(b.tips.attrs)
-    return replace(
-        b,
-        frame=b.frame.copy(),
-        start_check=check,
-        errors={k: dict(v) for k, v in b.errors.items()},
-        tips=tips,
-    )
-
-
-#: Backtests kept, by the state of the data (:meth:`Dataset.cache_key`) and the options.
-_BACKTESTS = LRUCache(16)
-
-
-def _backtest(
-    latest: Dataset,
-    episode: str,
-    end: str,
-    mbs_paydowns: str = "realized",
-    mortgage_rate: str = "flat",
-    shock_bp: float = 0.0,
-    issuance_mix: IssuanceMix | None = None,
-) -> Backtest:
-    """E2: project from the data of the episode's start and compare with the weekly summary.
-
-    ``latest``: the latest view of the data; the vantage view is taken from its folders.
-
-    ``qt2``: Treasury holdings by CUSIP of 2022-02-16 and MBS of 2022-05-11 (what was
-    visible on 2022-05-31), carried forward to 2022-06 and projected with
-    ``qt2-realized``, realized MBS paydowns and realized TIPS index-ratio growth,
-    compared month by month to ``end`` (default 2025-11).
-
-    ``qt1``: no Treasury CUSIP file exists for 2017, so Treasury maturities cannot be
-    projected; the aggregate test compares the realized holdings with the cap-bound path
-    (start level minus the cumulative ``qt1-2017`` caps), read at the first weekly
-    observation of the next month (after every redemption of the month).
-    """
-    if episode == "qt1":
-        return _backtest_qt1(latest)
-    end_m = to_month(end, field="end")
-    real = realized_holdings(latest, "2022-06-01", str(end_m.end_time.date()))
-    if pd.Timestamp(real.index.max()).to_period("M") < end_m:
-        raise DataError(f"the weekly SOMA summary ends {real.index.max().date()}, before {end_m}")
-    last = real.groupby(pd.DatetimeIndex(real.index).to_period("M")).tail(1)
-    months = pd.DatetimeIndex(last.index).to_period("M")
-    n = (end_m - pd.Period("2022-06", "M")).n + 1
-    ds = latest.at(QT2_VANTAGE)
-    p = run_projection(
-        ds,
-        "qt2-realized",
-        "2022-06",
-        n,
-        observe=pd.DatetimeIndex(last.index),
-        hindsight=True,
         mbs_paydowns=mbs_paydowns,
+        observe=observe,
+        kinds=kinds,
+        hindsight=hindsight,
         mortgage_rate=mortgage_rate,
         shock_bp=shock_bp,
+        balance=balance,
         issuance_mix=issuance_mix,
+        mbs_lag=mbs_lag,
+        inflation=inflation,
     )
-    proj = p.observed_frame()
-    vantage = run_projection(  # TIPS compensation from the vantage, the default inflation
-        ds,
-        "qt2-realized",
-        "2022-06",
-        n,
-        observe=pd.DatetimeIndex(last.index),
-        kinds=TREASURY_KINDS,
-        issuance_mix=issuance_mix,
-    ).observed_frame()
-    series = ("treasury", "bills", "coupons", "mbs")
-    frame = _long(months, pd.DatetimeIndex(last.index), proj, last, series)
-    first = real.iloc[0]
-    sh = p.start_holdings()
-    kinds = ("treasury", "bills", "notes_bonds", "tips", "frn", "mbs", "tips_inflation_comp")
-    check = pd.DataFrame(
-        {"projected": [float(sh[k]) for k in kinds], "realized": [float(first[k]) for k in kinds]},
-        index=pd.Index(kinds, name="kind"),
-    )
-    check["error_pct"] = 100 * (check["projected"] / check["realized"] - 1)
-    check.attrs["date"] = str(real.index[0].date())
-    cf = p.carry_forward
-    check.attrs["taper_purchases"] = float(cf["purchases"].sum()) if len(cf) else 0.0
-    if mbs_paydowns == "model":
-        pay = (
-            f"MBS paydowns from the prepayment model (mortgage rates: {mortgage_rate}"
-            + (f", shocked {shock_bp:+g} bp" if shock_bp else "")
-            + ")"
-        )
-    elif mbs_paydowns == "realized":
-        pay = "realized MBS paydowns"
-    else:
-        pay = f"MBS paydowns from {mbs_paydowns}"
-    return Backtest(
-        episode="qt2",
-        convention=BACKTEST_CONVENTION,
-        frame=frame,
-        errors=_errors(frame),
-        start_check=check,
-        tips=tips_check(ds, last, proj, vantage),
-        method=(
-            "security-level projection from the Treasury CUSIP file of 2022-02-16 (carried "
-            "forward with full rollover and the realized last taper purchases to 2022-06) and "
-            f"the MBS file of 2022-05-11, policy qt2-realized, {pay} and realized TIPS "
-            "index-ratio growth"
-        ),
-    )
-
-
-def _backtest_qt1(latest: Dataset) -> Backtest:
-    pol = load_preset("qt1-2017")
-    real = realized_holdings(latest, "2017-10-01", "2019-08-31")
-    real["agency_mbs"] = real["mbs"] + real["agency"]
-    start = real.iloc[0]  # 2017-10-04: before October's redemptions
-    wk = pd.DatetimeIndex(real.index)
-    firsts = real.groupby(wk.to_period("M")).head(1).iloc[1:]  # first obs of next month
-    months = pd.DatetimeIndex(firsts.index).to_period("M") - 1
-    cp = pol.cap_path(months[0], months[-1])
-    proj = pd.DataFrame(index=firsts.index)
-    proj["treasury"] = float(start["treasury"]) - cp["treasury_cap"].cumsum().to_numpy()
-    proj["agency_mbs"] = float(start["agency_mbs"]) - cp["agency_cap"].cumsum().to_numpy()
-    frame = _long(months, pd.DatetimeIndex(firsts.index), proj, firsts, ("treasury", "agency_mbs"))
-    check = pd.DataFrame(
-        {
-            "projected": [float(start["treasury"]), float(start["agency_mbs"])],
-            "realized": [float(start["treasury"]), float(start["agency_mbs"])],
-        },
-        index=pd.Index(["treasury", "agency_mbs"], name="kind"),
-    )
-    check["error_pct"] = 0.0
-    check.attrs["date"] = str(real.index[0].date())
-    return Backtest(
-        episode="qt1",
-        convention=(
-            "aggregate: month m is read at the first weekly observation of month m+1 (after "
-            "all of m's coupon redemptions and MBS payments); projected = the 2017-10-04 level "
-            "minus the cumulative qt1-2017 caps (the most runoff the caps allowed)"
-        ),
-        frame=frame,
-        errors=_errors(frame),
-        start_check=check,
-        method=(
-            "no SOMA Treasury CUSIP file for 2017 is in the data, so QT1 is tested in aggregate: "
-            "realized holdings against the cap-bound path; a negative error (realized above the "
-            "path) measures runoff short of the caps"
-        ),
-    )
+    return inputs.project(months)

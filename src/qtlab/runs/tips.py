@@ -16,35 +16,35 @@ from qtlab.engine import (
     InflationAssumption,
     RealizedTipsAccrual,
 )
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
 
 __all__ = ["tips_accrual", "tips_check"]
 
 
-def _accrual(ds: Dataset) -> RealizedTipsAccrual:
-    return RealizedTipsAccrual(ds.series("soma.tips"), ds.series("soma.tips_inflation_comp"))
+def _accrual(ctx: RunContext) -> RealizedTipsAccrual:
+    return RealizedTipsAccrual(ctx.series("soma.tips"), ctx.series("soma.tips_inflation_comp"))
 
 
 def tips_accrual(
-    ds: Dataset, inflation: InflationAssumption | None = None, *, hindsight: bool = False
+    ctx: RunContext, inflation: InflationAssumption | None = None, *, hindsight: bool = False
 ) -> AssumedTipsAccrual | RealizedTipsAccrual:
-    """The TIPS accrual a projection from ``ds`` uses: measured in the data visible in ``ds``,
+    """The TIPS accrual a projection from ``ctx`` uses: measured in the data visible in ``ctx``,
     then ``inflation`` (default :class:`~qtlab.engine.InflationAssumption`: the trailing
     twelve months fading linearly to 2% a year over 24 months); with ``hindsight`` the
-    realized accrual of all the data (the latest view of ``ds``'s folders)."""
+    realized accrual of all the data (the latest view of ``ctx``'s folders)."""
     if hindsight:
-        return _accrual(ds.at(None))
-    return (inflation or InflationAssumption()).on(_accrual(ds))
+        return _accrual(ctx.at(None))
+    return (inflation or InflationAssumption()).on(_accrual(ctx))
 
 
 def tips_check(
-    ds: Dataset, last: pd.DataFrame, proj: pd.DataFrame, vantage: pd.DataFrame
+    ctx: RunContext, last: pd.DataFrame, proj: pd.DataFrame, vantage: pd.DataFrame
 ) -> pd.DataFrame:
     """TIPS inflation compensation at the month ends ``last`` (the weekly summary) [USD bn]:
     realized, projected with the realized accrual (``proj``, an observed frame) and from the
-    vantage ``ds`` with the default :class:`~qtlab.engine.InflationAssumption` (``vantage``),
+    vantage ``ctx`` with the default :class:`~qtlab.engine.InflationAssumption` (``vantage``),
     with their errors [%]; ``attrs["assumption"]`` describes the assumption."""
-    acc = tips_accrual(ds)
+    acc = tips_accrual(ctx)
     real = last["tips_inflation_comp"].to_numpy(float)
     out = pd.DataFrame(
         {

@@ -37,8 +37,8 @@ from qtlab.impact import (
     peak,
     scarcity_indicators,
 )
-from qtlab.runs.inputs import Assumption, Inputs, load_inputs, sep_path
-from qtlab.store.dataset import Dataset
+from qtlab.runs.context import RunContext
+from qtlab.runs.inputs import Assumption, ImpactInputs, load_inputs, sep_path
 
 __all__ = ["RECIPES", "Published", "Recipe", "RecipeResult", "recipe_names", "run_recipe"]
 
@@ -141,8 +141,8 @@ def reserve_fall_path(
     return pd.Series(start_level * (1.0 - fall * h / months), index=idx, name="reserves")
 
 
-def run_recipe(ds: Dataset, name: str, *, sample_end: str | None = None) -> RecipeResult:
-    """Run recipe ``name`` on the data visible at ``ds.as_of``.
+def run_recipe(ctx: RunContext, name: str, *, sample_end: str | None = None) -> RecipeResult:
+    """Run recipe ``name`` on the data visible at ``ctx.as_of``.
 
     The sample ends at the recipe's end month (2022-04 for the May 2022 report), or at
     ``sample_end`` (``"vantage"``: the vantage's last complete month), never after the
@@ -154,7 +154,7 @@ def run_recipe(ds: Dataset, name: str, *, sample_end: str | None = None) -> Reci
     if name not in RECIPES:
         raise SpecError(f"recipe={name!r} is unknown; valid recipes are {one_of(RECIPES)}")
     rec = RECIPES[name]
-    seen = load_inputs(ds, horizon=1)
+    seen = load_inputs(ctx, horizon=1)
     last = seen.last_month
     end = rec.sample[1] if sample_end is None else sample_end
     hi = last if end in (None, "vantage") else min(to_month(end, field="sample end"), last)
@@ -165,8 +165,8 @@ def run_recipe(ds: Dataset, name: str, *, sample_end: str | None = None) -> Reci
         )
     start = hi + 1
     through = max(pd.Period(rec.through, freq="M"), start + 23)
-    fc_day = min(ds.cutoff, start.end_time.date())
-    fc_ds = ds if fc_day == ds.cutoff else ds.at(fc_day)
+    fc_day = min(ctx.cutoff, start.end_time.date())
+    fc_ds = ctx if fc_day == ctx.cutoff else ctx.at(fc_day)
     inp = load_inputs(fc_ds, horizon=max((through - hi).n + 1, 36))
     hist = scarcity_indicators(inp.reserves, inp.debt, inp.gdp)
     res0 = value_at(inp.reserves, hi)
@@ -229,7 +229,7 @@ def _realized(
 
 def _compare(
     rec: Recipe,
-    inp: Inputs,
+    inp: ImpactInputs,
     fits: Mapping[str, YieldFit],
     fcs: Mapping[str, pd.DataFrame],
 ) -> pd.DataFrame:

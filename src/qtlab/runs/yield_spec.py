@@ -24,7 +24,7 @@ from qtlab.impact.yield_family import (
     rolling_origin,
     rolling_summary,
 )
-from qtlab.runs.inputs import Inputs
+from qtlab.runs.inputs import ImpactInputs
 
 __all__ = [
     "AUTO",
@@ -62,7 +62,7 @@ def spec_sample(spec: Spec, last: pd.Period) -> tuple[str, None]:
     return (str(spec.first_month(last + 1)), None)
 
 
-def indicators_along(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
+def indicators_along(inp: ImpactInputs, proj: pd.DataFrame) -> pd.DataFrame:
     """The scarcity indicators [%] of the data, then along the projected reserves of
     ``proj`` (its first month is the last month of data); ``projected`` flags the months
     after the data."""
@@ -73,7 +73,7 @@ def indicators_along(inp: Inputs, proj: pd.DataFrame) -> pd.DataFrame:
 
 
 def choose_default(
-    inp: Inputs,
+    inp: ImpactInputs,
     proj: pd.DataFrame,
     spec: str | None = None,
     sample: tuple[str | None, str | None] = (None, None),

@@ -1,6 +1,6 @@
 """Monte-Carlo scenarios: rate paths, sweeps over policies, local and Dask backends.
 
->>> from qtlab.analyses.fan import forward_start          # doctest: +SKIP
+>>> from qtlab.runs.sweep import forward_start          # doctest: +SKIP
 >>> start = forward_start(Dataset(), months=36)            # doctest: +SKIP
 >>> res = sweep(start, load_preset("qt2-realized"), 1000, seed=0)  # doctest: +SKIP
 >>> res.bands(["mbs_paydowns", "reserves", "yield10"])     # doctest: +SKIP

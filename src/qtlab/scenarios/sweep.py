@@ -1,7 +1,7 @@
 """Monte-Carlo sweeps: rate paths -> MBS paydowns -> the runoff engine -> reserves -> D2 yield.
 
 A :class:`SweepStart` holds everything a sweep needs as plain data (built from a
-Dataset by the analyses, see :func:`qtlab.analyses.fan.forward_start`): holdings,
+Dataset by the analyses, see :func:`qtlab.runs.sweep.forward_start`): holdings,
 the first month, the MBS cohorts and prepayment parameters, the mortgage-rate
 history, the liability side, the D2 yield regression and the estimated
 :class:`~qtlab.scenarios.rates.RateModel` with its base paths. :func:`sweep` draws

@@ -23,12 +23,11 @@ question "what could an analyst see on date D?":
 
 ``Dataset(as_of=None)`` is "today": the latest data of every layer.
 
-Reads (series, holdings, tables) are kept in a process-wide cache
-(:mod:`qtlab.store._readcache`) keyed on the folders, the state of every file the
-view reads (:meth:`Dataset.cache_key`) and the query, so the same data are read
-from disk once however many ``Dataset`` objects ask for them, and a new vintage
-is read as soon as it is written. Every read returns a frame of its own:
-changing it changes no other.
+A ``Dataset`` reads from disk at every call and keeps nothing: a new vintage is
+read as soon as it is written. To read each input once for a set of runs (a report,
+a dashboard request) and record what was read, use a
+:class:`qtlab.runs.RunContext`, which holds one view. Every read returns a frame of
+its own: changing it changes no other.
 """
 
 from __future__ import annotations
@@ -55,7 +54,6 @@ from qtlab.schema import (
 )
 from qtlab.store._catalog import SeriesInfo, TableInfo, catalog
 from qtlab.store._lock import open_with_retry
-from qtlab.store._readcache import read_cache
 from qtlab.store._verify import snapshot_files
 from qtlab.store.db import DB_FILENAME, write_generation
 from qtlab.store.paths import data_dir, packaged_snapshot_dir
@@ -139,7 +137,7 @@ class Dataset:
         """
         return (*self._source_key(), self.as_of)
 
-    # --- the read cache -----------------------------------------------------------
+    # --- the state of the data ------------------------------------------------------
     @cached_property
     def _snapshot_files(self) -> dict[str, list[Path]]:
         # only the files the manifest lists, each checked against it (once per process)
@@ -170,7 +168,10 @@ class Dataset:
         )
 
     def _cached(self, query: tuple[Hashable, ...], read: Callable[[], _T]) -> _T:
-        return read_cache().get((*self._source_key(), *query), read)
+        """``read()``: a plain view reads every time; the view of a
+        :class:`qtlab.runs.RunContext` keeps each ``query``'s result for its life."""
+        del query
+        return read()
 
     # --- connection -----------------------------------------------------------
     @cached_property
@@ -258,7 +259,7 @@ class Dataset:
         if spec.whole_vintage:
             read = partial(self._read_whole_vintage, series_id, cut)
         df = self._cached(("observations", series_id, cut), read)
-        return df.copy(deep=False)
+        return df.copy()
 
     def _read_whole_vintage(self, series_id: str, cut: date) -> pd.DataFrame:
         """The latest vintage of ``series_id`` published on or before ``cut``, whole."""
@@ -353,7 +354,7 @@ class Dataset:
     def holdings_dates(self) -> pd.DataFrame:
         """Each SOMA holdings as-of date visible, with its rows and totals by kind [USD bn]."""
         df = self._cached(("holdings_dates", self.cutoff), self._read_holdings_dates)
-        return df.copy(deep=False)
+        return df.copy()
 
     def _read_holdings_dates(self) -> pd.DataFrame:
         df = self._q(
@@ -462,7 +463,7 @@ class Dataset:
             have = f"valid tables are {one_of(visible)}" if visible else "none is"
             raise DataError(f"no table {quoted(dataset)} visible as of {when}; {have}")
         df = self._cached(("table", info), lambda: self._read_table(info))
-        return df.copy(deep=False)
+        return df.copy()
 
     def _read_table(self, info: TableInfo) -> pd.DataFrame:
         dataset = info.dataset

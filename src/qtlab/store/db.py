@@ -52,9 +52,9 @@ class _Commits:
 def write_generation() -> int:
     """How many store transactions this process has committed (any store).
 
-    Part of the key of the :class:`~qtlab.store.Dataset` read cache, so a vintage
-    written in this process is never answered from a read made before it, even
-    when the database file's size and modification time do not show the change.
+    Part of :meth:`qtlab.store.Dataset.cache_key` (the dashboard keeps one run context
+    per key), so a vintage written in this process starts a new context, even when
+    the database file's size and modification time do not show the change.
     """
     return _Commits.count
 
