@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
@@ -22,7 +22,9 @@ from qtlab._periods import to_month
 from qtlab.analyses.result import AnalysisResult, get_analysis
 from qtlab.engine import MAX_MONTHS as ENGINE_MAX_MONTHS
 from qtlab.errors import SpecError, one_of, quoted
-from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset
+from qtlab.app._explore import analysis_kwargs
+from qtlab.app._policy_edit import EDITABLE_FIELDS, edited_policy, preset_rows
+from qtlab.policy import PRESET_NAMES, Policy, load_preset
 from qtlab.prepay import check_shock
 from qtlab.runs.context import RunContext
 from qtlab.store.dataset import Dataset, to_date
@@ -36,83 +38,20 @@ __all__ = [
     "ExplorerSpec",
     "ResultCache",
     "edited_policy",
+    "explorer_result",
     "explorer_spec",
     "preset_rows",
     "result_bytes",
     "results",
 ]
 
-#: The analyses of the policy explorer, in page order.
-EXPLORER_IDS: Final = ("B1", "B2", "B3", "B4")
-#: Regime fields the explorer lets the user edit: caps [USD bn/month], the start month,
-#: and the reserve-management (bill) purchase pace [USD bn/month].
-EDITABLE_FIELDS: Final = ("start", "treasury_cap", "agency_cap", "bill_purchases")
+#: The analyses of the policy explorer, in page order: the runoff (B1-B4), then reserves
+#: (C2) and the endpoint of runoff (C3) under the same policy.
+EXPLORER_IDS: Final = ("B1", "B2", "B3", "B4", "C2", "C3")
 #: Where the MBS paydowns of B4 come from.
 PAYDOWN_SOURCES: Final = ("realized", "model")
 #: The horizon of a projection may run from one month to fifty years (the engine's limit).
 MAX_MONTHS: Final = ENGINE_MAX_MONTHS
-
-
-def preset_rows(preset: str) -> list[dict[str, Any]]:
-    """The regimes of a packaged preset as table rows: ``name`` and :data:`EDITABLE_FIELDS`.
-
-    Caps and purchases are numbers [USD bn/month] (``"uncapped"`` for no cap), starts
-    ``YYYY-MM``. Raises :class:`SpecError` listing the presets for an unknown name.
-    """
-    pol = load_preset(preset)
-    rows = []
-    for r in pol.regimes:
-        d = r.to_dict()
-        rows.append({"name": r.name, **{f: d[f] for f in EDITABLE_FIELDS}})
-    return rows
-
-
-def _cell(value: Any) -> Any:
-    """A table cell as the library wants it: numbers as numbers, other text as typed."""
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return float(text)
-        except ValueError:
-            return text
-    return value
-
-
-def edited_policy(preset: str, rows: Any) -> Policy:
-    """The preset ``preset`` with its regimes' editable fields replaced by ``rows``.
-
-    ``rows`` are the explorer's table rows (one per regime, in order, keyed by
-    ``name`` and :data:`EDITABLE_FIELDS`; anything else the page sends is a
-    :class:`SpecError`); ``None`` or rows equal to the preset give
-    the preset itself. An edited policy is named ``<preset> (edited)``. Every value
-    goes through the library's validation: a negative cap or a malformed start month
-    raises its :class:`SpecError` (naming the regime, the field and the value).
-    """
-    base = load_preset(preset)
-    if not rows:
-        return base
-    if not isinstance(rows, Sequence) or isinstance(rows, str | bytes):
-        raise SpecError(f"the regimes table must be a list of rows, got {quoted(rows)}")
-    if not all(isinstance(r, Mapping) for r in rows):
-        raise SpecError(f"each row of the regimes table must be a mapping, got {quoted(rows)}")
-    names = [r.get("name") for r in rows]
-    if names != [r.name for r in base.regimes]:
-        raise SpecError(
-            f"the regimes table does not match preset {quoted(preset)}: expected regimes "
-            f"{one_of(r.name for r in base.regimes)}, got {quoted(names)}"
-        )
-    regimes: list[Regime] = []
-    for reg, row in zip(base.regimes, rows, strict=True):
-        data = reg.to_dict()
-        for f in EDITABLE_FIELDS:
-            if f in row:
-                v = _cell(row[f])
-                data[f] = "" if v is None else v
-        data["start"] = str(data["start"])
-        regimes.append(Regime.from_dict(data))
-    if tuple(regimes) == base.regimes:
-        return base
-    return replace(base, name=f"{preset} (edited)", regimes=tuple(regimes))
 
 
 @dataclass(frozen=True)
@@ -121,15 +60,17 @@ class ExplorerSpec:
 
     Attributes
     ----------
+    preset : the preset the policy was edited from (compared with it).
     policy : the policy to project (a preset or an edited preset).
-    start : first projected month (``YYYY-MM``), or ``None`` for the month after the
-        holdings visible at the vantage date.
+    start : first projected month (``YYYY-MM``), or ``None`` for F1's start: the month
+        after the latest data (:func:`qtlab.app._explore.explorer_start`).
     months : the horizon [months].
     mbs_paydowns : ``"realized"`` or ``"model"``.
     shock_bp : mortgage-rate shock of the model [bp] (0 with realized paydowns).
     as_of : the vantage date (ISO), or ``None`` for the latest data.
     """
 
+    preset: str
     policy: Policy
     start: str | None
     months: int
@@ -137,21 +78,27 @@ class ExplorerSpec:
     shock_bp: float
     as_of: str | None
 
-    def options(self, aid: str) -> dict[str, Any]:
-        """Keyword arguments of analysis ``aid`` (one of :data:`EXPLORER_IDS`)."""
-        if aid == "B3":
-            shock = self.shock_bp if self.mbs_paydowns == "model" and self.shock_bp else None
-            return {"months": self.months, "shock_bp": shock}
-        opts: dict[str, Any] = {"policy": self.policy, "start": self.start, "months": self.months}
-        if aid == "B4":
-            opts["mbs_paydowns"] = self.mbs_paydowns
-            if self.mbs_paydowns == "model":
-                opts["shock_bp"] = self.shock_bp
-        return opts
+    @property
+    def preset_policy(self) -> Policy:
+        """The preset as known at the vantage (the scenario the edits are compared with)."""
+        pol = load_preset(self.preset)
+        return pol if self.as_of is None else pol.known_at(to_date(self.as_of))
+
+    @property
+    def edited(self) -> bool:
+        """Whether the policy differs from :attr:`preset_policy`."""
+        return self.policy != self.preset_policy
+
+    def options(self, aid: str, ctx: RunContext, policy: Policy | None = None) -> dict[str, Any]:
+        """Keyword arguments of analysis ``aid`` (one of :data:`EXPLORER_IDS`) in ``ctx``,
+        under ``policy`` (default :attr:`policy`)
+        (:func:`~qtlab.app._explore.analysis_kwargs`)."""
+        return analysis_kwargs(aid, self, self.policy if policy is None else policy, ctx)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe form (kept in the page between callbacks); :meth:`from_json` reads it."""
         return {
+            "preset": self.preset,
             "policy": self.policy.to_dict(),
             "start": self.start,
             "months": self.months,
@@ -176,6 +123,11 @@ class ExplorerSpec:
             raise SpecError(
                 f"the explorer's state is {size:,} characters, more than {MAX_SPEC_CHARS:,}"
             )
+        preset = data["preset"]
+        if not isinstance(preset, str) or preset not in PRESET_NAMES:
+            raise SpecError(
+                f"unknown policy preset {quoted(preset)}; valid presets are {one_of(PRESET_NAMES)}"
+            )
         pol = data["policy"]
         if not isinstance(pol, Mapping) or not isinstance(pol.get("regimes"), list):
             raise SpecError(f"the explorer's policy must be a policy mapping, got {quoted(pol)}")
@@ -183,6 +135,7 @@ class ExplorerSpec:
             raise SpecError(f"a policy may have at most {MAX_REGIMES} regimes")
         return _checked(
             Policy.from_dict(pol),
+            preset=preset,
             start=data["start"],
             months=data["months"],
             mbs_paydowns=data["mbs_paydowns"],
@@ -192,7 +145,7 @@ class ExplorerSpec:
 
 
 #: The keys of the explorer's state (:meth:`ExplorerSpec.to_json`).
-_SPEC_KEYS: Final = ("policy", "start", "months", "mbs_paydowns", "shock_bp", "as_of")
+_SPEC_KEYS: Final = ("preset", "policy", "start", "months", "mbs_paydowns", "shock_bp", "as_of")
 #: Bounds on what the page may send back: the state's JSON size and a policy's regimes.
 MAX_SPEC_CHARS: Final = 100_000
 MAX_REGIMES: Final = 50
@@ -244,6 +197,7 @@ def explorer_spec(
         policy = policy.known_at(to_date(vantage))
     return _checked(
         policy,
+        preset=preset,
         start=start,
         months=months,
         mbs_paydowns=mbs_paydowns,
@@ -269,7 +223,7 @@ def _whole(value: Any) -> int | None:
 
 
 def _checked(
-    policy: Policy, *, start: Any, months: Any, mbs_paydowns: Any, shock_bp: Any, as_of: Any
+    policy: Policy, *, preset: str, start: Any, months: Any, mbs_paydowns: Any, shock_bp: Any, as_of: Any
 ) -> ExplorerSpec:
     """The spec of ``policy`` and the other inputs, each checked by the library."""
     if start is not None and not isinstance(start, str):
@@ -297,6 +251,7 @@ def _checked(
         )
     vantage = _vantage(as_of)
     return ExplorerSpec(
+        preset=preset,
         policy=policy,
         start=first_month,
         months=n,
@@ -420,3 +375,26 @@ def results(
         return spec.run(ctx, lang=lang, **opts)
 
     return cache.get(spec.id, opts, vantage, lang, compute)
+
+
+def explorer_result(
+    cache: ResultCache, aid: str, spec: ExplorerSpec, lang: str, *, preset: bool = False
+) -> AnalysisResult:
+    """Explorer analysis ``aid`` for ``spec`` in ``lang``, cached: under the edited policy,
+    or with ``preset`` under the preset it was edited from (:attr:`ExplorerSpec.preset_policy`).
+
+    The key is the spec's content (the policy by its content) with the analysis; the
+    arguments are made in the vantage's context (:meth:`ExplorerSpec.options`).
+    """
+    if aid not in EXPLORER_IDS:
+        raise SpecError(f"{quoted(aid)} is not an explorer analysis; valid: {one_of(EXPLORER_IDS)}")
+    pol = spec.preset_policy if preset else spec.policy
+    key = {**spec.to_json(), "policy": pol.to_dict(), "as_of": None}
+    if aid == "B3":  # B3 does not depend on the policy
+        key["policy"] = key["preset"] = None
+    get = get_analysis(aid)
+
+    def compute(ctx: RunContext) -> AnalysisResult:
+        return get.run(ctx, lang=lang, **spec.options(aid, ctx, pol))
+
+    return cache.get(aid, key, spec.as_of, lang, compute)

@@ -1,0 +1,187 @@
+"""The explorer's policy editor, without Dash: a preset's regimes as table rows, the rows
+back into a :class:`~qtlab.policy.Policy`, and a policy as a table for the page.
+
+An edited regime never keeps the citation of the statement it came from: new caps go
+through :meth:`~qtlab.policy.Policy.with_caps` (a user scenario whose note names the
+regime and source it was changed from), and a regime the user adds is a user scenario
+(:meth:`~qtlab.policy.RegimeSource.user_scenario`) put in by
+:meth:`~qtlab.policy.Policy.with_regime`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Final
+
+from qtlab.errors import SpecError, one_of, quoted
+from qtlab.i18n import t
+from qtlab.policy import Policy, Regime, RegimeSource, load_preset
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "MAX_ADDED",
+    "POLICY_COLUMNS",
+    "edited_policy",
+    "policy_rows",
+    "preset_rows",
+]
+
+#: Regime fields the explorer lets the user edit: caps [USD bn/month], the start month,
+#: and the reserve-management (bill) purchase pace [USD bn/month].
+EDITABLE_FIELDS: Final = ("start", "treasury_cap", "agency_cap", "bill_purchases")
+#: The columns of :func:`policy_rows` (the policy as the page shows it).
+POLICY_COLUMNS: Final = ("regime", "start", "treasury_cap", "agency_cap", "bill_purchases", "source")
+#: At most this many regimes a user may add to a preset.
+MAX_ADDED: Final = 12
+
+
+def _source_text(src: RegimeSource, lang: str) -> str:
+    if src.is_user:
+        return t("app.explorer.user_scenario", lang)
+    return f"{src.title} ({src.date})"
+
+
+def preset_rows(preset: str, lang: str = "en") -> list[dict[str, Any]]:
+    """The regimes of a packaged preset as table rows: ``name``, :data:`EDITABLE_FIELDS`,
+    ``source`` (the statement cited, read-only) and ``preset`` (whose rows these are).
+
+    Caps and purchases are numbers [USD bn/month] (``"uncapped"`` for no cap), starts
+    ``YYYY-MM``. Raises :class:`SpecError` listing the presets for an unknown name.
+    """
+    pol = load_preset(preset)
+    rows = []
+    for r in pol.regimes:
+        d = r.to_dict()
+        rows.append(
+            {
+                "name": r.name,
+                **{f: d[f] for f in EDITABLE_FIELDS},
+                "source": _source_text(r.source, lang),
+                "preset": preset,
+            }
+        )
+    return rows
+
+
+def _cell(value: Any) -> Any:
+    """A table cell as the library wants it: numbers as numbers, other text as typed."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    return value
+
+
+def _row_regime(base: Regime | None, row: Mapping[str, Any], where: str) -> Regime:
+    """The regime of one table row, every value validated by the library (``base``: the
+    preset's regime the row edits; ``None`` for a regime the user adds)."""
+    if base is None:
+        name = row.get("name")
+        if name is None or (isinstance(name, str) and not name.strip()):
+            name = f"user-{str(row.get('start', '')).strip() or 'regime'}"
+        data: dict[str, Any] = {
+            "name": str(name).strip(),
+            "start": "",
+            "treasury_cap": "",
+            "agency_cap": "",
+        }
+    else:
+        data = base.to_dict()
+    for f in EDITABLE_FIELDS:
+        if f in row:
+            v = _cell(row[f])
+            data[f] = "" if v is None else v
+    if base is None and data.get("bill_purchases") == "":
+        data["bill_purchases"] = 0.0
+    data["start"] = str(data["start"])
+    try:
+        return Regime.from_dict(data)
+    except SpecError as exc:
+        raise SpecError(f"{where}: {exc}") from None
+
+
+def _changed(base: Regime, new: Regime) -> Regime | None:
+    """``base`` with the user's edits (``None`` if unchanged), as a user scenario that
+    cites nothing: new caps through :meth:`Policy.with_caps`'s rule (no phase-in, the
+    note names the regime and source it came from)."""
+    caps = (new.treasury_cap, new.agency_cap) != (base.treasury_cap, base.agency_cap)
+    other = (new.start, new.bill_purchases) != (base.start, base.bill_purchases)
+    if not caps and not other:
+        return None
+    if caps:
+        pol = Policy(base.name, (base,)).with_caps(
+            treasury=new.treasury_cap, agency=new.agency_cap, start=base.start
+        )
+        out = pol.regimes[0]
+    else:
+        src = base.source
+        note = f"changed from {base.name} ({src.title}" + (f", {src.date})" if src.date else ")")
+        out = replace(base, source=RegimeSource.user_scenario(), note=note)
+    return replace(out, start=new.start, bill_purchases=new.bill_purchases)
+
+
+def edited_policy(preset: str, rows: Any) -> Policy:
+    """The preset ``preset`` with the edits and added regimes of the table ``rows``.
+
+    ``rows`` are the explorer's table rows: first one per regime of the preset, in order,
+    keyed by ``name`` and :data:`EDITABLE_FIELDS` (other keys the page shows, ``source``
+    and ``preset``, are ignored); then up to :data:`MAX_ADDED` regimes the user adds
+    (``name`` optional, a start month, both caps, a purchase pace), each put in with
+    :meth:`Policy.with_regime` as a user scenario. ``None`` or rows equal to the preset
+    give the preset itself; otherwise the policy is named ``<preset> (edited)`` and every
+    regime the user changed is a user scenario (it never keeps the preset's citation).
+    Every value goes through the library's validation: a negative cap or a malformed
+    start month raises its :class:`SpecError` (naming the regime, the field and the value).
+    """
+    base = load_preset(preset)
+    if not rows:
+        return base
+    if not isinstance(rows, Sequence) or isinstance(rows, str | bytes):
+        raise SpecError(f"the regimes table must be a list of rows, got {quoted(rows)}")
+    if not all(isinstance(r, Mapping) for r in rows):
+        raise SpecError(f"each row of the regimes table must be a mapping, got {quoted(rows)}")
+    n = len(base.regimes)
+    names = [r.get("name") for r in rows[:n]]
+    if names != [r.name for r in base.regimes]:
+        raise SpecError(
+            f"the regimes table does not match preset {quoted(preset)}: expected regimes "
+            f"{one_of(r.name for r in base.regimes)} first, got {quoted(names)}"
+        )
+    added = rows[n:]
+    if len(added) > MAX_ADDED:
+        raise SpecError(f"at most {MAX_ADDED} regimes may be added, got {len(added)}")
+    regimes: list[Regime] = []
+    for reg, row in zip(base.regimes, rows[:n], strict=True):
+        new = _row_regime(reg, row, f"regime {quoted(reg.name)}")
+        regimes.append(_changed(reg, new) or reg)
+    if tuple(regimes) == base.regimes and not added:
+        return base
+    pol = replace(base, name=f"{preset} (edited)", regimes=tuple(regimes))
+    for i, row in enumerate(added, start=1):
+        pol = pol.with_regime(_row_regime(None, row, f"added regime {i}"))
+    return pol
+
+
+def _amount(v: float) -> float | str:
+    return "uncapped" if math.isinf(v) else v
+
+
+def policy_rows(policy: Policy, lang: str) -> list[dict[str, Any]]:
+    """``policy`` as rows of :data:`POLICY_COLUMNS`: regime, start month, caps and bill
+    purchases [USD bn/month; ``"uncapped"``] and the source (the statement cited with its
+    date, or "user scenario" in ``lang``)."""
+    return [
+        {
+            "regime": r.name,
+            "start": str(r.start),
+            "treasury_cap": _amount(r.treasury_cap),
+            "agency_cap": _amount(r.agency_cap),
+            "bill_purchases": r.bill_purchases,
+            "source": _source_text(r.source, lang),
+        }
+        for r in policy.regimes
+    ]
