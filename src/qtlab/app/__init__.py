@@ -64,8 +64,9 @@ def create_app(
     for an unknown language and :class:`~qtlab.errors.DateRangeError` for a bad date.
     """
     dash = require_dash()
+    from qtlab.app._callbacks import register_callbacks  # noqa: PLC0415
     from qtlab.app._compute import ResultCache, _vantage  # noqa: PLC0415 (needs Dash)
-    from qtlab.app._layout import CSS, layout, register_callbacks  # noqa: PLC0415
+    from qtlab.app._layout import CSS, layout  # noqa: PLC0415
 
     lang = validate_lang(lang)
     vantage = _vantage(as_of)

@@ -20,10 +20,10 @@ import numpy as np
 from qtlab._lru import LRUCache
 from qtlab._periods import to_month
 from qtlab.analyses.result import AnalysisResult, get_analysis
-from qtlab.engine import MAX_MONTHS as ENGINE_MAX_MONTHS
-from qtlab.errors import SpecError, one_of, quoted
 from qtlab.app._explore import analysis_kwargs
 from qtlab.app._policy_edit import EDITABLE_FIELDS, edited_policy, preset_rows
+from qtlab.engine import MAX_MONTHS as ENGINE_MAX_MONTHS
+from qtlab.errors import SpecError, one_of, quoted
 from qtlab.policy import PRESET_NAMES, Policy, load_preset
 from qtlab.prepay import check_shock
 from qtlab.runs.context import RunContext
@@ -223,7 +223,14 @@ def _whole(value: Any) -> int | None:
 
 
 def _checked(
-    policy: Policy, *, preset: str, start: Any, months: Any, mbs_paydowns: Any, shock_bp: Any, as_of: Any
+    policy: Policy,
+    *,
+    preset: str,
+    start: Any,
+    months: Any,
+    mbs_paydowns: Any,
+    shock_bp: Any,
+    as_of: Any,
 ) -> ExplorerSpec:
     """The spec of ``policy`` and the other inputs, each checked by the library."""
     if start is not None and not isinstance(start, str):

@@ -92,7 +92,9 @@ def _asset_path(ctx: RunContext, policy: Policy, spec: ExplorerSpec, months: int
     return assets_from_securities(sec, inp.state.total_assets, base)
 
 
-def analysis_kwargs(aid: str, spec: ExplorerSpec, policy: Policy, ctx: RunContext) -> dict[str, Any]:
+def analysis_kwargs(
+    aid: str, spec: ExplorerSpec, policy: Policy, ctx: RunContext
+) -> dict[str, Any]:
     """Keyword arguments of explorer analysis ``aid`` for ``spec`` run under ``policy``."""
     if aid == "B3":
         shock = spec.shock_bp if spec.mbs_paydowns == "model" and spec.shock_bp else None

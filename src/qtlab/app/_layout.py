@@ -1,20 +1,17 @@
-"""The dashboard's page and callbacks.
+"""The dashboard's page and the plain functions its callbacks call.
 
 Every callback is a plain function of its inputs (tested without a server) wired
-to the page by :func:`register_callbacks`. Words come from the strings catalogue
-(``locales/<lang>/app.yaml``; the report's keys for notes, gaps and row counts).
+to the page by :func:`qtlab.app._callbacks.register_callbacks`. Words come from the
+strings catalogue (``locales/<lang>/app.yaml``; the report's keys for notes, gaps and row counts).
 """
 
 from __future__ import annotations
 
-import functools
-import logging
-from typing import Any, Final, cast
+from typing import Any, Final
 
-import dash
-from dash import Dash, Input, Output, State, dcc, html
-from dash.dash_table.DataTable import DataTable
-from dash.exceptions import PreventUpdate
+import dash_ag_grid as dag
+import pandas as pd
+from dash import dcc, html
 
 from qtlab.analyses.result import registry
 from qtlab.app._compute import (
@@ -23,11 +20,14 @@ from qtlab.app._compute import (
     PAYDOWN_SOURCES,
     ExplorerSpec,
     ResultCache,
+    explorer_result,
     explorer_spec,
     preset_rows,
     results,
 )
-from qtlab.app._render import FONT, error_box, result_section
+from qtlab.app._explore import OVERLAY_IDS, compare_months, difference_table
+from qtlab.app._policy_edit import POLICY_COLUMNS, policy_rows
+from qtlab.app._render import data_table, error_box, result_section
 from qtlab.errors import QtlabError
 from qtlab.i18n import LANGS, has, t, validate_lang
 from qtlab.policy import PRESET_NAMES
@@ -37,16 +37,15 @@ __all__ = [
     "LABELS",
     "analysis_options",
     "browser_view",
+    "compare_view",
     "explorer_section",
     "explorer_state",
     "labels",
     "layout",
     "page_lang",
+    "policy_table",
     "preset_table",
-    "register_callbacks",
 ]
-
-_log = logging.getLogger("qtlab.app")
 
 DEFAULT_PRESET: Final = "qt2-realized"
 DEFAULT_MONTHS: Final = 48
@@ -64,17 +63,29 @@ LABELS: Final = {
     "lbl-paydowns": "app.explorer.paydowns",
     "lbl-shock": "app.explorer.shock",
     "lbl-analysis": "app.browser.pick",
+    "btn-add": "app.explorer.add",
+    "lbl-policy": "app.explorer.policy_table",
+    "lbl-compare": "app.explorer.compare",
+    "lbl-compare-months": "app.explorer.compare_months",
     "browser-intro": "app.browser.intro",
     "app-footer": "app.footer",
 }
 
 CSS: Final = """
 body { font-family: "Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
-  Arial, sans-serif; margin: 0 auto; max-width: 1280px; padding: 0 16px; color: #222; }
-.qt-head { display: flex; flex-wrap: wrap; gap: 16px 32px; align-items: end; }
-.qt-field { display: flex; flex-direction: column; gap: 4px; font-size: 14px; margin: 6px 0; }
-.qt-controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr));
-  gap: 8px 24px; }
+  Arial, sans-serif; margin: 0 auto; max-width: 1600px; padding: 0 12px; color: #222; }
+h1 { font-size: 20px; margin: 6px 0; }
+.qt-head { display: flex; flex-wrap: wrap; gap: 8px 32px; align-items: end; }
+.qt-field { display: flex; flex-direction: column; gap: 2px; font-size: 13px; margin: 4px 0; }
+.qt-explorer { display: grid; grid-template-columns: minmax(300px, 400px) minmax(0, 1fr);
+  gap: 16px; align-items: start; }
+.qt-side { font-size: 13px; }
+.qt-side h3 { font-size: 14px; margin: 10px 0 4px; }
+.qt-controls { display: grid; grid-template-columns: 1fr 1fr; gap: 2px 12px; }
+.qt-main .qt-section:first-child { border-top: none; margin-top: 0; }
+.qt-main h2 { font-size: 17px; margin: 6px 0; }
+.qt-table { margin: 4px 0 12px; }
+.qt-csv { float: right; font-size: 12px; margin-bottom: 4px; }
 .qt-error { background: #fde8e8; border: 1px solid #c0392b; color: #7b1d12; padding: 8px 12px;
   margin: 8px 0; white-space: pre-wrap; }
 .qt-section { border-top: 1px solid #ddd; margin-top: 18px; }
@@ -99,15 +110,34 @@ def analysis_options(lang: str) -> list[dict[str, str]]:
 
 
 def _columns(lang: str) -> list[dict[str, Any]]:
-    return [
-        {"name": t(f"app.explorer.col.{f}", lang), "id": f, "editable": f != "name"}
-        for f in ("name", *EDITABLE_FIELDS)
+    """The regimes editor's columns in ``lang``: a preset regime's name and source are
+    read-only; an added regime's name may be typed."""
+    cols: list[dict[str, Any]] = [
+        {
+            "field": "name",
+            "headerName": t("app.explorer.col.name", lang),
+            "editable": {"function": "params.data.added === true"},
+        }
     ]
+    cols += [
+        {"field": f, "headerName": t(f"app.explorer.col.{f}", lang), "editable": True}
+        for f in EDITABLE_FIELDS
+    ]
+    cols.append({"field": "source", "headerName": t("app.explorer.col.source", lang)})
+    return cols
 
 
 def preset_table(preset: str, lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The regimes of ``preset`` as editable table rows, and the table's columns in ``lang``."""
-    return preset_rows(preset), _columns(lang)
+    return preset_rows(preset, lang), _columns(lang)
+
+
+def policy_table(spec: ExplorerSpec, lang: str) -> html.Div:
+    """The policy projected as a table (regime, start, caps, purchases, source), never a
+    repr; headers in ``lang`` with units."""
+    frame = pd.DataFrame(policy_rows(spec.policy, lang), columns=list(POLICY_COLUMNS))
+    frame = frame.rename(columns={c: t(f"app.explorer.col.{c}", lang) for c in POLICY_COLUMNS})
+    return data_table(frame, "x-policy", t("app.explorer.policy_table", lang))
 
 
 def explorer_state(
@@ -120,7 +150,8 @@ def explorer_state(
     as_of: str | None,
     lang: str,
 ) -> tuple[dict[str, Any] | None, Any]:
-    """Validate the explorer's inputs: (the spec as JSON, the policy line) or (None, an error)."""
+    """Validate the explorer's inputs: (the spec as JSON, the policy as a table) or
+    (None, an error)."""
     lang = page_lang(lang)
     try:
         spec = explorer_spec(
@@ -134,12 +165,17 @@ def explorer_state(
         )
     except QtlabError as exc:
         return None, error_box(str(exc), lang)
-    line = html.P(t("app.explorer.policy", lang, policy=repr(spec.policy)), className="qt-policy")
-    return spec.to_json(), line
+    return spec.to_json(), policy_table(spec, lang)
+
+
+def _label(spec: ExplorerSpec) -> str:
+    return spec.preset_policy.name
 
 
 def explorer_section(aid: str, spec: dict[str, Any] | None, lang: str, cache: ResultCache) -> Any:
-    """Analysis ``aid`` (B1..B4) for the explorer's spec, or its error, as page content.
+    """Analysis ``aid`` (one of :data:`EXPLORER_IDS`) for the explorer's spec, or its error,
+    as page content; when the policy is edited, the figures of B2, B4 and C2 draw the
+    preset's lines too (dashed).
 
     ``spec`` comes back from the page, so it is validated again
     (:meth:`~qtlab.app._compute.ExplorerSpec.from_json`) before anything runs."""
@@ -148,10 +184,34 @@ def explorer_section(aid: str, spec: dict[str, Any] | None, lang: str, cache: Re
         return None
     try:
         sp = ExplorerSpec.from_json(spec)
-        res = results(cache, aid, as_of=sp.as_of, lang=lang, options=sp.options(aid))
+        res = explorer_result(cache, aid, sp, lang)
+        other = None
+        if sp.edited and aid in OVERLAY_IDS:
+            other = explorer_result(cache, aid, sp, lang, preset=True)
     except QtlabError as exc:
         return error_box(f"{aid}: {exc}", lang)
-    return result_section(res, "x")
+    return result_section(res, "x", other, _label(sp))
+
+
+def compare_view(spec: dict[str, Any] | None, months: Any, lang: str, cache: ResultCache) -> Any:
+    """The edited scenario against its preset at the chosen months after the start
+    (:func:`~qtlab.app._explore.difference_table`), or a line saying the policy is the
+    preset's, or the error."""
+    lang = page_lang(lang)
+    if spec is None:
+        return None
+    try:
+        sp = ExplorerSpec.from_json(spec)
+        if not sp.edited:
+            return html.P(t("app.explorer.compare_same", lang), className="qt-caption")
+        chosen = compare_months(months, sp.months)
+        ids = ("B4", "C2")
+        mine = {a: explorer_result(cache, a, sp, lang) for a in ids}
+        base = {a: explorer_result(cache, a, sp, lang, preset=True) for a in ids}
+        frame = difference_table(mine, base, chosen, (sp.policy.name, _label(sp)))
+    except QtlabError as exc:
+        return error_box(str(exc), lang)
+    return data_table(frame, "x-compare", t("app.explorer.compare", lang))
 
 
 def browser_view(aid: str | None, as_of: str | None, lang: str, cache: ResultCache) -> Any:
@@ -167,7 +227,8 @@ def browser_view(aid: str | None, as_of: str | None, lang: str, cache: ResultCac
 
 
 def layout(lang: str, as_of: str | None) -> html.Div:
-    """The page, in ``lang``, with the vantage date ``as_of`` filled in."""
+    """The page, in ``lang``, with the vantage date ``as_of`` filled in: the explorer's
+    inputs in a column at the left, its charts at the right (above the fold on a laptop)."""
     words = dict(zip(LABELS, labels(lang), strict=True))
 
     def w(label_id: str) -> html.Span:
@@ -177,21 +238,21 @@ def layout(lang: str, as_of: str | None) -> html.Div:
         return html.Label([w(label_id), control], className="qt-field")
 
     rows, columns = preset_table(DEFAULT_PRESET, lang)
-    explorer = html.Div(
+    side = html.Div(
         [
-            html.P(words["explorer-intro"], id="explorer-intro"),
+            html.P(words["explorer-intro"], id="explorer-intro", className="qt-caption"),
+            field(
+                "lbl-preset",
+                dcc.Dropdown(
+                    id="preset", options=list(PRESET_NAMES), value=DEFAULT_PRESET, clearable=False
+                ),
+            ),
             html.Div(
                 [
                     field(
-                        "lbl-preset",
-                        dcc.Dropdown(
-                            id="preset",
-                            options=list(PRESET_NAMES),
-                            value=DEFAULT_PRESET,
-                            clearable=False,
-                        ),
+                        "lbl-start",
+                        dcc.Input(id="start", type="text", placeholder="YYYY-MM", debounce=True),
                     ),
-                    field("lbl-start", dcc.Input(id="start", type="text", placeholder="YYYY-MM")),
                     field(
                         "lbl-months",
                         dcc.Input(id="months", type="number", value=DEFAULT_MONTHS, debounce=True),
@@ -200,10 +261,7 @@ def layout(lang: str, as_of: str | None) -> html.Div:
                         "lbl-paydowns",
                         dcc.RadioItems(
                             id="paydowns",
-                            options=[
-                                {"label": t(f"app.explorer.paydown.{s}", lang), "value": s}
-                                for s in PAYDOWN_SOURCES
-                            ],
+                            options=_paydown_options(lang),
                             value="realized",
                             inline=True,
                         ),
@@ -216,42 +274,64 @@ def layout(lang: str, as_of: str | None) -> html.Div:
                 className="qt-controls",
             ),
             html.H3(w("lbl-regimes")),
-            DataTable(
+            dag.AgGrid(
                 id="regimes",
-                columns=cast(Any, columns),
-                data=cast(Any, rows),
-                editable=True,
-                style_cell={"fontFamily": FONT, "fontSize": "13px", "textAlign": "left"},
-                style_header={"fontWeight": "bold"},
+                rowData=rows,
+                columnDefs=columns,
+                defaultColDef={
+                    "sortable": False,
+                    "resizable": True,
+                    "minWidth": 80,
+                    "wrapHeaderText": True,
+                    "autoHeaderHeight": True,
+                },
+                dashGridOptions={
+                    "domLayout": "autoHeight",
+                    "singleClickEdit": True,
+                    "rowHeight": 30,
+                    "stopEditingWhenCellsLoseFocus": True,
+                },
+                columnSize="autoSize",
+                style={"width": "100%"},
             ),
+            html.Button(words["btn-add"], id="btn-add", n_clicks=0),
             html.Button(words["btn-reset"], id="btn-reset", n_clicks=0),
+            dcc.Store(id="regime-rows", data=rows),
             dcc.Store(id="explorer-spec"),
+            html.H3(w("lbl-policy")),
             html.Div(id="explorer-status"),
-            *(
-                dcc.Loading(html.Div(id=f"out-{aid.lower()}"), type="default")
-                for aid in EXPLORER_IDS
+            html.H3(w("lbl-compare")),
+            field(
+                "lbl-compare-months",
+                dcc.Input(id="compare-months", type="text", placeholder="6, 12, 24", debounce=True),
             ),
-        ]
+            dcc.Loading(html.Div(id="compare-out"), type="default"),
+        ],
+        className="qt-side",
     )
+    main = html.Div(
+        [dcc.Loading(html.Div(id=f"out-{aid.lower()}"), type="default") for aid in EXPLORER_IDS],
+        className="qt-main",
+    )
+    explorer = html.Div([side, main], className="qt-explorer")
     browser = html.Div(
         [
             html.P(words["browser-intro"], id="browser-intro"),
             field(
                 "lbl-analysis",
-                dcc.Dropdown(
-                    id="analysis-id",
-                    options=analysis_options(lang),
-                    value=None,
-                ),
+                dcc.Dropdown(id="analysis-id", options=analysis_options(lang), value=None),
             ),
             dcc.Loading(html.Div(id="browser-out"), type="default"),
         ]
     )
     return html.Div(
         [
-            html.H1(words["app-title"], id="app-title"),
+            dcc.Location(id="url", refresh=False),
+            dcc.Location(id="url-out", refresh=False),
+            dcc.Store(id="restored", data=False),
             html.Div(
                 [
+                    html.H1(words["app-title"], id="app-title"),
                     field(
                         "lbl-lang",
                         dcc.RadioItems(
@@ -297,128 +377,11 @@ def layout(lang: str, as_of: str | None) -> html.Div:
     )
 
 
+def _paydown_options(lang: str) -> list[dict[str, str]]:
+    return [{"label": t(f"app.explorer.paydown.{s}", lang), "value": s} for s in PAYDOWN_SOURCES]
+
+
 def page_lang(lang: Any) -> str:
     """The page's language: ``lang`` if qtlab speaks it, else English (the value comes
     from the page, so anything can be posted)."""
     return lang if isinstance(lang, str) and lang in LANGS else "en"
-
-
-def _guarded(fn: Any, fallback: Any) -> Any:
-    """``fn`` wired to the page: the library's errors are shown by ``fn`` itself; any other
-    exception is logged with its traceback on the server and answered with ``fallback(exc)``
-    (an error in the page, or no update), never an HTTP 500."""
-
-    @functools.wraps(fn)
-    def cb(*args: Any) -> Any:
-        try:
-            return fn(*args)
-        except PreventUpdate:
-            raise
-        except Exception as exc:
-            _log.exception("dashboard callback %s failed", getattr(fn, "__name__", fn))
-            return fallback(exc)
-
-    return cb
-
-
-def _internal_error() -> Any:
-    def box(exc: BaseException) -> Any:
-        return error_box(t("app.internal_error", "en", kind=type(exc).__name__), "en")
-
-    return box
-
-
-def register_callbacks(app: Dash, cache: ResultCache) -> None:
-    """Wire the page's callbacks to the plain functions above (each guarded:
-    :func:`_guarded`)."""
-
-    def no_update(n: int) -> Any:
-        return lambda exc: [dash.no_update] * n
-
-    app.callback(
-        [Output(k, "children") for k in LABELS]
-        + [
-            Output("tab-explorer", "label"),
-            Output("tab-browser", "label"),
-            Output("vantage", "placeholder"),
-            Output("paydowns", "options"),
-            Output("analysis-id", "options"),
-        ],
-        Input("lang", "value"),
-    )(_guarded(_on_lang, no_update(len(LABELS) + 5)))
-    app.callback(
-        Output("regimes", "data"),
-        Output("regimes", "columns"),
-        Input("preset", "value"),
-        Input("btn-reset", "n_clicks"),
-        State("lang", "value"),
-    )(_guarded(_preset_table, no_update(2)))
-    app.callback(
-        Output("regimes", "columns", allow_duplicate=True),
-        Input("lang", "value"),
-        prevent_initial_call=True,
-    )(_guarded(lambda lang: _columns(page_lang(lang)), lambda exc: dash.no_update))
-    app.callback(
-        Output("shock", "disabled"),
-        Input("paydowns", "value"),
-    )(_guarded(lambda paydowns: paydowns != "model", lambda exc: True))
-    app.callback(
-        Output("explorer-spec", "data"),
-        Output("explorer-status", "children"),
-        Input("regimes", "data"),
-        Input("start", "value"),
-        Input("months", "value"),
-        Input("paydowns", "value"),
-        Input("shock", "value"),
-        Input("vantage", "value"),
-        Input("lang", "value"),
-        State("preset", "value"),
-    )(
-        _guarded(
-            lambda rows, start, months, paydowns, shock, as_of, lang, preset: explorer_state(
-                preset, rows, start, months, paydowns, shock, as_of, lang
-            ),
-            lambda exc: (None, _internal_error()(exc)),
-        )
-    )
-    for aid in EXPLORER_IDS:
-        app.callback(
-            Output(f"out-{aid.lower()}", "children"),
-            Input("explorer-spec", "data"),
-            Input("lang", "value"),
-        )(_guarded(_section_callback(aid, cache), _internal_error()))
-    app.callback(
-        Output("browser-out", "children"),
-        Input("analysis-id", "value"),
-        Input("vantage", "value"),
-        Input("lang", "value"),
-    )(_guarded(lambda aid, as_of, lang: browser_view(aid, as_of, lang, cache), _internal_error()))
-
-
-def _preset_table(preset: Any, _n: Any, lang: Any) -> Any:
-    """The regimes table of ``preset``; an unknown preset leaves the table as it is (the
-    explorer's status shows the error)."""
-    try:
-        return preset_table(preset, page_lang(lang))
-    except QtlabError:
-        return dash.no_update, dash.no_update
-
-
-def _on_lang(lang: str) -> list[Any]:
-    lang = page_lang(lang)
-    return [
-        *labels(lang),
-        t("app.tab.explorer", lang),
-        t("app.tab.browser", lang),
-        t("app.vantage_placeholder", lang),
-        [{"label": t(f"app.explorer.paydown.{s}", lang), "value": s} for s in PAYDOWN_SOURCES],
-        analysis_options(lang),
-    ]
-
-
-def _section_callback(aid: str, cache: ResultCache) -> Any:
-    def cb(spec: dict[str, Any] | None, lang: str) -> Any:
-        return explorer_section(aid, spec, lang, cache)
-
-    cb.__name__ = f"explorer_{aid.lower()}"
-    return cb

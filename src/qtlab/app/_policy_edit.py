@@ -23,6 +23,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "MAX_ADDED",
     "POLICY_COLUMNS",
+    "added_row",
     "edited_policy",
     "policy_rows",
     "preset_rows",
@@ -32,7 +33,14 @@ __all__ = [
 #: and the reserve-management (bill) purchase pace [USD bn/month].
 EDITABLE_FIELDS: Final = ("start", "treasury_cap", "agency_cap", "bill_purchases")
 #: The columns of :func:`policy_rows` (the policy as the page shows it).
-POLICY_COLUMNS: Final = ("regime", "start", "treasury_cap", "agency_cap", "bill_purchases", "source")
+POLICY_COLUMNS: Final = (
+    "regime",
+    "start",
+    "treasury_cap",
+    "agency_cap",
+    "bill_purchases",
+    "source",
+)
 #: At most this many regimes a user may add to a preset.
 MAX_ADDED: Final = 12
 
@@ -63,6 +71,20 @@ def preset_rows(preset: str, lang: str = "en") -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def added_row(preset: str, lang: str) -> dict[str, Any]:
+    """A new row for a regime the user adds to ``preset``'s table (a user scenario)."""
+    return {
+        "name": "",
+        "start": "",
+        "treasury_cap": "",
+        "agency_cap": "",
+        "bill_purchases": 0.0,
+        "source": t("app.explorer.user_scenario", lang),
+        "preset": preset,
+        "added": True,
+    }
 
 
 def _cell(value: Any) -> Any:

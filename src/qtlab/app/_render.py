@@ -1,26 +1,35 @@
 """An :class:`~qtlab.analyses.AnalysisResult` as Dash components, the way the report shows it.
 
 Figures get the report's fonts and plotly config (:func:`qtlab.report.build.cjk_font`,
-:data:`qtlab.report.html.PLOTLY_CONFIG`); tables the report's cell formatting
-(:func:`qtlab.report.html.formatted_table`), with units in the column headers as the
-analyses name them; gaps the report's rule (:func:`qtlab.report.build.gap_text`).
+:data:`qtlab.report.html.PLOTLY_CONFIG`); tables are sortable ``dash-ag-grid`` grids with
+the report's rounding (:func:`qtlab.report.html.formatted_table`), units in the column
+headers as the analyses name them, and a button that downloads the whole table as CSV;
+gaps follow the report's rule (:func:`qtlab.report.build.gap_text`).
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
+import dash_ag_grid as dag
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
-from dash.dash_table.DataTable import DataTable
 
 from qtlab.analyses.result import AnalysisResult
 from qtlab.i18n import t
 from qtlab.report.build import cjk_font, gap_text
 from qtlab.report.html import PLOTLY_CONFIG, formatted_table
 
-__all__ = ["FONT", "data_table", "error_box", "figure_graph", "result_section"]
+__all__ = [
+    "FONT",
+    "data_table",
+    "error_box",
+    "figure_graph",
+    "grid_rows",
+    "overlaid",
+    "result_section",
+]
 
 #: Rows per page of a table (the page has them all, paged).
 PAGE_SIZE = 12
@@ -41,24 +50,73 @@ def figure_graph(fig: go.Figure, lang: str, graph_id: str) -> dcc.Graph:
     )
 
 
-def data_table(frame: pd.DataFrame, table_id: str) -> DataTable:
-    """A paged table of ``frame``: cells formatted as in the report, numbers right-aligned."""
+def _number(text: str) -> float | None:
+    """A cell as the report shows it back to a number (rounded as shown; ``None`` for –)."""
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def grid_rows(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``frame`` as a grid's rows and column definitions: fields ``c0, c1, ...`` (a column
+    name may hold dots or brackets), the name as header; numbers rounded as the report
+    shows them (no float noise in the CSV), shown with thousands separators, right-aligned.
+    """
     text, numeric = formatted_table(frame)
-    columns = [{"name": c, "id": c} for c in text.columns]
-    return DataTable(
-        id=table_id,
-        columns=cast(Any, columns),
-        data=cast(Any, text.to_dict("records")),
-        page_size=PAGE_SIZE,
-        sort_action="none",
-        style_table={"overflowX": "auto"},
-        style_cell={"fontFamily": FONT, "fontSize": "13px", "padding": "3px 8px"},
-        style_header={"fontWeight": "bold", "whiteSpace": "normal", "height": "auto"},
-        style_cell_conditional=[
-            {"if": {"column_id": c}, "textAlign": "right" if numeric[c] else "left"}
-            for c in text.columns
-        ],
+    fields = {c: f"c{i}" for i, c in enumerate(text.columns)}
+    cols: list[dict[str, Any]] = []
+    for c in text.columns:
+        col: dict[str, Any] = {"field": fields[c], "headerName": c}
+        if numeric[c]:
+            places = max((len(v.split(".")[1]) for v in text[c] if "." in v), default=0)
+            col["type"] = "rightAligned"
+            col["valueFormatter"] = {
+                "function": f"params.value == null ? '–' : d3.format(',.{places}f')(params.value)"
+            }
+        cols.append(col)
+    rows = [
+        {fields[str(c)]: (_number(str(v)) if numeric[str(c)] else v) for c, v in rec.items()}
+        for rec in text.to_dict("records")
+    ]
+    return rows, cols
+
+
+def data_table(frame: pd.DataFrame, table_id: str, title: str = "") -> html.Div:
+    """A sortable grid of ``frame`` (:func:`grid_rows`) and a button that downloads all its
+    rows as CSV (file ``<table_id>.csv``). Ids: ``{"type": "grid", "index": table_id}``
+    and ``{"type": "csv", "index": table_id}``."""
+    rows, cols = grid_rows(frame)
+    grid = dag.AgGrid(
+        id={"type": "grid", "index": table_id},
+        rowData=rows,
+        columnDefs=cols,
+        defaultColDef={
+            "sortable": True,
+            "resizable": True,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+            "minWidth": 90,
+        },
+        columnSize="autoSize" if len(cols) > 6 else "sizeToFit",
+        csvExportParams={"fileName": f"{table_id}.csv"},
+        dashGridOptions={
+            "pagination": len(rows) > PAGE_SIZE,
+            "paginationPageSize": PAGE_SIZE,
+            "paginationPageSizeSelector": False,
+            "domLayout": "autoHeight",
+        },
+        style={"width": "100%"},
+        className="qt-grid",
     )
+    button = html.Button(
+        "CSV",
+        id={"type": "csv", "index": table_id},
+        n_clicks=0,
+        className="qt-csv",
+        title=title or table_id,
+    )
+    return html.Div([button, grid], className="qt-table")
 
 
 def error_box(message: str, lang: str) -> html.Div:
@@ -66,14 +124,36 @@ def error_box(message: str, lang: str) -> html.Div:
     return html.Div(t("app.error", lang, message=message), className="qt-error", role="alert")
 
 
-def result_section(res: AnalysisResult, prefix: str) -> html.Section:
+def overlaid(fig: go.Figure, other: go.Figure, label: str) -> go.Figure:
+    """``fig`` with the traces of ``other`` added, dashed, named ``<name> (label)``."""
+    out = go.Figure(fig)
+    for tr in other.data:
+        extra = go.Figure(tr).data[0]
+        extra.name = f"{tr.name} ({label})"
+        if hasattr(extra, "line"):
+            extra.line.dash = "dash"
+        if hasattr(extra, "opacity"):
+            extra.opacity = 0.7
+        out.add_trace(extra)
+    return out
+
+
+def result_section(
+    res: AnalysisResult, prefix: str, compare: AnalysisResult | None = None, label: str = ""
+) -> html.Section:
     """One analysis: heading, figures, notes, data gaps and tables, in the report's order.
 
-    Component ids are ``{prefix}-fig-{figure name}`` and ``{prefix}-tab-{table name}``.
+    ``compare``: the same analysis of another scenario whose lines are drawn dashed in
+    each figure, named with ``label``. Component ids are ``{prefix}-fig-{figure name}``
+    and the tables' ``{prefix}-tab-{table name}`` (:func:`data_table`).
     """
     lang = res.lang
     children: list[Any] = [html.H2(f"{res.id}  {res.title}")]
-    children += [figure_graph(f.figure, lang, f"{prefix}-fig-{f.name}") for f in res.figures]
+    for f in res.figures:
+        fig = f.figure
+        if compare is not None:
+            fig = overlaid(fig, compare.figure(f.name), label)
+        children.append(figure_graph(fig, lang, f"{prefix}-fig-{f.name}"))
     if res.notes:
         children += [
             html.H3(t("report.notes", lang)),
@@ -88,7 +168,7 @@ def result_section(res: AnalysisResult, prefix: str) -> html.Section:
     for tb in res.tables:
         children += [
             html.H3(tb.title),
-            data_table(tb.frame, f"{prefix}-tab-{tb.name}"),
+            data_table(tb.frame, f"{prefix}-tab-{tb.name}", tb.title),
             html.P(t("report.rows_all", lang, n=len(tb.frame)), className="qt-caption"),
         ]
     return html.Section(children, id=f"{prefix}-{res.id.lower()}", className="qt-section")
