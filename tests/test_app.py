@@ -14,13 +14,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+import dash_ag_grid as dag
 from dash import dcc, html
-from dash.dash_table.DataTable import DataTable
 
 from qtlab.analyses.result import registry
 from qtlab.analyses.runoff import b2_treasury_path
@@ -75,8 +76,23 @@ def graphs(node: Any) -> dict[str, Any]:
     return {g.id: g.figure for g in walk(node) if isinstance(g, dcc.Graph)}
 
 
-def tables(node: Any) -> dict[str, DataTable]:
-    return {tb.id: tb for tb in walk(node) if isinstance(tb, DataTable)}
+@dataclass
+class Grid:
+    """A grid's headers and its rows keyed by header (values as the grid holds them)."""
+
+    headers: list[str]
+    data: list[dict[str, Any]]
+
+
+def tables(node: Any) -> dict[str, Grid]:
+    """The grids in a component tree by table id, read back by header."""
+    out = {}
+    for g in walk(node):
+        if isinstance(g, dag.AgGrid) and isinstance(g.id, dict):
+            names = {c["field"]: c["headerName"] for c in g.columnDefs}
+            rows = [{names[k]: v for k, v in r.items()} for r in g.rowData]
+            out[g.id["index"]] = Grid(list(names.values()), rows)
+    return out
 
 
 def state(**kw: Any) -> tuple[dict[str, Any] | None, Any]:
@@ -107,14 +123,19 @@ def test_preset_rows_round_trip_to_the_preset():
         assert edited_policy(name, rows) == load_preset(name)
     rows, cols = preset_table("qt2-announced", "zh")
     assert rows[0]["treasury_cap"] == 30.0 and rows[0]["start"] == "2022-06"
-    assert [c["id"] for c in cols] == [
+    assert [c["field"] for c in cols] == [
         "name",
         "start",
         "treasury_cap",
         "agency_cap",
         "bill_purchases",
+        "source",
     ]
-    assert all(CJK.search(c["name"]) for c in cols) and not cols[0]["editable"]
+    assert all(CJK.search(c["headerName"]) for c in cols)
+    # a preset regime's name and source are read-only; an added regime's name is typed
+    assert cols[0]["editable"] == {"function": "params.data.added === true"}
+    assert "editable" not in cols[-1]
+    assert rows[0]["source"].endswith("(2022-05-04)") and rows[0]["preset"] == "qt2-announced"
 
 
 def test_edited_caps_and_purchase_pace_reach_the_policy():
@@ -182,7 +203,21 @@ def test_bad_input_in_chinese_keeps_the_library_message():
 
 def test_spec_round_trips_and_maps_options_to_the_analyses():
     spec, status = state(paydowns="model", shock="-100", start="2022-07", months="24")
-    assert spec is not None and "qt2-realized" in text(status)
+    assert spec is not None
+    # the policy projected as a table, never a repr: the regimes announced by the vantage
+    shown = tables(status)["x-policy"]
+    assert shown.headers == [
+        "Regime",
+        "Start month",
+        "Treasury cap [USD bn/month]",
+        "Agency cap [USD bn/month]",
+        "Reserve-management bill purchases [USD bn/month]",
+        "Source",
+    ]
+    assert [r["Regime"] for r in shown.data] == ["qt2-phase-in", "qt2-full-pace"]
+    assert shown.data[1]["Treasury cap [USD bn/month]"] == 60.0
+    assert all(r["Source"].endswith("(2022-05-04)") for r in shown.data)
+    assert "Policy(" not in repr(status)
     sp = explorer_spec(
         preset="qt2-realized",
         rows=None,
@@ -193,14 +228,19 @@ def test_spec_round_trips_and_maps_options_to_the_analyses():
         as_of=VANTAGE,
     )
     assert sp.to_json() == spec
-    assert sp.options("B3") == {"months": 24, "shock_bp": -100.0}
-    assert sp.options("B4")["mbs_paydowns"] == "model" and sp.options("B4")["shock_bp"] == -100.0
+    ctx = RunContext(VANTAGE)
+    assert sp.options("B3", ctx) == {"months": 24, "shock_bp": -100.0}
+    b4 = sp.options("B4", ctx)
+    assert b4["mbs_paydowns"] == "model" and b4["shock_bp"] == -100.0
     # the preset as known at the vantage: the 2024-25 regimes were announced later
-    assert sp.options("B2") == {
-        "policy": load_preset("qt2-realized").known_at(date.fromisoformat(VANTAGE)),
-        "start": "2022-07",
-        "months": 24,
-    }
+    known = load_preset("qt2-realized").known_at(date.fromisoformat(VANTAGE))
+    assert sp.policy == known == sp.preset_policy and not sp.edited
+    b2 = sp.options("B2", ctx)
+    assert (b2["start"], b2["months"]) == ("2022-07", 24)
+    # from the start month on, the chosen policy; before it, the realized one known then
+    caps = ["treasury_cap", "agency_cap", "bill_purchases"]
+    got, want = (p.cap_path("2022-06", "2022-12")[caps] for p in (b2["policy"], known))
+    assert got.equals(want)
     realized, _ = state(shock=50)
     assert realized is not None and realized["shock_bp"] == 0.0  # the shock is for the model only
     with pytest.raises(DateRangeError):
@@ -230,11 +270,11 @@ def test_explorer_runs_the_reports_analysis_functions(cache: ResultCache):
     assert [list(tr.y) for tr in fig.data] == [list(tr.y) for tr in want.data]
     tabs = tables(out)
     path = tabs["x-tab-b2_path"]
-    headers = [c["name"] for c in path.columns]
+    headers = path.headers
     assert headers[0] == "month" and "treasury_cap [USD bn]" in headers
     assert len(path.data) == 12 and path.data[0]["month"] == "2022-06"
     cap = direct.table("b2_path")["treasury_cap [USD bn]"].iloc[0]
-    assert path.data[0]["treasury_cap [USD bn]"] == f"{cap:,.2f}"  # formatted as in the report
+    assert path.data[0]["treasury_cap [USD bn]"] == round(cap, 2)  # rounded as in the report
     assert "Notes" in text(out)
 
 
@@ -243,8 +283,8 @@ def test_edited_cap_changes_the_projection(cache: ResultCache):
     rows[0]["treasury_cap"] = 0  # no Treasury runoff in the phase-in months
     spec, _ = state(preset="qt2-announced", rows=rows, months=6)
     out = tables(explorer_section("B2", spec, "en", cache))["x-tab-b2_path"]
-    assert [r["treasury_cap [USD bn]"] for r in out.data[:3]] == ["0.00"] * 3
-    assert all(r["coupon_redemptions [USD bn]"] == "0.00" for r in out.data[:3])
+    assert [r["treasury_cap [USD bn]"] for r in out.data[:3]] == [0.0] * 3
+    assert all(r["coupon_redemptions [USD bn]"] == 0.0 for r in out.data[:3])
 
 
 def test_model_paydowns_with_a_rate_shock_reach_b3_and_b4(cache: ResultCache):
@@ -253,13 +293,13 @@ def test_model_paydowns_with_a_rate_shock_reach_b3_and_b4(cache: ResultCache):
         spec, _ = state(paydowns="model", shock=shock, months=12)
         out = explorer_section("B4", spec, "en", cache)
         b4 = tables(out)["x-tab-b4_portfolio"]
-        left[shock] = float(b4.data[-1]["mbs [USD bn]"].replace(",", ""))
+        left[shock] = b4.data[-1]["mbs [USD bn]"]
         assert ("mortgage rates -100 bp from the vantage date's level" in text(out)) == bool(shock)
     # rates 1 pp lower: faster prepayments, less MBS left after a year
     assert left[-100] < left[0] - 5
     spec, _ = state(paydowns="model", shock=-50, months=12)
     b3 = tables(explorer_section("B3", spec, "en", cache))["x-tab-b3_paydowns"]
-    assert "paydowns_-50bp [USD bn]" in [c["name"] for c in b3.columns]
+    assert "paydowns_-50bp [USD bn]" in b3.headers
 
 
 def test_every_explorer_section_renders_in_chinese(cache: ResultCache):
@@ -334,10 +374,17 @@ def test_app_is_offline_and_wires_every_callback():
     app = create_app("zh", VANTAGE)
     assert app.config.serve_locally and not app.config.external_scripts
     ids = {c.id for c in walk(app.layout) if getattr(c, "id", None)}
-    assert {"preset", "regimes", "vantage", "lang", "analysis-id", "browser-out"} <= ids
+    assert {"preset", "regimes", "vantage", "lang", "analysis-id", "browser-out", "url"} <= ids
     assert {f"out-{a.lower()}" for a in EXPLORER_IDS} <= ids
     outputs = " ".join(app.callback_map)
-    for target in ("out-b1.children", "out-b4.children", "browser-out.children", "regimes.data"):
+    for target in (
+        "out-b1.children",
+        "out-c3.children",
+        "browser-out.children",
+        "regime-rows.data",
+        "url-out.search",
+        "compare-out.children",
+    ):
         assert target in outputs
     vantage = next(c for c in walk(app.layout) if getattr(c, "id", None) == "vantage")
     assert vantage.value == VANTAGE
