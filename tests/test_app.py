@@ -19,13 +19,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 import dash_ag_grid as dag
+import pandas as pd
+import pytest
 from dash import dcc, html
+from dash.exceptions import PreventUpdate
 
 from qtlab.analyses.result import registry
 from qtlab.analyses.runoff import b2_treasury_path
 from qtlab.app import create_app, serve
+from qtlab.app._callbacks import regime_rows, restore
 from qtlab.app._compute import (
     EXPLORER_IDS,
     ResultCache,
@@ -37,14 +40,18 @@ from qtlab.app._layout import (
     LABELS,
     analysis_options,
     browser_view,
+    compare_view,
     explorer_section,
     explorer_state,
     labels,
     preset_table,
 )
+from qtlab.app._url import from_search, to_search
 from qtlab.errors import DateRangeError, SpecError
 from qtlab.policy import load_preset
 from qtlab.runs import RunContext
+from qtlab.runs.forward import start_month
+from qtlab.runs.inputs import load_inputs
 from test_report import CHROMIUM, CJK, needs_chromium
 
 REPO = Path(__file__).resolve().parents[1]
@@ -310,6 +317,179 @@ def test_every_explorer_section_renders_in_chinese(cache: ResultCache):
         assert CJK.search(text(out.children[0])), aid
         assert graphs(out) and tables(out)
     assert explorer_section("B2", None, "en", cache) is None
+
+
+def test_explorer_starts_where_f1_starts(cache: ResultCache):
+    """At the latest data the explorer projects from F1's first month (the month after the
+    latest data), not from the month after the newest holdings-by-CUSIP file."""
+    spec, _ = state(as_of="", months=6)
+    out = tables(explorer_section("B2", spec, "en", cache))["x-tab-b2_path"]
+    ctx = RunContext()
+    first = start_month(ctx, load_inputs(ctx, horizon=12))[1]
+    newest_cusip = pd.Period(ctx.holdings_dates()["as_of"].max(), freq="M")
+    assert out.data[0]["month"] == str(first)
+    assert first > newest_cusip + 1  # the holdings are carried forward to the latest data
+    assert len(out.data) == 6
+
+
+def test_c2_and_c3_run_on_the_edited_policy(cache: ResultCache):
+    rows = preset_rows("qt2-announced")
+    for r in rows:  # no runoff at all: every cap at zero
+        r["treasury_cap"] = r["agency_cap"] = 0
+    edited, _ = state(preset="qt2-announced", rows=rows, months=24)
+    plain, _ = state(preset="qt2-announced", months=24)
+    c2 = {}
+    for name, spec in (("edited", edited), ("preset", plain)):
+        out = explorer_section("C2", spec, "en", cache)
+        proj = tables(out)["x-tab-c2_projection"].data
+        c2[name] = [r for r in proj if r["scenario"] == "rrp_first"]
+        b4 = tables(explorer_section("B4", spec, "en", cache))["x-tab-b4_portfolio"].data
+        # C2's assets follow the engine's securities (B4, same start): month-to-month changes
+        assets = [r["total_assets [USD bn]"] for r in c2[name][1:]]
+        sec = [r["total_securities [USD bn]"] + r["tips_inflation_comp [USD bn]"] for r in b4]
+        for a0, a1, s0, s1 in zip(assets, assets[1:], sec, sec[1:], strict=False):
+            assert a1 - a0 == pytest.approx(s1 - s0, abs=0.2)  # cells rounded to 0.1
+        c3 = explorer_section("C3", spec, "en", cache)
+        assert "x-tab-c3_endpoints" in tables(c3) and graphs(c3)
+    # without runoff, assets end the two years far above the preset's, and so do reserves
+    # plus ON RRP (ON RRP absorbs the decline first in this scenario)
+    end = {k: v[-1] for k, v in c2.items()}
+    assert end["edited"]["total_assets [USD bn]"] > end["preset"]["total_assets [USD bn]"] + 1000
+    liq = {k: v["reserves [USD bn]"] + v["on_rrp [USD bn]"] for k, v in end.items()}
+    assert liq["edited"] > liq["preset"] + 1000
+    assert c2["edited"][0]["month"] == c2["preset"][0]["month"] == "2022-05"
+
+
+def test_edited_caps_cite_nothing_and_added_regimes_are_user_scenarios():
+    rows = preset_rows("qt2-realized")
+    rows[2]["treasury_cap"] = 40  # qt2-slower
+    rows.append({"name": "", "start": "2027-01", "treasury_cap": "20", "agency_cap": "10"})
+    pol = edited_policy("qt2-realized", rows)
+    base = load_preset("qt2-realized")
+    slower = pol.regimes[2]
+    assert slower.name == "qt2-slower" and slower.treasury_cap == 40.0
+    assert slower.source.is_user and slower.phase_in is None
+    assert slower.note.startswith("caps changed from qt2-slower (") and "2024-05-01" in slower.note
+    assert [r.source for r in pol.regimes[:2]] == [r.source for r in base.regimes[:2]]
+    added = pol.regime_at("2027-03")
+    assert added.name == "user-2027-01" and added.source.is_user
+    assert (added.treasury_cap, added.agency_cap, added.bill_purchases) == (20.0, 10.0, 0.0)
+    # the page shows the source of each regime: the user's say "user scenario"
+    _, status = state(preset="qt2-realized", rows=rows, as_of="")
+    shown = {r["Regime"]: r["Source"] for r in tables(status)["x-policy"].data}
+    assert shown["qt2-slower"] == shown["user-2027-01"] == "user scenario"
+    assert shown["qt2-full-pace"] != "user scenario"
+    # a bad added row names the row and the field
+    rows[-1]["start"] = "soon"
+    with pytest.raises(SpecError, match=r"added regime 1: .*start='soon' is not a month"):
+        edited_policy("qt2-realized", rows)
+
+
+def test_edited_scenario_is_drawn_and_tabled_beside_its_preset(cache: ResultCache):
+    rows = preset_rows("qt2-announced")
+    rows[1]["treasury_cap"] = 95
+    spec, _ = state(preset="qt2-announced", rows=rows, months=24)
+    fig = graphs(explorer_section("B2", spec, "en", cache))["x-fig-b2_path"]
+    mine = [tr for tr in fig.data if not tr.name.endswith("(qt2-announced)")]
+    theirs = [tr for tr in fig.data if tr.name.endswith("(qt2-announced)")]
+    assert len(mine) == len(theirs) > 0
+    cap = next(tr for tr in theirs if tr.name == "Treasury cap (qt2-announced)")
+    assert list(cap.y[:4]) == [30, 30, 30, 60] and cap.line.dash == "dash"
+    out = compare_view(spec, "6, 24", "en", cache)
+    diff = tables(out)["x-compare"]
+    assert [r["months_after_start"] for r in diff.data] == [6, 24]
+    row = diff.data[1]
+    assert row["month"] == "2024-05"
+    mine_t = row["total_securities: qt2-announced (edited) [USD bn]"]
+    theirs_t = row["total_securities: qt2-announced [USD bn]"]
+    assert row["total_securities: difference [USD bn]"] == pytest.approx(
+        mine_t - theirs_t, abs=0.2
+    )
+    assert mine_t < theirs_t - 300  # faster Treasury runoff: fewer securities after two years
+    assert row["reserves: difference [USD bn]"] < -300
+    plain, _ = state(preset="qt2-announced", months=24)
+    assert "nothing to compare" in text(compare_view(plain, "", "en", cache))
+    assert "comparison month '30'" in text(compare_view(spec, "6, 30", "en", cache))
+
+
+def test_every_table_is_sortable_and_downloads_as_csv(cache: ResultCache):
+    spec, _ = state(months=6)
+    out = explorer_section("B4", spec, "en", cache)
+    grids = [g for g in walk(out) if isinstance(g, dag.AgGrid)]
+    buttons = [b for b in walk(out) if isinstance(b, html.Button)]
+    assert grids and len(buttons) == len(grids)
+    for g, b in zip(grids, buttons, strict=True):
+        assert g.defaultColDef["sortable"] is True
+        assert g.csvExportParams == {"fileName": f"{g.id['index']}.csv"}
+        assert b.id == {"type": "csv", "index": g.id["index"]}
+    app = create_app("en", VANTAGE)
+    assert any("exportDataAsCsv" in k for k in app.callback_map)
+
+
+# --- the page's state in its URL -------------------------------------------------------------
+def test_state_round_trips_through_the_url():
+    rows = preset_rows("qt2-realized")
+    rows[-1]["treasury_cap"] = 30
+    rows.append(
+        {
+            "name": "more-qt",
+            "start": "2027-06",
+            "treasury_cap": 50,
+            "agency_cap": 35,
+            "bill_purchases": 0,
+        }
+    )
+    search = to_search(
+        {
+            "section": "explorer",
+            "vantage": "",
+            "preset": "qt2-realized",
+            "rows": rows,
+            "months": 24,
+            "paydowns": "model",
+            "shock": -50,
+            "lang": "zh",
+            "compare": "6, 12",
+        }
+    )
+    q = from_search(search)
+    assert q["preset"] == "qt2-realized" and q["lang"] == "zh" and q["shock"] == "-50"
+    assert "vantage" not in q  # empty values are left out
+    out = restore(search, False, "en")
+    preset, restored_rows, _start, months, paydowns, shock, _v, lang, section, cmp, _a, done = out
+    assert (preset, months, paydowns, shock, lang, section, cmp, done) == (
+        "qt2-realized",
+        "24",
+        "model",
+        "-50",
+        "zh",
+        "explorer",
+        "6, 12",
+        True,
+    )
+    assert edited_policy("qt2-realized", restored_rows) == edited_policy("qt2-realized", rows)
+    assert restored_rows[-1]["added"] is True and restored_rows[-1]["source"] == "用户情景"
+    # the preset's own rows are not written; a restored page is not restored twice
+    assert "edits" not in to_search({"preset": "qt2-realized", "rows": preset_rows("qt2-realized")})
+    with pytest.raises(PreventUpdate):
+        restore(search, True, "en")
+    # a mangled query falls back to the defaults; its values are checked where used
+    junk = restore("?preset=qt9&edits=%5B1%5D&lang=fr", False, "en")
+    assert junk[0] == "qt2-realized" and junk[1] == preset_rows("qt2-realized")
+    assert junk[7] == "en"
+
+
+def test_regimes_table_follows_what_the_user_does():
+    rows = preset_rows("qt2-realized")
+    added = regime_rows("btn-add", "qt2-realized", rows, None, "en")
+    assert len(added) == len(rows) + 1 and added[-1]["added"] is True
+    edit = [{"rowIndex": 1, "data": {**rows[1], "treasury_cap": "55"}}]
+    edited = regime_rows("regimes", "qt2-realized", rows, edit, "en")
+    assert edited[1]["treasury_cap"] == "55" and rows[1]["treasury_cap"] == 60.0
+    assert regime_rows("preset", "qt1-2017", rows, None, "en") == preset_rows("qt1-2017")
+    with pytest.raises(PreventUpdate):  # the rows restored with this preset are kept
+        regime_rows("preset", "qt2-realized", edited, None, "en")
+    assert regime_rows("btn-reset", "qt2-realized", edited, None, "en") == rows
 
 
 def test_results_are_cached_per_analysis_options_vantage_and_language():
