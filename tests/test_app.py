@@ -402,9 +402,7 @@ def test_edited_scenario_is_drawn_and_tabled_beside_its_preset(cache: ResultCach
     assert row["month"] == "2024-05"
     mine_t = row["total_securities: qt2-announced (edited) [USD bn]"]
     theirs_t = row["total_securities: qt2-announced [USD bn]"]
-    assert row["total_securities: difference [USD bn]"] == pytest.approx(
-        mine_t - theirs_t, abs=0.2
-    )
+    assert row["total_securities: difference [USD bn]"] == pytest.approx(mine_t - theirs_t, abs=0.2)
     assert mine_t < theirs_t - 300  # faster Treasury runoff: fewer securities after two years
     assert row["reserves: difference [USD bn]"] < -300
     plain, _ = state(preset="qt2-announced", months=24)
@@ -607,10 +605,14 @@ def test_cli_rejects_a_bad_language():
 
 # --- the browser test -----------------------------------------------------------------------
 B2_TITLE = "document.querySelector('#x-fig-b2_path .gtitle')"
+B2_TRACES = "document.querySelector('#x-fig-b2_path .js-plotly-plot')._fullData"
 
 
 @needs_chromium
 def test_dashboard_in_headless_chromium(tmp_path: Path):
+    """On a 1366x768 laptop screen: the first chart above the fold; a preset change, a cell
+    edited in the regimes grid (drawn beside the preset), a table downloaded as CSV, the
+    language switched; the URL holds it all and a second page opened on it shows the same."""
     from playwright.sync_api import sync_playwright
 
     server = serve(create_app("en", VANTAGE), "127.0.0.1", 0)
@@ -622,7 +624,7 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page = browser.new_page(viewport={"width": 1366, "height": 768})
                 page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.on(
@@ -632,11 +634,12 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 page.goto(url)
                 page.wait_for_function(
                     f"{B2_TITLE} && {B2_TITLE}.textContent.includes('qt2-realized')",
-                    timeout=45_000,
+                    timeout=60_000,
                 )
-                n_traces = page.evaluate(
-                    "document.querySelector('#x-fig-b2_path .js-plotly-plot')._fullData.length"
+                top = page.evaluate(
+                    "document.querySelector('.qt-main .js-plotly-plot').getBoundingClientRect().top"
                 )
+                n_traces = page.evaluate(f"{B2_TRACES}.length")
                 # change the preset: the B2 figure follows
                 page.click("#preset")
                 page.get_by_text("qt2-announced", exact=True).click()
@@ -644,25 +647,66 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                     f"{B2_TITLE}.textContent.includes('qt2-announced')", timeout=30_000
                 )
                 caps = page.evaluate(
-                    "document.querySelector('#x-fig-b2_path .js-plotly-plot')._fullData"
-                    ".find(t => t.name === 'Treasury cap').y.slice(0, 4)"
+                    f"{B2_TRACES}.find(t => t.name === 'Treasury cap').y.slice(0, 4)"
                 )
-                assert caps == [30, 30, 30, 60]  # qt2-announced's phase-in, then full pace
+                # edit qt2-full-pace's Treasury cap in the grid: the preset is drawn beside it
+                page.click("#regimes .ag-row[row-index='1'] .ag-cell[col-id='treasury_cap']")
+                page.keyboard.press("Control+A")
+                page.keyboard.type("95")
+                page.keyboard.press("Enter")
+                page.wait_for_function(
+                    f"{B2_TRACES}.some(t => t.name === 'Treasury cap (qt2-announced)')",
+                    timeout=30_000,
+                )
+                edited_caps = page.evaluate(
+                    f"{B2_TRACES}.find(t => t.name === 'Treasury cap').y.slice(0, 4)"
+                )
+                page.wait_for_selector("#compare-out .ag-row", timeout=30_000)
+                # every table downloads as CSV
+                with page.expect_download() as dl:
+                    page.click("[id*='x-tab-b2_path'][id*='csv']")
+                csv_name = dl.value.suggested_filename
+                csv_path = tmp_path / csv_name
+                dl.value.save_as(csv_path)
                 # switch to Chinese: the words and the figures
                 page.locator("#lang input[value='zh']").check()
                 page.wait_for_function(
                     f"/[\\u4e00-\\u9fff]/.test({B2_TITLE}.textContent)", timeout=30_000
                 )
+                page.wait_for_function("location.search.includes('lang=zh')", timeout=10_000)
+                shared = page.url
                 title = page.locator("#app-title").text_content() or ""
                 tab = page.locator("#tab-explorer").text_content() or ""
                 page.screenshot(path=str(tmp_path / "dashboard-zh.png"))
+                # a second page on the shared URL: the same preset, edits and language
+                other = browser.new_page(viewport={"width": 1366, "height": 768})
+                other.on("pageerror", lambda e: errors.append(str(e)))
+                other.goto(shared)
+                other.wait_for_function(
+                    f"{B2_TITLE} && /[\\u4e00-\\u9fff]/.test({B2_TITLE}.textContent)"
+                    f" && {B2_TRACES}.some(t => t.name.endsWith('(qt2-announced)'))",
+                    timeout=60_000,
+                )
+                restored_caps = other.evaluate(
+                    f"{B2_TRACES}.filter(t => !t.name.endsWith(')'))"
+                    ".find(t => t.name.includes('上限')).y.slice(0, 4)"
+                )
+                restored_preset = other.locator("#preset").text_content() or ""
             finally:
                 browser.close()
     finally:
         server.shutdown()
         thread.join(timeout=10)
     assert errors == []
+    assert top < 768, f"the first chart starts at {top} px, below a 768 px laptop screen"
     assert n_traces >= 4
+    assert caps == [30, 30, 30, 60]  # qt2-announced's phase-in, then full pace
+    assert edited_caps == [30, 30, 30, 95]
+    assert csv_name == "x-tab-b2_path.csv"
+    header = csv_path.read_text(encoding="utf-8").splitlines()[0]
+    assert "treasury_cap [USD bn]" in header
+    assert "preset=qt2-announced" in shared and "edits=" in shared and "lang=zh" in shared
+    assert restored_caps == [30, 30, 30, 95] and "qt2-announced" in restored_preset
     assert title.startswith("qtlab 仪表盘") and CJK.search(tab)
     assert (tmp_path / "dashboard-zh.png").stat().st_size > 10_000
     assert re.search(r"[\u4e00-\u9fff]", title)
