@@ -397,14 +397,24 @@ def test_edited_scenario_is_drawn_and_tabled_beside_its_preset(cache: ResultCach
     assert list(cap.y[:4]) == [30, 30, 30, 60] and cap.line.dash == "dash"
     out = compare_view(spec, "6, 24", "en", cache)
     diff = tables(out)["x-compare"]
-    assert [r["months_after_start"] for r in diff.data] == [6, 24]
-    row = diff.data[1]
-    assert row["month"] == "2024-05"
-    mine_t = row["total_securities: qt2-announced (edited) [USD bn]"]
-    theirs_t = row["total_securities: qt2-announced [USD bn]"]
-    assert row["total_securities: difference [USD bn]"] == pytest.approx(mine_t - theirs_t, abs=0.2)
+    assert diff.headers == [
+        "Quantity",
+        "Months after the start",
+        "Month",
+        "qt2-announced (edited) [USD bn]",
+        "qt2-announced [USD bn]",
+        "Difference [USD bn]",
+    ]
+    by = {(r["Quantity"], r["Months after the start"]): r for r in diff.data}
+    assert len(by) == 8  # four quantities at two months
+    row = by["Total securities held", 24]
+    assert row["Month"] == "2024-05"
+    mine_t, theirs_t = row["qt2-announced (edited) [USD bn]"], row["qt2-announced [USD bn]"]
+    assert row["Difference [USD bn]"] == pytest.approx(mine_t - theirs_t, abs=0.2)
     assert mine_t < theirs_t - 300  # faster Treasury runoff: fewer securities after two years
-    assert row["reserves: difference [USD bn]"] < -300
+    assert by["Reserves (ON RRP absorbs first)", 24]["Difference [USD bn]"] < -300
+    zh = tables(compare_view(spec, "6", "zh", cache))["x-compare"]
+    assert zh.headers[0] == "指标" and zh.data[0]["指标"] == "持有证券合计"
     plain, _ = state(preset="qt2-announced", months=24)
     assert "nothing to compare" in text(compare_view(plain, "", "en", cache))
     assert "comparison month '30'" in text(compare_view(spec, "6, 30", "en", cache))

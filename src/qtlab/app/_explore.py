@@ -20,6 +20,7 @@ import pandas as pd
 from qtlab.analyses.result import AnalysisResult
 from qtlab.balance import assets_from_securities
 from qtlab.errors import SpecError, quoted
+from qtlab.i18n import t
 from qtlab.policy import Policy
 from qtlab.runs.context import RunContext
 from qtlab.runs.forward import start_month
@@ -168,24 +169,33 @@ def difference_table(
     preset: Mapping[str, AnalysisResult],
     months: Sequence[int],
     names: tuple[str, str],
+    lang: str,
 ) -> pd.DataFrame:
     """The edited scenario against its preset at ``months`` after each run's start
-    [USD bn]: total securities, Treasuries and MBS (B4) and reserves (C2, ON RRP absorbing
-    first), each edited, preset and the difference. ``edited``/``preset``: results by
-    analysis id; ``names``: the two scenarios' names (column labels)."""
+    [USD bn], one row per quantity and month: total securities, Treasuries and MBS (B4)
+    and reserves (C2, ON RRP absorbing first), edited, preset and the difference.
+    ``edited``/``preset``: results by analysis id; ``names``: the two scenarios' names
+    (column labels); headers and quantities in ``lang``."""
+    unit = "[USD bn]" if lang == "en" else "[十亿美元]"
+    heads = {k: t(f"app.explorer.diff.{k}", lang) for k in ("quantity", "months", "month")}
+    cols = [*heads.values(), f"{names[0]} {unit}", f"{names[1]} {unit}"]
+    diff = f"{t('app.explorer.diff.difference', lang)} {unit}"
     rows = []
-    for m in months:
-        row: dict[str, Any] = {"months_after_start": m}
-        for label, aid, table, col, scen in _QUANTITIES:
-            a = _column(edited[aid], table, col, scen)
-            b = _column(preset[aid], table, col, scen)
+    for label, aid, table, col, scen in _QUANTITIES:
+        a = _column(edited[aid], table, col, scen)
+        b = _column(preset[aid], table, col, scen)
+        for m in months:
             if m > len(a) or m > len(b):
                 continue
-            if label == "total_securities":
-                row["month"] = a.index[m - 1]
             va, vb = float(a.iloc[m - 1]), float(b.iloc[m - 1])
-            row[f"{label}: {names[0]} [USD bn]"] = va
-            row[f"{label}: {names[1]} [USD bn]"] = vb
-            row[f"{label}: difference [USD bn]"] = va - vb
-        rows.append(row)
-    return pd.DataFrame(rows)
+            rows.append(
+                dict(
+                    zip(
+                        cols,
+                        (t(f"app.explorer.diff.{label}", lang), m, a.index[m - 1], va, vb),
+                        strict=True,
+                    )
+                )
+                | {diff: va - vb}
+            )
+    return pd.DataFrame(rows, columns=[*cols, diff])

@@ -85,7 +85,8 @@ h1 { font-size: 20px; margin: 6px 0; }
 .qt-main .qt-section:first-child { border-top: none; margin-top: 0; }
 .qt-main h2 { font-size: 17px; margin: 6px 0; }
 .qt-table { margin: 4px 0 12px; }
-.qt-csv { float: right; font-size: 12px; margin-bottom: 4px; }
+.qt-csv-row { text-align: right; }
+.qt-csv { font-size: 12px; margin-bottom: 2px; }
 .qt-error { background: #fde8e8; border: 1px solid #c0392b; color: #7b1d12; padding: 8px 12px;
   margin: 8px 0; white-space: pre-wrap; }
 .qt-section { border-top: 1px solid #ddd; margin-top: 18px; }
@@ -208,7 +209,7 @@ def compare_view(spec: dict[str, Any] | None, months: Any, lang: str, cache: Res
         ids = ("B4", "C2")
         mine = {a: explorer_result(cache, a, sp, lang) for a in ids}
         base = {a: explorer_result(cache, a, sp, lang, preset=True) for a in ids}
-        frame = difference_table(mine, base, chosen, (sp.policy.name, _label(sp)))
+        frame = difference_table(mine, base, chosen, (sp.policy.name, _label(sp)), lang)
     except QtlabError as exc:
         return error_box(str(exc), lang)
     return data_table(frame, "x-compare", t("app.explorer.compare", lang))

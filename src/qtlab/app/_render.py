@@ -98,7 +98,7 @@ def data_table(frame: pd.DataFrame, table_id: str, title: str = "") -> html.Div:
             "autoHeaderHeight": True,
             "minWidth": 90,
         },
-        columnSize="autoSize" if len(cols) > 6 else "sizeToFit",
+        columnSize="autoSize",
         csvExportParams={"fileName": f"{table_id}.csv"},
         dashGridOptions={
             "pagination": len(rows) > PAGE_SIZE,
@@ -116,7 +116,7 @@ def data_table(frame: pd.DataFrame, table_id: str, title: str = "") -> html.Div:
         className="qt-csv",
         title=title or table_id,
     )
-    return html.Div([button, grid], className="qt-table")
+    return html.Div([html.Div(button, className="qt-csv-row"), grid], className="qt-table")
 
 
 def error_box(message: str, lang: str) -> html.Div:
