@@ -23,6 +23,7 @@ from qtlab.app import create_app
 from qtlab.app._compute import ExplorerSpec, ResultCache, explorer_spec, result_bytes, results
 from qtlab.app._layout import browser_view, explorer_section, explorer_state
 from qtlab.errors import QtlabError
+from qtlab.runs import RunContext
 
 VANTAGE = "2022-05-31"
 BIG = "9" * 1_000_000  # a 1 MB field
@@ -186,16 +187,17 @@ def test_the_result_cache_is_bounded_in_bytes() -> None:
         as_of=VANTAGE,
     )
     probe = ResultCache()
-    one = result_bytes(results(probe, "B2", as_of=VANTAGE, lang="en", options=spec.options("B2")))
+    b2 = spec.options("B2", RunContext(VANTAGE))
+    one = result_bytes(results(probe, "B2", as_of=VANTAGE, lang="en", options=b2))
     assert one > 10_000
     cache = ResultCache(max_bytes=int(2.5 * one))
     for months in (6, 7, 8, 9):
-        opts = {**spec.options("B2"), "months": months}
+        opts = {**b2, "months": months}
         results(cache, "B2", as_of=VANTAGE, lang="en", options=opts)
         assert cache.bytes <= cache.max_bytes
     assert 1 <= len(cache) <= 2
     tiny = ResultCache(max_bytes=10)  # too small for any result: returned, never kept
-    results(tiny, "B2", as_of=VANTAGE, lang="en", options=spec.options("B2"))
+    results(tiny, "B2", as_of=VANTAGE, lang="en", options=b2)
     assert len(tiny) == 0
 
 
@@ -209,13 +211,13 @@ def client() -> Iterator[Any]:
 
 def post(client: Any, dep: dict[str, Any], values: list[Any], state: list[Any]) -> Any:
     def split(output: str) -> Any:
-        parts = [p for p in output.strip(".").split("...")]
+        parts = [p.split("@")[0] for p in output.strip(".").split("...")]
         outs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
         return outs if output.startswith("..") else outs[0]
 
     body = {
         "output": dep["output"],
-        "outputs": split(dep["output"].split("@")[0]),
+        "outputs": split(dep["output"]),
         "inputs": [{**i, "value": v} for i, v in zip(dep["inputs"], values, strict=True)],
         "state": [{**s, "value": v} for s, v in zip(dep["state"], state, strict=True)],
         "changedPropIds": [f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"],
@@ -231,7 +233,10 @@ def test_hostile_posts_never_answer_500(
     section = by_input[("explorer-spec", "lang")]
     spec_dep = next(d for d in deps.values() if d["output"].startswith("..explorer-spec"))
     lang_dep = by_input[("lang",)]
-    table_dep = by_input[("preset", "btn-reset")]
+    table_dep = by_input[("preset", "btn-reset", "btn-add", "regimes")]
+    restore_dep = by_input[("url",)]
+    url_dep = next(d for d in deps.values() if d["output"] == "url-out.search")
+    compare_dep = by_input[("explorer-spec", "compare-months", "lang")]
     browser_dep = by_input[("analysis-id", "vantage", "lang")]
     shock_dep = by_input[("paydowns",)]
     posts: list[tuple[dict[str, Any], list[Any], list[Any], bool]] = []
@@ -254,7 +259,15 @@ def test_hostile_posts_never_answer_500(
     posts.append((spec_dep, [None, "", 6, "/etc/shadow", 0, VANTAGE, "en"], ["qt2-realized"], True))
     posts.append((spec_dep, [None, "", 6, "realized", 0, VANTAGE, "en"], [BIG], True))
     for preset in ("nope", None, BIG, {"a": 1}):
-        posts.append((table_dep, [preset, 1], ["en"], False))
+        posts.append((table_dep, [preset, 1, 0, None], [None, "en"], False))
+    for rows in (BIG, [BIG], [{"name": BIG}] * 3, {"a": 1}, [1] * 100):
+        posts.append((table_dep, ["qt2-realized", 1, 0, None], [rows, "en"], False))
+    for search in (BIG, "?preset=" + BIG, "?edits=" + BIG[:7000], "?edits=[[1,2]]&lang=" + BIG):
+        posts.append((restore_dep, [search], [False, "en"], False))
+    for value in (BIG, {"a": 1}, [BIG]):
+        posts.append((url_dep, [value] * 11, [True], False))
+    for months in (BIG, "1, x", {"a": 1}, "-5"):
+        posts.append((compare_dep, [good_spec(), months, "en"], [], False))
     for aid in ("ZZ", BIG, ["A1"], 5):
         posts.append((browser_dep, [aid, VANTAGE, "en"], [], True))
     posts.append((browser_dep, ["A1", BIG, "en"], [], True))

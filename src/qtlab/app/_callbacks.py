@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any
+from typing import Any, Final
 
 import dash
 from dash import MATCH, Dash, Input, Output, State, callback_context
@@ -29,16 +29,17 @@ from qtlab.app._layout import (
     labels,
     page_lang,
 )
-from qtlab.app._policy_edit import added_row
+from qtlab.app._policy_edit import MAX_ADDED, added_row
 from qtlab.app._render import error_box
 from qtlab.app._url import from_search, rows_from_edits, to_search
-from qtlab.errors import QtlabError
 from qtlab.i18n import t
 from qtlab.policy import PRESET_NAMES
 
 __all__ = ["regime_rows", "register_callbacks", "restore"]
 
 _log = logging.getLogger("qtlab.app")
+#: The longest regimes table the page may hold: a preset's regimes and those added.
+MAX_ROWS: Final = 10 + MAX_ADDED
 
 
 def _guarded(fn: Any, fallback: Any) -> Any:
@@ -67,10 +68,10 @@ def _internal_error() -> Any:
 
 
 def regime_rows(
-    trigger: str | None,
+    trigger: Any,
     preset: Any,
-    rows: list[dict[str, Any]] | None,
-    changes: list[dict[str, Any]] | None,
+    rows: Any,
+    changes: Any,
     lang: Any,
 ) -> Any:
     """The regimes table after what the user did (``trigger``, the id of the input that
@@ -78,21 +79,23 @@ def regime_rows(
     from the URL keeps the rows restored with it), ``btn-add`` adds an empty user-scenario
     row, ``regimes`` applies the grid's cell edits (``changes``: its ``cellValueChanged``)."""
     lang = page_lang(lang)
-    rows = list(rows or [])
+    if not isinstance(preset, str) or preset not in PRESET_NAMES:
+        raise PreventUpdate  # the explorer's status names the bad preset
+    ok = isinstance(rows, list) and len(rows) <= MAX_ROWS
+    rows = [r for r in rows if isinstance(r, dict)] if ok and rows else []
     if trigger == "btn-add":
-        return [*rows, added_row(str(preset), lang)]
+        if len(rows) >= MAX_ROWS:
+            raise PreventUpdate
+        return [*rows, added_row(preset, lang)]
     if trigger == "regimes":
-        for ch in changes or []:
-            i = ch.get("rowIndex")
+        for ch in changes if isinstance(changes, list) else []:
+            i = ch.get("rowIndex") if isinstance(ch, dict) else None
             if isinstance(i, int) and 0 <= i < len(rows) and isinstance(ch.get("data"), dict):
                 rows[i] = {**rows[i], **ch["data"]}
         return rows
     if trigger == "preset" and rows and rows[0].get("preset") == preset:
         raise PreventUpdate
-    try:
-        return preset_rows(preset, lang)
-    except QtlabError:
-        raise PreventUpdate from None
+    return preset_rows(preset, lang)
 
 
 def restore(search: Any, restored: Any, lang: Any) -> list[Any]:

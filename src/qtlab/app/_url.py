@@ -12,7 +12,7 @@ inputs through the library); here only its shape and size.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import parse_qs, urlencode
 
@@ -35,8 +35,10 @@ URL_KEYS: Final = (
     "analysis",
     "lang",
 )
-#: The longest query string read back [characters].
+#: The longest query string written or read back [characters].
 MAX_SEARCH: Final = 8_000
+#: The longest value of one key other than ``edits`` [characters].
+MAX_VALUE: Final = 100
 _ROW_FIELDS: Final = ("name", *EDITABLE_FIELDS)
 
 
@@ -46,7 +48,7 @@ def _plain(v: Any) -> str:
 
 def _edits(preset: str, rows: Any) -> str:
     """The regimes table as compact JSON, or ``""`` when it is the preset's."""
-    if not isinstance(rows, Sequence) or not rows:
+    if not isinstance(rows, list) or not rows:
         return ""
     table = [[r.get(f) for f in _ROW_FIELDS] for r in rows if isinstance(r, Mapping)]
     try:
@@ -61,10 +63,14 @@ def _edits(preset: str, rows: Any) -> str:
 def to_search(state: Mapping[str, Any]) -> str:
     """The query string (``?...``) of the page's ``state`` (keys of :data:`URL_KEYS`,
     ``rows`` for the regimes table); empty values are left out."""
-    vals = dict(state)
-    vals["edits"] = _edits(_plain(vals.get("preset")), vals.pop("rows", None))
-    pairs = [(k, _plain(vals.get(k))) for k in URL_KEYS if _plain(vals.get(k)) != ""]
-    return "?" + urlencode(pairs) if pairs else ""
+    vals = {k: _plain(v) for k, v in state.items() if k != "rows"}
+    vals = {k: v for k, v in vals.items() if len(v) <= MAX_VALUE}  # no page state is longer
+    vals["edits"] = _edits(vals.get("preset", ""), state.get("rows"))
+    pairs = [(k, vals[k]) for k in URL_KEYS if vals.get(k)]
+    out = "?" + urlencode(pairs) if pairs else ""
+    if len(out) > MAX_SEARCH:  # too many edits to share: the rest of the state still is
+        return to_search({k: v for k, v in state.items() if k != "rows"})
+    return out
 
 
 def rows_from_edits(preset: str, edits: str, lang: str) -> list[dict[str, Any]] | None:
