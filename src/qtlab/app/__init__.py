@@ -5,13 +5,17 @@ included). It needs the optional ``app`` extra (``pip install "qtlab[app]"``, wh
 installs Dash); nothing else in qtlab imports Dash.
 
 - **Policy explorer**: a preset (qt1-2017, qt2-announced, qt2-realized, rmp-2025)
-  whose regimes' caps, start months and bill-purchase pace can be edited, the
-  projection start and horizon, and the MBS paydown source (realized, or the
-  prepayment model with a mortgage-rate shock [bp]) run B1-B4, the report's own
-  analysis functions. Bad input shows the library's error message in the page.
+  whose regimes' caps, start months and bill-purchase pace can be edited and to which
+  regimes can be added (user scenarios that cite no statement), the projection start
+  (default F1's: the month after the latest data, the holdings carried forward under
+  the realized policy), the horizon, and the MBS paydown source (realized, or the
+  prepayment model with a mortgage-rate shock [bp]) run B1-B4, C2 and C3, the report's
+  own analysis functions; an edited policy is drawn and tabled beside its preset. Bad
+  input shows the library's error message in the page.
 - **Analysis browser**: any registered analysis at a vantage date, rendered as in
   the report (figures, notes, data gaps, tables with units in their headers).
 
+Every table is a sortable grid with a CSV download; the page's state is in its URL.
 Results are cached in-process per (analysis, parameters, vantage date, language)
 (:class:`~qtlab.app._compute.ResultCache`). The server answers each request on its
 own thread, so a long computation (B3's calibration at the latest vantage takes a
