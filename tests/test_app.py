@@ -177,6 +177,28 @@ def test_bad_regime_input_shows_the_library_error(field: str, value: str, messag
     assert text(status).startswith("Cannot compute this:")
 
 
+def test_an_edited_policy_at_a_past_vantage_keeps_no_later_official_regime():
+    """Vantage rule: editing qt2-realized on the eve of QT2 must not bring back the regimes
+    announced in 2024-25 with their citations; the edited regime is a user scenario."""
+    rows = preset_rows("qt2-realized")
+    rows[1]["treasury_cap"] = 45  # qt2-full-pace, announced 2022-05-04
+    rows[3]["agency_cap"] = 20  # qt2-slowest, announced 2025-03-19: now the user's
+    sp = explorer_spec(
+        preset="qt2-realized",
+        rows=rows,
+        start=None,
+        months=12,
+        mbs_paydowns="realized",
+        shock_bp=0,
+        as_of=VANTAGE,
+    )
+    names = [r.name for r in sp.policy.regimes]
+    assert names == ["qt2-phase-in", "qt2-full-pace", "qt2-slowest"]
+    assert all(r.announced <= date.fromisoformat(VANTAGE) for r in sp.policy.regimes)
+    assert sp.policy.regimes[1].source.is_user and sp.policy.regimes[2].source.is_user
+    assert not sp.policy.regimes[0].source.is_user
+
+
 @pytest.mark.parametrize(
     ("kw", "message"),
     [

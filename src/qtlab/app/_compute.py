@@ -183,8 +183,9 @@ def explorer_spec(
     preset, a bad regime value, a malformed start month, a horizon outside
     1..600 months, an unknown paydown source or a non-finite shock;
     :class:`~qtlab.errors.DateRangeError` for a malformed vantage date or a preset
-    none of whose regimes was announced by it. An unedited preset is cut to the regimes
-    announced by the vantage (:meth:`~qtlab.policy.Policy.known_at`).
+    none of whose regimes was announced by it. The policy is cut to the regimes announced
+    by the vantage (:meth:`~qtlab.policy.Policy.known_at`): the regimes the user edited
+    or added are user scenarios, known at every vantage.
     """
     if not isinstance(preset, str) or preset not in PRESET_NAMES:
         raise SpecError(
@@ -192,8 +193,9 @@ def explorer_spec(
         )
     policy = edited_policy(preset, rows)
     vantage = _vantage(as_of)
-    if vantage is not None and policy is load_preset(preset):
-        # the preset as known at the vantage; an edited policy is the user's hypothesis
+    if vantage is not None:
+        # the policy as known at the vantage: an official regime announced later never
+        # enters; the regimes the user edited or added are user scenarios, known at any
         policy = policy.known_at(to_date(vantage))
     return _checked(
         policy,
