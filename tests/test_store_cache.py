@@ -44,7 +44,7 @@ def test_views_over_the_same_folders_share_reads():
     pd.testing.assert_frame_equal(second.holdings(["mbs"]), mbs)
     pd.testing.assert_frame_equal(second.holdings_dates(), dates)
     pd.testing.assert_frame_equal(second.table("treasury.mspd_detail.2022-01-31"), table)
-    assert "_con" not in vars(second)  # every read came from the cache: no database opened
+    assert not second._db.opened  # every read came from the cache: no database opened
     assert second.cache_key() == first.cache_key()
     assert Dataset(use_store=False).cache_key() != first.cache_key()  # another vantage
 
