@@ -416,9 +416,9 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 page.wait_for_function(
                     f"{B2_TITLE}.textContent.includes('qt2-announced')", timeout=30_000
                 )
-                caps = page.evaluate(
-                    "document.querySelector('#x-fig-b2_path .js-plotly-plot')._fullData"
-                    ".find(t => t.name === 'Treasury cap').y.slice(0, 4)"
+                caps = page.evaluate(  # Array.from: plotly.js may hold y as a typed array
+                    "Array.from(document.querySelector('#x-fig-b2_path .js-plotly-plot')"
+                    "._fullData.find(t => t.name === 'Treasury cap').y.slice(0, 4))"
                 )
                 assert caps == [30, 30, 30, 60]  # qt2-announced's phase-in, then full pace
                 # switch to Chinese: the words and the figures
