@@ -678,8 +678,8 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 page.wait_for_function(
                     f"{B2_TITLE}.textContent.includes('qt2-announced')", timeout=30_000
                 )
-                caps = page.evaluate(
-                    f"{B2_TRACES}.find(t => t.name === 'Treasury cap').y.slice(0, 4)"
+                caps = page.evaluate(  # Array.from: plotly.js may hold y as a typed array
+                    f"Array.from({B2_TRACES}.find(t => t.name === 'Treasury cap').y.slice(0, 4))"
                 )
                 # edit qt2-full-pace's Treasury cap in the grid: the preset is drawn beside it
                 page.click("#regimes .ag-row[row-index='1'] .ag-cell[col-id='treasury_cap']")
@@ -691,7 +691,7 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                     timeout=30_000,
                 )
                 edited_caps = page.evaluate(
-                    f"{B2_TRACES}.find(t => t.name === 'Treasury cap').y.slice(0, 4)"
+                    f"Array.from({B2_TRACES}.find(t => t.name === 'Treasury cap').y.slice(0, 4))"
                 )
                 page.wait_for_selector("#compare-out .ag-row", timeout=30_000)
                 # every table downloads as CSV
@@ -720,8 +720,8 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                     timeout=60_000,
                 )
                 restored_caps = other.evaluate(
-                    f"{B2_TRACES}.filter(t => !t.name.endsWith(')'))"
-                    ".find(t => t.name.includes('上限')).y.slice(0, 4)"
+                    f"Array.from({B2_TRACES}.filter(t => !t.name.endsWith(')'))"
+                    ".find(t => t.name.includes('上限')).y.slice(0, 4))"
                 )
                 restored_preset = other.locator("#preset").text_content() or ""
             finally:

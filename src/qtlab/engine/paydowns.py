@@ -94,7 +94,7 @@ class PaydownPath:
 
     Parameters
     ----------
-    amounts
+    amounts_bn
         Paydown per month [USD bn], indexed by ``Period[M]`` (or anything
         :func:`pandas.Period` accepts as months). Months the projection needs
         but the path lacks are an error, unless ``fill`` is given.

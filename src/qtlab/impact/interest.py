@@ -145,7 +145,7 @@ def distributed_lag_reference(values: np.ndarray, weights: np.ndarray) -> np.nda
 
 
 def term_yield(curve: pd.DataFrame, term_years: float) -> pd.Series:
-    """The yield at ``term_years`` from a curve with columns = tenors [years] [%].
+    """The yield at ``term_years`` [%] from a curve whose columns are tenors in years (values [%]).
 
     Linear in maturity between tenors; flat beyond the shortest and longest.
     """

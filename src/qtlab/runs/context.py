@@ -202,12 +202,10 @@ class ContextDataset(Dataset):
         return dict(zip(("source", "official_id", "file", "sha256"), row, strict=True))
 
     def close(self) -> None:
-        """Close the view's DuckDB connection (opened at its first read; a later read
-        opens it again)."""
+        """Close the view (:meth:`Dataset.close`): its connection is released and a later
+        read from disk raises :class:`~qtlab.errors.StoreError`."""
         with self._db_lock:
-            con = self.__dict__.pop("_con", None)
-            if con is not None:
-                con.close()
+            super().close()
 
 
 class RunContext:

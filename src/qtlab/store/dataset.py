@@ -28,6 +28,12 @@ read as soon as it is written. To read each input once for a set of runs (a repo
 a dashboard request) and record what was read, use a
 :class:`qtlab.runs.RunContext`, which holds one view. Every read returns a frame of
 its own: changing it changes no other.
+
+The user's store is opened read-only, and only for the length of one query: a
+``Dataset`` kept open (in a notebook, by the dashboard) never stops ``qtlab data
+update`` or ``qtlab data import`` from writing it. ``close()`` (or a ``with``
+block) releases the view's in-memory database; reading from a closed view raises
+:class:`~qtlab.errors.StoreError`.
 """
 
 from __future__ import annotations
@@ -38,13 +44,21 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date, datetime
 from functools import cached_property, partial
 from pathlib import Path
+from types import TracebackType
 from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 
 from qtlab._periods import to_date
-from qtlab.errors import DataError, DateRangeError, UnknownSeriesError, one_of, quoted
+from qtlab.errors import (
+    DataError,
+    DateRangeError,
+    StoreError,
+    UnknownSeriesError,
+    one_of,
+    quoted,
+)
 from qtlab.schema import (
     HOLDING_KINDS,
     HOLDINGS_COLUMNS,
@@ -53,8 +67,8 @@ from qtlab.schema import (
     series_spec,
 )
 from qtlab.store._catalog import SeriesInfo, TableInfo, catalog
-from qtlab.store._lock import open_with_retry
 from qtlab.store._verify import snapshot_files
+from qtlab.store._viewcon import OneQuery, ViewConnection, sql_path
 from qtlab.store.db import DB_FILENAME, write_generation
 from qtlab.store.paths import data_dir, packaged_snapshot_dir
 from qtlab.store.snapshot import MANIFEST_NAME, Manifest, load_manifest
@@ -79,6 +93,14 @@ class Dataset:
         The snapshot directory (default: the one packaged with qtlab).
     use_store
         Set False to ignore the user's store and read only the snapshot.
+
+    Examples
+    --------
+    A view is a context manager; :meth:`close` ends it (reads then raise
+    :class:`~qtlab.errors.StoreError`)::
+
+        with Dataset("2022-05-31") as ds:
+            walcl = ds.series("WALCL")
     """
 
     def __init__(
@@ -101,11 +123,49 @@ class Dataset:
             p = _data_dir(data_dir) / DB_FILENAME
             if p.exists():
                 self._store_path = p
+        self._db = ViewConnection(self._store_path, self._make_views, self._closed_error)
 
     def __repr__(self) -> str:
         when = self.as_of.isoformat() if self.as_of else "latest"
         store = str(self._store_path) if self._store_path else "none"
-        return f"Dataset(as_of={when}, snapshot={self._snapshot_dir}, store={store})"
+        closed = ", closed" if self._db.closed else ""
+        return f"Dataset(as_of={when}, snapshot={self._snapshot_dir}, store={store}{closed})"
+
+    def __enter__(self) -> Dataset:
+        self._check_open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the view's database connection; later reads raise :class:`StoreError`.
+
+        Closing twice is harmless. The user's store is never held between reads,
+        so closing is not needed to let ``qtlab data update`` write it; it frees
+        the view's in-memory database at once instead of when the view is
+        garbage-collected.
+        """
+        self._db.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` has been called."""
+        return self._db.closed
+
+    def _check_open(self) -> None:
+        self._db.check_open()
+
+    def _closed_error(self) -> StoreError:
+        return StoreError(
+            f"{self!r} was closed and cannot be read; open a new Dataset "
+            "(e.g. `with Dataset(as_of) as ds:`) to read again"
+        )
 
     @property
     def cutoff(self) -> date:
@@ -171,6 +231,7 @@ class Dataset:
         """``read()``: a plain view reads every time; the view of a
         :class:`qtlab.runs.RunContext` keeps each ``query``'s result for its life."""
         del query
+        self._check_open()
         return read()
 
     # --- connection -----------------------------------------------------------
@@ -178,13 +239,14 @@ class Dataset:
     def manifest(self) -> Manifest | None:
         return load_manifest(self._snapshot_dir)
 
-    @cached_property
-    def _con(self) -> duckdb.DuckDBPyConnection:
-        con = duckdb.connect(":memory:")
-        if self._store_path is not None:
-            attach = f"ATTACH '{_sql_path(self._store_path)}' AS user_store (READ_ONLY)"
-            # another process writing the store: wait (bounded), then a clear StoreError
-            open_with_retry(self._store_path, lambda: con.execute(attach), writing=False)
+    @property
+    def _con(self) -> OneQuery:
+        """For subclasses: ``self._con.execute(sql, params)`` runs one query with the
+        store attached and returns its rows (``fetchone``/``fetchall``/``df``)."""
+        return OneQuery(self._db)
+
+    def _make_views(self, con: duckdb.DuckDBPyConnection) -> None:
+        # made once per view, with the store attached (views over it are bound then)
         con.execute(
             "CREATE VIEW all_obs AS "
             + " UNION ALL ".join(self._layers("series", "observations", _OBS_COLS))
@@ -193,13 +255,12 @@ class Dataset:
             "CREATE VIEW all_holdings AS "
             + " UNION ALL ".join(self._layers("holdings", "holdings", _HOLD_COLS))
         )
-        return con
 
     def _layers(self, sub: str, table: str, cols: str) -> list[str]:
         parts = []
         files = self._snapshot_files[sub]
         if files:
-            lst = ", ".join(f"'{_sql_path(f)}'" for f in files)
+            lst = ", ".join(f"'{sql_path(f)}'" for f in files)
             parts.append(f"SELECT {cols}, 0 AS layer FROM read_parquet([{lst}])")
         if self._store_path is not None:
             parts.append(f"SELECT {cols}, 1 AS layer FROM user_store.{table}")
@@ -213,7 +274,8 @@ class Dataset:
 
     def _q(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         try:
-            return self._con.execute(sql, list(params)).df()
+            with self._db.connected() as con:
+                return con.execute(sql, list(params)).df()
         except duckdb.Error as exc:
             raise self._read_error(exc) from exc
 
@@ -418,6 +480,7 @@ class Dataset:
         ``<source>.<dataset>.<as_of>``. Where both layers hold a name, the
         latest vintage wins, the store on a tie.
         """
+        self._check_open()
         cut = self.cutoff
         found: dict[str, TableInfo] = {}
         candidates: list[TableInfo] = []
@@ -429,11 +492,12 @@ class Dataset:
                         TableInfo(e.id, e.source, when, e.rows, e.vintage, "snapshot")
                     )
         if self._store_path is not None:
-            rows = self._con.execute(
-                "SELECT p.source, p.dataset, coalesce(p.as_of, p.vintage), p.rows, p.vintage"
-                " FROM user_store.provenance p JOIN user_store.tables t"
-                " ON p.dataset = t.dataset AND p.vintage = t.vintage WHERE p.kind = 'table'"
-            ).fetchall()
+            with self._db.connected() as con:
+                rows = con.execute(
+                    "SELECT p.source, p.dataset, coalesce(p.as_of, p.vintage), p.rows, p.vintage"
+                    " FROM user_store.provenance p JOIN user_store.tables t"
+                    " ON p.dataset = t.dataset AND p.vintage = t.vintage WHERE p.kind = 'table'"
+                ).fetchall()
             for source, name, when, n, vintage in rows:
                 tid = f"{source}.{name}.{when.isoformat()}"
                 candidates.append(TableInfo(tid, source, when, int(n), vintage, "store"))
@@ -474,10 +538,11 @@ class Dataset:
             except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
                 raise self._read_error(exc) from exc
         name = dataset.removeprefix(f"{info.source}.").removesuffix(f".{info.as_of.isoformat()}")
-        row = self._con.execute(
-            "SELECT parquet FROM user_store.tables WHERE dataset = ? AND vintage = ?",
-            [name, info.vintage],
-        ).fetchone()
+        with self._db.connected() as con:
+            row = con.execute(
+                "SELECT parquet FROM user_store.tables WHERE dataset = ? AND vintage = ?",
+                [name, info.vintage],
+            ).fetchone()
         if row is None:  # pragma: no cover - tables() just listed it
             raise DataError(f"table {quoted(dataset)} vanished from the store {self._store_path}")
         return pd.read_parquet(io.BytesIO(row[0]))
@@ -494,10 +559,6 @@ def _file_state(path: str) -> tuple[int, int, int] | None:
     except FileNotFoundError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def _sql_path(p: Path) -> str:
-    return str(p).replace("'", "''")
 
 
 def _data_dir(override: str | os.PathLike[str] | None) -> Path:
