@@ -520,6 +520,8 @@ def test_regimes_table_follows_what_the_user_does():
     with pytest.raises(PreventUpdate):  # the rows restored with this preset are kept
         regime_rows("preset", "qt2-realized", edited, None, "en")
     assert regime_rows("btn-reset", "qt2-realized", edited, None, "en") == rows
+    zh = regime_rows("lang", "qt2-realized", added, None, "zh")
+    assert zh[-1]["source"] == "用户情景" and zh[0]["source"] == added[0]["source"]
 
 
 def test_results_are_cached_per_analysis_options_vantage_and_language():

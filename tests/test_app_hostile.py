@@ -233,7 +233,7 @@ def test_hostile_posts_never_answer_500(
     section = by_input[("explorer-spec", "lang")]
     spec_dep = next(d for d in deps.values() if d["output"].startswith("..explorer-spec"))
     lang_dep = by_input[("lang",)]
-    table_dep = by_input[("preset", "btn-reset", "btn-add", "regimes")]
+    table_dep = by_input[("preset", "btn-reset", "btn-add", "regimes", "lang")]
     restore_dep = by_input[("url",)]
     url_dep = next(d for d in deps.values() if d["output"] == "url-out.search")
     compare_dep = by_input[("explorer-spec", "compare-months", "lang")]
@@ -259,9 +259,9 @@ def test_hostile_posts_never_answer_500(
     posts.append((spec_dep, [None, "", 6, "/etc/shadow", 0, VANTAGE, "en"], ["qt2-realized"], True))
     posts.append((spec_dep, [None, "", 6, "realized", 0, VANTAGE, "en"], [BIG], True))
     for preset in ("nope", None, BIG, {"a": 1}):
-        posts.append((table_dep, [preset, 1, 0, None], [None, "en"], False))
+        posts.append((table_dep, [preset, 1, 0, None, "en"], [None], False))
     for rows in (BIG, [BIG], [{"name": BIG}] * 3, {"a": 1}, [1] * 100):
-        posts.append((table_dep, ["qt2-realized", 1, 0, None], [rows, "en"], False))
+        posts.append((table_dep, ["qt2-realized", 1, 0, None, "en"], [rows], False))
     for search in (BIG, "?preset=" + BIG, "?edits=" + BIG[:7000], "?edits=[[1,2]]&lang=" + BIG):
         posts.append((restore_dep, [search], [False, "en"], False))
     for value in (BIG, {"a": 1}, [BIG]):

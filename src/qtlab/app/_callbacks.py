@@ -32,7 +32,7 @@ from qtlab.app._layout import (
 from qtlab.app._policy_edit import MAX_ADDED, added_row
 from qtlab.app._render import error_box
 from qtlab.app._url import from_search, rows_from_edits, to_search
-from qtlab.i18n import t
+from qtlab.i18n import LANGS, t
 from qtlab.policy import PRESET_NAMES
 
 __all__ = ["regime_rows", "register_callbacks", "restore"]
@@ -77,7 +77,8 @@ def regime_rows(
     """The regimes table after what the user did (``trigger``, the id of the input that
     fired): a new preset or the reset button give the preset's rows (a preset restored
     from the URL keeps the rows restored with it), ``btn-add`` adds an empty user-scenario
-    row, ``regimes`` applies the grid's cell edits (``changes``: its ``cellValueChanged``)."""
+    row, ``regimes`` applies the grid's cell edits (``changes``: its ``cellValueChanged``),
+    ``lang`` puts the user scenarios' source in the new language."""
     lang = page_lang(lang)
     if not isinstance(preset, str) or preset not in PRESET_NAMES:
         raise PreventUpdate  # the explorer's status names the bad preset
@@ -93,6 +94,10 @@ def regime_rows(
             if isinstance(i, int) and 0 <= i < len(rows) and isinstance(ch.get("data"), dict):
                 rows[i] = {**rows[i], **ch["data"]}
         return rows
+    if trigger == "lang":  # the user scenarios' source in the new language
+        user = {t("app.explorer.user_scenario", x) for x in LANGS}
+        mine = t("app.explorer.user_scenario", lang)
+        return [{**r, "source": mine} if r.get("source") in user else r for r in rows]
     if trigger == "preset" and rows and rows[0].get("preset") == preset:
         raise PreventUpdate
     return preset_rows(preset, lang)
@@ -172,12 +177,12 @@ def register_callbacks(app: Dash, cache: ResultCache) -> None:
         Input("btn-reset", "n_clicks"),
         Input("btn-add", "n_clicks"),
         Input("regimes", "cellValueChanged"),
+        Input("lang", "value"),
         State("regime-rows", "data"),
-        State("lang", "value"),
         prevent_initial_call=True,
     )(
         _guarded(
-            lambda preset, _r, _a, changes, rows, lang: regime_rows(
+            lambda preset, _r, _a, changes, lang, rows: regime_rows(
                 callback_context.triggered_id, preset, rows, changes, lang
             ),
             lambda exc: dash.no_update,
