@@ -12,7 +12,7 @@ import logging
 from typing import Any, Final
 
 import dash
-from dash import MATCH, Dash, Input, Output, State, callback_context
+from dash import Dash, Input, Output, State, callback_context
 from dash.exceptions import PreventUpdate
 
 from qtlab.app._compute import EXPLORER_IDS, PAYDOWN_SOURCES, ResultCache, preset_rows
@@ -247,10 +247,6 @@ def register_callbacks(app: Dash, cache: ResultCache) -> None:
         Input("lang", "value"),
         State("restored", "data"),
     )(_guarded(_url_search, lambda exc: dash.no_update))
-    app.callback(
-        Output({"type": "grid", "index": MATCH}, "exportDataAsCsv"),
-        Input({"type": "csv", "index": MATCH}, "n_clicks"),
-    )(_guarded(bool, lambda exc: dash.no_update))
 
 
 def _url_search(

@@ -86,7 +86,8 @@ h1 { font-size: 20px; margin: 6px 0; }
 .qt-main h2 { font-size: 17px; margin: 6px 0; }
 .qt-table { margin: 4px 0 12px; }
 .qt-csv-row { text-align: right; }
-.qt-csv { font-size: 12px; margin-bottom: 2px; }
+.qt-csv { font-size: 12px; margin-bottom: 2px; border: 1px solid #999; border-radius: 3px;
+  padding: 1px 6px; color: #222; text-decoration: none; display: inline-block; }
 .qt-error { background: #fde8e8; border: 1px solid #c0392b; color: #7b1d12; padding: 8px 12px;
   margin: 8px 0; white-space: pre-wrap; }
 .qt-section { border-top: 1px solid #ddd; margin-top: 18px; }

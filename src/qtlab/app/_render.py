@@ -10,6 +10,7 @@ gaps follow the report's rule (:func:`qtlab.report.build.gap_text`).
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import quote
 
 import dash_ag_grid as dag
 import pandas as pd
@@ -82,13 +83,22 @@ def grid_rows(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str,
     return rows, cols
 
 
+def csv_href(frame: pd.DataFrame) -> str:
+    """``frame``'s rows as the grid holds them (:func:`grid_rows`: numbers rounded as the
+    report shows them), as a ``data:`` URL of a UTF-8 CSV file with its headers."""
+    rows, cols = grid_rows(frame)
+    table = pd.DataFrame(rows, columns=[c["field"] for c in cols])
+    table.columns = [c["headerName"] for c in cols]
+    return "data:text/csv;charset=utf-8," + quote(table.to_csv(index=False))
+
+
 def data_table(frame: pd.DataFrame, table_id: str, title: str = "") -> html.Div:
-    """A sortable grid of ``frame`` (:func:`grid_rows`) and a button that downloads all its
-    rows as CSV (file ``<table_id>.csv``). Ids: ``{"type": "grid", "index": table_id}``
-    and ``{"type": "csv", "index": table_id}``."""
+    """A sortable grid of ``frame`` (:func:`grid_rows`, id ``table_id``) and a link that
+    downloads all its rows as CSV (:func:`csv_href`, file ``<table_id>.csv``, id
+    ``<table_id>-csv``). The file is in the page: no callback, nothing to post."""
     rows, cols = grid_rows(frame)
     grid = dag.AgGrid(
-        id={"type": "grid", "index": table_id},
+        id=table_id,
         rowData=rows,
         columnDefs=cols,
         defaultColDef={
@@ -99,7 +109,6 @@ def data_table(frame: pd.DataFrame, table_id: str, title: str = "") -> html.Div:
             "minWidth": 90,
         },
         columnSize="autoSize",
-        csvExportParams={"fileName": f"{table_id}.csv"},
         dashGridOptions={
             "pagination": len(rows) > PAGE_SIZE,
             "paginationPageSize": PAGE_SIZE,
@@ -109,14 +118,15 @@ def data_table(frame: pd.DataFrame, table_id: str, title: str = "") -> html.Div:
         style={"width": "100%"},
         className="qt-grid",
     )
-    button = html.Button(
+    link = html.A(
         "CSV",
-        id={"type": "csv", "index": table_id},
-        n_clicks=0,
+        id=f"{table_id}-csv",
+        href=csv_href(frame),
+        download=f"{table_id}.csv",
         className="qt-csv",
         title=title or table_id,
     )
-    return html.Div([html.Div(button, className="qt-csv-row"), grid], className="qt-table")
+    return html.Div([html.Div(link, className="qt-csv-row"), grid], className="qt-table")
 
 
 def error_box(message: str, lang: str) -> html.Div:
