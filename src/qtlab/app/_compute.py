@@ -1,10 +1,11 @@
 """What the dashboard computes, without Dash: explorer specs, policies and a result cache.
 
-The dashboard calls only the registered analysis functions (B1-B4 for the policy
-explorer, any id for the analysis browser); this module turns the page's inputs into
-their arguments, validates them through the library (so a bad cap or month raises the
-library's own :class:`~qtlab.errors.SpecError`), and keeps the results in a cache, each
-computed in the one :class:`~qtlab.runs.RunContext` of its vantage and state of the data.
+The dashboard calls only the registered analysis functions (B1-B4, C2 and C3 for the
+policy explorer, any id for the analysis browser); this module turns the page's inputs
+into their arguments (made in the vantage's context by :mod:`qtlab.app._explore`),
+validates them through the library (so a bad cap or month raises the library's own
+:class:`~qtlab.errors.SpecError`), and keeps the results in a cache, each computed in
+the one :class:`~qtlab.runs.RunContext` of its vantage and state of the data.
 """
 
 from __future__ import annotations

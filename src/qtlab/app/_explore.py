@@ -69,8 +69,13 @@ def explorer_start(ctx: RunContext, start: str | None) -> pd.Period:
 
 def run_policy(policy: Policy, ctx: RunContext, start: pd.Period) -> Policy:
     """``policy`` from ``start``, the realized policy known at the vantage before it (as F1
-    carries the holdings forward); the name stays ``policy``'s."""
-    return from_start(policy, known_policy(ctx.as_of), start, policy.name)
+    carries the holdings forward); the name stays ``policy``'s. A policy whose regimes up
+    to ``start`` are the realized ones is returned as it is (no regime restarted)."""
+    realized = known_policy(ctx.as_of)
+    upto = [r for r in realized.regimes if r.start <= start]
+    if upto and upto == [r for r in policy.regimes if r.start <= start]:
+        return policy
+    return from_start(policy, realized, start, policy.name)
 
 
 def _asset_path(ctx: RunContext, policy: Policy, spec: ExplorerSpec, months: int) -> pd.Series:
