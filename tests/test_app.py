@@ -354,6 +354,8 @@ def test_explorer_starts_where_f1_starts(cache: ResultCache):
     assert out.data[0]["month"] == str(first)
     assert first > newest_cusip + 1  # the holdings are carried forward to the latest data
     assert len(out.data) == 6
+    # the preset agrees with the realized policy before the start: its regime runs on as is
+    assert out.data[0]["regime"] == "qt2-end-rmp"
 
 
 def test_c2_and_c3_run_on_the_edited_policy(cache: ResultCache):
