@@ -49,6 +49,7 @@ __all__ = [
     "INDEX",
     "KIND_COLUMNS",
     "KIND_TOTAL_KEYS",
+    "MONTHS",
     "NONNEGATIVE_IDS",
     "PERCENT",
     "PUBLICATION_LAGS",
@@ -57,6 +58,8 @@ __all__ = [
     "SERIES_FAMILIES",
     "TREASURY_KINDS",
     "USD_BN",
+    "USD_BN_PER_MONTH",
+    "YEARS",
     "EndpointRuleName",
     "Frequency",
     "HoldingKind",
@@ -77,6 +80,10 @@ PERCENT: Final = "percent"
 INDEX: Final = "index"
 #: Euro billions: the ECB's purchase programmes (A8), kept in their own currency.
 EUR_BN: Final = "EUR bn"
+#: Units of analysis tables (``frame.attrs["units"]``): flows, counts of months, dates.
+USD_BN_PER_MONTH: Final = "USD bn per month"
+MONTHS: Final = "months"
+YEARS: Final = "years"
 
 SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")
 

@@ -1,10 +1,12 @@
-"""One pure function per analysis of ANALYSES.md, each returning an AnalysisResult.
+"""The analyses of ANALYSES.md: numbers computed once, rendered in each language.
 
 Area modules (``history``, ``runoff``, ``mbs``, ``liabilities``, ``impact`` ...)
-register their functions with :func:`~qtlab.analyses.result.analysis`;
-:func:`registry` finds them all.
+register their compute functions with :func:`~qtlab.analyses.result.analysis` and their
+render functions with :func:`~qtlab.analyses.result.renders`; :func:`registry` finds
+them all.
 """
 
+from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import (
     AnalysisResult,
     AnalysisSpec,
@@ -15,11 +17,14 @@ from qtlab.analyses.result import (
     get_analysis,
     note,
     registry,
+    renders,
 )
 
 __all__ = [
     "AnalysisResult",
     "AnalysisSpec",
+    "Computed",
+    "Fact",
     "Figure",
     "Note",
     "Table",
@@ -27,4 +32,6 @@ __all__ = [
     "get_analysis",
     "note",
     "registry",
+    "renders",
+    "tidy",
 ]

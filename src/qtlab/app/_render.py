@@ -17,8 +17,9 @@ from dash.dash_table.DataTable import DataTable
 
 from qtlab.analyses.result import AnalysisResult
 from qtlab.i18n import t
-from qtlab.report.build import cjk_font, gap_text
-from qtlab.report.html import PLOTLY_CONFIG, formatted_table
+from qtlab.present.figures import PLOTLY_CONFIG, cjk_font
+from qtlab.present.gaps import gap_text
+from qtlab.present.tables import formatted_table
 
 __all__ = ["FONT", "data_table", "error_box", "figure_graph", "result_section"]
 
