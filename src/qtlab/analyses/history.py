@@ -29,18 +29,23 @@ from qtlab.analyses._history_data import (
 )
 from qtlab.analyses._real_gdp import real_gdp
 from qtlab.analyses._tables import dated_usd_table, headers
-from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
+from qtlab.analyses.computed import Computed, Fact, tidy
+from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, note, renders
 from qtlab.errors import DataError
 from qtlab.i18n import t
 from qtlab.runs.context import RunContext
+from qtlab.schema import MONTHS, PERCENT, USD_BN, USD_BN_PER_MONTH
 
 __all__ = [
     "ASSET_COMPONENTS",
     "Taper",
-    "asset_decomposition",
+    "compute_a1",
+    "compute_a3",
+    "compute_a4",
     "monthly_net_purchases",
-    "size_to_gdp",
-    "taper_comparison",
+    "render_a1",
+    "render_a3",
+    "render_a4",
     "tapers",
 ]
 
@@ -104,149 +109,102 @@ def _taper_row(tp: Taper, net: pd.DataFrame) -> dict[str, object]:
     full_m = float(before["mbs"].mean()) if len(before) == 3 else float("nan")
     last = net.loc[net.index == tp.last_purchase]
     return {
-        "announced": tp.announced.date().isoformat(),
-        "first_reduced": str(tp.first_reduced),
-        "last_purchase": str(tp.last_purchase),
+        "taper": tp.id,
+        "announced": tp.announced,
+        "first_reduced": tp.first_reduced,
+        "last_purchase": tp.last_purchase,
         "full_treasury": full_t,
         "full_mbs": full_m,
         "last_total": float(last["total"].iloc[0]) if len(last) else float("nan"),
         "taper_months": (tp.last_purchase - tp.first_reduced).n + 1,
-        "runoff_start": str(tp.runoff_start),
+        "runoff_start": tp.runoff_start,
         "gap_months": (tp.runoff_start - tp.last_purchase).n,
     }
 
 
+_A1_TAPER_UNITS = {
+    "full_treasury": USD_BN_PER_MONTH,
+    "full_mbs": USD_BN_PER_MONTH,
+    "last_total": USD_BN_PER_MONTH,
+    "taper_months": MONTHS,
+    "gap_months": MONTHS,
+}
+
+
 @analysis("A1", area="history", order=10)
-def taper_comparison(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
+def compute_a1(ctx: RunContext) -> Computed:
     """A1: the 2013-14 and 2021-22 tapers compared, from weekly SOMA holdings.
 
-    Tables: ``a1_tapers`` (events, full pace [USD bn per month] = mean net
-    purchases in the three months before the first reduced month, taper length,
-    months from the last purchase month to runoff) and ``a1_net_purchases``
-    (monthly net purchases [USD bn per month]). Figures: monthly net purchases
-    with QE/QT episodes shaded; the two taper paths on a common axis.
-    Tapers announced after the vantage date are left out.
+    Tables: ``tapers`` (one row per taper id: announcement day, first reduced, last
+    purchase and runoff start months, full pace [USD bn per month] = mean net purchases
+    in the three months before the first reduced month, taper length and months from
+    the last purchase month to runoff [months]) and ``net_purchases`` (monthly net
+    purchases of Treasuries, MBS and their total [USD bn per month], by month).
+    Tapers announced after the vantage date are left out; a note about the end of a
+    taper or the start of runoff only once the vantage date has seen it.
     """
     net = monthly_net_purchases(ctx)
     cut = vantage(ctx)
     visible = [tp for tp in tapers() if cut is None or tp.announced <= cut]
-    u = t("common.unit.usd_bn_per_month", lang)
-    cols = {
-        "treasury": t("a1.col.treasury", lang, unit=u),
-        "mbs": t("a1.col.mbs", lang, unit=u),
-        "total": t("a1.col.total", lang, unit=u),
-    }
-    net_tab = net.rename(columns=cols)
-    net_tab.index = net_tab.index.astype(str)
-    net_tab.index.name = t("common.month", lang)
-
-    rows, notes_ = [], []
+    rows, facts = [], []
     for tp in visible:
         r = _taper_row(tp, net)
-        name = t(f"a1.taper.{tp.id}", lang)
-        rows.append({"taper": name, **r})
+        rows.append(r)
         ended = cut is None or tp.last_purchase.end_time <= cut
         started = cut is None or tp.runoff_start.start_time <= cut
-        notes_.append(
-            note(
+        facts.append(
+            Fact(
                 "a1.note.pace",
-                lang,
-                taper=name,
-                treasury=r["full_treasury"],
-                mbs=r["full_mbs"],
-                first=r["first_reduced"],
+                {
+                    "taper": tp.id,
+                    "treasury": r["full_treasury"],
+                    "mbs": r["full_mbs"],
+                    "first": str(r["first_reduced"]),
+                },
             )
         )
         if ended:
-            notes_.append(
-                note(
+            facts.append(
+                Fact(
                     "a1.note.length",
-                    lang,
-                    taper=name,
-                    months=r["taper_months"],
-                    last=r["last_purchase"],
+                    {"taper": tp.id, "months": r["taper_months"], "last": str(tp.last_purchase)},
                 )
             )
         if ended and started:
-            notes_.append(
-                note(
+            facts.append(
+                Fact(
                     "a1.note.gap",
-                    lang,
-                    taper=name,
-                    months=r["gap_months"],
-                    last=r["last_purchase"],
-                    start=r["runoff_start"],
+                    {
+                        "taper": tp.id,
+                        "months": r["gap_months"],
+                        "last": str(tp.last_purchase),
+                        "start": str(tp.runoff_start),
+                    },
                 )
             )
-    tcols = headers(
-        "a1.tcol",
-        [
-            "taper",
-            "announced",
-            "first_reduced",
-            "last_purchase",
-            "full_treasury",
-            "full_mbs",
-            "last_total",
-            "taper_months",
-            "runoff_start",
-            "gap_months",
-        ],
-        lang,
-        unit=u,
-    )
-    taper_tab = pd.DataFrame(rows, columns=list(tcols)).rename(columns=tcols)
-
     peak_month = net["total"].idxmax()
-    notes_.append(
-        note(
+    facts.append(
+        Fact(
             "a1.note.peak",
-            lang,
-            month=str(peak_month),
-            total=float(net["total"].max()),
-            treasury=at(net, peak_month, "treasury"),
-            mbs=at(net, peak_month, "mbs"),
+            {
+                "month": str(peak_month),
+                "total": float(net["total"].max()),
+                "treasury": at(net, peak_month, "treasury"),
+                "mbs": at(net, peak_month, "mbs"),
+            },
         )
     )
-    notes_.append(note("a1.note.rule", lang))
-
-    fig = styled_figure(
-        title=t("a1.fig.net.title", lang),
-        y_title=u,
-        source=t("a1.fig.net.source", lang),
-        lang=lang,
-    )
-    shown = net.loc[net.index >= pd.Period("2007-01", freq="M")]  # from the eve of QE1
-    x = pindex(shown).to_timestamp(how="start")
-    fig.add_bar(x=x, y=shown["treasury"], name=t("a1.series.treasury", lang))
-    fig.add_bar(x=x, y=shown["mbs"], name=t("a1.series.mbs", lang))
-    fig.update_layout(barmode="relative", bargap=0.05)
-    shade_episodes(fig, lang, start=x.min(), end=x.max(), as_of=ctx.as_of)
-
-    path_fig = styled_figure(
-        title=t("a1.fig.paths.title", lang),
-        y_title=u,
-        x_title=t("a1.fig.paths.x", lang),
-        source=t("a1.fig.net.source", lang),
-        lang=lang,
-    )
-    for tp in visible:
-        window = net.loc[(net.index >= tp.first_reduced - 6) & (net.index <= tp.first_reduced + 15)]
-        rel = [(p - tp.first_reduced).n for p in window.index]
-        path_fig.add_scatter(
-            x=rel, y=window["total"], mode="lines+markers", name=t(f"a1.taper.{tp.id}", lang)
-        )
-    path_fig.add_vline(x=0, line_dash="dot", line_color="#777")
-    return AnalysisResult(
+    facts.append(Fact("a1.note.rule", {}))
+    taper_tab = pd.DataFrame(rows, columns=list(_A1_TAPER_ROW))
+    net_tab = net.copy()
+    net_tab.index.name = "month"
+    return Computed(
         id="A1",
-        title=t("a1.title", lang),
-        lang=lang,
-        tables=(
-            Table("a1_tapers", t("a1.table.tapers", lang), taper_tab),
-            Table("a1_net_purchases", t("a1.table.net", lang), net_tab),
-        ),
-        figures=(Figure("a1_net_purchases", fig), Figure("a1_taper_paths", path_fig)),
-        notes=tuple(notes_),
+        tables={
+            "tapers": tidy(taper_tab, _A1_TAPER_UNITS),
+            "net_purchases": tidy(net_tab, dict.fromkeys(net_tab.columns, USD_BN_PER_MONTH)),
+        },
+        notes=tuple(facts),
         meta={
             "as_of": ctx.as_of,
             "inputs": [f"soma.{k}" for k in (*SOMA_TREASURY_KINDS, "mbs")],
@@ -263,6 +221,94 @@ def taper_comparison(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
                 for tp in visible
             ],
         },
+    )
+
+
+_A1_TAPER_ROW = (
+    "taper",
+    "announced",
+    "first_reduced",
+    "last_purchase",
+    "full_treasury",
+    "full_mbs",
+    "last_total",
+    "taper_months",
+    "runoff_start",
+    "gap_months",
+)
+
+
+@renders("A1")
+def render_a1(c: Computed, lang: str) -> AnalysisResult:
+    """A1 in ``lang``: the two tables with translated headers, the figures of monthly net
+    purchases (QE/QT episodes shaded) and of the two taper paths on a common axis."""
+    net = c.table("net_purchases")
+    u = t("common.unit.usd_bn_per_month", lang)
+    cols = {k: t(f"a1.col.{k}", lang, unit=u) for k in ("treasury", "mbs", "total")}
+    net_tab = net.rename(columns=cols)
+    net_tab.attrs = {}
+    net_tab.index = net_tab.index.astype(str)
+    net_tab.index.name = t("common.month", lang)
+
+    taps = c.table("tapers")
+    names = {tp: t(f"a1.taper.{tp}", lang) for tp in taps["taper"]}
+    shown = pd.DataFrame(
+        {
+            "taper": [names[x] for x in taps["taper"]],
+            "announced": [d.date().isoformat() for d in taps["announced"]],
+            **{k: taps[k].astype(str) for k in ("first_reduced", "last_purchase")},
+            **{k: taps[k] for k in ("full_treasury", "full_mbs", "last_total", "taper_months")},
+            "runoff_start": taps["runoff_start"].astype(str),
+            "gap_months": taps["gap_months"],
+        },
+        columns=list(_A1_TAPER_ROW),
+    )
+    taper_tab = shown.rename(columns=headers("a1.tcol", _A1_TAPER_ROW, lang, unit=u))
+    notes_ = [
+        note(
+            f.key,
+            lang,
+            **{**f.values, **({"taper": names[f.values["taper"]]} if "taper" in f.values else {})},
+        )
+        for f in c.notes
+    ]
+
+    fig = styled_figure(
+        title=t("a1.fig.net.title", lang),
+        y_title=u,
+        source=t("a1.fig.net.source", lang),
+        lang=lang,
+    )
+    since = net.loc[net.index >= pd.Period("2007-01", freq="M")]  # from the eve of QE1
+    x = pindex(since).to_timestamp(how="start")
+    fig.add_bar(x=x, y=since["treasury"], name=t("a1.series.treasury", lang))
+    fig.add_bar(x=x, y=since["mbs"], name=t("a1.series.mbs", lang))
+    fig.update_layout(barmode="relative", bargap=0.05)
+    shade_episodes(fig, lang, start=x.min(), end=x.max(), as_of=c.meta["as_of"])
+
+    path_fig = styled_figure(
+        title=t("a1.fig.paths.title", lang),
+        y_title=u,
+        x_title=t("a1.fig.paths.x", lang),
+        source=t("a1.fig.net.source", lang),
+        lang=lang,
+    )
+    for tp, first in zip(taps["taper"], taps["first_reduced"], strict=True):
+        window = net.loc[(net.index >= first - 6) & (net.index <= first + 15)]
+        rel = [(p - first).n for p in window.index]
+        path_fig.add_scatter(x=rel, y=window["total"], mode="lines+markers", name=names[tp])
+    path_fig.add_vline(x=0, line_dash="dot", line_color="#777")
+    return AnalysisResult(
+        id="A1",
+        title=t("a1.title", lang),
+        lang=lang,
+        tables=(
+            Table("a1_tapers", t("a1.table.tapers", lang), taper_tab),
+            Table("a1_net_purchases", t("a1.table.net", lang), net_tab),
+        ),
+        figures=(Figure("a1_net_purchases", fig), Figure("a1_taper_paths", path_fig)),
+        notes=tuple(notes_),
+        meta=c.meta,
     )
 
 
@@ -286,28 +332,38 @@ def _nearest_value(df: pd.DataFrame, q: pd.Period, col: str) -> tuple[pd.Period,
     return sub.index[-1], float(sub.iloc[-1])
 
 
+_A3_EPISODE_ROW = (
+    "episode",
+    "start_q",
+    "start_nom",
+    "start_real",
+    "end_q",
+    "end_nom",
+    "end_real",
+    "ongoing",
+)
+
+
 @analysis("A3", area="history", order=30)
-def size_to_gdp(ctx: RunContext, *, lang: str = "en", start: str = "2007-01-01") -> AnalysisResult:
+def compute_a3(ctx: RunContext, *, start: str = "2007-01-01") -> Computed:
     """A3: Fed total assets relative to nominal and real GDP, quarterly [%].
 
     Total assets (H.4.1 WALCL) at the last Wednesday of each quarter divided by
     that quarter's GDP (SAAR, nominal; and real, as published at the vantage date:
     one whole vintage in its own base-year dollars, :func:`~qtlab.analyses._real_gdp.real_gdp`,
     e.g. chained 2012 dollars as of 2022-05-31, chained 2017 today). For each
-    QE/QT episode begun by the vantage date: the ratio in the quarter before it
-    began and in the quarter it ended (or the latest quarter, if still under way).
+    QE/QT episode begun by the vantage date (table ``episodes``): the ratio in the
+    quarter before it began and in the quarter it ended (or the latest quarter, if
+    still under way). Table ``quarterly``: assets, GDP [USD bn], real GDP [USD bn of
+    the base year] and both ratios [%], by quarter.
     """
     start = window_start(ctx, start)
     real = real_gdp(ctx)
-    dollars = t(
-        "a3.dollars.chained" if real.chained else "a3.dollars.constant", lang, year=real.base_year
-    )
     df = _ratio_frame(ctx, start, real.series)
     if df.empty:
         raise DataError(f"A3: no quarter with both total assets and GDP from {start}")
     cut = vantage(ctx)
-    pct = t("common.unit.percent", lang)
-    rows, notes_ = [], []
+    rows, facts = [], []
     last_q = df.index.max()
     for ep in episodes():
         if cut is not None and ep.start.start_time > cut:
@@ -322,61 +378,99 @@ def size_to_gdp(ctx: RunContext, *, lang: str = "en", start: str = "2007-01-01")
             continue
         rows.append(
             {
-                "episode": ep.label(lang),
-                "start_q": str(s_n[0]),
+                "episode": ep.id,
+                "start_q": s_n[0],
                 "start_nom": s_n[1],
                 "start_real": s_r[1],
-                "end_q": str(e_n[0]),
+                "end_q": e_n[0],
                 "end_nom": e_n[1],
                 "end_real": e_r[1],
-                "ongoing": t("a3.ongoing.yes" if ongoing else "a3.ongoing.no", lang),
+                "ongoing": ongoing,
             }
         )
-        notes_.append(
-            note(
+        facts.append(
+            Fact(
                 "a3.note.episode_ongoing" if ongoing else "a3.note.episode",
-                lang,
-                episode=ep.label(lang),
-                q0=str(s_n[0]),
-                q1=str(e_n[0]),
-                start=s_n[1],
-                end=e_n[1],
-                start_real=s_r[1],
-                end_real=e_r[1],
+                {
+                    "episode": ep.id,
+                    "q0": str(s_n[0]),
+                    "q1": str(e_n[0]),
+                    "start": s_n[1],
+                    "end": e_n[1],
+                    "start_real": s_r[1],
+                    "end_real": e_r[1],
+                },
             )
         )
     peak_q = df["ratio_nominal"].idxmax()
-    notes_.insert(
-        0,
-        note(
-            "a3.note.peak",
-            lang,
-            quarter=str(peak_q),
-            ratio=at(df, peak_q, "ratio_nominal"),
-            latest_q=str(df["ratio_nominal"].dropna().index[-1]),
-            latest=float(df["ratio_nominal"].dropna().iloc[-1]),
-        ),
+    peak = Fact(
+        "a3.note.peak",
+        {
+            "quarter": str(peak_q),
+            "ratio": at(df, peak_q, "ratio_nominal"),
+            "latest_q": str(df["ratio_nominal"].dropna().index[-1]),
+            "latest": float(df["ratio_nominal"].dropna().iloc[-1]),
+        },
     )
-    notes_.append(note("a3.note.rule", lang))
-    notes_.append(
-        note(f"a3.note.real_{real.source}", lang, vintage=str(real.vintage), dollars=dollars)
+    facts = [
+        peak,
+        *facts,
+        Fact("a3.note.rule", {}),
+        Fact(f"a3.note.real_{real.source}", {"vintage": str(real.vintage)}),
+    ]
+    real_unit = f"{USD_BN} ({'chained ' if real.chained else ''}{real.base_year} dollars)"
+    quarterly = df.copy()
+    quarterly.index.name = "quarter"
+    units = {"assets": USD_BN, "gdp": USD_BN, "real_gdp": real_unit}
+    units |= {"ratio_nominal": PERCENT, "ratio_real": PERCENT}
+    ep_tab = pd.DataFrame(rows, columns=list(_A3_EPISODE_ROW))
+    ep_units = {k: PERCENT for k in _A3_EPISODE_ROW if k.endswith(("_nom", "_real"))}
+    return Computed(
+        id="A3",
+        tables={"episodes": tidy(ep_tab, ep_units), "quarterly": tidy(quarterly, units)},
+        notes=tuple(facts),
+        meta={
+            "as_of": ctx.as_of,
+            "inputs": ["WALCL", "GDP", real.series_id],
+            "start": start,
+            "real_gdp": {"vintage": real.vintage, "base_year": real.base_year},
+            "real_source": real.source,
+            "real_chained": real.chained,
+        },
     )
-    ecols = headers(
-        "a3.ecol",
-        [
-            "episode",
-            "start_q",
-            "start_nom",
-            "start_real",
-            "end_q",
-            "end_nom",
-            "end_real",
-            "ongoing",
-        ],
+
+
+@renders("A3")
+def render_a3(c: Computed, lang: str) -> AnalysisResult:
+    """A3 in ``lang``: the tables with translated headers and episode names, the figure
+    of both ratios with the episodes shaded."""
+    real = c.meta["real_gdp"]
+    source = c.meta["real_source"]
+    dollars = t(
+        "a3.dollars.chained" if c.meta["real_chained"] else "a3.dollars.constant",
         lang,
-        unit=pct,
+        year=real["base_year"],
     )
-    ep_tab = pd.DataFrame(rows, columns=list(ecols)).rename(columns=ecols)
+    labels = {ep.id: ep.label(lang) for ep in episodes()}
+    notes_ = []
+    for f in c.notes:
+        values = dict(f.values)
+        if "episode" in values:
+            values["episode"] = labels[values["episode"]]
+        if f.key == f"a3.note.real_{source}":
+            values["dollars"] = dollars
+        notes_.append(note(f.key, lang, **values))
+    pct = t("common.unit.percent", lang)
+    eps = c.table("episodes")
+    shown = eps.assign(
+        episode=[labels[e] for e in eps["episode"]],
+        start_q=eps["start_q"].astype(str),
+        end_q=eps["end_q"].astype(str),
+        ongoing=[t("a3.ongoing.yes" if o else "a3.ongoing.no", lang) for o in eps["ongoing"]],
+    )
+    ep_tab = shown.rename(columns=headers("a3.ecol", _A3_EPISODE_ROW, lang, unit=pct))
+    ep_tab.attrs = {}
+    df = c.table("quarterly")
     usd = t("common.unit.usd_bn", lang)
     q_tab = df.rename(
         columns={
@@ -387,13 +481,14 @@ def size_to_gdp(ctx: RunContext, *, lang: str = "en", start: str = "2007-01-01")
             "ratio_real": t("a3.col.ratio_real", lang, unit=pct),
         }
     )
+    q_tab.attrs = {}
     q_tab.index = q_tab.index.astype(str)
     q_tab.index.name = t("common.quarter", lang)
 
     fig = styled_figure(
         title=t("a3.fig.title", lang),
         y_title=t("a3.fig.y", lang),
-        source=t("a3.fig.source", lang, real=t(f"a3.fig.real_{real.source}", lang)),
+        source=t("a3.fig.source", lang, real=t(f"a3.fig.real_{source}", lang)),
         lang=lang,
     )
     x = pindex(df).to_timestamp(how="start")
@@ -402,7 +497,11 @@ def size_to_gdp(ctx: RunContext, *, lang: str = "en", start: str = "2007-01-01")
         x=x, y=df["ratio_real"], mode="lines", name=t("a3.series.real", lang, dollars=dollars)
     )
     shade_episodes(
-        fig, lang, start=x.min(), end=pindex(df).max().to_timestamp(how="end"), as_of=ctx.as_of
+        fig,
+        lang,
+        start=x.min(),
+        end=pindex(df).max().to_timestamp(how="end"),
+        as_of=c.meta["as_of"],
     )
     return AnalysisResult(
         id="A3",
@@ -414,12 +513,7 @@ def size_to_gdp(ctx: RunContext, *, lang: str = "en", start: str = "2007-01-01")
         ),
         figures=(Figure("a3_size_to_gdp", fig),),
         notes=tuple(notes_),
-        meta={
-            "as_of": ctx.as_of,
-            "inputs": ["WALCL", "GDP", real.series_id],
-            "start": start,
-            "real_gdp": {"vintage": real.vintage, "base_year": real.base_year},
-        },
+        meta={k: v for k, v in c.meta.items() if k not in ("real_source", "real_chained")},
     )
 
 
@@ -428,7 +522,7 @@ def size_to_gdp(ctx: RunContext, *, lang: str = "en", start: str = "2007-01-01")
 ASSET_COMPONENTS = ("bills", "notes_bonds", "tips", "frn", "mbs", "agency", "cmbs", "other")
 
 
-def _changes_note(parts: pd.DataFrame, lang: str) -> Note:
+def _changes(parts: pd.DataFrame) -> Fact:
     """What changed since the previous data: total assets, Treasuries and MBS over the
     latest week and over the latest 13 weeks (a quarter) [USD bn]."""
     treasury = parts[["bills", "notes_bonds", "tips", "frn"]].sum(axis=1)
@@ -439,30 +533,32 @@ def _changes_note(parts: pd.DataFrame, lang: str) -> Note:
     back = frame.index[max(len(frame) - 14, 0)]
     week = frame.loc[last] - frame.loc[prev]
     quarter = frame.loc[last] - frame.loc[back]
-    return note(
+    return Fact(
         "a4.note.changes",
-        lang,
-        date=iso(last),
-        prev=iso(prev),
-        since=iso(back),
-        d_total=float(week["total"]),
-        d_treasury=float(week["treasury"]),
-        d_mbs=float(week["mbs"]),
-        q_total=float(quarter["total"]),
-        q_treasury=float(quarter["treasury"]),
-        q_mbs=float(quarter["mbs"]),
+        {
+            "date": iso(last),
+            "prev": iso(prev),
+            "since": iso(back),
+            "d_total": float(week["total"]),
+            "d_treasury": float(week["treasury"]),
+            "d_mbs": float(week["mbs"]),
+            "q_total": float(quarter["total"]),
+            "q_treasury": float(quarter["treasury"]),
+            "q_mbs": float(quarter["mbs"]),
+        },
     )
 
 
 @analysis("A4", area="history", order=40)
-def asset_decomposition(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
+def compute_a4(ctx: RunContext) -> Computed:
     """A4: the asset side by kind, weekly [USD bn].
 
     SOMA holdings from the NY Fed weekly summary (par; TIPS including inflation
     compensation; MBS and CMBS at current face value) and everything else =
     total assets (H.4.1 WALCL) minus SOMA holdings: loans, liquidity facilities,
     repo, unamortized premiums and discounts, and other assets. Weeks where
-    both sources report (Wednesdays).
+    both sources report (Wednesdays). Table ``assets``: one column per component
+    of :data:`ASSET_COMPONENTS` and ``total_assets`` [USD bn], indexed by date.
     """
     soma = soma_frame(
         ctx, ["bills", "notes_bonds", "tips", "tips_inflation_comp", "frn", "mbs", "agency", "cmbs"]
@@ -484,32 +580,47 @@ def asset_decomposition(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
     last = parts.index.max()
     peak = parts["total_assets"].idxmax()
     other_peak = parts["other"].idxmax()
-    notes_: list[Note] = [
-        note(
-            "a4.note.peak",
-            lang,
-            date=iso(peak),
-            total=at(parts, peak, "total_assets"),
-        ),
-        note(
+    facts = (
+        Fact("a4.note.peak", {"date": iso(peak), "total": at(parts, peak, "total_assets")}),
+        Fact(
             "a4.note.latest",
-            lang,
-            date=iso(last),
-            total=at(parts, last, "total_assets"),
-            treasury=sum(at(parts, last, k) for k in ("bills", "notes_bonds", "tips", "frn")),
-            mbs=at(parts, last, "mbs"),
-            bills_share=100 * at(parts, last, "bills") / at(parts, last, "total_assets"),
-            other=at(parts, last, "other"),
+            {
+                "date": iso(last),
+                "total": at(parts, last, "total_assets"),
+                "treasury": sum(
+                    at(parts, last, k) for k in ("bills", "notes_bonds", "tips", "frn")
+                ),
+                "mbs": at(parts, last, "mbs"),
+                "bills_share": 100 * at(parts, last, "bills") / at(parts, last, "total_assets"),
+                "other": at(parts, last, "other"),
+            },
         ),
-        _changes_note(parts, lang),
-        note(
+        _changes(parts),
+        Fact(
             "a4.note.other_peak",
-            lang,
-            date=iso(other_peak),
-            other=at(parts, other_peak, "other"),
+            {"date": iso(other_peak), "other": at(parts, other_peak, "other")},
         ),
-        note("a4.note.rule", lang),
-    ]
+        Fact("a4.note.rule", {}),
+    )
+    assets = parts.copy()
+    assets.index.name = "date"
+    return Computed(
+        id="A4",
+        tables={"assets": tidy(assets, dict.fromkeys(assets.columns, USD_BN))},
+        notes=facts,
+        meta={
+            "as_of": ctx.as_of,
+            "inputs": ["WALCL", *(f"soma.{k}" for k in soma.columns)],
+        },
+    )
+
+
+@renders("A4")
+def render_a4(c: Computed, lang: str) -> AnalysisResult:
+    """A4 in ``lang``: the stacked asset figure (episodes shaded) and the weekly table."""
+    parts = c.table("assets")
+    notes_ = tuple(note(f.key, lang, **f.values) for f in c.notes)
+    last = parts.index.max()
     usd = t("common.unit.usd_bn", lang)
     names = {k: t(f"a4.series.{k}", lang) for k in (*ASSET_COMPONENTS, "total_assets")}
     fig = styled_figure(
@@ -544,17 +655,15 @@ def asset_decomposition(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
         },
         margin={"r": 250},
     )
-    shade_episodes(fig, lang, start=parts.index.min(), end=last, as_of=ctx.as_of)
+    shade_episodes(fig, lang, start=parts.index.min(), end=last, as_of=c.meta["as_of"])
     tab = dated_usd_table(parts, names, lang, t("common.date", lang))
+    tab.attrs = {}
     return AnalysisResult(
         id="A4",
         title=t("a4.title", lang),
         lang=lang,
         tables=(Table("a4_assets", t("a4.table", lang), tab),),
         figures=(Figure("a4_assets", fig),),
-        notes=tuple(notes_),
-        meta={
-            "as_of": ctx.as_of,
-            "inputs": ["WALCL", *(f"soma.{k}" for k in soma.columns)],
-        },
+        notes=notes_,
+        meta=c.meta,
     )
