@@ -16,6 +16,7 @@ from qtlab.analyses.result import (
     analysis,
     get_analysis,
     note,
+    notes_of,
     registry,
     renders,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "analysis",
     "get_analysis",
     "note",
+    "notes_of",
     "registry",
     "renders",
     "tidy",

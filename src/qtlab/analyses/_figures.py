@@ -125,5 +125,3 @@ def shade_episodes(
     x_hi = hi if end is not None else spans[-1][2]
     labelled = [(ep.label(lang), ep.kind, x0, x1) for ep, x0, x1 in spans]
     return shade_spans(fig, labelled, x_lo=x_lo, x_hi=x_hi)
-
-

@@ -95,4 +95,3 @@ class Computed:
     def units(self, name: str) -> Mapping[str, str]:
         """The units of table ``name`` (``{column: unit}``)."""
         return dict(self.table(name).attrs.get("units", {}))
-

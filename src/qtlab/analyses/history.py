@@ -30,7 +30,7 @@ from qtlab.analyses._history_data import (
 from qtlab.analyses._real_gdp import real_gdp
 from qtlab.analyses._tables import dated_usd_table, headers
 from qtlab.analyses.computed import Computed, Fact, tidy
-from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, note, renders
+from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.errors import DataError
 from qtlab.i18n import t
 from qtlab.runs.context import RunContext
@@ -264,14 +264,7 @@ def render_a1(c: Computed, lang: str) -> AnalysisResult:
         columns=list(_A1_TAPER_ROW),
     )
     taper_tab = shown.rename(columns=headers("a1.tcol", _A1_TAPER_ROW, lang, unit=u))
-    notes_ = [
-        note(
-            f.key,
-            lang,
-            **{**f.values, **({"taper": names[f.values["taper"]]} if "taper" in f.values else {})},
-        )
-        for f in c.notes
-    ]
+    notes_ = notes_of(c, lang, taper=names)
 
     fig = styled_figure(
         title=t("a1.fig.net.title", lang),
@@ -416,7 +409,8 @@ def compute_a3(ctx: RunContext, *, start: str = "2007-01-01") -> Computed:
         peak,
         *facts,
         Fact("a3.note.rule", {}),
-        Fact(f"a3.note.real_{real.source}", {"vintage": str(real.vintage)}),
+        # dollars: the base year's name, in words of the language (render)
+        Fact(f"a3.note.real_{real.source}", {"vintage": str(real.vintage), "dollars": None}),
     ]
     real_unit = f"{USD_BN} ({'chained ' if real.chained else ''}{real.base_year} dollars)"
     quarterly = df.copy()
@@ -452,14 +446,7 @@ def render_a3(c: Computed, lang: str) -> AnalysisResult:
         year=real["base_year"],
     )
     labels = {ep.id: ep.label(lang) for ep in episodes()}
-    notes_ = []
-    for f in c.notes:
-        values = dict(f.values)
-        if "episode" in values:
-            values["episode"] = labels[values["episode"]]
-        if f.key == f"a3.note.real_{source}":
-            values["dollars"] = dollars
-        notes_.append(note(f.key, lang, **values))
+    notes_ = notes_of(c, lang, episode=labels, dollars=lambda _: dollars)
     pct = t("common.unit.percent", lang)
     eps = c.table("episodes")
     shown = eps.assign(
@@ -619,7 +606,7 @@ def compute_a4(ctx: RunContext) -> Computed:
 def render_a4(c: Computed, lang: str) -> AnalysisResult:
     """A4 in ``lang``: the stacked asset figure (episodes shaded) and the weekly table."""
     parts = c.table("assets")
-    notes_ = tuple(note(f.key, lang, **f.values) for f in c.notes)
+    notes_ = notes_of(c, lang)
     last = parts.index.max()
     usd = t("common.unit.usd_bn", lang)
     names = {k: t(f"a4.series.{k}", lang) for k in (*ASSET_COMPONENTS, "total_assets")}

@@ -52,6 +52,7 @@ __all__ = [
     "analysis",
     "get_analysis",
     "note",
+    "notes_of",
     "registry",
     "renders",
 ]
@@ -142,6 +143,24 @@ class AnalysisResult:
 def note(key: str, lang: str, /, **values: Any) -> Note:
     """A :class:`Note` whose text is the catalogue template ``key`` filled with ``values``."""
     return Note(key=key, text=t(key, lang, **values), values=dict(values))
+
+
+def notes_of(
+    c: Computed, lang: str, /, **names: Mapping[Any, str] | Callable[[Any], str]
+) -> tuple[Note, ...]:
+    """The notes of ``c`` in ``lang``: each :class:`~qtlab.analyses.computed.Fact` filled
+    into its catalogue template; a value named in ``names`` (an id such as
+    ``episode="qt2"``) is first replaced by its display name, looked up in the mapping
+    or returned by the function given for that field."""
+    out = []
+    for f in c.notes:
+        values = dict(f.values)
+        for field_, name in names.items():
+            if field_ in values:
+                v = values[field_]
+                values[field_] = name(v) if callable(name) else name[v]
+        out.append(note(f.key, lang, **values))
+    return tuple(out)
 
 
 AnalysisFn = Callable[..., Any]
