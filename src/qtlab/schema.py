@@ -52,6 +52,7 @@ __all__ = [
     "MONTHS",
     "NONNEGATIVE_IDS",
     "PERCENT",
+    "PERCENTAGE_POINTS",
     "PUBLICATION_LAGS",
     "SERIES",
     "SERIES_COLUMNS",
@@ -83,6 +84,7 @@ EUR_BN: Final = "EUR bn"
 #: Units of analysis tables (``frame.attrs["units"]``): flows, counts of months, dates.
 USD_BN_PER_MONTH: Final = "USD bn per month"
 MONTHS: Final = "months"
+PERCENTAGE_POINTS: Final = "percentage points"
 YEARS: Final = "years"
 
 SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")
