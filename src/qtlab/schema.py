@@ -44,6 +44,7 @@ __all__ = [
     "ENDPOINT_RULE_DEFAULTS",
     "ENDPOINT_RULE_NAMES",
     "EUR_BN",
+    "EUR_BN_PER_MONTH",
     "HOLDINGS_COLUMNS",
     "HOLDING_KINDS",
     "INDEX",
@@ -53,6 +54,8 @@ __all__ = [
     "NONNEGATIVE_IDS",
     "PERCENT",
     "PERCENTAGE_POINTS",
+    "PERCENT_OF_PEAK",
+    "PERCENT_OF_PEAK_PER_MONTH",
     "PUBLICATION_LAGS",
     "SERIES",
     "SERIES_COLUMNS",
@@ -85,6 +88,10 @@ EUR_BN: Final = "EUR bn"
 USD_BN_PER_MONTH: Final = "USD bn per month"
 MONTHS: Final = "months"
 PERCENTAGE_POINTS: Final = "percentage points"
+EUR_BN_PER_MONTH: Final = "EUR bn per month"
+#: A stock's fall as a share of its own peak (A8's common axis of runoffs).
+PERCENT_OF_PEAK: Final = "percent of peak"
+PERCENT_OF_PEAK_PER_MONTH: Final = "percent of peak per month"
 YEARS: Final = "years"
 
 SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")

@@ -196,8 +196,7 @@ def compute_a1(ctx: RunContext) -> Computed:
     )
     facts.append(Fact("a1.note.rule", {}))
     taper_tab = pd.DataFrame(rows, columns=list(_A1_TAPER_ROW))
-    net_tab = net.copy()
-    net_tab.index.name = "month"
+    net_tab = net.rename_axis("month")
     return Computed(
         id="A1",
         tables={
@@ -413,8 +412,7 @@ def compute_a3(ctx: RunContext, *, start: str = "2007-01-01") -> Computed:
         Fact(f"a3.note.real_{real.source}", {"vintage": str(real.vintage), "dollars": None}),
     ]
     real_unit = f"{USD_BN} ({'chained ' if real.chained else ''}{real.base_year} dollars)"
-    quarterly = df.copy()
-    quarterly.index.name = "quarter"
+    quarterly = df.rename_axis("quarter")
     units = {"assets": USD_BN, "gdp": USD_BN, "real_gdp": real_unit}
     units |= {"ratio_nominal": PERCENT, "ratio_real": PERCENT}
     ep_tab = pd.DataFrame(rows, columns=list(_A3_EPISODE_ROW))
@@ -589,8 +587,7 @@ def compute_a4(ctx: RunContext) -> Computed:
         ),
         Fact("a4.note.rule", {}),
     )
-    assets = parts.copy()
-    assets.index.name = "date"
+    assets = parts.rename_axis("date")
     return Computed(
         id="A4",
         tables={"assets": tidy(assets, dict.fromkeys(assets.columns, USD_BN))},

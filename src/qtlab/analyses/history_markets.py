@@ -377,8 +377,7 @@ def compute_a7(ctx: RunContext, *, years: int = 10, start: str = "2007-01-01") -
         rates["y10"] = y10_w
         rates["spread"] = shown - y10_w
         units |= {"y10": PERCENT, "spread": PERCENTAGE_POINTS}
-    rates.index = dindex(rates)
-    rates.index.name = "week"
+    rates.index = pd.DatetimeIndex(dindex(rates), name="week")
     summary = pd.DataFrame(
         {
             "date": [last_date],

@@ -221,8 +221,7 @@ def compute_a2(ctx: RunContext, *, plans: tuple[str, ...] = PLANS) -> Computed:
                 },
             )
         )
-    cap_paths = pd.DataFrame(paths)
-    cap_paths.index.name = "months_since_start"
+    cap_paths = pd.DataFrame(paths).rename_axis("months_since_start")
     return Computed(
         id="A2",
         tables={
