@@ -227,7 +227,8 @@ def compute_a8(ctx: RunContext) -> Computed:
         id="A8",
         tables=_tidy_tables(df, runoff_rows, pace_rows, paths),
         notes=tuple(facts),
-        series={"starts": starts},
+        # the figures draw the sums as computed; the table rounds them to the million
+        series={"starts": starts, "monthly": df},
         meta={
             "as_of": ctx.as_of,
             "inputs": ["ecb.app.*", "ecb.pepp.*", "soma.total"],
@@ -414,7 +415,13 @@ def render_a8(c: Computed, lang: str) -> AnalysisResult:
         Table("a8_axis", t("a8.table.axis", lang), axis),
     )
     figures = _figures(
-        df, c.series["starts"], {k: paths[k] for k in paths.columns}, prog, lang, eur, eur_m
+        c.series["monthly"],
+        c.series["starts"],
+        {k: paths[k] for k in paths.columns},
+        prog,
+        lang,
+        eur,
+        eur_m,
     )
     return AnalysisResult(
         id="A8",
