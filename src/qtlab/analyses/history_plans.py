@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import numpy as np
@@ -74,7 +74,7 @@ def plan_summary(policy: Policy, months: int = HORIZON_MONTHS) -> dict[str, obje
     }
 
 
-def _regime_row(plan: str, r: Regime, end: object) -> dict[str, object]:
+def _regime_row(plan: str, r: Regime, end: Any) -> dict[str, object]:
     """One regime of ``plan`` as numbers and ids (caps [USD bn per month])."""
     p = r.phase_in
     return {
@@ -98,7 +98,7 @@ def _regime_row(plan: str, r: Regime, end: object) -> dict[str, object]:
     }
 
 
-def _regime_rules(r: Mapping[str, Any], lang: str) -> str:
+def _regime_rules(r: Mapping[Hashable, Any], lang: str) -> str:
     parts = [t(f"a2.redemption.{r['treasury_redemption']}", lang)]
     if math.isfinite(r["mbs_excess_limit"]) and r["mbs_excess_to"] != "mbs":
         to = t(f"a2.excess_to.{r['mbs_excess_to']}", lang)
@@ -110,7 +110,7 @@ def _regime_rules(r: Mapping[str, Any], lang: str) -> str:
     return t("a2.rules_join", lang).join(parts)
 
 
-def _phase_text(r: Mapping[str, Any], lang: str) -> str:
+def _phase_text(r: Mapping[Hashable, Any], lang: str) -> str:
     if r["phase_in_every_months"] is None or pd.isna(r["phase_in_every_months"]):
         return t("a2.phase.none", lang)
     return t(
