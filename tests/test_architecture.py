@@ -212,4 +212,3 @@ def test_analyses_never_import_the_report_or_the_app() -> None:
 def test_present_imports_neither_the_report_nor_the_app_nor_data() -> None:
     """present renders results; it reads no data and knows none of its callers."""
     assert _importers("present", ("qtlab.report", "qtlab.app", "qtlab.store", "qtlab.runs")) == []
-

@@ -41,6 +41,7 @@ __all__ = [
 #: Tables longer than this show their last rows on the page (the CSV has them all).
 MAX_TABLE_ROWS = 24
 
+
 @dataclass(frozen=True)
 class FigureBlock:
     div: Markup
