@@ -69,6 +69,17 @@ def test_the_split_analyses_are_listed():
 
 
 @pytest.mark.parametrize("aid", SPLIT)
+def test_a_split_analysis_lives_in_the_module_named_after_its_id(aid: str):
+    """``A3`` is ``qtlab.analyses.a3_<name>``: compute_a3 and render_a3."""
+    spec = get_analysis(aid)
+    assert spec.render_fn is not None
+    module = spec.fn.__module__
+    assert module.split(".")[-1].startswith(f"{aid.lower()}_"), module
+    assert spec.fn.__name__ == f"compute_{aid.lower()}"
+    assert (spec.render_fn.__module__, spec.render_fn.__name__) == (module, f"render_{aid.lower()}")
+
+
+@pytest.mark.parametrize("aid", SPLIT)
 def test_compute_once_render_both_languages_as_before(aid: str):
     """One computation renders both languages' tables and notes exactly as main did
     when each language computed its own; rendering again gives the same (render
