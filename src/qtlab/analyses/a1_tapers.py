@@ -32,8 +32,6 @@ from qtlab.schema import MONTHS, USD_BN_PER_MONTH
 
 __all__ = ["Taper", "compute_a1", "monthly_net_purchases", "render_a1", "tapers"]
 
-_SRC_SOMA = "NY Fed SOMA"
-
 
 @dataclass(frozen=True)
 class Taper:

@@ -129,13 +129,14 @@ def compute_a8(ctx: RunContext) -> Computed:
             "decline": peak - at(stock, last),
             "decline_pct": 100.0 * (peak - at(stock, last)) / peak,
         }
-        # peak_text and last_text: the amounts in words (render)
+        # a value named *_text (and status, agrees) holds what render writes in words
         base = {
             "programme": key,
             "peak_month": str(peak_month),
             "peak": peak,
+            "peak_text": peak,
             "last": str(last),
-            "level_last": at(stock, last),
+            "last_text": at(stock, last),
         }
         if start is None:
             facts.append(Fact("a8.note.no_runoff", base))
@@ -151,6 +152,8 @@ def compute_a8(ctx: RunContext) -> Computed:
                     **base,
                     "start": str(start),
                     "confirmed": confirmed,
+                    "status": confirmed,
+                    "level_last": at(stock, last),
                     "decline_pct": row["decline_pct"],
                 },
             )
@@ -162,6 +165,7 @@ def compute_a8(ctx: RunContext) -> Computed:
                     {
                         "programme": key,
                         "start": str(start),
+                        "agrees": start == d.partial_start,
                         "matches": start == d.partial_start,
                         "announced": iso(d.partial_announced),
                         "partial": str(d.partial_start),
@@ -181,7 +185,9 @@ def compute_a8(ctx: RunContext) -> Computed:
                             "first": str(d.partial_start),
                             "end": str(p_end),
                             "avg": avg,
+                            "avg_text": avg,
                             "pace": d.partial_pace_bn,
+                            "pace_text": d.partial_pace_bn,
                             "announced": iso(d.partial_announced),
                             "months": n,
                         },
@@ -194,7 +200,13 @@ def compute_a8(ctx: RunContext) -> Computed:
                 facts.append(
                     Fact(
                         "a8.note.full",
-                        {"programme": key, "first": str(d.full_start), "months": n, "avg": avg},
+                        {
+                            "programme": key,
+                            "first": str(d.full_start),
+                            "months": n,
+                            "avg": avg,
+                            "avg_text": avg,
+                        },
                     )
                 )
         runoff_rows.append(row)
@@ -261,6 +273,7 @@ def _pace_fact(key: str, p: Pace) -> Fact:
             "start": str(p.start),
             "per_all": p.per_month_pct,
             "per12": p.per_month_12_pct,
+            "per12_text": p.per_month_12_pct,
             "decline_pct": p.decline_pct,
             "last": str(p.last),
         },
@@ -321,28 +334,23 @@ def _tidy_tables(
 
 
 def _note(f: Fact, lang: str, prog: dict[str, str]) -> Note:
-    """A note of A8 in ``lang``: programme ids named, amounts and flags in words."""
+    """A note of A8 in ``lang``: programme ids named; a value named ``*_text`` holds an
+    amount [EUR bn] written in words here, ``status`` and ``agrees`` a flag."""
     v = dict(f.values)
     if "programme" in v:
         v["programme"] = prog[v["programme"]]
-    if f.key in ("a8.note.peak", "a8.note.no_runoff"):
-        v["peak_text"] = _money(v["peak"], lang)
-        v["last_text"] = _money(v["level_last"], lang)
-        if f.key == "a8.note.no_runoff":
-            del v["level_last"]
-    if f.key == "a8.note.peak":
-        v["status"] = t(f"a8.note.status.{'confirmed' if v['confirmed'] else 'provisional'}", lang)
-    if f.key == "a8.note.decision":
-        v["agrees"] = t("a8.note.agrees" if v["matches"] else "a8.note.differs", lang)
-    if f.key in ("a8.note.partial", "a8.note.full"):
-        v["avg_text"] = _money(v["avg"], lang)
-    if f.key == "a8.note.partial":
-        v["pace_text"] = _money(v["pace"], lang)
-    if f.key == "a8.note.pace":
+    for k in ("peak_text", "last_text", "avg_text", "pace_text"):
+        if k in v:
+            v[k] = _money(v[k], lang)
+    if "status" in v:
+        v["status"] = t(f"a8.note.status.{'confirmed' if v['status'] else 'provisional'}", lang)
+    if "agrees" in v:
+        v["agrees"] = t("a8.note.agrees" if v["agrees"] else "a8.note.differs", lang)
+    if "per12_text" in v:
         v["per12_text"] = (
             t("a8.note.first12_na", lang)
-            if v["per12"] is None
-            else t("a8.note.first12", lang, per12=v["per12"])
+            if v["per12_text"] is None
+            else t("a8.note.first12", lang, per12=v["per12_text"])
         )
     return note(f.key, lang, **v)
 
