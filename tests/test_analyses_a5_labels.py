@@ -11,7 +11,7 @@ import pytest
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
-from qtlab.analyses.history_portfolio import WAM_REPORTED_2022_05
+from qtlab.analyses.a5_portfolio import WAM_REPORTED_2022_05
 
 TSY_FILE = "soma/soma_tsy_agency_cmbs_2022-02-16.csv"
 SUMMARY = "soma/soma_summary_2003-07-09_2026-03-11.json"

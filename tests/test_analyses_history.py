@@ -19,9 +19,10 @@ import pytest
 from _contexts import shared
 from _helpers import reseal_snapshot
 from qtlab.analyses import get_analysis
-from qtlab.analyses.history import monthly_net_purchases
+from qtlab.analyses.a1_tapers import monthly_net_purchases
+from qtlab.analyses.a6_market_share import treasury_share
+from qtlab.analyses.a7_mortgage_rates import highest_since
 from qtlab.analyses.history_liabilities import liabilities_weekly
-from qtlab.analyses.history_markets import highest_since, treasury_share
 from qtlab.i18n import t
 from qtlab.runs import RunContext
 from qtlab.store import Dataset

@@ -10,7 +10,7 @@ import pytest
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
-from qtlab.analyses.history_plans import plan_summary, visible_plan
+from qtlab.analyses.a2_plans import plan_summary, visible_plan
 from qtlab.errors import SpecError
 from qtlab.policy import load_preset
 from qtlab.store import Dataset

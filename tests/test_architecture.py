@@ -181,3 +181,34 @@ def test_no_library_package_imports_the_cli() -> None:
         )
     ]
     assert users == []
+
+
+# Rendering shared by the report and the dashboard lives in qtlab.present: the dashboard
+# never borrows the report's internals, and the layers below never import the ones above.
+def _importers(pkg: str, forbidden: tuple[str, ...]) -> list[str]:
+    """Modules of ``pkg`` importing any of ``forbidden`` (``qtlab.report`` ...), with what."""
+    out = []
+    for p in sorted((SRC / pkg).rglob("*.py")):
+        bad = [
+            m
+            for m in qtlab_imports(p.read_text(encoding="utf-8"))
+            if any(m == f or m.startswith(f + ".") for f in forbidden)
+        ]
+        if bad:
+            out.append(f"{p.relative_to(SRC)}: {bad}")
+    return out
+
+
+def test_the_app_never_imports_report_internals() -> None:
+    """The dashboard renders through qtlab.present (figure style, table cells, gap text),
+    never through qtlab.report's modules."""
+    assert _importers("app", ("qtlab.report",)) == []
+
+
+def test_analyses_never_import_the_report_or_the_app() -> None:
+    assert _importers("analyses", ("qtlab.report", "qtlab.app")) == []
+
+
+def test_present_imports_neither_the_report_nor_the_app_nor_data() -> None:
+    """present renders results; it reads no data and knows none of its callers."""
+    assert _importers("present", ("qtlab.report", "qtlab.app", "qtlab.store", "qtlab.runs")) == []

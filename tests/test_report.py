@@ -135,7 +135,7 @@ def test_unknown_section_and_language_are_clear_errors(tmp_path: Path):
 
 
 def test_cells_are_formatted_for_reading():
-    from qtlab.report.html import format_cell
+    from qtlab.present.tables import format_cell
 
     assert format_cell(2017, 2) == "2017" and format_cell(11725, 2) == "11,725"
     assert format_cell(8965.4871, 1) == "8,965.5" and format_cell(float("nan"), 1) == "–"

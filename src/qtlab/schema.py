@@ -44,19 +44,26 @@ __all__ = [
     "ENDPOINT_RULE_DEFAULTS",
     "ENDPOINT_RULE_NAMES",
     "EUR_BN",
+    "EUR_BN_PER_MONTH",
     "HOLDINGS_COLUMNS",
     "HOLDING_KINDS",
     "INDEX",
     "KIND_COLUMNS",
     "KIND_TOTAL_KEYS",
+    "MONTHS",
     "NONNEGATIVE_IDS",
     "PERCENT",
+    "PERCENTAGE_POINTS",
+    "PERCENT_OF_PEAK",
+    "PERCENT_OF_PEAK_PER_MONTH",
     "PUBLICATION_LAGS",
     "SERIES",
     "SERIES_COLUMNS",
     "SERIES_FAMILIES",
     "TREASURY_KINDS",
     "USD_BN",
+    "USD_BN_PER_MONTH",
+    "YEARS",
     "EndpointRuleName",
     "Frequency",
     "HoldingKind",
@@ -77,6 +84,15 @@ PERCENT: Final = "percent"
 INDEX: Final = "index"
 #: Euro billions: the ECB's purchase programmes (A8), kept in their own currency.
 EUR_BN: Final = "EUR bn"
+#: Units of analysis tables (``frame.attrs["units"]``): flows, counts of months, dates.
+USD_BN_PER_MONTH: Final = "USD bn per month"
+MONTHS: Final = "months"
+PERCENTAGE_POINTS: Final = "percentage points"
+EUR_BN_PER_MONTH: Final = "EUR bn per month"
+#: A stock's fall as a share of its own peak (A8's common axis of runoffs).
+PERCENT_OF_PEAK: Final = "percent of peak"
+PERCENT_OF_PEAK_PER_MONTH: Final = "percent of peak per month"
+YEARS: Final = "years"
 
 SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")
 

@@ -1,17 +1,27 @@
 """What every analysis returns, and the registry the report and CLI read.
 
-An analysis of ANALYSES.md (A1, B3, D2 ...) is a pure function over a
-:class:`~qtlab.runs.RunContext` (one as-of view of the data, its reads and runs) and
-options, registered with :func:`analysis`::
+An analysis of ANALYSES.md (A1, B3, D2 ...) is split into numbers and words
+(``analyses/computed.py``): a compute function over a :class:`~qtlab.runs.RunContext`
+(one as-of view of the data, its reads and runs) registered with :func:`analysis`,
+and a render function registered with :func:`renders`::
 
     @analysis("A3", area="history", order=30)
-    def size_to_gdp(ctx: RunContext, *, lang: str = "en") -> AnalysisResult: ...
+    def compute_a3(ctx: RunContext, *, start: str = "2007-01-01") -> Computed: ...
 
-It returns an :class:`AnalysisResult`: tidy tables (units in the column names,
-e.g. ``"total_assets [USD bn]"``), Plotly figures built in the requested
-language, and notes whose numbers come from the data (:func:`note` fills a
-template of the strings catalogue). The report, the CLI and the dashboard only
-read these objects.
+    @renders("A3")
+    def render_a3(c: Computed, lang: str) -> AnalysisResult: ...
+
+Compute returns a :class:`~qtlab.analyses.computed.Computed` (tidy tables, note
+values, no language); render returns an :class:`AnalysisResult` in one language:
+display tables (translated headers with units, e.g. ``"Total assets [USD bn]"``),
+Plotly figures and notes whose numbers come from the data (:func:`note` fills a
+template of the strings catalogue). The report, the CLI and the dashboard only read
+these objects; :meth:`AnalysisSpec.run` is render(compute(ctx)).
+
+Transitional: analyses not yet split register one function
+``fn(ctx, *, lang, **options) -> AnalysisResult`` with :func:`analysis` and no
+render; :meth:`AnalysisSpec.run` calls it as before, and
+:meth:`AnalysisSpec.compute` refuses it. :data:`AnalysisSpec.split` tells them apart.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
+from qtlab.analyses.computed import Computed
 from qtlab.errors import SpecError, one_of, quoted
 from qtlab.i18n import t, validate_lang
 from qtlab.runs.context import RunContext
@@ -41,7 +52,9 @@ __all__ = [
     "analysis",
     "get_analysis",
     "note",
+    "notes_of",
     "registry",
+    "renders",
 ]
 
 
@@ -132,15 +145,48 @@ def note(key: str, lang: str, /, **values: Any) -> Note:
     return Note(key=key, text=t(key, lang, **values), values=dict(values))
 
 
-AnalysisFn = Callable[..., AnalysisResult]
+def notes_of(
+    c: Computed, lang: str, /, **names: Mapping[Any, str] | Callable[[Any], str]
+) -> tuple[Note, ...]:
+    """The notes of ``c`` in ``lang``: each :class:`~qtlab.analyses.computed.Fact` filled
+    into its catalogue template; a value named in ``names`` (an id such as
+    ``episode="qt2"``) is first replaced by its display name, looked up in the mapping
+    or returned by the function given for that field."""
+    out = []
+    for f in c.notes:
+        values = dict(f.values)
+        for field_, name in names.items():
+            if field_ in values:
+                v = values[field_]
+                values[field_] = name(v) if callable(name) else name[v]
+        out.append(note(f.key, lang, **values))
+    return tuple(out)
+
+
+AnalysisFn = Callable[..., Any]
+RenderFn = Callable[[Computed, str], AnalysisResult]
 F = TypeVar("F", bound=AnalysisFn)
+R = TypeVar("R", bound=RenderFn)
+
+
+def _memo_key(id: str, options: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The context's memo key of ``compute(id, **options)``; None if an option is not
+    hashable (computed without memo then)."""
+    key = ("analysis.compute", id, tuple(sorted(options.items())))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 @dataclass(frozen=True)
 class AnalysisSpec:
     """A registered analysis: its id, area, order in the report and function.
 
-    The function is called as ``fn(ctx, lang=..., **options)``.
+    ``fn`` is the compute function, called as ``fn(ctx, **options)``, of an analysis
+    with a render function (:attr:`split`); otherwise (transitional) the one function
+    ``fn(ctx, lang=..., **options)`` that computes and renders.
     """
 
     id: str
@@ -148,30 +194,81 @@ class AnalysisSpec:
     order: int
     fn: AnalysisFn
 
+    @property
+    def render_fn(self) -> RenderFn | None:
+        """The render function registered with :func:`renders`, or None."""
+        return _RENDERERS.get(self.id)
+
+    @property
+    def split(self) -> bool:
+        """Whether the analysis computes apart from rendering."""
+        return self.render_fn is not None
+
+    def compute(self, ctx: RunContext | Dataset, **options: Any) -> Computed:
+        """The numbers of the analysis on ``ctx`` (no language).
+
+        In a :class:`~qtlab.runs.RunContext` they are computed once per context and
+        options (the report and the dashboard render them in each language); a
+        :class:`~qtlab.store.Dataset` is run in a new context closed afterwards.
+        Raises :class:`SpecError` for an analysis not yet split."""
+        if not self.split:
+            raise SpecError(
+                f"analysis {self.id} does not compute apart from rendering yet; "
+                f"use run(ctx, lang=...); split: {one_of(s.id for s in registry() if s.split)}"
+            )
+        if not isinstance(ctx, RunContext):
+            with RunContext(ctx) as own:
+                return self._checked(self.fn(own, **options))
+        key = _memo_key(self.id, options)
+        if key is None:
+            return self._checked(self.fn(ctx, **options))
+        return ctx.memo(key, lambda: self._checked(self.fn(ctx, **options)))
+
+    def _checked(self, computed: object) -> Computed:
+        if not isinstance(computed, Computed) or computed.id != self.id:
+            raise TypeError(f"analysis {self.id} computed {quoted(computed)}, not its Computed")
+        return computed
+
+    def render(self, computed: Computed, lang: str = "en") -> AnalysisResult:
+        """``computed`` (from :meth:`compute`) as an :class:`AnalysisResult` in ``lang``."""
+        lang = validate_lang(lang)
+        render = self.render_fn
+        if render is None:
+            raise SpecError(f"analysis {self.id} has no render function; use run(ctx, lang=...)")
+        if computed.id != self.id:
+            raise SpecError(f"analysis {self.id} cannot render the numbers of {computed.id}")
+        return self._result(render(computed, lang))
+
+    def _result(self, result: object) -> AnalysisResult:
+        if not isinstance(result, AnalysisResult) or result.id != self.id:
+            raise TypeError(f"analysis {self.id} returned {quoted(result)}, not its AnalysisResult")
+        return result
+
     def run(self, ctx: RunContext | Dataset, *, lang: str = "en", **options: Any) -> AnalysisResult:
-        """Run the analysis on ``ctx`` in ``lang`` and check it returned its own id.
+        """Run the analysis on ``ctx`` in ``lang``: ``render(compute(ctx, **options), lang)``.
 
         ``ctx`` is a :class:`~qtlab.runs.RunContext` (what a report or a dashboard request
         shares between analyses), or a :class:`~qtlab.store.Dataset`, run in a new
         context of its own that is closed afterwards."""
         lang = validate_lang(lang)
+        if self.split:
+            return self.render(self.compute(ctx, **options), lang)
         if isinstance(ctx, RunContext):
-            result = self.fn(ctx, lang=lang, **options)
-        else:
-            with RunContext(ctx) as own:
-                result = self.fn(own, lang=lang, **options)
-        if not isinstance(result, AnalysisResult) or result.id != self.id:
-            raise TypeError(f"analysis {self.id} returned {quoted(result)}, not its AnalysisResult")
-        return result
+            return self._result(self.fn(ctx, lang=lang, **options))
+        with RunContext(ctx) as own:
+            return self._result(self.fn(own, lang=lang, **options))
 
 
 _REGISTRY: dict[str, AnalysisSpec] = {}
+_RENDERERS: dict[str, RenderFn] = {}
 
 
 def analysis(id: str, *, area: str, order: int) -> Callable[[F], F]:
-    """Register an analysis function under its ANALYSES.md id (e.g. ``"B1"``).
+    """Register the compute function of an analysis under its ANALYSES.md id (``"B1"``).
 
-    ``order`` sorts sections in the report (A1 = 10, A2 = 20, ...).
+    ``order`` sorts sections in the report (A1 = 10, A2 = 20, ...). Pair it with a
+    render function (:func:`renders`); an analysis without one is on the transitional
+    path (its function computes and renders in one language).
     """
 
     def deco(fn: F) -> F:
@@ -185,10 +282,22 @@ def analysis(id: str, *, area: str, order: int) -> Callable[[F], F]:
     return deco
 
 
+def renders(id: str) -> Callable[[R], R]:
+    """Register the render function of analysis ``id``: ``render(computed, lang)``."""
+
+    def deco(fn: R) -> R:
+        if id in _RENDERERS and _RENDERERS[id] is not fn:
+            raise SpecError(f"analysis id {quoted(id)} has two render functions")
+        _RENDERERS[id] = fn
+        return fn
+
+    return deco
+
+
 def _load_all() -> None:
     pkg = importlib.import_module("qtlab.analyses")
     for mod in pkgutil.iter_modules(pkg.__path__):
-        if not mod.name.startswith("_") and mod.name != "result":
+        if not mod.name.startswith("_") and mod.name not in ("result", "computed"):
             importlib.import_module(f"qtlab.analyses.{mod.name}")
 
 

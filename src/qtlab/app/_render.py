@@ -19,8 +19,9 @@ from dash import dcc, html
 
 from qtlab.analyses.result import AnalysisResult
 from qtlab.i18n import t
-from qtlab.report.build import cjk_font, gap_text
-from qtlab.report.html import PLOTLY_CONFIG, formatted_table
+from qtlab.present.figures import PLOTLY_CONFIG, cjk_font
+from qtlab.present.gaps import gap_text
+from qtlab.present.tables import formatted_table
 
 __all__ = [
     "FONT",

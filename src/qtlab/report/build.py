@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import plotly.graph_objects as go
 from markupsafe import Markup
@@ -31,7 +30,9 @@ from qtlab import __version__
 from qtlab._fsutil import discard, replace_dir, temp_dir_for
 from qtlab.analyses.result import AnalysisResult, AnalysisSpec, get_analysis, registry
 from qtlab.errors import QtlabError, SpecError, one_of
-from qtlab.i18n import has, t, validate_lang
+from qtlab.i18n import t, validate_lang
+from qtlab.present.figures import cjk_font
+from qtlab.present.gaps import gap_text
 from qtlab.report._outdir import MARKER, carry_over, clean_old_temp_dirs, owned_files
 from qtlab.report.export import PngExporter
 from qtlab.report.html import (
@@ -56,13 +57,8 @@ __all__ = [
     "ProgressFn",
     "ReportOutcome",
     "build_report",
-    "cjk_font",
-    "gap_text",
     "resolve_sections",
 ]
-
-#: Font stack of figures in Chinese: a CJK face first so PNGs show real glyphs.
-CJK_FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
 #: ``progress(label, done, total)`` is called as the work advances.
 ProgressFn = Callable[[str, int, int], None]
@@ -106,36 +102,6 @@ def resolve_sections(sections: Sequence[str] | None) -> list[AnalysisSpec]:
             wanted.append(spec)
     order = {s.id: i for i, s in enumerate(specs)}
     return sorted(wanted, key=lambda s: order[s.id])
-
-
-def cjk_font(fig: go.Figure, lang: str) -> go.Figure:
-    """A copy of ``fig`` whose fonts can draw Chinese when ``lang`` is ``zh``."""
-    out = go.Figure(fig)
-    if lang == "zh":
-        out.update_layout(font_family=CJK_FONT)
-        if out.layout.title is not None and out.layout.title.font is not None:
-            out.update_layout(title_font_family=CJK_FONT)
-    return out
-
-
-def gap_text(gap: Any, res: AnalysisResult, lang: str) -> str:
-    """A gap of ``meta["gaps"]`` as text: a catalogue key or a text (the contract).
-
-    A key whose template needs values takes the text of the note with that key
-    (the note holds the values); a key with no values is rendered directly.
-    """
-    if not (isinstance(gap, str) and has(gap, lang)):
-        return str(gap)
-    for n in res.notes:
-        if n.key == gap:
-            return n.text
-    try:
-        return t(gap, lang)
-    except SpecError:
-        raise QtlabError(
-            f"{res.id}: meta['gaps'] names {gap!r}, whose text needs values; add a note with "
-            "that key (note(key, lang, **values)) or put the rendered text in meta['gaps']"
-        ) from None
 
 
 def _section_files(

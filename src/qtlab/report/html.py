@@ -7,14 +7,12 @@ network. Words come from the strings catalogue (``locales/<lang>/report.yaml``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 import plotly.io as pio
 from jinja2 import Environment, select_autoescape
@@ -22,6 +20,8 @@ from markupsafe import Markup, escape
 from plotly.offline import get_plotlyjs
 
 from qtlab.i18n import t
+from qtlab.present.figures import PLOTLY_CONFIG
+from qtlab.present.tables import formatted_table
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -34,21 +34,12 @@ __all__ = [
     "SectionBlock",
     "TableBlock",
     "figure_div",
-    "format_cell",
-    "formatted_table",
     "render_page",
     "table_html",
 ]
 
 #: Tables longer than this show their last rows on the page (the CSV has them all).
 MAX_TABLE_ROWS = 24
-
-#: Plotly config of every figure on the page: no logo, no links off the page.
-PLOTLY_CONFIG: Mapping[str, Any] = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["sendDataToCloud"],
-}
 
 
 @dataclass(frozen=True)
@@ -77,63 +68,6 @@ class SectionBlock:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-def format_cell(value: Any, decimals: int) -> str:
-    """One table cell as text: numbers with thousands separators, dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, pd.Period):
-        return str(value)
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value))
-    if isinstance(value, int | np.integer):
-        n = int(value)
-        return f"{n:,}" if abs(n) >= 10_000 else str(n)  # years (2017) stay unseparated
-    if isinstance(value, float | np.floating):
-        if math.isnan(float(value)):
-            return "–"
-        return f"{float(value):,.{decimals}f}"
-    if value is pd.NA or value is pd.NaT:
-        return "–"
-    return str(value)
-
-
-def _decimals(col: pd.Series) -> int:
-    vals = pd.to_numeric(col, errors="coerce").dropna().abs()
-    if vals.empty:
-        return 2
-    return 1 if float(vals.max()) >= 100 else 2
-
-
-def formatted_table(
-    frame: pd.DataFrame, *, last: int | None = None
-) -> tuple[pd.DataFrame, dict[str, bool]]:
-    """``frame`` as text cells the way the report shows them, and which columns are numeric.
-
-    A named index becomes the first column; numbers get thousands separators and one
-    decimal (two when the column stays below 100), NaN shows as ``–``. ``last``: format
-    only the last rows (decimals still follow the whole column). The dashboard's tables
-    use it too.
-    """
-    df = frame.reset_index(drop=not _named_index(frame))
-    df.columns = [str(c) for c in df.columns]
-    numeric = {
-        c: pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
-        for c in df.columns
-    }
-    decimals = {c: _decimals(df[c]) for c in df.columns if numeric[c]}
-    if last is not None and len(df) > last:
-        df = df.iloc[-last:]
-    text = pd.DataFrame(
-        {c: [format_cell(v, decimals.get(c, 2)) for v in df[c].tolist()] for c in df.columns},
-        index=df.index,
-        columns=df.columns,
-        dtype=object,
-    )
-    return text, numeric
-
-
 def table_html(frame: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS) -> tuple[Markup, int]:
     """An escaped HTML table of ``frame`` (its last ``max_rows`` rows) and the rows shown."""
     shown, numeric = formatted_table(frame, last=max_rows)
@@ -153,10 +87,6 @@ def table_html(frame: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS) -> tuple[
         + "</tbody></table>"
     )
     return Markup(html), len(shown)
-
-
-def _named_index(frame: pd.DataFrame) -> bool:
-    return any(n is not None for n in frame.index.names)
 
 
 def figure_div(fig: go.Figure, div_id: str) -> Markup:

@@ -1,6 +1,8 @@
-"""History analyses A6 (the Fed's share of the markets) and A7 (mortgage rates and yields).
+"""A6: the Fed's share of the markets (marketable Treasury debt, agency MBS where held).
 
-Pure functions over a :class:`~qtlab.store.Dataset`; units: USD billions, percent.
+Computed once (:func:`compute_a6` over a :class:`~qtlab.runs.RunContext`, so
+``as_of`` works), rendered in each language (:func:`render_a6`).
+Units: USD billions, percent, calendar months.
 """
 
 from __future__ import annotations
@@ -8,19 +10,20 @@ from __future__ import annotations
 import pandas as pd
 
 from qtlab.analyses._figures import episodes, note_missing, shade_episodes, styled_figure
-from qtlab.analyses._history_data import at, dindex, iso, month_end, pindex, soma_frame
-from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
-from qtlab.errors import DataError, SpecError, UnknownSeriesError
+from qtlab.analyses._history_data import at, dindex, month_end, pindex, soma_frame
+from qtlab.analyses.computed import Computed, Fact, tidy
+from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
+from qtlab.errors import DataError
 from qtlab.i18n import t
 from qtlab.runs.context import RunContext
+from qtlab.schema import PERCENT, USD_BN
 
 __all__ = [
     "AGENCY_MBS_OUTSTANDING_ID",
     "agency_mbs_outstanding",
-    "highest_since",
-    "market_share",
+    "compute_a6",
     "marketable_treasury_debt",
-    "mortgage_rates",
+    "render_a6",
     "treasury_share",
 ]
 
@@ -95,13 +98,15 @@ def agency_mbs_outstanding(ctx: RunContext) -> pd.Series | None:
 
 
 @analysis("A6", area="history", order=60)
-def market_share(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
+def compute_a6(ctx: RunContext) -> Computed:
     """A6: SOMA's share of marketable Treasury debt (and of agency MBS, where available).
 
     Monthly [%], like with like (see :func:`treasury_share`), with the pre-2020
     peak, the shares at the start and end of QT1, the peak since 2020 and the
-    latest month marked. Agency MBS outstanding is not in the embedded data; the
-    output says so, and uses it when a store holds :data:`AGENCY_MBS_OUTSTANDING_ID`.
+    latest month marked (table ``marks``: mark id, month, share). Table ``share``:
+    :func:`treasury_share` by month, and ``share_mbs`` [%] when the data hold agency
+    MBS outstanding (:data:`AGENCY_MBS_OUTSTANDING_ID`, not in the embedded data:
+    a gap then).
     """
     sh = treasury_share(ctx)
     s = sh["share"]
@@ -118,53 +123,88 @@ def market_share(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
         marks.append(("post2020_peak", pindex(post)[int(post.argmax())]))
     marks.append(("latest", pindex(s).max()))
 
-    notes_: list[Note] = [
-        note(
+    facts = [
+        Fact(
             f"a6.note.{key}",
-            lang,
-            month=str(m),
-            share=at(s, m),
-            soma=at(sh, m, "soma_treasury"),
-            debt=at(sh, m, "marketable"),
+            {
+                "month": str(m),
+                "share": at(s, m),
+                "soma": at(sh, m, "soma_treasury"),
+                "debt": at(sh, m, "marketable"),
+            },
         )
         for key, m in marks
     ]
     last = pindex(s).max()
-    notes_.append(
-        note(
+    facts.append(
+        Fact(
             "a6.note.by_class",
-            lang,
-            month=str(last),
-            bills=at(sh, last, "share_bills"),
-            coupons=at(sh, last, "share_coupons"),
-            tips=at(sh, last, "share_tips"),
+            {
+                "month": str(last),
+                "bills": at(sh, last, "share_bills"),
+                "coupons": at(sh, last, "share_coupons"),
+                "tips": at(sh, last, "share_tips"),
+            },
         )
     )
     mbs_out = agency_mbs_outstanding(ctx)
-    gaps: list[str] = []
+    gaps: list[Fact] = []
     mbs_share = None
     if mbs_out is None:
-        gaps.append(t("a6.gap.mbs", lang, ids=AGENCY_MBS_OUTSTANDING_ID))
+        gaps.append(Fact("a6.gap.mbs", {"ids": AGENCY_MBS_OUTSTANDING_ID}))
     else:
         soma_mbs = month_end(soma_frame(ctx, ["mbs"]))["mbs"]
         joined = pd.concat([soma_mbs, mbs_out], axis=1, join="inner").dropna()
         joined = joined[joined.iloc[:, 1] > 0]  # no share of an empty (or mis-scaled) market
         if joined.empty:
-            gaps.append(t("a6.gap.mbs", lang, ids=AGENCY_MBS_OUTSTANDING_ID))
+            gaps.append(Fact("a6.gap.mbs", {"ids": AGENCY_MBS_OUTSTANDING_ID}))
         else:
             mbs_share = 100 * joined.iloc[:, 0] / joined.iloc[:, 1]
-            notes_.append(
-                note(
+            facts.append(
+                Fact(
                     "a6.note.mbs",
-                    lang,
-                    month=str(mbs_share.index.max()),
-                    share=float(mbs_share.iloc[-1]),
-                    peak_month=str(mbs_share.idxmax()),
-                    peak=float(mbs_share.max()),
+                    {
+                        "month": str(mbs_share.index.max()),
+                        "share": float(mbs_share.iloc[-1]),
+                        "peak_month": str(mbs_share.idxmax()),
+                        "peak": float(mbs_share.max()),
+                    },
                 )
             )
-    notes_.append(note("a6.note.rule", lang))
+    facts.append(Fact("a6.note.rule", {}))
+    share = sh.copy()
+    units = {"soma_treasury": USD_BN, "marketable": USD_BN}
+    units |= dict.fromkeys(("share", "share_bills", "share_coupons", "share_tips"), PERCENT)
+    if mbs_share is not None:
+        share["share_mbs"] = mbs_share.reindex(share.index)
+        units["share_mbs"] = PERCENT
+    mark_tab = pd.DataFrame(
+        {
+            "mark": [k for k, _ in marks],
+            "month": [m for _, m in marks],
+            "share": [at(s, m) for _, m in marks],
+        }
+    )
+    return Computed(
+        id="A6",
+        tables={"marks": tidy(mark_tab, {"share": PERCENT}), "share": tidy(share, units)},
+        notes=tuple(facts),
+        series={"mbs_share": mbs_share},
+        meta={
+            "as_of": ctx.as_of,
+            "inputs": ["soma.*", *(f"mspd.{k}.total" for k in _MSPD_CLASSES)],
+            "gaps": tuple(gaps),
+        },
+    )
 
+
+@renders("A6")
+def render_a6(c: Computed, lang: str) -> AnalysisResult:
+    """A6 in ``lang``: the shares figure (marks labelled, episodes shaded) and tables."""
+    sh = c.table("share")
+    s = sh["share"]
+    marks = list(zip(c.table("marks")["mark"], c.table("marks")["month"], strict=True))
+    mbs_share = c.series["mbs_share"]
     pct = t("common.unit.percent", lang)
     fig = styled_figure(
         title=t("a6.fig.title", lang), y_title=pct, source=t("a6.fig.source", lang), lang=lang
@@ -199,7 +239,7 @@ def market_share(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
             showlegend=False,
             name=t(f"a6.mark.{key}", lang),
         )
-    shade_episodes(fig, lang, start=x.min(), end=x.max(), as_of=ctx.as_of)
+    shade_episodes(fig, lang, start=x.min(), end=x.max(), as_of=c.meta["as_of"])
     if mbs_share is None:
         note_missing(fig, [t("a6.gap.mbs_short", lang)])
 
@@ -212,10 +252,10 @@ def market_share(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
             "share_bills": t("a6.col.share_bills", lang, unit=pct),
             "share_coupons": t("a6.col.share_coupons", lang, unit=pct),
             "share_tips": t("a6.col.share_tips", lang, unit=pct),
+            "share_mbs": t("a6.col.share_mbs", lang, unit=pct),
         }
     )
-    if mbs_share is not None:
-        tab[t("a6.col.share_mbs", lang, unit=pct)] = mbs_share.reindex(tab.index)
+    tab.attrs = {}
     tab.index = tab.index.astype(str)
     tab.index.name = t("common.month", lang)
     mark_tab = pd.DataFrame(
@@ -234,150 +274,6 @@ def market_share(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
             Table("a6_share", t("a6.table.share", lang), tab),
         ),
         figures=(Figure("a6_share", fig),),
-        notes=tuple(notes_),
-        meta={
-            "as_of": ctx.as_of,
-            "inputs": ["soma.*", *(f"mspd.{k}.total" for k in _MSPD_CLASSES)],
-            "gaps": gaps,
-        },
-    )
-
-
-# --- A7 ------------------------------------------------------------------------------
-def highest_since(s: pd.Series) -> pd.Timestamp | None:
-    """The date of the last observation before the latest one at or above the latest level.
-
-    None when the latest level is the highest in the whole series.
-    """
-    s = s.dropna()
-    level = s.iloc[-1]
-    earlier = s.iloc[:-1]
-    at_or_above = earlier[earlier >= level]
-    return None if at_or_above.empty else pd.Timestamp(at_or_above.index.max())
-
-
-@analysis("A7", area="history", order=70)
-def mortgage_rates(
-    ctx: RunContext, *, lang: str = "en", years: int = 10, start: str = "2007-01-01"
-) -> AnalysisResult:
-    """A7: the 30-year mortgage rate and the 10-year Treasury yield [%].
-
-    The Freddie Mac PMMS 30-year fixed rate (weekly, Thursdays) and the 10-year
-    constant-maturity yield (H.15, on the same Thursday or the business day
-    before). Reports the latest rate, its change since the last survey of the
-    previous year [percentage points], whether it is the highest in ``years``
-    years, and the date since which it is the highest.
-    """
-    if years < 1:
-        raise SpecError(f"A7: years={years!r} must be a whole number of years >= 1")
-    rate = ctx.series("MORTGAGE30US").dropna()
-    try:
-        y10 = ctx.series("DGS10").dropna()
-    except UnknownSeriesError:
-        y10 = pd.Series(dtype=float)
-    if rate.empty:
-        raise DataError("A7: no 30-year mortgage rate at or before the vantage date")
-    last_date = dindex(rate).max()
-    latest = float(rate.iloc[-1])
-    prev_year = rate[dindex(rate).year < last_date.year]
-    ytd_base = float(prev_year.iloc[-1]) if not prev_year.empty else float("nan")
-    window = rate[rate.index > last_date - pd.DateOffset(years=years)]
-    is_high = bool(latest >= float(window.max()))
-    since = highest_since(rate)
-    y10_on = y10[y10.index <= last_date]
-    notes_: list[Note] = [
-        note(
-            "a7.note.latest",
-            lang,
-            date=last_date.date().isoformat(),
-            rate=latest,
-            ytd=latest - ytd_base,
-            base_date=prev_year.index.max().date().isoformat() if not prev_year.empty else "",
-        ),
-        note(
-            "a7.note.high_yes" if is_high else "a7.note.high_no",
-            lang,
-            years=years,
-            rate=latest,
-            max=float(window.max()),
-            max_date=iso(window.idxmax()),
-        ),
-    ]
-    if since is None:
-        notes_.append(note("a7.note.record", lang, rate=latest))
-    else:
-        days = (last_date - since).days
-        # under a year, "0.0 years earlier" says nothing: count the days
-        notes_.append(
-            note(
-                "a7.note.since" if days >= 365 else "a7.note.since_days",
-                lang,
-                rate=latest,
-                since=since.date().isoformat(),
-                **({"years": days / 365.25} if days >= 365 else {"days": days}),
-            )
-        )
-    if not y10_on.empty:
-        notes_.append(
-            note(
-                "a7.note.spread",
-                lang,
-                date=y10_on.index.max().date().isoformat(),
-                y10=float(y10_on.iloc[-1]),
-                spread=latest - float(y10_on.iloc[-1]),
-            )
-        )
-
-    shown = rate[rate.index >= pd.Timestamp(start)]
-    y10_w = y10.reindex(shown.index, method="ffill") if not y10.empty else None
-    pct = t("common.unit.percent", lang)
-    tab = pd.DataFrame({t("a7.col.rate", lang, unit=pct): shown})
-    if y10_w is not None:
-        tab[t("a7.col.y10", lang, unit=pct)] = y10_w
-        tab[t("a7.col.spread", lang, unit=t("a7.unit.pp", lang))] = shown - y10_w
-    tab.index = dindex(tab).strftime("%Y-%m-%d")
-    tab.index.name = t("a7.col.week", lang)
-    summary = pd.DataFrame(
-        {
-            t("a7.scol.date", lang): [last_date.date().isoformat()],
-            t("a7.scol.rate", lang, unit=pct): [latest],
-            t("a7.scol.ytd", lang, unit=t("a7.unit.pp", lang)): [latest - ytd_base],
-            t("a7.scol.high", lang, years=years): [
-                t("a7.yes", lang) if is_high else t("a7.no", lang)
-            ],
-            t("a7.scol.since", lang): [
-                since.date().isoformat() if since is not None else t("a7.record", lang)
-            ],
-        }
-    )
-
-    fig = styled_figure(
-        title=t("a7.fig.title", lang), y_title=pct, source=t("a7.fig.source", lang), lang=lang
-    )
-    fig.add_scatter(x=shown.index, y=shown, mode="lines", name=t("a7.series.rate", lang))
-    if not y10.empty:
-        y = y10[y10.index >= pd.Timestamp(start)]
-        fig.add_scatter(x=y.index, y=y, mode="lines", name=t("a7.series.y10", lang))
-    fig.add_scatter(
-        x=[last_date],
-        y=[latest],
-        mode="markers+text",
-        showlegend=False,
-        text=[f"{latest:.2f}%"],
-        textposition="top left",
-        marker={"size": 9, "color": "#c62828"},
-        name=t("a7.series.rate", lang),
-    )
-    shade_episodes(fig, lang, start=shown.index.min(), end=last_date, as_of=ctx.as_of)
-    return AnalysisResult(
-        id="A7",
-        title=t("a7.title", lang),
-        lang=lang,
-        tables=(
-            Table("a7_summary", t("a7.table.summary", lang), summary),
-            Table("a7_rates", t("a7.table.rates", lang), tab),
-        ),
-        figures=(Figure("a7_rates", fig),),
-        notes=tuple(notes_),
-        meta={"as_of": ctx.as_of, "inputs": ["MORTGAGE30US", "DGS10"], "years": years},
+        notes=notes_of(c, lang),
+        meta={**c.meta, "gaps": [t(g.key, lang, **g.values) for g in c.meta["gaps"]]},
     )

@@ -19,17 +19,20 @@ import pandas as pd
 from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._history_data import at, iso, soma_frame
 from qtlab.analyses._tables import money_text
-from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
+from qtlab.analyses.computed import Computed, Fact, tidy
+from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, note, renders
 from qtlab.errors import DataError
 from qtlab.i18n import t
 from qtlab.portfolio import COUPON_KINDS, TREASURY_KINDS, composition, maturity_buckets, wam_years
 from qtlab.runs.context import RunContext
+from qtlab.schema import PERCENT, USD_BN, YEARS
 
 __all__ = [
     "QT1_START",
     "SUMMARY_KINDS",
     "WAM_REPORTED_2022_05",
-    "portfolio_at",
+    "compute_a5",
+    "render_a5",
     "summary_composition",
 ]
 
@@ -78,53 +81,59 @@ def _treasury_file_date(ctx: RunContext, when: pd.Timestamp) -> pd.Timestamp | N
 
 
 @analysis("A5", area="history", order=50)
-def portfolio_at(ctx: RunContext, *, lang: str = "en", compare: str = QT1_START) -> AnalysisResult:
+def compute_a5(ctx: RunContext, *, compare: str = QT1_START) -> Computed:
     """A5: the portfolio at the vantage date against ``compare`` (default: QT1 start).
 
-    Tables: ``a5_composition`` (par [USD bn] and share [% of SOMA par] by kind on
-    both dates), ``a5_wam`` (Treasury weighted-average maturity [years],
-    par-weighted, for all Treasuries, bills and coupons) and ``a5_buckets`` (par by
-    remaining maturity [USD bn] and share [%]). Figures: composition shares on
-    both dates; Treasury maturity buckets.
+    Tables: ``composition`` (par [USD bn] and share [% of SOMA par] by glossary kind, one
+    row per kind and summary week: the vantage week, then the comparison week if the
+    data have it), ``wam`` (Treasury weighted-average maturity [years], par-weighted,
+    for all Treasuries, bills and coupons, of the latest Treasury CUSIP file) and
+    ``buckets`` (that file's par by remaining maturity [USD bn] and share [%]).
+    ``meta``: the dates shown (``date``, ``compare_date``, ``file``) and the data gaps
+    (:class:`Fact` of a catalogue key and its values).
     """
     now_date, now = summary_composition(ctx, pd.Timestamp(ctx.cutoff))
     cmp_visible = pd.Timestamp(compare) <= now_date
     cmp_date, then = summary_composition(ctx, compare) if cmp_visible else (None, None)
-    usd = t("common.unit.usd_bn", lang)
-    pct = t("common.unit.percent", lang)
-    kinds = [t(f"common.kind.{_GLOSSARY_KIND[k]}", lang) for k in SUMMARY_KINDS]
-    comp = pd.DataFrame({t("a5.col.kind", lang): kinds})
-    comp[t("a5.col.par", lang, date=iso(now_date), unit=usd)] = now.to_numpy()
-    comp[t("a5.col.share", lang, date=iso(now_date), unit=pct)] = (100 * now / now.sum()).to_numpy()
-    notes: list[Note] = []
-    gaps: list[str] = []
+    weeks = [(now_date, now)] + ([(cmp_date, then)] if then is not None and cmp_date else [])
+    comp = pd.DataFrame(
+        [
+            {
+                "date": d,
+                "kind": _GLOSSARY_KIND[k],
+                "par": float(v[k]),
+                "share": float(100 * v[k] / v.sum()),
+            }
+            for d, v in weeks
+            for k in SUMMARY_KINDS
+        ]
+    )
+    facts: list[Fact] = []
+    gaps: list[Fact] = []
 
-    def comp_note(key: str, date: pd.Timestamp, s: pd.Series) -> Note:
+    def comp_note(key: str, date: pd.Timestamp, s: pd.Series) -> Fact:
         tsy = float(s[["bills", "notes_bonds", "tips", "frn"]].sum())
-        return note(
+        return Fact(
             key,
-            lang,
-            date=iso(date),
-            total=float(s.sum()),
-            treasury=tsy,
-            treasury_share=100 * tsy / float(s.sum()),
-            mbs_share=100 * float(s["mbs"]) / float(s.sum()),
-            bills_share=100 * float(s["bills"]) / tsy,
+            {
+                "date": iso(date),
+                "total": float(s.sum()),
+                "treasury": tsy,
+                "treasury_share": 100 * tsy / float(s.sum()),
+                "mbs_share": 100 * float(s["mbs"]) / float(s.sum()),
+                "bills_share": 100 * float(s["bills"]) / tsy,
+            },
         )
 
-    notes.append(comp_note("a5.note.composition", now_date, now))
+    facts.append(comp_note("a5.note.composition", now_date, now))
     if then is not None and cmp_date is not None:
-        comp[t("a5.col.par", lang, date=iso(cmp_date), unit=usd)] = then.to_numpy()
-        comp[t("a5.col.share", lang, date=iso(cmp_date), unit=pct)] = (
-            100 * then / then.sum()
-        ).to_numpy()
-        notes.append(comp_note("a5.note.composition_then", cmp_date, then))
+        facts.append(comp_note("a5.note.composition_then", cmp_date, then))
 
     wam_rows = []
-    bucket_frames: dict[str, pd.DataFrame] = {}
+    buckets = None
     f_now = _treasury_file_date(ctx, now_date)
     if f_now is None:
-        gaps.append(t("a5.gap.cusip", lang, date=iso(now_date)))
+        gaps.append(Fact("a5.gap.cusip", {"date": iso(now_date)}))
     else:
         h = ctx.holdings(TREASURY_KINDS)
         wam = wam_years(h, f_now)
@@ -139,71 +148,122 @@ def portfolio_at(ctx: RunContext, *, lang: str = "en", compare: str = QT1_START)
                 "securities": int(composition(h)["securities"].sum()),
             }
         )
-        b = maturity_buckets(h, f_now)
-        bucket_frames[iso(f_now)] = b
-        notes.append(
-            note(
+        buckets = maturity_buckets(h, f_now)
+        facts.append(
+            Fact(
                 "a5.note.wam",
-                lang,
-                date=iso(f_now),
-                wam=wam,
-                bills=wam_b,
-                coupons=wam_c,
-                within1=float(b["share"].iloc[0]),
-                over10=float(b.loc[[i for i in b.index if _over(i, 10)], "share"].sum()),
+                {
+                    "date": iso(f_now),
+                    "wam": wam,
+                    "bills": wam_b,
+                    "coupons": wam_c,
+                    "within1": float(buckets["share"].iloc[0]),
+                    "over10": float(
+                        buckets.loc[[i for i in buckets.index if _over(i, 10)], "share"].sum()
+                    ),
+                },
             )
         )
     if cmp_date is not None:
         f_then = _treasury_file_date(ctx, cmp_date)
         if f_then is None:
-            gaps.append(t("a5.gap.cusip", lang, date=iso(cmp_date)))
+            gaps.append(Fact("a5.gap.cusip", {"date": iso(cmp_date)}))
         elif f_then != f_now:
             # the view reads the latest file only; an older one needs a view as of its date
-            gaps.append(t("a5.gap.cusip_older", lang, date=iso(cmp_date), file=iso(f_then)))
+            gaps.append(Fact("a5.gap.cusip_older", {"date": iso(cmp_date), "file": iso(f_then)}))
     if cmp_date is None:
-        gaps.append(t("a5.gap.compare_later", lang, date=compare))
+        gaps.append(Fact("a5.gap.compare_later", {"date": compare}))
     mbs_dates = ctx.holdings_dates()
     mbs_dates = mbs_dates[mbs_dates["kind"] == "mbs"]
     if not mbs_dates.empty:
         mbs_file = pd.Timestamp(mbs_dates["as_of"].max())
-        h_mbs = ctx.holdings(["mbs"])
-        c = composition(h_mbs)
-        notes.append(
-            note(
+        c = composition(ctx.holdings(["mbs"]))
+        facts.append(
+            Fact(
                 "a5.note.mbs_file",
-                lang,
-                date=iso(mbs_file),
-                par=at(c, "mbs", "par"),
-                securities=round(at(c, "mbs", "securities")),
+                {
+                    "date": iso(mbs_file),
+                    "par": at(c, "mbs", "par"),
+                    "securities": round(at(c, "mbs", "securities")),
+                },
             )
         )
     if f_now is not None and f_now != now_date:
         # the tables come from two sources of two dates: say so before the numbers
         tsy = ["bills", "notes_bonds", "tips", "frn"]
         _, at_file = summary_composition(ctx, f_now)
-        notes.insert(
+        facts.insert(
             0,
-            note(
+            Fact(
                 "a5.note.dates",
-                lang,
-                date=iso(now_date),
-                file=iso(f_now),
-                days=(now_date - f_now).days,
-                tsy_file=float(at_file[tsy].sum()),
-                tsy_now=float(now[tsy].sum()),
-                tsy_file_text=money_text(float(at_file[tsy].sum()), lang),
-                tsy_now_text=money_text(float(now[tsy].sum()), lang),
+                {
+                    "date": iso(now_date),
+                    "file": iso(f_now),
+                    "days": (now_date - f_now).days,
+                    "tsy_file": float(at_file[tsy].sum()),
+                    "tsy_now": float(now[tsy].sum()),
+                    # tsy_file_text, tsy_now_text: the amounts in words (render)
+                },
             ),
         )
-    wam_ref = _wam_reference(ctx, lang)
+    wam_ref = _wam_reference(ctx)
     if wam_ref is not None:
-        notes.append(wam_ref)
-    notes.append(note("a5.note.rule", lang))
+        facts.append(wam_ref)
+    facts.append(Fact("a5.note.rule", {}))
+    tables = {
+        "composition": tidy(comp, {"par": USD_BN, "share": PERCENT}),
+        "wam": tidy(
+            pd.DataFrame(
+                wam_rows, columns=["file", "wam", "wam_bills", "wam_coupons", "securities"]
+            ),
+            dict.fromkeys(("wam", "wam_bills", "wam_coupons"), YEARS),
+        ),
+    }
+    if buckets is not None:
+        b = buckets.copy()
+        b.index = pd.Index([str(i) for i in b.index], name="bucket")
+        units = dict.fromkeys((*TREASURY_KINDS, "total"), USD_BN) | {"share": PERCENT}
+        tables["buckets"] = tidy(b, units)
+    return Computed(
+        id="A5",
+        tables=tables,
+        notes=tuple(facts),
+        meta={
+            "as_of": ctx.as_of,
+            "inputs": ["soma.*", "holdings"],
+            "gaps": tuple(gaps),
+            "date": now_date,
+            "compare_date": cmp_date if then is not None else None,
+            "file": f_now,
+        },
+    )
+
+
+@renders("A5")
+def render_a5(c: Computed, lang: str) -> AnalysisResult:
+    """A5 in ``lang``: composition, WAM and bucket tables with dated headers, the
+    composition and bucket figures."""
+    now_date, cmp_date, f_now = c.meta["date"], c.meta["compare_date"], c.meta["file"]
+    usd = t("common.unit.usd_bn", lang)
+    pct = t("common.unit.percent", lang)
+    long = c.table("composition")
+    kinds = [t(f"common.kind.{_GLOSSARY_KIND[k]}", lang) for k in SUMMARY_KINDS]
+    comp = pd.DataFrame({t("a5.col.kind", lang): kinds})
+    for d in long["date"].unique():
+        week = long[long["date"] == d]
+        comp[t("a5.col.par", lang, date=iso(d), unit=usd)] = week["par"].to_numpy()
+        comp[t("a5.col.share", lang, date=iso(d), unit=pct)] = week["share"].to_numpy()
+    notes = []
+    for f in c.notes:
+        values = dict(f.values)
+        if f.key == "a5.note.dates":
+            values["tsy_file_text"] = money_text(values["tsy_file"], lang)
+            values["tsy_now_text"] = money_text(values["tsy_now"], lang)
+        notes.append(note(f.key, lang, **values))
+    gaps = [t(g.key, lang, **g.values) for g in c.meta["gaps"]]
 
     yrs = t("common.unit.years", lang)
-    wam_tab = pd.DataFrame(
-        wam_rows, columns=["file", "wam", "wam_bills", "wam_coupons", "securities"]
-    ).rename(
+    wam_tab = c.table("wam").rename(
         columns={
             "file": t("a5.wcol.file", lang),
             "wam": t("a5.wcol.wam", lang, unit=yrs),
@@ -212,49 +272,21 @@ def portfolio_at(ctx: RunContext, *, lang: str = "en", compare: str = QT1_START)
             "securities": t("a5.wcol.securities", lang),
         }
     )
-    bucket_tabs = []
-    for fdate, b in bucket_frames.items():
-        tab = b.rename(
-            columns={
-                **{
-                    k: t("history.col_unit", lang, name=t(f"common.kind.{k}", lang), unit=usd)
-                    for k in TREASURY_KINDS
-                },
-                "total": t("a5.bcol.total", lang, unit=usd),
-                "share": t("a5.bcol.share", lang, unit=pct),
-            }
-        )
-        tab.index = [str(i) for i in tab.index]
-        tab.index.name = t("a5.bcol.bucket", lang, date=fdate)
-        bucket_tabs.append(tab)
-
+    wam_tab.attrs = {}
     fig = styled_figure(
         title=(
             t("a5.fig.comp.title_cmp", lang, date=iso(now_date), compare=iso(cmp_date))
-            if then is not None and cmp_date is not None
+            if cmp_date is not None
             else t("a5.fig.comp.title", lang, date=iso(now_date))
         ),
         y_title=t("a5.fig.comp.y", lang),
         source=t("a5.fig.comp.source", lang),
         lang=lang,
     )
-    fig.add_bar(x=kinds, y=(100 * now / now.sum()).to_numpy(), name=iso(now_date))
-    if then is not None and cmp_date is not None:
-        fig.add_bar(x=kinds, y=(100 * then / then.sum()).to_numpy(), name=iso(cmp_date))
+    for d in long["date"].unique():
+        fig.add_bar(x=kinds, y=long.loc[long["date"] == d, "share"].to_numpy(), name=iso(d))
     fig.update_layout(barmode="group")
     figures = [Figure("a5_composition", fig)]
-    for fdate, b in bucket_frames.items():
-        bfig = styled_figure(
-            title=t("a5.fig.buckets.title", lang, date=fdate),
-            y_title=usd,
-            x_title=t("a5.fig.buckets.x", lang),
-            source=t("a5.fig.buckets.source", lang, date=fdate),
-            lang=lang,
-        )
-        for k in TREASURY_KINDS:
-            bfig.add_bar(x=[str(i) for i in b.index], y=b[k], name=t(f"common.kind.{k}", lang))
-        bfig.update_layout(barmode="stack")
-        figures.append(Figure("a5_buckets", bfig))
     tables = [
         Table("a5_composition", t("a5.table.composition", lang, date=iso(now_date)), comp),
         Table(
@@ -265,10 +297,34 @@ def portfolio_at(ctx: RunContext, *, lang: str = "en", compare: str = QT1_START)
             wam_tab,
         ),
     ]
-    tables += [
-        Table("a5_buckets", t("a5.table.buckets", lang, date=fdate), tb)
-        for fdate, tb in zip(bucket_frames, bucket_tabs, strict=True)
-    ]
+    if "buckets" in c.tables:
+        fdate = iso(f_now)
+        b = c.table("buckets")
+        tab = b.rename(
+            columns={
+                **{
+                    k: t("history.col_unit", lang, name=t(f"common.kind.{k}", lang), unit=usd)
+                    for k in TREASURY_KINDS
+                },
+                "total": t("a5.bcol.total", lang, unit=usd),
+                "share": t("a5.bcol.share", lang, unit=pct),
+            }
+        )
+        tab.attrs = {}
+        tab.index = [str(i) for i in tab.index]
+        tab.index.name = t("a5.bcol.bucket", lang, date=fdate)
+        tables.append(Table("a5_buckets", t("a5.table.buckets", lang, date=fdate), tab))
+        bfig = styled_figure(
+            title=t("a5.fig.buckets.title", lang, date=fdate),
+            y_title=usd,
+            x_title=t("a5.fig.buckets.x", lang),
+            source=t("a5.fig.buckets.source", lang, date=fdate),
+            lang=lang,
+        )
+        for k in TREASURY_KINDS:
+            bfig.add_bar(x=list(b.index), y=b[k], name=t(f"common.kind.{k}", lang))
+        bfig.update_layout(barmode="stack")
+        figures.append(Figure("a5_buckets", bfig))
     return AnalysisResult(
         id="A5",
         title=t("a5.title", lang),
@@ -276,7 +332,7 @@ def portfolio_at(ctx: RunContext, *, lang: str = "en", compare: str = QT1_START)
         tables=tuple(tables),
         figures=tuple(figures),
         notes=tuple(notes),
-        meta={"as_of": ctx.as_of, "inputs": ["soma.*", "holdings"], "gaps": gaps},
+        meta={"as_of": c.meta["as_of"], "inputs": c.meta["inputs"], "gaps": gaps},
     )
 
 
@@ -287,7 +343,7 @@ def _over(label: object, years: float) -> bool:
     return float(lo) >= years
 
 
-def _wam_reference(ctx: RunContext, lang: str) -> Note | None:
+def _wam_reference(ctx: RunContext) -> Fact | None:
     """The 2022 analyst report's WAM beside what the data give, from June 2022 on.
 
     Par-weighted Treasury WAM of the latest Treasury CUSIP file at or before May 2022 (at
@@ -302,13 +358,14 @@ def _wam_reference(ctx: RunContext, lang: str) -> Note | None:
         return None
     h = may.holdings()
     kinds = sorted(set(h["kind"]))
-    return note(
+    return Fact(
         "a5.note.wam_reference",
-        lang,
-        reported=WAM_REPORTED_2022_05,
-        file=iso(f),
-        wam_file=wam_years(h, f),
-        wam_may=wam_years(h, _WAM_REPORTED_MONTH_END),
-        wam_all=wam_years(h, _WAM_REPORTED_MONTH_END, kinds=kinds),
-        may=iso(_WAM_REPORTED_MONTH_END),
+        {
+            "reported": WAM_REPORTED_2022_05,
+            "file": iso(f),
+            "wam_file": wam_years(h, f),
+            "wam_may": wam_years(h, _WAM_REPORTED_MONTH_END),
+            "wam_all": wam_years(h, _WAM_REPORTED_MONTH_END, kinds=kinds),
+            "may": iso(_WAM_REPORTED_MONTH_END),
+        },
     )

@@ -29,11 +29,19 @@ from qtlab.analyses._intl_data import (
     runoff_start,
 )
 from qtlab.analyses._tables import money_text
-from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
+from qtlab.analyses.computed import Computed, Fact, tidy
+from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note, renders
 from qtlab.i18n import t
 from qtlab.runs.context import RunContext
+from qtlab.schema import (
+    EUR_BN,
+    EUR_BN_PER_MONTH,
+    MONTHS,
+    PERCENT_OF_PEAK,
+    PERCENT_OF_PEAK_PER_MONTH,
+)
 
-__all__ = ["fed_qt2_pace", "qt_beyond_the_fed"]
+__all__ = ["compute_a8", "fed_qt2_pace", "render_a8"]
 
 _STOCKS = {"app": ("app", "app_net"), "pepp": ("pepp", "pepp_net")}
 
@@ -68,32 +76,26 @@ def _avg(flow: pd.Series, first: pd.Period, last: pd.Period) -> tuple[float, int
 
 
 @analysis("A8", area="history", order=80)
-def qt_beyond_the_fed(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
+def compute_a8(ctx: RunContext) -> Computed:
     """A8: the ECB's APP (by programme) and PEPP, their runoff and its pace beside QT2.
 
-    Tables: ``a8_runoff`` (per ECB programme: peak, runoff start from the data and the
+    Tables: ``runoff`` (per ECB programme id: peak, runoff start from the data and the
     ECB's decisions, average net purchases per phase, latest stock and fall [EUR bn,
-    %]), ``a8_pace`` (APP, PEPP and the Fed in QT2: months of runoff and the fall in % of
-    each one's own peak, per month), ``a8_monthly`` (every published month [EUR bn]) and
-    ``a8_axis`` (the common-axis paths [% of peak]). Figures: holdings, monthly net
-    purchases, the common axis.
+    % of peak]), ``pace`` (APP, PEPP and the Fed in QT2: months of runoff and the fall
+    in % of each one's own peak, per month), ``monthly`` (every published month
+    [EUR bn]) and ``axis`` (the common-axis paths [% of peak] by months since the
+    runoff start). Gaps are catalogue keys with their values.
     """
-    eur = t("intl.unit.eur_bn", lang)
-    eur_m = t("intl.unit.eur_bn_per_month", lang)
-    pct = t("common.unit.percent", lang)
-    pct_peak = t("intl.unit.pct_peak", lang)
-    pct_pm = t("intl.unit.pct_peak_per_month", lang)
-    prog = {k: t(f"a8.prog.{k}", lang) for k in (*APP_KEYS, "app", "pepp", "fed_qt2")}
     qt2 = next(e for e in episodes() if e.id == "qt2")
     df = ecb_monthly(ctx)
-    notes: list[Note] = []
-    gaps: list[str] = []
+    facts: list[Fact] = []
+    gaps: list[Fact] = []
     when = ctx.as_of.isoformat() if ctx.as_of else "latest"
     held = ctx.series_ids()
     if not any(s.startswith("ecb.") for s in held):
-        gaps.append(t("a8.gap.no_series", lang))
+        gaps.append(Fact("a8.gap.no_series", {}))
     elif df.dropna(how="all").empty:
-        gaps.append(t("a8.gap.no_data", lang, date=when))
+        gaps.append(Fact("a8.gap.no_data", {"date": when}))
 
     decs = decisions()
     runoff_rows: list[dict[str, Any]] = []
@@ -112,7 +114,7 @@ def qt_beyond_the_fed(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
         upto = stock if start is None else stock[stock.index <= start]
         peak_month, peak = month_of(upto.idxmax()), float(upto.max())
         row: dict[str, Any] = {
-            "programme": prog[key],
+            "programme": key,
             "last_net": str(d.last_net_purchases) if _visible(d, ctx, "last_net_purchases") else "",
             "peak_month": str(peak_month),
             "peak": peak,
@@ -127,102 +129,101 @@ def qt_beyond_the_fed(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
             "decline": peak - at(stock, last),
             "decline_pct": 100.0 * (peak - at(stock, last)) / peak,
         }
+        # a value named *_text (and status, agrees) holds what render writes in words
         base = {
-            "programme": prog[key],
+            "programme": key,
             "peak_month": str(peak_month),
             "peak": peak,
-            "peak_text": _money(peak, lang),
+            "peak_text": peak,
             "last": str(last),
-            "last_text": _money(at(stock, last), lang),
+            "last_text": at(stock, last),
         }
         if start is None:
-            notes.append(note("a8.note.no_runoff", lang, **base))
+            facts.append(Fact("a8.note.no_runoff", base))
             runoff_rows.append(row)
             continue
         starts[key] = start
         confirmed_by[key] = confirmed
         p = runoff_pace(stock, start)
-        notes.append(
-            note(
+        facts.append(
+            Fact(
                 "a8.note.peak",
-                lang,
-                **base,
-                start=str(start),
-                confirmed=confirmed,
-                status=t(f"a8.note.status.{'confirmed' if confirmed else 'provisional'}", lang),
-                level_last=at(stock, last),
-                decline_pct=row["decline_pct"],
+                {
+                    **base,
+                    "start": str(start),
+                    "confirmed": confirmed,
+                    "status": confirmed,
+                    "level_last": at(stock, last),
+                    "decline_pct": row["decline_pct"],
+                },
             )
         )
         if _visible(d, ctx, "partial"):
-            agrees = start == d.partial_start
-            notes.append(
-                note(
+            facts.append(
+                Fact(
                     "a8.note.decision",
-                    lang,
-                    programme=prog[key],
-                    start=str(start),
-                    agrees=t("a8.note.agrees" if agrees else "a8.note.differs", lang),
-                    matches=agrees,
-                    announced=iso(d.partial_announced),
-                    partial=str(d.partial_start),
-                    full=str(d.full_start) if _visible(d, ctx, "full") else "-",
+                    {
+                        "programme": key,
+                        "start": str(start),
+                        "agrees": start == d.partial_start,
+                        "matches": start == d.partial_start,
+                        "announced": iso(d.partial_announced),
+                        "partial": str(d.partial_start),
+                        "full": str(d.full_start) if _visible(d, ctx, "full") else "-",
+                    },
                 )
             )
             p_end = min(d.partial_end, d.full_start - 1, last)
             avg, n = _avg(flow, d.partial_start, p_end)
             if n:
                 row["partial_avg"] = avg
-                notes.append(
-                    note(
+                facts.append(
+                    Fact(
                         "a8.note.partial",
-                        lang,
-                        programme=prog[key],
-                        first=str(d.partial_start),
-                        end=str(p_end),
-                        avg=avg,
-                        avg_text=_money(avg, lang),
-                        pace=d.partial_pace_bn,
-                        pace_text=_money(d.partial_pace_bn, lang),
-                        announced=iso(d.partial_announced),
-                        months=n,
+                        {
+                            "programme": key,
+                            "first": str(d.partial_start),
+                            "end": str(p_end),
+                            "avg": avg,
+                            "avg_text": avg,
+                            "pace": d.partial_pace_bn,
+                            "pace_text": d.partial_pace_bn,
+                            "announced": iso(d.partial_announced),
+                            "months": n,
+                        },
                     )
                 )
         if _visible(d, ctx, "full"):
             avg, n = _avg(flow, d.full_start, last)
             if n:
                 row["full_avg"] = avg
-                notes.append(
-                    note(
+                facts.append(
+                    Fact(
                         "a8.note.full",
-                        lang,
-                        programme=prog[key],
-                        first=str(d.full_start),
-                        months=n,
-                        avg=avg,
-                        avg_text=_money(avg, lang),
+                        {
+                            "programme": key,
+                            "first": str(d.full_start),
+                            "months": n,
+                            "avg": avg,
+                            "avg_text": avg,
+                        },
                     )
                 )
         runoff_rows.append(row)
         if p is not None:
             paths[key] = p.path_pct
-            pace_rows.append(_pace_row(prog[key], t("a8.currency.eur", lang), p))
-            notes.append(_pace_note(prog[key], p, lang))
+            pace_rows.append(_pace_row(key, "eur", p))
+            facts.append(_pace_fact(key, p))
 
     fed = fed_qt2_pace(ctx)
     if fed is not None:
         paths["fed_qt2"] = fed.path_pct
-        pace_rows.append(_pace_row(prog["fed_qt2"], t("a8.currency.usd", lang), fed))
-        notes.append(_pace_note(prog["fed_qt2"], fed, lang))
+        pace_rows.append(_pace_row("fed_qt2", "usd", fed))
+        facts.append(_pace_fact("fed_qt2", fed))
     else:
-        gaps.append(t("a8.gap.no_fed", lang))
-    notes.append(note("a8.note.levels", lang))
-    notes.append(note("a8.note.rule", lang, qt2=str(qt2.start)))
-
-    tables = _tables(
-        df, runoff_rows, pace_rows, paths, prog, lang, eur, eur_m, pct, pct_peak, pct_pm
-    )
-    figures = _figures(df, starts, paths, prog, lang, eur, eur_m)
+        gaps.append(Fact("a8.gap.no_fed", {}))
+    facts.append(Fact("a8.note.levels", {}))
+    facts.append(Fact("a8.note.rule", {"qt2": str(qt2.start)}))
     refs = [
         {
             "dataset": "qtlab.analyses: ecb_runoff.yaml",
@@ -234,17 +235,16 @@ def qt_beyond_the_fed(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
         for d in decs.values()
         if _visible(d, ctx, "partial")
     ]
-    return AnalysisResult(
+    return Computed(
         id="A8",
-        title=t("a8.title", lang),
-        lang=lang,
-        tables=tables,
-        figures=figures,
-        notes=tuple(notes),
+        tables=_tidy_tables(df, runoff_rows, pace_rows, paths),
+        notes=tuple(facts),
+        # the figures draw the sums as computed; the table rounds them to the million
+        series={"starts": starts, "monthly": df},
         meta={
             "as_of": ctx.as_of,
             "inputs": ["ecb.app.*", "ecb.pepp.*", "soma.total"],
-            "gaps": gaps,
+            "gaps": tuple(gaps),
             "references": refs,
             "runoff_start": {k: str(v) for k, v in starts.items()},
             "runoff_confirmed": confirmed_by,
@@ -252,9 +252,9 @@ def qt_beyond_the_fed(ctx: RunContext, *, lang: str = "en") -> AnalysisResult:
     )
 
 
-def _pace_row(name: str, currency: str, p: Pace) -> dict[str, Any]:
+def _pace_row(key: str, currency: str, p: Pace) -> dict[str, Any]:
     return {
-        "programme": name,
+        "programme": key,
         "start": str(p.start),
         "currency": currency,
         "months": p.months,
@@ -264,39 +264,107 @@ def _pace_row(name: str, currency: str, p: Pace) -> dict[str, Any]:
     }
 
 
-def _pace_note(name: str, p: Pace, lang: str) -> Note:
-    per12 = (
-        t("a8.note.first12_na", lang)
-        if p.per_month_12_pct is None
-        else t("a8.note.first12", lang, per12=p.per_month_12_pct)
-    )
-    return note(
+def _pace_fact(key: str, p: Pace) -> Fact:
+    return Fact(
         "a8.note.pace",
-        lang,
-        programme=name,
-        months=p.months,
-        start=str(p.start),
-        per_all=p.per_month_pct,
-        per12=p.per_month_12_pct,
-        per12_text=per12,
-        decline_pct=p.decline_pct,
-        last=str(p.last),
+        {
+            "programme": key,
+            "months": p.months,
+            "start": str(p.start),
+            "per_all": p.per_month_pct,
+            "per12": p.per_month_12_pct,
+            "per12_text": p.per_month_12_pct,
+            "decline_pct": p.decline_pct,
+            "last": str(p.last),
+        },
     )
 
 
-def _tables(
+_R_COLS = (
+    "programme",
+    "last_net",
+    "peak_month",
+    "peak",
+    "start",
+    "partial_start",
+    "full_start",
+    "pace_announced",
+    "partial_avg",
+    "full_avg",
+    "last",
+    "level_last",
+    "decline",
+    "decline_pct",
+)
+_P_COLS = ("programme", "start", "currency", "months", "decline_pct", "per12", "per_all")
+
+
+def _tidy_tables(
     df: pd.DataFrame,
     runoff_rows: list[dict[str, Any]],
     pace_rows: list[dict[str, Any]],
     paths: dict[str, pd.Series],
-    prog: dict[str, str],
-    lang: str,
-    eur: str,
-    eur_m: str,
-    pct: str,
-    pct_peak: str,
-    pct_pm: str,
-) -> tuple[Table, ...]:
+) -> dict[str, pd.DataFrame]:
+    r_units = {
+        "peak": EUR_BN,
+        "pace_announced": EUR_BN_PER_MONTH,
+        "partial_avg": EUR_BN_PER_MONTH,
+        "full_avg": EUR_BN_PER_MONTH,
+        "level_last": EUR_BN,
+        "decline": EUR_BN,
+        "decline_pct": PERCENT_OF_PEAK,
+    }
+    p_units = {
+        "months": MONTHS,
+        "decline_pct": PERCENT_OF_PEAK,
+        "per12": PERCENT_OF_PEAK_PER_MONTH,
+        "per_all": PERCENT_OF_PEAK_PER_MONTH,
+    }
+    # sums of figures published to the million: rounded to it (EUR bn, 3 decimals)
+    monthly = df.round(3).rename_axis("month")
+    m_units = dict.fromkeys((*APP_KEYS, "app", "pepp"), EUR_BN)
+    m_units |= dict.fromkeys(("app_net", "app_adj", "pepp_net"), EUR_BN_PER_MONTH)
+    axis = pd.DataFrame(paths).rename_axis("months_since_start")
+    return {
+        "runoff": tidy(pd.DataFrame(runoff_rows, columns=list(_R_COLS)), r_units),
+        "pace": tidy(pd.DataFrame(pace_rows, columns=list(_P_COLS)), p_units),
+        "monthly": tidy(monthly, {k: v for k, v in m_units.items() if k in monthly.columns}),
+        "axis": tidy(axis, dict.fromkeys(paths, PERCENT_OF_PEAK)),
+    }
+
+
+def _note(f: Fact, lang: str, prog: dict[str, str]) -> Note:
+    """A note of A8 in ``lang``: programme ids named; a value named ``*_text`` holds an
+    amount [EUR bn] written in words here, ``status`` and ``agrees`` a flag."""
+    v = dict(f.values)
+    if "programme" in v:
+        v["programme"] = prog[v["programme"]]
+    for k in ("peak_text", "last_text", "avg_text", "pace_text"):
+        if k in v:
+            v[k] = _money(v[k], lang)
+    if "status" in v:
+        v["status"] = t(f"a8.note.status.{'confirmed' if v['status'] else 'provisional'}", lang)
+    if "agrees" in v:
+        v["agrees"] = t("a8.note.agrees" if v["agrees"] else "a8.note.differs", lang)
+    if "per12_text" in v:
+        v["per12_text"] = (
+            t("a8.note.first12_na", lang)
+            if v["per12_text"] is None
+            else t("a8.note.first12", lang, per12=v["per12_text"])
+        )
+    return note(f.key, lang, **v)
+
+
+@renders("A8")
+def render_a8(c: Computed, lang: str) -> AnalysisResult:
+    """A8 in ``lang``: the four tables with translated headers and programme names, the
+    holdings, net purchases and common-axis figures."""
+    eur = t("intl.unit.eur_bn", lang)
+    eur_m = t("intl.unit.eur_bn_per_month", lang)
+    pct = t("common.unit.percent", lang)
+    pct_peak = t("intl.unit.pct_peak", lang)
+    pct_pm = t("intl.unit.pct_peak_per_month", lang)
+    prog = {k: t(f"a8.prog.{k}", lang) for k in (*APP_KEYS, "app", "pepp", "fed_qt2")}
     units = {
         "peak": eur,
         "pace_announced": eur_m,
@@ -306,39 +374,29 @@ def _tables(
         "decline": eur,
         "decline_pct": pct_peak,
     }
-    r_cols = [
-        "programme",
-        "last_net",
-        "peak_month",
-        "peak",
-        "start",
-        "partial_start",
-        "full_start",
-        "pace_announced",
-        "partial_avg",
-        "full_avg",
-        "last",
-        "level_last",
-        "decline",
-        "decline_pct",
-    ]
-    runoff = pd.DataFrame(runoff_rows, columns=r_cols).rename(
-        columns={c: t(f"a8.col.{c}", lang, unit=units.get(c, "")) for c in r_cols}
+    runoff = c.table("runoff")
+    runoff = runoff.assign(programme=[prog[k] for k in runoff["programme"]]).rename(
+        columns={k: t(f"a8.col.{k}", lang, unit=units.get(k, "")) for k in _R_COLS}
     )
-    p_cols = ["programme", "start", "currency", "months", "decline_pct", "per12", "per_all"]
+    runoff.attrs = {}
     p_units = {"decline_pct": pct_peak, "per12": pct_pm, "per_all": pct_pm}
-    pace = pd.DataFrame(pace_rows, columns=p_cols).rename(
+    pace = c.table("pace")
+    pace = pace.assign(
+        programme=[prog[k] for k in pace["programme"]],
+        currency=[t(f"a8.currency.{k}", lang) for k in pace["currency"]],
+    ).rename(
         columns={
-            c: t(
-                f"a8.col.{c}" if c != "start" else "a8.col.pace_start",
+            k: t(
+                f"a8.col.{k}" if k != "start" else "a8.col.pace_start",
                 lang,
-                unit=p_units.get(c, ""),
+                unit=p_units.get(k, ""),
             )
-            for c in p_cols
+            for k in _P_COLS
         }
     )
-    # sums of figures published to the million: rounded to it (EUR bn, 3 decimals)
-    monthly = df.round(3).rename(
+    pace.attrs = {}
+    df = c.table("monthly")
+    monthly = df.rename(
         columns={
             **{
                 k: t("a8.col.holdings", lang, name=prog[k], unit=eur)
@@ -349,17 +407,38 @@ def _tables(
             "pepp_net": t("a8.col.pepp_net", lang, unit=eur_m),
         }
     )
+    monthly.attrs = {}
     monthly.index = [str(m) for m in df.index]
     monthly.index.name = t("a8.col.month", lang)
-    axis = pd.DataFrame(
-        {t("history.col_unit", lang, name=prog[k], unit=pct): s for k, s in paths.items()}
+    paths = c.table("axis")
+    axis = paths.rename(
+        columns={k: t("history.col_unit", lang, name=prog[k], unit=pct) for k in paths.columns}
     )
-    axis.index.name = t("a8.col.since", lang)
-    return (
+    axis = axis.rename_axis(t("a8.col.since", lang))
+    axis.attrs = {}
+    tables = (
         Table("a8_runoff", t("a8.table.runoff", lang), runoff),
         Table("a8_pace", t("a8.table.pace", lang), pace),
         Table("a8_monthly", t("a8.table.monthly", lang), monthly),
         Table("a8_axis", t("a8.table.axis", lang), axis),
+    )
+    figures = _figures(
+        c.series["monthly"],
+        c.series["starts"],
+        {k: paths[k] for k in paths.columns},
+        prog,
+        lang,
+        eur,
+        eur_m,
+    )
+    return AnalysisResult(
+        id="A8",
+        title=t("a8.title", lang),
+        lang=lang,
+        tables=tables,
+        figures=figures,
+        notes=tuple(_note(f, lang, prog) for f in c.notes),
+        meta={**c.meta, "gaps": [t(g.key, lang, **g.values) for g in c.meta["gaps"]]},
     )
 
 

@@ -1,0 +1,36 @@
+"""Rendering shared by the report and the dashboard: the figure style, table
+formatting, the CJK font of figures and the text of data gaps.
+
+It reads the results of :mod:`qtlab.analyses` and the strings catalogue; it reads
+no data and imports neither the report nor the dashboard.
+"""
+
+from qtlab.present.figures import (
+    CJK_FONT,
+    PLOTLY_CONFIG,
+    cjk_font,
+    font_family,
+    month_bar,
+    month_line,
+    month_x,
+    styled_figure,
+)
+from qtlab.present.gaps import gap_text
+from qtlab.present.tables import dated_usd_table, format_cell, formatted_table, headers, money_text
+
+__all__ = [
+    "CJK_FONT",
+    "PLOTLY_CONFIG",
+    "cjk_font",
+    "dated_usd_table",
+    "font_family",
+    "format_cell",
+    "formatted_table",
+    "gap_text",
+    "headers",
+    "money_text",
+    "month_bar",
+    "month_line",
+    "month_x",
+    "styled_figure",
+]
