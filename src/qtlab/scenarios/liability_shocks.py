@@ -17,11 +17,12 @@ first reported month on:
   with mean 1 and standard deviation ``pace_cv``, floored at 0).
 
 :func:`apply_liability_shocks` then moves a chunk's engine output: purchases change the
-bills and total assets; the liquidity ``total_assets - tga - currency_other`` is split
-between ON RRP and reserves by the same ON RRP rule the engine used
-(:func:`qtlab.balance.step.rrp_step`), the ON RRP deviation added (ON RRP within
-``[0, liquidity]``), reserves the residual. The shocks do not feed back into the engine's
-endpoint test. Pure: no I/O.
+bills and total assets; the change they make to the liquidity ``total_assets - tga -
+currency_other`` is shared between ON RRP and reserves pro rata to the engine's ON RRP
+and reserves that month (applying the engine's path-dependent ON RRP rule to noise would
+ratchet: rises to reserves, falls to ON RRP), the ON RRP deviation is added (ON RRP kept
+within ``[0, liquidity]``) and reserves are the residual, so the identity holds. The
+shocks do not feed back into the engine's endpoint test. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from qtlab.balance.step import RrpCode, rrp_step
 from qtlab.errors import SpecError
 
 __all__ = ["SHOCK_NAMES", "LiabilityShocks", "apply_liability_shocks", "draw_liability_shocks"]
@@ -136,34 +136,19 @@ def draw_liability_shocks(
     }
 
 
-def apply_liability_shocks(
-    out: dict[str, FloatArray],
-    shocks: Mapping[str, FloatArray],
-    before: Mapping[str, FloatArray],
-    rule: RrpCode,
-    floor: float,
-    share: float,
-) -> None:
+def apply_liability_shocks(out: dict[str, FloatArray], shocks: Mapping[str, FloatArray]) -> None:
     """Move a chunk's engine output ``out`` (``(S, months)`` arrays, reported months) by
-    the drawn ``shocks`` on the same months, in place (module docstring). ``before``:
-    ``liquidity`` and ``on_rrp`` of each scenario in the month before (``(S,)``)."""
+    the drawn ``shocks`` on the same months, in place (module docstring)."""
     extra = np.cumsum((shocks["rmp_pace_factor"] - 1.0) * out["bill_purchases"], axis=1)
     out["bill_purchases"] = shocks["rmp_pace_factor"] * out["bill_purchases"]
+    liq_engine = out["total_assets"] - out["tga"] - out["currency_other"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(liq_engine > 0, np.clip(out["on_rrp"] / liq_engine, 0.0, 1.0), 0.0)
     for c in ("bills", "treasury", "total_securities", "total_assets"):
         out[c] = out[c] + extra
     out["tga"] = out["tga"] + shocks["tga_shock"]
     out["currency_other"] = out["currency_other"] + shocks["currency_shock"]
     liq = out["total_assets"] - out["tga"] - out["currency_other"]
-    liq_before = np.asarray(before["liquidity"], dtype=np.float64)
-    rrp_rule = np.asarray(before["on_rrp"], dtype=np.float64)
-    engine_rrp = out["on_rrp"].copy()
-    rrp = np.empty_like(liq)
-    for t in range(liq.shape[1]):
-        if rule == RrpCode.PATH:
-            rrp_rule = engine_rrp[:, t]
-        else:
-            rrp_rule = np.asarray(rrp_step(rrp_rule, liq[:, t] - liq_before, rule, floor, share))
-        liq_before = liq[:, t]
-        rrp[:, t] = np.clip(rrp_rule + shocks["rrp_shock"][:, t], 0.0, np.maximum(liq[:, t], 0.0))
-    out["on_rrp"] = rrp
-    out["reserves"] = liq - rrp
+    rrp = out["on_rrp"] + share * (liq - liq_engine) + shocks["rrp_shock"]
+    out["on_rrp"] = np.clip(rrp, 0.0, np.maximum(liq, 0.0))
+    out["reserves"] = liq - out["on_rrp"]

@@ -33,7 +33,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from qtlab._random import rng
-from qtlab.balance.step import RrpCode
 from qtlab.engine import (
     BalanceInputs,
     MbsSettlement,
@@ -49,6 +48,7 @@ from qtlab.prepay import CohortState, PrepayParams
 from qtlab.prepay.paydowns import ModelPaydowns
 from qtlab.scenarios._memory import MAX_SWEEP_BYTES, check_sweep_memory, sweep_memory
 from qtlab.scenarios.liability_shocks import (
+    SHOCK_NAMES,
     LiabilityShocks,
     apply_liability_shocks,
     draw_liability_shocks,
@@ -285,18 +285,9 @@ def run_chunk(
     rep = paths.months.get_indexer(start.reported)
     out[MORTGAGE] = paths[MORTGAGE][:, rep]
     out[POLICY] = paths[POLICY][:, rep]
-    if "tga_shock" in paths.values and proj.has_liabilities and start.balance is not None:
-        a, st, r = proj.arrays, start.balance.state, start.balance.rules
-        j = max(fr - 1, 0)  # the month before the first reported (the state month: NaN)
-        liq0 = a["total_assets"][:, j] - a["tga"][:, j] - a["currency_other"][:, j]
-        before = {
-            "liquidity": np.where(np.isfinite(liq0) & (fr > 0), liq0, st.reserves + st.on_rrp),
-            "on_rrp": np.where(np.isfinite(liq0) & (fr > 0), a["on_rrp"][:, j], st.on_rrp),
-        }
-        drawn = {k: paths[k][:, rep] for k in ("tga_shock", "currency_shock", "rrp_shock")}
-        drawn["rmp_pace_factor"] = paths["rmp_pace_factor"][:, rep]
-        code = RrpCode.of(r.rrp_rule)
-        apply_liability_shocks(out, drawn, before, code, r.rrp_floor, r.rrp_share)
+    if "tga_shock" in paths.values and proj.has_liabilities:
+        drawn = {k: paths[k][:, rep] for k in SHOCK_NAMES}
+        apply_liability_shocks(out, drawn)
     ym = start.yield_model
     if ym is not None:
         den = ym.denominator.reindex(start.reported).to_numpy(np.float64)
