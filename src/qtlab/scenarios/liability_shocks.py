@@ -136,11 +136,16 @@ def draw_liability_shocks(
     }
 
 
-def apply_liability_shocks(out: dict[str, FloatArray], shocks: Mapping[str, FloatArray]) -> None:
+def apply_liability_shocks(
+    out: dict[str, FloatArray], shocks: Mapping[str, FloatArray], pace: npt.ArrayLike
+) -> None:
     """Move a chunk's engine output ``out`` (``(S, months)`` arrays, reported months) by
-    the drawn ``shocks`` on the same months, in place (module docstring)."""
-    extra = np.cumsum((shocks["rmp_pace_factor"] - 1.0) * out["bill_purchases"], axis=1)
-    out["bill_purchases"] = shocks["rmp_pace_factor"] * out["bill_purchases"]
+    the drawn ``shocks`` on the same months, in place (module docstring). ``pace``: the
+    policy's reserve-management bill purchases per month [USD bn] (the part of
+    ``bill_purchases`` the pace factor scales; agency principal sent to bills is not)."""
+    more = (shocks["rmp_pace_factor"] - 1.0) * np.asarray(pace, dtype=np.float64)[None, :]
+    extra = np.cumsum(more, axis=1)
+    out["bill_purchases"] = out["bill_purchases"] + more
     liq_engine = out["total_assets"] - out["tga"] - out["currency_other"]
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(liq_engine > 0, np.clip(out["on_rrp"] / liq_engine, 0.0, 1.0), 0.0)

@@ -287,7 +287,8 @@ def run_chunk(
     out[POLICY] = paths[POLICY][:, rep]
     if "tga_shock" in paths.values and proj.has_liabilities:
         drawn = {k: paths[k][:, rep] for k in SHOCK_NAMES}
-        apply_liability_shocks(out, drawn)
+        pace = policy.cap_path(start.reported[0], start.reported[-1])["bill_purchases"]
+        apply_liability_shocks(out, drawn, pace.to_numpy(np.float64))
     ym = start.yield_model
     if ym is not None:
         den = ym.denominator.reindex(start.reported).to_numpy(np.float64)
