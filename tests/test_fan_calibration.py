@@ -163,3 +163,15 @@ def test_calibration_points_and_coverage_table_shape(calibration):
     allh = cov[cov["horizon_months"] == "all"].set_index("output")
     sub = cov[cov["horizon_months"] != "all"].groupby("output")["n"].sum()
     assert (allh["n"] == sub.reindex(allh.index)).all()
+
+
+def test_calibration_at_a_past_vantage_uses_only_data_visible_then():
+    """At a past vantage the realized values are the data visible then, and only earlier
+    calibration vantages run: nothing after the vantage enters."""
+    cal = calibrate_fans(RunContext("2023-04-30"), paths=30, seed=2)
+    assert cal.vantages == ("2018-06-30", "2022-05-31")
+    assert set(cal.points["vantage"]) <= set(cal.vantages)
+    assert (pd.PeriodIndex(cal.points["month"], freq="M") <= pd.Period("2023-04", "M")).all()
+    none = calibrate_fans(RunContext("2018-06-30"), paths=10)
+    assert none.vantages == () and none.points.empty
+    assert (none.coverage()["n"] == 0).all()

@@ -23,7 +23,6 @@ from qtlab.runs.inputs import ImpactInputs
 from qtlab.runs.mbs import mortgage_rates
 from qtlab.runs.runoff import paydown_source, run_projection
 from qtlab.runs.sweep import sweep_start_with_inputs, yield_fit
-from qtlab.scenarios.rates import moving_months
 from qtlab.scenarios import (
     MORTGAGE,
     POLICY,
@@ -38,6 +37,7 @@ from qtlab.scenarios import (
     sweep_paths,
     sweep_reference,
 )
+from qtlab.scenarios.rates import moving_months
 
 MONTHS = 24
 POL = load_preset("qt2-realized")

@@ -15,7 +15,7 @@ from qtlab.analyses._tables import headers
 from qtlab.analyses.result import Note, note
 from qtlab.i18n import t
 from qtlab.policy import Policy
-from qtlab.runs.calibration import CALIBRATION_OUTPUTS, CALIBRATION_VANTAGES, Calibration
+from qtlab.runs.calibration import CALIBRATION_OUTPUTS, Calibration
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import ImpactInputs
 from qtlab.runs.mbs import mortgage_rates
@@ -75,7 +75,7 @@ def pit_figure(cal: Calibration, lang: str) -> go.Figure:
         source=_SOURCE,
         lang=lang,
     )
-    p = cal.points[cal.points["scored"]]
+    p = cal.points[cal.points["scored"].astype(bool)]
     edges = np.linspace(0.0, 1.0, _BINS + 1)
     centres = (edges[:-1] + edges[1:]) / 2.0
     for out in CALIBRATION_OUTPUTS:
@@ -129,6 +129,8 @@ def model_notes(
 def calibration_notes(cal: Calibration, cov: pd.DataFrame, lang: str) -> list[Note]:
     """What the calibration run was, the 90% coverage per output over all horizons, and
     where it is below :data:`COVERAGE_TARGET`."""
+    if not cal.vantages:
+        return [note("f2.note.calibration_none", lang)]
     allh = cov[cov["horizon_months"] == "all"]
     parts = [
         f"{_var(r['output'], lang)} {r['inside_90']:.0f}% (n={int(r['n'])})"
@@ -139,13 +141,13 @@ def calibration_notes(cal: Calibration, cov: pd.DataFrame, lang: str) -> list[No
         note(
             "f2.note.calibration",
             lang,
-            vantages=", ".join(CALIBRATION_VANTAGES),
+            vantages=", ".join(cal.vantages),
             paths=cal.paths,
             seed=cal.seed,
             cover90=sep.join(parts),
         )
     ]
-    miss = allh[allh["inside_90"] < COVERAGE_TARGET]
+    miss = allh[(allh["n"] > 0) & (allh["inside_90"] < COVERAGE_TARGET)]
     if len(miss):
         names = [f"{_var(r['output'], lang)} {r['inside_90']:.0f}%" for _, r in miss.iterrows()]
         out.append(note("f2.note.calibration_misses", lang, misses=sep.join(names)))

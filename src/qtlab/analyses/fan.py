@@ -247,7 +247,7 @@ def f2_fan(
     rm = start.rate_model.to_frame().reset_index()
     notes = _notes(res, start, table, lang)
     notes += model_notes(ctx, inp, start, pol, lang)
-    cal = calibrate_fans(ctx.at(None), paths=calibration_paths, seed=seed)
+    cal = calibrate_fans(ctx, paths=calibration_paths, seed=seed)
     cov = cal.coverage()
     notes += calibration_notes(cal, cov, lang)
     figs = tuple(

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from qtlab._periods import to_monthly
+from qtlab._periods import to_date, to_monthly
 from qtlab.errors import SpecError
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import load_inputs
@@ -117,16 +117,18 @@ def realized_outputs(ctx: RunContext) -> pd.DataFrame:
 @dataclass(frozen=True)
 class Calibration:
     """Per (vantage, output, horizon): the bands, the realized value, its PIT and whether
-    it fell inside the 50% and 90% bands (``points``); ``paths`` and ``seed`` as run."""
+    it fell inside the 50% and 90% bands (``points``); ``paths``, ``seed`` and the
+    ``vantages`` run."""
 
     points: pd.DataFrame
     paths: int
     seed: int
+    vantages: tuple[str, ...] = CALIBRATION_VANTAGES
 
     def coverage(self) -> pd.DataFrame:
         """Per output and horizon (and ``all`` horizons): the number of realized outcomes
         scored and the share [%] inside the 50% and 90% bands."""
-        p = self.points[self.points["scored"]]
+        p = self.points[self.points["scored"].astype(bool)]
         rows = []
         for out in CALIBRATION_OUTPUTS:
             po = p[p["output"] == out]
@@ -153,12 +155,14 @@ def calibrate_fans(
     seed: int = 0,
 ) -> Calibration:
     """Run F2's sweep from each of ``vantages`` (only the data visible then) and score
-    it against the data of ``ctx`` (the latest). Horizons whose month the data do not
-    reach yet are left out; see the module docstring."""
+    it against the data of ``ctx`` (the latest, or what is visible at ``ctx``'s vantage:
+    then only the vantages before it are run, so nothing after it enters). Horizons whose
+    month the data do not reach are left out; see the module docstring."""
     realized = realized_outputs(ctx)
     months = max(CALIBRATION_HORIZONS)
     rows = []
-    for v in vantages:
+    used = [v for v in vantages if ctx.as_of is None or to_date(v) < ctx.as_of]
+    for v in used:
         cv = ctx.at(v)
         st = forward_start(cv, months=months)
         pol = as_policy(default_policy(cv), cv.as_of)
@@ -199,4 +203,8 @@ def calibrate_fans(
                         and not (out == "mbs_paydowns" and r < 0),
                     }
                 )
-    return Calibration(pd.DataFrame(rows), int(paths), int(seed))
+    cols = [
+        "vantage", "output", "unit", "horizon_months", "month", "realized", *_QUANTILES,
+        "pit", "inside_50", "inside_90", "scored",
+    ]  # fmt: skip
+    return Calibration(pd.DataFrame(rows, columns=cols), int(paths), int(seed), tuple(used))
