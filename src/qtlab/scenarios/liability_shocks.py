@@ -120,7 +120,7 @@ def draw_liability_shocks(
     """The drawn arrays :data:`SHOCK_NAMES`, ``(n, len(months))``, zero before ``start``
     (drawn from ``g`` in this order: TGA, currency, ON RRP, pace)."""
     m = len(months)
-    first = int(months.get_loc(start)) if start in months else m
+    first = (start - months[0]).n if start in months else m
     tga = _ar1(g, n, m, shocks.tga_sd, shocks.tga_ar1, first)
     cur = np.zeros((n, m))
     if shocks.currency_sd > 0 and first < m:
