@@ -3,10 +3,13 @@
 From the latest holdings under the regime in force today (``qt2-realized``: runoff
 ended, agency principal to bills, reserve-management bill purchases), thousands of
 mortgage-rate, policy-rate and D2-residual paths (:mod:`qtlab.scenarios.rates`,
-estimated from the monthly history) drive the prepayment model, the runoff engine
-with the liability rules of C2, and the D2 regression; the result is a band per
-output and month. :func:`qtlab.runs.sweep.forward_start` assembles the sweep's plain
-inputs from a run context (the starting point F1's deterministic projection shares).
+estimated on the months where the policy rate moves, reverting to the SEP's longer-run
+median) drive the prepayment model, the runoff engine with the liability rules of C2
+and the liability shocks of :mod:`qtlab.scenarios.liability_shocks`, and the D2
+regression; the result is a band per output and month. Its calibration from four past
+vantages (:mod:`qtlab.runs.calibration`) is reported with it.
+:func:`qtlab.runs.sweep.forward_start` assembles the sweep's plain inputs from a run
+context (the starting point F1's deterministic projection shares).
 """
 
 from __future__ import annotations

@@ -265,13 +265,14 @@ def sweep_start_with_inputs(
     the latest MBS file; liabilities: C2's
     default rules (ON RRP absorbs changes first, TGA flat, currency growing), other assets
     held at their start
-    level; D2: the yield fitted on ``indicator`` to the last month. Base paths: the
-    mortgage rate flat at its last monthly average (the deterministic projections'
-    path), the policy rate along the SEP median (``sep``) from the last level, the D2
-    residual zero (starting at the last in-sample residual, decaying at its AR(1)).
-    The rate model is estimated on the D2 sample (2009 onward) and its residual
-    process set to the D2 fit's own AR(1) (``kappa = 1 - rho``, shock variance
-    ``s2 (1 - rho^2)``).
+    level; D2: the yield fitted on ``indicator`` to the last month over the sample of
+    D2's default specification (:func:`yield_fit`). Rate model: :func:`rate_model`
+    (estimated where the policy rate moves, anchored at the longer-run median of the SEP
+    ``sep``). Base paths: the mortgage rate and the policy rate from their last monthly
+    levels back towards their anchors at the estimated speeds
+    (:func:`~qtlab.scenarios.rates.anchored_base`), the D2 residual zero (starting at the
+    last in-sample residual, decaying at its AR(1)). Liability shocks:
+    :func:`liability_shocks`.
     """
     if isinstance(months, bool) or not 1 <= int(months) <= 120:
         raise SpecError(f"months={months!r} must be between 1 and 120")
