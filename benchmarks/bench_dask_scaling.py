@@ -35,10 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _baseline import load, median, timed
 
-from qtlab.analyses.fan import forward_start
 from qtlab.policy import load_preset
+from qtlab.runs import RunContext
+from qtlab.runs.sweep import forward_start
 from qtlab.scenarios import draw_paths, sweep_paths
-from qtlab.store import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -93,7 +93,7 @@ def main() -> None:
     from dask.distributed import Client  # noqa: PLC0415 - optional dependency
 
     pol = load_preset("qt2-realized")
-    start = forward_start(Dataset(), months=a.months, policy=pol)
+    start = forward_start(RunContext(), months=a.months, policy=pol)
     paths, coefs = draw_paths(start, a.paths, a.seed)
     opts = {"chunk_size": a.chunk_size}
 

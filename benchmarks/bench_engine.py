@@ -30,8 +30,8 @@ from dataclasses import replace
 
 from qtlab.engine import BalanceInputs, ConstantPaydownRate, MbsSettlement, project
 from qtlab.policy import Endpoint, load_preset
+from qtlab.runs import RunContext
 from qtlab.runs.inputs import load_inputs
-from qtlab.store.dataset import Dataset
 
 
 class _Paths:
@@ -61,7 +61,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.quick:
         args.months, args.scenarios = min(args.months, 60), min(args.scenarios, 20)
-    ds = Dataset("2022-05-31")
+    ds = RunContext("2022-05-31")
     h = ds.holdings()
     pol = load_preset("qt2-realized")
     src = ConstantPaydownRate(0.007)

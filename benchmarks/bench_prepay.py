@@ -36,8 +36,8 @@ from _baseline import load, median, timed
 from qtlab._random import rng
 from qtlab.prepay import CohortState, prepay_params, project, project_reference
 from qtlab.prepay._fast import available, default_threads
+from qtlab.runs import RunContext
 from qtlab.runs.mbs import cohorts_at, mortgage_rates
-from qtlab.store import Dataset
 
 
 def main() -> None:
@@ -58,7 +58,7 @@ def main() -> None:
     nb = min(a.baseline_paths, a.paths)
     threads = a.threads or default_threads()
 
-    hist = mortgage_rates(Dataset())
+    hist = mortgage_rates(RunContext())
     state = CohortState.from_frame(cohorts_at("2022-05-11", hist))
     params = prepay_params("qt2-fit")
     # random-walk rate paths around 5.25% with 20 bp monthly steps [%]

@@ -36,10 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _baseline import load, median, numpy_kernels, peak_rss_mb, timed
 
-from qtlab.analyses.fan import forward_start
 from qtlab.policy import load_preset
+from qtlab.runs import RunContext
+from qtlab.runs.sweep import forward_start
 from qtlab.scenarios import draw_paths, sweep_paths, sweep_reference
-from qtlab.store import Dataset
 
 CHECKED = ("mbs_paydowns", "reserves", "yield10")
 
@@ -65,7 +65,7 @@ def main() -> None:
     nb, k = min(a.baseline_paths, a.paths), min(a.ref_paths, a.paths)
 
     pol = load_preset("qt2-realized")
-    start = forward_start(Dataset(), months=a.months, policy=pol)
+    start = forward_start(RunContext(), months=a.months, policy=pol)
     paths, coefs = draw_paths(start, a.paths, a.seed)
     opts = {"chunk_size": a.chunk_size, "workers": a.workers}
     sweep_paths(start, pol, paths.take(slice(0, 2)), coefs[:2], **opts)  # load the kernels

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qtlab.analyses.fan import f2_fan, mbs_runoff_variant
-from qtlab.engine import SplicedPaydowns
+from qtlab.engine import PaydownPath, SplicedPaydowns
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.policy import load_preset
@@ -37,6 +37,7 @@ from qtlab.scenarios import (
     sweep_paths,
     sweep_reference,
 )
+from qtlab.scenarios.rates import moving_months
 
 MONTHS = 24
 POL = load_preset("qt2-realized")
@@ -81,16 +82,22 @@ def test_estimation_recovers_known_parameters():
     np.testing.assert_allclose(est.long_run, [5.0, 2.0], atol=0.1)
 
 
-def test_rate_model_reproduces_the_history_statistics(start: SweepStart):
+def test_rate_model_reproduces_the_history_statistics(
+    start: SweepStart, fwd: tuple[SweepStart, ImpactInputs]
+):
     """Simulated monthly changes have the standard deviation and correlation of the
     realized monthly changes of the mortgage rate (PMMS/MORTGAGE30US monthly average)
-    and the policy rate over the estimation sample."""
+    and the policy rate over the estimation sample: the months where the policy rate
+    moves (from 1994-02, off the zero lower bound)."""
     m = start.rate_model
-    assert m.sample is not None and m.sample[0] == pd.Period("2009-01", "M")
+    inp = fwd[1]
+    assert m.sample is not None and m.sample[0] >= pd.Period("1994-03", "M")
     assert m.nobs > 150
     hist = mortgage_rates(RunContext())
     hist.index = pd.PeriodIndex(hist.index, freq="M")
-    realized = hist.loc[m.sample[0] : m.sample[1]].diff().dropna()
+    mv = moving_months(inp.policy).reindex(hist.index).fillna(False).to_numpy(bool)
+    pair = mv[1:] & mv[:-1] & np.asarray(hist.index[1:] <= inp.last_month)
+    realized = pd.Series(np.diff(hist.to_numpy(float))[pair])
     months = pd.period_range("2030-01", periods=60, freq="M")
     base = pd.DataFrame({n: 5.0 for n in m.names}, index=months)
     sim = simulate_rates(m, base, 2000, seed=3)
@@ -210,8 +217,11 @@ def test_each_scenario_keeps_the_engine_identities(small):
     liab = a["reserves"] + a["on_rrp"] + a["tga"] + a["currency_other"]
     np.testing.assert_allclose(a["total_assets"], liab, atol=1e-6)
     # under the regime in force agency principal goes to bills: assets do not depend on
-    # the rate path, paydowns do
-    assert np.ptp(a["total_assets"], axis=0).max() < 1e-6
+    # the rate path, paydowns do; assets move only with each path's reserve-management
+    # purchase pace (a liability-side shock)
+    net = a["total_assets"] - np.cumsum(a["bill_purchases"] - a["agency_to_treasuries"], axis=1)
+    assert np.ptp(net, axis=0).max() < 1e-6
+    assert np.ptp(a["total_assets"][:, -1]) > 1.0
     assert np.ptp(a["mbs_paydowns"][:, -1]) > 0.1
     np.testing.assert_allclose(a["agency_to_treasuries"], a["mbs_paydowns"], atol=1e-9)
 
@@ -226,8 +236,8 @@ def test_vectorized_sweep_equals_the_per_scenario_loop(start: SweepStart):
 
 def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart, ImpactInputs]):
     """Every path on the base rates (no shock) gives the deterministic engine projection
-    of the runoff analyses (realized paydowns where measured, then the prepayment model,
-    rates flat) and the D2 point forecast."""
+    of the runoff analyses (realized paydowns where measured, then the prepayment model
+    along the base mortgage rate: back to its anchor) and the D2 point forecast."""
     start, inp = fwd
     grid = start.base.index
     h = np.arange(len(grid)) - grid.get_loc(start.first_shock[RESIDUAL]) + 1
@@ -240,7 +250,10 @@ def test_flat_paths_reproduce_the_deterministic_projection(fwd: tuple[SweepStart
     }
     res = sweep_paths(start, POL, RatePaths(pd.PeriodIndex(grid), vals))
     ds = RunContext()
-    src = SplicedPaydowns(realized_paydown_rates(ds), paydown_source("model", ctx=ds))
+    base_rate = start.base[MORTGAGE].loc[start.first_shock[MORTGAGE] :]
+    model = paydown_source("model", ctx=ds, mortgage_rate=base_rate)
+    assert not isinstance(model, PaydownPath)
+    src = SplicedPaydowns(realized_paydown_rates(ds), model)
     det = run_projection(
         ds, POL, start.start, MONTHS, mbs_paydowns=src, balance=start.balance
     ).frame
@@ -304,7 +317,7 @@ def test_missing_dask_names_the_extra(start: SweepStart, monkeypatch: pytest.Mon
 
 
 def test_f2_fan_charts_on_the_latest_data():
-    r = f2_fan(RunContext(), paths=40, months=MONTHS, seed=1)
+    r = f2_fan(RunContext(), paths=40, months=MONTHS, seed=1, calibration_paths=40)
     assert r.meta["seed"] == 1 and r.meta["n_paths"] == 40
     keys = ("policy", "variable", "unit", "horizon_months", "month", "q05", "q25", "q50")
     cols = {t(f"f2.col.{k}", "en"): k for k in (*keys, "q75", "q95", "mean")}
@@ -321,14 +334,25 @@ def test_f2_fan_charts_on_the_latest_data():
     )
     # paydowns of the 2024-10 MBS file with mortgage rates near 6.5%: 10-20 bn a month
     assert 10 < in_force.loc[("mbs_paydowns", 24), "q50"] < 20
-    # reinvestment in bills: reserves do not fan out; without it they do
-    assert in_force.loc[("reserves", 24), "q95"] - in_force.loc[("reserves", 24), "q05"] < 1e-6
+    # reinvestment in bills: reserves fan out with the liability shocks alone (TGA,
+    # currency, ON RRP, purchase pace); more so when agency principal runs off
+    width = in_force.loc[("reserves", 24), "q95"] - in_force.loc[("reserves", 24), "q05"]
+    assert width > 100.0
     alt = r.note_values("f2.note.reserves_alt")
     assert alt["q95"] - alt["q05"] > 1.0 and alt["q50"] < in_force.loc[("reserves", 24), "q50"]
+    assert alt["width_in_force"] > 100.0
     # the yield band is wide (AR(1) residual, parameter draws) and contains the median
     y = in_force.loc[("yield10", 24)]
     assert 0.5 < y["q95"] - y["q05"] < 5
-    assert [f.name for f in r.figures] == ["f2_mbs_paydowns", "f2_reserves", "f2_yield10"]
+    assert [f.name for f in r.figures] == [
+        "f2_mbs_paydowns",
+        "f2_reserves",
+        "f2_yield10",
+        "f2_pit",
+    ]
+    # the calibration table: one row per output and horizon (12, 24, 36, all)
+    assert r.table("f2_coverage").shape == (6 * 4, 5)
+    assert r.note_values("f2.note.calibration")["paths"] == 40
     assert r.note_values("f2.note.method")["paths"] == 40
 
 

@@ -56,6 +56,7 @@ def make_forecasts(ctx: RunContext) -> dict[str, Any]:
     from qtlab.policy import PRESET_NAMES  # noqa: PLC0415
     from qtlab.runs.endpoint import engine_stop  # noqa: PLC0415 (avoids a cycle)
     from qtlab.runs.inputs import default_asset_path, engine_frame  # noqa: PLC0415
+    from qtlab.runs.yield_spec import choose_default  # noqa: PLC0415
 
     if ctx.as_of is None:
         raise SpecError("make_forecasts needs a past vantage date (Dataset(as_of=...))")
@@ -76,9 +77,11 @@ def make_forecasts(ctx: RunContext) -> dict[str, Any]:
     # D2's default path (120 months, C3's default rules), read and stopped once for both
     # indicators and for C3 below
     shared = stopped_path(ctx, horizon=120)
+    # D2's default specification, chosen by out-of-sample error as D2 chooses it
+    choice = choose_default(shared[0], shared[1])
     for ind in ("reserves_to_debt", "reserves_to_gdp"):
-        yf = yield_forecast(ctx, ind, inputs=shared)
-        src = f"qtlab D2 ({ind}) as of {made}"
+        yf = yield_forecast(ctx, ind, inputs=shared, sample=choice.sample, form=choice.form)
+        src = f"qtlab D2 ({ind}; default specification {choice.spec.name}) as of {made}"
         hz = str(yf.forecast.index[-1])
         add("ten_year_peak_level", round(float(str(yf.peak["mean"])), 3), hz, src)
         add("ten_year_peak_month", str(yf.peak["month"]), hz, src)

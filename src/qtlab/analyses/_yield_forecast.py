@@ -14,14 +14,16 @@ import pandas as pd
 
 from qtlab._periods import value_at
 from qtlab.analyses.liabilities import DEFAULT_RULES, stopped_path
+from qtlab.analyses.result import Note, note
 from qtlab.balance import DEFAULT_GDP_GROWTH
 from qtlab.errors import SpecError, one_of
+from qtlab.i18n import t
 from qtlab.impact import INDICATORS, SepStatistic, YieldFit, fit_yield, peak
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import Assumption, ImpactInputs, last_sep_year, sep_path
 from qtlab.runs.yield_spec import indicators_along
 
-__all__ = ["YieldForecast", "indicators_along", "yield_forecast"]
+__all__ = ["YieldForecast", "indicators_along", "spec_note", "yield_forecast"]
 
 #: The first month of the federal funds target range (DFEDTARU starts 2008-12-16).
 _RANGE_START: Final = pd.Period("2008-12", freq="M")
@@ -125,3 +127,15 @@ def yield_forecast(
 def _pre_name(inp: ImpactInputs) -> str:
     text = str(inp.policy.attrs.get("pre_range", ""))
     return "DFEDTAR" if "DFEDTAR" in text else "DFF"
+
+
+def spec_note(spec: str, fit: YieldFit, lang: str) -> Note:
+    """The note D3, F2 and the scorecard add: the D2 specification ``spec`` their 10-year
+    path uses (chosen by :func:`qtlab.runs.yield_spec.choose_default`, as D2's)."""
+    return note(
+        "d2.note.default_used",
+        lang,
+        spec=spec,
+        form=t(f"d2.form.{fit.form}", lang),
+        first=str(fit.sample[0]),
+    )

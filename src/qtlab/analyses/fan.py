@@ -3,10 +3,13 @@
 From the latest holdings under the regime in force today (``qt2-realized``: runoff
 ended, agency principal to bills, reserve-management bill purchases), thousands of
 mortgage-rate, policy-rate and D2-residual paths (:mod:`qtlab.scenarios.rates`,
-estimated from the monthly history) drive the prepayment model, the runoff engine
-with the liability rules of C2, and the D2 regression; the result is a band per
-output and month. :func:`qtlab.runs.sweep.forward_start` assembles the sweep's plain
-inputs from a run context (the starting point F1's deterministic projection shares).
+estimated on the months where the policy rate moves, reverting to the SEP's longer-run
+median) drive the prepayment model, the runoff engine with the liability rules of C2
+and the liability shocks of :mod:`qtlab.scenarios.liability_shocks`, and the D2
+regression; the result is a band per output and month. Its calibration from four past
+vantages (:mod:`qtlab.runs.calibration`) is reported with it.
+:func:`qtlab.runs.sweep.forward_start` assembles the sweep's plain inputs from a run
+context (the starting point F1's deterministic projection shares).
 """
 
 from __future__ import annotations
@@ -19,12 +22,20 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import period_index
+from qtlab.analyses._fan_calibration import (
+    calibration_notes,
+    coverage_table,
+    model_notes,
+    pit_figure,
+    points_table,
+)
 from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._tables import headers
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.policy import Policy
+from qtlab.runs.calibration import CALIBRATION_PATHS, calibrate_fans
 from qtlab.runs.context import RunContext
 from qtlab.runs.mbs import realized_paydowns
 from qtlab.runs.runoff import as_policy
@@ -47,10 +58,12 @@ __all__ = [
     "F2_PATHS",
     "FAN_VARIABLES",
     "HORIZONS",
+    "coverage_table",
     "default_policy",
     "f2_fan",
     "forward_start",
     "mbs_runoff_variant",
+    "pit_figure",
 ]
 
 #: Paths of the report's F2 (see :func:`f2_fan`).
@@ -191,10 +204,15 @@ def f2_fan(
     months: int = 36,
     seed: int = 0,
     policy: str | None = None,
+    calibration_paths: int = CALIBRATION_PATHS,
 ) -> AnalysisResult:
     """F2: fan charts (median, 50% and 90% bands) of monthly MBS paydowns [USD bn],
     reserves [USD bn] and the D2 10-year yield [%] over ``months`` from ``paths`` seeded
     Monte-Carlo rate paths under ``policy``.
+
+    The calibration (:func:`qtlab.runs.calibration.calibrate_fans`) reruns the sweep
+    from four past vantages with ``calibration_paths`` seeded paths each and scores the
+    bands against the latest data (table, PIT histogram and notes).
 
     The report's default of 1,000 paths puts the Monte-Carlo error of the 5% and 95%
     quantiles at about 0.07 standard deviations of the output (binomial standard error
@@ -231,6 +249,10 @@ def f2_fan(
     full.insert(2, "unit", full["variable"].map(FAN_VARIABLES))
     rm = start.rate_model.to_frame().reset_index()
     notes = _notes(res, start, table, lang)
+    notes += model_notes(ctx, inp, start, pol, lang)
+    cal = calibrate_fans(ctx, paths=calibration_paths, seed=seed)
+    cov = cal.coverage()
+    notes += calibration_notes(cal, cov, lang)
     figs = tuple(
         Figure(f"f2_{v}", _fan_figure(res, dets[v], inp_hist[v], v, lang)) for v in FAN_VARIABLES
     )
@@ -242,15 +264,23 @@ def f2_fan(
             Table("f2_bands", t("f2.table.bands", lang), _translated(table, lang)),
             Table("f2_bands_monthly", t("f2.table.monthly", lang), _translated(full, lang)),
             Table("f2_rate_model", t("f2.table.rate_model", lang), _translated(rm, lang)),
+            Table("f2_coverage", t("f2.coverage.table", lang), coverage_table(cov, lang)),
+            Table("f2_calibration", t("f2.coverage.points", lang), points_table(cal, lang)),
         ),
-        figures=figs,
+        figures=(*figs, Figure("f2_pit", pit_figure(cal, lang))),
         notes=tuple(notes),
         meta={
             "as_of": ctx.as_of,
-            "options": {"paths": paths, "months": months, "seed": seed, "policy": pol.name},
+            "options": {
+                "paths": paths,
+                "months": months,
+                "seed": seed,
+                "policy": pol.name,
+                "calibration_paths": calibration_paths,
+            },
             "seed": res.seed,
             "n_paths": res.n_paths,
-            "inputs": ["MORTGAGE30US", "DGS10", "DFEDTARU", "WRESBAL", "soma.mbs", "FEDTARMD"],
+            "inputs": ["MORTGAGE30US", "DGS10", "DFEDTARU", "WRESBAL", "soma.mbs", "FEDTARMDLR"],
         },
     )
 
@@ -303,6 +333,10 @@ def _notes(res: SweepResult, start: SweepStart, table: pd.DataFrame, lang: str) 
             rho=1.0 - float(m.kappa[i_r]),
             sigma_r=float(m.sigma[i_r]),
             start_rate=float(start.base[MORTGAGE].iloc[0]),
+            nobs=m.nobs,
+            anchor_p=float(m.long_run[i_p]),
+            anchor_m=float(m.long_run[i_m]),
+            half_p=float(m.to_frame()["half_life"].iloc[i_p]),
         ),
     ]
     h = int(table["horizon_months"].max())

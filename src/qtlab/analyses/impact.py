@@ -16,7 +16,12 @@ import plotly.graph_objects as go
 from qtlab._periods import fiscal_year, period_index, to_monthly, value_at
 from qtlab.analyses._d2_family import choose_default, family_parts
 from qtlab.analyses._figures import shade_episodes, styled_figure
-from qtlab.analyses._yield_forecast import YieldForecast, indicators_along, yield_forecast
+from qtlab.analyses._yield_forecast import (
+    YieldForecast,
+    indicators_along,
+    spec_note,
+    yield_forecast,
+)
 from qtlab.analyses.liabilities import assumption_notes, stopped_path
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.balance import DEFAULT_GDP_GROWTH
@@ -37,6 +42,7 @@ from qtlab.impact import (
     previous_peak,
     term_shares,
 )
+from qtlab.impact.yield_family import Spec
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import (
     meta,
@@ -283,8 +289,16 @@ def interest_model(
     (monthly [%]) is given; the short end follows the SEP policy path.
     """
     shared = stopped_path(ctx, horizon=max(horizon, 24), gdp_growth=gdp_growth)
+    choice = choose_default(shared[0], shared[1])
     yf = yield_forecast(
-        ctx, indicator, sep=sep, horizon=horizon, inputs=shared, sep_statistic=sep_statistic
+        ctx,
+        indicator,
+        sample=choice.sample,
+        form=choice.form,
+        sep=sep,
+        horizon=horizon,
+        inputs=shared,
+        sep_statistic=sep_statistic,
     )
     inp = shared[0]
     ten = ten_year if ten_year is not None else yf.forecast["mean"]
@@ -332,6 +346,7 @@ def interest_model(
     years = sorted(set(period_index(ten).year))
     return {
         "forecast": yf,
+        "spec": choice.spec,
         "rates": rates,
         "fiscal_years": table,
         "cbo_vintage": cbo_vintage,
@@ -373,6 +388,9 @@ def d3_interest(
     assert isinstance(yf, YieldForecast)
     notes: list[Note] = assumption_notes([*yf.assumptions, yf.policy_source], lang)
     notes.append(note("d3.note.model", lang))
+    spec = m["spec"]
+    assert isinstance(spec, Spec)
+    notes.append(spec_note(spec.name, yf.fit, lang))
     notes.append(note("d3.note.previous_peak", lang, **prev))
     proj = fy[fy["projected"]]
     if not proj.empty:

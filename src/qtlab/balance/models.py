@@ -84,6 +84,9 @@ class CurrencyFit:
     start: pd.Period
     end: pd.Period
     months: int
+    #: Standard deviation of the monthly log change around its mean [fraction]: the
+    #: residual of the trend, a random walk's monthly shock (Monte-Carlo bands).
+    monthly_sd: float = 0.0
 
     def path(self, level0: float, idx: pd.PeriodIndex) -> pd.Series:
         """Currency [USD bn] on ``idx`` from ``level0`` in the month before ``idx[0]``."""
@@ -116,7 +119,7 @@ class CurrencyTrend:
         growth = 100.0 * (math.exp(12.0 * mean) - 1.0)
         # delta method: d growth / d mean = 12 * exp(12 mean) [x100]
         se = 100.0 * 12.0 * math.exp(12.0 * mean) * sd / math.sqrt(len(d))
-        return CurrencyFit(growth, se, x.index[0], x.index[-1], len(x))
+        return CurrencyFit(growth, se, x.index[0], x.index[-1], len(x), sd)
 
 
 def currency_growth_reference(levels: list[float]) -> tuple[float, float]:
@@ -140,6 +143,11 @@ class TgaFit:
     factors: tuple[float, ...]
     source: str  # "target" or "history"
     end: pd.Period
+    #: Residual of the months outside the episodes around the pattern (each month's
+    #: ratio to its 12-month block mean minus its calendar factor, times ``level``):
+    #: standard deviation [USD bn] and first-order autocorrelation (Monte-Carlo bands).
+    resid_sd: float = 0.0
+    resid_ar1: float = 0.0
 
     def path(self, idx: pd.PeriodIndex) -> pd.Series:
         """The TGA [USD bn] on ``idx``."""
@@ -218,11 +226,44 @@ class TgaSeasonal:
         f = np.array([np.mean(r) if r else 1.0 for r in ratios])
         f = f / f.mean()
         if self.target is not None:
-            return TgaFit(float(self.target), tuple(float(v) for v in f), "target", e)
-        recent = x[keep].iloc[-self.recent :] if keep.any() else x.iloc[-self.recent :]
-        # the level is the recent months' mean with their calendar pattern taken out
-        level = float((recent / f[np.asarray(pd.PeriodIndex(recent.index).month) - 1]).mean())
-        return TgaFit(level, tuple(float(v) for v in f), "history", e)
+            level = float(self.target)
+            src = "target"
+        else:
+            recent = x[keep].iloc[-self.recent :] if keep.any() else x.iloc[-self.recent :]
+            # the level is the recent months' mean with their calendar pattern taken out
+            months = np.asarray(pd.PeriodIndex(recent.index).month) - 1
+            level, src = float((recent / f[months]).mean()), "history"
+        sd, ar1 = _tga_residual(x, keep, f, self.years, level)
+        return TgaFit(level, tuple(float(v) for v in f), src, e, sd, ar1)
+
+
+def _tga_residual(
+    x: pd.Series, keep: np.ndarray, f: np.ndarray, years: int, level: float
+) -> tuple[float, float]:
+    """Standard deviation [USD bn] and AR(1) of the TGA around its calendar pattern: per
+    month outside the episodes, (ratio to its 12-month block mean - calendar factor) x
+    ``level``; the AR(1) over consecutive months both outside them."""
+    idx = pd.PeriodIndex(x.index)
+    e = idx[-1]
+    res = np.full(len(x), np.nan)
+    for b in range(years):
+        inb = np.asarray((idx <= e - 12 * b) & (idx > e - 12 * (b + 1))) & keep
+        if inb.sum() < 6:
+            continue
+        block = x.to_numpy(float)[inb]
+        if block.mean() <= 0:
+            continue
+        res[inb] = (block / block.mean() - f[np.asarray(idx.month)[inb] - 1]) * level
+    ok = np.isfinite(res)
+    if ok.sum() < 3:
+        return 0.0, 0.0
+    sd = float(np.std(res[ok], ddof=1))
+    pair = ok[1:] & ok[:-1]
+    if pair.sum() < 3 or sd == 0:
+        return sd, 0.0
+    a, b2 = res[:-1][pair], res[1:][pair]
+    r = float(np.corrcoef(a, b2)[0, 1])
+    return sd, min(max(r, 0.0), 0.99) if np.isfinite(r) else 0.0
 
 
 # --- decay (other liabilities and capital, other assets) -------------------------------
@@ -320,6 +361,10 @@ class RrpFit:
     r2: float
     start: pd.Period
     end: pd.Period
+    #: Residual standard deviation [USD bn] and first-order autocorrelation
+    #: (Monte-Carlo bands).
+    resid_sd: float = 0.0
+    resid_ar1: float = 0.0
 
     def predict(self, net_bills: pd.Series, spread: pd.Series) -> pd.Series:
         """ON RRP [USD bn] for the drivers (same monthly index)."""
@@ -370,6 +415,7 @@ class RrpSupply:
         r2 = 1.0 - float(resid @ resid) / float(((y - y.mean()) ** 2).sum())
         se = np.sqrt(np.maximum(np.diag(cov), 0.0))
         months = pd.PeriodIndex(f.index)
+        ar1 = float(np.corrcoef(resid[:-1], resid[1:])[0, 1]) if len(resid) > 3 else 0.0
         return RrpFit(
             const=float(beta[0]),
             bills=float(beta[1]),
@@ -379,6 +425,8 @@ class RrpSupply:
             r2=r2,
             start=months[0],
             end=months[-1],
+            resid_sd=float(np.sqrt(float(resid @ resid) / dof)),
+            resid_ar1=min(max(ar1, 0.0), 0.99) if np.isfinite(ar1) else 0.0,
         )
 
 

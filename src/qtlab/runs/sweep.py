@@ -9,28 +9,31 @@ purchases, TIPS accrual, MBS settlement). Units: USD bn, percent, calendar month
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-from qtlab._periods import value_at
+from qtlab._periods import to_monthly
 from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules
+from qtlab.balance.models import LiabilityModelFit
 from qtlab.engine import DESK_MBS_LAG
-from qtlab.errors import SpecError
+from qtlab.errors import DateRangeError, SpecError, UnknownSeriesError
 from qtlab.impact import YieldFit, fit_yield, scarcity_indicators
+from qtlab.impact.paths import SEP_MIDPOINT_TO_UPPER
 from qtlab.policy import Policy, preset_in_force
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
 from qtlab.prepay import CohortState
 from qtlab.runs.context import RunContext
 from qtlab.runs.forward import realized_paydown_rates, start_month
-from qtlab.runs.inputs import ImpactInputs, balance_from_h41, load_inputs, sep_path
+from qtlab.runs.inputs import ImpactInputs, balance_from_h41, fit_liability_model, load_inputs
 from qtlab.runs.mbs import mortgage_rates, params_at
 from qtlab.runs.mbs_settlement import mbs_settlement
 from qtlab.runs.runoff import as_policy, purchases_after_file
 from qtlab.runs.tips import tips_accrual
+from qtlab.runs.yield_spec import default_levels_spec
 from qtlab.scenarios import (
     MORTGAGE,
     POLICY,
@@ -38,13 +41,28 @@ from qtlab.scenarios import (
     SweepStart,
     YieldModel,
     deterministic,
-    estimate_rate_model,
 )
+from qtlab.scenarios.liability_shocks import LiabilityShocks
+from qtlab.scenarios.rates import (
+    RateModel,
+    anchored_base,
+    estimate_anchored_rate_model,
+    moving_months,
+)
+from qtlab.sources.fomc import load_sep_preset
 
 __all__ = [
+    "LONGER_RUN_MEDIAN",
     "POLICY_FLOOR",
+    "RMP_PACE_CV_DEFAULT",
+    "RateAnchor",
     "default_policy",
     "forward_start",
+    "liability_shocks",
+    "rate_anchor",
+    "rate_model",
+    "rmp_pace_cv",
+    "sep_longer_run",
     "sweep_start_with_inputs",
     "yield_fit",
 ]
@@ -52,6 +70,8 @@ __all__ = [
 #: Lowest policy rate of a path: the upper bound of the 0-0.25% target range [%].
 POLICY_FLOOR: Final = 0.25
 _QT2_END: Final = date(2025, 12, 1)
+#: The SEP series of the longer-run median of the federal funds rate (FRED's id).
+LONGER_RUN_MEDIAN: Final = "FEDTARMDLR"
 
 
 def default_policy(ctx: RunContext) -> str:
@@ -64,11 +84,141 @@ def default_policy(ctx: RunContext) -> str:
     return preset_in_force(ctx.as_of)
 
 
-def yield_fit(inp: ImpactInputs, indicator: str) -> YieldFit:
+def yield_fit(
+    inp: ImpactInputs,
+    indicator: str,
+    sample: tuple[str | None, str | None] | None = None,
+) -> YieldFit:
     """D2's yield model fitted on ``indicator`` (a scarcity indicator of
-    :func:`~qtlab.impact.scarcity_indicators`) over the inputs ``inp``."""
+    :func:`~qtlab.impact.scarcity_indicators`) over the inputs ``inp``, in levels over
+    ``sample`` (default: the sample of D2's default specification chosen out of sample,
+    :func:`~qtlab.runs.yield_spec.default_levels_spec`)."""
     ind = scarcity_indicators(inp.reserves, inp.debt, inp.gdp)[indicator]
-    return fit_yield(inp.yield10, ind, inp.policy, indicator_name=indicator)
+    if sample is None:
+        sample = default_levels_spec(inp).sample
+    return fit_yield(inp.yield10, ind, inp.policy, indicator_name=indicator, sample=sample)
+
+
+@dataclass(frozen=True)
+class RateAnchor:
+    """Where F2's rates revert to, and from what (all visible at the vantage).
+
+    ``policy`` [%, upper bound]: the SEP's longer-run median (a range midpoint) plus
+    :data:`~qtlab.impact.paths.SEP_MIDPOINT_TO_UPPER`, ``None`` where no SEP longer-run
+    median is in the data (the estimated long-run level is used); ``sep_median`` [%] and
+    ``sep_date`` that SEP's; ``mortgage`` [%] = ``policy`` + ``spread``, the mean of the
+    mortgage rate minus the policy rate over the estimation sample's months [pp]."""
+
+    policy: float | None
+    sep_median: float | None
+    sep_date: date | None
+    mortgage: float | None
+    spread: float
+
+
+def sep_longer_run(ctx: RunContext, sep: str = "latest") -> tuple[float, date] | None:
+    """The SEP's longer-run median of the federal funds rate [%] and its date: the latest
+    SEP visible at the vantage (``"latest"``) or a packaged preset; None if there is none."""
+    if sep != "latest":
+        d = load_sep_preset(sep).data
+        lr = d.loc[d["series_id"] == LONGER_RUN_MEDIAN]
+        if lr.empty:
+            return None
+        return float(lr["value"].iloc[-1]), pd.Timestamp(lr["vintage"].iloc[-1]).date()
+    try:
+        s = ctx.series(LONGER_RUN_MEDIAN).dropna()
+    except (UnknownSeriesError, DateRangeError):
+        return None
+    if s.empty:
+        return None
+    return float(s.iloc[-1]), pd.Timestamp(s.attrs.get("vintage", s.index[-1])).date()
+
+
+def rate_anchor(
+    ctx: RunContext, inp: ImpactInputs, mortgage: pd.Series, sep: str = "latest"
+) -> RateAnchor:
+    """The anchors of F2's rate model (:class:`RateAnchor`)."""
+    mv = moving_months(inp.policy)
+    both = pd.concat([mortgage, inp.policy], axis=1).loc[: inp.last_month].dropna()
+    both = both.loc[mv.reindex(both.index).fillna(False).to_numpy(bool)]
+    spread = float((both.iloc[:, 0] - both.iloc[:, 1]).mean())
+    lr = sep_longer_run(ctx, sep)
+    if lr is None:
+        return RateAnchor(None, None, None, None, spread)
+    pol = lr[0] + SEP_MIDPOINT_TO_UPPER
+    return RateAnchor(pol, lr[0], lr[1], pol + spread, spread)
+
+
+def rate_model(
+    ctx: RunContext,
+    inp: ImpactInputs,
+    mortgage: pd.Series,
+    fit: YieldFit,
+    sep: str = "latest",
+) -> tuple[RateModel, RateAnchor]:
+    """F2's rate model: :func:`~qtlab.scenarios.rates.estimate_anchored_rate_model` on the
+    months where the policy rate moves (from 1994-02, off the zero lower bound) to the
+    last complete month, anchored at :func:`rate_anchor`; the D2 residual's speed and
+    shock from the D2 fit's own AR(1) (``kappa = 1 - rho``, shock variance
+    ``s2 (1 - rho^2)``), its long-run level 0."""
+    anchor = rate_anchor(ctx, inp, mortgage, sep)
+    hist = pd.DataFrame({MORTGAGE: mortgage, POLICY: inp.policy, RESIDUAL: fit.actual - fit.fitted})
+    anchors = {RESIDUAL: 0.0}
+    if anchor.policy is not None and anchor.mortgage is not None:
+        anchors |= {POLICY: anchor.policy, MORTGAGE: anchor.mortgage}
+    model = estimate_anchored_rate_model(
+        hist, moving_months(inp.policy), anchors, last=inp.last_month
+    )
+    r = model.index(RESIDUAL)
+    kappa, sigma = model.kappa.copy(), model.sigma.copy()
+    kappa[r], sigma[r] = 1.0 - fit.rho, float(np.sqrt(fit.resid_var * (1.0 - fit.rho**2)))
+    return replace(model, kappa=kappa, sigma=sigma), anchor
+
+
+#: Reserve-management pace uncertainty where fewer than :data:`_PACE_MONTHS` months of
+#: purchases are visible: a standard deviation of half the stated pace (an assumption).
+RMP_PACE_CV_DEFAULT: Final = 0.5
+_PACE_MONTHS: Final = 3
+
+
+def rmp_pace_cv(ctx: RunContext, policy: Policy, last: pd.Period) -> tuple[float, int]:
+    """Uncertainty of the reserve-management purchase pace, as a fraction of the policy's
+    pace, and the months it was measured on: the standard deviation of the monthly change
+    of the SOMA's bills (month-end) since the last regime with bill purchases began, to
+    ``last``, over that regime's pace; :data:`RMP_PACE_CV_DEFAULT` with fewer than 3 such
+    months; 0 without purchases."""
+    regs = [r for r in policy.regimes if r.bill_purchases > 0]
+    if not regs:
+        return 0.0, 0
+    reg = regs[-1]
+    bills = to_monthly(ctx.series("soma.bills"), "last")
+    d = bills.diff().loc[reg.start : last].dropna()
+    if len(d) < _PACE_MONTHS:
+        return RMP_PACE_CV_DEFAULT, len(d)
+    return float(d.std(ddof=1)) / float(reg.bill_purchases), len(d)
+
+
+def liability_shocks(
+    ctx: RunContext, inp: ImpactInputs, policy: Policy
+) -> tuple[LiabilityShocks, LiabilityModelFit]:
+    """The liability shocks of a sweep (:mod:`qtlab.scenarios.liability_shocks`) from the
+    liability model fitted at the vantage (:func:`~qtlab.runs.inputs.fit_liability_model`):
+    the TGA's and ON RRP's residual standard deviations and autocorrelations, currency's
+    monthly log-change standard deviation, and :func:`rmp_pace_cv`."""
+    fit = fit_liability_model(ctx, inp)
+    cur0 = float(inp.h41["currency"].loc[: inp.last_month].dropna().iloc[-1])
+    rrp = fit.rrp
+    cv, _ = rmp_pace_cv(ctx, policy, inp.last_month)
+    shocks = LiabilityShocks(
+        tga_sd=fit.tga.resid_sd,
+        tga_ar1=fit.tga.resid_ar1,
+        currency_sd=fit.currency.monthly_sd,
+        currency0=cur0,
+        rrp_sd=0.0 if rrp is None else rrp.resid_sd,
+        rrp_ar1=0.0 if rrp is None else rrp.resid_ar1,
+        pace_cv=cv,
+    )
+    return shocks, fit
 
 
 def forward_start(
@@ -115,13 +265,14 @@ def sweep_start_with_inputs(
     the latest MBS file; liabilities: C2's
     default rules (ON RRP absorbs changes first, TGA flat, currency growing), other assets
     held at their start
-    level; D2: the yield fitted on ``indicator`` to the last month. Base paths: the
-    mortgage rate flat at its last monthly average (the deterministic projections'
-    path), the policy rate along the SEP median (``sep``) from the last level, the D2
-    residual zero (starting at the last in-sample residual, decaying at its AR(1)).
-    The rate model is estimated on the D2 sample (2009 onward) and its residual
-    process set to the D2 fit's own AR(1) (``kappa = 1 - rho``, shock variance
-    ``s2 (1 - rho^2)``).
+    level; D2: the yield fitted on ``indicator`` to the last month over the sample of
+    D2's default specification (:func:`yield_fit`). Rate model: :func:`rate_model`
+    (estimated where the policy rate moves, anchored at the longer-run median of the SEP
+    ``sep``). Base paths: the mortgage rate and the policy rate from their last monthly
+    levels back towards their anchors at the estimated speeds
+    (:func:`~qtlab.scenarios.rates.anchored_base`), the D2 residual zero (starting at the
+    last in-sample residual, decaying at its AR(1)). Liability shocks:
+    :func:`liability_shocks`.
     """
     if isinstance(months, bool) or not 1 <= int(months) <= 120:
         raise SpecError(f"months={months!r} must be between 1 and 120")
@@ -134,14 +285,7 @@ def sweep_start_with_inputs(
     state = CohortState.from_frame(mbs_cohorts(ctx.holdings(["mbs"]), rate_history=hist))
     holdings = ctx.holdings()
     fit = yield_fit(inp, indicator)
-    rate_hist = pd.DataFrame(
-        {MORTGAGE: hist, POLICY: inp.policy, RESIDUAL: fit.actual - fit.fitted}
-    )
-    model = estimate_rate_model(rate_hist, sample=(fit.sample[0], None))
-    r = model.index(RESIDUAL)
-    kappa, sigma = model.kappa.copy(), model.sigma.copy()
-    kappa[r], sigma[r] = 1.0 - fit.rho, float(np.sqrt(fit.resid_var * (1.0 - fit.rho**2)))
-    model = replace(model, kappa=kappa, sigma=sigma)
+    model, _ = rate_model(ctx, inp, hist, fit, sep)
     first = {
         MORTGAGE: hist.index.max() + 1,
         POLICY: inp.policy.index.max() + 1,
@@ -149,11 +293,13 @@ def sweep_start_with_inputs(
     }
     m0 = min(start, *first.values())
     grid = pd.period_range(m0, end, freq="M")
-    sep_p, _ = sep_path(ctx, start, end, value_at(inp.policy, inp.policy.index.max()), sep)
-    known_pol = inp.policy.reindex(grid).ffill().fillna(float(inp.policy.iloc[-1]))
-    pol_base = sep_p.reindex(grid).fillna(known_pol)
     base = pd.DataFrame(
-        {MORTGAGE: float(hist.iloc[-1]), POLICY: pol_base.to_numpy(), RESIDUAL: 0.0}, index=grid
+        {
+            MORTGAGE: anchored_base(model, MORTGAGE, hist, grid).to_numpy(),
+            POLICY: anchored_base(model, POLICY, inp.policy, grid).to_numpy(),
+            RESIDUAL: 0.0,
+        },
+        index=grid,
     )
     tips = tips_accrual(ctx)  # measured, then the default inflation assumption
     ym = YieldModel(
@@ -183,4 +329,5 @@ def sweep_start_with_inputs(
     bal = balance_from_h41(
         inp, s0["total_securities"] + s0["tips_inflation_comp"], LiabilityRules()
     )
-    return SweepStart(**common, balance=bal, yield_model=ym), inp
+    shocks, _ = liability_shocks(ctx, inp, pol)
+    return SweepStart(**common, balance=bal, yield_model=ym, liability_shocks=shocks), inp

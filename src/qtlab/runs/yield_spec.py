@@ -32,6 +32,7 @@ __all__ = [
     "ORIGINS",
     "SpecChoice",
     "choose_default",
+    "default_levels_spec",
     "indicators_along",
     "spec_sample",
 ]
@@ -97,3 +98,18 @@ def choose_default(
         return SpecChoice(rule, summaries, "sample", tuple(sample), "levels")  # type: ignore[arg-type]
     chosen, mode = (rule, "rule") if spec in (None, AUTO) else (CANDIDATES[spec], "spec")
     return SpecChoice(chosen, summaries, mode, spec_sample(chosen, inp.last_month), chosen.form)
+
+
+def default_levels_spec(inp: ImpactInputs) -> SpecChoice:
+    """The out-of-sample rule's choice (:func:`choose_default` with neither ``spec`` nor
+    ``sample``) on the data of ``inp``, restricted to the levels candidates when the rule
+    picks first differences: the Monte-Carlo sweep's yield model is a levels regression.
+    D3, F2 and the scorecard's own forecasts use it, as D2 does."""
+    proj = inp.reserves.to_frame("reserves").iloc[-1:]
+    choice = choose_default(inp, proj)
+    if choice.form == "levels":
+        return choice
+    levels = [n for n, s in CANDIDATES.items() if s.form == "levels"]
+    sub = {i: s.loc[s.index.isin(levels)] for i, s in choice.summaries.items()}
+    spec = CANDIDATES[choose_spec(sub)]
+    return SpecChoice(spec, choice.summaries, "rule", spec_sample(spec, inp.last_month), "levels")

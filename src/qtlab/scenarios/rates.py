@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +30,17 @@ from qtlab._periods import MonthLike, to_month
 from qtlab._random import rng
 from qtlab.errors import DataError, SpecError, one_of, quoted
 
-__all__ = ["RateModel", "RatePaths", "estimate_rate_model", "simulate_rates"]
+__all__ = [
+    "ANNOUNCED_TARGETS",
+    "ZLB_UPPER",
+    "RateModel",
+    "RatePaths",
+    "anchored_base",
+    "estimate_anchored_rate_model",
+    "estimate_rate_model",
+    "moving_months",
+    "simulate_rates",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -180,6 +190,142 @@ def estimate_rate_model(
         sample=(lev.index[0], lev.index[-1]),
         nobs=n,
     )
+
+
+#: Upper bound of the policy-rate target at or below which a month is at the zero lower
+#: bound [%] (the 0-0.25% range of 2008-12..2015-11 and 2020-03..2022-02).
+ZLB_UPPER: Final = 0.25
+#: First month of the anchored model's sample: the FOMC announced its target from the
+#: meeting of 1994-02-04 on, the regime of a stated policy rate in force since.
+ANNOUNCED_TARGETS: Final = pd.Period("1994-02", freq="M")
+
+
+def moving_months(
+    policy: pd.Series, *, first: MonthLike = ANNOUNCED_TARGETS, zlb: float = ZLB_UPPER
+) -> pd.Series:
+    """Months where the policy rate moves: from ``first`` on, the upper bound of the target
+    (``policy`` [%], monthly, ``Period[M]``) above ``zlb`` [%]. Boolean, on ``policy``'s
+    index: the sample rule of :func:`estimate_anchored_rate_model`."""
+    if not isinstance(policy.index, pd.PeriodIndex):
+        raise SpecError("policy must be indexed by Period[M] (monthly levels)")
+    f = to_month(first, field="first")
+    return pd.Series((policy.index >= f) & (policy.to_numpy(float) > zlb), index=policy.index)
+
+
+def estimate_anchored_rate_model(
+    history: pd.DataFrame,
+    moving: pd.Series,
+    anchors: Mapping[str, float],
+    *,
+    last: MonthLike | None = None,
+) -> RateModel:
+    """A :class:`RateModel` estimated where policy rates move, its long-run levels anchored.
+
+    Parameters
+    ----------
+    history
+        Monthly levels [%] (``Period[M]`` index), one column per variable.
+    moving
+        Boolean per month (:func:`moving_months`): a monthly change ``t-1 -> t`` enters the
+        estimation only if both months are ``True`` (so no change at or into the zero
+        lower bound does).
+    anchors
+        Long-run level per variable [%] (e.g. the SEP's longer-run median of the policy
+        rate); a variable without one keeps its estimated ``alpha / kappa``.
+    last
+        Last month of the sample (the vantage's last complete month): nothing later enters.
+
+    Returns
+    -------
+    RateModel
+        Per variable, the OLS of ``x_t - x_t-1`` on ``(1, x_t-1)`` over its changes in
+        the sample gives the speed ``kappa = -beta`` and the shock size ``sigma``; the
+        level it reverts to is the anchor. ``corr`` is the correlation of the residuals
+        over the changes where every variable has one; ``sample`` and ``nobs`` describe
+        those common changes.
+    """
+    if not isinstance(history, pd.DataFrame) or history.shape[1] == 0:
+        raise SpecError("history must be a DataFrame of monthly levels, one column per variable")
+    if not isinstance(history.index, pd.PeriodIndex):
+        raise SpecError("history must be indexed by Period[M] (monthly levels)")
+    for name in anchors:
+        if name not in history.columns:
+            raise SpecError(f"anchor for {quoted(name)}: not a column ({one_of(history.columns)})")
+        if not np.isfinite(anchors[name]):
+            raise SpecError(f"anchor for {quoted(name)} must be a finite level [%]")
+    h = history.sort_index().astype(float)
+    if last is not None:
+        h = h.loc[: to_month(last, field="last")]
+    full = pd.period_range(h.index[0], h.index[-1], freq="M")
+    h = h.reindex(full)
+    mv = moving.reindex(full).fillna(False).to_numpy(bool)
+    ok_pair = mv[1:] & mv[:-1]
+    x = h.to_numpy()
+    prev, dx = x[:-1], np.diff(x, axis=0)
+    k = h.shape[1]
+    kappa, sigma, long_run, std = np.zeros(k), np.zeros(k), np.zeros(k), np.zeros(k)
+    resid = np.full(dx.shape, np.nan)
+    for i, name in enumerate(h.columns):
+        use = ok_pair & np.isfinite(prev[:, i]) & np.isfinite(dx[:, i])
+        n = int(use.sum())
+        if n < 24:
+            raise DataError(
+                f"rate history: {n} monthly changes of {quoted(name)} in months where the "
+                "policy rate moves (off the zero lower bound) up to the vantage; need 24"
+            )
+        a = np.column_stack([np.ones(n), prev[use, i]])
+        coef, *_ = np.linalg.lstsq(a, dx[use, i], rcond=None)
+        e = dx[use, i] - a @ coef
+        resid[use, i] = e
+        kappa[i] = min(max(-coef[1], 0.0), 1.0)
+        sigma[i] = float(np.sqrt(e @ e / (n - 2)))
+        std[i] = float(dx[use, i].std(ddof=1))
+        free = coef[0] / kappa[i] if kappa[i] > 0 else np.nan
+        long_run[i] = float(anchors[name]) if name in anchors else free
+    if (sigma == 0).any():
+        flat = [str(c) for c, v in zip(h.columns, sigma, strict=True) if v == 0]
+        raise DataError(f"rate history: {one_of(flat)} never changes in the sample")
+    common = np.isfinite(resid).all(axis=1)
+    if common.sum() < 24:
+        raise DataError(
+            f"rate history: {int(common.sum())} months where every series changes in the "
+            "sample; the shocks' correlation needs 24"
+        )
+    corr = np.corrcoef(resid[common], rowvar=False).reshape(k, k)
+    months = full[1:][common]
+    return RateModel(
+        names=tuple(str(c) for c in h.columns),
+        kappa=kappa,
+        sigma=sigma,
+        corr=corr,
+        long_run=long_run,
+        change_std=std,
+        sample=(months[0], months[-1]),
+        nobs=int(common.sum()),
+    )
+
+
+def anchored_base(
+    model: RateModel, name: str, known: pd.Series, months: pd.PeriodIndex
+) -> pd.Series:
+    """The mean path of ``name`` on ``months`` [%]: the ``known`` monthly levels where they
+    exist, then from the last of them back towards ``model.long_run`` at ``kappa`` a month,
+    ``A + (x_last - A) (1 - kappa)^h`` (the path the deviations of
+    :func:`simulate_rates` fan out around, so each path is the anchored AR(1))."""
+    i = model.index(name)
+    k = known.dropna().sort_index()
+    if not isinstance(k.index, pd.PeriodIndex) or len(k) == 0:
+        raise SpecError(f"known levels of {quoted(name)} must be a non-empty monthly series")
+    anchor = float(model.long_run[i])
+    if not np.isfinite(anchor):
+        raise SpecError(f"{quoted(name)} has no long-run level to revert to (kappa = 0)")
+    lastm, x0 = k.index[-1], float(k.iloc[-1])
+    h = np.array([(m - lastm).n for m in months], dtype=float)
+    path = anchor + (x0 - anchor) * (1.0 - float(model.kappa[i])) ** np.maximum(h, 0.0)
+    out = pd.Series(path, index=months, name=name)
+    before = months[h <= 0]
+    out.loc[before] = k.reindex(before).ffill().fillna(float(k.iloc[0])).to_numpy()
+    return out
 
 
 @dataclass(frozen=True)

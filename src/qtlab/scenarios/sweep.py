@@ -46,6 +46,13 @@ from qtlab.errors import DataError, SpecError, one_of, quoted
 from qtlab.policy import Policy
 from qtlab.prepay import CohortState, PrepayParams
 from qtlab.prepay.paydowns import ModelPaydowns
+from qtlab.scenarios._memory import MAX_SWEEP_BYTES, check_sweep_memory, sweep_memory
+from qtlab.scenarios.liability_shocks import (
+    SHOCK_NAMES,
+    LiabilityShocks,
+    apply_liability_shocks,
+    draw_liability_shocks,
+)
 from qtlab.scenarios.rates import RateModel, RatePaths, simulate_rates
 
 __all__ = [
@@ -176,6 +183,8 @@ class SweepStart:
     yield_model: YieldModel | None = field(default=None, repr=False)
     realized_paydowns: RealizedPaydowns | None = field(default=None, repr=False)
     mbs_settlement: MbsSettlement | None = field(default=None, repr=False)
+    #: Liability shocks drawn per scenario (reserve bands; needs ``balance``).
+    liability_shocks: LiabilityShocks | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.months, bool) or not 1 <= int(self.months) <= 240:
@@ -276,6 +285,10 @@ def run_chunk(
     rep = paths.months.get_indexer(start.reported)
     out[MORTGAGE] = paths[MORTGAGE][:, rep]
     out[POLICY] = paths[POLICY][:, rep]
+    if "tga_shock" in paths.values and proj.has_liabilities:
+        drawn = {k: paths[k][:, rep] for k in SHOCK_NAMES}
+        pace = policy.cap_path(start.reported[0], start.reported[-1])["bill_purchases"]
+        apply_liability_shocks(out, drawn, pace.to_numpy(np.float64))
     ym = start.yield_model
     if ym is not None:
         den = ym.denominator.reindex(start.reported).to_numpy(np.float64)
@@ -316,7 +329,12 @@ def draw_paths(
         coefs = g.multivariate_normal(ym.params, ym.cov, size=n_paths, method="cholesky")
     else:
         coefs = np.tile(ym.params, (n_paths, 1))
-    return RatePaths(paths.months, paths.values, seed if isinstance(seed, int) else None), coefs
+    values = dict(paths.values)
+    if start.liability_shocks is not None and start.balance is not None:  # drawn last
+        values |= draw_liability_shocks(
+            start.liability_shocks, n_paths, paths.months, start.start, g
+        )
+    return RatePaths(paths.months, values, seed if isinstance(seed, int) else None), coefs
 
 
 def _policies(policies: Policy | Sequence[Policy]) -> dict[str, Policy]:
@@ -472,50 +490,6 @@ def _assemble(
                 out[v][c] = part.pop(v)
         arrays[name] = out
     return arrays
-
-
-#: The memory a sweep may need before it is refused [bytes]: 4 GiB.
-MAX_SWEEP_BYTES: Final = 4 * 2**30
-#: Working memory of one scenario-month inside a chunk [bytes] (measured: about 100 MB
-#: peak for 1,000 paths x 36 months in chunks of 500 on two threads, carry-forward included).
-_CHUNK_BYTES: Final = 3_000
-#: Outputs kept per scenario, month and policy (engine columns, liabilities, rates, yield).
-_KEPT_OUTPUTS: Final = 19
-
-
-def sweep_memory(
-    n_paths: int, n_months: int, n_policies: int = 1, *, chunk_size: int = 500, workers: int = 4
-) -> int:
-    """Estimated peak memory of a sweep [bytes]: the outputs kept for every path (twice,
-    as the bands' quantiles copy them), the rate paths, and the chunks in flight."""
-    kept = 8 * n_paths * (n_policies * _KEPT_OUTPUTS * n_months + 3 * (n_months + 3))
-    chunk = max(1, min(int(chunk_size), n_paths))
-    in_flight = min(workers, -(-n_paths // chunk))
-    return int(2 * kept + chunk * in_flight * n_months * _CHUNK_BYTES)
-
-
-def check_sweep_memory(
-    n_paths: int,
-    n_months: int,
-    n_policies: int = 1,
-    *,
-    chunk_size: int = 500,
-    max_bytes: int = MAX_SWEEP_BYTES,
-) -> None:
-    """Refuse, before anything is drawn, a sweep whose :func:`sweep_memory` exceeds
-    ``max_bytes`` (a :class:`SpecError` with the estimate and what to lower)."""
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int | np.integer):
-        raise SpecError(f"chunk_size={quoted(chunk_size)} must be an integer >= 1")
-    if chunk_size < 1:
-        raise SpecError(f"chunk_size={chunk_size} must be >= 1")
-    need = sweep_memory(n_paths, n_months, n_policies, chunk_size=int(chunk_size))
-    if need > max_bytes:
-        raise SpecError(
-            f"a sweep of {n_paths:,} paths x {n_months} months x {n_policies} "
-            f"polic{'y' if n_policies == 1 else 'ies'} (chunks of {int(chunk_size):,}) needs "
-            f"about {need / 2**30:,.1f} GiB, more than the {max_bytes / 2**30:,.0f} GiB allowed; "
-            "use fewer paths (n_paths=), months, policies or a smaller chunk_size="
-        )
 
 
 def sweep(
