@@ -655,6 +655,7 @@ B2_TRACES = "document.querySelector('#x-fig-b2_path .js-plotly-plot')._fullData"
 
 
 @needs_chromium
+@pytest.mark.slow
 def test_dashboard_in_headless_chromium(tmp_path: Path):
     """On a 1366x768 laptop screen: the first chart above the fold; a preset change, a cell
     edited in the regimes grid (drawn beside the preset), a table downloaded as CSV, the

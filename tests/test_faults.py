@@ -18,10 +18,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from qtlab._fsutil import recover
 from qtlab.report.build import MARKER
 from qtlab.store import Store
 from qtlab.store.snapshot import load_manifest, verify_snapshot
+
+#: processes killed mid-write: end to end (see pyproject markers)
+pytestmark = pytest.mark.slow
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 KILLS = int(os.environ.get("QTLAB_FAULT_KILLS", "3"))

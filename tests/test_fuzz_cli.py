@@ -25,6 +25,9 @@ from _fuzz import TOKENS, count
 from qtlab.cli import app
 from qtlab.errors import FetchError
 
+#: every command run for real on mutated arguments: end to end (see pyproject markers)
+pytestmark = pytest.mark.slow
+
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 SID = "agency_mbs.outstanding"
 

@@ -240,6 +240,7 @@ def _qtlab_report(*args: str, timeout: float) -> subprocess.CompletedProcess[str
 
 
 @needs_chromium
+@pytest.mark.slow
 def test_full_report_from_the_command_line(tmp_path: Path):
     """One end-to-end run: every registered section, Chinese, as of the eve of QT2, PNGs."""
     out = tmp_path / "full"

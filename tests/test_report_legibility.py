@@ -13,6 +13,9 @@ import pytest
 from _legibility import CHROMIUM, illegible_figures
 from qtlab.report import build_report
 
+#: the full report in Chromium: end to end (see pyproject markers)
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_every_figure_of_the_english_report_is_legible(tmp_path: Path):
