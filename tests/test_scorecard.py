@@ -141,3 +141,23 @@ def test_e1_analysis_and_cli(today):
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert {"quantity", "forecast", "realized", "error"} <= set(doc["forecasts"][0])
+
+
+def test_cli_scorecard_at_a_vantage_scores_only_forecasts_made_by_then():
+    r = CliRunner().invoke(app, ["scorecard", "--as-of", "2022-12-31", "--json"])
+    assert r.exit_code == 0, r.output
+    made = {row["made"] for row in json.loads(r.stdout)["forecasts"]}
+    assert made and max(made) <= "2022-12-31"
+    assert "2022-05-31" in made  # the May 2022 reports and qtlab's own of then
+
+
+def test_the_e1_figure_names_the_sources_in_the_language_of_the_report():
+    from qtlab.analyses._scorecard_fig import source_label  # the figure's labels
+
+    src = "Soochow Securities (东吴证券), May 2022"
+    assert source_label(src, "2022-05-31", "zh") == "东吴证券 2022-05"
+    assert source_label(src, "2022-05-31", "en") == "Soochow Securities 2022-05"
+    nyfed = "Federal Reserve Bank of New York, Open Market Operations during 2022 (April 2023)"
+    assert source_label(nyfed, "2023-04-30", "zh") == "纽约联储 2023-04"
+    # a user's own file keeps the name it gives
+    assert source_label("An example desk", "2023-01-31", "zh") == "An example desk 2023-01"

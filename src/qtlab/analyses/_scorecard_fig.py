@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._scorecard_quantities import PANELS, QUANTITIES
-from qtlab.i18n import t
+from qtlab.i18n import has, t
 
 __all__ = ["comparison_table", "scorecard_figure", "source_label"]
 
@@ -30,13 +30,19 @@ _COLORS: Final = (
 )
 
 
-def source_label(source: str, made: str) -> str:
+def source_label(source: str, made: str, lang: str = "en") -> str:
     """A short name for a forecast's source and the month it was made: "qtlab
-    <YYYY-MM>" for qtlab's own, else the name before any parenthesis or comma."""
+    <YYYY-MM>" for qtlab's own, else the name before any parenthesis or comma, in
+    ``lang`` where the catalogue names the source (``e1.source_name.<name>``; a user's
+    own file keeps the name it gives)."""
     if source.startswith("qtlab"):
         return f"qtlab {made[:7]}"
     name = source.split(" (", maxsplit=1)[0].split(",", maxsplit=1)[0].strip()
-    return f"{name.replace('Federal Reserve Bank of New York', 'NY Fed')} {made[:7]}"
+    name = name.replace("Federal Reserve Bank of New York", "NY Fed")
+    key = "e1.source_name." + "_".join(name.lower().split())
+    if has(key, lang):
+        name = t(key, lang)
+    return f"{name} {made[:7]}"
 
 
 def comparison_table(table: pd.DataFrame, data_realized: object = None) -> pd.DataFrame:
@@ -85,7 +91,8 @@ def scorecard_figure(table: pd.DataFrame, lang: str) -> go.Figure:
     )
     fig.set_subplots(rows=3, cols=2, horizontal_spacing=0.28, vertical_spacing=0.13)
     labels = [
-        source_label(str(s), str(m)) for s, m in zip(done["source"], done["made"], strict=True)
+        source_label(str(s), str(m), lang)
+        for s, m in zip(done["source"], done["made"], strict=True)
     ]
     done["label"] = labels
     names = list(dict.fromkeys(labels))

@@ -53,6 +53,7 @@ __all__ = [
     "Forecast",
     "e1_scorecard",
     "load_forecasts",
+    "made_by",
     "make_forecasts",
     "parse_forecasts",
     "realized",
@@ -242,6 +243,12 @@ def _fmt(v: Any) -> Any:
     return "none" if v is None else str(v) if isinstance(v, pd.Period) else v
 
 
+def made_by(forecasts: tuple[Forecast, ...], as_of: date | None) -> tuple[Forecast, ...]:
+    """The forecasts made on or before ``as_of`` (all of them for None: today): at a
+    vantage, a forecast made later did not exist yet."""
+    return forecasts if as_of is None else tuple(f for f in forecasts if f.made <= as_of)
+
+
 def score(forecasts: tuple[Forecast, ...], ctx: RunContext) -> pd.DataFrame:
     """Forecast, realized and error for each forecast (error: realized - forecast;
     ``hit`` for yes/no outcomes and for whether MBS were sold at all)."""
@@ -293,7 +300,7 @@ def e1_scorecard(ctx: RunContext, *, lang: str = "en", file: str | None = None) 
     data = ctx
     notes = [note("e1.note.method", lang, file=file or ", ".join(shipped_files()))]
     if ctx.as_of is not None:
-        forecasts = tuple(f for f in forecasts if f.made <= ctx.as_of)
+        forecasts = made_by(forecasts, ctx.as_of)
         data = ctx.at(None)
         latest = to_monthly(data.series("WRESBAL")).index[-1]
         notes.append(

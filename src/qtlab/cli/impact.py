@@ -185,7 +185,10 @@ def scorecard_cmd(
         ),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Score on the data visible at this date.")
+        str | None,
+        typer.Option(
+            "--as-of", help="Score the forecasts made by this date on the data visible then."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     data_dir: DataDirOpt = None,
@@ -196,13 +199,14 @@ def scorecard_cmd(
     form = choose_format(fmt, as_json)
     from qtlab.analyses.scorecard import (  # noqa: PLC0415 (lazy)
         load_forecasts,
+        made_by,
         score,
         shipped_files,
     )
     from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
 
     ds = RunContext(as_of, data_dir=data_dir)
-    table = score(load_forecasts(file), ds)
+    table = score(made_by(load_forecasts(file), ds.as_of), ds)  # none made after --as-of
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     payload = {
         "file": file or ", ".join(shipped_files()),
