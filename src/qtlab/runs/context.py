@@ -34,7 +34,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import pandas as pd
 
@@ -318,11 +318,32 @@ class RunContext:
             return view
 
     # --- reads ----------------------------------------------------------------------
+    @overload
     def series(
         self, series_id: str, start: str | date | None = None, end: str | date | None = None
-    ) -> pd.Series:
-        """:meth:`qtlab.store.Dataset.series`, read once per context [glossary units]."""
+    ) -> pd.Series: ...
+
+    @overload
+    def series(
+        self,
+        series_id: list[str] | tuple[str, ...],
+        start: str | date | None = None,
+        end: str | date | None = None,
+    ) -> pd.DataFrame: ...
+
+    def series(
+        self,
+        series_id: str | list[str] | tuple[str, ...],
+        start: str | date | None = None,
+        end: str | date | None = None,
+    ) -> pd.Series | pd.DataFrame:
+        """:meth:`qtlab.store.Dataset.series` (one id, or a list for a wide frame), read
+        once per context [glossary units]."""
         return self.dataset.series(series_id, start, end)
+
+    def search(self, text: str) -> pd.DataFrame:
+        """:meth:`qtlab.store.Dataset.search`: catalogue rows matching every word."""
+        return self.dataset.search(text)
 
     def observations(self, series_id: str) -> pd.DataFrame:
         """:meth:`qtlab.store.Dataset.observations`, read once per context."""

@@ -14,13 +14,21 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from qtlab.errors import UnknownSeriesError
+from qtlab.errors import SpecError, UnknownSeriesError, quoted
 from qtlab.schema import SeriesSpec, publication_lag, series_spec
 
 if TYPE_CHECKING:
     from qtlab.store.dataset import Dataset
 
-__all__ = ["SeriesInfo", "TableInfo", "catalog"]
+__all__ = [
+    "CATALOG_COLUMNS",
+    "SeriesInfo",
+    "TableInfo",
+    "catalog",
+    "catalog_frame",
+    "search",
+    "wide_series",
+]
 
 
 @dataclass(frozen=True)
@@ -143,3 +151,52 @@ def catalog(self: Dataset) -> list[SeriesInfo]:
             )
         )
     return out
+
+
+#: Columns of :func:`catalog_frame` (units and dates as in :class:`SeriesInfo`).
+CATALOG_COLUMNS = (
+    "id", "title", "units", "source", "kind", "first", "last", "rows", "vintage", "vintages",
+)  # fmt: skip
+
+
+def catalog_frame(self: Dataset) -> pd.DataFrame:
+    """The catalogue as a DataFrame, one row per series visible at the vantage, with its
+    title from the glossary (:data:`CATALOG_COLUMNS`)."""
+    rows = []
+    for info in catalog(self):
+        try:
+            title = series_spec(info.id).title
+        except UnknownSeriesError:  # a user series outside the glossary keeps no title
+            title = ""
+        rows.append({"id": info.id, "title": title, **{
+            k: getattr(info, k)
+            for k in ("units", "source", "kind", "first", "last", "rows", "vintage", "vintages")
+        }})  # fmt: skip
+    return pd.DataFrame(rows, columns=list(CATALOG_COLUMNS))
+
+
+def search(self: Dataset, text: str) -> pd.DataFrame:
+    """The rows of :func:`catalog_frame` whose id, title or source contains every word of
+    ``text`` (case-insensitive), e.g. ``"reserve balances"`` or ``"ON RRP"``."""
+    if not isinstance(text, str) or not text.strip():
+        raise SpecError(f"search text={quoted(text)} is empty; give words such as 'reserves'")
+    frame = catalog_frame(self)
+    hay = (frame["id"] + " " + frame["title"] + " " + frame["source"]).str.lower()
+    keep = pd.Series(True, index=frame.index)
+    for word in text.lower().split():
+        keep &= hay.str.contains(word, regex=False)
+    return frame[keep].reset_index(drop=True)
+
+
+def wide_series(
+    self: Dataset, ids: list[str], start: str | date | None, end: str | date | None
+) -> pd.DataFrame:
+    """``Dataset.series`` of a list of ids: one column per series on the union of their
+    dates (NaN where one has no value), ``attrs['units']`` mapping id -> units."""
+    if not ids or len(set(ids)) != len(ids):
+        raise SpecError(f"series ids={quoted(ids)}: give one id or a list of distinct ids")
+    cols = {i: self.series(i, start, end) for i in ids}
+    wide = pd.concat(cols, axis=1, sort=True)  # dates in order
+    wide.index.name = "date"
+    wide.attrs = {"units": {i: c.attrs["units"] for i, c in cols.items()}, "as_of": self.as_of}
+    return wide

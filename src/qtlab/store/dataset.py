@@ -45,7 +45,7 @@ from datetime import date, datetime
 from functools import cached_property, partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import duckdb
 import pandas as pd
@@ -66,7 +66,14 @@ from qtlab.schema import (
     publication_lag,
     series_spec,
 )
-from qtlab.store._catalog import SeriesInfo, TableInfo, catalog
+from qtlab.store._catalog import (
+    SeriesInfo,
+    TableInfo,
+    catalog,
+    catalog_frame,
+    search,
+    wide_series,
+)
 from qtlab.store._verify import snapshot_files
 from qtlab.store._viewcon import OneQuery, ViewConnection, sql_path
 from qtlab.store.db import DB_FILENAME, write_generation
@@ -364,16 +371,32 @@ class Dataset:
             df = df.loc[lag.published(df["date"]) <= pd.Timestamp(cut)].reset_index(drop=True)
         return df
 
+    @overload
+    def series(
+        self, series_id: str, start: str | date | None = None, end: str | date | None = None
+    ) -> pd.Series: ...
+
+    @overload
     def series(
         self,
-        series_id: str,
+        series_id: list[str] | tuple[str, ...],
         start: str | date | None = None,
         end: str | date | None = None,
-    ) -> pd.Series:
+    ) -> pd.DataFrame: ...
+
+    def series(
+        self,
+        series_id: str | list[str] | tuple[str, ...],
+        start: str | date | None = None,
+        end: str | date | None = None,
+    ) -> pd.Series | pd.DataFrame:
         """One series as of the vantage date, indexed by date [glossary units].
 
         For a projection or whole-vintage series this is the latest vintage
         published on or before the vantage date (its ``attrs['vintage']`` says which).
+        A list of ids gives a wide frame: one column per series, the union of their
+        dates (NaN where a series has no value), each column's units in
+        ``attrs['units']`` (a mapping id -> units).
 
         Raises
         ------
@@ -383,6 +406,8 @@ class Dataset:
             If a projection or whole-vintage series has no vintage published by the
             vantage date.
         """
+        if not isinstance(series_id, str):
+            return wide_series(self, list(series_id), start, end)
         spec = self._check_series(series_id)
         obs = self.observations(series_id)
         vintage = None
@@ -411,6 +436,15 @@ class Dataset:
     def catalog(self) -> list[SeriesInfo]:
         """One :class:`SeriesInfo` per series visible as of the vantage date."""
         return catalog(self)
+
+    def catalog_frame(self) -> pd.DataFrame:
+        """The catalogue as a DataFrame with each series' title (``id, title, units,
+        source, kind, first, last, rows, vintage, vintages``)."""
+        return catalog_frame(self)
+
+    def search(self, text: str) -> pd.DataFrame:
+        """Catalogue rows whose id, title or source holds every word of ``text``."""
+        return search(self, text)
 
     # --- holdings -----------------------------------------------------------------
     def holdings_dates(self) -> pd.DataFrame:
