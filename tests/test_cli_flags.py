@@ -154,3 +154,23 @@ def test_data_import_shows_scale_for_units_scale(tmp_path: Path) -> None:
         "--data-dir", str(tmp_path / "store"),
     )  # fmt: skip
     assert "--scale 1e-320 is outside" in msg and "units_scale" not in msg
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["--indicator", "bogus"], "--indicator 'bogus' is unknown"),
+        (["--spec", "bogus"], "--spec 'bogus' is unknown"),
+        (["--recipe", "bogus"], "--recipe 'bogus' is unknown"),
+        (["--sep-statistic", "bogus"], "--sep-statistic 'bogus' is unknown"),
+    ],
+)
+def test_fit_yield_checks_its_choices_before_reading_data(
+    args: list[str], flag: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_data(*a: object, **k: object) -> None:
+        raise AssertionError("fit-yield read data before checking its arguments")
+
+    monkeypatch.setattr(RunContext, "__init__", no_data)
+    msg = _failed("fit-yield", *args)
+    assert flag in msg and "valid:" in msg

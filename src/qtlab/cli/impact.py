@@ -21,7 +21,7 @@ from qtlab.cli._common import (
     frame_tab,
     handle_errors,
 )
-from qtlab.errors import SpecError, quoted
+from qtlab.errors import SpecError, one_of, quoted
 
 if TYPE_CHECKING:
     pass
@@ -41,7 +41,35 @@ def _sample(text: str | None) -> tuple[str | None, str | None]:
     return (start or None, end or None)
 
 
-@handle_errors
+#: fit-yield's library parameters and their flags
+FIT_YIELD_FLAGS = {
+    "indicator": "--indicator",
+    "spec": "--spec",
+    "recipe": "--recipe",
+    "sep_statistic": "--sep-statistic",
+}
+
+
+def _check_choices(indicator: str, spec: str | None, recipe: str | None, statistic: str) -> None:
+    """The named choices of fit-yield, checked before any data are read (a typo fails at
+    once instead of after the data load)."""
+    from qtlab.impact import INDICATORS  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.impact.paths import SEP_PATH_STATISTICS  # noqa: PLC0415
+    from qtlab.impact.yield_family import CANDIDATES  # noqa: PLC0415
+    from qtlab.runs.yield_recipes import RECIPES  # noqa: PLC0415
+    from qtlab.runs.yield_spec import AUTO  # noqa: PLC0415
+
+    for name, value, valid in (
+        ("indicator", indicator, tuple(INDICATORS)),
+        ("spec", spec, (AUTO, *CANDIDATES)),
+        ("recipe", recipe, tuple(RECIPES)),
+        ("sep_statistic", statistic, SEP_PATH_STATISTICS),
+    ):
+        if value is not None and value not in valid:
+            raise SpecError(f"{name}={quoted(value)} is unknown; valid: {one_of(valid)}")
+
+
+@handle_errors(flags=FIT_YIELD_FLAGS)
 def fit_yield_cmd(
     indicator: Annotated[
         str, typer.Option(help="Scarcity indicator: reserves_to_debt or reserves_to_gdp.")
@@ -102,6 +130,7 @@ def fit_yield_cmd(
     """
     form = choose_format(fmt, as_json)
     horizon = deprecated_alias(months, horizon, "--months", "--horizon")
+    _check_choices(indicator, spec, recipe, sep_statistic)
     parsed = _sample(sample)
     if recipe is not None and parsed[0] is not None:
         raise SpecError(
