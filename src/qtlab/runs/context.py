@@ -220,6 +220,8 @@ class RunContext:
     data_dir, snapshot_dir, use_store
         As for :class:`~qtlab.store.Dataset` (only with a date, not with a Dataset).
 
+    Notes
+    -----
     The read methods (:meth:`series`, :meth:`observations`, :meth:`holdings`,
     :meth:`holdings_dates`, :meth:`table`, :meth:`tables`, :meth:`series_ids`,
     :meth:`catalog`) are the Dataset's, read once per context and recorded.
