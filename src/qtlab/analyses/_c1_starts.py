@@ -24,6 +24,7 @@ from qtlab.analyses._history_data import at, iso
 from qtlab.analyses.result import Figure, Note, Table, note
 from qtlab.errors import UnknownSeriesError
 from qtlab.i18n import t
+from qtlab.present.figures import legend_right
 from qtlab.runs.context import RunContext
 
 __all__ = ["STARTS", "StartSpec", "liability_side", "start_sections"]
@@ -212,15 +213,7 @@ def start_sections(ctx: RunContext, lang: str) -> tuple[list[Table], list[Figure
             )
         # up to eleven lines: a legend on the right, top line first as in the stack
         fig.update_layout(
-            legend={
-                "orientation": "v",
-                "x": 1.01,
-                "y": 1.0,
-                "xanchor": "left",
-                "yanchor": "top",
-                "traceorder": "reversed",
-                "font": {"size": 12},
-            },
+            legend=legend_right(),
             margin={"r": 330, "t": 70},
         )
         fig.add_vline(x=d0, line={"dash": "dash", "color": "#444"})

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._scorecard_quantities import PANELS, QUANTITIES
 from qtlab.i18n import has, t
+from qtlab.present.figures import legend_right
 
 __all__ = ["comparison_table", "scorecard_figure", "source_label"]
 
@@ -138,14 +139,7 @@ def scorecard_figure(table: pd.DataFrame, lang: str) -> go.Figure:
         hovermode="closest",
         # one entry per source and vantage (a dozen or more): a column on the right, so
         # that the list never wraps up into the title however many sources are scored
-        legend={
-            "orientation": "v",
-            "x": 1.02,
-            "xanchor": "left",
-            "y": 1.0,
-            "yanchor": "top",
-            "font": {"size": 11},
-        },
+        legend=legend_right(stacked=False, font_size=11),
         margin={"l": 40, "r": 250, "t": 110, "b": 110},
     )
     for a in fig.layout.annotations:  # the source line, below the last row of panels

@@ -20,6 +20,7 @@ from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.errors import DataError
 from qtlab.i18n import t
+from qtlab.present.figures import legend_right
 from qtlab.runs.context import RunContext
 from qtlab.schema import USD_BN
 
@@ -150,15 +151,7 @@ def render_a4(c: Computed, lang: str) -> AnalysisResult:
     )
     # nine series: a legend on the right, top to bottom in the order of the stack
     fig.update_layout(
-        legend={
-            "orientation": "v",
-            "x": 1.01,
-            "y": 1.0,
-            "xanchor": "left",
-            "yanchor": "top",
-            "traceorder": "reversed",
-            "font": {"size": 12},
-        },
+        legend=legend_right(),
         margin={"r": 250},
     )
     shade_episodes(fig, lang, start=parts.index.min(), end=last, as_of=c.meta["as_of"])

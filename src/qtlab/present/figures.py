@@ -26,6 +26,7 @@ __all__ = [
     "Span",
     "cjk_font",
     "font_family",
+    "legend_right",
     "mark_gap",
     "month_bar",
     "month_line",
@@ -278,3 +279,21 @@ def cjk_font(fig: go.Figure, lang: str) -> go.Figure:
         if out.layout.title is not None and out.layout.title.font is not None:
             out.update_layout(title_font_family=CJK_FONT)
     return out
+
+
+def legend_right(*, stacked: bool = True, font_size: int = 12) -> dict[str, Any]:
+    """The layout of a vertical legend outside the plot, on the right, from the top
+    (``stacked``: listed top line first, as the lines of a stack are drawn), for figures
+    with many series; pass it to ``fig.update_layout(legend=...)`` with a right margin
+    wide enough for the longest name."""
+    legend: dict[str, Any] = {
+        "orientation": "v",
+        "x": 1.01,
+        "y": 1.0,
+        "xanchor": "left",
+        "yanchor": "top",
+        "font": {"size": font_size},
+    }
+    if stacked:
+        legend["traceorder"] = "reversed"
+    return legend
