@@ -4,9 +4,9 @@ A split analysis (``@analysis`` on ``compute_<id>``, ``@renders`` on ``render_<i
 returns a language-free :class:`~qtlab.analyses.Computed` from ``spec.compute(ctx)``:
 tidy tables with snake_case columns and units in ``attrs``; ``spec.render(c, lang)``
 makes the report's tables from it. ``tests/golden/history_render_2022-05-31.json`` holds
-hashes of A1-A8's tables and notes as main rendered them before the split (one
-function per language), at the eve of QT2 in both languages: the split must reproduce
-them byte for byte. When a table is changed on purpose, regenerate the hashes with
+hashes of every analysis's tables and notes as main rendered them before its split
+(one function per language), at the eve of QT2 in both languages: the split must
+reproduce them byte for byte. When a table is changed on purpose, regenerate the hashes with
 ``python tests/test_compute_render.py > tests/golden/history_render_2022-05-31.json``
 and say why in the commit.
 """
@@ -156,7 +156,7 @@ def _regenerate() -> dict[str, Any]:
     with RunContext(EVE_OF_QT2, use_store=False) as ctx:
         return {
             f"{aid}/{lang}": digest(get_analysis(aid).run(ctx, lang=lang))
-            for aid in SPLIT
+            for aid in (s.id for s in registry())
             for lang in ("en", "zh")
         }
 
