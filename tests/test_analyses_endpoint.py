@@ -9,17 +9,13 @@ import pandas as pd
 import pytest
 
 from _contexts import shared
-from qtlab.analyses.liabilities import (
-    DEFAULT_RULES,
-    c3_endpoint,
-    endpoint,
-    engine_stop,
-    stopped_path,
-)
+from qtlab.analyses import get_analysis
 from qtlab.balance import LiabilityRules, find_endpoint, project_liabilities
 from qtlab.engine import BalanceInputs, ConstantPaydownRate, project
 from qtlab.policy import Endpoint, load_preset
+from qtlab.runs.endpoint import engine_stop
 from qtlab.runs.inputs import load_inputs
+from qtlab.runs.liabilities import DEFAULT_RULES, endpoint, stopped_path
 from qtlab.store import Dataset
 
 M = pd.Period
@@ -116,7 +112,7 @@ def test_c3_with_the_bank_assets_rule_stops_its_overlay_at_the_tables_end(ds):
     assets path given, the stop is not sought again without it (which raised)."""
     months = pd.period_range("2022-01", "2033-12", freq="M", name="month")
     banks = pd.Series(23000.0, index=months, name="bank_assets")
-    r = c3_endpoint(ds, rules=["reserves_to_bank_assets=0.12"], bank_assets=banks)
+    r = get_analysis("C3").run(ds, rules=["reserves_to_bank_assets=0.12"], bank_assets=banks)
     table = r.table("c3_endpoints")
     assert list(table["rules"]) == ["reserves_to_bank_assets=0.12"] * 2
     assert table["end_month"].notna().all()

@@ -22,7 +22,7 @@ from qtlab.analyses import get_analysis
 from qtlab.analyses.a1_tapers import monthly_net_purchases
 from qtlab.analyses.a6_market_share import treasury_share
 from qtlab.analyses.a7_mortgage_rates import highest_since
-from qtlab.analyses.history_liabilities import liabilities_weekly
+from qtlab.analyses.c1_liabilities import liabilities_weekly
 from qtlab.i18n import t
 from qtlab.runs import RunContext
 from qtlab.store import Dataset

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from _contexts import shared
 from qtlab.analyses import AnalysisResult, get_analysis
 from qtlab.analyses.impact import yield_forecast
-from qtlab.analyses.liabilities import endpoint
 from qtlab.cli import app
 from qtlab.errors import SpecError
 from qtlab.i18n import check_catalogue
+from qtlab.runs.liabilities import endpoint
 from qtlab.store import Dataset
 
 IDS = ("C2", "C3", "D1", "D2", "D3", "D4")
@@ -153,7 +153,7 @@ def test_d2_takes_a_user_policy_path_and_states_the_pre_range_proxy(vantages):
 
 
 def test_c2_runs_on_a_securities_path(vantages):
-    from qtlab.analyses.liabilities import liability_projection
+    from qtlab.runs.liabilities import liability_projection
 
     months = pd.period_range("2022-06", periods=12, freq="M")
     sec = pd.Series(8400.0 - 50.0 * np.arange(1, 13), index=months)
@@ -177,7 +177,7 @@ def test_d3_sets_the_model_beside_cbo_may_2022(vantages, raw_data):
 
 
 def test_asset_paths_by_name(vantages):
-    from qtlab.analyses.liabilities import liability_projection
+    from qtlab.runs.liabilities import liability_projection
 
     _, caps, (desc, _) = liability_projection(vantages["2022"], horizon=6, asset_path_name="caps")
     assert desc.key == "impact.asset_path.caps"

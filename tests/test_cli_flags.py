@@ -71,7 +71,7 @@ def test_library_paydown_and_endpoint_messages_name_parameters() -> None:
     ctx = RunContext("2022-05-31")
     with pytest.raises(SpecError) as err2:
         project_with_endpoint(ctx, pol, "2022-06", 6, ["reserves_to_bank_assets=0.12"])
-    assert "qtlab.analyses.liabilities.endpoint(bank_assets=)" in str(err2.value)
+    assert "qtlab.runs.liabilities.endpoint(bank_assets=)" in str(err2.value)
     for e in (err, err2):
         assert not FLAG.search(str(e.value)), str(e.value)
 

@@ -15,7 +15,6 @@ from qtlab.analyses import get_analysis
 
 # private on purpose: D2's family table and its default choice rule
 from qtlab.analyses._d2_family import choose_default, duration_table
-from qtlab.analyses.liabilities import stopped_path
 from qtlab.cli import app
 from qtlab.errors import SpecError
 from qtlab.impact import fit_yield, scarcity_indicators
@@ -29,6 +28,7 @@ from qtlab.impact.yield_family import (
 )
 from qtlab.impact.yields import newey_west_lags
 from qtlab.runs.inputs import load_inputs
+from qtlab.runs.liabilities import stopped_path
 from qtlab.runs.yield_recipes import RECIPES, recipe_names, run_recipe
 from qtlab.store import Dataset
 

@@ -14,20 +14,22 @@ $1 mn, so the lines sum to the total within a few million.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Final
+from dataclasses import dataclass, field
+from typing import Any, Final
 
 import pandas as pd
 
 from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._history_data import at, iso
-from qtlab.analyses.result import Figure, Note, Table, note
+from qtlab.analyses.computed import Computed, Fact, tidy
+from qtlab.analyses.result import Figure, Table
 from qtlab.errors import UnknownSeriesError
 from qtlab.i18n import t
 from qtlab.present.figures import legend_right
 from qtlab.runs.context import RunContext
+from qtlab.schema import USD_BN
 
-__all__ = ["STARTS", "StartSpec", "liability_side", "start_sections"]
+__all__ = ["STARTS", "StartSpec", "Starts", "label", "liability_side", "render_starts", "starts"]
 
 _YEAR = pd.Timedelta(days=364)
 
@@ -120,29 +122,36 @@ def liability_side(ctx: RunContext, episode: str) -> pd.DataFrame:
     return df
 
 
-def _label(sid: str, lang: str) -> str:
+def label(sid: str, lang: str) -> str:
+    """The display name of line ``sid`` of an H.4.1 table in ``lang``."""
     return t(f"c1.line.{sid.removeprefix('h41.').replace('.', '_')}", lang)
 
 
-def start_sections(ctx: RunContext, lang: str) -> tuple[list[Table], list[Figure], list[Note]]:
-    """Per runoff start visible at the vantage date: a table of each line at the start and
-    up to a year later, and a stacked chart of the liability side around the start."""
-    tables: list[Table] = []
-    figures: list[Figure] = []
-    notes: list[Note] = []
-    usd = t("common.unit.usd_bn", lang)
+@dataclass
+class Starts:
+    """What :func:`starts` computes: tidy tables, note values, the lines each chart
+    stacks, and per episode shown its start, the week a year later and the weeks between."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    facts: list[Fact] = field(default_factory=list)
+    series: dict[str, pd.DataFrame] = field(default_factory=dict)
+    dates: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def starts(ctx: RunContext) -> Starts:
+    """Per runoff start visible at the vantage date: each line at the start and up to a
+    year later (table ``<episode>_liabilities``: ``series``, ``kind`` (line, total,
+    memo), ``at_start``, ``later``, ``change`` [USD bn]), the note values, and the lines
+    around the start that the stacked chart draws (series ``<episode>_stack``)."""
+    out = Starts()
     for ep, spec in STARTS.items():
         df = liability_side(ctx, ep)
-        name = t(f"c1.starts.episode.{ep}", lang)
         after = df.index[df.index >= spec.start] if len(df) else df.index
         if len(after) == 0:
-            notes.append(
-                note(
+            out.facts.append(
+                Fact(
                     "c1.starts.note.none",
-                    lang,
-                    episode=name,
-                    start=iso(spec.start),
-                    table=t(f"c1.starts.table_name.{spec.table}", lang),
+                    {"episode": ep, "start": iso(spec.start), "table": spec.table},
                 )
             )
             continue
@@ -153,60 +162,83 @@ def start_sections(ctx: RunContext, lang: str) -> tuple[list[Table], list[Figure
             for sid in ids:
                 a, b = at(df, d0, sid), at(df, d1, sid)
                 rows.append(
-                    {
-                        t("c1.starts.col.line", lang): _label(sid, lang),
-                        t("c1.starts.col.kind", lang): t(f"c1.starts.kind.{kind}", lang),
-                        t("c1.starts.col.series", lang): sid,
-                        t("c1.starts.col.start", lang, date=iso(d0)): a,
-                        t("c1.starts.col.later", lang, date=iso(d1)): b,
-                        t("c1.starts.col.change", lang): b - a,
-                    }
+                    {"series": sid, "kind": kind, "at_start": a, "later": b, "change": b - a}
                 )
-        frame = pd.DataFrame(rows)
-        weeks = round((d1 - d0).days / 7)
-        title = t(
-            "c1.starts.table",
-            lang,
-            episode=name,
-            start=iso(d0),
-            later=iso(d1),
-            weeks=weeks,
-            table=t(f"c1.starts.table_name.{spec.table}", lang),
+        out.tables[f"{ep}_liabilities"] = tidy(
+            pd.DataFrame(rows), {"at_start": USD_BN, "later": USD_BN, "change": USD_BN}
         )
-        tables.append(Table(f"c1_{ep}_liabilities", title, frame))
+        weeks = round((d1 - d0).days / 7)
+        out.dates[ep] = {"start": iso(d0), "later": iso(d1), "weeks": weeks}
         lines = df.loc[d0, list(spec.lines)]
-        notes.append(
-            note(
+        out.facts.append(
+            Fact(
                 f"c1.starts.note.{ep}",
-                lang,
-                start=iso(d0),
-                later=iso(d1),
-                weeks=weeks,
-                first=_label(str(lines.idxmax()), lang),
-                total=at(df, d0, spec.total),
-                sum=float(lines.sum()),
-                first_level=float(lines.max()),
-                currency=at(df, d0, spec.lines[0]),
-                currency1=at(df, d1, spec.lines[0]),
+                {
+                    "start": iso(d0),
+                    "later": iso(d1),
+                    "weeks": weeks,
+                    "first": str(lines.idxmax()),
+                    "total": at(df, d0, spec.total),
+                    "sum": float(lines.sum()),
+                    "first_level": float(lines.max()),
+                    "currency": at(df, d0, spec.lines[0]),
+                    "currency1": at(df, d1, spec.lines[0]),
+                },
             )
         )
         if weeks < 52:
             end = df[list(spec.lines)].dropna(how="all").index.max()
-            notes.append(
-                note("c1.starts.note.short", lang, episode=name, end=iso(end), weeks=weeks)
+            out.facts.append(
+                Fact("c1.starts.note.short", {"episode": ep, "end": iso(end), "weeks": weeks})
             )
+        out.series[f"{ep}_stack"] = df[list(spec.lines)].dropna(how="all")
+    return out
+
+
+def render_starts(c: Computed, lang: str) -> tuple[list[Table], list[Figure]]:
+    """The start tables and stacked charts of C1 in ``lang``, from its numbers."""
+    tables: list[Table] = []
+    figures: list[Figure] = []
+    usd = t("common.unit.usd_bn", lang)
+    for ep, d in c.meta["starts"].items():
+        spec = STARTS[ep]
+        name = t(f"c1.starts.episode.{ep}", lang)
+        d0 = pd.Timestamp(d["start"])
+        frame = pd.DataFrame(
+            [
+                {
+                    t("c1.starts.col.line", lang): label(r.series, lang),
+                    t("c1.starts.col.kind", lang): t(f"c1.starts.kind.{r.kind}", lang),
+                    t("c1.starts.col.series", lang): r.series,
+                    t("c1.starts.col.start", lang, date=d["start"]): r.at_start,
+                    t("c1.starts.col.later", lang, date=d["later"]): r.later,
+                    t("c1.starts.col.change", lang): r.change,
+                }
+                for r in c.table(f"{ep}_liabilities").itertuples(index=False)
+            ]
+        )
+        title = t(
+            "c1.starts.table",
+            lang,
+            episode=name,
+            start=d["start"],
+            later=d["later"],
+            weeks=d["weeks"],
+            table=t(f"c1.starts.table_name.{spec.table}", lang),
+        )
+        tables.append(Table(f"c1_{ep}_liabilities", title, frame))
         fig = styled_figure(
-            title=t("c1.starts.fig.title", lang, episode=name, start=iso(d0)),
+            title=t("c1.starts.fig.title", lang, episode=name, start=d["start"]),
             y_title=usd,
             source=t(f"c1.starts.fig.source.{spec.table}", lang),
             lang=lang,
         )
-        shown = df[list(spec.lines)].dropna(how="all")
+        shown = c.series[f"{ep}_stack"]
         for sid in spec.lines:
             fig.add_scatter(
                 x=shown.index,
                 y=shown[sid],
-                name=_label(sid, lang),
+                name=label(sid, lang),
                 mode="lines",
                 stackgroup="liabilities",
                 line={"width": 0.5},
@@ -221,4 +253,4 @@ def start_sections(ctx: RunContext, lang: str) -> tuple[list[Table], list[Figure
             x=d0, y=1.0, yref="paper", text=name, showarrow=False, xanchor="right", yanchor="top"
         )
         figures.append(Figure(f"c1_{ep}_stack", fig))
-    return tables, figures, notes
+    return tables, figures

@@ -44,18 +44,18 @@ def make_forecasts(ctx: RunContext) -> dict[str, Any]:
     liabilities (the path D2 and C3 share).
     """
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415
-    from qtlab.analyses.liabilities import (  # noqa: PLC0415
+    from qtlab.balance import DEFAULT_CURRENCY_GROWTH, LiabilityRules  # noqa: PLC0415
+    from qtlab.impact.interest import annual_averages  # noqa: PLC0415
+    from qtlab.policy import PRESET_NAMES  # noqa: PLC0415
+    from qtlab.runs.endpoint import engine_stop  # noqa: PLC0415 (avoids a cycle)
+    from qtlab.runs.inputs import default_asset_path, engine_frame  # noqa: PLC0415
+    from qtlab.runs.liabilities import (  # noqa: PLC0415
         DEFAULT_RULES,
         SCENARIOS,
         endpoint,
         liability_projection,
         stopped_path,
     )
-    from qtlab.balance import DEFAULT_CURRENCY_GROWTH, LiabilityRules  # noqa: PLC0415
-    from qtlab.impact.interest import annual_averages  # noqa: PLC0415
-    from qtlab.policy import PRESET_NAMES  # noqa: PLC0415
-    from qtlab.runs.endpoint import engine_stop  # noqa: PLC0415 (avoids a cycle)
-    from qtlab.runs.inputs import default_asset_path, engine_frame  # noqa: PLC0415
     from qtlab.runs.yield_spec import choose_default  # noqa: PLC0415
 
     if ctx.as_of is None:

@@ -13,7 +13,6 @@ from typing import Final
 import pandas as pd
 
 from qtlab._periods import value_at
-from qtlab.analyses.liabilities import DEFAULT_RULES, stopped_path
 from qtlab.analyses.result import Note, note
 from qtlab.balance import DEFAULT_GDP_GROWTH
 from qtlab.errors import SpecError, one_of
@@ -21,6 +20,7 @@ from qtlab.i18n import t
 from qtlab.impact import INDICATORS, SepStatistic, YieldFit, fit_yield, peak
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import Assumption, ImpactInputs, last_sep_year, sep_path
+from qtlab.runs.liabilities import DEFAULT_RULES, stopped_path
 from qtlab.runs.yield_spec import indicators_along
 
 __all__ = ["YieldForecast", "indicators_along", "spec_note", "yield_forecast"]

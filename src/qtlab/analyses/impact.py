@@ -1,7 +1,7 @@
 """D1-D4: reserve scarcity, the 10-year yield, federal interest cost and the dollar.
 
 Projections run along the C2 balance sheet (default scenario) with runoff
-stopped where the first C3 rule binds (:func:`qtlab.analyses.liabilities.stopped_path`),
+stopped where the first C3 rule binds (:func:`qtlab.runs.liabilities.stopped_path`),
 CBO's baseline debt for the future denominator, and nominal GDP extended at a
 stated growth rate.
 """
@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import fiscal_year, period_index, to_monthly, value_at
+from qtlab.analyses._assumptions import assumption_notes
 from qtlab.analyses._d2_family import choose_default, family_parts
 from qtlab.analyses._figures import shade_episodes, styled_figure
 from qtlab.analyses._yield_forecast import (
@@ -22,7 +23,6 @@ from qtlab.analyses._yield_forecast import (
     spec_note,
     yield_forecast,
 )
-from qtlab.analyses.liabilities import assumption_notes, stopped_path
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note
 from qtlab.balance import DEFAULT_GDP_GROWTH
 from qtlab.i18n import t
@@ -50,6 +50,7 @@ from qtlab.runs.inputs import (
     sep_path,
     sep_without_central_tendency,
 )
+from qtlab.runs.liabilities import stopped_path
 
 __all__ = [
     "YieldForecast",

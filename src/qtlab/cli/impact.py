@@ -138,8 +138,8 @@ def fit_yield_cmd(
             "(YYYY-MM or vantage) to move its sample end"
         )
     from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415 (lazy: fast --help)
-    from qtlab.analyses.liabilities import stopped_path  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.runs.liabilities import stopped_path  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.runs.yield_spec import choose_default  # noqa: PLC0415 (lazy: fast --help)
 
     ds = RunContext(as_of, data_dir=data_dir)

@@ -103,7 +103,7 @@ MODEL_FLAGS = {
 PROJECT_FLAGS = {
     **MODEL_FLAGS,
     "the Dataset's as_of= or start=": "--as-of (or --start)",
-    "qtlab.analyses.liabilities.endpoint(bank_assets=)": (
+    "qtlab.runs.liabilities.endpoint(bank_assets=)": (
         "`qtlab endpoint --bank-assets LEVEL[:GROWTH]`"
     ),
     "(bills=, coupons=; load_preset's rmp_pace=)": "(--rmp-pace)",
@@ -535,8 +535,8 @@ def endpoint_cmd(
     horizon = deprecated_alias(months, horizon, "--months", "--horizon", default=120)
     if policy is not None:
         policy = preset_name(policy, extra=("caps", "hold"))
-    from qtlab.analyses.liabilities import endpoint  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.runs.liabilities import endpoint  # noqa: PLC0415 (lazy: fast --help)
 
     rules = rule or ["reserves_peak_fraction=0.5"]
     ds = RunContext(as_of, data_dir=data_dir)

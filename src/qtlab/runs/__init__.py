@@ -18,6 +18,8 @@ and runs them. Units: USD bn, percent, calendar months.
 - :mod:`qtlab.runs.tips`: TIPS inflation compensation along an inflation assumption;
 - :mod:`qtlab.runs.inputs`: the monthly inputs of the liability side and the impact models;
 - :mod:`qtlab.runs.endpoint`: the projection with its ample-reserve stop (C3);
+- :mod:`qtlab.runs.liabilities`: the liability side along an asset path (C2), where runoff
+  has to stop (C3) and the path stopped there (D1-D3);
 - :mod:`qtlab.runs.forward`, :mod:`qtlab.runs.forward_policy`: F1's carry-forward and
   alternatives;
 - :mod:`qtlab.runs.sweep`: the start of F2's Monte Carlo sweep from the data;

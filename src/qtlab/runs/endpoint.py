@@ -235,7 +235,7 @@ def project_with_endpoint(
         raise SpecError(
             "endpoint rule reserves_to_bank_assets needs commercial-bank total assets "
             "(Federal Reserve H.8), which qtlab's data do not include; "
-            "qtlab.analyses.liabilities.endpoint(bank_assets=) takes them as a path"
+            "qtlab.runs.liabilities.endpoint(bank_assets=) takes them as a path"
         )
     s = to_month(start, field="start")
     lrules = liability_rules or LiabilityRules()

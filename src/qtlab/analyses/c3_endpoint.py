@@ -1,0 +1,192 @@
+"""C3: when runoff has to stop, under each rule alone and all combined.
+
+Each set of rules is found by :func:`qtlab.runs.liabilities.endpoint` (on an engine policy,
+the default before QT2 ended, the engine's own stop); the QT1-versus-QT2 overlay of
+reserves over marketable debt follows the path with runoff stopped where the combined
+rules bind. Computed once (:func:`compute_c3` over a :class:`~qtlab.runs.RunContext`),
+rendered in each language (:func:`render_c3`). Units: USD bn, percent, calendar months.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from qtlab.analyses._assumptions import assumption_facts, assumption_text
+from qtlab.analyses._figures import styled_figure
+from qtlab.analyses.computed import Computed, Fact, tidy
+from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
+from qtlab.balance import DEFAULT_GDP_GROWTH
+from qtlab.i18n import t
+from qtlab.impact import scarcity_indicators
+from qtlab.runs.context import RunContext
+from qtlab.runs.inputs import Assumption, ImpactInputs, meta
+from qtlab.runs.liabilities import DEFAULT_RULES, endpoint, stop_at
+from qtlab.schema import MONTHS, PERCENT, USD_BN
+
+__all__ = ["compute_c3", "render_c3"]
+
+_QT_STARTS: Final = {"qt1": pd.Period("2017-10", freq="M"), "qt2": pd.Period("2022-06", freq="M")}
+_USD = "[USD bn]"
+_H41 = "Federal Reserve H.4.1 (FRED WALCL, WRESBAL, WTREGEN, RRPONTSYD)"
+
+
+def _overlay(inp: ImpactInputs, proj: pd.DataFrame) -> pd.DataFrame:
+    """Reserves over marketable debt [%] by months since each runoff start, and whether
+    each month is projected (after the last H.4.1 month)."""
+    reserves = pd.concat([inp.reserves, proj["reserves"].iloc[1:]])
+    ratio = scarcity_indicators(reserves, inp.debt, inp.gdp)["reserves_to_debt"].dropna()
+    cols = {}
+    for ep, start in _QT_STARTS.items():
+        seg = ratio[ratio.index >= start]
+        if ep == "qt1":
+            seg = seg[seg.index <= pd.Period("2019-07", freq="M")]
+        cols[f"{ep}_reserves_to_debt"] = pd.Series(
+            seg.to_numpy(), index=[(m - start).n for m in seg.index]
+        )
+        cols[f"{ep}_projected"] = pd.Series(
+            [m > inp.last_month for m in seg.index], index=[(m - start).n for m in seg.index]
+        )
+    out = pd.DataFrame(cols)
+    out.index.name = "months_since_start"
+    return out.reset_index()
+
+
+@analysis("C3", area="liabilities", order=330)
+def compute_c3(
+    ctx: RunContext,
+    *,
+    rules: Sequence[str] = DEFAULT_RULES,
+    assets: pd.Series | None = None,
+    asset_path_name: str | None = None,
+    horizon: int = 120,
+    gdp_growth: float = DEFAULT_GDP_GROWTH,
+    bank_assets: pd.Series | None = None,
+) -> Computed:
+    """C3: the end month of runoff under each rule alone and all combined, and the
+    QT1-versus-QT2 overlay of reserves over marketable debt by months since start.
+
+    Tables: ``endpoints`` (one row per set of ``rules``: the ``rule`` that binds first,
+    ``end_month``, ``months_of_runoff``, ``terminal_assets`` and ``terminal_reserves``
+    [USD bn]; no rule binding within ``horizon`` months: empty) and ``overlay``
+    (``months_since_start``; per episode ``<ep>_reserves_to_debt`` [%] and
+    ``<ep>_projected``).
+    """
+    rows = []
+    res = proj = inp = None
+    used: tuple[Assumption, ...] = ()
+    for rs in [*([r] for r in rules), list(rules)]:
+        res, proj, inp, used = endpoint(
+            ctx,
+            rs,
+            assets=assets,
+            asset_path_name=asset_path_name,
+            horizon=horizon,
+            gdp_growth=gdp_growth,
+            bank_assets=bank_assets,
+            inputs=inp,
+        )
+        rows.append({"rules": " | ".join(rs), **res.to_dict()})
+    assert res is not None and proj is not None and inp is not None
+    facts = assumption_facts(used)
+    if res.rule is None:
+        facts.append(Fact("c3.note.none", {"horizon": horizon}))
+    else:
+        facts.append(
+            Fact(
+                "c3.note.result",
+                {
+                    "rule": str(res.rule),
+                    "end_month": str(res.end_month),
+                    "months": res.months_of_runoff,
+                    "assets": res.terminal_assets,
+                    "reserves": res.terminal_reserves,
+                },
+            )
+        )
+    # the overlay follows the path with runoff stopped where the first rule binds: the
+    # last row's endpoint (all rules combined), not found a second time
+    _, stopped, _ = stop_at(
+        ctx, (res, proj, inp, used), rules, horizon=horizon, gdp_growth=gdp_growth
+    )
+    overlay = _overlay(inp, stopped)
+    facts.append(Fact("c3.note.overlay", {"baseline": inp.debt_source}))
+    return Computed(
+        id="C3",
+        tables={
+            "endpoints": tidy(
+                pd.DataFrame(rows),
+                {
+                    "months_of_runoff": MONTHS,
+                    "terminal_assets": USD_BN,
+                    "terminal_reserves": USD_BN,
+                },
+            ),
+            "overlay": tidy(
+                overlay,
+                {
+                    "months_since_start": MONTHS,
+                    **{f"{ep}_reserves_to_debt": PERCENT for ep in _QT_STARTS},
+                },
+            ),
+        },
+        notes=tuple(facts),
+        meta={
+            **meta(
+                ctx,
+                {"rules": list(rules), "horizon": horizon, "gdp_growth": gdp_growth},
+                [
+                    "WALCL",
+                    "WRESBAL",
+                    "RRPONTSYD",
+                    "WTREGEN",
+                    "GDP",
+                    "mspd.marketable.total",
+                    "cbo.baseline.debt",
+                ],
+            ),
+            "debt_source": inp.debt_source,
+        },
+    )
+
+
+@renders("C3")
+def render_c3(c: Computed, lang: str) -> AnalysisResult:
+    """C3 in ``lang``: the endpoints and overlay tables, the overlay chart."""
+    table = c.table("endpoints").rename(
+        columns={
+            "terminal_assets": f"terminal_assets {_USD}",
+            "terminal_reserves": f"terminal_reserves {_USD}",
+        }
+    )
+    table.attrs = {}
+    overlay = c.table("overlay").rename(
+        columns={f"{ep}_reserves_to_debt": f"{ep}_reserves_to_debt [%]" for ep in _QT_STARTS}
+    )
+    overlay.attrs = {}
+    fig = styled_figure(
+        title=t("c3.figure.title", lang),
+        y_title=t("c3.figure.y", lang),
+        x_title=t("c3.figure.x", lang),
+        source=f"{_H41}; Treasury MSPD; CBO {c.meta['debt_source']}",
+        lang=lang,
+    )
+    for ep in _QT_STARTS:
+        col = f"{ep}_reserves_to_debt [%]"
+        sub = overlay.dropna(subset=[col])
+        fig.add_trace(go.Scatter(x=sub["months_since_start"], y=sub[col], name=ep.upper()))
+    return AnalysisResult(
+        id="C3",
+        title=t("c3.title", lang),
+        lang=lang,
+        tables=(
+            Table("c3_endpoints", t("c3.table.endpoints", lang), table),
+            Table("c3_overlay", t("c3.table.overlay", lang), overlay),
+        ),
+        figures=(Figure("c3_overlay", fig),),
+        notes=notes_of(c, lang, **assumption_text(lang)),
+        meta={k: v for k, v in c.meta.items() if k != "debt_source"},
+    )
