@@ -207,7 +207,7 @@ def render_starts(c: Computed, lang: str) -> tuple[list[Table], list[Figure]]:
         frame = pd.DataFrame(
             [
                 {
-                    t("c1.starts.col.line", lang): label(r.series, lang),
+                    t("c1.starts.col.line", lang): label(str(r.series), lang),
                     t("c1.starts.col.kind", lang): t(f"c1.starts.kind.{r.kind}", lang),
                     t("c1.starts.col.series", lang): r.series,
                     t("c1.starts.col.start", lang, date=d["start"]): r.at_start,
