@@ -16,9 +16,7 @@ import pytest
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
-
-# private on purpose: C1's start table and liability side are checked against the H.4.1 directly
-from qtlab.analyses._c1_starts import STARTS, liability_side
+from qtlab.schema import USD_BN
 from qtlab.store import Dataset
 
 FILES = {
@@ -62,16 +60,26 @@ def test_start_tables_show_the_boards_lines(
     assert tab.loc[sid, "Change [USD bn]"] == pytest.approx(
         _board(raw_data, episode, board_id, later) - _board(raw_data, episode, board_id, start)
     )
+    # the same numbers in the computed table, language-free, with their units
+    c = get_analysis("C1").compute(latest)
+    tidy = c.table(f"{episode}_liabilities").set_index("series")
+    assert tidy.loc[sid, "at_start"] == _board(raw_data, episode, board_id, start)
+    assert tidy.loc[sid, "later"] == _board(raw_data, episode, board_id, later)
+    assert c.units(f"{episode}_liabilities")["at_start"] == USD_BN
+    dates = c.meta["starts"][episode]
+    assert (dates["start"], dates["later"]) == (start, later)
 
 
 @pytest.mark.parametrize("episode", ["qt1", "qt2"])
 def test_lines_add_up_to_the_total_every_week(latest: Dataset, episode: str) -> None:
     """Table 5: liabilities + capital = total assets; Table 1: factors absorbing + reserves =
     factors supplying; each line is rounded to $1 mn, so within $3 mn (the Board's totals)."""
-    spec = STARTS[episode]
-    df = liability_side(latest, episode)
+    c = get_analysis("C1").compute(latest)
+    kinds = c.table(f"{episode}_liabilities").groupby("kind")["series"].apply(list)
+    (total,) = kinds["total"]
+    df = c.series[f"{episode}_side"]
     assert len(df) == 100  # SOURCES.md: 100 weeks in each download
-    gap = (df[list(spec.lines)].sum(axis=1) - df[spec.total]).abs()
+    gap = (df[kinds["line"]].sum(axis=1) - df[total]).abs()
     assert gap.max() <= 0.003 + 1e-9
 
 
@@ -90,7 +98,8 @@ def test_qt1_and_qt2_notes_and_figures_in_both_languages(latest: Dataset) -> Non
         figs = {f.name for f in res.figures}
         assert {"c1_qt1_stack", "c1_qt2_stack"} <= figs
         stack = next(f.figure for f in res.figures if f.name == "c1_qt2_stack")
-        assert len(stack.data) == len(STARTS["qt2"].lines)
+        table = get_analysis("C1").compute(latest).table("qt2_liabilities")
+        assert len(stack.data) == (table["kind"] == "line").sum() == 11
         assert all(tr.stackgroup == "liabilities" for tr in stack.data)
         if lang == "zh":
             text = next(n.text for n in res.notes if n.key == "c1.starts.note.qt2")
@@ -104,5 +113,5 @@ def test_before_qt2_only_qt1_is_shown(latest: Dataset) -> None:
     assert [t.name for t in res.tables] == ["c1_liabilities", "c1_qt1_liabilities"]
     v = res.note_values("c1.starts.note.none")
     assert v["start"] == "2022-06-01"
-    df = liability_side(shared("2022-05-31"), "qt2")
+    df = get_analysis("C1").compute(shared("2022-05-31")).series["qt2_side"]
     assert df.index.max() <= pd.Timestamp("2022-05-31")

@@ -129,8 +129,9 @@ def label(sid: str, lang: str) -> str:
 
 @dataclass
 class Starts:
-    """What :func:`starts` computes: tidy tables, note values, the lines each chart
-    stacks, and per episode shown its start, the week a year later and the weeks between."""
+    """What :func:`starts` computes: tidy tables, note values, the weekly liability side
+    of each episode, and per episode shown its start, the week a year later and the weeks
+    between."""
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     facts: list[Fact] = field(default_factory=list)
@@ -142,10 +143,12 @@ def starts(ctx: RunContext) -> Starts:
     """Per runoff start visible at the vantage date: each line at the start and up to a
     year later (table ``<episode>_liabilities``: ``series``, ``kind`` (line, total,
     memo), ``at_start``, ``later``, ``change`` [USD bn]), the note values, and the lines
-    around the start that the stacked chart draws (series ``<episode>_stack``)."""
+    the weekly liability side visible for every episode, shown or not (series
+    ``<episode>_side``: :func:`liability_side`, its lines stacked in the chart)."""
     out = Starts()
     for ep, spec in STARTS.items():
         df = liability_side(ctx, ep)
+        out.series[f"{ep}_side"] = df
         after = df.index[df.index >= spec.start] if len(df) else df.index
         if len(after) == 0:
             out.facts.append(
@@ -191,7 +194,6 @@ def starts(ctx: RunContext) -> Starts:
             out.facts.append(
                 Fact("c1.starts.note.short", {"episode": ep, "end": iso(end), "weeks": weeks})
             )
-        out.series[f"{ep}_stack"] = df[list(spec.lines)].dropna(how="all")
     return out
 
 
@@ -233,7 +235,7 @@ def render_starts(c: Computed, lang: str) -> tuple[list[Table], list[Figure]]:
             source=t(f"c1.starts.fig.source.{spec.table}", lang),
             lang=lang,
         )
-        shown = c.series[f"{ep}_stack"]
+        shown = c.series[f"{ep}_side"][list(spec.lines)].dropna(how="all")
         for sid in spec.lines:
             fig.add_scatter(
                 x=shown.index,
