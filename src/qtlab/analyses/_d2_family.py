@@ -319,7 +319,9 @@ def _recipe_wide(cmp: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]
     units: dict[str, str] = {}
     for q in quantities:
         for src in _SOURCES:
-            vals = [by.at[(q, i), src] if (q, i) in by.index else None for i in indicators]
+            vals: list[Any] = [
+                by.at[(q, i), src] if (q, i) in by.index else None for i in indicators
+            ]
             col = f"{q}_{src}"
             if q == "peak_month":
                 data[col] = [None if v is None or pd.isna(v) else str(v) for v in vals]
@@ -337,7 +339,7 @@ def recipe_rows(wide: pd.DataFrame, rows: list[tuple[str, str]], recipe: str) ->
     for q, i in rows:
         rec: dict[str, object] = {"quantity": q, "indicator": i}
         for src in _SOURCES:
-            v = wide.at[i, f"{q}_{src}"]
+            v: Any = wide.at[i, f"{q}_{src}"]
             rec[src] = None if v is None or pd.isna(v) else v
         out.append(rec)
     return pd.DataFrame(out, columns=["quantity", "indicator", *_SOURCES]).assign(recipe=recipe)

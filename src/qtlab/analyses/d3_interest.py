@@ -276,7 +276,7 @@ def render_d3(c: Computed, lang: str) -> AnalysisResult:
     """D3 in ``lang``: net interest by fiscal year and the 10-year path's annual
     averages, the figure of model against actual outlays, the notes."""
     net = c.table("net_interest")
-    fy = pd.Index(net.index.year, name=None)
+    fy = pd.Index(pd.PeriodIndex(net.index).year, name=None)
     table = net.rename(columns=_SHOWN)
     table.index = fy
     table = table.reset_index().rename(columns={"index": "fiscal_year"})
@@ -284,7 +284,7 @@ def render_d3(c: Computed, lang: str) -> AnalysisResult:
     ann = c.table("ten_year_annual")
     ann_t = pd.Series(
         ann["dgs10_annual_average"].to_numpy(),
-        index=pd.Index(ann.index.year, name="year"),
+        index=pd.Index(pd.PeriodIndex(ann.index).year, name="year"),
         name="dgs10_annual_average [%]",
     ).reset_index()
     fig = styled_figure(
