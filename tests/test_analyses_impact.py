@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from _contexts import shared
 from qtlab.analyses import AnalysisResult, get_analysis
-from qtlab.analyses.impact import yield_forecast
+from qtlab.analyses.d2_yield import yield_forecast
 from qtlab.cli import app
 from qtlab.errors import SpecError
 from qtlab.i18n import check_catalogue

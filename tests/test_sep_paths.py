@@ -10,7 +10,7 @@ import pytest
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
-from qtlab.analyses.impact import yield_forecast
+from qtlab.analyses.d2_yield import yield_forecast
 from qtlab.errors import SpecError
 from qtlab.impact import SEP_PATH_STATISTICS
 from qtlab.runs.inputs import sep_path

@@ -12,9 +12,7 @@ from typer.testing import CliRunner
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
-
-# private on purpose: D2's family table and its default choice rule
-from qtlab.analyses._d2_family import choose_default, duration_table
+from qtlab.analyses.d2_yield import duration_table
 from qtlab.cli import app
 from qtlab.errors import SpecError
 from qtlab.impact import fit_yield, scarcity_indicators
@@ -30,6 +28,7 @@ from qtlab.impact.yields import newey_west_lags
 from qtlab.runs.inputs import load_inputs
 from qtlab.runs.liabilities import stopped_path
 from qtlab.runs.yield_recipes import RECIPES, recipe_names, run_recipe
+from qtlab.runs.yield_spec import choose_default
 from qtlab.store import Dataset
 
 RECIPE = "industrial-bank-2022-05"

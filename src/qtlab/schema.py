@@ -41,6 +41,7 @@ from qtlab.errors import UnknownSeriesError
 __all__ = [
     "AGENCY_KINDS",
     "COUPON_KINDS",
+    "DIMENSIONLESS",
     "ENDPOINT_RULE_DEFAULTS",
     "ENDPOINT_RULE_NAMES",
     "EUR_BN",
@@ -93,6 +94,8 @@ EUR_BN_PER_MONTH: Final = "EUR bn per month"
 PERCENT_OF_PEAK: Final = "percent of peak"
 PERCENT_OF_PEAK_PER_MONTH: Final = "percent of peak per month"
 YEARS: Final = "years"
+#: A pure number: an R-squared, a t-statistic, a correlation, an autocorrelation (D2, D4).
+DIMENSIONLESS: Final = "dimensionless"
 
 SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")
 

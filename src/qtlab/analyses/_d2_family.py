@@ -1,21 +1,22 @@
 """D2 as a family of specifications: the default chosen out of sample, the sample
 sensitivity, levels beside first differences, and the named recipes.
 
-Kept apart from :mod:`qtlab.analyses.impact` (whose ``d2_yield`` calls
-:func:`~qtlab.runs.yield_spec.choose_default` and :func:`family_parts`) so each module
-stays small. The default rule and the choice are a run: :mod:`qtlab.runs.yield_spec`.
+Kept apart from :mod:`qtlab.analyses.d2_yield` (whose ``compute_d2`` calls
+:func:`~qtlab.runs.yield_spec.choose_default` and :func:`family`, and whose render draws
+:func:`sensitivity_figure`) so each module stays small. The default rule and the choice
+are a run: :mod:`qtlab.runs.yield_spec`.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import value_at
 from qtlab.analyses._figures import styled_figure
-from qtlab.analyses.result import Figure, Note, Table, note
+from qtlab.analyses.computed import Fact, tidy
 from qtlab.i18n import t
 from qtlab.impact import INDICATORS, fit_yield, peak, scarcity_indicators
 from qtlab.impact.duration import MBS_DURATION, ten_year_equivalents
@@ -23,16 +24,10 @@ from qtlab.impact.yield_family import NO_CHANGE, sample_sensitivity
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import Assumption, ImpactInputs
 from qtlab.runs.yield_recipes import RECIPES, run_recipe
-from qtlab.runs.yield_spec import (
-    AUTO,
-    HORIZON,
-    SpecChoice,
-    choose_default,
-    indicators_along,
-    spec_sample,
-)
+from qtlab.runs.yield_spec import HORIZON, SpecChoice, indicators_along
+from qtlab.schema import DIMENSIONLESS, MONTHS, PERCENT, PERCENTAGE_POINTS, USD_BN, YEARS
 
-__all__ = ["AUTO", "SpecChoice", "choose_default", "family_parts", "spec_sample"]
+__all__ = ["duration_table", "family", "recipe_rows", "sensitivity_figure"]
 
 _RECIPE: Final = "industrial-bank-2022-05"
 _SENSITIVITY_FIRST: Final = 2003
@@ -71,7 +66,8 @@ def _sensitivity(inp: ImpactInputs, ind: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _sensitivity_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+def sensitivity_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+    """The sample-sensitivity figure of D2 from its tidy ``sensitivity`` table."""
     fig = styled_figure(
         title=t("d2.figure.sensitivity", lang),
         y_title=t("d2.axis.sensitivity", lang),
@@ -81,7 +77,7 @@ def _sensitivity_figure(table: pd.DataFrame, lang: str) -> go.Figure:
     dash = {"reserves_to_debt": "solid", "reserves_to_gdp": "dot"}
     for i in INDICATORS:
         rows = table[table["indicator"] == i]
-        x = rows["start"].str[:4]
+        x = rows["start"].astype(str).str[:4]
         label = t(f"d1.series.{i}", lang)
         for col, color in (("r2", "black"), ("t_indicator", "rgb(31, 119, 180)"),
                            ("t_policy", "rgb(214, 39, 40)")):  # fmt: skip
@@ -177,49 +173,53 @@ def duration_table(ctx: RunContext, inp: ImpactInputs) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def family_parts(
+def family(
     ctx: RunContext,
     inputs: tuple[ImpactInputs, pd.DataFrame, list[Assumption]],
     choice: SpecChoice,
-    lang: str,
-) -> tuple[list[Table], list[Figure], list[Note]]:
-    """D2's extra tables, figure and notes: the out-of-sample comparison and the rule,
-    levels beside first differences, the sample sensitivity and the recipe."""
+) -> tuple[dict[str, pd.DataFrame], list[Fact], dict[str, Any]]:
+    """D2's extra tables (tidy, by name), note values and meta: the out-of-sample
+    comparison and the rule (``spec_choice``), levels beside first differences
+    (``forms``), the sample sensitivity (``sensitivity``), the duration indicator at the
+    CUSIP-file dates (``duration``, when one is visible) and the recipe (``recipe``, one
+    row per indicator, ``<quantity>_<published|qtlab|realized>`` columns; its rows in
+    display order are ``meta["recipe_rows"]``)."""
     inp, proj, _ = inputs
     ind = _shared(inp, proj)
     spec = choice.spec
-    notes: list[Note] = []
+    facts: list[Fact] = []
     first = next(iter(choice.summaries.values()))
     lo, hi = first.attrs["origins"]
     rmse = {i: value_at(s, spec.name, "rmse") for i, s in choice.summaries.items()}
     bench = {i: value_at(s, NO_CHANGE, "rmse") for i, s in choice.summaries.items()}
-    key = f"d2.note.{choice.mode}"
-    notes.append(
-        note(
-            key,
-            lang,
-            spec=spec.name,
-            first=str(lo),
-            last=str(hi),
-            horizon=HORIZON,
-            debt=rmse["reserves_to_debt"],
-            gdp=rmse["reserves_to_gdp"],
-            bench_debt=bench["reserves_to_debt"],
-            bench_gdp=bench["reserves_to_gdp"],
+    facts.append(
+        Fact(
+            f"d2.note.{choice.mode}",
+            {
+                "spec": spec.name,
+                "first": str(lo),
+                "last": str(hi),
+                "horizon": HORIZON,
+                "debt": rmse["reserves_to_debt"],
+                "gdp": rmse["reserves_to_gdp"],
+                "bench_debt": bench["reserves_to_debt"],
+                "bench_gdp": bench["reserves_to_gdp"],
+            },
         )
     )
     forms = _forms(inp, ind, choice.sample)
     for r in forms.itertuples():
-        notes.append(
-            note(
+        facts.append(
+            Fact(
                 "d2.note.inference",
-                lang,
-                indicator=t(f"d1.series.{r.indicator}", lang),
-                form=t(f"d2.form.{r.form}", lang),
-                rho=r.resid_ar1,
-                lags=r.hac_lags,
-                n=r.nobs,
-                r2=r.r2,
+                {
+                    "indicator": r.indicator,
+                    "form": r.form,
+                    "rho": r.resid_ar1,
+                    "lags": r.hac_lags,
+                    "n": r.nobs,
+                    "r2": r.r2,
+                },
             )
         )
     sens = _sensitivity(inp, ind)
@@ -227,57 +227,119 @@ def family_parts(
         (g["coef_indicator"] > 0).any() and (g["coef_indicator"] < 0).any()
         for _, g in sens.groupby("indicator")
     )
-    notes.append(
-        note(
+    facts.append(
+        Fact(
             "d2.note.sensitivity_sign" if flips else "d2.note.sensitivity",
-            lang,
-            lo=float(sens["r2"].min()),
-            hi=float(sens["r2"].max()),
-            first=str(sens["start"].iloc[0]),
-            last=str(sens["start"].iloc[-1]),
+            {
+                "lo": float(sens["r2"].min()),
+                "hi": float(sens["r2"].max()),
+                "first": str(sens["start"].iloc[0]),
+                "last": str(sens["start"].iloc[-1]),
+            },
         )
     )
-    tables = [
-        Table("d2_spec_choice", t("d2.table.spec_choice", lang), _choice_table(choice)),
-        Table("d2_forms", t("d2.table.forms", lang), forms),
-        Table("d2_sensitivity", t("d2.table.sensitivity", lang), sens),
-    ]
-    figures = [Figure("d2_sensitivity", _sensitivity_figure(sens, lang))]
+    fits = {"r2": DIMENSIONLESS, "t_indicator": DIMENSIONLESS, "t_policy": DIMENSIONLESS,
+            "resid_ar1": DIMENSIONLESS, "hac_lags": MONTHS}  # fmt: skip
+    for col in ("start", "end"):
+        sens[col] = pd.PeriodIndex(sens[col], freq="M")
+    tables = {
+        "spec_choice": tidy(
+            _choice_table(choice), dict.fromkeys(("rmse", "mae", "bias"), PERCENTAGE_POINTS)
+        ),
+        "forms": tidy(forms, fits),
+        "sensitivity": tidy(sens, fits),
+    }
+    meta: dict[str, Any] = {}
     dur = duration_table(ctx, inp)
     if not dur.empty:
-        tables.append(Table("d2_duration", t("d2.table.duration", lang), dur))
         last = dur.iloc[-1]
-        notes.append(
-            note(
+        facts.append(
+            Fact(
                 "d2.note.duration",
-                lang,
-                dates=", ".join(dur["date"]),
-                date=str(last["date"]),
-                tye_tn=float(last["total_tye"]) / 1000.0,
-                debt=float(last["tye_to_debt"]),
-                gdp=float(last["tye_to_gdp"]),
-                mbs=MBS_DURATION,
+                {
+                    "dates": ", ".join(dur["date"]),
+                    "date": str(last["date"]),
+                    "tye_tn": float(last["total_tye"]) / 1000.0,
+                    "debt": float(last["tye_to_debt"]),
+                    "gdp": float(last["tye_to_gdp"]),
+                    "mbs": MBS_DURATION,
+                },
             )
         )
+        dur.index = pd.DatetimeIndex(pd.to_datetime(dur.pop("date")), name="date")
+        tables["duration"] = tidy(dur, _DURATION_UNITS)
     rec = RECIPES[_RECIPE]
     if (inp.last_month - pd.Period(rec.sample[0], freq="M")).n >= 23:
         rr = run_recipe(ctx, _RECIPE)
-        cmp = rr.comparison.assign(recipe=rec.name)
-        tables.append(Table("d2_recipe", t("d2.table.recipe", lang), cmp))
+        wide, rows = _recipe_wide(rr.comparison)
+        tables["recipe"] = wide
+        meta |= {"recipe": rec.name, "recipe_rows": rows}
         f = rr.fits["reserves_to_debt"]
         pk = peak(rr.forecasts["reserves_to_debt"])
-        notes.append(
-            note(
+        facts.append(
+            Fact(
                 "d2.note.recipe",
-                lang,
-                sample=f"{f.sample[0]}:{f.sample[1]}",
-                r2=f.rsquared,
-                month=str(pk["month"]),
-                mean=pk["mean"],
-                upper=pk["upper"],
-                policy=rr.policy_source.text(lang),
+                {
+                    "sample": f"{f.sample[0]}:{f.sample[1]}",
+                    "r2": f.rsquared,
+                    "month": str(pk["month"]),
+                    "mean": pk["mean"],
+                    "upper": pk["upper"],
+                    "policy": rr.policy_source,
+                },
             )
         )
         if rr.policy_source.key == "impact.policy.sep_missing":
-            notes.append(note("d2.note.recipe_gap", lang))
-    return tables, figures, notes
+            facts.append(Fact("d2.note.recipe_gap", {}))
+    return tables, facts, meta
+
+
+_DURATION_UNITS: Final = {
+    "treasury_tye": USD_BN,
+    "mbs_tye": USD_BN,
+    "total_tye": USD_BN,
+    "tye_to_debt": PERCENT,
+    "tye_to_gdp": PERCENT,
+    "reserves_to_debt": PERCENT,
+    "reserves_to_gdp": PERCENT,
+    "ten_year_duration": YEARS,
+    "mbs_duration": YEARS,
+}
+_SOURCES: Final = ("published", "qtlab", "realized")
+
+
+def _recipe_wide(cmp: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """The recipe comparison (one row per quantity and indicator, values of mixed units)
+    as one row per indicator with a column per quantity and source, and the rows."""
+    rows = [(str(q), str(i)) for q, i in zip(cmp["quantity"], cmp["indicator"], strict=True)]
+    quantities = list(dict.fromkeys(q for q, _ in rows))
+    indicators = list(dict.fromkeys(i for _, i in rows))
+    by = cmp.set_index(["quantity", "indicator"])
+    data: dict[str, list[object]] = {}
+    units: dict[str, str] = {}
+    for q in quantities:
+        for src in _SOURCES:
+            vals: list[Any] = [
+                by.at[(q, i), src] if (q, i) in by.index else None for i in indicators
+            ]
+            col = f"{q}_{src}"
+            if q == "peak_month":
+                data[col] = [None if v is None or pd.isna(v) else str(v) for v in vals]
+            else:
+                data[col] = [float("nan") if v is None else float(v) for v in vals]
+                units[col] = DIMENSIONLESS if q == "r2" else PERCENT
+    wide = pd.DataFrame(data, index=pd.Index(indicators, name="indicator"))
+    return tidy(wide, units), rows
+
+
+def recipe_rows(wide: pd.DataFrame, rows: list[tuple[str, str]], recipe: str) -> pd.DataFrame:
+    """The recipe table as the report shows it: one row per quantity and indicator
+    (``rows``, in order), the published, qtlab and realized values side by side."""
+    out = []
+    for q, i in rows:
+        rec: dict[str, object] = {"quantity": q, "indicator": i}
+        for src in _SOURCES:
+            v: Any = wide.at[i, f"{q}_{src}"]
+            rec[src] = None if v is None or pd.isna(v) else v
+        out.append(rec)
+    return pd.DataFrame(out, columns=["quantity", "indicator", *_SOURCES]).assign(recipe=recipe)

@@ -43,7 +43,7 @@ def make_forecasts(ctx: RunContext) -> dict[str, Any]:
     dates of :data:`PATH_POINTS`: the runoff engine with C3's default stop and C2's
     liabilities (the path D2 and C3 share).
     """
-    from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415
+    from qtlab.analyses.d2_yield import yield_forecast  # noqa: PLC0415
     from qtlab.balance import DEFAULT_CURRENCY_GROWTH, LiabilityRules  # noqa: PLC0415
     from qtlab.impact.interest import annual_averages  # noqa: PLC0415
     from qtlab.policy import PRESET_NAMES  # noqa: PLC0415

@@ -1,8 +1,9 @@
 """D2's forecast for one indicator: the yield regression fitted to the vantage month and
 run along the projected reserve-scarcity indicator and a SEP policy-rate path.
 
-Kept apart from :mod:`qtlab.analyses.impact` (which re-exports it) so each module stays
-small; D2, D3 and the CLI's ``qtlab fit-yield`` call :func:`yield_forecast`.
+Kept apart from :mod:`qtlab.analyses.d2_yield` (which re-exports it as a public name) so
+each module stays small; D2, D3, the scorecard and the CLI's ``qtlab fit-yield`` call
+:func:`yield_forecast`.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ from typing import Final
 import pandas as pd
 
 from qtlab._periods import value_at
-from qtlab.analyses.result import Note, note
+from qtlab.analyses.computed import Fact
 from qtlab.balance import DEFAULT_GDP_GROWTH
 from qtlab.errors import SpecError, one_of
-from qtlab.i18n import t
 from qtlab.impact import INDICATORS, SepStatistic, YieldFit, fit_yield, peak
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import Assumption, ImpactInputs, last_sep_year, sep_path
 from qtlab.runs.liabilities import DEFAULT_RULES, stopped_path
 from qtlab.runs.yield_spec import indicators_along
 
-__all__ = ["YieldForecast", "indicators_along", "spec_note", "yield_forecast"]
+__all__ = ["YieldForecast", "spec_fact", "yield_forecast"]
 
 #: The first month of the federal funds target range (DFEDTARU starts 2008-12-16).
 _RANGE_START: Final = pd.Period("2008-12", freq="M")
@@ -129,13 +129,10 @@ def _pre_name(inp: ImpactInputs) -> str:
     return "DFEDTAR" if "DFEDTAR" in text else "DFF"
 
 
-def spec_note(spec: str, fit: YieldFit, lang: str) -> Note:
-    """The note D3, F2 and the scorecard add: the D2 specification ``spec`` their 10-year
-    path uses (chosen by :func:`qtlab.runs.yield_spec.choose_default`, as D2's)."""
-    return note(
+def spec_fact(spec: str, fit: YieldFit) -> Fact:
+    """The note D3 adds: the D2 specification ``spec`` its 10-year path uses (chosen by
+    :func:`qtlab.runs.yield_spec.choose_default`, as D2's); render translates ``form``."""
+    return Fact(
         "d2.note.default_used",
-        lang,
-        spec=spec,
-        form=t(f"d2.form.{fit.form}", lang),
-        first=str(fit.sample[0]),
+        {"spec": spec, "form": fit.form, "first": str(fit.sample[0])},
     )

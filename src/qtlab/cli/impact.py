@@ -137,7 +137,7 @@ def fit_yield_cmd(
             f"--sample {sample!r}: a recipe fixes its first month; give only :END "
             "(YYYY-MM or vantage) to move its sample end"
         )
-    from qtlab.analyses.impact import yield_forecast  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.analyses.d2_yield import yield_forecast  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.runs.liabilities import stopped_path  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.runs.yield_spec import choose_default  # noqa: PLC0415 (lazy: fast --help)
