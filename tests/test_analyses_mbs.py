@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qtlab.analyses import get_analysis
-from qtlab.analyses.mbs import paydown_projection
+from qtlab.runs.mbs_projection import paydown_projection
 from qtlab.cli import app
 from qtlab.errors import SpecError
 from qtlab.runs import RunContext
