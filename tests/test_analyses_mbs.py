@@ -8,10 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from qtlab.analyses import get_analysis
-from qtlab.runs.mbs_projection import paydown_projection
 from qtlab.cli import app
 from qtlab.errors import SpecError
 from qtlab.runs import RunContext
+from qtlab.runs.mbs_projection import paydown_projection
 from qtlab.store import Dataset
 
 

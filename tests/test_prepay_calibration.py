@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qtlab.runs.mbs_projection import NYFED_2022_BASE, baseline_2022
 from qtlab.prepay import prepay_params
 from qtlab.runs import RunContext
 from qtlab.runs.mbs import (
@@ -15,6 +14,7 @@ from qtlab.runs.mbs import (
     mbs_cap,
     realized_paydowns,
 )
+from qtlab.runs.mbs_projection import NYFED_2022_BASE, baseline_2022
 from qtlab.store import Dataset
 
 

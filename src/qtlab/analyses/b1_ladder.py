@@ -110,9 +110,7 @@ def compute_b1(
     facts += _runoff_facts(summ, str(frame.index[-1]), str(s))
     meta = run_meta(ctx, pol, start=s, months=months)
     meta["summary"] = {k: v for k, v in summ.items() if k != "regime"}
-    return Computed(
-        id="B1", tables={"ladder": monthly_table(frame)}, notes=tuple(facts), meta=meta
-    )
+    return Computed(id="B1", tables={"ladder": monthly_table(frame)}, notes=tuple(facts), meta=meta)
 
 
 @renders("B1")

@@ -134,9 +134,7 @@ def compute_e2(ctx: RunContext, *, end: MonthLike = "2025-11") -> Computed:
                 "pct": 100 * (tsy_p / tsy_r - 1),
                 "bn": tsy_p - tsy_r,
                 "by_kind": {
-                    str(k): float(pct)
-                    for k, pct in chk["error_pct"].items()
-                    if k in START_KINDS
+                    str(k): float(pct) for k, pct in chk["error_pct"].items() if k in START_KINDS
                 },
                 "bought": float(chk.attrs.get("taper_purchases", 0.0)),
             },
