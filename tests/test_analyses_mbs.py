@@ -8,10 +8,12 @@ import pytest
 from typer.testing import CliRunner
 
 from qtlab.analyses import get_analysis
-from qtlab.analyses.mbs import paydown_projection
+from qtlab.analyses.b3_mbs_paydowns import shock_column
 from qtlab.cli import app
 from qtlab.errors import SpecError
 from qtlab.runs import RunContext
+from qtlab.runs.mbs_projection import paydown_projection
+from qtlab.schema import PERCENT, USD_BN_PER_MONTH
 from qtlab.store import Dataset
 
 
@@ -42,6 +44,25 @@ def test_b3_today_adds_baseline_calibration_and_backtest_in_chinese():
     assert {"b3_paydowns", "b3_baseline_2022", "b3_backtest"} <= names
     assert "纽约联储" in res.notes[0].text or any("纽约联储" in n.text for n in res.notes)
     assert res.note_values("b3.note.calibration")["mae_test"] < 2.0
+
+
+def test_b3_a_shock_is_a_snake_case_column_computed_once_and_rendered_as_before(eve_of_qt2):
+    """The shock's paydowns are ``paydowns_plus_50bp`` [USD bn per month] in the computed
+    table, ``paydowns_+50bp [USD bn]`` in the report's table, the same numbers as
+    :func:`paydown_projection` gives under that shock (no rerun by render)."""
+    spec = get_analysis("B3")
+    c = spec.compute(eve_of_qt2, months=6, shock_bp=50.0)
+    tidy = c.table("paydowns")
+    assert shock_column(50.0) == "paydowns_plus_50bp" and shock_column(-100) in tidy
+    assert c.units("paydowns")["paydowns_plus_50bp"] == USD_BN_PER_MONTH
+    assert c.units("paydowns")["mortgage_rate"] == PERCENT
+    want = paydown_projection(eve_of_qt2, months=6, shocks_bp=(0.0, 50.0))["paydowns_+50bp"]
+    assert tidy["paydowns_plus_50bp"].to_numpy() == pytest.approx(want.to_numpy(), abs=1e-9)
+    for lang in ("en", "zh"):
+        shown = spec.render(c, lang).table("b3_paydowns")
+        assert list(shown["paydowns_+50bp [USD bn]"]) == list(tidy["paydowns_plus_50bp"])
+    fig = spec.render(c, "en").figure("b3_paydowns")
+    assert any(tr.name and "+50" in tr.name for tr in fig.data)
 
 
 def test_projection_options_and_errors(eve_of_qt2, tmp_path):

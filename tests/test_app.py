@@ -27,8 +27,7 @@ import pytest
 from dash import dcc, html
 from dash.exceptions import PreventUpdate
 
-from qtlab.analyses.result import registry
-from qtlab.analyses.runoff import b2_treasury_path
+from qtlab.analyses.result import get_analysis, registry
 from qtlab.app import create_app, serve
 from qtlab.app._callbacks import regime_rows, restore
 from qtlab.app._compute import (
@@ -295,7 +294,7 @@ def test_explorer_runs_the_reports_analysis_functions(cache: ResultCache):
     assert fig.layout.title.text.startswith(
         "Treasury redemptions and rollovers under qt2-announced"
     )
-    direct = b2_treasury_path(RunContext(VANTAGE), policy="qt2-announced", months=12)
+    direct = get_analysis("B2").run(RunContext(VANTAGE), policy="qt2-announced", months=12)
     want = direct.figure("b2_path")
     assert [tr.name for tr in fig.data] == [tr.name for tr in want.data]
     assert [list(tr.y) for tr in fig.data] == [list(tr.y) for tr in want.data]

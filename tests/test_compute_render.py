@@ -42,6 +42,10 @@ SPLIT = (
     "A6",
     "A7",
     "A8",
+    "B1",
+    "B2",
+    "B3",
+    "B4",
     "C1",
     "C2",
     "C3",
@@ -49,6 +53,7 @@ SPLIT = (
     "D2",
     "D3",
     "D4",
+    "E2",
 )
 
 #: Units a tidy table may state: the glossary's (qtlab.schema), and real GDP in the

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qtlab.analyses.mbs import NYFED_2022_BASE, baseline_2022
 from qtlab.prepay import prepay_params
 from qtlab.runs import RunContext
 from qtlab.runs.mbs import (
@@ -15,6 +14,7 @@ from qtlab.runs.mbs import (
     mbs_cap,
     realized_paydowns,
 )
+from qtlab.runs.mbs_projection import NYFED_2022_BASE, baseline_2022
 from qtlab.store import Dataset
 
 
@@ -101,7 +101,7 @@ def test_what_the_2022_outlook_sensitivity_would_take():
     # incentive rising to 80% CPR without burnout, i.e. the ~520 bn of pools with
     # note rates of 3.5-4.25% refinancing hard at a 4.2% mortgage rate. Paydowns
     # in 2022-25 never tested positive incentives, so the fit cannot confirm it.
-    from qtlab.analyses.mbs import NYFED_2022_MINUS_100BP_EXTRA, paydown_projection
+    from qtlab.runs.mbs_projection import NYFED_2022_MINUS_100BP_EXTRA, paydown_projection
 
     then = RunContext(as_of="2022-05-31")
     p = prepay_params("outlook-2022-implied")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qtlab.analyses.runoff import describe_inflation
+from qtlab.analyses.e2_backtest import describe_inflation
 from qtlab.engine import InflationAssumption, RealizedTipsAccrual, project
 from qtlab.errors import SpecError
 from qtlab.policy import Policy, Regime, RegimeSource

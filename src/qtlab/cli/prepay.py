@@ -37,9 +37,9 @@ def prepay_json(
     default the set known at the vantage (the latest fitted on data published by then).
     """
     # lazy imports keep `qtlab --help` fast
-    from qtlab.analyses.mbs import paydown_projection  # noqa: PLC0415
     from qtlab.prepay import known_param_set  # noqa: PLC0415
     from qtlab.runs.context import RunContext  # noqa: PLC0415
+    from qtlab.runs.mbs_projection import paydown_projection  # noqa: PLC0415
 
     ds = RunContext(as_of, data_dir=data_dir)
     params = params or known_param_set(ds.as_of)

@@ -1,6 +1,6 @@
 """Calibration of :class:`~qtlab.prepay.params.PrepayParams` on realized paydowns.
 
-Pure: the caller (``qtlab.analyses.mbs``) reads the data and builds one
+Pure: the caller (``qtlab.runs.mbs``) reads the data and builds one
 :class:`Episode` per holdings file (the cohorts, the driving rate path, the
 realized paydowns and start-of-month balances). The model's paydown *rate*
 (paydowns / start balance of the runoff-only cohorts) is applied to the

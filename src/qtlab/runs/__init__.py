@@ -15,6 +15,8 @@ and runs them. Units: USD bn, percent, calendar months.
 - :mod:`qtlab.runs.ladder`: the maturity ladder of today's holdings;
 - :mod:`qtlab.runs.mbs`, :mod:`qtlab.runs.mbs_settlement`: MBS data, the prepayment
   model's paydowns and the settlement of purchases;
+- :mod:`qtlab.runs.mbs_projection`: the paydown projection at a vantage against the cap
+  (B3, ``qtlab prepay``) and the 2022 baseline against the NY Fed's outlook;
 - :mod:`qtlab.runs.tips`: TIPS inflation compensation along an inflation assumption;
 - :mod:`qtlab.runs.inputs`: the monthly inputs of the liability side and the impact models;
 - :mod:`qtlab.runs.endpoint`: the projection with its ample-reserve stop (C3);
