@@ -33,7 +33,7 @@ GOLDEN = Path(__file__).parent / "golden" / f"history_render_{EVE_OF_QT2}.json"
 
 #: The analyses split into compute and render so far; the rest are on the transitional
 #: path (one function per language). Extend this list as each one is converted.
-SPLIT = ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8")
+SPLIT = ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "E1")
 
 #: Units a tidy table may state: the glossary's (qtlab.schema), and real GDP in the
 #: dollars of its base year (A3).
@@ -48,6 +48,7 @@ UNITS = {
     schema.PERCENT_OF_PEAK_PER_MONTH,
     schema.MONTHS,
     schema.YEARS,
+    schema.ROW_UNITS,
 }
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 

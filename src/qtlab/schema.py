@@ -57,6 +57,7 @@ __all__ = [
     "PERCENT_OF_PEAK",
     "PERCENT_OF_PEAK_PER_MONTH",
     "PUBLICATION_LAGS",
+    "ROW_UNITS",
     "SERIES",
     "SERIES_COLUMNS",
     "SERIES_FAMILIES",
@@ -93,6 +94,10 @@ EUR_BN_PER_MONTH: Final = "EUR bn per month"
 PERCENT_OF_PEAK: Final = "percent of peak"
 PERCENT_OF_PEAK_PER_MONTH: Final = "percent of peak per month"
 YEARS: Final = "years"
+#: Values whose unit differs by row and is stated in the table's own unit column
+#: (``units`` or ``unit``): E1's forecasts of quantities in different units, F2's bands
+#: of outputs in USD bn, USD bn per month and percent.
+ROW_UNITS: Final = "units of the row"
 
 SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")
 
