@@ -33,7 +33,7 @@ GOLDEN = Path(__file__).parent / "golden" / f"history_render_{EVE_OF_QT2}.json"
 
 #: The analyses split into compute and render so far; the rest are on the transitional
 #: path (one function per language). Extend this list as each one is converted.
-SPLIT = ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "E1", "F1")
+SPLIT = ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "E1", "F1", "F2")
 
 #: Units a tidy table may state: the glossary's (qtlab.schema), and real GDP in the
 #: dollars of its base year (A3).
@@ -49,6 +49,7 @@ UNITS = {
     schema.MONTHS,
     schema.YEARS,
     schema.ROW_UNITS,
+    schema.PER_MONTH,
 }
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 

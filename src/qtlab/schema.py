@@ -56,6 +56,7 @@ __all__ = [
     "PERCENTAGE_POINTS",
     "PERCENT_OF_PEAK",
     "PERCENT_OF_PEAK_PER_MONTH",
+    "PER_MONTH",
     "PUBLICATION_LAGS",
     "ROW_UNITS",
     "SERIES",
@@ -98,6 +99,8 @@ YEARS: Final = "years"
 #: (``units`` or ``unit``): E1's forecasts of quantities in different units, F2's bands
 #: of outputs in USD bn, USD bn per month and percent.
 ROW_UNITS: Final = "units of the row"
+#: A rate per month (F2's mean-reversion speed of a rate model).
+PER_MONTH: Final = "per month"
 
 SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")
 
