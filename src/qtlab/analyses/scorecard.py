@@ -38,7 +38,7 @@ import pandas as pd
 import yaml
 
 from qtlab._yaml import read_yaml
-from qtlab.analyses._scorecard_make import make_forecasts
+from qtlab.analyses._scorecard_make import VANTAGES, make_forecasts
 from qtlab.analyses._scorecard_quantities import QUANTITIES, realized
 from qtlab.errors import ParseError, one_of
 from qtlab.runs.context import RunContext
@@ -46,6 +46,7 @@ from qtlab.runs.context import RunContext
 __all__ = [
     "DEFAULT_FORECASTS",
     "QUANTITIES",
+    "VANTAGES",
     "Forecast",
     "load_forecasts",
     "made_by",
