@@ -34,7 +34,7 @@ MAY_IMPORT = {
     "balance": (),
     "impact": (),
     # scenarios sits above the model packages; it may also import analyses, but F2
-    # (analyses.fan) imports scenarios, so in practice it uses the model packages only
+    # (analyses.f2_fan) imports scenarios, so in practice it uses the model packages only
     "scenarios": ("engine", "portfolio", "policy", "prepay", "balance", "impact", "analyses"),
 }
 

@@ -53,7 +53,10 @@ SPLIT = (
     "D2",
     "D3",
     "D4",
+    "E1",
     "E2",
+    "F1",
+    "F2",
 )
 
 #: Units a tidy table may state: the glossary's (qtlab.schema), and real GDP in the
@@ -71,6 +74,8 @@ UNITS = {
     schema.YEARS,
     schema.INDEX,
     schema.DIMENSIONLESS,
+    schema.ROW_UNITS,
+    schema.PER_MONTH,
 }
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 

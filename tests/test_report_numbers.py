@@ -18,7 +18,7 @@ from qtlab.analyses import get_analysis
 
 # private on purpose: the month axes of the shared figure helpers
 from qtlab.analyses._figures import month_bar, month_line, month_x
-from qtlab.i18n import direction, t
+from qtlab.i18n import direction, t, way
 from qtlab.runs import RunContext
 
 
@@ -89,6 +89,8 @@ def test_direction_words_follow_the_sign(a: float, b: float, en: str, zh: str):
     assert direction(a, b, "en", tol=0.05, singular=True) == {"rise": "rises", "fall": "falls"}.get(
         en, "stays"
     )
+    # a computation without language keeps the id the words come from (F1's notes)
+    assert t(f"common.move.{way(a, b, tol=0.05)}", "zh") == zh
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

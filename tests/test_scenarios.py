@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qtlab.analyses.fan import f2_fan, mbs_runoff_variant
+from qtlab.analyses import get_analysis
 from qtlab.engine import PaydownPath, SplicedPaydowns
 from qtlab.errors import SpecError
 from qtlab.i18n import t
@@ -22,7 +22,7 @@ from qtlab.runs.forward import forward_projection, realized_paydown_rates
 from qtlab.runs.inputs import ImpactInputs
 from qtlab.runs.mbs import mortgage_rates
 from qtlab.runs.runoff import paydown_source, run_projection
-from qtlab.runs.sweep import sweep_start_with_inputs, yield_fit
+from qtlab.runs.sweep import mbs_runoff_variant, sweep_start_with_inputs, yield_fit
 from qtlab.scenarios import (
     MORTGAGE,
     POLICY,
@@ -317,7 +317,7 @@ def test_missing_dask_names_the_extra(start: SweepStart, monkeypatch: pytest.Mon
 
 
 def test_f2_fan_charts_on_the_latest_data():
-    r = f2_fan(RunContext(), paths=40, months=MONTHS, seed=1, calibration_paths=40)
+    r = get_analysis("F2").run(RunContext(), paths=40, months=MONTHS, seed=1, calibration_paths=40)
     assert r.meta["seed"] == 1 and r.meta["n_paths"] == 40
     keys = ("policy", "variable", "unit", "horizon_months", "month", "q05", "q25", "q50")
     cols = {t(f"f2.col.{k}", "en"): k for k in (*keys, "q75", "q95", "mean")}

@@ -13,10 +13,8 @@ from typer.testing import CliRunner
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
-
-# private on purpose: the vantages the forecast scorecard was generated at
-from qtlab.analyses._scorecard_make import VANTAGES
 from qtlab.analyses.scorecard import (
+    VANTAGES,
     Forecast,
     load_forecasts,
     make_forecasts,
@@ -151,13 +149,24 @@ def test_cli_scorecard_at_a_vantage_scores_only_forecasts_made_by_then():
     assert "2022-05-31" in made  # the May 2022 reports and qtlab's own of then
 
 
-def test_the_e1_figure_names_the_sources_in_the_language_of_the_report():
-    from qtlab.analyses._scorecard_fig import source_label  # the figure's labels
+def test_the_e1_figure_names_the_sources_in_the_language_of_the_report(today, tmp_path):
+    """The figure's legend: a short name for each source and the month it was made, in
+    the language of the report where the catalogue names the source."""
 
-    src = "Soochow Securities (东吴证券), May 2022"
-    assert source_label(src, "2022-05-31", "zh") == "东吴证券 2022-05"
-    assert source_label(src, "2022-05-31", "en") == "Soochow Securities 2022-05"
-    nyfed = "Federal Reserve Bank of New York, Open Market Operations during 2022 (April 2023)"
-    assert source_label(nyfed, "2023-04-30", "zh") == "纽约联储 2023-04"
+    def legend(res) -> set[str]:
+        return {tr.name for tr in res.figure("e1_errors").data}
+
+    zh = legend(get_analysis("E1").run(today, lang="zh"))
+    en = legend(get_analysis("E1").run(today, lang="en"))
+    assert {"东吴证券 2022-05", "纽约联储 2023-04", "qtlab 2023-04"} <= zh
+    assert {"Soochow Securities 2022-05", "qtlab 2023-04"} <= en
     # a user's own file keeps the name it gives
-    assert source_label("An example desk", "2023-01-31", "zh") == "An example desk 2023-01"
+    own = tmp_path / "desk.yaml"
+    own.write_text(
+        "source: An example desk\nforecasts:\n  - {quantity: ten_year_peak_level, value: 4.0, "
+        "made: 2023-01-31, horizon: 2024-12}\n",
+        encoding="utf-8",
+    )
+    assert legend(get_analysis("E1").run(today, lang="zh", file=str(own))) == {
+        "An example desk 2023-01"
+    }

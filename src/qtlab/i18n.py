@@ -41,6 +41,7 @@ __all__ = [
     "money",
     "t",
     "validate_lang",
+    "way",
 ]
 
 Lang = Literal["en", "zh"]
@@ -311,9 +312,15 @@ def direction(
     ``tol``: changes no larger than this (e.g. half the last digit shown) read as no
     change, so that the words agree with the rounded numbers printed beside them.
     """
+    return t(f"common.{'moves' if singular else 'move'}.{way(before, after, tol=tol)}", lang)
+
+
+def way(before: float, after: float, /, *, tol: float = 0.0) -> str:
+    """The sign of a change from ``before`` to ``after`` as an id, ``rise``, ``fall`` or
+    ``flat`` (no larger than ``tol``): what :func:`direction` words, kept by a computation
+    that has no language (``common.move.<way>`` in the catalogue)."""
     d = float(after) - float(before)
-    way = "flat" if abs(d) <= tol else "rise" if d > 0 else "fall"
-    return t(f"common.{'moves' if singular else 'move'}.{way}", lang)
+    return "flat" if abs(d) <= tol else "rise" if d > 0 else "fall"
 
 
 def check_catalogue() -> dict[str, list[str]]:

@@ -57,7 +57,9 @@ __all__ = [
     "PERCENTAGE_POINTS",
     "PERCENT_OF_PEAK",
     "PERCENT_OF_PEAK_PER_MONTH",
+    "PER_MONTH",
     "PUBLICATION_LAGS",
+    "ROW_UNITS",
     "SERIES",
     "SERIES_COLUMNS",
     "SERIES_FAMILIES",
@@ -96,6 +98,12 @@ PERCENT_OF_PEAK_PER_MONTH: Final = "percent of peak per month"
 YEARS: Final = "years"
 #: A pure number: an R-squared, a t-statistic, a correlation, an autocorrelation (D2, D4).
 DIMENSIONLESS: Final = "dimensionless"
+#: Values whose unit differs by row and is stated in the table's own unit column
+#: (``units`` or ``unit``): E1's forecasts of quantities in different units, F2's bands
+#: of outputs in USD bn, USD bn per month and percent.
+ROW_UNITS: Final = "units of the row"
+#: A rate per month (F2's mean-reversion speed of a rate model).
+PER_MONTH: Final = "per month"
 
 SERIES_COLUMNS: Final = ("series_id", "date", "value", "vintage")
 

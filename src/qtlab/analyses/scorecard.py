@@ -1,4 +1,4 @@
-"""E1 forecast scorecard: dated forecasts against what the data say happened.
+"""The forecast files E1 scores (:mod:`qtlab.analyses.e1_scorecard`) and their scoring.
 
 A forecast file (YAML) lists dated forecasts::
 
@@ -37,21 +37,17 @@ from typing import Any, Final
 import pandas as pd
 import yaml
 
-from qtlab._periods import to_monthly
 from qtlab._yaml import read_yaml
-from qtlab.analyses._scorecard_fig import comparison_table, scorecard_figure
-from qtlab.analyses._scorecard_make import make_forecasts
+from qtlab.analyses._scorecard_make import VANTAGES, make_forecasts
 from qtlab.analyses._scorecard_quantities import QUANTITIES, realized
-from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, note
 from qtlab.errors import ParseError, one_of
-from qtlab.i18n import t
 from qtlab.runs.context import RunContext
 
 __all__ = [
     "DEFAULT_FORECASTS",
     "QUANTITIES",
+    "VANTAGES",
     "Forecast",
-    "e1_scorecard",
     "load_forecasts",
     "made_by",
     "make_forecasts",
@@ -286,63 +282,3 @@ _SCORE_COLUMNS: Final = (
     "note",
     "cite",
 )
-
-
-@analysis("E1", area="scorecard", order=510)
-def e1_scorecard(ctx: RunContext, *, lang: str = "en", file: str | None = None) -> AnalysisResult:
-    """E1: the forecasts of a file (default: every shipped file) scored on ``ctx``.
-
-    At a past vantage the section shows the forecasts made by then and scores them on
-    the latest data of ``ctx``'s folders (:meth:`Dataset.at`): scoring needs the outcomes,
-    which come after the vantage; its note says so.
-    """
-    forecasts = load_forecasts(file)
-    data = ctx
-    notes = [note("e1.note.method", lang, file=file or ", ".join(shipped_files()))]
-    if ctx.as_of is not None:
-        forecasts = made_by(forecasts, ctx.as_of)
-        data = ctx.at(None)
-        latest = to_monthly(data.series("WRESBAL")).index[-1]
-        notes.append(
-            note(
-                "e1.note.scored_today",
-                lang,
-                asof=ctx.as_of.isoformat(),
-                n=len(forecasts),
-                latest=str(latest),
-            )
-        )
-    table = score(forecasts, data)
-    for q, spec in QUANTITIES.items():
-        if q in set(table["quantity"]):
-            how_text = t(f"e1.how.{q}", lang)
-            notes.append(note("e1.note.quantity", lang, quantity=q, units=spec.units, how=how_text))
-    tables = [Table("e1_scorecard", t("e1.table.scorecard", lang), table)]
-    paths = comparison_table(table, data)
-    if not paths.empty:
-        tables.append(Table("e1_paths", t("e1.table.paths", lang), paths))
-    return AnalysisResult(
-        id="E1",
-        title=t("e1.title", lang),
-        lang=lang,
-        tables=tuple(tables),
-        figures=(Figure("e1_errors", scorecard_figure(table, lang)),),
-        notes=tuple(notes),
-        meta={
-            "as_of": ctx.as_of,
-            "options": {"file": file},
-            "inputs": [
-                "DGS10",
-                "RRPONTSYD",
-                "DTWEXBGS",
-                "DXY",
-                "soma.mbs",
-                "soma.total",
-                "soma.bills",
-                "WRESBAL",
-                "WALCL",
-                "GDP",
-                "A091RC1Q027SBEA",
-            ],
-        },
-    )

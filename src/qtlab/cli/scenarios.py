@@ -47,11 +47,11 @@ def sweep_json(
     """The ``qtlab sweep --json`` object: how the sweep ran (seed, paths, backend), the
     estimated rate model, and the bands of every output by month [units per variable]."""
     # lazy imports keep `qtlab --help` fast
-    from qtlab.analyses.fan import default_policy, forward_start  # noqa: PLC0415
     from qtlab.errors import SpecError  # noqa: PLC0415
     from qtlab.runs.context import RunContext  # noqa: PLC0415
     from qtlab.runs.forward import MAX_MONTHS  # noqa: PLC0415
     from qtlab.runs.runoff import as_policy  # noqa: PLC0415
+    from qtlab.runs.sweep import default_policy, forward_start  # noqa: PLC0415
     from qtlab.scenarios import (  # noqa: PLC0415
         check_backend,
         check_sweep_memory,

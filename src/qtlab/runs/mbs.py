@@ -219,7 +219,7 @@ class MbsData:
     """What the MBS analyses read from one context, each built once, on first use.
 
     Pass one to :func:`episodes`, :func:`fit_params`, :func:`backtest_mbs` and the
-    analyses of :mod:`qtlab.analyses.mbs` (``data=``) so that several of them on the
+    analyses of :mod:`qtlab.analyses.b3_mbs_paydowns` (``data=``) so that several of them on the
     same data read the rates and the weekly holdings and build each cohort table once.
     Each attribute returns a frame of its own (changing it changes no later answer).
 

@@ -59,6 +59,7 @@ __all__ = [
     "default_policy",
     "forward_start",
     "liability_shocks",
+    "mbs_runoff_variant",
     "rate_anchor",
     "rate_model",
     "rmp_pace_cv",
@@ -82,6 +83,32 @@ def default_policy(ctx: RunContext) -> str:
     if ctx.as_of is None or ctx.as_of >= _QT2_END:
         return "qt2-realized"
     return preset_in_force(ctx.as_of)
+
+
+def mbs_runoff_variant(policy: Policy, start: pd.Period) -> Policy:
+    """``policy`` with one more regime from ``start``: the last regime's rules, except that
+    agency principal runs off without a cap instead of being reinvested (the QT2 rule
+    while paydowns stayed below the 35 bn cap). The alternative F2 sweeps beside the
+    regime in force, where reinvestment makes total assets independent of paydowns."""
+    last = policy.regimes[-1]
+    if start <= last.start:
+        raise SpecError(f"the variant must start after the last regime ({last.start}); got {start}")
+    reg = replace(
+        last,
+        name="mbs-runoff",
+        start=start,
+        agency_cap=float("inf"),
+        note=(
+            f"Hypothetical from {start}: as {last.name!r}, but agency principal runs off "
+            "(not reinvested), as under the QT2 caps while paydowns stayed below them."
+        ),
+    )
+    return replace(
+        policy,
+        name=f"{policy.name}+mbs-runoff",
+        title=f"{policy.title} (agency principal running off from {start})",
+        regimes=(*policy.regimes, reg),
+    )
 
 
 def yield_fit(
