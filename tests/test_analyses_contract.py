@@ -8,12 +8,16 @@ import re
 import pandas as pd
 import pytest
 
-from qtlab.analyses import AnalysisResult, Table, analysis, get_analysis, note, registry
+from _contexts import shared
+from qtlab.analyses import AnalysisResult, Table, analysis, get_analysis, registry
 
 # private on purpose: the shared figure style and episode shading every analysis uses
-from qtlab.analyses._figures import episodes, shade_episodes, styled_figure
+from qtlab.analyses._figures import episodes, shade_episodes
+from qtlab.analyses.computed import Computed, Fact, tidy
+from qtlab.analyses.result import notes_of, renders
 from qtlab.errors import SpecError
 from qtlab.i18n import LANGS, catalogue, check_catalogue, t
+from qtlab.present.figures import styled_figure
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -86,20 +90,35 @@ def _forget_z9():
 
 
 @pytest.mark.usefixtures("_forget_z9")
-def test_registry_runs_an_analysis_and_checks_its_id():
+def test_registry_runs_an_analysis_and_checks_its_id(monkeypatch: pytest.MonkeyPatch):
+    from qtlab.analyses import result
+
+    # registered for this test only (the registry is process-wide; load it first)
+    registry()
+    monkeypatch.setattr(result, "_REGISTRY", dict(result._REGISTRY))
+    monkeypatch.setattr(result, "_RENDERERS", dict(result._RENDERERS))
+
     @analysis("Z9", area="test", order=999)
-    def demo(ds: object, *, lang: str = "en") -> AnalysisResult:
-        frame = pd.DataFrame({"x [USD bn]": [1.0]})
+    def compute_z9(ctx: object) -> Computed:
+        frame = tidy(pd.DataFrame({"x": [1.0]}), {"x": "USD bn"})
+        return Computed(
+            id="Z9", tables={"demo": frame}, notes=(Fact("common.source_line", {"sources": "x"}),)
+        )
+
+    @renders("Z9")
+    def render_z9(c: Computed, lang: str) -> AnalysisResult:
+        frame = c.table("demo").rename(columns={"x": "x [USD bn]"})
         return AnalysisResult(
             id="Z9",
             title="demo",
             lang=lang,
             tables=(Table("z9_demo", "demo", frame),),
-            notes=(note("common.source_line", lang, sources="x"),),
+            notes=tuple(notes_of(c, lang)),
         )
 
     spec = get_analysis("z9")
-    res = spec.run(None, lang="zh")
+    ctx = shared("2022-05-31")
+    res = spec.run(ctx, lang="zh")
     assert res.table("z9_demo").iloc[0, 0] == 1.0
     assert res.note_values("common.source_line") == {"sources": "x"}
     assert spec in registry()
@@ -108,7 +127,7 @@ def test_registry_runs_an_analysis_and_checks_its_id():
     with pytest.raises(SpecError, match="valid: 'z9_demo'"):
         res.table("nope")
     with pytest.raises(SpecError, match="lang='de'"):
-        spec.run(None, lang="de")
+        spec.run(ctx, lang="de")
 
 
 def test_section_titles_do_not_repeat_the_analysis_id():

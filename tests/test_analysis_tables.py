@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 # private on purpose: the table formatting helper every analysis uses
-from qtlab.analyses._tables import dated_usd_table
+from qtlab.present.tables import dated_usd_table
 
 
 def test_dated_usd_table_translates_headers_and_labels_dates():

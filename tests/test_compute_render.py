@@ -31,8 +31,8 @@ from qtlab.runs import RunContext
 EVE_OF_QT2 = "2022-05-31"
 GOLDEN = Path(__file__).parent / "golden" / f"history_render_{EVE_OF_QT2}.json"
 
-#: The analyses split into compute and render so far; the rest are on the transitional
-#: path (one function per language). Extend this list as each one is converted.
+#: Every analysis, each computing apart from rendering (a new one is added here with its
+#: golden hashes).
 SPLIT = (
     "A1",
     "A2",
@@ -91,9 +91,9 @@ def digest(res: AnalysisResult) -> dict[str, str]:
     return out
 
 
-def test_the_split_analyses_are_listed():
-    """Which analyses compute apart from rendering (the others are transitional)."""
-    assert tuple(s.id for s in registry() if s.split) == SPLIT
+def test_every_analysis_computes_apart_from_rendering():
+    """Every registered analysis is split (the one-function-per-language path is gone)."""
+    assert tuple(s.id for s in registry()) == SPLIT
 
 
 @pytest.mark.parametrize("aid", SPLIT)
@@ -156,11 +156,21 @@ def test_compute_is_memoized_per_context_and_options():
         assert spec.render(a, "en").table("a7_summary").shape == (1, 5)
 
 
+def test_an_analysis_without_a_render_function_is_refused(monkeypatch: pytest.MonkeyPatch):
+    from qtlab.analyses import result
+
+    registry()  # every module registered before the test's own entry
+
+    def compute_z9(ctx: RunContext) -> Computed:
+        raise AssertionError("never run")
+
+    monkeypatch.setitem(result._REGISTRY, "Z9", result.AnalysisSpec("Z9", "test", 999, compute_z9))
+    with pytest.raises(SpecError, match=r"analysis Z9 .*compute_z9\) has no render function"):
+        registry()
+
+
 def test_compute_and_render_refuse_what_they_cannot_do():
     ctx = shared(EVE_OF_QT2)
-    transitional = next(s for s in registry() if not s.split)
-    with pytest.raises(SpecError, match="does not compute apart from rendering yet"):
-        transitional.compute(ctx)
     a1 = get_analysis("A1").compute(ctx)
     with pytest.raises(SpecError, match="cannot render the numbers of A1"):
         get_analysis("A3").render(a1, "en")

@@ -15,10 +15,10 @@ import pytest
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
+from qtlab.i18n import direction, t, way
 
 # private on purpose: the month axes of the shared figure helpers
-from qtlab.analyses._figures import month_bar, month_line, month_x
-from qtlab.i18n import direction, t, way
+from qtlab.present.figures import month_bar, month_line, month_x
 from qtlab.runs import RunContext
 
 

@@ -19,13 +19,12 @@ from typing import Any, Final
 
 import pandas as pd
 
-from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._history_data import at, iso
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import Figure, Table
 from qtlab.errors import UnknownSeriesError
 from qtlab.i18n import t
-from qtlab.present.figures import legend_right
+from qtlab.present.figures import legend_right, styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.schema import USD_BN
 

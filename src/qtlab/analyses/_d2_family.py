@@ -15,12 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import value_at
-from qtlab.analyses._figures import styled_figure
 from qtlab.analyses.computed import Fact, tidy
 from qtlab.i18n import t
 from qtlab.impact import INDICATORS, fit_yield, peak, scarcity_indicators
 from qtlab.impact.duration import MBS_DURATION, ten_year_equivalents
 from qtlab.impact.yield_family import NO_CHANGE, sample_sensitivity
+from qtlab.present.figures import styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import Assumption, ImpactInputs
 from qtlab.runs.yield_recipes import RECIPES, run_recipe

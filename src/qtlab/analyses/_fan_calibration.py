@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from qtlab.analyses._figures import styled_figure
-from qtlab.analyses._tables import headers
 from qtlab.analyses.computed import Fact
 from qtlab.i18n import t
 from qtlab.policy import Policy
+from qtlab.present.figures import styled_figure
+from qtlab.present.tables import headers
 from qtlab.runs.calibration import CALIBRATION_OUTPUTS, Calibration
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import ImpactInputs

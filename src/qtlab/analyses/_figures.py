@@ -1,8 +1,7 @@
 """The QE/QT episodes of the figures (``analyses/episodes.yaml``) and their shading.
 
 The house style itself lives in :mod:`qtlab.present.figures`, shared with the
-dashboard; the names re-exported here are transitional, for the analyses not yet
-split into compute and render.
+dashboard.
 """
 
 from __future__ import annotations
@@ -19,30 +18,10 @@ import yaml
 
 from qtlab.i18n import t
 from qtlab.present.figures import (
-    EPISODE_COLORS,
-    font_family,
-    mark_gap,
-    month_bar,
-    month_line,
-    month_x,
-    note_missing,
     shade_spans,
-    styled_figure,
 )
 
-__all__ = [
-    "EPISODE_COLORS",
-    "Episode",
-    "episodes",
-    "font_family",
-    "mark_gap",
-    "month_bar",
-    "month_line",
-    "month_x",
-    "note_missing",
-    "shade_episodes",
-    "styled_figure",
-]
+__all__ = ["Episode", "episodes", "shade_episodes"]
 
 
 @dataclass(frozen=True)

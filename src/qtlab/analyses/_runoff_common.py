@@ -10,10 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import MonthLike, to_month
-from qtlab.analyses._figures import month_line
 from qtlab.analyses.computed import tidy
 from qtlab.i18n import t
 from qtlab.policy import Policy
+from qtlab.present.figures import month_line
 from qtlab.runs.context import RunContext
 from qtlab.schema import USD_BN, USD_BN_PER_MONTH
 

@@ -8,10 +8,9 @@ from typing import Final
 import pandas as pd
 import plotly.graph_objects as go
 
-from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._scorecard_quantities import PANELS, QUANTITIES
 from qtlab.i18n import has, t
-from qtlab.present.figures import legend_right
+from qtlab.present.figures import legend_right, styled_figure
 
 __all__ = ["comparison_table", "scorecard_figure", "source_label"]
 

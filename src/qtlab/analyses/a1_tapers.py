@@ -14,7 +14,7 @@ from importlib import resources
 import pandas as pd
 import yaml
 
-from qtlab.analyses._figures import shade_episodes, styled_figure
+from qtlab.analyses._figures import shade_episodes
 from qtlab.analyses._history_data import (
     SOMA_TREASURY_KINDS,
     at,
@@ -23,10 +23,11 @@ from qtlab.analyses._history_data import (
     soma_frame,
     vantage,
 )
-from qtlab.analyses._tables import headers
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.i18n import t
+from qtlab.present.figures import styled_figure
+from qtlab.present.tables import headers
 from qtlab.runs.context import RunContext
 from qtlab.schema import MONTHS, USD_BN_PER_MONTH
 

@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._history_data import vantage
-from qtlab.analyses._tables import headers
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.errors import SpecError, one_of
 from qtlab.i18n import t
 from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset
+from qtlab.present.figures import styled_figure
+from qtlab.present.tables import headers
 from qtlab.runs.context import RunContext
 from qtlab.schema import MONTHS, USD_BN, USD_BN_PER_MONTH
 

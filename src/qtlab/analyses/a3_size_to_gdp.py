@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qtlab.analyses._figures import episodes, shade_episodes, styled_figure
+from qtlab.analyses._figures import episodes, shade_episodes
 from qtlab.analyses._history_data import (
     at,
     dindex,
@@ -19,11 +19,12 @@ from qtlab.analyses._history_data import (
     window_start,
 )
 from qtlab.analyses._real_gdp import real_gdp
-from qtlab.analyses._tables import headers
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.errors import DataError
 from qtlab.i18n import t
+from qtlab.present.figures import styled_figure
+from qtlab.present.tables import headers
 from qtlab.runs.context import RunContext
 from qtlab.schema import PERCENT, USD_BN
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qtlab.analyses._figures import shade_episodes, styled_figure
+from qtlab.analyses._figures import shade_episodes
 from qtlab.analyses._history_data import (
     at,
     iso,
     soma_frame,
 )
-from qtlab.analyses._tables import dated_usd_table
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.errors import DataError
 from qtlab.i18n import t
-from qtlab.present.figures import legend_right
+from qtlab.present.figures import legend_right, styled_figure
+from qtlab.present.tables import dated_usd_table
 from qtlab.runs.context import RunContext
 from qtlab.schema import USD_BN
 

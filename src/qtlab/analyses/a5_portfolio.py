@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._history_data import at, iso, soma_frame
-from qtlab.analyses._tables import money_text
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, note, renders
 from qtlab.errors import DataError
 from qtlab.i18n import t
 from qtlab.portfolio import COUPON_KINDS, TREASURY_KINDS, composition, maturity_buckets, wam_years
+from qtlab.present.figures import styled_figure
+from qtlab.present.tables import money_text
 from qtlab.runs.context import RunContext
 from qtlab.schema import PERCENT, USD_BN, YEARS
 

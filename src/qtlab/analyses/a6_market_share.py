@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qtlab.analyses._figures import episodes, note_missing, shade_episodes, styled_figure
+from qtlab.analyses._figures import episodes, shade_episodes
 from qtlab.analyses._history_data import at, dindex, month_end, pindex, soma_frame
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.errors import DataError
 from qtlab.i18n import t
+from qtlab.present.figures import note_missing, styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.schema import PERCENT, USD_BN
 

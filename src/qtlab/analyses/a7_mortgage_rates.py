@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qtlab.analyses._figures import shade_episodes, styled_figure
+from qtlab.analyses._figures import shade_episodes
 from qtlab.analyses._history_data import dindex, iso
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.errors import DataError, SpecError, UnknownSeriesError
 from qtlab.i18n import t
+from qtlab.present.figures import styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.schema import PERCENT, PERCENTAGE_POINTS
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from qtlab.analyses._figures import episodes, styled_figure
+from qtlab.analyses._figures import episodes
 from qtlab.analyses._history_data import at, iso, month_end, pindex, soma_frame
 from qtlab.analyses._intl_data import (
     APP_KEYS,
@@ -28,10 +28,11 @@ from qtlab.analyses._intl_data import (
     runoff_pace,
     runoff_start,
 )
-from qtlab.analyses._tables import money_text
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note, renders
 from qtlab.i18n import t
+from qtlab.present.figures import styled_figure
+from qtlab.present.tables import money_text
 from qtlab.runs.context import RunContext
 from qtlab.schema import (
     EUR_BN,

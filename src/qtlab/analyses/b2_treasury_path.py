@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from qtlab._periods import MonthLike
-from qtlab.analyses._figures import month_bar, month_line, shade_episodes, styled_figure
+from qtlab.analyses._figures import shade_episodes
 from qtlab.analyses._runoff_common import (
     BN,
     add_cap_line,
@@ -28,6 +28,7 @@ from qtlab.engine import default_issuance_mix
 from qtlab.i18n import t
 from qtlab.policy import Policy
 from qtlab.portfolio import TREASURY_KINDS
+from qtlab.present.figures import month_bar, month_line, styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.runoff import as_policy, run_projection
 from qtlab.schema import USD_BN

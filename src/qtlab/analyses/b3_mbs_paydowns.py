@@ -16,11 +16,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from qtlab.analyses._figures import month_bar, month_line, shade_episodes, styled_figure
+from qtlab.analyses._figures import shade_episodes
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.i18n import t
 from qtlab.prepay.params import known_param_set
+from qtlab.present.figures import month_bar, month_line, styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.mbs import FIT_END, MbsData, backtest_mbs, fit_params, mbs_cap
 from qtlab.runs.mbs_projection import (

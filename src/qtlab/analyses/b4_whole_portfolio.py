@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from qtlab._periods import MonthLike
-from qtlab.analyses._figures import month_line, shade_episodes, styled_figure
+from qtlab.analyses._figures import shade_episodes
 from qtlab.analyses._runoff_common import (
     display_monthly,
     monthly_table,
@@ -24,6 +24,7 @@ from qtlab.analyses.computed import Computed, Fact
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.i18n import t
 from qtlab.policy import Policy
+from qtlab.present.figures import month_line, styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.runoff import as_policy, run_projection
 

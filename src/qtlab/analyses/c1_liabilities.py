@@ -22,7 +22,7 @@ import pandas as pd
 
 from qtlab.analyses._c1_starts import STARTS, render_starts, starts
 from qtlab.analyses._c1_starts import label as label_of
-from qtlab.analyses._figures import mark_gap, note_missing, shade_episodes, styled_figure
+from qtlab.analyses._figures import shade_episodes
 from qtlab.analyses._history_data import (
     WEEK,
     at,
@@ -36,6 +36,7 @@ from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes
 from qtlab.balance.identity import on_rrp_weekly
 from qtlab.errors import DataError, UnknownSeriesError
 from qtlab.i18n import t
+from qtlab.present.figures import mark_gap, note_missing, styled_figure
 from qtlab.present.tables import dated_usd_table
 from qtlab.runs.context import RunContext
 from qtlab.schema import USD_BN

@@ -19,11 +19,12 @@ import plotly.graph_objects as go
 
 from qtlab._periods import period_index
 from qtlab.analyses._assumptions import assumption_facts, assumption_text
-from qtlab.analyses._figures import shade_episodes, styled_figure
+from qtlab.analyses._figures import shade_episodes
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.balance import BLOCK, DEFAULT_CURRENCY_GROWTH
 from qtlab.i18n import t
+from qtlab.present.figures import styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import Assumption, ImpactInputs, meta
 from qtlab.runs.liabilities import SCENARIOS, liability_projection

@@ -16,12 +16,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab.analyses._assumptions import assumption_facts, assumption_text
-from qtlab.analyses._figures import styled_figure
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.balance import DEFAULT_GDP_GROWTH
 from qtlab.i18n import t
 from qtlab.impact import scarcity_indicators
+from qtlab.present.figures import styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import Assumption, ImpactInputs, meta
 from qtlab.runs.liabilities import DEFAULT_RULES, endpoint, stop_at

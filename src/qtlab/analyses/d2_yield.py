@@ -18,7 +18,6 @@ import plotly.graph_objects as go
 
 from qtlab._periods import period_index
 from qtlab.analyses._d2_family import duration_table, family, recipe_rows, sensitivity_figure
-from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._impact_notes import assumption_facts, translated
 from qtlab.analyses._yield_forecast import YieldForecast, yield_forecast
 from qtlab.analyses.computed import Computed, Fact, tidy
@@ -26,6 +25,7 @@ from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes
 from qtlab.balance import DEFAULT_GDP_GROWTH
 from qtlab.i18n import t
 from qtlab.impact import INDICATORS, SepStatistic
+from qtlab.present.figures import styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import meta, sep_without_central_tendency
 from qtlab.runs.liabilities import stopped_path

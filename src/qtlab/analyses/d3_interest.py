@@ -15,7 +15,6 @@ from typing import Any, Final
 import pandas as pd
 
 from qtlab._periods import fiscal_year, period_index, to_monthly, value_at
-from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._impact_notes import assumption_facts, translated
 from qtlab.analyses._yield_forecast import spec_fact, yield_forecast
 from qtlab.analyses.computed import Computed, Fact, tidy
@@ -34,6 +33,7 @@ from qtlab.impact import (
     previous_peak,
     term_shares,
 )
+from qtlab.present.figures import styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import meta, sep_path
 from qtlab.runs.liabilities import stopped_path

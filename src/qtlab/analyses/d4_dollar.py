@@ -13,11 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import period_index
-from qtlab.analyses._figures import shade_episodes, styled_figure
+from qtlab.analyses._figures import shade_episodes
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.i18n import t
 from qtlab.impact import broken_episodes, correlations, interest_dollar_frame
+from qtlab.present.figures import styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import meta, quarterly_visible
 from qtlab.schema import DIMENSIONLESS, INDEX, PERCENT, PERCENTAGE_POINTS

@@ -13,11 +13,11 @@ from typing import Any
 import pandas as pd
 
 from qtlab._periods import MonthLike
-from qtlab.analyses._figures import styled_figure
 from qtlab.analyses._runoff_common import BN, series_name
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.i18n import t
+from qtlab.present.figures import styled_figure
 from qtlab.runs.backtest import QT2_VANTAGE, backtest
 from qtlab.runs.context import RunContext
 from qtlab.schema import PERCENT, USD_BN

@@ -17,11 +17,11 @@ from typing import Any, Final
 import pandas as pd
 import plotly.graph_objects as go
 
-from qtlab.analyses._figures import month_line, styled_figure
-from qtlab.analyses._tables import headers
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.i18n import t, way
+from qtlab.present.figures import month_line, styled_figure
+from qtlab.present.tables import headers
 from qtlab.runs.context import RunContext
 from qtlab.runs.forward import (
     DEFAULT_MONTHS,

@@ -30,12 +30,12 @@ from qtlab.analyses._fan_calibration import (
     pit_figure,
     points_table,
 )
-from qtlab.analyses._figures import styled_figure
-from qtlab.analyses._tables import headers
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.errors import SpecError
 from qtlab.i18n import t
+from qtlab.present.figures import styled_figure
+from qtlab.present.tables import headers
 from qtlab.runs.calibration import CALIBRATION_PATHS, calibrate_fans
 from qtlab.runs.context import RunContext
 from qtlab.runs.mbs import realized_paydowns

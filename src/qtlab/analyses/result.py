@@ -16,12 +16,8 @@ values, no language); render returns an :class:`AnalysisResult` in one language:
 display tables (translated headers with units, e.g. ``"Total assets [USD bn]"``),
 Plotly figures and notes whose numbers come from the data (:func:`note` fills a
 template of the strings catalogue). The report, the CLI and the dashboard only read
-these objects; :meth:`AnalysisSpec.run` is render(compute(ctx)).
-
-Transitional: analyses not yet split register one function
-``fn(ctx, *, lang, **options) -> AnalysisResult`` with :func:`analysis` and no
-render; :meth:`AnalysisSpec.run` calls it as before, and
-:meth:`AnalysisSpec.compute` refuses it. :data:`AnalysisSpec.split` tells them apart.
+these objects; :meth:`AnalysisSpec.run` is render(compute(ctx)). Every registered
+analysis has both (:func:`registry` refuses one without its render function).
 """
 
 from __future__ import annotations
@@ -182,12 +178,8 @@ def _memo_key(id: str, options: Mapping[str, Any]) -> tuple[Any, ...] | None:
 
 @dataclass(frozen=True)
 class AnalysisSpec:
-    """A registered analysis: its id, area, order in the report and function.
-
-    ``fn`` is the compute function, called as ``fn(ctx, **options)``, of an analysis
-    with a render function (:attr:`split`); otherwise (transitional) the one function
-    ``fn(ctx, lang=..., **options)`` that computes and renders.
-    """
+    """A registered analysis: its id, area, order in the report, compute function
+    ``fn(ctx, **options) -> Computed`` and render function (:attr:`render_fn`)."""
 
     id: str
     area: str
@@ -195,14 +187,15 @@ class AnalysisSpec:
     fn: AnalysisFn
 
     @property
-    def render_fn(self) -> RenderFn | None:
-        """The render function registered with :func:`renders`, or None."""
-        return _RENDERERS.get(self.id)
-
-    @property
-    def split(self) -> bool:
-        """Whether the analysis computes apart from rendering."""
-        return self.render_fn is not None
+    def render_fn(self) -> RenderFn:
+        """The render function registered with :func:`renders`."""
+        try:
+            return _RENDERERS[self.id]
+        except KeyError:
+            raise SpecError(
+                f"analysis {self.id} ({self.fn.__module__}.{self.fn.__name__}) has no render "
+                f"function; register render_{self.id.lower()}(c, lang) with @renders({self.id!r})"
+            ) from None
 
     def compute(self, ctx: RunContext | Dataset, **options: Any) -> Computed:
         """The numbers of the analysis on ``ctx`` (no language).
@@ -210,12 +203,7 @@ class AnalysisSpec:
         In a :class:`~qtlab.runs.RunContext` they are computed once per context and
         options (the report and the dashboard render them in each language); a
         :class:`~qtlab.store.Dataset` is run in a new context closed afterwards.
-        Raises :class:`SpecError` for an analysis not yet split."""
-        if not self.split:
-            raise SpecError(
-                f"analysis {self.id} does not compute apart from rendering yet; "
-                f"use run(ctx, lang=...); split: {one_of(s.id for s in registry() if s.split)}"
-            )
+        """
         if not isinstance(ctx, RunContext):
             with RunContext(ctx) as own:
                 return self._checked(self.fn(own, **options))
@@ -233,8 +221,6 @@ class AnalysisSpec:
         """``computed`` (from :meth:`compute`) as an :class:`AnalysisResult` in ``lang``."""
         lang = validate_lang(lang)
         render = self.render_fn
-        if render is None:
-            raise SpecError(f"analysis {self.id} has no render function; use run(ctx, lang=...)")
         if computed.id != self.id:
             raise SpecError(f"analysis {self.id} cannot render the numbers of {computed.id}")
         return self._result(render(computed, lang))
@@ -251,12 +237,7 @@ class AnalysisSpec:
         shares between analyses), or a :class:`~qtlab.store.Dataset`, run in a new
         context of its own that is closed afterwards."""
         lang = validate_lang(lang)
-        if self.split:
-            return self.render(self.compute(ctx, **options), lang)
-        if isinstance(ctx, RunContext):
-            return self._result(self.fn(ctx, lang=lang, **options))
-        with RunContext(ctx) as own:
-            return self._result(self.fn(own, lang=lang, **options))
+        return self.render(self.compute(ctx, **options), lang)
 
 
 _REGISTRY: dict[str, AnalysisSpec] = {}
@@ -267,8 +248,8 @@ def analysis(id: str, *, area: str, order: int) -> Callable[[F], F]:
     """Register the compute function of an analysis under its ANALYSES.md id (``"B1"``).
 
     ``order`` sorts sections in the report (A1 = 10, A2 = 20, ...). Pair it with a
-    render function (:func:`renders`); an analysis without one is on the transitional
-    path (its function computes and renders in one language).
+    render function (:func:`renders`) in the same module; :func:`registry` refuses an
+    analysis without one.
     """
 
     def deco(fn: F) -> F:
@@ -302,9 +283,14 @@ def _load_all() -> None:
 
 
 def registry() -> list[AnalysisSpec]:
-    """Every registered analysis, in report order (imports every analyses module)."""
+    """Every registered analysis, in report order (imports every analyses module).
+
+    Raises :class:`SpecError` naming an analysis registered without a render function."""
     _load_all()
-    return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.id))
+    specs = sorted(_REGISTRY.values(), key=lambda s: (s.order, s.id))
+    for spec in specs:
+        spec.render_fn  # noqa: B018 (raises for an analysis without its render function)
+    return specs
 
 
 def get_analysis(id: str) -> AnalysisSpec:
