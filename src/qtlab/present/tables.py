@@ -17,6 +17,7 @@ from qtlab.i18n import money, t
 
 __all__ = [
     "MONEY_SCALE",
+    "csv_ready",
     "dated_usd_table",
     "format_cell",
     "formatted_table",
@@ -80,6 +81,21 @@ def money_text(value: float, lang: str, currency: str = "usd") -> str:
     if currency == "usd" and lang == "zh":
         return money(value, lang)  # 亿美元 below 1,000 bn, 万亿美元 from there
     return t(f"intl.money.{currency}", lang, v=value * MONEY_SCALE[lang])
+
+
+#: Decimals kept in CSV files: amounts in USD bn to the thousand dollars, rates in
+#: percent to 1e-6; drops the float noise of sums (1142.2393439999998 -> 1142.239344).
+CSV_DECIMALS = 6
+
+
+def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its float columns rounded to :data:`CSV_DECIMALS` for a CSV file
+    (a copy; integers, flags, dates and text unchanged)."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(CSV_DECIMALS)
+    return out
 
 
 def format_cell(value: Any, decimals: int) -> str:
