@@ -106,6 +106,18 @@ def resolve_sections(sections: Sequence[str] | None) -> list[AnalysisSpec]:
     return sorted(wanted, key=lambda s: order[s.id])
 
 
+#: The caption of a table shown in part, by kind of excerpt (:attr:`Table.excerpt`).
+_EXCERPT_CAPTION = {
+    "last": "report.rows_last",
+    "first": "report.rows_first",
+    "rows": "report.rows_some",
+}
+
+
+def _excerpt_kind(excerpt: object) -> str:
+    return "rows" if isinstance(excerpt, tuple) else str(excerpt)
+
+
 def _section_files(
     res: AnalysisResult, tmp: Path, lang: str, png: Callable[[go.Figure, Path], object] | None
 ) -> tuple[SectionBlock, list[Path], list[Path]]:
@@ -128,11 +140,11 @@ def _section_files(
         named = any(n is not None for n in frame.index.names)
         csv_ready(frame).to_csv(tmp / rel, index=named, encoding="utf-8-sig")
         tab_paths.append(tmp / rel)
-        html, shown = table_html(frame)
+        html, shown = table_html(frame, excerpt=tb.excerpt)
         caption = (
             t("report.rows_all", lang, n=len(frame))
             if shown == len(frame)
-            else t("report.rows_last", lang, shown=shown, n=len(frame))
+            else t(_EXCERPT_CAPTION[_excerpt_kind(tb.excerpt)], lang, shown=shown, n=len(frame))
         )
         title = localized_title(tb.title, lang, tb.frame)
         tabs.append(TableBlock(title=title, html=html, caption=caption, csv=rel))
