@@ -50,6 +50,7 @@ from qtlab.app._layout import (
 from qtlab.app._url import from_search, to_search
 from qtlab.errors import DateRangeError, SpecError
 from qtlab.policy import load_preset
+from qtlab.present.localize import column_label
 from qtlab.runs import RunContext
 from qtlab.runs.forward import start_month
 from qtlab.runs.inputs import load_inputs
@@ -90,6 +91,13 @@ class Grid:
 
     headers: list[str]
     data: list[dict[str, Any]]
+
+
+def shown(key: str) -> str:
+    """The English header a grid shows for a table's column ``key`` (``month`` -> ``Month``)."""
+    label = column_label(key, "en")[0]
+    assert isinstance(label, str) and label != key, key
+    return label
 
 
 def tables(node: Any) -> dict[str, Grid]:
@@ -301,10 +309,10 @@ def test_explorer_runs_the_reports_analysis_functions(cache: ResultCache):
     tabs = tables(out)
     path = tabs["x-tab-b2_path"]
     headers = path.headers
-    assert headers[0] == "month" and "treasury_cap [USD bn]" in headers
-    assert len(path.data) == 12 and path.data[0]["month"] == "2022-06"
+    assert headers[0] == shown("month") and shown("treasury_cap [USD bn]") in headers
+    assert len(path.data) == 12 and path.data[0][shown("month")] == "2022-06"
     cap = direct.table("b2_path")["treasury_cap [USD bn]"].iloc[0]
-    assert path.data[0]["treasury_cap [USD bn]"] == round(cap, 2)  # rounded as in the report
+    assert path.data[0][shown("treasury_cap [USD bn]")] == round(cap, 2)  # rounded as in the report
     assert "Notes" in text(out)
 
 
@@ -313,8 +321,8 @@ def test_edited_cap_changes_the_projection(cache: ResultCache):
     rows[0]["treasury_cap"] = 0  # no Treasury runoff in the phase-in months
     spec, _ = state(preset="qt2-announced", rows=rows, months=6)
     out = tables(explorer_section("B2", spec, "en", cache))["x-tab-b2_path"]
-    assert [r["treasury_cap [USD bn]"] for r in out.data[:3]] == [0.0] * 3
-    assert all(r["coupon_redemptions [USD bn]"] == 0.0 for r in out.data[:3])
+    assert [r[shown("treasury_cap [USD bn]")] for r in out.data[:3]] == [0.0] * 3
+    assert all(r[shown("coupon_redemptions [USD bn]")] == 0.0 for r in out.data[:3])
 
 
 def test_model_paydowns_with_a_rate_shock_reach_b3_and_b4(cache: ResultCache):
@@ -323,13 +331,13 @@ def test_model_paydowns_with_a_rate_shock_reach_b3_and_b4(cache: ResultCache):
         spec, _ = state(paydowns="model", shock=shock, months=12)
         out = explorer_section("B4", spec, "en", cache)
         b4 = tables(out)["x-tab-b4_portfolio"]
-        left[shock] = b4.data[-1]["mbs [USD bn]"]
+        left[shock] = b4.data[-1][shown("mbs [USD bn]")]
         assert ("mortgage rates -100 bp from the vantage date's level" in text(out)) == bool(shock)
     # rates 1 pp lower: faster prepayments, less MBS left after a year
     assert left[-100] < left[0] - 5
     spec, _ = state(paydowns="model", shock=-50, months=12)
     b3 = tables(explorer_section("B3", spec, "en", cache))["x-tab-b3_paydowns"]
-    assert "paydowns_-50bp [USD bn]" in b3.headers
+    assert shown("paydowns_-50bp [USD bn]") in b3.headers
 
 
 def test_every_explorer_section_renders_in_chinese(cache: ResultCache):
@@ -350,11 +358,11 @@ def test_explorer_starts_where_f1_starts(cache: ResultCache):
     ctx = RunContext()
     first = start_month(ctx, load_inputs(ctx, horizon=12))[1]
     newest_cusip = pd.Period(ctx.holdings_dates()["as_of"].max(), freq="M")
-    assert out.data[0]["month"] == str(first)
+    assert out.data[0][shown("month")] == str(first)
     assert first > newest_cusip + 1  # the holdings are carried forward to the latest data
     assert len(out.data) == 6
     # the preset agrees with the realized policy before the start: its regime runs on as is
-    assert out.data[0]["regime"] == "qt2-end-rmp"
+    assert out.data[0][shown("regime")] == "qt2-end-rmp"
 
 
 def test_c2_and_c3_run_on_the_edited_policy(cache: ResultCache):
@@ -367,11 +375,14 @@ def test_c2_and_c3_run_on_the_edited_policy(cache: ResultCache):
     for name, spec in (("edited", edited), ("preset", plain)):
         out = explorer_section("C2", spec, "en", cache)
         proj = tables(out)["x-tab-c2_projection"].data
-        c2[name] = [r for r in proj if r["scenario"] == "rrp_first"]
+        c2[name] = [r for r in proj if r[shown("scenario")] == "rrp_first"]
         b4 = tables(explorer_section("B4", spec, "en", cache))["x-tab-b4_portfolio"].data
         # C2's assets follow the engine's securities (B4, same start): month-to-month changes
-        assets = [r["total_assets [USD bn]"] for r in c2[name][1:]]
-        sec = [r["total_securities [USD bn]"] + r["tips_inflation_comp [USD bn]"] for r in b4]
+        assets = [r[shown("total_assets [USD bn]")] for r in c2[name][1:]]
+        sec = [
+            r[shown("total_securities [USD bn]")] + r[shown("tips_inflation_comp [USD bn]")]
+            for r in b4
+        ]
         for a0, a1, s0, s1 in zip(assets, assets[1:], sec, sec[1:], strict=False):
             assert a1 - a0 == pytest.approx(s1 - s0, abs=0.2)  # cells rounded to 0.1
         c3 = explorer_section("C3", spec, "en", cache)
@@ -379,10 +390,13 @@ def test_c2_and_c3_run_on_the_edited_policy(cache: ResultCache):
     # without runoff, assets end the two years far above the preset's, and so do reserves
     # plus ON RRP (ON RRP absorbs the decline first in this scenario)
     end = {k: v[-1] for k, v in c2.items()}
-    assert end["edited"]["total_assets [USD bn]"] > end["preset"]["total_assets [USD bn]"] + 1000
-    liq = {k: v["reserves [USD bn]"] + v["on_rrp [USD bn]"] for k, v in end.items()}
+    assert (
+        end["edited"][shown("total_assets [USD bn]")]
+        > end["preset"][shown("total_assets [USD bn]")] + 1000
+    )
+    liq = {k: v[shown("reserves [USD bn]")] + v[shown("on_rrp [USD bn]")] for k, v in end.items()}
     assert liq["edited"] > liq["preset"] + 1000
-    assert c2["edited"][0]["month"] == c2["preset"][0]["month"] == "2022-05"
+    assert c2["edited"][0][shown("month")] == c2["preset"][0][shown("month")] == "2022-05"
 
 
 def test_edited_caps_cite_nothing_and_added_regimes_are_user_scenarios():
@@ -750,9 +764,10 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
     assert edited_caps == [30, 30, 30, 95]
     assert csv_name == "x-tab-b2_path.csv"
     header = csv_path.read_text(encoding="utf-8").splitlines()[0]
-    assert "treasury_cap [USD bn]" in header
+    assert shown("treasury_cap [USD bn]") in header
     assert "preset=qt2-announced" in shared and "edits=" in shared and "lang=zh" in shared
-    assert restored_caps == [30, 30, 30, 95] and "qt2-announced" in restored_preset
+    # the shared page opens in Chinese: its chart shows the caps in 亿美元 (x10)
+    assert restored_caps == [300, 300, 300, 950] and "qt2-announced" in restored_preset
     assert title.startswith("qtlab 仪表盘") and CJK.search(tab)
     assert (tmp_path / "dashboard-zh.png").stat().st_size > 10_000
     assert re.search(r"[\u4e00-\u9fff]", title)

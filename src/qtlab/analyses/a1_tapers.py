@@ -26,7 +26,7 @@ from qtlab.analyses._history_data import (
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.i18n import t
-from qtlab.present.figures import styled_figure
+from qtlab.present.figures import month_x, styled_figure
 from qtlab.present.tables import headers
 from qtlab.runs.context import RunContext
 from qtlab.schema import MONTHS, USD_BN_PER_MONTH
@@ -253,7 +253,7 @@ def render_a1(c: Computed, lang: str) -> AnalysisResult:
         lang=lang,
     )
     since = net.loc[net.index >= pd.Period("2007-01", freq="M")]  # from the eve of QE1
-    x = pindex(since).to_timestamp(how="start")
+    x = pd.DatetimeIndex(month_x(pindex(since)))  # each month's bar over its month
     fig.add_bar(x=x, y=since["treasury"], name=t("a1.series.treasury", lang))
     fig.add_bar(x=x, y=since["mbs"], name=t("a1.series.mbs", lang))
     fig.update_layout(barmode="relative", bargap=0.05)
@@ -271,13 +271,21 @@ def render_a1(c: Computed, lang: str) -> AnalysisResult:
         rel = [(p - first).n for p in window.index]
         path_fig.add_scatter(x=rel, y=window["total"], mode="lines+markers", name=names[tp])
     path_fig.add_vline(x=0, line_dash="dot", line_color="#777")
+    # the page shows the months of each taper (two before it to two after), not 2026
+    months = pindex(net)
+    taper_rows = tuple(
+        i
+        for first, last in zip(taps["first_reduced"], taps["last_purchase"], strict=True)
+        for i in range(len(months))
+        if first - 2 <= months[i] <= last + 2
+    )
     return AnalysisResult(
         id="A1",
         title=t("a1.title", lang),
         lang=lang,
         tables=(
             Table("a1_tapers", t("a1.table.tapers", lang), taper_tab),
-            Table("a1_net_purchases", t("a1.table.net", lang), net_tab),
+            Table("a1_net_purchases", t("a1.table.net", lang), net_tab, excerpt=taper_rows),
         ),
         figures=(Figure("a1_net_purchases", fig), Figure("a1_taper_paths", path_fig)),
         notes=tuple(notes_),

@@ -26,7 +26,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import pandas as pd
 
@@ -67,13 +67,24 @@ class Note:
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
+#: Which rows of a long table a page shows (:attr:`Table.excerpt`).
+Excerpt = Literal["last", "first"] | tuple[int, ...]
+
+
 @dataclass(frozen=True)
 class Table:
-    """A tidy table: ``name`` is its file stem (``a1_tapers``), ``title`` is rendered."""
+    """A tidy table: ``name`` is its file stem (``a1_tapers``), ``title`` is rendered.
+
+    ``excerpt``: the rows a page shows of a long table (the CSV file has them all):
+    ``"last"`` (a history: the latest rows), ``"first"`` (a projection: the months
+    from its start), or the positions of the rows that matter (those the notes
+    discuss, in order).
+    """
 
     name: str
     title: str
     frame: pd.DataFrame
+    excerpt: Excerpt = "last"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from qtlab.analyses.result import AnalysisResult
 from qtlab.i18n import t
 from qtlab.present.figures import PLOTLY_CONFIG, cjk_font
 from qtlab.present.gaps import gap_text
+from qtlab.present.localize import localized_figure, localized_table, localized_title
 from qtlab.present.tables import formatted_table
 
 __all__ = [
@@ -41,7 +42,7 @@ FONT = '"Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei"
 
 def figure_graph(fig: go.Figure, lang: str, graph_id: str) -> dcc.Graph:
     """One figure, sized to the page, with the report's config and Chinese-capable fonts."""
-    web = cjk_font(fig, lang)
+    web = localized_figure(cjk_font(fig, lang), lang)
     web.update_layout(width=None, autosize=True)
     return dcc.Graph(
         id=graph_id,
@@ -178,8 +179,12 @@ def result_section(
         ]
     for tb in res.tables:
         children += [
-            html.H3(tb.title),
-            data_table(tb.frame, f"{prefix}-tab-{tb.name}", tb.title),
+            html.H3(localized_title(tb.title, lang, tb.frame)),
+            data_table(
+                localized_table(tb.frame, lang),
+                f"{prefix}-tab-{tb.name}",
+                localized_title(tb.title, lang, tb.frame),
+            ),
             html.P(t("report.rows_all", lang, n=len(tb.frame)), className="qt-caption"),
         ]
     return html.Section(children, id=f"{prefix}-{res.id.lower()}", className="qt-section")

@@ -7,7 +7,7 @@ prose, and the text of each cell (thousands separators, one or two decimals).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,7 @@ from qtlab.i18n import money, t
 
 __all__ = [
     "MONEY_SCALE",
+    "csv_ready",
     "dated_usd_table",
     "format_cell",
     "formatted_table",
@@ -82,6 +83,21 @@ def money_text(value: float, lang: str, currency: str = "usd") -> str:
     return t(f"intl.money.{currency}", lang, v=value * MONEY_SCALE[lang])
 
 
+#: Decimals kept in CSV files: amounts in USD bn to the thousand dollars, rates in
+#: percent to 1e-6; drops the float noise of sums (1142.2393439999998 -> 1142.239344).
+CSV_DECIMALS = 6
+
+
+def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its float columns rounded to :data:`CSV_DECIMALS` for a CSV file
+    (a copy; integers, flags, dates and text unchanged)."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(CSV_DECIMALS)
+    return out
+
+
 def format_cell(value: Any, decimals: int) -> str:
     """One table cell as text: numbers with thousands separators, dates as ISO."""
     if value is None:
@@ -112,13 +128,14 @@ def _decimals(col: pd.Series) -> int:
 
 
 def formatted_table(
-    frame: pd.DataFrame, *, last: int | None = None
+    frame: pd.DataFrame, *, last: int | None = None, rows: Sequence[int] | None = None
 ) -> tuple[pd.DataFrame, dict[str, bool]]:
     """``frame`` as text cells the way the report shows them, and which columns are numeric.
 
     A named index becomes the first column; numbers get thousands separators and one
     decimal (two when the column stays below 100), NaN shows as ``–``. ``last``: format
-    only the last rows (decimals still follow the whole column). The dashboard's tables
+    only the last rows, ``rows``: only the rows at these positions (decimals still follow
+    the whole column). The dashboard's tables
     use it too.
     """
     df = frame.reset_index(drop=not _named_index(frame))
@@ -128,7 +145,9 @@ def formatted_table(
         for c in df.columns
     }
     decimals = {c: _decimals(df[c]) for c in df.columns if numeric[c]}
-    if last is not None and len(df) > last:
+    if rows is not None:
+        df = df.iloc[list(rows)]
+    elif last is not None and len(df) > last:
         df = df.iloc[-last:]
     text = pd.DataFrame(
         {c: [format_cell(v, decimals.get(c, 2)) for v in df[c].tolist()] for c in df.columns},

@@ -33,6 +33,8 @@ from qtlab.errors import QtlabError, SpecError, one_of
 from qtlab.i18n import t, validate_lang
 from qtlab.present.figures import cjk_font
 from qtlab.present.gaps import gap_text
+from qtlab.present.localize import localized_figure, localized_table, localized_title
+from qtlab.present.tables import csv_ready
 from qtlab.report._outdir import MARKER, carry_over, clean_old_temp_dirs, owned_files
 from qtlab.report.export import PngExporter
 from qtlab.report.html import (
@@ -104,13 +106,25 @@ def resolve_sections(sections: Sequence[str] | None) -> list[AnalysisSpec]:
     return sorted(wanted, key=lambda s: order[s.id])
 
 
+#: The caption of a table shown in part, by kind of excerpt (:attr:`Table.excerpt`).
+_EXCERPT_CAPTION = {
+    "last": "report.rows_last",
+    "first": "report.rows_first",
+    "rows": "report.rows_some",
+}
+
+
+def _excerpt_kind(excerpt: object) -> str:
+    return "rows" if isinstance(excerpt, tuple) else str(excerpt)
+
+
 def _section_files(
     res: AnalysisResult, tmp: Path, lang: str, png: Callable[[go.Figure, Path], object] | None
 ) -> tuple[SectionBlock, list[Path], list[Path]]:
     figs: list[FigureBlock] = []
     fig_paths: list[Path] = []
     for i, f in enumerate(res.figures):
-        fig = cjk_font(f.figure, lang)
+        fig = localized_figure(cjk_font(f.figure, lang), lang)
         rel = f"figures/{f.name}.png"
         if png is not None:
             png(fig, tmp / rel)
@@ -122,16 +136,18 @@ def _section_files(
     tab_paths: list[Path] = []
     for tb in res.tables:
         rel = f"tables/{tb.name}.csv"
-        named = any(n is not None for n in tb.frame.index.names)
-        tb.frame.to_csv(tmp / rel, index=named, encoding="utf-8-sig")
+        frame = localized_table(tb.frame, lang)
+        named = any(n is not None for n in frame.index.names)
+        csv_ready(frame).to_csv(tmp / rel, index=named, encoding="utf-8-sig")
         tab_paths.append(tmp / rel)
-        html, shown = table_html(tb.frame)
+        html, shown = table_html(frame, excerpt=tb.excerpt)
         caption = (
-            t("report.rows_all", lang, n=len(tb.frame))
-            if shown == len(tb.frame)
-            else t("report.rows_last", lang, shown=shown, n=len(tb.frame))
+            t("report.rows_all", lang, n=len(frame))
+            if shown == len(frame)
+            else t(_EXCERPT_CAPTION[_excerpt_kind(tb.excerpt)], lang, shown=shown, n=len(frame))
         )
-        tabs.append(TableBlock(title=tb.title, html=html, caption=caption, csv=rel))
+        title = localized_title(tb.title, lang, tb.frame)
+        tabs.append(TableBlock(title=title, html=html, caption=caption, csv=rel))
     block = SectionBlock(
         id=res.id,
         anchor=res.id.lower(),

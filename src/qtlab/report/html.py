@@ -19,6 +19,7 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 from plotly.offline import get_plotlyjs
 
+from qtlab.analyses.result import Excerpt
 from qtlab.i18n import t
 from qtlab.present.figures import PLOTLY_CONFIG
 from qtlab.present.tables import formatted_table
@@ -33,6 +34,7 @@ __all__ = [
     "FigureBlock",
     "SectionBlock",
     "TableBlock",
+    "excerpt_rows",
     "figure_div",
     "render_page",
     "table_html",
@@ -68,9 +70,26 @@ class SectionBlock:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-def table_html(frame: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS) -> tuple[Markup, int]:
-    """An escaped HTML table of ``frame`` (its last ``max_rows`` rows) and the rows shown."""
-    shown, numeric = formatted_table(frame, last=max_rows)
+def excerpt_rows(n: int, excerpt: Excerpt, max_rows: int = MAX_TABLE_ROWS) -> list[int]:
+    """Positions of the rows a page shows of a table of ``n`` rows (:attr:`Table.excerpt`).
+
+    ``"last"``/``"first"``: the last/first ``max_rows``; positions: those (at most twice
+    ``max_rows``, in range, in order, each once).
+    """
+    if isinstance(excerpt, tuple):
+        picked = sorted({i for i in excerpt if 0 <= i < n})
+        return picked[: 2 * max_rows]
+    if excerpt == "first":
+        return list(range(min(n, max_rows)))
+    return list(range(max(0, n - max_rows), n))
+
+
+def table_html(
+    frame: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, excerpt: Excerpt = "last"
+) -> tuple[Markup, int]:
+    """An escaped HTML table of ``frame`` (the rows of ``excerpt``, :func:`excerpt_rows`)
+    and the number of rows shown."""
+    shown, numeric = formatted_table(frame, rows=excerpt_rows(len(frame), excerpt, max_rows))
     head = "".join(f"<th>{escape(c)}</th>" for c in shown.columns)
     rows = []
     for rec in shown.itertuples(index=False, name=None):
