@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from _legibility import illegible_figures
-from qtlab.analyses import AnalysisResult, result
+from qtlab.analyses import AnalysisResult, Computed, result
 from qtlab.analyses.result import AnalysisSpec
 from qtlab.errors import QtlabError, SpecError
 from qtlab.report import build_report
@@ -98,12 +98,16 @@ def test_as_of_report_shows_nothing_after_the_date(zh_report: Path):
 
 
 def test_failing_section_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    def broken(ds: object, *, lang: str = "en") -> AnalysisResult:
+    def broken(ctx: object) -> Computed:
         raise ValueError("no data for this on purpose")
+
+    def render_broken(c: Computed, lang: str) -> AnalysisResult:
+        raise AssertionError("never rendered: compute fails")
 
     monkeypatch.setitem(
         result._REGISTRY, "Z7", AnalysisSpec(id="Z7", area="test", order=998, fn=broken)
     )
+    monkeypatch.setitem(result._RENDERERS, "Z7", render_broken)
     out = tmp_path / "rep"
     with pytest.raises(QtlabError, match=r"(?s)1 of 2 report sections failed.*Z7: ValueError"):
         build_report(out, sections=["A3", "Z7"], png=False)
@@ -323,19 +327,28 @@ def test_unwritable_destination_is_a_clear_error(tmp_path: Path):
 
 def test_gap_keys_take_their_values_from_the_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """``meta['gaps']`` may name a catalogue key; its values come from the note with that key."""
-    from qtlab.analyses import note
+    from qtlab.analyses.computed import Fact
+    from qtlab.analyses.result import notes_of
 
-    def gappy(ds: object, *, lang: str = "en") -> AnalysisResult:
-        n = note("a6.gap.mbs", lang, ids="x.y")
+    def gappy(ctx: object) -> Computed:
+        return Computed(id="Z6", notes=(Fact("a6.gap.mbs", {"ids": "x.y"}),))
+
+    def render_gappy(c: Computed, lang: str) -> AnalysisResult:
+        notes = tuple(notes_of(c, lang))
         return AnalysisResult(
-            id="Z6", title="gappy", lang=lang, notes=(n,), meta={"gaps": ["a6.gap.mbs"]}
+            id="Z6", title="gappy", lang=lang, notes=notes, meta={"gaps": ["a6.gap.mbs"]}
         )
 
-    def broken(ds: object, *, lang: str = "en") -> AnalysisResult:
+    def broken(ctx: object) -> Computed:
+        return Computed(id="Z5")
+
+    def render_broken(c: Computed, lang: str) -> AnalysisResult:
         return AnalysisResult(id="Z5", title="broken", lang=lang, meta={"gaps": ["a6.gap.mbs"]})
 
     monkeypatch.setitem(result._REGISTRY, "Z6", AnalysisSpec("Z6", "test", 996, gappy))
     monkeypatch.setitem(result._REGISTRY, "Z5", AnalysisSpec("Z5", "test", 997, broken))
+    monkeypatch.setitem(result._RENDERERS, "Z6", render_gappy)
+    monkeypatch.setitem(result._RENDERERS, "Z5", render_broken)
     out = build_report(tmp_path / "ok", sections=["Z6"], png=False)
     assert "A store series with id x.y" in out.index.read_text(encoding="utf-8")
     with pytest.raises(QtlabError, match=r"Z5: meta\['gaps'\] names 'a6.gap.mbs'"):
