@@ -7,7 +7,8 @@ published later enters) and returns a frozen result that projects a monthly path
 
 - :class:`CurrencyTrend`: currency in circulation grows at its average monthly log
   growth over a sample (default: the five years to ``end``), with the standard
-  error of that average;
+  error of that average; months can be left out of the sample (``exclude``, e.g.
+  :data:`CURRENCY_SURGE`, the 2020-21 pandemic surge);
 - :class:`TgaSeasonal`: the TGA at a level (the Treasury's stated cash-balance
   target where the user gives it, else the mean of the last ``recent`` months)
   times a calendar-month pattern (tax dates, quarter ends): the mean ratio of each
@@ -39,6 +40,7 @@ from qtlab.balance.step import compound_monthly
 from qtlab.errors import DataError, SpecError
 
 __all__ = [
+    "CURRENCY_SURGE",
     "DEBT_LIMIT_EPISODES",
     "CurrencyFit",
     "CurrencyTrend",
@@ -100,31 +102,56 @@ class CurrencyFit:
         )
 
 
+#: The pandemic surge in currency demand (H.4.1 currency grew about 16% in the twelve
+#: months to March 2021, against 5-7% a year in 2015-2019): the months of March 2020 to
+#: June 2021, which :class:`CurrencyTrend` can leave out of its sample (``exclude``).
+CURRENCY_SURGE: Final[tuple[tuple[str, str], ...]] = (("2020-03", "2021-06"),)
+
+
 @dataclass(frozen=True)
 class CurrencyTrend:
-    """Currency trend over the ``years`` years to the fit's end month (user-settable)."""
+    """Currency trend over the ``years`` years to the fit's end month (user-settable),
+    leaving out the monthly changes into the months of ``exclude`` (inclusive
+    ``(first, last)`` month pairs; default none)."""
 
     years: int = 5
+    exclude: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not 1 <= self.years <= 30:
             raise SpecError(f"years={self.years!r} must be 1..30")
+        for a, b in self.exclude:
+            if to_month(a, field="exclude") > to_month(b, field="exclude"):
+                raise SpecError(f"exclude=({a!r}, {b!r}): the first month is after the last")
 
     def fit(self, currency: pd.Series, end: pd.Period | str) -> CurrencyFit:
         """Fit on monthly currency [USD bn] through ``end``."""
         x = _window(currency, end, 12 * self.years + 1, "currency")
         d = np.diff(np.log(x.to_numpy(dtype=float)))
+        d = d[~_episode_months(pd.PeriodIndex(x.index[1:]), self.exclude)]
+        if len(d) < 2:
+            raise DataError(
+                f"currency: {len(d)} monthly change(s) in {x.index[0]}..{x.index[-1]} outside "
+                f"the excluded months {self.exclude}; the fit needs at least 2"
+            )
         mean = float(d.mean())
-        sd = float(d.std(ddof=1)) if len(d) > 1 else 0.0
+        sd = float(d.std(ddof=1))
         growth = 100.0 * (math.exp(12.0 * mean) - 1.0)
         # delta method: d growth / d mean = 12 * exp(12 mean) [x100]
         se = 100.0 * 12.0 * math.exp(12.0 * mean) * sd / math.sqrt(len(d))
         return CurrencyFit(growth, se, x.index[0], x.index[-1], len(x), sd)
 
 
-def currency_growth_reference(levels: list[float]) -> tuple[float, float]:
-    """Plain loop: (growth [% a year], s.e. [pp]) from consecutive monthly levels."""
-    d = [math.log(levels[i + 1]) - math.log(levels[i]) for i in range(len(levels) - 1)]
+def currency_growth_reference(
+    levels: list[float], keep: list[bool] | None = None
+) -> tuple[float, float]:
+    """Plain loop: (growth [% a year], s.e. [pp]) from consecutive monthly levels; ``keep[i]``
+    False leaves out the change from month ``i`` to ``i + 1``."""
+    d = [
+        math.log(levels[i + 1]) - math.log(levels[i])
+        for i in range(len(levels) - 1)
+        if keep is None or keep[i]
+    ]
     n = len(d)
     m = sum(d) / n
     var = sum((v - m) ** 2 for v in d) / (n - 1)

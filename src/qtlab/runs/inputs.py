@@ -525,18 +525,20 @@ def fit_liability_model(
     inp: ImpactInputs,
     *,
     currency_years: int = 5,
+    currency_exclude: tuple[tuple[str, str], ...] = (),
     tga_target: float | None = None,
     tga_years: int = 5,
     decay_window: int = 36,
     rrp_start: str = "2021-01",
 ) -> LiabilityModelFit:
     """Fit :mod:`qtlab.balance.models` on the monthly H.4.1 of ``inp`` through its last
-    complete month (nothing later: ``inp`` is cut at ``ctx.as_of``)."""
+    complete month (nothing later: ``inp`` is cut at ``ctx.as_of``). ``currency_exclude``:
+    months left out of the currency trend (e.g. ``qtlab.balance.models.CURRENCY_SURGE``)."""
     end = inp.last_month
     h = inp.h41
     if "currency" not in h.columns:
         raise DataError("the liability model needs currency in circulation (WCURCIR)")
-    currency = CurrencyTrend(currency_years).fit(h["currency"], end)
+    currency = CurrencyTrend(currency_years, currency_exclude).fit(h["currency"], end)
     tga = TgaSeasonal(tga_years, target=tga_target).fit(h["tga"], end)
     other = Decay(decay_window, name="other liabilities and capital").fit(h["other_capital"], end)
     sec = inp.securities.reindex(h.index)
