@@ -16,10 +16,12 @@ from typing import Any
 
 import pandas as pd
 
+from qtlab._periods import to_monthly
 from qtlab.balance import LiabilityRules, project_liabilities
 from qtlab.balance.models import CURRENCY_SURGE
+from qtlab.impact.paths import SEP_MIDPOINT_TO_UPPER
 from qtlab.runs import RunContext
-from qtlab.runs.inputs import fit_liability_model, load_inputs, model_rules
+from qtlab.runs.inputs import fit_liability_model, load_inputs, model_rules, sep_path
 
 VANTAGE = "2022-05-31"
 THROUGH = pd.Period("2023-12", "M")
@@ -68,8 +70,24 @@ def backtest(
     )
 
 
+def sep_bill_path() -> pd.Series:
+    """The 3-month bill yield [%] taken as the policy-rate midpoint path of the SEP visible at
+    the vantage (March 2022 median), from the May 2022 upper bound of 1.00%."""
+    ctx = RunContext(VANTAGE, use_store=False)
+    start = pd.Period(VANTAGE, "M") + 1
+    path, _ = sep_path(ctx, start, THROUGH, 1.0)
+    return path - SEP_MIDPOINT_TO_UPPER
+
+
+def realized_bill_path() -> pd.Series:
+    """The realized monthly mean 3-month bill yield [%] (a diagnostic: not visible then)."""
+    y = to_monthly(RunContext(None, use_store=False).series("DGS3MO"), "mean")
+    return y.loc[pd.Period(VANTAGE, "M") + 1 : THROUGH]
+
+
 def cases() -> dict[str, dict[str, Any]]:
     """Name -> backtest keyword arguments (besides ``tga_given``)."""
+    sep, real = sep_bill_path(), realized_bill_path()
     return {
         "model as fitted today (5-year currency trend, absorb-first ON RRP)": {},
         "currency trend without the 2020-21 surge (5 years)": {"currency_exclude": CURRENCY_SURGE},
@@ -77,6 +95,8 @@ def cases() -> dict[str, dict[str, Any]]:
             "currency_exclude": CURRENCY_SURGE,
             "currency_years": 10,
         },
+        "currency falls with the bill yield, along the SEP of 2022-03": {"currency_rates": sep},
+        "  same, along the realized bill yield (diagnostic)": {"currency_rates": real},
         "ON RRP takes every change (fixed share 1.0)": {
             "base": LiabilityRules("fixed_share", rrp_share=1.0)
         },
@@ -89,6 +109,14 @@ def cases() -> dict[str, dict[str, Any]]:
         "block error alone: ON RRP given (trend without the surge)": {
             "rrp_given": True,
             "currency_exclude": CURRENCY_SURGE,
+        },
+        "block error alone: ON RRP given (currency along the SEP)": {
+            "rrp_given": True,
+            "currency_rates": sep,
+        },
+        "  ON RRP takes every change, currency along the SEP": {
+            "base": LiabilityRules("fixed_share", rrp_share=1.0),
+            "currency_rates": sep,
         },
     }
 
