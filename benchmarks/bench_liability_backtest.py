@@ -19,9 +19,16 @@ import pandas as pd
 from qtlab._periods import to_monthly
 from qtlab.balance import LiabilityRules, project_liabilities
 from qtlab.balance.models import CURRENCY_SURGE
+from qtlab.balance.rrp_bills import RrpTgaBills
 from qtlab.impact.paths import SEP_MIDPOINT_TO_UPPER
 from qtlab.runs import RunContext
-from qtlab.runs.inputs import fit_liability_model, load_inputs, model_rules, sep_path
+from qtlab.runs.inputs import (
+    fit_liability_model,
+    load_inputs,
+    model_rules,
+    rrp_drivers,
+    sep_path,
+)
 
 VANTAGE = "2022-05-31"
 THROUGH = pd.Period("2023-12", "M")
@@ -34,6 +41,7 @@ def backtest(
     base: LiabilityRules | None = None,
     block_given: bool = False,
     rrp_given: bool = False,
+    tga_bills: bool = False,
     **fit_kwargs: Any,
 ) -> pd.DataFrame:
     """Monthly model and realized reserves, and the error [USD bn], 2022-06..2023-12."""
@@ -49,12 +57,18 @@ def backtest(
             rules.rrp_rule, rules.rrp_floor, rules.rrp_share, rules.rrp_path,
             tga=rules.tga, currency_other=latest["currency_other"].reindex(idx),
         )  # fmt: skip
+    assets = latest["total_assets"].reindex(idx)
+    if tga_bills:
+        net, spread = rrp_drivers(ctx)
+        h = inp.h41
+        split = RrpTgaBills().fit(h["on_rrp"], net, spread, h["tga"], inp.last_month)
+        rules = split.rules(inp.state, assets, rules)
     if rrp_given:
         rules = LiabilityRules(
             "path", rrp_path=latest["on_rrp"].reindex(idx), tga=rules.tga,
             currency_other=rules.currency_other,
         )  # fmt: skip
-    p = project_liabilities(latest["total_assets"].reindex(idx), inp.state, rules).loc[idx]
+    p = project_liabilities(assets, inp.state, rules).loc[idx]
     gap = p["total_assets"] - (p["reserves"] + p["on_rrp"] + p["tga"] + p["currency_other"])
     if not (gap.abs() < 0.005).all():
         raise AssertionError("the identity does not hold to the cent")
@@ -97,6 +111,12 @@ def cases() -> dict[str, dict[str, Any]]:
         },
         "currency falls with the bill yield, along the SEP of 2022-03": {"currency_rates": sep},
         "  same, along the realized bill yield (diagnostic)": {"currency_rates": real},
+        "ON RRP takes its fitted share of TGA changes (bills), absorb-first": {"tga_bills": True},
+        "  same, currency along the SEP": {"tga_bills": True, "currency_rates": sep},
+        "  same, block given (the split's error alone)": {
+            "tga_bills": True,
+            "block_given": True,
+        },
         "ON RRP takes every change (fixed share 1.0)": {
             "base": LiabilityRules("fixed_share", rrp_share=1.0)
         },
