@@ -117,6 +117,10 @@ def cases() -> dict[str, dict[str, Any]]:
             "tga_bills": True,
             "block_given": True,
         },
+        "  same, the rest split at the 2021-01..2022-05 ON RRP share (0.40)": {
+            "tga_bills": True,
+            "base": LiabilityRules("fixed_share", rrp_share=0.4),
+        },
         "ON RRP takes every change (fixed share 1.0)": {
             "base": LiabilityRules("fixed_share", rrp_share=1.0)
         },

@@ -223,7 +223,8 @@ class CurrencyRate:
         _check_months(currency, "currency")
         _check_months(rate, "rate")
         s, e = to_month(self.start, field="start"), to_month(end, field="end")
-        g = 1200.0 * np.log(currency.astype(float)).diff()
+        lc = pd.Series(np.log(currency.to_numpy(dtype=float)), index=currency.index)
+        g = 1200.0 * lc.diff()
         f = pd.concat([g, rate.astype(float)], axis=1).dropna()
         f = f[(f.index >= s) & (f.index <= e)]
         f = f[~_episode_months(pd.PeriodIndex(f.index), self.exclude)]
