@@ -10,22 +10,38 @@ import pandas as pd
 import pytest
 
 from _contexts import shared
+from qtlab._periods import to_monthly
 from qtlab.balance import (
     CurrencyTrend,
     Decay,
     LiabilityRules,
+    LiabilityState,
     RrpSupply,
     TgaSeasonal,
     project_liabilities,
 )
-from qtlab.balance.models import currency_growth_reference, decay_reference
+from qtlab.balance.models import (
+    CURRENCY_SURGE,
+    CurrencyRate,
+    currency_growth_reference,
+    currency_rate_reference,
+    decay_reference,
+)
+from qtlab.balance.rrp_bills import (
+    RrpTgaBills,
+    RrpTgaFit,
+    rrp_tga_path_reference,
+    slopes_reference,
+)
 from qtlab.errors import DataError, SpecError
+from qtlab.impact.paths import SEP_MIDPOINT_TO_UPPER
 from qtlab.runs.inputs import (
     fit_liability_model,
     load_inputs,
     model_rules,
     on_rrp_rate,
     rrp_drivers,
+    sep_path,
 )
 
 
@@ -72,6 +88,43 @@ def test_currency_trend_sample_is_the_users(latest):
     assert 0.5 < short.growth < 3.5
     with pytest.raises(SpecError, match="years"):
         CurrencyTrend(0)
+
+
+def test_currency_trend_leaves_the_surge_out_as_the_reference(latest):
+    """From 2022-05 the five-year trend is 8.0% a year, carried by the 2020-21 surge (H.4.1
+    currency rose about 16% in the twelve months to March 2021); without March 2020 to June
+    2021 it is about 5.3%, close to 2015-2019's 6%."""
+    cur = latest["currency"].dropna()
+    fit = CurrencyTrend(5, CURRENCY_SURGE).fit(cur, "2022-05")
+    months = pd.period_range("2017-05", "2022-05", freq="M")
+    levels = cur.reindex(months).tolist()
+    keep = [not (pd.Period("2020-03", "M") <= m <= pd.Period("2021-06", "M")) for m in months[1:]]
+    g, se = currency_growth_reference(levels, keep)
+    assert fit.growth == pytest.approx(g, rel=1e-12) and fit.se == pytest.approx(se, rel=1e-12)
+    assert CurrencyTrend(5).fit(cur, "2022-05").growth > 7.5
+    assert 4.5 < fit.growth < 6.0
+    with pytest.raises(SpecError, match="after the last"):
+        CurrencyTrend(5, (("2021-06", "2020-03"),))
+
+
+def test_currency_rate_model_equals_the_reference_on_h41(latest):
+    """Currency demand falls with its opportunity cost: on 2003-01..2022-05 (the surge left
+    out) each point of 3-month bill yield takes about 0.9 pp off the log growth, from about
+    6.8% at a zero yield (H.4.1 WCURCIR and DGS3MO monthly means)."""
+    cur = latest["currency"].dropna()
+    y3 = to_monthly(shared().series("DGS3MO"), "mean")
+    fit = CurrencyRate().fit(cur, y3, "2022-05")
+    months = pd.period_range("2002-12", "2022-05", freq="M")
+    keep = [not (pd.Period("2020-03", "M") <= m <= pd.Period("2021-06", "M")) for m in months[1:]]
+    c, b = currency_rate_reference(cur.reindex(months).tolist(), y3.reindex(months).tolist(), keep)
+    assert fit.const == pytest.approx(c, rel=1e-10) and fit.slope == pytest.approx(b, rel=1e-10)
+    assert fit.months == sum(keep) and fit.end == pd.Period("2022-05", "M")
+    assert -1.5 < fit.slope < -0.4 and fit.se_slope < 0.4 and 5.0 < fit.const < 8.5
+    idx = pd.period_range("2022-06", periods=12, freq="M")
+    p = fit.along(pd.Series(2.0, index=idx)).path(1000.0, idx)
+    assert p.iloc[-1] == pytest.approx(1000.0 * (1 + fit.growth(2.0) / 100.0))
+    with pytest.raises(SpecError, match="rate path"):
+        fit.path(1000.0, idx)
 
 
 # --- TGA --------------------------------------------------------------------------------
@@ -206,41 +259,75 @@ def test_identity_to_the_cent_with_the_model(latest):
         assert not p["tga"].iloc[1:].eq(inp.state.tga).all()  # not frozen at the start
 
 
-def _backtest_2022(latest: pd.DataFrame, tga_given: bool, base: LiabilityRules) -> pd.Series:
-    """Reserves error [USD bn] from the 2022-05-31 vantage along the realized total assets."""
+def _sep_bills(through: pd.Period) -> pd.Series:
+    """The 3-month bill yield [%] as the policy-rate midpoint path of the SEP visible at
+    2022-05-31 (March 2022 median: 1.9% end-2022, 2.8% end-2023) from May's 1.00% top."""
+    path, _ = sep_path(shared("2022-05-31"), pd.Period("2022-06", "M"), through, 1.0)
+    return path - SEP_MIDPOINT_TO_UPPER
+
+
+def _backtest_2022(
+    latest: pd.DataFrame,
+    tga_given: bool,
+    base: LiabilityRules,
+    *,
+    block_given: bool = False,
+    tga_bills: bool = False,
+    **fit_kwargs: object,
+) -> pd.DataFrame:
+    """Reserves and block error [USD bn] from the 2022-05-31 vantage along the realized
+    total assets (benchmarks/bench_liability_backtest.py prints every case)."""
     ds = shared("2022-05-31")
     inp = load_inputs(ds, horizon=24)
-    fit = fit_liability_model(ds, inp)
+    fit = fit_liability_model(ds, inp, **fit_kwargs)  # type: ignore[arg-type]
     through = pd.Period("2023-12", "M")
     idx = pd.period_range(inp.last_month + 1, through, freq="M")
     tga = latest["tga"].reindex(idx) if tga_given else None
-    p = project_liabilities(
-        latest["total_assets"].reindex(idx),
-        inp.state,
-        model_rules(fit, inp, through, base, tga=tga),
-    )
+    rules = model_rules(fit, inp, through, base, tga=tga)
+    if block_given:
+        rules = LiabilityRules(
+            rules.rrp_rule, rules.rrp_floor, rules.rrp_share, tga=rules.tga,
+            currency_other=latest["currency_other"].reindex(idx),
+        )  # fmt: skip
+    assets = latest["total_assets"].reindex(idx)
+    if tga_bills:
+        net, spread = rrp_drivers(ds)
+        h = inp.h41
+        split = RrpTgaBills().fit(h["on_rrp"], net, spread, h["tga"], inp.last_month)
+        rules = split.rules(inp.state, assets, rules)
+    p = project_liabilities(assets, inp.state, rules)
     gap = p["total_assets"] - (p["reserves"] + p["on_rrp"] + p["tga"] + p["currency_other"])
     assert (gap.abs() < 0.005).all()
-    return (p["reserves"] - latest["reserves"]).loc[idx]
+    return pd.DataFrame(
+        {
+            "reserves": (p["reserves"] - latest["reserves"]).loc[idx],
+            "block": (p["currency_other"] - latest["currency_other"]).loc[idx],
+        }
+    )
 
 
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "measured miss: from 2022-05-31 with the realized assets and TGA, reserves are off by "
-        "up to 853 bn (absorb-first ON RRP, 2023-07), 849 with half of each change to ON RRP, "
-        "289 (2023-01) when ON RRP takes every change; causes: (1) the split: in 2023 H1 the "
-        "TGA drawdown raised reserves + ON RRP and ON RRP kept it, whereas absorb-first sends "
-        "every rise to reserves; the bill-supply ON RRP rule fitted on the 16 months visible "
-        "then (2021-01..2022-04) over-reacts (-1.46 per bn of bills); (2) the block: the "
-        "five-year currency trend then was 8% a year (the 2020-21 surge) against about 2% "
-        "realized, and the deferred asset (negative other capital from September 2022) is not "
-        "modelled: the block is up to 400 bn high"
+        "measured miss (benchmarks/bench_liability_backtest.py): from 2022-05-31 with the "
+        "realized assets and TGA, reserves are off by up to 853 bn (2023-07; 838 with the "
+        "model's own TGA) with the model as fitted today; 642 (own TGA 316; 2023-05) with ON "
+        "RRP taking its fitted share of TGA changes (0.51, bills that finance the TGA) and "
+        "currency falling with the bill yield along the March 2022 SEP. Causes that remain, "
+        "measured: (1) the split of the runoff: with the realized block the TGA-bills rule "
+        "is still 627 off, absorb-first 928: in 2022 H2 runoff drained reserves while ON "
+        "RRP rose 1,897 -> 2,154 bn (May-December), whereas absorb-first takes it out of ON "
+        "RRP; the share of each month's change ON RRP took in 2021-01..2022-05 was 0.40, "
+        "and 'ON RRP takes every change' (reserves held at their May 2022 level) is 289 "
+        "off; (2) the block, with ON RRP given: 402 bn (5-year trend), 307 along the SEP: "
+        "other liabilities and capital fell 554 -> 361 bn by 2023-10 (the deferred asset; "
+        "the data hold no separate series for it) while the model holds them near 555"
     ),
 )
 def test_2022_backtest_reserves_within_250_with_the_tga_given(latest):
-    err = _backtest_2022(latest, True, LiabilityRules())
-    assert err.abs().max() < 250.0
+    sep = _sep_bills(pd.Period("2023-12", "M"))
+    err = _backtest_2022(latest, True, LiabilityRules(), tga_bills=True, currency_rates=sep)
+    assert err["reserves"].abs().max() < 250.0
 
 
 def test_2022_backtest_errors_are_measured_with_given_and_model_tga(latest):
@@ -249,9 +336,96 @@ def test_2022_backtest_errors_are_measured_with_given_and_model_tga(latest):
     bn through the 2023 episode, a scenario the model does not assume) the maximum error is
     838 bn against 853 with the TGA given: under absorb-first a TGA error moves ON RRP,
     not reserves, until ON RRP is exhausted."""
-    given = _backtest_2022(latest, True, LiabilityRules())
-    own = _backtest_2022(latest, False, LiabilityRules())
+    given = _backtest_2022(latest, True, LiabilityRules())["reserves"]
+    own = _backtest_2022(latest, False, LiabilityRules())["reserves"]
     assert len(given) == len(own) == 19
+    assert given.abs().max() == pytest.approx(853.0, abs=1.0)
+    assert own.abs().max() == pytest.approx(838.0, abs=1.0)
     # the miss grows with the block's error: the last months are the worst
     assert given.abs().idxmax() >= pd.Period("2023-01", "M")
-    assert own.abs().max() != pytest.approx(given.abs().max())
+
+
+def test_2022_backtest_the_split_is_the_larger_cause(latest):
+    """With the realized currency + other liabilities and capital block, absorb-first is
+    still about 930 bn off (the split's error alone); the naive 'ON RRP takes every change',
+    i.e. reserves held at their May 2022 level, is 289 bn off whatever the block. The share
+    of each month's change in reserves + ON RRP that ON RRP took in the months visible then
+    (2021-01..2022-05, least squares through zero) was about 0.4, not 1."""
+    split_only = _backtest_2022(latest, True, LiabilityRules(), block_given=True)
+    assert split_only["reserves"].abs().max() > 900.0
+    flat = _backtest_2022(latest, True, LiabilityRules("fixed_share", rrp_share=1.0))
+    assert flat["reserves"].abs().max() == pytest.approx(289.0, abs=1.0)
+    seen = load_inputs(shared("2022-05-31"), horizon=12).h41.loc["2021-01":"2022-05"]
+    d_rrp = seen["on_rrp"].diff().dropna().to_numpy()
+    d_liq = (seen["on_rrp"] + seen["reserves"]).diff().dropna().to_numpy()
+    assert float(d_rrp @ d_liq / (d_liq @ d_liq)) == pytest.approx(0.4, abs=0.05)
+
+
+def test_2022_backtest_currency_along_the_sep_lowers_the_block_error(latest):
+    """Currency falling with the bill yield along the SEP visible in May 2022 (bill yield
+    1.0 -> 2.8%) grows about 4-6% a year against the 8% trend: the block's error at
+    2023-12 falls by about 100 bn (realized currency grew 1.7% a year)."""
+    sep = _sep_bills(pd.Period("2023-12", "M"))
+    trend = _backtest_2022(latest, True, LiabilityRules())["block"]
+    rate = _backtest_2022(latest, True, LiabilityRules(), currency_rates=sep)["block"]
+    assert 60.0 < trend.iloc[-1] - rate.iloc[-1] < 160.0
+    assert (rate.iloc[1:] < trend.iloc[1:]).all()
+
+
+# --- ON RRP moved by the bills that finance the TGA ---------------------------------------
+
+
+def test_tga_bills_slopes_equal_the_reference_on_the_vantage_data():
+    """At 2022-05-31: bills outside the Fed moved about 1.1 bn per bn of TGA change in
+    2018-2022 (the Treasury finances its cash with bills), and ON RRP about -0.46 per bn of
+    bills in 2021-2022 (money funds leave ON RRP for bills): ON RRP takes about half of a
+    TGA change, opposite in sign (MSPD bills, SOMA bills, H.4.1 TGA and ON RRP)."""
+    ds = shared("2022-05-31")
+    inp = load_inputs(ds, horizon=12)
+    h = inp.h41
+    net, spread = rrp_drivers(ds)
+    fit = RrpTgaBills().fit(h["on_rrp"], net, spread, h["tga"], inp.last_month)
+    d = pd.concat([h["on_rrp"], net, spread, h["tga"]], axis=1).diff().loc[:"2022-05"]
+    bt = d.iloc[:, [1, 3]].dropna().loc["2018-01":]
+    rb = d.iloc[:, [0, 1, 2]].dropna().loc["2021-01":]
+    g, b = slopes_reference(
+        bt.iloc[:, 0].tolist(), bt.iloc[:, 1].tolist(), rb.iloc[:, 0].tolist(),
+        rb.iloc[:, 1].tolist(), rb.iloc[:, 2].tolist(),
+    )  # fmt: skip
+    assert fit.bills_per_tga == pytest.approx(g, rel=1e-9)
+    assert fit.rrp_per_bill == pytest.approx(b, rel=1e-9)
+    assert fit.share == pytest.approx(-g * b, rel=1e-9)
+    assert 0.8 < fit.bills_per_tga < 1.4 and -0.7 < fit.rrp_per_bill < -0.2
+    assert fit.end == pd.Period("2022-05", "M") and 0.3 < fit.share < 0.7
+
+
+def test_tga_bills_path_equals_the_reference_and_keeps_the_identity():
+    idx = pd.period_range("2030-01", periods=6, freq="M")
+    start = LiabilityState(pd.Period("2029-12", "M"), 8000.0, 3000.0, 800.0, 700.0, 3500.0)
+    assets = pd.Series([7950.0, 7900.0, 7950.0, 7800.0, 7700.0, 7700.0], index=idx)
+    tga = pd.Series([750.0, 500.0, 300.0, 400.0, 800.0, 900.0], index=idx)
+    block = pd.Series(3500.0 + 5.0 * np.arange(1, 7), index=idx)
+    fit = RrpTgaFit(0.5, 1.1, 0.1, -0.45, 0.1, pd.Period("2029-12", "M"))
+    p = fit.path(start, assets, tga, block)
+    d_tga = np.diff(np.r_[start.tga, tga.to_numpy()]).tolist()
+    other = np.r_[start.total_assets - start.currency_other, (assets - block).to_numpy()]
+    ref = rrp_tga_path_reference(0.5, start.on_rrp, d_tga, np.diff(other).tolist())
+    assert p.tolist() == pytest.approx(ref, abs=1e-9)
+    rules = fit.rules(start, assets, LiabilityRules(tga=tga, currency_other=block))
+    out = project_liabilities(assets, start, rules)
+    gap = out["total_assets"] - (
+        out["reserves"] + out["on_rrp"] + out["tga"] + out["currency_other"]
+    )
+    assert (gap.abs() < 0.005).all() and out["on_rrp"].iloc[1:].tolist() == pytest.approx(ref)
+    with pytest.raises(SpecError, match="TGA path"):
+        fit.rules(start, assets, LiabilityRules())
+
+
+def test_2022_backtest_with_the_tga_bills_rule(latest):
+    """ON RRP taking its fitted share of TGA changes: 629 bn off with the TGA given (853
+    before) and 316 with the model's own TGA (838): under absorb-first the runoff still
+    comes out of ON RRP first, whereas in 2022 H2 it drained reserves."""
+    given = _backtest_2022(latest, True, LiabilityRules(), tga_bills=True)["reserves"]
+    own = _backtest_2022(latest, False, LiabilityRules(), tga_bills=True)["reserves"]
+    assert given.abs().max() == pytest.approx(629.0, abs=2.0)
+    assert own.abs().max() == pytest.approx(316.0, abs=2.0)

@@ -7,7 +7,12 @@ published later enters) and returns a frozen result that projects a monthly path
 
 - :class:`CurrencyTrend`: currency in circulation grows at its average monthly log
   growth over a sample (default: the five years to ``end``), with the standard
-  error of that average;
+  error of that average; months can be left out of the sample (``exclude``, e.g.
+  :data:`CURRENCY_SURGE`, the 2020-21 pandemic surge);
+- :class:`CurrencyRate`: currency demand falls with its opportunity cost: the monthly
+  log growth regressed on the 3-month bill yield over a long sample (default 2003 on,
+  the surge left out), projected along a stated rate path (e.g. the SEP median
+  visible at the vantage);
 - :class:`TgaSeasonal`: the TGA at a level (the Treasury's stated cash-balance
   target where the user gives it, else the mean of the last ``recent`` months)
   times a calendar-month pattern (tax dates, quarter ends): the mean ratio of each
@@ -28,7 +33,7 @@ Each estimator has a plain-loop reference (``*_reference``) the tests compare to
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 import numpy as np
@@ -39,8 +44,11 @@ from qtlab.balance.step import compound_monthly
 from qtlab.errors import DataError, SpecError
 
 __all__ = [
+    "CURRENCY_SURGE",
     "DEBT_LIMIT_EPISODES",
     "CurrencyFit",
+    "CurrencyRate",
+    "CurrencyRateFit",
     "CurrencyTrend",
     "Decay",
     "DecayFit",
@@ -50,6 +58,7 @@ __all__ = [
     "TgaFit",
     "TgaSeasonal",
     "currency_growth_reference",
+    "currency_rate_reference",
     "decay_reference",
 ]
 
@@ -100,36 +109,155 @@ class CurrencyFit:
         )
 
 
+#: The pandemic surge in currency demand (H.4.1 currency grew about 16% in the twelve
+#: months to March 2021, against 5-7% a year in 2015-2019): the months of March 2020 to
+#: June 2021, which :class:`CurrencyTrend` can leave out of its sample (``exclude``).
+CURRENCY_SURGE: Final[tuple[tuple[str, str], ...]] = (("2020-03", "2021-06"),)
+
+
 @dataclass(frozen=True)
 class CurrencyTrend:
-    """Currency trend over the ``years`` years to the fit's end month (user-settable)."""
+    """Currency trend over the ``years`` years to the fit's end month (user-settable),
+    leaving out the monthly changes into the months of ``exclude`` (inclusive
+    ``(first, last)`` month pairs; default none)."""
 
     years: int = 5
+    exclude: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not 1 <= self.years <= 30:
             raise SpecError(f"years={self.years!r} must be 1..30")
+        for a, b in self.exclude:
+            if to_month(a, field="exclude") > to_month(b, field="exclude"):
+                raise SpecError(f"exclude=({a!r}, {b!r}): the first month is after the last")
 
     def fit(self, currency: pd.Series, end: pd.Period | str) -> CurrencyFit:
         """Fit on monthly currency [USD bn] through ``end``."""
         x = _window(currency, end, 12 * self.years + 1, "currency")
         d = np.diff(np.log(x.to_numpy(dtype=float)))
+        d = d[~_episode_months(pd.PeriodIndex(x.index[1:]), self.exclude)]
+        if len(d) < 2:
+            raise DataError(
+                f"currency: {len(d)} monthly change(s) in {x.index[0]}..{x.index[-1]} outside "
+                f"the excluded months {self.exclude}; the fit needs at least 2"
+            )
         mean = float(d.mean())
-        sd = float(d.std(ddof=1)) if len(d) > 1 else 0.0
+        sd = float(d.std(ddof=1))
         growth = 100.0 * (math.exp(12.0 * mean) - 1.0)
         # delta method: d growth / d mean = 12 * exp(12 mean) [x100]
         se = 100.0 * 12.0 * math.exp(12.0 * mean) * sd / math.sqrt(len(d))
         return CurrencyFit(growth, se, x.index[0], x.index[-1], len(x), sd)
 
 
-def currency_growth_reference(levels: list[float]) -> tuple[float, float]:
-    """Plain loop: (growth [% a year], s.e. [pp]) from consecutive monthly levels."""
-    d = [math.log(levels[i + 1]) - math.log(levels[i]) for i in range(len(levels) - 1)]
+def currency_growth_reference(
+    levels: list[float], keep: list[bool] | None = None
+) -> tuple[float, float]:
+    """Plain loop: (growth [% a year], s.e. [pp]) from consecutive monthly levels; ``keep[i]``
+    False leaves out the change from month ``i`` to ``i + 1``."""
+    d = [
+        math.log(levels[i + 1]) - math.log(levels[i])
+        for i in range(len(levels) - 1)
+        if keep is None or keep[i]
+    ]
     n = len(d)
     m = sum(d) / n
     var = sum((v - m) ** 2 for v in d) / (n - 1)
     g = 100.0 * (math.exp(12 * m) - 1)
     return g, 100.0 * 12 * math.exp(12 * m) * math.sqrt(var / n)
+
+
+@dataclass(frozen=True)
+class CurrencyRateFit:
+    """Currency growth = ``const`` + ``slope`` x 3-month bill yield [% a year, log growth;
+    slope in pp per pp], with standard errors, projected along ``rates`` [%] (monthly; the
+    last value carries on past its end)."""
+
+    const: float
+    slope: float
+    se_const: float
+    se_slope: float
+    start: pd.Period
+    end: pd.Period
+    months: int
+    rates: pd.Series | None = None
+    #: Residual standard deviation of the monthly log change [fraction] (Monte-Carlo bands).
+    monthly_sd: float = 0.0
+
+    def growth(self, rate: float) -> float:
+        """Growth [% a year, compounded monthly] at a bill yield ``rate`` [%]."""
+        return 100.0 * (math.exp((self.const + self.slope * rate) / 100.0) - 1.0)
+
+    def along(self, rates: pd.Series) -> CurrencyRateFit:
+        """The same fit projected along ``rates`` [%], a monthly ``Period[M]`` Series."""
+        _check_months(rates, "rates")
+        if rates.dropna().empty:
+            raise DataError("rates: the rate path has no value")
+        return replace(self, rates=rates.dropna().astype(float))
+
+    def path(self, level0: float, idx: pd.PeriodIndex) -> pd.Series:
+        """Currency [USD bn] on ``idx`` from ``level0`` in the month before ``idx[0]``."""
+        if self.rates is None:
+            raise SpecError("the currency rate model needs a rate path: call along(rates) first")
+        r = self.rates.reindex(self.rates.index.union(idx)).ffill().bfill().reindex(idx)
+        logg = (self.const + self.slope * r.to_numpy(dtype=float)) / 1200.0
+        return pd.Series(level0 * np.exp(np.cumsum(logg)), index=idx, name="currency")
+
+    def describe(self) -> str:
+        return (
+            f"currency grows {self.const:.1f}% {self.slope:+.2f} x the 3-month bill yield a "
+            f"year (log; s.e. {self.se_const:.1f}, {self.se_slope:.2f}; {self.start}..{self.end})"
+        )
+
+
+@dataclass(frozen=True)
+class CurrencyRate:
+    """OLS of currency's monthly log growth [% a year] on the month's mean 3-month bill
+    yield [%] from ``start`` to the fit's end month, leaving out the months of
+    ``exclude`` (default :data:`CURRENCY_SURGE`)."""
+
+    start: str = "2003-01"
+    exclude: tuple[tuple[str, str], ...] = CURRENCY_SURGE
+
+    def fit(self, currency: pd.Series, rate: pd.Series, end: pd.Period | str) -> CurrencyRateFit:
+        """Fit on monthly currency [USD bn] and the 3-month bill yield [%] through ``end``."""
+        _check_months(currency, "currency")
+        _check_months(rate, "rate")
+        s, e = to_month(self.start, field="start"), to_month(end, field="end")
+        lc = pd.Series(np.log(currency.to_numpy(dtype=float)), index=currency.index)
+        g = 1200.0 * lc.diff()
+        f = pd.concat([g, rate.astype(float)], axis=1).dropna()
+        f = f[(f.index >= s) & (f.index <= e)]
+        f = f[~_episode_months(pd.PeriodIndex(f.index), self.exclude)]
+        if len(f) < 12:
+            raise DataError(f"currency rate model: {len(f)} month(s) in {s}..{e}; need 12")
+        y = f.iloc[:, 0].to_numpy(float)
+        x = f.iloc[:, 1].to_numpy(float)
+        design = np.column_stack([np.ones(len(y)), x])
+        beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+        resid = y - design @ beta
+        s2 = float(resid @ resid) / (len(y) - 2)
+        se = np.sqrt(np.diag(s2 * np.linalg.pinv(np.asarray(design.T @ design, dtype=float))))
+        months = pd.PeriodIndex(f.index)
+        return CurrencyRateFit(
+            float(beta[0]), float(beta[1]), float(se[0]), float(se[1]), months[0],
+            months[-1], len(y), None, math.sqrt(s2) / 1200.0,
+        )  # fmt: skip
+
+
+def currency_rate_reference(
+    levels: list[float], rates: list[float], keep: list[bool]
+) -> tuple[float, float]:
+    """Plain loop: (const, slope) of 1200 x log(levels[i+1] / levels[i]) on rates[i+1],
+    over the changes with ``keep[i]``."""
+    ys, xs = [], []
+    for i in range(len(levels) - 1):
+        if keep[i]:
+            ys.append(1200.0 * math.log(levels[i + 1] / levels[i]))
+            xs.append(rates[i + 1])
+    n = len(ys)
+    mx, my = sum(xs) / n, sum(ys) / n
+    b = sum((xs[i] - mx) * (ys[i] - my) for i in range(n)) / sum((v - mx) ** 2 for v in xs)
+    return my - b * mx, b
 
 
 # --- TGA -------------------------------------------------------------------------------
@@ -438,7 +566,7 @@ class LiabilityModelFit:
     """The fitted pieces of the liability side (:func:`qtlab.runs.inputs.
     fit_liability_model` fits them on the data visible at the vantage)."""
 
-    currency: CurrencyFit
+    currency: CurrencyFit | CurrencyRateFit
     tga: TgaFit
     other: DecayFit
     other_assets: DecayFit

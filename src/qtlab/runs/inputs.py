@@ -31,6 +31,7 @@ from qtlab.balance import (
     monthly_balance_sheet,
     monthly_gdp,
 )
+from qtlab.balance.models import CurrencyFit, CurrencyRate, CurrencyRateFit
 from qtlab.engine import BalanceInputs
 from qtlab.errors import DataError, SpecError, UnknownSeriesError, one_of
 from qtlab.i18n import t
@@ -525,18 +526,29 @@ def fit_liability_model(
     inp: ImpactInputs,
     *,
     currency_years: int = 5,
+    currency_exclude: tuple[tuple[str, str], ...] = (),
+    currency_rates: pd.Series | None = None,
     tga_target: float | None = None,
     tga_years: int = 5,
     decay_window: int = 36,
     rrp_start: str = "2021-01",
 ) -> LiabilityModelFit:
     """Fit :mod:`qtlab.balance.models` on the monthly H.4.1 of ``inp`` through its last
-    complete month (nothing later: ``inp`` is cut at ``ctx.as_of``)."""
+    complete month (nothing later: ``inp`` is cut at ``ctx.as_of``). ``currency_exclude``:
+    months left out of the currency trend (e.g. ``qtlab.balance.models.CURRENCY_SURGE``).
+    ``currency_rates``: a monthly 3-month bill yield path [%]; given, currency follows
+    :class:`~qtlab.balance.models.CurrencyRate` (growth falling with the bill yield, fitted
+    on 2003 to the vantage without the 2020-21 surge) along it instead of the trend."""
     end = inp.last_month
     h = inp.h41
     if "currency" not in h.columns:
         raise DataError("the liability model needs currency in circulation (WCURCIR)")
-    currency = CurrencyTrend(currency_years).fit(h["currency"], end)
+    currency: CurrencyFit | CurrencyRateFit
+    if currency_rates is None:
+        currency = CurrencyTrend(currency_years, currency_exclude).fit(h["currency"], end)
+    else:
+        y3 = to_monthly(ctx.series("DGS3MO"), "mean")
+        currency = CurrencyRate().fit(h["currency"], y3, end).along(currency_rates)
     tga = TgaSeasonal(tga_years, target=tga_target).fit(h["tga"], end)
     other = Decay(decay_window, name="other liabilities and capital").fit(h["other_capital"], end)
     sec = inp.securities.reindex(h.index)
