@@ -32,8 +32,10 @@ from qtlab.app import create_app, serve
 from qtlab.app._callbacks import regime_rows, restore
 from qtlab.app._compute import (
     EXPLORER_IDS,
+    ExplorerSpec,
     ResultCache,
     edited_policy,
+    explorer_result,
     explorer_spec,
     preset_rows,
 )
@@ -50,7 +52,7 @@ from qtlab.app._layout import (
 from qtlab.app._url import from_search, to_search
 from qtlab.errors import DateRangeError, SpecError
 from qtlab.policy import load_preset
-from qtlab.present.localize import column_label
+from qtlab.present.localize import column_label, localized_table
 from qtlab.runs import RunContext
 from qtlab.runs.forward import start_month
 from qtlab.runs.inputs import load_inputs
@@ -556,9 +558,37 @@ def test_results_are_cached_per_analysis_options_vantage_and_language():
     explorer_section("B2", spec, "en", c)
     assert c.computed == 1
     explorer_section("B2", spec, "zh", c)
+    assert c.computed == 1 and c.rendered == 2  # the language switch only renders
     spec7, _ = state(months=7)
     explorer_section("B2", spec7, "en", c)
-    assert c.computed == 3 and len(c) == 3
+    assert c.computed == 2 and len(c) == 3
+
+
+@pytest.mark.parametrize("aid", ["B2", "C2"])
+def test_a_language_switch_computes_nothing_and_shows_the_same_numbers(aid: str):
+    c = ResultCache()
+    spec, _ = state(months=6)
+    sp = ExplorerSpec.from_json(spec)
+    en = explorer_result(c, aid, sp, "en")
+    ctx = c.context(VANTAGE)
+    runs, computed = ctx.runs_made, c.computed
+    zh = explorer_result(c, aid, sp, "zh")
+    assert ctx.runs_made == runs and c.computed == computed == 1
+    assert c.rendered == 2 and zh is not en
+    assert [tb.frame.shape for tb in en.tables] == [tb.frame.shape for tb in zh.tables]
+    money = 0
+    for a, b in zip(en.tables, zh.tables, strict=True):
+        shown_en, shown_zh = localized_table(a.frame, "en"), localized_table(b.frame, "zh")
+        for col_en, col_zh, key in zip(shown_en, shown_zh, a.frame.columns, strict=True):
+            x, y = shown_en[col_en], shown_zh[col_zh]
+            if not pd.api.types.is_float_dtype(x):
+                continue
+            scale = 10.0 if column_label(key, "zh")[1] else 1.0
+            money += scale == 10.0
+            pd.testing.assert_series_equal(
+                x * scale, y, check_names=False, check_index=False, rtol=1e-12
+            )
+    assert money  # some amounts were shown in 亿美元 (x10) and matched
 
 
 def test_concurrent_requests_for_one_result_compute_it_once():
