@@ -26,7 +26,7 @@ from qtlab.app._compute import (
     results,
 )
 from qtlab.app._explore import OVERLAY_IDS, compare_months, difference_table
-from qtlab.app._policy_edit import POLICY_COLUMNS, policy_rows
+from qtlab.app._policy_edit import POLICY_COLUMNS, policy_rows, shown_rows
 from qtlab.app._render import data_table, error_box, result_section
 from qtlab.errors import QtlabError
 from qtlab.i18n import LANGS, has, t, validate_lang
@@ -278,7 +278,7 @@ def layout(lang: str, as_of: str | None) -> html.Div:
             html.H3(w("lbl-regimes")),
             dag.AgGrid(
                 id="regimes",
-                rowData=rows,
+                rowData=shown_rows(rows, lang),
                 columnDefs=columns,
                 defaultColDef={
                     "sortable": False,
