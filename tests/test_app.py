@@ -459,6 +459,10 @@ def test_edited_scenario_is_drawn_and_tabled_beside_its_preset(cache: ResultCach
     assert by["Reserves (ON RRP absorbs first)", 24]["Difference [USD bn]"] < -300
     zh = tables(compare_view(spec, "6", "zh", cache))["x-compare"]
     assert zh.headers[0] == "指标" and zh.data[0]["指标"] == "持有证券合计"
+    # in Chinese the amounts read in 亿美元 (x10), never 十亿美元
+    assert "十亿" not in str(zh.headers) and zh.headers[-1].endswith("[亿美元]")
+    en6 = tables(compare_view(spec, "6", "en", cache))["x-compare"].data[0]
+    assert zh.data[0][zh.headers[-1]] == pytest.approx(10 * en6["Difference [USD bn]"])
     plain, _ = state(preset="qt2-announced", months=24)
     assert "nothing to compare" in text(compare_view(plain, "", "en", cache))
     assert "comparison month '30'" in text(compare_view(spec, "6, 30", "en", cache))
