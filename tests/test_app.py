@@ -10,6 +10,7 @@ browser here), like the report's browser test.
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -32,8 +33,10 @@ from qtlab.app import create_app, serve
 from qtlab.app._callbacks import regime_rows, restore
 from qtlab.app._compute import (
     EXPLORER_IDS,
+    ExplorerSpec,
     ResultCache,
     edited_policy,
+    explorer_result,
     explorer_spec,
     preset_rows,
 )
@@ -45,12 +48,14 @@ from qtlab.app._layout import (
     explorer_section,
     explorer_state,
     labels,
+    layout,
     preset_table,
 )
+from qtlab.app._policy_edit import MONEY_FIELDS, policy_rows, shown_rows, stored_row
 from qtlab.app._url import from_search, to_search
 from qtlab.errors import DateRangeError, SpecError
 from qtlab.policy import load_preset
-from qtlab.present.localize import column_label
+from qtlab.present.localize import column_label, localized_table
 from qtlab.runs import RunContext
 from qtlab.runs.forward import start_month
 from qtlab.runs.inputs import load_inputs
@@ -454,6 +459,10 @@ def test_edited_scenario_is_drawn_and_tabled_beside_its_preset(cache: ResultCach
     assert by["Reserves (ON RRP absorbs first)", 24]["Difference [USD bn]"] < -300
     zh = tables(compare_view(spec, "6", "zh", cache))["x-compare"]
     assert zh.headers[0] == "指标" and zh.data[0]["指标"] == "持有证券合计"
+    # in Chinese the amounts read in 亿美元 (x10), never 十亿美元
+    assert "十亿" not in str(zh.headers) and zh.headers[-1].endswith("[亿美元]")
+    en6 = tables(compare_view(spec, "6", "en", cache))["x-compare"].data[0]
+    assert zh.data[0][zh.headers[-1]] == pytest.approx(10 * en6["Difference [USD bn]"])
     plain, _ = state(preset="qt2-announced", months=24)
     assert "nothing to compare" in text(compare_view(plain, "", "en", cache))
     assert "comparison month '30'" in text(compare_view(spec, "6, 30", "en", cache))
@@ -534,6 +543,56 @@ def test_state_round_trips_through_the_url():
     assert junk[7] == "en"
 
 
+def test_the_editor_shows_and_reads_caps_in_yi_in_chinese():
+    rows = preset_rows("qt2-realized", "zh")  # kept in USD bn/month in every language
+    shown_zh = shown_rows(rows, "zh")
+    assert shown_rows(rows, "en") == rows
+    assert rows[1]["treasury_cap"] == 60.0 and shown_zh[1]["treasury_cap"] == 600.0
+    assert rows[1]["agency_cap"] == 35.0 and shown_zh[1]["agency_cap"] == 350.0
+    cols = {c["field"]: c["headerName"] for c in preset_table("qt2-realized", "zh")[1]}
+    assert all("[亿美元/月]" in cols[f] for f in MONEY_FIELDS)
+    assert "十亿" not in str(cols) and "十亿" not in labels("zh")[list(LABELS).index("lbl-regimes")]
+    # a row shown and left as it was reads back exactly (no x10 / 10 rounding)
+    for name in ("qt1-2017", "qt2-announced", "qt2-realized", "rmp-2025"):
+        kept = preset_rows(name, "zh")
+        back = [stored_row(k, s, "zh") for k, s in zip(kept, shown_rows(kept, "zh"), strict=True)]
+        assert back == kept and edited_policy(name, back) == load_preset(name)
+    # the same edit typed in 亿美元 in Chinese and in USD bn in English: the same policy
+    zh = regime_rows(
+        "regimes",
+        "qt2-realized",
+        rows,
+        [{"rowIndex": 1, "data": {**shown_zh[1], "agency_cap": "250"}}],
+        "zh",
+    )
+    en = regime_rows(
+        "regimes",
+        "qt2-realized",
+        rows,
+        [{"rowIndex": 1, "data": {**rows[1], "agency_cap": 25.0}}],
+        "en",
+    )
+    assert zh[1]["agency_cap"] == 25.0 and zh[1]["treasury_cap"] == 60.0
+    assert shown_rows(zh, "zh")[1]["agency_cap"] == 250.0
+    assert edited_policy("qt2-realized", zh) == edited_policy("qt2-realized", en)
+    assert edited_policy("qt2-realized", zh).regimes[1].agency_cap == 25.0
+    # the URL holds USD bn whatever the language: the same edits in both
+    q = {
+        lang: from_search(to_search({"preset": "qt2-realized", "rows": r, "lang": lang}))
+        for lang, r in (("zh", zh), ("en", en))
+    }
+    assert q["zh"]["edits"] == q["en"]["edits"] and q["zh"]["lang"] == "zh"
+    # and the projected policy's table shows 亿美元 in Chinese
+    pol = edited_policy("qt2-realized", zh)
+    assert policy_rows(pol, "zh")[1]["agency_cap"] == 250.0
+    assert policy_rows(pol, "en")[1]["agency_cap"] == 25.0
+    # a page opened in Chinese shows the grid in 亿美元 while it keeps USD bn
+    page = layout("zh", VANTAGE)
+    grid = next(n for n in walk(page) if getattr(n, "id", None) == "regimes")
+    store = next(n for n in walk(page) if getattr(n, "id", None) == "regime-rows")
+    assert grid.rowData[0]["treasury_cap"] == 10 * store.data[0]["treasury_cap"]
+
+
 def test_regimes_table_follows_what_the_user_does():
     rows = preset_rows("qt2-realized")
     added = regime_rows("btn-add", "qt2-realized", rows, None, "en")
@@ -556,9 +615,37 @@ def test_results_are_cached_per_analysis_options_vantage_and_language():
     explorer_section("B2", spec, "en", c)
     assert c.computed == 1
     explorer_section("B2", spec, "zh", c)
+    assert c.computed == 1 and c.rendered == 2  # the language switch only renders
     spec7, _ = state(months=7)
     explorer_section("B2", spec7, "en", c)
-    assert c.computed == 3 and len(c) == 3
+    assert c.computed == 2 and len(c) == 3
+
+
+@pytest.mark.parametrize("aid", ["B2", "C2"])
+def test_a_language_switch_computes_nothing_and_shows_the_same_numbers(aid: str):
+    c = ResultCache()
+    spec, _ = state(months=6)
+    sp = ExplorerSpec.from_json(spec)
+    en = explorer_result(c, aid, sp, "en")
+    ctx = c.context(VANTAGE)
+    runs, computed = ctx.runs_made, c.computed
+    zh = explorer_result(c, aid, sp, "zh")
+    assert ctx.runs_made == runs and c.computed == computed == 1
+    assert c.rendered == 2 and zh is not en
+    assert [tb.frame.shape for tb in en.tables] == [tb.frame.shape for tb in zh.tables]
+    money = 0
+    for a, b in zip(en.tables, zh.tables, strict=True):
+        shown_en, shown_zh = localized_table(a.frame, "en"), localized_table(b.frame, "zh")
+        for col_en, col_zh, key in zip(shown_en, shown_zh, a.frame.columns, strict=True):
+            x, y = shown_en[col_en], shown_zh[col_zh]
+            if not pd.api.types.is_float_dtype(x):
+                continue
+            scale = 10.0 if column_label(key, "zh")[1] else 1.0
+            money += scale == 10.0
+            pd.testing.assert_series_equal(
+                x * scale, y, check_names=False, check_index=False, rtol=1e-12
+            )
+    assert money  # some amounts were shown in 亿美元 (x10) and matched
 
 
 def test_concurrent_requests_for_one_result_compute_it_once():
@@ -667,6 +754,12 @@ B2_TITLE = "document.querySelector('#x-fig-b2_path .gtitle')"
 B2_TRACES = "document.querySelector('#x-fig-b2_path .js-plotly-plot')._fullData"
 
 
+#: The regimes editor's Treasury-cap cell of qt2-full-pace (the regime the browser test edits).
+CAP_CELL = (
+    "document.querySelector(\"#regimes .ag-row[row-index='1'] .ag-cell[col-id='treasury_cap']\")"
+)
+
+
 @needs_chromium
 @pytest.mark.slow
 def test_dashboard_in_headless_chromium(tmp_path: Path):
@@ -735,6 +828,10 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 )
                 page.wait_for_function("location.search.includes('lang=zh')", timeout=10_000)
                 shared = page.url
+                # the editor shows the edited cap in 亿美元/月 (x10); the URL keeps USD bn
+                page.wait_for_function(f"{CAP_CELL}?.textContent.trim() === '950'", timeout=10_000)
+                zh_header = page.locator("#regimes .ag-header-cell[col-id='treasury_cap']")
+                zh_cap_header = zh_header.text_content() or ""
                 title = page.locator("#app-title").text_content() or ""
                 tab = page.locator("#tab-explorer").text_content() or ""
                 page.screenshot(path=str(tmp_path / "dashboard-zh.png"))
@@ -752,6 +849,7 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                     ".find(t => t.name.includes('上限')).y.slice(0, 4))"
                 )
                 restored_preset = other.locator("#preset").text_content() or ""
+                other.wait_for_function(f"{CAP_CELL}?.textContent.trim() === '950'", timeout=10_000)
             finally:
                 browser.close()
     finally:
@@ -768,6 +866,10 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
     assert "preset=qt2-announced" in shared and "edits=" in shared and "lang=zh" in shared
     # the shared page opens in Chinese: its chart shows the caps in 亿美元 (x10)
     assert restored_caps == [300, 300, 300, 950] and "qt2-announced" in restored_preset
+    assert "亿美元/月" in zh_cap_header and "十亿" not in zh_cap_header
+    edits = json.loads(from_search("?" + shared.split("?", 1)[1])["edits"])
+    full_pace = next(r for r in edits if r and r[0] == "qt2-full-pace")
+    assert float(full_pace[2]) == 95.0  # the shared state is in USD bn whatever the language
     assert title.startswith("qtlab 仪表盘") and CJK.search(tab)
     assert (tmp_path / "dashboard-zh.png").stat().st_size > 10_000
     assert re.search(r"[\u4e00-\u9fff]", title)

@@ -24,6 +24,7 @@ from qtlab.analyses.scorecard import (
 )
 from qtlab.cli import app
 from qtlab.errors import ParseError
+from qtlab.i18n import t
 from qtlab.store import Dataset
 
 M = pd.Period
@@ -132,9 +133,10 @@ def test_e1_analysis_and_cli(today):
     for lang in ("en", "zh"):
         res = get_analysis("E1").run(today, lang=lang)
         tb = res.table("e1_scorecard")
-        pending = tb[tb["realized"] == "pending"]
+        pending = tb[tb["realized"] == t("e1.value.pending", lang)]
         assert (pending["horizon"] > "2026-01").all()  # only what the data cannot reach yet
-        assert tb.loc[tb["quantity"] == "months_of_runoff", "realized"].iloc[0] == 42.0
+        runoff = tb["quantity"] == t("e1.quantity.months_of_runoff", lang)
+        assert tb.loc[runoff, "realized"].iloc[0] == 42.0
     r = CliRunner().invoke(app, ["scorecard", "--json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)

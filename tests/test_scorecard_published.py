@@ -5,6 +5,7 @@ vantage filter, and both languages."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from importlib import resources
 
@@ -25,6 +26,7 @@ from qtlab.analyses.scorecard import (
 )
 from qtlab.errors import ParseError
 from qtlab.i18n import t
+from qtlab.present.localize import localized_table, localized_title
 from qtlab.store import Dataset
 
 M = pd.Period
@@ -236,10 +238,11 @@ def test_comparison_table_has_every_source_and_the_realized_path(today):
     made = set(paths["made"])
     assert {"2022-05-31", "2023-04-30", "2023-09-30"} <= made  # NY Fed and qtlab at each date
     real = paths[paths["source"] == "realized (data)"].iloc[0]
-    assert real["soma_total_at 2030-12"] == "pending"
-    assert float(real["soma_total_at 2025-06"]) == pytest.approx(6242.1, abs=1.0)
+    assert real["soma_total_at 2030-12 [USD bn]"] == "pending"
+    assert float(real["soma_total_at 2025-06 [USD bn]"]) == pytest.approx(6242.1, abs=1.0)
     ny = paths[paths["source"].str.contains("during 2022")].iloc[0]
-    assert ny["soma_total_at 2030-12"] == 7200.0 and ny["mbs_at 2030-12"] == 1200.0
+    assert ny["soma_total_at 2030-12 [USD bn]"] == 7200.0
+    assert ny["mbs_at 2030-12 [USD bn]"] == 1200.0
     assert "qtlab 2023-04" in {
         tr.name for tr in get_analysis("E1").run(today).figure("e1_errors").data
     }
@@ -271,3 +274,61 @@ def test_e1_words_in_both_languages(lang, today):
     assert {tb.name for tb in res.tables} == {"e1_scorecard", "e1_paths"}
     if lang == "zh":
         assert "预测" in res.title and "准备金" in t("e1.short.reserves_at", "zh")
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+_SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+
+
+def test_e1_in_chinese_names_quantities_units_and_sources_in_chinese(today):
+    """The zh scorecard: quantities as catalogue labels (no id, no snake_case), units as
+    words, publishers named in Chinese, qtlab's own notes in Chinese; third parties'
+    notes quoted as published and marked so; the paths table in 亿美元 (x10)."""
+    c = get_analysis("E1").compute(today)
+    raw = c.table("scorecard")
+    zh = get_analysis("E1").render(c, "zh")
+    tb = zh.table("e1_scorecard")
+    assert len(tb) == len(raw)
+    ids = set(QUANTITIES)
+    for label in tb["quantity"]:
+        assert label not in ids and not _SNAKE.search(label) and CJK.search(label), label
+    assert set(tb["quantity"]) == {t(f"e1.quantity.{q}", "zh") for q in raw["quantity"]}
+    assert not set(tb["units"]) & {"month", "months", "yes/no", "% of GDP", "R-squared"}
+    assert "月份" in set(tb["units"])
+    own = raw["source"].str.startswith("qtlab").to_numpy()
+    assert own.any() and (~own).any()
+    assert all(CJK.search(s) for s in tb["source"]), set(tb["source"])  # shipped files only
+    assert all(
+        CJK.search(n) and not _SNAKE.search(n.split("；默认设定")[0]) for n in tb["note"][own]
+    )
+    assert (tb["note"][~own] == raw["note"][~own]).all()  # quoted as published
+    assert set(tb["note_by"][~own]) <= {t("e1.note_by.quoted", "zh"), ""}
+    assert set(tb["note_by"][own]) == {t("e1.note_by.qtlab", "zh")}
+    assert (tb["cite"] == raw["cite"]).all()
+    # the shown table: quantity column in Chinese; USD bn rows in 亿美元 (x10)
+    shown = localized_table(tb, "zh")
+    money = (raw["units"] == "USD bn").to_numpy() & raw["forecast"].map(
+        lambda v: isinstance(v, float)
+    ).to_numpy()
+    assert money.any()
+    fc = t("columns.forecast", "zh")
+    assert [float(v) for v in shown[fc][money]] == pytest.approx(
+        [10.0 * float(v) for v in raw["forecast"][money]]
+    )
+    assert set(shown[t("columns.units", "zh")][money]) == {"亿美元"}
+    # the paths table: every point in USD bn, shown in 亿美元 (x10) under a title that says so
+    paths = zh.table("e1_paths")
+    points = [col for col in paths.columns if col not in ("source", "made")]
+    assert points and all(col.endswith(" [USD bn]") for col in points)
+    shown_paths = localized_table(paths, "zh")
+    assert all("[亿美元]" in str(col) for col in shown_paths.columns[2:])
+    en_paths = get_analysis("E1").render(c, "en").table("e1_paths")
+    col = "soma_total_at 2025-06 [USD bn]"
+    assert float(shown_paths.iloc[0, 2]) == pytest.approx(10.0 * float(en_paths[col].iloc[0]))
+    title = next(x.title for x in zh.tables if x.name == "e1_paths")
+    assert "亿美元" in localized_title(title, "zh", paths) and "十亿" not in localized_title(
+        title, "zh", paths
+    )
+    assert paths["source"].iloc[-1] == t("e1.realized_row", "zh")
+    # the notes name quantities by their labels, not their ids
+    assert not any(q in n.text for n in zh.notes for q in ids)

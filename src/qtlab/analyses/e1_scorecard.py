@@ -12,6 +12,7 @@ from __future__ import annotations
 from qtlab._periods import to_monthly
 from qtlab.analyses._scorecard_fig import comparison_table, scorecard_figure
 from qtlab.analyses._scorecard_quantities import QUANTITIES
+from qtlab.analyses._scorecard_words import paths_shown, quantity_label, scorecard_shown, unit_text
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.analyses.scorecard import load_forecasts, made_by, score, shipped_files
@@ -82,19 +83,28 @@ def compute_e1(ctx: RunContext, *, file: str | None = None) -> Computed:
 @renders("E1")
 def render_e1(c: Computed, lang: str) -> AnalysisResult:
     """E1 in ``lang``: the scorecard, the projected balance-sheet points by source beside
-    the realized ones, and the figure of errors by kind of quantity."""
+    the realized ones [USD bn], and the figure of errors by kind of quantity. Quantities,
+    units, sources and qtlab's own notes are in ``lang`` (:mod:`._scorecard_words`);
+    third parties' notes and citations stay as published (column ``note_by`` says so)."""
     table = c.table("scorecard").copy()
     table.attrs = {}
-    tables = [Table("e1_scorecard", t("e1.table.scorecard", lang), table)]
+    shown = scorecard_shown(table, lang)  # labels, words and sources in ``lang``
+    tables = [Table("e1_scorecard", t("e1.table.scorecard", lang), shown)]
     paths = comparison_table(table)
     if not paths.empty:
-        tables.append(Table("e1_paths", t("e1.table.paths", lang), paths))
+        tables.append(Table("e1_paths", t("e1.table.paths", lang), paths_shown(paths, lang)))
     return AnalysisResult(
         id="E1",
         title=t("e1.title", lang),
         lang=lang,
         tables=tuple(tables),
         figures=(Figure("e1_errors", scorecard_figure(table, lang)),),
-        notes=notes_of(c, lang, how=lambda q: t(f"e1.how.{q}", lang)),
+        notes=notes_of(
+            c,
+            lang,
+            how=lambda q: t(f"e1.how.{q}", lang),
+            quantity=lambda q: quantity_label(q, lang),
+            units=lambda u: unit_text(u, lang),
+        ),
         meta=c.meta,
     )

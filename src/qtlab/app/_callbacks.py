@@ -29,7 +29,7 @@ from qtlab.app._layout import (
     labels,
     page_lang,
 )
-from qtlab.app._policy_edit import MAX_ADDED, added_row
+from qtlab.app._policy_edit import MAX_ADDED, added_row, shown_rows, stored_row
 from qtlab.app._render import error_box
 from qtlab.app._url import from_search, rows_from_edits, to_search
 from qtlab.i18n import LANGS, t
@@ -75,10 +75,11 @@ def regime_rows(
     lang: Any,
 ) -> Any:
     """The regimes table after what the user did (``trigger``, the id of the input that
-    fired): a new preset or the reset button give the preset's rows (a preset restored
-    from the URL keeps the rows restored with it), ``btn-add`` adds an empty user-scenario
-    row, ``regimes`` applies the grid's cell edits (``changes``: its ``cellValueChanged``),
-    ``lang`` puts the user scenarios' source in the new language."""
+        fired): a new preset or the reset button give the preset's rows (a preset restored
+        from the URL keeps the rows restored with it), ``btn-add`` adds an empty user-scenario
+        row, ``regimes`` applies the grid's cell edits (``changes``: its ``cellValueChanged``, rows
+    as shown in ``lang``, read back into USD bn by :func:`~qtlab.app._policy_edit.stored_row`),
+        ``lang`` puts the user scenarios' source in the new language."""
     lang = page_lang(lang)
     if not isinstance(preset, str) or preset not in PRESET_NAMES:
         raise PreventUpdate  # the explorer's status names the bad preset
@@ -92,7 +93,7 @@ def regime_rows(
         for ch in changes if isinstance(changes, list) else []:
             i = ch.get("rowIndex") if isinstance(ch, dict) else None
             if isinstance(i, int) and 0 <= i < len(rows) and isinstance(ch.get("data"), dict):
-                rows[i] = {**rows[i], **ch["data"]}
+                rows[i] = stored_row(rows[i], ch["data"], lang)  # back to USD bn
         return rows
     if trigger == "lang":  # the user scenarios' source in the new language
         user = {t("app.explorer.user_scenario", x) for x in LANGS}
@@ -188,9 +189,9 @@ def register_callbacks(app: Dash, cache: ResultCache) -> None:
             lambda exc: dash.no_update,
         )
     )
-    app.callback(Output("regimes", "rowData"), Input("regime-rows", "data"))(
-        _guarded(lambda rows: rows, lambda exc: dash.no_update)
-    )
+    app.callback(  # kept in USD bn, shown in the reader's money unit (亿美元 in Chinese)
+        Output("regimes", "rowData"), Input("regime-rows", "data"), Input("lang", "value")
+    )(_guarded(lambda rows, lang: shown_rows(rows, page_lang(lang)), lambda exc: dash.no_update))
     app.callback(
         Output("shock", "disabled"),
         Input("paydowns", "value"),

@@ -4,8 +4,10 @@ The dashboard calls only the registered analysis functions (B1-B4, C2 and C3 for
 policy explorer, any id for the analysis browser); this module turns the page's inputs
 into their arguments (made in the vantage's context by :mod:`qtlab.app._explore`),
 validates them through the library (so a bad cap or month raises the library's own
-:class:`~qtlab.errors.SpecError`), and keeps the results in a cache, each computed in
-the one :class:`~qtlab.runs.RunContext` of its vantage and state of the data.
+:class:`~qtlab.errors.SpecError`), and keeps the numbers in a cache, each computed in
+the one :class:`~qtlab.runs.RunContext` of its vantage and state of the data. The
+numbers (:class:`~qtlab.analyses.computed.Computed`) have no language: switching the
+page's language renders the same numbers again and computes nothing.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 
 from qtlab._lru import LRUCache
 from qtlab._periods import to_month
+from qtlab.analyses.computed import Computed
 from qtlab.analyses.result import AnalysisResult, get_analysis
 from qtlab.app._explore import analysis_kwargs
 from qtlab.app._policy_edit import EDITABLE_FIELDS, edited_policy, preset_rows
 from qtlab.engine import MAX_MONTHS as ENGINE_MAX_MONTHS
 from qtlab.errors import SpecError, one_of, quoted
+from qtlab.i18n import validate_lang
 from qtlab.policy import PRESET_NAMES, Policy, load_preset
 from qtlab.prepay import check_shock
 from qtlab.runs.context import RunContext
@@ -38,6 +43,7 @@ __all__ = [
     "PAYDOWN_SOURCES",
     "ExplorerSpec",
     "ResultCache",
+    "computed_bytes",
     "edited_policy",
     "explorer_result",
     "explorer_spec",
@@ -283,6 +289,18 @@ def _close_context(ctx: object) -> None:
         ctx.close()
 
 
+def _frame_bytes(value: object) -> int:
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return int(np.sum(value.memory_usage(index=True, deep=True)))
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if isinstance(value, Mapping):
+        return sum(_frame_bytes(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return sum(_frame_bytes(v) for v in value)
+    return 0
+
+
 def result_bytes(res: AnalysisResult) -> int:
     """An estimate of the memory ``res`` holds [bytes]: its tables and figure data."""
     total = sum(int(tb.frame.memory_usage(index=True, deep=True).sum()) for tb in res.tables)
@@ -295,21 +313,38 @@ def result_bytes(res: AnalysisResult) -> int:
     return total + 10_000
 
 
+def computed_bytes(c: Computed) -> int:
+    """An estimate of the memory the numbers ``c`` hold [bytes]: tables and series."""
+    return _frame_bytes(c.tables) + _frame_bytes(c.series) + 10_000
+
+
+#: The numbers (language-free) and what is shown of them (per language) share the cache's
+#: byte budget half and half.
+_COMPUTED_SHARE: Final = 0.5
+
+
 class ResultCache:
-    """Analysis results kept in-process per (analysis, parameters, vantage, language, state
-    of the data), and one :class:`~qtlab.runs.RunContext` per vantage and state of the data
-    (:meth:`context`) in which they are computed.
+    """The numbers of analyses kept in-process per (analysis, parameters, vantage, state
+    of the data), their renderings per language, and one :class:`~qtlab.runs.RunContext`
+    per vantage and state of the data (:meth:`context`) in which they are computed.
+
+    The numbers (:class:`~qtlab.analyses.computed.Computed`) have no language: a
+    rendering in another language renders the kept numbers again and computes nothing
+    (:attr:`computed` counts computations, :attr:`rendered` renderings).
 
     Thread-safe: the dashboard's server answers callbacks on several threads, and two
     requests for the same key compute it once (the second waits for the first). The
-    least recently used entries are dropped beyond ``size`` entries or ``max_bytes`` of
-    results (:func:`result_bytes`; :class:`qtlab._lru.LRUCache`).
+    least recently used entries are dropped beyond ``size`` entries or ``max_bytes``
+    (half for the numbers, :func:`computed_bytes`; half for the renderings,
+    :func:`result_bytes`; :class:`qtlab._lru.LRUCache`).
     """
 
     def __init__(self, size: int = 256, max_bytes: int = MAX_CACHE_BYTES) -> None:
         self.size = size
         self.max_bytes = max_bytes
-        self._cache = LRUCache(size, max_weight=max_bytes, weigh=result_bytes)
+        numbers = int(max_bytes * _COMPUTED_SHARE)
+        self._numbers = LRUCache(size, max_weight=numbers, weigh=computed_bytes)
+        self._cache = LRUCache(size, max_weight=max_bytes - numbers, weigh=result_bytes)
         self._contexts = LRUCache(MAX_CONTEXTS, on_drop=_close_context)
 
     def context(self, as_of: str | None) -> RunContext:
@@ -323,24 +358,29 @@ class ResultCache:
 
     @property
     def bytes(self) -> int:
-        """The estimated size of the results kept [bytes] (:func:`result_bytes`)."""
-        return int(self._cache.weight)
+        """The estimated size of the numbers and renderings kept [bytes]."""
+        return int(self._numbers.weight + self._cache.weight)
 
     def __len__(self) -> int:
+        """The renderings kept (one per analysis, parameters, vantage and language)."""
         return len(self._cache)
 
     @property
     def computed(self) -> int:
-        """Results computed (not served from the cache)."""
+        """Numbers computed (not served from the cache): none for a language switch."""
+        return self._numbers.misses
+
+    @property
+    def rendered(self) -> int:
+        """Results rendered (not served from the cache)."""
         return self._cache.misses
 
     @staticmethod
-    def key(
-        aid: str, options: Mapping[str, Any], as_of: str | None, lang: str
-    ) -> tuple[str, str, str | None, str]:
-        """The cache key; a policy counts by its full content, not its name."""
+    def key(aid: str, options: Mapping[str, Any], as_of: str | None) -> tuple[str, str, str | None]:
+        """The cache key of the numbers (no language); a policy counts by its full
+        content, not its name."""
         opts = {k: v.to_dict() if isinstance(v, Policy) else v for k, v in options.items()}
-        return (aid.upper(), json.dumps(opts, sort_keys=True, default=str), as_of, lang)
+        return (aid.upper(), json.dumps(opts, sort_keys=True, default=str), as_of)
 
     def get(
         self,
@@ -348,16 +388,24 @@ class ResultCache:
         options: Mapping[str, Any],
         as_of: str | None,
         lang: str,
-        compute: Callable[[RunContext], AnalysisResult],
+        compute: Callable[[RunContext], Computed],
     ) -> AnalysisResult:
-        """The result kept for the key and the data's current state, or ``compute(ctx)``'s
-        in the context of :meth:`context`, kept."""
+        """The result in ``lang`` kept for the key and the data's current state, or the
+        kept numbers rendered in ``lang`` (:meth:`~qtlab.analyses.AnalysisSpec.render`),
+        or ``compute(ctx)``'s numbers in the context of :meth:`context` rendered; kept."""
+        lang = validate_lang(lang)  # a bad language is refused before anything runs
+        spec = get_analysis(aid)
         ctx = self.context(as_of)
-        key = (*self.key(aid, options, as_of, lang), ctx.dataset.cache_key())
-        return self._cache.get(key, lambda: compute(ctx))
+        key = (*self.key(aid, options, as_of), ctx.dataset.cache_key())
+
+        def render() -> AnalysisResult:
+            return spec.render(self._numbers.get(key, lambda: compute(ctx)), lang)
+
+        return self._cache.get((*key, lang), render)
 
     def clear(self) -> None:
         """Forget every result and close every context."""
+        self._numbers.clear()
         self._cache.clear()
         self._contexts.clear()
 
@@ -381,8 +429,8 @@ def results(
     vantage = _vantage(as_of)
     opts = dict(options or {})
 
-    def compute(ctx: RunContext) -> AnalysisResult:
-        return spec.run(ctx, lang=lang, **opts)
+    def compute(ctx: RunContext) -> Computed:
+        return spec.compute(ctx, **opts)
 
     return cache.get(spec.id, opts, vantage, lang, compute)
 
@@ -404,7 +452,7 @@ def explorer_result(
         key["policy"] = key["preset"] = None
     get = get_analysis(aid)
 
-    def compute(ctx: RunContext) -> AnalysisResult:
-        return get.run(ctx, lang=lang, **spec.options(aid, ctx, pol))
+    def compute(ctx: RunContext) -> Computed:
+        return get.compute(ctx, **spec.options(aid, ctx, pol))
 
     return cache.get(aid, key, spec.as_of, lang, compute)

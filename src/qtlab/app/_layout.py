@@ -26,11 +26,12 @@ from qtlab.app._compute import (
     results,
 )
 from qtlab.app._explore import OVERLAY_IDS, compare_months, difference_table
-from qtlab.app._policy_edit import POLICY_COLUMNS, policy_rows
+from qtlab.app._policy_edit import POLICY_COLUMNS, policy_rows, shown_rows
 from qtlab.app._render import data_table, error_box, result_section
 from qtlab.errors import QtlabError
 from qtlab.i18n import LANGS, has, t, validate_lang
 from qtlab.policy import PRESET_NAMES
+from qtlab.present.localize import localized_table
 
 __all__ = [
     "DEFAULT_PRESET",
@@ -213,7 +214,8 @@ def compare_view(spec: dict[str, Any] | None, months: Any, lang: str, cache: Res
         frame = difference_table(mine, base, chosen, (sp.policy.name, _label(sp)), lang)
     except QtlabError as exc:
         return error_box(str(exc), lang)
-    return data_table(frame, "x-compare", t("app.explorer.compare", lang))
+    # in Chinese the amounts read in 亿美元 (x10), as every other table of the page
+    return data_table(localized_table(frame, lang), "x-compare", t("app.explorer.compare", lang))
 
 
 def browser_view(aid: str | None, as_of: str | None, lang: str, cache: ResultCache) -> Any:
@@ -278,7 +280,7 @@ def layout(lang: str, as_of: str | None) -> html.Div:
             html.H3(w("lbl-regimes")),
             dag.AgGrid(
                 id="regimes",
-                rowData=rows,
+                rowData=shown_rows(rows, lang),
                 columnDefs=columns,
                 defaultColDef={
                     "sortable": False,

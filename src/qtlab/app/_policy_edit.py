@@ -1,6 +1,12 @@
 """The explorer's policy editor, without Dash: a preset's regimes as table rows, the rows
 back into a :class:`~qtlab.policy.Policy`, and a policy as a table for the page.
 
+The rows the page keeps (and writes to its URL) hold amounts in USD bn per month in every
+language; the editor shows them in the reader's money unit (:func:`shown_rows`: x10,
+亿美元/月, in Chinese) and reads what the user types back into USD bn
+(:func:`stored_row`: /10 in Chinese), so switching the language changes what is shown,
+never the policy.
+
 An edited regime never keeps the citation of the statement it came from: new caps go
 through :meth:`~qtlab.policy.Policy.with_caps` (a user scenario whose note names the
 regime and source it was changed from), and a regime the user adds is a user scenario
@@ -18,20 +24,26 @@ from typing import Any, Final
 from qtlab.errors import SpecError, one_of, quoted
 from qtlab.i18n import t
 from qtlab.policy import Policy, Regime, RegimeSource, load_preset
+from qtlab.present.tables import MONEY_SCALE
 
 __all__ = [
     "EDITABLE_FIELDS",
     "MAX_ADDED",
+    "MONEY_FIELDS",
     "POLICY_COLUMNS",
     "added_row",
     "edited_policy",
     "policy_rows",
     "preset_rows",
+    "shown_rows",
+    "stored_row",
 ]
 
 #: Regime fields the explorer lets the user edit: caps [USD bn/month], the start month,
 #: and the reserve-management (bill) purchase pace [USD bn/month].
 EDITABLE_FIELDS: Final = ("start", "treasury_cap", "agency_cap", "bill_purchases")
+#: The fields of a row that are amounts [USD bn/month as kept; the reader's unit as shown].
+MONEY_FIELDS: Final = ("treasury_cap", "agency_cap", "bill_purchases")
 #: The columns of :func:`policy_rows` (the policy as the page shows it).
 POLICY_COLUMNS: Final = (
     "regime",
@@ -85,6 +97,66 @@ def added_row(preset: str, lang: str) -> dict[str, Any]:
         "preset": preset,
         "added": True,
     }
+
+
+def _number(value: Any) -> float | None:
+    """A finite number from a cell (a number or its text), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str) and len(value) <= 100:
+        try:
+            v = float(value.strip())
+        except ValueError:
+            return None
+        return v if math.isfinite(v) else None
+    return None
+
+
+def _shown_amount(value: Any, scale: float) -> Any:
+    """An amount kept in USD bn as the reader sees it (text such as ``uncapped`` as is)."""
+    v = _number(value)
+    if v is None or scale == 1.0:
+        return value
+    return round(v * scale, 9)
+
+
+def shown_rows(rows: Any, lang: str) -> Any:
+    """The regimes rows as the editor shows them in ``lang``: amounts (:data:`MONEY_FIELDS`)
+    in the reader's money unit (x10, 亿美元/月, in Chinese; USD bn/month in English).
+    Anything that is not a list of rows is returned as it is."""
+    scale = MONEY_SCALE[lang]
+    if scale == 1.0 or not isinstance(rows, list):
+        return rows
+    return [
+        {k: _shown_amount(v, scale) if k in MONEY_FIELDS else v for k, v in r.items()}
+        if isinstance(r, Mapping)
+        else r
+        for r in rows
+    ]
+
+
+def stored_row(kept: Mapping[str, Any], shown: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The row to keep [USD bn/month] after the user edited ``shown`` (the row as the
+    editor showed it in ``lang``, :func:`shown_rows`) of the kept row ``kept``.
+
+    An amount the user left as shown keeps its kept value exactly (no rounding on a
+    round trip); a new amount typed in the reader's unit is divided by its scale (/10
+    in Chinese); text that is not a number is kept as typed, for the library to refuse.
+    """
+    scale = MONEY_SCALE[lang]
+    out = {**kept, **shown}
+    for f in MONEY_FIELDS:
+        if f not in shown:
+            continue
+        new = shown[f]
+        if f in kept and _shown_amount(kept[f], scale) == new:
+            out[f] = kept[f]
+            continue
+        v = _number(new)
+        out[f] = new if v is None or scale == 1.0 else round(v / scale, 9)
+    return out
 
 
 def _cell(value: Any) -> Any:
@@ -188,21 +260,23 @@ def edited_policy(preset: str, rows: Any) -> Policy:
     return pol
 
 
-def _amount(v: float) -> float | str:
-    return "uncapped" if math.isinf(v) else v
+def _amount(v: float, scale: float) -> float | str:
+    return "uncapped" if math.isinf(v) else round(v * scale, 9)
 
 
 def policy_rows(policy: Policy, lang: str) -> list[dict[str, Any]]:
     """``policy`` as rows of :data:`POLICY_COLUMNS`: regime, start month, caps and bill
-    purchases [USD bn/month; ``"uncapped"``] and the source (the statement cited with its
-    date, or "user scenario" in ``lang``)."""
+    purchases [``lang``'s money unit per month: USD bn, or 亿美元 (x10) in Chinese;
+    ``"uncapped"``] and the source (the statement cited with its date, or "user scenario"
+    in ``lang``)."""
+    scale = MONEY_SCALE[lang]
     return [
         {
             "regime": r.name,
             "start": str(r.start),
-            "treasury_cap": _amount(r.treasury_cap),
-            "agency_cap": _amount(r.agency_cap),
-            "bill_purchases": r.bill_purchases,
+            "treasury_cap": _amount(r.treasury_cap, scale),
+            "agency_cap": _amount(r.agency_cap, scale),
+            "bill_purchases": _amount(r.bill_purchases, scale),
             "source": _source_text(r.source, lang),
         }
         for r in policy.regimes
