@@ -12,8 +12,13 @@ Output, one machinery for all commands:
 - Tables never cut a number or a date: a table wider than the terminal (``COLUMNS``, or
   80 columns in a pipe) is folded into several tables that repeat its key columns
   (:func:`render_tables`); only free text wraps.
-- JSON is one object with ``schema_version`` and ``command`` first, then the command's
-  keys (amounts in USD bn, rates in percent, months ``YYYY-MM``, dates ``YYYY-MM-DD``).
+- JSON (schema version 2) is one envelope every command builds with :func:`envelope`:
+  ``schema_version``, ``command``, ``as_of`` (the vantage date, ``null`` = latest data),
+  ``options`` (the options as given, normalised; the horizon is ``horizon_months``),
+  ``units`` (``{field: unit}``, glossary unit names, for every number in the rows),
+  ``rows`` (the records; monthly records start with ``month`` ``YYYY-MM``), ``summary``,
+  ``assumptions`` (sentences), then the command's own keys. Its JSON Schema ships as
+  ``examples/schemas/cli-output.schema.json``.
 - CSV holds the tables' raw values (no thousands separators); several tables are
   separated by a blank line and each starts with a ``# title`` line.
 - ``--out FILE`` writes the same text to FILE atomically (temp file, then rename).
@@ -47,9 +52,11 @@ from rich.table import Table
 
 from qtlab.errors import DateRangeError, QtlabError, SpecError, one_of, quoted
 from qtlab.policy import PRESET_NAMES
-from qtlab.schema import ENDPOINT_RULE_NAMES
+from qtlab.schema import ENDPOINT_RULE_NAMES, USD_BN, USD_BN_PER_MONTH
 
 __all__ = [
+    "ENVELOPE_KEYS",
+    "FIELD_UNITS",
     "FORMATS",
     "SCHEMA_VERSION",
     "AsOfOpt",
@@ -64,6 +71,7 @@ __all__ = [
     "console",
     "deprecated_alias",
     "emit",
+    "envelope",
     "frame_tab",
     "handle_errors",
     "is_policy_file",
@@ -224,7 +232,8 @@ def preset_name(name: str, flag: str = "--policy", extra: Sequence[str] = ()) ->
 
 
 #: Version of the JSON every command prints; raised when a key changes meaning or goes.
-SCHEMA_VERSION = 1
+#: 2: one envelope for every command (see :func:`envelope`).
+SCHEMA_VERSION = 2
 FORMATS = ("table", "json", "csv")
 
 FormatOpt = Annotated[
@@ -438,9 +447,124 @@ def _raw(v: Any) -> Any:
     return v
 
 
+#: The unit of each row field the commands print, by name (glossary unit names). A
+#: command whose field has another unit (a rate called ``mean``) passes it to
+#: :func:`envelope`.
+FIELD_UNITS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "bills",
+            "coupons",
+            "notes_bonds",
+            "tips",
+            "frn",
+            "treasury",
+            "tips_inflation_comp",
+            "mbs",
+            "agency",
+            "cmbs",
+            "total_securities",
+            "total_assets",
+            "reserves",
+            "on_rrp",
+            "tga",
+            "currency_other",
+            "projected",
+            "realized",
+        ),
+        USD_BN,
+    ),
+    **dict.fromkeys(
+        (
+            "bills_maturing",
+            "coupons_maturing",
+            "treasury_cap",
+            "agency_cap",
+            "mbs_cap",
+            "coupon_redemptions",
+            "bill_redemptions",
+            "rolled_over",
+            "coupon_shortfall",
+            "mbs_paydowns",
+            "mbs_reinvested",
+            "agency_to_treasuries",
+            "mbs_sales",
+            "purchases",
+            "bill_purchases",
+            "scheduled",
+            "prepaid",
+            "paydowns",
+            "shortfall",
+        ),
+        USD_BN_PER_MONTH,
+    ),
+}
+
+#: The keys every command's JSON object starts with, in this order.
+ENVELOPE_KEYS = (
+    "schema_version",
+    "command",
+    "as_of",
+    "options",
+    "units",
+    "rows",
+    "summary",
+    "assumptions",
+)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def envelope(
+    *,
+    as_of: Any,
+    options: Mapping[str, Any],
+    rows: Sequence[Mapping[str, Any]] = (),
+    units: Mapping[str, str] | None = None,
+    summary: Mapping[str, Any] | None = None,
+    assumptions: Iterable[str] = (),
+    **extra: Any,
+) -> dict[str, Any]:
+    """The JSON payload of a command (schema version 2, without ``schema_version`` and
+    ``command``, which :func:`emit` adds): ``as_of`` (a date, or ``None`` = latest data,
+    written ``YYYY-MM-DD``), ``options`` (the options as given, normalised; the horizon
+    as ``horizon_months``), ``units`` (:data:`FIELD_UNITS` of the row fields, updated by
+    ``units``), ``rows``, ``summary``, ``assumptions`` and the command's ``extra`` keys.
+
+    A number in the rows without a unit is a programming error (``ValueError``): every
+    number a command prints says what it is measured in."""
+    fields: dict[str, None] = {}
+    for r in rows:
+        fields.update((k, None) for k, v in r.items() if _is_number(v) or k in FIELD_UNITS)
+    given = dict(units or {})
+    unit_map = {k: given.pop(k, FIELD_UNITS.get(k)) for k in fields}
+    missing = [k for k, u in unit_map.items() if u is None]
+    if missing:
+        raise ValueError(f"row fields without a unit: {', '.join(missing)}")
+    unit_map.update(given)  # units of the summary's fields, where the command gives them
+    clash = set(extra) & set(ENVELOPE_KEYS)
+    if clash:
+        raise ValueError(f"envelope keys given as extra keys: {', '.join(sorted(clash))}")
+    day = as_of.isoformat() if hasattr(as_of, "isoformat") else as_of
+    return {
+        "as_of": None if day is None else str(day)[:10],
+        "options": {k: str(v) if isinstance(v, Path) else v for k, v in options.items()},
+        "units": unit_map,
+        "rows": [dict(r) for r in rows],
+        "summary": dict(summary or {}),
+        "assumptions": [str(a) for a in assumptions],
+        **extra,
+    }
+
+
 def json_text(command: str, payload: dict[str, Any]) -> str:
-    """The command's JSON: ``schema_version`` and ``command`` first, indent 1, values JSON
-    has no type for (dates, periods) as their ``str()``."""
+    """The command's JSON: the :func:`envelope` ``payload`` after ``schema_version`` and
+    ``command``; indent 1, values JSON has no type for (dates, periods) as their
+    ``str()``."""
+    if list(payload)[:6] != list(ENVELOPE_KEYS[2:]):
+        raise ValueError(f"{command}: the JSON payload is not built by envelope()")
     obj = {"schema_version": SCHEMA_VERSION, "command": command, **payload}
     return json.dumps(obj, indent=1, default=str, ensure_ascii=False) + "\n"
 
