@@ -50,9 +50,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from qtlab.cli._envelope import ENVELOPE_KEYS, FIELD_UNITS, envelope
 from qtlab.errors import DateRangeError, QtlabError, SpecError, one_of, quoted
 from qtlab.policy import PRESET_NAMES
-from qtlab.schema import ENDPOINT_RULE_NAMES, USD_BN, USD_BN_PER_MONTH
+from qtlab.schema import ENDPOINT_RULE_NAMES
 
 __all__ = [
     "ENVELOPE_KEYS",
@@ -445,118 +446,6 @@ def _raw(v: Any) -> Any:
     if isinstance(v, float):
         return "" if math.isnan(v) else ("inf" if math.isinf(v) else repr(round(v, 6)))
     return v
-
-
-#: The unit of each row field the commands print, by name (glossary unit names). A
-#: command whose field has another unit (a rate called ``mean``) passes it to
-#: :func:`envelope`.
-FIELD_UNITS: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "bills",
-            "coupons",
-            "notes_bonds",
-            "tips",
-            "frn",
-            "treasury",
-            "tips_inflation_comp",
-            "mbs",
-            "agency",
-            "cmbs",
-            "total_securities",
-            "total_assets",
-            "reserves",
-            "on_rrp",
-            "tga",
-            "currency_other",
-            "projected",
-            "realized",
-        ),
-        USD_BN,
-    ),
-    **dict.fromkeys(
-        (
-            "bills_maturing",
-            "coupons_maturing",
-            "treasury_cap",
-            "agency_cap",
-            "mbs_cap",
-            "coupon_redemptions",
-            "bill_redemptions",
-            "rolled_over",
-            "coupon_shortfall",
-            "mbs_paydowns",
-            "mbs_reinvested",
-            "agency_to_treasuries",
-            "mbs_sales",
-            "purchases",
-            "bill_purchases",
-            "scheduled",
-            "prepaid",
-            "paydowns",
-            "shortfall",
-        ),
-        USD_BN_PER_MONTH,
-    ),
-}
-
-#: The keys every command's JSON object starts with, in this order.
-ENVELOPE_KEYS = (
-    "schema_version",
-    "command",
-    "as_of",
-    "options",
-    "units",
-    "rows",
-    "summary",
-    "assumptions",
-)
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def envelope(
-    *,
-    as_of: Any,
-    options: Mapping[str, Any],
-    rows: Sequence[Mapping[str, Any]] = (),
-    units: Mapping[str, str] | None = None,
-    summary: Mapping[str, Any] | None = None,
-    assumptions: Iterable[str] = (),
-    **extra: Any,
-) -> dict[str, Any]:
-    """The JSON payload of a command (schema version 2, without ``schema_version`` and
-    ``command``, which :func:`emit` adds): ``as_of`` (a date, or ``None`` = latest data,
-    written ``YYYY-MM-DD``), ``options`` (the options as given, normalised; the horizon
-    as ``horizon_months``), ``units`` (:data:`FIELD_UNITS` of the row fields, updated by
-    ``units``), ``rows``, ``summary``, ``assumptions`` and the command's ``extra`` keys.
-
-    A number in the rows without a unit is a programming error (``ValueError``): every
-    number a command prints says what it is measured in."""
-    fields: dict[str, None] = {}
-    for r in rows:
-        fields.update((k, None) for k, v in r.items() if _is_number(v) or k in FIELD_UNITS)
-    given = dict(units or {})
-    unit_map = {k: given.pop(k, FIELD_UNITS.get(k)) for k in fields}
-    missing = [k for k, u in unit_map.items() if u is None]
-    if missing:
-        raise ValueError(f"row fields without a unit: {', '.join(missing)}")
-    unit_map.update(given)  # units of the summary's fields, where the command gives them
-    clash = set(extra) & set(ENVELOPE_KEYS)
-    if clash:
-        raise ValueError(f"envelope keys given as extra keys: {', '.join(sorted(clash))}")
-    day = as_of.isoformat() if hasattr(as_of, "isoformat") else as_of
-    return {
-        "as_of": None if day is None else str(day)[:10],
-        "options": {k: str(v) if isinstance(v, Path) else v for k, v in options.items()},
-        "units": unit_map,
-        "rows": [dict(r) for r in rows],
-        "summary": dict(summary or {}),
-        "assumptions": [str(a) for a in assumptions],
-        **extra,
-    }
 
 
 def json_text(command: str, payload: dict[str, Any]) -> str:
