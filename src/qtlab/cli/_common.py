@@ -67,6 +67,7 @@ __all__ = [
     "OutOpt",
     "RuleOpt",
     "Tab",
+    "choice",
     "choose_format",
     "closest",
     "console",
@@ -208,6 +209,21 @@ def month_rows(
             row["regime"] = str(frame["regime"].iloc[i])
         rows.append(row)
     return rows
+
+
+def choice(value: str, valid: Sequence[str], name: str) -> str:
+    """The one of ``valid`` that ``value`` names, matched without regard to case or
+    surrounding blanks; otherwise a :class:`SpecError` naming ``name`` (a library
+    parameter such as ``spec=``, or a flag), every valid value and the closest one."""
+    for v in valid:
+        if v.lower() == value.strip().lower():
+            return v
+    hint = closest(value, valid)
+    sep = "=" if name.isidentifier() else " "
+    raise SpecError(
+        f"{name}{sep}{quoted(value)} is unknown; valid: {one_of(valid)}"
+        + (f" (did you mean {quoted(hint)}?)" if hint else "")
+    )
 
 
 def is_policy_file(name: str) -> bool:

@@ -15,6 +15,7 @@ from qtlab.cli._common import (
     FormatOpt,
     OutOpt,
     Tab,
+    choice,
     choose_format,
     deprecated_alias,
     emit,
@@ -22,7 +23,7 @@ from qtlab.cli._common import (
     frame_tab,
     handle_errors,
 )
-from qtlab.errors import SpecError, one_of, quoted
+from qtlab.errors import SpecError, quoted
 from qtlab.schema import DIMENSIONLESS, PERCENT, PERCENTAGE_POINTS, ROW_UNITS
 
 if TYPE_CHECKING:
@@ -52,23 +53,24 @@ FIT_YIELD_FLAGS = {
 }
 
 
-def _check_choices(indicator: str, spec: str | None, recipe: str | None, statistic: str) -> None:
-    """The named choices of fit-yield, checked before any data are read (a typo fails at
-    once instead of after the data load)."""
+def _check_choices(
+    indicator: str, spec: str | None, recipe: str | None, statistic: str
+) -> tuple[str, str | None, str | None, str]:
+    """The named choices of fit-yield as packaged (any case), checked before any data
+    are read (a typo fails at once, with the closest name, instead of after the data
+    load)."""
     from qtlab.impact import INDICATORS  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.impact.paths import SEP_PATH_STATISTICS  # noqa: PLC0415
     from qtlab.impact.yield_family import CANDIDATES  # noqa: PLC0415
     from qtlab.runs.yield_recipes import RECIPES  # noqa: PLC0415
     from qtlab.runs.yield_spec import AUTO  # noqa: PLC0415
 
-    for name, value, valid in (
-        ("indicator", indicator, tuple(INDICATORS)),
-        ("spec", spec, (AUTO, *CANDIDATES)),
-        ("recipe", recipe, tuple(RECIPES)),
-        ("sep_statistic", statistic, SEP_PATH_STATISTICS),
-    ):
-        if value is not None and value not in valid:
-            raise SpecError(f"{name}={quoted(value)} is unknown; valid: {one_of(valid)}")
+    return (
+        choice(indicator, tuple(INDICATORS), "indicator"),
+        None if spec is None else choice(spec, (AUTO, *CANDIDATES), "spec"),
+        None if recipe is None else choice(recipe, tuple(RECIPES), "recipe"),
+        choice(statistic, tuple(SEP_PATH_STATISTICS), "sep_statistic"),
+    )
 
 
 @handle_errors(flags=FIT_YIELD_FLAGS)
@@ -132,7 +134,7 @@ def fit_yield_cmd(
     """
     form = choose_format(fmt, as_json)
     horizon = deprecated_alias(months, horizon, "--months", "--horizon")
-    _check_choices(indicator, spec, recipe, sep_statistic)
+    indicator, spec, recipe, sep_statistic = _check_choices(indicator, spec, recipe, sep_statistic)
     parsed = _sample(sample)
     if recipe is not None and parsed[0] is not None:
         raise SpecError(

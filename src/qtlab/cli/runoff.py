@@ -22,6 +22,7 @@ from qtlab.cli._common import (
     OutOpt,
     RuleOpt,
     Tab,
+    choice,
     choose_format,
     deprecated_alias,
     emit,
@@ -33,7 +34,7 @@ from qtlab.cli._common import (
     num,
     preset_name,
 )
-from qtlab.errors import SpecError, one_of, quoted
+from qtlab.errors import SpecError, quoted
 from qtlab.policy import Policy, load_preset, to_month
 from qtlab.schema import MONTHS, PERCENT, USD_BN
 
@@ -419,8 +420,7 @@ def backtest_cmd(
 ) -> None:
     """E2: projected against realized SOMA holdings, month by month, with the errors."""
     form = choose_format(fmt, as_json)
-    if episode not in ("qt1", "qt2"):
-        raise SpecError(f"--episode {quoted(episode)}; valid: {one_of(('qt1', 'qt2'))}")
+    episode = choice(episode, ("qt2", "qt1"), "--episode")
     _check_model_options(mbs_paydowns, mortgage_rate, shock_bp)
     mix = _issuance_mix(issuance_mix)
     from qtlab.runs.backtest import backtest  # noqa: PLC0415
