@@ -225,7 +225,7 @@ def _recipe_out(ds: object, name: str, end: str | None, form: str, out_file: Pat
     d = rr.to_dict()
     rows = [
         {
-            **r,  # type: ignore[dict-item]  # the comparison's records
+            **r,  # the comparison's records
             "unit": DIMENSIONLESS
             if r["quantity"] == "r2"
             else (None if "month" in str(r["quantity"]) else PERCENT),
@@ -277,7 +277,8 @@ def scorecard_cmd(
 
     ds = RunContext(as_of, data_dir=data_dir)
     table = score(made_by(load_forecasts(file), ds.as_of), ds)  # none made after --as-of
-    rows = table.astype(object).where(table.notna(), None).to_dict("records")
+    records = table.astype(object).where(table.notna(), None).to_dict("records")
+    rows = [{str(k): v for k, v in r.items()} for r in records]
     payload = envelope(
         as_of=ds.as_of,
         options={"file": file},
