@@ -81,7 +81,6 @@ __all__ = [
     "num",
     "out",
     "preset_name",
-    "print_json",
     "render_tables",
     "to_flags",
     "write_atomic",
@@ -175,13 +174,6 @@ def handle_errors(fn: F | None = None, *, flags: Mapping[str, str] | None = None
         return wrapper  # type: ignore[return-value]
 
     return decorate if fn is None else decorate(fn)
-
-
-def print_json(obj: Any) -> None:
-    """Write ``obj`` to stdout as the commands' JSON: indent 1, keys in insertion order,
-    one trailing newline. Values JSON has no type for (dates, periods) are written as
-    their ``str()``."""
-    sys.stdout.write(json.dumps(obj, indent=1, default=str) + "\n")
 
 
 def num(x: float) -> float | None:
