@@ -125,7 +125,7 @@ def test_cli_fit_yield_and_endpoint_json():
         ],
     )
     assert r.exit_code == 0, r.output
-    doc = json.loads(r.stdout)
+    doc = json.loads(r.stdout)["summary"]
     assert set(doc) >= {
         "rule",
         "end_month",

@@ -295,17 +295,17 @@ def test_cli_project_with_the_prepayment_model(tmp_path):
     pay = [m["mbs_paydowns"] for m in base["rows"]]
     assert all(5 < x < 35 for x in pay)  # [USD bn/month]
     lower = _project("--mbs-paydowns", "model", "--shock-bp", "-100")
-    assert lower["shock_bp"] == -100
+    assert lower["options"]["shock_bp"] == -100
     low = [m["mbs_paydowns"] for m in lower["rows"]]
     # rates 1 pp lower after the vantage: more refinancing, so more paydowns by month 6
     assert sum(low[6:]) > sum(pay[6:]) + 1
     f = tmp_path / "rates.csv"
     pd.DataFrame({"month": ["2022-06", "2030-12"], "rate": [3.0, 3.0]}).to_csv(f, index=False)
     user = _project("--mbs-paydowns", "model", "--mortgage-rate", str(f))
-    assert user["mortgage_rate"] == str(f)
+    assert user["options"]["mortgage_rate"] == str(f)
     assert sum(m["mbs_paydowns"] for m in user["rows"][6:]) > sum(pay[6:]) + 1
     realized = _project()
-    assert (realized["mortgage_rate"], realized["shock_bp"]) == (None, None)
+    assert (realized["options"]["mortgage_rate"], realized["options"]["shock_bp"]) == (None, None)
     for bad, msg in (
         (["--shock-bp", "50"], "need --mbs-paydowns model"),
         (["--mbs-paydowns", "model", "--mortgage-rate", "sideways"], "'sideways' is not"),
