@@ -105,9 +105,10 @@ def test_cli_fit_yield_and_endpoint_json():
     )
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    assert doc["indicator"] == "reserves_to_gdp" and doc["nobs"] == 161
-    assert {"month", "mean", "lower", "upper"} <= set(doc["forecast"][0])
-    assert set(doc["peak"]) == {"month", "mean", "upper"}
+    s = doc["summary"]
+    assert s["indicator"] == "reserves_to_gdp" and s["nobs"] == 161
+    assert {"month", "mean", "lower", "upper"} <= set(doc["rows"][0])
+    assert set(s["peak"]) == {"month", "mean", "upper"}
     r = runner.invoke(
         app,
         [
@@ -124,7 +125,7 @@ def test_cli_fit_yield_and_endpoint_json():
         ],
     )
     assert r.exit_code == 0, r.output
-    doc = json.loads(r.stdout)
+    doc = json.loads(r.stdout)["summary"]
     assert set(doc) >= {
         "rule",
         "end_month",

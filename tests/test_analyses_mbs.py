@@ -80,8 +80,8 @@ def test_cli_prepay_json_shape():
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["as_of"] == "2022-05-31"
-    assert [m["month"] for m in d["months"]] == [f"2022-{i:02d}" for i in range(6, 12)]
-    row = d["months"][3]
+    assert [m["month"] for m in d["rows"]] == [f"2022-{i:02d}" for i in range(6, 12)]
+    row = d["rows"][3]
     assert set(row) == {"month", "scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall"}
     assert row["paydowns"] == pytest.approx(row["scheduled"] + row["prepaid"])
     assert row["shortfall"] == pytest.approx(max(row["mbs_cap"] - row["paydowns"], 0))

@@ -39,23 +39,28 @@ def _status(*args: str) -> dict[str, Any]:
 
 def test_status_json_contract() -> None:
     rep = _status()
-    assert set(rep) == {
+    assert list(rep) == [
         "schema_version",
         "command",
         "as_of",
+        "options",
+        "units",
+        "rows",
+        "summary",
+        "assumptions",
         "snapshot",
-        "series",
         "holdings",
         "tables",
-    }
-    assert rep["schema_version"] == 1 and rep["command"] == "data status"
+    ]
+    assert rep["schema_version"] == 2 and rep["command"] == "data status"
+    assert rep["units"]["rows"] == "dimensionless"
     assert rep["as_of"] is None
     manifest = load_manifest()
     assert manifest is not None
     assert rep["snapshot"]["datasets"] == len(manifest.datasets)
 
     keys = {"id", "source", "units", "first", "last", "rows", "vintage", "vintages", "kind"}
-    for s in rep["series"]:
+    for s in rep["rows"]:
         assert set(s) == keys, s
         assert isinstance(s["id"], str) and isinstance(s["source"], str)
         assert UNITS.match(s["units"]), s
@@ -63,10 +68,10 @@ def test_status_json_contract() -> None:
         assert s["first"] <= s["last"]
         assert isinstance(s["rows"], int) and s["rows"] > 0
         assert s["kind"] in ("observed", "projection")
-    ids = {s["id"] for s in rep["series"]}
+    ids = {s["id"] for s in rep["rows"]}
     shipped = {sid for e in manifest.datasets for sid in e.series}
     assert ids == shipped  # every series of the snapshot is listed, nothing else
-    by_id = {s["id"]: s for s in rep["series"]}
+    by_id = {s["id"]: s for s in rep["rows"]}
     # fred/MANIFEST.md: WALCL 2002-12-18 .. 2026-08-19, 1236 rows, millions -> USD bn
     assert (by_id["WALCL"]["first"], by_id["WALCL"]["last"]) == ("2002-12-18", "2026-08-19")
     assert by_id["WALCL"]["rows"] == 1236
@@ -124,8 +129,8 @@ def test_status_json_contract() -> None:
 def test_status_as_of_cuts_the_data() -> None:
     rep = _status("--as-of", "2022-05-31")
     assert rep["as_of"] == "2022-05-31"
-    assert all(s["last"] <= "2022-05-31" or s["kind"] == "projection" for s in rep["series"])
-    by_id = {s["id"]: s for s in rep["series"]}
+    assert all(s["last"] <= "2022-05-31" or s["kind"] == "projection" for s in rep["rows"])
+    by_id = {s["id"]: s for s in rep["rows"]}
     assert by_id["WALCL"]["last"] == "2022-05-25"  # the last Wednesday before
     assert by_id["soma.bills"]["last"] == "2022-05-25"
     # projections: only vintages published by then (the March 2022 SEP, not 2026's)
@@ -279,6 +284,6 @@ def test_update_online_writes_the_store(
         "api.fiscaldata.treasury.gov",
     }
     rep = _status("--data-dir", str(d))
-    by_id = {s["id"]: s for s in rep["series"]}
+    by_id = {s["id"]: s for s in rep["rows"]}
     assert by_id["cbo.actual.gdp"]["vintages"] == 2  # the snapshot's and today's
     assert by_id["mspd.bills.total"]["vintages"] == 2

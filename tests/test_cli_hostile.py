@@ -85,7 +85,7 @@ def test_scorecard_at_a_vantage_before_any_forecast_lists_none() -> None:
     res = run_cli("scorecard", "--as-of", "1900-01-01", "--json")
     clean(res, (0, 1, 2))
     if res.exit_code == 0:
-        assert json.loads(res.stdout)["forecasts"] == []
+        assert json.loads(res.stdout)["rows"] == []
 
 
 def test_forecasts_that_can_never_be_scored_are_refused() -> None:

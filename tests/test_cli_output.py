@@ -93,9 +93,9 @@ def test_ladder_table_at_80_columns_shows_every_number_of_its_json() -> None:
     obj = json.loads(js)
     assert obj["schema_version"] == SCHEMA_VERSION
     assert obj["command"] == "ladder"
-    assert obj["units"] == "USD bn"
+    assert obj["units"]["bills_maturing"] == "USD bn per month"
     assert obj["as_of"] == "2022-05-31"  # the day before --start
-    for row in obj["months"]:
+    for row in obj["rows"]:
         assert "coupon_shortfall" in row
         for k, v in row.items():
             if isinstance(v, float):
@@ -104,7 +104,7 @@ def test_ladder_table_at_80_columns_shows_every_number_of_its_json() -> None:
 
 def test_ladder_csv_holds_the_json_numbers_and_out_writes_the_same(tmp_path: Path) -> None:
     _, js, _ = run(*LADDER, "--format", "json")
-    months = json.loads(js)["months"]
+    months = json.loads(js)["rows"]
     code, text, _ = run(*LADDER, "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -129,7 +129,7 @@ def test_data_status_and_project_at_80_columns_cut_no_date_or_number() -> None:
     code, text, _ = run(*PROJECT)
     assert code == 0
     no_cut(text)
-    rows = json.loads(run(*PROJECT, "--json")[1])["months"]
+    rows = json.loads(run(*PROJECT, "--json")[1])["rows"]
     for r in rows:
         assert f"{r['total_securities']:,.1f}" in text
 
@@ -217,8 +217,8 @@ def test_presets_any_case_and_a_typo_refused_before_any_data_are_read(
     upper = json.loads(
         run(*[a.upper() if a == "qt2-announced" else a for a in LADDER], "--json")[1]
     )
-    assert upper["months"] == base["months"]
-    assert upper["policy"] == "qt2-announced"
+    assert upper["rows"] == base["rows"]
+    assert upper["options"]["policy"] == "qt2-announced"
 
     from qtlab.store import dataset
 
@@ -243,10 +243,10 @@ def test_list_names_every_analysis_with_its_question_in_each_language() -> None:
     en = json.loads(run("list", "--format", "json")[1])
     zh = json.loads(run("list", "--lang", "zh", "--format", "json")[1])
     ids = [s.id for s in registry()]
-    assert [a["id"] for a in en["analyses"]] == ids
-    assert [a["id"] for a in zh["analyses"]] == ids
-    assert all(a["title"] != a["id"] for a in en["analyses"])
-    a3 = {a["id"]: a["title"] for a in zh["analyses"]}["A3"]
+    assert [a["id"] for a in en["rows"]] == ids
+    assert [a["id"] for a in zh["rows"]] == ids
+    assert all(a["title"] != a["id"] for a in en["rows"])
+    a3 = {a["id"]: a["title"] for a in zh["rows"]}["A3"]
     assert re.search(r"[\u4e00-\u9fff]", a3)
     code, text, _ = run("list")
     assert code == 0
@@ -263,7 +263,7 @@ def test_show_prints_the_tables_and_notes_of_the_analysis() -> None:
     for tb in res.tables:
         assert tb.title.split()[0] in text
     obj = json.loads(run("show", "A3", "--as-of", "2024-12-31", "--format", "json")[1])
-    assert obj["id"] == "A3"
+    assert obj["options"]["id"] == obj["summary"]["id"] == "A3"
     assert obj["as_of"] == "2024-12-31"
     assert list(obj["tables"]) == [tb.name for tb in res.tables]
     first = res.tables[0]
@@ -286,8 +286,9 @@ def test_forward_under_12_months_and_alternatives_in_any_case() -> None:
     assert code == 0, err
     obj = json.loads(js)
     assert obj["command"] == "forward"
-    assert obj["units"] == "USD bn"
+    assert obj["units"]["reserves"] == "USD bn"
+    assert obj["options"]["horizon_months"] == 3
     assert len(obj["alternatives"]) == 3  # the default, the preset and the pace
-    for a in obj["alternatives"].values():
-        assert a["summary"] == []  # no 12-month horizon within 3 months
-        assert len(a["paths"]) == 3
+    for name in obj["alternatives"]:
+        assert obj["summary"][name] == []  # no 12-month horizon within 3 months
+        assert len([r for r in obj["rows"] if r["alternative"] == name]) == 3

@@ -34,10 +34,10 @@ def stopped() -> dict[str, Any]:
 
 
 def test_rule_stops_runoff_where_reserves_reach_half_their_peak(stopped: dict[str, Any]) -> None:
-    ep = stopped["endpoint"]
+    ep = stopped["summary"]["endpoint"]
     assert ep["rules"] == ["reserves_peak_fraction=0.5", "assets_to_gdp=0.2"]
     assert ep["then"] == "endpoint-reinvest"
-    rows = {m["month"]: m for m in stopped["months"]}
+    rows = {m["month"]: m for m in stopped["rows"]}
     end = ep["end_month"]
     assert ep["rule"] == "reserves_peak_fraction=0.5" and end is not None
     assert [m for m, r in rows.items() if r["endpoint"]] == [end]
@@ -54,19 +54,19 @@ def test_rule_stops_runoff_where_reserves_reach_half_their_peak(stopped: dict[st
     assert after and all(r["regime"] == "endpoint-reinvest" for r in after)
     assert all(r["treasury_cap"] == 0.0 and r["coupon_redemptions"] == 0.0 for r in after)
     # the balance sheet adds up every month
-    for r in stopped["months"]:
+    for r in stopped["rows"]:
         parts = r["reserves"] + r["on_rrp"] + r["tga"] + r["currency_other"]
         assert r["total_assets"] == pytest.approx(parts, abs=1e-4)
-    assert any("grows 4.0% a year" in a for a in ep["assumptions"])
+    assert any("grows 4.0% a year" in a for a in stopped["assumptions"])
 
 
 def test_rule_adds_liability_columns_before_the_regime(stopped: dict[str, Any]) -> None:
-    keys = list(stopped["months"][0])
+    keys = list(stopped["rows"][0])
     assert keys[0] == "month" and keys[-2:] == ["endpoint", "regime"]
     assert keys[-7:-2] == LIABILITIES
     plain = _json(*BASE[:-1], "3")
-    assert "endpoint" not in plain and "endpoint" not in plain["months"][0]
-    assert not set(LIABILITIES) & set(plain["months"][0])
+    assert "endpoint" not in plain["summary"] and "endpoint" not in plain["rows"][0]
+    assert not set(LIABILITIES) & set(plain["rows"][0])
 
 
 def test_rule_replaces_a_policy_files_rules_and_keeps_its_regime(tmp_path: Path) -> None:
@@ -81,9 +81,9 @@ def test_rule_replaces_a_policy_files_rules_and_keeps_its_regime(tmp_path: Path)
     f = tmp_path / "ep.yaml"
     f.write_text(yaml.safe_dump(d), encoding="utf-8")
     args = ("project", "--policy", f, "--start", "2022-06", "--months", "48")
-    own = _json(*args)["endpoint"]
+    own = _json(*args)["summary"]["endpoint"]
     assert (own["rules"], own["rule"], own["end_month"]) == (["reserves_to_gdp=0.01"], None, None)
-    ruled = _json(*args, "--rule", "reserves_peak_fraction")["endpoint"]
+    ruled = _json(*args, "--rule", "reserves_peak_fraction")["summary"]["endpoint"]
     assert ruled["rules"] == ["reserves_peak_fraction=0.5"] and ruled["then"] == "stop-and-hold"
     assert ruled["end_month"] is not None
 
@@ -140,13 +140,15 @@ def test_a_mix_file_of_the_default_mix_projects_as_the_default(
     plain = run_cli(*PROJECT, "--json")
     same = run_cli(*PROJECT, "--issuance-mix", mix_files["default"], "--json")
     assert plain.exit_code == same.exit_code == 0, same.output
-    assert same.stdout == plain.stdout
+    a, b = json.loads(same.stdout), json.loads(plain.stdout)
+    assert a["options"]["issuance_mix"] == str(mix_files["default"])
+    assert (a["rows"], a["summary"]) == (b["rows"], b["summary"])
     # another mix changes where the money goes, not how much: bills rolled into 4-week
     # bills mature, and roll, every month (measured: 3,698 bn rolled in 12 months, 1,255
     # with the default mix), while the caps keep redemptions and holdings as they were
     four = run_cli(*PROJECT, "--issuance-mix", mix_files["four_week"], "--json")
     assert four.exit_code == 0, four.output
-    new, base = json.loads(four.stdout)["months"], json.loads(plain.stdout)["months"]
+    new, base = json.loads(four.stdout)["rows"], json.loads(plain.stdout)["rows"]
     assert sum(m["rolled_over"] for m in new) > 2 * sum(m["rolled_over"] for m in base)
     for k in ("bill_redemptions", "coupon_redemptions", "treasury"):
         assert [m[k] for m in new] == pytest.approx([m[k] for m in base], abs=1e-6), k
@@ -154,14 +156,16 @@ def test_a_mix_file_of_the_default_mix_projects_as_the_default(
 
 def test_ladder_and_backtest_take_a_mix_file(mix_files: dict[str, Path]) -> None:
     lad = ("ladder", "--policy", "qt2-realized", "--start", "2022-06", "--months", "6", "--json")
-    assert run_cli(*lad, "--issuance-mix", mix_files["default"]).stdout == run_cli(*lad).stdout
+    a = json.loads(run_cli(*lad, "--issuance-mix", mix_files["default"]).stdout)
+    b = json.loads(run_cli(*lad).stdout)
+    assert (a["rows"], a["summary"]) == (b["rows"], b["summary"])
     res = run_cli("backtest", "--issuance-mix", mix_files["four_week"], "--json")
     base = run_cli("backtest", "--json")
     assert res.exit_code == base.exit_code == 0, res.output
     # 4-week bills only: the bill holdings drift further from the weekly summary
     # (measured: worst 8.1 bn against 4.5 with the default mix)
-    worst = json.loads(res.stdout)["errors"]["bills"]["max_abs_bn"]
-    assert worst > json.loads(base.stdout)["errors"]["bills"]["max_abs_bn"] + 2
+    worst = json.loads(res.stdout)["summary"]["errors"]["bills"]["max_abs_bn"]
+    assert worst > json.loads(base.stdout)["summary"]["errors"]["bills"]["max_abs_bn"] + 2
     qt1 = run_cli("backtest", "--episode", "qt1", "--issuance-mix", mix_files["default"])
     assert qt1.exit_code == 2 and "applies to qt2" in flat(qt1.output)
 

@@ -114,5 +114,5 @@ def test_one_writer_and_several_readers(tmp_path: Path) -> None:
     assert len({v for r in results for v in r["seen"]}) >= 2
     final = run_cli("data", "status", "--json", "--data-dir", d)
     assert final.exit_code == 0
-    row = next(s for s in json.loads(final.output)["series"] if s["id"] == SID)
+    row = next(s for s in json.loads(final.output)["rows"] if s["id"] == SID)
     assert row["vintages"] == WRITES

@@ -279,12 +279,12 @@ def test_cli_forward_json_and_errors():
     res = run_cli("forward", "--json", "--months", "12", "--alt", "20", "--bill-purchases", "30")
     assert res.exit_code == 0, res.output
     obj = json.loads(res.stdout)
-    assert obj["units"] == "USD bn" and obj["default"] == "rmp-30"
+    assert obj["units"]["reserves"] == "USD bn" and obj["default"] == "rmp-30"
     assert list(obj["alternatives"]) == ["rmp-30", "rmp-20"]
-    rows = obj["alternatives"]["rmp-30"]["paths"]
+    rows = [r for r in obj["rows"] if r["alternative"] == "rmp-30"]
     assert len(rows) == 12 and rows[0]["month"] == obj["start"]
     assert {"bills", "mbs", "reserves", "total_assets", "regime"} <= set(rows[0])
     assert set(obj["start_check"]["total"]) == {"carried_forward", "weekly", "gap", "gap_pct"}
-    assert obj["alternatives"]["rmp-20"]["summary"][0]["horizon_months"] == 12
+    assert obj["summary"]["rmp-20"][0]["horizon_months"] == 12
     bad = run_cli("forward", "--alt", "nope")
     assert bad.exit_code == 2 and "unknown alternative 'nope'" in bad.output

@@ -149,7 +149,7 @@ def test_the_example_policy_projects_from_the_cli():
     )
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
-    assert out["schema_version"] >= 1
+    assert out["schema_version"] >= 2
 
 
 def test_the_example_mortgage_rate_path_reads():

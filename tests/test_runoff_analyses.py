@@ -176,7 +176,7 @@ def test_cli_ladder_json():
     res = runner.invoke(app, ["ladder", "--policy", "qt2-realized", "--start", "2022-06", "--json"])
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
-    assert set(d["months"][0]) == LADDER_ROW_KEYS
+    assert set(d["rows"][0]) == LADDER_ROW_KEYS
     assert set(d["summary"]) == {
         "maturing_24m",
         "stock_maturing",
@@ -188,7 +188,7 @@ def test_cli_ladder_json():
         "coupon_shortfall_months",
         "bill_runoff_first_12m",
     }
-    assert d["months"][0]["month"] == "2022-06" and len(d["months"]) == 24
+    assert d["rows"][0]["month"] == "2022-06" and len(d["rows"]) == 24
 
 
 def test_cli_project_json():
@@ -216,12 +216,13 @@ def test_cli_project_json():
         "total_securities",
         "regime",
     }
-    assert need <= set(d["months"][0])
-    assert d["policy"] == "qt2-realized" and d["start"] == "2022-06"
-    keys = list(d["months"][0])
+    assert need <= set(d["rows"][0])
+    assert d["options"]["policy"] == "qt2-realized" and d["options"]["start"] == "2022-06"
+    assert d["options"]["horizon_months"] == 3
+    keys = list(d["rows"][0])
     assert keys[0] == "month" and keys[-1] == "regime"
-    assert [m["month"] for m in d["months"]] == ["2022-06", "2022-07", "2022-08"]
-    assert all(isinstance(m["regime"], str) for m in d["months"])
+    assert [m["month"] for m in d["rows"]] == ["2022-06", "2022-07", "2022-08"]
+    assert all(isinstance(m["regime"], str) for m in d["rows"])
 
 
 def test_cli_project_with_a_paydown_file(tmp_path):
@@ -247,7 +248,7 @@ def test_cli_project_with_a_paydown_file(tmp_path):
     )
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
-    assert [m["mbs_paydowns"] for m in d["months"]] == [25.0, 26.0]
+    assert [m["mbs_paydowns"] for m in d["rows"]] == [25.0, 26.0]
     bad = runner.invoke(app, ["project", "--policy", "qt3", "--start", "2022-06", "--months", "2"])
     assert bad.exit_code == 2
     assert "valid presets" in bad.output
@@ -257,11 +258,11 @@ def test_cli_backtest_json():
     res = runner.invoke(app, ["backtest", "--episode", "qt2", "--json"])
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
-    assert d["episode"] == "qt2"
-    assert set(d["errors"]) == {"treasury", "bills", "coupons", "mbs"}
-    assert {"max_abs_pct", "mean_abs_bn"} <= set(d["errors"]["treasury"])
-    assert set(d["months"][0]) >= {"month", "series", "projected", "realized"}
-    assert "last weekly SOMA observation" in d["convention"]
+    assert d["options"]["episode"] == "qt2"
+    assert set(d["summary"]["errors"]) == {"treasury", "bills", "coupons", "mbs"}
+    assert {"max_abs_pct", "mean_abs_bn"} <= set(d["summary"]["errors"]["treasury"])
+    assert set(d["rows"][0]) >= {"month", "series", "projected", "realized"}
+    assert any("last weekly SOMA observation" in a for a in d["assumptions"])
 
 
 def test_cli_policy_from_a_yaml_file(tmp_path):
@@ -276,7 +277,7 @@ def test_cli_policy_from_a_yaml_file(tmp_path):
     )
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
-    assert [m["treasury_cap"] for m in d["months"]] == [30.0, 30.0, 30.0, 60.0]
+    assert [m["treasury_cap"] for m in d["rows"]] == [30.0, 30.0, 30.0, 60.0]
 
 
 def _project(*extra: str) -> dict:
@@ -288,22 +289,23 @@ def _project(*extra: str) -> dict:
 
 def test_cli_project_with_the_prepayment_model(tmp_path):
     base = _project("--mbs-paydowns", "model")
-    assert (base["mbs_paydowns"], base["mortgage_rate"], base["shock_bp"]) == ("model", "flat", 0)
-    assert [m["month"] for m in base["months"]][:2] == ["2022-06", "2022-07"]
-    pay = [m["mbs_paydowns"] for m in base["months"]]
+    o = base["options"]
+    assert (o["mbs_paydowns"], o["mortgage_rate"], o["shock_bp"]) == ("model", "flat", 0)
+    assert [m["month"] for m in base["rows"]][:2] == ["2022-06", "2022-07"]
+    pay = [m["mbs_paydowns"] for m in base["rows"]]
     assert all(5 < x < 35 for x in pay)  # [USD bn/month]
     lower = _project("--mbs-paydowns", "model", "--shock-bp", "-100")
-    assert lower["shock_bp"] == -100
-    low = [m["mbs_paydowns"] for m in lower["months"]]
+    assert lower["options"]["shock_bp"] == -100
+    low = [m["mbs_paydowns"] for m in lower["rows"]]
     # rates 1 pp lower after the vantage: more refinancing, so more paydowns by month 6
     assert sum(low[6:]) > sum(pay[6:]) + 1
     f = tmp_path / "rates.csv"
     pd.DataFrame({"month": ["2022-06", "2030-12"], "rate": [3.0, 3.0]}).to_csv(f, index=False)
     user = _project("--mbs-paydowns", "model", "--mortgage-rate", str(f))
-    assert user["mortgage_rate"] == str(f)
-    assert sum(m["mbs_paydowns"] for m in user["months"][6:]) > sum(pay[6:]) + 1
+    assert user["options"]["mortgage_rate"] == str(f)
+    assert sum(m["mbs_paydowns"] for m in user["rows"][6:]) > sum(pay[6:]) + 1
     realized = _project()
-    assert (realized["mortgage_rate"], realized["shock_bp"]) == (None, None)
+    assert (realized["options"]["mortgage_rate"], realized["options"]["shock_bp"]) == (None, None)
     for bad, msg in (
         (["--shock-bp", "50"], "need --mbs-paydowns model"),
         (["--mbs-paydowns", "model", "--mortgage-rate", "sideways"], "'sideways' is not"),
@@ -333,10 +335,11 @@ def test_cli_backtest_json_with_the_model():
     res = runner.invoke(app, ["backtest", "--mbs-paydowns", "model", "--json"])
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
-    assert (d["episode"], d["mbs_paydowns"], d["mortgage_rate"]) == ("qt2", "model", "realized")
-    assert set(d["errors"]) == {"treasury", "bills", "coupons", "mbs"}
-    assert d["errors"]["mbs"]["max_abs_pct"] <= 3.0
-    months = {m["month"] for m in d["months"]}
+    o = d["options"]
+    assert (o["episode"], o["mbs_paydowns"], o["mortgage_rate"]) == ("qt2", "model", "realized")
+    assert set(d["summary"]["errors"]) == {"treasury", "bills", "coupons", "mbs"}
+    assert d["summary"]["errors"]["mbs"]["max_abs_pct"] <= 3.0
+    months = {m["month"] for m in d["rows"]}
     assert min(months) == "2022-06" and max(months) == "2025-11"
     assert all(len(m) == 7 and m[4] == "-" for m in months)
 
@@ -354,7 +357,7 @@ def test_cli_contracts_give_null_for_uncapped_and_yyyy_mm_months(tmp_path):
         app, ["ladder", "--policy", str(f), "--start", "2022-06", "--months", "4", "--json"]
     )
     assert lad.exit_code == 0, lad.output
-    rows = json.loads(lad.stdout)["months"]
+    rows = json.loads(lad.stdout)["rows"]
     assert [m["treasury_cap"] for m in rows] == [30.0, 30.0, 30.0, None]
     assert [m["month"] for m in rows] == ["2022-06", "2022-07", "2022-08", "2022-09"]
     assert set(rows[0]) == LADDER_ROW_KEYS
@@ -368,7 +371,7 @@ def test_cli_contracts_give_null_for_uncapped_and_yyyy_mm_months(tmp_path):
         app, ["project", "--policy", str(f), "--start", "2022-06", "--months", "4", "--json"]
     )
     assert pro.exit_code == 0, pro.output
-    months = json.loads(pro.stdout)["months"]
+    months = json.loads(pro.stdout)["rows"]
     assert [m["treasury_cap"] for m in months] == [30.0, 30.0, 30.0, None]
     assert all(isinstance(m["treasury"], float) for m in months)  # [USD bn]
     assert 5000 < months[0]["treasury"] < 6000

@@ -374,9 +374,9 @@ def test_sweep_cli_json():
     )
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
-    assert d["seed"] == 4 and d["n_paths"] == 8 and d["policies"] == ["qt2-realized"]
-    assert {r["variable"] for r in d["bands"]} >= {"mbs_paydowns", "reserves", "yield10"}
-    assert len(d["rate_model"]["corr"]) == 3
+    assert d["options"]["seed"] == 4 and d["n_paths"] == 8 and d["policies"] == ["qt2-realized"]
+    assert {r["variable"] for r in d["rows"]} >= {"mbs_paydowns", "reserves", "yield10"}
+    assert len(d["summary"]["rate_model"]["corr"]) == 3
     bad = CliRunner().invoke(app, ["sweep", "--backend", "spark"])
     assert bad.exit_code == 2 and "valid: 'local' or 'dask'" in bad.output
     bad = CliRunner().invoke(app, ["sweep", "--scheduler", "tcp://x:1"])

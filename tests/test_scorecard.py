@@ -140,13 +140,13 @@ def test_e1_analysis_and_cli(today):
     r = CliRunner().invoke(app, ["scorecard", "--json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    assert {"quantity", "forecast", "realized", "error"} <= set(doc["forecasts"][0])
+    assert {"quantity", "forecast", "realized", "error"} <= set(doc["rows"][0])
 
 
 def test_cli_scorecard_at_a_vantage_scores_only_forecasts_made_by_then():
     r = CliRunner().invoke(app, ["scorecard", "--as-of", "2022-12-31", "--json"])
     assert r.exit_code == 0, r.output
-    made = {row["made"] for row in json.loads(r.stdout)["forecasts"]}
+    made = {row["made"] for row in json.loads(r.stdout)["rows"]}
     assert made and max(made) <= "2022-12-31"
     assert "2022-05-31" in made  # the May 2022 reports and qtlab's own of then
 

@@ -117,7 +117,7 @@ def test_cli_fit_yield_takes_the_statistic() -> None:
     args = ["fit-yield", "--as-of", "2022-07-31", "--json"]
     r = CliRunner().invoke(app, [*args, "--sep-statistic", "central_tendency_high"])
     assert r.exit_code == 0, r.output
-    text = json.loads(r.output)["policy_path"]
+    text = json.loads(r.output)["summary"]["policy_path"]
     assert "2022-06-15" in text and "the high end of the central tendency" in text
     bad = CliRunner().invoke(app, [*args, "--sep-statistic", "mean"])
     assert bad.exit_code != 0 and "central_tendency_low" in bad.output

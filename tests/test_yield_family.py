@@ -232,13 +232,13 @@ def test_cli_fit_yield_recipe_and_spec():
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert doc["recipe"] == RECIPE and "May 2022" in doc["source"]
-    assert abs(doc["fits"]["reserves_to_debt"]["r2"] - PUBLISHED_R2) < 0.01
+    assert abs(doc["summary"]["fits"]["reserves_to_debt"]["r2"] - PUBLISHED_R2) < 0.01
     r = runner.invoke(app, ["fit-yield", "--as-of", "2022-05-31", "--spec", "diff-2009", "--json"])
     assert r.exit_code == 0, r.output
-    doc = json.loads(r.stdout)
+    doc = json.loads(r.stdout)["summary"]
     assert (doc["spec"], doc["form"], doc["nobs"]) == ("diff-2009", "diff", 161)
     r = runner.invoke(app, ["fit-yield", "--as-of", "2022-05-31", "--json"])
-    doc = json.loads(r.stdout)
+    doc = json.loads(r.stdout)["summary"]
     assert doc["mode"] == "rule" and doc["spec"] in CANDIDATES
     assert doc["out_of_sample_origins"] == "2012-01:2021-06"
     assert set(doc["out_of_sample_rmse"]) == {*CANDIDATES, NO_CHANGE}

@@ -12,8 +12,13 @@ Output, one machinery for all commands:
 - Tables never cut a number or a date: a table wider than the terminal (``COLUMNS``, or
   80 columns in a pipe) is folded into several tables that repeat its key columns
   (:func:`render_tables`); only free text wraps.
-- JSON is one object with ``schema_version`` and ``command`` first, then the command's
-  keys (amounts in USD bn, rates in percent, months ``YYYY-MM``, dates ``YYYY-MM-DD``).
+- JSON (schema version 2) is one envelope every command builds with :func:`envelope`:
+  ``schema_version``, ``command``, ``as_of`` (the vantage date, ``null`` = latest data),
+  ``options`` (the options as given, normalised; the horizon is ``horizon_months``),
+  ``units`` (``{field: unit}``, glossary unit names, for every number in the rows),
+  ``rows`` (the records; monthly records start with ``month`` ``YYYY-MM``), ``summary``,
+  ``assumptions`` (sentences), then the command's own keys. Its JSON Schema ships as
+  ``examples/schemas/cli-output.schema.json``.
 - CSV holds the tables' raw values (no thousands separators); several tables are
   separated by a blank line and each starts with a ``# title`` line.
 - ``--out FILE`` writes the same text to FILE atomically (temp file, then rename).
@@ -45,11 +50,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from qtlab.cli._envelope import ENVELOPE_KEYS, FIELD_UNITS, envelope
 from qtlab.errors import DateRangeError, QtlabError, SpecError, one_of, quoted
 from qtlab.policy import PRESET_NAMES
 from qtlab.schema import ENDPOINT_RULE_NAMES
 
 __all__ = [
+    "ENVELOPE_KEYS",
+    "FIELD_UNITS",
     "FORMATS",
     "SCHEMA_VERSION",
     "AsOfOpt",
@@ -59,11 +67,13 @@ __all__ = [
     "OutOpt",
     "RuleOpt",
     "Tab",
+    "choice",
     "choose_format",
     "closest",
     "console",
     "deprecated_alias",
     "emit",
+    "envelope",
     "frame_tab",
     "handle_errors",
     "is_policy_file",
@@ -71,7 +81,6 @@ __all__ = [
     "num",
     "out",
     "preset_name",
-    "print_json",
     "render_tables",
     "to_flags",
     "write_atomic",
@@ -167,13 +176,6 @@ def handle_errors(fn: F | None = None, *, flags: Mapping[str, str] | None = None
     return decorate if fn is None else decorate(fn)
 
 
-def print_json(obj: Any) -> None:
-    """Write ``obj`` to stdout as the commands' JSON: indent 1, keys in insertion order,
-    one trailing newline. Values JSON has no type for (dates, periods) are written as
-    their ``str()``."""
-    sys.stdout.write(json.dumps(obj, indent=1, default=str) + "\n")
-
-
 def num(x: float) -> float | None:
     """A JSON number [USD bn] rounded to 1e-6 bn; ``None`` for an uncapped (inf) value."""
     return None if math.isinf(x) or math.isnan(x) else round(float(x), 6)
@@ -201,6 +203,21 @@ def month_rows(
     return rows
 
 
+def choice(value: str, valid: Sequence[str], name: str) -> str:
+    """The one of ``valid`` that ``value`` names, matched without regard to case or
+    surrounding blanks; otherwise a :class:`SpecError` naming ``name`` (a library
+    parameter such as ``spec=``, or a flag), every valid value and the closest one."""
+    for v in valid:
+        if v.lower() == value.strip().lower():
+            return v
+    hint = closest(value, valid)
+    sep = "=" if name.isidentifier() else " "
+    raise SpecError(
+        f"{name}{sep}{quoted(value)} is unknown; valid: {one_of(valid)}"
+        + (f" (did you mean {quoted(hint)}?)" if hint else "")
+    )
+
+
 def is_policy_file(name: str) -> bool:
     """Whether ``--policy NAME`` names a YAML file rather than a preset."""
     return name.endswith((".yaml", ".yml")) or Path(name).is_file()
@@ -224,7 +241,8 @@ def preset_name(name: str, flag: str = "--policy", extra: Sequence[str] = ()) ->
 
 
 #: Version of the JSON every command prints; raised when a key changes meaning or goes.
-SCHEMA_VERSION = 1
+#: 2: one envelope for every command (see :func:`envelope`).
+SCHEMA_VERSION = 2
 FORMATS = ("table", "json", "csv")
 
 FormatOpt = Annotated[
@@ -439,8 +457,11 @@ def _raw(v: Any) -> Any:
 
 
 def json_text(command: str, payload: dict[str, Any]) -> str:
-    """The command's JSON: ``schema_version`` and ``command`` first, indent 1, values JSON
-    has no type for (dates, periods) as their ``str()``."""
+    """The command's JSON: the :func:`envelope` ``payload`` after ``schema_version`` and
+    ``command``; indent 1, values JSON has no type for (dates, periods) as their
+    ``str()``."""
+    if list(payload)[:6] != list(ENVELOPE_KEYS[2:]):
+        raise ValueError(f"{command}: the JSON payload is not built by envelope()")
     obj = {"schema_version": SCHEMA_VERSION, "command": command, **payload}
     return json.dumps(obj, indent=1, default=str, ensure_ascii=False) + "\n"
 

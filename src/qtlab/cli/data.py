@@ -22,9 +22,11 @@ from qtlab.cli._common import (
     choose_format,
     console,
     emit,
+    envelope,
     handle_errors,
 )
 from qtlab.errors import StoreError, UnknownSeriesError
+from qtlab.schema import DIMENSIONLESS, USD_BN
 
 __all__ = [
     "data_app",
@@ -86,7 +88,16 @@ def data_status(
     )
     tcols = ("dataset", "as_of", "rows", "vintage", "layer")
     tables = Tab("Tables", tcols, [[r[c] for c in tcols] for r in report["tables"]])
-    emit("data status", form, {**report}, [series, holdings, tables], out=out_file)
+    payload = envelope(
+        as_of=report["as_of"],
+        options={},
+        rows=report["series"],
+        units={"rows": DIMENSIONLESS, "vintages": DIMENSIONLESS, "totals_bn": USD_BN},
+        snapshot=report["snapshot"],
+        holdings=report["holdings"],
+        tables=report["tables"],
+    )
+    emit("data status", form, payload, [series, holdings, tables], out=out_file)
 
 
 @handle_errors

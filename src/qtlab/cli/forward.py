@@ -13,12 +13,14 @@ from qtlab.cli._common import (
     Tab,
     choose_format,
     emit,
+    envelope,
     handle_errors,
     month_rows,
     num,
     preset_name,
 )
 from qtlab.errors import SpecError, quoted
+from qtlab.schema import PERCENT, USD_BN
 
 __all__ = ["forward", "forward_json"]
 
@@ -36,13 +38,14 @@ def forward_json(
     shock_bp: float = 0.0,
     data_dir: Any = None,
 ) -> dict[str, Any]:
-    """The ``qtlab forward --json`` object: amounts [USD bn], months ``YYYY-MM``.
+    """The ``qtlab forward --json`` payload (:func:`~qtlab.cli._common.envelope`):
+    amounts [USD bn], months ``YYYY-MM``.
 
-    Keys: ``as_of``, ``units``, ``start``, ``months``, ``anchor`` (the weekly SOMA
-    summary checked against), ``holdings_files``, ``default``, ``start_check`` (per
-    kind: carried_forward, weekly, gap [USD bn], gap_pct [%]), ``alternatives`` (per
-    name: description, ``paths`` (one row per month) and ``summary`` (12/24/36 months
-    ahead)), ``assumptions`` (sentences).
+    ``rows``: one per alternative and month (``month``, ``alternative``, the path's
+    columns, the regime); ``summary``: per alternative, the rows 12/24/36 months ahead;
+    then ``start``, ``anchor`` (the weekly SOMA summary checked against),
+    ``holdings_files``, ``default``, ``start_check`` (per kind: carried_forward, weekly,
+    gap [USD bn], gap_pct [%]) and ``alternatives`` (per name: its description).
     """
     # lazy imports keep `qtlab --help` fast
     from qtlab.runs.forward import (  # noqa: PLC0415
@@ -65,33 +68,45 @@ def forward_json(
     summary = fw.summary()
     chk = fw.start_check
     alts: dict[str, Any] = {}
+    rows: list[dict[str, Any]] = []
+    summ: dict[str, Any] = {}
     for n in fw.names:
         # no summary row under 12 months: the frame is empty, without columns
         s = summary.loc[summary["alternative"] == n] if len(summary) else summary
-        alts[n] = {
-            "description": fw.descriptions[n].text("en"),
-            "paths": month_rows(fw.path(n), cols, regime=True),
-            "summary": [
-                {
-                    "horizon_months": int(r["horizon"]),
-                    "month": str(r["month"]),
-                    **{
-                        k: num(float(r[k]))
-                        for k in ("total_securities", "bills", "mbs", "total_assets", "reserves")
-                    },
-                }
-                for _, r in s.iterrows()
-            ],
-        }
-    return {
-        "as_of": ds.as_of.isoformat() if ds.as_of else None,
-        "units": "USD bn",
-        "start": str(fw.start),
-        "months": fw.months,
-        "anchor": str(fw.anchor.date()),
-        "holdings_files": dict(fw.holdings_files),
-        "default": fw.default,
-        "start_check": {
+        rows += [
+            {"month": r.pop("month"), "alternative": n, **r}
+            for r in month_rows(fw.path(n), cols, regime=True)
+        ]
+        alts[n] = {"description": fw.descriptions[n].text("en")}
+        summ[n] = [
+            {
+                "horizon_months": int(r["horizon"]),
+                "month": str(r["month"]),
+                **{
+                    k: num(float(r[k]))
+                    for k in ("total_securities", "bills", "mbs", "total_assets", "reserves")
+                },
+            }
+            for _, r in s.iterrows()
+        ]
+    return envelope(
+        as_of=ds.as_of,
+        options={
+            "horizon_months": months,
+            "bill_purchases": bill_purchases,
+            "alt": list(alternatives or []),
+            "mortgage_rate": mortgage_rate,
+            "shock_bp": shock_bp,
+        },
+        rows=rows,
+        units={"carried_forward": USD_BN, "weekly": USD_BN, "gap": USD_BN, "gap_pct": PERCENT},
+        summary=summ,
+        assumptions=[a.text("en") for a in fw.assumptions],
+        start=str(fw.start),
+        anchor=str(fw.anchor.date()),
+        holdings_files=dict(fw.holdings_files),
+        default=fw.default,
+        start_check={
             str(k): {
                 "carried_forward": num(float(r["carried_forward"])),
                 "weekly": num(float(r["weekly"])),
@@ -100,9 +115,8 @@ def forward_json(
             }
             for k, r in chk.iterrows()
         },
-        "alternatives": alts,
-        "assumptions": [a.text("en") for a in fw.assumptions],
-    }
+        alternatives=alts,
+    )
 
 
 def _alternative(text: str) -> str:
@@ -187,8 +201,8 @@ def forward(
         ("alternative", "month", "securities", "bills", "MBS", "total assets", "reserves"),
         [
             [n, r["month"], *(r[k] for k in cols)]
-            for n, a in res["alternatives"].items()
-            for r in a["summary"]
+            for n, summ in res["summary"].items()
+            for r in summ
         ],
         default_digits=0,
         keys=2,

@@ -6,7 +6,7 @@ JSON goes to stdout.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,13 +15,16 @@ from qtlab.cli._common import (
     FormatOpt,
     OutOpt,
     Tab,
+    choice,
     choose_format,
     deprecated_alias,
     emit,
+    envelope,
     frame_tab,
     handle_errors,
 )
-from qtlab.errors import SpecError, one_of, quoted
+from qtlab.errors import SpecError, quoted
+from qtlab.schema import DIMENSIONLESS, PERCENT, PERCENTAGE_POINTS, ROW_UNITS
 
 if TYPE_CHECKING:
     pass
@@ -50,23 +53,24 @@ FIT_YIELD_FLAGS = {
 }
 
 
-def _check_choices(indicator: str, spec: str | None, recipe: str | None, statistic: str) -> None:
-    """The named choices of fit-yield, checked before any data are read (a typo fails at
-    once instead of after the data load)."""
+def _check_choices(
+    indicator: str, spec: str | None, recipe: str | None, statistic: str
+) -> tuple[str, str | None, str | None, str]:
+    """The named choices of fit-yield as packaged (any case), checked before any data
+    are read (a typo fails at once, with the closest name, instead of after the data
+    load)."""
     from qtlab.impact import INDICATORS  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.impact.paths import SEP_PATH_STATISTICS  # noqa: PLC0415
     from qtlab.impact.yield_family import CANDIDATES  # noqa: PLC0415
     from qtlab.runs.yield_recipes import RECIPES  # noqa: PLC0415
     from qtlab.runs.yield_spec import AUTO  # noqa: PLC0415
 
-    for name, value, valid in (
-        ("indicator", indicator, tuple(INDICATORS)),
-        ("spec", spec, (AUTO, *CANDIDATES)),
-        ("recipe", recipe, tuple(RECIPES)),
-        ("sep_statistic", statistic, SEP_PATH_STATISTICS),
-    ):
-        if value is not None and value not in valid:
-            raise SpecError(f"{name}={quoted(value)} is unknown; valid: {one_of(valid)}")
+    return (
+        choice(indicator, tuple(INDICATORS), "indicator"),
+        None if spec is None else choice(spec, (AUTO, *CANDIDATES), "spec"),
+        None if recipe is None else choice(recipe, tuple(RECIPES), "recipe"),
+        choice(statistic, tuple(SEP_PATH_STATISTICS), "sep_statistic"),
+    )
 
 
 @handle_errors(flags=FIT_YIELD_FLAGS)
@@ -130,7 +134,7 @@ def fit_yield_cmd(
     """
     form = choose_format(fmt, as_json)
     horizon = deprecated_alias(months, horizon, "--months", "--horizon")
-    _check_choices(indicator, spec, recipe, sep_statistic)
+    indicator, spec, recipe, sep_statistic = _check_choices(indicator, spec, recipe, sep_statistic)
     parsed = _sample(sample)
     if recipe is not None and parsed[0] is not None:
         raise SpecError(
@@ -166,11 +170,29 @@ def fit_yield_cmd(
         "out_of_sample_rmse": oos,
         "out_of_sample_origins": "{}:{}".format(*choice.summaries[indicator].attrs["origins"]),
     }
-    payload: dict[str, Any] = {
-        "as_of": ds.as_of.isoformat() if ds.as_of else None,
-        "units": "%",
-    }
-    payload.update({**yf.to_dict(), **used})
+    d = yf.to_dict()
+    payload = envelope(
+        as_of=ds.as_of,
+        options={
+            "indicator": indicator,
+            "sample": sample,
+            "sep": sep,
+            "sep_statistic": sep_statistic,
+            "spec": spec,
+            "horizon_months": horizon,
+        },
+        rows=d.pop("forecast"),  # type: ignore[arg-type]  # list of month rows
+        units={
+            "mean": PERCENT,
+            "lower": PERCENT,
+            "upper": PERCENT,
+            "r2": DIMENSIONLESS,
+            "resid_ar1": DIMENSIONLESS,
+            "out_of_sample_rmse": PERCENTAGE_POINTS,
+        },
+        assumptions=d.pop("assumptions"),  # type: ignore[arg-type]  # sentences
+        summary={**d, **used},
+    )
     notes = [f"specification {used['spec']} ({choice.mode})"] if used["spec"] is not None else []
     notes.append(
         f"12-month-ahead out-of-sample RMSE (pp), origins {used['out_of_sample_origins']}: "
@@ -186,7 +208,7 @@ def fit_yield_cmd(
     tab = Tab(
         f"10-year yield forecast [%] ({indicator}, 95% interval)",
         ("month", "mean", "lower", "upper"),
-        [[r["month"], r["mean"], r["lower"], r["upper"]] for r in payload["forecast"]],
+        [[r["month"], r["mean"], r["lower"], r["upper"]] for r in payload["rows"]],
         default_digits=2,
     )
     emit("fit-yield", form, payload, [tab], notes, out_file)
@@ -200,7 +222,26 @@ def _recipe_out(ds: object, name: str, end: str | None, form: str, out_file: Pat
     notes += [f.summary() for f in rr.fits.values()]
     notes.append(f"policy path: {rr.policy_source.text()}")
     tab = frame_tab(f"recipe {name}: published and qtlab", rr.comparison, default_digits=4)
-    emit("fit-yield", form, rr.to_dict(), [tab], notes, out_file)
+    d = rr.to_dict()
+    rows = [
+        {
+            **r,  # the comparison's records
+            "unit": DIMENSIONLESS
+            if r["quantity"] == "r2"
+            else (None if "month" in str(r["quantity"]) else PERCENT),
+        }
+        for r in d.pop("comparison")  # type: ignore[attr-defined]
+    ]
+    payload = envelope(
+        as_of=getattr(ds, "as_of", None),
+        options={"recipe": name, "sample": None if end is None else f":{end}"},
+        rows=rows,
+        units=dict.fromkeys(("published", "qtlab", "realized"), ROW_UNITS),
+        summary={"fits": d.pop("fits")},
+        assumptions=[f"policy path: {d.pop('policy_path')}"],
+        **d,
+    )
+    emit("fit-yield", form, payload, [tab], notes, out_file)
 
 
 @handle_errors
@@ -236,11 +277,14 @@ def scorecard_cmd(
 
     ds = RunContext(as_of, data_dir=data_dir)
     table = score(made_by(load_forecasts(file), ds.as_of), ds)  # none made after --as-of
-    rows = table.astype(object).where(table.notna(), None).to_dict("records")
-    payload = {
-        "file": file or ", ".join(shipped_files()),
-        "as_of": ds.as_of.isoformat() if ds.as_of else None,
-        "forecasts": rows,
-    }
+    records = table.astype(object).where(table.notna(), None).to_dict("records")
+    rows = [{str(k): v for k, v in r.items()} for r in records]
+    payload = envelope(
+        as_of=ds.as_of,
+        options={"file": file},
+        rows=rows,
+        units=dict.fromkeys(("forecast", "realized", "error"), ROW_UNITS),
+        files=shipped_files() if file is None else [file],
+    )
     tab = frame_tab("Forecasts against what happened", table, default_digits=2)
     emit("scorecard", form, payload, [tab], [], out_file)

@@ -13,11 +13,13 @@ from qtlab.cli._common import (
     choose_format,
     closest,
     emit,
+    envelope,
     frame_tab,
     handle_errors,
     month_rows,
     num,
 )
+from qtlab.schema import USD_BN_PER_MONTH
 
 __all__ = ["prepay", "prepay_json"]
 
@@ -30,9 +32,10 @@ def prepay_json(
     mortgage_rate: str = "flat",
     data_dir: Any = None,
 ) -> dict[str, Any]:
-    """The ``qtlab prepay --json`` object [USD bn per month].
+    """The ``qtlab prepay --json`` payload (:func:`~qtlab.cli._common.envelope`)
+    [USD bn per month].
 
-    ``months`` rows use the mortgage-rate path shifted by ``shock_bp``;
+    ``rows`` use the mortgage-rate path shifted by ``shock_bp``;
     ``avg_paydowns_minus_100bp`` is the average with that path 100 bp lower. ``params``:
     default the set known at the vantage (the latest fitted on data published by then).
     """
@@ -52,20 +55,23 @@ def prepay_json(
     )
     lower = proj.filter(like="paydowns_").iloc[:, 0]
     short = proj.loc[proj["mbs_cap"].notna() & (proj["paydowns"] < proj["mbs_cap"])]
-    return {
-        "as_of": ds.as_of.isoformat() if ds.as_of else None,
-        "holdings_file": proj.attrs["holdings_file"],
-        "params": params,
-        "mortgage_rate": mortgage_rate,
-        "shock_bp": shock_bp,
-        "units": "USD bn",
-        "months": month_rows(proj, ("scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall")),
-        "summary": {
+    return envelope(
+        as_of=ds.as_of,
+        options={
+            "horizon_months": months,
+            "shock_bp": shock_bp,
+            "params": params,
+            "mortgage_rate": mortgage_rate,
+        },
+        rows=month_rows(proj, ("scheduled", "prepaid", "paydowns", "mbs_cap", "shortfall")),
+        units={"avg_paydowns": USD_BN_PER_MONTH, "avg_paydowns_minus_100bp": USD_BN_PER_MONTH},
+        summary={
             "avg_paydowns": num(float(proj["paydowns"].mean())),
             "first_shortfall_month": str(short.index[0]) if len(short) else None,
             "avg_paydowns_minus_100bp": num(float(lower.mean())),
         },
-    }
+        holdings_file=proj.attrs["holdings_file"],
+    )
 
 
 def _param_set(name: str) -> str:
@@ -124,7 +130,7 @@ def prepay(
 
     tab = frame_tab(
         f"SOMA MBS paydowns [USD bn] (holdings {res['holdings_file']})",
-        pd.DataFrame(res["months"]),
+        pd.DataFrame(res["rows"]),
         default_digits=2,
     )
     s = res["summary"]

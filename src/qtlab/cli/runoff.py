@@ -22,9 +22,11 @@ from qtlab.cli._common import (
     OutOpt,
     RuleOpt,
     Tab,
+    choice,
     choose_format,
     deprecated_alias,
     emit,
+    envelope,
     frame_tab,
     handle_errors,
     is_policy_file,
@@ -32,8 +34,9 @@ from qtlab.cli._common import (
     num,
     preset_name,
 )
-from qtlab.errors import SpecError, one_of, quoted
+from qtlab.errors import SpecError, quoted
 from qtlab.policy import Policy, load_preset, to_month
+from qtlab.schema import MONTHS, PERCENT, USD_BN
 
 if TYPE_CHECKING:
     from qtlab.engine import IssuanceMix, Projection
@@ -204,13 +207,16 @@ def ladder_cmd(
 
     ds = _dataset(start, as_of, data_dir)
     frame, summ = ladder(ds, _policy(name), start, months, issuance_mix=mix)
-    payload = {
-        "policy": name,
-        "as_of": _vantage(ds),
-        "units": "USD bn",
-        "start": str(frame.index[0]),
-        "months": month_rows(frame, list(frame.columns)),
-        "summary": {
+    payload = envelope(
+        as_of=_vantage(ds),
+        options={
+            "policy": name,
+            "start": str(frame.index[0]),
+            "horizon_months": months,
+            "issuance_mix": issuance_mix,
+        },
+        rows=month_rows(frame, list(frame.columns)),
+        summary={
             "maturing_24m": num(summ["maturing_24m"]),
             **{
                 k: num(summ[k])
@@ -226,7 +232,7 @@ def ladder_cmd(
             "coupon_shortfall_months": summ["coupon_shortfall_months"],
             "bill_runoff_first_12m": num(summ["bill_runoff_first_12m"]),
         },
-    }
+    )
     note = (
         f"held at the start and maturing in {months} months: {summ['stock_maturing']:,.1f} bn; "
         "coupon shortfall months: "
@@ -323,18 +329,26 @@ def project_cmd(
     stop = _endpoint_summary(p, used)
     keys = [*_PROJECT_KEYS, *(LIABILITY_COLUMNS if p.has_liabilities else ())]
     flags = ("endpoint",) if stop is not None else ()
-    obj: dict[str, Any] = {
-        "policy": pol.name,
-        "as_of": _vantage(ds),
-        "units": "USD bn",
-        "start": str(f.index[0]),
-        "mbs_paydowns": mbs_paydowns,
-        "mortgage_rate": mr if mbs_paydowns == "model" else None,
-        "shock_bp": shock_bp if mbs_paydowns == "model" else None,
-    }
-    if stop is not None:
-        obj["endpoint"] = stop
-    obj["months"] = month_rows(f, keys, regime=True, flags=flags)
+    summary = (
+        {} if stop is None else {"endpoint": {k: v for k, v in stop.items() if k != "assumptions"}}
+    )
+    obj = envelope(
+        as_of=_vantage(ds),
+        options={
+            "policy": pol.name,
+            "start": str(f.index[0]),
+            "horizon_months": months,
+            "mbs_paydowns": mbs_paydowns,
+            "mortgage_rate": mr if mbs_paydowns == "model" else None,
+            "shock_bp": shock_bp if mbs_paydowns == "model" else None,
+            "rmp_pace": rmp_pace,
+            "rule": list(rule or []),
+            "issuance_mix": issuance_mix,
+        },
+        rows=month_rows(f, keys, regime=True, flags=flags),
+        summary=summary,
+        assumptions=[] if stop is None else stop["assumptions"],
+    )
     cols = [
         "bills",
         "coupons",
@@ -406,8 +420,7 @@ def backtest_cmd(
 ) -> None:
     """E2: projected against realized SOMA holdings, month by month, with the errors."""
     form = choose_format(fmt, as_json)
-    if episode not in ("qt1", "qt2"):
-        raise SpecError(f"--episode {quoted(episode)}; valid: {one_of(('qt1', 'qt2'))}")
+    episode = choice(episode, ("qt2", "qt1"), "--episode")
     _check_model_options(mbs_paydowns, mortgage_rate, shock_bp)
     mix = _issuance_mix(issuance_mix)
     from qtlab.runs.backtest import backtest  # noqa: PLC0415
@@ -423,15 +436,16 @@ def backtest_cmd(
         issuance_mix=mix,
     )
     fr = b.frame
-    payload = {
-        "episode": b.episode,
-        "units": "USD bn",
-        "mbs_paydowns": mbs_paydowns,
-        "mortgage_rate": mr if mbs_paydowns == "model" else None,
-        "shock_bp": shock_bp if mbs_paydowns == "model" else None,
-        "convention": b.convention,
-        "method": b.method,
-        "months": [
+    payload = envelope(
+        as_of=None,
+        options={
+            "episode": b.episode,
+            "mbs_paydowns": mbs_paydowns,
+            "mortgage_rate": mr if mbs_paydowns == "model" else None,
+            "shock_bp": shock_bp if mbs_paydowns == "model" else None,
+            "issuance_mix": issuance_mix,
+        },
+        rows=[
             {"month": m, "date": d, "series": se, "projected": num(pv), "realized": num(rv)}
             for m, d, se, pv, rv in zip(
                 fr["month"].astype(str),
@@ -442,15 +456,24 @@ def backtest_cmd(
                 strict=True,
             )
         ],
-        "errors": {
-            s: {k: (num(v) if isinstance(v, float) else v) for k, v in e.items()}
-            for s, e in b.errors.items()
+        units={
+            "max_abs_pct": PERCENT,
+            "mean_abs_bn": USD_BN,
+            "max_abs_bn": USD_BN,
+            "error_pct": PERCENT,
         },
-        "start_check": {
-            str(k): {c: num(float(v)) for c, v in row.items()}
-            for k, row in b.start_check.iterrows()
+        summary={
+            "errors": {
+                s: {k: (num(v) if isinstance(v, float) else v) for k, v in e.items()}
+                for s, e in b.errors.items()
+            },
+            "start_check": {
+                str(k): {c: num(float(v)) for c, v in row.items()}
+                for k, row in b.start_check.iterrows()
+            },
         },
-    }
+        assumptions=[b.method, b.convention],
+    )
     tab = Tab(
         f"Backtest {b.episode}: projected - realized",
         ("series", "max |error| %", "mean |error| bn", "max |error| bn", "worst month"),
@@ -554,12 +577,24 @@ def endpoint_cmd(
         gdp_growth=gdp_growth,
         bank_assets=banks,
     )
-    payload = {
-        "as_of": ds.as_of.isoformat() if ds.as_of else None,
-        "units": "USD bn",
-        **res.to_dict(),
-        "assumptions": list(res.assumptions),
-    }
+    payload = envelope(
+        as_of=ds.as_of,
+        options={
+            "policy": policy,
+            "rule": rules,
+            "gdp_growth": gdp_growth,
+            "horizon_months": horizon,
+            "bank_assets": bank_assets,
+        },
+        units={
+            "terminal_assets": USD_BN,
+            "terminal_reserves": USD_BN,
+            "months_of_runoff": MONTHS,
+            "gdp_growth": PERCENT,
+        },
+        summary={k: v for k, v in res.to_dict().items() if k != "assumptions"},
+        assumptions=res.assumptions,
+    )
     if res.rule is None:
         head = f"no rule of {', '.join(rules)} binds within {horizon} months"
     else:

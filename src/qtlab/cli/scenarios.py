@@ -14,21 +14,30 @@ from qtlab.cli._common import (
     Tab,
     choose_format,
     emit,
+    envelope,
     handle_errors,
     num,
     preset_name,
 )
 from qtlab.errors import quoted
+from qtlab.schema import (
+    DIMENSIONLESS,
+    PER_MONTH,
+    PERCENT,
+    ROW_UNITS,
+    USD_BN,
+    USD_BN_PER_MONTH,
+)
 
 __all__ = ["sweep_cmd", "sweep_json"]
 
 _FAN = ("mbs_paydowns", "reserves", "yield10", "mortgage_rate", "policy_rate")
 _UNITS = {
-    "mbs_paydowns": "USD bn per month",
-    "reserves": "USD bn",
-    "yield10": "%",
-    "mortgage_rate": "%",
-    "policy_rate": "%",
+    "mbs_paydowns": USD_BN_PER_MONTH,
+    "reserves": USD_BN,
+    "yield10": PERCENT,
+    "mortgage_rate": PERCENT,
+    "policy_rate": PERCENT,
 }
 
 
@@ -44,8 +53,10 @@ def sweep_json(
     chunk_size: int = 500,
     data_dir: Any = None,
 ) -> dict[str, Any]:
-    """The ``qtlab sweep --json`` object: how the sweep ran (seed, paths, backend), the
-    estimated rate model, and the bands of every output by month [units per variable]."""
+    """The ``qtlab sweep --json`` payload (:func:`~qtlab.cli._common.envelope`): how the
+    sweep ran (``options``: seed, paths, backend), the estimated rate model
+    (``summary``), and the bands of every output by month (``rows``, each with its
+    ``unit``)."""
     # lazy imports keep `qtlab --help` fast
     from qtlab.errors import SpecError  # noqa: PLC0415
     from qtlab.runs.context import RunContext  # noqa: PLC0415
@@ -83,38 +94,46 @@ def sweep_json(
     vals = b.loc[:, list(qs)].to_numpy(float)
     rows = [
         {
+            "month": str(m),
             "policy": str(p),
             "variable": str(v),
-            "month": str(m),
+            "unit": _UNITS[str(v)],
             **{q: num(float(x)) for q, x in zip(qs, vals[i], strict=True)},
         }
         for i, (p, v, m) in enumerate(zip(b["policy"], b["variable"], b["month"], strict=True))
     ]
     rm = start.rate_model
-    return {
-        "as_of": ds.as_of.isoformat() if ds.as_of else None,
-        "policies": list(res.policies),
-        "start": str(start.start),
-        "months": months,
-        "n_paths": res.n_paths,
-        "seed": res.seed,
-        "backend": backend,
-        "chunk_size": chunk_size,
-        "units": _UNITS,
-        "rate_model": {
-            "sample": [str(x) for x in rm.sample] if rm.sample else None,
-            "variables": {
-                n: {
-                    "kappa": float(rm.kappa[i]),
-                    "sigma": float(rm.sigma[i]),
-                    "change_std": float(rm.change_std[i]),
-                }
-                for i, n in enumerate(rm.names)
-            },
-            "corr": rm.corr.round(6).tolist(),
+    return envelope(
+        as_of=ds.as_of,
+        options={
+            "paths": paths,
+            "horizon_months": months,
+            "seed": seed,
+            "backend": backend,
+            "scheduler": scheduler,
+            "policy": list(policies or []),
+            "chunk_size": chunk_size,
         },
-        "bands": rows,
-    }
+        rows=rows,
+        units={**dict.fromkeys(qs, ROW_UNITS), "kappa": PER_MONTH, "corr": DIMENSIONLESS},
+        summary={
+            "rate_model": {
+                "sample": [str(x) for x in rm.sample] if rm.sample else None,
+                "variables": {
+                    n: {
+                        "kappa": float(rm.kappa[i]),
+                        "sigma": float(rm.sigma[i]),
+                        "change_std": float(rm.change_std[i]),
+                    }
+                    for i, n in enumerate(rm.names)
+                },
+                "corr": rm.corr.round(6).tolist(),
+            },
+        },
+        policies=list(res.policies),
+        start=str(start.start),
+        n_paths=res.n_paths,
+    )
 
 
 @handle_errors(flags={"(n_paths=)": "(--paths)", "a smaller chunk_size=": "a smaller --chunk-size"})
@@ -170,7 +189,7 @@ def sweep_cmd(
             ("variable", "month", *qs),
             [
                 [f"{r['variable']} [{_UNITS[r['variable']]}]", r["month"], *(r[q] for q in qs)]
-                for r in res["bands"]
+                for r in res["rows"]
                 if r["policy"] == pol and r["month"] in horizons
             ],
             default_digits=2,
@@ -184,14 +203,15 @@ def sweep_cmd(
                 "bands",
                 ("policy", "variable", "units", "month", *qs, "mean"),
                 [
-                    [r["policy"], r["variable"], _UNITS[r["variable"]], r["month"]]
+                    [r["policy"], r["variable"], r["unit"], r["month"]]
                     + [r[q] for q in (*qs, "mean")]
-                    for r in res["bands"]
+                    for r in res["rows"]
                 ],
             )
         ]
     head = (
-        f"{res['n_paths']:,} paths, seed {res['seed']}, backend {res['backend']}, "
+        f"{res['n_paths']:,} paths, seed {res['options']['seed']}, "
+        f"backend {res['options']['backend']}, "
         f"from {res['start']} ({', '.join(res['policies'])})"
     )
     emit("sweep", form, res, tabs, [head], out_file)

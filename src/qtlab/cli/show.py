@@ -18,6 +18,7 @@ from qtlab.cli._common import (
     choose_format,
     closest,
     emit,
+    envelope,
     frame_tab,
     handle_errors,
 )
@@ -67,7 +68,7 @@ def list_cmd(
     validate_lang(lang)
     rows = [{"id": s.id, "area": s.area, "title": analysis_title(s.id, lang)} for s in registry()]
     tab = Tab("Analyses", ("id", "area", "title"), [list(r.values()) for r in rows])
-    emit("list", form, {"lang": lang, "analyses": rows}, [tab], [], out_file)
+    emit("list", form, envelope(as_of=None, options={"lang": lang}, rows=rows), [tab], [], out_file)
 
 
 def _index_named(frame: Any) -> tuple[Any, str | None]:
@@ -78,6 +79,13 @@ def _index_named(frame: Any) -> tuple[Any, str | None]:
         return frame, None
     name = str(frame.index.name or "index")
     return frame, name if name not in frame.columns else f"{name} (index)"
+
+
+def _units(frame: Any) -> Any:
+    """A table's units as its frame states them (``attrs["units"]``: one unit, or a
+    unit per column), or ``None``."""
+    u = frame.attrs.get("units")
+    return {str(k): str(v) for k, v in u.items()} if isinstance(u, dict) else u
 
 
 @handle_errors
@@ -110,16 +118,16 @@ def show_cmd(
         tabs.append(tab)
         tables[tb.name] = {
             "title": tb.title,
+            "units": _units(tb.frame),
             "columns": list(tab.columns),
             "rows": [dict(zip(tab.columns, r, strict=True)) for r in tab.rows],
         }
-    payload = {
-        "id": res.id,
-        "title": res.title,
-        "lang": res.lang,
-        "as_of": ctx.as_of.isoformat() if ctx.as_of else None,
-        "tables": tables,
-        "notes": [{"key": n.key, "text": n.text, "values": dict(n.values)} for n in res.notes],
-    }
+    payload = envelope(
+        as_of=ctx.as_of,
+        options={"id": res.id, "lang": res.lang},
+        summary={"id": res.id, "title": res.title},
+        tables=tables,
+        notes=[{"key": n.key, "text": n.text, "values": dict(n.values)} for n in res.notes],
+    )
     notes = [f"{res.id}: {res.title}", *(n.text for n in res.notes)]
     emit("show", form, payload, tabs, notes, out_file)
