@@ -17,8 +17,8 @@ from qtlab.analyses._runoff_common import (
     display_monthly,
     monthly_table,
     run_meta,
+    run_start,
     series_name,
-    start_month,
 )
 from qtlab.analyses.computed import Computed, Fact
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
@@ -71,8 +71,7 @@ def compute_b1(
     under the cap [USD bn per month]. ``meta["summary"]``: the numbers of
     :func:`~qtlab.runs.ladder.ladder` (stocks maturing, flows, shortfall months).
     """
-    pol = as_policy(policy, ctx.as_of)
-    s = start_month(ctx, start)
+    s, pol = run_start(ctx, as_policy(policy, ctx.as_of), start)
     frame, summ = ladder(ctx, pol, s, months)
     tsy_asof = ctx.holdings(["bill"])["as_of"].max()
     facts = [

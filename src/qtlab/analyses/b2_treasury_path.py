@@ -19,8 +19,8 @@ from qtlab.analyses._runoff_common import (
     monthly_table,
     run_meta,
     series_name,
+    run_start,
     span,
-    start_month,
 )
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
@@ -70,8 +70,7 @@ def compute_b2(
     rollovers buy over the window by ``kind``, ``security`` and settlement (``settles``:
     weekly bills, mid- or end-month coupons) [USD bn], from the issuance mix.
     """
-    pol = as_policy(policy, ctx.as_of)
-    s = start_month(ctx, start)
+    s, pol = run_start(ctx, as_policy(policy, ctx.as_of), start)
     p = run_projection(ctx, pol, s, months, kinds=TREASURY_KINDS)
     f = p.frame
     mix = p.mix

@@ -17,8 +17,8 @@ from qtlab.analyses._runoff_common import (
     monthly_table,
     run_meta,
     series_name,
+    run_start,
     span,
-    start_month,
 )
 from qtlab.analyses.computed import Computed, Fact
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
@@ -75,8 +75,7 @@ def compute_b4(
     """
     if mbs_paydowns is None:
         mbs_paydowns = "realized" if ctx.as_of is None else "model"
-    pol = as_policy(policy, ctx.as_of)
-    s = start_month(ctx, start)
+    s, pol = run_start(ctx, as_policy(policy, ctx.as_of), start)
     p = run_projection(
         ctx,
         pol,

@@ -77,6 +77,7 @@ __all__ = [
     "realized_paydown_rates",
     "resolve_alternative",
     "start_month",
+    "today_start",
 ]
 
 DEFAULT_MONTHS: Final = 36
@@ -259,6 +260,23 @@ def start_month(ctx: RunContext, inp: ImpactInputs) -> tuple[pd.Timestamp, pd.Pe
     weekly summary or the H.4.1 of ``inp``, whichever is later (F1 and F2 start there)."""
     anchor = _anchor(ctx)
     return anchor, max(anchor.to_period("M"), inp.last_month) + 1
+
+
+def today_start(ctx: RunContext) -> pd.Period:
+    """F1's first projected month at the vantage of ``ctx`` (:func:`start_month`: the
+    month after the latest weekly SOMA summary or H.4.1 visible), once per context.
+
+    Where "from today" starts for every run that projects from the latest data (B1, B2,
+    B4, the dashboard explorer, ``qtlab ladder`` / ``qtlab project`` without ``--start``):
+    the holdings by CUSIP are carried forward to it under the realized policy
+    (:func:`qtlab.runs.forward_policy.run_from`).
+    """
+
+    def compute() -> pd.Period:
+        return start_month(ctx, load_inputs(ctx, horizon=12))[1]
+
+    out: pd.Period = ctx.memo(("forward.today_start",), compute)
+    return out
 
 
 def _files(ctx: RunContext) -> dict[str, str]:
