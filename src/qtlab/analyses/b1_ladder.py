@@ -26,18 +26,53 @@ from qtlab.i18n import t
 from qtlab.policy import Policy
 from qtlab.present.figures import month_bar, styled_figure
 from qtlab.runs.context import RunContext
+from qtlab.runs.forward_policy import base_name
 from qtlab.runs.ladder import ladder
 from qtlab.runs.runoff import as_policy
 
 __all__ = ["compute_b1", "render_b1"]
 
 
-def _runoff_facts(summ: dict[str, Any], last_month: str, start: str) -> list[Fact]:
+def _ended_facts(pol: Policy, start: pd.Period, months: int) -> list[Fact]:
+    """No cap binds in B1's window: when runoff ended before it (the last month with a
+    positive Treasury cap and the regime in force), that every maturing security is
+    rolled over, and the reserve-management bills the regime buys."""
+    reg = pol.regime_at(start)
+    regime = base_name(reg.name)
+    before = pol.cap_path(pol.start, start - 1) if pol.start < start else None
+    ran = [] if before is None else list(before.index[before["treasury_cap"] > 0])
+    if ran:
+        out = [
+            Fact(
+                "b1.note.runoff_ended",
+                {"last": str(ran[-1]), "regime": regime, "start": str(start)},
+            )
+        ]
+    else:
+        out = [Fact("b1.note.no_runoff", {"start": str(start), "regime": regime})]
+    if reg.bill_purchases > 0:
+        out.append(
+            Fact(
+                "b1.note.rmp",
+                {
+                    "regime": regime,
+                    "pace": reg.bill_purchases,
+                    "months": months,
+                    "total": reg.bill_purchases * months,
+                },
+            )
+        )
+    return out
+
+
+def _runoff_facts(
+    summ: dict[str, Any], last_month: str, pol: Policy, start: pd.Period, months: int
+) -> list[Fact]:
     """What the cap does in B1's window: shortfall months and bill runoff, or that no
-    cap binds, or that runoff ends inside the window (nothing runs off after it)."""
+    cap binds (runoff ended before the window, :func:`_ended_facts`), or that runoff
+    ends inside the window (nothing runs off after it)."""
     if not summ["runoff_months"]:
-        regime = str(summ["regime"][0]) if summ["regime"] else "-"
-        return [Fact("b1.note.no_runoff", {"start": start, "regime": regime})]
+        return _ended_facts(pol, start, months)
     out: list[Fact] = []
     short = summ["coupon_shortfall_months"]
     if short:
@@ -106,7 +141,7 @@ def compute_b1(
             },
         )
     )
-    facts += _runoff_facts(summ, str(frame.index[-1]), str(s))
+    facts += _runoff_facts(summ, str(frame.index[-1]), pol, s, months)
     meta = run_meta(ctx, pol, start=s, months=months)
     meta["summary"] = {k: v for k, v in summ.items() if k != "regime"}
     return Computed(id="B1", tables={"ladder": monthly_table(frame)}, notes=tuple(facts), meta=meta)

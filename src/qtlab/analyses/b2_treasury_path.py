@@ -92,13 +92,14 @@ def compute_b2(
     d = last - first
     way = "flat" if abs(d) <= 0.5 else "rise" if d > 0 else "fall"
     idx = f.index
+    redeemed = float(f["treasury_redemptions"].sum())
     facts = (
         Fact(
-            "b2.note.redeemed",
+            "b2.note.redeemed" if redeemed > 0.05 else "b2.note.rolled_only",
             {
                 "start": str(idx[0]),
                 "end": str(idx[-1]),
-                "redeemed": float(f["treasury_redemptions"].sum()),
+                "redeemed": redeemed,
                 "coupons": float(f["coupon_redemptions"].sum()),
                 "bills": float(f["bill_redemptions"].sum()),
                 "rolled": float(f["rolled_over"].sum()),
