@@ -1,6 +1,6 @@
-"""What the runoff analyses (B1, B2, B4) share: the start month (F1's at today's
-vantage) and policy of a run, its meta, the display table of a monthly engine frame,
-the series names and the cap line."""
+"""What the runoff analyses (B1, B2, B4) share: the meta of a run, the display table of
+a monthly engine frame, the series names and the cap line. (Their start month and
+policy: :func:`qtlab.runs.forward.run_start`, F1's start at today's vantage.)"""
 
 from __future__ import annotations
 
@@ -10,14 +10,11 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from qtlab._periods import MonthLike, to_month
 from qtlab.analyses.computed import tidy
 from qtlab.i18n import t
 from qtlab.policy import Policy
 from qtlab.present.figures import month_line
 from qtlab.runs.context import RunContext
-from qtlab.runs.forward import today_start
-from qtlab.runs.forward_policy import run_from
 from qtlab.schema import USD_BN, USD_BN_PER_MONTH
 
 BN = "[USD bn]"
@@ -39,28 +36,6 @@ STOCKS = frozenset(
         "total_securities",
     }
 )
-
-
-def start_month(ctx: RunContext, start: MonthLike | None) -> pd.Period:
-    """The first projected month: ``start``; else, at a vantage date, the month after it;
-    else (today's vantage) F1's start, the month after the latest data
-    (:func:`qtlab.runs.forward.today_start`)."""
-    if start is not None:
-        return to_month(start, field="start")
-    if ctx.as_of is not None:
-        return pd.Period(ctx.as_of, freq="M") + 1
-    return today_start(ctx)
-
-
-def run_start(ctx: RunContext, pol: Policy, start: MonthLike | None) -> tuple[pd.Period, Policy]:
-    """The first projected month (:func:`start_month`) and the policy to run from the
-    CUSIP files: at today's vantage without ``start``, ``pol`` from F1's start with the
-    realized policy before it (:func:`qtlab.runs.forward_policy.run_from`, as F1 and the
-    dashboard explorer carry the holdings forward); otherwise ``pol`` as given."""
-    s = start_month(ctx, start)
-    if start is None and ctx.as_of is None:
-        return s, run_from(pol, ctx, s)
-    return s, pol
 
 
 def run_meta(ctx: RunContext, pol: Policy, **opts: Any) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from qtlab.analyses._runoff_common import (
     display_monthly,
     monthly_table,
     run_meta,
-    run_start,
     series_name,
 )
 from qtlab.analyses.computed import Computed, Fact
@@ -26,6 +25,7 @@ from qtlab.i18n import t
 from qtlab.policy import Policy
 from qtlab.present.figures import month_bar, styled_figure
 from qtlab.runs.context import RunContext
+from qtlab.runs.forward import run_start
 from qtlab.runs.forward_policy import base_name
 from qtlab.runs.ladder import ladder
 from qtlab.runs.runoff import as_policy

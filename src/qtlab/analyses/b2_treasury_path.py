@@ -19,7 +19,6 @@ from qtlab.analyses._runoff_common import (
     monthly_table,
     run_meta,
     series_name,
-    run_start,
     span,
 )
 from qtlab.analyses.computed import Computed, Fact, tidy
@@ -30,6 +29,7 @@ from qtlab.policy import Policy
 from qtlab.portfolio import TREASURY_KINDS
 from qtlab.present.figures import month_bar, month_line, styled_figure
 from qtlab.runs.context import RunContext
+from qtlab.runs.forward import run_start
 from qtlab.runs.runoff import as_policy, run_projection
 from qtlab.schema import USD_BN
 

@@ -17,7 +17,6 @@ from qtlab.analyses._runoff_common import (
     monthly_table,
     run_meta,
     series_name,
-    run_start,
     span,
 )
 from qtlab.analyses.computed import Computed, Fact
@@ -26,6 +25,7 @@ from qtlab.i18n import t
 from qtlab.policy import Policy
 from qtlab.present.figures import month_line, styled_figure
 from qtlab.runs.context import RunContext
+from qtlab.runs.forward import run_start
 from qtlab.runs.runoff import as_policy, run_projection
 
 __all__ = ["compute_b4", "render_b4"]
