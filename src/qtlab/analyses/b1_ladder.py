@@ -167,7 +167,9 @@ def render_b1(c: Computed, lang: str) -> AnalysisResult:
         id="B1",
         title=t("b1.title", lang),
         lang=lang,
-        tables=(Table("b1_ladder", t("b1.table.ladder", lang), display_monthly(frame)),),
+        tables=(
+            Table("b1_ladder", t("b1.table.ladder", lang), display_monthly(frame), excerpt="first"),
+        ),
         figures=(Figure("b1_ladder", fig),),
         notes=notes_of(c, lang),
         meta=c.meta,

@@ -162,7 +162,7 @@ def render_b2(c: Computed, lang: str) -> AnalysisResult:
         title=t("b2.title", lang),
         lang=lang,
         tables=(
-            Table("b2_path", t("b2.table.path", lang), display_monthly(f)),
+            Table("b2_path", t("b2.table.path", lang), display_monthly(f), excerpt="first"),
             Table("b2_new_securities", t("b2.table.issuance", lang), issued),
         ),
         figures=(Figure("b2_path", fig),),

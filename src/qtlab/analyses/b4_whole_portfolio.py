@@ -171,7 +171,14 @@ def render_b4(c: Computed, lang: str) -> AnalysisResult:
         id="B4",
         title=t("b4.title", lang),
         lang=lang,
-        tables=(Table("b4_portfolio", t("b4.table.portfolio", lang), display_monthly(f)),),
+        tables=(
+            Table(
+                "b4_portfolio",
+                t("b4.table.portfolio", lang),
+                display_monthly(f),
+                excerpt="first",
+            ),
+        ),
         figures=(Figure("b4_portfolio", fig),),
         notes=notes_of(c, lang, source=lambda s: _paydown_source(paydowns, lang)),
         meta=meta,
