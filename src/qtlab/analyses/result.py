@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -72,7 +72,7 @@ class Note:
 Excerpt = Literal["last", "first"] | tuple[int, ...]
 
 
-def first_rows(groups: Sequence[Any], n: int, *, last: bool = False) -> tuple[int, ...]:
+def first_rows(groups: Iterable[Any], n: int, *, last: bool = False) -> tuple[int, ...]:
     """Positions of the first ``n`` rows of each group of a long table, in order
     (``groups``: its group column, e.g. ``scenario``), and with ``last`` each group's
     last row (the end of its horizon): the :attr:`Table.excerpt` of projections
