@@ -101,6 +101,10 @@ def compute_b1(
     """B1 Maturity ladder versus the cap: Treasury maturities for ``months`` months
     from ``start`` (bills and coupons) against the cap path [USD bn].
 
+    ``start``: default the month after the vantage date; at today's vantage where F1
+    starts, the holdings carried forward under the realized policy before it
+    (:func:`qtlab.runs.forward.run_start`).
+
     Table ``ladder`` (PeriodIndex ``month``): bills and coupons maturing, the Treasury
     cap, coupon and bill redemptions, the amount rolled over and the coupon shortfall
     under the cap [USD bn per month]. ``meta["summary"]``: the numbers of

@@ -64,6 +64,10 @@ def compute_b2(
     """B2 Treasury runoff path: redemptions (coupons, bills), rollovers and the new
     securities they create, month by month [USD bn].
 
+    ``start``: default the month after the vantage date; at today's vantage where F1
+    starts, the holdings carried forward under the realized policy before it
+    (:func:`qtlab.runs.forward.run_start`).
+
     Table ``path`` (PeriodIndex ``month``): the cap, maturities, redemptions and
     rollovers [USD bn per month], the holdings of bills, coupons and all Treasuries at
     the month's end [USD bn] and the ``regime`` id. Table ``new_securities``: what the

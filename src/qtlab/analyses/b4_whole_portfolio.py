@@ -69,6 +69,10 @@ def compute_b4(
     today's vantage, ``"model"`` at a past one (realized paydowns after it were not known).
     ``policy``: default the plan in force at the vantage, as known then.
 
+    ``start``: default the month after the vantage date; at today's vantage where F1
+    starts, the holdings carried forward under the realized policy before it
+    (:func:`qtlab.runs.forward.run_start`).
+
     Table ``portfolio`` (PeriodIndex ``month``): holdings by type and in total at the
     month's end [USD bn], MBS paydowns, reinvestment, sales and purchases [USD bn per
     month] and the ``regime`` id.
