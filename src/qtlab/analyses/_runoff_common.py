@@ -1,5 +1,6 @@
-"""What the runoff analyses (B1, B2, B4) share: the start month and meta of a run, the
-display table of a monthly engine frame, the series names and the cap line."""
+"""What the runoff analyses (B1, B2, B4) share: the meta of a run, the display table of
+a monthly engine frame, the series names and the cap line. (Their start month and
+policy: :func:`qtlab.runs.forward.run_start`, F1's start at today's vantage.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from qtlab._periods import MonthLike, to_month
 from qtlab.analyses.computed import tidy
 from qtlab.i18n import t
 from qtlab.policy import Policy
@@ -36,17 +36,6 @@ STOCKS = frozenset(
         "total_securities",
     }
 )
-
-
-def start_month(ctx: RunContext, start: MonthLike | None) -> pd.Period:
-    """The first projected month: ``start``, else the month after the vantage (or after
-    the latest holdings file)."""
-    if start is not None:
-        return to_month(start, field="start")
-    if ctx.as_of is not None:
-        return pd.Period(ctx.as_of, freq="M") + 1
-    dates = ctx.holdings_dates()
-    return pd.Period(dates["as_of"].max(), freq="M") + 1
 
 
 def run_meta(ctx: RunContext, pol: Policy, **opts: Any) -> dict[str, Any]:

@@ -18,7 +18,6 @@ from qtlab.analyses._runoff_common import (
     monthly_table,
     run_meta,
     series_name,
-    start_month,
 )
 from qtlab.analyses.computed import Computed, Fact
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
@@ -26,18 +25,54 @@ from qtlab.i18n import t
 from qtlab.policy import Policy
 from qtlab.present.figures import month_bar, styled_figure
 from qtlab.runs.context import RunContext
+from qtlab.runs.forward import run_start
+from qtlab.runs.forward_policy import base_name
 from qtlab.runs.ladder import ladder
 from qtlab.runs.runoff import as_policy
 
 __all__ = ["compute_b1", "render_b1"]
 
 
-def _runoff_facts(summ: dict[str, Any], last_month: str, start: str) -> list[Fact]:
+def _ended_facts(pol: Policy, start: pd.Period, months: int) -> list[Fact]:
+    """No cap binds in B1's window: when runoff ended before it (the last month with a
+    positive Treasury cap and the regime in force), that every maturing security is
+    rolled over, and the reserve-management bills the regime buys."""
+    reg = pol.regime_at(start)
+    regime = base_name(reg.name)
+    before = pol.cap_path(pol.start, start - 1) if pol.start < start else None
+    ran = [] if before is None else list(before.index[before["treasury_cap"] > 0])
+    if ran:
+        out = [
+            Fact(
+                "b1.note.runoff_ended",
+                {"last": str(ran[-1]), "regime": regime, "start": str(start)},
+            )
+        ]
+    else:
+        out = [Fact("b1.note.no_runoff", {"start": str(start), "regime": regime})]
+    if reg.bill_purchases > 0:
+        out.append(
+            Fact(
+                "b1.note.rmp",
+                {
+                    "regime": regime,
+                    "pace": reg.bill_purchases,
+                    "months": months,
+                    "total": reg.bill_purchases * months,
+                },
+            )
+        )
+    return out
+
+
+def _runoff_facts(
+    summ: dict[str, Any], last_month: str, pol: Policy, start: pd.Period, months: int
+) -> list[Fact]:
     """What the cap does in B1's window: shortfall months and bill runoff, or that no
-    cap binds, or that runoff ends inside the window (nothing runs off after it)."""
+    cap binds (runoff ended before the window, :func:`_ended_facts`), or that runoff
+    ends inside the window (nothing runs off after it)."""
     if not summ["runoff_months"]:
-        regime = str(summ["regime"][0]) if summ["regime"] else "-"
-        return [Fact("b1.note.no_runoff", {"start": start, "regime": regime})]
+        return _ended_facts(pol, start, months)
     out: list[Fact] = []
     short = summ["coupon_shortfall_months"]
     if short:
@@ -66,13 +101,16 @@ def compute_b1(
     """B1 Maturity ladder versus the cap: Treasury maturities for ``months`` months
     from ``start`` (bills and coupons) against the cap path [USD bn].
 
+    ``start``: default the month after the vantage date; at today's vantage where F1
+    starts, the holdings carried forward under the realized policy before it
+    (:func:`qtlab.runs.forward.run_start`).
+
     Table ``ladder`` (PeriodIndex ``month``): bills and coupons maturing, the Treasury
     cap, coupon and bill redemptions, the amount rolled over and the coupon shortfall
     under the cap [USD bn per month]. ``meta["summary"]``: the numbers of
     :func:`~qtlab.runs.ladder.ladder` (stocks maturing, flows, shortfall months).
     """
-    pol = as_policy(policy, ctx.as_of)
-    s = start_month(ctx, start)
+    s, pol = run_start(ctx, as_policy(policy, ctx.as_of), start)
     frame, summ = ladder(ctx, pol, s, months)
     tsy_asof = ctx.holdings(["bill"])["as_of"].max()
     facts = [
@@ -107,7 +145,7 @@ def compute_b1(
             },
         )
     )
-    facts += _runoff_facts(summ, str(frame.index[-1]), str(s))
+    facts += _runoff_facts(summ, str(frame.index[-1]), pol, s, months)
     meta = run_meta(ctx, pol, start=s, months=months)
     meta["summary"] = {k: v for k, v in summ.items() if k != "regime"}
     return Computed(id="B1", tables={"ladder": monthly_table(frame)}, notes=tuple(facts), meta=meta)
@@ -133,7 +171,9 @@ def render_b1(c: Computed, lang: str) -> AnalysisResult:
         id="B1",
         title=t("b1.title", lang),
         lang=lang,
-        tables=(Table("b1_ladder", t("b1.table.ladder", lang), display_monthly(frame)),),
+        tables=(
+            Table("b1_ladder", t("b1.table.ladder", lang), display_monthly(frame), excerpt="first"),
+        ),
         figures=(Figure("b1_ladder", fig),),
         notes=notes_of(c, lang),
         meta=c.meta,

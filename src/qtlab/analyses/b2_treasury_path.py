@@ -20,7 +20,6 @@ from qtlab.analyses._runoff_common import (
     run_meta,
     series_name,
     span,
-    start_month,
 )
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
@@ -30,6 +29,7 @@ from qtlab.policy import Policy
 from qtlab.portfolio import TREASURY_KINDS
 from qtlab.present.figures import month_bar, month_line, styled_figure
 from qtlab.runs.context import RunContext
+from qtlab.runs.forward import run_start
 from qtlab.runs.runoff import as_policy, run_projection
 from qtlab.schema import USD_BN
 
@@ -64,14 +64,17 @@ def compute_b2(
     """B2 Treasury runoff path: redemptions (coupons, bills), rollovers and the new
     securities they create, month by month [USD bn].
 
+    ``start``: default the month after the vantage date; at today's vantage where F1
+    starts, the holdings carried forward under the realized policy before it
+    (:func:`qtlab.runs.forward.run_start`).
+
     Table ``path`` (PeriodIndex ``month``): the cap, maturities, redemptions and
     rollovers [USD bn per month], the holdings of bills, coupons and all Treasuries at
     the month's end [USD bn] and the ``regime`` id. Table ``new_securities``: what the
     rollovers buy over the window by ``kind``, ``security`` and settlement (``settles``:
     weekly bills, mid- or end-month coupons) [USD bn], from the issuance mix.
     """
-    pol = as_policy(policy, ctx.as_of)
-    s = start_month(ctx, start)
+    s, pol = run_start(ctx, as_policy(policy, ctx.as_of), start)
     p = run_projection(ctx, pol, s, months, kinds=TREASURY_KINDS)
     f = p.frame
     mix = p.mix
@@ -93,13 +96,14 @@ def compute_b2(
     d = last - first
     way = "flat" if abs(d) <= 0.5 else "rise" if d > 0 else "fall"
     idx = f.index
+    redeemed = float(f["treasury_redemptions"].sum())
     facts = (
         Fact(
-            "b2.note.redeemed",
+            "b2.note.redeemed" if redeemed > 0.05 else "b2.note.rolled_only",
             {
                 "start": str(idx[0]),
                 "end": str(idx[-1]),
-                "redeemed": float(f["treasury_redemptions"].sum()),
+                "redeemed": redeemed,
                 "coupons": float(f["coupon_redemptions"].sum()),
                 "bills": float(f["bill_redemptions"].sum()),
                 "rolled": float(f["rolled_over"].sum()),
@@ -162,7 +166,7 @@ def render_b2(c: Computed, lang: str) -> AnalysisResult:
         title=t("b2.title", lang),
         lang=lang,
         tables=(
-            Table("b2_path", t("b2.table.path", lang), display_monthly(f)),
+            Table("b2_path", t("b2.table.path", lang), display_monthly(f), excerpt="first"),
             Table("b2_new_securities", t("b2.table.issuance", lang), issued),
         ),
         figures=(Figure("b2_path", fig),),

@@ -18,7 +18,6 @@ from qtlab.analyses._runoff_common import (
     run_meta,
     series_name,
     span,
-    start_month,
 )
 from qtlab.analyses.computed import Computed, Fact
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
@@ -26,6 +25,7 @@ from qtlab.i18n import t
 from qtlab.policy import Policy
 from qtlab.present.figures import month_line, styled_figure
 from qtlab.runs.context import RunContext
+from qtlab.runs.forward import run_start
 from qtlab.runs.runoff import as_policy, run_projection
 
 __all__ = ["compute_b4", "render_b4"]
@@ -69,14 +69,17 @@ def compute_b4(
     today's vantage, ``"model"`` at a past one (realized paydowns after it were not known).
     ``policy``: default the plan in force at the vantage, as known then.
 
+    ``start``: default the month after the vantage date; at today's vantage where F1
+    starts, the holdings carried forward under the realized policy before it
+    (:func:`qtlab.runs.forward.run_start`).
+
     Table ``portfolio`` (PeriodIndex ``month``): holdings by type and in total at the
     month's end [USD bn], MBS paydowns, reinvestment, sales and purchases [USD bn per
     month] and the ``regime`` id.
     """
     if mbs_paydowns is None:
         mbs_paydowns = "realized" if ctx.as_of is None else "model"
-    pol = as_policy(policy, ctx.as_of)
-    s = start_month(ctx, start)
+    s, pol = run_start(ctx, as_policy(policy, ctx.as_of), start)
     p = run_projection(
         ctx,
         pol,
@@ -172,7 +175,14 @@ def render_b4(c: Computed, lang: str) -> AnalysisResult:
         id="B4",
         title=t("b4.title", lang),
         lang=lang,
-        tables=(Table("b4_portfolio", t("b4.table.portfolio", lang), display_monthly(f)),),
+        tables=(
+            Table(
+                "b4_portfolio",
+                t("b4.table.portfolio", lang),
+                display_monthly(f),
+                excerpt="first",
+            ),
+        ),
         figures=(Figure("b4_portfolio", fig),),
         notes=notes_of(c, lang, source=lambda s: _paydown_source(paydowns, lang)),
         meta=meta,

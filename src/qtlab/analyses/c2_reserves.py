@@ -21,7 +21,15 @@ from qtlab._periods import period_index
 from qtlab.analyses._assumptions import assumption_facts, assumption_text
 from qtlab.analyses._figures import shade_episodes
 from qtlab.analyses.computed import Computed, Fact, tidy
-from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
+from qtlab.analyses.result import (
+    AnalysisResult,
+    Figure,
+    Table,
+    analysis,
+    first_rows,
+    notes_of,
+    renders,
+)
 from qtlab.balance import BLOCK, DEFAULT_CURRENCY_GROWTH
 from qtlab.i18n import t
 from qtlab.present.figures import styled_figure
@@ -212,7 +220,12 @@ def render_c2(c: Computed, lang: str) -> AnalysisResult:
         lang=lang,
         tables=(
             Table("c2_history", t("c2.table.history", lang), hist_t),
-            Table("c2_projection", t("c2.table.projection", lang), long),
+            Table(
+                "c2_projection",
+                t("c2.table.projection", lang),
+                long,
+                excerpt=first_rows(long["scenario"], 12, last=True),
+            ),
         ),
         figures=(Figure("c2_reserves", fig),),
         notes=notes,

@@ -184,7 +184,12 @@ def render_c3(c: Computed, lang: str) -> AnalysisResult:
         lang=lang,
         tables=(
             Table("c3_endpoints", t("c3.table.endpoints", lang), table),
-            Table("c3_overlay", t("c3.table.overlay", lang), overlay),
+            Table(  # the first four years: QT1's runoff and QT2's to where the rules stop it
+                "c3_overlay",
+                t("c3.table.overlay", lang),
+                overlay,
+                excerpt=tuple(range(48)),
+            ),
         ),
         figures=(Figure("c3_overlay", fig),),
         notes=notes_of(c, lang, **assumption_text(lang)),

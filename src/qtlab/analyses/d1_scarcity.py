@@ -83,6 +83,17 @@ def compute_d1(
     )
 
 
+def _around(months: pd.Series, last: str) -> tuple[int, ...]:
+    """Row positions of the last 12 months of data to ``last``, the first 24 projected
+    months and the last month of the projection."""
+    n = len(months)
+    hit = [i for i, m in enumerate(months) if m == last]
+    if not hit:
+        return tuple(range(max(0, n - 24), n))
+    i = hit[0]
+    return (*range(max(0, i - 11), min(n, i + 25)), n - 1)
+
+
 @renders("D1")
 def render_d1(c: Computed, lang: str) -> AnalysisResult:
     """D1 in ``lang``: the monthly indicators table and figure, the notes."""
@@ -106,7 +117,14 @@ def render_d1(c: Computed, lang: str) -> AnalysisResult:
         id="D1",
         title=t("d1.title", lang),
         lang=lang,
-        tables=(Table("d1_indicators", t("d1.table.indicators", lang), table),),
+        tables=(
+            Table(  # the notes' months: the last year of data, the projection's start and end
+                "d1_indicators",
+                t("d1.table.indicators", lang),
+                table,
+                excerpt=_around(table["month"], str(last)),
+            ),
+        ),
         figures=(Figure("d1_indicators", fig),),
         notes=notes_of(c, lang, **translated(lang)),
         meta={k: c.meta[k] for k in ("as_of", "options", "inputs")},

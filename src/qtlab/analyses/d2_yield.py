@@ -30,7 +30,7 @@ from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import meta, sep_without_central_tendency
 from qtlab.runs.liabilities import stopped_path
 from qtlab.runs.yield_spec import choose_default
-from qtlab.schema import DIMENSIONLESS, PERCENT, PERCENTAGE_POINTS
+from qtlab.schema import DIMENSIONLESS, PERCENT, PERCENTAGE_POINTS, USD_BN, YEARS
 
 __all__ = ["YieldForecast", "compute_d2", "duration_table", "render_d2", "yield_forecast"]
 
@@ -184,6 +184,10 @@ def _display(c: Computed, name: str) -> pd.DataFrame:
     elif name == "duration":
         out = frame.reset_index()
         out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+        # each number's unit in its header, so a reader's table shows it (亿美元 in zh)
+        units = frame.attrs.get("units", {})
+        shown = {USD_BN: "USD bn", PERCENT: "%", YEARS: "years"}
+        out = out.rename(columns={c: f"{c} [{shown[u]}]" for c, u in units.items() if u in shown})
     elif name == "recipe":
         out = recipe_rows(frame, c.meta["recipe_rows"], c.meta["recipe"])
     else:

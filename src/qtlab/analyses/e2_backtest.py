@@ -15,7 +15,15 @@ import pandas as pd
 from qtlab._periods import MonthLike
 from qtlab.analyses._runoff_common import BN, series_name
 from qtlab.analyses.computed import Computed, Fact, tidy
-from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
+from qtlab.analyses.result import (
+    AnalysisResult,
+    Figure,
+    Table,
+    analysis,
+    first_rows,
+    notes_of,
+    renders,
+)
 from qtlab.i18n import t
 from qtlab.present.figures import styled_figure
 from qtlab.runs.backtest import QT2_VANTAGE, backtest
@@ -193,6 +201,16 @@ def _display(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
     return out
 
 
+def _worst_rows(monthly: pd.DataFrame, errors: pd.DataFrame) -> tuple[int, ...]:
+    """Row positions of the monthly table the notes discuss: each series' first three
+    months and its month of largest error (``errors.worst_month``)."""
+    worst = {(str(s), str(m)) for s, m in errors["worst_month"].items()}
+    months = monthly["month"].astype(str).to_numpy()
+    series = monthly["series"].astype(str).to_numpy()
+    first = set(first_rows(list(series), 3))
+    return tuple(i for i in range(len(monthly)) if i in first or (series[i], months[i]) in worst)
+
+
 @renders("E2")
 def render_e2(c: Computed, lang: str) -> AnalysisResult:
     """E2 in ``lang``: the five tables and realized against projected holdings."""
@@ -251,6 +269,7 @@ def render_e2(c: Computed, lang: str) -> AnalysisResult:
                 "e2_monthly",
                 t("e2.table.monthly", lang),
                 _display(fr, money | {"error_pct": "error_pct [%]"}),
+                excerpt=_worst_rows(fr, c.table("errors")),
             ),
             Table("e2_errors", t("e2.table.errors", lang), errs),
             Table(

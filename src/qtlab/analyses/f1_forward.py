@@ -18,7 +18,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab.analyses.computed import Computed, Fact, tidy
-from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
+from qtlab.analyses.result import (
+    AnalysisResult,
+    Figure,
+    Table,
+    analysis,
+    first_rows,
+    notes_of,
+    renders,
+)
 from qtlab.i18n import t, way
 from qtlab.present.figures import month_line, styled_figure
 from qtlab.present.tables import headers
@@ -372,7 +380,12 @@ def render_f1(c: Computed, lang: str) -> AnalysisResult:
     ).rename(columns={"horizon": "horizon [months]"})
     summary.attrs = {}
     tables = [
-        Table("f1_paths", t("f1.table.paths", lang), long),
+        Table(
+            "f1_paths",
+            t("f1.table.paths", lang),
+            long,
+            excerpt=first_rows(long["alternative"], 12, last=True),
+        ),
         Table(
             "f1_start_check",
             t("f1.table.start_check", lang, date=c.meta["check_date"]),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -46,6 +46,7 @@ __all__ = [
     "Note",
     "Table",
     "analysis",
+    "first_rows",
     "get_analysis",
     "note",
     "notes_of",
@@ -69,6 +70,24 @@ class Note:
 
 #: Which rows of a long table a page shows (:attr:`Table.excerpt`).
 Excerpt = Literal["last", "first"] | tuple[int, ...]
+
+
+def first_rows(groups: Iterable[Any], n: int, *, last: bool = False) -> tuple[int, ...]:
+    """Positions of the first ``n`` rows of each group of a long table, in order
+    (``groups``: its group column, e.g. ``scenario``), and with ``last`` each group's
+    last row (the end of its horizon): the :attr:`Table.excerpt` of projections
+    stacked by scenario or alternative."""
+    seen: dict[Any, int] = {}
+    ends: dict[Any, int] = {}
+    out = set()
+    for i, g in enumerate(groups):
+        ends[g] = i
+        if seen.get(g, 0) < n:
+            seen[g] = seen.get(g, 0) + 1
+            out.add(i)
+    if last:
+        out.update(ends.values())
+    return tuple(sorted(out))
 
 
 @dataclass(frozen=True)

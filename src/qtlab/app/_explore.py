@@ -2,10 +2,10 @@
 each analysis in a :class:`~qtlab.runs.RunContext`, and the edited scenario against its
 preset.
 
-The explorer starts where F1 starts (:func:`qtlab.runs.forward.start_month`): the
+The explorer starts where F1 starts (:func:`qtlab.runs.forward.today_start`): the
 holdings by CUSIP are carried forward under the realized policy known at the vantage
 to the latest data, and the policy the user chose applies from the month after
-(:func:`qtlab.runs.forward_policy.from_start`). C2 and C3 run the liabilities on the
+(:func:`qtlab.runs.forward_policy.run_from`). C2 and C3 run the liabilities on the
 total assets of the runoff engine under that policy from the month after the last
 H.4.1 month (other assets held at their start level, as C2's own engine path does).
 """
@@ -23,8 +23,8 @@ from qtlab.errors import SpecError, quoted
 from qtlab.i18n import t
 from qtlab.policy import Policy
 from qtlab.runs.context import RunContext
-from qtlab.runs.forward import start_month
-from qtlab.runs.forward_policy import from_start, known_policy
+from qtlab.runs.forward import today_start
+from qtlab.runs.forward_policy import run_from as run_policy
 from qtlab.runs.inputs import load_inputs
 from qtlab.runs.runoff import run_projection
 
@@ -54,28 +54,8 @@ _LIAB_MAX: Final = 240
 
 def explorer_start(ctx: RunContext, start: str | None) -> pd.Period:
     """The first projected month: ``start`` if given, else F1's
-    (:func:`qtlab.runs.forward.start_month`, the month after the latest data), once per
-    context."""
-    if start:
-        return pd.Period(start, freq="M")
-
-    def compute() -> pd.Period:
-        inp = load_inputs(ctx, horizon=12)
-        return start_month(ctx, inp)[1]
-
-    out: pd.Period = ctx.memo(("dashboard.explorer_start",), compute)
-    return out
-
-
-def run_policy(policy: Policy, ctx: RunContext, start: pd.Period) -> Policy:
-    """``policy`` from ``start``, the realized policy known at the vantage before it (as F1
-    carries the holdings forward); the name stays ``policy``'s. A policy whose regimes up
-    to ``start`` are the realized ones is returned as it is (no regime restarted)."""
-    realized = known_policy(ctx.as_of)
-    upto = [r for r in realized.regimes if r.start <= start]
-    if upto and upto == [r for r in policy.regimes if r.start <= start]:
-        return policy
-    return from_start(policy, realized, start, policy.name)
+    (:func:`qtlab.runs.forward.today_start`, the month after the latest data)."""
+    return pd.Period(start, freq="M") if start else today_start(ctx)
 
 
 def _asset_path(ctx: RunContext, policy: Policy, spec: ExplorerSpec, months: int) -> pd.Series:

@@ -49,7 +49,16 @@ PolicyOpt = Annotated[
         "--policy", help="Preset (qt1-2017, qt2-announced, qt2-realized, rmp-2025) or a YAML file."
     ),
 ]
-StartOpt = Annotated[str, typer.Option("--start", help="First month, YYYY-MM.")]
+StartOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--start",
+        help="First month, YYYY-MM. Default: with --as-of the month after it; else where F1 "
+        "starts, the month after the latest data, the holdings carried forward to it under "
+        "qt2-realized.",
+        show_default=False,
+    ),
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
@@ -166,10 +175,10 @@ def _check_model_options(mbs_paydowns: str, mortgage_rate: str | None, shock_bp:
         )
 
 
-def _dataset(start: str, as_of: str | None, data_dir: Path | None = None) -> Any:
+def _dataset(start: str | None, as_of: str | None, data_dir: Path | None = None) -> Any:
     from qtlab.runs.context import RunContext  # noqa: PLC0415
 
-    if as_of is not None:
+    if as_of is not None or start is None:
         return RunContext(as_of, data_dir=data_dir)
     eve = to_month(start, field="--start").start_time.date() - timedelta(days=1)
     return RunContext(eve if eve <= date.today() else None, data_dir=data_dir)
@@ -186,7 +195,7 @@ def _table(title: str, df: pd.DataFrame) -> Tab:
 @handle_errors
 def ladder_cmd(
     policy: PolicyOpt,
-    start: StartOpt,
+    start: StartOpt = None,
     as_of: AsOfOpt = None,
     months: Annotated[int, typer.Option("--months", help="Months in the ladder.")] = 24,
     issuance_mix: MixOpt = None,
@@ -201,12 +210,15 @@ def ladder_cmd(
     as_of = deprecated_alias(as_of, holdings_as_of, "--as-of", "--holdings-as-of")
     _check_months(months)
     name = preset_name(policy)
-    to_month(start, field="--start")
+    if start is not None:
+        to_month(start, field="--start")
     mix = _issuance_mix(issuance_mix)
+    from qtlab.runs.forward import run_start  # noqa: PLC0415
     from qtlab.runs.ladder import ladder  # noqa: PLC0415
 
     ds = _dataset(start, as_of, data_dir)
-    frame, summ = ladder(ds, _policy(name), start, months, issuance_mix=mix)
+    first, pol = run_start(ds, _policy(name), start)
+    frame, summ = ladder(ds, pol, first, months, issuance_mix=mix)
     payload = envelope(
         as_of=_vantage(ds),
         options={
@@ -233,12 +245,15 @@ def ladder_cmd(
             "bill_runoff_first_12m": num(summ["bill_runoff_first_12m"]),
         },
     )
-    note = (
-        f"held at the start and maturing in {months} months: {summ['stock_maturing']:,.1f} bn; "
-        "coupon shortfall months: "
-        f"{', '.join(summ['coupon_shortfall_months']) or 'none'}; bill runoff over the first 12 "
-        f"months of runoff: {summ['bill_runoff_first_12m']:,.1f} bn"
-    )
+    note = f"held at the start and maturing in {months} months: {summ['stock_maturing']:,.1f} bn; "
+    if summ["runoff_months"]:
+        note += (
+            "coupon shortfall months: "
+            f"{', '.join(summ['coupon_shortfall_months']) or 'none'}; bill runoff over the "
+            f"first 12 months of runoff: {summ['bill_runoff_first_12m']:,.1f} bn"
+        )
+    else:
+        note += "no runoff cap in the window: every maturing security is rolled over"
     tab = _table(f"Treasury maturities vs the cap under {name} [USD bn]", frame)
     emit("ladder", form, payload, [tab], [note], out_file)
 
@@ -271,8 +286,8 @@ _PROJECT_KEYS = (
 @handle_errors(flags=PROJECT_FLAGS)
 def project_cmd(
     policy: PolicyOpt,
-    start: StartOpt,
     months: Annotated[int, typer.Option("--months", help="Months to project.")],
+    start: StartOpt = None,
     as_of: AsOfOpt = None,
     mbs_paydowns: Annotated[
         str,
@@ -305,19 +320,21 @@ def project_cmd(
     as_of = deprecated_alias(as_of, holdings_as_of, "--as-of", "--holdings-as-of")
     _check_months(months)
     _check_model_options(mbs_paydowns, mortgage_rate, shock_bp)
-    to_month(start, field="--start")
+    if start is not None:
+        to_month(start, field="--start")
     name = preset_name(policy)
     mix = _issuance_mix(issuance_mix)
     from qtlab.engine import LIABILITY_COLUMNS  # noqa: PLC0415
     from qtlab.runs.endpoint import project_with_endpoint  # noqa: PLC0415
+    from qtlab.runs.forward import run_start  # noqa: PLC0415
 
-    pol = _policy(name, rmp_pace)
     mr = mortgage_rate or "flat"
     ds = _dataset(start, as_of, data_dir)
+    first, pol = run_start(ds, _policy(name, rmp_pace), start)
     p, used = project_with_endpoint(
         ds,
         pol,
-        start,
+        first,
         months,
         rule or (),
         mbs_paydowns=mbs_paydowns,

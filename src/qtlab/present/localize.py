@@ -50,6 +50,7 @@ _UNITS = {
     "%": "present.unit.percent",
     "months": "present.unit.months",
     "index": "present.unit.index",
+    "years": "present.unit.years",
     "EUR bn": "present.unit.eur_bn",
     "EUR bn/month": "present.unit.eur_bn_per_month",
 }

@@ -27,6 +27,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from qtlab._periods import MonthLike, to_month
 from qtlab.balance import (
     DEFAULT_GDP_GROWTH,
     RESERVE_TARGETS,
@@ -53,6 +54,7 @@ from qtlab.runs.forward_policy import (
     known_policy,
     pace_alternative,
     resolve_alternative,
+    run_from,
 )
 from qtlab.runs.inputs import (
     Assumption,
@@ -76,7 +78,9 @@ __all__ = [
     "forward_projection",
     "realized_paydown_rates",
     "resolve_alternative",
+    "run_start",
     "start_month",
+    "today_start",
 ]
 
 DEFAULT_MONTHS: Final = 36
@@ -259,6 +263,36 @@ def start_month(ctx: RunContext, inp: ImpactInputs) -> tuple[pd.Timestamp, pd.Pe
     weekly summary or the H.4.1 of ``inp``, whichever is later (F1 and F2 start there)."""
     anchor = _anchor(ctx)
     return anchor, max(anchor.to_period("M"), inp.last_month) + 1
+
+
+def today_start(ctx: RunContext) -> pd.Period:
+    """F1's first projected month at the vantage of ``ctx`` (:func:`start_month`: the
+    month after the latest weekly SOMA summary or H.4.1 visible), once per context.
+
+    Where "from today" starts for every run that projects from the latest data (B1, B2,
+    B4, the dashboard explorer, ``qtlab ladder`` / ``qtlab project`` without ``--start``):
+    the holdings by CUSIP are carried forward to it under the realized policy
+    (:func:`qtlab.runs.forward_policy.run_from`).
+    """
+
+    def compute() -> pd.Period:
+        return start_month(ctx, load_inputs(ctx, horizon=12))[1]
+
+    out: pd.Period = ctx.memo(("forward.today_start",), compute)
+    return out
+
+
+def run_start(ctx: RunContext, policy: Policy, start: MonthLike | None) -> tuple[pd.Period, Policy]:
+    """The first month and the policy of a run from the CUSIP files (B1, B2, B4,
+    ``qtlab ladder``/``project``): ``start`` and ``policy`` as given; without ``start``,
+    at a vantage date the month after it, at today's vantage :func:`today_start` with
+    ``policy`` from then and the realized policy before (:func:`run_from`)."""
+    if start is not None:
+        return to_month(start, field="start"), policy
+    if ctx.as_of is not None:
+        return pd.Period(ctx.as_of, freq="M") + 1, policy
+    first = today_start(ctx)
+    return first, run_from(policy, ctx, first)
 
 
 def _files(ctx: RunContext) -> dict[str, str]:

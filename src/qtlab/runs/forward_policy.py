@@ -17,6 +17,7 @@ import pandas as pd
 
 from qtlab.errors import SpecError, one_of, quoted
 from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset, preset_in_force
+from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import Assumption
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "known_policy",
     "pace_alternative",
     "resolve_alternative",
+    "run_from",
 ]
 
 #: The policy the holdings are carried forward under, and whose last regime announced
@@ -77,6 +79,18 @@ def from_start(alt: Policy, realized: Policy, start: pd.Period, name: str) -> Po
         regs.append(replace(r, name=f"{r.name}@{r.start}") if r.name in taken else r)
         taken.add(regs[-1].name)
     return Policy(name=name, regimes=tuple(regs), title=alt.title, endpoint=alt.endpoint)
+
+
+def run_from(policy: Policy, ctx: RunContext, start: pd.Period) -> Policy:
+    """``policy`` from ``start``, the realized policy known at the vantage of ``ctx``
+    before it (as F1 carries the holdings forward, :func:`known_policy`); the name stays
+    ``policy``'s. A policy whose regimes up to ``start`` are the realized ones is returned
+    as it is (no regime restarted)."""
+    realized = known_policy(ctx.as_of)
+    upto = [r for r in realized.regimes if r.start <= start]
+    if upto and upto == [r for r in policy.regimes if r.start <= start]:
+        return policy
+    return from_start(policy, realized, start, policy.name)
 
 
 def _with_pace(pol: Policy, start: pd.Period, pace: float) -> Policy:
