@@ -140,16 +140,16 @@ def test_cli_ladder_and_project_start_where_f1_starts_without_start(today: RunCo
     res = run_cli("ladder", "--policy", "qt2-realized", "--months", "3", "--json")
     assert res.exit_code == 0, res.output
     obj = json.loads(res.stdout)
-    assert obj["start"] == str(today_start(today))
+    assert obj["options"]["start"] == str(today_start(today))
     res = run_cli("project", "--policy", "qt2-realized", "--months", "2", "--json")
     assert res.exit_code == 0, res.output
-    assert json.loads(res.stdout)["start"] == str(today_start(today))
+    assert json.loads(res.stdout)["options"]["start"] == str(today_start(today))
     res = run_cli("project", "--policy", "qt2-realized", "--months", "2", "--as-of", "2022-05-31")
     assert res.exit_code == 0, res.output
     res = run_cli(
         "ladder", "--policy", "qt2-realized", "--months", "2", "--as-of", "2022-05-31", "--json"
     )
-    assert json.loads(res.stdout)["start"] == "2022-06"
+    assert json.loads(res.stdout)["options"]["start"] == "2022-06"
     text = " ".join(run_cli("ladder", "--help").stdout.split())
     assert "where F1 starts" in text
 
