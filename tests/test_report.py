@@ -256,6 +256,13 @@ def test_full_report_from_the_command_line(tmp_path: Path):
         assert f'id="{aid}"' in html
     # the first screen: key numbers, each tile linking to a section of the page
     assert 'id="summary"' in html and "十亿美元" not in html[: html.index('id="a1"')]
+    # money in 亿美元 everywhere (issue 16): prose, tables, figures (their JSON escapes CJK)
+    assert "十亿美元" not in html and "\\u5341\\u4ebf\\u7f8e\\u5143" not in html
+    # every table header is written for a reader: no bare column key such as bills_maturing
+    keyed = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]( \[.*\])?$")
+    for csv in (out / "tables").glob("*.csv"):
+        header = pd.read_csv(csv, encoding="utf-8-sig", nrows=0).columns
+        assert not [h for h in header if keyed.match(h) and h != "qtlab"], csv.name
     tiles = re.findall(r'class="tile" href="#([a-z0-9]+)"', html)
     assert len(tiles) >= 6 and all(f'id="{a}"' in html for a in tiles)
     prov = pd.read_csv(out / "tables" / "provenance.csv", encoding="utf-8-sig")
