@@ -152,7 +152,7 @@ def test_the_baseline_is_honest_at_a_past_vantage():
     assert not b.runoff_over and b.asset_path == "qt2-announced"
     assert b.start == M("2022-06", freq="M")  # May 2022 complete by the 31st
     assert b.reserve_target is None  # no reserve-management regime was known then
-    assert [a.key for a in b.assumptions][0] == "baseline.assets_engine"
+    assert b.assumptions[0].key == "baseline.assets_engine"
     with pytest.raises(SpecError, match="runoff under way"):
         b.assets(b.start + 12)
     ctx = shared(date(2026, 1, 15))

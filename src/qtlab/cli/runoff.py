@@ -32,6 +32,7 @@ from qtlab.cli._common import (
     num,
     preset_name,
 )
+from qtlab.cli.forward import INFLATION_HELP, SETTLEMENT_HELP
 from qtlab.errors import SpecError, one_of, quoted
 from qtlab.policy import Policy, load_preset, to_month
 
@@ -107,6 +108,8 @@ PROJECT_FLAGS = {
         "`qtlab endpoint --bank-assets LEVEL[:GROWTH]`"
     ),
     "(bills=, coupons=; load_preset's rmp_pace=)": "(--rmp-pace)",
+    "inflation": "--inflation",
+    "settlement_lag": "--settlement-lag",
 }
 
 
@@ -284,6 +287,8 @@ def project_cmd(
     ] = None,
     rule: RuleOpt = None,
     issuance_mix: MixOpt = None,
+    inflation: Annotated[str, typer.Option("--inflation", help=INFLATION_HELP)] = "trailing",
+    settlement_lag: Annotated[str, typer.Option("--settlement-lag", help=SETTLEMENT_HELP)] = "2",
     as_json: JsonOpt = False,
     data_dir: DataDirOpt = None,
     fmt: FormatOpt = None,
@@ -304,7 +309,10 @@ def project_cmd(
     mix = _issuance_mix(issuance_mix)
     from qtlab.engine import LIABILITY_COLUMNS  # noqa: PLC0415
     from qtlab.runs.endpoint import project_with_endpoint  # noqa: PLC0415
+    from qtlab.runs.options import inflation_option, settlement_option  # noqa: PLC0415
 
+    infl = inflation_option(inflation)  # the edge: text to typed options, a file read once
+    settle = settlement_option(settlement_lag)
     pol = _policy(name, rmp_pace)
     mr = mortgage_rate or "flat"
     ds = _dataset(start, as_of, data_dir)
@@ -318,6 +326,8 @@ def project_cmd(
         mortgage_rate=mr,
         shock_bp=shock_bp,
         issuance_mix=mix,
+        inflation=infl,
+        settlement=settle,
     )
     f = p.frame
     stop = _endpoint_summary(p, used)
