@@ -15,6 +15,7 @@ from typing import Final
 import pandas as pd
 import plotly.graph_objects as go
 
+from qtlab._periods import value_at
 from qtlab.analyses._assumptions import assumption_facts, assumption_text
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
@@ -68,7 +69,7 @@ def _distances(
     found = find_endpoint(
         today, rules, reserves_history=inp.reserves, gdp=inp.gdp, bank_assets=bank_assets
     )
-    gdp = float(inp.gdp.loc[st.month])
+    gdp = value_at(inp.gdp, st.month)
     rows = []
     for r in rules:
         rule = parse_rule(r)
@@ -101,7 +102,10 @@ def _without_runoff(
     end of runoff under renewed runoff (the QT2 caps resumed from their start), per rule
     alone and all combined."""
     dist = _distances(rules, inp, bank_assets)
-    facts = [Fact("c3.note.distance", dict(row)) for row in dist.to_dict("records")]
+    facts = [
+        Fact("c3.note.distance", {str(k): v for k, v in row.items()})
+        for row in dist.to_dict("records")
+    ]
     rows = []
     res = None
     used: tuple[Assumption, ...] = ()
