@@ -213,6 +213,7 @@ def endpoint(
             body, rules, reserves_history=inp.reserves, gdp=inp.gdp, bank_assets=bank_assets
         )
         used = (*used, Assumption("impact.assumption.no_runoff"))
+        full = (*full, Assumption("impact.assumption.no_runoff"))
         res = EndpointResult(
             None,
             None,
