@@ -150,3 +150,16 @@ def test_project_cli_takes_the_flags() -> None:
     ma, mb = json.loads(a.stdout)["months"], json.loads(b.stdout)["months"]
     assert [r["month"] for r in ma] == [r["month"] for r in mb]
     assert any(abs(x["mbs"] - y["mbs"]) > 1.0 for x, y in zip(ma, mb, strict=True))
+
+
+def test_endpoint_cli_runs_renewed_runoff_and_states_the_baseline() -> None:
+    res = run_cli("endpoint", "--policy", "renewed", "--rule", "reserves_to_gdp=0.08", "--json")
+    assert res.exit_code == 0, res.output
+    obj = json.loads(res.stdout)
+    assert obj["rule"] == "reserves_to_gdp=0.08" and obj["end_month"] is not None
+    assert any("QT2 caps resumed" in a for a in obj["assumptions"])
+    base = run_cli("endpoint", "--json")
+    assert base.exit_code == 0, base.output
+    lines = json.loads(base.stdout)["assumptions"]
+    assert json.loads(base.stdout)["rule"] is None  # the baseline has no runoff today
+    assert any(line.startswith("Assets: F1's default run") for line in lines)

@@ -515,8 +515,9 @@ def endpoint_cmd(
         str | None,
         typer.Option(
             help="Runoff policy preset for the engine (qt1-2017, qt2-announced, qt2-realized, "
-            "rmp-2025), or caps (the QT2 caps in full) or hold; default: qt2-announced before "
-            "QT2 ended, hold after."
+            "rmp-2025), or caps (the QT2 caps in full), renewed (the QT2 caps resumed from "
+            "their start after the vantage) or hold; default: the baseline (the plan in force "
+            "before QT2 ended, F1's default run after)."
         ),
     ] = None,
     rule: RuleOpt = None,
@@ -544,7 +545,7 @@ def endpoint_cmd(
     form = choose_format(fmt, as_json)
     horizon = deprecated_alias(months, horizon, "--months", "--horizon", default=120)
     if policy is not None:
-        policy = preset_name(policy, extra=("caps", "hold"))
+        policy = preset_name(policy, extra=("caps", "renewed", "hold"))
     from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.runs.liabilities import endpoint  # noqa: PLC0415 (lazy: fast --help)
 
