@@ -37,7 +37,12 @@ def test_analysis_runs(aid, when, vantages):
         assert not tb.frame.empty or tb.name == "d4_episodes"
     if aid in ("C3", "D1", "D2", "D3"):  # GDP extended: the assumption is printed
         growth = "grows 4.0% a year" if lang == "en" else "每年增长 4.0%"
-        assert any(growth in n.text for n in res.notes if n.key == "impact.note.assumption")
+        said = [n.text for n in res.notes if n.key == "impact.note.assumption"]
+        if when == "today":  # stated once, in the baseline at the top: referred to
+            assert not any(growth in x for x in said)
+            assert any("见页首" in x for x in said)
+        else:
+            assert any(growth in x for x in said)
 
 
 def test_catalogue_has_the_same_keys_in_both_languages():
@@ -66,14 +71,22 @@ def test_c3_as_of_2022_ends_runoff_within_the_decade(vantages):
         endpoint(vantages["2022"], ["reserves_to_bank_assets=0.12"])
 
 
-def test_today_the_asset_path_holds_and_the_tga_assumption_is_stated(vantages):
+def test_today_the_baseline_has_no_runoff_and_the_tga_assumption_is_stated(vantages):
+    # today the baseline (F1's default run: purchases hold reserves at their target) has
+    # no runoff; the result's lines state the baseline in full, the notes refer to it
     res, _, inp, used = endpoint(vantages["today"], ["reserves_peak_fraction=0.5"])
     assert res.rule is None and "the asset path has no runoff." in res.assumptions
+    assert any("grows 4.0% a year" in line for line in res.assumptions)
     # the TGA's week average (WTREGEN) ends 2025-11-19; its Wednesday level runs on
     assert [a.key for a in inp.state_notes] == ["impact.assumption.tga_wednesday"]
     assert "TGA from 2025-11-26 on: its Wednesday level (WDTGAL)" in inp.state_notes[0].text("en")
     assert "2025-11-19" in inp.state_notes[0].text("zh")
-    assert used[0].key == "impact.assumption.gdp"
+    assert [a.key for a in used] == [
+        "impact.assumption.tga_wednesday",
+        "impact.asset_path.baseline",
+        "baseline.ref.liabilities",
+        "impact.assumption.no_runoff",
+    ]
 
 
 def test_d2_default_policy_path_is_the_march_2022_sep(vantages):

@@ -15,10 +15,11 @@ from typing import Final
 import pandas as pd
 import plotly.graph_objects as go
 
+from qtlab._periods import value_at
 from qtlab.analyses._assumptions import assumption_facts, assumption_text
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
-from qtlab.balance import DEFAULT_GDP_GROWTH
+from qtlab.balance import DEFAULT_GDP_GROWTH, find_endpoint, parse_rule
 from qtlab.i18n import t
 from qtlab.impact import scarcity_indicators
 from qtlab.present.figures import styled_figure
@@ -55,6 +56,100 @@ def _overlay(inp: ImpactInputs, proj: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def _distances(
+    rules: Sequence[str], inp: ImpactInputs, bank_assets: pd.Series | None
+) -> pd.DataFrame:
+    """Each rule's threshold in the last H.4.1 month and today's distance to it [USD bn,
+    % of GDP] (positive: above the threshold, the rule not binding)."""
+    st = inp.state
+    today = pd.DataFrame(
+        {"total_assets": [st.total_assets], "reserves": [st.reserves]},
+        index=pd.PeriodIndex([st.month], freq="M"),
+    )
+    found = find_endpoint(
+        today, rules, reserves_history=inp.reserves, gdp=inp.gdp, bank_assets=bank_assets
+    )
+    gdp = value_at(inp.gdp, st.month)
+    rows = []
+    for r in rules:
+        rule = parse_rule(r)
+        quantity = "total_assets" if rule.name == "assets_to_gdp" else "reserves"
+        level = float(today[quantity].iloc[0])
+        threshold = float(found.thresholds[str(rule)].iloc[0])
+        rows.append(
+            {
+                "rule": str(rule),
+                "month": str(st.month),
+                "quantity": quantity,
+                "level": level,
+                "threshold": threshold,
+                "distance": level - threshold,
+                "distance_gdp": 100.0 * (level - threshold) / gdp,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _without_runoff(
+    ctx: RunContext,
+    rules: Sequence[str],
+    inp: ImpactInputs,
+    horizon: int,
+    gdp_growth: float,
+    bank_assets: pd.Series | None,
+) -> tuple[dict[str, pd.DataFrame], list[Fact]]:
+    """C3 where the baseline has no runoff: today's distance to each threshold and the
+    end of runoff under renewed runoff (the QT2 caps resumed from their start), per rule
+    alone and all combined."""
+    dist = _distances(rules, inp, bank_assets)
+    facts = [
+        Fact("c3.note.distance", {str(k): v for k, v in row.items()})
+        for row in dist.to_dict("records")
+    ]
+    rows = []
+    res = None
+    used: tuple[Assumption, ...] = ()
+    for rs in [*([r] for r in rules), list(rules)]:
+        res, _, _, used = endpoint(
+            ctx,
+            rs,
+            asset_path_name="renewed",
+            horizon=horizon,
+            gdp_growth=gdp_growth,
+            bank_assets=bank_assets,
+            inputs=inp,
+        )
+        rows.append({"rules": " | ".join(rs), **res.to_dict()})
+    assert res is not None
+    facts += assumption_facts([a for a in used if a.key == "impact.asset_path.renewed"])
+    if res.rule is None:
+        facts.append(Fact("c3.note.renewed_none", {"horizon": horizon}))
+    else:
+        facts.append(
+            Fact(
+                "c3.note.renewed",
+                {
+                    "rule": str(res.rule),
+                    "end_month": str(res.end_month),
+                    "months": res.months_of_runoff,
+                    "assets": res.terminal_assets,
+                    "reserves": res.terminal_reserves,
+                },
+            )
+        )
+    tables = {
+        "distances": tidy(
+            dist,
+            {"level": USD_BN, "threshold": USD_BN, "distance": USD_BN, "distance_gdp": PERCENT},
+        ),
+        "renewed": tidy(
+            pd.DataFrame(rows),
+            {"months_of_runoff": MONTHS, "terminal_assets": USD_BN, "terminal_reserves": USD_BN},
+        ),
+    }
+    return tables, facts
+
+
 @analysis("C3", area="liabilities", order=330)
 def compute_c3(
     ctx: RunContext,
@@ -73,7 +168,11 @@ def compute_c3(
     ``end_month``, ``months_of_runoff``, ``terminal_assets`` and ``terminal_reserves``
     [USD bn]; no rule binding within ``horizon`` months: empty) and ``overlay``
     (``months_since_start``; per episode ``<ep>_reserves_to_debt`` [%] and
-    ``<ep>_projected``).
+    ``<ep>_projected``). Where the baseline has no runoff (today, assets and path not
+    given) also ``distances`` (per rule: the ``quantity`` it reads, its ``level``, the
+    ``threshold`` and the ``distance`` to it in the last H.4.1 ``month`` [USD bn], and
+    ``distance_gdp`` [% of GDP]) and ``renewed`` (as ``endpoints``, under the QT2 caps
+    resumed from their start the month after the vantage: ``asset_path_name="renewed"``).
     """
     rows = []
     res = proj = inp = None
@@ -91,8 +190,19 @@ def compute_c3(
         )
         rows.append({"rules": " | ".join(rs), **res.to_dict()})
     assert res is not None and proj is not None and inp is not None
-    facts = assumption_facts(used)
-    if res.rule is None:
+    extra: dict[str, pd.DataFrame] = {}
+    no_runoff = any(a.key == "impact.assumption.no_runoff" for a in used)
+    baseline_still = no_runoff and assets is None and asset_path_name is None
+    facts = assumption_facts(
+        [a for a in used if not (baseline_still and a.key == "impact.assumption.no_runoff")]
+    )
+    if baseline_still:
+        # the baseline has no runoff (today): how far each threshold is, and when each
+        # rule would bind under renewed runoff
+        facts.append(Fact("c3.note.baseline_no_runoff", {}))
+        extra, more = _without_runoff(ctx, rules, inp, horizon, gdp_growth, bank_assets)
+        facts.extend(more)
+    elif res.rule is None:
         facts.append(Fact("c3.note.none", {"horizon": horizon}))
     else:
         facts.append(
@@ -132,6 +242,7 @@ def compute_c3(
                     **{f"{ep}_reserves_to_debt": PERCENT for ep in _QT_STARTS},
                 },
             ),
+            **extra,
         },
         notes=tuple(facts),
         meta={
@@ -178,12 +289,34 @@ def render_c3(c: Computed, lang: str) -> AnalysisResult:
         col = f"{ep}_reserves_to_debt [%]"
         sub = overlay.dropna(subset=[col])
         fig.add_trace(go.Scatter(x=sub["months_since_start"], y=sub[col], name=ep.upper()))
+    extra = []
+    if "distances" in c.tables:
+        dist = c.table("distances").rename(
+            columns={
+                **{k: f"{k} {_USD}" for k in ("level", "threshold", "distance")},
+                "distance_gdp": "distance_gdp [%]",
+            }
+        )
+        dist.attrs = {}
+        dist["quantity"] = [t(f"c3.quantity.{q}", lang) for q in dist["quantity"]]
+        renewed = c.table("renewed").rename(
+            columns={
+                "terminal_assets": f"terminal_assets {_USD}",
+                "terminal_reserves": f"terminal_reserves {_USD}",
+            }
+        )
+        renewed.attrs = {}
+        extra = [
+            Table("c3_distances", t("c3.table.distances", lang), dist),
+            Table("c3_renewed", t("c3.table.renewed", lang), renewed),
+        ]
     return AnalysisResult(
         id="C3",
         title=t("c3.title", lang),
         lang=lang,
         tables=(
             Table("c3_endpoints", t("c3.table.endpoints", lang), table),
+            *extra,
             Table(  # the first four years: QT1's runoff and QT2's to where the rules stop it
                 "c3_overlay",
                 t("c3.table.overlay", lang),
@@ -192,6 +325,11 @@ def render_c3(c: Computed, lang: str) -> AnalysisResult:
             ),
         ),
         figures=(Figure("c3_overlay", fig),),
-        notes=notes_of(c, lang, **assumption_text(lang)),
+        notes=notes_of(
+            c,
+            lang,
+            quantity=lambda q: t(f"c3.quantity.{q}", lang),
+            **assumption_text(lang),
+        ),
         meta={k: v for k, v in c.meta.items() if k != "debt_source"},
     )

@@ -30,6 +30,12 @@ from qtlab.analyses.result import (
 from qtlab.i18n import t, way
 from qtlab.present.figures import month_line, styled_figure
 from qtlab.present.tables import headers
+from qtlab.runs.baseline import (
+    BASELINE_GDP_GROWTH,
+    BASELINE_RULES,
+    DEFAULT_RESERVE_TARGET,
+    liabilities_reference,
+)
 from qtlab.runs.context import RunContext
 from qtlab.runs.forward import (
     DEFAULT_MONTHS,
@@ -39,7 +45,7 @@ from qtlab.runs.forward import (
     base_name,
     forward_projection,
 )
-from qtlab.runs.inputs import Assumption
+from qtlab.runs.inputs import Assumption, default_asset_path
 from qtlab.schema import MONTHS, PERCENT, USD_BN, USD_BN_PER_MONTH
 
 __all__ = ["DEFAULT_ALTERNATIVES", "compute_f1", "render_f1"]
@@ -97,6 +103,9 @@ def _forward(
             alternatives=alternatives,
             mortgage_rate=mortgage_rate,
             shock_bp=shock_bp,
+            liability_rules=BASELINE_RULES,
+            gdp_growth=BASELINE_GDP_GROWTH,
+            target=DEFAULT_RESERVE_TARGET,
         )
 
     plain = all(isinstance(a, int | float | str) for a in alternatives)
@@ -106,7 +115,15 @@ def _forward(
     return ctx.memo(key, compute)
 
 
-def _facts(fw: Forward, as_of: str | None) -> list[Fact]:
+def _refer(a: Assumption, baseline_rules: bool) -> Assumption:
+    """The liability rules as a reference to the baseline (stated at the top) when F1's
+    default run is the baseline (runoff over at the vantage), else ``a`` itself."""
+    if baseline_rules and a.key == "impact.assumption.liabilities":
+        return liabilities_reference(BASELINE_RULES)
+    return a
+
+
+def _facts(fw: Forward, as_of: str | None, baseline_rules: bool = False) -> list[Fact]:
     """The values of F1's notes; ``carry``, ``desc`` and ``text`` are
     :class:`~qtlab.runs.inputs.Assumption` objects (a catalogue key and its values),
     ``kind``, ``excess`` and ``*_move`` ids, all worded by render."""
@@ -206,7 +223,10 @@ def _facts(fw: Forward, as_of: str | None) -> list[Fact]:
                 },
             )
         )
-    facts += [Fact("impact.note.assumption", {"text": a}) for a in fw.assumptions[1:]]
+    facts += [
+        Fact("impact.note.assumption", {"text": _refer(a, baseline_rules)})
+        for a in fw.assumptions[1:]
+    ]
     if as_of is not None:
         facts.append(Fact("f1.note.asof", {"date": as_of}))
     return facts
@@ -262,7 +282,7 @@ def compute_f1(
             ),
             "h41_check": tidy(h41, dict.fromkeys(h41.columns, USD_BN)),
         },
-        notes=tuple(_facts(fw, as_of)),
+        notes=tuple(_facts(fw, as_of, default_asset_path(ctx.as_of) == "hold")),
         series={"history": fw.history},
         meta={
             "as_of": as_of,

@@ -37,6 +37,10 @@ def forward_json(
     mortgage_rate: str = "flat",
     shock_bp: float = 0.0,
     data_dir: Any = None,
+    *,
+    inflation: Any = "trailing",
+    settlement_lag: Any = 2,
+    reserve_target: str = "fomc-2025-12",
 ) -> dict[str, Any]:
     """The ``qtlab forward --json`` payload (:func:`~qtlab.cli._common.envelope`):
     amounts [USD bn], months ``YYYY-MM``.
@@ -55,7 +59,15 @@ def forward_json(
 
     cols = tuple(c for c in PATH_COLUMNS if c not in _NOT_IN_JSON)  # [USD bn]
     from qtlab.runs.context import RunContext  # noqa: PLC0415
+    from qtlab.runs.options import (  # noqa: PLC0415
+        inflation_option,
+        reserve_target_option,
+        settlement_option,
+    )
 
+    infl = inflation_option(inflation)  # the edge: text to typed options, files read once
+    settle = settlement_option(settlement_lag)
+    target = reserve_target_option(reserve_target)
     ds = RunContext(as_of, data_dir=data_dir)
     fw = forward_projection(
         ds,
@@ -64,6 +76,9 @@ def forward_json(
         alternatives=list(alternatives or []),
         mortgage_rate=mortgage_rate,
         shock_bp=shock_bp,
+        target=target,
+        inflation=infl,
+        settlement=settle,
     )
     summary = fw.summary()
     chk = fw.start_check
@@ -136,7 +151,21 @@ def _alternative(text: str) -> str:
     return text
 
 
-@handle_errors
+#: The library's parameter names in ``forward`` errors, as the flags the user typed.
+FORWARD_FLAGS = {
+    "inflation": "--inflation",
+    "settlement_lag": "--settlement-lag",
+    "reserve_target": "--reserve-target",
+}
+#: Help of the flags ``project`` shares.
+INFLATION_HELP = (
+    "TIPS inflation past the data: trailing (its trailing 12 months fading to 2% a year "
+    "over 24 months), a flat annual rate such as 2.5 [% a year], or a CSV (month,inflation)."
+)
+SETTLEMENT_HELP = "Months from MBS principal to the settlement of its reinvestment (0..6)."
+
+
+@handle_errors(flags=FORWARD_FLAGS)
 def forward(
     months: Annotated[
         int,
@@ -176,6 +205,16 @@ def forward(
         str | None,
         typer.Option("--as-of", help="Vantage date (YYYY-MM-DD): run from the data known then."),
     ] = None,
+    inflation: Annotated[str, typer.Option("--inflation", help=INFLATION_HELP)] = "trailing",
+    settlement_lag: Annotated[str, typer.Option("--settlement-lag", help=SETTLEMENT_HELP)] = "2",
+    reserve_target: Annotated[
+        str,
+        typer.Option(
+            "--reserve-target",
+            help="Reserves the purchases hold: fomc-2025-12 (their level when runoff ended, "
+            "growing with the non-reserve liabilities), a level [USD bn] or a GDP share (8%gdp).",
+        ),
+    ] = "fomc-2025-12",
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     data_dir: DataDirOpt = None,
     fmt: FormatOpt = None,
@@ -183,9 +222,27 @@ def forward(
 ) -> None:
     """F1: the balance sheet from the latest holdings under the regime in force and
     alternatives [USD bn]."""
+    from qtlab.runs.options import (  # noqa: PLC0415 (lazy: fast --help)
+        inflation_option,
+        reserve_target_option,
+        settlement_option,
+    )
+
     form = choose_format(fmt, as_json)
     alt = [_alternative(a) for a in alt] if alt else alt
-    res = forward_json(as_of, months, bill_purchases, alt, mortgage_rate, shock_bp, data_dir)
+    # parsed before any data are read: a bad value fails at once, naming its flag
+    res = forward_json(
+        as_of,
+        months,
+        bill_purchases,
+        alt,
+        mortgage_rate,
+        shock_bp,
+        data_dir,
+        inflation=inflation_option(inflation),
+        settlement_lag=settlement_option(settlement_lag),
+        reserve_target=reserve_target_option(reserve_target),
+    )
     check = Tab(
         f"Starting point: carried forward vs the weekly SOMA summary of {res['anchor']}",
         ("kind", "carried forward", "weekly", "gap", "gap [%]"),

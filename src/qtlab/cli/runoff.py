@@ -34,6 +34,7 @@ from qtlab.cli._common import (
     num,
     preset_name,
 )
+from qtlab.cli.forward import INFLATION_HELP, SETTLEMENT_HELP
 from qtlab.errors import SpecError, quoted
 from qtlab.policy import Policy, load_preset, to_month
 from qtlab.schema import MONTHS, PERCENT, USD_BN
@@ -119,6 +120,8 @@ PROJECT_FLAGS = {
         "`qtlab endpoint --bank-assets LEVEL[:GROWTH]`"
     ),
     "(bills=, coupons=; load_preset's rmp_pace=)": "(--rmp-pace)",
+    "inflation": "--inflation",
+    "settlement_lag": "--settlement-lag",
 }
 
 
@@ -305,6 +308,8 @@ def project_cmd(
     ] = None,
     rule: RuleOpt = None,
     issuance_mix: MixOpt = None,
+    inflation: Annotated[str, typer.Option("--inflation", help=INFLATION_HELP)] = "trailing",
+    settlement_lag: Annotated[str, typer.Option("--settlement-lag", help=SETTLEMENT_HELP)] = "2",
     as_json: JsonOpt = False,
     data_dir: DataDirOpt = None,
     fmt: FormatOpt = None,
@@ -327,7 +332,10 @@ def project_cmd(
     from qtlab.engine import LIABILITY_COLUMNS  # noqa: PLC0415
     from qtlab.runs.endpoint import project_with_endpoint  # noqa: PLC0415
     from qtlab.runs.forward import run_start  # noqa: PLC0415
+    from qtlab.runs.options import inflation_option, settlement_option  # noqa: PLC0415
 
+    infl = inflation_option(inflation)  # the edge: text to typed options, a file read once
+    settle = settlement_option(settlement_lag)
     mr = mortgage_rate or "flat"
     ds = _dataset(start, as_of, data_dir)
     first, pol = run_start(ds, _policy(name, rmp_pace), start)
@@ -341,6 +349,8 @@ def project_cmd(
         mortgage_rate=mr,
         shock_bp=shock_bp,
         issuance_mix=mix,
+        inflation=infl,
+        settlement=settle,
     )
     f = p.frame
     stop = _endpoint_summary(p, used)
@@ -545,8 +555,9 @@ def endpoint_cmd(
         str | None,
         typer.Option(
             help="Runoff policy preset for the engine (qt1-2017, qt2-announced, qt2-realized, "
-            "rmp-2025), or caps (the QT2 caps in full) or hold; default: qt2-announced before "
-            "QT2 ended, hold after."
+            "rmp-2025), or caps (the QT2 caps in full), renewed (the QT2 caps resumed from "
+            "their start after the vantage) or hold; default: the baseline (the plan in force "
+            "before QT2 ended, F1's default run after)."
         ),
     ] = None,
     rule: RuleOpt = None,
@@ -574,7 +585,7 @@ def endpoint_cmd(
     form = choose_format(fmt, as_json)
     horizon = deprecated_alias(months, horizon, "--months", "--horizon", default=120)
     if policy is not None:
-        policy = preset_name(policy, extra=("caps", "hold"))
+        policy = preset_name(policy, extra=("caps", "renewed", "hold"))
     from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.runs.liabilities import endpoint  # noqa: PLC0415 (lazy: fast --help)
 

@@ -51,6 +51,7 @@ from qtlab.report.provenance import (
     reference_rows,
 )
 from qtlab.report.summary import summary_items
+from qtlab.runs.baseline import baseline
 from qtlab.runs.context import RunContext
 from qtlab.store.dataset import to_date
 
@@ -232,6 +233,18 @@ def build_report(
         return _build(ctx, out_dir, specs, lang, vantage, png, browser, progress, t0)
 
 
+#: The sections that run from the one baseline (:mod:`qtlab.runs.baseline`).
+BASELINE_SECTIONS = frozenset({"C2", "C3", "D1", "D2", "D3", "F1", "F2"})
+
+
+def _baseline_lines(ctx: RunContext, results: Sequence[AnalysisResult], lang: str) -> list[str]:
+    """The baseline's assumptions in ``lang``, stated once near the top when a section
+    that runs from it is in the report (none otherwise)."""
+    if not any(r.id in BASELINE_SECTIONS for r in results):
+        return []
+    return [a.text(lang) for a in baseline(ctx).assumptions]
+
+
 def _build(
     ctx: RunContext,
     out_dir: Path,
@@ -309,6 +322,7 @@ def _build(
             generated=generated,
             version=__version__,
             summary=summary_items(results, lang),
+            baseline=_baseline_lines(ctx, results, lang),
         )
         (tmp / "index.html").write_text(page, encoding="utf-8")
         (tmp / MARKER).write_text(

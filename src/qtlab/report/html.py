@@ -142,8 +142,10 @@ def render_page(
     generated: str,
     version: str,
     summary: Sequence[SummaryItem] = (),
+    baseline: Sequence[str] = (),
 ) -> str:
-    """The whole ``index.html`` as text; ``summary``: the first screen's tiles."""
+    """The whole ``index.html`` as text; ``summary``: the first screen's tiles;
+    ``baseline``: the sentences of the one baseline the sections share, stated once."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     tpl = env.from_string(_template_text("index.html.j2"))
     strings = {
@@ -152,6 +154,8 @@ def render_page(
     }
     strings["summary_title"] = t("report.summary.title", lang)
     strings["summary_intro"] = t("report.summary.intro", lang)
+    strings["baseline_title"] = t("report.baseline.title", lang)
+    strings["baseline_intro"] = t("report.baseline.intro", lang)
     vantage = (
         t("report.vantage_as_of", lang, date=as_of) if as_of else t("report.vantage_latest", lang)
     )
@@ -165,6 +169,7 @@ def render_page(
         s=strings,
         sections=sections,
         summary=summary,
+        baseline=baseline,
         provenance=provenance,
         css=Markup(_template_text("report.css")),
         plotlyjs=Markup(_plotlyjs()),

@@ -60,7 +60,7 @@ SUMMARY_ITEMS: tuple[_Spec, ...] = (
         ("f1.note.regime_target", "f1.note.regime", "f1.note.regime_no_purchases"),
         _first,
     ),
-    ("endpoint", "C3", ("c3.note.result", "c3.note.none"), _first),
+    ("endpoint", "C3", ("c3.note.result", "c3.note.renewed", "c3.note.none"), _first),
     ("ten_year", "D2", ("d2.note.peak",), _first),
 )
 

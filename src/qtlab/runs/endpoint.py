@@ -22,7 +22,15 @@ from qtlab.balance import (
     find_endpoint,
     parse_rule,
 )
-from qtlab.engine import LIABILITY_COLUMNS, BalanceInputs, IssuanceMix, Projection
+from qtlab.engine import (
+    DESK_MBS_LAG,
+    LIABILITY_COLUMNS,
+    BalanceInputs,
+    InflationAssumption,
+    IssuanceMix,
+    MbsSettlement,
+    Projection,
+)
 from qtlab.errors import SpecError
 from qtlab.policy import Endpoint, EndpointCondition, Policy, load_preset
 from qtlab.runs.context import RunContext
@@ -196,6 +204,8 @@ def project_with_endpoint(
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     liability_rules: LiabilityRules | None = None,
     issuance_mix: IssuanceMix | None = None,
+    inflation: InflationAssumption | None = None,
+    settlement: MbsSettlement | None = None,
 ) -> tuple[Projection, tuple[str, ...]]:
     """:func:`~qtlab.runs.runoff.run_projection` (``qtlab project``) with the
     endpoint tested by the engine: runoff stops in the month the first rule binds and the
@@ -207,8 +217,10 @@ def project_with_endpoint(
     month of H.4.1 data visible in ``ctx`` and follow ``liability_rules`` (default C2's
     ``rrp_first``: ON RRP absorbs the decline first, TGA flat, currency growing);
     other assets are held at that month's total assets minus the securities projected
-    for it [USD bn]. ``issuance_mix``: the engine's (default its packaged mix). Returns the
-    projection and the assumptions used (in English).
+    for it [USD bn]. ``issuance_mix``: the engine's (default its packaged mix);
+    ``inflation``: the TIPS inflation assumption (default the trailing twelve months fading
+    to 2%); ``settlement``: when MBS reinvestment settles (default the Desk's lag). Returns
+    the projection and the assumptions used (in English).
     """
     if rules:
         conds = tuple(EndpointCondition.parse(r) for r in rules)
@@ -227,6 +239,8 @@ def project_with_endpoint(
             shock_bp=shock_bp,
             balance=balance,
             issuance_mix=issuance_mix,
+            inflation=inflation,
+            mbs_lag=DESK_MBS_LAG if settlement is None else settlement.lag,
         )
 
     if policy.endpoint is None:

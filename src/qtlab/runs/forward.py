@@ -36,7 +36,10 @@ from qtlab.balance import (
     reserve_target,
 )
 from qtlab.engine import (
+    DESK_MBS_LAG,
     BalanceInputs,
+    InflationAssumption,
+    MbsSettlement,
     Projection,
     RealizedPaydowns,
     SplicedPaydowns,
@@ -399,6 +402,8 @@ def forward_projection(
     liability_rules: LiabilityRules | None = None,
     gdp_growth: float = DEFAULT_GDP_GROWTH,
     target: str | None = "fomc-2025-12",
+    inflation: InflationAssumption | None = None,
+    settlement: MbsSettlement | None = None,
 ) -> Forward:
     """F1: project the balance sheet from the latest holdings, side by side per alternative.
 
@@ -434,6 +439,12 @@ def forward_projection(
         this target (:func:`qtlab.balance.reserve_target`): ``"fomc-2025-12"`` (their
         level in the state month, growing with the non-reserve liabilities),
         ``"level=<USD bn>"`` or ``"gdp_share=<share>"``; ``None``: the preset's pace.
+    inflation
+        The TIPS inflation assumption past the data (default
+        :class:`~qtlab.engine.InflationAssumption`: the trailing twelve months fading to 2%).
+    settlement
+        When MBS reinvestment settles (default :class:`~qtlab.engine.MbsSettlement`: the
+        Desk's lag); only its ``lag`` [months] is used.
 
     Returns
     -------
@@ -481,7 +492,15 @@ def forward_projection(
 
     def run(policy: Policy, balance: BalanceInputs | None = None) -> Projection:
         return run_projection(
-            ctx, policy, start, months, mbs_paydowns=src, observe=observe, balance=balance
+            ctx,
+            policy,
+            start,
+            months,
+            mbs_paydowns=src,
+            observe=observe,
+            balance=balance,
+            inflation=inflation,
+            mbs_lag=DESK_MBS_LAG if settlement is None else settlement.lag,
         )
 
     base_run = run(dpol)

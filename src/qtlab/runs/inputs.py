@@ -79,6 +79,10 @@ ASSET_PATHS: Final[Mapping[str, str]] = {
         "as MBS paydowns fell short of their cap"
     ),
     "hold": "total assets held flat at their last level (no runoff)",
+    "renewed": (
+        "renewed runoff: the QT2 caps resumed from their start the month after the vantage, "
+        "47.5 bn a month for three months, then 95 bn (FOMC, 2022-05-04); an upper bound"
+    ),
 }
 _QT2_PHASE = (pd.Period("2022-06", freq="M"), pd.Period("2022-09", freq="M"), 47.5, 95.0)
 _GDP_PUBLICATION_LAG_DAYS: Final = 30
@@ -397,6 +401,8 @@ def asset_path(name: str, state: LiabilityState, through: pd.Period) -> pd.Serie
     if name == "hold":
         return pd.Series(state.total_assets, index=idx, name="total_assets")
     start, step_up, low, high = _QT2_PHASE
+    if name == "renewed":  # the same caps, from their start the month after the state
+        start, step_up = state.month + 1, state.month + 1 + (step_up - start).n
     decline = np.where(idx < start, 0.0, np.where(idx < step_up, low, high))
     return pd.Series(state.total_assets - np.cumsum(decline), index=idx, name="total_assets")
 

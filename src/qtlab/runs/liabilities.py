@@ -8,10 +8,13 @@ CLI (``qtlab endpoint``, ``qtlab fit-yield``) and the forecasts of E1 share:
 - :func:`endpoint`: the month the first of a set of C3 rules binds;
 - :func:`stopped_path`: the projection with runoff stopped there.
 
-The asset path is by default the runoff engine under the announced QT2 policy before QT2
-ended (total securities; other assets held at their start level), assets held flat after.
+The asset path is by default the baseline's (:func:`~qtlab.runs.baseline.baseline`): the
+runoff engine under the plan in force before QT2 ended (total securities; other assets
+held at their start level), F1's default run after (the regime in force with
+reserve-management purchases holding reserves at their target).
 ``asset_path_name`` picks any engine policy preset or a simple path (``caps``: the QT2
-caps in full; ``hold``); ``assets=`` or ``securities=`` (monthly Series [USD bn]) give a
+caps in full; ``renewed``: the same caps resumed from their start after the vantage;
+``hold``); ``assets=`` or ``securities=`` (monthly Series [USD bn]) give a
 path directly. On an engine policy the rules are the policy's endpoint
 (:func:`~qtlab.runs.endpoint.engine_stop`): the engine projects the liabilities month by
 month and stops runoff where the first rule binds (the end of QT1's regime after). On the
@@ -38,6 +41,7 @@ from qtlab.balance import (
 )
 from qtlab.errors import SpecError, one_of
 from qtlab.policy import PRESET_NAMES
+from qtlab.runs.baseline import BASELINE_GDP_GROWTH, baseline, liabilities_reference
 from qtlab.runs.context import RunContext
 from qtlab.runs.endpoint import engine_endpoint
 from qtlab.runs.inputs import (
@@ -67,6 +71,8 @@ SCENARIOS: Final[Mapping[str, Mapping[str, Any]]] = {
     "rrp_floor_500": {"rrp_rule": "absorb_first", "rrp_floor": 500.0},
     "half_share": {"rrp_rule": "fixed_share", "rrp_share": 0.5},
 }
+#: The catalogue key of the baseline asset path (a reference to the report's top).
+_BASELINE_PATH: Final = "impact.asset_path.baseline"
 #: C3's default rules: the first to bind ends runoff.
 DEFAULT_RULES: Final = ("reserves_peak_fraction=0.5", "assets_to_gdp=0.2", "reserves_to_gdp=0.08")
 
@@ -89,7 +95,8 @@ def liability_projection(
     The asset path is, in order of precedence: ``assets`` (total assets [USD bn]),
     ``securities`` (total securities held [USD bn], e.g. a runoff projection's
     ``total_securities``, starting at or after the last H.4.1 month; other assets
-    are held at their start level), or the named path ``asset_path_name``.
+    are held at their start level), the named path ``asset_path_name``, or the
+    baseline's (:func:`~qtlab.runs.baseline.baseline`).
 
     The projection starts the month after the last complete month of H.4.1 data.
     ``inputs`` (from an earlier call, same horizon) saves reading the data again.
@@ -110,11 +117,20 @@ def liability_projection(
         path = assets_from_securities(sec, inp.state.total_assets, base)
         path = path[path.index > inp.last_month].loc[:through]
         desc = Assumption("impact.asset_path.securities", {"other": inp.state.total_assets - base})
+    elif (
+        asset_path_name is None
+        and default_asset_path(ctx.as_of) == "hold"
+        and baseline(ctx).runoff_over
+    ):
+        path = baseline(ctx).assets(through)
+        path = path[path.index > inp.last_month]
+        desc = Assumption(_BASELINE_PATH)
     else:
         name = asset_path_name or default_asset_path(ctx.as_of)
         if name in ASSET_PATHS:
             path = asset_path(name, inp.state, through)
-            desc = Assumption(f"impact.asset_path.{name}")
+            values = {"start": str(inp.last_month + 1)} if name == "renewed" else {}
+            desc = Assumption(f"impact.asset_path.{name}", values)
         elif name in asset_path_names():
             sec, base = engine_securities(ctx, name, inp.last_month + 1, horizon)
             path = assets_from_securities(sec, inp.state.total_assets, base)
@@ -128,6 +144,8 @@ def liability_projection(
             )
     rules = LiabilityRules(currency_growth=currency_growth, tga=tga, **SCENARIOS[scenario])
     proj = project_liabilities(path, inp.state, rules)
+    if desc.key == _BASELINE_PATH:  # stated once at the top: refer to it unless varied
+        return inp, proj, (desc, liabilities_reference(rules))
     return inp, proj, (desc, rules_assumption(rules))
 
 
@@ -181,13 +199,21 @@ def endpoint(
         body["total_assets"].diff().fillna(body["total_assets"].iloc[0] - inp.state.total_assets)
         < 0
     ]
-    used = (inp.gdp_assumption, *inp.state_notes, *desc)
+    used: tuple[Assumption, ...] = (inp.gdp_assumption, *inp.state_notes, *desc)
+    full = used  # the result's English lines: every assumption in full
+    if desc[0].key == _BASELINE_PATH:
+        full = (*baseline(ctx).assumptions, *inp.state_notes)
+        if gdp_growth == BASELINE_GDP_GROWTH:  # the baseline's, stated at the top
+            used = (*inp.state_notes, *desc)
+        if desc[1].key != "baseline.ref.liabilities":
+            full = (*full, desc[1])
     if len(falling) == 0:
         # no runoff to end; still check the rules and their inputs
         find_endpoint(
             body, rules, reserves_history=inp.reserves, gdp=inp.gdp, bank_assets=bank_assets
         )
         used = (*used, Assumption("impact.assumption.no_runoff"))
+        full = (*full, Assumption("impact.assumption.no_runoff"))
         res = EndpointResult(
             None,
             None,
@@ -196,7 +222,7 @@ def endpoint(
             None,
             {str(r): None for r in rules},
             pd.DataFrame(),
-            tuple(a.text("en") for a in used),
+            tuple(a.text("en") for a in full),
         )
         return res, proj, inp, used
     res = find_endpoint(
@@ -206,7 +232,7 @@ def endpoint(
         reserves_history=inp.reserves,
         gdp=inp.gdp,
         bank_assets=bank_assets,
-        assumptions=tuple(a.text("en") for a in used),
+        assumptions=tuple(a.text("en") for a in full),
     )
     return res, proj, inp, used
 

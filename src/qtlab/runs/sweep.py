@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from qtlab._periods import to_monthly
-from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules
 from qtlab.balance.models import LiabilityModelFit
 from qtlab.engine import DESK_MBS_LAG
 from qtlab.errors import DateRangeError, SpecError, UnknownSeriesError
@@ -26,6 +25,7 @@ from qtlab.impact.paths import SEP_MIDPOINT_TO_UPPER
 from qtlab.policy import Policy, preset_in_force
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
 from qtlab.prepay import CohortState
+from qtlab.runs.baseline import BASELINE_GDP_GROWTH, BASELINE_INFLATION, BASELINE_RULES
 from qtlab.runs.context import RunContext
 from qtlab.runs.forward import realized_paydown_rates, start_month
 from qtlab.runs.inputs import ImpactInputs, balance_from_h41, fit_liability_model, load_inputs
@@ -254,7 +254,7 @@ def forward_start(
     months: int = 36,
     policy: Policy | str | None = None,
     sep: str = "latest",
-    gdp_growth: float = DEFAULT_GDP_GROWTH,
+    gdp_growth: float = BASELINE_GDP_GROWTH,
     indicator: str = "reserves_to_debt",
     params: str | None = None,
 ) -> SweepStart:
@@ -278,7 +278,7 @@ def sweep_start_with_inputs(
     months: int,
     policy: Policy | str,
     sep: str = "latest",
-    gdp_growth: float = DEFAULT_GDP_GROWTH,
+    gdp_growth: float = BASELINE_GDP_GROWTH,
     indicator: str = "reserves_to_debt",
     params: str | None = None,
 ) -> tuple[SweepStart, ImpactInputs]:
@@ -328,7 +328,7 @@ def sweep_start_with_inputs(
         },
         index=grid,
     )
-    tips = tips_accrual(ctx)  # measured, then the default inflation assumption
+    tips = tips_accrual(ctx, BASELINE_INFLATION)  # measured, then the baseline's assumption
     ym = YieldModel(
         indicator,
         fit.params.to_numpy(np.float64),
@@ -353,8 +353,6 @@ def sweep_start_with_inputs(
         "mbs_settlement": mbs_settlement(holdings, realized_paydown_rates(ctx), DESK_MBS_LAG),
     }
     s0 = deterministic(SweepStart(**common), pol, balance=False).start_holdings()
-    bal = balance_from_h41(
-        inp, s0["total_securities"] + s0["tips_inflation_comp"], LiabilityRules()
-    )
+    bal = balance_from_h41(inp, s0["total_securities"] + s0["tips_inflation_comp"], BASELINE_RULES)
     shocks, _ = liability_shocks(ctx, inp, pol)
     return SweepStart(**common, balance=bal, yield_model=ym, liability_shocks=shocks), inp
