@@ -253,11 +253,20 @@ def test_the_dashboard_keeps_one_context_per_vantage_and_state(monkeypatch, tmp_
     monkeypatch.setenv("QTLAB_DATA_DIR", str(tmp_path))
     with Store(tmp_path) as st:
         st.ingest([_walcl("2026-09-01", 6500.0)])
-    from qtlab.analyses import AnalysisResult, Table
+    from qtlab.analyses import AnalysisResult, Computed, Table, registry, result
 
-    def walcl(c: RunContext) -> AnalysisResult:
+    def walcl(c: RunContext) -> Computed:
         v = pd.DataFrame({"walcl": [c.series("WALCL").loc["2026-08-26"]]})
-        return AnalysisResult(id="Z1", title="z", lang="en", tables=(Table("z", "z", v),))
+        return Computed(id="Z1", tables={"z": v})
+
+    def render_z1(c: Computed, lang: str) -> AnalysisResult:
+        return AnalysisResult(
+            id="Z1", title="z", lang=lang, tables=(Table("z", "z", c.table("z")),)
+        )
+
+    registry()  # every module registered before the test's own analysis
+    monkeypatch.setitem(result._REGISTRY, "Z1", result.AnalysisSpec("Z1", "test", 999, walcl))
+    monkeypatch.setitem(result._RENDERERS, "Z1", render_z1)
 
     cache = ResultCache()
     ctx = cache.context(None)

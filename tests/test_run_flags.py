@@ -98,10 +98,15 @@ def default_forward() -> dict:
     return forward_json(months=12)
 
 
+def _paths(obj: dict, alternative: str = "rmp-target") -> list[dict]:
+    """The monthly rows of one alternative of F1's JSON (version 2: ``rows`` tagged by it)."""
+    return [r for r in obj["rows"] if r["alternative"] == alternative]
+
+
 def test_reserve_target_changes_fs_reserves(default_forward) -> None:
-    base = default_forward["alternatives"]["rmp-target"]["paths"]
+    base = _paths(default_forward)
     high = forward_json(months=12, reserve_target="level=4000")
-    rows = high["alternatives"]["rmp-target"]["paths"]
+    rows = _paths(high)
     # a target far above today's reserves: purchases raise them towards it
     assert rows[-1]["reserves"] > base[-1]["reserves"] + 300
     assert rows[-1]["total_assets"] > base[-1]["total_assets"] + 300
@@ -110,8 +115,8 @@ def test_reserve_target_changes_fs_reserves(default_forward) -> None:
 
 def test_inflation_changes_tips_compensation(default_forward) -> None:
     hot = forward_json(months=12, inflation=inflation_option("10"))
-    base = default_forward["alternatives"]["rmp-target"]["paths"]
-    rows = hot["alternatives"]["rmp-target"]["paths"]
+    base = _paths(default_forward)
+    rows = _paths(hot)
     # 10% a year on about 100 bn of compensation and 300 bn of TIPS par, against ~2.3%
     assert rows[-1]["tips_inflation_comp"] > base[-1]["tips_inflation_comp"] + 10
 
@@ -147,7 +152,7 @@ def test_project_cli_takes_the_flags() -> None:
         "8",
     )
     assert a.exit_code == 0 and b.exit_code == 0, (a.output, b.output)
-    ma, mb = json.loads(a.stdout)["months"], json.loads(b.stdout)["months"]
+    ma, mb = json.loads(a.stdout)["rows"], json.loads(b.stdout)["rows"]
     assert [r["month"] for r in ma] == [r["month"] for r in mb]
     assert any(abs(x["mbs"] - y["mbs"]) > 1.0 for x, y in zip(ma, mb, strict=True))
 
@@ -156,10 +161,11 @@ def test_endpoint_cli_runs_renewed_runoff_and_states_the_baseline() -> None:
     res = run_cli("endpoint", "--policy", "renewed", "--rule", "reserves_to_gdp=0.08", "--json")
     assert res.exit_code == 0, res.output
     obj = json.loads(res.stdout)
-    assert obj["rule"] == "reserves_to_gdp=0.08" and obj["end_month"] is not None
+    stop = obj["summary"]
+    assert stop["rule"] == "reserves_to_gdp=0.08" and stop["end_month"] is not None
     assert any("QT2 caps resumed" in a for a in obj["assumptions"])
     base = run_cli("endpoint", "--json")
     assert base.exit_code == 0, base.output
     lines = json.loads(base.stdout)["assumptions"]
-    assert json.loads(base.stdout)["rule"] is None  # the baseline has no runoff today
+    assert json.loads(base.stdout)["summary"]["rule"] is None  # the baseline: no runoff today
     assert any(line.startswith("Assets: F1's default run") for line in lines)
