@@ -1,4 +1,5 @@
-"""The assumptions a liability-side or impact result prints, one note each.
+"""The assumptions a liability-side or impact result prints, one note each, and the
+words of the ids the C and D notes keep (indicators, fit forms).
 
 Computed as :class:`~qtlab.analyses.computed.Fact` s of the key ``impact.note.assumption``
 whose ``text`` is an :class:`~qtlab.runs.inputs.Assumption` (a catalogue key and its
@@ -11,17 +12,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from qtlab.analyses.computed import Fact
-from qtlab.analyses.result import Note, note
+from qtlab.i18n import t
 from qtlab.runs.inputs import Assumption
 
-__all__ = ["assumption_facts", "assumption_notes", "assumption_text"]
+__all__ = ["assumption_facts", "assumption_text", "translated"]
 
 ASSUMPTION_KEY = "impact.note.assumption"
-
-
-def assumption_notes(items: Sequence[Assumption], lang: str) -> list[Note]:
-    """One note per assumption, in ``lang`` (key ``impact.note.assumption``)."""
-    return [note(ASSUMPTION_KEY, lang, text=a.text(lang)) for a in items]
 
 
 def assumption_facts(items: Sequence[Assumption]) -> list[Fact]:
@@ -37,3 +33,15 @@ def assumption_text(lang: str) -> dict[str, Callable[[Any], str]]:
         return a.text(lang)
 
     return {"text": text, "assumptions": text}
+
+
+def translated(lang: str) -> dict[str, Callable[[Any], str]]:
+    """The ``notes_of`` names of the D notes in ``lang``: assumptions (``text``,
+    ``policy``) as sentences, indicator ids as series names, fit forms as words."""
+    words = assumption_text(lang)
+    return {
+        "text": words["text"],
+        "policy": words["text"],
+        "indicator": lambda i: t(f"d1.series.{i}", lang),
+        "form": lambda f: t(f"d2.form.{f}", lang),
+    }

@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import period_index, value_at
+from qtlab.analyses._assumptions import assumption_facts, translated
 from qtlab.analyses._figures import shade_episodes
-from qtlab.analyses._impact_notes import assumption_facts, translated
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.balance import DEFAULT_GDP_GROWTH

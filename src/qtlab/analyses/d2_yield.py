@@ -17,8 +17,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab._periods import period_index
+from qtlab.analyses._assumptions import assumption_facts, translated
 from qtlab.analyses._d2_family import duration_table, family, recipe_rows, sensitivity_figure
-from qtlab.analyses._impact_notes import assumption_facts, translated
 from qtlab.analyses._yield_forecast import YieldForecast, yield_forecast
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders

@@ -15,7 +15,7 @@ from typing import Any, Final
 import pandas as pd
 
 from qtlab._periods import fiscal_year, period_index, to_monthly, value_at
-from qtlab.analyses._impact_notes import assumption_facts, translated
+from qtlab.analyses._assumptions import assumption_facts, translated
 from qtlab.analyses._yield_forecast import spec_fact, yield_forecast
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
