@@ -64,7 +64,7 @@ def test_the_engine_on_the_recipes_inputs_gives_the_cli_numbers_to_the_cent():
         "--json",
     )
     assert res.exit_code == 0, res.output
-    rows = {r["month"]: r for r in json.loads(res.stdout)["months"]}
+    rows = {r["month"]: r for r in json.loads(res.stdout)["rows"]}
     assert len(rows) == MONTHS
     for month, row in mine.frame.iterrows():
         got = rows[str(month)]

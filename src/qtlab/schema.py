@@ -63,6 +63,7 @@ __all__ = [
     "SERIES",
     "SERIES_COLUMNS",
     "SERIES_FAMILIES",
+    "STOCK_COLUMNS",
     "TREASURY_KINDS",
     "USD_BN",
     "USD_BN_PER_MONTH",
@@ -170,6 +171,19 @@ TREASURY_KINDS: Final[tuple[str, ...]] = HOLDING_KINDS[:4]
 COUPON_KINDS: Final[tuple[str, ...]] = TREASURY_KINDS[1:]
 #: Agency debt, agency MBS and agency CMBS.
 AGENCY_KINDS: Final[tuple[str, ...]] = HOLDING_KINDS[4:]
+
+#: The holdings columns of a projection's monthly frame [USD bn], stocks at the month's
+#: end (par; TIPS inflation compensation apart): the kinds with their Treasury and
+#: securities totals, in the engine's order (:data:`qtlab.engine.FRAME_COLUMNS` starts
+#: with them).
+STOCK_COLUMNS: Final[tuple[str, ...]] = (
+    *(KIND_COLUMNS[Kind(k)] for k in TREASURY_KINDS),
+    "coupons",
+    "treasury",
+    "tips_inflation_comp",
+    *(KIND_COLUMNS[Kind(k)] for k in AGENCY_KINDS),
+    "total_securities",
+)
 
 #: Keys used for per-kind totals in summaries (``qtlab data status --json``).
 KIND_TOTAL_KEYS: Final[Mapping[str, str]] = {k.value: c for k, c in KIND_COLUMNS.items()}

@@ -15,27 +15,13 @@ from qtlab.i18n import t
 from qtlab.policy import Policy
 from qtlab.present.figures import month_line
 from qtlab.runs.context import RunContext
-from qtlab.schema import USD_BN, USD_BN_PER_MONTH
+from qtlab.schema import STOCK_COLUMNS, USD_BN, USD_BN_PER_MONTH
 
 BN = "[USD bn]"
 
 #: Columns of an engine frame that are stocks at the month's end [USD bn]; the others
 #: (maturities, redemptions, rollovers, caps, paydowns, purchases) are monthly flows.
-STOCKS = frozenset(
-    {
-        "bills",
-        "coupons",
-        "notes_bonds",
-        "tips",
-        "frn",
-        "treasury",
-        "tips_inflation_comp",
-        "mbs",
-        "agency",
-        "cmbs",
-        "total_securities",
-    }
-)
+STOCKS = frozenset(STOCK_COLUMNS)
 
 
 def run_meta(ctx: RunContext, pol: Policy, **opts: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from qtlab import schema as glossary
-from qtlab.schema import USD_BN, USD_BN_PER_MONTH
+from qtlab.schema import STOCK_COLUMNS, USD_BN, USD_BN_PER_MONTH
 
 __all__ = [
     "COMMANDS",
@@ -67,17 +67,7 @@ COMMANDS: tuple[str, ...] = (
 FIELD_UNITS: dict[str, str] = {
     **dict.fromkeys(
         (
-            "bills",
-            "coupons",
-            "notes_bonds",
-            "tips",
-            "frn",
-            "treasury",
-            "tips_inflation_comp",
-            "mbs",
-            "agency",
-            "cmbs",
-            "total_securities",
+            *STOCK_COLUMNS,
             "total_assets",
             "reserves",
             "on_rrp",

@@ -22,7 +22,7 @@ from qtlab.engine.paydowns import PaydownAmounts, PaydownSource
 from qtlab.engine.settlement import MbsSettlement
 from qtlab.errors import SpecError
 from qtlab.policy import Policy
-from qtlab.schema import AGENCY_KINDS, TREASURY_KINDS, Kind
+from qtlab.schema import AGENCY_KINDS, STOCK_COLUMNS, TREASURY_KINDS, Kind
 
 __all__ = ["FRAME_COLUMNS", "LIABILITY_COLUMNS", "Projection", "project"]
 
@@ -30,14 +30,7 @@ __all__ = ["FRAME_COLUMNS", "LIABILITY_COLUMNS", "Projection", "project"]
 #: compensation apart), shared by :meth:`Projection.start_holdings`.
 _TREASURY_COLUMNS: Final = tuple(Kind(k).column for k in TREASURY_KINDS)
 _AGENCY_COLUMNS: Final = tuple(Kind(k).column for k in AGENCY_KINDS)
-_HOLDING_COLUMNS: Final = (
-    *_TREASURY_COLUMNS,
-    "coupons",
-    "treasury",
-    "tips_inflation_comp",
-    *_AGENCY_COLUMNS,
-    "total_securities",
-)
+_HOLDING_COLUMNS: Final = STOCK_COLUMNS
 
 
 def _add_totals(d: Any, securities: bool = True) -> None:
