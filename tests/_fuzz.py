@@ -18,7 +18,7 @@ import pandas as pd
 from hypothesis import strategies as st
 
 from qtlab.errors import ParseError, QtlabError
-from qtlab.sources._base import SourceData
+from qtlab.sources import SourceData
 
 #: Hostile inputs run so far in this session, per suite (printed at the end of the run).
 COUNTS: dict[str, int] = {}

@@ -30,6 +30,8 @@ from dash.exceptions import PreventUpdate
 
 from qtlab.analyses.result import get_analysis, registry
 from qtlab.app import create_app, serve
+
+# private on purpose: the dashboard's callbacks and state are internal to qtlab.app
 from qtlab.app._callbacks import regime_rows, restore
 from qtlab.app._compute import (
     EXPLORER_IDS,

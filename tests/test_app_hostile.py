@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 
 from qtlab.app import create_app
+
+# private on purpose: the dashboard's request validation is internal to qtlab.app
 from qtlab.app._compute import ExplorerSpec, ResultCache, explorer_spec, result_bytes, results
 from qtlab.app._layout import browser_view, explorer_section, explorer_state
 from qtlab.errors import QtlabError

@@ -8,6 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from qtlab.cli import app
+
+# private on purpose: the CLI's shared option machinery (qtlab.cli._common)
 from qtlab.cli._common import choice
 from qtlab.cli.impact import _check_choices
 from qtlab.errors import SpecError

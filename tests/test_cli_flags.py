@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from _helpers import flat, run_cli
+
+# private on purpose: the CLI's map from library parameters to flags
 from qtlab.cli._common import COMMON_FLAGS, to_flags
 from qtlab.errors import SpecError
 from qtlab.policy import load_preset

@@ -12,6 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from qtlab.cli import app
+
+# private on purpose: the CLI's JSON envelope and its schema
 from qtlab.cli._envelope import (
     COMMANDS,
     ENVELOPE_KEYS,

@@ -13,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from qtlab.cli import app
+
+# private on purpose: the CLI's table folding and output formats
 from qtlab.cli._common import (
     SCHEMA_VERSION,
     Tab,

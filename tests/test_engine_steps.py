@@ -22,6 +22,8 @@ from qtlab import schema
 from qtlab.balance import LiabilityRules, LiabilityState
 from qtlab.balance.step import Liabilities, RrpCode, liability_step, rrp_step
 from qtlab.engine import FRAME_COLUMNS, BalanceInputs, ConstantPaydownRate, project
+
+# private on purpose: the kernels' named steps and their column layout
 from qtlab.engine._core import FLOW_COLUMNS
 from qtlab.engine._steps import OBS_COLUMNS, Excess, MonthRules, Obs, Sales, TKind, redeem
 from qtlab.policy import Endpoint, Policy, Regime, RegimeSource

@@ -30,6 +30,8 @@ from qtlab.engine import default_issuance_mix
 from qtlab.policy import Policy, load_preset
 from qtlab.runs.options import read_paydown_file, read_rate_file
 from qtlab.sources import cbo, fomc, fred, freddie, nyfed, treasury
+
+# private on purpose: the parsers behind the public readers, fuzzed directly
 from qtlab.sources._mspd_opdm import parse_opdm
 from qtlab.sources.user import parse_series_csv
 

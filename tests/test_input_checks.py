@@ -17,6 +17,8 @@ import pytest
 from _helpers import flat, run_cli
 from qtlab import schema
 from qtlab.errors import ParseError, SpecError, quoted
+
+# private on purpose: the checked-CSV helpers every source parser uses
 from qtlab.sources._base import checked_csv, date_column, numeric_column
 from qtlab.sources.fred import parse_fred_csv
 from qtlab.sources.user import parse_series_csv

@@ -16,7 +16,7 @@ import pytest
 
 import qtlab.store.dataset as dataset_mod
 from qtlab.runs import RunContext
-from qtlab.sources._base import SourceData, SourceMeta
+from qtlab.sources import SourceData, SourceMeta
 from qtlab.store import Dataset, Store
 
 

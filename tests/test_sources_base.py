@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from qtlab.errors import ParseError
+
+# private on purpose: the checked-CSV helpers every source parser uses
 from qtlab.sources._base import checked_csv, date_column, numeric_column
 from qtlab.sources.cbo import parse_cbo_actual_gdp
 from qtlab.sources.fred import parse_fred_csv

@@ -164,6 +164,7 @@ def test_read_named_files(raw_data: Path, stem: str):
 
 
 def test_file_name_rule():
+    # private on purpose: FRED's file-name and unit rules
     from qtlab.sources._fred_units import FredFileName, fred_file_name
 
     assert fred_file_name("WALCL") == FredFileName("WALCL")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from qtlab.errors import DataError, DateRangeError, UnknownSeriesError
-from qtlab.sources._base import SourceData, SourceMeta
+from qtlab.sources import SourceData, SourceMeta
 from qtlab.store import Dataset, Store
 from qtlab.store.snapshot import load_manifest, verify_snapshot
 
