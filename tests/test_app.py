@@ -836,6 +836,15 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 zh_cap_header = zh_header.text_content() or ""
                 title = page.locator("#app-title").text_content() or ""
                 tab = page.locator("#tab-explorer").text_content() or ""
+                # what a Chinese reader sees: no 十亿美元 in the text or on an axis, and
+                # no bare column key as a grid header
+                zh_text = page.locator("body").inner_text()
+                zh_axes = page.evaluate(
+                    "Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(g =>"
+                    " Object.keys(g.layout || {}).filter(k => /^[xy]axis/.test(k))"
+                    ".map(k => ((g.layout[k].title || {}).text) || ''))"
+                )
+                zh_headers = page.locator(".ag-header-cell-text").all_text_contents()
                 page.screenshot(path=str(tmp_path / "dashboard-zh.png"))
                 # a second page on the shared URL: the same preset, edits and language
                 other = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -873,5 +882,9 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
     full_pace = next(r for r in edits if r and r[0] == "qt2-full-pace")
     assert float(full_pace[2]) == 95.0  # the shared state is in USD bn whatever the language
     assert title.startswith("qtlab 仪表盘") and CJK.search(tab)
+    assert "十亿美元" not in zh_text and any("亿美元" in a for a in zh_axes), zh_axes
+    assert not any("十亿美元" in a for a in zh_axes)
+    keyed = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]( \[.*\])?$")
+    assert zh_headers and not [h for h in zh_headers if keyed.match(h.strip())], zh_headers
     assert (tmp_path / "dashboard-zh.png").stat().st_size > 10_000
     assert re.search(r"[\u4e00-\u9fff]", title)

@@ -92,6 +92,7 @@ def _tree_bytes(d: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_tampered_cusip_file_fails_loudly_and_keeps_the_old_snapshot(
     raw_data: Path, tmp_path: Path
 ) -> None:

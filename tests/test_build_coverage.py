@@ -30,6 +30,7 @@ def _lines(p: Path) -> list[str]:
     return p.read_text().splitlines(keepends=True)
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_a_truncated_file_is_refused(raw: Path, tmp_path: Path) -> None:
     f = raw / "fred" / "WALCL.csv"
     lines = _lines(f)
@@ -49,6 +50,7 @@ def test_a_truncated_file_is_refused(raw: Path, tmp_path: Path) -> None:
     assert not walcl.passed and "before the committed snapshot's 2026-08-19" in walcl.detail
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_a_missing_file_fails_its_reconciliation_and_its_coverage(raw: Path) -> None:
     (raw / "fred" / "TREAST.csv").unlink()
     with pytest.raises(ReconciliationError) as err:
@@ -116,6 +118,7 @@ def test_a_new_dataset_is_checked_on_the_glossary_gaps(raw_data: Path, tmp_path:
     )
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_the_raw_files_cover_what_is_expected(raw_data: Path) -> None:
     from qtlab.store.build import discover
 

@@ -80,6 +80,7 @@ def test_h41_tables_reconcile_with_fred(checks: dict[str, Check]) -> None:  # ty
         assert c.passed, name
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_tampered_h41_table_fails_the_build(raw_data: Path, tmp_path: Path) -> None:
     """$2 mn more TGA in one week of the factors download: the build stops, naming the
     check, and the old snapshot stays."""
@@ -107,6 +108,7 @@ def test_tampered_h41_table_fails_the_build(raw_data: Path, tmp_path: Path) -> N
     assert sorted(p.name for p in out.rglob("*")) == before
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_tampered_wtregen_vintage_fails_the_build(raw_data: Path, tmp_path: Path) -> None:
     """One week of the millions vintage changed: the two WTREGEN vintages disagree."""
     src = tmp_path / "data"

@@ -126,6 +126,7 @@ def test_status_json_contract() -> None:
     ]
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_status_as_of_cuts_the_data() -> None:
     rep = _status("--as-of", "2022-05-31")
     assert rep["as_of"] == "2022-05-31"
@@ -164,6 +165,7 @@ def test_status_bad_as_of_exits_2() -> None:
     assert "as_of='2022-02-30' is not a valid date" in flat(res.stderr)
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_status_table_output_lists_every_part() -> None:
     res = run_cli("data", "status", "--as-of", "2022-05-31")
     assert res.exit_code == 0, res.output

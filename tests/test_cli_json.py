@@ -23,6 +23,9 @@ from qtlab.cli._envelope import (
 )
 from qtlab.schema import USD_BN
 
+#: every command end to end (about 30 s): run once, not again at the lowest versions
+pytestmark = pytest.mark.slow
+
 SCHEMA_FILE = Path(__file__).parents[1] / "examples" / "schemas" / "cli-output.schema.json"
 
 #: One run of every command that prints JSON, small enough to be quick.

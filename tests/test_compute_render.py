@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from _contexts import shared
@@ -80,12 +81,22 @@ UNITS = {
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+#: Decimals of the floats hashed: the rendered tables show one or two, and the lowest
+#: dependency versions pyproject.toml allows differ from the newest in the last digits
+#: of a float (numba, scipy, pandas), never in the fourth decimal.
+GOLDEN_DECIMALS = 4
+
+
 def digest(res: AnalysisResult) -> dict[str, str]:
-    """Hashes of a result's tables (as the report writes them, less the BOM) and notes."""
+    """Hashes of a result's tables (as the report writes them, less the BOM, floats to
+    :data:`GOLDEN_DECIMALS`) and notes."""
     out = {}
     for tb in res.tables:
         named = any(n is not None for n in tb.frame.index.names)
-        text = tb.frame.to_csv(index=named)
+        frame = tb.frame.copy()
+        for col in frame.columns[[pd.api.types.is_float_dtype(t) for t in frame.dtypes]]:
+            frame[col] = frame[col].round(GOLDEN_DECIMALS)
+        text = frame.to_csv(index=named)
         out[f"table:{tb.name}"] = hashlib.sha256(text.encode()).hexdigest()[:16]
     out["notes"] = hashlib.sha256("\n".join(n.text for n in res.notes).encode()).hexdigest()[:16]
     return out

@@ -11,6 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from _helpers import run_cli
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -71,6 +73,7 @@ READER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_one_writer_and_several_readers(tmp_path: Path) -> None:
     d = tmp_path / "store"
     csv = tmp_path / "series.csv"

@@ -265,6 +265,7 @@ def test_f1_result_tables_figures_and_notes(f1_results, fw: Forward):
     assert [tr.name for tr in sec.data][1:] == ["rmp-target", "rmp-20", "rmp-60"]
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_f1_in_the_report_in_both_languages(tmp_path: Path):
     build_report(tmp_path / "en", lang="en", sections=["F1"], png=False)
     build_report(tmp_path / "zh", lang="zh", sections=["F1"], as_of="2025-12-31", png=False)

@@ -208,6 +208,7 @@ def _open(page_path: Path, screenshot: Path):
             browser.close()
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 @needs_chromium
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_report_renders_in_headless_chromium(lang: str, en_report: Path, zh_report: Path, tmp_path):
@@ -298,6 +299,7 @@ def test_full_report_from_the_command_line(tmp_path: Path):
             assert all(x <= pd.Timestamp("2022-05-31") for x in starts), (csv.name, col)
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_cli_exits_nonzero_with_a_clear_message(tmp_path: Path):
     proc = _qtlab_report(
         "--out", str(tmp_path / "r"), "--sections", "A3,NOPE", "--no-png", timeout=120
@@ -363,6 +365,7 @@ def test_gap_keys_take_their_values_from_the_note(tmp_path: Path, monkeypatch: p
     assert not (tmp_path / "bad").exists()
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_a_second_build_lists_the_same_provenance(tmp_path: Path):
     """Each build reads, and records, in a run context of its own: a second build of C3 in
     the same process once listed 14 provenance rows instead of 23 (12 of 20 when the bug

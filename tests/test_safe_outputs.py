@@ -90,6 +90,7 @@ def test_build_refuses_a_snapshot_holding_foreign_files(tmp_path: Path, raw_data
     assert (out / "notes.txt").read_text() == "mine"
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_build_replaces_a_snapshot_keeps_its_mode_and_recovers_a_killed_swap(
     tmp_path: Path, raw_data: Path
 ) -> None:

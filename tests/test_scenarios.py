@@ -316,6 +316,7 @@ def test_missing_dask_names_the_extra(start: SweepStart, monkeypatch: pytest.Mon
 # --- F2 and the CLI -------------------------------------------------------------------
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_f2_fan_charts_on_the_latest_data():
     r = get_analysis("F2").run(RunContext(), paths=40, months=MONTHS, seed=1, calibration_paths=40)
     assert r.meta["seed"] == 1 and r.meta["n_paths"] == 40

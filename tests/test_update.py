@@ -28,6 +28,7 @@ def fred_ids(raw_data: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]
     return held
 
 
+@pytest.mark.slow  # end to end; the lowest-versions run skips it
 def test_update_every_source_then_dataset_overlays_snapshot(
     raw_data: Path, tmp_path: Path, fred_ids: tuple[str, ...]
 ) -> None:
