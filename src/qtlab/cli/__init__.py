@@ -6,7 +6,7 @@ status 1 (bad data or network) or 2 (bad usage) (:mod:`qtlab.cli._common`).
 
 Each area's commands live in their own module and are registered here, by name:
 ``data`` (status, update, build-snapshot, import), ``dashboard``, ``runoff`` (ladder,
-project, backtest, endpoint), ``forward``, ``impact`` (fit-yield, scorecard),
+project, backtest), ``endpoint``, ``forward``, ``impact`` (fit-yield, scorecard),
 ``prepay``, ``report``, ``scenarios`` (sweep), ``show`` (list, show). The modules import
 heavy libraries inside the commands, so ``qtlab --help`` stays fast.
 """
@@ -21,6 +21,7 @@ from qtlab import __version__
 from qtlab.cli import (
     dashboard,
     data,
+    endpoint,
     forward,
     impact,
     prepay,
@@ -65,7 +66,7 @@ app.command("project")(runoff.project_cmd)
 app.command("backtest")(runoff.backtest_cmd)
 app.command("forward")(forward.forward)
 app.command("fit-yield")(impact.fit_yield_cmd)
-app.command("endpoint")(runoff.endpoint_cmd)
+app.command("endpoint")(endpoint.endpoint_cmd)
 app.command("scorecard")(impact.scorecard_cmd)
 app.command("prepay")(prepay.prepay)
 app.command("report")(report.report)
