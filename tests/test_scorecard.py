@@ -172,3 +172,20 @@ def test_the_e1_figure_names_the_sources_in_the_language_of_the_report(today, tm
     assert legend(get_analysis("E1").run(today, lang="zh", file=str(own))) == {
         "An example desk 2023-01"
     }
+
+
+def test_e1_hover_writes_each_value_with_its_unit_in_the_language():
+    """The scorecard's hover: money as the language writes it (亿美元/万亿美元 in Chinese,
+    as the x axis scaled by the page), percents with %, no English unit word in Chinese."""
+    from _contexts import shared
+    from qtlab.analyses import get_analysis
+
+    for lang in ("en", "zh"):
+        fig = get_analysis("E1").run(shared("2022-05-31"), lang=lang).figures[0].figure
+        cells = [v for tr in fig.data for row in (tr.customdata or []) for v in row[:2]]
+        assert cells, lang
+        if lang == "zh":
+            assert any("万亿美元" in v or "亿美元" in v for v in cells)
+            assert not any(w in v for v in cells for w in ("bn", "of GDP", "index"))
+        else:
+            assert any(v.endswith(" bn") for v in cells) and any("% of GDP" in v for v in cells)

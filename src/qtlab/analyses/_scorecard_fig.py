@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab.analyses._scorecard_quantities import PANELS, QUANTITIES
+from qtlab.analyses._scorecard_words import hover_value
 from qtlab.i18n import has, t
 from qtlab.present.figures import legend_right, styled_figure
 
@@ -113,10 +114,19 @@ def scorecard_figure(table: pd.DataFrame, lang: str) -> go.Figure:
                     name=name,
                     legendgroup=name,
                     showlegend=name not in shown,
-                    customdata=pts[["forecast", "realized", "horizon", "units"]].astype(str),
+                    customdata=[
+                        [hover_value(f, u, lang), hover_value(r, u, lang), str(h)]
+                        for f, r, h, u in zip(
+                            pts["forecast"],
+                            pts["realized"],
+                            pts["horizon"],
+                            pts["units"],
+                            strict=True,
+                        )
+                    ],
                     hovertemplate=(
-                        "%{y}: %{customdata[0]} → %{customdata[1]} (%{customdata[2]}, "
-                        "%{customdata[3]})<extra>" + name + "</extra>"
+                        "%{y}: %{customdata[0]} → %{customdata[1]} (%{customdata[2]})"
+                        "<extra>" + name + "</extra>"
                     ),
                 ),
                 row=row + 1,

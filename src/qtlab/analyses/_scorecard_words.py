@@ -17,9 +17,10 @@ from typing import Any, Final
 
 import pandas as pd
 
-from qtlab.i18n import has, t
+from qtlab.i18n import has, money, t
 
 __all__ = [
+    "hover_value",
     "paths_shown",
     "quantity_label",
     "scorecard_shown",
@@ -126,6 +127,21 @@ def source_text(source: str, made: str, lang: str) -> str:
     if not has(key, lang):
         return source
     return t("e1.source.published", lang, name=t(key, lang), month=made[:7])
+
+
+def hover_value(v: Any, units: str, lang: str) -> str:
+    """A forecast or realized value with its unit, as the figure's hover writes it:
+    money as ``lang`` writes it (``5,900.0 bn``, ``5.90 万亿美元``), other numbers with
+    their unit's word, months and words as they are."""
+    if units == "USD bn" and isinstance(v, int | float) and not isinstance(v, bool):
+        return money(v, lang)
+    word = _value(v, lang)
+    if isinstance(word, float):
+        word = f"{word:,.2f}"
+        if units in ("%", "% of GDP"):
+            return t(f"e1.hover.{_UNIT_KEYS[units]}", lang, v=word)
+    unit = unit_text(units, lang)
+    return f"{word} {unit}" if unit and units not in ("month", "yes/no", "R-squared") else str(word)
 
 
 def _value(v: Any, lang: str) -> Any:
