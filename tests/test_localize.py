@@ -147,3 +147,14 @@ def test_no_table_header_is_a_bare_key_after_localizing(aid: str):
             assert bare == [], (aid, tb.name, lang, bare)
             if lang == "zh":
                 assert not any("十亿美元" in c for c in names)
+
+
+def test_chinese_date_axes_are_numbers_not_english_month_names():
+    """Plotly writes "Jan 2023" on a date axis; a Chinese figure reads 2023-01 (ticks) and
+    2023年01月 (hover); an English one keeps its format."""
+    res = get_analysis("B2").run(shared(EVE_OF_QT2), lang="zh")
+    zh = localized_figure(res.figures[0].figure, "zh")
+    assert zh.layout.xaxis.tickformat == "%Y-%m" and zh.layout.xaxis.hoverformat == "%Y年%m月"
+    en_res = get_analysis("B2").run(shared(EVE_OF_QT2), lang="en")
+    en = localized_figure(en_res.figures[0].figure, "en")
+    assert en.layout.xaxis.tickformat is None and en.layout.xaxis.hoverformat == "%b %Y"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -268,7 +269,40 @@ def localized_figure(fig: go.Figure, lang: str) -> go.Figure:
             if isinstance(axis.dtick, int | float):
                 axis.dtick = axis.dtick * scale
     _retitle(out)
+    _chinese_dates(out)
     return out
+
+
+#: Date labels of a Chinese figure: ticks ``2023-01`` and hover ``2023年01月`` instead of
+#: plotly's English month names (``Jan 2023``).
+ZH_DATE_TICKS = "%Y-%m"
+ZH_DATE_HOVER = "%Y年%m月"
+
+
+def _is_dates(values: Any) -> bool:
+    if values is None or len(values) == 0:
+        return False
+    arr = np.asarray(values)
+    if arr.dtype.kind == "M":
+        return True
+    first = arr[0]
+    return isinstance(first, date | pd.Timestamp | np.datetime64) or (
+        isinstance(first, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", first) is not None
+    )
+
+
+def _chinese_dates(fig: go.Figure) -> None:
+    """Date axes of ``fig`` labelled in numbers (no English month names), in place."""
+    axes = {
+        (getattr(tr, "xaxis", None) or "x") for tr in fig.data if _is_dates(getattr(tr, "x", None))
+    }
+    for axis_id in axes:
+        key = "xaxis" + axis_id[1:]
+        axis = fig.layout[key]
+        if axis.tickformat is None:
+            axis.tickformat = ZH_DATE_TICKS
+        if axis.hoverformat is None or "%b" in axis.hoverformat:
+            axis.hoverformat = ZH_DATE_HOVER
 
 
 def _retitle(fig: go.Figure) -> None:
