@@ -24,8 +24,9 @@ and runs them. Units: USD bn, percent, calendar months.
 - :mod:`qtlab.runs.endpoint`: the projection with its ample-reserve stop (C3);
 - :mod:`qtlab.runs.liabilities`: the liability side along an asset path (C2), where runoff
   has to stop (C3) and the path stopped there (D1-D3);
-- :mod:`qtlab.runs.forward`, :mod:`qtlab.runs.forward_policy`: F1's carry-forward and
-  alternatives;
+- :mod:`qtlab.runs.forward`, :mod:`qtlab.runs.forward_policy`,
+  :mod:`qtlab.runs.forward_checks`: F1's carry-forward, alternatives and the checks of
+  the carry-forward against the data;
 - :mod:`qtlab.runs.sweep`: the start of F2's Monte Carlo sweep from the data;
 - :mod:`qtlab.runs.yield_recipes`: the named D2 specifications.
 """
