@@ -28,7 +28,10 @@ and runs them. Units: USD bn, percent, calendar months.
   :mod:`qtlab.runs.forward_checks`: F1's carry-forward, alternatives and the checks of
   the carry-forward against the data;
 - :mod:`qtlab.runs.sweep`: the start of F2's Monte Carlo sweep from the data;
-- :mod:`qtlab.runs.yield_recipes`: the named D2 specifications.
+- :mod:`qtlab.runs.yield_recipes`: the named D2 specifications;
+- :mod:`qtlab.runs.yield_spec`, :mod:`qtlab.runs.yield_forecast`: the D2 specification
+  chosen out of sample, and the yield forecast made with it (``chosen_forecasts``, the
+  recipe D2, D3, the scorecard and ``qtlab fit-yield`` share).
 """
 
 from qtlab.runs.context import Read, RunContext, as_context
