@@ -4,9 +4,9 @@ projected reserve-scarcity indicator and a SEP policy-rate path, one indicator a
 fit-yield`` share (:func:`chosen_forecasts`: the stopped C2 path, the specification
 chosen on it, the forecasts under that specification).
 
-A run, not a rendering: the results hold numbers and :class:`~qtlab.runs.inputs.Assumption`
-s, no language. Units: yields, indicators and policy rates [%], reserves [USD bn],
-months as ``Period[M]``.
+A run, not a rendering: the results hold numbers and assumptions
+(:class:`~qtlab.runs.inputs.Assumption`), no language. Units: yields, indicators and
+policy rates [%], reserves [USD bn], months as ``Period[M]``.
 
 Vantage rule: everything comes from what ``ctx`` shows at its vantage: the fit ends at
 the vantage's last complete month, the specification is chosen on origins whose targets
