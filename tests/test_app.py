@@ -53,7 +53,13 @@ from qtlab.app._layout import (
     layout,
     preset_table,
 )
-from qtlab.app._policy_edit import MONEY_FIELDS, policy_rows, shown_rows, stored_row
+from qtlab.app._policy_edit import (
+    MONEY_FIELDS,
+    added_row,
+    policy_rows,
+    shown_rows,
+    stored_row,
+)
 from qtlab.app._url import from_search, to_search
 from qtlab.errors import DateRangeError, SpecError
 from qtlab.policy import load_preset
@@ -174,8 +180,8 @@ def test_edited_caps_and_purchase_pace_reach_the_policy():
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("treasury_cap", "-5", "treasury_cap=-5.0 must be >= 0"),
-        ("agency_cap", "lots", "agency_cap='lots' is not a number"),
+        ("treasury_cap", "-5", "Treasury cap = -5 USD bn/month is not valid"),
+        ("agency_cap", "lots", "agency cap = 'lots' is not valid"),
         ("start", "2022-13", "start='2022-13' is not a month"),
         ("start", "June 2022", "start='June 2022' is not a month"),
         ("start", "2021-01", "regimes must be in increasing start order"),
@@ -593,6 +599,58 @@ def test_the_editor_shows_and_reads_caps_in_yi_in_chinese():
     grid = next(n for n in walk(page) if getattr(n, "id", None) == "regimes")
     store = next(n for n in walk(page) if getattr(n, "id", None) == "regime-rows")
     assert grid.rowData[0]["treasury_cap"] == 10 * store.data[0]["treasury_cap"]
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "quoted_as", "valid"),
+    [
+        ("treasury_cap", "-50", "-50 亿美元/月", "0 至 1,000,000 亿美元/月"),
+        ("agency_cap", "2000000", "2,000,000 亿美元/月", "0 至 1,000,000 亿美元/月"),
+        ("bill_purchases", "-3", "-3 亿美元/月", "0 至 1,000,000 亿美元/月"),
+        ("treasury_cap", "lots", "'lots'", "或填写 uncapped"),
+        ("treasury_cap", "1e400", "'1e400'", "或填写 uncapped"),  # not read as no cap
+    ],
+)
+def test_a_bad_amount_typed_in_chinese_is_quoted_in_yi(
+    field: str, typed: str, quoted_as: str, valid: str
+):
+    """The Chinese editor takes 亿美元/月 and keeps USD bn (/10): the error the user sees
+    quotes what they typed and the valid range in 亿美元/月, not the kept USD bn (a typed
+    -50 once read "treasury_cap=-5.0 must be >= 0 [USD bn per month]")."""
+    rows = preset_rows("qt2-realized")
+    change = [{"rowIndex": 1, "data": {**shown_rows(rows, "zh")[1], field: typed}}]
+    edited = regime_rows("regimes", "qt2-realized", rows, change, "zh")
+    spec, status = state(rows=edited, lang="zh")
+    msg = text(status)
+    assert spec is None and status.className == "qt-error"
+    assert msg.startswith("无法计算：阶段 'qt2-full-pace'：") and msg.count("qt2-full-pace") == 1
+    assert f"填写的 {quoted_as} 无效" in msg and valid in msg, msg
+    assert "USD bn" not in msg and "十亿" not in msg and "100,000" not in msg
+    assert ("uncapped" in msg) == (field != "bill_purchases")
+    # the same amount typed in USD bn in English is quoted in USD bn/month
+    if typed.lstrip("-").isdigit():
+        change = [{"rowIndex": 1, "data": {**rows[1], field: float(typed) / 10}}]
+        edited = regime_rows("regimes", "qt2-realized", rows, change, "en")
+        msg = text(state(rows=edited, lang="en")[1])
+        assert f"= {float(typed) / 10:,.10g} USD bn/month is not valid" in msg, msg
+        assert "from 0 to 100,000 USD bn/month" in msg
+
+
+def test_a_bad_amount_of_an_added_regime_names_the_row_in_the_readers_words():
+    rows = [*preset_rows("qt2-realized"), added_row("qt2-realized", "zh")]
+    change = [
+        {
+            "rowIndex": len(rows) - 1,
+            "data": {**shown_rows(rows, "zh")[-1], "start": "2027-01", "agency_cap": "100"},
+        }
+    ]
+    edited = regime_rows("regimes", "qt2-realized", rows, change, "zh")
+    msg = text(state(rows=edited, lang="zh", as_of="")[1])
+    # the Treasury cap left empty; the empty purchase pace of an added regime means none
+    assert msg.startswith("无法计算：新增的第 1 个阶段：国债缩减上限填写的 '' 无效"), msg
+    edited[-1]["treasury_cap"] = 2.5  # kept in USD bn: 25 亿美元/月
+    spec, status = state(rows=edited, lang="zh", as_of="")
+    assert spec is not None, text(status)
 
 
 def test_regimes_table_follows_what_the_user_does():
