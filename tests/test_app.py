@@ -62,6 +62,7 @@ from qtlab.app._policy_edit import (
 )
 from qtlab.app._url import from_search, to_search
 from qtlab.errors import DateRangeError, SpecError
+from qtlab.i18n import t
 from qtlab.policy import load_preset
 from qtlab.present.localize import column_label, localized_table
 from qtlab.runs import RunContext
@@ -814,6 +815,22 @@ B2_TITLE = "document.querySelector('#x-fig-b2_path .gtitle')"
 B2_TRACES = "document.querySelector('#x-fig-b2_path .js-plotly-plot')._fullData"
 
 
+#: Every explorer section (B1-B4, C2, C3) on the page with a figure plotly drew with data.
+EXPLORER_DRAWN = (
+    f"{list(a.lower() for a in EXPLORER_IDS)}.every(a => {{"
+    " const g = document.querySelector('#x-' + a + ' .js-plotly-plot');"
+    " return g && g._fullData && g._fullData.some(t => t._length > 0); })"
+)
+#: The first month of B2's table (its first column) as the page shows it.
+B2_FIRST_MONTH = "#x-tab-b2_path .ag-row[row-index='0'] .ag-cell[col-id='c0']"
+#: C2's and C3's section titles, figures drawn and table rows shown.
+C2_C3 = (
+    "['x-c2', 'x-c3'].map(id => { const s = document.getElementById(id); return {"
+    " title: s.querySelector('h2, h3').textContent,"
+    " traces: [...s.querySelectorAll('.js-plotly-plot')]"
+    ".map(g => g._fullData.filter(t => t._length > 0).length),"
+    " rows: s.querySelectorAll('.ag-row').length}; })"
+)
 #: The regimes editor's Treasury-cap cell of qt2-full-pace (the regime the browser test edits).
 CAP_CELL = (
     "document.querySelector(\"#regimes .ag-row[row-index='1'] .ag-cell[col-id='treasury_cap']\")"
@@ -852,6 +869,10 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 top = page.evaluate(
                     "document.querySelector('.qt-main .js-plotly-plot').getBoundingClientRect().top"
                 )
+                # the explorer starts where F1 starts and shows C2 and C3 (issue 16)
+                page.wait_for_function(EXPLORER_DRAWN, timeout=60_000)
+                first_month = page.locator(B2_FIRST_MONTH).text_content() or ""
+                c2_c3 = page.evaluate(C2_C3)
                 n_traces = page.evaluate(f"{B2_TRACES}.length")
                 # change the preset: the B2 figure follows
                 page.click("#preset")
@@ -926,6 +947,13 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
         thread.join(timeout=10)
     assert errors == []
     assert top < 768, f"the first chart starts at {top} px, below a 768 px laptop screen"
+    # F1's start at the vantage: the month after the holdings carried to the latest data
+    ctx = RunContext(VANTAGE)
+    assert first_month.strip() == str(start_month(ctx, load_inputs(ctx, horizon=12))[1])
+    for sec in c2_c3:
+        assert sec["traces"] and all(n > 0 for n in sec["traces"]) and sec["rows"] > 0, sec
+    titles = [f"{a}  {t(f'{a.lower()}.title', 'en')}" for a in ("C2", "C3")]
+    assert [s["title"] for s in c2_c3] == titles
     assert n_traces >= 4
     assert caps == [30, 30, 30, 60]  # qt2-announced's phase-in, then full pace
     assert edited_caps == [30, 30, 30, 95]
