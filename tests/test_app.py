@@ -832,9 +832,8 @@ C2_C3 = (
     " rows: s.querySelectorAll('.ag-row').length}; })"
 )
 #: The regimes editor's Treasury-cap cell of qt2-full-pace (the regime the browser test edits).
-CAP_CELL = (
-    "document.querySelector(\"#regimes .ag-row[row-index='1'] .ag-cell[col-id='treasury_cap']\")"
-)
+CAP_SELECTOR = "#regimes .ag-row[row-index='1'] .ag-cell[col-id='treasury_cap']"
+CAP_CELL = f'document.querySelector("{CAP_SELECTOR}")'
 
 
 @needs_chromium
@@ -940,6 +939,13 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 )
                 restored_preset = other.locator("#preset").text_content() or ""
                 other.wait_for_function(f"{CAP_CELL}?.textContent.trim() === '950'", timeout=10_000)
+                # a bad cap typed in 亿美元/月 in the Chinese editor: the error quotes it so
+                page.click(CAP_SELECTOR)
+                page.keyboard.press("Control+A")
+                page.keyboard.type("-50")
+                page.keyboard.press("Enter")
+                page.wait_for_selector("#explorer-status .qt-error", timeout=30_000)
+                zh_error = page.locator("#explorer-status .qt-error").text_content() or ""
             finally:
                 browser.close()
     finally:
@@ -973,4 +979,6 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
     keyed = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]( \[.*\])?$")
     assert zh_headers and not [h for h in zh_headers if keyed.match(h.strip())], zh_headers
     assert (tmp_path / "dashboard-zh.png").stat().st_size > 10_000
+    assert "-50 亿美元/月" in zh_error and "0 至 1,000,000 亿美元/月" in zh_error, zh_error
+    assert "USD bn" not in zh_error and "十亿" not in zh_error
     assert re.search(r"[\u4e00-\u9fff]", title)
