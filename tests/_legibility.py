@@ -30,13 +30,15 @@ from typing import Any
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-_CHECK = r"""
+#: Every figure's texts inside its canvas, and no label on another (any plotly graph: the
+#: report's and the dashboard's).
+LEGIBILITY_JS = r"""
 () => {
   const out = [];
   const inter = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) *
                           Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
   const label = /annotation|legendtext|gtitle|xtitle|ytitle/;
-  for (const d of document.querySelectorAll('.plotly-graph-div')) {
+  for (const d of document.querySelectorAll('.js-plotly-plot')) {
     const c = d.getBoundingClientRect();
     const texts = [...d.querySelectorAll('svg text')]
       .filter(t => t.textContent.trim() && getComputedStyle(t).display !== 'none')
@@ -64,7 +66,7 @@ _CHECK = r"""
 
 #: Monthly values on a date axis: every bar (and every point of the sections in
 #: ``points``) inside its calendar month, within two days of its middle.
-_MONTHS = r"""
+MONTHS_JS = r"""
 (points) => {
   const DAY = 864e5, SLACK = 36e5;  // an hour of slack at the month's boundaries
   const month = ms => {
@@ -74,8 +76,9 @@ _MONTHS = r"""
   };
   const iso = ms => new Date(ms).toISOString().slice(0, 10);
   const checked = [], off = [];
-  for (const d of document.querySelectorAll('.plotly-graph-div')) {
-    const sec = d.closest('section') ? d.closest('section').id : '';
+  for (const d of document.querySelectorAll('.js-plotly-plot')) {
+    // a report section (b1) or the dashboard's explorer section (x-b1)
+    const sec = d.closest('section') ? d.closest('section').id.replace(/^x-/, '') : '';
     (d.calcdata || []).forEach((cd, i) => {
       const tr = d._fullData[i];
       const ax = tr && tr.xaxis && d._fullLayout['xaxis' + tr.xaxis.slice(1)];
@@ -196,8 +199,8 @@ def read_report_page(page_path: Path, *, width: int = 1280, height: int = 900) -
             page.goto(page_path.as_uri())
             _wait_for_figures(page)
             seen: dict[str, Any] = page.evaluate(_READ)  # before anything scrolls
-            legible: list[dict[str, Any]] = page.evaluate(_CHECK)
-            months: dict[str, Any] = page.evaluate(_MONTHS, list(MONTHLY_POINTS))
+            legible: list[dict[str, Any]] = page.evaluate(LEGIBILITY_JS)
+            months: dict[str, Any] = page.evaluate(MONTHS_JS, list(MONTHLY_POINTS))
         finally:
             browser.close()
     return ReportPage(

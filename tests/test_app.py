@@ -28,6 +28,7 @@ import pytest
 from dash import dcc, html
 from dash.exceptions import PreventUpdate
 
+from _legibility import LEGIBILITY_JS, MONTHLY_POINTS, MONTHS_JS
 from qtlab.analyses.result import get_analysis, registry
 from qtlab.app import create_app, serve
 
@@ -821,6 +822,12 @@ EXPLORER_DRAWN = (
     " const g = document.querySelector('#x-' + a + ' .js-plotly-plot');"
     " return g && g._fullData && g._fullData.some(t => t._length > 0); })"
 )
+#: Every explorer section's figure titled in Chinese (after the language switch).
+EXPLORER_ZH = (
+    f"{list(a.lower() for a in EXPLORER_IDS)}.every(a => {{"
+    " const t = document.querySelector('#x-' + a + ' .js-plotly-plot .gtitle');"
+    " return t && /[\\u4e00-\\u9fff]/.test(t.textContent); })"
+)
 #: The first month of B2's table (its first column) as the page shows it.
 B2_FIRST_MONTH = "#x-tab-b2_path .ag-row[row-index='0'] .ag-cell[col-id='c0']"
 #: C2's and C3's section titles, figures drawn and table rows shown.
@@ -872,6 +879,10 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 page.wait_for_function(EXPLORER_DRAWN, timeout=60_000)
                 first_month = page.locator(B2_FIRST_MONTH).text_content() or ""
                 c2_c3 = page.evaluate(C2_C3)
+                # every figure's text inside its canvas, monthly bars on their month
+                page.wait_for_timeout(300)
+                legible = {"en": page.evaluate(LEGIBILITY_JS)}
+                months = {"en": page.evaluate(MONTHS_JS, list(MONTHLY_POINTS))}
                 n_traces = page.evaluate(f"{B2_TRACES}.length")
                 # change the preset: the B2 figure follows
                 page.click("#preset")
@@ -923,6 +934,10 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                     ".map(k => ((g.layout[k].title || {}).text) || ''))"
                 )
                 zh_headers = page.locator(".ag-header-cell-text").all_text_contents()
+                page.wait_for_function(EXPLORER_ZH, timeout=60_000)
+                page.wait_for_timeout(300)
+                legible["zh"] = page.evaluate(LEGIBILITY_JS)
+                months["zh"] = page.evaluate(MONTHS_JS, list(MONTHLY_POINTS))
                 page.screenshot(path=str(tmp_path / "dashboard-zh.png"))
                 # a second page on the shared URL: the same preset, edits and language
                 other = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -960,6 +975,14 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
         assert sec["traces"] and all(n > 0 for n in sec["traces"]) and sec["rows"] > 0, sec
     titles = [f"{a}  {t(f'{a.lower()}.title', 'en')}" for a in ("C2", "C3")]
     assert [s["title"] for s in c2_c3] == titles
+    # in both languages: every figure's text inside its canvas, no label on another, and
+    # the monthly bars and points of B1-B4 on their month
+    for lang in ("en", "zh"):
+        assert len(legible[lang]) >= len(EXPLORER_IDS), legible[lang]
+        assert not [f for f in legible[lang] if f["outside"] or f["overlaps"]], legible[lang]
+        kinds = {(c["sec"], c["type"]) for c in months[lang]["checked"]}
+        assert {("b1", "bar"), ("b2", "bar"), ("b4", "scatter")} <= kinds, kinds
+        assert months[lang]["off"] == [], months[lang]["off"]
     assert n_traces >= 4
     assert caps == [30, 30, 30, 60]  # qt2-announced's phase-in, then full pace
     assert edited_caps == [30, 30, 30, 95]
