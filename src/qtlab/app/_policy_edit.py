@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from qtlab.errors import SpecError, one_of, quoted
-from qtlab.i18n import t
+from qtlab.i18n import t, validate_lang
 from qtlab.policy import MAX_AMOUNT, Policy, Regime, RegimeSource, load_preset
 from qtlab.present.tables import MONEY_SCALE
 
@@ -289,6 +289,7 @@ def edited_policy(preset: str, rows: Any, lang: str = "en") -> Policy:
     a bad amount is named in ``lang``'s words with the value and the valid range in the
     unit the editor shows (亿美元/月 in Chinese: ``-50``, where the row keeps -5.0).
     """
+    lang = validate_lang(lang)
     base = load_preset(preset)
     if not rows:
         return base
