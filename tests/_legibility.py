@@ -24,6 +24,8 @@ from __future__ import annotations
 import math
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,8 +179,12 @@ def _wait_for_figures(page: Any) -> None:
     page.wait_for_timeout(300)
 
 
-def read_report_page(page_path: Path, *, width: int = 1280, height: int = 900) -> ReportPage:
-    """Open ``page_path`` at ``width`` x ``height`` px and read it (one Chromium session)."""
+@contextmanager
+def open_page(
+    page_path: Path, *, width: int = 1280, height: int = 900
+) -> Iterator[tuple[Any, list[str]]]:
+    """A Chromium page at ``width`` x ``height`` px showing ``page_path`` with its figures
+    drawn, and the list its console errors, page errors and network requests go to."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -198,11 +204,17 @@ def read_report_page(page_path: Path, *, width: int = 1280, height: int = 900) -
             )
             page.goto(page_path.as_uri())
             _wait_for_figures(page)
-            seen: dict[str, Any] = page.evaluate(_READ)  # before anything scrolls
-            legible: list[dict[str, Any]] = page.evaluate(LEGIBILITY_JS)
-            months: dict[str, Any] = page.evaluate(MONTHS_JS, list(MONTHLY_POINTS))
+            yield page, errors
         finally:
             browser.close()
+
+
+def read_report_page(page_path: Path, *, width: int = 1280, height: int = 900) -> ReportPage:
+    """Open ``page_path`` at ``width`` x ``height`` px and read it (one Chromium session)."""
+    with open_page(page_path, width=width, height=height) as (page, errors):
+        seen: dict[str, Any] = page.evaluate(_READ)  # before anything scrolls
+        legible: list[dict[str, Any]] = page.evaluate(LEGIBILITY_JS)
+        months: dict[str, Any] = page.evaluate(MONTHS_JS, list(MONTHLY_POINTS))
     return ReportPage(
         errors=errors,
         figures=seen["figures"],

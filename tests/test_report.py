@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from _legibility import KEYED_HEADER, ReportPage, check_done_when, read_report_page
+from _legibility import KEYED_HEADER, ReportPage, check_done_when, open_page, read_report_page
 from qtlab.analyses import AnalysisResult, Computed, result
 from qtlab.analyses.result import AnalysisSpec
 from qtlab.errors import QtlabError, SpecError
@@ -155,57 +155,30 @@ def test_long_tables_show_their_last_rows():
 
 # --- the browser test --------------------------------------------------------------------
 def _open(page_path: Path, screenshot: Path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on(
-                "request",
-                lambda r: (
-                    errors.append(f"network request {r.url}")
-                    if not r.url.startswith(("file:", "data:", "blob:", "about:"))
-                    else None
-                ),
-            )
-            page.goto(page_path.as_uri())
-            page.wait_for_function(
-                "document.querySelectorAll('.plotly-graph-div').length > 0 && "
-                "[...document.querySelectorAll('.plotly-graph-div')]"
-                ".every(d => d._fullLayout && d.querySelector('.main-svg'))",
-                timeout=30_000,
-            )
-            graphs = page.locator(".plotly-graph-div").count()
-            # drawn: plotly laid the figure out and drew at least one trace
-            drawn = page.evaluate(
-                "[...document.querySelectorAll('.plotly-graph-div')]"
-                ".filter(d => d.querySelector('.main-svg g.trace')).length"
-            )
-            # traces with at least one point, per figure
-            traces = page.evaluate(
-                "[...document.querySelectorAll('.plotly-graph-div')]"
-                ".map(d => d._fullData.filter(t => t._length > 0).length)"
-            )
-            links = page.eval_on_selector_all(
-                "#toc a", "els => els.map(e => e.getAttribute('href'))"
-            )
-            for href in links:
-                assert page.locator(href).count() == 1, href
-            page.click(f"#toc a[href='{links[1]}']")
-            page.wait_for_timeout(200)
-            at_target = page.evaluate(
-                f"Math.abs(document.querySelector('{links[1]}').getBoundingClientRect().top) < 5"
-            )
-            hash_ = page.evaluate("location.hash")
-            headings = page.locator("section.analysis h2").all_inner_texts()
-            page.screenshot(path=str(screenshot), full_page=False)
-            return errors, graphs, drawn, traces, links, at_target, hash_, headings
-        finally:
-            browser.close()
+    with open_page(page_path) as (page, errors):
+        graphs = page.locator(".plotly-graph-div").count()
+        # drawn: plotly laid the figure out and drew at least one trace
+        drawn = page.evaluate(
+            "[...document.querySelectorAll('.plotly-graph-div')]"
+            ".filter(d => d.querySelector('.main-svg g.trace')).length"
+        )
+        # traces with at least one point, per figure
+        traces = page.evaluate(
+            "[...document.querySelectorAll('.plotly-graph-div')]"
+            ".map(d => d._fullData.filter(t => t._length > 0).length)"
+        )
+        links = page.eval_on_selector_all("#toc a", "els => els.map(e => e.getAttribute('href'))")
+        for href in links:
+            assert page.locator(href).count() == 1, href
+        page.click(f"#toc a[href='{links[1]}']")
+        page.wait_for_timeout(200)
+        at_target = page.evaluate(
+            f"Math.abs(document.querySelector('{links[1]}').getBoundingClientRect().top) < 5"
+        )
+        hash_ = page.evaluate("location.hash")
+        headings = page.locator("section.analysis h2").all_inner_texts()
+        page.screenshot(path=str(screenshot), full_page=False)
+        return errors, graphs, drawn, traces, links, at_target, hash_, headings
 
 
 @pytest.mark.slow  # end to end; the lowest-versions run skips it
