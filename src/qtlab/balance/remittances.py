@@ -98,7 +98,8 @@ class SomaCoupons:
 
 def soma_coupons(holdings: pd.DataFrame) -> SomaCoupons:
     """Par-weighted coupon [%] of each coupon-paying kind in a holdings table (columns
-    ``kind``, ``coupon`` [%], ``par`` [USD bn], ``as_of``); kinds absent pay nothing."""
+    ``kind``, ``coupon`` [%], ``par`` [USD bn], ``as_of``), over the securities with a
+    stated coupon; kinds absent pay nothing."""
     need = {"kind", "coupon", "par", "as_of"}
     if not need <= set(holdings.columns):
         raise DataError(
@@ -107,10 +108,10 @@ def soma_coupons(holdings: pd.DataFrame) -> SomaCoupons:
         )
     out: dict[str, float] = {}
     for kind in _COUPON_KINDS:
-        h = holdings[holdings["kind"] == kind]
+        h = holdings[(holdings["kind"] == kind) & holdings["coupon"].notna()]
         par = float(h["par"].sum())
         if par > 0:
-            out[kind] = float((h["par"] * h["coupon"].fillna(0.0)).sum()) / par
+            out[kind] = float((h["par"] * h["coupon"]).sum()) / par
     dates = sorted({str(pd.Timestamp(d).date()) for d in holdings["as_of"].dropna()})
     return SomaCoupons(out, " and ".join(dates))
 
