@@ -97,7 +97,7 @@ def test_positive_income_pays_the_deferred_asset_down_before_remitting():
 def test_operating_costs_are_the_2019_release_sum():
     """Board press release on 2019 income and expense (January 2020): operating expenses
     4.5, currency 0.837, Board 0.814, CFPB 0.519, dividends 0.714, services income 0.444."""
-    assert OPERATING_COSTS_2019 == pytest.approx(6.94, abs=0.005)
+    assert pytest.approx(6.94, abs=0.005) == OPERATING_COSTS_2019
 
 
 # --- the inputs at a vantage ------------------------------------------------------------

@@ -48,8 +48,8 @@ from qtlab.runs.inputs import (
 
 __all__ = [
     "RATE_SOURCES",
-    "RemittanceFit",
     "RateSource",
+    "RemittanceFit",
     "deferred_start",
     "fit_remittances",
     "rate_paths",
@@ -253,5 +253,6 @@ def with_deferred_asset(
         raise SpecError(f"the remittance fit ends before {idx[-1]}: fit it through the path's end")
     r = fit.rates.reindex(idx).ffill()
     p = fit.rule.path(income, free, state.reserves + state.on_rrp, r["iorb"], r["rrp_rate"])
-    new_block = (block - (p["deferred_asset"] - fit.rule.deferred0)).rename(block.name)
+    new_block = block - (p["deferred_asset"] - fit.rule.deferred0)
+    new_block.name = block.name
     return replace(rules, currency_other=new_block), p.assign(income=income)
