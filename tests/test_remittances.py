@@ -18,6 +18,7 @@ from qtlab.balance.remittances import (
     Remittances,
     deferred_asset_path,
     deferred_asset_reference,
+    new_coupon_stock,
     soma_coupons,
 )
 from qtlab.errors import SpecError
@@ -98,6 +99,18 @@ def test_operating_costs_are_the_2019_release_sum():
     """Board press release on 2019 income and expense (January 2020): operating expenses
     4.5, currency 0.837, Board 0.814, CFPB 0.519, dividends 0.714, services income 0.444."""
     assert pytest.approx(6.94, abs=0.005) == OPERATING_COSTS_2019
+
+
+def test_new_coupons_never_exceed_the_notes_and_bonds():
+    """Bought coupons stay in the stock until the vantage's holdings have matured; after
+    that, bought ones maturing are replaced at the new rate."""
+    bought = np.array([10.0, 10.0, 10.0, 10.0])
+    rate = np.array([4.0, 4.0, 2.0, 2.0])
+    par, avg = new_coupon_stock(bought, rate, np.array([100.0, 100.0, 25.0, 25.0]))
+    assert par.tolist() == [10.0, 20.0, 25.0, 25.0]
+    assert avg[:2].tolist() == [4.0, 4.0]
+    assert avg[2] == pytest.approx((20 * 4 + 10 * 2) / 30)  # 5 bn of the stock matured
+    assert avg[3] == pytest.approx((25 * avg[2] + 10 * 2) / 35)
 
 
 # --- the inputs at a vantage ------------------------------------------------------------
@@ -224,3 +237,27 @@ def test_with_deferred_asset_needs_a_block_path():
     with pytest.raises(SpecError, match="currency_other"):
         with_deferred_asset(remit, LiabilityRules(), pd.Series(8900.0, index=idx), inp.state)
     assert remit.rates_source.startswith("the SEP") and remit.policy == "qt2-announced"
+
+
+@pytest.mark.slow
+def test_at_a_late_vantage_the_deferred_asset_starts_at_the_published_level():
+    """At 2025-12-31 the latest published year-end deferred asset is 2024's (about 216 bn,
+    2025-03-21); along the engine's holdings under qt2-realized and the SEP of December
+    2025, the deferred asset is paid down as rates fall, and remittances resume only after
+    it is gone. The identity holds to the cent with the deferred asset in the block."""
+    ds = shared("2025-12-31")
+    inp = load_inputs(ds, horizon=60)
+    through = inp.last_month + 60
+    idx = pd.period_range(inp.last_month + 1, through, freq="M")
+    remit = fit_remittances(ds, inp, through)
+    assert remit.rule.deferred0 == 216.0 and remit.policy == "qt2-realized"
+    rules = model_rules(fit_liability_model(ds, inp), inp, through)
+    assets = pd.Series(inp.state.total_assets, index=idx)
+    with_da, p = with_deferred_asset(remit, rules, assets, inp.state)
+    out = project_liabilities(assets, inp.state, with_da)
+    gap = out["total_assets"] - (
+        out["reserves"] + out["on_rrp"] + out["tga"] + out["currency_other"]
+    )
+    assert (gap.abs() < 0.005).all()
+    assert p["deferred_asset"].iloc[-1] < p["deferred_asset"].iloc[0]
+    assert (p["remittances"][p["deferred_asset"] > 0] == 0).all()

@@ -47,6 +47,7 @@ __all__ = [
     "SomaCoupons",
     "deferred_asset_path",
     "deferred_asset_reference",
+    "new_coupon_stock",
     "soma_coupons",
     "soma_income",
 ]
@@ -141,21 +142,22 @@ def soma_income(
     cols = {}
     coupon = np.zeros(len(idx))
     # coupons bought at auctions (rollovers above the caps, purchases) pay the coupon of
-    # their month, taken as the 3-month bill yield then; they stay in the notes and bonds
+    # their month, taken as the 3-month bill yield then (see :func:`new_coupon_stock`)
     new = sum(
         (frame[c].to_numpy(float) for c in _NEW_COUPON_COLUMNS if c in frame), np.zeros(len(idx))
     )
-    new_par = np.cumsum(new)
+    nb = frame["notes_bonds"].to_numpy(float) if "notes_bonds" in frame else np.zeros(len(idx))
+    new_par, new_rate = new_coupon_stock(new, r, nb)
     for kind, col in _FRAME_COLUMNS.items():
         c = coupons.coupons.get(kind, 0.0)
         par = frame[col].to_numpy(float) if col in frame else np.zeros(len(idx))
         if kind == "tips" and "tips_inflation_comp" in frame:
             par = par + frame["tips_inflation_comp"].to_numpy(float)
         if kind == "note_bond":
-            par = np.maximum(par - new_par, 0.0)
+            par = par - new_par
         coupon += par * c / 1200.0
     cols["coupons"] = coupon
-    cols["new_coupons"] = np.cumsum(new * r) / 1200.0
+    cols["new_coupons"] = new_par * new_rate / 1200.0
     short = sum(
         (frame[c].to_numpy(float) for c in ("bills", "frn") if c in frame), np.zeros(len(idx))
     )
@@ -173,6 +175,26 @@ def soma_income(
     out = pd.DataFrame(cols, index=idx)
     out["income"] = out.sum(axis=1)
     return out
+
+
+def new_coupon_stock(
+    bought: np.ndarray, rate: np.ndarray, notes_bonds: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Par [USD bn] and average coupon [%] of the notes and bonds bought after the vantage.
+
+    Each month's ``bought`` par pays that month's ``rate``; the stock never exceeds the
+    month's ``notes_bonds`` par: maturities come out of the vantage's holdings first (new
+    issues are longer), and once those are gone the bought ones maturing are replaced at
+    the new rate (taken out at the stock's average coupon)."""
+    par = np.zeros(len(bought))
+    avg = np.zeros(len(bought))
+    n, c = 0.0, 0.0
+    for t in range(len(bought)):
+        total = n + bought[t]
+        c = (n * c + bought[t] * rate[t]) / total if total > 0 else 0.0
+        n = min(total, max(notes_bonds[t], 0.0))
+        par[t], avg[t] = n, c
+    return par, avg
 
 
 def _on(s: pd.Series, idx: pd.PeriodIndex, what: str) -> np.ndarray:

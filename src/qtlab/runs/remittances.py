@@ -178,7 +178,9 @@ def fit_remittances(
     """The deferred-asset model at ``ctx``'s vantage through ``through``.
 
     ``policy``: the engine policy whose holdings by kind earn the income (default the plan
-    in force at the vantage, :func:`~qtlab.runs.inputs.default_asset_path`);
+    in force at the vantage, :func:`~qtlab.runs.inputs.default_asset_path`, and
+    ``qt2-realized`` where that is a simple path such as ``hold``): give the policy of the
+    asset path the deferred asset is applied along, so income and liabilities agree;
     ``reserves_share``: default reserves / (reserves + ON RRP) in the start month;
     ``deferred0``: default :func:`deferred_start`; ``rates``: ``"sep"``, ``"realized"``
     or a monthly frame with ``iorb``, ``rrp_rate`` and ``bill`` [%]."""
