@@ -16,10 +16,12 @@ from qtlab.balance import LiabilityRules, project_liabilities
 from qtlab.balance.remittances import (
     OPERATING_COSTS_2019,
     Remittances,
+    SomaCoupons,
     deferred_asset_path,
     deferred_asset_reference,
     new_coupon_stock,
     soma_coupons,
+    soma_income,
 )
 from qtlab.errors import SpecError
 from qtlab.runs.inputs import fit_liability_model, load_inputs, model_rules
@@ -111,6 +113,31 @@ def test_new_coupons_never_exceed_the_notes_and_bonds():
     assert avg[:2].tolist() == [4.0, 4.0]
     assert avg[2] == pytest.approx((20 * 4 + 10 * 2) / 30)  # 5 bn of the stock matured
     assert avg[3] == pytest.approx((25 * avg[2] + 10 * 2) / 35)
+
+
+def test_soma_income_by_hand():
+    idx = pd.period_range("2030-01", periods=2, freq="M")
+    frame = pd.DataFrame(
+        {
+            "bills": [120.0, 120.0],
+            "notes_bonds": [1200.0, 1200.0],
+            "rolled_coupons_end": [0.0, 60.0],
+            "tips": [100.0, 100.0],
+            "tips_inflation_comp": [20.0, 20.0],
+            "tips_ic_accrued": [0.5, 0.25],
+            "mbs": [600.0, 600.0],
+        },
+        index=idx,
+    )
+    c = SomaCoupons({"note_bond": 2.0, "tips": 1.0, "mbs": 3.0}, "2030-01-01")
+    bill = pd.Series([5.0, 4.0], index=idx)
+    out = soma_income(frame, c, bill, amortization=1.5)
+    # January: 1200 x 2% + 120 x 1% + 600 x 3% + 120 bills x 5%, a twelfth; accrual; premiums
+    assert out["income"].iloc[0] == pytest.approx(2.0 + 0.1 + 1.5 + 0.5 + 0.5 - 1.5)
+    # February: 60 of the notes were bought at auction that month, at the 4% bill yield
+    assert out["coupons"].iloc[1] == pytest.approx((1140 * 2 + 120 + 1800) / 1200)
+    assert out["new_coupons"].iloc[1] == pytest.approx(60 * 4 / 1200)
+    assert out["bills"].iloc[1] == pytest.approx(0.4)
 
 
 # --- the inputs at a vantage ------------------------------------------------------------

@@ -129,8 +129,8 @@ def soma_income(
     ``tips``, ``tips_inflation_comp``, ``frn``, ``agency``, ``mbs``, ``cmbs``; and
     ``tips_ic_accrued``, the month's inflation accrual, and the coupons bought at auction,
     ``rolled_coupons_mid``, ``rolled_coupons_end``, ``coupon_purchases``, where the engine
-    gives them: they pay the bill yield of their month, the rest of the notes and bonds the
-    vantage's coupon; they are taken not to mature within the path).
+    gives them: they pay the bill yield of their month, :func:`new_coupon_stock`; the rest
+    of the notes and bonds pays the vantage's coupon).
     ``bill_rate``: the 3-month bill yield [%] (monthly; bills and FRNs earn it; the last
     value carries on). ``amortization``: premium amortization [USD bn a month].
     Each month earns on its own holdings (month-end par of the engine's frame).
