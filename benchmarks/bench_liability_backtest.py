@@ -209,7 +209,7 @@ def main() -> None:
 
 
 #: Board figures [USD bn]: 2023 SOMA interest income and net loss (audited statements), 2024
-#: net loss (audited, as Reuters reported it), year-end deferred asset (audited 2022, press
+#: net loss (audited, as the press reported it), year-end deferred asset (audited 2022, press
 #: release 2024-01-12 for 2023, audited 2024 as reported).
 PUBLISHED = {
     "income 2023": 163.8,

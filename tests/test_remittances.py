@@ -158,7 +158,7 @@ def test_soma_coupons_are_par_weighted_on_the_cusip_files():
 
 def test_deferred_start_uses_only_published_year_ends():
     assert deferred_start(shared(VANTAGE), pd.Period("2022-04", "M")) == 0.0
-    # end-2022's 16.6 was published with the audited statements on 2023-03-24
+    # end-2022's 16.6 was published with the audited statements in March 2023
     assert deferred_start(shared("2023-03-01"), pd.Period("2023-01", "M")) == 0.0
     assert deferred_start(shared("2023-06-30"), pd.Period("2023-05", "M")) == 16.6
     assert deferred_start(shared("2024-06-28"), pd.Period("2024-05", "M")) == 133.0
@@ -200,10 +200,11 @@ def test_net_income_against_the_boards_figures_with_realized_rates(realized):
     """Conditional on the realized IORB, ON RRP rate and bill yield (not visible in May 2022)
     and the realized assets and TGA, from the holdings and liability model of 2022-05-31.
     Published (Federal Reserve Board): 2023 interest income on SOMA securities 163.8 bn and
-    a net loss of 114.3 bn (audited 2023 statements, 2024-03); deferred asset 16.6 bn at the
-    end of 2022 (audited 2022 statements, 2023-03-24) and 133.0 at the end of 2023 (press
-    release of 2024-01-12); 2024 net loss 77.6 and deferred asset about 216 at its end
-    (audited 2024 statements, 2025-03-21, as Reuters reported them). Measured: income 166.8,
+    a net loss of 114.3 bn (audited 2023 statements, March 2024); deferred asset 16.6 bn at
+    the end of 2022 (audited 2022 statements, March 2023) and 133.0 at the end of 2023
+    (press release of 2024-01-12); 2024 net loss 77.6 and deferred asset about 216 at its
+    end (audited 2024 statements, 2025-03-21, as the press reported them: Reuters 77.6,
+    others 77.5; not checked against the Board's own page). Measured: income 166.8,
     loss 101.7 (2023) and 63.4 (2024), deferred asset 7.9 / 109.6 / 172.9. Tolerances:
     coupons are held at the vantage's (new ones at the bill yield), the foreign repo pool
     at its May 2022 level (it rose 278 -> 360 bn by 2023-03), and the model's block runs

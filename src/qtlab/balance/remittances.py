@@ -60,12 +60,14 @@ __all__ = [
 #: CUSIP files allow (2022 on); 2022's operating expenses with assessments were 9.2.
 OPERATING_COSTS_2019: Final = 4.5 + 0.837 + 0.814 + 0.519 + 0.714 - 0.444
 
-#: The deferred asset at year ends [USD bn] and the day it was published: end-2022 16.6
-#: (2022 audited combined financial statements, 2023-03-24), end-2023 133.0 (Board press
-#: release on 2023 preliminary income and expense, 2024-01-12), end-2024 about 216 (2024
-#: audited combined financial statements, 2025-03-21, as reported by Reuters).
+#: The deferred asset at year ends [USD bn] and a day by which it was published: end-2022
+#: 16.6 (2022 audited combined financial statements, March 2023; the preliminary release
+#: of 2023-01-13 said 18.8; dated here at the end of March to stay on the safe side),
+#: end-2023 133.0 (Board press release on 2023 preliminary income and expense,
+#: 2024-01-12), end-2024 about 216 (2024 audited statements, 2025-03-21, as the press
+#: reported them: 133 -> 216; not checked against the Board's own page).
 PUBLISHED_DEFERRED_ASSET: Final[tuple[tuple[str, str, float], ...]] = (
-    ("2022-12", "2023-03-24", 16.6),
+    ("2022-12", "2023-03-31", 16.6),
     ("2023-12", "2024-01-12", 133.0),
     ("2024-12", "2025-03-21", 216.0),
 )
