@@ -16,9 +16,9 @@ amortization) minus interest on reserves + ON RRP and the foreign repo pool and 
 costs; while negative it books a deferred asset that lowers other liabilities and capital.
 Along the March 2022 SEP (vantage-honest) net income stays positive and nothing changes
 (642 / 316 with the TGA-bills split and currency along the SEP); along the realized rates
-(a conditional variant, not visible then) the deferred asset reaches 110 bn by 2023-12
-(published 133.0): the block's error with ON RRP given falls 307 -> 209, while with the
-TGA-bills split the maximum error goes 642 -> 657, since that split already puts too much
+(a conditional variant, not visible then) the deferred asset reaches 111 bn by 2023-12
+(published 133.0): the block's error with ON RRP given falls 307 -> 207, while with the
+TGA-bills split the maximum error goes 642 -> 658, since that split already puts too much
 of the runoff in reserves. The last lines print the model's net income and deferred asset
 against the Board's published figures.
 """

@@ -31,7 +31,7 @@ monthly pandas Series (``Period[M]`` index) or arrays in, USD bn and percent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -86,13 +86,40 @@ _FRAME_COLUMNS: Final = {
 }
 
 
-@dataclass(frozen=True)
+#: Kinds that mature (rather than pay down): their coupon follows the holdings left.
+_MATURING_KINDS: Final = ("note_bond", "tips", "agency")
+
+
+@dataclass(frozen=True, eq=False)
 class SomaCoupons:
-    """Par-weighted coupons [%] of the SOMA holdings by kind (``coupons``: kind ->
-    coupon) and the date of the holdings files they come from."""
+    """Par-weighted coupons [%] of the SOMA holdings by kind (``coupons``: kind -> coupon)
+    and the date of the holdings files they come from. ``ladders``: for the kinds that
+    mature (notes and bonds, TIPS, agency debt), par [USD bn] and par x coupon by month
+    of maturity, so the coupon of the holdings left in a month can be read
+    (:meth:`coupon_path`): as the low-coupon notes of 2020-21 mature, it rises."""
 
     coupons: dict[str, float]
     as_of: str
+    ladders: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def coupon_path(self, kind: str, idx: pd.PeriodIndex) -> np.ndarray:
+        """The par-weighted coupon [%] of the ``kind`` holdings still outstanding at the end
+        of each month of ``idx`` (the last one's once none is left; the whole file's
+        coupon for kinds without a ladder)."""
+        c0 = self.coupons.get(kind, 0.0)
+        lad = self.ladders.get(kind)
+        if lad is None or lad.empty:
+            return np.full(len(idx), c0)
+        out = np.empty(len(idx))
+        last = c0
+        months = pd.PeriodIndex(lad.index)
+        for i, m in enumerate(idx):
+            left = lad[months > m]
+            par = float(left["par"].sum())
+            if par > 0:
+                last = float(left["par_coupon"].sum()) / par
+            out[i] = last
+        return out
 
     def describe(self) -> str:
         parts = ", ".join(f"{k} {v:.2f}%" for k, v in self.coupons.items())
@@ -101,8 +128,8 @@ class SomaCoupons:
 
 def soma_coupons(holdings: pd.DataFrame) -> SomaCoupons:
     """Par-weighted coupon [%] of each coupon-paying kind in a holdings table (columns
-    ``kind``, ``coupon`` [%], ``par`` [USD bn], ``as_of``), over the securities with a
-    stated coupon; kinds absent pay nothing."""
+    ``kind``, ``coupon`` [%], ``par`` [USD bn], ``as_of``; ``maturity`` for the ladders),
+    over the securities with a stated coupon; kinds absent pay nothing."""
     need = {"kind", "coupon", "par", "as_of"}
     if not need <= set(holdings.columns):
         raise DataError(
@@ -110,13 +137,20 @@ def soma_coupons(holdings: pd.DataFrame) -> SomaCoupons:
             "the holdings table of qtlab.schema (kind, coupon [%], par [USD bn], as_of)"
         )
     out: dict[str, float] = {}
+    ladders: dict[str, pd.DataFrame] = {}
     for kind in _COUPON_KINDS:
         h = holdings[(holdings["kind"] == kind) & holdings["coupon"].notna()]
         par = float(h["par"].sum())
         if par > 0:
             out[kind] = float((h["par"] * h["coupon"]).sum()) / par
+            if kind in _MATURING_KINDS and "maturity" in h and h["maturity"].notna().all():
+                month = pd.DatetimeIndex(h["maturity"]).to_period("M")
+                lad = pd.DataFrame(
+                    {"par": h["par"].to_numpy(float), "par_coupon": (h["par"] * h["coupon"])}
+                ).set_index(month)
+                ladders[kind] = lad.groupby(level=0).sum()
     dates = sorted({str(pd.Timestamp(d).date()) for d in holdings["as_of"].dropna()})
-    return SomaCoupons(out, " and ".join(dates))
+    return SomaCoupons(out, " and ".join(dates), ladders)
 
 
 def soma_income(
@@ -132,7 +166,9 @@ def soma_income(
     ``tips_ic_accrued``, the month's inflation accrual, and the coupons bought at auction,
     ``rolled_coupons_mid``, ``rolled_coupons_end``, ``coupon_purchases``, where the engine
     gives them: they pay the bill yield of their month, :func:`new_coupon_stock`; the rest
-    of the notes and bonds pays the vantage's coupon).
+    of the notes and bonds, TIPS and agency debt pay the coupon of the vantage's holdings
+    still outstanding that month, :meth:`SomaCoupons.coupon_path`; MBS and CMBS the
+    vantage's coupon).
     ``bill_rate``: the 3-month bill yield [%] (monthly; bills and FRNs earn it; the last
     value carries on). ``amortization``: premium amortization [USD bn a month].
     Each month earns on its own holdings (month-end par of the engine's frame).
@@ -151,7 +187,7 @@ def soma_income(
     nb = frame["notes_bonds"].to_numpy(float) if "notes_bonds" in frame else np.zeros(len(idx))
     new_par, new_rate = new_coupon_stock(new, r, nb)
     for kind, col in _FRAME_COLUMNS.items():
-        c = coupons.coupons.get(kind, 0.0)
+        c = coupons.coupon_path(kind, idx)
         par = frame[col].to_numpy(float) if col in frame else np.zeros(len(idx))
         if kind == "tips" and "tips_inflation_comp" in frame:
             par = par + frame["tips_inflation_comp"].to_numpy(float)
