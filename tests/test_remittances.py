@@ -301,3 +301,26 @@ def test_at_a_late_vantage_the_deferred_asset_starts_at_the_published_level():
     assert (gap.abs() < 0.005).all()
     assert p["deferred_asset"].iloc[-1] < p["deferred_asset"].iloc[0]
     assert (p["remittances"][p["deferred_asset"] > 0] == 0).all()
+
+
+def test_the_fit_uses_only_data_visible_at_the_vantage():
+    """At 2022-05-31: the foreign repo pool of May 2022 (278 bn, H.4.1 Table 1), the
+    reserves share of May (0.64), IORB and the ON RRP rate 10 and 20 bp below the top of
+    the range (0.90 and 0.80 under 1.00) carried along the March 2022 SEP median (1.9% at
+    the end of 2022), and the premiums' fall over March-May 2022."""
+    ds = shared(VANTAGE)
+    inp = load_inputs(ds, horizon=12)
+    remit = fit_remittances(ds, inp, inp.last_month + 12)
+    assert remit.rule.foreign_pool == pytest.approx(278.0, abs=0.5)
+    assert remit.rule.reserves_share == pytest.approx(
+        inp.state.reserves / (inp.state.reserves + inp.state.on_rrp)
+    )
+    r = remit.rates
+    assert r.index[0] == pd.Period("2022-06", "M") and len(r) == 12
+    assert (r["iorb"] - r["rrp_rate"]).to_numpy() == pytest.approx(0.1)
+    assert r["iorb"].loc["2022-12"] == pytest.approx(1.9 + 0.125 - 0.1)  # midpoint to IORB
+    am = -remit.income["amortization"]
+    prem = to_monthly(ds.series("h41.premiums"), "mean")
+    assert prem.index.max() <= pd.Period("2022-05", "M")
+    keep = (prem.loc["2022-05"] / prem.loc["2022-03"]) ** 0.5
+    assert am.iloc[0] == pytest.approx(prem.loc["2022-05"] * (1 - keep))
