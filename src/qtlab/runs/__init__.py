@@ -19,6 +19,8 @@ and runs them. Units: USD bn, percent, calendar months.
   (B3, ``qtlab prepay``) and the 2022 baseline against the NY Fed's outlook;
 - :mod:`qtlab.runs.tips`: TIPS inflation compensation along an inflation assumption;
 - :mod:`qtlab.runs.inputs`: the monthly inputs of the liability side and the impact models;
+- :mod:`qtlab.runs.remittances`: the Reserve Banks' net income and the deferred asset
+  fitted at a vantage, an optional piece of the liability model's block;
 - :mod:`qtlab.runs.baseline`: the one baseline of a vantage C2, C3, D1-D3, F1 and F2
   share (asset path, liability rules, reserve target, inflation assumption), stated once;
 - :mod:`qtlab.runs.endpoint`: the projection with its ample-reserve stop (C3);
