@@ -45,7 +45,7 @@ from qtlab.runs.forward import (
     base_name,
     forward_projection,
 )
-from qtlab.runs.inputs import Assumption, default_asset_path
+from qtlab.runs.inputs import Assumption
 from qtlab.schema import MONTHS, PERCENT, USD_BN, USD_BN_PER_MONTH
 
 __all__ = ["DEFAULT_ALTERNATIVES", "compute_f1", "render_f1"]
@@ -116,8 +116,9 @@ def _forward(
 
 
 def _refer(a: Assumption, baseline_rules: bool) -> Assumption:
-    """The liability rules as a reference to the baseline (stated at the top) when F1's
-    default run is the baseline (runoff over at the vantage), else ``a`` itself."""
+    """The liability rules as a reference to the baseline (stated at the top): F1 projects
+    with the baseline's rules at every vantage (before runoff ended the baseline's assets
+    are the engine under the plan F1 carries forward), else ``a`` itself."""
     if baseline_rules and a.key == "impact.assumption.liabilities":
         return liabilities_reference(BASELINE_RULES)
     return a
@@ -282,7 +283,7 @@ def compute_f1(
             ),
             "h41_check": tidy(h41, dict.fromkeys(h41.columns, USD_BN)),
         },
-        notes=tuple(_facts(fw, as_of, default_asset_path(ctx.as_of) == "hold")),
+        notes=tuple(_facts(fw, as_of, baseline_rules=True)),
         series={"history": fw.history},
         meta={
             "as_of": as_of,

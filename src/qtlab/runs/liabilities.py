@@ -144,7 +144,11 @@ def liability_projection(
             )
     rules = LiabilityRules(currency_growth=currency_growth, tga=tga, **SCENARIOS[scenario])
     proj = project_liabilities(path, inp.state, rules)
-    if desc.key == _BASELINE_PATH:  # stated once at the top: refer to it unless varied
+    if desc.key == _BASELINE_PATH or (
+        assets is None and securities is None and asset_path_name is None
+    ):
+        # the baseline's asset path (F1's run, or the engine under the plan in force before
+        # runoff ended): its rules are stated once at the top; refer to them unless varied
         return inp, proj, (desc, liabilities_reference(rules))
     return inp, proj, (desc, rules_assumption(rules))
 
