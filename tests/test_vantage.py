@@ -43,6 +43,7 @@ from qtlab.i18n import t
 from qtlab.policy import PRESET_NAMES, load_preset
 from qtlab.report.provenance import provenance_rows
 from qtlab.runs import RunContext
+from qtlab.runs.baseline import baseline
 from qtlab.runs.context import ContextDataset
 from qtlab.schema import publication_lag, series_spec
 from qtlab.store.dataset import Dataset
@@ -273,3 +274,21 @@ def test_the_leak_checks_can_fail() -> None:
     leaky = AnalysisResult(id="B3", title="x", lang="en", tables=(Table("b", "b", frame),))
     assert _check_output(leaky, d)
     assert t("e1.note.scored_today", "en", asof="2022-05-31", n=1, latest="2026-08")
+
+
+@pytest.mark.parametrize("vantage", ["2022-05-31", "2025-12-31"])
+def test_the_baseline_and_its_liability_model_read_nothing_published_later(
+    vantage: str, bare_datasets: list[str]
+) -> None:
+    """The baseline at D (its asset path, and the liability model it fits and states) reads
+    only what was published by D, and its model's samples end by D."""
+    d = date.fromisoformat(vantage)
+    ctx = RunContext(vantage, use_store=False)
+    b = baseline(ctx)
+    fit = b.liability_model
+    assert fit is not None and fit.rrp is not None
+    month = pd.Period(d, freq="M")
+    assert max(fit.currency.end, fit.tga.end, fit.rrp.end) <= month
+    assert not bare_datasets
+    problems = _check_reads(_log(ctx), d, "baseline")
+    assert not problems, f"baseline at {vantage}:\n  " + "\n  ".join(sorted(set(problems)))
