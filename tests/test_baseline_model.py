@@ -11,10 +11,17 @@ from _contexts import shared
 from qtlab.analyses import get_analysis
 from qtlab.balance import LiabilityRules, project_liabilities
 from qtlab.errors import SpecError
-from qtlab.runs.baseline import BASELINE_MONTHS, BASELINE_RULES, baseline, liabilities_reference
+from qtlab.runs.baseline import (
+    BASELINE_MONTHS,
+    BASELINE_RULES,
+    baseline,
+    baseline_liabilities,
+    liabilities_reference,
+)
 from qtlab.runs.baseline_liabilities import BASELINE_LIABILITIES, LIABILITY_EVIDENCE
 from qtlab.runs.forward import forward_projection
 from qtlab.runs.inputs import load_inputs, rules_assumption
+from qtlab.runs.liabilities import scenario_rules
 
 F1_VANTAGE = "2025-12-31"
 BACKTEST_VANTAGE = "2022-05-31"
@@ -98,11 +105,15 @@ def test_the_baseline_carries_the_fitted_model_and_its_path(as_of):
 
 
 def test_the_model_form_says_so_and_is_referred_to():
-    b = baseline(shared(F1_VANTAGE), liabilities="model")
+    ctx = shared(F1_VANTAGE)
+    b = baseline(ctx, liabilities="model")
     keys = [a.key for a in b.assumptions]
     assert "baseline.liabilities_model" in keys and "baseline.model.used" in keys
-    assert liabilities_reference(b.rules, b).key == "baseline.ref.liabilities"
-    assert liabilities_reference(BASELINE_RULES, b).key == "impact.assumption.liabilities"
+    assert b.rules is baseline_liabilities(ctx, liabilities="model").rules
+    ref = liabilities_reference(b.rules, ctx, liabilities="model")
+    assert ref.key == "baseline.ref.liabilities"
+    assert liabilities_reference(b.rules, ctx).key == "impact.assumption.liabilities"
+    assert liabilities_reference(BASELINE_RULES, ctx).key == "baseline.ref.liabilities"
     with pytest.raises(SpecError, match="liabilities='fitted' is unknown"):
         baseline(shared(F1_VANTAGE), liabilities="fitted")
 
@@ -128,3 +139,16 @@ def test_no_section_repeats_the_baseline_liabilities(as_of):
             assert not [n.text for n in notes if said in n.text], f"{sid} ({lang}) repeats it"
             referred += sum(refer in n.text for n in notes)
         assert referred >= 5, lang  # C2, C3, D1-D3 (F1 too)
+
+
+@pytest.mark.parametrize("as_of", [BACKTEST_VANTAGE, None])
+def test_c2s_first_scenario_is_the_baselines_liability_side(as_of):
+    """C2's first scenario, C3 and D1-D3 (through it) and F1 and F2 take the one object the
+    baseline carries; the varied scenarios are the simple rules they name."""
+    ctx = shared(as_of)
+    side = baseline_liabilities(ctx)
+    assert baseline(ctx).rules is side.rules
+    assert scenario_rules(ctx, "rrp_first") is side.rules
+    varied = scenario_rules(ctx, "rrp_floor_500")
+    assert varied.rrp_floor == 500.0 and varied.tga is None
+    assert scenario_rules(ctx, "rrp_first", currency_growth=3.0) is not side.rules

@@ -32,9 +32,8 @@ from qtlab.present.figures import month_line, styled_figure
 from qtlab.present.tables import headers
 from qtlab.runs.baseline import (
     BASELINE_GDP_GROWTH,
-    BASELINE_RULES,
     DEFAULT_RESERVE_TARGET,
-    liabilities_reference,
+    baseline_liabilities,
 )
 from qtlab.runs.context import RunContext
 from qtlab.runs.forward import (
@@ -103,7 +102,7 @@ def _forward(
             alternatives=alternatives,
             mortgage_rate=mortgage_rate,
             shock_bp=shock_bp,
-            liability_rules=BASELINE_RULES,
+            liability_rules=baseline_liabilities(ctx).rules,
             gdp_growth=BASELINE_GDP_GROWTH,
             target=DEFAULT_RESERVE_TARGET,
         )
@@ -117,10 +116,10 @@ def _forward(
 
 def _refer(a: Assumption, baseline_rules: bool) -> Assumption:
     """The liability rules as a reference to the baseline (stated at the top): F1 projects
-    with the baseline's rules at every vantage (before runoff ended the baseline's assets
-    are the engine under the plan F1 carries forward), else ``a`` itself."""
+    with the baseline's liabilities at every vantage (before runoff ended the baseline's
+    assets are the engine under the plan F1 carries forward), else ``a`` itself."""
     if baseline_rules and a.key == "impact.assumption.liabilities":
-        return liabilities_reference(BASELINE_RULES)
+        return Assumption("baseline.ref.liabilities")
     return a
 
 

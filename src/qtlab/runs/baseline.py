@@ -57,7 +57,9 @@ __all__ = [
     "DEFAULT_RESERVE_TARGET",
     "Baseline",
     "BaselineKey",
+    "BaselineLiabilities",
     "baseline",
+    "baseline_liabilities",
     "liabilities_reference",
 ]
 
@@ -77,14 +79,84 @@ BASELINE_GDP_GROWTH: Final = DEFAULT_GDP_GROWTH
 BASELINE_INFLATION: Final = InflationAssumption()
 
 
-def liabilities_reference(rules: LiabilityRules, base: Baseline | None = None) -> Assumption:
+def liabilities_reference(
+    rules: LiabilityRules,
+    ctx: RunContext | None = None,
+    *,
+    liabilities: str = BASELINE_LIABILITIES,
+) -> Assumption:
     """The sentence of a section's liability rules: a reference to the baseline when they
-    are the baseline's (``base.rules``, by default :data:`BASELINE_RULES`; stated once, at
-    the top), else the rules themselves. Works at every vantage and for the fitted model's
-    rules (paths compared as paths)."""
-    if _same_rules(rules, BASELINE_RULES if base is None else base.rules):
+    are the baseline's (:func:`baseline_liabilities` of ``ctx`` in the form
+    ``liabilities``; without ``ctx`` :data:`BASELINE_RULES`), stated once at the top, else
+    the rules themselves. Works at every vantage and for the fitted model's rules (paths
+    compared as paths)."""
+    base = (
+        BASELINE_RULES if ctx is None else baseline_liabilities(ctx, liabilities=liabilities).rules
+    )
+    if _same_rules(rules, base):
         return Assumption("baseline.ref.liabilities")
     return rules_assumption(rules)
+
+
+#: Months past the last H.4.1 month the model form's paths cover (C2's longest horizon,
+#: 240 months, plus F1's start after the data).
+_MODEL_MONTHS: Final = 252
+
+
+@dataclass(frozen=True)
+class BaselineLiabilities:
+    """The liability side of the baseline, which C2's first scenario, C3, D1-D3, F1 and F2
+    project with (:func:`baseline_liabilities`, one per context and form).
+
+    Attributes
+    ----------
+    form
+        ``"rules"`` or ``"model"`` (module docstring: why the rules by default).
+    rules
+        The rules the sections project with: :data:`BASELINE_RULES`, or the fitted model's
+        (its TGA and currency + other liabilities and capital paths, ON RRP absorbing first).
+    fit
+        The liability model fitted on the data visible at the vantage
+        (:func:`~qtlab.runs.inputs.fit_liability_model`), ``None`` where they are too short.
+    path
+        The fitted model's TGA and currency + other liabilities and capital [USD bn] from the
+        month after the last complete H.4.1 month over :data:`BASELINE_MONTHS` months
+        (``None`` without a model).
+    """
+
+    form: LiabilityForm
+    rules: LiabilityRules = field(repr=False)
+    fit: LiabilityModelFit | None = field(repr=False)
+    path: pd.DataFrame | None = field(repr=False)
+
+
+@dataclass(frozen=True)
+class _LiabilitiesKey:
+    form: str
+
+
+def baseline_liabilities(
+    ctx: RunContext, *, liabilities: str = BASELINE_LIABILITIES
+) -> BaselineLiabilities:
+    """The baseline's liability side at ``ctx``'s vantage (cheap: no asset path), made once
+    per context and form; :attr:`Baseline.rules` is its ``rules``."""
+    form = check_form(liabilities)
+    return ctx.memo(_LiabilitiesKey(form), lambda: _make_liabilities(ctx, form))
+
+
+def _make_liabilities(ctx: RunContext, form: LiabilityForm) -> BaselineLiabilities:
+    inp = load_inputs(ctx, horizon=BASELINE_MONTHS, gdp_growth=BASELINE_GDP_GROWTH)
+    fit = fit_at_vantage(ctx, inp)
+    if fit is None:
+        if form == "model":
+            raise SpecError(
+                f"the liability model cannot be fitted on the data visible at {ctx.as_of}; "
+                "use liabilities='rules'"
+            )
+        return BaselineLiabilities(form, BASELINE_RULES, None, None)
+    mrules, mpath = model_path(fit, inp, inp.last_month + _MODEL_MONTHS)
+    mpath = mpath.iloc[:BASELINE_MONTHS]
+    return BaselineLiabilities(form, mrules if form == "model" else BASELINE_RULES, fit, mpath)
 
 
 def _same_rules(a: LiabilityRules, b: LiabilityRules) -> bool:
@@ -222,20 +294,8 @@ def _make(ctx: RunContext, form: LiabilityForm) -> Baseline:
     inflation = BASELINE_INFLATION
     inp = load_inputs(ctx, horizon=BASELINE_MONTHS, gdp_growth=BASELINE_GDP_GROWTH)
     start = inp.last_month + 1
-    fit = fit_at_vantage(ctx, inp)
-    mpath: pd.DataFrame | None = None
-    rules = BASELINE_RULES
-    if fit is not None:
-        # a few months beyond the path: F1 may start after the H.4.1's last month
-        mrules, mpath = model_path(fit, inp, start + BASELINE_MONTHS + 11)
-        mpath = mpath.loc[: start + BASELINE_MONTHS - 1]
-        if form == "model":
-            rules = mrules
-    elif form == "model":
-        raise SpecError(
-            f"the liability model cannot be fitted on the data visible at {ctx.as_of}; "
-            "use liabilities='rules'"
-        )
+    side = baseline_liabilities(ctx, liabilities=form)
+    rules, fit, mpath = side.rules, side.fit, side.path
     name = default_asset_path(ctx.as_of)
     total: pd.Series | None = None
     if name == "hold":  # runoff over: F1's default run is the baseline

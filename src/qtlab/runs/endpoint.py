@@ -148,7 +148,7 @@ def engine_endpoint(
     used = (inp.gdp_assumption, *inp.state_notes, *desc)
     text = tuple(a.text("en") for a in used)  # the result's English lines: in full
     if name == default_asset_path(ctx.as_of):  # the baseline's path: its rules stated at the top
-        used = (*used[:-1], liabilities_reference(lrules))
+        used = (*used[:-1], liabilities_reference(lrules, ctx))
     # each rule's own first month and the thresholds, on the engine's path
     runoff_start = max(p.start, p.policy.start)
     found = find_endpoint(
