@@ -290,5 +290,11 @@ def test_the_baseline_and_its_liability_model_read_nothing_published_later(
     month = pd.Period(d, freq="M")
     assert max(fit.currency.end, fit.tga.end, fit.rrp.end) <= month
     assert not bare_datasets
+    # the backtests that chose its liability rules rest on the H.4.1 through 2026-08:
+    # before that is visible no sentence states them
+    keys = [a.key for a in b.assumptions]
+    assert "baseline.model.not_used_early" in keys and "baseline.model.not_used" not in keys
+    for lang in ("en", "zh"):
+        assert not [a for a in b.assumptions if "2026-08" in a.text(lang)], lang
     problems = _check_reads(_log(ctx), d, "baseline")
     assert not problems, f"baseline at {vantage}:\n  " + "\n  ".join(sorted(set(problems)))

@@ -335,7 +335,7 @@ def _make(ctx: RunContext, form: LiabilityForm) -> Baseline:
         Assumption("baseline.liabilities", {"rules": rules_assumption(rules)})
         if form == "rules"
         else Assumption("baseline.liabilities_model"),
-        *model_assumptions(fit, form),
+        *model_assumptions(fit, form, inp.last_month),
         inp.gdp_assumption,
         *([Assumption("baseline.inflation", {"text": inflation_text})] if inflation_text else []),
     )

@@ -27,6 +27,7 @@ from qtlab.runs.inputs import Assumption, ImpactInputs, fit_liability_model, mod
 
 __all__ = [
     "BASELINE_LIABILITIES",
+    "EVIDENCE_MONTH",
     "LIABILITY_EVIDENCE",
     "LIABILITY_FORMS",
     "LiabilityForm",
@@ -50,10 +51,17 @@ BASELINE_LIABILITIES: Final[LiabilityForm] = "rules"
 #: and 150); ``bt_reserves``: reserves from the 2022-05-31 vantage along the realized total
 #: assets, with each form's own TGA, 2022-06..2023-12 (target 250 with the TGA given).
 #: Measured on the embedded data; tests/test_baseline_model.py recomputes them (1 bn).
+#: They rest on the H.4.1 through :data:`EVIDENCE_MONTH`, so a vantage states them only
+#: once that month is complete in its data (the vantage rule); before, the Baseline block
+#: says the model is stated but not used, without them.
 LIABILITY_EVIDENCE: Final[Mapping[str, Mapping[str, float]]] = {
     "rules": {"f1_assets": 65.0, "f1_reserves": 111.0, "bt_reserves": 309.0},
     "model": {"f1_assets": 155.0, "f1_reserves": 286.0, "bt_reserves": 838.0},
 }
+
+
+#: The last month of realized H.4.1 data :data:`LIABILITY_EVIDENCE` uses.
+EVIDENCE_MONTH: Final = pd.Period("2026-08", freq="M")
 
 
 def check_form(form: str) -> LiabilityForm:
@@ -94,15 +102,20 @@ def _decay(fit: DecayFit, key: str) -> Assumption:
     return Assumption(f"baseline.model.{key}", {"level": fit.level, "half_life": fit.half_life})
 
 
-def model_assumptions(fit: LiabilityModelFit | None, form: LiabilityForm) -> tuple[Assumption, ...]:
-    """The fitted model as sentences: what it is and whether the baseline uses it, then
-    each piece's parameters with units (currency [% a year, pp], TGA [USD bn, factors],
-    decays [USD bn, months], ON RRP [USD bn per USD bn, USD bn per pp])."""
+def model_assumptions(
+    fit: LiabilityModelFit | None, form: LiabilityForm, last_month: pd.Period
+) -> tuple[Assumption, ...]:
+    """The fitted model as sentences: what it is and whether the baseline uses it (with
+    :data:`LIABILITY_EVIDENCE` where ``last_month``, the vantage's last complete H.4.1
+    month, reaches :data:`EVIDENCE_MONTH`), then each piece's parameters with units
+    (currency [% a year, pp], TGA [USD bn, factors], decays [USD bn, months], ON RRP
+    [USD bn per USD bn, USD bn per pp])."""
     if fit is None:
         return (Assumption("baseline.model.none"),)
     ev = LIABILITY_EVIDENCE
+    early = "" if last_month >= EVIDENCE_MONTH else "_early"
     head = Assumption(
-        "baseline.model.used" if form == "model" else "baseline.model.not_used",
+        f"baseline.model.{'used' if form == 'model' else 'not_used'}{early}",
         {
             "rules_assets": ev["rules"]["f1_assets"],
             "rules_reserves": ev["rules"]["f1_reserves"],
