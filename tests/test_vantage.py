@@ -297,4 +297,7 @@ def test_the_baseline_and_its_liability_model_read_nothing_published_later(
     for lang in ("en", "zh"):
         assert not [a for a in b.assumptions if "2026-08" in a.text(lang)], lang
     problems = _check_reads(_log(ctx), d, "baseline")
+    for row in provenance_rows(ctx):
+        if not row.projection and row.last and date.fromisoformat(row.last) > d:
+            problems.append(f"provenance lists {row.series} to {row.last}")
     assert not problems, f"baseline at {vantage}:\n  " + "\n  ".join(sorted(set(problems)))
