@@ -17,11 +17,12 @@ from qtlab.runs.baseline import (
     baseline,
     baseline_liabilities,
     liabilities_reference,
+    stated_in_full,
 )
 from qtlab.runs.baseline_liabilities import BASELINE_LIABILITIES, LIABILITY_EVIDENCE
 from qtlab.runs.forward import forward_projection
 from qtlab.runs.inputs import load_inputs, rules_assumption
-from qtlab.runs.liabilities import scenario_rules
+from qtlab.runs.liabilities import scenario_rules, stopped_path
 
 F1_VANTAGE = "2025-12-31"
 BACKTEST_VANTAGE = "2022-05-31"
@@ -163,3 +164,22 @@ def test_c2s_first_scenario_is_the_baselines_liability_side(as_of):
     varied = scenario_rules(ctx, "rrp_floor_500")
     assert varied.rrp_floor == 500.0 and varied.tga is None
     assert scenario_rules(ctx, "rrp_first", currency_growth=3.0) is not side.rules
+
+
+def test_the_command_line_states_the_baseline_instead_of_referring_to_a_top():
+    """Where no Baseline block is above (``qtlab fit-yield``'s notes), the references give
+    way to the baseline's own sentences, once."""
+    ctx = shared(BACKTEST_VANTAGE)
+    _, _, lines = stopped_path(ctx, horizon=24)
+    keys = [a.key for a in lines]
+    assert "baseline.ref.liabilities" in keys and "impact.asset_path.baseline" in keys
+    full = stated_in_full(ctx, lines)
+    assert not [x for x in full if "(see top)" in x]
+    assert full[: len(baseline(ctx).assumptions)] == [
+        a.text("en") for a in baseline(ctx).assumptions
+    ]
+    assert len(full) == len(baseline(ctx).assumptions) + len(lines) - 2
+    plain = [
+        a for a in lines if a.key not in ("baseline.ref.liabilities", "impact.asset_path.baseline")
+    ]
+    assert stated_in_full(ctx, plain) == [a.text("en") for a in plain]

@@ -27,6 +27,7 @@ Units: USD bn, percent, calendar months.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Final
@@ -61,6 +62,7 @@ __all__ = [
     "baseline",
     "baseline_liabilities",
     "liabilities_reference",
+    "stated_in_full",
 ]
 
 #: Months the baseline asset path covers after its start (F1's longest run).
@@ -96,6 +98,22 @@ def liabilities_reference(
     if _same_rules(rules, base):
         return Assumption("baseline.ref.liabilities")
     return rules_assumption(rules)
+
+
+#: The catalogue keys of the sentences that refer to the baseline instead of stating it.
+REFERENCE_KEYS: Final = frozenset({"baseline.ref.liabilities", "impact.asset_path.baseline"})
+
+
+def stated_in_full(
+    ctx: RunContext, assumptions: Sequence[Assumption], lang: str = "en"
+) -> list[str]:
+    """The sentences of ``assumptions`` for a reader with no Baseline block above them (the
+    command line): the references to the baseline give way, once, to the baseline's own
+    sentences (:attr:`Baseline.assumptions`), placed first."""
+    rest = [a.text(lang) for a in assumptions if a.key not in REFERENCE_KEYS]
+    if len(rest) == len(assumptions):
+        return rest
+    return [*(a.text(lang) for a in baseline(ctx).assumptions), *rest]
 
 
 #: Months past the last H.4.1 month the model form's paths cover (C2's longest horizon,
