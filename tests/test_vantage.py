@@ -43,6 +43,7 @@ from qtlab.i18n import t
 from qtlab.policy import PRESET_NAMES, load_preset
 from qtlab.report.provenance import provenance_rows
 from qtlab.runs import RunContext
+from qtlab.runs.baseline import baseline
 from qtlab.runs.context import ContextDataset
 from qtlab.schema import publication_lag, series_spec
 from qtlab.store.dataset import Dataset
@@ -273,3 +274,30 @@ def test_the_leak_checks_can_fail() -> None:
     leaky = AnalysisResult(id="B3", title="x", lang="en", tables=(Table("b", "b", frame),))
     assert _check_output(leaky, d)
     assert t("e1.note.scored_today", "en", asof="2022-05-31", n=1, latest="2026-08")
+
+
+@pytest.mark.parametrize("vantage", ["2022-05-31", "2025-12-31"])
+def test_the_baseline_and_its_liability_model_read_nothing_published_later(
+    vantage: str, bare_datasets: list[str]
+) -> None:
+    """The baseline at D (its asset path, and the liability model it fits and states) reads
+    only what was published by D, and its model's samples end by D."""
+    d = date.fromisoformat(vantage)
+    ctx = RunContext(vantage, use_store=False)
+    b = baseline(ctx)
+    fit = b.liability_model
+    assert fit is not None and fit.rrp is not None
+    month = pd.Period(d, freq="M")
+    assert max(fit.currency.end, fit.tga.end, fit.rrp.end) <= month
+    assert not bare_datasets
+    # the backtests that chose its liability rules rest on the H.4.1 through 2026-08:
+    # before that is visible no sentence states them
+    keys = [a.key for a in b.assumptions]
+    assert "baseline.model.not_used_early" in keys and "baseline.model.not_used" not in keys
+    for lang in ("en", "zh"):
+        assert not [a for a in b.assumptions if "2026-08" in a.text(lang)], lang
+    problems = _check_reads(_log(ctx), d, "baseline")
+    for row in provenance_rows(ctx):
+        if not row.projection and row.last and date.fromisoformat(row.last) > d:
+            problems.append(f"provenance lists {row.series} to {row.last}")
+    assert not problems, f"baseline at {vantage}:\n  " + "\n  ".join(sorted(set(problems)))

@@ -32,9 +32,8 @@ from qtlab.present.figures import month_line, styled_figure
 from qtlab.present.tables import headers
 from qtlab.runs.baseline import (
     BASELINE_GDP_GROWTH,
-    BASELINE_RULES,
     DEFAULT_RESERVE_TARGET,
-    liabilities_reference,
+    baseline_liabilities,
 )
 from qtlab.runs.context import RunContext
 from qtlab.runs.forward import (
@@ -45,7 +44,7 @@ from qtlab.runs.forward import (
     base_name,
     forward_projection,
 )
-from qtlab.runs.inputs import Assumption, default_asset_path
+from qtlab.runs.inputs import Assumption
 from qtlab.schema import MONTHS, PERCENT, USD_BN, USD_BN_PER_MONTH
 
 __all__ = ["DEFAULT_ALTERNATIVES", "compute_f1", "render_f1"]
@@ -103,7 +102,7 @@ def _forward(
             alternatives=alternatives,
             mortgage_rate=mortgage_rate,
             shock_bp=shock_bp,
-            liability_rules=BASELINE_RULES,
+            liability_rules=baseline_liabilities(ctx).rules,
             gdp_growth=BASELINE_GDP_GROWTH,
             target=DEFAULT_RESERVE_TARGET,
         )
@@ -116,10 +115,11 @@ def _forward(
 
 
 def _refer(a: Assumption, baseline_rules: bool) -> Assumption:
-    """The liability rules as a reference to the baseline (stated at the top) when F1's
-    default run is the baseline (runoff over at the vantage), else ``a`` itself."""
+    """The liability rules as a reference to the baseline (stated at the top): F1 projects
+    with the baseline's liabilities at every vantage (before runoff ended the baseline's
+    assets are the engine under the plan F1 carries forward), else ``a`` itself."""
     if baseline_rules and a.key == "impact.assumption.liabilities":
-        return liabilities_reference(BASELINE_RULES)
+        return Assumption("baseline.ref.liabilities")
     return a
 
 
@@ -282,7 +282,7 @@ def compute_f1(
             ),
             "h41_check": tidy(h41, dict.fromkeys(h41.columns, USD_BN)),
         },
-        notes=tuple(_facts(fw, as_of, default_asset_path(ctx.as_of) == "hold")),
+        notes=tuple(_facts(fw, as_of, baseline_rules=True)),
         series={"history": fw.history},
         meta={
             "as_of": as_of,

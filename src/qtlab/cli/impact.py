@@ -201,7 +201,9 @@ def fit_yield_cmd(
         f"peak {pk['month']}: {pk['mean']:.2f}% (95% interval {pk['lower']:.2f}-{pk['upper']:.2f}%)"
     )
     notes.append(f"policy path: {yf.policy_source.text()}")
-    notes += [f"assumption: {a.text()}" for a in yf.assumptions]
+    from qtlab.runs.baseline import stated_in_full  # noqa: PLC0415 (lazy: fast --help)
+
+    notes += [f"assumption: {x}" for x in stated_in_full(ds, yf.assumptions)]
     tab = Tab(
         f"10-year yield forecast [%] ({indicator}, 95% interval)",
         ("month", "mean", "lower", "upper"),

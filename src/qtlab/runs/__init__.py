@@ -21,8 +21,9 @@ and runs them. Units: USD bn, percent, calendar months.
 - :mod:`qtlab.runs.inputs`: the monthly inputs of the liability side and the impact models;
 - :mod:`qtlab.runs.remittances`: the Reserve Banks' net income and the deferred asset
   fitted at a vantage, an optional piece of the liability model's block;
-- :mod:`qtlab.runs.baseline`: the one baseline of a vantage C2, C3, D1-D3, F1 and F2
-  share (asset path, liability rules, reserve target, inflation assumption), stated once;
+- :mod:`qtlab.runs.baseline`, :mod:`qtlab.runs.baseline_liabilities`: the one baseline of
+  a vantage C2, C3, D1-D3, F1 and F2 share (asset path, liability side with the liability
+  model fitted at the vantage, reserve target, inflation assumption), stated once;
 - :mod:`qtlab.runs.endpoint`: the projection with its ample-reserve stop (C3);
 - :mod:`qtlab.runs.liabilities`: the liability side along an asset path (C2), where runoff
   has to stop (C3) and the path stopped there (D1-D3);

@@ -9,11 +9,25 @@ it is the runoff engine under the plan announced by the vantage
 (:func:`~qtlab.runs.inputs.default_asset_path`), stopped where the C3 rules bind, as F1
 carries the same plan forward. Everything in it is read from the data visible at the
 vantage. The report states :attr:`Baseline.assumptions` once; the sections refer to it.
+
+The baseline carries the liability model fitted at its vantage
+(:mod:`qtlab.runs.baseline_liabilities`: currency trend, seasonal TGA, decays of other
+liabilities and capital and of other assets, ON RRP on bill supply) and its path, and
+states each piece's parameters. Its liability side is nonetheless the simple
+:data:`BASELINE_RULES` by default (:data:`~qtlab.runs.baseline_liabilities.
+BASELINE_LIABILITIES`), chosen by evidence: F1 from 2025-12-31 with the rules misses the
+realized H.4.1 through 2026-08 by at most 65 bn of total assets and 111 bn of reserves
+(targets 75 and 150), with the fitted model by 155 and 286 (its TGA pattern undershoots the
+2026 TGA by up to 240 bn); from 2022-05-31 along the realized total assets the rules miss
+reserves by at most 309 bn through 2023-12, the model by 838
+(:data:`~qtlab.runs.baseline_liabilities.LIABILITY_EVIDENCE`). ``baseline(ctx,
+liabilities="model")`` makes the baseline with the model instead.
 Units: USD bn, percent, calendar months.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Final
@@ -21,8 +35,17 @@ from typing import Final
 import pandas as pd
 
 from qtlab.balance import DEFAULT_GDP_GROWTH, LiabilityRules
+from qtlab.balance.models import LiabilityModelFit
 from qtlab.engine import AssumedTipsAccrual, InflationAssumption
 from qtlab.errors import SpecError
+from qtlab.runs.baseline_liabilities import (
+    BASELINE_LIABILITIES,
+    LiabilityForm,
+    check_form,
+    fit_at_vantage,
+    model_assumptions,
+    model_path,
+)
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import Assumption, default_asset_path, load_inputs, rules_assumption
 from qtlab.runs.tips import tips_accrual
@@ -35,8 +58,11 @@ __all__ = [
     "DEFAULT_RESERVE_TARGET",
     "Baseline",
     "BaselineKey",
+    "BaselineLiabilities",
     "baseline",
+    "baseline_liabilities",
     "liabilities_reference",
+    "stated_in_full",
 ]
 
 #: Months the baseline asset path covers after its start (F1's longest run).
@@ -55,12 +81,100 @@ BASELINE_GDP_GROWTH: Final = DEFAULT_GDP_GROWTH
 BASELINE_INFLATION: Final = InflationAssumption()
 
 
-def liabilities_reference(rules: LiabilityRules) -> Assumption:
+def liabilities_reference(
+    rules: LiabilityRules,
+    ctx: RunContext | None = None,
+    *,
+    liabilities: str = BASELINE_LIABILITIES,
+) -> Assumption:
     """The sentence of a section's liability rules: a reference to the baseline when they
-    are the baseline's (stated once, at the top), else the rules themselves."""
-    if _same_rules(rules, BASELINE_RULES):
+    are the baseline's (:func:`baseline_liabilities` of ``ctx`` in the form
+    ``liabilities``; without ``ctx`` :data:`BASELINE_RULES`), stated once at the top, else
+    the rules themselves. Works at every vantage and for the fitted model's rules (paths
+    compared as paths)."""
+    base = (
+        BASELINE_RULES if ctx is None else baseline_liabilities(ctx, liabilities=liabilities).rules
+    )
+    if _same_rules(rules, base):
         return Assumption("baseline.ref.liabilities")
     return rules_assumption(rules)
+
+
+#: The catalogue keys of the sentences that refer to the baseline instead of stating it.
+REFERENCE_KEYS: Final = frozenset({"baseline.ref.liabilities", "impact.asset_path.baseline"})
+
+
+def stated_in_full(
+    ctx: RunContext, assumptions: Sequence[Assumption], lang: str = "en"
+) -> list[str]:
+    """The sentences of ``assumptions`` for a reader with no Baseline block above them (the
+    command line): the references to the baseline give way, once, to the baseline's own
+    sentences (:attr:`Baseline.assumptions`), placed first."""
+    rest = [a.text(lang) for a in assumptions if a.key not in REFERENCE_KEYS]
+    if len(rest) == len(assumptions):
+        return rest
+    return [*(a.text(lang) for a in baseline(ctx).assumptions), *rest]
+
+
+#: Months past the last H.4.1 month the model form's paths cover (C2's longest horizon,
+#: 240 months, plus F1's start after the data).
+_MODEL_MONTHS: Final = 252
+
+
+@dataclass(frozen=True)
+class BaselineLiabilities:
+    """The liability side of the baseline, which C2's first scenario, C3, D1-D3, F1 and F2
+    project with (:func:`baseline_liabilities`, one per context and form).
+
+    Attributes
+    ----------
+    form
+        ``"rules"`` or ``"model"`` (module docstring: why the rules by default).
+    rules
+        The rules the sections project with: :data:`BASELINE_RULES`, or the fitted model's
+        (its TGA and currency + other liabilities and capital paths, ON RRP absorbing first).
+    fit
+        The liability model fitted on the data visible at the vantage
+        (:func:`~qtlab.runs.inputs.fit_liability_model`), ``None`` where they are too short.
+    path
+        The fitted model's TGA and currency + other liabilities and capital [USD bn] from the
+        month after the last complete H.4.1 month over :data:`BASELINE_MONTHS` months
+        (``None`` without a model).
+    """
+
+    form: LiabilityForm
+    rules: LiabilityRules = field(repr=False)
+    fit: LiabilityModelFit | None = field(repr=False)
+    path: pd.DataFrame | None = field(repr=False)
+
+
+@dataclass(frozen=True)
+class _LiabilitiesKey:
+    form: str
+
+
+def baseline_liabilities(
+    ctx: RunContext, *, liabilities: str = BASELINE_LIABILITIES
+) -> BaselineLiabilities:
+    """The baseline's liability side at ``ctx``'s vantage (cheap: no asset path), made once
+    per context and form; :attr:`Baseline.rules` is its ``rules``."""
+    form = check_form(liabilities)
+    return ctx.memo(_LiabilitiesKey(form), lambda: _make_liabilities(ctx, form))
+
+
+def _make_liabilities(ctx: RunContext, form: LiabilityForm) -> BaselineLiabilities:
+    inp = load_inputs(ctx, horizon=BASELINE_MONTHS, gdp_growth=BASELINE_GDP_GROWTH)
+    fit = fit_at_vantage(ctx, inp)
+    if fit is None:
+        if form == "model":
+            raise SpecError(
+                f"the liability model cannot be fitted on the data visible at {ctx.as_of}; "
+                "use liabilities='rules'"
+            )
+        return BaselineLiabilities(form, BASELINE_RULES, None, None)
+    mrules, mpath = model_path(fit, inp, inp.last_month + _MODEL_MONTHS)
+    mpath = mpath.iloc[:BASELINE_MONTHS]
+    return BaselineLiabilities(form, mrules if form == "model" else BASELINE_RULES, fit, mpath)
 
 
 def _same_rules(a: LiabilityRules, b: LiabilityRules) -> bool:
@@ -77,9 +191,10 @@ def _same_rules(a: LiabilityRules, b: LiabilityRules) -> bool:
 
 @dataclass(frozen=True)
 class BaselineKey:
-    """The key of the baseline in a :class:`RunContext` (one per context)."""
+    """The key of the baseline in a :class:`RunContext` (one per context and form)."""
 
     months: int = BASELINE_MONTHS
+    liabilities: str = BASELINE_LIABILITIES
 
 
 @dataclass(frozen=True)
@@ -99,8 +214,18 @@ class Baseline:
         Monthly total assets [USD bn] from :attr:`start`, or ``None`` while runoff is
         under way (the engine projects them with the C3 stop).
     rules
-        The liability rules (ON RRP absorbs first to zero, TGA flat, currency + other
-        liabilities and capital at the default growth), as F1 and C2's first scenario.
+        The liability rules the baseline projects with: by default :data:`BASELINE_RULES`
+        (ON RRP absorbs first to zero, TGA flat, currency + other liabilities and capital at
+        the default growth), as F1 and C2's first scenario; with ``liabilities="model"`` the
+        fitted model's (its TGA and block paths, ON RRP absorbing first).
+    liabilities
+        Which: ``"rules"`` or ``"model"`` (module docstring: why the rules by default).
+    liability_model
+        The liability model fitted on the data visible at the vantage
+        (:func:`~qtlab.runs.inputs.fit_liability_model`), ``None`` where they are too short.
+    model_path
+        The fitted model's TGA and currency + other liabilities and capital [USD bn] from
+        :attr:`start` over :data:`BASELINE_MONTHS` months (``None`` without a model).
     reserve_target
         The reserve target of the reserve-management purchases (``None`` while runoff is
         under way: no such regime was announced then).
@@ -116,7 +241,10 @@ class Baseline:
     start: pd.Period
     asset_path: str
     total_assets: pd.Series | None = field(repr=False)
-    rules: LiabilityRules
+    rules: LiabilityRules = field(repr=False)
+    liabilities: LiabilityForm
+    liability_model: LiabilityModelFit | None = field(repr=False)
+    model_path: pd.DataFrame | None = field(repr=False)
     reserve_target: str | None
     gdp_growth: float
     inflation: InflationAssumption
@@ -146,9 +274,12 @@ class Baseline:
         return self.total_assets.loc[:through].copy()
 
 
-def baseline(ctx: RunContext) -> Baseline:
-    """The baseline of ``ctx``'s vantage, made once per context (:meth:`RunContext.memo`)."""
-    return ctx.memo(BaselineKey(), lambda: _make(ctx))
+def baseline(ctx: RunContext, *, liabilities: str = BASELINE_LIABILITIES) -> Baseline:
+    """The baseline of ``ctx``'s vantage, made once per context (:meth:`RunContext.memo`).
+    ``liabilities``: ``"rules"`` (the default, :data:`BASELINE_RULES`) or ``"model"`` (the
+    liability model fitted at the vantage)."""
+    form = check_form(liabilities)
+    return ctx.memo(BaselineKey(liabilities=form), lambda: _make(ctx, form))
 
 
 def _inflation_assumption(ctx: RunContext, inflation: InflationAssumption) -> Assumption | None:
@@ -175,13 +306,14 @@ def _inflation_assumption(ctx: RunContext, inflation: InflationAssumption) -> As
     )
 
 
-def _make(ctx: RunContext) -> Baseline:
+def _make(ctx: RunContext, form: LiabilityForm) -> Baseline:
     from qtlab.runs.forward import forward_projection  # noqa: PLC0415 (forward imports inputs)
 
-    rules = BASELINE_RULES
     inflation = BASELINE_INFLATION
     inp = load_inputs(ctx, horizon=BASELINE_MONTHS, gdp_growth=BASELINE_GDP_GROWTH)
     start = inp.last_month + 1
+    side = baseline_liabilities(ctx, liabilities=form)
+    rules, fit, mpath = side.rules, side.fit, side.path
     name = default_asset_path(ctx.as_of)
     total: pd.Series | None = None
     if name == "hold":  # runoff over: F1's default run is the baseline
@@ -218,7 +350,10 @@ def _make(ctx: RunContext) -> Baseline:
     inflation_text = _inflation_assumption(ctx, inflation)
     assumptions = (
         path_text,
-        Assumption("baseline.liabilities", {"rules": rules_assumption(rules)}),
+        Assumption("baseline.liabilities", {"rules": rules_assumption(rules)})
+        if form == "rules"
+        else Assumption("baseline.liabilities_model"),
+        *model_assumptions(fit, form, inp.last_month),
         inp.gdp_assumption,
         *([Assumption("baseline.inflation", {"text": inflation_text})] if inflation_text else []),
     )
@@ -228,6 +363,9 @@ def _make(ctx: RunContext) -> Baseline:
         asset_path=name,
         total_assets=total,
         rules=rules,
+        liabilities=form,
+        liability_model=fit,
+        model_path=mpath,
         reserve_target=DEFAULT_RESERVE_TARGET if total is not None else None,
         gdp_growth=BASELINE_GDP_GROWTH,
         inflation=inflation,

@@ -33,11 +33,13 @@ from qtlab.engine import (
 )
 from qtlab.errors import SpecError
 from qtlab.policy import Endpoint, EndpointCondition, Policy, load_preset
+from qtlab.runs.baseline import BASELINE_GDP_GROWTH, liabilities_reference
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import (
     Assumption,
     ImpactInputs,
     balance_from_h41,
+    default_asset_path,
     engine_frame,
     load_inputs,
     rules_assumption,
@@ -144,7 +146,17 @@ def engine_endpoint(
         rules_assumption(lrules),
     )
     used = (inp.gdp_assumption, *inp.state_notes, *desc)
-    text = tuple(a.text("en") for a in used)
+    text = tuple(a.text("en") for a in used)  # the result's English lines: in full
+    if name == default_asset_path(ctx.as_of):
+        # the baseline's plan (runoff under way at the vantage): its asset path, liabilities
+        # and GDP growth are stated once at the top; refer to them unless varied
+        gdp = () if gdp_growth == BASELINE_GDP_GROWTH else (inp.gdp_assumption,)
+        used = (
+            *gdp,
+            *inp.state_notes,
+            Assumption("impact.asset_path.baseline"),
+            liabilities_reference(lrules, ctx),
+        )
     # each rule's own first month and the thresholds, on the engine's path
     runoff_start = max(p.start, p.policy.start)
     found = find_endpoint(

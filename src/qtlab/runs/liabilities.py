@@ -41,7 +41,12 @@ from qtlab.balance import (
 )
 from qtlab.errors import SpecError, one_of
 from qtlab.policy import PRESET_NAMES
-from qtlab.runs.baseline import BASELINE_GDP_GROWTH, baseline, liabilities_reference
+from qtlab.runs.baseline import (
+    BASELINE_GDP_GROWTH,
+    baseline,
+    baseline_liabilities,
+    liabilities_reference,
+)
 from qtlab.runs.context import RunContext
 from qtlab.runs.endpoint import engine_endpoint
 from qtlab.runs.inputs import (
@@ -61,6 +66,7 @@ __all__ = [
     "SCENARIOS",
     "endpoint",
     "liability_projection",
+    "scenario_rules",
     "stop_at",
     "stopped_path",
 ]
@@ -75,6 +81,24 @@ SCENARIOS: Final[Mapping[str, Mapping[str, Any]]] = {
 _BASELINE_PATH: Final = "impact.asset_path.baseline"
 #: C3's default rules: the first to bind ends runoff.
 DEFAULT_RULES: Final = ("reserves_peak_fraction=0.5", "assets_to_gdp=0.2", "reserves_to_gdp=0.08")
+
+
+def scenario_rules(
+    ctx: RunContext,
+    scenario: str,
+    *,
+    currency_growth: float = DEFAULT_CURRENCY_GROWTH,
+    tga: float | None = None,
+) -> LiabilityRules:
+    """The liability rules of a C2 scenario: the baseline's
+    (:func:`~qtlab.runs.baseline.baseline_liabilities`) for ``"rrp_first"`` with the default
+    currency growth and TGA, else the simple rules the scenario names (ON RRP rule and
+    floor or share; ``currency_growth`` [% a year]; ``tga`` [USD bn], ``None``: flat)."""
+    if scenario not in SCENARIOS:
+        raise SpecError(f"unknown scenario {scenario!r}; valid: {one_of(SCENARIOS)}")
+    if scenario == "rrp_first" and currency_growth == DEFAULT_CURRENCY_GROWTH and tga is None:
+        return baseline_liabilities(ctx).rules
+    return LiabilityRules(currency_growth=currency_growth, tga=tga, **SCENARIOS[scenario])
 
 
 def liability_projection(
@@ -142,10 +166,14 @@ def liability_projection(
             raise SpecError(
                 f"unknown asset path or policy {name!r}; valid: {one_of(asset_path_names())}"
             )
-    rules = LiabilityRules(currency_growth=currency_growth, tga=tga, **SCENARIOS[scenario])
+    rules = scenario_rules(ctx, scenario, currency_growth=currency_growth, tga=tga)
     proj = project_liabilities(path, inp.state, rules)
-    if desc.key == _BASELINE_PATH:  # stated once at the top: refer to it unless varied
-        return inp, proj, (desc, liabilities_reference(rules))
+    if desc.key == _BASELINE_PATH or (
+        assets is None and securities is None and asset_path_name is None
+    ):
+        # the baseline's asset path (F1's run, or the engine under the plan in force before
+        # runoff ended): its rules are stated once at the top; refer to them unless varied
+        return inp, proj, (desc, liabilities_reference(rules, ctx))
     return inp, proj, (desc, rules_assumption(rules))
 
 
@@ -178,7 +206,7 @@ def endpoint(
             ctx,
             name,
             rules,
-            LiabilityRules(currency_growth=currency_growth, **SCENARIOS[scenario]),
+            scenario_rules(ctx, scenario, currency_growth=currency_growth),
             horizon=horizon,
             gdp_growth=gdp_growth,
             bank_assets=bank_assets,

@@ -25,7 +25,7 @@ from qtlab.impact.paths import SEP_MIDPOINT_TO_UPPER
 from qtlab.policy import Policy, preset_in_force
 from qtlab.portfolio.mbs_cohorts import mbs_cohorts
 from qtlab.prepay import CohortState
-from qtlab.runs.baseline import BASELINE_GDP_GROWTH, BASELINE_INFLATION, BASELINE_RULES
+from qtlab.runs.baseline import BASELINE_GDP_GROWTH, BASELINE_INFLATION, baseline_liabilities
 from qtlab.runs.context import RunContext
 from qtlab.runs.forward import realized_paydown_rates, start_month
 from qtlab.runs.inputs import ImpactInputs, balance_from_h41, fit_liability_model, load_inputs
@@ -289,11 +289,11 @@ def sweep_start_with_inputs(
     (:func:`~qtlab.runs.forward.start_month`); holdings: the latest SOMA files,
     carried forward under ``policy``; MBS paydowns: realized where the weekly data measure
     them, then the prepayment model (``params``; default the set known at the vantage) on
-    the latest MBS file; liabilities: C2's
-    default rules (ON RRP absorbs changes first, TGA flat, currency growing), other assets
-    held at their start
-    level; D2: the yield fitted on ``indicator`` to the last month over the sample of
-    D2's default specification (:func:`yield_fit`). Rate model: :func:`rate_model`
+    the latest MBS file; liabilities: the baseline's
+    (:func:`~qtlab.runs.baseline.baseline_liabilities`: by default ON RRP absorbs changes
+    first, TGA flat, currency growing), other assets held at their start level; D2: the
+    yield fitted on ``indicator`` to the last month over the sample of D2's default
+    specification (:func:`yield_fit`). Rate model: :func:`rate_model`
     (estimated where the policy rate moves, anchored at the longer-run median of the SEP
     ``sep``). Base paths: the mortgage rate and the policy rate from their last monthly
     levels back towards their anchors at the estimated speeds
@@ -353,6 +353,7 @@ def sweep_start_with_inputs(
         "mbs_settlement": mbs_settlement(holdings, realized_paydown_rates(ctx), DESK_MBS_LAG),
     }
     s0 = deterministic(SweepStart(**common), pol, balance=False).start_holdings()
-    bal = balance_from_h41(inp, s0["total_securities"] + s0["tips_inflation_comp"], BASELINE_RULES)
+    held = s0["total_securities"] + s0["tips_inflation_comp"]
+    bal = balance_from_h41(inp, held, baseline_liabilities(ctx).rules)
     shocks, _ = liability_shocks(ctx, inp, pol)
     return SweepStart(**common, balance=bal, yield_model=ym, liability_shocks=shocks), inp
