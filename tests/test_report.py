@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from _legibility import illegible_figures
+from _policy_ids import bare_policy_ids
 from qtlab.analyses import AnalysisResult, Computed, result
 from qtlab.analyses.result import AnalysisSpec
 from qtlab.errors import QtlabError, SpecError
@@ -268,6 +269,8 @@ def test_full_report_from_the_command_line(tmp_path: Path):
     assert len(tiles) >= 6 and all(f'id="{a}"' in html for a in tiles)
     prov = pd.read_csv(out / "tables" / "provenance.csv", encoding="utf-8-sig")
     assert "qtlab.policy: qt2-realized" in set(prov["数据集"])
+    # presets and regimes read as labels in prose, tables and figures; ids only as code
+    assert bare_policy_ids(html) == {}
     # every section's figures draw in the browser, with no console error
     errors, graphs, drawn, traces, *_ = _open(out / "index.html", tmp_path / "full.png")
     assert errors == [] and graphs == html.count('class="chart"')
