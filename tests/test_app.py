@@ -762,6 +762,10 @@ B2_TITLE = "document.querySelector('#x-fig-b2_path .gtitle')"
 B2_TRACES = "document.querySelector('#x-fig-b2_path .js-plotly-plot')._fullData"
 
 
+#: How the dropdown, titles and legends name qt2-announced (the preset the browser test picks).
+ANNOUNCED = "QT2 as announced (May 2022)"
+ANNOUNCED_ZH = "第二轮缩表（2022年5月宣布时）"
+
 #: The regimes editor's Treasury-cap cell of qt2-full-pace (the regime the browser test edits).
 CAP_CELL = (
     "document.querySelector(\"#regimes .ag-row[row-index='1'] .ag-cell[col-id='treasury_cap']\")"
@@ -794,7 +798,7 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 )
                 page.goto(url)
                 page.wait_for_function(
-                    f"{B2_TITLE} && {B2_TITLE}.textContent.includes('qt2-realized')",
+                    f"{B2_TITLE} && {B2_TITLE}.textContent.includes('QT2 as realized')",
                     timeout=60_000,
                 )
                 top = page.evaluate(
@@ -803,9 +807,9 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 n_traces = page.evaluate(f"{B2_TRACES}.length")
                 # change the preset: the B2 figure follows
                 page.click("#preset")
-                page.get_by_text("qt2-announced", exact=True).click()
+                page.get_by_text(ANNOUNCED, exact=True).click()  # the id is the value
                 page.wait_for_function(
-                    f"{B2_TITLE}.textContent.includes('qt2-announced')", timeout=30_000
+                    f"{B2_TITLE}.textContent.includes('{ANNOUNCED}')", timeout=30_000
                 )
                 caps = page.evaluate(  # Array.from: plotly.js may hold y as a typed array
                     f"Array.from({B2_TRACES}.find(t => t.name === 'Treasury cap').y.slice(0, 4))"
@@ -816,7 +820,7 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 page.keyboard.type("95")
                 page.keyboard.press("Enter")
                 page.wait_for_function(
-                    f"{B2_TRACES}.some(t => t.name === 'Treasury cap (qt2-announced)')",
+                    f"{B2_TRACES}.some(t => t.name === 'Treasury cap ({ANNOUNCED})')",
                     timeout=30_000,
                 )
                 edited_caps = page.evaluate(
@@ -851,6 +855,10 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                     ".map(k => ((g.layout[k].title || {}).text) || ''))"
                 )
                 zh_headers = page.locator(".ag-header-cell-text").all_text_contents()
+                # the editor shows a preset regime by its label (the row keeps its id)
+                zh_regime = page.locator(
+                    "#regimes .ag-row[row-index='0'] .ag-cell[col-id='name']"
+                ).text_content()
                 page.screenshot(path=str(tmp_path / "dashboard-zh.png"))
                 # a second page on the shared URL: the same preset, edits and language
                 other = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -858,7 +866,7 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 other.goto(shared)
                 other.wait_for_function(
                     f"{B2_TITLE} && /[\\u4e00-\\u9fff]/.test({B2_TITLE}.textContent)"
-                    f" && {B2_TRACES}.some(t => t.name.endsWith('(qt2-announced)'))",
+                    f" && {B2_TRACES}.some(t => t.name.endsWith('({ANNOUNCED_ZH})'))",
                     timeout=60_000,
                 )
                 restored_caps = other.evaluate(
@@ -882,13 +890,16 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
     assert shown("treasury_cap [USD bn]") in header
     assert "preset=qt2-announced" in shared and "edits=" in shared and "lang=zh" in shared
     # the shared page opens in Chinese: its chart shows the caps in 亿美元 (x10)
-    assert restored_caps == [300, 300, 300, 950] and "qt2-announced" in restored_preset
+    assert restored_caps == [300, 300, 300, 950] and ANNOUNCED_ZH in restored_preset
     assert "亿美元/月" in zh_cap_header and "十亿" not in zh_cap_header
     edits = json.loads(from_search("?" + shared.split("?", 1)[1])["edits"])
     full_pace = next(r for r in edits if r and r[0] == "qt2-full-pace")
     assert float(full_pace[2]) == 95.0  # the shared state is in USD bn whatever the language
     assert title.startswith("qtlab 仪表盘") and CJK.search(tab)
     assert "十亿美元" not in zh_text and any("亿美元" in a for a in zh_axes), zh_axes
+    # presets and regimes by their labels: no id on the Chinese page
+    assert (zh_regime or "").strip() == "第二轮缩表起步阶段"
+    assert not re.search(r"qt[12]-|rmp-\d|mbs-runoff", zh_text), zh_text
     assert not any("十亿美元" in a for a in zh_axes)
     keyed = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]( \[.*\])?$")
     assert zh_headers and not [h for h in zh_headers if keyed.match(h.strip())], zh_headers

@@ -136,7 +136,7 @@ def _columns(lang: str) -> list[dict[str, Any]]:
             "headerName": t("app.explorer.col.name", lang),
             "editable": {"function": "params.data.added === true"},
             "valueFormatter": {
-                "function": f"({_regime_labels(lang)})[params.value] ?? params.value"
+                "function": f"({_regime_labels(lang)})[params.value] || params.value"
             },
         }
     ]
