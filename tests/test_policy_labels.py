@@ -19,7 +19,7 @@ from _contexts import shared
 from _policy_ids import IDS, bare_policy_ids
 from qtlab.analyses import get_analysis
 from qtlab.errors import SpecError
-from qtlab.i18n import LANGS, t
+from qtlab.i18n import LANGS, catalogue, t
 from qtlab.present import localized_table, policy_label
 from qtlab.present.labels import policy_label_ids
 from qtlab.report import build_report
@@ -119,6 +119,16 @@ def test_a_template_field_written_policy_labels_an_id_or_a_sequence():
     )
     with pytest.raises(SpecError, match="a policy field takes an id or a sequence of ids"):
         t("b2.fig.title", "en", policy=3.0)
+
+
+def test_every_language_labels_the_same_template_fields():
+    """A field that names a policy (``{regime:policy}``) is labelled in every language, so
+    no translation leaves an id where the other shows a label."""
+    field = re.compile(r"\{([a-z_]+):policy\}")
+    en, zh = catalogue("en"), catalogue("zh")
+    marked = {k: sorted(field.findall(v)) for k, v in en.items() if field.search(v)}
+    assert len(marked) >= 20
+    assert {k: sorted(field.findall(v)) for k, v in zh.items() if field.search(v)} == marked
 
 
 def test_tables_label_the_ids_in_regime_policy_and_alternative_columns():
