@@ -48,7 +48,7 @@ def test_labels_of_presets_and_regimes_are_distinct():
         ("qt2-realized", "QT2 as realized", "第二轮缩表（实际执行）"),
         (
             "qt2-end-rmp@2026-09",
-            "End of QT2 with reserve-management purchases (from 2026-09)",
+            "Post-QT2 reserve-management purchases (from 2026-09)",
             "第二轮缩表结束后的准备金管理购买（2026-09 起）",
         ),
         (

@@ -41,9 +41,9 @@ def policy_label(name: str, lang: str, /, *, strict: bool = True) -> str:
     """The label of preset, regime or variant ``name`` in ``lang``.
 
     ``qt2-realized`` -> "QT2 as realized" / "第二轮缩表（实际执行）";
-    ``qt2-end-rmp@2026-09`` -> "End of QT2 with reserve-management purchases (from
-    2026-09)"; ``qt2-realized+mbs-runoff``, ``rmp-20``, ``rmp-0`` and ``<preset> (edited)``
-    read likewise (see the module's docstring).
+    ``qt2-end-rmp@2026-09`` -> "Post-QT2 reserve-management purchases (from 2026-09)";
+    ``qt2-realized+mbs-runoff``, ``rmp-20``, ``rmp-0`` and ``<preset> (edited)`` read
+    likewise (see the module's docstring).
 
     ``strict=False`` shows a name qtlab does not ship as it is written: a user's own
     policy or regime (a YAML file's ``name``, a regime added in the dashboard) has no
