@@ -28,6 +28,7 @@ import pytest
 from dash import dcc, html
 from dash.exceptions import PreventUpdate
 
+from _legibility import LEGIBILITY_JS, MONTHLY_POINTS, MONTHS_JS
 from qtlab.analyses.result import get_analysis, registry
 from qtlab.app import create_app, serve
 
@@ -54,7 +55,13 @@ from qtlab.app._layout import (
     preset_options,
     preset_table,
 )
-from qtlab.app._policy_edit import MONEY_FIELDS, policy_rows, shown_rows, stored_row
+from qtlab.app._policy_edit import (
+    MONEY_FIELDS,
+    added_row,
+    policy_rows,
+    shown_rows,
+    stored_row,
+)
 from qtlab.app._url import from_search, to_search
 from qtlab.errors import DateRangeError, SpecError
 from qtlab.i18n import t
@@ -177,8 +184,8 @@ def test_edited_caps_and_purchase_pace_reach_the_policy():
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("treasury_cap", "-5", "treasury_cap=-5.0 must be >= 0"),
-        ("agency_cap", "lots", "agency_cap='lots' is not a number"),
+        ("treasury_cap", "-5", "Treasury cap = -5 USD bn/month is not valid"),
+        ("agency_cap", "lots", "agency cap = 'lots' is not valid"),
         ("start", "2022-13", "start='2022-13' is not a month"),
         ("start", "June 2022", "start='June 2022' is not a month"),
         ("start", "2021-01", "regimes must be in increasing start order"),
@@ -601,6 +608,58 @@ def test_the_editor_shows_and_reads_caps_in_yi_in_chinese():
     assert grid.rowData[0]["treasury_cap"] == 10 * store.data[0]["treasury_cap"]
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "quoted_as", "valid"),
+    [
+        ("treasury_cap", "-50", "-50 亿美元/月", "0 至 1,000,000 亿美元/月"),
+        ("agency_cap", "2000000", "2,000,000 亿美元/月", "0 至 1,000,000 亿美元/月"),
+        ("bill_purchases", "-3", "-3 亿美元/月", "0 至 1,000,000 亿美元/月"),
+        ("treasury_cap", "lots", "'lots'", "或填写 uncapped"),
+        ("treasury_cap", "1e400", "'1e400'", "或填写 uncapped"),  # not read as no cap
+    ],
+)
+def test_a_bad_amount_typed_in_chinese_is_quoted_in_yi(
+    field: str, typed: str, quoted_as: str, valid: str
+):
+    """The Chinese editor takes 亿美元/月 and keeps USD bn (/10): the error the user sees
+    quotes what they typed and the valid range in 亿美元/月, not the kept USD bn (a typed
+    -50 once read "treasury_cap=-5.0 must be >= 0 [USD bn per month]")."""
+    rows = preset_rows("qt2-realized")
+    change = [{"rowIndex": 1, "data": {**shown_rows(rows, "zh")[1], field: typed}}]
+    edited = regime_rows("regimes", "qt2-realized", rows, change, "zh")
+    spec, status = state(rows=edited, lang="zh")
+    msg = text(status)
+    assert spec is None and status.className == "qt-error"
+    assert msg.startswith("无法计算：阶段 'qt2-full-pace'：") and msg.count("qt2-full-pace") == 1
+    assert f"填写的 {quoted_as} 无效" in msg and valid in msg, msg
+    assert "USD bn" not in msg and "十亿" not in msg and "100,000" not in msg
+    assert ("uncapped" in msg) == (field != "bill_purchases")
+    # the same amount typed in USD bn in English is quoted in USD bn/month
+    if typed.lstrip("-").isdigit():
+        change = [{"rowIndex": 1, "data": {**rows[1], field: float(typed) / 10}}]
+        edited = regime_rows("regimes", "qt2-realized", rows, change, "en")
+        msg = text(state(rows=edited, lang="en")[1])
+        assert f"= {float(typed) / 10:,.10g} USD bn/month is not valid" in msg, msg
+        assert "from 0 to 100,000 USD bn/month" in msg
+
+
+def test_a_bad_amount_of_an_added_regime_names_the_row_in_the_readers_words():
+    rows = [*preset_rows("qt2-realized"), added_row("qt2-realized", "zh")]
+    change = [
+        {
+            "rowIndex": len(rows) - 1,
+            "data": {**shown_rows(rows, "zh")[-1], "start": "2027-01", "agency_cap": "100"},
+        }
+    ]
+    edited = regime_rows("regimes", "qt2-realized", rows, change, "zh")
+    msg = text(state(rows=edited, lang="zh", as_of="")[1])
+    # the Treasury cap left empty; the empty purchase pace of an added regime means none
+    assert msg.startswith("无法计算：新增的第 1 个阶段：国债缩减上限填写的 '' 无效"), msg
+    edited[-1]["treasury_cap"] = 2.5  # kept in USD bn: 25 亿美元/月
+    spec, status = state(rows=edited, lang="zh", as_of="")
+    assert spec is not None, text(status)
+
+
 def test_regimes_table_follows_what_the_user_does():
     rows = preset_rows("qt2-realized")
     added = regime_rows("btn-add", "qt2-realized", rows, None, "en")
@@ -766,10 +825,31 @@ B2_TRACES = "document.querySelector('#x-fig-b2_path .js-plotly-plot')._fullData"
 ANNOUNCED = "QT2 as announced (May 2022)"
 ANNOUNCED_ZH = "第二轮缩表（2022年5月宣布时）"
 
-#: The regimes editor's Treasury-cap cell of qt2-full-pace (the regime the browser test edits).
-CAP_CELL = (
-    "document.querySelector(\"#regimes .ag-row[row-index='1'] .ag-cell[col-id='treasury_cap']\")"
+#: Every explorer section (B1-B4, C2, C3) on the page with a figure plotly drew with data.
+EXPLORER_DRAWN = (
+    f"{list(a.lower() for a in EXPLORER_IDS)}.every(a => {{"
+    " const g = document.querySelector('#x-' + a + ' .js-plotly-plot');"
+    " return g && g._fullData && g._fullData.some(t => t._length > 0); })"
 )
+#: Every explorer section's figure titled in Chinese (after the language switch).
+EXPLORER_ZH = (
+    f"{list(a.lower() for a in EXPLORER_IDS)}.every(a => {{"
+    " const t = document.querySelector('#x-' + a + ' .js-plotly-plot .gtitle');"
+    " return t && /[\\u4e00-\\u9fff]/.test(t.textContent); })"
+)
+#: The first month of B2's table (its first column) as the page shows it.
+B2_FIRST_MONTH = "#x-tab-b2_path .ag-row[row-index='0'] .ag-cell[col-id='c0']"
+#: C2's and C3's section titles, figures drawn and table rows shown.
+C2_C3 = (
+    "['x-c2', 'x-c3'].map(id => { const s = document.getElementById(id); return {"
+    " title: s.querySelector('h2, h3').textContent,"
+    " traces: [...s.querySelectorAll('.js-plotly-plot')]"
+    ".map(g => g._fullData.filter(t => t._length > 0).length),"
+    " rows: s.querySelectorAll('.ag-row').length}; })"
+)
+#: The regimes editor's Treasury-cap cell of qt2-full-pace (the regime the browser test edits).
+CAP_SELECTOR = "#regimes .ag-row[row-index='1'] .ag-cell[col-id='treasury_cap']"
+CAP_CELL = f'document.querySelector("{CAP_SELECTOR}")'
 
 
 @needs_chromium
@@ -804,6 +884,14 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 top = page.evaluate(
                     "document.querySelector('.qt-main .js-plotly-plot').getBoundingClientRect().top"
                 )
+                # the explorer starts where F1 starts and shows C2 and C3 (issue 16)
+                page.wait_for_function(EXPLORER_DRAWN, timeout=60_000)
+                first_month = page.locator(B2_FIRST_MONTH).text_content() or ""
+                c2_c3 = page.evaluate(C2_C3)
+                # every figure's text inside its canvas, monthly bars on their month
+                page.wait_for_timeout(300)
+                legible = {"en": page.evaluate(LEGIBILITY_JS)}
+                months = {"en": page.evaluate(MONTHS_JS, list(MONTHLY_POINTS))}
                 n_traces = page.evaluate(f"{B2_TRACES}.length")
                 # change the preset: the B2 figure follows
                 page.click("#preset")
@@ -855,6 +943,10 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                     ".map(k => ((g.layout[k].title || {}).text) || ''))"
                 )
                 zh_headers = page.locator(".ag-header-cell-text").all_text_contents()
+                page.wait_for_function(EXPLORER_ZH, timeout=60_000)
+                page.wait_for_timeout(300)
+                legible["zh"] = page.evaluate(LEGIBILITY_JS)
+                months["zh"] = page.evaluate(MONTHS_JS, list(MONTHLY_POINTS))
                 # the editor shows a preset regime by its label (the row keeps its id)
                 zh_regime = page.locator(
                     "#regimes .ag-row[row-index='0'] .ag-cell[col-id='name']"
@@ -875,6 +967,13 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 )
                 restored_preset = other.locator("#preset").text_content() or ""
                 other.wait_for_function(f"{CAP_CELL}?.textContent.trim() === '950'", timeout=10_000)
+                # a bad cap typed in 亿美元/月 in the Chinese editor: the error quotes it so
+                page.click(CAP_SELECTOR)
+                page.keyboard.press("Control+A")
+                page.keyboard.type("-50")
+                page.keyboard.press("Enter")
+                page.wait_for_selector("#explorer-status .qt-error", timeout=30_000)
+                zh_error = page.locator("#explorer-status .qt-error").text_content() or ""
             finally:
                 browser.close()
     finally:
@@ -882,6 +981,21 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
         thread.join(timeout=10)
     assert errors == []
     assert top < 768, f"the first chart starts at {top} px, below a 768 px laptop screen"
+    # F1's start at the vantage: the month after the holdings carried to the latest data
+    ctx = RunContext(VANTAGE)
+    assert first_month.strip() == str(start_month(ctx, load_inputs(ctx, horizon=12))[1])
+    for sec in c2_c3:
+        assert sec["traces"] and all(n > 0 for n in sec["traces"]) and sec["rows"] > 0, sec
+    titles = [f"{a}  {t(f'{a.lower()}.title', 'en')}" for a in ("C2", "C3")]
+    assert [s["title"] for s in c2_c3] == titles
+    # in both languages: every figure's text inside its canvas, no label on another, and
+    # the monthly bars and points of B1-B4 on their month
+    for lang in ("en", "zh"):
+        assert len(legible[lang]) >= len(EXPLORER_IDS), legible[lang]
+        assert not [f for f in legible[lang] if f["outside"] or f["overlaps"]], legible[lang]
+        kinds = {(c["sec"], c["type"]) for c in months[lang]["checked"]}
+        assert {("b1", "bar"), ("b2", "bar"), ("b4", "scatter")} <= kinds, kinds
+        assert months[lang]["off"] == [], months[lang]["off"]
     assert n_traces >= 4
     assert caps == [30, 30, 30, 60]  # qt2-announced's phase-in, then full pace
     assert edited_caps == [30, 30, 30, 95]
@@ -904,6 +1018,8 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
     keyed = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]( \[.*\])?$")
     assert zh_headers and not [h for h in zh_headers if keyed.match(h.strip())], zh_headers
     assert (tmp_path / "dashboard-zh.png").stat().st_size > 10_000
+    assert "-50 亿美元/月" in zh_error and "0 至 1,000,000 亿美元/月" in zh_error, zh_error
+    assert "USD bn" not in zh_error and "十亿" not in zh_error
     assert re.search(r"[\u4e00-\u9fff]", title)
 
 

@@ -36,9 +36,12 @@ def run(*args: str, columns: int = 80) -> tuple[int, str, str]:
 
 
 def no_cut(text: str) -> None:
-    """No line wider than 80 columns and no ellipsis anywhere (a cut number or date)."""
+    """No line wider than 80 columns (as a terminal shows it: a Chinese character takes
+    two) and no ellipsis anywhere (a cut number or date)."""
+    from rich.cells import cell_len
+
     assert "…" not in text
-    assert max((len(line.rstrip()) for line in text.splitlines()), default=0) <= 80
+    assert max((cell_len(line.rstrip()) for line in text.splitlines()), default=0) <= 80
 
 
 # -- the shared module ---------------------------------------------------------------------
@@ -273,6 +276,22 @@ def test_show_prints_the_tables_and_notes_of_the_analysis() -> None:
     assert [n["text"] for n in obj["notes"]] == [n.text for n in res.notes]
     csv_text = run("show", "A3", "--as-of", "2024-12-31", "--format", "csv")[1]
     assert csv_text.count("# ") == len(res.tables)
+
+
+def test_show_in_chinese_prints_a_readers_headers_and_money_in_yi_at_80_columns() -> None:
+    """Issue 16: the printed table labels its columns as the report does (no
+    ``bills_maturing [USD bn]``), money in 亿美元 (x10); JSON keeps the keys and USD bn."""
+    args = ("show", "B1", "--as-of", "2022-05-31", "--lang", "zh")
+    code, text, _ = run(*args)
+    assert code == 0, text
+    no_cut(text)
+    assert "bills_maturing" not in text and "USD bn" not in text and "十亿" not in text
+    assert "到期国库券" in text and "[亿美元]" in text
+    obj = json.loads(run(*args, "--format", "json")[1])
+    rows = obj["tables"]["b1_ladder"]["rows"]
+    assert "bills_maturing [USD bn]" in rows[0]
+    for r in rows[:3]:
+        assert f"{10 * r['bills_maturing [USD bn]']:,.1f}" in text
 
 
 def test_show_unknown_id_suggests_the_closest() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from qtlab.present import policy_label
 from qtlab.report import build_report
 from qtlab.runs import RunContext
 from qtlab.runs.forward import MAX_MONTHS, Forward, forward_projection
+from qtlab.runs.forward_checks import CHECK_KINDS, h41_check, start_check
 from qtlab.runs.runoff import realized_holdings, run_projection
 from qtlab.store.dataset import Dataset
 
@@ -141,6 +143,21 @@ def test_starting_gap_is_small_and_measured_against_the_weekly_summary(fw: Forwa
     assert chk.loc["total", "gap"] == pytest.approx(
         chk.loc["total", "carried_forward"] - chk.loc["total", "weekly"]
     )
+
+
+def test_the_start_checks_come_from_their_own_module(fw: Forward, ds: Dataset):
+    """forward_checks makes both checks F1 reports (moved out of runs.forward whole)."""
+    chk = start_check(fw.projections[fw.default], ds, fw.anchor)
+    pd.testing.assert_frame_equal(chk, fw.start_check)
+    assert tuple(chk.index) == CHECK_KINDS and chk.attrs["cmbs"] > 0
+    p = fw.projections[fw.default]
+    every = pd.concat([p.carry_forward, p.frame])
+    month = fw.anchor.to_period("M")
+    h41 = SimpleNamespace(securities=fw.history["securities"], last_month=fw.start - 1)
+    pd.testing.assert_frame_equal(h41_check(h41, every, month), fw.h41_check)
+    # one month in common with the weekly summary's month: the H.4.1 adds nothing
+    one = SimpleNamespace(securities=fw.history["securities"], last_month=month)
+    assert h41_check(one, every, month).empty
 
 
 def test_spliced_paydowns_are_realized_then_the_model(fw: Forward):

@@ -13,9 +13,10 @@ from typing import Any
 
 from qtlab.analyses.computed import Fact
 from qtlab.i18n import t
+from qtlab.impact import YieldFit
 from qtlab.runs.inputs import Assumption
 
-__all__ = ["assumption_facts", "assumption_text", "translated"]
+__all__ = ["assumption_facts", "assumption_text", "spec_fact", "translated"]
 
 ASSUMPTION_KEY = "impact.note.assumption"
 
@@ -45,3 +46,12 @@ def translated(lang: str) -> dict[str, Callable[[Any], str]]:
         "indicator": lambda i: t(f"d1.series.{i}", lang),
         "form": lambda f: t(f"d2.form.{f}", lang),
     }
+
+
+def spec_fact(spec: str, fit: YieldFit) -> Fact:
+    """The note D3 adds: the D2 specification ``spec`` its 10-year path uses (chosen by
+    :func:`qtlab.runs.yield_spec.choose_default`, as D2's); render translates ``form``."""
+    return Fact(
+        "d2.note.default_used",
+        {"spec": spec, "form": fit.form, "first": str(fit.sample[0])},
+    )

@@ -43,7 +43,6 @@ def make_forecasts(ctx: RunContext) -> dict[str, Any]:
     dates of :data:`PATH_POINTS`: the runoff engine with C3's default stop and C2's
     liabilities (the path D2 and C3 share).
     """
-    from qtlab.analyses.d2_yield import yield_forecast  # noqa: PLC0415
     from qtlab.balance import DEFAULT_CURRENCY_GROWTH, LiabilityRules  # noqa: PLC0415
     from qtlab.impact.interest import annual_averages  # noqa: PLC0415
     from qtlab.policy import PRESET_NAMES  # noqa: PLC0415
@@ -54,9 +53,8 @@ def make_forecasts(ctx: RunContext) -> dict[str, Any]:
         SCENARIOS,
         endpoint,
         liability_projection,
-        stopped_path,
     )
-    from qtlab.runs.yield_spec import choose_default  # noqa: PLC0415
+    from qtlab.runs.yield_forecast import chosen_forecasts  # noqa: PLC0415
 
     if ctx.as_of is None:
         raise SpecError("make_forecasts needs a past vantage date (Dataset(as_of=...))")
@@ -75,12 +73,11 @@ def make_forecasts(ctx: RunContext) -> dict[str, Any]:
         )
 
     # D2's default path (120 months, C3's default rules), read and stopped once for both
-    # indicators and for C3 below
-    shared = stopped_path(ctx, horizon=120)
-    # D2's default specification, chosen by out-of-sample error as D2 chooses it
-    choice = choose_default(shared[0], shared[1])
-    for ind in ("reserves_to_debt", "reserves_to_gdp"):
-        yf = yield_forecast(ctx, ind, inputs=shared, sample=choice.sample, form=choice.form)
+    # indicators and for C3 below, and D2's default specification, chosen by out-of-sample
+    # error as D2 chooses it
+    d2 = chosen_forecasts(ctx, ("reserves_to_debt", "reserves_to_gdp"))
+    shared, choice = d2.path, d2.choice
+    for ind, yf in d2.forecasts.items():
         src = f"qtlab D2 ({ind}; default specification {choice.spec.name}) as of {made}"
         hz = str(yf.forecast.index[-1])
         add("ten_year_peak_level", round(float(str(yf.peak["mean"])), 3), hz, src)

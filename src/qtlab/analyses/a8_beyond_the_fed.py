@@ -31,7 +31,7 @@ from qtlab.analyses._intl_data import (
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Note, Table, analysis, note, renders
 from qtlab.i18n import t
-from qtlab.present.figures import styled_figure
+from qtlab.present.figures import month_x, styled_figure
 from qtlab.present.tables import money_text
 from qtlab.runs.context import RunContext
 from qtlab.schema import (
@@ -468,8 +468,11 @@ def _figures(
         source=t("a8.fig.net.source", lang),
         lang=lang,
     )
-    net.add_bar(x=x, y=df["app_net"], name=t("a8.short.app", lang))
-    net.add_bar(x=x, y=df["pepp_net"], name=t("a8.short.pepp", lang))
+    # net purchases are flows over their month: each bar centred on its month (at the
+    # month's end it was drawn over the next month's first half); holdings stay month-end
+    mid = pd.DatetimeIndex(month_x(pindex(df))) if len(df) else pd.DatetimeIndex([])
+    net.add_bar(x=mid, y=df["app_net"], name=t("a8.short.app", lang))
+    net.add_bar(x=mid, y=df["pepp_net"], name=t("a8.short.pepp", lang))
     net.update_layout(barmode="relative")
     for fig in (hold, net):
         _mark_starts(fig, starts, lang)

@@ -8,7 +8,9 @@ first C3 rule binds and the SEP policy path (95% intervals); the specification f
 the duration indicator and the named recipe) comes from :mod:`qtlab.analyses._d2_family`.
 
 :func:`yield_forecast` (one indicator's fit and forecast, what ``qtlab fit-yield``
-prints) and :func:`duration_table` are public here. Units: percent.
+prints; made in :mod:`qtlab.runs.yield_forecast`, whose
+:func:`~qtlab.runs.yield_forecast.chosen_forecasts` D2 runs) and :func:`duration_table`
+are public here. Units: percent.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import plotly.graph_objects as go
 from qtlab._periods import period_index
 from qtlab.analyses._assumptions import assumption_facts, translated
 from qtlab.analyses._d2_family import duration_table, family, recipe_rows, sensitivity_figure
-from qtlab.analyses._yield_forecast import YieldForecast, yield_forecast
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.balance import DEFAULT_GDP_GROWTH
@@ -28,8 +29,7 @@ from qtlab.impact import INDICATORS, SepStatistic
 from qtlab.present.figures import styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import meta, sep_without_central_tendency
-from qtlab.runs.liabilities import stopped_path
-from qtlab.runs.yield_spec import choose_default
+from qtlab.runs.yield_forecast import YieldForecast, chosen_forecasts, yield_forecast
 from qtlab.schema import DIMENSIONLESS, PERCENT, PERCENTAGE_POINTS, USD_BN, YEARS
 
 __all__ = ["YieldForecast", "compute_d2", "duration_table", "render_d2", "yield_forecast"]
@@ -82,21 +82,17 @@ def compute_d2(
     forecast ``mean``, ``se``, ``lower``, ``upper`` [%]); ``spec_choice``, ``forms``,
     ``sensitivity``, ``duration`` and ``recipe`` (:func:`qtlab.analyses._d2_family.family`).
     """
-    shared = stopped_path(ctx, horizon=120, gdp_growth=gdp_growth)
-    choice = choose_default(shared[0], shared[1], spec, sample)
-    fcs = {
-        i: yield_forecast(
-            ctx,
-            i,
-            sample=choice.sample,
-            form=choice.form,
-            sep=sep,
-            horizon=horizon,
-            inputs=shared,
-            sep_statistic=sep_statistic,
-        )
-        for i in INDICATORS
-    }
+    made = chosen_forecasts(
+        ctx,
+        INDICATORS,
+        spec=spec,
+        sample=sample,
+        sep=sep,
+        horizon=horizon,
+        gdp_growth=gdp_growth,
+        sep_statistic=sep_statistic,
+    )
+    shared, choice, fcs = made.path, made.choice, made.forecasts
     params = []
     fc_rows = []
     first = next(iter(fcs.values()))

@@ -15,8 +15,7 @@ from typing import Any, Final
 import pandas as pd
 
 from qtlab._periods import fiscal_year, period_index, to_monthly, value_at
-from qtlab.analyses._assumptions import assumption_facts, translated
-from qtlab.analyses._yield_forecast import spec_fact, yield_forecast
+from qtlab.analyses._assumptions import assumption_facts, spec_fact, translated
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
 from qtlab.balance import DEFAULT_GDP_GROWTH
@@ -36,8 +35,7 @@ from qtlab.impact import (
 from qtlab.present.figures import styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import meta, sep_path
-from qtlab.runs.liabilities import stopped_path
-from qtlab.runs.yield_spec import choose_default
+from qtlab.runs.yield_forecast import chosen_forecasts
 from qtlab.schema import PERCENT, USD_BN
 
 __all__ = ["compute_d3", "interest_model", "render_d3"]
@@ -82,19 +80,17 @@ def interest_model(
     The 10-year path is D2's forecast mean for ``indicator`` unless ``ten_year``
     (monthly [%]) is given; the short end follows the SEP policy path.
     """
-    shared = stopped_path(ctx, horizon=max(horizon, 24), gdp_growth=gdp_growth)
-    choice = choose_default(shared[0], shared[1])
-    yf = yield_forecast(
+    made = chosen_forecasts(
         ctx,
-        indicator,
-        sample=choice.sample,
-        form=choice.form,
+        (indicator,),
         sep=sep,
         horizon=horizon,
-        inputs=shared,
+        path_months=max(horizon, 24),
+        gdp_growth=gdp_growth,
         sep_statistic=sep_statistic,
     )
-    inp = shared[0]
+    choice, yf = made.choice, made.forecasts[indicator]
+    inp = made.path[0]
     ten = ten_year if ten_year is not None else yf.forecast["mean"]
     curve = (
         pd.concat({k: to_monthly(ctx.series(v), "mean") for k, v in CURVE_TENORS.items()}, axis=1)

@@ -183,8 +183,10 @@ def explorer_spec(
     mbs_paydowns: str,
     shock_bp: Any,
     as_of: str | None,
+    lang: str = "en",
 ) -> ExplorerSpec:
-    """Validate the explorer's inputs into an :class:`ExplorerSpec`.
+    """Validate the explorer's inputs into an :class:`ExplorerSpec` (``lang``: the language
+    of the regimes editor, whose amounts a bad-amount error quotes in its unit).
 
     Raises the library's errors for bad input: :class:`SpecError` for an unknown
     preset, a bad regime value, a malformed start month, a horizon outside
@@ -198,7 +200,7 @@ def explorer_spec(
         raise SpecError(
             f"unknown policy preset {quoted(preset)}; valid presets are {one_of(PRESET_NAMES)}"
         )
-    policy = edited_policy(preset, rows)
+    policy = edited_policy(preset, rows, lang)
     vantage = _vantage(as_of)
     if vantage is not None:
         # the policy as known at the vantage: an official regime announced later never

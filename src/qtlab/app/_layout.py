@@ -185,6 +185,7 @@ def explorer_state(
             mbs_paydowns=paydowns,
             shock_bp=shock,
             as_of=as_of,
+            lang=lang,
         )
     except QtlabError as exc:
         return None, error_box(str(exc), lang)

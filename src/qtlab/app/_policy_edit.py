@@ -22,8 +22,8 @@ from dataclasses import replace
 from typing import Any, Final
 
 from qtlab.errors import SpecError, one_of, quoted
-from qtlab.i18n import t
-from qtlab.policy import Policy, Regime, RegimeSource, load_preset
+from qtlab.i18n import t, validate_lang
+from qtlab.policy import MAX_AMOUNT, Policy, Regime, RegimeSource, load_preset
 from qtlab.present.tables import MONEY_SCALE
 
 __all__ = [
@@ -55,6 +55,9 @@ POLICY_COLUMNS: Final = (
 )
 #: At most this many regimes a user may add to a preset.
 MAX_ADDED: Final = 12
+#: Words the library reads as "no cap" in a cap's cell (``policy`` refuses them for the
+#: bill purchase pace).
+_NO_CAP: Final = frozenset({"uncapped", "inf", "none"})
 
 
 def _source_text(src: RegimeSource, lang: str) -> str:
@@ -170,9 +173,61 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _row_regime(base: Regime | None, row: Mapping[str, Any], where: str) -> Regime:
+def _typed(value: Any, lang: str) -> str:
+    """A kept amount as the user typed it in the reader's unit (``-50`` for -5.0 USD bn
+    shown x10 in Chinese); text that is not a number quoted as typed."""
+    v = _number(value)
+    if v is None:
+        return quoted("" if value is None else value)
+    return t("app.edit.amount", lang, v=f"{v * MONEY_SCALE[lang]:,.10g}")
+
+
+def _check_amounts(row: Mapping[str, Any], regime: str, lang: str, *, added: bool) -> None:
+    """Refuse an amount of ``row`` the library would refuse, with the value and the valid
+    range in the unit the editor shows in ``lang`` (亿美元/月 in Chinese, where the row
+    keeps USD bn/month): the library's own message would quote the kept USD bn.
+
+    The rule is :mod:`qtlab.policy`'s (a number from 0 to :data:`~qtlab.policy.MAX_AMOUNT`
+    USD bn/month, or ``uncapped`` for a cap); a number too large for a float (``1e400``)
+    is refused rather than read as no cap. ``regime`` names the row in ``lang``; an added
+    regime's empty purchase pace means none.
+    """
+    scale = MONEY_SCALE[lang]
+    for f in MONEY_FIELDS:
+        if f not in row:
+            continue
+        value = row[f]
+        cap = f != "bill_purchases"
+        if cap and isinstance(value, str) and value.strip().lower() in _NO_CAP:
+            continue
+        if cap and isinstance(value, float) and value == math.inf:
+            continue  # a kept cap of no limit
+        if added and f == "bill_purchases" and (value is None or value == ""):
+            continue  # an added regime's pace left empty: none
+        v = _number(value)
+        if v is not None and 0.0 <= v <= MAX_AMOUNT:
+            continue
+        raise SpecError(
+            t(
+                "app.edit.bad_amount",
+                lang,
+                regime=regime,
+                field=t(f"app.edit.field.{f}", lang),
+                value=_typed(value, lang),
+                max=t("app.edit.amount", lang, v=f"{MAX_AMOUNT * scale:,.0f}"),
+                uncapped=t("app.edit.or_uncapped", lang) if cap else "",
+            )
+        )
+
+
+def _row_regime(
+    base: Regime | None, row: Mapping[str, Any], where: str, shown_where: str, lang: str
+) -> Regime:
     """The regime of one table row, every value validated by the library (``base``: the
-    preset's regime the row edits; ``None`` for a regime the user adds)."""
+    preset's regime the row edits; ``None`` for a regime the user adds; ``where`` names
+    the row in the library's messages). An amount is checked first in the unit the editor
+    shows in ``lang``, the row named ``shown_where`` (:func:`_check_amounts`)."""
+    _check_amounts(row, shown_where, lang, added=base is None)
     if base is None:
         name = row.get("name")
         if name is None or (isinstance(name, str) and not name.strip()):
@@ -195,7 +250,8 @@ def _row_regime(base: Regime | None, row: Mapping[str, Any], where: str) -> Regi
     try:
         return Regime.from_dict(data)
     except SpecError as exc:
-        raise SpecError(f"{where}: {exc}") from None
+        msg = str(exc)  # the library names the regime itself: say it once
+        raise SpecError(msg if msg.startswith(f"{where}:") else f"{where}: {msg}") from None
 
 
 def _changed(base: Regime, new: Regime) -> Regime | None:
@@ -218,7 +274,7 @@ def _changed(base: Regime, new: Regime) -> Regime | None:
     return replace(out, start=new.start, bill_purchases=new.bill_purchases)
 
 
-def edited_policy(preset: str, rows: Any) -> Policy:
+def edited_policy(preset: str, rows: Any, lang: str = "en") -> Policy:
     """The preset ``preset`` with the edits and added regimes of the table ``rows``.
 
     ``rows`` are the explorer's table rows: first one per regime of the preset, in order,
@@ -229,8 +285,11 @@ def edited_policy(preset: str, rows: Any) -> Policy:
     give the preset itself; otherwise the policy is named ``<preset> (edited)`` and every
     regime the user changed is a user scenario (it never keeps the preset's citation).
     Every value goes through the library's validation: a negative cap or a malformed
-    start month raises its :class:`SpecError` (naming the regime, the field and the value).
+    start month raises its :class:`SpecError` (naming the regime, the field and the value);
+    a bad amount is named in ``lang``'s words with the value and the valid range in the
+    unit the editor shows (亿美元/月 in Chinese: ``-50``, where the row keeps -5.0).
     """
+    lang = validate_lang(lang)
     base = load_preset(preset)
     if not rows:
         return base
@@ -250,13 +309,15 @@ def edited_policy(preset: str, rows: Any) -> Policy:
         raise SpecError(f"at most {MAX_ADDED} regimes may be added, got {len(added)}")
     regimes: list[Regime] = []
     for reg, row in zip(base.regimes, rows[:n], strict=True):
-        new = _row_regime(reg, row, f"regime {quoted(reg.name)}")
+        where = f"regime {quoted(reg.name)}"
+        new = _row_regime(reg, row, where, t("app.edit.regime", lang, name=quoted(reg.name)), lang)
         regimes.append(_changed(reg, new) or reg)
     if tuple(regimes) == base.regimes and not added:
         return base
     pol = replace(base, name=f"{preset} (edited)", regimes=tuple(regimes))
     for i, row in enumerate(added, start=1):
-        pol = pol.with_regime(_row_regime(None, row, f"added regime {i}"))
+        shown = t("app.edit.added", lang, i=i)
+        pol = pol.with_regime(_row_regime(None, row, f"added regime {i}", shown, lang))
     return pol
 
 

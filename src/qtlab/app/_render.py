@@ -19,7 +19,7 @@ from dash import dcc, html
 
 from qtlab.analyses.result import AnalysisResult
 from qtlab.i18n import t
-from qtlab.present.figures import PLOTLY_CONFIG, cjk_font
+from qtlab.present.figures import PLOTLY_CONFIG, cjk_font, legend_right
 from qtlab.present.gaps import gap_text
 from qtlab.present.localize import localized_figure, localized_table, localized_title
 from qtlab.present.tables import formatted_table
@@ -137,8 +137,16 @@ def error_box(message: str, lang: str) -> html.Div:
 
 
 def overlaid(fig: go.Figure, other: go.Figure, label: str) -> go.Figure:
-    """``fig`` with the traces of ``other`` added, dashed, named ``<name> (label)``."""
+    """``fig`` with the traces of ``other`` added, dashed, named ``<name> (label)``.
+
+    The legend, twice as long with names twice as wide, goes on the right (plotly widens
+    the margin to hold it): above the plot its rows ran into the title (in Chinese, B4's
+    and C2's with an edited policy).
+    """
     out = go.Figure(fig)
+    stacked = fig.layout.legend.traceorder == "reversed"
+    # the room above the plot was for the legend's rows: the title needs less
+    out.update_layout(legend=legend_right(stacked=stacked, font_size=11), margin_t=80)
     for tr in other.data:
         extra = go.Figure(tr).data[0]
         extra.name = f"{tr.name} ({label})"

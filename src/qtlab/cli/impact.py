@@ -141,27 +141,24 @@ def fit_yield_cmd(
             f"--sample {sample!r}: a recipe fixes its first month; give only :END "
             "(YYYY-MM or vantage) to move its sample end"
         )
-    from qtlab.analyses.d2_yield import yield_forecast  # noqa: PLC0415 (lazy: fast --help)
     from qtlab.runs.context import RunContext  # noqa: PLC0415 (lazy: fast --help)
-    from qtlab.runs.liabilities import stopped_path  # noqa: PLC0415 (lazy: fast --help)
-    from qtlab.runs.yield_spec import choose_default  # noqa: PLC0415 (lazy: fast --help)
+    from qtlab.runs.yield_forecast import chosen_forecasts  # noqa: PLC0415 (lazy: fast --help)
 
     ds = RunContext(as_of, data_dir=data_dir)
     if recipe is not None:
         _recipe_out(ds, recipe, parsed[1], form, out_file)
         return
-    shared = stopped_path(ds, horizon=120 if horizon is None else horizon)
-    choice = choose_default(shared[0], shared[1], spec, parsed)
-    yf = yield_forecast(
+    made = chosen_forecasts(
         ds,
-        indicator,
-        sample=choice.sample,
-        form=choice.form,
+        (indicator,),
+        spec=spec,
+        sample=parsed,
         sep=sep,
         horizon=horizon,
-        inputs=shared,
+        path_months=120 if horizon is None else horizon,
         sep_statistic=sep_statistic,  # type: ignore[arg-type]  # checked by sep_path
     )
+    choice, yf = made.choice, made.forecasts[indicator]
     rmse = choice.summaries[indicator]["rmse"]
     oos = {k: float(v) for k, v in rmse.items()}
     used = {

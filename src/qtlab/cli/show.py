@@ -100,7 +100,8 @@ def show_cmd(
     fmt: FormatOpt = None,
     out_file: OutOpt = None,
 ) -> None:
-    """Run one analysis and print its tables and notes."""
+    """Run one analysis and print its tables and notes (a table's headers in the reader's
+    words; JSON and CSV keep the column keys and USD bn)."""
     from qtlab.i18n import validate_lang  # noqa: PLC0415
 
     form = choose_format(fmt)
@@ -110,12 +111,18 @@ def show_cmd(
 
     with RunContext(as_of, data_dir=data_dir) as ctx:
         res = spec.run(ctx, lang=lang)
+    from qtlab.present.localize import localized_table  # noqa: PLC0415
+
     tabs = []
     tables: dict[str, Any] = {}
     for tb in res.tables:
         frame, idx = _index_named(tb.frame)
-        tab = frame_tab(tb.title, frame, index=idx)
-        tabs.append(tab)
+        tab = frame_tab(tb.title, frame, index=idx)  # column keys and USD bn: JSON, CSV
+        if form == "table":  # a reader's headers (and 亿美元 in Chinese), as the report's
+            shown, shown_idx = _index_named(localized_table(tb.frame, lang))
+            tabs.append(frame_tab(tb.title, shown, index=shown_idx))
+        else:
+            tabs.append(tab)
         tables[tb.name] = {
             "title": tb.title,
             "units": _units(tb.frame),

@@ -19,15 +19,21 @@ and runs them. Units: USD bn, percent, calendar months.
   (B3, ``qtlab prepay``) and the 2022 baseline against the NY Fed's outlook;
 - :mod:`qtlab.runs.tips`: TIPS inflation compensation along an inflation assumption;
 - :mod:`qtlab.runs.inputs`: the monthly inputs of the liability side and the impact models;
+- :mod:`qtlab.runs.remittances`: the Reserve Banks' net income and the deferred asset
+  fitted at a vantage, an optional piece of the liability model's block;
 - :mod:`qtlab.runs.baseline`: the one baseline of a vantage C2, C3, D1-D3, F1 and F2
   share (asset path, liability rules, reserve target, inflation assumption), stated once;
 - :mod:`qtlab.runs.endpoint`: the projection with its ample-reserve stop (C3);
 - :mod:`qtlab.runs.liabilities`: the liability side along an asset path (C2), where runoff
   has to stop (C3) and the path stopped there (D1-D3);
-- :mod:`qtlab.runs.forward`, :mod:`qtlab.runs.forward_policy`: F1's carry-forward and
-  alternatives;
+- :mod:`qtlab.runs.forward`, :mod:`qtlab.runs.forward_policy`,
+  :mod:`qtlab.runs.forward_checks`: F1's carry-forward, alternatives and the checks of
+  the carry-forward against the data;
 - :mod:`qtlab.runs.sweep`: the start of F2's Monte Carlo sweep from the data;
-- :mod:`qtlab.runs.yield_recipes`: the named D2 specifications.
+- :mod:`qtlab.runs.yield_recipes`: the named D2 specifications;
+- :mod:`qtlab.runs.yield_spec`, :mod:`qtlab.runs.yield_forecast`: the D2 specification
+  chosen out of sample, and the yield forecast made with it (``chosen_forecasts``, the
+  recipe D2, D3, the scorecard and ``qtlab fit-yield`` share).
 """
 
 from qtlab.runs.context import Read, RunContext, as_context

@@ -13,7 +13,9 @@ user defines, side by side, with the liabilities (reserves, ON RRP, TGA) stepped
 engine along each asset path (:mod:`qtlab.balance` rules, as in C2/C3).
 
 :func:`forward_projection` is the entry point; it takes plain parameters and returns a
-:class:`Forward` holding one :class:`~qtlab.engine.Projection` per alternative.
+:class:`Forward` holding one :class:`~qtlab.engine.Projection` per alternative. The
+alternatives are read in :mod:`qtlab.runs.forward_policy`, the starting-point checks
+made in :mod:`qtlab.runs.forward_checks`.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from qtlab.errors import DataError, DateRangeError, SpecError, one_of, quoted
 from qtlab.policy import Policy
 from qtlab.prepay import known_param_set
 from qtlab.runs.context import RunContext
+from qtlab.runs.forward_checks import h41_check, start_check
 from qtlab.runs.forward_policy import (
     REALIZED_POLICY,
     AlternativeSpec,
@@ -68,7 +71,7 @@ from qtlab.runs.inputs import (
 )
 from qtlab.runs.mbs import model_paydowns, mortgage_rates
 from qtlab.runs.options import describe_rate, mortgage_rate_option
-from qtlab.runs.runoff import realized_holdings, run_projection
+from qtlab.runs.runoff import run_projection
 
 __all__ = [
     "DEFAULT_MONTHS",
@@ -112,18 +115,6 @@ PATH_COLUMNS: Final = (
     "currency_other",
     "regime",
 )
-#: Kinds of the starting-point check (weekly SOMA summary names) [USD bn].
-CHECK_KINDS: Final = (
-    "bills",
-    "notes_bonds",
-    "tips",
-    "frn",
-    "treasury",
-    "tips_inflation_comp",
-    "agency",
-    "mbs",
-    "total",
-)
 
 
 @dataclass(frozen=True)
@@ -152,16 +143,18 @@ class Forward:
     descriptions
         Per alternative name, what it assumes (``.text(lang)``).
     start_check
-        By kind (:data:`CHECK_KINDS`): ``carried_forward``, ``weekly``, ``gap`` [USD bn]
-        and ``gap_pct`` [%] on :attr:`anchor` (``total`` = Treasuries + inflation
-        compensation + agency debt + MBS; the weekly summary has no CMBS).
+        By kind (:data:`qtlab.runs.forward_checks.CHECK_KINDS`): ``carried_forward``,
+        ``weekly``, ``gap`` [USD bn] and ``gap_pct`` [%] on :attr:`anchor` (``total`` =
+        Treasuries + inflation compensation + agency debt + MBS; the weekly summary has
+        no CMBS; :func:`~qtlab.runs.forward_checks.start_check`).
     h41_check
         The carry-forward against the H.4.1 from the anchor month to the month before
         :attr:`start` (the months the H.4.1 covers beyond the weekly summary):
         ``securities_projected`` (the default's securities incl. TIPS inflation
         compensation, month end), ``securities_h41`` (securities held outright, monthly
         mean) and ``securities_gap`` (projected minus H.4.1) [USD bn]; empty when the
-        H.4.1 ends with the weekly summary.
+        H.4.1 ends with the weekly summary
+        (:func:`~qtlab.runs.forward_checks.h41_check`).
     state
         The liability side the projection starts from (H.4.1 monthly means).
     other_assets
@@ -359,38 +352,6 @@ def _carry(
     )
 
 
-def _check(proj: Projection, ctx: RunContext, anchor: pd.Timestamp) -> pd.DataFrame:
-    of = proj.observed_frame()
-    obs = {str(k): float(v) for k, v in of.loc[of.index == anchor].iloc[0].items()}
-    day = str(anchor.date())
-    real = {str(k): float(v) for k, v in realized_holdings(ctx, day, day).iloc[0].items()}
-    rows = {k: (obs[k], real[k]) for k in CHECK_KINDS[:-1]}
-    tot = ("treasury", "tips_inflation_comp", "agency", "mbs")
-    rows["total"] = (sum(obs[k] for k in tot), sum(real[k] for k in tot))
-    out = pd.DataFrame.from_dict(rows, orient="index", columns=["carried_forward", "weekly"])
-    out.index.name = "kind"
-    out["gap"] = out["carried_forward"] - out["weekly"]
-    out["gap_pct"] = 100.0 * out["gap"] / out["weekly"]
-    out.attrs["date"] = day
-    out.attrs["cmbs"] = obs["cmbs"]
-    return out
-
-
-def _h41_check(inp: ImpactInputs, every: pd.DataFrame, anchor: pd.Period) -> pd.DataFrame:
-    """The carried-forward securities against the H.4.1 from the anchor month on."""
-    sec = every["total_securities"] + every["tips_inflation_comp"]
-    h41 = inp.securities[
-        (inp.securities.index >= anchor) & (inp.securities.index <= inp.last_month)
-    ]
-    both = sec.index.intersection(h41.dropna().index)
-    if len(both) < 2:  # the H.4.1 adds nothing beyond the weekly summary
-        both = both[:0]
-    out = pd.DataFrame({"securities_projected": sec.loc[both], "securities_h41": h41.loc[both]})
-    out["securities_gap"] = out["securities_projected"] - out["securities_h41"]
-    out.index.name = "month"
-    return out
-
-
 def forward_projection(
     ctx: RunContext | None = None,
     *,
@@ -544,8 +505,8 @@ def forward_projection(
         projections=projections,
         default=default,
         descriptions={n: d for n, (_, d) in alts.items()},
-        start_check=_check(projections[default], ctx, anchor),
-        h41_check=_h41_check(inp, every, anchor.to_period("M")),
+        start_check=start_check(projections[default], ctx, anchor),
+        h41_check=h41_check(inp, every, anchor.to_period("M")),
         state=state,
         other_assets=other,
         paydowns=src,
