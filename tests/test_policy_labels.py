@@ -142,7 +142,7 @@ def test_tables_label_the_ids_in_regime_policy_and_alternative_columns():
     )
     zh = localized_table(frame, "zh")
     assert list(zh.iloc[:, 0]) == [
-        "使准备金保持在目标水平的准备金管理购买",
+        "准备金管理购买（维持目标水平）",
         "准备金管理购买每月 200 亿美元",
         "my-plan",
     ]
