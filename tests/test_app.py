@@ -67,6 +67,7 @@ from qtlab.i18n import t
 from qtlab.policy import load_preset
 from qtlab.present.localize import column_label, localized_table
 from qtlab.runs import RunContext
+from qtlab.runs.baseline import baseline
 from qtlab.runs.forward import start_month
 from qtlab.runs.inputs import load_inputs
 from test_report import CHROMIUM, CJK, needs_chromium
@@ -739,6 +740,26 @@ def test_browser_shows_an_analysis_as_the_report_does(cache: ResultCache):
     assert "资产负债表规模与经济总量之比" in text(out.children[0])
     assert graphs(out) and tables(out)
     assert "要点" in text(out)  # the report's heading for notes
+
+
+def test_browser_states_the_baseline_its_sections_refer_to(cache: ResultCache):
+    """C2's notes say "liabilities as in the baseline (see top)": the browser shows the
+    report's Baseline block under the section's heading (its title, intro and the
+    baseline's own sentences, in the page's language); A3 runs from no baseline: no block."""
+    with RunContext(VANTAGE) as ctx:
+        want = {lang: [a.text(lang) for a in baseline(ctx).assumptions] for lang in ("en", "zh")}
+    for lang in ("en", "zh"):
+        out = browser_view("C2", VANTAGE, lang, cache)
+        assert isinstance(out, html.Section) and out.id == "br-c2"
+        notes = text([n for n in walk(out) if getattr(n, "className", None) == "qt-notes"])
+        assert t("baseline.ref.liabilities", lang) in notes  # the reference ...
+        block = out.children[1]  # ... and what it refers to, right under the heading
+        assert isinstance(block, html.Aside) and block.id == "br-baseline"
+        assert text(block.children[0]) == t("report.baseline.title", lang)
+        assert [text(li) for li in walk(block) if isinstance(li, html.Li)] == want[lang]
+        assert len(want[lang]) >= 3 and (lang == "en" or CJK.search(text(block)))
+    a3 = browser_view("A3", VANTAGE, "en", cache)
+    assert not [n for n in walk(a3) if getattr(n, "id", None) == "br-baseline"]
 
 
 def test_browser_errors_show_in_the_page(cache: ResultCache):

@@ -20,6 +20,7 @@ from qtlab.app._compute import (
     PAYDOWN_SOURCES,
     ExplorerSpec,
     ResultCache,
+    baseline_lines,
     explorer_result,
     explorer_spec,
     preset_rows,
@@ -32,6 +33,7 @@ from qtlab.errors import QtlabError
 from qtlab.i18n import LANGS, has, t, validate_lang
 from qtlab.policy import PRESET_NAMES
 from qtlab.present.localize import localized_table
+from qtlab.report.build import BASELINE_SECTIONS
 
 __all__ = [
     "DEFAULT_PRESET",
@@ -93,6 +95,8 @@ h1 { font-size: 20px; margin: 6px 0; }
   margin: 8px 0; white-space: pre-wrap; }
 .qt-section { border-top: 1px solid #ddd; margin-top: 18px; }
 .qt-caption, .qt-policy, footer { color: #666; font-size: 13px; }
+.qt-baseline { background: #f6f7f9; border-left: 3px solid #8a94a6; padding: 2px 12px;
+  margin: 8px 0 12px; font-size: 14px; }
 """
 
 
@@ -220,15 +224,18 @@ def compare_view(spec: dict[str, Any] | None, months: Any, lang: str, cache: Res
 
 
 def browser_view(aid: str | None, as_of: str | None, lang: str, cache: ResultCache) -> Any:
-    """Analysis ``aid`` with its default options at the vantage date, or the error."""
+    """Analysis ``aid`` with its default options at the vantage date, or the error. A
+    section that runs from the one baseline (:data:`~qtlab.report.build.BASELINE_SECTIONS`)
+    shows the report's Baseline block under its heading: its notes refer to it."""
     lang = page_lang(lang)
     if not aid:
         return None
     try:
         res = results(cache, aid, as_of=as_of, lang=lang)
+        lines = baseline_lines(cache, as_of, lang) if res.id in BASELINE_SECTIONS else []
     except QtlabError as exc:
         return error_box(str(exc), lang)
-    return result_section(res, "br")
+    return result_section(res, "br", baseline=lines)
 
 
 def layout(lang: str, as_of: str | None) -> html.Div:
