@@ -415,6 +415,21 @@ def test_c2_and_c3_run_on_the_edited_policy(cache: ResultCache):
     assert c2["edited"][0][shown("month")] == c2["preset"][0][shown("month")] == "2022-05"
 
 
+def test_explorer_c2_states_the_baseline_its_fitted_scenario_refers_to(cache: ResultCache):
+    """C2's fitted scenario refers to the model parameters the baseline states ("see top"):
+    the explorer shows the Baseline block under C2's heading; B4 refers to none."""
+    spec, _ = state(months=12)
+    out = explorer_section("C2", spec, "zh", cache)
+    assert "拟合模型" in text(out) and "见页首" in text(out)
+    block = out.children[1]
+    assert isinstance(block, html.Aside) and block.id == "x-baseline"
+    with RunContext(VANTAGE) as ctx:
+        want = [a.text("zh") for a in baseline(ctx).assumptions]
+    assert [text(li) for li in walk(block) if isinstance(li, html.Li)] == want
+    b4 = explorer_section("B4", spec, "zh", cache)
+    assert not [n for n in walk(b4) if getattr(n, "id", None) == "x-baseline"]
+
+
 def test_edited_caps_cite_nothing_and_added_regimes_are_user_scenarios():
     rows = preset_rows("qt2-realized")
     rows[2]["treasury_cap"] = 40  # qt2-slower

@@ -34,6 +34,7 @@ from qtlab.i18n import LANGS, has, t, validate_lang
 from qtlab.policy import PRESET_NAMES
 from qtlab.present.localize import localized_table
 from qtlab.report.build import BASELINE_SECTIONS
+from qtlab.runs.liabilities_fitted import FITTED
 
 __all__ = [
     "DEFAULT_PRESET",
@@ -183,7 +184,8 @@ def _label(spec: ExplorerSpec) -> str:
 def explorer_section(aid: str, spec: dict[str, Any] | None, lang: str, cache: ResultCache) -> Any:
     """Analysis ``aid`` (one of :data:`EXPLORER_IDS`) for the explorer's spec, or its error,
     as page content; when the policy is edited, the figures of B2, B4 and C2 draw the
-    preset's lines too (dashed).
+    preset's lines too (dashed). C2 shows the report's Baseline block under its heading
+    when its fitted scenario refers to the model parameters the block states.
 
     ``spec`` comes back from the page, so it is validated again
     (:meth:`~qtlab.app._compute.ExplorerSpec.from_json`) before anything runs."""
@@ -196,9 +198,12 @@ def explorer_section(aid: str, spec: dict[str, Any] | None, lang: str, cache: Re
         other = None
         if sp.edited and aid in OVERLAY_IDS:
             other = explorer_result(cache, aid, sp, lang, preset=True)
+        # C2's fitted scenario refers to the parameters the baseline states
+        fitted = aid == "C2" and (res.table("c2_projection")["scenario"] == FITTED).any()
+        lines = baseline_lines(cache, sp.as_of, lang) if fitted else []
     except QtlabError as exc:
         return error_box(f"{aid}: {exc}", lang)
-    return result_section(res, "x", other, _label(sp))
+    return result_section(res, "x", other, _label(sp), baseline=lines)
 
 
 def compare_view(spec: dict[str, Any] | None, months: Any, lang: str, cache: ResultCache) -> Any:
