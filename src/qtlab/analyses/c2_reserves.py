@@ -46,6 +46,8 @@ __all__ = ["COINCIDE_BN", "compute_c2", "render_c2", "scenario_names"]
 #: Reserves paths closer than this in every month are said to coincide [USD bn]: a few
 #: bn is under a line's width on a chart of thousands.
 COINCIDE_BN: Final = 5.0
+#: Rows of each scenario's start a page shows of the projection table, beside its end.
+EXCERPT_MONTHS: Final = 11
 #: The balance-sheet lines of the history table, when the data hold them [USD bn].
 LIAB_ALL: Final = ("total_assets", "reserves", "on_rrp", "tga", "currency", "other_capital", BLOCK)
 #: The lines of the projection table [USD bn].
@@ -239,7 +241,9 @@ def render_c2(c: Computed, lang: str) -> AnalysisResult:
                 "c2_projection",
                 t("c2.table.projection", lang),
                 long,
-                excerpt=first_rows(long["scenario"], 12, last=True),
+                # the start and the first months of each scenario, and its end: four
+                # scenarios of 12 rows fill the page's 48 (report.html.excerpt_rows)
+                excerpt=first_rows(long["scenario"], EXCERPT_MONTHS, last=True),
             ),
         ),
         figures=(Figure("c2_reserves", fig),),
