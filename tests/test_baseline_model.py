@@ -23,7 +23,7 @@ from qtlab.runs.baseline import (
 )
 from qtlab.runs.baseline_liabilities import BASELINE_LIABILITIES, LIABILITY_EVIDENCE
 from qtlab.runs.forward import forward_projection
-from qtlab.runs.inputs import load_inputs, rules_assumption
+from qtlab.runs.inputs import load_inputs, model_rules, rules_assumption
 from qtlab.runs.liabilities import liability_projection, scenario_rules, stopped_path
 from qtlab.runs.liabilities_fitted import FITTED, tga_bills_fit
 
@@ -245,3 +245,17 @@ def test_c2s_fitted_scenario_takes_a_given_tga_and_says_so():
     assert (gap.abs() < 0.005).all()
     with pytest.raises(SpecError, match=r"unknown scenario 'fited'.*fitted"):
         liability_projection(ctx, horizon=12, scenario="fited", inputs=inp)
+
+
+def test_c2s_fitted_scenario_absorbs_first_where_the_bill_data_are_too_short():
+    """At 2019-06-30 the model fits but ON RRP's TGA-bills rule cannot (its changes are
+    counted from 2021): ON RRP absorbs first along the model's TGA and block, and says so."""
+    ctx = shared("2019-06-30")
+    inp, proj, (_, said) = liability_projection(ctx, horizon=12, scenario=FITTED)
+    assert tga_bills_fit(ctx, inp) is None and said.key == "c2.fitted.absorb"
+    fit = baseline_liabilities(ctx).fit
+    assert fit is not None
+    rules = model_rules(fit, inp, proj.index[-1])
+    assert rules.rrp_rule == "absorb_first" and rules.rrp_floor == 0.0
+    want = project_liabilities(proj["total_assets"].iloc[1:], inp.state, rules)
+    pd.testing.assert_frame_equal(proj, want)
