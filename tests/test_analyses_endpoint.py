@@ -13,6 +13,7 @@ from qtlab.analyses import get_analysis
 from qtlab.balance import LiabilityRules, find_endpoint, project_liabilities
 from qtlab.engine import BalanceInputs, ConstantPaydownRate, project
 from qtlab.policy import Endpoint, load_preset
+from qtlab.present import policy_label
 from qtlab.runs.endpoint import engine_stop
 from qtlab.runs.inputs import load_inputs
 from qtlab.runs.liabilities import DEFAULT_RULES, endpoint, stopped_path
@@ -71,7 +72,9 @@ def test_each_rule_alone_and_the_stopped_path(ds, inp):
     _, sp, lines = stopped_path(ds, horizon=120, inputs=inp)
     assert [a.key for a in lines].count("impact.assumption.stop_engine") == 1
     assert lines[-1].key == "impact.assumption.stop_engine"
-    assert "endpoint-reinvest" in lines[-1].text("en") and "2025-06" in lines[-1].text("en")
+    assert lines[-1].values["regime"] == "endpoint-reinvest"  # named by its label in words
+    reinvest = policy_label("endpoint-reinvest", "en")
+    assert reinvest in lines[-1].text("en") and "2025-06" in lines[-1].text("en")
     # runoff stopped: total assets no longer fall by the caps after the end month
     tail = sp.loc[M("2025-06", freq="M") :, "total_assets"].diff().dropna()
     assert tail.min() > -5.0

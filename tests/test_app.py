@@ -33,7 +33,7 @@ from qtlab.analyses.result import get_analysis, registry
 from qtlab.app import create_app, serve
 
 # private on purpose: the dashboard's callbacks and state are internal to qtlab.app
-from qtlab.app._callbacks import regime_rows, restore
+from qtlab.app._callbacks import _on_lang, regime_rows, restore
 from qtlab.app._compute import (
     EXPLORER_IDS,
     ExplorerSpec,
@@ -52,6 +52,7 @@ from qtlab.app._layout import (
     explorer_state,
     labels,
     layout,
+    preset_options,
     preset_table,
 )
 from qtlab.app._policy_edit import (
@@ -64,7 +65,8 @@ from qtlab.app._policy_edit import (
 from qtlab.app._url import from_search, to_search
 from qtlab.errors import DateRangeError, SpecError
 from qtlab.i18n import t
-from qtlab.policy import load_preset
+from qtlab.policy import PRESET_NAMES, load_preset
+from qtlab.present import policy_label
 from qtlab.present.localize import column_label, localized_table
 from qtlab.runs import RunContext
 from qtlab.runs.baseline import baseline
@@ -268,7 +270,7 @@ def test_spec_round_trips_and_maps_options_to_the_analyses():
         "Reserve-management bill purchases [USD bn/month]",
         "Source",
     ]
-    assert [r["Regime"] for r in shown.data] == ["qt2-phase-in", "qt2-full-pace"]
+    assert [r["Regime"] for r in shown.data] == ["QT2 phase-in", "QT2 at full pace"]
     assert shown.data[1]["Treasury cap [USD bn/month]"] == 60.0
     assert all(r["Source"].endswith("(2022-05-04)") for r in shown.data)
     assert "Policy(" not in repr(status)
@@ -316,7 +318,7 @@ def test_explorer_runs_the_reports_analysis_functions(cache: ResultCache):
     figs = graphs(out)
     fig = figs["x-fig-b2_path"]
     assert fig.layout.title.text.startswith(
-        "Treasury redemptions and rollovers under qt2-announced"
+        "Treasury redemptions and rollovers under QT2 as announced (May 2022)"
     )
     direct = get_analysis("B2").run(RunContext(VANTAGE), policy="qt2-announced", months=12)
     want = direct.figure("b2_path")
@@ -378,7 +380,7 @@ def test_explorer_starts_where_f1_starts(cache: ResultCache):
     assert first > newest_cusip + 1  # the holdings are carried forward to the latest data
     assert len(out.data) == 6
     # the preset agrees with the realized policy before the start: its regime runs on as is
-    assert out.data[0][shown("regime")] == "qt2-end-rmp"
+    assert out.data[0][shown("regime")] == policy_label("qt2-end-rmp", "en")
 
 
 def test_c2_and_c3_run_on_the_edited_policy(cache: ResultCache):
@@ -447,8 +449,9 @@ def test_edited_caps_cite_nothing_and_added_regimes_are_user_scenarios():
     # the page shows the source of each regime: the user's say "user scenario"
     _, status = state(preset="qt2-realized", rows=rows, as_of="")
     shown = {r["Regime"]: r["Source"] for r in tables(status)["x-policy"].data}
-    assert shown["qt2-slower"] == shown["user-2027-01"] == "user scenario"
-    assert shown["qt2-full-pace"] != "user scenario"
+    slower, full = policy_label("qt2-slower", "en"), policy_label("qt2-full-pace", "en")
+    assert shown[slower] == shown["user-2027-01"] == "user scenario"  # a user's name as typed
+    assert shown[full] != "user scenario"
     # a bad added row names the row and the field
     rows[-1]["start"] = "soon"
     with pytest.raises(SpecError, match=r"added regime 1: .*start='soon' is not a month"):
@@ -460,10 +463,12 @@ def test_edited_scenario_is_drawn_and_tabled_beside_its_preset(cache: ResultCach
     rows[1]["treasury_cap"] = 95
     spec, _ = state(preset="qt2-announced", rows=rows, months=24)
     fig = graphs(explorer_section("B2", spec, "en", cache))["x-fig-b2_path"]
-    mine = [tr for tr in fig.data if not tr.name.endswith("(qt2-announced)")]
-    theirs = [tr for tr in fig.data if tr.name.endswith("(qt2-announced)")]
+    # the preset's lines and column are named by its label, never its id
+    preset = "QT2 as announced (May 2022)"
+    mine = [tr for tr in fig.data if not tr.name.endswith(f"({preset})")]
+    theirs = [tr for tr in fig.data if tr.name.endswith(f"({preset})")]
     assert len(mine) == len(theirs) > 0
-    cap = next(tr for tr in theirs if tr.name == "Treasury cap (qt2-announced)")
+    cap = next(tr for tr in theirs if tr.name == f"Treasury cap ({preset})")
     assert list(cap.y[:4]) == [30, 30, 30, 60] and cap.line.dash == "dash"
     out = compare_view(spec, "6, 24", "en", cache)
     diff = tables(out)["x-compare"]
@@ -471,15 +476,15 @@ def test_edited_scenario_is_drawn_and_tabled_beside_its_preset(cache: ResultCach
         "Quantity",
         "Months after the start",
         "Month",
-        "qt2-announced (edited) [USD bn]",
-        "qt2-announced [USD bn]",
+        f"{preset} (edited) [USD bn]",
+        f"{preset} [USD bn]",
         "Difference [USD bn]",
     ]
     by = {(r["Quantity"], r["Months after the start"]): r for r in diff.data}
     assert len(by) == 8  # four quantities at two months
     row = by["Total securities held", 24]
     assert row["Month"] == "2024-05"
-    mine_t, theirs_t = row["qt2-announced (edited) [USD bn]"], row["qt2-announced [USD bn]"]
+    mine_t, theirs_t = row[f"{preset} (edited) [USD bn]"], row[f"{preset} [USD bn]"]
     assert row["Difference [USD bn]"] == pytest.approx(mine_t - theirs_t, abs=0.2)
     assert mine_t < theirs_t - 300  # faster Treasury runoff: fewer securities after two years
     assert by["Reserves (ON RRP absorbs first)", 24]["Difference [USD bn]"] < -300
@@ -641,7 +646,8 @@ def test_a_bad_amount_typed_in_chinese_is_quoted_in_yi(
     spec, status = state(rows=edited, lang="zh")
     msg = text(status)
     assert spec is None and status.className == "qt-error"
-    assert msg.startswith("无法计算：阶段 'qt2-full-pace'：") and msg.count("qt2-full-pace") == 1
+    # the row named as the editor shows it: by the regime's label, not its id
+    assert msg.startswith("无法计算：阶段 '第二轮缩表全速阶段'：") and "qt2-full-pace" not in msg
     assert f"填写的 {quoted_as} 无效" in msg and valid in msg, msg
     assert "USD bn" not in msg and "十亿" not in msg and "100,000" not in msg
     assert ("uncapped" in msg) == (field != "bill_purchases")
@@ -852,6 +858,10 @@ B2_TITLE = "document.querySelector('#x-fig-b2_path .gtitle')"
 B2_TRACES = "document.querySelector('#x-fig-b2_path .js-plotly-plot')._fullData"
 
 
+#: How the dropdown, titles and legends name qt2-announced (the preset the browser test picks).
+ANNOUNCED = "QT2 as announced (May 2022)"
+ANNOUNCED_ZH = "第二轮缩表（2022年5月宣布时）"
+
 #: Every explorer section (B1-B4, C2, C3) on the page with a figure plotly drew with data.
 EXPLORER_DRAWN = (
     f"{list(a.lower() for a in EXPLORER_IDS)}.every(a => {{"
@@ -905,7 +915,7 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 )
                 page.goto(url)
                 page.wait_for_function(
-                    f"{B2_TITLE} && {B2_TITLE}.textContent.includes('qt2-realized')",
+                    f"{B2_TITLE} && {B2_TITLE}.textContent.includes('QT2 as realized')",
                     timeout=60_000,
                 )
                 top = page.evaluate(
@@ -922,9 +932,9 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 n_traces = page.evaluate(f"{B2_TRACES}.length")
                 # change the preset: the B2 figure follows
                 page.click("#preset")
-                page.get_by_text("qt2-announced", exact=True).click()
+                page.get_by_text(ANNOUNCED, exact=True).click()  # the id is the value
                 page.wait_for_function(
-                    f"{B2_TITLE}.textContent.includes('qt2-announced')", timeout=30_000
+                    f"{B2_TITLE}.textContent.includes('{ANNOUNCED}')", timeout=30_000
                 )
                 caps = page.evaluate(  # Array.from: plotly.js may hold y as a typed array
                     f"Array.from({B2_TRACES}.find(t => t.name === 'Treasury cap').y.slice(0, 4))"
@@ -935,7 +945,7 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 page.keyboard.type("95")
                 page.keyboard.press("Enter")
                 page.wait_for_function(
-                    f"{B2_TRACES}.some(t => t.name === 'Treasury cap (qt2-announced)')",
+                    f"{B2_TRACES}.some(t => t.name === 'Treasury cap ({ANNOUNCED})')",
                     timeout=30_000,
                 )
                 edited_caps = page.evaluate(
@@ -974,6 +984,10 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 page.wait_for_timeout(300)
                 legible["zh"] = page.evaluate(LEGIBILITY_JS)
                 months["zh"] = page.evaluate(MONTHS_JS, list(MONTHLY_POINTS))
+                # the editor shows a preset regime by its label (the row keeps its id)
+                zh_regime = page.locator(
+                    "#regimes .ag-row[row-index='0'] .ag-cell[col-id='name']"
+                ).text_content()
                 page.screenshot(path=str(tmp_path / "dashboard-zh.png"))
                 # a second page on the shared URL: the same preset, edits and language
                 other = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -981,7 +995,7 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
                 other.goto(shared)
                 other.wait_for_function(
                     f"{B2_TITLE} && /[\\u4e00-\\u9fff]/.test({B2_TITLE}.textContent)"
-                    f" && {B2_TRACES}.some(t => t.name.endsWith('(qt2-announced)'))",
+                    f" && {B2_TRACES}.some(t => t.name.endsWith('({ANNOUNCED_ZH})'))",
                     timeout=60_000,
                 )
                 restored_caps = other.evaluate(
@@ -1027,13 +1041,16 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
     assert shown("treasury_cap [USD bn]") in header
     assert "preset=qt2-announced" in shared and "edits=" in shared and "lang=zh" in shared
     # the shared page opens in Chinese: its chart shows the caps in 亿美元 (x10)
-    assert restored_caps == [300, 300, 300, 950] and "qt2-announced" in restored_preset
+    assert restored_caps == [300, 300, 300, 950] and ANNOUNCED_ZH in restored_preset
     assert "亿美元/月" in zh_cap_header and "十亿" not in zh_cap_header
     edits = json.loads(from_search("?" + shared.split("?", 1)[1])["edits"])
     full_pace = next(r for r in edits if r and r[0] == "qt2-full-pace")
     assert float(full_pace[2]) == 95.0  # the shared state is in USD bn whatever the language
     assert title.startswith("qtlab 仪表盘") and CJK.search(tab)
     assert "十亿美元" not in zh_text and any("亿美元" in a for a in zh_axes), zh_axes
+    # presets and regimes by their labels: no id on the Chinese page
+    assert (zh_regime or "").strip() == "第二轮缩表起步阶段"
+    assert not re.search(r"qt[12]-|rmp-\d|mbs-runoff", zh_text), zh_text
     assert not any("十亿美元" in a for a in zh_axes)
     keyed = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]( \[.*\])?$")
     assert zh_headers and not [h for h in zh_headers if keyed.match(h.strip())], zh_headers
@@ -1041,3 +1058,28 @@ def test_dashboard_in_headless_chromium(tmp_path: Path):
     assert "-50 亿美元/月" in zh_error and "0 至 1,000,000 亿美元/月" in zh_error, zh_error
     assert "USD bn" not in zh_error and "十亿" not in zh_error
     assert re.search(r"[\u4e00-\u9fff]", title)
+
+
+def test_the_preset_dropdown_and_the_policy_table_show_labels_with_ids_as_values():
+    """A reader picks "QT2 as realized" / "第二轮缩表（实际执行）"; the page keeps the id (URL,
+    callbacks); the regimes editor shows a preset regime's label and keeps its id."""
+    for lang in ("en", "zh"):
+        page = layout(lang, None)
+        (dropdown,) = [c for c in walk(page) if getattr(c, "id", None) == "preset"]
+        assert dropdown.value == "qt2-realized"
+        assert dropdown.options == [
+            {"label": policy_label(n, lang), "value": n} for n in PRESET_NAMES
+        ]
+        assert preset_options(lang) == dropdown.options
+    # the language switch relabels the presets (its last output)
+    assert _on_lang("zh")[-1] == preset_options("zh")
+    assert preset_options("zh")[2]["label"] == "第二轮缩表（实际执行）"
+    name = next(c for c in preset_table("qt2-realized", "zh")[1] if c["field"] == "name")
+    assert "第二轮缩表结束后的准备金管理购买" in name["valueFormatter"]["function"]
+    assert preset_rows("qt2-realized", "zh")[-1]["name"] == "qt2-end-rmp"
+    # the policy projected: regimes by label, an edited one from its month
+    rows = preset_rows("qt2-announced")
+    rows[1]["treasury_cap"] = 95
+    _, table = state(preset="qt2-announced", rows=rows, lang="zh")
+    regimes = [r[t("app.explorer.col.regime", "zh")] for r in tables(table)["x-policy"].data]
+    assert regimes == ["第二轮缩表起步阶段", "第二轮缩表全速阶段"]

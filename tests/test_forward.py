@@ -20,6 +20,7 @@ from qtlab.engine import SplicedPaydowns
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.policy import load_preset
+from qtlab.present import policy_label
 from qtlab.report import build_report
 from qtlab.runs import RunContext
 from qtlab.runs.forward import MAX_MONTHS, Forward, forward_projection
@@ -279,7 +280,9 @@ def test_f1_result_tables_figures_and_notes(f1_results, fw: Forward):
     assert "reserves [USD bn]" in paths.columns and len(paths) == 3 * 36
     # figures: one line per alternative after the realized history
     sec = en.figure("f1_securities")
-    assert [tr.name for tr in sec.data][1:] == ["rmp-target", "rmp-20", "rmp-60"]
+    # named by their labels (the table keeps the ids)
+    names = [policy_label(n, "en") for n in ("rmp-target", "rmp-20", "rmp-60")]
+    assert [tr.name for tr in sec.data][1:] == names
 
 
 @pytest.mark.slow  # end to end; the lowest-versions run skips it

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from _legibility import KEYED_HEADER, ReportPage, check_done_when, open_page, read_report_page
+from _policy_ids import bare_policy_ids
 from qtlab.analyses import AnalysisResult, Computed, result
 from qtlab.analyses.result import AnalysisSpec
 from qtlab.errors import QtlabError, SpecError
@@ -254,6 +255,8 @@ def test_full_report_from_the_command_line(full_zh: Path, full_zh_page: ReportPa
     assert len(tiles) >= 6 and all(f'id="{a}"' in html for a in tiles)
     prov = pd.read_csv(out / "tables" / "provenance.csv", encoding="utf-8-sig")
     assert "qtlab.policy: qt2-realized" in set(prov["数据集"])
+    # presets and regimes read as labels in prose, tables and figures; ids only as code
+    assert bare_policy_ids(html) == {}
     # every section's figures draw in the browser, with no console error
     page = full_zh_page
     assert page.errors == [] and page.figures == html.count('class="chart"')

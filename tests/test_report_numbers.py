@@ -16,6 +16,7 @@ import pytest
 from _contexts import shared
 from qtlab.analyses import get_analysis
 from qtlab.i18n import direction, t, way
+from qtlab.present import policy_label
 
 # private on purpose: the month axes of the shared figure helpers
 from qtlab.present.figures import month_bar, month_line, month_x
@@ -108,13 +109,13 @@ def test_b2_holdings_sentence_follows_the_sign(lang: str):
 def test_a2_draws_qt2_to_its_end_and_tells_the_plans_apart():
     r = get_analysis("A2").run(shared())
     fig = r.figure("a2_cap_paths")
-    real = next(tr for tr in fig.data if tr.name == t("a2.plan.qt2-realized", "en"))
-    ann = next(tr for tr in fig.data if tr.name == t("a2.plan.qt2-announced", "en"))
+    real = next(tr for tr in fig.data if tr.name == policy_label("qt2-realized", "en"))
+    ann = next(tr for tr in fig.data if tr.name == policy_label("qt2-announced", "en"))
     # QT2 ran June 2022 - November 2025 (42 months); the line drops to 0 at month 42
     assert real.x[-1] > 42 and real.y[41] > 0 and real.y[42] == 0
     assert ann.line.dash == "dash" and ann.line.width > real.line.width
     plans = r.table("a2_plans").set_index("Plan")
-    rows = plans.loc[[t("a2.plan.qt2-announced", "en"), t("a2.plan.qt2-realized", "en")]]
+    rows = plans.loc[[policy_label("qt2-announced", "en"), policy_label("qt2-realized", "en")]]
     assert not rows.iloc[0].equals(rows.iloc[1])
     assert rows.iloc[1].iloc[-1] == "2025-11"
 

@@ -17,6 +17,7 @@ from qtlab.engine import PaydownPath, SplicedPaydowns
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.policy import load_preset
+from qtlab.present import policy_label
 from qtlab.runs import RunContext
 from qtlab.runs.forward import forward_projection, realized_paydown_rates
 from qtlab.runs.inputs import ImpactInputs
@@ -327,6 +328,9 @@ def test_f2_fan_charts_on_the_latest_data():
     bands["variable"] = bands["variable"].map(names)
     assert set(bands["unit"]) == {"USD bn per month", "USD bn", "%"}
     assert set(bands["horizon_months"]) == {12, 24}
+    bands["policy"] = bands["policy"].map(
+        {policy_label(p, "en"): p for p in ("qt2-realized", "qt2-realized+mbs-runoff")}
+    )  # the table shows the labels
     assert set(bands["policy"]) == {"qt2-realized", "qt2-realized+mbs-runoff"}
     q = bands[["q05", "q25", "q50", "q75", "q95"]].to_numpy()
     assert (np.diff(q, axis=1) >= -1e-12).all()

@@ -21,6 +21,7 @@ from _helpers import run_cli
 from qtlab.analyses import get_analysis
 from qtlab.analyses.result import first_rows
 from qtlab.policy import load_preset
+from qtlab.present import policy_label
 from qtlab.present.localize import localized_table, localized_title
 from qtlab.report.html import excerpt_rows
 from qtlab.runs import RunContext
@@ -109,7 +110,8 @@ def test_b1_at_today_says_runoff_ended_and_what_reserve_purchases_add(today: Run
     assert facts["b1.note.flow"]["flow"] > facts["b1.note.maturing"]["stock24"]
     en = [n.text for n in spec.render(c, "en").notes]
     zh = [n.text for n in spec.render(c, "zh").notes]
-    assert any("Runoff ended after 2025-11" in n and "qt2-end-rmp" in n for n in en)
+    regime = policy_label("qt2-end-rmp", "en")  # the note names the regime by its label
+    assert any("Runoff ended after 2025-11" in n and regime in n for n in en)
     assert any("rolled over at auction" in n for n in en)
     assert any("40 bn a month" in n for n in en)
     assert any("400 亿美元" in n and "储备管理" in n for n in zh)

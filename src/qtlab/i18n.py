@@ -15,6 +15,11 @@ Money reaches every template in USD bn, and a field written ``{total:money}`` (o
 ``{d:+money}`` with a sign) writes it the way the language writes money: English
 ``8,965.5 bn``; Chinese ``8.97 万亿美元`` from 1,000 bn up and ``140 亿美元`` below
 (see :func:`money`). Only the text changes: the numbers kept beside it stay in USD bn.
+
+A field written ``{regime:policy}`` takes a policy preset, regime or variant id (or a
+sequence of them) and writes its label in the language
+(:func:`qtlab.present.labels.policy_label`): ``qt2-realized`` reads "QT2 as realized",
+"第二轮缩表（实际执行）"; the values kept beside the text stay ids.
 """
 
 from __future__ import annotations
@@ -106,7 +111,8 @@ def t(key: str, lang: str = "en", /, **values: Any) -> str:
     """The text of ``key`` in ``lang``, formatted with ``values``.
 
     A field written ``{x:money}`` or ``{x:+money}`` takes an amount [USD bn] and writes
-    it as the language writes money (:func:`money`).
+    it as the language writes money (:func:`money`); ``{x:policy}`` takes a policy or
+    regime id (or a sequence of ids) and writes its label (:func:`_policy_text`).
 
     Raises :class:`SpecError` naming the key (and close matches) when it is missing,
     and naming the template field that has no value.
@@ -123,7 +129,7 @@ def t(key: str, lang: str = "en", /, **values: Any) -> str:
             "area's strings file in every language"
         ) from None
     try:
-        if _MONEY not in template:
+        if _MONEY not in template and _POLICY_FIELD not in template:
             return template.format(**values)
         return _MoneyFormatter(lang, key).vformat(template, (), values)
     except (KeyError, IndexError) as exc:
@@ -137,6 +143,25 @@ def t(key: str, lang: str = "en", /, **values: Any) -> str:
 
 _MONEY = "money"
 _MONEY_SPECS = (_MONEY, "+" + _MONEY)
+_POLICY = "policy"
+_POLICY_FIELD = ":" + _POLICY + "}"
+
+
+def _policy_text(value: Any, lang: str) -> str:
+    """A policy or regime id, or a sequence of them, as ``lang`` labels them (names qtlab
+    does not ship, a user's own, are written as they are)."""
+    # present sits above the catalogue (it formats with t()); imported on first use
+    from qtlab.present.labels import policy_label  # noqa: PLC0415
+
+    if isinstance(value, str):
+        return policy_label(value, lang, strict=False)
+    if isinstance(value, Sequence):
+        sep = t("policy.list_sep", lang)
+        return sep.join(policy_label(str(v), lang, strict=False) for v in value)
+    raise SpecError(
+        f"a policy field takes an id or a sequence of ids, got {type(value).__name__} "
+        f"{quoted(value)}"
+    )
 
 
 @dataclass(frozen=True)
@@ -263,7 +288,8 @@ def _large_decimals(amounts: Sequence[float], changes: Sequence[float], style: _
 
 
 class _MoneyFormatter(string.Formatter):
-    """:meth:`str.format` plus the field specs ``money`` and ``+money`` (:func:`money`)."""
+    """:meth:`str.format` plus the field specs ``money`` and ``+money`` (:func:`money`)
+    and ``policy`` (:func:`_policy_text`)."""
 
     def __init__(self, lang: str, key: str) -> None:
         self.lang = lang
@@ -300,6 +326,8 @@ class _MoneyFormatter(string.Formatter):
                 sign=format_spec.startswith("+"),
                 large_decimals=self.large_decimals,
             )
+        if format_spec == _POLICY:
+            return _policy_text(value, self.lang)
         return format(value, format_spec)
 
 

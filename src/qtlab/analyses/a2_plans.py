@@ -23,6 +23,7 @@ from qtlab.errors import SpecError, one_of
 from qtlab.i18n import t
 from qtlab.policy import PRESET_NAMES, Policy, Regime, load_preset
 from qtlab.present.figures import styled_figure
+from qtlab.present.labels import policy_label
 from qtlab.present.tables import headers
 from qtlab.runs.context import RunContext
 from qtlab.schema import MONTHS, USD_BN, USD_BN_PER_MONTH
@@ -271,7 +272,7 @@ _RCOLS = ("regime", "start", "end", "treasury_cap", "agency_cap", "phase_in", "r
 def render_a2(c: Computed, lang: str) -> AnalysisResult:
     """A2 in ``lang``: the plans and regimes tables (rules and phase-in in words), the
     figure of combined cap paths."""
-    label = {n: t(f"a2.plan.{n}", lang) for n in PRESET_NAMES}
+    label = {n: policy_label(n, lang) for n in PRESET_NAMES}
     notes = notes_of(
         c,
         lang,
@@ -330,7 +331,8 @@ def render_a2(c: Computed, lang: str) -> AnalysisResult:
     reg_rows = [
         {
             "plan": label[r["plan"]],
-            **{k: r[k] for k in ("regime", "start", "end", "treasury_cap", "agency_cap")},
+            "regime": policy_label(r["regime"], lang),
+            **{k: r[k] for k in ("start", "end", "treasury_cap", "agency_cap")},
             "phase_in": _phase_text(r, lang),
             "rules": _regime_rules(r, lang),
             "source": t("a2.source", lang, title=r["source_title"], date=r["source_date"]),

@@ -105,7 +105,7 @@ def compute_b4(
             },
         ),
         Fact("b4.note.paydowns", {"source": mbs_paydowns}),
-        Fact("b4.note.regimes", {"regimes": ", ".join(dict.fromkeys(f["regime"]))}),
+        Fact("b4.note.regimes", {"regimes": tuple(dict.fromkeys(f["regime"]))}),
     )
     extra = (
         {"mortgage_rate": mortgage_rate, "shock_bp": shock_bp} if mbs_paydowns == "model" else {}

@@ -29,6 +29,7 @@ from qtlab.analyses.result import (
 )
 from qtlab.i18n import t, way
 from qtlab.present.figures import month_line, styled_figure
+from qtlab.present.labels import policy_label
 from qtlab.present.tables import headers
 from qtlab.runs.baseline import (
     BASELINE_GDP_GROWTH,
@@ -352,7 +353,8 @@ def _line_figure(
             else f[column]
         )
         dash = "solid" if n == c.meta["default"] else "dash"
-        month_line(fig, f.index, y, name=n, unit=unit, line={"dash": dash})
+        label = policy_label(n, lang, strict=False)
+        month_line(fig, f.index, y, name=label, unit=unit, line={"dash": dash})
     return fig
 
 

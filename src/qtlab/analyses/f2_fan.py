@@ -35,6 +35,7 @@ from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes
 from qtlab.errors import SpecError
 from qtlab.i18n import t
 from qtlab.present.figures import styled_figure
+from qtlab.present.labels import policy_label
 from qtlab.present.tables import headers
 from qtlab.runs.calibration import CALIBRATION_PATHS, calibrate_fans
 from qtlab.runs.context import RunContext
@@ -348,9 +349,11 @@ _UNIT_KEY: Final = {
 
 def _translated(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """An output table in ``lang``: headers from ``f2.col``, output and rate-variable names
-    from ``f2.var``, units from ``common.unit`` (policy names are preset identifiers)."""
+    from ``f2.var``, units from ``common.unit``, policies by their labels (:func:`policy_label`)."""
     out = frame.copy()
     out.attrs = {}
+    if "policy" in out:
+        out["policy"] = [policy_label(p, lang, strict=False) for p in out["policy"]]
     if "month" in out:
         out["month"] = out["month"].astype(str)
     if "variable" in out:

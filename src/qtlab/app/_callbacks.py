@@ -28,6 +28,7 @@ from qtlab.app._layout import (
     explorer_state,
     labels,
     page_lang,
+    preset_options,
 )
 from qtlab.app._policy_edit import MAX_ADDED, added_row, shown_rows, stored_row
 from qtlab.app._render import error_box
@@ -148,9 +149,10 @@ def register_callbacks(app: Dash, cache: ResultCache) -> None:
             Output("paydowns", "options"),
             Output("analysis-id", "options"),
             Output("regimes", "columnDefs"),
+            Output("preset", "options"),
         ],
         Input("lang", "value"),
-    )(_guarded(_on_lang, no_update(len(LABELS) + 6)))
+    )(_guarded(_on_lang, no_update(len(LABELS) + 7)))
     restored = [
         Output("preset", "value"),
         Output("regime-rows", "data", allow_duplicate=True),
@@ -295,6 +297,7 @@ def _on_lang(lang: str) -> list[Any]:
         _paydown_options(lang),
         analysis_options(lang),
         _columns(lang),
+        preset_options(lang),
     ]
 
 

@@ -7,6 +7,7 @@ strings catalogue (``locales/<lang>/app.yaml``; the report's keys for notes, gap
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 import dash_ag_grid as dag
@@ -31,7 +32,8 @@ from qtlab.app._policy_edit import POLICY_COLUMNS, policy_rows, shown_rows
 from qtlab.app._render import data_table, error_box, result_section
 from qtlab.errors import QtlabError
 from qtlab.i18n import LANGS, has, t, validate_lang
-from qtlab.policy import PRESET_NAMES
+from qtlab.policy import PRESET_NAMES, load_preset
+from qtlab.present.labels import policy_label
 from qtlab.present.localize import localized_table
 from qtlab.report.build import BASELINE_SECTIONS
 from qtlab.runs.liabilities_fitted import FITTED
@@ -48,6 +50,7 @@ __all__ = [
     "layout",
     "page_lang",
     "policy_table",
+    "preset_options",
     "preset_table",
 ]
 
@@ -117,14 +120,29 @@ def analysis_options(lang: str) -> list[dict[str, str]]:
     return [{"label": f"{s.id}  {_title(s.id, lang)}", "value": s.id} for s in registry()]
 
 
+def preset_options(lang: str) -> list[dict[str, str]]:
+    """The policy presets as dropdown options: the label in ``lang``, the id as the value
+    (what the URL and the callbacks keep)."""
+    return [{"label": policy_label(n, lang), "value": n} for n in PRESET_NAMES]
+
+
+def _regime_labels(lang: str) -> str:
+    """A JavaScript lookup of every preset regime's label in ``lang``, keyed by its id."""
+    ids = dict.fromkeys(r.name for n in PRESET_NAMES for r in load_preset(n).regimes)
+    return json.dumps({r: policy_label(r, lang) for r in ids}, ensure_ascii=False)
+
+
 def _columns(lang: str) -> list[dict[str, Any]]:
-    """The regimes editor's columns in ``lang``: a preset regime's name and source are
-    read-only; an added regime's name may be typed."""
+    """The regimes editor's columns in ``lang``: a preset regime's name (shown as its label,
+    kept as its id) and source are read-only; an added regime's name may be typed."""
     cols: list[dict[str, Any]] = [
         {
             "field": "name",
             "headerName": t("app.explorer.col.name", lang),
             "editable": {"function": "params.data.added === true"},
+            "valueFormatter": {
+                "function": f"({_regime_labels(lang)})[params.value] || params.value"
+            },
         }
     ]
     cols += [
@@ -144,6 +162,8 @@ def policy_table(spec: ExplorerSpec, lang: str) -> html.Div:
     """The policy projected as a table (regime, start, caps, purchases, source), never a
     repr; headers in ``lang`` with units."""
     frame = pd.DataFrame(policy_rows(spec.policy, lang), columns=list(POLICY_COLUMNS))
+    # regimes by their labels (an edited one "<regime> (from <month>)", a user's as typed)
+    frame["regime"] = [policy_label(r, lang, strict=False) for r in frame["regime"]]
     frame = frame.rename(columns={c: t(f"app.explorer.col.{c}", lang) for c in POLICY_COLUMNS})
     return data_table(frame, "x-policy", t("app.explorer.policy_table", lang))
 
@@ -177,8 +197,9 @@ def explorer_state(
     return spec.to_json(), policy_table(spec, lang)
 
 
-def _label(spec: ExplorerSpec) -> str:
-    return spec.preset_policy.name
+def _label(spec: ExplorerSpec, lang: str) -> str:
+    """The preset's label in ``lang`` (its lines and column beside the edited policy's)."""
+    return policy_label(spec.preset_policy.name, lang, strict=False)
 
 
 def explorer_section(aid: str, spec: dict[str, Any] | None, lang: str, cache: ResultCache) -> Any:
@@ -203,7 +224,7 @@ def explorer_section(aid: str, spec: dict[str, Any] | None, lang: str, cache: Re
         lines = baseline_lines(cache, sp.as_of, lang) if fitted else []
     except QtlabError as exc:
         return error_box(f"{aid}: {exc}", lang)
-    return result_section(res, "x", other, _label(sp), baseline=lines)
+    return result_section(res, "x", other, _label(sp, lang), baseline=lines)
 
 
 def compare_view(spec: dict[str, Any] | None, months: Any, lang: str, cache: ResultCache) -> Any:
@@ -221,7 +242,8 @@ def compare_view(spec: dict[str, Any] | None, months: Any, lang: str, cache: Res
         ids = ("B4", "C2")
         mine = {a: explorer_result(cache, a, sp, lang) for a in ids}
         base = {a: explorer_result(cache, a, sp, lang, preset=True) for a in ids}
-        frame = difference_table(mine, base, chosen, (sp.policy.name, _label(sp)), lang)
+        edited = policy_label(sp.policy.name, lang, strict=False)
+        frame = difference_table(mine, base, chosen, (edited, _label(sp, lang)), lang)
     except QtlabError as exc:
         return error_box(str(exc), lang)
     # in Chinese the amounts read in 亿美元 (x10), as every other table of the page
@@ -261,7 +283,10 @@ def layout(lang: str, as_of: str | None) -> html.Div:
             field(
                 "lbl-preset",
                 dcc.Dropdown(
-                    id="preset", options=list(PRESET_NAMES), value=DEFAULT_PRESET, clearable=False
+                    id="preset",
+                    options=preset_options(lang),
+                    value=DEFAULT_PRESET,
+                    clearable=False,
                 ),
             ),
             html.Div(

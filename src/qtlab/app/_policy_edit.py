@@ -24,6 +24,7 @@ from typing import Any, Final
 from qtlab.errors import SpecError, one_of, quoted
 from qtlab.i18n import t, validate_lang
 from qtlab.policy import MAX_AMOUNT, Policy, Regime, RegimeSource, load_preset
+from qtlab.present.labels import policy_label
 from qtlab.present.tables import MONEY_SCALE
 
 __all__ = [
@@ -310,7 +311,9 @@ def edited_policy(preset: str, rows: Any, lang: str = "en") -> Policy:
     regimes: list[Regime] = []
     for reg, row in zip(base.regimes, rows[:n], strict=True):
         where = f"regime {quoted(reg.name)}"
-        new = _row_regime(reg, row, where, t("app.edit.regime", lang, name=quoted(reg.name)), lang)
+        # the row as the editor shows it: the regime's label (its id stays in ``where``)
+        shown_name = quoted(policy_label(reg.name, lang, strict=False))
+        new = _row_regime(reg, row, where, t("app.edit.regime", lang, name=shown_name), lang)
         regimes.append(_changed(reg, new) or reg)
     if tuple(regimes) == base.regimes and not added:
         return base

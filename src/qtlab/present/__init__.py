@@ -1,6 +1,7 @@
 """Rendering shared by the report and the dashboard: the figure style, table
-formatting, the CJK font of figures, the text of data gaps, and each table and figure
-as a reader of its language sees it (labelled headers; Chinese money in 亿美元).
+formatting, the CJK font of figures, the text of data gaps, the labels of policy and
+regime ids, and each table and figure as a reader of its language sees it (labelled
+headers; Chinese money in 亿美元).
 
 It reads the results of :mod:`qtlab.analyses` and the strings catalogue; it reads
 no data and imports neither the report nor the dashboard.
@@ -17,6 +18,7 @@ from qtlab.present.figures import (
     styled_figure,
 )
 from qtlab.present.gaps import gap_text
+from qtlab.present.labels import policy_label
 from qtlab.present.localize import localized_figure, localized_table, localized_title
 from qtlab.present.tables import (
     csv_ready,
@@ -45,5 +47,6 @@ __all__ = [
     "month_bar",
     "month_line",
     "month_x",
+    "policy_label",
     "styled_figure",
 ]

@@ -26,6 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qtlab.i18n import has, t
+from qtlab.present.labels import policy_label
 from qtlab.present.tables import MONEY_SCALE
 
 __all__ = [
@@ -59,6 +60,10 @@ _MONEY_UNITS = ("USD bn", "USD bn/month", "USD bn per month", "EUR bn", "EUR bn/
 
 #: Headers of a column holding each row's unit (E1's scorecard, F2's bands).
 _UNIT_COLUMN_KEYS = ("units", "unit")
+
+#: Keys of columns whose cells are policy, regime or variant ids (B2's and B4's regime,
+#: F1's alternative): a reader sees their labels (:func:`~qtlab.present.labels.policy_label`).
+_ID_COLUMN_KEYS = ("regime", "policy", "alternative")
 
 #: Chinese unit texts of amounts in billions (十亿美元, 十亿美元/月, 十亿欧元) and what they
 #: read once the amounts are shown in hundreds of millions (亿美元, 亿欧元).
@@ -156,10 +161,12 @@ def _scaled_cell(value: Any, scale: float) -> Any:
 def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``frame`` with the headers a reader of ``lang`` expects, amounts in its money unit.
 
-    Column and index names are labelled (:func:`column_label`). In Chinese, columns in
-    USD bn are multiplied by 10 (亿美元), and so are the amounts of rows whose unit
-    column says USD bn (the row's unit then reads 亿美元). Returns a new frame;
-    ``frame`` is not changed.
+    Column and index names are labelled (:func:`column_label`), and so are the policy
+    and regime ids in the cells of a ``regime``, ``policy`` or ``alternative`` column
+    (:func:`~qtlab.present.labels.policy_label`; a user's own names stay as written).
+    In Chinese, columns in USD bn are multiplied by 10 (亿美元), and so are the amounts
+    of rows whose unit column says USD bn (the row's unit then reads 亿美元). Returns a
+    new frame; ``frame`` is not changed.
     """
     scale = MONEY_SCALE[lang]
     out = frame.copy(deep=True)
@@ -171,12 +178,18 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             out[col] = _scaled(out[col], scale)
         if lang != "en" and pd.api.types.is_bool_dtype(out[col]):
             out[col] = out[col].map({True: t("present.yes", lang), False: t("present.no", lang)})
+        if isinstance(col, str) and col in _ID_COLUMN_KEYS:
+            out[col] = out[col].map(lambda v: _id_label(v, lang))
     unit_col = _unit_column(frame, lang)
     if unit_col is not None and scale != 1.0:
         _scale_rows(out, frame, unit_col, lang, scale)
     out = out.rename(columns=names)
     out.index = out.index.set_names([column_label(n, lang)[0] for n in frame.index.names])
     return out
+
+
+def _id_label(value: Any, lang: str) -> Any:
+    return policy_label(value, lang, strict=False) if isinstance(value, str) else value
 
 
 def _scale_rows(

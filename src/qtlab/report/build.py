@@ -311,7 +311,8 @@ def _build(
         refs = reference_rows(r for res in results for r in res.meta.get("references", ()))
         prov = provenance_frame([*provenance_rows(ctx), *refs], lang)
         prov.to_csv(tmp / "tables" / "provenance.csv", index=False, encoding="utf-8-sig")
-        prov_html, _ = table_html(prov, max_rows=10_000)
+        ids = (t("report.prov.dataset", lang), t("report.prov.series", lang))
+        prov_html, _ = table_html(prov, max_rows=10_000, code=ids)
         step("provenance")
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         page = render_page(

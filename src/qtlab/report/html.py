@@ -7,7 +7,7 @@ network. Words come from the strings catalogue (``locales/<lang>/report.yaml``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -85,10 +85,15 @@ def excerpt_rows(n: int, excerpt: Excerpt, max_rows: int = MAX_TABLE_ROWS) -> li
 
 
 def table_html(
-    frame: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, excerpt: Excerpt = "last"
+    frame: pd.DataFrame,
+    *,
+    max_rows: int = MAX_TABLE_ROWS,
+    excerpt: Excerpt = "last",
+    code: Collection[Hashable] = (),
 ) -> tuple[Markup, int]:
     """An escaped HTML table of ``frame`` (the rows of ``excerpt``, :func:`excerpt_rows`)
-    and the number of rows shown."""
+    and the number of rows shown; the cells of the columns in ``code`` are identifiers a
+    reader types (the provenance's dataset and series ids), set as ``<code>``."""
     shown, numeric = formatted_table(frame, rows=excerpt_rows(len(frame), excerpt, max_rows))
     head = "".join(f"<th>{escape(c)}</th>" for c in shown.columns)
     rows = []
@@ -96,6 +101,8 @@ def table_html(
         cells = []
         for c, v in zip(shown.columns, rec, strict=True):
             text = escape(v)
+            if c in code and text:
+                text = Markup(f"<code>{text}</code>")
             cells.append(f'<td class="num">{text}</td>' if numeric[c] else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     html = (

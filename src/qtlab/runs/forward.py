@@ -345,7 +345,7 @@ def _carry(
     where = {"treasury": files["treasury"], "mbs": files["mbs"], "anchor": str(anchor.date())}
     if as_of is None:
         return Assumption("f1.assumption.carry", where)
-    regimes = ", ".join(f"{r.name} {r.start}" for r in realized.regimes)
+    regimes = tuple(f"{r.name}@{r.start}" for r in realized.regimes)  # "<regime> (from ...)"
     return Assumption(
         "f1.assumption.carry_asof",
         {**where, "policy": realized.name, "date": as_of.isoformat(), "regimes": regimes},
