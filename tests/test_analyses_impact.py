@@ -53,7 +53,7 @@ def test_c2_projection_keeps_the_identity(vantages):
     parts = ["reserves", "on_rrp", "tga", "currency_other"]
     gap = p["total_assets [USD bn]"] - p[[f"{c} [USD bn]" for c in parts]].sum(axis=1)
     assert gap.abs().max() < 1e-6
-    assert set(p["scenario"]) == {"rrp_first", "rrp_floor_500", "half_share"}
+    assert set(p["scenario"]) == {"rrp_first", "rrp_floor_500", "half_share", "fitted"}
     # the start month is the last complete month before the vantage date
     assert p["month"].iloc[0] == "2022-05"
 

@@ -69,6 +69,7 @@ from qtlab.policy import PRESET_NAMES, load_preset
 from qtlab.present import policy_label
 from qtlab.present.localize import column_label, localized_table
 from qtlab.runs import RunContext
+from qtlab.runs.baseline import baseline
 from qtlab.runs.forward import start_month
 from qtlab.runs.inputs import load_inputs
 from test_report import CHROMIUM, CJK, needs_chromium
@@ -416,6 +417,21 @@ def test_c2_and_c3_run_on_the_edited_policy(cache: ResultCache):
     assert c2["edited"][0][shown("month")] == c2["preset"][0][shown("month")] == "2022-05"
 
 
+def test_explorer_c2_states_the_baseline_its_fitted_scenario_refers_to(cache: ResultCache):
+    """C2's fitted scenario refers to the model parameters the baseline states ("see top"):
+    the explorer shows the Baseline block under C2's heading; B4 refers to none."""
+    spec, _ = state(months=12)
+    out = explorer_section("C2", spec, "zh", cache)
+    assert "拟合模型" in text(out) and "见页首" in text(out)
+    block = out.children[1]
+    assert isinstance(block, html.Aside) and block.id == "x-baseline"
+    with RunContext(VANTAGE) as ctx:
+        want = [a.text("zh") for a in baseline(ctx).assumptions]
+    assert [text(li) for li in walk(block) if isinstance(li, html.Li)] == want
+    b4 = explorer_section("B4", spec, "zh", cache)
+    assert not [n for n in walk(b4) if getattr(n, "id", None) == "x-baseline"]
+
+
 def test_edited_caps_cite_nothing_and_added_regimes_are_user_scenarios():
     rows = preset_rows("qt2-realized")
     rows[2]["treasury_cap"] = 40  # qt2-slower
@@ -745,6 +761,26 @@ def test_browser_shows_an_analysis_as_the_report_does(cache: ResultCache):
     assert "资产负债表规模与经济总量之比" in text(out.children[0])
     assert graphs(out) and tables(out)
     assert "要点" in text(out)  # the report's heading for notes
+
+
+def test_browser_states_the_baseline_its_sections_refer_to(cache: ResultCache):
+    """C2's notes say "liabilities as in the baseline (see top)": the browser shows the
+    report's Baseline block under the section's heading (its title, intro and the
+    baseline's own sentences, in the page's language); A3 runs from no baseline: no block."""
+    with RunContext(VANTAGE) as ctx:
+        want = {lang: [a.text(lang) for a in baseline(ctx).assumptions] for lang in ("en", "zh")}
+    for lang in ("en", "zh"):
+        out = browser_view("C2", VANTAGE, lang, cache)
+        assert isinstance(out, html.Section) and out.id == "br-c2"
+        notes = text([n for n in walk(out) if getattr(n, "className", None) == "qt-notes"])
+        assert t("baseline.ref.liabilities", lang) in notes  # the reference ...
+        block = out.children[1]  # ... and what it refers to, right under the heading
+        assert isinstance(block, html.Aside) and block.id == "br-baseline"
+        assert text(block.children[0]) == t("report.baseline.title", lang)
+        assert [text(li) for li in walk(block) if isinstance(li, html.Li)] == want[lang]
+        assert len(want[lang]) >= 3 and (lang == "en" or CJK.search(text(block)))
+    a3 = browser_view("A3", VANTAGE, "en", cache)
+    assert not [n for n in walk(a3) if getattr(n, "id", None) == "br-baseline"]
 
 
 def test_browser_errors_show_in_the_page(cache: ResultCache):

@@ -4,12 +4,14 @@ model's path, and sections that refer to the baseline instead of repeating its l
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from _contexts import shared
 from qtlab.analyses import get_analysis
 from qtlab.balance import LiabilityRules, project_liabilities
+from qtlab.balance.rrp_bills import rrp_tga_path_reference
 from qtlab.errors import SpecError
 from qtlab.runs.baseline import (
     BASELINE_MONTHS,
@@ -21,8 +23,9 @@ from qtlab.runs.baseline import (
 )
 from qtlab.runs.baseline_liabilities import BASELINE_LIABILITIES, LIABILITY_EVIDENCE
 from qtlab.runs.forward import forward_projection
-from qtlab.runs.inputs import load_inputs, rules_assumption
-from qtlab.runs.liabilities import scenario_rules, stopped_path
+from qtlab.runs.inputs import load_inputs, model_rules, rules_assumption
+from qtlab.runs.liabilities import liability_projection, scenario_rules, stopped_path
+from qtlab.runs.liabilities_fitted import FITTED, tga_bills_fit
 
 F1_VANTAGE = "2025-12-31"
 BACKTEST_VANTAGE = "2022-05-31"
@@ -183,3 +186,76 @@ def test_the_command_line_states_the_baseline_instead_of_referring_to_a_top():
         a for a in lines if a.key not in ("baseline.ref.liabilities", "impact.asset_path.baseline")
     ]
     assert stated_in_full(ctx, plain) == [a.text("en") for a in plain]
+
+
+@pytest.mark.parametrize("as_of", [BACKTEST_VANTAGE, None])
+def test_c2s_fitted_scenario_projects_with_the_baselines_model(as_of):
+    """C2's 'fitted' scenario (issue 13 item 2: the model built and shown, the simple rules
+    kept as scenarios): its TGA and currency + other liabilities and capital are the
+    baseline's model path in every month both cover, ON RRP follows the TGA-bills rule
+    fitted at the vantage (the plain-loop reference), the identity holds to the cent, and
+    its sentence states the ON RRP rule and refers to the Baseline block for the rest."""
+    ctx = shared(as_of)
+    c = get_analysis("C2").compute(ctx)
+    p = c.table("projection")
+    f = p[p["scenario"] == FITTED]
+    path = baseline(ctx).model_path
+    assert path is not None
+    both = f.index.intersection(path.index)
+    assert len(both) == len(f) - 1 == 48  # every projected month (the first row is the start)
+    for col in ("tga", "currency_other"):
+        assert (f.loc[both, col].to_numpy() == path.loc[both, col].to_numpy()).all(), col
+    assert f["tga"].iloc[1:].nunique() > 1  # seasonal, not the flat TGA of the rules
+    gap = f["total_assets"] - f[["reserves", "on_rrp", "tga", "currency_other"]].sum(axis=1)
+    assert (gap.abs() < 0.005).all()
+    inp = load_inputs(ctx, horizon=48)
+    split = tga_bills_fit(ctx, inp)
+    assert split is not None and split.end == inp.last_month and 0.0 < split.share < 1.0
+    st, proj = inp.state, f.iloc[1:]
+    assert f.index[0] == st.month and f["on_rrp"].iloc[0] == pytest.approx(st.on_rrp)
+    d_tga = np.diff(np.r_[st.tga, proj["tga"].to_numpy()]).tolist()
+    rest = proj["total_assets"] - proj["currency_other"]
+    d_rest = np.diff(np.r_[st.total_assets - st.currency_other, rest.to_numpy()]).tolist()
+    ref = rrp_tga_path_reference(split.share, st.on_rrp, d_tga, d_rest)
+    assert proj["on_rrp"].to_numpy() == pytest.approx(ref, abs=1e-6)
+    said = next(
+        n.values["assumptions"]
+        for n in c.notes
+        if n.key == "c2.note.scenario" and n.values["scenario"] == FITTED
+    )
+    assert said.key == "c2.fitted.tga_bills"
+    assert said.values["share"] == pytest.approx(100.0 * split.share)
+    assert "(see top)" in said.text("en") and "见页首" in said.text("zh")
+    assert "baseline.model.tga" in [a.key for a in baseline(ctx).assumptions]  # stated there
+    # the simple rules stay as scenarios, unchanged
+    assert list(dict.fromkeys(p["scenario"])) == [
+        "rrp_first",
+        "rrp_floor_500",
+        "half_share",
+        FITTED,
+    ]
+
+
+def test_c2s_fitted_scenario_takes_a_given_tga_and_says_so():
+    ctx = shared(BACKTEST_VANTAGE)
+    inp, proj, (_, said) = liability_projection(ctx, horizon=12, scenario=FITTED, tga=700.0)
+    assert (proj["tga"].iloc[1:] == 700.0).all()
+    assert said.values["tga"].key == "c2.fitted.tga_level" and "700 bn" in said.text("en")
+    gap = proj["total_assets"] - proj[["reserves", "on_rrp", "tga", "currency_other"]].sum(axis=1)
+    assert (gap.abs() < 0.005).all()
+    with pytest.raises(SpecError, match=r"unknown scenario 'fited'.*fitted"):
+        liability_projection(ctx, horizon=12, scenario="fited", inputs=inp)
+
+
+def test_c2s_fitted_scenario_absorbs_first_where_the_bill_data_are_too_short():
+    """At 2019-06-30 the model fits but ON RRP's TGA-bills rule cannot (its changes are
+    counted from 2021): ON RRP absorbs first along the model's TGA and block, and says so."""
+    ctx = shared("2019-06-30")
+    inp, proj, (_, said) = liability_projection(ctx, horizon=12, scenario=FITTED)
+    assert tga_bills_fit(ctx, inp) is None and said.key == "c2.fitted.absorb"
+    fit = baseline_liabilities(ctx).fit
+    assert fit is not None
+    rules = model_rules(fit, inp, proj.index[-1])
+    assert rules.rrp_rule == "absorb_first" and rules.rrp_floor == 0.0
+    want = project_liabilities(proj["total_assets"].iloc[1:], inp.state, rules)
+    pd.testing.assert_frame_equal(proj, want)

@@ -40,17 +40,16 @@ def make_forecasts(ctx: RunContext) -> dict[str, Any]:
     SEP path; end of runoff, months of runoff and the reserve decline: C3 with its
     default rules; first MBS sale: the runoff engine under the default policy; ON RRP
     peak: C2's default scenario; SOMA, Treasury and MBS holdings and reserves at the
-    dates of :data:`PATH_POINTS`: the runoff engine with C3's default stop and C2's
+    dates of :data:`PATH_POINTS`: the runoff engine with C3's default stop and the baseline's
     liabilities (the path D2 and C3 share).
     """
-    from qtlab.balance import DEFAULT_CURRENCY_GROWTH, LiabilityRules  # noqa: PLC0415
     from qtlab.impact.interest import annual_averages  # noqa: PLC0415
     from qtlab.policy import PRESET_NAMES  # noqa: PLC0415
+    from qtlab.runs.baseline import baseline_liabilities  # noqa: PLC0415
     from qtlab.runs.endpoint import engine_stop  # noqa: PLC0415 (avoids a cycle)
     from qtlab.runs.inputs import default_asset_path, engine_frame  # noqa: PLC0415
     from qtlab.runs.liabilities import (  # noqa: PLC0415
         DEFAULT_RULES,
-        SCENARIOS,
         endpoint,
         liability_projection,
     )
@@ -108,7 +107,8 @@ def make_forecasts(ctx: RunContext) -> dict[str, Any]:
             str(res.end_month or frame.index[-1]),  # over the runoff it foresees
             f"qtlab engine ({policy}, prepayment-model paydowns) as of {made}",
         )
-        lrules = LiabilityRules(currency_growth=DEFAULT_CURRENCY_GROWTH, **SCENARIOS["rrp_first"])
+        # the baseline's liability side, as C3 and D2 project with (one baseline, issue 13)
+        lrules = baseline_liabilities(ctx).rules
         stop = engine_stop(
             ctx, shared[0], policy, DEFAULT_RULES, horizon=120, liability_rules=lrules
         ).frame

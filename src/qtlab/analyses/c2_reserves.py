@@ -4,8 +4,10 @@ The projection is :func:`qtlab.runs.liabilities.liability_projection` along an a
 (by default the runoff engine under the announced QT2 policy before QT2 ended, assets held
 flat after; ``asset_path_name`` picks any engine policy preset or ``caps`` / ``hold``;
 ``assets=`` gives total assets directly), once per ON RRP scenario of
-:data:`~qtlab.runs.liabilities.SCENARIOS`. Computed once (:func:`compute_c2` over a
-:class:`~qtlab.runs.RunContext`), rendered in each language (:func:`render_c2`).
+:data:`~qtlab.runs.liabilities.SCENARIOS` and once with the liability model the baseline
+carries (``"fitted"``, :mod:`qtlab.runs.liabilities_fitted`). Computed once
+(:func:`compute_c2` over a :class:`~qtlab.runs.RunContext`), rendered in each language
+(:func:`render_c2`).
 Units: USD bn, calendar months.
 """
 
@@ -36,13 +38,16 @@ from qtlab.present.figures import styled_figure
 from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import Assumption, ImpactInputs, meta
 from qtlab.runs.liabilities import SCENARIOS, liability_projection
+from qtlab.runs.liabilities_fitted import FITTED, fitted_available
 from qtlab.schema import USD_BN
 
-__all__ = ["COINCIDE_BN", "compute_c2", "render_c2"]
+__all__ = ["COINCIDE_BN", "compute_c2", "render_c2", "scenario_names"]
 
 #: Reserves paths closer than this in every month are said to coincide [USD bn]: a few
 #: bn is under a line's width on a chart of thousands.
 COINCIDE_BN: Final = 5.0
+#: Rows of each scenario's start a page shows of the projection table, beside its end.
+EXCERPT_MONTHS: Final = 11
 #: The balance-sheet lines of the history table, when the data hold them [USD bn].
 LIAB_ALL: Final = ("total_assets", "reserves", "on_rrp", "tga", "currency", "other_capital", BLOCK)
 #: The lines of the projection table [USD bn].
@@ -69,6 +74,12 @@ def _coinciding(frames: Sequence[pd.DataFrame]) -> list[str]:
     return out
 
 
+def scenario_names(ctx: RunContext) -> tuple[str, ...]:
+    """C2's scenarios at ``ctx``'s vantage: the simple rules of :data:`SCENARIOS`, then
+    ``"fitted"`` (the liability model the baseline carries) where it can be fitted."""
+    return (*SCENARIOS, FITTED) if fitted_available(ctx) else tuple(SCENARIOS)
+
+
 @analysis("C2", area="liabilities", order=320)
 def compute_c2(
     ctx: RunContext,
@@ -79,7 +90,11 @@ def compute_c2(
     currency_growth: float = DEFAULT_CURRENCY_GROWTH,
     tga: float | None = None,
 ) -> Computed:
-    """C2: reserves projected under each ON RRP scenario [USD bn].
+    """C2: reserves projected under each ON RRP scenario [USD bn]: the simple rules of
+    :data:`~qtlab.runs.liabilities.SCENARIOS` and, where the data visible at the vantage
+    fit it, ``"fitted"``: the liability model the baseline carries (its seasonal TGA and
+    currency + other liabilities and capital, ON RRP by the TGA-bills rule;
+    :mod:`qtlab.runs.liabilities_fitted`), stated by reference to the Baseline block.
 
     Tables: ``history`` (the monthly H.4.1 balance sheet, the last 5 years: the lines of
     ``total_assets``, ``reserves``, ``on_rrp``, ``tga``, ``currency``, ``other_capital``,
@@ -93,7 +108,7 @@ def compute_c2(
     scen: list[Fact] = []
     inp: ImpactInputs | None = None
     desc: tuple[Assumption, ...] = ()
-    for name in SCENARIOS:
+    for name in scenario_names(ctx):
         inp, proj, desc = liability_projection(
             ctx,
             horizon=horizon,
@@ -189,9 +204,11 @@ def render_c2(c: Computed, lang: str) -> AnalysisResult:
         {"dash": "dash", "width": 6},
         {"dash": "dot", "width": 4},
         {"dash": "solid", "width": 2},
+        {"dash": "dashdot", "width": 2},
     )
     proj = c.table("projection")
-    for name, style in zip(SCENARIOS, styles, strict=False):
+    names = [n for n in (*SCENARIOS, FITTED) if (proj["scenario"] == n).any()]
+    for name, style in zip(names, styles, strict=True):
         f = proj[proj["scenario"] == name]
         fig.add_trace(
             go.Scatter(
@@ -224,7 +241,9 @@ def render_c2(c: Computed, lang: str) -> AnalysisResult:
                 "c2_projection",
                 t("c2.table.projection", lang),
                 long,
-                excerpt=first_rows(long["scenario"], 12, last=True),
+                # the start and the first months of each scenario, and its end: four
+                # scenarios of 12 rows fill the page's 48 (report.html.excerpt_rows)
+                excerpt=first_rows(long["scenario"], EXCERPT_MONTHS, last=True),
             ),
         ),
         figures=(Figure("c2_reserves", fig),),

@@ -32,6 +32,7 @@ from qtlab.errors import SpecError, one_of, quoted
 from qtlab.i18n import validate_lang
 from qtlab.policy import PRESET_NAMES, Policy, load_preset
 from qtlab.prepay import check_shock
+from qtlab.runs.baseline import baseline
 from qtlab.runs.context import RunContext
 from qtlab.store.dataset import Dataset, to_date
 
@@ -43,6 +44,7 @@ __all__ = [
     "PAYDOWN_SOURCES",
     "ExplorerSpec",
     "ResultCache",
+    "baseline_lines",
     "computed_bytes",
     "edited_policy",
     "explorer_result",
@@ -435,6 +437,15 @@ def results(
         return spec.compute(ctx, **opts)
 
     return cache.get(spec.id, opts, vantage, lang, compute)
+
+
+def baseline_lines(cache: ResultCache, as_of: str | None, lang: str) -> list[str]:
+    """The sentences of the one baseline at the vantage ``as_of`` in ``lang``, as the
+    report's Baseline block states them (:attr:`qtlab.runs.baseline.Baseline.assumptions`),
+    made in the vantage's context of ``cache`` (memoized there beside the analyses that
+    ran from it: nothing is computed twice)."""
+    lang = validate_lang(lang)
+    return [a.text(lang) for a in baseline(cache.context(_vantage(as_of))).assumptions]
 
 
 def explorer_result(

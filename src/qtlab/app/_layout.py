@@ -21,6 +21,7 @@ from qtlab.app._compute import (
     PAYDOWN_SOURCES,
     ExplorerSpec,
     ResultCache,
+    baseline_lines,
     explorer_result,
     explorer_spec,
     preset_rows,
@@ -34,6 +35,8 @@ from qtlab.i18n import LANGS, has, t, validate_lang
 from qtlab.policy import PRESET_NAMES, load_preset
 from qtlab.present.labels import policy_label
 from qtlab.present.localize import localized_table
+from qtlab.report.build import BASELINE_SECTIONS
+from qtlab.runs.liabilities_fitted import FITTED
 
 __all__ = [
     "DEFAULT_PRESET",
@@ -96,6 +99,8 @@ h1 { font-size: 20px; margin: 6px 0; }
   margin: 8px 0; white-space: pre-wrap; }
 .qt-section { border-top: 1px solid #ddd; margin-top: 18px; }
 .qt-caption, .qt-policy, footer { color: #666; font-size: 13px; }
+.qt-baseline { background: #f6f7f9; border-left: 3px solid #8a94a6; padding: 2px 12px;
+  margin: 8px 0 12px; font-size: 14px; }
 """
 
 
@@ -200,7 +205,8 @@ def _label(spec: ExplorerSpec, lang: str) -> str:
 def explorer_section(aid: str, spec: dict[str, Any] | None, lang: str, cache: ResultCache) -> Any:
     """Analysis ``aid`` (one of :data:`EXPLORER_IDS`) for the explorer's spec, or its error,
     as page content; when the policy is edited, the figures of B2, B4 and C2 draw the
-    preset's lines too (dashed).
+    preset's lines too (dashed). C2 shows the report's Baseline block under its heading
+    when its fitted scenario refers to the model parameters the block states.
 
     ``spec`` comes back from the page, so it is validated again
     (:meth:`~qtlab.app._compute.ExplorerSpec.from_json`) before anything runs."""
@@ -213,9 +219,12 @@ def explorer_section(aid: str, spec: dict[str, Any] | None, lang: str, cache: Re
         other = None
         if sp.edited and aid in OVERLAY_IDS:
             other = explorer_result(cache, aid, sp, lang, preset=True)
+        # C2's fitted scenario refers to the parameters the baseline states
+        fitted = aid == "C2" and (res.table("c2_projection")["scenario"] == FITTED).any()
+        lines = baseline_lines(cache, sp.as_of, lang) if fitted else []
     except QtlabError as exc:
         return error_box(f"{aid}: {exc}", lang)
-    return result_section(res, "x", other, _label(sp, lang))
+    return result_section(res, "x", other, _label(sp, lang), baseline=lines)
 
 
 def compare_view(spec: dict[str, Any] | None, months: Any, lang: str, cache: ResultCache) -> Any:
@@ -242,15 +251,18 @@ def compare_view(spec: dict[str, Any] | None, months: Any, lang: str, cache: Res
 
 
 def browser_view(aid: str | None, as_of: str | None, lang: str, cache: ResultCache) -> Any:
-    """Analysis ``aid`` with its default options at the vantage date, or the error."""
+    """Analysis ``aid`` with its default options at the vantage date, or the error. A
+    section that runs from the one baseline (:data:`~qtlab.report.build.BASELINE_SECTIONS`)
+    shows the report's Baseline block under its heading: its notes refer to it."""
     lang = page_lang(lang)
     if not aid:
         return None
     try:
         res = results(cache, aid, as_of=as_of, lang=lang)
+        lines = baseline_lines(cache, as_of, lang) if res.id in BASELINE_SECTIONS else []
     except QtlabError as exc:
         return error_box(str(exc), lang)
-    return result_section(res, "br")
+    return result_section(res, "br", baseline=lines)
 
 
 def layout(lang: str, as_of: str | None) -> html.Div:

@@ -9,6 +9,7 @@ gaps follow the report's rule (:func:`qtlab.report.build.gap_text`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ from qtlab.present.tables import formatted_table
 
 __all__ = [
     "FONT",
+    "baseline_block",
     "data_table",
     "error_box",
     "figure_graph",
@@ -158,17 +160,40 @@ def overlaid(fig: go.Figure, other: go.Figure, label: str) -> go.Figure:
     return out
 
 
+def baseline_block(lines: Sequence[str], lang: str, block_id: str) -> html.Aside:
+    """The report's Baseline block (its title, intro and the baseline's sentences, id
+    ``block_id``): the sections that run from the one baseline refer to it ("see top")."""
+    return html.Aside(
+        [
+            html.H3(t("report.baseline.title", lang)),
+            html.P(t("report.baseline.intro", lang), className="qt-caption"),
+            html.Ul([html.Li(line) for line in lines]),
+        ],
+        id=block_id,
+        className="qt-baseline",
+    )
+
+
 def result_section(
-    res: AnalysisResult, prefix: str, compare: AnalysisResult | None = None, label: str = ""
+    res: AnalysisResult,
+    prefix: str,
+    compare: AnalysisResult | None = None,
+    label: str = "",
+    baseline: Sequence[str] = (),
 ) -> html.Section:
     """One analysis: heading, figures, notes, data gaps and tables, in the report's order.
 
     ``compare``: the same analysis of another scenario whose lines are drawn dashed in
-    each figure, named with ``label``. Component ids are ``{prefix}-fig-{figure name}``
-    and the tables' ``{prefix}-tab-{table name}`` (:func:`data_table`).
+    each figure, named with ``label``. ``baseline``: the sentences of the one baseline the
+    analysis runs from, shown under the heading as the report's Baseline block
+    (:func:`baseline_block`, id ``{prefix}-baseline``), which its notes refer to. Component
+    ids are ``{prefix}-fig-{figure name}`` and the tables' ``{prefix}-tab-{table name}``
+    (:func:`data_table`).
     """
     lang = res.lang
     children: list[Any] = [html.H2(f"{res.id}  {res.title}")]
+    if baseline:
+        children.append(baseline_block(baseline, lang, f"{prefix}-baseline"))
     for f in res.figures:
         fig = f.figure
         if compare is not None:

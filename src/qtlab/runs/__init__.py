@@ -26,7 +26,8 @@ and runs them. Units: USD bn, percent, calendar months.
   model fitted at the vantage, reserve target, inflation assumption), stated once;
 - :mod:`qtlab.runs.endpoint`: the projection with its ample-reserve stop (C3);
 - :mod:`qtlab.runs.liabilities`: the liability side along an asset path (C2), where runoff
-  has to stop (C3) and the path stopped there (D1-D3);
+  has to stop (C3) and the path stopped there (D1-D3); :mod:`qtlab.runs.liabilities_fitted`:
+  C2's scenario of the liability model the baseline carries;
 - :mod:`qtlab.runs.forward`, :mod:`qtlab.runs.forward_policy`,
   :mod:`qtlab.runs.forward_checks`: F1's carry-forward, alternatives and the checks of
   the carry-forward against the data;

@@ -60,6 +60,7 @@ from qtlab.runs.inputs import (
     load_inputs,
     rules_assumption,
 )
+from qtlab.runs.liabilities_fitted import FITTED, fitted_rules
 
 __all__ = [
     "DEFAULT_RULES",
@@ -122,11 +123,16 @@ def liability_projection(
     are held at their start level), the named path ``asset_path_name``, or the
     baseline's (:func:`~qtlab.runs.baseline.baseline`).
 
+    ``scenario``: one of :data:`SCENARIOS` (simple rules) or ``"fitted"``
+    (:mod:`qtlab.runs.liabilities_fitted`: the liability model the baseline carries, ON
+    RRP by the TGA-bills rule; ``currency_growth`` does not apply to it, ``tga`` holds its
+    TGA flat at that level).
+
     The projection starts the month after the last complete month of H.4.1 data.
     ``inputs`` (from an earlier call, same horizon) saves reading the data again.
     """
-    if scenario not in SCENARIOS:
-        raise SpecError(f"unknown scenario {scenario!r}; valid: {one_of(SCENARIOS)}")
+    if scenario not in SCENARIOS and scenario != FITTED:
+        raise SpecError(f"unknown scenario {scenario!r}; valid: {one_of([*SCENARIOS, FITTED])}")
     if not 1 <= horizon <= 240:
         raise SpecError(f"horizon={horizon!r} months must be between 1 and 240")
     inp = inputs or load_inputs(ctx, horizon=horizon, gdp_growth=gdp_growth)
@@ -166,6 +172,9 @@ def liability_projection(
             raise SpecError(
                 f"unknown asset path or policy {name!r}; valid: {one_of(asset_path_names())}"
             )
+    if scenario == FITTED:  # the liability model the baseline carries, stated at the top
+        rules, said = fitted_rules(ctx, inp, path, tga=tga)
+        return inp, project_liabilities(path, inp.state, rules), (desc, said)
     rules = scenario_rules(ctx, scenario, currency_growth=currency_growth, tga=tga)
     proj = project_liabilities(path, inp.state, rules)
     if desc.key == _BASELINE_PATH or (
