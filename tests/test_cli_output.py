@@ -294,6 +294,26 @@ def test_show_in_chinese_prints_a_readers_headers_and_money_in_yi_at_80_columns(
         assert f"{10 * r['bills_maturing [USD bn]']:,.1f}" in text
 
 
+def test_show_states_the_baseline_its_notes_refer_to() -> None:
+    """A section that runs from the baseline refers to it ("see top"); on the command line
+    nothing is above, so ``show`` states the baseline's sentences first (text and JSON),
+    and a section that does not run from it states none."""
+    from qtlab.runs.baseline import baseline
+
+    with RunContext("2022-05-31") as ctx:
+        lines = [a.text("en") for a in baseline(ctx).assumptions]
+    code, text, _ = run("show", "D1", "--as-of", "2022-05-31", columns=200)
+    assert code == 0, text
+    assert "(see top)" in text
+    flat = " ".join(text.split())
+    assert all(" ".join(x.split()) in flat for x in lines)
+    assert flat.index("Baseline:") < flat.index("D1:")
+    obj = json.loads(run("show", "D1", "--as-of", "2022-05-31", "--format", "json")[1])
+    assert obj["assumptions"] == lines
+    a3 = json.loads(run("show", "A3", "--as-of", "2022-05-31", "--format", "json")[1])
+    assert a3["assumptions"] == []
+
+
 def test_show_unknown_id_suggests_the_closest() -> None:
     code, _, err = run("show", "A33")
     assert code == 2

@@ -35,7 +35,7 @@ from qtlab.i18n import LANGS, has, t, validate_lang
 from qtlab.policy import PRESET_NAMES, load_preset
 from qtlab.present.labels import policy_label
 from qtlab.present.localize import localized_table
-from qtlab.report.build import BASELINE_SECTIONS
+from qtlab.runs.baseline import BASELINE_SECTIONS
 from qtlab.runs.liabilities_fitted import FITTED
 
 __all__ = [
@@ -252,7 +252,7 @@ def compare_view(spec: dict[str, Any] | None, months: Any, lang: str, cache: Res
 
 def browser_view(aid: str | None, as_of: str | None, lang: str, cache: ResultCache) -> Any:
     """Analysis ``aid`` with its default options at the vantage date, or the error. A
-    section that runs from the one baseline (:data:`~qtlab.report.build.BASELINE_SECTIONS`)
+    section that runs from the one baseline (:data:`~qtlab.runs.baseline.BASELINE_SECTIONS`)
     shows the report's Baseline block under its heading: its notes refer to it."""
     lang = page_lang(lang)
     if not aid:

@@ -101,16 +101,22 @@ def show_cmd(
     out_file: OutOpt = None,
 ) -> None:
     """Run one analysis and print its tables and notes (a table's headers in the reader's
-    words; JSON and CSV keep the column keys and USD bn)."""
+    words; JSON and CSV keep the column keys and USD bn). A section that runs from the
+    baseline (C2, C3, D1-D3, F1, F2) states the baseline first, which its notes refer to."""
     from qtlab.i18n import validate_lang  # noqa: PLC0415
 
     form = choose_format(fmt)
     validate_lang(lang)
     spec = _spec(analysis_id)
+    from qtlab.runs.baseline import BASELINE_SECTIONS, baseline  # noqa: PLC0415
     from qtlab.runs.context import RunContext  # noqa: PLC0415
 
     with RunContext(as_of, data_dir=data_dir) as ctx:
         res = spec.run(ctx, lang=lang)
+        # the notes' "see top" points at the baseline: state it above them, as the report does
+        stated = (
+            [a.text(lang) for a in baseline(ctx).assumptions] if res.id in BASELINE_SECTIONS else []
+        )
     from qtlab.present.localize import localized_table  # noqa: PLC0415
 
     tabs = []
@@ -135,6 +141,10 @@ def show_cmd(
         summary={"id": res.id, "title": res.title},
         tables=tables,
         notes=[{"key": n.key, "text": n.text, "values": dict(n.values)} for n in res.notes],
+        assumptions=stated,
     )
-    notes = [f"{res.id}: {res.title}", *(n.text for n in res.notes)]
+    from qtlab.i18n import t  # noqa: PLC0415
+
+    head = [f"{t('report.baseline.title', lang)}: {x}" for x in stated]
+    notes = [*head, f"{res.id}: {res.title}", *(n.text for n in res.notes)]
     emit("show", form, payload, tabs, notes, out_file)

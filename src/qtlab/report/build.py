@@ -51,7 +51,7 @@ from qtlab.report.provenance import (
     reference_rows,
 )
 from qtlab.report.summary import summary_items
-from qtlab.runs.baseline import baseline
+from qtlab.runs.baseline import BASELINE_SECTIONS, baseline
 from qtlab.runs.context import RunContext
 from qtlab.store.dataset import to_date
 
@@ -231,10 +231,6 @@ def build_report(
     owned_files(out_dir)  # refuse a file or a folder that is not a report before any work
     with RunContext(vantage, data_dir=data_dir) as ctx:
         return _build(ctx, out_dir, specs, lang, vantage, png, browser, progress, t0)
-
-
-#: The sections that run from the one baseline (:mod:`qtlab.runs.baseline`).
-BASELINE_SECTIONS = frozenset({"C2", "C3", "D1", "D2", "D3", "F1", "F2"})
 
 
 def _baseline_lines(ctx: RunContext, results: Sequence[AnalysisResult], lang: str) -> list[str]:

@@ -55,6 +55,7 @@ __all__ = [
     "BASELINE_INFLATION",
     "BASELINE_MONTHS",
     "BASELINE_RULES",
+    "BASELINE_SECTIONS",
     "DEFAULT_RESERVE_TARGET",
     "Baseline",
     "BaselineKey",
@@ -100,6 +101,9 @@ def liabilities_reference(
     return rules_assumption(rules)
 
 
+#: The analyses that run from the one baseline: the report states it once above them, the
+#: dashboard and ``qtlab show`` beside them.
+BASELINE_SECTIONS: Final = frozenset({"C2", "C3", "D1", "D2", "D3", "F1", "F2"})
 #: The catalogue keys of the sentences that refer to the baseline instead of stating it.
 REFERENCE_KEYS: Final = frozenset({"baseline.ref.liabilities", "impact.asset_path.baseline"})
 
