@@ -227,6 +227,9 @@ def _cases() -> list[Any]:
     return [pytest.param(v, spec.id, id=f"{v}-{spec.id}") for v in VANTAGES for spec in registry()]
 
 
+# every analysis end to end at every vantage: in the main run only (the lowest-versions run
+# checks every analysis's numbers through the golden hashes of test_compute_render)
+@pytest.mark.slow
 @pytest.mark.parametrize(("vantage", "sid"), _cases())
 def test_no_look_ahead(vantage: str, sid: str, bare_datasets: list[str]) -> None:
     d = date.fromisoformat(vantage)
