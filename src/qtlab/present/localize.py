@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from qtlab.errors import SpecError
 from qtlab.i18n import has, t
-from qtlab.present.labels import policy_label
+from qtlab.present.labels import policy_label, rule_label, rules_label, scenario_label
 from qtlab.present.tables import MONEY_SCALE
 
 __all__ = [
@@ -64,6 +65,11 @@ _UNIT_COLUMN_KEYS = ("units", "unit")
 #: Keys of columns whose cells are policy, regime or variant ids (B2's and B4's regime,
 #: F1's alternative): a reader sees their labels (:func:`~qtlab.present.labels.policy_label`).
 _ID_COLUMN_KEYS = ("regime", "policy", "alternative")
+
+#: Keys of columns whose cells are C3's endpoint rules (``rule``: one, ``rules``: a set,
+#: ``a | b``) or C2's scenarios: a reader sees the conditions and the scenarios' labels
+#: (:mod:`qtlab.present.labels`); other text in such a column stays as written.
+_RULE_COLUMN_KEYS = ("rule", "rules", "scenario")
 
 #: Chinese unit texts of amounts in billions (十亿美元, 十亿美元/月, 十亿欧元) and what they
 #: read once the amounts are shown in hundreds of millions (亿美元, 亿欧元).
@@ -163,7 +169,9 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
     Column and index names are labelled (:func:`column_label`), and so are the policy
     and regime ids in the cells of a ``regime``, ``policy`` or ``alternative`` column
-    (:func:`~qtlab.present.labels.policy_label`; a user's own names stay as written).
+    (:func:`~qtlab.present.labels.policy_label`; a user's own names stay as written), the
+    endpoint rules of a ``rule`` or ``rules`` column and C2's scenarios in a ``scenario``
+    column.
     In Chinese, columns in USD bn are multiplied by 10 (亿美元), and so are the amounts
     of rows whose unit column says USD bn (the row's unit then reads 亿美元). Returns a
     new frame; ``frame`` is not changed.
@@ -180,6 +188,8 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             out[col] = out[col].map({True: t("present.yes", lang), False: t("present.no", lang)})
         if isinstance(col, str) and col in _ID_COLUMN_KEYS:
             out[col] = out[col].map(lambda v: _id_label(v, lang))
+        if isinstance(col, str) and col in _RULE_COLUMN_KEYS:
+            out[col] = out[col].map(lambda v, k=col: _cell_label(k, v, lang))
     unit_col = _unit_column(frame, lang)
     if unit_col is not None and scale != 1.0:
         _scale_rows(out, frame, unit_col, lang, scale)
@@ -190,6 +200,20 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _id_label(value: Any, lang: str) -> Any:
     return policy_label(value, lang, strict=False) if isinstance(value, str) else value
+
+
+def _cell_label(column: str, value: Any, lang: str) -> Any:
+    """A cell of a ``rule``, ``rules`` or ``scenario`` column as a reader sees it."""
+    if not isinstance(value, str):
+        return value
+    if column == "scenario":
+        return scenario_label(value, lang, strict=False)
+    if column == "rule":
+        try:
+            return rule_label(value, lang)
+        except SpecError:
+            return value
+    return rules_label(value, lang, strict=False)
 
 
 def _scale_rows(
