@@ -178,7 +178,7 @@ def _labelled(kind: str, prefix: str, name: object, lang: str, strict: bool) -> 
     known = [k[len(prefix) :] for k in catalogue("en") if k.startswith(prefix)]
     raise SpecError(
         f"no label for the {kind} {quoted(name)}; labelled: {', '.join(known)}; add one as "
-        f"{prefix}<id> to locales/*/"
+        f"{prefix}<id> to locales/*/*.yaml in every language"
     )
 
 
