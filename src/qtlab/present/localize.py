@@ -208,12 +208,11 @@ def _cell_label(column: str, value: Any, lang: str) -> Any:
         return value
     if column == "scenario":
         return scenario_label(value, lang, strict=False)
-    if column == "rule":
-        try:
-            return rule_label(value, lang)
-        except SpecError:
-            return value
-    return rules_label(value, lang, strict=False)
+    try:
+        label = rule_label(value, lang) if column == "rule" else rules_label(value, lang)
+    except SpecError:
+        return value  # other text in a column of that name (A2's regime rules)
+    return label[:1].upper() + label[1:]  # a cell reads as a phrase: "Reserves at 8% of GDP"
 
 
 def _scale_rows(
