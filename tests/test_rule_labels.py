@@ -169,6 +169,10 @@ def test_tables_label_rule_rules_and_scenario_cells():
         "my scenario",
     ]
     assert frame.loc[0, "rules"] == "reserves_to_gdp=0.08"  # unchanged
+    # English cells start with a capital; B3's view column is labelled likewise
+    en = localized_table(frame.assign(view=["nyfed_2022", "realized", "mine"]), "en")
+    assert en.iloc[0, 0] == "Reserves at 8% of GDP"
+    assert list(en.iloc[:, 4]) == [view_label("nyfed_2022", "en"), "Realized", "mine"]
 
 
 def test_the_check_finds_bare_rules_scenarios_and_views():

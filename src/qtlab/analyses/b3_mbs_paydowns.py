@@ -22,7 +22,6 @@ from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes
 from qtlab.i18n import t
 from qtlab.prepay.params import known_param_set
 from qtlab.present.figures import month_bar, month_line, styled_figure
-from qtlab.present.labels import view_label
 from qtlab.runs.context import RunContext
 from qtlab.runs.mbs import FIT_END, MbsData, backtest_mbs, fit_params, mbs_cap
 from qtlab.runs.mbs_projection import (
@@ -300,7 +299,6 @@ def render_b3(c: Computed, lang: str) -> AnalysisResult:
     if "baseline_2022" in c.tables:
         base = c.table("baseline_2022").reset_index()
         base.attrs = {}
-        base["view"] = [view_label(v, lang) for v in base["view"]]
         tables.append(
             Table(
                 "b3_baseline_2022",

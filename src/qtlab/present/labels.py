@@ -192,8 +192,9 @@ def scenario_label(name: str, lang: str, /, *, strict: bool = True) -> str:
     return _labelled("C2 scenario", "c2.scenario.", name, lang, strict)
 
 
-def view_label(name: str, lang: str, /) -> str:
+def view_label(name: str, lang: str, /, *, strict: bool = True) -> str:
     """The label of a row (``view``) of B3's 2022 baseline (``nyfed_2022``,
     ``model_2022_qt1-fit``, ``model_2022_qt2-fit``, ``model_realized_rates``,
-    ``realized``) in ``lang``. Raises :class:`SpecError` for another name."""
-    return _labelled("B3 view", "b3.view.", name, lang, True)
+    ``realized``) in ``lang``. ``strict=False`` returns another name as it is written;
+    raises :class:`SpecError` for it otherwise, listing the labelled."""
+    return _labelled("B3 view", "b3.view.", name, lang, strict)

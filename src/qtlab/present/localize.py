@@ -27,7 +27,13 @@ import plotly.graph_objects as go
 
 from qtlab.errors import SpecError
 from qtlab.i18n import has, t
-from qtlab.present.labels import policy_label, rule_label, rules_label, scenario_label
+from qtlab.present.labels import (
+    policy_label,
+    rule_label,
+    rules_label,
+    scenario_label,
+    view_label,
+)
 from qtlab.present.tables import MONEY_SCALE
 
 __all__ = [
@@ -67,9 +73,9 @@ _UNIT_COLUMN_KEYS = ("units", "unit")
 _ID_COLUMN_KEYS = ("regime", "policy", "alternative")
 
 #: Keys of columns whose cells are C3's endpoint rules (``rule``: one, ``rules``: a set,
-#: ``a | b``) or C2's scenarios: a reader sees the conditions and the scenarios' labels
+#: ``a | b``), C2's scenarios or B3's views: a reader sees the conditions and the labels
 #: (:mod:`qtlab.present.labels`); other text in such a column stays as written.
-_RULE_COLUMN_KEYS = ("rule", "rules", "scenario")
+_RULE_COLUMN_KEYS = ("rule", "rules", "scenario", "view")
 
 #: Chinese unit texts of amounts in billions (十亿美元, 十亿美元/月, 十亿欧元) and what they
 #: read once the amounts are shown in hundreds of millions (亿美元, 亿欧元).
@@ -170,8 +176,8 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     Column and index names are labelled (:func:`column_label`), and so are the policy
     and regime ids in the cells of a ``regime``, ``policy`` or ``alternative`` column
     (:func:`~qtlab.present.labels.policy_label`; a user's own names stay as written), the
-    endpoint rules of a ``rule`` or ``rules`` column and C2's scenarios in a ``scenario``
-    column.
+    endpoint rules of a ``rule`` or ``rules`` column, C2's scenarios in a ``scenario``
+    column and B3's views in a ``view`` column.
     In Chinese, columns in USD bn are multiplied by 10 (亿美元), and so are the amounts
     of rows whose unit column says USD bn (the row's unit then reads 亿美元). Returns a
     new frame; ``frame`` is not changed.
@@ -203,11 +209,13 @@ def _id_label(value: Any, lang: str) -> Any:
 
 
 def _cell_label(column: str, value: Any, lang: str) -> Any:
-    """A cell of a ``rule``, ``rules`` or ``scenario`` column as a reader sees it."""
+    """A cell of a ``rule``, ``rules``, ``scenario`` or ``view`` column as a reader sees it."""
     if not isinstance(value, str):
         return value
     if column == "scenario":
         return scenario_label(value, lang, strict=False)
+    if column == "view":
+        return view_label(value, lang, strict=False)
     try:
         label = rule_label(value, lang) if column == "rule" else rules_label(value, lang)
     except SpecError:
