@@ -188,3 +188,19 @@ def test_the_check_finds_bare_rules_scenarios_and_views():
         "model_2022_qt1-fit": 1,
         "half_share": 1,
     }
+
+
+def test_tables_label_d2_indicators_and_regression_terms():
+    frame = pd.DataFrame(
+        {
+            "indicator": ["reserves_to_debt", "reserves_to_gdp"],
+            "term": ["const", "policy_rate"],
+            "indicator_name": ["reserves_to_gdp", "my_indicator"],
+            "coef": [3.33, 0.3],
+        }
+    )
+    zh = localized_table(frame, "zh")
+    assert list(zh.iloc[:, 0]) == ["准备金占可交易国债比重", "准备金占 GDP 比重"]
+    assert list(zh.iloc[:, 1]) == ["常数项", "政策利率"]
+    assert list(zh.iloc[:, 2]) == ["准备金占 GDP 比重", "my_indicator"]  # unknown: as written
+    assert list(localized_table(frame, "en").iloc[:, 1]) == ["Constant", "Policy rate"]

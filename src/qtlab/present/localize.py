@@ -77,6 +77,17 @@ _ID_COLUMN_KEYS = ("regime", "policy", "alternative")
 #: (:mod:`qtlab.present.labels`); other text in such a column stays as written.
 _RULE_COLUMN_KEYS = ("rule", "rules", "scenario", "view")
 
+#: Keys of columns whose cells name D2's indicators and regression terms
+#: (``reserves_to_debt``, ``policy_rate``, ``const``), and those ids: a reader sees their
+#: labels (``columns.<id>``, ``model_term.const``).
+_TERM_COLUMN_KEYS = ("indicator", "indicator_name", "term")
+_TERMS = {
+    "reserves_to_debt": "columns.reserves_to_debt",
+    "reserves_to_gdp": "columns.reserves_to_gdp",
+    "policy_rate": "columns.policy_rate",
+    "const": "model_term.const",
+}
+
 #: Chinese unit texts of amounts in billions (十亿美元, 十亿美元/月, 十亿欧元) and what they
 #: read once the amounts are shown in hundreds of millions (亿美元, 亿欧元).
 _ZH_SCALED = (("十亿美元", "亿美元"), ("十亿欧元", "亿欧元"))
@@ -177,7 +188,8 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     and regime ids in the cells of a ``regime``, ``policy`` or ``alternative`` column
     (:func:`~qtlab.present.labels.policy_label`; a user's own names stay as written), the
     endpoint rules of a ``rule`` or ``rules`` column, C2's scenarios in a ``scenario``
-    column and B3's views in a ``view`` column.
+    column, B3's views in a ``view`` column and D2's indicators and regression terms in an
+    ``indicator``, ``indicator_name`` or ``term`` column.
     In Chinese, columns in USD bn are multiplied by 10 (亿美元), and so are the amounts
     of rows whose unit column says USD bn (the row's unit then reads 亿美元). Returns a
     new frame; ``frame`` is not changed.
@@ -196,6 +208,8 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             out[col] = out[col].map(lambda v: _id_label(v, lang))
         if isinstance(col, str) and col in _RULE_COLUMN_KEYS:
             out[col] = out[col].map(lambda v, k=col: _cell_label(k, v, lang))
+        if isinstance(col, str) and col in _TERM_COLUMN_KEYS:
+            out[col] = out[col].map(lambda v: _term_label(v, lang))
     unit_col = _unit_column(frame, lang)
     if unit_col is not None and scale != 1.0:
         _scale_rows(out, frame, unit_col, lang, scale)
@@ -221,6 +235,12 @@ def _cell_label(column: str, value: Any, lang: str) -> Any:
     except SpecError:
         return value  # other text in a column of that name (A2's regime rules)
     return label[:1].upper() + label[1:]  # a cell reads as a phrase: "Reserves at 8% of GDP"
+
+
+def _term_label(value: Any, lang: str) -> Any:
+    """A D2 indicator or regression term as a reader sees it; other cells as they are."""
+    key = _TERMS.get(value) if isinstance(value, str) else None
+    return t(key, lang) if key else value
 
 
 def _scale_rows(
