@@ -1,5 +1,5 @@
-"""Bare policy, regime and variant ids, C3's endpoint rules, C2's scenarios and B3's
-views in what a reader of a report sees.
+"""Bare policy, regime and variant ids, C3's endpoint rules, D2's indicators, C2's
+scenarios and B3's views in what a reader of a report sees.
 
 Ids are what a user types (CLI options, URLs, policy YAML files); the page shows their
 catalogue labels (:func:`qtlab.present.labels.policy_label`, ``rule_label``,
@@ -28,10 +28,10 @@ IDS: tuple[str, ...] = tuple(
         ]
     )
 )
-#: C3's endpoint rules as ids (``reserves_to_gdp=0.08``; a name alone, where it is no other
-#: id: ``reserves_to_gdp`` is also D2's indicator), C2's ON RRP scenarios but ``fitted``
-#: (an English word) and B3's views of the 2022 baseline but ``realized``.
-RULE_IDS: tuple[str, ...] = tuple(n for n in ENDPOINT_RULE_NAMES if n != "reserves_to_gdp")
+#: C3's endpoint rules as ids (``reserves_to_gdp=0.08``, or a name alone), D2's
+#: indicators and policy-rate term, C2's ON RRP scenarios but ``fitted`` (an English word)
+#: and B3's views of the 2022 baseline but ``realized``.
+RULE_IDS: tuple[str, ...] = (*ENDPOINT_RULE_NAMES, "reserves_to_debt", "policy_rate")
 SCENARIO_IDS: tuple[str, ...] = tuple(SCENARIOS)
 VIEW_IDS: tuple[str, ...] = (
     "nyfed_2022",

@@ -178,7 +178,7 @@ def test_tables_label_rule_rules_and_scenario_cells():
 def test_the_check_finds_bare_rules_scenarios_and_views():
     page = (
         "<p>reserves_to_gdp=0.08 binds</p><td>rrp_floor_500</td><td>model_2022_qt1-fit</td>"
-        "<td>reserves_to_gdp</td><td><code>assets_to_gdp=0.2</code></td>"
+        "<td>policy_rate</td><td><code>assets_to_gdp=0.2</code></td>"
         '<script>Plotly.newPlot("f", [{"name": "half_share"}])</script>'
         "<p>nyfed_2022-05.yaml</p>"
     )
@@ -187,6 +187,7 @@ def test_the_check_finds_bare_rules_scenarios_and_views():
         "rrp_floor_500": 1,
         "model_2022_qt1-fit": 1,
         "half_share": 1,
+        "policy_rate": 1,
     }
 
 
