@@ -205,3 +205,15 @@ def test_tables_label_d2_indicators_and_regression_terms():
     assert list(zh.iloc[:, 1]) == ["常数项", "政策利率"]
     assert list(zh.iloc[:, 2]) == ["准备金占 GDP 比重", "my_indicator"]  # unknown: as written
     assert list(localized_table(frame, "en").iloc[:, 1]) == ["Constant", "Policy rate"]
+
+
+def test_tables_label_kinds_of_securities_and_holdings_series():
+    frame = pd.DataFrame(
+        {"kind": ["note_bond", "bill"], "series": ["tips_inflation_comp", "WALCL"]},
+        index=pd.Index(["agency_mbs", "notes_bonds"], name="kind"),
+    )
+    zh = localized_table(frame, "zh")
+    assert list(zh.iloc[:, 0]) == ["附息国债（中长期）", "国库券"]
+    assert list(zh.iloc[:, 1]) == ["TIPS 通胀补偿", "WALCL"]  # a FRED id stays as written
+    assert list(zh.index) == ["机构债与 MBS", "中长期附息国债"]
+    assert list(frame.index) == ["agency_mbs", "notes_bonds"]  # unchanged

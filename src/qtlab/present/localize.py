@@ -88,6 +88,13 @@ _TERMS = {
     "const": "model_term.const",
 }
 
+#: Keys of columns whose cells name a kind of security or a holdings series (B2's new
+#: securities, E2's backtest: ``note_bond``, ``tips_inflation_comp``, ``agency_mbs``), and
+#: the catalogue entries that label such an id, tried in order.
+_KIND_COLUMN_KEYS = ("kind", "series")
+_KIND_PREFIXES = ("common.kind.", "runoff.series.", "columns.")
+_KIND_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
 #: Chinese unit texts of amounts in billions (十亿美元, 十亿美元/月, 十亿欧元) and what they
 #: read once the amounts are shown in hundreds of millions (亿美元, 亿欧元).
 _ZH_SCALED = (("十亿美元", "亿美元"), ("十亿欧元", "亿欧元"))
@@ -189,7 +196,8 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     (:func:`~qtlab.present.labels.policy_label`; a user's own names stay as written), the
     endpoint rules of a ``rule`` or ``rules`` column, C2's scenarios in a ``scenario``
     column, B3's views in a ``view`` column and D2's indicators and regression terms in an
-    ``indicator``, ``indicator_name`` or ``term`` column.
+    ``indicator``, ``indicator_name`` or ``term`` column, kinds of securities and holdings
+    series in a ``kind`` or ``series`` column.
     In Chinese, columns in USD bn are multiplied by 10 (亿美元), and so are the amounts
     of rows whose unit column says USD bn (the row's unit then reads 亿美元). Returns a
     new frame; ``frame`` is not changed.
@@ -210,10 +218,14 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             out[col] = out[col].map(lambda v, k=col: _cell_label(k, v, lang))
         if isinstance(col, str) and col in _TERM_COLUMN_KEYS:
             out[col] = out[col].map(lambda v: _term_label(v, lang))
+        if isinstance(col, str) and col in _KIND_COLUMN_KEYS:
+            out[col] = out[col].map(lambda v: _kind_label(v, lang))
     unit_col = _unit_column(frame, lang)
     if unit_col is not None and scale != 1.0:
         _scale_rows(out, frame, unit_col, lang, scale)
     out = out.rename(columns=names)
+    if out.index.nlevels == 1 and out.index.name in _KIND_COLUMN_KEYS:  # E2's by-kind tables
+        out.index = out.index.map(lambda v: _kind_label(v, lang))
     out.index = out.index.set_names([column_label(n, lang)[0] for n in frame.index.names])
     return out
 
@@ -241,6 +253,17 @@ def _term_label(value: Any, lang: str) -> Any:
     """A D2 indicator or regression term as a reader sees it; other cells as they are."""
     key = _TERMS.get(value) if isinstance(value, str) else None
     return t(key, lang) if key else value
+
+
+def _kind_label(value: Any, lang: str) -> Any:
+    """A kind of security or holdings series id as a reader sees it; other cells (FRED
+    ids, text) as they are."""
+    if not isinstance(value, str) or not _KIND_ID.match(value):
+        return value
+    for prefix in _KIND_PREFIXES:
+        if has(prefix + value, lang):
+            return t(prefix + value, lang)
+    return value
 
 
 def _scale_rows(
