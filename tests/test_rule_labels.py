@@ -217,3 +217,15 @@ def test_tables_label_kinds_of_securities_and_holdings_series():
     assert list(zh.iloc[:, 1]) == ["TIPS 通胀补偿", "WALCL"]  # a FRED id stays as written
     assert list(zh.index) == ["机构债与 MBS", "中长期附息国债"]
     assert list(frame.index) == ["agency_mbs", "notes_bonds"]  # unchanged
+
+
+def test_tables_label_the_quantities_of_d2s_recipe_comparison():
+    frame = pd.DataFrame({"quantity": ["r2", "peak_month", "average_2023", "reserves", "peak"]})
+    assert list(localized_table(frame, "zh").iloc[:, 0]) == [
+        "R²",
+        "峰值所在月份",
+        "2023年10年期收益率均值（%）",
+        "reserves",  # not one of the recipe's quantities: as written
+        "10年期收益率预测峰值（%）",
+    ]
+    assert localized_table(frame, "en").iloc[2, 0] == "Average 10-year yield in 2023 (%)"

@@ -95,6 +95,11 @@ _KIND_COLUMN_KEYS = ("kind", "series")
 _KIND_PREFIXES = ("common.kind.", "runoff.series.", "columns.")
 _KIND_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
+#: The quantities of D2's published-recipe comparison (``qtlab.runs.yield_recipes``) in a
+#: ``quantity`` column: ``r2``, ``peak``, ``peak_month``, ``peak_upper95``, ``average_YYYY``
+#: (``recipe_quantity.*``).
+_RECIPE_QUANTITY = re.compile(r"^(?:(r2|peak|peak_month|peak_upper95)|average_(\d{4}))$")
+
 #: Chinese unit texts of amounts in billions (十亿美元, 十亿美元/月, 十亿欧元) and what they
 #: read once the amounts are shown in hundreds of millions (亿美元, 亿欧元).
 _ZH_SCALED = (("十亿美元", "亿美元"), ("十亿欧元", "亿欧元"))
@@ -197,7 +202,8 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     endpoint rules of a ``rule`` or ``rules`` column, C2's scenarios in a ``scenario``
     column, B3's views in a ``view`` column and D2's indicators and regression terms in an
     ``indicator``, ``indicator_name`` or ``term`` column, kinds of securities and holdings
-    series in a ``kind`` or ``series`` column.
+    series in a ``kind`` or ``series`` column, the quantities of D2's recipe comparison in
+    a ``quantity`` column.
     In Chinese, columns in USD bn are multiplied by 10 (亿美元), and so are the amounts
     of rows whose unit column says USD bn (the row's unit then reads 亿美元). Returns a
     new frame; ``frame`` is not changed.
@@ -220,6 +226,8 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             out[col] = out[col].map(lambda v: _term_label(v, lang))
         if isinstance(col, str) and col in _KIND_COLUMN_KEYS:
             out[col] = out[col].map(lambda v: _kind_label(v, lang))
+        if col == "quantity":
+            out[col] = out[col].map(lambda v: _quantity_label(v, lang))
     unit_col = _unit_column(frame, lang)
     if unit_col is not None and scale != 1.0:
         _scale_rows(out, frame, unit_col, lang, scale)
@@ -253,6 +261,16 @@ def _term_label(value: Any, lang: str) -> Any:
     """A D2 indicator or regression term as a reader sees it; other cells as they are."""
     key = _TERMS.get(value) if isinstance(value, str) else None
     return t(key, lang) if key else value
+
+
+def _quantity_label(value: Any, lang: str) -> Any:
+    """A quantity of D2's recipe comparison as a reader sees it; other cells as they are."""
+    m = _RECIPE_QUANTITY.match(value) if isinstance(value, str) else None
+    if m is None:
+        return value
+    if m[1]:
+        return t(f"recipe_quantity.{m[1]}", lang)
+    return t("recipe_quantity.average", lang, year=m[2])
 
 
 def _kind_label(value: Any, lang: str) -> Any:
