@@ -67,6 +67,7 @@ from qtlab.errors import DateRangeError, SpecError
 from qtlab.i18n import t
 from qtlab.policy import PRESET_NAMES, load_preset
 from qtlab.present import policy_label
+from qtlab.present.labels import scenario_label
 from qtlab.present.localize import column_label, localized_table
 from qtlab.runs import RunContext
 from qtlab.runs.baseline import baseline
@@ -393,7 +394,9 @@ def test_c2_and_c3_run_on_the_edited_policy(cache: ResultCache):
     for name, spec in (("edited", edited), ("preset", plain)):
         out = explorer_section("C2", spec, "en", cache)
         proj = tables(out)["x-tab-c2_projection"].data
-        c2[name] = [r for r in proj if r[shown("scenario")] == "rrp_first"]
+        # the scenario column shows labels (ids stay in the results' tables)
+        first = scenario_label("rrp_first", "en")
+        c2[name] = [r for r in proj if r[shown("scenario")] == first]
         b4 = tables(explorer_section("B4", spec, "en", cache))["x-tab-b4_portfolio"].data
         # C2's assets follow the engine's securities (B4, same start): month-to-month changes
         assets = [r[shown("total_assets [USD bn]")] for r in c2[name][1:]]

@@ -19,7 +19,9 @@ Money reaches every template in USD bn, and a field written ``{total:money}`` (o
 A field written ``{regime:policy}`` takes a policy preset, regime or variant id (or a
 sequence of them) and writes its label in the language
 (:func:`qtlab.present.labels.policy_label`): ``qt2-realized`` reads "QT2 as realized",
-"第二轮缩表（实际执行）"; the values kept beside the text stay ids.
+"第二轮缩表（实际执行）"; the values kept beside the text stay ids. Likewise ``{rule:rule}``
+takes one of C3's endpoint rules (``reserves_to_gdp=0.08`` reads "reserves at 8% of GDP")
+and ``{rules:rules}`` a set of them (:func:`qtlab.present.labels.rules_label`).
 """
 
 from __future__ import annotations
@@ -112,7 +114,8 @@ def t(key: str, lang: str = "en", /, **values: Any) -> str:
 
     A field written ``{x:money}`` or ``{x:+money}`` takes an amount [USD bn] and writes
     it as the language writes money (:func:`money`); ``{x:policy}`` takes a policy or
-    regime id (or a sequence of ids) and writes its label (:func:`_policy_text`).
+    regime id (or a sequence of ids) and writes its label (:func:`_policy_text`);
+    ``{x:rule}`` and ``{x:rules}`` one endpoint rule or a set of them (:func:`_rule_text`).
 
     Raises :class:`SpecError` naming the key (and close matches) when it is missing,
     and naming the template field that has no value.
@@ -129,7 +132,7 @@ def t(key: str, lang: str = "en", /, **values: Any) -> str:
             "area's strings file in every language"
         ) from None
     try:
-        if _MONEY not in template and _POLICY_FIELD not in template:
+        if _MONEY not in template and not any(f in template for f in _LABEL_FIELDS):
             return template.format(**values)
         return _MoneyFormatter(lang, key).vformat(template, (), values)
     except (KeyError, IndexError) as exc:
@@ -144,7 +147,18 @@ def t(key: str, lang: str = "en", /, **values: Any) -> str:
 _MONEY = "money"
 _MONEY_SPECS = (_MONEY, "+" + _MONEY)
 _POLICY = "policy"
-_POLICY_FIELD = ":" + _POLICY + "}"
+_RULE = "rule"
+_RULES = "rules"
+_LABEL_FIELDS = tuple(f":{spec}}}" for spec in (_POLICY, _RULE, _RULES))
+
+
+def _rule_text(value: Any, lang: str, *, many: bool) -> str:
+    """One endpoint rule (``many=False``) or a set of them as ``lang`` states them."""
+    from qtlab.present.labels import rule_label, rules_label  # noqa: PLC0415
+
+    if many:
+        return rules_label(value, lang)
+    return rule_label(value, lang)
 
 
 def _policy_text(value: Any, lang: str) -> str:
@@ -289,7 +303,7 @@ def _large_decimals(amounts: Sequence[float], changes: Sequence[float], style: _
 
 class _MoneyFormatter(string.Formatter):
     """:meth:`str.format` plus the field specs ``money`` and ``+money`` (:func:`money`)
-    and ``policy`` (:func:`_policy_text`)."""
+    and ``policy`` (:func:`_policy_text`), ``rule`` and ``rules`` (:func:`_rule_text`)."""
 
     def __init__(self, lang: str, key: str) -> None:
         self.lang = lang
@@ -328,6 +342,11 @@ class _MoneyFormatter(string.Formatter):
             )
         if format_spec == _POLICY:
             return _policy_text(value, self.lang)
+        if format_spec in (_RULE, _RULES):
+            try:
+                return _rule_text(value, self.lang, many=format_spec == _RULES)
+            except SpecError as exc:
+                raise SpecError(f"text {quoted(self.key)} ({self.lang}): {exc}") from None
         return format(value, format_spec)
 
 

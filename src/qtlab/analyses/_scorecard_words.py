@@ -17,7 +17,9 @@ from typing import Any, Final
 
 import pandas as pd
 
+from qtlab.errors import SpecError
 from qtlab.i18n import has, money, t
+from qtlab.present.labels import rule_label
 
 __all__ = [
     "hover_value",
@@ -59,7 +61,6 @@ _QTLAB: Final = (
     (re.compile(r"^qtlab C2 \(ON RRP absorbs first\)"), "c2"),
 )
 _MODEL: Final = {"d2": "d2", "c3": "c3", "engine": "engine", "engine_c3": "engine", "c2": "c2"}
-_RULE = re.compile(r"^(?P<name>\w+)=(?P<value>[0-9.]+)$")
 
 
 def quantity_label(quantity: str, lang: str) -> str:
@@ -83,14 +84,13 @@ def unit_text(units: str, lang: str) -> str:
 
 
 def _rules(text: str, lang: str) -> str:
-    """C3's stopping rules (``name=value, ...``) in words."""
+    """C3's stopping rules (``name=value, ...``) in words (:func:`rule_label`); a part
+    that is no endpoint rule stays as the forecast file writes it."""
     out = []
     for part in (p.strip() for p in text.split(",")):
-        m = _RULE.match(part)
-        key = f"e1.qtlab.rule.{m['name']}" if m else ""
-        if m and has(key, lang):
-            out.append(t(key, lang, pct=100.0 * float(m["value"])))
-        else:
+        try:
+            out.append(rule_label(part, lang))
+        except SpecError:
             out.append(part)
     return t("e1.qtlab.rule_sep", lang).join(out)
 

@@ -25,8 +25,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from qtlab.errors import SpecError
 from qtlab.i18n import has, t
-from qtlab.present.labels import policy_label
+from qtlab.present.labels import (
+    policy_label,
+    rule_label,
+    rules_label,
+    scenario_label,
+    view_label,
+)
 from qtlab.present.tables import MONEY_SCALE
 
 __all__ = [
@@ -64,6 +71,34 @@ _UNIT_COLUMN_KEYS = ("units", "unit")
 #: Keys of columns whose cells are policy, regime or variant ids (B2's and B4's regime,
 #: F1's alternative): a reader sees their labels (:func:`~qtlab.present.labels.policy_label`).
 _ID_COLUMN_KEYS = ("regime", "policy", "alternative")
+
+#: Keys of columns whose cells are C3's endpoint rules (``rule``: one, ``rules``: a set,
+#: ``a | b``), C2's scenarios or B3's views: a reader sees the conditions and the labels
+#: (:mod:`qtlab.present.labels`); other text in such a column stays as written.
+_RULE_COLUMN_KEYS = ("rule", "rules", "scenario", "view")
+
+#: Keys of columns whose cells name D2's indicators and regression terms
+#: (``reserves_to_debt``, ``policy_rate``, ``const``), and those ids: a reader sees their
+#: labels (``columns.<id>``, ``model_term.const``).
+_TERM_COLUMN_KEYS = ("indicator", "indicator_name", "term")
+_TERMS = {
+    "reserves_to_debt": "columns.reserves_to_debt",
+    "reserves_to_gdp": "columns.reserves_to_gdp",
+    "policy_rate": "columns.policy_rate",
+    "const": "model_term.const",
+}
+
+#: Keys of columns whose cells name a kind of security or a holdings series (B2's new
+#: securities, E2's backtest: ``note_bond``, ``tips_inflation_comp``, ``agency_mbs``), and
+#: the catalogue entries that label such an id, tried in order.
+_KIND_COLUMN_KEYS = ("kind", "series")
+_KIND_PREFIXES = ("common.kind.", "runoff.series.", "columns.")
+_KIND_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+#: The quantities of D2's published-recipe comparison (``qtlab.runs.yield_recipes``) in a
+#: ``quantity`` column: ``r2``, ``peak``, ``peak_month``, ``peak_upper95``, ``average_YYYY``
+#: (``recipe_quantity.*``).
+_RECIPE_QUANTITY = re.compile(r"^(?:(r2|peak|peak_month|peak_upper95)|average_(\d{4}))$")
 
 #: Chinese unit texts of amounts in billions (十亿美元, 十亿美元/月, 十亿欧元) and what they
 #: read once the amounts are shown in hundreds of millions (亿美元, 亿欧元).
@@ -163,7 +198,12 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
     Column and index names are labelled (:func:`column_label`), and so are the policy
     and regime ids in the cells of a ``regime``, ``policy`` or ``alternative`` column
-    (:func:`~qtlab.present.labels.policy_label`; a user's own names stay as written).
+    (:func:`~qtlab.present.labels.policy_label`; a user's own names stay as written), the
+    endpoint rules of a ``rule`` or ``rules`` column, C2's scenarios in a ``scenario``
+    column, B3's views in a ``view`` column and D2's indicators and regression terms in an
+    ``indicator``, ``indicator_name`` or ``term`` column, kinds of securities and holdings
+    series in a ``kind`` or ``series`` column, the quantities of D2's recipe comparison in
+    a ``quantity`` column.
     In Chinese, columns in USD bn are multiplied by 10 (亿美元), and so are the amounts
     of rows whose unit column says USD bn (the row's unit then reads 亿美元). Returns a
     new frame; ``frame`` is not changed.
@@ -180,16 +220,68 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             out[col] = out[col].map({True: t("present.yes", lang), False: t("present.no", lang)})
         if isinstance(col, str) and col in _ID_COLUMN_KEYS:
             out[col] = out[col].map(lambda v: _id_label(v, lang))
+        if isinstance(col, str) and col in _RULE_COLUMN_KEYS:
+            out[col] = out[col].map(lambda v, k=col: _cell_label(k, v, lang))
+        if isinstance(col, str) and col in _TERM_COLUMN_KEYS:
+            out[col] = out[col].map(lambda v: _term_label(v, lang))
+        if isinstance(col, str) and col in _KIND_COLUMN_KEYS:
+            out[col] = out[col].map(lambda v: _kind_label(v, lang))
+        if col == "quantity":
+            out[col] = out[col].map(lambda v: _quantity_label(v, lang))
     unit_col = _unit_column(frame, lang)
     if unit_col is not None and scale != 1.0:
         _scale_rows(out, frame, unit_col, lang, scale)
     out = out.rename(columns=names)
+    if out.index.nlevels == 1 and out.index.name in _KIND_COLUMN_KEYS:  # E2's by-kind tables
+        out.index = out.index.map(lambda v: _kind_label(v, lang))
     out.index = out.index.set_names([column_label(n, lang)[0] for n in frame.index.names])
     return out
 
 
 def _id_label(value: Any, lang: str) -> Any:
     return policy_label(value, lang, strict=False) if isinstance(value, str) else value
+
+
+def _cell_label(column: str, value: Any, lang: str) -> Any:
+    """A cell of a ``rule``, ``rules``, ``scenario`` or ``view`` column as a reader sees it."""
+    if not isinstance(value, str):
+        return value
+    if column == "scenario":
+        return scenario_label(value, lang, strict=False)
+    if column == "view":
+        return view_label(value, lang, strict=False)
+    try:
+        label = rule_label(value, lang) if column == "rule" else rules_label(value, lang)
+    except SpecError:
+        return value  # other text in a column of that name (A2's regime rules)
+    return label[:1].upper() + label[1:]  # a cell reads as a phrase: "Reserves at 8% of GDP"
+
+
+def _term_label(value: Any, lang: str) -> Any:
+    """A D2 indicator or regression term as a reader sees it; other cells as they are."""
+    key = _TERMS.get(value) if isinstance(value, str) else None
+    return t(key, lang) if key else value
+
+
+def _quantity_label(value: Any, lang: str) -> Any:
+    """A quantity of D2's recipe comparison as a reader sees it; other cells as they are."""
+    m = _RECIPE_QUANTITY.match(value) if isinstance(value, str) else None
+    if m is None:
+        return value
+    if m[1]:
+        return t(f"recipe_quantity.{m[1]}", lang)
+    return t("recipe_quantity.average", lang, year=m[2])
+
+
+def _kind_label(value: Any, lang: str) -> Any:
+    """A kind of security or holdings series id as a reader sees it; other cells (FRED
+    ids, text) as they are."""
+    if not isinstance(value, str) or not _KIND_ID.match(value):
+        return value
+    for prefix in _KIND_PREFIXES:
+        if has(prefix + value, lang):
+            return t(prefix + value, lang)
+    return value
 
 
 def _scale_rows(
