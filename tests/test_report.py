@@ -148,6 +148,20 @@ def test_cells_are_formatted_for_reading():
     assert format_cell(pd.Timestamp("2022-06-01"), 1) == "2022-06-01"
 
 
+def test_csv_floats_lose_their_noise_in_float_and_mixed_columns():
+    """Report CSVs carry no float noise (issue 16: ``1142.2393439999998``), also in a mixed
+    column such as D2's recipe table (published text beside reproduced numbers)."""
+    from qtlab.present.tables import CSV_DECIMALS, csv_ready
+
+    frame = pd.DataFrame(
+        {"x": [1142.2393439999998, 2.0], "mixed": [0.7581568161284643, "2022-06"], "n": [1, 2]}
+    )
+    out = csv_ready(frame)
+    assert out["x"].tolist() == [round(1142.2393439999998, CSV_DECIMALS), 2.0]
+    assert out["mixed"].tolist() == [0.758157, "2022-06"] and out["n"].tolist() == [1, 2]
+    assert frame["mixed"].iloc[0] == 0.7581568161284643  # a copy
+
+
 def test_long_tables_show_their_last_rows():
     frame = pd.DataFrame({"x [USD bn]": range(100)}, index=pd.Index(range(100), name="i"))
     html, shown = table_html(frame, max_rows=5)

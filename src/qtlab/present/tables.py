@@ -89,13 +89,23 @@ CSV_DECIMALS = 6
 
 
 def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its float columns rounded to :data:`CSV_DECIMALS` for a CSV file
-    (a copy; integers, flags, dates and text unchanged)."""
+    """``frame`` with its floats rounded to :data:`CSV_DECIMALS` for a CSV file, in float
+    columns and in mixed (object) columns such as a recipe table's published and
+    reproduced values (a copy; integers, flags, dates and text unchanged)."""
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].round(CSV_DECIMALS)
+        elif out[col].dtype == object:
+            out[col] = out[col].map(_rounded)
     return out
+
+
+def _rounded(value: Any) -> Any:
+    """A float (not a flag or an integer) rounded to :data:`CSV_DECIMALS`; else ``value``."""
+    if isinstance(value, float | np.floating) and not isinstance(value, bool):
+        return round(float(value), CSV_DECIMALS)
+    return value
 
 
 def format_cell(value: Any, decimals: int) -> str:
