@@ -207,6 +207,12 @@ def test_tables_label_d2_indicators_and_regression_terms():
     assert list(localized_table(frame, "en").iloc[:, 1]) == ["Constant", "Policy rate"]
 
 
+def test_tables_label_d2_specification_forms():
+    frame = pd.DataFrame({"form": ["levels", "diff", "other"], "rmse [pp]": [0.5, 0.6, 0.7]})
+    assert list(localized_table(frame, "zh").iloc[:, 0]) == ["水平值", "一阶差分", "other"]
+    assert list(localized_table(frame, "en").iloc[:, 0])[:2] == ["levels", "first differences"]
+
+
 def test_tables_label_kinds_of_securities_and_holdings_series():
     frame = pd.DataFrame(
         {"kind": ["note_bond", "bill"], "series": ["tips_inflation_comp", "WALCL"]},

@@ -193,6 +193,13 @@ def _scaled_cell(value: Any, scale: float) -> Any:
     return float(value) * scale
 
 
+def _form_label(value: object, lang: str) -> object:
+    """D2's specification form ``levels``/``diff`` as ``lang`` names it (``d2.form.<id>``);
+    other cells as written."""
+    key = f"d2.form.{value}"
+    return t(key, lang) if isinstance(value, str) and has(key) else value
+
+
 def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``frame`` with the headers a reader of ``lang`` expects, amounts in its money unit.
 
@@ -228,6 +235,8 @@ def localized_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             out[col] = out[col].map(lambda v: _kind_label(v, lang))
         if col == "quantity":
             out[col] = out[col].map(lambda v: _quantity_label(v, lang))
+        if col == "form":  # D2's specification forms (levels, first differences)
+            out[col] = out[col].map(lambda v: _form_label(v, lang))
     unit_col = _unit_column(frame, lang)
     if unit_col is not None and scale != 1.0:
         _scale_rows(out, frame, unit_col, lang, scale)
