@@ -127,7 +127,10 @@ def test_c3_today_renders_its_answer_in_both_languages(c3, lang):
     names = [tb.name for tb in res.tables]
     assert names == ["c3_endpoints", "c3_distances", "c3_renewed", "c3_overlay"]
     text = " ".join(n.text for n in res.notes)
-    assert "reserves_to_gdp=0.08" in text
+    # the rule read as its condition, never as its id (issue 16)
+    from qtlab.present.labels import rule_label
+
+    assert rule_label("reserves_to_gdp=0.08", lang) in text and "reserves_to_gdp" not in text
     assert ("GDP" in text) and (("renewed" in text) if lang == "en" else ("重启缩表" in text))
     dist = next(tb for tb in res.tables if tb.name == "c3_distances").frame
     assert "distance [USD bn]" in dist.columns
