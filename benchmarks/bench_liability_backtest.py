@@ -30,76 +30,23 @@ from typing import Any
 import pandas as pd
 
 from qtlab._periods import to_monthly
-from qtlab.balance import LiabilityRules, project_liabilities
+from qtlab.balance import LiabilityRules
 from qtlab.balance.models import CURRENCY_SURGE
-from qtlab.balance.rrp_bills import RrpTgaBills
 from qtlab.impact.paths import SEP_MIDPOINT_TO_UPPER
 from qtlab.runs import RunContext
-from qtlab.runs.inputs import (
-    fit_liability_model,
-    load_inputs,
-    model_rules,
-    rrp_drivers,
-    sep_path,
-)
+from qtlab.runs.inputs import fit_liability_model, load_inputs, model_rules, sep_path
+from qtlab.runs.liability_backtest import conditional_backtest
 from qtlab.runs.remittances import fit_remittances, with_deferred_asset
 
 VANTAGE = "2022-05-31"
 THROUGH = pd.Period("2023-12", "M")
 
 
-def backtest(
-    latest: pd.DataFrame,
-    *,
-    tga_given: bool,
-    base: LiabilityRules | None = None,
-    block_given: bool = False,
-    rrp_given: bool = False,
-    tga_bills: bool = False,
-    deferred: str | None = None,
-    **fit_kwargs: Any,
-) -> pd.DataFrame:
-    """Monthly model and realized reserves, and the error [USD bn], 2022-06..2023-12."""
+def backtest(latest: pd.DataFrame, *, tga_given: bool, **kw: Any) -> pd.DataFrame:
+    """Monthly model and realized reserves, and the error [USD bn], 2022-06..2023-12
+    (:func:`qtlab.runs.liability_backtest.conditional_backtest` from the vantage)."""
     ctx = RunContext(VANTAGE, use_store=False)
-    inp = load_inputs(ctx, horizon=24)
-    fit = fit_liability_model(ctx, inp, **fit_kwargs)
-    idx = pd.period_range(inp.last_month + 1, THROUGH, freq="M")
-    rules = model_rules(
-        fit, inp, THROUGH, base, tga=latest["tga"].reindex(idx) if tga_given else None
-    )
-    if block_given:
-        rules = LiabilityRules(
-            rules.rrp_rule, rules.rrp_floor, rules.rrp_share, rules.rrp_path,
-            tga=rules.tga, currency_other=latest["currency_other"].reindex(idx),
-        )  # fmt: skip
-    assets = latest["total_assets"].reindex(idx)
-    if deferred is not None:  # "sep" (vantage-honest) or "realized" rates (conditional)
-        remit = fit_remittances(ctx, inp, THROUGH, rates=deferred)  # type: ignore[arg-type]
-        rules, _ = with_deferred_asset(remit, rules, assets, inp.state)
-    if tga_bills:
-        net, spread = rrp_drivers(ctx)
-        h = inp.h41
-        split = RrpTgaBills().fit(h["on_rrp"], net, spread, h["tga"], inp.last_month)
-        rules = split.rules(inp.state, assets, rules)
-    if rrp_given:
-        rules = LiabilityRules(
-            "path", rrp_path=latest["on_rrp"].reindex(idx), tga=rules.tga,
-            currency_other=rules.currency_other,
-        )  # fmt: skip
-    p = project_liabilities(assets, inp.state, rules).loc[idx]
-    gap = p["total_assets"] - (p["reserves"] + p["on_rrp"] + p["tga"] + p["currency_other"])
-    if not (gap.abs() < 0.005).all():
-        raise AssertionError("the identity does not hold to the cent")
-    real = latest.loc[idx]
-    return pd.DataFrame(
-        {
-            "reserves": p["reserves"],
-            "realized": real["reserves"],
-            "error": p["reserves"] - real["reserves"],
-            "block_error": p["currency_other"] - real["currency_other"],
-            "rrp_error": p["on_rrp"] - real["on_rrp"],
-        }
-    )
+    return conditional_backtest(ctx, latest, THROUGH, tga_given=tga_given, **kw)
 
 
 def sep_bill_path() -> pd.Series:

@@ -4,6 +4,7 @@ references and the H.4.1 history in the embedded snapshot."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,7 +44,7 @@ from qtlab.runs.inputs import (
     rrp_drivers,
     sep_path,
 )
-from qtlab.runs.remittances import fit_remittances, with_deferred_asset
+from qtlab.runs.liability_backtest import conditional_backtest
 
 
 def _months(values: np.ndarray | list[float], start: str = "2015-01") -> pd.Series:
@@ -271,51 +272,16 @@ def _backtest_2022(
     latest: pd.DataFrame,
     tga_given: bool,
     base: LiabilityRules,
-    *,
-    block_given: bool = False,
-    tga_bills: bool = False,
-    rrp_given: bool = False,
-    deferred: str | None = None,
-    **fit_kwargs: object,
+    **kw: Any,
 ) -> pd.DataFrame:
     """Reserves and block error [USD bn] from the 2022-05-31 vantage along the realized
-    total assets (benchmarks/bench_liability_backtest.py prints every case). ``deferred``:
-    the deferred asset along the ``"sep"`` or ``"realized"`` rates (qtlab.runs.remittances)."""
-    ds = shared("2022-05-31")
-    inp = load_inputs(ds, horizon=24)
-    fit = fit_liability_model(ds, inp, **fit_kwargs)  # type: ignore[arg-type]
+    total assets (:func:`qtlab.runs.liability_backtest.conditional_backtest`;
+    benchmarks/bench_liability_backtest.py prints every case)."""
     through = pd.Period("2023-12", "M")
-    idx = pd.period_range(inp.last_month + 1, through, freq="M")
-    tga = latest["tga"].reindex(idx) if tga_given else None
-    rules = model_rules(fit, inp, through, base, tga=tga)
-    if block_given:
-        rules = LiabilityRules(
-            rules.rrp_rule, rules.rrp_floor, rules.rrp_share, tga=rules.tga,
-            currency_other=latest["currency_other"].reindex(idx),
-        )  # fmt: skip
-    assets = latest["total_assets"].reindex(idx)
-    if deferred is not None:
-        remit = fit_remittances(ds, inp, through, rates=deferred)  # type: ignore[arg-type]
-        rules, _ = with_deferred_asset(remit, rules, assets, inp.state)
-    if tga_bills:
-        net, spread = rrp_drivers(ds)
-        h = inp.h41
-        split = RrpTgaBills().fit(h["on_rrp"], net, spread, h["tga"], inp.last_month)
-        rules = split.rules(inp.state, assets, rules)
-    if rrp_given:
-        rules = LiabilityRules(
-            "path", rrp_path=latest["on_rrp"].reindex(idx), tga=rules.tga,
-            currency_other=rules.currency_other,
-        )  # fmt: skip
-    p = project_liabilities(assets, inp.state, rules)
-    gap = p["total_assets"] - (p["reserves"] + p["on_rrp"] + p["tga"] + p["currency_other"])
-    assert (gap.abs() < 0.005).all()
-    return pd.DataFrame(
-        {
-            "reserves": (p["reserves"] - latest["reserves"]).loc[idx],
-            "block": (p["currency_other"] - latest["currency_other"]).loc[idx],
-        }
+    out = conditional_backtest(
+        shared("2022-05-31"), latest, through, tga_given=tga_given, base=base, **kw
     )
+    return pd.DataFrame({"reserves": out["error"], "block": out["block_error"]})
 
 
 @pytest.mark.xfail(

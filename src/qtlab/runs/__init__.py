@@ -19,6 +19,8 @@ and runs them. Units: USD bn, percent, calendar months.
   (B3, ``qtlab prepay``) and the 2022 baseline against the NY Fed's outlook;
 - :mod:`qtlab.runs.tips`: TIPS inflation compensation along an inflation assumption;
 - :mod:`qtlab.runs.inputs`: the monthly inputs of the liability side and the impact models;
+- :mod:`qtlab.runs.liability_backtest`: the liability model's conditional backtest along
+  the realized total assets (the benchmark and the tests share it);
 - :mod:`qtlab.runs.remittances`: the Reserve Banks' net income and the deferred asset
   fitted at a vantage, an optional piece of the liability model's block;
 - :mod:`qtlab.runs.baseline`, :mod:`qtlab.runs.baseline_liabilities`: the one baseline of
