@@ -10,7 +10,7 @@ rendered in each language (:func:`render_c3`). Units: USD bn, percent, calendar 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final, TypeAlias
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,7 +19,7 @@ from qtlab._periods import value_at
 from qtlab.analyses._assumptions import assumption_facts, assumption_text
 from qtlab.analyses.computed import Computed, Fact, tidy
 from qtlab.analyses.result import AnalysisResult, Figure, Table, analysis, notes_of, renders
-from qtlab.balance import DEFAULT_GDP_GROWTH, find_endpoint, parse_rule
+from qtlab.balance import DEFAULT_GDP_GROWTH, EndpointResult, find_endpoint, parse_rule
 from qtlab.i18n import t
 from qtlab.impact import scarcity_indicators
 from qtlab.present.figures import styled_figure
@@ -27,6 +27,10 @@ from qtlab.runs.context import RunContext
 from qtlab.runs.inputs import Assumption, ImpactInputs, meta
 from qtlab.runs.liabilities import DEFAULT_RULES, endpoint, stop_at
 from qtlab.schema import MONTHS, PERCENT, USD_BN
+
+#: What :func:`~qtlab.runs.liabilities.endpoint` returns: the result, the projection, the
+#: inputs it read and the assumptions it used.
+EndpointRun: TypeAlias = tuple[EndpointResult, pd.DataFrame, ImpactInputs, tuple[Assumption, ...]]
 
 __all__ = ["compute_c3", "render_c3"]
 
@@ -90,6 +94,38 @@ def _distances(
     return pd.DataFrame(rows)
 
 
+def _each_rule(
+    ctx: RunContext, rules: Sequence[str], **kw: Any
+) -> tuple[list[dict[str, Any]], EndpointRun]:
+    """:func:`~qtlab.runs.liabilities.endpoint` under each rule alone, then all combined
+    (``kw``: its options; the inputs read once): a row per set of rules, and the last
+    run (all rules combined)."""
+    rows: list[dict[str, Any]] = []
+    last: EndpointRun | None = None
+    inp = kw.pop("inputs", None)
+    for rs in [*([r] for r in rules), list(rules)]:
+        last = endpoint(ctx, rs, inputs=inp, **kw)
+        inp = last[2]
+        rows.append({"rules": " | ".join(rs), **last[0].to_dict()})
+    assert last is not None
+    return rows, last
+
+
+def _result_fact(key: str, res: EndpointResult) -> Fact:
+    """The sentence ``key`` of the first rule to bind: the rule, when runoff ends, how long
+    it ran [months], total assets and reserves then [USD bn]."""
+    return Fact(
+        key,
+        {
+            "rule": str(res.rule),
+            "end_month": str(res.end_month),
+            "months": res.months_of_runoff,
+            "assets": res.terminal_assets,
+            "reserves": res.terminal_reserves,
+        },
+    )
+
+
 def _without_runoff(
     ctx: RunContext,
     rules: Sequence[str],
@@ -106,37 +142,20 @@ def _without_runoff(
         Fact("c3.note.distance", {str(k): v for k, v in row.items()})
         for row in dist.to_dict("records")
     ]
-    rows = []
-    res = None
-    used: tuple[Assumption, ...] = ()
-    for rs in [*([r] for r in rules), list(rules)]:
-        res, _, _, used = endpoint(
-            ctx,
-            rs,
-            asset_path_name="renewed",
-            horizon=horizon,
-            gdp_growth=gdp_growth,
-            bank_assets=bank_assets,
-            inputs=inp,
-        )
-        rows.append({"rules": " | ".join(rs), **res.to_dict()})
-    assert res is not None
+    rows, (res, _, _, used) = _each_rule(
+        ctx,
+        rules,
+        asset_path_name="renewed",
+        horizon=horizon,
+        gdp_growth=gdp_growth,
+        bank_assets=bank_assets,
+        inputs=inp,
+    )
     facts += assumption_facts([a for a in used if a.key == "impact.asset_path.renewed"])
     if res.rule is None:
         facts.append(Fact("c3.note.renewed_none", {"horizon": horizon}))
     else:
-        facts.append(
-            Fact(
-                "c3.note.renewed",
-                {
-                    "rule": str(res.rule),
-                    "end_month": str(res.end_month),
-                    "months": res.months_of_runoff,
-                    "assets": res.terminal_assets,
-                    "reserves": res.terminal_reserves,
-                },
-            )
-        )
+        facts.append(_result_fact("c3.note.renewed", res))
     tables = {
         "distances": tidy(
             dist,
@@ -174,22 +193,15 @@ def compute_c3(
     ``distance_gdp`` [% of GDP]) and ``renewed`` (as ``endpoints``, under the QT2 caps
     resumed from their start the month after the vantage: ``asset_path_name="renewed"``).
     """
-    rows = []
-    res = proj = inp = None
-    used: tuple[Assumption, ...] = ()
-    for rs in [*([r] for r in rules), list(rules)]:
-        res, proj, inp, used = endpoint(
-            ctx,
-            rs,
-            assets=assets,
-            asset_path_name=asset_path_name,
-            horizon=horizon,
-            gdp_growth=gdp_growth,
-            bank_assets=bank_assets,
-            inputs=inp,
-        )
-        rows.append({"rules": " | ".join(rs), **res.to_dict()})
-    assert res is not None and proj is not None and inp is not None
+    rows, (res, proj, inp, used) = _each_rule(
+        ctx,
+        rules,
+        assets=assets,
+        asset_path_name=asset_path_name,
+        horizon=horizon,
+        gdp_growth=gdp_growth,
+        bank_assets=bank_assets,
+    )
     extra: dict[str, pd.DataFrame] = {}
     no_runoff = any(a.key == "impact.assumption.no_runoff" for a in used)
     baseline_still = no_runoff and assets is None and asset_path_name is None
@@ -205,18 +217,7 @@ def compute_c3(
     elif res.rule is None:
         facts.append(Fact("c3.note.none", {"horizon": horizon}))
     else:
-        facts.append(
-            Fact(
-                "c3.note.result",
-                {
-                    "rule": str(res.rule),
-                    "end_month": str(res.end_month),
-                    "months": res.months_of_runoff,
-                    "assets": res.terminal_assets,
-                    "reserves": res.terminal_reserves,
-                },
-            )
-        )
+        facts.append(_result_fact("c3.note.result", res))
     # the overlay follows the path with runoff stopped where the first rule binds: the
     # last row's endpoint (all rules combined), not found a second time
     _, stopped, _ = stop_at(
